@@ -1,0 +1,85 @@
+/* gasync-error.c: the libgasync error domain
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ * Copyright 2026 The libgasync authors
+ */
+
+/**
+ * SECTION:gasync-error
+ * @title: Errors
+ * @short_description: the GASYNC_ERROR domain and its codes
+ *
+ * Every error that libgasync reports itself is in the %GASYNC_ERROR domain,
+ * with a #GasyncError code, except cancellation, which is always
+ * %G_IO_ERROR_CANCELLED as everywhere in GIO. Error messages are translated
+ * through the `gasync-1` gettext domain.
+ *
+ * |[<!-- language="C" -->
+ * g_autoptr(GError) error = NULL;
+ *
+ * if (!some_gasync_call (..., &error))
+ *   {
+ *     if (g_error_matches (error, GASYNC_ERROR, GASYNC_ERROR_UNAVAILABLE))
+ *       return; // shutting down: the task was not run
+ *     g_warning ("%s", error->message);
+ *   }
+ * ]|
+ *
+ * Threading: everything here may be called from any thread.
+ */
+
+#include "config.h"
+
+#include <pthread.h>
+
+#include "gasync-private.h"
+
+static pthread_once_t init_once = PTHREAD_ONCE_INIT;
+static GQuark error_quark;
+
+/* Binds the text domain lazily (libgweather style): the library has no
+ * constructor, so every entry point that can produce a user-visible message
+ * goes through here first. pthread_once, unlike g_once, is visible to TSan. */
+static void
+init_library (void)
+{
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  error_quark = g_quark_from_static_string ("gasync-error-quark");
+}
+
+void
+gasync_i18n_init (void)
+{
+  pthread_once (&init_once, init_library);
+}
+
+/**
+ * gasync_error_quark:
+ *
+ * Gets the quark of the %GASYNC_ERROR domain.
+ *
+ * Threading: may be called from any thread.
+ *
+ * Returns: the error domain quark
+ *
+ * Since: 0.1
+ */
+GQuark
+gasync_error_quark (void)
+{
+  gasync_i18n_init ();
+  return error_quark;
+}
+
+/* Reports a task function that returned FALSE without setting an error, as
+ * bindings may; DESIGN §3 wants it as GASYNC_ERROR_FAILED naming the task. */
+void
+gasync_set_task_failed_error (GError     **error,
+                              const char  *task_name)
+{
+  g_set_error (error, GASYNC_ERROR, GASYNC_ERROR_FAILED,
+               /* Translators: %s is the name of a task */
+               _("Task “%s” failed without reporting an error"),
+               task_name);
+}

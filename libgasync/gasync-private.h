@@ -1,0 +1,22 @@
+/* gasync-private.h: internals shared by every libgasync source file
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ * Copyright 2026 The libgasync authors
+ */
+
+#pragma once
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "gasync.h"
+
+G_BEGIN_DECLS
+
+void     gasync_i18n_init                (void);
+
+void     gasync_set_task_failed_error    (GError     **error,
+                                          const char  *task_name);
+
+G_END_DECLS

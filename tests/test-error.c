@@ -1,0 +1,113 @@
+/* test-error.c: the GASYNC_ERROR domain, its enum GType and its translations
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ * Copyright 2026 The libgasync authors
+ */
+
+#include "config.h"
+
+#include <locale.h>
+
+#include "gasync-private.h"
+
+static void
+test_error_domain (void)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpstr (g_quark_to_string (GASYNC_ERROR), ==, "gasync-error-quark");
+  g_assert_cmpuint (GASYNC_ERROR, ==, gasync_error_quark ());
+
+  g_set_error_literal (&error, GASYNC_ERROR, GASYNC_ERROR_TIMEOUT, "late");
+  g_assert_error (error, GASYNC_ERROR, GASYNC_ERROR_TIMEOUT);
+  g_assert_false (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT));
+}
+
+static void
+test_error_enum_type (void)
+{
+  static const struct { GasyncError code; const char *nick; } codes[] = {
+    { GASYNC_ERROR_FAILED, "failed" },
+    { GASYNC_ERROR_UNAVAILABLE, "unavailable" },
+    { GASYNC_ERROR_THROTTLED, "throttled" },
+    { GASYNC_ERROR_TIMEOUT, "timeout" },
+    { GASYNC_ERROR_ALREADY_STARTED, "already-started" },
+    { GASYNC_ERROR_NOT_STARTED, "not-started" },
+    { GASYNC_ERROR_UNHANDLED_REJECTION, "unhandled-rejection" },
+    { GASYNC_ERROR_CLOSED, "closed" },
+  };
+  g_autoptr(GEnumClass) klass = g_type_class_ref (GASYNC_TYPE_ERROR);
+
+  g_assert_true (G_TYPE_IS_ENUM (GASYNC_TYPE_ERROR));
+  g_assert_cmpstr (g_type_name (GASYNC_TYPE_ERROR), ==, "GasyncError");
+  g_assert_cmpuint (klass->n_values, ==, G_N_ELEMENTS (codes));
+
+  for (gsize i = 0; i < G_N_ELEMENTS (codes); i++)
+    {
+      GEnumValue *value = g_enum_get_value (klass, codes[i].code);
+
+      g_assert_nonnull (value);
+      g_assert_cmpstr (value->value_nick, ==, codes[i].nick);
+    }
+}
+
+static void
+test_error_task_failed (void)
+{
+  g_autoptr(GError) error = NULL;
+
+  gasync_set_task_failed_error (&error, "db.flush");
+  g_assert_error (error, GASYNC_ERROR, GASYNC_ERROR_FAILED);
+  g_assert_nonnull (strstr (error->message, "“db.flush”"));
+
+  /* Like g_set_error, a NULL location is allowed. */
+  gasync_set_task_failed_error (NULL, "ignored");
+}
+
+/* Runs in a child process, so that LANGUAGE and the locale are set before
+ * gettext reads them for the first time. */
+static void
+test_error_translated (void)
+{
+  const char *localedir = g_getenv ("GASYNC_TEST_LOCALEDIR");
+  g_autoptr(GError) error = NULL;
+
+  if (g_test_subprocess ())
+    {
+      g_setenv ("LANGUAGE", "de", TRUE);
+      g_assert_nonnull (setlocale (LC_ALL, "C.UTF-8"));
+      gasync_i18n_init ();
+      /* The messages catalogue of the build tree, not of the prefix. */
+      bindtextdomain (GETTEXT_PACKAGE, localedir);
+
+      gasync_set_task_failed_error (&error, "db.flush");
+      g_assert_cmpstr (error->message, ==,
+                       "Aufgabe „db.flush“ ist fehlgeschlagen, ohne einen Fehler zu melden");
+      g_assert_cmpstr (gasync_check_version (GASYNC_MAJOR_VERSION + 1, 0, 0), ==,
+                       "libgasync-Version zu alt (Hauptversion passt nicht)");
+      return;
+    }
+
+  if (localedir == NULL)
+    {
+      g_test_skip ("GASYNC_TEST_LOCALEDIR is not set (run through meson test)");
+      return;
+    }
+
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/gasync/error/domain", test_error_domain);
+  g_test_add_func ("/gasync/error/enum-type", test_error_enum_type);
+  g_test_add_func ("/gasync/error/task-failed", test_error_task_failed);
+  g_test_add_func ("/gasync/error/translated", test_error_translated);
+
+  return g_test_run ();
+}
