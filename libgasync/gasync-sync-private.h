@@ -1,0 +1,129 @@
+/* gasync-sync-private.h: libgasync's own locking, visible to TSan
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ * Copyright 2026 The libgasync authors
+ *
+ * GLib 2.74 builds GMutex and GCond on raw futexes, which ThreadSanitizer
+ * cannot see, so every hand-off through them reads as a race. libgasync's
+ * own locking goes through these thin wrappers on pthread mutexes and
+ * condition variables (whose waits use CLOCK_MONOTONIC, so that deadlines
+ * are g_get_monotonic_time() values), and the few hand-offs that must go
+ * through GLib are annotated with GASYNC_TSAN_RELEASE/ACQUIRE.
+ */
+
+#pragma once
+
+#include <errno.h>
+#include <pthread.h>
+#include <time.h>
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+#if defined(__SANITIZE_THREAD__)
+# define GASYNC_HAVE_TSAN 1
+#elif defined(__has_feature)
+# if __has_feature(thread_sanitizer)
+#  define GASYNC_HAVE_TSAN 1
+# endif
+#endif
+
+#ifdef GASYNC_HAVE_TSAN
+void __tsan_acquire (void *addr);
+void __tsan_release (void *addr);
+# define GASYNC_TSAN_ACQUIRE(addr) __tsan_acquire ((void *) (addr))
+# define GASYNC_TSAN_RELEASE(addr) __tsan_release ((void *) (addr))
+#else
+# define GASYNC_TSAN_ACQUIRE(addr) G_STMT_START { (void) (addr); } G_STMT_END
+# define GASYNC_TSAN_RELEASE(addr) G_STMT_START { (void) (addr); } G_STMT_END
+#endif
+
+typedef pthread_mutex_t GasyncLock;
+typedef pthread_cond_t GasyncCond;
+
+static inline void
+gasync_lock_init (GasyncLock *lock)
+{
+  int r = pthread_mutex_init (lock, NULL);
+  g_assert (r == 0);
+}
+
+static inline void
+gasync_lock_clear (GasyncLock *lock)
+{
+  pthread_mutex_destroy (lock);
+}
+
+static inline void
+gasync_lock (GasyncLock *lock)
+{
+  int r = pthread_mutex_lock (lock);
+  g_assert (r == 0);
+}
+
+static inline void
+gasync_unlock (GasyncLock *lock)
+{
+  int r = pthread_mutex_unlock (lock);
+  g_assert (r == 0);
+}
+
+static inline void
+gasync_cond_init (GasyncCond *cond)
+{
+  pthread_condattr_t attr;
+  int r;
+
+  pthread_condattr_init (&attr);
+  pthread_condattr_setclock (&attr, CLOCK_MONOTONIC);
+  r = pthread_cond_init (cond, &attr);
+  g_assert (r == 0);
+  pthread_condattr_destroy (&attr);
+}
+
+static inline void
+gasync_cond_clear (GasyncCond *cond)
+{
+  pthread_cond_destroy (cond);
+}
+
+static inline void
+gasync_cond_wait (GasyncCond *cond,
+                  GasyncLock *lock)
+{
+  int r = pthread_cond_wait (cond, lock);
+  g_assert (r == 0);
+}
+
+/* Waits until signalled or until @deadline, a g_get_monotonic_time() value.
+ * Returns FALSE once the deadline has passed. Spurious wake-ups return TRUE,
+ * as with any condition variable: callers loop on their predicate. */
+static inline gboolean
+gasync_cond_wait_until (GasyncCond *cond,
+                        GasyncLock *lock,
+                        gint64      deadline)
+{
+  struct timespec ts;
+  int r;
+
+  ts.tv_sec = deadline / G_USEC_PER_SEC;
+  ts.tv_nsec = (deadline % G_USEC_PER_SEC) * 1000;
+  r = pthread_cond_timedwait (cond, lock, &ts);
+  g_assert (r == 0 || r == ETIMEDOUT);
+  return r == 0;
+}
+
+static inline void
+gasync_cond_signal (GasyncCond *cond)
+{
+  pthread_cond_signal (cond);
+}
+
+static inline void
+gasync_cond_broadcast (GasyncCond *cond)
+{
+  pthread_cond_broadcast (cond);
+}
+
+G_END_DECLS

@@ -1,0 +1,111 @@
+/* bench-util.h: shared helpers of libgasync's benchmark programs
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ * Copyright 2026 The libgasync authors
+ *
+ * A benchmark measures a libgasync hot path and its raw-GLib anchor in the
+ * same run, each as the median of several runs, and prints both with their
+ * ratio. "--quick" runs one small round, so that the program runs as a
+ * normal test and cannot rot; "--runs N" and "--size N" override the
+ * defaults. Speed is never asserted: only printed.
+ */
+
+#pragma once
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+
+#include <glib.h>
+
+typedef struct
+{
+  guint runs;
+  guint64 size;
+  gboolean quick;
+} BenchOptions;
+
+typedef double (*BenchFunc) (guint64 size, gpointer data);
+
+static inline BenchOptions
+bench_parse_options (int      argc,
+                     char   **argv,
+                     guint64  default_size)
+{
+  BenchOptions o = { 15, default_size, FALSE };
+
+  for (int i = 1; i < argc; i++)
+    {
+      if (g_str_equal (argv[i], "--quick"))
+        {
+          o.quick = TRUE;
+          o.runs = 1;
+          o.size = MAX (default_size / 1000, 10);
+        }
+      else if (g_str_equal (argv[i], "--runs") && i + 1 < argc)
+        o.runs = MAX (1, atoi (argv[++i]));
+      else if (g_str_equal (argv[i], "--size") && i + 1 < argc)
+        o.size = MAX (1, g_ascii_strtoull (argv[++i], NULL, 10));
+    }
+  return o;
+}
+
+static inline gint64
+bench_now_ns (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_MONOTONIC, &ts);
+  return (gint64) ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static int
+bench_cmp_double (const void *a,
+                  const void *b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+/* Runs @func @o->runs times at @o->size and returns the median of the
+ * figures it returns (by convention ns per operation). */
+static inline double
+bench_median (const BenchOptions *o,
+              BenchFunc           func,
+              gpointer            data)
+{
+  g_autofree double *figures = g_new (double, o->runs);
+  double median;
+
+  for (guint i = 0; i < o->runs; i++)
+    figures[i] = func (o->size, data);
+  qsort (figures, o->runs, sizeof (double), bench_cmp_double);
+  median = figures[o->runs / 2];
+  return median;
+}
+
+static inline long
+bench_peak_rss_kib (void)
+{
+  struct rusage usage;
+
+  getrusage (RUSAGE_SELF, &usage);
+  return usage.ru_maxrss;
+}
+
+/* Prints one line: what was measured, its figure, the anchor's figure and
+ * the ratio (libgasync / anchor: below 1 is faster than the anchor). */
+static inline void
+bench_report (const BenchOptions *o,
+              const char         *what,
+              const char         *unit,
+              double              figure,
+              const char         *anchor,
+              double              anchor_figure)
+{
+  g_print ("%-40s %10.1f %-8s | %-32s %10.1f %-8s | ratio %5.2f | runs %u size %" G_GUINT64_FORMAT " | peak RSS %ld KiB\n",
+           what, figure, unit, anchor, anchor_figure, unit,
+           anchor_figure > 0 ? figure / anchor_figure : 0.0,
+           o->runs, o->size, bench_peak_rss_kib ());
+}
