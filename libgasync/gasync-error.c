@@ -83,3 +83,31 @@ gasync_set_task_failed_error (GError     **error,
                _("Task “%s” failed without reporting an error"),
                task_name);
 }
+
+/* Calls a task function with the rule of DESIGN §3: FALSE without an error
+ * (as a binding may return) becomes GASYNC_ERROR_FAILED naming the task. */
+gboolean
+gasync_task_func_call (GasyncTaskFunc   func,
+                       const char      *task_name,
+                       GCancellable    *cancellable,
+                       gpointer         user_data,
+                       GError         **error)
+{
+  GError *local_error = NULL;
+
+  if (func (cancellable, user_data, &local_error))
+    {
+      if (local_error != NULL)
+        {
+          g_warning ("Task “%s” succeeded but set an error: %s",
+                     task_name, local_error->message);
+          g_error_free (local_error);
+        }
+      return TRUE;
+    }
+
+  if (local_error == NULL)
+    gasync_set_task_failed_error (&local_error, task_name);
+  g_propagate_error (error, local_error);
+  return FALSE;
+}

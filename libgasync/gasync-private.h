@@ -19,4 +19,10 @@ void     gasync_i18n_init                (void);
 void     gasync_set_task_failed_error    (GError     **error,
                                           const char  *task_name);
 
+gboolean gasync_task_func_call           (GasyncTaskFunc   func,
+                                          const char      *task_name,
+                                          GCancellable    *cancellable,
+                                          gpointer         user_data,
+                                          GError         **error);
+
 G_END_DECLS

@@ -13,4 +13,6 @@
 # include "gasync-version.h"
 # include "gasync-enums.h"
 # include "gasync-error.h"
+# include "gasync-task-token.h"
+# include "gasync-types.h"
 #undef GASYNC_INSIDE

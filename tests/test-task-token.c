@@ -1,0 +1,163 @@
+/* test-task-token.c: GasyncTaskToken ends exactly once
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ * Copyright 2026 The libgasync authors
+ */
+
+#include "config.h"
+
+#include "gasync-private.h"
+#include "gasync-task-token-private.h"
+
+typedef struct
+{
+  guint ended;
+  guint destroyed;
+} Counts;
+
+static void
+count_end (GasyncTaskToken *token,
+           gpointer         user_data)
+{
+  Counts *counts = user_data;
+
+  g_assert_true (GASYNC_IS_TASK_TOKEN (token));
+  counts->ended++;
+}
+
+static void
+count_destroy (gpointer user_data)
+{
+  Counts *counts = user_data;
+
+  counts->destroyed++;
+}
+
+static void
+test_task_token_end (void)
+{
+  Counts counts = { 0 };
+  g_autoptr(GasyncTaskToken) token = NULL;
+  g_autofree char *name = NULL;
+
+  token = gasync_task_token_new ("fetch", count_end, &counts, count_destroy);
+  g_assert_cmpstr (gasync_task_token_get_name (token), ==, "fetch");
+  g_object_get (token, "name", &name, NULL);
+  g_assert_cmpstr (name, ==, "fetch");
+  g_assert_false (gasync_task_token_is_ended (token));
+
+  gasync_task_token_end (token);
+  g_assert_true (gasync_task_token_is_ended (token));
+  g_assert_cmpuint (counts.ended, ==, 1);
+  g_assert_cmpuint (counts.destroyed, ==, 0);
+
+  g_clear_object (&token);
+  g_assert_cmpuint (counts.ended, ==, 1);
+  g_assert_cmpuint (counts.destroyed, ==, 1);
+}
+
+static void
+test_task_token_end_twice (void)
+{
+  Counts counts = { 0 };
+  g_autoptr(GasyncTaskToken) token = NULL;
+
+  token = gasync_task_token_new ("fetch", count_end, &counts, NULL);
+  gasync_task_token_end (token);
+
+  g_test_expect_message ("Gasync", G_LOG_LEVEL_CRITICAL, "*“fetch” was ended twice*");
+  gasync_task_token_end (token);
+  g_test_assert_expected_messages ();
+  g_assert_cmpuint (counts.ended, ==, 1);
+}
+
+static void
+test_task_token_dropped_without_end (void)
+{
+  Counts counts = { 0 };
+  GasyncTaskToken *token;
+
+  g_test_summary ("A token dropped without end() ends itself with a "
+                  "warning, so a forgotten token cannot hang a shutdown");
+
+  token = gasync_task_token_new ("forgotten", count_end, &counts, count_destroy);
+  g_test_expect_message ("Gasync", G_LOG_LEVEL_WARNING, "*“forgotten” was dropped without*");
+  g_object_unref (token);
+  g_test_assert_expected_messages ();
+  g_assert_cmpuint (counts.ended, ==, 1);
+  g_assert_cmpuint (counts.destroyed, ==, 1);
+}
+
+static void
+test_task_token_bad_input (void)
+{
+  g_test_expect_message ("Gasync", G_LOG_LEVEL_CRITICAL, "*GASYNC_IS_TASK_TOKEN*");
+  gasync_task_token_end (NULL);
+  g_test_assert_expected_messages ();
+
+  g_test_expect_message ("Gasync", G_LOG_LEVEL_CRITICAL, "*GASYNC_IS_TASK_TOKEN*");
+  g_assert_null (gasync_task_token_get_name (NULL));
+  g_test_assert_expected_messages ();
+}
+
+typedef struct
+{
+  gboolean result;
+  gboolean set_error;
+} FuncData;
+
+static gboolean
+task_func (GCancellable  *cancellable,
+           gpointer       user_data,
+           GError       **error)
+{
+  FuncData *data = user_data;
+
+  if (data->set_error)
+    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "gone");
+  return data->result;
+}
+
+static void
+test_task_func_call (void)
+{
+  FuncData ok = { TRUE, FALSE };
+  FuncData failed = { FALSE, TRUE };
+  FuncData silent = { FALSE, FALSE };
+  FuncData confused = { TRUE, TRUE };
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (gasync_task_func_call (task_func, "ok", NULL, &ok, &error));
+  g_assert_no_error (error);
+
+  g_assert_false (gasync_task_func_call (task_func, "failed", NULL, &failed, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  g_test_summary ("FALSE without an error is GASYNC_ERROR_FAILED naming the task");
+  g_assert_false (gasync_task_func_call (task_func, "silent", NULL, &silent, &error));
+  g_assert_error (error, GASYNC_ERROR, GASYNC_ERROR_FAILED);
+  g_assert_nonnull (strstr (error->message, "“silent”"));
+  g_clear_error (&error);
+
+  g_test_expect_message ("Gasync", G_LOG_LEVEL_WARNING, "*“confused” succeeded but set an error*");
+  g_assert_true (gasync_task_func_call (task_func, "confused", NULL, &confused, &error));
+  g_test_assert_expected_messages ();
+  g_assert_no_error (error);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/gasync/task-token/end", test_task_token_end);
+  g_test_add_func ("/gasync/task-token/end-twice", test_task_token_end_twice);
+  g_test_add_func ("/gasync/task-token/dropped-without-end",
+                   test_task_token_dropped_without_end);
+  g_test_add_func ("/gasync/task-token/bad-input", test_task_token_bad_input);
+  g_test_add_func ("/gasync/task-func/call", test_task_func_call);
+
+  return g_test_run ();
+}
