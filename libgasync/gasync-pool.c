@@ -100,6 +100,25 @@ pop_job (void)
   return job;
 }
 
+static void *monitor_main (void *unused);
+
+/* Called with the lock held, whenever tasks stay queued with no thread known
+ * to be free for them: the monitor must watch the queue. */
+static void
+wake_monitor (void)
+{
+  if (!pool.monitor_running)
+    {
+      pool.monitor_running = TRUE;
+      spawn_thread (monitor_main);
+    }
+  else if (pool.monitor_waiting)
+    {
+      pool.monitor_waiting = FALSE;
+      gasync_cond_signal (&pool.monitor_cond);
+    }
+}
+
 static void *
 worker_main (void *unused)
 {
@@ -136,6 +155,11 @@ worker_main (void *unused)
         }
 
       job = pop_job ();
+      /* A push that found this thread idle handed its task to it without
+       * waking the monitor; if more tasks are queued behind, and this one
+       * blocks, only the monitor can add the thread they need. */
+      if (pool.head != NULL)
+        wake_monitor ();
       func = job->func;
       data = job->data;
       if (pool.n_free_jobs < MAX_FREE_JOBS)
@@ -242,13 +266,8 @@ gasync_pool_push (GasyncPoolFunc func,
       pool.n_starting++;
       spawn_thread (worker_main);
     }
-  else if (!pool.monitor_running)
-    {
-      pool.monitor_running = TRUE;
-      spawn_thread (monitor_main);
-    }
-  else if (pool.monitor_waiting)
-    gasync_cond_signal (&pool.monitor_cond);
+  else
+    wake_monitor ();
 
   gasync_unlock (&pool.lock);
 }
