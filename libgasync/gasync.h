@@ -13,6 +13,9 @@
 # include "gasync-version.h"
 # include "gasync-enums.h"
 # include "gasync-error.h"
+# include "gasync-mutex.h"
+# include "gasync-sleep.h"
 # include "gasync-task-token.h"
+# include "gasync-tasks.h"
 # include "gasync-types.h"
 #undef GASYNC_INSIDE
