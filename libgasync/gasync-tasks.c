@@ -849,8 +849,9 @@ error_copy (gconstpointer error,
  *
  * Threading: may be called from any thread.
  *
- * Returns: (transfer full) (element-type GLib.Error): a copy of the
- *   errors, empty when no task failed
+ * Returns: (transfer container) (element-type GLib.Error): copies of the
+ *   errors, empty when no task failed; g_ptr_array_unref() frees the
+ *   array and the errors in it
  *
  * Since: 0.1
  */

@@ -39,6 +39,7 @@ blocking_cancelled_cb (GCancellable *cancellable,
 {
   Waiter *waiter = user_data;
 
+  GASYNC_TSAN_ACQUIRE (waiter);
   gasync_lock (waiter->lock);
   waiter->cancelled = TRUE;
   gasync_cond_signal (&waiter->cond);
@@ -69,6 +70,8 @@ gasync_waiter_wait (GQueue        *queue,
   if (cancellable != NULL)
     {
       gasync_unlock (lock);
+      /* Published to the handler through GCancellable's GMutex. */
+      GASYNC_TSAN_RELEASE (&waiter);
       handler_id = g_cancellable_connect (cancellable,
                                           G_CALLBACK (blocking_cancelled_cb),
                                           &waiter, NULL);
@@ -133,6 +136,7 @@ async_cancelled_cb (GCancellable *cancellable,
   Waiter *waiter = user_data;
   gboolean woken;
 
+  GASYNC_TSAN_ACQUIRE (waiter);
   gasync_lock (waiter->lock);
   woken = waiter->woken;
   if (!woken)
@@ -174,6 +178,8 @@ gasync_waiter_wait_async (GQueue     *queue,
       g_source_set_callback (waiter->cancel_source,
                              G_SOURCE_FUNC (async_cancelled_cb), waiter,
                              NULL);
+      /* Published to the callback through GMainContext's GMutex. */
+      GASYNC_TSAN_RELEASE (waiter);
       g_source_attach (waiter->cancel_source, g_task_get_context (task));
     }
   g_queue_push_tail_link (queue, &waiter->link);
