@@ -114,12 +114,9 @@ typedef struct
   gboolean loop;
 
   GasyncTaskFunc func;
+  GasyncTaskFunc close_func;
   gpointer user_data;
   GDestroyNotify destroy;
-
-  GasyncTaskFunc close_func;
-  gpointer close_data;
-  GDestroyNotify close_destroy;
 } Task;
 
 /* A begun GasyncTaskToken. */
@@ -237,8 +234,6 @@ task_free (gpointer data)
 
   if (task->destroy != NULL)
     task->destroy (task->user_data);
-  if (task->close_destroy != NULL)
-    task->close_destroy (task->close_data);
   g_clear_object (&task->cancellable);
   g_object_unref (task->tasks);
   g_free (task->name);
@@ -268,7 +263,7 @@ task_run (gpointer data)
     {
       g_autofree char *close_name = g_strconcat (task->name, ":close", NULL);
 
-      task_call (task, close_name, task->close_func, task->close_data);
+      task_call (task, close_name, task->close_func, task->user_data);
     }
 
   tasks_end (self);
@@ -288,11 +283,9 @@ tasks_start (GasyncTasks    *self,
              const char     *name,
              gboolean        loop,
              GasyncTaskFunc  func,
-             gpointer        user_data,
-             GDestroyNotify  destroy,
              GasyncTaskFunc  close_func,
-             gpointer        close_data,
-             GDestroyNotify  close_destroy)
+             gpointer        user_data,
+             GDestroyNotify  destroy)
 {
   Task *task = g_new0 (Task, 1);
 
@@ -301,11 +294,9 @@ tasks_start (GasyncTasks    *self,
   task->cancellable = cancellable != NULL ? g_object_ref (cancellable) : NULL;
   task->loop = loop;
   task->func = func;
+  task->close_func = close_func;
   task->user_data = user_data;
   task->destroy = destroy;
-  task->close_func = close_func;
-  task->close_data = close_data;
-  task->close_destroy = close_destroy;
 
   tasks_begin (self);
   /* A loop runs for long: it gets a thread of its own. */
@@ -530,8 +521,8 @@ gasync_tasks_run (GasyncTasks    *self,
   g_return_if_fail (name != NULL);
   g_return_if_fail (func != NULL);
 
-  tasks_start (self, cancellable, name, FALSE, func, user_data, destroy,
-               NULL, NULL, NULL);
+  tasks_start (self, cancellable, name, FALSE, func, NULL, user_data,
+               destroy);
 }
 
 /**
@@ -569,8 +560,8 @@ gasync_tasks_loop (GasyncTasks    *self,
   g_return_if_fail (name != NULL);
   g_return_if_fail (func != NULL);
 
-  tasks_start (self, cancellable, name, TRUE, func, user_data, destroy,
-               NULL, NULL, NULL);
+  tasks_start (self, cancellable, name, TRUE, func, NULL, user_data,
+               destroy);
 }
 
 /**
@@ -602,8 +593,8 @@ gasync_tasks_run_background (GasyncTasks    *self,
   g_return_if_fail (name != NULL);
   g_return_if_fail (func != NULL);
 
-  tasks_start (self, NULL, name, FALSE, func, user_data, destroy,
-               NULL, NULL, NULL);
+  tasks_start (self, NULL, name, FALSE, func, NULL, user_data,
+               destroy);
 }
 
 /**
@@ -613,22 +604,21 @@ gasync_tasks_run_background (GasyncTasks    *self,
  * @name: the name of the task, used in traces and errors
  * @func: (scope notified) (closure user_data) (destroy destroy): the task
  *   function
- * @user_data: data for @func
+ * @close_func: (scope notified) (closure user_data): the close step,
+ *   called after @func returned, whatever it returned
+ * @user_data: data for @func and @close_func
  * @destroy: (nullable): frees @user_data once the task ended
- * @close_func: (scope notified) (closure close_data) (destroy close_destroy):
- *   the close step, called after @func returned, whatever it returned
- * @close_data: data for @close_func
- * @close_destroy: (nullable): frees @close_data once the task ended
  *
  * Like gasync_tasks_run(), followed by a close step that cleans up what
- * the task used (Go's `RunClose` on a `Closer`): @close_func runs on the
- * same worker thread right after @func, also when @func failed. The task
- * counts as running until the close step returned, so waits cover it. An
- * error of the close step is kept like the task's own, under the name
- * `<name>:close`, which is also the name its trace carries.
+ * the task used (Go's `RunClose` on a runner that is also a `Closer`):
+ * @close_func runs on the same worker thread right after @func, also when
+ * @func failed, with the same data. The task counts as running until the
+ * close step returned, so waits cover it. An error of the close step is
+ * kept like the task's own, under the name `<name>:close`, which is also
+ * the name its trace carries.
  *
- * Threading: may be called from any thread. @destroy and @close_destroy
- * are called on the owner context of @self.
+ * Threading: may be called from any thread. @destroy is called on the
+ * owner context of @self.
  *
  * Since: 0.1
  */
@@ -637,11 +627,9 @@ gasync_tasks_run_with_close (GasyncTasks    *self,
                              GCancellable   *cancellable,
                              const char     *name,
                              GasyncTaskFunc  func,
-                             gpointer        user_data,
-                             GDestroyNotify  destroy,
                              GasyncTaskFunc  close_func,
-                             gpointer        close_data,
-                             GDestroyNotify  close_destroy)
+                             gpointer        user_data,
+                             GDestroyNotify  destroy)
 {
   g_return_if_fail (GASYNC_IS_TASKS (self));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
@@ -649,8 +637,8 @@ gasync_tasks_run_with_close (GasyncTasks    *self,
   g_return_if_fail (func != NULL);
   g_return_if_fail (close_func != NULL);
 
-  tasks_start (self, cancellable, name, FALSE, func, user_data, destroy,
-               close_func, close_data, close_destroy);
+  tasks_start (self, cancellable, name, FALSE, func, close_func, user_data,
+               destroy);
 }
 
 static void

@@ -64,11 +64,9 @@ void             gasync_tasks_run_with_close (GasyncTasks          *self,
                                               GCancellable         *cancellable,
                                               const char           *name,
                                               GasyncTaskFunc        func,
-                                              gpointer              user_data,
-                                              GDestroyNotify        destroy,
                                               GasyncTaskFunc        close_func,
-                                              gpointer              close_data,
-                                              GDestroyNotify        close_destroy);
+                                              gpointer              user_data,
+                                              GDestroyNotify        destroy);
 GASYNC_AVAILABLE_IN_0_1
 GasyncTaskToken *gasync_tasks_begin_task     (GasyncTasks          *self,
                                               const char           *name) G_GNUC_WARN_UNUSED_RESULT;

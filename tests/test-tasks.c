@@ -278,12 +278,12 @@ test_tasks_run_with_close (Fixture       *f,
                   "failed; the wait covers it and its error is kept.");
 
   f->fail_at = 1;
-  gasync_tasks_run_with_close (f->tasks, NULL, "conn", count_func, f,
-                               destroy_cb, close_func, f, destroy_cb);
+  gasync_tasks_run_with_close (f->tasks, NULL, "conn", count_func,
+                               close_func, f, destroy_cb);
   g_assert_true (gasync_tasks_wait (f->tasks, NULL, NULL));
   g_assert_cmpint (g_atomic_int_get (&f->close_calls), ==, 1);
   g_assert_cmpint (f->calls_at_close, ==, 1);
-  fixture_drain (f, 2);
+  fixture_drain (f, 1);
 
   errors = gasync_tasks_dup_errors (f->tasks);
   g_assert_cmpuint (errors->len, ==, 2);
