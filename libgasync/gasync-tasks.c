@@ -42,8 +42,10 @@
  *
  * Errors are never dropped: every error a task reports (other than
  * %G_IO_ERROR_CANCELLED, which is how a task says it was told to stop)
- * is kept, prefixed with the task's name, and gasync_tasks_dup_errors()
- * returns them.
+ * is kept, prefixed with the task's name, and emitted with
+ * #GasyncTasks::task-failed on the owner context.
+ * gasync_tasks_dup_errors() returns the kept errors and
+ * gasync_tasks_clear_errors() forgets them.
  *
  * Tracing: every run of a task function, close step and token is logged
  * when it ends, as a structured log record at debug level in the
@@ -54,10 +56,12 @@
  * `<tasks name>/<task name>` with its duration.
  *
  * Threading: every function may be called from any thread. Task
- * functions run on worker threads (a dedicated thread for loops); the
- * destroy notifies of their data and the callback of
- * gasync_tasks_wait_async() run on the thread-default main context of
- * the caller (the global default context for gasync_tasks_get_default()).
+ * functions run on worker threads (a dedicated thread for loops). The
+ * destroy notifies of their data and #GasyncTasks::task-failed run on the
+ * owner context: the thread-default main context of the creator of the
+ * group (the global default context for gasync_tasks_get_default()). The
+ * callback of gasync_tasks_wait_async() runs on the thread-default main
+ * context of its caller.
  */
 
 /**
@@ -102,6 +106,13 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
+
+enum {
+  TASK_FAILED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (GasyncTasks, gasync_tasks, G_TYPE_OBJECT)
 
@@ -188,6 +199,35 @@ tasks_trace (GasyncTasks  *self,
 #endif
 }
 
+/* A #GasyncTasks::task-failed emission, on the owner context. */
+typedef struct
+{
+  GasyncTasks *tasks;
+  char *task_name;
+  GError *error;
+} Failure;
+
+static gboolean
+failure_emit (gpointer data)
+{
+  Failure *failure = data;
+
+  g_signal_emit (failure->tasks, signals[TASK_FAILED], 0, failure->task_name,
+                 failure->error);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+failure_free (gpointer data)
+{
+  Failure *failure = data;
+
+  g_object_unref (failure->tasks);
+  g_free (failure->task_name);
+  g_error_free (failure->error);
+  g_free (failure);
+}
+
 /* Traces one run of a task and keeps its error, unless it only says that
  * the task was cancelled. */
 static void
@@ -196,6 +236,7 @@ tasks_record (GasyncTasks  *self,
               gint64        start,
               const GError *error)
 {
+  Failure *failure;
   GError *copy;
 
   tasks_trace (self, task_name, start, error);
@@ -204,6 +245,14 @@ tasks_record (GasyncTasks  *self,
 
   copy = g_error_copy (error);
   g_prefix_error (&copy, "%s: ", task_name);
+
+  failure = g_new0 (Failure, 1);
+  failure->tasks = g_object_ref (self);
+  failure->task_name = g_strdup (task_name);
+  failure->error = g_error_copy (copy);
+  gasync_dispatch_to_context (self->context, failure_emit, failure,
+                              failure_free);
+
   gasync_lock (&self->lock);
   g_ptr_array_add (self->errors, copy);
   gasync_unlock (&self->lock);
@@ -388,6 +437,24 @@ gasync_tasks_class_init (GasyncTasksClass *klass)
                          G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * GasyncTasks::task-failed:
+   * @self: the #GasyncTasks
+   * @task_name: the name of the task that failed (`<name>:close` for a
+   *   close step)
+   * @error: its error, prefixed with @task_name, as
+   *   gasync_tasks_dup_errors() keeps it
+   *
+   * Emitted on the owner context of @self for every error a task
+   * reports, other than %G_IO_ERROR_CANCELLED, after the error was kept.
+   *
+   * Since: 0.1
+   */
+  signals[TASK_FAILED] =
+    g_signal_new ("task-failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_ERROR);
 }
 
 static void
@@ -856,4 +923,26 @@ gasync_tasks_dup_errors (GasyncTasks *self)
   g_ptr_array_set_free_func (errors, (GDestroyNotify) g_error_free);
 
   return errors;
+}
+
+/**
+ * gasync_tasks_clear_errors:
+ * @self: a #GasyncTasks
+ *
+ * Forgets the errors kept so far, for example after handling those that
+ * gasync_tasks_dup_errors() returned, so that a long-running group does
+ * not keep them forever.
+ *
+ * Threading: may be called from any thread.
+ *
+ * Since: 0.1
+ */
+void
+gasync_tasks_clear_errors (GasyncTasks *self)
+{
+  g_return_if_fail (GASYNC_IS_TASKS (self));
+
+  gasync_lock (&self->lock);
+  g_ptr_array_set_size (self->errors, 0);
+  gasync_unlock (&self->lock);
 }

@@ -87,5 +87,7 @@ gboolean         gasync_tasks_wait_finish    (GasyncTasks          *self,
 
 GASYNC_AVAILABLE_IN_0_1
 GPtrArray       *gasync_tasks_dup_errors     (GasyncTasks          *self);
+GASYNC_AVAILABLE_IN_0_1
+void             gasync_tasks_clear_errors   (GasyncTasks          *self);
 
 G_END_DECLS

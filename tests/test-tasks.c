@@ -101,6 +101,15 @@ gated_func (GCancellable  *cancellable,
   return TRUE;
 }
 
+static gboolean
+cancelled_func (GCancellable  *cancellable,
+                gpointer       user_data,
+                GError       **error)
+{
+  g_assert_true (g_cancellable_set_error_if_cancelled (cancellable, error));
+  return FALSE;
+}
+
 static void
 destroy_cb (gpointer user_data)
 {
@@ -175,6 +184,75 @@ test_tasks_run_error_kept (Fixture       *f,
   error = g_ptr_array_index (errors, 1);
   g_assert_error (error, GASYNC_ERROR, GASYNC_ERROR_FAILED);
   g_assert_nonnull (strstr (error->message, "silent"));
+}
+
+typedef struct
+{
+  GThread *thread;
+  gint n_failed;
+  char *task_name;
+  GError *error;
+} Failed;
+
+static void
+task_failed_cb (GasyncTasks  *tasks,
+                const char   *task_name,
+                const GError *error,
+                gpointer      user_data)
+{
+  Failed *failed = user_data;
+
+  failed->thread = g_thread_self ();
+  g_free (failed->task_name);
+  failed->task_name = g_strdup (task_name);
+  g_clear_error (&failed->error);
+  failed->error = g_error_copy (error);
+  g_atomic_int_inc (&failed->n_failed);
+}
+
+static void
+test_tasks_task_failed_signal (Fixture       *f,
+                               gconstpointer  data)
+{
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GPtrArray) errors = NULL;
+  Failed failed = { 0 };
+  gulong handler;
+
+  g_test_summary ("task-failed is emitted on the owner context for every "
+                  "kept error; clear_errors() forgets the kept ones.");
+
+  handler = g_signal_connect (f->tasks, "task-failed",
+                              G_CALLBACK (task_failed_cb), &failed);
+  f->fail_at = 1;
+  gasync_tasks_run (f->tasks, NULL, "fetch", count_func, f, destroy_cb);
+  fixture_drain (f, 1);
+  g_assert_true (tasks_test_iterate_until (g_main_context_default (),
+                                           &failed.n_failed, 1,
+                                           WAIT_SECONDS));
+  g_assert_true (failed.thread == f->main_thread);
+  g_assert_cmpstr (failed.task_name, ==, "fetch");
+  g_assert_error (failed.error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+  g_assert_cmpstr (failed.error->message, ==, "fetch: call 1");
+
+  /* A cancelled task is no failure. */
+  f->fail_at = 0;
+  g_cancellable_cancel (cancellable);
+  gasync_tasks_run (f->tasks, cancellable, "stopped", cancelled_func, f,
+                    destroy_cb);
+  fixture_drain (f, 2);
+  g_assert_cmpint (failed.n_failed, ==, 1);
+
+  errors = gasync_tasks_dup_errors (f->tasks);
+  g_assert_cmpuint (errors->len, ==, 1);
+  g_clear_pointer (&errors, g_ptr_array_unref);
+  gasync_tasks_clear_errors (f->tasks);
+  errors = gasync_tasks_dup_errors (f->tasks);
+  g_assert_cmpuint (errors->len, ==, 0);
+
+  g_signal_handler_disconnect (f->tasks, handler);
+  g_free (failed.task_name);
+  g_clear_error (&failed.error);
 }
 
 static void
@@ -577,6 +655,7 @@ main (int    argc,
   g_test_add_func ("/gasync/tasks/name", test_tasks_name);
   ADD ("run", test_tasks_run);
   ADD ("run-error-kept", test_tasks_run_error_kept);
+  ADD ("task-failed-signal", test_tasks_task_failed_signal);
   ADD ("loop-stops-on-error", test_tasks_loop_stops_on_error);
   ADD ("loop-stops-on-cancel", test_tasks_loop_stops_on_cancel);
   ADD ("run-background", test_tasks_run_background);

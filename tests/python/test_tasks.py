@@ -66,6 +66,28 @@ def test_loop_stops_on_error_and_keeps_it():
     assert errors[0].message == 'reader: third'
 
 
+def test_task_failed_signal_and_clear_errors():
+    tasks = Gasync.Tasks.new('py')
+    failures = []
+    main_thread = threading.get_ident()
+
+    def on_failed(tasks, task_name, error):
+        failures.append((threading.get_ident(), task_name, error.message))
+
+    tasks.connect('task-failed', on_failed)
+
+    def body(cancellable, data):
+        raise not_found('gone')
+
+    tasks.run(None, 'fetch', body, None)
+    assert tasks.wait(None)
+    iterate_until(lambda: failures)
+    assert failures == [(main_thread, 'fetch', 'fetch: gone')]
+    assert len(tasks.dup_errors()) == 1
+    tasks.clear_errors()
+    assert tasks.dup_errors() == []
+
+
 def test_loop_stops_on_cancel():
     tasks = Gasync.Tasks.new('py')
     cancellable = Gio.Cancellable()
