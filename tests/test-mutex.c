@@ -330,6 +330,164 @@ test_mutex_async_after_blocking_holder (void)
   g_object_unref (lockers.mutex);
 }
 
+/* Stress: blocking lockers on threads and async lockers on the main
+ * context, with cancellables fired at random by another thread. */
+
+#define STRESS_THREADS 4
+#define STRESS_ASYNC 8
+
+typedef struct
+{
+  GasyncMutex *mutex;
+  guint rounds;
+  GCancellable **cancellables; /* STRESS_THREADS x rounds, made up front */
+  gint progress[STRESS_THREADS];
+  gint holders;
+  gint stop;
+  gint n_locked;
+  gint n_async_done;
+} Stress;
+
+static void
+stress_critical_section (Stress *stress)
+{
+  g_assert_cmpint (g_atomic_int_add (&stress->holders, 1), ==, 0);
+  g_atomic_int_inc (&stress->n_locked);
+  g_atomic_int_add (&stress->holders, -1);
+  gasync_mutex_unlock (stress->mutex);
+}
+
+typedef struct
+{
+  Stress *stress;
+  guint index;
+} StressThread;
+
+static gpointer
+stress_locker_thread (gpointer data)
+{
+  StressThread *thread = data;
+  Stress *stress = thread->stress;
+
+  for (guint i = 0; i < stress->rounds; i++)
+    {
+      GCancellable *cancellable =
+        stress->cancellables[thread->index * stress->rounds + i];
+      g_autoptr(GError) error = NULL;
+
+      g_atomic_int_set (&stress->progress[thread->index], i);
+      if (gasync_mutex_lock (stress->mutex, cancellable, &error))
+        stress_critical_section (stress);
+      else
+        g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+    }
+  return NULL;
+}
+
+static gpointer
+stress_canceller_thread (gpointer data)
+{
+  Stress *stress = data;
+  GRand *rand = g_rand_new_with_seed (g_test_rand_int ());
+
+  while (!g_atomic_int_get (&stress->stop))
+    {
+      guint t = g_rand_int_range (rand, 0, STRESS_THREADS);
+      guint i = g_atomic_int_get (&stress->progress[t]) +
+                g_rand_int_range (rand, 0, 2);
+
+      if (i < stress->rounds)
+        g_cancellable_cancel (stress->cancellables[t * stress->rounds + i]);
+      g_thread_yield ();
+    }
+  g_rand_free (rand);
+  return NULL;
+}
+
+static void
+stress_async_locked_cb (GObject      *source,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  Stress *stress = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (gasync_mutex_lock_finish (stress->mutex, result, &error))
+    stress_critical_section (stress);
+  else
+    g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_atomic_int_inc (&stress->n_async_done);
+}
+
+static void
+test_mutex_stress_cancel (void)
+{
+  GMainContext *context = g_main_context_default ();
+  Stress stress = { gasync_mutex_new () };
+  StressThread thread_data[STRESS_THREADS];
+  GThread *threads[STRESS_THREADS];
+  GThread *canceller;
+  guint n_cancellables;
+  gint n_async = 0;
+
+  g_test_summary ("Blocking and async lockers under random cancellation: "
+                  "never two holders, and the mutex ends up free.");
+
+  stress.rounds = g_getenv ("GASYNC_TEST_TIMEOUT_MULTIPLIER") != NULL ? 100
+                                                                       : 1000;
+  n_cancellables = STRESS_THREADS * stress.rounds;
+  stress.cancellables = g_new (GCancellable *, n_cancellables);
+  for (guint i = 0; i < n_cancellables; i++)
+    stress.cancellables[i] = g_cancellable_new ();
+
+  for (guint t = 0; t < STRESS_THREADS; t++)
+    {
+      thread_data[t].stress = &stress;
+      thread_data[t].index = t;
+      threads[t] = g_thread_new ("locker", stress_locker_thread,
+                                 &thread_data[t]);
+    }
+  canceller = g_thread_new ("canceller", stress_canceller_thread, &stress);
+
+  /* Meanwhile, rounds of async lockers, some of them cancelled. */
+  for (guint round = 0; round < stress.rounds / 10; round++)
+    {
+      GCancellable *cancellables[STRESS_ASYNC];
+
+      for (guint i = 0; i < STRESS_ASYNC; i++)
+        {
+          cancellables[i] = g_cancellable_new ();
+          gasync_mutex_lock_async (stress.mutex, cancellables[i],
+                                   stress_async_locked_cb, &stress);
+        }
+      n_async += STRESS_ASYNC;
+      for (guint i = 0; i < STRESS_ASYNC; i++)
+        {
+          if (g_test_rand_bit ())
+            g_cancellable_cancel (cancellables[i]);
+          g_object_unref (cancellables[i]);
+        }
+      g_assert_true (tasks_test_iterate_until (context, &stress.n_async_done,
+                                               n_async, 60));
+    }
+
+  for (guint t = 0; t < STRESS_THREADS; t++)
+    g_thread_join (threads[t]);
+  g_atomic_int_set (&stress.stop, 1);
+  g_thread_join (canceller);
+
+  g_test_message ("%d of %u locks taken", stress.n_locked,
+                  n_cancellables + n_async);
+  g_assert_cmpint (stress.n_locked, >, 0);
+  g_assert_true (gasync_mutex_try_lock (stress.mutex));
+  gasync_mutex_unlock (stress.mutex);
+
+  for (guint i = 0; i < n_cancellables; i++)
+    g_object_unref (stress.cancellables[i]);
+  g_free (stress.cancellables);
+  g_object_unref (stress.mutex);
+}
+
 static void
 test_mutex_bad_input (void)
 {
@@ -368,6 +526,7 @@ main (int    argc,
   g_test_add_func ("/gasync/mutex/async-free", test_mutex_async_free);
   g_test_add_func ("/gasync/mutex/async-after-blocking-holder",
                    test_mutex_async_after_blocking_holder);
+  g_test_add_func ("/gasync/mutex/stress-cancel", test_mutex_stress_cancel);
   g_test_add_func ("/gasync/mutex/bad-input", test_mutex_bad_input);
 
   return g_test_run ();
