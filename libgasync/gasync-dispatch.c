@@ -15,16 +15,6 @@
 #include "gasync-dispatch-private.h"
 #include "gasync-sync-private.h"
 
-#ifdef GASYNC_HAVE_TSAN
-void __tsan_ignore_thread_begin (void);
-void __tsan_ignore_thread_end (void);
-# define TSAN_IGNORE_BEGIN() __tsan_ignore_thread_begin ()
-# define TSAN_IGNORE_END() __tsan_ignore_thread_end ()
-#else
-# define TSAN_IGNORE_BEGIN() G_STMT_START { } G_STMT_END
-# define TSAN_IGNORE_END() G_STMT_START { } G_STMT_END
-#endif
-
 typedef struct
 {
   GSourceFunc func;
@@ -77,8 +67,8 @@ gasync_dispatch_to_context (GMainContext   *context,
    * see, so what g_source_attach() and g_source_unref() do to them would
    * read as races with the owner thread's iteration: TSan ignores this
    * thread's accesses there. The payload is ordered by the release above. */
-  TSAN_IGNORE_BEGIN ();
+  GASYNC_TSAN_IGNORE_BEGIN ();
   g_source_attach (source, context);
   g_source_unref (source);
-  TSAN_IGNORE_END ();
+  GASYNC_TSAN_IGNORE_END ();
 }

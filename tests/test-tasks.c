@@ -642,6 +642,151 @@ test_tasks_bad_input (Fixture       *f,
   g_assert_cmpint (f->calls, ==, 0);
 }
 
+/* Stress: thousands of tasks, some failing, some cancelled at random,
+ * waited for by threads and by the main context while they are added. */
+
+#define STRESS_CANCELLABLES 8
+
+typedef struct
+{
+  GasyncTasks *tasks;
+  GCancellable *cancellables[STRESS_CANCELLABLES];
+  gint n_destroyed;
+  gint n_failed_signals;
+  gint waits_done;
+} Stress;
+
+typedef struct
+{
+  Stress *stress;
+  guint index;
+} StressTask;
+
+static gboolean
+stress_task_func (GCancellable  *cancellable,
+                  gpointer       user_data,
+                  GError       **error)
+{
+  StressTask *task = user_data;
+
+  if (task->index % 7 == 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "task %u",
+                   task->index);
+      return FALSE;
+    }
+  if (!gasync_sleep ((task->index % 5) * 50, cancellable))
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                           "cancelled");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+stress_task_free (gpointer user_data)
+{
+  StressTask *task = user_data;
+
+  g_atomic_int_inc (&task->stress->n_destroyed);
+  g_free (task);
+}
+
+static gpointer
+stress_wait_thread (gpointer data)
+{
+  Stress *stress = data;
+
+  g_assert_true (gasync_tasks_wait (stress->tasks, NULL, NULL));
+  g_atomic_int_inc (&stress->waits_done);
+  return NULL;
+}
+
+static void
+stress_wait_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  Stress *stress = user_data;
+
+  g_assert_true (gasync_tasks_wait_finish (GASYNC_TASKS (source), result,
+                                           NULL));
+  g_atomic_int_inc (&stress->waits_done);
+}
+
+static void
+stress_failed_cb (GasyncTasks  *tasks,
+                  const char   *task_name,
+                  const GError *error,
+                  gpointer      user_data)
+{
+  Stress *stress = user_data;
+
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+  stress->n_failed_signals++;
+}
+
+static void
+test_tasks_stress (void)
+{
+  GMainContext *context = g_main_context_default ();
+  Stress stress = { gasync_tasks_new ("stress") };
+  guint n_tasks = g_getenv ("GASYNC_TEST_TIMEOUT_MULTIPLIER") != NULL ? 200
+                                                                       : 1000;
+  guint n_failing = (n_tasks + 6) / 7;
+  g_autoptr(GPtrArray) errors = NULL;
+  GThread *waiters[2] = { NULL, NULL };
+
+  g_test_summary ("A thousand tasks, some failing and some cancelled at "
+                  "random, waited for while they are added: every error "
+                  "but cancellation kept, every destroy notify run.");
+
+  g_signal_connect (stress.tasks, "task-failed",
+                    G_CALLBACK (stress_failed_cb), &stress);
+  for (guint i = 0; i < STRESS_CANCELLABLES; i++)
+    stress.cancellables[i] = g_cancellable_new ();
+
+  for (guint i = 0; i < n_tasks; i++)
+    {
+      StressTask *task = g_new (StressTask, 1);
+
+      task->stress = &stress;
+      task->index = i;
+      gasync_tasks_run (stress.tasks,
+                        stress.cancellables[i % STRESS_CANCELLABLES],
+                        "stress", stress_task_func, task, stress_task_free);
+      if (i == n_tasks / 4)
+        {
+          waiters[0] = g_thread_new ("waiter", stress_wait_thread, &stress);
+          waiters[1] = g_thread_new ("waiter", stress_wait_thread, &stress);
+          gasync_tasks_wait_async (stress.tasks, NULL, stress_wait_cb, &stress);
+        }
+      if (g_test_rand_int_range (0, 100) == 0)
+        g_cancellable_cancel (
+          stress.cancellables[g_test_rand_int_range (0, STRESS_CANCELLABLES)]);
+    }
+
+  g_assert_true (tasks_test_iterate_until (context, &stress.waits_done, 3,
+                                           120));
+  g_thread_join (waiters[0]);
+  g_thread_join (waiters[1]);
+  g_assert_true (gasync_tasks_wait (stress.tasks, NULL, NULL));
+  g_assert_true (tasks_test_iterate_until (context, &stress.n_destroyed,
+                                           n_tasks, 120));
+  while (g_main_context_iteration (context, FALSE))
+    ;
+
+  errors = gasync_tasks_dup_errors (stress.tasks);
+  g_assert_cmpuint (errors->len, ==, n_failing);
+  g_assert_cmpint (stress.n_failed_signals, ==, n_failing);
+  g_assert_cmpuint (gasync_tasks_get_n_running (stress.tasks), ==, 0);
+
+  for (guint i = 0; i < STRESS_CANCELLABLES; i++)
+    g_object_unref (stress.cancellables[i]);
+  g_assert_finalize_object (stress.tasks);
+}
+
 #define ADD(path, func) \
   g_test_add ("/gasync/tasks/" path, Fixture, NULL, fixture_setup, func, \
               fixture_teardown)
@@ -666,6 +811,7 @@ main (int    argc,
   ADD ("begin-task", test_tasks_begin_task);
   ADD ("trace", test_tasks_trace);
   ADD ("bad-input", test_tasks_bad_input);
+  g_test_add_func ("/gasync/tasks/stress", test_tasks_stress);
 
   return g_test_run ();
 }
