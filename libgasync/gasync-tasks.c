@@ -275,8 +275,10 @@ task_call (Task           *task,
   return ok;
 }
 
-/* On the owner context. */
-static gboolean
+/* On the owner context, as the destroy notify of a dispatch that has
+ * nothing else to run: so it runs even if that context is finalized
+ * without being iterated again. */
+static void
 task_free (gpointer data)
 {
   Task *task = data;
@@ -287,6 +289,11 @@ task_free (gpointer data)
   g_object_unref (task->tasks);
   g_free (task->name);
   g_free (task);
+}
+
+static gboolean
+nothing_cb (gpointer data)
+{
   return G_SOURCE_REMOVE;
 }
 
@@ -316,7 +323,7 @@ task_run (gpointer data)
     }
 
   tasks_end (self);
-  gasync_dispatch_to_context (self->context, task_free, task, NULL);
+  gasync_dispatch_to_context (self->context, nothing_cb, task, task_free);
 }
 
 static gpointer
