@@ -58,6 +58,7 @@ test('wait_async waits for main-loop tasks, also those begun during the wait', a
     await work;
     assertEqual(order.join(','), 'first,second,waited');
     assertEqual(tasks.get_n_running(), 0);
+    assertEqual(tasks.dup_errors().length, 0);
 });
 
 test('wait_async is cancelled by its cancellable', async () => {
