@@ -542,6 +542,17 @@ test_tasks_begin_task (Fixture       *f,
   g_assert_true (tasks_test_iterate_until (context, &waiter.done, 1,
                                            WAIT_SECONDS));
   g_assert_true (waiter.waited);
+
+  /* A token dropped without end() ends itself: no wait hangs on it. */
+  g_clear_object (&token);
+  token = gasync_tasks_begin_task (f->tasks, "forgotten");
+  g_assert_cmpuint (gasync_tasks_get_n_running (f->tasks), ==, 1);
+  g_test_expect_message ("Gasync", G_LOG_LEVEL_WARNING,
+                         "*“forgotten” was dropped without*");
+  g_clear_object (&token);
+  g_test_assert_expected_messages ();
+  g_assert_cmpuint (gasync_tasks_get_n_running (f->tasks), ==, 0);
+  g_assert_true (gasync_tasks_wait (f->tasks, NULL, NULL));
 }
 
 /* Tracing, in a subprocess: the log writer can be set once per process. */
