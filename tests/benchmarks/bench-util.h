@@ -59,10 +59,17 @@ bench_parse_options (int      argc,
         }
       else if (g_str_equal (argv[i], "--json") && i + 1 < argc)
         o.json = argv[++i];
+      /* MAX() evaluates its arguments twice: no ++i inside it. */
       else if (g_str_equal (argv[i], "--runs") && i + 1 < argc)
-        o.runs = MAX (1, atoi (argv[++i]));
+        {
+          o.runs = MAX (1, atoi (argv[i + 1]));
+          i++;
+        }
       else if (g_str_equal (argv[i], "--size") && i + 1 < argc)
-        o.size = MAX (1, g_ascii_strtoull (argv[++i], NULL, 10));
+        {
+          o.size = MAX (1, g_ascii_strtoull (argv[i + 1], NULL, 10));
+          i++;
+        }
     }
   return o;
 }
