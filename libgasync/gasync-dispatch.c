@@ -64,7 +64,8 @@ gasync_dispatch_to_context (GMainContext   *context,
   g_source_set_callback (source, dispatch_cb, dispatch, dispatch_free);
   GASYNC_TSAN_RELEASE (dispatch);
   /* GMainContext guards its source lists with a GMutex that TSan cannot
-   * see, so what g_source_attach() and g_source_unref() do to them would
+   * see, so what g_source_attach() and g_source_unref() do to them (such as
+   * allocating a per-priority list that the owner thread frees later) would
    * read as races with the owner thread's iteration: TSan ignores this
    * thread's accesses there. The payload is ordered by the release above. */
   GASYNC_TSAN_IGNORE_BEGIN ();
