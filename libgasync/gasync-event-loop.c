@@ -26,7 +26,7 @@
  * again.
  *
  * Futures made by gasync_event_loop_new_future() run their
- * gasync_future_then() callbacks in the loop, like promise reactions. One
+ * gasync_future_add_done_callback() callbacks in the loop, like promise reactions. One
  * that is rejected and has no handler when the loop goes idle stops the
  * loop with %GASYNC_ERROR_UNHANDLED_REJECTION.
  *
@@ -616,9 +616,9 @@ gasync_event_loop_reserve_callback (GasyncEventLoop *self)
  * gasync_event_loop_new_future:
  * @self: a #GasyncEventLoop
  *
- * Creates a future whose gasync_future_then() callbacks run in @self, in
+ * Creates a future whose gasync_future_add_done_callback() callbacks run in @self, in
  * queue order with its other callbacks. If the future is rejected and has
- * no handler (a gasync_future_then() callback, a waiter or a combinator)
+ * no handler (a gasync_future_add_done_callback() callback, a waiter or a combinator)
  * when the loop goes idle, the loop stops with
  * %GASYNC_ERROR_UNHANDLED_REJECTION, whose message carries the
  * rejection's message.

@@ -16,8 +16,9 @@
  * settle it are ignored and return %FALSE, so that several racing
  * producers can try.
  *
- * The result can be observed in four ways: gasync_future_then() runs a
- * callback on a main context, like a promise reaction;
+ * The result can be observed in four ways:
+ * gasync_future_add_done_callback() runs a callback on a main context, like
+ * a promise's then();
  * gasync_future_wait() blocks a thread; gasync_future_await_async() is the
  * GIO form (`Gio._promisify()` turns it into a JavaScript promise); and
  * gasync_future_all(), gasync_future_any() and gasync_future_first()
@@ -26,8 +27,15 @@
  * outcome.
  *
  * A future made by gasync_event_loop_new_future() belongs to that loop: its
- * gasync_future_then() callbacks run in the loop, and a rejection that
- * has no handler when the loop goes idle stops the loop.
+ * done callbacks run in the loop, and a rejection that has no handler when
+ * the loop goes idle stops the loop.
+ *
+ * The method that Go and JavaScript call then() is named
+ * gasync_future_add_done_callback(), as in Python's futures: a JavaScript
+ * object with a then() method is a "thenable", and GJS would call it from
+ * every `await future` and from every async function that returns a
+ * future, passing its resolve function, which would receive the future,
+ * a thenable again, forever.
  *
  * |[<!-- language="C" -->
  * g_autoptr(GasyncFuture) future = gasync_future_run_in_thread (NULL, fetch, data, NULL);
@@ -266,8 +274,8 @@ gasync_future_init (GasyncFuture *self)
 /**
  * gasync_future_new:
  *
- * Creates a pending future. Its gasync_future_then() callbacks run on the
- * thread-default main context of their caller.
+ * Creates a pending future. Its gasync_future_add_done_callback()
+ * callbacks run on the thread-default main context of their caller.
  *
  * Returns: (transfer full): a new pending #GasyncFuture
  *
@@ -697,12 +705,12 @@ gasync_future_get_error (GasyncFuture *self)
   return error;
 }
 
-/* then() */
+/* add_done_callback(): then() */
 
 typedef struct
 {
   GasyncFuture *future;
-  GasyncFutureThenFunc func;
+  GasyncFutureDoneFunc func;
   gpointer user_data;
   GDestroyNotify destroy;
   GMainContext *context;
@@ -761,7 +769,7 @@ then_drop (gpointer data)
 }
 
 /**
- * gasync_future_then:
+ * gasync_future_add_done_callback:
  * @self: a #GasyncFuture
  * @on_done: (scope notified) (closure user_data) (destroy destroy): called
  *   once @self is settled
@@ -769,8 +777,8 @@ then_drop (gpointer data)
  * @destroy: (nullable): called on @user_data, on the same context as
  *   @on_done, once @on_done has run or has been dropped
  *
- * Calls @on_done once @self is resolved or rejected; if it is settled
- * already, soon (never from within this call). For a future made by
+ * Calls @on_done once @self is resolved or rejected, like a promise's
+ * then(); if it is settled already, soon (never from within this call). For a future made by
  * gasync_event_loop_new_future(), @on_done is queued in the loop like any
  * other callback; otherwise it runs on the thread-default main context of
  * the caller. A handler makes the future's rejection handled.
@@ -778,10 +786,10 @@ then_drop (gpointer data)
  * Since: 0.1
  */
 void
-gasync_future_then (GasyncFuture         *self,
-                    GasyncFutureThenFunc  on_done,
-                    gpointer              user_data,
-                    GDestroyNotify        destroy)
+gasync_future_add_done_callback (GasyncFuture         *self,
+                                 GasyncFutureDoneFunc  on_done,
+                                 gpointer              user_data,
+                                 GDestroyNotify        destroy)
 {
   Then *then;
 

@@ -30,71 +30,72 @@ GASYNC_AVAILABLE_IN_0_1
 G_DECLARE_FINAL_TYPE (GasyncFuture, gasync_future, GASYNC, FUTURE, GObject)
 
 /**
- * GasyncFutureThenFunc:
+ * GasyncFutureDoneFunc:
  * @future: the settled future
  * @user_data: the data given with the function
  *
  * Called once @future is resolved or rejected: in its event loop for a
  * future made by gasync_event_loop_new_future(), otherwise on the
- * thread-default main context of the caller of gasync_future_then().
+ * thread-default main context of the caller of
+ * gasync_future_add_done_callback().
  *
  * Since: 0.1
  */
-typedef void (*GasyncFutureThenFunc) (GasyncFuture *future,
+typedef void (*GasyncFutureDoneFunc) (GasyncFuture *future,
                                       gpointer      user_data);
 
 GASYNC_AVAILABLE_IN_0_1
-GasyncFuture *gasync_future_new            (void);
+GasyncFuture *gasync_future_new                (void);
 GASYNC_AVAILABLE_IN_0_1
-GasyncFuture *gasync_future_run_in_thread  (GCancellable          *cancellable,
-                                            GasyncTaskFunc         func,
-                                            gpointer               user_data,
-                                            GDestroyNotify         destroy);
+GasyncFuture *gasync_future_run_in_thread      (GCancellable          *cancellable,
+                                                GasyncTaskFunc         func,
+                                                gpointer               user_data,
+                                                GDestroyNotify         destroy);
 GASYNC_AVAILABLE_IN_0_1
-GasyncFuture *gasync_future_all            (GasyncFuture         **futures,
-                                            guint                  n_futures);
+GasyncFuture *gasync_future_all                (GasyncFuture         **futures,
+                                                guint                  n_futures);
 GASYNC_AVAILABLE_IN_0_1
-GasyncFuture *gasync_future_any            (GasyncFuture         **futures,
-                                            guint                  n_futures);
+GasyncFuture *gasync_future_any                (GasyncFuture         **futures,
+                                                guint                  n_futures);
 GASYNC_AVAILABLE_IN_0_1
-GasyncFuture *gasync_future_first          (GasyncFuture         **futures,
-                                            guint                  n_futures);
+GasyncFuture *gasync_future_first              (GasyncFuture         **futures,
+                                                guint                  n_futures);
 
 GASYNC_AVAILABLE_IN_0_1
-gboolean      gasync_future_resolve_value  (GasyncFuture          *self,
-                                            const GValue          *value);
+gboolean      gasync_future_resolve_value      (GasyncFuture          *self,
+                                                const GValue          *value);
 GASYNC_AVAILABLE_IN_0_1
-gboolean      gasync_future_resolve_object (GasyncFuture          *self,
-                                            GObject               *object);
+gboolean      gasync_future_resolve_object     (GasyncFuture          *self,
+                                                GObject               *object);
 GASYNC_AVAILABLE_IN_0_1
-gboolean      gasync_future_reject         (GasyncFuture          *self,
-                                            const GError          *error);
+gboolean      gasync_future_reject             (GasyncFuture          *self,
+                                                const GError          *error);
 
 GASYNC_AVAILABLE_IN_0_1
-gboolean      gasync_future_is_done        (GasyncFuture          *self);
+gboolean      gasync_future_is_done            (GasyncFuture          *self);
 GASYNC_AVAILABLE_IN_0_1
-GValue       *gasync_future_dup_value      (GasyncFuture          *self);
+GValue       *gasync_future_dup_value          (GasyncFuture          *self);
 GASYNC_AVAILABLE_IN_0_1
-const GError *gasync_future_get_error      (GasyncFuture          *self);
+const GError *gasync_future_get_error          (GasyncFuture          *self);
 
 GASYNC_AVAILABLE_IN_0_1
-void          gasync_future_then           (GasyncFuture          *self,
-                                            GasyncFutureThenFunc   on_done,
-                                            gpointer               user_data,
-                                            GDestroyNotify         destroy);
+void          gasync_future_add_done_callback  (GasyncFuture          *self,
+                                                GasyncFutureDoneFunc   on_done,
+                                                gpointer               user_data,
+                                                GDestroyNotify         destroy);
 GASYNC_AVAILABLE_IN_0_1
-gboolean      gasync_future_wait           (GasyncFuture          *self,
-                                            GCancellable          *cancellable,
-                                            GError               **error);
+gboolean      gasync_future_wait               (GasyncFuture          *self,
+                                                GCancellable          *cancellable,
+                                                GError               **error);
 
 GASYNC_AVAILABLE_IN_0_1
-void          gasync_future_await_async    (GasyncFuture          *self,
-                                            GCancellable          *cancellable,
-                                            GAsyncReadyCallback    callback,
-                                            gpointer               user_data);
+void          gasync_future_await_async        (GasyncFuture          *self,
+                                                GCancellable          *cancellable,
+                                                GAsyncReadyCallback    callback,
+                                                gpointer               user_data);
 GASYNC_AVAILABLE_IN_0_1
-GValue       *gasync_future_await_finish   (GasyncFuture          *self,
-                                            GAsyncResult          *result,
-                                            GError               **error);
+GValue       *gasync_future_await_finish       (GasyncFuture          *self,
+                                                GAsyncResult          *result,
+                                                GError               **error);
 
 G_END_DECLS

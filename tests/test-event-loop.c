@@ -770,8 +770,8 @@ async_work_cb (gpointer   user_data,
   g_autoptr(GasyncFuture) ok = do_async_work (results[0].loop, "hello");
   g_autoptr(GasyncFuture) failed = do_async_work (results[1].loop, "fail");
 
-  gasync_future_then (ok, record_result, &results[0], NULL);
-  gasync_future_then (failed, record_result, &results[1], NULL);
+  gasync_future_add_done_callback (ok, record_result, &results[0], NULL);
+  gasync_future_add_done_callback (failed, record_result, &results[1], NULL);
   return TRUE;
 }
 
@@ -810,7 +810,7 @@ late_then_cb (gpointer   user_data,
   GasyncFuture *future = user_data;
   Rejection *rejection = g_object_get_data (G_OBJECT (future), "rejection");
 
-  gasync_future_then (future, record_result, &rejection->results, NULL);
+  gasync_future_add_done_callback (future, record_result, &rejection->results, NULL);
   return TRUE;
 }
 
@@ -833,7 +833,7 @@ reject_cb (gpointer   user_data,
 
   g_object_set_data (G_OBJECT (future), "rejection", rejection);
   if (rejection->handle)
-    gasync_future_then (future, record_result, &rejection->results, NULL);
+    gasync_future_add_done_callback (future, record_result, &rejection->results, NULL);
   if (rejection->handled_late)
     enqueue_now (rejection->loop, late_then_cb, g_object_ref (future), g_object_unref);
   if (rejection->from_thread)

@@ -113,7 +113,7 @@ test_future_reject (void)
   g_assert_cmpstr (waited->message, ==, "gone");
 }
 
-/* then() on a plain future: the caller's context, never synchronously. */
+/* add_done_callback() on a plain future: the caller's context, never synchronously. */
 typedef struct
 {
   GThread *thread;
@@ -159,22 +159,22 @@ test_future_then (void)
   Then then = { g_thread_self () };
   Then later = { g_thread_self () };
 
-  g_test_summary ("then() callbacks run on the caller's thread-default "
+  g_test_summary ("done callbacks run on the caller's thread-default "
                   "context, after a resolution from another thread");
   g_main_context_push_thread_default (context);
-  gasync_future_then (future, then_cb, &then, then_destroy);
+  gasync_future_add_done_callback (future, then_cb, &then, then_destroy);
   g_thread_join (g_thread_new ("resolve", resolve_thread, future));
   g_assert_cmpint (then.runs, ==, 0);
-  iterate_until (&then.destroyed, "then()");
+  iterate_until (&then.destroyed, "the done callback");
   g_assert_cmpint (then.runs, ==, 1);
   g_assert_cmpint (then.value, ==, 7);
 
-  g_test_summary ("then() on a settled future runs later, not from within "
+  g_test_summary ("add_done_callback() on a settled future runs later, not from within "
                   "the call");
   resolve_int (settled, 8);
-  gasync_future_then (settled, then_cb, &later, then_destroy);
+  gasync_future_add_done_callback (settled, then_cb, &later, then_destroy);
   g_assert_cmpint (later.runs, ==, 0);
-  iterate_until (&later.destroyed, "then() on a settled future");
+  iterate_until (&later.destroyed, "add_done_callback() on a settled future");
   g_assert_cmpint (later.value, ==, 8);
   g_main_context_pop_thread_default (context);
 }
@@ -185,9 +185,9 @@ test_future_then_dropped (void)
   GasyncFuture *future = gasync_future_new ();
   Then then = { g_thread_self () };
 
-  g_test_summary ("A future finalized pending drops its then() callbacks: "
+  g_test_summary ("A future finalized pending drops its done callbacks: "
                   "only their destroy notifies run, on their context");
-  gasync_future_then (future, then_cb, &then, then_destroy);
+  gasync_future_add_done_callback (future, then_cb, &then, then_destroy);
   g_object_unref (future);
   iterate_until (&then.destroyed, "the destroy notify");
   g_assert_cmpint (then.runs, ==, 0);
@@ -533,7 +533,7 @@ test_future_bad_input (void)
   g_test_assert_expected_messages ();
 
   g_test_expect_message ("Gasync", G_LOG_LEVEL_CRITICAL, "*on_done != NULL*");
-  gasync_future_then (future, NULL, NULL, NULL);
+  gasync_future_add_done_callback (future, NULL, NULL, NULL);
   g_test_assert_expected_messages ();
 }
 
@@ -545,8 +545,8 @@ main (int    argc,
 
   g_test_add_func ("/gasync/future/resolve", test_future_resolve);
   g_test_add_func ("/gasync/future/reject", test_future_reject);
-  g_test_add_func ("/gasync/future/then", test_future_then);
-  g_test_add_func ("/gasync/future/then-dropped", test_future_then_dropped);
+  g_test_add_func ("/gasync/future/done-callback", test_future_then);
+  g_test_add_func ("/gasync/future/done-callback-dropped", test_future_then_dropped);
   g_test_add_func ("/gasync/future/wait", test_future_wait);
   g_test_add_func ("/gasync/future/await", test_future_await);
   g_test_add_func ("/gasync/future/run-in-thread", test_future_run_in_thread);
