@@ -92,6 +92,11 @@
  * the loop's #GMainContext; every callback, timeout and destroy notify runs
  * there. Callbacks enqueued from other threads between two iterations of
  * the loop are dispatched together, in one wake-up.
+ *
+ * GJS runs no promise job while it is running one. If the loop's work
+ * awaits promises, start the loop from a main-loop callback (an idle, a
+ * signal handler), not from within an async function, or those awaits
+ * never resume.
  */
 
 /**
