@@ -144,6 +144,9 @@ struct _GasyncEventLoopQueue
   Item *tail;
   guint n_reserved;
   gboolean closed;
+  /* The loop took a batch and will look at the queue again before it
+   * sleeps: what is pushed meanwhile needs no wake-up. */
+  gboolean draining;
   GPtrArray *rejected;
   GHashTable *timeouts;
   guint last_timeout_id;
@@ -255,7 +258,7 @@ gasync_event_loop_queue_push (GasyncEventLoopQueue *queue,
                               gboolean              reserved)
 {
   Item *item = g_new (Item, 1);
-  gboolean was_empty;
+  gboolean wake;
 
   item->next = NULL;
   item->func = func;
@@ -270,22 +273,23 @@ gasync_event_loop_queue_push (GasyncEventLoopQueue *queue,
       gasync_event_loop_queue_drop (queue, user_data, destroy);
       return;
     }
+  /* Only the first callback after the loop looked at an empty queue wakes
+   * it: the ones that follow are taken in the same batch. The last
+   * reservation wakes a loop that waits for the reservations. */
+  wake = queue->head == NULL && !queue->draining;
   if (reserved)
     {
       g_assert (queue->n_reserved > 0);
-      queue->n_reserved--;
+      wake |= --queue->n_reserved == 0;
     }
-  was_empty = queue->head == NULL;
-  if (was_empty)
+  if (queue->head == NULL)
     queue->head = item;
   else
     queue->tail->next = item;
   queue->tail = item;
   gasync_unlock (&queue->lock);
 
-  /* Only the first callback after a drain wakes the loop: the ones that
-   * follow are taken in the same batch. */
-  if (was_empty)
+  if (wake)
     g_main_context_wakeup (queue->context);
 }
 
@@ -320,9 +324,11 @@ gasync_event_loop_queue_add_rejection (GasyncEventLoopQueue *queue,
 }
 
 /* Takes every queued callback and, in the same instant, the number of
- * reservations still pending. */
+ * reservations still pending. @draining says whether the caller looks at
+ * the queue again before it sleeps. */
 static Item *
 queue_steal_items (GasyncEventLoopQueue *queue,
+                   gboolean              draining,
                    guint                *n_reserved)
 {
   Item *items;
@@ -330,6 +336,7 @@ queue_steal_items (GasyncEventLoopQueue *queue,
   gasync_lock (&queue->lock);
   items = g_steal_pointer (&queue->head);
   queue->tail = NULL;
+  queue->draining = draining;
   if (n_reserved != NULL)
     *n_reserved = queue->n_reserved;
   gasync_unlock (&queue->lock);
@@ -366,6 +373,8 @@ typedef struct
   GasyncEventLoop *loop;
 } LoopSource;
 
+/* Whether callbacks are queued; if none is, the loop is about to sleep
+ * and the next push must wake it. */
 static gboolean
 queue_has_items (GasyncEventLoopQueue *queue)
 {
@@ -373,6 +382,8 @@ queue_has_items (GasyncEventLoopQueue *queue)
 
   gasync_lock (&queue->lock);
   has_items = queue->head != NULL;
+  if (!has_items)
+    queue->draining = FALSE;
   gasync_unlock (&queue->lock);
   return has_items;
 }
@@ -421,7 +432,7 @@ loop_source_dispatch (GSource     *source,
                       gpointer     user_data)
 {
   GasyncEventLoop *self = ((LoopSource *) source)->loop;
-  Item *item = queue_steal_items (self->queue, NULL);
+  Item *item = queue_steal_items (self->queue, TRUE, NULL);
 
   while (item != NULL)
     {
@@ -490,7 +501,7 @@ event_loop_fail (GasyncEventLoop *self)
 
   self->failed = TRUE;
   queue_clear_timeouts (queue);
-  items_free (queue_steal_items (queue, NULL));
+  items_free (queue_steal_items (queue, FALSE, NULL));
 
   gasync_lock (&queue->lock);
   g_ptr_array_set_size (queue->rejected, 0);
@@ -510,7 +521,7 @@ gasync_event_loop_dispose (GObject *object)
       queue->closed = TRUE;
       g_ptr_array_set_size (queue->rejected, 0);
       gasync_unlock (&queue->lock);
-      items_free (queue_steal_items (queue, NULL));
+      items_free (queue_steal_items (queue, FALSE, NULL));
       g_clear_pointer (&self->queue, gasync_event_loop_queue_unref);
     }
 
@@ -850,7 +861,7 @@ gasync_event_loop_start (GasyncEventLoop      *self,
   /* Leftovers of a failed run that nobody waited for do not run. */
   if (self->failed)
     {
-      items_free (queue_steal_items (self->queue, NULL));
+      items_free (queue_steal_items (self->queue, FALSE, NULL));
       self->failed = FALSE;
     }
 
@@ -866,6 +877,10 @@ gasync_event_loop_start (GasyncEventLoop      *self,
 
   g_source_destroy (source);
   g_source_unref (source);
+  /* Nobody drains the queue until the loop runs again. */
+  gasync_lock (&self->queue->lock);
+  self->queue->draining = FALSE;
+  gasync_unlock (&self->queue->lock);
 
   if (self->error != NULL)
     event_loop_fail (self);
@@ -918,7 +933,7 @@ gasync_event_loop_wait_on_registered (GasyncEventLoop *self)
     {
       guint n_reserved;
 
-      items_free (queue_steal_items (queue, &n_reserved));
+      items_free (queue_steal_items (queue, FALSE, &n_reserved));
       if (n_reserved == 0)
         break;
       g_main_context_iteration (context, TRUE);
