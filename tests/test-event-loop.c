@@ -16,29 +16,6 @@ is_valgrind (void)
   return g_getenv ("GASYNC_TEST_TIMEOUT_MULTIPLIER") != NULL;
 }
 
-/* Iterates @context until *@flag is set, failing the test at the
- * deadline instead of hanging. */
-static gboolean
-deadline_cb (gpointer data)
-{
-  g_error ("timed out waiting for %s", (const char *) data);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-iterate_until (GMainContext *context,
-               const int    *flag,
-               const char   *what)
-{
-  GSource *guard = g_timeout_source_new ((gasync_test_deadline (30) - g_get_monotonic_time ()) / 1000);
-
-  g_source_set_callback (guard, deadline_cb, (gpointer) what, NULL);
-  g_source_attach (guard, context);
-  while (!g_atomic_int_get (flag))
-    g_main_context_iteration (context, TRUE);
-  g_source_destroy (guard);
-  g_source_unref (guard);
-}
 
 /* A callback that counts its runs and its destruction, and checks that it
  * runs on the loop's thread. */
@@ -408,7 +385,7 @@ test_event_loop_batched_dispatch (void)
   g_assert_true (gasync_event_loop_start (loop, batch_start_cb, batch, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (batch->ran, ==, G_N_ELEMENTS (batch->callbacks));
-  iterate_until (g_main_context_default (), &batch->idle_fired, "the idle");
+  gasync_test_iterate_until (NULL, &batch->idle_fired, "the idle");
   g_assert_cmpuint (batch->ran_when_idle_fired, ==, G_N_ELEMENTS (batch->callbacks));
 }
 
@@ -487,13 +464,7 @@ static gpointer
 leftover_thread (gpointer data)
 {
   Leftover *leftover = data;
-  gint64 deadline = gasync_test_deadline (30);
-
-  while (!g_atomic_int_get (&leftover->go))
-    {
-      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-      g_usleep (1000);
-    }
+  gasync_test_wait_flag (&leftover->go);
   gasync_pending_callback_enqueue (leftover->callback, count_cb, &leftover->counter, count_destroy);
   g_clear_object (&leftover->callback);
   return NULL;
@@ -896,8 +867,8 @@ test_event_loop_disposed_with_reservation (void)
   g_object_unref (loop);
   gasync_pending_callback_cancel (cancelled);
   gasync_pending_callback_enqueue (callback, count_cb, &counter, count_destroy);
-  iterate_until (g_main_context_default (), &timeout.destroyed, "the timeout's destroy notify");
-  iterate_until (g_main_context_default (), &counter.destroyed, "the destroy notify");
+  gasync_test_iterate_until (NULL, &timeout.destroyed, "the timeout's destroy notify");
+  gasync_test_iterate_until (NULL, &counter.destroyed, "the destroy notify");
   g_assert_cmpint (counter.runs, ==, 0);
   g_assert_cmpint (timeout.runs, ==, 0);
 }

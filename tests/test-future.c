@@ -43,30 +43,6 @@ keeper_free (GSource *keeper)
   g_source_unref (keeper);
 }
 
-static gboolean
-deadline_cb (gpointer data)
-{
-  g_error ("timed out waiting for %s", (const char *) data);
-  return G_SOURCE_REMOVE;
-}
-
-/* Iterates the thread-default context until *@flag is set, failing the
- * test at the deadline instead of hanging. */
-static void
-iterate_until (const int  *flag,
-               const char *what)
-{
-  GMainContext *context = g_main_context_ref_thread_default ();
-  GSource *guard = g_timeout_source_new ((gasync_test_deadline (30) - g_get_monotonic_time ()) / 1000);
-
-  g_source_set_callback (guard, deadline_cb, (gpointer) what, NULL);
-  g_source_attach (guard, context);
-  while (!g_atomic_int_get (flag))
-    g_main_context_iteration (context, TRUE);
-  g_source_destroy (guard);
-  g_source_unref (guard);
-  g_main_context_unref (context);
-}
 
 static void
 resolve_int (GasyncFuture *future,
@@ -199,7 +175,7 @@ test_future_then (void)
   gasync_future_add_done_callback (future, then_cb, &then, then_destroy);
   g_thread_join (g_thread_new ("resolve", resolve_thread, future));
   g_assert_cmpint (then.runs, ==, 0);
-  iterate_until (&then.destroyed, "the done callback");
+  gasync_test_iterate_until (NULL, &then.destroyed, "the done callback");
   g_assert_cmpint (then.runs, ==, 1);
   g_assert_cmpint (then.value, ==, 7);
 
@@ -208,7 +184,7 @@ test_future_then (void)
   resolve_int (settled, 8);
   gasync_future_add_done_callback (settled, then_cb, &later, then_destroy);
   g_assert_cmpint (later.runs, ==, 0);
-  iterate_until (&later.destroyed, "add_done_callback() on a settled future");
+  gasync_test_iterate_until (NULL, &later.destroyed, "add_done_callback() on a settled future");
   g_assert_cmpint (later.value, ==, 8);
   g_main_context_pop_thread_default (context);
   keeper_free (keeper);
@@ -224,7 +200,7 @@ test_future_then_dropped (void)
                   "only their destroy notifies run, on their context");
   gasync_future_add_done_callback (future, then_cb, &then, then_destroy);
   g_object_unref (future);
-  iterate_until (&then.destroyed, "the destroy notify");
+  gasync_test_iterate_until (NULL, &then.destroyed, "the destroy notify");
   g_assert_cmpint (then.runs, ==, 0);
 }
 
@@ -313,7 +289,7 @@ test_future_await (void)
                   "copy of the value, or the rejection");
   gasync_future_await_async (future, NULL, awaited_cb, &awaited);
   thread = g_thread_new ("resolve", resolve_thread, future);
-  iterate_until (&awaited.done, "await");
+  gasync_test_iterate_until (NULL, &awaited.done, "await");
   g_thread_join (thread);
   g_assert_no_error (awaited.error);
   g_assert_cmpint (g_value_get_int (awaited.value), ==, 7);
@@ -321,7 +297,7 @@ test_future_await (void)
 
   gasync_future_reject (rejected, reason);
   gasync_future_await_async (rejected, NULL, awaited_cb, &awaited);
-  iterate_until (&awaited.done, "await of a rejected future");
+  gasync_test_iterate_until (NULL, &awaited.done, "await of a rejected future");
   g_assert_error (awaited.error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
   g_assert_null (awaited.value);
   awaited_clear (&awaited);
@@ -330,7 +306,7 @@ test_future_await (void)
                   "leaves the future pending");
   gasync_future_await_async (never, cancellable, awaited_cb, &awaited);
   g_cancellable_cancel (cancellable);
-  iterate_until (&awaited.done, "cancelled await");
+  gasync_test_iterate_until (NULL, &awaited.done, "cancelled await");
   g_assert_error (awaited.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_false (gasync_future_is_done (never));
   awaited_clear (&awaited);
@@ -388,21 +364,21 @@ test_future_run_in_thread (void)
   g_assert_true (gasync_future_wait (future, NULL, &error));
   g_assert_no_error (error);
   g_assert_true (ok.ran_in_other_thread);
-  iterate_until (&ok.destroyed, "destroy notify");
+  gasync_test_iterate_until (NULL, &ok.destroyed, "destroy notify");
   g_clear_object (&future);
 
   future = gasync_future_run_in_thread (NULL, job_func, &failed, job_destroy);
   g_assert_false (gasync_future_wait (future, NULL, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
   g_clear_error (&error);
-  iterate_until (&failed.destroyed, "destroy notify");
+  gasync_test_iterate_until (NULL, &failed.destroyed, "destroy notify");
   g_clear_object (&future);
 
   g_test_summary ("FALSE without an error is GASYNC_ERROR_FAILED");
   future = gasync_future_run_in_thread (NULL, job_func, &silent, job_destroy);
   g_assert_false (gasync_future_wait (future, NULL, &error));
   g_assert_error (error, GASYNC_ERROR, GASYNC_ERROR_FAILED);
-  iterate_until (&silent.destroyed, "destroy notify");
+  gasync_test_iterate_until (NULL, &silent.destroyed, "destroy notify");
 }
 
 /* all(), any(), first() */
@@ -515,13 +491,7 @@ static gpointer
 racer_thread (gpointer data)
 {
   Race *race = data;
-  gint64 deadline = gasync_test_deadline (30);
-
-  while (!g_atomic_int_get (&race->go))
-    {
-      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-      g_thread_yield ();
-    }
+  gasync_test_wait_flag (&race->go);
   if (gasync_future_resolve_value (race->future, NULL))
     g_atomic_int_inc (&race->wins);
   return NULL;
