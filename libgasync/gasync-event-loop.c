@@ -274,13 +274,14 @@ gasync_event_loop_queue_push (GasyncEventLoopQueue *queue,
       return;
     }
   /* Only the first callback after the loop looked at an empty queue wakes
-   * it: the ones that follow are taken in the same batch. The last
-   * reservation wakes a loop that waits for the reservations. */
+   * it: the ones that follow are taken in the same batch. (A loop that
+   * waits only for reservations looks at the queue after each wake-up, so
+   * the last reservation needs no wake-up of its own.) */
   wake = queue->head == NULL && !queue->draining;
   if (reserved)
     {
       g_assert (queue->n_reserved > 0);
-      wake |= --queue->n_reserved == 0;
+      queue->n_reserved--;
     }
   if (queue->head == NULL)
     queue->head = item;
