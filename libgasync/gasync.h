@@ -15,4 +15,7 @@
 # include "gasync-error.h"
 # include "gasync-task-token.h"
 # include "gasync-types.h"
+# include "gasync-event-loop.h"
+# include "gasync-future.h"
+# include "gasync-pending-callback.h"
 #undef GASYNC_INSIDE
