@@ -15,4 +15,7 @@
 # include "gasync-error.h"
 # include "gasync-task-token.h"
 # include "gasync-types.h"
+# include "gasync-runner-result.h"
+# include "gasync-runner.h"
+# include "gasync-group-runner.h"
 #undef GASYNC_INSIDE
