@@ -463,13 +463,15 @@ returned_free (gpointer data)
   g_free (returned);
 }
 
+/* Takes @self (a reference) and @error to the owner context, so that the
+ * last reference is not dropped on a worker thread. */
 static void
 runner_dispatch_returned (GasyncRunner *self,
                           GError       *error)
 {
   Returned *returned = g_new (Returned, 1);
 
-  returned->runner = g_object_ref (self);
+  returned->runner = self;
   returned->error = error;
   gasync_dispatch_to_context (self->context, returned_cb, returned, returned_free);
 }
@@ -477,7 +479,7 @@ runner_dispatch_returned (GasyncRunner *self,
 static gpointer
 runner_thread (gpointer data)
 {
-  g_autoptr(GasyncRunner) self = data;
+  GasyncRunner *self = data;
   GError *error = NULL;
 
   gasync_task_func_call (self->run_func, self->id, self->cancellable,
@@ -1511,5 +1513,6 @@ gasync_runner_complete (GasyncRunner *self,
       return;
     }
 
-  runner_dispatch_returned (self, error != NULL ? g_error_copy (error) : NULL);
+  runner_dispatch_returned (g_object_ref (self),
+                            error != NULL ? g_error_copy (error) : NULL);
 }
