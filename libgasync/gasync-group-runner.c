@@ -680,8 +680,9 @@ gasync_group_runner_interrupt_on_unix_signals (GasyncGroupRunner *self)
  * the owner context it is iterated while waiting; otherwise another
  * thread must iterate it.
  *
- * Returns: (transfer full) (element-type GasyncRunnerResult): one result
- *   per runner, in the order they finished, or %NULL with @error set
+ * Returns: (transfer container) (element-type GasyncRunnerResult): one result
+ *   per runner, in the order they finished, or %NULL with @error set. The
+ *   array owns its results: g_ptr_array_unref() frees them too.
  *
  * Since: 0.1
  */
@@ -753,8 +754,9 @@ gasync_group_runner_run_async (GasyncGroupRunner   *self,
  *
  * Finishes gasync_group_runner_run_async().
  *
- * Returns: (transfer full) (element-type GasyncRunnerResult): one result
- *   per runner, in the order they finished, or %NULL with @error set
+ * Returns: (transfer container) (element-type GasyncRunnerResult): one result
+ *   per runner, in the order they finished, or %NULL with @error set. The
+ *   array owns its results: g_ptr_array_unref() frees them too.
  *
  * Since: 0.1
  */
