@@ -91,8 +91,8 @@ test_service_stop (gpointer user_data)
 
   svc->stop_calls++;
   svc->stop_thread = g_thread_self ();
-  svc->cancelled_at_stop = g_cancellable_is_cancelled (svc->cancellable);
   gasync_lock (&svc->lock);
+  svc->cancelled_at_stop = g_cancellable_is_cancelled (svc->cancellable);
   svc->stop_requested = TRUE;
   gasync_cond_broadcast (&svc->cond);
   gasync_unlock (&svc->lock);
