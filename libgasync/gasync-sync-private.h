@@ -32,11 +32,17 @@ G_BEGIN_DECLS
 #ifdef GASYNC_HAVE_TSAN
 void __tsan_acquire (void *addr);
 void __tsan_release (void *addr);
+void __tsan_ignore_thread_begin (void);
+void __tsan_ignore_thread_end (void);
 # define GASYNC_TSAN_ACQUIRE(addr) __tsan_acquire ((void *) (addr))
 # define GASYNC_TSAN_RELEASE(addr) __tsan_release ((void *) (addr))
+# define GASYNC_TSAN_IGNORE_BEGIN() __tsan_ignore_thread_begin ()
+# define GASYNC_TSAN_IGNORE_END() __tsan_ignore_thread_end ()
 #else
 # define GASYNC_TSAN_ACQUIRE(addr) G_STMT_START { (void) (addr); } G_STMT_END
 # define GASYNC_TSAN_RELEASE(addr) G_STMT_START { (void) (addr); } G_STMT_END
+# define GASYNC_TSAN_IGNORE_BEGIN() G_STMT_START { } G_STMT_END
+# define GASYNC_TSAN_IGNORE_END() G_STMT_START { } G_STMT_END
 #endif
 
 typedef pthread_mutex_t GasyncLock;
