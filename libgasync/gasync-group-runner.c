@@ -71,6 +71,7 @@
 
 #include "gasync-group-runner.h"
 #include "gasync-private.h"
+#include "gasync-run-once-private.h"
 #include "gasync-runner-private.h"
 #include "gasync-runner-result-private.h"
 #include "gasync-systemd-notify-private.h"
@@ -84,26 +85,18 @@ struct _GasyncGroupRunner
 {
   GObject parent_instance;
 
-  GasyncLock lock;
-  GasyncCond cond;
-  gboolean started;             /* lock */
-  gboolean done;                /* lock */
-  GPtrArray *results;           /* lock, once done */
+  GasyncRunOnce run;
 
-  GMainContext *context;
   GPtrArray *runners;
   GTimeSpan interrupt_timeout;
   gboolean unix_signals;
 
-  /* The run: set before launch, then owned by the owner context. */
-  GTask *task;
-  GCancellable *caller_cancellable;
-  gulong cancelled_id;
+  /* The run, on the owner context. */
   gboolean launched;
   gboolean stopping;
   gboolean finished;
   gboolean told_ready;
-  GPtrArray *reported;          /* GasyncRunnerResult */
+  GPtrArray *reported;          /* GasyncRunnerResult, complete once done */
   GSource *timeout_source;
   gint64 timeout_deadline;
   GSource *signal_sources[2];
@@ -162,11 +155,7 @@ group_disconnect (GasyncGroupRunner *self)
 {
   for (guint i = 0; i < self->runners->len; i++)
     g_signal_handlers_disconnect_by_data (g_ptr_array_index (self->runners, i), self);
-
-  if (self->cancelled_id != 0)
-    g_cancellable_disconnect (self->caller_cancellable, self->cancelled_id);
-  self->cancelled_id = 0;
-  g_clear_object (&self->caller_cancellable);
+  gasync_run_once_disconnect (&self->run);
 
   gasync_clear_source (&self->timeout_source);
   gasync_clear_source (&self->watchdog_source);
@@ -176,18 +165,13 @@ group_disconnect (GasyncGroupRunner *self)
 static void
 group_finish (GasyncGroupRunner *self)
 {
-  g_autoptr(GTask) task = g_steal_pointer (&self->task);
+  g_autoptr(GTask) task = NULL;
 
   g_assert (!self->finished);
   self->finished = TRUE;
   group_disconnect (self);
   g_clear_pointer (&self->notify, gasync_systemd_notify_free);
-
-  gasync_lock (&self->lock);
-  self->results = g_ptr_array_ref (self->reported);
-  self->done = TRUE;
-  gasync_cond_broadcast (&self->cond);
-  gasync_unlock (&self->lock);
+  task = gasync_run_once_done (&self->run);
 
   g_debug ("Group runner finished with %u results", self->reported->len);
   if (task != NULL)
@@ -241,7 +225,7 @@ group_do_interrupt (gpointer data)
     return;
 
   self->timeout_deadline = g_get_monotonic_time () + self->interrupt_timeout;
-  self->timeout_source = gasync_timeout_source_add (self->context,
+  self->timeout_source = gasync_timeout_source_add (self->run.context,
                                                     self->interrupt_timeout,
                                                     group_timeout_cb, self);
 }
@@ -335,16 +319,9 @@ group_add_signal_sources (GasyncGroupRunner *self)
 
       g_source_set_static_name (source, "[gasync] group runner signal");
       g_source_set_callback (source, group_signal_cb, self, NULL);
-      g_source_attach (source, self->context);
+      g_source_attach (source, self->run.context);
       self->signal_sources[i] = source;
     }
-}
-
-static void
-caller_cancelled_cb (GCancellable *cancellable,
-                     gpointer      data)
-{
-  gasync_group_runner_interrupt (GASYNC_GROUP_RUNNER (data));
 }
 
 static void
@@ -360,7 +337,7 @@ group_launch (gpointer data)
   group_notify (self, "STATUS=Starting");
   watchdog = self->notify != NULL ? gasync_systemd_notify_get_watchdog_interval (self->notify) : 0;
   if (watchdog > 0)
-    self->watchdog_source = gasync_timeout_source_add (self->context, watchdog,
+    self->watchdog_source = gasync_timeout_source_add (self->run.context, watchdog,
                                                        group_watchdog_cb, self);
   if (self->unix_signals)
     group_add_signal_sources (self);
@@ -398,10 +375,8 @@ group_launch (gpointer data)
 
   group_check_ready (self);
 
-  if (self->caller_cancellable != NULL && !self->finished)
-    self->cancelled_id = g_cancellable_connect (self->caller_cancellable,
-                                                G_CALLBACK (caller_cancelled_cb),
-                                                self, NULL);
+  if (!self->finished)
+    gasync_run_once_watch_cancellable (&self->run);
 }
 
 static gboolean
@@ -410,24 +385,13 @@ group_begin (GasyncGroupRunner  *self,
              GTask              *task,
              GError            **error)
 {
-  gboolean started;
+  if (gasync_run_once_begin (&self->run, G_OBJECT (self), cancellable, task,
+                             group_launch))
+    return TRUE;
 
-  gasync_lock (&self->lock);
-  started = self->started;
-  self->started = TRUE;
-  gasync_unlock (&self->lock);
-
-  if (started)
-    {
-      g_set_error_literal (error, GASYNC_ERROR, GASYNC_ERROR_ALREADY_STARTED,
-                           _("The group runner was already started"));
-      return FALSE;
-    }
-
-  self->task = task != NULL ? g_object_ref (task) : NULL;
-  self->caller_cancellable = cancellable != NULL ? g_object_ref (cancellable) : NULL;
-  gasync_invoke_on_owner (self->context, G_OBJECT (self), group_launch);
-  return TRUE;
+  g_set_error_literal (error, GASYNC_ERROR, GASYNC_ERROR_ALREADY_STARTED,
+                       _("The group runner was already started"));
+  return FALSE;
 }
 
 static void
@@ -437,7 +401,7 @@ gasync_group_runner_dispose (GObject *object)
 
   group_disconnect (self);
   g_clear_pointer (&self->notify, gasync_systemd_notify_free);
-  g_clear_object (&self->task);
+  g_clear_object (&self->run.task);
   g_ptr_array_set_size (self->runners, 0);
 
   G_OBJECT_CLASS (gasync_group_runner_parent_class)->dispose (object);
@@ -450,10 +414,7 @@ gasync_group_runner_finalize (GObject *object)
 
   g_clear_pointer (&self->runners, g_ptr_array_unref);
   g_clear_pointer (&self->reported, g_ptr_array_unref);
-  g_clear_pointer (&self->results, g_ptr_array_unref);
-  g_clear_pointer (&self->context, g_main_context_unref);
-  gasync_cond_clear (&self->cond);
-  gasync_lock_clear (&self->lock);
+  gasync_run_once_clear (&self->run);
 
   G_OBJECT_CLASS (gasync_group_runner_parent_class)->finalize (object);
 }
@@ -528,9 +489,7 @@ gasync_group_runner_class_init (GasyncGroupRunnerClass *klass)
 static void
 gasync_group_runner_init (GasyncGroupRunner *self)
 {
-  gasync_lock_init (&self->lock);
-  gasync_cond_init (&self->cond);
-  self->context = g_main_context_ref_thread_default ();
+  gasync_run_once_init (&self->run, G_OBJECT (self), group_do_interrupt);
   self->runners = g_ptr_array_new_with_free_func (g_object_unref);
   self->reported = g_ptr_array_new_with_free_func ((GDestroyNotify) gasync_runner_result_unref);
   self->interrupt_timeout = DEFAULT_INTERRUPT_TIMEOUT;
@@ -620,9 +579,9 @@ gasync_group_runner_add (GasyncGroupRunner *self,
 
   id = gasync_runner_get_id (runner);
 
-  gasync_lock (&self->lock);
-  started = self->started;
-  gasync_unlock (&self->lock);
+  gasync_lock (&self->run.lock);
+  started = self->run.started;
+  gasync_unlock (&self->run.lock);
   if (started)
     {
       g_critical ("Runner “%s” added to a group runner that already started; "
@@ -700,11 +659,8 @@ gasync_group_runner_run (GasyncGroupRunner  *self,
   if (!group_begin (self, cancellable, NULL, error))
     return NULL;
 
-  gasync_wait_on_context (self->context, &self->lock, &self->cond, &self->done);
-
-  gasync_lock (&self->lock);
-  results = g_ptr_array_copy (self->results, result_copy, NULL);
-  gasync_unlock (&self->lock);
+  gasync_run_once_wait (&self->run);
+  results = g_ptr_array_copy (self->reported, result_copy, NULL);
   g_ptr_array_set_free_func (results, (GDestroyNotify) gasync_runner_result_unref);
   return results;
 }
@@ -736,11 +692,9 @@ gasync_group_runner_run_async (GasyncGroupRunner   *self,
   g_return_if_fail (GASYNC_IS_GROUP_RUNNER (self));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, gasync_group_runner_run_async);
-  g_task_set_name (task, "[gasync] gasync_group_runner_run_async");
-  /* Cancelling interrupts the group, which still reports its results. */
-  g_task_set_check_cancellable (task, FALSE);
+  task = gasync_run_once_new_task (self, cancellable, callback, user_data,
+                                   gasync_group_runner_run_async,
+                                   "[gasync] gasync_group_runner_run_async");
 
   if (!group_begin (self, cancellable, task, &error))
     g_task_return_error (task, error);
@@ -791,5 +745,5 @@ gasync_group_runner_interrupt (GasyncGroupRunner *self)
 {
   g_return_if_fail (GASYNC_IS_GROUP_RUNNER (self));
 
-  gasync_invoke_on_owner (self->context, G_OBJECT (self), group_do_interrupt);
+  gasync_invoke_on_owner (self->run.context, G_OBJECT (self), group_do_interrupt);
 }

@@ -70,6 +70,7 @@
 #include "gasync-runner-private.h"
 #include "gasync-dispatch-private.h"
 #include "gasync-private.h"
+#include "gasync-run-once-private.h"
 #include "gasync-runner-result-private.h"
 
 #define DEFAULT_RESTART_DELAY (100 * G_TIME_SPAN_MILLISECOND)
@@ -82,14 +83,10 @@ struct _GasyncRunner
 {
   GObject parent_instance;
 
-  GasyncLock lock;
-  GasyncCond cond;
-  gboolean started;             /* lock */
-  gboolean done;                /* lock */
-  GasyncRunnerResult *result;   /* lock */
-  gboolean awaiting_complete;   /* lock: the main-loop form is running */
+  GasyncRunOnce run;
+  GasyncRunnerResult *result;   /* set once done */
+  gboolean awaiting_complete;   /* run.lock: the main-loop form is running */
 
-  GMainContext *context;
   char *id;
   GasyncTaskFunc run_func;
   GasyncRunnerStartFunc start_func;
@@ -108,10 +105,7 @@ struct _GasyncRunner
   guint restart_limit;
   GTimeSpan restart_interval;
 
-  /* The run: set before launch, then owned by the owner context. */
-  GTask *task;
-  GCancellable *caller_cancellable;
-  gulong cancelled_id;
+  /* The run, on the owner context. */
   GCancellable *cancellable;    /* given to the function */
   gboolean launched;
   gboolean interrupted;
@@ -150,106 +144,6 @@ static gint64 default_interrupt_timeout = 10 * G_TIME_SPAN_SECOND; /* atomic */
 
 G_DEFINE_FINAL_TYPE (GasyncRunner, gasync_runner, G_TYPE_OBJECT)
 
-GSource *
-gasync_timeout_source_add (GMainContext *context,
-                           GTimeSpan     timeout,
-                           GSourceFunc   func,
-                           gpointer      data)
-{
-  GTimeSpan ms = (timeout + G_TIME_SPAN_MILLISECOND - 1) / G_TIME_SPAN_MILLISECOND;
-  GSource *source = g_timeout_source_new ((guint) MIN (ms, G_MAXUINT));
-
-  g_source_set_static_name (source, "[gasync] runner timeout");
-  g_source_set_callback (source, func, data, NULL);
-  g_source_attach (source, context);
-  return source;
-}
-
-void
-gasync_clear_source (GSource **source)
-{
-  if (*source == NULL)
-    return;
-
-  g_source_destroy (*source);
-  g_clear_pointer (source, g_source_unref);
-}
-
-typedef struct
-{
-  void (*func) (gpointer object);
-  GObject *object;
-} Invoke;
-
-static gboolean
-invoke_cb (gpointer data)
-{
-  Invoke *invoke = data;
-
-  invoke->func (invoke->object);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-invoke_free (gpointer data)
-{
-  Invoke *invoke = data;
-
-  g_object_unref (invoke->object);
-  g_free (invoke);
-}
-
-void
-gasync_invoke_on_owner (GMainContext *context,
-                        GObject      *object,
-                        void        (*func) (gpointer object))
-{
-  Invoke *invoke;
-
-  if (g_main_context_is_owner (context))
-    {
-      func (object);
-      return;
-    }
-
-  invoke = g_new (Invoke, 1);
-  invoke->func = func;
-  invoke->object = g_object_ref (object);
-  gasync_dispatch_to_context (context, invoke_cb, invoke, invoke_free);
-}
-
-static gboolean
-is_done (GasyncLock     *lock,
-         const gboolean *done)
-{
-  gboolean ret;
-
-  gasync_lock (lock);
-  ret = *done;
-  gasync_unlock (lock);
-  return ret;
-}
-
-void
-gasync_wait_on_context (GMainContext   *context,
-                        GasyncLock     *lock,
-                        GasyncCond     *cond,
-                        const gboolean *done)
-{
-  if (g_main_context_acquire (context))
-    {
-      while (!is_done (lock, done))
-        g_main_context_iteration (context, TRUE);
-      g_main_context_release (context);
-      return;
-    }
-
-  gasync_lock (lock);
-  while (!*done)
-    gasync_cond_wait (cond, lock);
-  gasync_unlock (lock);
-}
-
 void
 gasync_runner_set_timeout_error (GError     **error,
                                  const char  *id,
@@ -259,15 +153,6 @@ gasync_runner_set_timeout_error (GError     **error,
                /* Translators: %s is a runner's id, %g a number of seconds */
                _("Runner “%s” did not stop within %g s"),
                id, (double) timeout / G_TIME_SPAN_SECOND);
-}
-
-static void
-runner_disconnect_caller (GasyncRunner *self)
-{
-  if (self->cancelled_id != 0)
-    g_cancellable_disconnect (self->caller_cancellable, self->cancelled_id);
-  self->cancelled_id = 0;
-  g_clear_object (&self->caller_cancellable);
 }
 
 static void
@@ -297,21 +182,16 @@ runner_finish (GasyncRunner *self,
                GError       *error)
 {
   g_autoptr(GasyncRunnerResult) result = gasync_runner_result_new (self->id, error);
-  g_autoptr(GTask) task = g_steal_pointer (&self->task);
+  g_autoptr(GTask) task = NULL;
 
   g_assert (!self->finished);
   self->finished = TRUE;
   gasync_clear_source (&self->timeout_source);
   gasync_clear_source (&self->backoff_source);
   g_clear_error (&self->last_error);
-  runner_disconnect_caller (self);
   runner_release_stop_func (self);
-
-  gasync_lock (&self->lock);
   self->result = gasync_runner_result_ref (result);
-  self->done = TRUE;
-  gasync_cond_broadcast (&self->cond);
-  gasync_unlock (&self->lock);
+  task = gasync_run_once_done (&self->run);
 
   g_debug ("Runner “%s” finished%s%s", self->id,
            error != NULL ? ": " : "", error != NULL ? error->message : "");
@@ -357,7 +237,7 @@ runner_do_interrupt (gpointer data)
       return;
     }
 
-  self->timeout_source = gasync_timeout_source_add (self->context,
+  self->timeout_source = gasync_timeout_source_add (self->run.context,
                                                     self->interrupt_timeout,
                                                     runner_timeout_cb, self);
   g_cancellable_cancel (self->cancellable);
@@ -430,7 +310,7 @@ runner_function_returned (GasyncRunner *self,
     {
       g_assert (self->last_error == NULL);
       self->last_error = error;
-      self->backoff_source = gasync_timeout_source_add (self->context, delay,
+      self->backoff_source = gasync_timeout_source_add (self->run.context, delay,
                                                         runner_backoff_cb, self);
       return;
     }
@@ -473,7 +353,7 @@ runner_dispatch_returned (GasyncRunner *self,
 
   returned->runner = self;
   returned->error = error;
-  gasync_dispatch_to_context (self->context, returned_cb, returned, returned_free);
+  gasync_dispatch_to_context (self->run.context, returned_cb, returned, returned_free);
 }
 
 static gpointer
@@ -501,21 +381,14 @@ runner_launch_function (GasyncRunner *self)
     }
   else
     {
-      gasync_lock (&self->lock);
+      gasync_lock (&self->run.lock);
       self->awaiting_complete = TRUE;
-      gasync_unlock (&self->lock);
+      gasync_unlock (&self->run.lock);
       self->start_func (self, self->cancellable, self->run_data);
     }
 
   if (!self->reports_ready)
     runner_set_ready (self);
-}
-
-static void
-caller_cancelled_cb (GCancellable *cancellable,
-                     gpointer      data)
-{
-  gasync_runner_interrupt (GASYNC_RUNNER (data));
 }
 
 static void
@@ -527,11 +400,7 @@ runner_launch (gpointer data)
   self->launched = TRUE;
   self->cancellable = g_cancellable_new ();
   runner_launch_function (self);
-
-  if (self->caller_cancellable != NULL)
-    self->cancelled_id = g_cancellable_connect (self->caller_cancellable,
-                                                G_CALLBACK (caller_cancelled_cb),
-                                                self, NULL);
+  gasync_run_once_watch_cancellable (&self->run);
 }
 
 static gboolean
@@ -540,25 +409,14 @@ runner_begin (GasyncRunner  *self,
               GTask         *task,
               GError       **error)
 {
-  gboolean started;
+  if (gasync_run_once_begin (&self->run, G_OBJECT (self), cancellable, task,
+                             runner_launch))
+    return TRUE;
 
-  gasync_lock (&self->lock);
-  started = self->started;
-  self->started = TRUE;
-  gasync_unlock (&self->lock);
-
-  if (started)
-    {
-      g_set_error (error, GASYNC_ERROR, GASYNC_ERROR_ALREADY_STARTED,
-                   /* Translators: %s is a runner's id */
-                   _("Runner “%s” was already started"), self->id);
-      return FALSE;
-    }
-
-  self->task = task != NULL ? g_object_ref (task) : NULL;
-  self->caller_cancellable = cancellable != NULL ? g_object_ref (cancellable) : NULL;
-  gasync_invoke_on_owner (self->context, G_OBJECT (self), runner_launch);
-  return TRUE;
+  g_set_error (error, GASYNC_ERROR, GASYNC_ERROR_ALREADY_STARTED,
+               /* Translators: %s is a runner's id */
+               _("Runner “%s” was already started"), self->id);
+  return FALSE;
 }
 
 gboolean
@@ -573,10 +431,10 @@ gasync_runner_dispose (GObject *object)
 {
   GasyncRunner *self = GASYNC_RUNNER (object);
 
-  runner_disconnect_caller (self);
+  gasync_run_once_disconnect (&self->run);
   gasync_clear_source (&self->timeout_source);
   gasync_clear_source (&self->backoff_source);
-  g_clear_object (&self->task);
+  g_clear_object (&self->run.task);
 
   G_OBJECT_CLASS (gasync_runner_parent_class)->dispose (object);
 }
@@ -593,10 +451,8 @@ gasync_runner_finalize (GObject *object)
   g_clear_error (&self->last_error);
   g_clear_pointer (&self->restart_times, g_array_unref);
   g_clear_object (&self->cancellable);
-  g_clear_pointer (&self->context, g_main_context_unref);
   g_free (self->id);
-  gasync_cond_clear (&self->cond);
-  gasync_lock_clear (&self->lock);
+  gasync_run_once_clear (&self->run);
 
   G_OBJECT_CLASS (gasync_runner_parent_class)->finalize (object);
 }
@@ -850,9 +706,7 @@ gasync_runner_class_init (GasyncRunnerClass *klass)
 static void
 gasync_runner_init (GasyncRunner *self)
 {
-  gasync_lock_init (&self->lock);
-  gasync_cond_init (&self->cond);
-  self->context = g_main_context_ref_thread_default ();
+  gasync_run_once_init (&self->run, G_OBJECT (self), runner_do_interrupt);
   self->interrupt_timeout = gasync_runner_get_default_interrupt_timeout ();
   self->restart_delay = DEFAULT_RESTART_DELAY;
   self->restart_limit = DEFAULT_RESTART_LIMIT;
@@ -1348,8 +1202,6 @@ gasync_runner_run (GasyncRunner  *self,
                    GCancellable  *cancellable,
                    GError       **error)
 {
-  g_autoptr(GasyncRunnerResult) result = NULL;
-
   g_return_val_if_fail (GASYNC_IS_RUNNER (self), FALSE);
   g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
@@ -1357,13 +1209,8 @@ gasync_runner_run (GasyncRunner  *self,
   if (!runner_begin (self, cancellable, NULL, error))
     return FALSE;
 
-  gasync_wait_on_context (self->context, &self->lock, &self->cond, &self->done);
-
-  gasync_lock (&self->lock);
-  result = gasync_runner_result_ref (self->result);
-  gasync_unlock (&self->lock);
-
-  return result_to_error (result, error);
+  gasync_run_once_wait (&self->run);
+  return result_to_error (self->result, error);
 }
 
 /**
@@ -1393,11 +1240,9 @@ gasync_runner_run_async (GasyncRunner        *self,
   g_return_if_fail (GASYNC_IS_RUNNER (self));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, gasync_runner_run_async);
-  g_task_set_name (task, "[gasync] gasync_runner_run_async");
-  /* The result is what the function returned, cancelled or not. */
-  g_task_set_check_cancellable (task, FALSE);
+  task = gasync_run_once_new_task (self, cancellable, callback, user_data,
+                                   gasync_runner_run_async,
+                                   "[gasync] gasync_runner_run_async");
 
   if (!runner_begin (self, cancellable, task, &error))
     g_task_return_error (task, error);
@@ -1447,7 +1292,7 @@ gasync_runner_interrupt (GasyncRunner *self)
 {
   g_return_if_fail (GASYNC_IS_RUNNER (self));
 
-  gasync_invoke_on_owner (self->context, G_OBJECT (self), runner_do_interrupt);
+  gasync_invoke_on_owner (self->run.context, G_OBJECT (self), runner_do_interrupt);
 }
 
 static void
@@ -1476,7 +1321,7 @@ gasync_runner_notify_ready (GasyncRunner *self)
 {
   g_return_if_fail (GASYNC_IS_RUNNER (self));
 
-  gasync_invoke_on_owner (self->context, G_OBJECT (self), runner_do_notify_ready);
+  gasync_invoke_on_owner (self->run.context, G_OBJECT (self), runner_do_notify_ready);
 }
 
 /**
@@ -1501,10 +1346,10 @@ gasync_runner_complete (GasyncRunner *self,
   g_return_if_fail (GASYNC_IS_RUNNER (self));
   g_return_if_fail (self->start_func != NULL);
 
-  gasync_lock (&self->lock);
+  gasync_lock (&self->run.lock);
   awaiting = self->awaiting_complete;
   self->awaiting_complete = FALSE;
-  gasync_unlock (&self->lock);
+  gasync_unlock (&self->run.lock);
 
   if (!awaiting)
     {
