@@ -402,6 +402,27 @@ iterate_until_message (GPtrArray  *messages,
   test_iterate_until_func (has_messages, &expect);
 }
 
+/* Binds a datagram socket at @address and collects what it receives into
+ * @messages on the thread-default context, until the source is destroyed. */
+static GSource *
+bind_notify_socket (GSocketAddress *address,
+                    GPtrArray      *messages)
+{
+  g_autoptr(GSocket) socket = NULL;
+  GSource *source;
+  GError *error = NULL;
+
+  socket = g_socket_new (G_SOCKET_FAMILY_UNIX, G_SOCKET_TYPE_DATAGRAM,
+                         G_SOCKET_PROTOCOL_DEFAULT, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_socket_bind (socket, address, TRUE, &error));
+  g_assert_no_error (error);
+  source = g_socket_create_source (socket, G_IO_IN, NULL);
+  g_source_set_callback (source, (GSourceFunc) (void (*) (void)) datagram_cb, messages, NULL);
+  g_source_attach (source, NULL);
+  return source;
+}
+
 static void
 test_group_runner_systemd_notify (void)
 {
@@ -410,7 +431,6 @@ test_group_runner_systemd_notify (void)
   g_autoptr(GPtrArray) messages = g_ptr_array_new_with_free_func (g_free);
   g_autofree char *dir = NULL;
   g_autofree char *path = NULL;
-  g_autoptr(GSocket) socket = NULL;
   g_autoptr(GSocketAddress) address = NULL;
   GasyncGroupRunner *group;
   GasyncRunner *ra, *rb;
@@ -426,15 +446,8 @@ test_group_runner_systemd_notify (void)
   dir = g_dir_make_tmp ("gasync-notify-XXXXXX", &error);
   g_assert_no_error (error);
   path = g_build_filename (dir, "notify", NULL);
-  socket = g_socket_new (G_SOCKET_FAMILY_UNIX, G_SOCKET_TYPE_DATAGRAM,
-                         G_SOCKET_PROTOCOL_DEFAULT, &error);
-  g_assert_no_error (error);
   address = g_unix_socket_address_new (path);
-  g_assert_true (g_socket_bind (socket, address, TRUE, &error));
-  g_assert_no_error (error);
-  source = g_socket_create_source (socket, G_IO_IN, NULL);
-  g_source_set_callback (source, (GSourceFunc) (void (*) (void)) datagram_cb, messages, NULL);
-  g_source_attach (source, NULL);
+  source = bind_notify_socket (address, messages);
 
   g_setenv ("NOTIFY_SOCKET", path, TRUE);
   g_setenv ("WATCHDOG_USEC", "40000", TRUE);
@@ -477,6 +490,48 @@ test_group_runner_systemd_notify (void)
   group_run_clear (&run);
   g_assert_no_errno (g_unlink (path));
   g_assert_no_errno (g_rmdir (dir));
+}
+
+static void
+test_group_runner_systemd_notify_abstract (void)
+{
+  g_autoptr(TestService) a = test_service_new ();
+  g_autoptr(GPtrArray) messages = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *name = g_strdup_printf ("gasync-test-%d", (int) getpid ());
+  g_autofree char *notify_socket = g_strconcat ("@", name, NULL);
+  g_autoptr(GSocketAddress) address = NULL;
+  GasyncGroupRunner *group;
+  GasyncRunner *ra;
+  GroupRun run = { 0 };
+  GSource *source;
+
+  g_test_summary ("NOTIFY_SOCKET may name an abstract socket; the watchdog "
+                  "is off when WATCHDOG_PID names another process");
+
+  address = g_unix_socket_address_new_with_type (name, -1, G_UNIX_SOCKET_ADDRESS_ABSTRACT);
+  source = bind_notify_socket (address, messages);
+  g_setenv ("NOTIFY_SOCKET", notify_socket, TRUE);
+  g_setenv ("WATCHDOG_USEC", "2000", TRUE);
+  g_setenv ("WATCHDOG_PID", "1", TRUE);
+
+  group = gasync_group_runner_new ();
+  ra = test_service_new_runner (a, "a");
+  gasync_group_runner_add (group, ra);
+  gasync_group_runner_run_async (group, NULL, group_run_done_cb, &run);
+  iterate_until_message (messages, "READY=1\nSTATUS=Running", 1);
+  gasync_group_runner_interrupt (group);
+  test_iterate_until (&run.done);
+  iterate_until_message (messages, "STOPPING=1", 1);
+  g_assert_cmpuint (count_messages (messages, "WATCHDOG=1"), ==, 0);
+
+  g_unsetenv ("NOTIFY_SOCKET");
+  g_unsetenv ("WATCHDOG_USEC");
+  g_unsetenv ("WATCHDOG_PID");
+  g_source_destroy (source);
+  g_source_unref (source);
+  test_drop_and_wait (group);
+  test_drop_and_wait (ra);
+  group_run_clear (&run);
 }
 
 /* Signals, in a child process that runs a group as a service would. */
@@ -660,6 +715,7 @@ main (int   argc,
   g_test_add_func ("/gasync/group-runner/started-runner", test_group_runner_started_runner);
   g_test_add_func ("/gasync/group-runner/bad-input", test_group_runner_bad_input);
   g_test_add_func ("/gasync/group-runner/systemd-notify", test_group_runner_systemd_notify);
+  g_test_add_func ("/gasync/group-runner/systemd-notify-abstract", test_group_runner_systemd_notify_abstract);
   g_test_add_func ("/gasync/group-runner/sigterm", test_group_runner_sigterm);
   g_test_add_func ("/gasync/group-runner/sigterm-twice", test_group_runner_sigterm_twice);
 

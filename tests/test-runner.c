@@ -6,6 +6,9 @@
 
 #include "config.h"
 
+#include <locale.h>
+
+#include "gasync-runner-private.h"
 #include "test-runner-util.h"
 
 static GThread *main_thread;
@@ -520,6 +523,7 @@ restarting_cb (GasyncRunner *runner,
 {
   Restarts *restarts = data;
 
+  g_assert_true (g_thread_self () == main_thread);
   g_assert_cmpuint (attempt, ==, restarts->last_attempt + 1);
   restarts->last_attempt = attempt;
   restarts->delays[MIN (restarts->restarting, 7)] = delay;
@@ -530,6 +534,7 @@ static void
 gave_up_cb (GasyncRunner *runner,
             gpointer      data)
 {
+  g_assert_true (g_thread_self () == main_thread);
   ((Restarts *) data)->gave_up++;
 }
 
@@ -733,6 +738,37 @@ test_runner_bad_input (void)
   g_object_unref (runner);
 }
 
+/* In a child process, so that LANGUAGE and the locale are set before
+ * gettext reads them for the first time. */
+static void
+test_runner_translated (void)
+{
+  const char *localedir = g_getenv ("GASYNC_TEST_LOCALEDIR");
+  g_autoptr(GError) error = NULL;
+
+  if (g_test_subprocess ())
+    {
+      g_setenv ("LANGUAGE", "de", TRUE);
+      g_assert_nonnull (setlocale (LC_ALL, "C.UTF-8"));
+      gasync_i18n_init ();
+      bindtextdomain (GETTEXT_PACKAGE, localedir);
+
+      gasync_runner_set_timeout_error (&error, "http", 50 * G_TIME_SPAN_MILLISECOND);
+      g_assert_cmpstr (error->message, ==,
+                       "Runner „http“ hat nicht innerhalb von 0.05 s angehalten");
+      return;
+    }
+
+  if (localedir == NULL)
+    {
+      g_test_skip ("GASYNC_TEST_LOCALEDIR is not set (run through meson test)");
+      return;
+    }
+
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -758,6 +794,7 @@ main (int   argc,
   g_test_add_func ("/gasync/runner/restart-always", test_runner_restart_always);
   g_test_add_func ("/gasync/runner/interrupt-during-backoff", test_runner_interrupt_during_backoff);
   g_test_add_func ("/gasync/runner/bad-input", test_runner_bad_input);
+  g_test_add_func ("/gasync/runner/translated", test_runner_translated);
 
   return g_test_run ();
 }
