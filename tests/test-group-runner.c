@@ -307,6 +307,60 @@ test_group_runner_started_runner (void)
 }
 
 static void
+count_cb (gpointer data)
+{
+  (*(guint *) data)++;
+}
+
+static void
+test_group_runner_gave_up_stops_group (void)
+{
+  g_autoptr(TestService) flaky = test_service_new ();
+  g_autoptr(TestService) b = test_service_new ();
+  GasyncGroupRunner *group = gasync_group_runner_new ();
+  GasyncRunner *rflaky, *rb;
+  GroupRun run = { 0 };
+  guint restarting = 0, gave_up = 0;
+
+  g_test_summary ("A supervised runner restarts inside the group; once it "
+                  "gives up, the group stops the other runners");
+
+  flaky->error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_FAILED, "crash");
+  rflaky = test_service_new_runner (flaky, "flaky");
+  gasync_runner_set_restart_policy (rflaky, GASYNC_RUNNER_RESTART_ON_FAILURE);
+  gasync_runner_set_restart_delay (rflaky, G_TIME_SPAN_MILLISECOND);
+  gasync_runner_set_restart_limit (rflaky, 1);
+  g_signal_connect_swapped (rflaky, "restarting", G_CALLBACK (count_cb), &restarting);
+  g_signal_connect_swapped (rflaky, "gave-up", G_CALLBACK (count_cb), &gave_up);
+  rb = test_service_new_runner (b, "b");
+  gasync_group_runner_add (group, rflaky);
+  gasync_group_runner_add (group, rb);
+
+  gasync_group_runner_run_async (group, NULL, group_run_done_cb, &run);
+  test_service_iterate_until_running (flaky);
+  test_service_finish (flaky);
+  while (restarting == 0)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (b->stop_calls, ==, 0);
+  test_service_iterate_until_runs (flaky, 2);
+  test_service_finish (flaky);
+  test_iterate_until (&run.done);
+
+  g_assert_cmpuint (restarting, ==, 1);
+  g_assert_cmpuint (gave_up, ==, 1);
+  g_assert_cmpuint (run.results->len, ==, 2);
+  assert_result (run.results, 0, "flaky", G_IO_ERROR, G_IO_ERROR_FAILED);
+  assert_result (run.results, 1, "b", 0, 0);
+  g_assert_cmpuint (b->stop_calls, ==, 1);
+  g_assert_cmpuint (flaky->stop_calls, ==, 0);
+
+  test_drop_and_wait (group);
+  test_drop_and_wait (rflaky);
+  test_drop_and_wait (rb);
+  group_run_clear (&run);
+}
+
+static void
 test_group_runner_bad_input (void)
 {
   g_autoptr(TestService) a = test_service_new ();
@@ -713,6 +767,7 @@ main (int   argc,
   g_test_add_func ("/gasync/group-runner/runner-timeout", test_group_runner_runner_timeout);
   g_test_add_func ("/gasync/group-runner/empty-and-twice", test_group_runner_empty_and_twice);
   g_test_add_func ("/gasync/group-runner/started-runner", test_group_runner_started_runner);
+  g_test_add_func ("/gasync/group-runner/gave-up-stops-group", test_group_runner_gave_up_stops_group);
   g_test_add_func ("/gasync/group-runner/bad-input", test_group_runner_bad_input);
   g_test_add_func ("/gasync/group-runner/systemd-notify", test_group_runner_systemd_notify);
   g_test_add_func ("/gasync/group-runner/systemd-notify-abstract", test_group_runner_systemd_notify_abstract);

@@ -200,17 +200,34 @@ test_service_get_runs (TestService *svc)
   return runs;
 }
 
-static inline gboolean
-test_service_has_run (gpointer data)
+typedef struct
 {
-  return test_service_get_runs (data) > 0;
+  TestService *svc;
+  guint runs;
+} TestRuns;
+
+static inline gboolean
+test_service_has_runs (gpointer data)
+{
+  TestRuns *wanted = data;
+
+  return test_service_get_runs (wanted->svc) >= wanted->runs;
 }
 
-/* On the owner thread: iterates until the service's function runs. */
+/* On the owner thread: iterates until the function ran @runs times. */
+static inline void
+test_service_iterate_until_runs (TestService *svc,
+                                 guint        runs)
+{
+  TestRuns wanted = { svc, runs };
+
+  test_iterate_until_func (test_service_has_runs, &wanted);
+}
+
 static inline void
 test_service_iterate_until_running (TestService *svc)
 {
-  test_iterate_until_func (test_service_has_run, svc);
+  test_service_iterate_until_runs (svc, 1);
 }
 
 static inline void
