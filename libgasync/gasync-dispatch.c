@@ -64,10 +64,12 @@ gasync_dispatch_to_context (GMainContext   *context,
   g_source_set_callback (source, dispatch_cb, dispatch, dispatch_free);
   GASYNC_TSAN_RELEASE (dispatch);
   /* g_source_attach() may allocate GLib's per-priority source list, which
-   * the owner thread frees later under the context's futex lock: TSan
-   * cannot see that hand-off, so the allocation is hidden from it. */
+   * the owner thread frees later; and if the owner dispatches the source
+   * at once, our g_source_unref() is the last one and frees the list the
+   * owner allocated. Both hand-offs go through the context's futex lock,
+   * which TSan cannot see, so GLib's own accesses here are hidden from it. */
   GASYNC_TSAN_IGNORE_BEGIN ();
   g_source_attach (source, context);
-  GASYNC_TSAN_IGNORE_END ();
   g_source_unref (source);
+  GASYNC_TSAN_IGNORE_END ();
 }
