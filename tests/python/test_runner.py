@@ -9,7 +9,7 @@ import threading
 import gi
 
 gi.require_version('Gasync', '1')
-from gi.repository import GLib, Gasync  # noqa: E402
+from gi.repository import Gio, GLib, Gasync  # noqa: E402
 
 # PyGObject 3.42 passes the user data of a function that shares a call
 # with another closure as a tuple: give () and the functions take *args.
@@ -137,3 +137,18 @@ def test_main_loop_form_completes_with_an_error():
     runner.interrupt()
     iterate_until(lambda: done)
     assert done[0].matches(Gasync.error_quark(), Gasync.Error.CLOSED)
+
+
+def test_blocking_group_run_with_a_cancellable():
+    a, b = Service(), Service()
+    group = Gasync.GroupRunner.new()
+    group.add(a.runner('a'))
+    group.add(b.runner('b'))
+    cancellable = Gio.Cancellable()
+    # Cancelled from another thread while run() iterates the main context,
+    # where the stop functions then run.
+    threading.Timer(0.05, cancellable.cancel).start()
+    results = group.run(cancellable)
+    assert sorted(r.get_id() for r in results) == ['a', 'b']
+    assert a.stop_calls == 1 and b.stop_calls == 1
+    assert a.stop_thread is threading.main_thread()
