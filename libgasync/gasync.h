@@ -18,4 +18,7 @@
 # include "gasync-event-loop.h"
 # include "gasync-future.h"
 # include "gasync-pending-callback.h"
+# include "gasync-runner-result.h"
+# include "gasync-runner.h"
+# include "gasync-group-runner.h"
 #undef GASYNC_INSIDE
