@@ -15,4 +15,7 @@
 # include "gasync-error.h"
 # include "gasync-task-token.h"
 # include "gasync-types.h"
+# include "gasync-work-queue.h"
+# include "gasync-batch.h"
+# include "gasync-interceptor.h"
 #undef GASYNC_INSIDE
