@@ -380,7 +380,7 @@ gasync_batch_set_parallelism (GasyncBatch *self,
  *
  * Threading: may be called from any thread.
  *
- * Returns: (transfer full) (element-type GLib.Error): the errors, maybe
+ * Returns: (transfer container) (element-type GLib.Error): the errors, maybe
  *   none
  *
  * Since: 0.1

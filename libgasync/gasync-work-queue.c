@@ -1239,7 +1239,7 @@ hand_back (GPtrArray  *discarded,
  * @self: a #GasyncWorkQueue
  * @cancellable: (nullable): a #GCancellable that ends the grace period
  *   early
- * @discarded: (out) (optional) (transfer full) (element-type GObject):
+ * @discarded: (out) (optional) (transfer container) (element-type GObject):
  *   return location for the discarded items, oldest first; the array
  *   frees them
  *
@@ -1348,7 +1348,7 @@ gasync_work_queue_close_async (GasyncWorkQueue     *self,
  * gasync_work_queue_close_finish:
  * @self: a #GasyncWorkQueue
  * @result: the #GAsyncResult given to the callback
- * @discarded: (out) (optional) (transfer full) (element-type GObject):
+ * @discarded: (out) (optional) (transfer container) (element-type GObject):
  *   return location for the discarded items, oldest first
  * @error: return location for a #GError
  *
