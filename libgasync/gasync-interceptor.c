@@ -176,22 +176,56 @@ typedef struct
   GTimeSpan max_backoff;
 } Retry;
 
-/* Sleeps for @duration unless @cancellable fires first. */
+/* Sleeps for @duration unless @cancellable fires first. A pthread
+ * condition rather than the cancellable's file descriptor: TSan sees the
+ * hand-off. */
+typedef struct
+{
+  GasyncLock lock;
+  GasyncCond cond;
+  gboolean cancelled;
+} Sleeper;
+
+static void
+wake_sleeper_cb (GCancellable *cancellable,
+                 gpointer      user_data)
+{
+  Sleeper *sleeper = user_data;
+
+  /* The cancellable hands over through GLib's invisible mutex. */
+  GASYNC_TSAN_ACQUIRE (sleeper);
+  gasync_lock (&sleeper->lock);
+  sleeper->cancelled = TRUE;
+  gasync_cond_broadcast (&sleeper->cond);
+  gasync_unlock (&sleeper->lock);
+  GASYNC_TSAN_RELEASE (sleeper);
+}
+
 static void
 sleep_cancellable (GTimeSpan     duration,
                    GCancellable *cancellable)
 {
-  GPollFD pollfd;
+  Sleeper sleeper = { .cancelled = FALSE };
+  gint64 deadline = g_get_monotonic_time () + duration;
+  gulong handler = 0;
 
   if (duration <= 0)
     return;
-  if (cancellable != NULL && g_cancellable_make_pollfd (cancellable, &pollfd))
-    {
-      g_poll (&pollfd, 1, (duration + 999) / 1000);
-      g_cancellable_release_fd (cancellable);
-    }
-  else
-    g_usleep (duration);
+  gasync_lock_init (&sleeper.lock);
+  gasync_cond_init (&sleeper.cond);
+  GASYNC_TSAN_RELEASE (&sleeper);
+  if (cancellable != NULL)
+    handler = g_cancellable_connect (cancellable, G_CALLBACK (wake_sleeper_cb),
+                                     &sleeper, NULL);
+  gasync_lock (&sleeper.lock);
+  while (!sleeper.cancelled &&
+         gasync_cond_wait_until (&sleeper.cond, &sleeper.lock, deadline))
+    ;
+  gasync_unlock (&sleeper.lock);
+  g_cancellable_disconnect (cancellable, handler);
+  GASYNC_TSAN_ACQUIRE (&sleeper);
+  gasync_cond_clear (&sleeper.cond);
+  gasync_lock_clear (&sleeper.lock);
 }
 
 static gboolean
@@ -269,7 +303,7 @@ gasync_interceptor_new_retry (guint     max_attempts,
 
 typedef struct
 {
-  gatomicrefcount ref_count;
+  int ref_count; /* atomic: g_atomic_int_* are builtins TSan sees */
   GasyncLock lock;
   GasyncCond cond;
   gboolean done;
@@ -281,7 +315,7 @@ typedef struct
 static void
 watchdog_unref (Watchdog *watchdog)
 {
-  if (!g_atomic_ref_count_dec (&watchdog->ref_count))
+  if (!g_atomic_int_dec_and_test (&watchdog->ref_count))
     return;
   g_object_unref (watchdog->cancellable);
   gasync_cond_clear (&watchdog->cond);
@@ -329,8 +363,7 @@ timeout_intercept (const char      *name,
   gboolean ok, timed_out;
   gulong handler = 0;
 
-  g_atomic_ref_count_init (&watchdog->ref_count);
-  g_atomic_ref_count_inc (&watchdog->ref_count);
+  watchdog->ref_count = 2; /* the caller and the watchdog job */
   gasync_lock_init (&watchdog->lock);
   gasync_cond_init (&watchdog->cond);
   watchdog->deadline = g_get_monotonic_time () + timeout;

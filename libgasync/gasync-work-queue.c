@@ -347,6 +347,7 @@ pump_dispatch (GSource     *source,
 {
   GasyncWorkQueue *self = user_data;
 
+  GASYNC_TSAN_ACQUIRE (self);
   g_source_set_ready_time (source, -1);
   gasync_lock (&self->lock);
   while (!self->aborting && self->state >= STATE_STARTED &&
@@ -359,6 +360,7 @@ pump_dispatch (GSource     *source,
       gasync_lock (&self->lock);
     }
   gasync_unlock (&self->lock);
+  GASYNC_TSAN_RELEASE (self);
   return G_SOURCE_CONTINUE;
 }
 
@@ -370,6 +372,7 @@ abort_cb (GCancellable *cancellable,
 {
   GasyncWorkQueue *self = user_data;
 
+  GASYNC_TSAN_ACQUIRE (self);
   gasync_lock (&self->lock);
   self->aborting = TRUE;
   gasync_cond_broadcast (&self->idle);
@@ -382,6 +385,7 @@ wake_producers_cb (GCancellable *cancellable,
 {
   GasyncWorkQueue *self = user_data;
 
+  GASYNC_TSAN_ACQUIRE (self);
   gasync_lock (&self->lock);
   gasync_cond_broadcast (&self->not_full);
   gasync_unlock (&self->lock);
@@ -406,6 +410,7 @@ close_queue (GasyncWorkQueue *self,
   gulong handler = 0;
   gint64 deadline;
 
+  GASYNC_TSAN_RELEASE (self);
   if (cancellable != NULL)
     handler = g_cancellable_connect (cancellable, G_CALLBACK (abort_cb),
                                      self, NULL);
@@ -493,6 +498,8 @@ gasync_work_queue_finalize (GObject *object)
 {
   GasyncWorkQueue *self = GASYNC_WORK_QUEUE (object);
 
+  /* The last reference may be dropped by the pump's dispatch. */
+  GASYNC_TSAN_ACQUIRE (self);
   if (self->destroy != NULL)
     self->destroy (self->user_data);
   g_clear_pointer (&self->pump, g_source_unref);
@@ -748,7 +755,8 @@ gasync_work_queue_new_for_pointers (GasyncWorkPointerFunc func,
  *
  * Do not block the owner context while items are in flight: use
  * gasync_work_queue_try_enqueue() and gasync_work_queue_close_async() on
- * it rather than the blocking calls.
+ * it rather than the blocking calls. Once started, the queue stays alive
+ * until it is closed.
  *
  * Returns: (transfer full): a new #GasyncWorkQueue
  *
@@ -1016,7 +1024,11 @@ gasync_work_queue_start (GasyncWorkQueue  *self,
     {
       self->pump = g_source_new (&pump_funcs, sizeof (GSource));
       g_source_set_static_name (self->pump, "[gasync] work queue");
-      g_source_set_callback (self->pump, NULL, self, NULL);
+      /* A dispatch in progress keeps the queue alive even when the queue
+       * is closed and dropped in another thread. */
+      g_source_set_callback (self->pump, NULL, g_object_ref (self),
+                             g_object_unref);
+      GASYNC_TSAN_RELEASE (self);
       g_source_set_ready_time (self->pump, self->n_queued > 0 ? 0 : -1);
       g_source_attach (self->pump, self->owner);
     }
@@ -1064,6 +1076,7 @@ enqueue (GasyncWorkQueue  *self,
       if (cancellable != NULL && handler == 0)
         {
           gasync_unlock (&self->lock);
+          GASYNC_TSAN_RELEASE (self);
           handler = g_cancellable_connect (cancellable,
                                            G_CALLBACK (wake_producers_cb),
                                            self, NULL);
