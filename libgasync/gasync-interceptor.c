@@ -387,12 +387,14 @@ timeout_intercept (const char      *name,
 
   if (!ok && timed_out)
     {
+      g_autofree char *ms = g_strdup_printf ("%" G_GINT64_FORMAT,
+                                             timeout / 1000);
+
       g_clear_error (&local_error);
       g_set_error (&local_error, GASYNC_ERROR, GASYNC_ERROR_TIMEOUT,
-                   /* Translators: %s is a task name, then a number of
-                    * milliseconds */
-                   _("Task “%s” timed out after %" G_GINT64_FORMAT " ms"),
-                   name, timeout / 1000);
+                   /* Translators: the first %s is a task name, the second
+                    * a number of milliseconds */
+                   _("Task “%s” timed out after %s ms"), name, ms);
     }
   if (local_error != NULL)
     g_propagate_error (error, local_error);

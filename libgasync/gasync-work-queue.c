@@ -981,6 +981,14 @@ gasync_work_queue_is_closed (GasyncWorkQueue *self)
   return state_at_least (self, STATE_CLOSING);
 }
 
+static gboolean
+set_closed_error (GError **error)
+{
+  g_set_error_literal (error, GASYNC_ERROR, GASYNC_ERROR_CLOSED,
+                       _("The work queue is closed"));
+  return FALSE;
+}
+
 /**
  * gasync_work_queue_start:
  * @self: a #GasyncWorkQueue
@@ -1010,11 +1018,9 @@ gasync_work_queue_start (GasyncWorkQueue  *self,
 
       gasync_unlock (&self->lock);
       if (closed)
-        g_set_error_literal (error, GASYNC_ERROR, GASYNC_ERROR_CLOSED,
-                             _("The work queue is closed"));
-      else
-        g_set_error_literal (error, GASYNC_ERROR, GASYNC_ERROR_ALREADY_STARTED,
-                             _("The work queue was started already"));
+        return set_closed_error (error);
+      g_set_error_literal (error, GASYNC_ERROR, GASYNC_ERROR_ALREADY_STARTED,
+                           _("The work queue was started already"));
       return FALSE;
     }
   self->state = STATE_STARTED;
@@ -1040,14 +1046,6 @@ gasync_work_queue_start (GasyncWorkQueue  *self,
     }
   gasync_unlock (&self->lock);
   return TRUE;
-}
-
-static gboolean
-set_closed_error (GError **error)
-{
-  g_set_error_literal (error, GASYNC_ERROR, GASYNC_ERROR_CLOSED,
-                       _("The work queue is closed"));
-  return FALSE;
 }
 
 /* Takes @item only on success. */
