@@ -415,6 +415,9 @@ gasync_batch_dup_errors (GasyncBatch *self)
  * at a time: a run while another is going on fails with
  * %GASYNC_ERROR_ALREADY_STARTED.
  *
+ * A main-context batch begins its items on the owner context, so do not
+ * call this from there: use gasync_batch_run_async().
+ *
  * Returns: %TRUE if every item succeeded
  *
  * Since: 0.1

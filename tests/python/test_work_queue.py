@@ -143,3 +143,32 @@ def test_batch_run_async():
     assert iterate_until(lambda: results)
     assert results == [True]
     assert sorted(processed) == list(range(20))
+
+
+def test_interceptors_chain_tracing_retry_and_timeout():
+    calls = []
+
+    def flaky(cancellable, user_data):
+        calls.append(user_data)
+        if len(calls) < 3:
+            raise GLib.Error('flaky')
+        return True
+
+    trace = Gasync.Interceptor.new_tracing()
+    retry = Gasync.Interceptor.new_retry(3, 1000, 2000)
+    chain = trace.chain(retry)
+    assert chain.call('flaky', flaky, 'data', None)
+    assert calls == ['data'] * 3
+
+    def slow(cancellable, user_data):
+        while not cancellable.is_cancelled():
+            GLib.usleep(1000)
+        return False
+
+    timeout = Gasync.Interceptor.new_timeout(20 * 1000)
+    try:
+        timeout.call('slow', slow, None, None)
+        assert False, 'a slow task did not time out'
+    except GLib.Error as e:
+        assert e.matches(Gasync.error_quark(), Gasync.Error.TIMEOUT)
+        assert 'slow' in e.message
