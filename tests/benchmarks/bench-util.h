@@ -43,9 +43,17 @@ bench_parse_options (int      argc,
           o.size = MAX (default_size / 1000, 10);
         }
       else if (g_str_equal (argv[i], "--runs") && i + 1 < argc)
-        o.runs = MAX (1, atoi (argv[++i]));
+        {
+          int runs = atoi (argv[++i]); /* MAX () evaluates twice */
+
+          o.runs = MAX (1, runs);
+        }
       else if (g_str_equal (argv[i], "--size") && i + 1 < argc)
-        o.size = MAX (1, g_ascii_strtoull (argv[++i], NULL, 10));
+        {
+          guint64 size = g_ascii_strtoull (argv[++i], NULL, 10);
+
+          o.size = MAX (1, size);
+        }
     }
   return o;
 }
