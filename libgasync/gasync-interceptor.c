@@ -49,6 +49,7 @@
 #include "gasync-pool-private.h"
 #include "gasync-private.h"
 #include "gasync-sync-private.h"
+#include "gasync-wait-private.h"
 
 struct _GasyncInterceptor
 {
@@ -176,58 +177,6 @@ typedef struct
   GTimeSpan max_backoff;
 } Retry;
 
-/* Sleeps for @duration unless @cancellable fires first. A pthread
- * condition rather than the cancellable's file descriptor: TSan sees the
- * hand-off. */
-typedef struct
-{
-  GasyncLock lock;
-  GasyncCond cond;
-  gboolean cancelled;
-} Sleeper;
-
-static void
-wake_sleeper_cb (GCancellable *cancellable,
-                 gpointer      user_data)
-{
-  Sleeper *sleeper = user_data;
-
-  /* The cancellable hands over through GLib's invisible mutex. */
-  GASYNC_TSAN_ACQUIRE (sleeper);
-  gasync_lock (&sleeper->lock);
-  sleeper->cancelled = TRUE;
-  gasync_cond_broadcast (&sleeper->cond);
-  gasync_unlock (&sleeper->lock);
-  GASYNC_TSAN_RELEASE (sleeper);
-}
-
-static void
-sleep_cancellable (GTimeSpan     duration,
-                   GCancellable *cancellable)
-{
-  Sleeper sleeper = { .cancelled = FALSE };
-  gint64 deadline = g_get_monotonic_time () + duration;
-  gulong handler = 0;
-
-  if (duration <= 0)
-    return;
-  gasync_lock_init (&sleeper.lock);
-  gasync_cond_init (&sleeper.cond);
-  GASYNC_TSAN_RELEASE (&sleeper);
-  if (cancellable != NULL)
-    handler = g_cancellable_connect (cancellable, G_CALLBACK (wake_sleeper_cb),
-                                     &sleeper, NULL);
-  gasync_lock (&sleeper.lock);
-  while (!sleeper.cancelled &&
-         gasync_cond_wait_until (&sleeper.cond, &sleeper.lock, deadline))
-    ;
-  gasync_unlock (&sleeper.lock);
-  g_cancellable_disconnect (cancellable, handler);
-  GASYNC_TSAN_ACQUIRE (&sleeper);
-  gasync_cond_clear (&sleeper.cond);
-  gasync_lock_clear (&sleeper.lock);
-}
-
 static gboolean
 retry_intercept (const char      *name,
                  GasyncTaskFunc   func,
@@ -258,7 +207,7 @@ retry_intercept (const char      *name,
                G_GINT64_FORMAT " µs: %s", name, attempt, retry->max_attempts,
                backoff, local_error->message);
       g_error_free (local_error);
-      sleep_cancellable (backoff, cancellable);
+      gasync_wait_cancellable (cancellable, g_get_monotonic_time () + backoff);
       backoff = MIN (backoff * 2, retry->max_backoff);
     }
 }

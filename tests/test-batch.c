@@ -12,12 +12,9 @@
 
 typedef struct
 {
-  TestGate gate;
+  TestWork w;
   gboolean use_gate;
   guint fail_modulo;
-  int n_in_flight;   /* atomic */
-  int max_in_flight; /* atomic */
-  GThread *owner_thread;
 } Fixture;
 
 static void
@@ -25,16 +22,14 @@ fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
   memset (f, 0, sizeof *f);
-  test_gate_init (&f->gate);
-  f->owner_thread = g_thread_self ();
+  test_work_init (&f->w);
 }
 
 static void
 fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
-  while (g_main_context_iteration (NULL, FALSE));
-  test_gate_clear (&f->gate);
+  test_work_clear (&f->w);
 }
 
 static gboolean
@@ -45,23 +40,19 @@ work (GObject       *item,
 {
   Fixture *f = user_data;
   TestItem *test_item = TEST_ITEM (item);
-  int n = g_atomic_int_add (&f->n_in_flight, 1) + 1;
-  int max = g_atomic_int_get (&f->max_in_flight);
   gboolean ok = TRUE;
 
-  g_assert_true (g_thread_self () != f->owner_thread);
-  while (n > max && !g_atomic_int_compare_and_exchange (&f->max_in_flight, max, n))
-    max = g_atomic_int_get (&f->max_in_flight);
+  test_work_begin (&f->w);
 
   g_atomic_int_inc (&test_item->n_processed);
-  if (f->use_gate && !test_gate_pass (&f->gate, cancellable))
+  if (f->use_gate && !test_gate_pass (&f->w.gate, cancellable))
     ok = !g_cancellable_set_error_if_cancelled (cancellable, error);
   else if (f->fail_modulo > 0 && test_item->index % f->fail_modulo == 0)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "item %u failed", test_item->index);
       ok = FALSE;
     }
-  g_atomic_int_add (&f->n_in_flight, -1);
+  test_work_end (&f->w);
   return ok;
 }
 
@@ -85,8 +76,8 @@ test_run (Fixture       *f,
   g_assert_true (gasync_batch_run (batch, items, NULL, &error));
   g_assert_no_error (error);
   test_items_assert_processed_once (items);
-  g_assert_cmpint (f->max_in_flight, <=, 3);
-  g_assert_cmpint (f->n_in_flight, ==, 0);
+  g_assert_cmpint (f->w.max_in_flight, <=, 3);
+  g_assert_cmpint (f->w.n_in_flight, ==, 0);
   errors = gasync_batch_dup_errors (batch);
   g_assert_cmpuint (errors->len, ==, 0);
   for (guint i = 0; i < items->len; i++)
@@ -129,12 +120,12 @@ test_parallel_and_running (Fixture       *f,
   f->use_gate = TRUE;
   gasync_batch_set_parallelism (batch, 4);
   thread = g_thread_new ("runner", run_thread, &r);
-  test_gate_wait_waiting (&f->gate, 4);
+  test_gate_wait_waiting (&f->w.gate, 4);
 
   g_assert_false (gasync_batch_run (batch, items, NULL, &error));
   g_assert_error (error, GASYNC_ERROR, GASYNC_ERROR_ALREADY_STARTED);
 
-  test_gate_open (&f->gate);
+  test_gate_open (&f->w.gate);
   g_thread_join (thread);
   g_assert_true (r.ok);
   test_items_assert_processed_once (items);

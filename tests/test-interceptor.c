@@ -7,8 +7,8 @@
 #include "config.h"
 
 #include "gasync-private.h"
-#include "gasync-sync-private.h"
 #include "gasync-test-util.h"
+#include "gasync-wait-private.h"
 
 /* A task that fails its first n_failures calls. */
 typedef struct
@@ -136,52 +136,15 @@ test_retry_cancelled (void)
   g_assert_cmpuint (flaky_data.n_calls, ==, 1);
 }
 
-typedef struct
-{
-  GasyncLock lock;
-  GasyncCond cond;
-  gboolean cancelled;
-} Waiter;
-
-static void
-wake_waiter (GCancellable *cancellable,
-             gpointer      user_data)
-{
-  Waiter *waiter = user_data;
-
-  /* The cancellable hands over through GLib's invisible mutex. */
-  GASYNC_TSAN_ACQUIRE (waiter);
-  gasync_lock (&waiter->lock);
-  waiter->cancelled = TRUE;
-  gasync_cond_broadcast (&waiter->cond);
-  gasync_unlock (&waiter->lock);
-  GASYNC_TSAN_RELEASE (waiter);
-}
-
 /* Returns at once if user_data is TRUE, otherwise when cancelled. */
 static gboolean
 wait_for_cancel (GCancellable  *cancellable,
                  gpointer       user_data,
                  GError       **error)
 {
-  Waiter waiter = { .cancelled = FALSE };
-  gint64 deadline = gasync_test_deadline (60);
-  gulong handler;
-
   if (GPOINTER_TO_INT (user_data))
     return TRUE;
-  gasync_lock_init (&waiter.lock);
-  gasync_cond_init (&waiter.cond);
-  GASYNC_TSAN_RELEASE (&waiter);
-  handler = g_cancellable_connect (cancellable, G_CALLBACK (wake_waiter), &waiter, NULL);
-  gasync_lock (&waiter.lock);
-  while (!waiter.cancelled && gasync_cond_wait_until (&waiter.cond, &waiter.lock, deadline))
-    ;
-  gasync_unlock (&waiter.lock);
-  g_cancellable_disconnect (cancellable, handler);
-  GASYNC_TSAN_ACQUIRE (&waiter);
-  gasync_cond_clear (&waiter.cond);
-  gasync_lock_clear (&waiter.lock);
+  g_assert_true (gasync_wait_cancellable (cancellable, gasync_test_deadline (60)));
   return !g_cancellable_set_error_if_cancelled (cancellable, error);
 }
 

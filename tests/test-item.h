@@ -6,6 +6,8 @@
 
 #pragma once
 
+#include <string.h>
+
 #include <gio/gio.h>
 
 #include "gasync-sync-private.h"
@@ -127,4 +129,48 @@ test_gate_wait_waiting (TestGate *gate,
     g_assert_true (gasync_cond_wait_until (&gate->cond, &gate->lock, deadline) ||
                    gate->n_waiting >= n);
   gasync_unlock (&gate->lock);
+}
+
+/* What the worker tests share: the gate, the owner thread, and how many
+ * work functions run at the same time. */
+typedef struct
+{
+  TestGate gate;
+  GThread *owner_thread;
+  int n_in_flight;   /* atomic */
+  int max_in_flight; /* atomic */
+} TestWork;
+
+static inline void
+test_work_init (TestWork *w)
+{
+  memset (w, 0, sizeof *w);
+  test_gate_init (&w->gate);
+  w->owner_thread = g_thread_self ();
+}
+
+static inline void
+test_work_clear (TestWork *w)
+{
+  /* Error emissions still queued hold references. */
+  while (g_main_context_iteration (NULL, FALSE));
+  test_gate_clear (&w->gate);
+}
+
+/* Called by a work function when it begins, on a worker thread. */
+static inline void
+test_work_begin (TestWork *w)
+{
+  int n = g_atomic_int_add (&w->n_in_flight, 1) + 1;
+  int max = g_atomic_int_get (&w->max_in_flight);
+
+  g_assert_true (g_thread_self () != w->owner_thread);
+  while (n > max && !g_atomic_int_compare_and_exchange (&w->max_in_flight, max, n))
+    max = g_atomic_int_get (&w->max_in_flight);
+}
+
+static inline void
+test_work_end (TestWork *w)
+{
+  g_atomic_int_add (&w->n_in_flight, -1);
 }

@@ -9,21 +9,19 @@
 
 #include "gasync-private.h"
 #include "gasync-test-util.h"
+#include "gasync-wait-private.h"
 #include "test-item.h"
 
 /* What the work functions of a test share. */
 typedef struct
 {
-  TestGate gate;
+  TestWork w;
   gboolean use_gate;
   gboolean fail_odd;
   gboolean fail_silently;
   int n_processed;      /* atomic */
-  int n_in_flight;      /* atomic */
-  int max_in_flight;    /* atomic */
   int n_cancelled;      /* atomic */
   guint n_destroyed;
-  GThread *owner_thread;
 } Fixture;
 
 static void
@@ -31,17 +29,14 @@ fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
   memset (f, 0, sizeof *f);
-  test_gate_init (&f->gate);
-  f->owner_thread = g_thread_self ();
+  test_work_init (&f->w);
 }
 
 static void
 fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
-  /* Error emissions still queued hold references. */
-  while (g_main_context_iteration (NULL, FALSE));
-  test_gate_clear (&f->gate);
+  test_work_clear (&f->w);
 }
 
 static void
@@ -49,18 +44,8 @@ count_destroy (gpointer data)
 {
   Fixture *f = data;
 
-  g_assert_true (g_thread_self () == f->owner_thread);
+  g_assert_true (g_thread_self () == f->w.owner_thread);
   f->n_destroyed++;
-}
-
-static void
-note_in_flight (Fixture *f)
-{
-  int n = g_atomic_int_add (&f->n_in_flight, 1) + 1;
-  int max = g_atomic_int_get (&f->max_in_flight);
-
-  while (n > max && !g_atomic_int_compare_and_exchange (&f->max_in_flight, max, n))
-    max = g_atomic_int_get (&f->max_in_flight);
 }
 
 /* The common body of the object and pointer work functions. */
@@ -72,9 +57,8 @@ work (Fixture       *f,
 {
   gboolean ok = TRUE;
 
-  g_assert_true (g_thread_self () != f->owner_thread);
-  note_in_flight (f);
-  if (f->use_gate && !test_gate_pass (&f->gate, cancellable))
+  test_work_begin (&f->w);
+  if (f->use_gate && !test_gate_pass (&f->w.gate, cancellable))
     {
       g_atomic_int_inc (&f->n_cancelled);
       g_cancellable_set_error_if_cancelled (cancellable, error);
@@ -86,7 +70,7 @@ work (Fixture       *f,
         g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "item %u failed", index);
       ok = FALSE;
     }
-  g_atomic_int_add (&f->n_in_flight, -1);
+  test_work_end (&f->w);
   g_atomic_int_inc (&f->n_processed);
   return ok;
 }
@@ -167,7 +151,7 @@ test_process_once (Fixture       *f,
   g_assert_true (gasync_work_queue_is_closed (queue));
   test_items_assert_processed_once (items);
   g_assert_cmpint (f->n_processed, ==, 2000);
-  g_assert_cmpint (f->max_in_flight, <=, 4);
+  g_assert_cmpint (f->w.max_in_flight, <=, 4);
   for (guint i = 0; i < items->len; i++)
     g_assert_cmpuint (G_OBJECT (items->pdata[i])->ref_count, ==, 1);
 }
@@ -227,7 +211,7 @@ full_queue (Fixture   *f,
     {
       g_assert_true (gasync_work_queue_enqueue (queue, items->pdata[i], NULL, NULL));
       if (i == 0)
-        test_gate_wait_waiting (&f->gate, 1);
+        test_gate_wait_waiting (&f->w.gate, 1);
     }
   g_assert_cmpuint (gasync_work_queue_get_n_queued (queue), ==, max_work);
   return queue;
@@ -252,7 +236,7 @@ test_bounded (Fixture       *f,
   thread = g_thread_new ("producer", produce_one, &p);
   g_assert_false (g_atomic_int_get (&p.returned));
   g_assert_cmpuint (gasync_work_queue_get_n_queued (queue), ==, 2);
-  test_gate_open (&f->gate);
+  test_gate_open (&f->w.gate);
   g_thread_join (thread);
   g_assert_no_error (p.error);
 
@@ -279,7 +263,7 @@ test_enqueue_cancelled (Fixture       *f,
   g_clear_error (&p.error);
   g_assert_cmpuint (G_OBJECT (items->pdata[2])->ref_count, ==, 1);
 
-  test_gate_open (&f->gate);
+  test_gate_open (&f->w.gate);
   g_assert_cmpuint (gasync_work_queue_close (queue, NULL, NULL), ==, 0);
   g_assert_cmpint (TEST_ITEM (items->pdata[2])->n_processed, ==, 0);
   g_assert_cmpint (f->n_processed, ==, 2);
@@ -315,7 +299,7 @@ test_enqueue_closed (Fixture       *f,
   g_assert_false (gasync_work_queue_enqueue (queue, items->pdata[2], NULL, &error));
   g_assert_error (error, GASYNC_ERROR, GASYNC_ERROR_CLOSED);
 
-  test_gate_open (&f->gate);
+  test_gate_open (&f->w.gate);
   g_assert_cmpuint (GPOINTER_TO_UINT (g_thread_join (closer)), ==, 0);
   g_assert_cmpint (f->n_processed, ==, 2);
   g_assert_cmpuint (G_OBJECT (items->pdata[2])->ref_count, ==, 1);
@@ -352,7 +336,7 @@ test_grace_period_expires (Fixture       *f,
   gasync_work_queue_set_shutdown_grace_period (queue, 20 * G_TIME_SPAN_MILLISECOND);
   gasync_work_queue_start (queue, NULL);
   enqueue_all (queue, items);
-  test_gate_wait_waiting (&f->gate, 1);
+  test_gate_wait_waiting (&f->w.gate, 1);
 
   g_assert_cmpuint (gasync_work_queue_close (queue, NULL, &discarded), ==, 4);
   g_assert_cmpuint (discarded->len, ==, 4);
@@ -383,7 +367,7 @@ test_close_cancellable (Fixture       *f,
   gasync_work_queue_set_shutdown_grace_period (queue, G_MAXINT64);
   gasync_work_queue_start (queue, NULL);
   enqueue_all (queue, items);
-  test_gate_wait_waiting (&f->gate, 1);
+  test_gate_wait_waiting (&f->w.gate, 1);
 
   g_cancellable_cancel (cancellable);
   g_assert_cmpuint (gasync_work_queue_close (queue, cancellable, NULL), ==, 2);
@@ -528,7 +512,7 @@ test_pointers (Fixture       *f,
   gasync_work_queue_start (queue, NULL);
   for (guint i = 0; i < N; i++)
     g_assert_true (gasync_work_queue_enqueue_pointer (queue, GUINT_TO_POINTER (i + 1), NULL, NULL));
-  test_gate_wait_waiting (&f->gate, 2);
+  test_gate_wait_waiting (&f->w.gate, 2);
 
   n_discarded = gasync_work_queue_close (queue, NULL, NULL);
   g_assert_cmpuint (n_discarded, ==, N - 2);
@@ -590,7 +574,7 @@ test_close_async (Fixture       *f,
   gasync_work_queue_set_shutdown_grace_period (queue, 0);
   gasync_work_queue_start (queue, NULL);
   enqueue_all (queue, items);
-  test_gate_wait_waiting (&f->gate, 1);
+  test_gate_wait_waiting (&f->w.gate, 1);
 
   gasync_work_queue_close_async (queue, NULL, on_closed, &discarded);
   while (discarded == NULL && g_get_monotonic_time () < deadline)
@@ -619,7 +603,7 @@ begin_item (GObject          *item,
   Begin *b = user_data;
   guint in_flight = 0;
 
-  g_assert_true (g_thread_self () == b->f->owner_thread);
+  g_assert_true (g_thread_self () == b->f->w.owner_thread);
   b->n_begun++;
   g_atomic_int_inc (&TEST_ITEM (item)->n_processed);
   if (TEST_ITEM (item)->index % 3 == 2)
@@ -694,13 +678,23 @@ typedef struct
   guint n_enqueued;
 } StressProducer;
 
+typedef struct
+{
+  int n_processed; /* atomic */
+  int halfway;
+  GCancellable *reached; /* cancelled once halfway items are processed */
+} StressCount;
+
 static gboolean
 stress_work (gpointer       item,
              GCancellable  *cancellable,
              gpointer       user_data,
              GError       **error)
 {
-  g_atomic_int_inc ((int *) user_data);
+  StressCount *count = user_data;
+
+  if (g_atomic_int_add (&count->n_processed, 1) + 1 == count->halfway)
+    g_cancellable_cancel (count->reached);
   return TRUE;
 }
 
@@ -731,12 +725,12 @@ test_stress (Fixture       *f,
              gconstpointer  data)
 {
   guint n = g_getenv ("GASYNC_TEST_TIMEOUT_MULTIPLIER") != NULL ? 5000 : 100000;
-  int n_processed = 0;
-  g_autoptr(GasyncWorkQueue) queue = gasync_work_queue_new_for_pointers (stress_work, &n_processed, NULL, stress_free);
+  g_autoptr(GCancellable) reached = g_cancellable_new ();
+  StressCount count = { 0, n, reached };
+  g_autoptr(GasyncWorkQueue) queue = gasync_work_queue_new_for_pointers (stress_work, &count, NULL, stress_free);
   StressProducer producers[2] = { { queue, n, 0 }, { queue, n, 0 } };
   GThread *threads[2];
-  guint n_discarded, n_enqueued;
-  gint64 deadline = gasync_test_deadline (20);
+  guint n_discarded, n_enqueued, n_processed;
 
   g_test_summary ("Under load with a close midway, processed + discarded == "
                   "enqueued, and every item is freed once");
@@ -748,16 +742,16 @@ test_stress (Fixture       *f,
   for (guint i = 0; i < 2; i++)
     threads[i] = g_thread_new ("producer", stress_produce, &producers[i]);
 
-  while (g_atomic_int_get (&n_processed) < (int) n && g_get_monotonic_time () < deadline)
-    g_thread_yield ();
+  g_assert_true (gasync_wait_cancellable (reached, gasync_test_deadline (20)));
   n_discarded = gasync_work_queue_close (queue, NULL, NULL);
+  n_processed = count.n_processed;
   for (guint i = 0; i < 2; i++)
     g_thread_join (threads[i]);
 
   n_enqueued = producers[0].n_enqueued + producers[1].n_enqueued;
-  g_test_message ("enqueued %u, processed %d, discarded %u", n_enqueued, n_processed, n_discarded);
+  g_test_message ("enqueued %u, processed %u, discarded %u", n_enqueued, n_processed, n_discarded);
   g_assert_cmpuint (n_processed + n_discarded, ==, n_enqueued);
-  g_assert_cmpint (stress_freed, ==, n_enqueued);
+  g_assert_cmpuint (stress_freed, ==, n_enqueued);
   g_assert_cmpuint (n_processed, >=, n);
 }
 
