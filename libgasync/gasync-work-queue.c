@@ -93,7 +93,8 @@ struct _GasyncWorkQueue
   GasyncCond not_empty;
   GasyncCond not_full;
   GasyncCond idle;
-  gpointer *ring;
+  gpointer *ring; /* grows up to max_work */
+  guint ring_size;
   guint head;
   guint n_queued;
   guint n_in_flight;
@@ -198,14 +199,30 @@ report_error (GasyncWorkQueue *self,
                               error_emission_free);
 }
 
+/* Called with the lock held and the ring full: doubles it, up to
+ * max-work, so that a large bound costs memory only when it is used. */
+static void
+grow_ring_locked (GasyncWorkQueue *self)
+{
+  guint size = MIN (MAX (self->ring_size * 2, 64), self->max_work);
+  gpointer *ring = g_new (gpointer, size);
+
+  for (guint i = 0; i < self->n_queued; i++)
+    ring[i] = self->ring[(self->head + i) % self->ring_size];
+  g_free (self->ring);
+  self->ring = ring;
+  self->ring_size = size;
+  self->head = 0;
+}
+
 /* Called with the lock held. */
 static void
 push_locked (GasyncWorkQueue *self,
              gpointer         item)
 {
-  if (self->ring == NULL)
-    self->ring = g_new (gpointer, self->max_work);
-  self->ring[(self->head + self->n_queued) % self->max_work] = item;
+  if (self->n_queued == self->ring_size)
+    grow_ring_locked (self);
+  self->ring[(self->head + self->n_queued) % self->ring_size] = item;
   self->n_queued++;
 
   if (self->n_waiting_workers > 0)
@@ -220,7 +237,7 @@ pop_locked (GasyncWorkQueue *self)
 {
   gpointer item = self->ring[self->head];
 
-  self->head = (self->head + 1) % self->max_work;
+  self->head = (self->head + 1) % self->ring_size;
   self->n_queued--;
   self->n_in_flight++;
   if (self->n_waiting_producers > 0)
@@ -441,7 +458,7 @@ close_queue (GasyncWorkQueue *self,
   while (self->n_queued > 0)
     {
       g_ptr_array_add (discarded, self->ring[self->head]);
-      self->head = (self->head + 1) % self->max_work;
+      self->head = (self->head + 1) % self->ring_size;
       self->n_queued--;
     }
   gasync_cond_broadcast (&self->not_empty);
@@ -600,8 +617,9 @@ gasync_work_queue_class_init (GasyncWorkQueueClass *klass)
    *
    * How many items may wait in the queue; gasync_work_queue_enqueue()
    * blocks while it is full. The default is
-   * %GASYNC_WORK_QUEUE_DEFAULT_MAX_WORK. Fixed once the queue starts or
-   * holds an item.
+   * %GASYNC_WORK_QUEUE_DEFAULT_MAX_WORK. Memory grows with the items that
+   * really wait, so a large bound costs nothing until it is used. Fixed
+   * once the queue starts or holds an item.
    *
    * Since: 0.1
    */
@@ -1263,8 +1281,9 @@ hand_back (GPtrArray  *discarded,
  * %NULL. A queue that was never started discards everything at once.
  * Closing again waits for the first close and returns 0.
  *
- * Threading: may be called from any thread, but not from the owner
- * context of a main-context queue with items in flight: use
+ * Threading: may be called from any thread but a work function's (it
+ * waits for the workers), and not from the owner context of a
+ * main-context queue with items in flight: use
  * gasync_work_queue_close_async() there.
  *
  * Returns: how many items were discarded without being processed

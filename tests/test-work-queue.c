@@ -326,25 +326,28 @@ test_grace_period_expires (Fixture       *f,
                            gconstpointer  data)
 {
   g_autoptr(GasyncWorkQueue) queue = gasync_work_queue_new (work_object, f, NULL);
-  g_autoptr(GPtrArray) items = test_items_new (5);
+  g_autoptr(GPtrArray) items = test_items_new (200);
   g_autoptr(GPtrArray) discarded = NULL;
 
   g_test_summary ("After the grace period, close cancels the running item, "
-                  "discards the rest and hands them back, oldest first");
+                  "discards the rest and hands them back, oldest first, also "
+                  "when the queue grew while it wrapped around");
   f->use_gate = TRUE;
   gasync_work_queue_set_parallelism (queue, 1);
   gasync_work_queue_set_shutdown_grace_period (queue, 20 * G_TIME_SPAN_MILLISECOND);
   gasync_work_queue_start (queue, NULL);
-  enqueue_all (queue, items);
+  g_assert_true (gasync_work_queue_enqueue (queue, items->pdata[0], NULL, NULL));
   test_gate_wait_waiting (&f->w.gate, 1);
+  for (guint i = 1; i < items->len; i++)
+    g_assert_true (gasync_work_queue_enqueue (queue, items->pdata[i], NULL, NULL));
 
-  g_assert_cmpuint (gasync_work_queue_close (queue, NULL, &discarded), ==, 4);
-  g_assert_cmpuint (discarded->len, ==, 4);
-  for (guint i = 0; i < 4; i++)
+  g_assert_cmpuint (gasync_work_queue_close (queue, NULL, &discarded), ==, 199);
+  g_assert_cmpuint (discarded->len, ==, 199);
+  for (guint i = 0; i < 199; i++)
     g_assert_true (discarded->pdata[i] == items->pdata[i + 1]);
   g_assert_cmpint (f->n_cancelled, ==, 1);
   g_assert_cmpint (TEST_ITEM (items->pdata[0])->n_processed, ==, 1);
-  for (guint i = 1; i < 5; i++)
+  for (guint i = 1; i < items->len; i++)
     g_assert_cmpint (TEST_ITEM (items->pdata[i])->n_processed, ==, 0);
 
   g_clear_pointer (&discarded, g_ptr_array_unref);
