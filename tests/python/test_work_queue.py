@@ -172,3 +172,33 @@ def test_interceptors_chain_tracing_retry_and_timeout():
     except GLib.Error as e:
         assert e.matches(Gasync.error_quark(), Gasync.Error.TIMEOUT)
         assert 'slow' in e.message
+
+
+def test_work_queue_main_context_form():
+    tokens = []
+    closed = []
+
+    def begin(item, token, cancellable):
+        assert threading.get_ident() == main_thread
+        tokens.append((item.index, token))
+        return True
+
+    main_thread = threading.get_ident()
+    queue = Gasync.WorkQueue.new_for_main_context(begin)
+    queue.props.parallelism = 2
+    queue.start()
+    for i in range(5):
+        assert queue.try_enqueue(Item(i))
+
+    ended = 0
+    while ended < 5:
+        assert iterate_until(lambda: len(tokens) > ended)
+        in_flight = [t for _, t in tokens if not t.is_ended()]
+        assert 1 <= len(in_flight) <= 2
+        in_flight[0].end()
+        ended += 1
+    assert [i for i, _ in tokens] == list(range(5))
+
+    queue.close_async(None, lambda q, r: closed.append(q.close_finish(r)))
+    assert iterate_until(lambda: closed)
+    assert closed[0][0] == 0
