@@ -60,6 +60,7 @@ struct _GasyncBatch
   int running; /* atomic */
 
   guint parallelism;
+  GasyncInterceptor *interceptor;
   GasyncWorkFunc func;
   GasyncWorkBeginFunc begin_func;
   gpointer user_data;
@@ -70,6 +71,7 @@ struct _GasyncBatch
 enum {
   PROP_0,
   PROP_PARALLELISM,
+  PROP_INTERCEPTOR,
   N_PROPS
 };
 
@@ -117,6 +119,8 @@ make_queue (GasyncBatch *self,
   gasync_work_queue_set_owner_context (queue, self->owner);
   gasync_work_queue_set_error_func (queue, collect_error, self);
   gasync_work_queue_set_parallelism (queue, self->parallelism);
+  if (self->func != NULL)
+    gasync_work_queue_set_interceptor (queue, self->interceptor);
   gasync_work_queue_set_max_work (queue, MAX (n_items, 1));
   gasync_work_queue_set_shutdown_grace_period (queue, G_MAXINT64);
   return queue;
@@ -191,6 +195,7 @@ gasync_batch_finalize (GObject *object)
   if (self->destroy != NULL)
     self->destroy (self->user_data);
   g_ptr_array_unref (self->errors);
+  g_clear_object (&self->interceptor);
   g_main_context_unref (self->owner);
   gasync_lock_clear (&self->lock);
 
@@ -211,6 +216,10 @@ gasync_batch_get_property (GObject    *object,
       g_value_set_uint (value, gasync_batch_get_parallelism (self));
       break;
 
+    case PROP_INTERCEPTOR:
+      g_value_set_object (value, gasync_batch_get_interceptor (self));
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -228,6 +237,10 @@ gasync_batch_set_property (GObject      *object,
     {
     case PROP_PARALLELISM:
       gasync_batch_set_parallelism (self, g_value_get_uint (value));
+      break;
+
+    case PROP_INTERCEPTOR:
+      gasync_batch_set_interceptor (self, g_value_get_object (value));
       break;
 
     default:
@@ -259,6 +272,20 @@ gasync_batch_class_init (GasyncBatchClass *klass)
                        "How many items are processed at the same time",
                        1, G_MAXUINT16, 1,
                        G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+
+  /**
+   * GasyncBatch:interceptor:
+   *
+   * The interceptor that runs around the work function of every item, or
+   * %NULL. It does not apply to the main-context form.
+   *
+   * Since: 0.1
+   */
+  properties[PROP_INTERCEPTOR] =
+    g_param_spec_object ("interceptor", "Interceptor",
+                         "The interceptor around each item's work function",
+                         GASYNC_TYPE_INTERCEPTOR,
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -369,6 +396,46 @@ gasync_batch_set_parallelism (GasyncBatch *self,
     return;
   self->parallelism = parallelism;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PARALLELISM]);
+}
+
+/**
+ * gasync_batch_get_interceptor:
+ * @self: a #GasyncBatch
+ *
+ * Gets #GasyncBatch:interceptor.
+ *
+ * Returns: (transfer none) (nullable): the interceptor, or %NULL
+ *
+ * Since: 0.1
+ */
+GasyncInterceptor *
+gasync_batch_get_interceptor (GasyncBatch *self)
+{
+  g_return_val_if_fail (GASYNC_IS_BATCH (self), NULL);
+
+  return self->interceptor;
+}
+
+/**
+ * gasync_batch_set_interceptor:
+ * @self: a #GasyncBatch
+ * @interceptor: (nullable): the interceptor, or %NULL for none
+ *
+ * Sets #GasyncBatch:interceptor, which runs around the work function of
+ * every item. It takes effect at the next run.
+ *
+ * Since: 0.1
+ */
+void
+gasync_batch_set_interceptor (GasyncBatch       *self,
+                              GasyncInterceptor *interceptor)
+{
+  g_return_if_fail (GASYNC_IS_BATCH (self));
+  g_return_if_fail (interceptor == NULL || GASYNC_IS_INTERCEPTOR (interceptor));
+  g_return_if_fail (!g_atomic_int_get (&self->running));
+
+  if (g_set_object (&self->interceptor, interceptor))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_INTERCEPTOR]);
 }
 
 /**

@@ -44,6 +44,11 @@ GASYNC_AVAILABLE_IN_ALL
 void         gasync_batch_set_parallelism      (GasyncBatch          *self,
                                                 guint                 parallelism);
 GASYNC_AVAILABLE_IN_ALL
+GasyncInterceptor *gasync_batch_get_interceptor (GasyncBatch          *self);
+GASYNC_AVAILABLE_IN_ALL
+void         gasync_batch_set_interceptor      (GasyncBatch          *self,
+                                                GasyncInterceptor    *interceptor);
+GASYNC_AVAILABLE_IN_ALL
 GPtrArray   *gasync_batch_dup_errors           (GasyncBatch          *self);
 
 GASYNC_AVAILABLE_IN_ALL

@@ -107,7 +107,8 @@ struct _GasyncWorkQueue
   /* Settings: fixed once the queue starts (or has items). */
   guint parallelism;
   guint max_work;
-  GTimeSpan grace_period; /* atomic */
+  GTimeSpan grace_period; /* guarded by the lock */
+  GasyncInterceptor *interceptor;
 
   Mode mode;
   union {
@@ -132,6 +133,7 @@ enum {
   PROP_PARALLELISM,
   PROP_MAX_WORK,
   PROP_SHUTDOWN_GRACE_PERIOD,
+  PROP_INTERCEPTOR,
   N_PROPS
 };
 
@@ -282,9 +284,16 @@ process_item (GasyncWorkQueue *self,
 {
   Work work = { self, item };
   GError *error = NULL;
+  gboolean ok;
 
-  if (!gasync_task_func_call (work_task_func, "work item", self->cancellable,
-                              &work, &error))
+  if (self->interceptor != NULL)
+    ok = gasync_interceptor_call (self->interceptor, "work item",
+                                  work_task_func, &work, self->cancellable,
+                                  &error);
+  else
+    ok = gasync_task_func_call (work_task_func, "work item",
+                                self->cancellable, &work, &error);
+  if (!ok)
     report_error (self, item, error);
   self->item_free (item);
 }
@@ -520,6 +529,7 @@ gasync_work_queue_finalize (GObject *object)
   if (self->destroy != NULL)
     self->destroy (self->user_data);
   g_clear_pointer (&self->pump, g_source_unref);
+  g_clear_object (&self->interceptor);
   g_clear_object (&self->cancellable);
   g_main_context_unref (self->owner);
   g_free (self->ring);
@@ -553,6 +563,10 @@ gasync_work_queue_get_property (GObject    *object,
       g_value_set_int64 (value, gasync_work_queue_get_shutdown_grace_period (self));
       break;
 
+    case PROP_INTERCEPTOR:
+      g_value_set_object (value, gasync_work_queue_get_interceptor (self));
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -578,6 +592,10 @@ gasync_work_queue_set_property (GObject      *object,
 
     case PROP_SHUTDOWN_GRACE_PERIOD:
       gasync_work_queue_set_shutdown_grace_period (self, g_value_get_int64 (value));
+      break;
+
+    case PROP_INTERCEPTOR:
+      gasync_work_queue_set_interceptor (self, g_value_get_object (value));
       break;
 
     default:
@@ -645,6 +663,22 @@ gasync_work_queue_class_init (GasyncWorkQueueClass *klass)
                         "How long queued items still run after close",
                         0, G_MAXINT64, GASYNC_WORK_QUEUE_DEFAULT_SHUTDOWN_GRACE_PERIOD,
                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+
+  /**
+   * GasyncWorkQueue:interceptor:
+   *
+   * The interceptor that runs around the work function of every item (a
+   * tracing, retry or timeout interceptor, or a chain of them), or %NULL.
+   * It does not apply to the main-context form. Fixed once the queue
+   * starts.
+   *
+   * Since: 0.1
+   */
+  properties[PROP_INTERCEPTOR] =
+    g_param_spec_object ("interceptor", "Interceptor",
+                         "The interceptor around each item's work function",
+                         GASYNC_TYPE_INTERCEPTOR,
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -929,6 +963,47 @@ gasync_work_queue_set_shutdown_grace_period (GasyncWorkQueue *self,
   if (changed)
     g_object_notify_by_pspec (G_OBJECT (self),
                               properties[PROP_SHUTDOWN_GRACE_PERIOD]);
+}
+
+/**
+ * gasync_work_queue_get_interceptor:
+ * @self: a #GasyncWorkQueue
+ *
+ * Gets #GasyncWorkQueue:interceptor.
+ *
+ * Returns: (transfer none) (nullable): the interceptor, or %NULL
+ *
+ * Since: 0.1
+ */
+GasyncInterceptor *
+gasync_work_queue_get_interceptor (GasyncWorkQueue *self)
+{
+  g_return_val_if_fail (GASYNC_IS_WORK_QUEUE (self), NULL);
+
+  return self->interceptor;
+}
+
+/**
+ * gasync_work_queue_set_interceptor:
+ * @self: a #GasyncWorkQueue
+ * @interceptor: (nullable): the interceptor, or %NULL for none
+ *
+ * Sets #GasyncWorkQueue:interceptor, which runs around the work function
+ * of every item: for example gasync_interceptor_new_retry() retries
+ * failing items. Call it before gasync_work_queue_start().
+ *
+ * Since: 0.1
+ */
+void
+gasync_work_queue_set_interceptor (GasyncWorkQueue   *self,
+                                   GasyncInterceptor *interceptor)
+{
+  g_return_if_fail (GASYNC_IS_WORK_QUEUE (self));
+  g_return_if_fail (interceptor == NULL || GASYNC_IS_INTERCEPTOR (interceptor));
+  g_return_if_fail (self->state == STATE_NEW);
+
+  if (g_set_object (&self->interceptor, interceptor))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_INTERCEPTOR]);
 }
 
 /**

@@ -13,6 +13,7 @@
 #include <gio/gio.h>
 
 #include "gasync-version-macros.h"
+#include "gasync-interceptor.h"
 #include "gasync-task-token.h"
 
 G_BEGIN_DECLS
@@ -141,6 +142,11 @@ GTimeSpan        gasync_work_queue_get_shutdown_grace_period (GasyncWorkQueue   
 GASYNC_AVAILABLE_IN_ALL
 void             gasync_work_queue_set_shutdown_grace_period (GasyncWorkQueue        *self,
                                                               GTimeSpan               grace_period);
+GASYNC_AVAILABLE_IN_ALL
+GasyncInterceptor *gasync_work_queue_get_interceptor         (GasyncWorkQueue        *self);
+GASYNC_AVAILABLE_IN_ALL
+void             gasync_work_queue_set_interceptor           (GasyncWorkQueue        *self,
+                                                              GasyncInterceptor      *interceptor);
 GASYNC_AVAILABLE_IN_ALL
 guint            gasync_work_queue_get_n_queued              (GasyncWorkQueue        *self);
 GASYNC_AVAILABLE_IN_ALL

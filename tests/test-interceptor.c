@@ -9,6 +9,7 @@
 #include "gasync-private.h"
 #include "gasync-test-util.h"
 #include "gasync-wait-private.h"
+#include "test-item.h"
 
 /* A task that fails its first n_failures calls. */
 typedef struct
@@ -261,6 +262,66 @@ test_chain_retry_in_timeout (void)
   g_clear_pointer (&traces, g_ptr_array_unref);
 }
 
+/* Fails the first attempt at each item. */
+static gboolean
+fail_first_attempt (GObject       *item,
+                    GCancellable  *cancellable,
+                    gpointer       user_data,
+                    GError       **error)
+{
+  if (g_atomic_int_add (&TEST_ITEM (item)->n_processed, 1) == 0)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED, "first attempt");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+test_work_queue_and_batch (void)
+{
+  g_autoptr(GasyncInterceptor) trace = gasync_interceptor_new_tracing ();
+  g_autoptr(GasyncInterceptor) retry = gasync_interceptor_new_retry (2, 0, 0);
+  g_autoptr(GasyncInterceptor) both = gasync_interceptor_chain (trace, retry);
+  g_autoptr(GasyncWorkQueue) queue = gasync_work_queue_new (fail_first_attempt, NULL, NULL);
+  g_autoptr(GasyncBatch) batch = gasync_batch_new (fail_first_attempt, NULL, NULL);
+  g_autoptr(GPtrArray) items = test_items_new (10);
+  g_autoptr(GError) error = NULL;
+  GasyncInterceptor *got = NULL;
+
+  g_test_summary ("An interceptor set on a work queue or a batch runs around "
+                  "each item's work function");
+  traces = g_ptr_array_new_with_free_func (g_free);
+  gasync_work_queue_set_interceptor (queue, both);
+  g_object_get (queue, "interceptor", &got, NULL);
+  g_assert_true (got == both);
+  g_clear_object (&got);
+  gasync_work_queue_set_parallelism (queue, 2);
+  gasync_work_queue_start (queue, NULL);
+  for (guint i = 0; i < items->len; i++)
+    g_assert_true (gasync_work_queue_enqueue (queue, items->pdata[i], NULL, NULL));
+  g_assert_cmpuint (gasync_work_queue_close (queue, NULL, NULL), ==, 0);
+  g_assert_cmpuint (traces->len, ==, 10);
+  for (guint i = 0; i < traces->len; i++)
+    g_assert_cmpstr (traces->pdata[i], ==, "work item:ok");
+  for (guint i = 0; i < items->len; i++)
+    g_assert_cmpint (TEST_ITEM (items->pdata[i])->n_processed, ==, 2);
+  g_clear_pointer (&traces, g_ptr_array_unref);
+
+  for (guint i = 0; i < items->len; i++)
+    TEST_ITEM (items->pdata[i])->n_processed = 0;
+  g_assert_false (gasync_batch_run (batch, items, NULL, &error));
+  g_assert_error (error, GASYNC_ERROR, GASYNC_ERROR_FAILED);
+  g_clear_error (&error);
+  for (guint i = 0; i < items->len; i++)
+    TEST_ITEM (items->pdata[i])->n_processed = 0;
+  g_object_set (batch, "interceptor", retry, NULL);
+  g_assert_true (gasync_batch_get_interceptor (batch) == retry);
+  g_assert_true (gasync_batch_run (batch, items, NULL, &error));
+  g_assert_no_error (error);
+  while (g_main_context_iteration (NULL, FALSE));
+}
+
 static void
 test_bad_input (void)
 {
@@ -304,6 +365,7 @@ main (int    argc,
   g_test_add_func ("/gasync/interceptor/failed-without-error", test_failed_without_error);
   g_test_add_func ("/gasync/interceptor/chain", test_chain);
   g_test_add_func ("/gasync/interceptor/chain-retry-in-timeout", test_chain_retry_in_timeout);
+  g_test_add_func ("/gasync/interceptor/work-queue-and-batch", test_work_queue_and_batch);
   g_test_add_func ("/gasync/interceptor/bad-input", test_bad_input);
 
   return g_test_run ();
