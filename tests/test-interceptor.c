@@ -36,8 +36,9 @@ flaky (GCancellable  *cancellable,
   return FALSE;
 }
 
-/* Tracing records captured by the log writer. */
+/* Tracing records captured by the log writer, from any thread. */
 static GPtrArray *traces;
+static GasyncLock traces_lock;
 
 static GLogWriterOutput
 capture_writer (GLogLevelFlags   log_level,
@@ -61,7 +62,9 @@ capture_writer (GLogLevelFlags   log_level,
       g_assert_nonnull (duration);
       g_assert_cmpint (g_ascii_strtoll (duration, NULL, 10), >=, 0);
       g_assert_cmpint (log_level & G_LOG_LEVEL_MASK, ==, G_LOG_LEVEL_DEBUG);
+      gasync_lock (&traces_lock);
       g_ptr_array_add (traces, g_strdup_printf ("%s:%s", task, result));
+      gasync_unlock (&traces_lock);
       return G_LOG_WRITER_HANDLED;
     }
   return g_log_writer_default (log_level, fields, n_fields, user_data);
@@ -356,6 +359,7 @@ main (int    argc,
       char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  gasync_lock_init (&traces_lock);
   g_log_set_writer_func (capture_writer, NULL, NULL);
 
   g_test_add_func ("/gasync/interceptor/tracing", test_tracing);
