@@ -21,4 +21,7 @@
 # include "gasync-runner-result.h"
 # include "gasync-runner.h"
 # include "gasync-group-runner.h"
+# include "gasync-work-queue.h"
+# include "gasync-batch.h"
+# include "gasync-interceptor.h"
 #undef GASYNC_INSIDE
