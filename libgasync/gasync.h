@@ -15,4 +15,8 @@
 # include "gasync-error.h"
 # include "gasync-task-token.h"
 # include "gasync-types.h"
+# include "gasync-latch.h"
+# include "gasync-worker.h"
+# include "gasync-interval.h"
+# include "gasync-wait-group.h"
 #undef GASYNC_INSIDE

@@ -1,0 +1,55 @@
+/* gasync-workers-private.h: helpers shared by the latch, worker, interval
+ * and wait group
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ * Copyright 2026 The libgasync authors
+ */
+
+#pragma once
+
+#include <glib-object.h>
+#include <gio/gio.h>
+
+#include "gasync-sync-private.h"
+
+G_BEGIN_DECLS
+
+typedef gboolean (*GasyncWorkersPredicate) (gpointer data);
+
+/* Takes @lock and waits on @cond until @done (@data) holds (TRUE) or
+ * @cancellable is cancelled (FALSE with G_IO_ERROR_CANCELLED). @done is
+ * called with the lock held; whoever makes it true broadcasts @cond. */
+gboolean gasync_workers_wait         (GasyncLock              *lock,
+                                      GasyncCond              *cond,
+                                      GCancellable            *cancellable,
+                                      GasyncWorkersPredicate   done,
+                                      gpointer                 data,
+                                      GError                 **error);
+
+/* Emits @signal_id (with one GError argument) on @instance on @owner, from
+ * any thread; takes @error. */
+void     gasync_workers_emit_error   (GMainContext *owner,
+                                      gpointer      instance,
+                                      guint         signal_id,
+                                      GError       *error);
+
+/* Emits notify for @pspec on @instance on @owner, from any thread. */
+void     gasync_workers_notify       (GMainContext *owner,
+                                      gpointer      instance,
+                                      GParamSpec   *pspec);
+
+/* Runs @destroy (@data) on @owner, from any thread (nothing if @destroy is
+ * NULL). */
+void     gasync_workers_destroy      (GMainContext   *owner,
+                                      GDestroyNotify  destroy,
+                                      gpointer        data);
+
+/* A source on nothing but its ready time (g_source_set_ready_time(): 0 to
+ * run at once, a monotonic time, or -1 to sleep), which resets it to -1
+ * before each dispatch. Calls @func with a reference to @object, dropped
+ * when the source is destroyed. Not attached yet. */
+GSource *gasync_workers_source_new   (const char     *name,
+                                      GSourceFunc     func,
+                                      gpointer        object);
+
+G_END_DECLS
