@@ -19,9 +19,16 @@ workers_test_timed_out_cb (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+static gboolean
+workers_test_tick_cb (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
 /* Iterates the thread-default main context until @done (@data) holds;
  * fails the test if that takes more than @seconds (scaled for valgrind).
- * Dispatches from other threads wake the context, so this never polls. */
+ * Dispatches from other threads wake the context; a 5 ms tick re-checks
+ * conditions that other threads change without one. */
 static inline void
 workers_test_iterate_until (gboolean (*done) (gpointer data),
                             gpointer   data,
@@ -31,13 +38,18 @@ workers_test_iterate_until (gboolean (*done) (gpointer data),
   gint64 deadline = gasync_test_deadline (seconds);
   gboolean timed_out = FALSE;
   GSource *guard = g_timeout_source_new ((deadline - g_get_monotonic_time ()) / 1000);
+  GSource *tick = g_timeout_source_new (5);
 
   g_source_set_callback (guard, workers_test_timed_out_cb, &timed_out, NULL);
   g_source_attach (guard, context);
+  g_source_set_callback (tick, workers_test_tick_cb, NULL, NULL);
+  g_source_attach (tick, context);
   while (!done (data) && !timed_out)
     g_main_context_iteration (context, TRUE);
   g_source_destroy (guard);
   g_source_unref (guard);
+  g_source_destroy (tick);
+  g_source_unref (tick);
   g_main_context_unref (context);
   if (timed_out)
     g_test_fail_printf ("condition not met within %" G_GINT64_FORMAT " s", seconds);
