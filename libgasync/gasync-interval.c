@@ -73,6 +73,7 @@ struct _GasyncInterval
   gpointer user_data;
   GDestroyNotify user_data_free;
   GMainContext *owner;
+  GSource *mailbox;         /* to the owner context */
 };
 
 enum {
@@ -122,7 +123,7 @@ interval_run (GasyncInterval *self,
                              self->user_data, &error))
     return TRUE;
 
-  gasync_workers_emit_error (self->owner, self, signals[SIGNAL_ERROR], error);
+  gasync_workers_emit_error (self->mailbox, self, signals[SIGNAL_ERROR], error);
   gasync_lock (&self->lock);
   stop_on_error = self->stop_on_error;
   gasync_unlock (&self->lock);
@@ -170,7 +171,7 @@ interval_thread (gpointer data)
 
   g_object_unref (cancellable);
   interval_finished (self);
-  gasync_workers_destroy (self->owner, g_object_unref, self);
+  gasync_workers_destroy (self->mailbox, g_object_unref, self);
   return NULL;
 }
 
@@ -237,6 +238,7 @@ gasync_interval_finalize (GObject *object)
   g_clear_object (&self->cancellable);
   if (self->user_data_free != NULL)
     self->user_data_free (self->user_data);
+  g_clear_pointer (&self->mailbox, gasync_workers_mailbox_close);
   g_main_context_unref (self->owner);
   gasync_cond_clear (&self->cond);
   gasync_lock_clear (&self->lock);
@@ -419,6 +421,7 @@ gasync_interval_init (GasyncInterval *self)
   self->interval = GASYNC_INTERVAL_DEFAULT_INTERVAL;
   self->mode = GASYNC_INTERVAL_MODE_THREAD;
   self->owner = g_main_context_ref_thread_default ();
+  self->mailbox = gasync_workers_mailbox_new (self->owner);
   self->latch = gasync_latch_new ();
   g_signal_connect (self->latch, "notify::state",
                     G_CALLBACK (latch_state_cb), self);
@@ -484,7 +487,7 @@ gasync_interval_get_state (GasyncInterval *self)
     (self)->field = (value);                            \
     gasync_unlock (&(self)->lock);                      \
     if (changed)                                        \
-      gasync_workers_notify ((self)->owner, (self), properties[prop]); \
+      gasync_workers_notify ((self)->mailbox, (self), properties[prop]); \
   } G_STMT_END
 
 #define GET_FIELD(self, field, result)                  \
@@ -691,7 +694,9 @@ gasync_interval_start (GasyncInterval  *self,
   if (main_context)
     {
       self->source = gasync_workers_source_new ("[gasync] interval",
-                                                interval_source_cb, self);
+                                                interval_source_cb,
+                                                g_object_ref (self),
+                                                g_object_unref);
       self->tick = g_get_monotonic_time () + self->delay + self->interval;
       g_source_set_ready_time (self->source, self->tick);
       g_source_attach (self->source, self->owner);

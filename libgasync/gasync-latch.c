@@ -69,6 +69,7 @@ struct _GasyncLatch
   guint64 n_stopped; /* entries into STOPPED */
 
   GMainContext *owner;
+  GSource *mailbox;         /* to the owner context */
 };
 
 enum {
@@ -124,7 +125,7 @@ latch_move (GasyncLatch       *self,
   gasync_cond_broadcast (&self->cond);
   gasync_unlock (&self->lock);
 
-  gasync_workers_notify (self->owner, self, properties[PROP_STATE]);
+  gasync_workers_notify (self->mailbox, self, properties[PROP_STATE]);
   return TRUE;
 }
 
@@ -133,6 +134,7 @@ gasync_latch_finalize (GObject *object)
 {
   GasyncLatch *self = GASYNC_LATCH (object);
 
+  g_clear_pointer (&self->mailbox, gasync_workers_mailbox_close);
   g_main_context_unref (self->owner);
   gasync_cond_clear (&self->cond);
   gasync_lock_clear (&self->lock);
@@ -192,6 +194,7 @@ gasync_latch_init (GasyncLatch *self)
   gasync_cond_init (&self->cond);
   self->state = GASYNC_LATCH_STATE_STOPPED;
   self->owner = g_main_context_ref_thread_default ();
+  self->mailbox = gasync_workers_mailbox_new (self->owner);
 }
 
 /**

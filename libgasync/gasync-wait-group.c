@@ -43,7 +43,6 @@
 #include "config.h"
 
 #include "gasync-private.h"
-#include "gasync-dispatch-private.h"
 #include "gasync-workers-private.h"
 
 struct _GasyncWaitGroup
@@ -61,10 +60,14 @@ G_DEFINE_FINAL_TYPE (GasyncWaitGroup, gasync_wait_group, G_TYPE_OBJECT)
 
 /* One gasync_wait_group_wait_async() call. Whoever takes it out of
  * self->waiters (the counter reaching zero, or the cancellable) completes
- * it, on the task's context. */
+ * it: it wakes the waiter's source, attached on the task's context when
+ * the call was made, so that nothing is allocated inside GLib on the
+ * completing thread. */
 typedef struct
 {
+  GasyncWaitGroup *self;
   GTask *task;
+  GSource *source;
   gulong handler;
   gboolean cancelled;
 } AsyncWaiter;
@@ -74,9 +77,16 @@ async_waiter_complete_cb (gpointer data)
 {
   AsyncWaiter *waiter = data;
 
+  /* Pairs with the release in async_waiter_complete(): the wake-up went
+   * through GLib's locks. */
+  GASYNC_TSAN_ACQUIRE (waiter);
   if (waiter->handler != 0)
     g_cancellable_disconnect (g_task_get_cancellable (waiter->task),
                               waiter->handler);
+  /* The disconnection waits for a handler that runs on another thread,
+   * through GLib's own locks: pair it with the release at the handler's
+   * end, for TSan. */
+  GASYNC_TSAN_ACQUIRE (waiter);
   if (waiter->cancelled)
     g_task_return_new_error (waiter->task, G_IO_ERROR, G_IO_ERROR_CANCELLED,
                              "%s", _("Operation was cancelled"));
@@ -91,15 +101,20 @@ async_waiter_free (gpointer data)
   AsyncWaiter *waiter = data;
 
   g_object_unref (waiter->task);
+  g_source_unref (waiter->source);
   g_free (waiter);
 }
 
+/* Called with self->lock held, after taking @waiter out of the list (or
+ * never putting it there): the source cannot run and free the waiter
+ * before the wake-up has returned. */
 static void
-async_waiter_complete (AsyncWaiter *waiter)
+async_waiter_complete (AsyncWaiter *waiter,
+                       gboolean     cancelled)
 {
-  gasync_dispatch_to_context (g_task_get_context (waiter->task),
-                              async_waiter_complete_cb, waiter,
-                              async_waiter_free);
+  waiter->cancelled = cancelled;
+  GASYNC_TSAN_RELEASE (waiter);
+  g_source_set_ready_time (waiter->source, 0);
 }
 
 static void
@@ -107,18 +122,15 @@ async_waiter_cancelled_cb (GCancellable *cancellable,
                            gpointer      data)
 {
   AsyncWaiter *waiter = data;
-  GasyncWaitGroup *self = g_task_get_source_object (waiter->task);
-  gboolean found;
+  GasyncWaitGroup *self;
 
+  GASYNC_TSAN_ACQUIRE (waiter);
+  self = waiter->self;
   gasync_lock (&self->lock);
-  found = g_queue_remove (&self->waiters, waiter);
+  if (g_queue_remove (&self->waiters, waiter))
+    async_waiter_complete (waiter, TRUE);
+  GASYNC_TSAN_RELEASE (waiter);
   gasync_unlock (&self->lock);
-
-  if (found)
-    {
-      waiter->cancelled = TRUE;
-      async_waiter_complete (waiter);
-    }
 }
 
 /* Changes the count by @delta, refusing to go below zero. */
@@ -126,7 +138,6 @@ static void
 wait_group_add (GasyncWaitGroup *self,
                 gint64           delta)
 {
-  GQueue released = G_QUEUE_INIT;
   AsyncWaiter *waiter;
 
   gasync_lock (&self->lock);
@@ -143,14 +154,11 @@ wait_group_add (GasyncWaitGroup *self,
   if (self->count == 0 && delta != 0)
     {
       self->n_zero++;
-      released = self->waiters;
-      g_queue_init (&self->waiters);
+      while ((waiter = g_queue_pop_head (&self->waiters)) != NULL)
+        async_waiter_complete (waiter, FALSE);
       gasync_cond_broadcast (&self->cond);
     }
   gasync_unlock (&self->lock);
-
-  while ((waiter = g_queue_pop_head (&released)) != NULL)
-    async_waiter_complete (waiter);
 }
 
 static void
@@ -332,32 +340,36 @@ gasync_wait_group_wait_async (GasyncWaitGroup     *self,
                               gpointer             user_data)
 {
   AsyncWaiter *waiter;
-  gboolean ready;
 
   g_return_if_fail (GASYNC_IS_WAIT_GROUP (self));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
   waiter = g_new0 (AsyncWaiter, 1);
+  waiter->self = self;
   waiter->task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (waiter->task, gasync_wait_group_wait_async);
   g_task_set_name (waiter->task, "[gasync] gasync_wait_group_wait_async");
+  waiter->source = gasync_workers_source_new ("[gasync] wait group waiter",
+                                              async_waiter_complete_cb,
+                                              waiter, async_waiter_free);
+  g_source_attach (waiter->source, g_task_get_context (waiter->task));
 
   /* Connected before the waiter is published, so that whoever completes
    * it sees the handler id; a cancellation in between is seen below. */
+  GASYNC_TSAN_RELEASE (waiter);
   if (cancellable != NULL)
     waiter->handler = g_cancellable_connect (cancellable,
                                              G_CALLBACK (async_waiter_cancelled_cb),
                                              waiter, NULL);
 
   gasync_lock (&self->lock);
-  waiter->cancelled = g_cancellable_is_cancelled (cancellable);
-  ready = waiter->cancelled || self->count == 0;
-  if (!ready)
+  if (g_cancellable_is_cancelled (cancellable))
+    async_waiter_complete (waiter, TRUE);
+  else if (self->count == 0)
+    async_waiter_complete (waiter, FALSE);
+  else
     g_queue_push_tail (&self->waiters, waiter);
   gasync_unlock (&self->lock);
-
-  if (ready)
-    async_waiter_complete (waiter);
 }
 
 /**

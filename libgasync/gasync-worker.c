@@ -97,6 +97,7 @@ struct _GasyncWorker
   gpointer user_data;
   GDestroyNotify user_data_free;
   GMainContext *owner;
+  GSource *mailbox;         /* to the owner context */
 };
 
 enum {
@@ -121,7 +122,7 @@ static void
 worker_release_item (GasyncWorker *self,
                      Item         *item)
 {
-  gasync_workers_destroy (self->owner, item->free, item->data);
+  gasync_workers_destroy (self->mailbox, item->free, item->data);
   g_free (item);
 }
 
@@ -152,7 +153,7 @@ worker_process (GasyncWorker *self,
 
   if (!gasync_task_func_call (call_func, "GasyncWorker item", cancellable,
                               &call, &error))
-    gasync_workers_emit_error (self->owner, self, signals[SIGNAL_ERROR], error);
+    gasync_workers_emit_error (self->mailbox, self, signals[SIGNAL_ERROR], error);
   worker_release_item (self, item);
 }
 
@@ -210,7 +211,7 @@ worker_thread (gpointer data)
   worker_finished (self);
   /* The last reference may be the one the thread held: drop it where the
    * object lives. */
-  gasync_workers_destroy (self->owner, g_object_unref, self);
+  gasync_workers_destroy (self->mailbox, g_object_unref, self);
   return NULL;
 }
 
@@ -280,6 +281,7 @@ gasync_worker_finalize (GObject *object)
   g_clear_object (&self->cancellable);
   if (self->user_data_free != NULL)
     self->user_data_free (self->user_data);
+  g_clear_pointer (&self->mailbox, gasync_workers_mailbox_close);
   g_main_context_unref (self->owner);
   gasync_cond_clear (&self->cond);
   gasync_lock_clear (&self->lock);
@@ -363,6 +365,7 @@ gasync_worker_init (GasyncWorker *self)
   gasync_cond_init (&self->cond);
   g_queue_init (&self->items);
   self->owner = g_main_context_ref_thread_default ();
+  self->mailbox = gasync_workers_mailbox_new (self->owner);
   /* Made here, so it notifies on the same owner context. */
   self->latch = gasync_latch_new ();
   g_signal_connect (self->latch, "notify::state",
@@ -516,7 +519,9 @@ gasync_worker_start (GasyncWorker  *self,
   if (self->main_context_mode)
     {
       self->source = gasync_workers_source_new ("[gasync] worker",
-                                                worker_source_cb, self);
+                                                worker_source_cb,
+                                                g_object_ref (self),
+                                                g_object_unref);
       g_source_attach (self->source, self->owner);
     }
   gasync_unlock (&self->lock);

@@ -8,7 +8,6 @@
 #include "config.h"
 
 #include "gasync-workers-private.h"
-#include "gasync-dispatch-private.h"
 
 /* A condition wait that a GCancellable interrupts: the cancel handler takes
  * the lock before it broadcasts, so that no wake-up is lost. */
@@ -26,9 +25,13 @@ waiter_cancelled_cb (GCancellable *cancellable,
 {
   Waiter *waiter = user_data;
 
+  /* The handler is handed over, and waited for by the disconnection,
+   * through GLib's locks, which TSan cannot see. */
+  GASYNC_TSAN_ACQUIRE (waiter);
   gasync_lock (waiter->lock);
   gasync_cond_broadcast (waiter->cond);
   gasync_unlock (waiter->lock);
+  GASYNC_TSAN_RELEASE (waiter);
 }
 
 static void
@@ -41,6 +44,7 @@ waiter_init (Waiter       *waiter,
   waiter->cond = cond;
   waiter->cancellable = cancellable;
   waiter->handler = 0;
+  GASYNC_TSAN_RELEASE (waiter);
   if (cancellable != NULL)
     waiter->handler = g_cancellable_connect (cancellable,
                                              G_CALLBACK (waiter_cancelled_cb),
@@ -62,6 +66,7 @@ waiter_clear (Waiter *waiter)
 {
   if (waiter->handler != 0)
     g_cancellable_disconnect (waiter->cancellable, waiter->handler);
+  GASYNC_TSAN_ACQUIRE (waiter);
   waiter->handler = 0;
 }
 
@@ -112,7 +117,7 @@ emission_free (gpointer user_data)
 }
 
 void
-gasync_workers_emit_error (GMainContext *owner,
+gasync_workers_emit_error (GSource      *mailbox,
                            gpointer      instance,
                            guint         signal_id,
                            GError       *error)
@@ -122,7 +127,7 @@ gasync_workers_emit_error (GMainContext *owner,
   emission->instance = g_object_ref (instance);
   emission->signal_id = signal_id;
   emission->error = error;
-  gasync_dispatch_to_context (owner, emission_cb, emission, emission_free);
+  gasync_workers_post (mailbox, emission_cb, emission, emission_free);
 }
 
 typedef struct
@@ -150,7 +155,7 @@ notification_free (gpointer user_data)
 }
 
 void
-gasync_workers_notify (GMainContext *owner,
+gasync_workers_notify (GSource      *mailbox,
                        gpointer      instance,
                        GParamSpec   *pspec)
 {
@@ -158,8 +163,8 @@ gasync_workers_notify (GMainContext *owner,
 
   notification->instance = g_object_ref (instance);
   notification->pspec = pspec;
-  gasync_dispatch_to_context (owner, notification_cb, notification,
-                              notification_free);
+  gasync_workers_post (mailbox, notification_cb, notification,
+                       notification_free);
 }
 
 static gboolean
@@ -169,12 +174,12 @@ nothing_cb (gpointer user_data)
 }
 
 void
-gasync_workers_destroy (GMainContext   *owner,
+gasync_workers_destroy (GSource        *mailbox,
                         GDestroyNotify  destroy,
                         gpointer        data)
 {
   if (destroy != NULL)
-    gasync_dispatch_to_context (owner, nothing_cb, data, destroy);
+    gasync_workers_post (mailbox, nothing_cb, data, destroy);
 }
 
 static gboolean
@@ -191,13 +196,126 @@ static GSourceFuncs ready_source_funcs = {
 };
 
 GSource *
-gasync_workers_source_new (const char  *name,
-                           GSourceFunc  func,
-                           gpointer     object)
+gasync_workers_source_new (const char     *name,
+                           GSourceFunc     func,
+                           gpointer        data,
+                           GDestroyNotify  destroy)
 {
   GSource *source = g_source_new (&ready_source_funcs, sizeof (GSource));
 
   g_source_set_static_name (source, name);
-  g_source_set_callback (source, func, g_object_ref (object), g_object_unref);
+  g_source_set_callback (source, func, data, destroy);
   return source;
+}
+
+/* The mailbox: a ready-time source with a queue of messages under our own
+ * lock. Posting only locks, queues and sets the ready time: unlike
+ * attaching a new source, it allocates nothing inside GLib, whose
+ * allocations under its own (futex) locks TSan would see as races. */
+typedef struct
+{
+  GSourceFunc func;
+  gpointer data;
+  GDestroyNotify destroy;
+} Message;
+
+typedef struct
+{
+  GSource source;
+  GasyncLock lock;
+  GQueue messages;  /* Message */
+} Mailbox;
+
+static Message *
+mailbox_pop (Mailbox *mailbox)
+{
+  Message *message;
+
+  gasync_lock (&mailbox->lock);
+  message = g_queue_pop_head (&mailbox->messages);
+  gasync_unlock (&mailbox->lock);
+  return message;
+}
+
+static void
+message_run (Message *message)
+{
+  message->func (message->data);
+  if (message->destroy != NULL)
+    message->destroy (message->data);
+  g_free (message);
+}
+
+static gboolean
+mailbox_dispatch (GSource     *source,
+                  GSourceFunc  callback,
+                  gpointer     user_data)
+{
+  Mailbox *mailbox = (Mailbox *) source;
+  Message *message;
+
+  g_source_set_ready_time (source, -1);
+  while (!g_source_is_destroyed (source) &&
+         (message = mailbox_pop (mailbox)) != NULL)
+    message_run (message);
+  return G_SOURCE_CONTINUE;
+}
+
+/* Nothing is lost: what is left runs when the mailbox goes. */
+static void
+mailbox_finalize (GSource *source)
+{
+  Mailbox *mailbox = (Mailbox *) source;
+  Message *message;
+
+  while ((message = mailbox_pop (mailbox)) != NULL)
+    message_run (message);
+  gasync_lock_clear (&mailbox->lock);
+}
+
+static GSourceFuncs mailbox_funcs = {
+  .dispatch = mailbox_dispatch,
+  .finalize = mailbox_finalize,
+};
+
+GSource *
+gasync_workers_mailbox_new (GMainContext *owner)
+{
+  GSource *source = g_source_new (&mailbox_funcs, sizeof (Mailbox));
+  Mailbox *mailbox = (Mailbox *) source;
+
+  gasync_lock_init (&mailbox->lock);
+  g_queue_init (&mailbox->messages);
+  g_source_set_static_name (source, "[gasync] mailbox");
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_attach (source, owner);
+  return source;
+}
+
+void
+gasync_workers_post (GSource        *source,
+                     GSourceFunc     func,
+                     gpointer        data,
+                     GDestroyNotify  destroy)
+{
+  Mailbox *mailbox = (Mailbox *) source;
+  Message *message = g_new (Message, 1);
+
+  message->func = func;
+  message->data = data;
+  message->destroy = destroy;
+  /* Woken under the lock, so that the message cannot run (and drop the
+   * last reference to the owner of the mailbox) before the wake-up has
+   * returned. */
+  gasync_lock (&mailbox->lock);
+  g_queue_push_tail (&mailbox->messages, message);
+  g_source_set_ready_time (source, 0);
+  gasync_unlock (&mailbox->lock);
+}
+
+void
+gasync_workers_mailbox_close (GSource *source)
+{
+  g_source_destroy (source);
+  g_source_unref (source);
 }

@@ -368,9 +368,9 @@ test_worker_stop_drains (Fixture       *fixture,
   fixture->block = FALSE;
   gasync_cond_broadcast (&fixture->cond);
   gasync_unlock (&fixture->lock);
-  g_assert_false (fixture->was_cancelled);
 
   workers_test_iterate_until (worker_is_stopped, worker, 10);
+  g_assert_false (fixture->was_cancelled);
   assert_in_order (fixture, 10);
   workers_test_iterate_until_uint (&fixture->n_finalized, 10);
 }
