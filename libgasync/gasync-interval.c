@@ -678,6 +678,7 @@ gasync_interval_start (GasyncInterval  *self,
   gboolean main_context;
 
   g_return_val_if_fail (GASYNC_IS_INTERVAL (self), FALSE);
+  g_return_val_if_fail (self->func != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   if (!gasync_latch_starting (self->latch, error))

@@ -503,6 +503,7 @@ gasync_worker_start (GasyncWorker  *self,
                      GError       **error)
 {
   g_return_val_if_fail (GASYNC_IS_WORKER (self), FALSE);
+  g_return_val_if_fail (self->func != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   if (!gasync_latch_starting (self->latch, error))

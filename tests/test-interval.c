@@ -328,12 +328,20 @@ test_interval_notify (void)
 static void
 test_interval_bad_input (void)
 {
+  g_autoptr(GasyncInterval) interval = NULL;
+
   g_test_expect_message ("Gasync", G_LOG_LEVEL_CRITICAL, "*func != NULL*");
   g_assert_null (gasync_interval_new (NULL, NULL, NULL));
   g_test_assert_expected_messages ();
 
   g_test_expect_message ("Gasync", G_LOG_LEVEL_CRITICAL, "*GASYNC_IS_INTERVAL*");
   g_assert_false (gasync_interval_start (NULL, NULL));
+  g_test_assert_expected_messages ();
+
+  /* As a binding may make it: no action to run. */
+  interval = g_object_new (GASYNC_TYPE_INTERVAL, NULL);
+  g_test_expect_message ("Gasync", G_LOG_LEVEL_CRITICAL, "*func != NULL*");
+  g_assert_false (gasync_interval_start (interval, NULL));
   g_test_assert_expected_messages ();
 }
 

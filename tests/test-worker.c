@@ -459,6 +459,8 @@ test_worker_user_data_free (void)
 static void
 test_worker_bad_input (void)
 {
+  g_autoptr(GasyncWorker) worker = NULL;
+
   g_test_expect_message ("Gasync", G_LOG_LEVEL_CRITICAL, "*func != NULL*");
   g_assert_null (gasync_worker_new (NULL, NULL, NULL));
   g_test_assert_expected_messages ();
@@ -470,6 +472,13 @@ test_worker_bad_input (void)
   g_test_expect_message ("Gasync", G_LOG_LEVEL_CRITICAL, "*GASYNC_IS_WORKER*");
   g_assert_false (gasync_worker_enqueue (NULL, NULL));
   g_test_assert_expected_messages ();
+
+  /* As a binding may make it: no function to run. */
+  worker = g_object_new (GASYNC_TYPE_WORKER, NULL);
+  g_test_expect_message ("Gasync", G_LOG_LEVEL_CRITICAL, "*func != NULL*");
+  g_assert_false (gasync_worker_start (worker, NULL));
+  g_test_assert_expected_messages ();
+  g_assert_cmpint (gasync_worker_get_state (worker), ==, GASYNC_LATCH_STATE_STOPPED);
 }
 
 int
