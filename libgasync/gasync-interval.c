@@ -55,25 +55,17 @@ struct _GasyncInterval
 {
   GObject parent_instance;
 
-  GasyncLock lock;
-  GasyncCond cond;
-  GTimeSpan interval;
+  GasyncWorkersLife life;
+  GTimeSpan interval;       /* these under life.lock */
   GTimeSpan delay;
   gboolean stop_on_error;
   GasyncIntervalMode mode;
-  gboolean stop_requested;
-  GCancellable *cancellable;
   GSource *source;          /* main-context mode, while running */
   gint64 tick;              /* main-context mode: the next run */
-
-  GasyncLatch *latch;
-  GThread *thread;          /* thread mode: the last one, joined lazily */
 
   GasyncTaskFunc func;
   gpointer user_data;
   GDestroyNotify user_data_free;
-  GMainContext *owner;
-  GSource *mailbox;         /* to the owner context */
 };
 
 enum {
@@ -123,19 +115,11 @@ interval_run (GasyncInterval *self,
                              self->user_data, &error))
     return TRUE;
 
-  gasync_workers_emit_error (self->mailbox, self, signals[SIGNAL_ERROR], error);
-  gasync_lock (&self->lock);
+  gasync_workers_emit_error (self->life.mailbox, self, signals[SIGNAL_ERROR], error);
+  gasync_lock (&self->life.lock);
   stop_on_error = self->stop_on_error;
-  gasync_unlock (&self->lock);
+  gasync_unlock (&self->life.lock);
   return !stop_on_error;
-}
-
-static void
-interval_finished (GasyncInterval *self)
-{
-  /* Already stopping unless the interval stopped on an error. */
-  gasync_latch_stopping (self->latch, NULL);
-  gasync_latch_stopped (self->latch, NULL);
 }
 
 static gpointer
@@ -146,32 +130,31 @@ interval_thread (gpointer data)
   gboolean go_on = TRUE;
   gint64 tick;
 
-  gasync_lock (&self->lock);
-  cancellable = g_object_ref (self->cancellable);
+  cancellable = gasync_workers_life_dup_cancellable (&self->life);
+  gasync_lock (&self->life.lock);
   tick = g_get_monotonic_time () + self->delay + self->interval;
-  gasync_unlock (&self->lock);
+  gasync_unlock (&self->life.lock);
 
-  gasync_latch_started (self->latch, NULL);
+  gasync_latch_started (self->life.latch, NULL);
 
   while (go_on)
     {
-      gasync_lock (&self->lock);
-      while (!self->stop_requested && g_get_monotonic_time () < tick)
-        gasync_cond_wait_until (&self->cond, &self->lock, tick);
-      go_on = !self->stop_requested;
-      gasync_unlock (&self->lock);
+      gasync_lock (&self->life.lock);
+      while (!self->life.stop_requested && g_get_monotonic_time () < tick)
+        gasync_cond_wait_until (&self->life.cond, &self->life.lock, tick);
+      go_on = !self->life.stop_requested;
+      gasync_unlock (&self->life.lock);
 
       if (go_on)
         go_on = interval_run (self, cancellable);
 
-      gasync_lock (&self->lock);
+      gasync_lock (&self->life.lock);
       tick = interval_next_tick (self, tick);
-      gasync_unlock (&self->lock);
+      gasync_unlock (&self->life.lock);
     }
 
   g_object_unref (cancellable);
-  interval_finished (self);
-  gasync_workers_destroy (self->mailbox, g_object_unref, self);
+  gasync_workers_life_thread_exit (&self->life);
   return NULL;
 }
 
@@ -181,14 +164,14 @@ interval_end_source (GasyncInterval *self)
 {
   GSource *source;
 
-  gasync_lock (&self->lock);
+  gasync_lock (&self->life.lock);
   source = g_steal_pointer (&self->source);
-  gasync_unlock (&self->lock);
+  gasync_unlock (&self->life.lock);
   if (source == NULL)
     return;
   g_source_destroy (source);
   g_source_unref (source);
-  interval_finished (self);
+  gasync_workers_life_finished (&self->life);
 }
 
 static gboolean
@@ -197,21 +180,18 @@ interval_source_cb (gpointer data)
   GasyncInterval *self = data;
   g_autoptr(GCancellable) cancellable = NULL;
 
-  gasync_lock (&self->lock);
-  cancellable = g_object_ref (self->cancellable);
-  gasync_unlock (&self->lock);
-
+  cancellable = gasync_workers_life_dup_cancellable (&self->life);
   if (!interval_run (self, cancellable))
     {
       interval_end_source (self);
       return G_SOURCE_REMOVE;
     }
 
-  gasync_lock (&self->lock);
+  gasync_lock (&self->life.lock);
   self->tick = interval_next_tick (self, self->tick);
   if (self->source != NULL)
     g_source_set_ready_time (self->source, self->tick);
-  gasync_unlock (&self->lock);
+  gasync_unlock (&self->life.lock);
   return G_SOURCE_CONTINUE;
 }
 
@@ -220,9 +200,7 @@ gasync_interval_dispose (GObject *object)
 {
   GasyncInterval *self = GASYNC_INTERVAL (object);
 
-  if (self->latch != NULL)
-    g_signal_handlers_disconnect_by_data (self->latch, self);
-  g_clear_object (&self->latch);
+  gasync_workers_life_dispose (&self->life);
 
   G_OBJECT_CLASS (gasync_interval_parent_class)->dispose (object);
 }
@@ -234,14 +212,9 @@ gasync_interval_finalize (GObject *object)
 
   /* A running interval holds a reference: it has stopped by now. */
   g_assert (self->source == NULL);
-  g_clear_pointer (&self->thread, g_thread_join);
-  g_clear_object (&self->cancellable);
   if (self->user_data_free != NULL)
     self->user_data_free (self->user_data);
-  g_clear_pointer (&self->mailbox, gasync_workers_mailbox_close);
-  g_main_context_unref (self->owner);
-  gasync_cond_clear (&self->cond);
-  gasync_lock_clear (&self->lock);
+  gasync_workers_life_clear (&self->life);
 
   G_OBJECT_CLASS (gasync_interval_parent_class)->finalize (object);
 }
@@ -332,10 +305,7 @@ gasync_interval_class_init (GasyncIntervalClass *klass)
    *
    * Since: 0.1
    */
-  properties[PROP_STATE] =
-    g_param_spec_enum ("state", "State", "The lifecycle state",
-                       GASYNC_TYPE_LATCH_STATE, GASYNC_LATCH_STATE_STOPPED,
-                       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_STATE] = gasync_workers_state_pspec_new ();
 
   /**
    * GasyncInterval:interval:
@@ -400,31 +370,15 @@ gasync_interval_class_init (GasyncIntervalClass *klass)
    *
    * Since: 0.1
    */
-  signals[SIGNAL_ERROR] =
-    g_signal_new ("error", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_ERROR);
-}
-
-static void
-latch_state_cb (GObject    *latch,
-                GParamSpec *pspec,
-                gpointer    user_data)
-{
-  g_object_notify_by_pspec (user_data, properties[PROP_STATE]);
+  signals[SIGNAL_ERROR] = gasync_workers_error_signal_new (G_TYPE_FROM_CLASS (klass));
 }
 
 static void
 gasync_interval_init (GasyncInterval *self)
 {
-  gasync_lock_init (&self->lock);
-  gasync_cond_init (&self->cond);
+  gasync_workers_life_init (&self->life, G_OBJECT (self), properties[PROP_STATE]);
   self->interval = GASYNC_INTERVAL_DEFAULT_INTERVAL;
   self->mode = GASYNC_INTERVAL_MODE_THREAD;
-  self->owner = g_main_context_ref_thread_default ();
-  self->mailbox = gasync_workers_mailbox_new (self->owner);
-  self->latch = gasync_latch_new ();
-  g_signal_connect (self->latch, "notify::state",
-                    G_CALLBACK (latch_state_cb), self);
 }
 
 /**
@@ -475,26 +429,26 @@ gasync_interval_get_state (GasyncInterval *self)
 {
   g_return_val_if_fail (GASYNC_IS_INTERVAL (self), GASYNC_LATCH_STATE_STOPPED);
 
-  return gasync_latch_get_state (self->latch);
+  return gasync_latch_get_state (self->life.latch);
 }
 
 /* The setters: store under the lock and notify on a change. */
 #define SET_FIELD(self, field, value, prop)             \
   G_STMT_START {                                        \
     gboolean changed;                                   \
-    gasync_lock (&(self)->lock);                        \
+    gasync_lock (&(self)->life.lock);                        \
     changed = (self)->field != (value);                 \
     (self)->field = (value);                            \
-    gasync_unlock (&(self)->lock);                      \
+    gasync_unlock (&(self)->life.lock);                      \
     if (changed)                                        \
-      gasync_workers_notify ((self)->mailbox, (self), properties[prop]); \
+      gasync_workers_notify ((self)->life.mailbox, (self), properties[prop]); \
   } G_STMT_END
 
 #define GET_FIELD(self, field, result)                  \
   G_STMT_START {                                        \
-    gasync_lock (&(self)->lock);                        \
+    gasync_lock (&(self)->life.lock);                        \
     result = (self)->field;                             \
-    gasync_unlock (&(self)->lock);                      \
+    gasync_unlock (&(self)->life.lock);                      \
   } G_STMT_END
 
 /**
@@ -681,17 +635,11 @@ gasync_interval_start (GasyncInterval  *self,
   g_return_val_if_fail (self->func != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (!gasync_latch_starting (self->latch, error))
+  if (!gasync_workers_life_begin (&self->life, error))
     return FALSE;
 
-  /* The previous thread, if any, has stopped: it ends soon after. */
-  g_clear_pointer (&self->thread, g_thread_join);
-
-  gasync_lock (&self->lock);
+  gasync_lock (&self->life.lock);
   main_context = self->mode == GASYNC_INTERVAL_MODE_MAIN_CONTEXT;
-  self->stop_requested = FALSE;
-  g_clear_object (&self->cancellable);
-  self->cancellable = g_cancellable_new ();
   if (main_context)
     {
       self->source = gasync_workers_source_new ("[gasync] interval",
@@ -700,16 +648,14 @@ gasync_interval_start (GasyncInterval  *self,
                                                 g_object_unref);
       self->tick = g_get_monotonic_time () + self->delay + self->interval;
       g_source_set_ready_time (self->source, self->tick);
-      g_source_attach (self->source, self->owner);
+      g_source_attach (self->source, self->life.owner);
     }
-  gasync_unlock (&self->lock);
+  gasync_unlock (&self->life.lock);
 
   if (main_context)
-    return gasync_latch_started (self->latch, error);
-
-  self->thread = g_thread_new ("gasync-interval", interval_thread,
-                               g_object_ref (self));
-  return gasync_latch_wait_started (self->latch, NULL, error);
+    return gasync_latch_started (self->life.latch, error);
+  return gasync_workers_life_spawn (&self->life, "gasync-interval",
+                                    interval_thread, error);
 }
 
 /**
@@ -740,17 +686,13 @@ gasync_interval_stop (GasyncInterval  *self,
   g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (!gasync_latch_stopping (self->latch, error))
+  if (!gasync_workers_life_request_stop (&self->life, error))
     return FALSE;
 
-  gasync_lock (&self->lock);
-  self->stop_requested = TRUE;
-  own = g_object_ref (self->cancellable);
-  gasync_cond_broadcast (&self->cond);
-  gasync_unlock (&self->lock);
+  own = gasync_workers_life_dup_cancellable (&self->life);
   g_cancellable_cancel (own);
   g_object_unref (own);
 
   interval_end_source (self);
-  return gasync_latch_wait_stopped (self->latch, cancellable, error);
+  return gasync_latch_wait_stopped (self->life.latch, cancellable, error);
 }

@@ -179,10 +179,7 @@ gasync_latch_class_init (GasyncLatchClass *klass)
    *
    * Since: 0.1
    */
-  properties[PROP_STATE] =
-    g_param_spec_enum ("state", "State", "The lifecycle state",
-                       GASYNC_TYPE_LATCH_STATE, GASYNC_LATCH_STATE_STOPPED,
-                       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_STATE] = gasync_workers_state_pspec_new ();
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }

@@ -81,23 +81,16 @@ struct _GasyncWorker
 {
   GObject parent_instance;
 
-  GasyncLock lock;
-  GasyncCond cond;
-  GQueue items;             /* Item */
+  /* life.stop_requested: refuse new items, end when the queue is empty */
+  GasyncWorkersLife life;
+  GQueue items;             /* Item, under life.lock */
   gboolean running;         /* started, the thread or source not ended */
-  gboolean stop_requested;  /* refuse new items, end when the queue is empty */
-  GCancellable *cancellable;
   GSource *source;          /* main-context mode, while running */
-
-  GasyncLatch *latch;
-  GThread *thread;          /* thread mode: the last one, joined lazily */
   gboolean main_context_mode;
 
   GasyncWorkerFunc func;
   gpointer user_data;
   GDestroyNotify user_data_free;
-  GMainContext *owner;
-  GSource *mailbox;         /* to the owner context */
 };
 
 enum {
@@ -122,7 +115,7 @@ static void
 worker_release_item (GasyncWorker *self,
                      Item         *item)
 {
-  gasync_workers_destroy (self->mailbox, item->free, item->data);
+  gasync_workers_destroy (self->life.mailbox, item->free, item->data);
   g_free (item);
 }
 
@@ -153,7 +146,7 @@ worker_process (GasyncWorker *self,
 
   if (!gasync_task_func_call (call_func, "GasyncWorker item", cancellable,
                               &call, &error))
-    gasync_workers_emit_error (self->mailbox, self, signals[SIGNAL_ERROR], error);
+    gasync_workers_emit_error (self->life.mailbox, self, signals[SIGNAL_ERROR], error);
   worker_release_item (self, item);
 }
 
@@ -165,20 +158,16 @@ worker_pop_locked (GasyncWorker *self,
 {
   Item *item = g_queue_pop_head (&self->items);
 
-  *finished = item == NULL && self->stop_requested;
+  *finished = item == NULL && self->life.stop_requested;
   return item;
 }
 
 static void
 worker_finished (GasyncWorker *self)
 {
-  gasync_lock (&self->lock);
+  gasync_lock (&self->life.lock);
   self->running = FALSE;
-  gasync_unlock (&self->lock);
-
-  /* Already stopping unless a close raced with the start. */
-  gasync_latch_stopping (self->latch, NULL);
-  gasync_latch_stopped (self->latch, NULL);
+  gasync_unlock (&self->life.lock);
 }
 
 static gpointer
@@ -188,20 +177,17 @@ worker_thread (gpointer data)
   GCancellable *cancellable;
   gboolean finished = FALSE;
 
-  gasync_lock (&self->lock);
-  cancellable = g_object_ref (self->cancellable);
-  gasync_unlock (&self->lock);
-
-  gasync_latch_started (self->latch, NULL);
+  cancellable = gasync_workers_life_dup_cancellable (&self->life);
+  gasync_latch_started (self->life.latch, NULL);
 
   while (!finished)
     {
       Item *item;
 
-      gasync_lock (&self->lock);
+      gasync_lock (&self->life.lock);
       while ((item = worker_pop_locked (self, &finished)) == NULL && !finished)
-        gasync_cond_wait (&self->cond, &self->lock);
-      gasync_unlock (&self->lock);
+        gasync_cond_wait (&self->life.cond, &self->life.lock);
+      gasync_unlock (&self->life.lock);
 
       if (item != NULL)
         worker_process (self, item, cancellable);
@@ -209,9 +195,7 @@ worker_thread (gpointer data)
 
   g_object_unref (cancellable);
   worker_finished (self);
-  /* The last reference may be the one the thread held: drop it where the
-   * object lives. */
-  gasync_workers_destroy (self->mailbox, g_object_unref, self);
+  gasync_workers_life_thread_exit (&self->life);
   return NULL;
 }
 
@@ -221,14 +205,15 @@ worker_end_source (GasyncWorker *self)
 {
   GSource *source;
 
-  gasync_lock (&self->lock);
+  gasync_lock (&self->life.lock);
   source = g_steal_pointer (&self->source);
-  gasync_unlock (&self->lock);
+  gasync_unlock (&self->life.lock);
   if (source == NULL)
     return;
   g_source_destroy (source);
   g_source_unref (source);
   worker_finished (self);
+  gasync_workers_life_finished (&self->life);
 }
 
 /* One item per main-loop iteration, so that the loop stays responsive. */
@@ -240,13 +225,13 @@ worker_source_cb (gpointer data)
   gboolean finished;
   Item *item;
 
-  gasync_lock (&self->lock);
+  gasync_lock (&self->life.lock);
   item = worker_pop_locked (self, &finished);
   if (self->source != NULL &&
-      (!g_queue_is_empty (&self->items) || self->stop_requested))
+      (!g_queue_is_empty (&self->items) || self->life.stop_requested))
     g_source_set_ready_time (self->source, 0);
-  cancellable = g_object_ref (self->cancellable);
-  gasync_unlock (&self->lock);
+  cancellable = g_object_ref (self->life.cancellable);
+  gasync_unlock (&self->life.lock);
 
   if (item != NULL)
     worker_process (self, item, cancellable);
@@ -262,9 +247,7 @@ gasync_worker_dispose (GObject *object)
 {
   GasyncWorker *self = GASYNC_WORKER (object);
 
-  if (self->latch != NULL)
-    g_signal_handlers_disconnect_by_data (self->latch, self);
-  g_clear_object (&self->latch);
+  gasync_workers_life_dispose (&self->life);
 
   G_OBJECT_CLASS (gasync_worker_parent_class)->dispose (object);
 }
@@ -277,14 +260,9 @@ gasync_worker_finalize (GObject *object)
   /* A running worker holds a reference: it has stopped by now. */
   g_assert (g_queue_is_empty (&self->items));
   g_assert (self->source == NULL);
-  g_clear_pointer (&self->thread, g_thread_join);
-  g_clear_object (&self->cancellable);
   if (self->user_data_free != NULL)
     self->user_data_free (self->user_data);
-  g_clear_pointer (&self->mailbox, gasync_workers_mailbox_close);
-  g_main_context_unref (self->owner);
-  gasync_cond_clear (&self->cond);
-  gasync_lock_clear (&self->lock);
+  gasync_workers_life_clear (&self->life);
 
   G_OBJECT_CLASS (gasync_worker_parent_class)->finalize (object);
 }
@@ -327,10 +305,7 @@ gasync_worker_class_init (GasyncWorkerClass *klass)
    *
    * Since: 0.1
    */
-  properties[PROP_STATE] =
-    g_param_spec_enum ("state", "State", "The lifecycle state",
-                       GASYNC_TYPE_LATCH_STATE, GASYNC_LATCH_STATE_STOPPED,
-                       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_STATE] = gasync_workers_state_pspec_new ();
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -345,31 +320,14 @@ gasync_worker_class_init (GasyncWorkerClass *klass)
    *
    * Since: 0.1
    */
-  signals[SIGNAL_ERROR] =
-    g_signal_new ("error", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_ERROR);
-}
-
-static void
-latch_state_cb (GObject    *latch,
-                GParamSpec *pspec,
-                gpointer    user_data)
-{
-  g_object_notify_by_pspec (user_data, properties[PROP_STATE]);
+  signals[SIGNAL_ERROR] = gasync_workers_error_signal_new (G_TYPE_FROM_CLASS (klass));
 }
 
 static void
 gasync_worker_init (GasyncWorker *self)
 {
-  gasync_lock_init (&self->lock);
-  gasync_cond_init (&self->cond);
+  gasync_workers_life_init (&self->life, G_OBJECT (self), properties[PROP_STATE]);
   g_queue_init (&self->items);
-  self->owner = g_main_context_ref_thread_default ();
-  self->mailbox = gasync_workers_mailbox_new (self->owner);
-  /* Made here, so it notifies on the same owner context. */
-  self->latch = gasync_latch_new ();
-  g_signal_connect (self->latch, "notify::state",
-                    G_CALLBACK (latch_state_cb), self);
 }
 
 static GasyncWorker *
@@ -457,7 +415,7 @@ gasync_worker_get_state (GasyncWorker *self)
 {
   g_return_val_if_fail (GASYNC_IS_WORKER (self), GASYNC_LATCH_STATE_STOPPED);
 
-  return gasync_latch_get_state (self->latch);
+  return gasync_latch_get_state (self->life.latch);
 }
 
 /**
@@ -478,9 +436,9 @@ gasync_worker_get_n_queued (GasyncWorker *self)
 
   g_return_val_if_fail (GASYNC_IS_WORKER (self), 0);
 
-  gasync_lock (&self->lock);
+  gasync_lock (&self->life.lock);
   n = self->items.length;
-  gasync_unlock (&self->lock);
+  gasync_unlock (&self->life.lock);
   return n;
 }
 
@@ -506,33 +464,25 @@ gasync_worker_start (GasyncWorker  *self,
   g_return_val_if_fail (self->func != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (!gasync_latch_starting (self->latch, error))
+  if (!gasync_workers_life_begin (&self->life, error))
     return FALSE;
 
-  /* The previous thread, if any, has stopped: it ends soon after. */
-  g_clear_pointer (&self->thread, g_thread_join);
-
-  gasync_lock (&self->lock);
+  gasync_lock (&self->life.lock);
   self->running = TRUE;
-  self->stop_requested = FALSE;
-  g_clear_object (&self->cancellable);
-  self->cancellable = g_cancellable_new ();
   if (self->main_context_mode)
     {
       self->source = gasync_workers_source_new ("[gasync] worker",
                                                 worker_source_cb,
                                                 g_object_ref (self),
                                                 g_object_unref);
-      g_source_attach (self->source, self->owner);
+      g_source_attach (self->source, self->life.owner);
     }
-  gasync_unlock (&self->lock);
+  gasync_unlock (&self->life.lock);
 
   if (self->main_context_mode)
-    return gasync_latch_started (self->latch, error);
-
-  self->thread = g_thread_new ("gasync-worker", worker_thread,
-                               g_object_ref (self));
-  return gasync_latch_wait_started (self->latch, NULL, error);
+    return gasync_latch_started (self->life.latch, error);
+  return gasync_workers_life_spawn (&self->life, "gasync-worker",
+                                    worker_thread, error);
 }
 
 static gboolean
@@ -542,8 +492,8 @@ worker_push (GasyncWorker   *self,
 {
   gboolean accepted;
 
-  gasync_lock (&self->lock);
-  accepted = self->running && !self->stop_requested;
+  gasync_lock (&self->life.lock);
+  accepted = self->running && !self->life.stop_requested;
   if (accepted)
     {
       Item *item = g_new (Item, 1);
@@ -554,9 +504,9 @@ worker_push (GasyncWorker   *self,
       if (self->source != NULL)
         g_source_set_ready_time (self->source, 0);
       else
-        gasync_cond_signal (&self->cond);
+        gasync_cond_signal (&self->life.cond);
     }
-  gasync_unlock (&self->lock);
+  gasync_unlock (&self->life.lock);
   return accepted;
 }
 
@@ -623,11 +573,11 @@ worker_drain (GasyncWorker *self)
     {
       Item *item;
 
-      gasync_lock (&self->lock);
+      gasync_lock (&self->life.lock);
       item = worker_pop_locked (self, &finished);
-      gasync_unlock (&self->lock);
+      gasync_unlock (&self->life.lock);
       if (item != NULL)
-        worker_process (self, item, self->cancellable);
+        worker_process (self, item, self->life.cancellable);
     }
   while (!finished);
 
@@ -660,20 +610,15 @@ gasync_worker_stop (GasyncWorker  *self,
   g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (!gasync_latch_stopping (self->latch, error))
+  if (!gasync_workers_life_request_stop (&self->life, error))
     return FALSE;
-
-  gasync_lock (&self->lock);
-  self->stop_requested = TRUE;
-  gasync_cond_broadcast (&self->cond);
-  gasync_unlock (&self->lock);
 
   if (self->main_context_mode)
     {
       worker_drain (self);
       return TRUE;
     }
-  return gasync_latch_wait_stopped (self->latch, cancellable, error);
+  return gasync_latch_wait_stopped (self->life.latch, cancellable, error);
 }
 
 /**
@@ -700,20 +645,20 @@ gasync_worker_close (GasyncWorker *self)
 
   g_return_val_if_fail (GASYNC_IS_WORKER (self), 0);
 
-  gasync_lock (&self->lock);
+  gasync_lock (&self->life.lock);
   if (!self->running)
     {
-      gasync_unlock (&self->lock);
+      gasync_unlock (&self->life.lock);
       return 0;
     }
-  self->stop_requested = TRUE;
+  self->life.stop_requested = TRUE;
   discarded = self->items;
   g_queue_init (&self->items);
-  cancellable = g_object_ref (self->cancellable);
-  gasync_cond_broadcast (&self->cond);
-  gasync_unlock (&self->lock);
+  cancellable = g_object_ref (self->life.cancellable);
+  gasync_cond_broadcast (&self->life.cond);
+  gasync_unlock (&self->life.lock);
 
-  gasync_latch_stopping (self->latch, NULL);
+  gasync_latch_stopping (self->life.latch, NULL);
   g_cancellable_cancel (cancellable);
   g_object_unref (cancellable);
 
@@ -724,6 +669,6 @@ gasync_worker_close (GasyncWorker *self)
   if (self->main_context_mode)
     worker_drain (self);
   else
-    gasync_latch_wait_stopped (self->latch, NULL, NULL);
+    gasync_latch_wait_stopped (self->life.latch, NULL, NULL);
   return n;
 }

@@ -10,6 +10,7 @@
 #include <glib-object.h>
 #include <gio/gio.h>
 
+#include "gasync-latch.h"
 #include "gasync-sync-private.h"
 
 G_BEGIN_DECLS
@@ -66,5 +67,56 @@ GSource *gasync_workers_source_new   (const char     *name,
                                       GSourceFunc     func,
                                       gpointer        data,
                                       GDestroyNotify  destroy);
+
+/* The lifecycle that GasyncWorker and GasyncInterval share: a latch whose
+ * notify::state the object mirrors, the owner context and its mailbox,
+ * the background thread of a threaded run, and the cancellable of a run.
+ * The lock and condition also guard the object's own fields. */
+typedef struct
+{
+  GasyncLock lock;
+  GasyncCond cond;
+  gboolean stop_requested;    /* set by a stop, cleared by a start */
+  GCancellable *cancellable;  /* of the current or last run */
+
+  GasyncLatch *latch;
+  GThread *thread;            /* the last one, joined lazily */
+  GMainContext *owner;
+  GSource *mailbox;           /* to the owner context */
+  GObject *object;            /* the owner of the struct, not a reference */
+  GParamSpec *state_pspec;
+} GasyncWorkersLife;
+
+/* In instance_init, on the owner thread: notify::state of the latch is
+ * re-emitted on @object as @state_pspec. */
+void      gasync_workers_life_init         (GasyncWorkersLife  *life,
+                                            GObject            *object,
+                                            GParamSpec         *state_pspec);
+void      gasync_workers_life_dispose      (GasyncWorkersLife  *life);
+void      gasync_workers_life_clear        (GasyncWorkersLife  *life);
+
+/* Moves the latch to starting, joins the previous thread, and makes a new
+ * cancellable with stop_requested cleared. */
+gboolean  gasync_workers_life_begin        (GasyncWorkersLife  *life,
+                                            GError            **error);
+/* Runs @func (@object, with a reference that the thread gives back with
+ * gasync_workers_life_thread_exit()) on a new thread, and waits until it
+ * has called gasync_latch_started(). */
+gboolean  gasync_workers_life_spawn        (GasyncWorkersLife  *life,
+                                            const char         *name,
+                                            GThreadFunc         func,
+                                            GError            **error);
+/* Moves the latch to stopping and sets stop_requested, waking the thread. */
+gboolean  gasync_workers_life_request_stop (GasyncWorkersLife  *life,
+                                            GError            **error);
+GCancellable *gasync_workers_life_dup_cancellable (GasyncWorkersLife *life);
+/* Moves the latch to stopped (through stopping, if a stop did not). */
+void      gasync_workers_life_finished     (GasyncWorkersLife  *life);
+/* The last act of a thread: finished, then the reference goes back. */
+void      gasync_workers_life_thread_exit  (GasyncWorkersLife  *life);
+
+/* The "state" property and the "error" signal of the lifecycle objects. */
+GParamSpec *gasync_workers_state_pspec_new (void);
+guint     gasync_workers_error_signal_new  (GType               type);
 
 G_END_DECLS

@@ -9,6 +9,8 @@
 
 #include "gasync-workers-private.h"
 
+#include "gasync-private.h"
+
 /* A condition wait that a GCancellable interrupts: the cancel handler takes
  * the lock before it broadcasts, so that no wake-up is lost. */
 typedef struct
@@ -318,4 +320,136 @@ gasync_workers_mailbox_close (GSource *source)
 {
   g_source_destroy (source);
   g_source_unref (source);
+}
+
+static void
+life_latch_state_cb (GObject    *latch,
+                     GParamSpec *pspec,
+                     gpointer    user_data)
+{
+  GasyncWorkersLife *life = user_data;
+
+  g_object_notify_by_pspec (life->object, life->state_pspec);
+}
+
+void
+gasync_workers_life_init (GasyncWorkersLife *life,
+                          GObject           *object,
+                          GParamSpec        *state_pspec)
+{
+  gasync_lock_init (&life->lock);
+  gasync_cond_init (&life->cond);
+  life->owner = g_main_context_ref_thread_default ();
+  life->mailbox = gasync_workers_mailbox_new (life->owner);
+  /* Made here, so that it notifies on the same owner context. */
+  life->object = object;
+  life->state_pspec = state_pspec;
+  life->latch = gasync_latch_new ();
+  g_signal_connect (life->latch, "notify::state",
+                    G_CALLBACK (life_latch_state_cb), life);
+}
+
+void
+gasync_workers_life_dispose (GasyncWorkersLife *life)
+{
+  if (life->latch != NULL)
+    g_signal_handlers_disconnect_by_data (life->latch, life);
+  g_clear_object (&life->latch);
+}
+
+void
+gasync_workers_life_clear (GasyncWorkersLife *life)
+{
+  g_clear_pointer (&life->thread, g_thread_join);
+  g_clear_object (&life->cancellable);
+  g_clear_pointer (&life->mailbox, gasync_workers_mailbox_close);
+  g_main_context_unref (life->owner);
+  gasync_cond_clear (&life->cond);
+  gasync_lock_clear (&life->lock);
+}
+
+gboolean
+gasync_workers_life_begin (GasyncWorkersLife  *life,
+                           GError            **error)
+{
+  if (!gasync_latch_starting (life->latch, error))
+    return FALSE;
+
+  /* The previous thread, if any, has stopped: it ends soon after. */
+  g_clear_pointer (&life->thread, g_thread_join);
+
+  gasync_lock (&life->lock);
+  life->stop_requested = FALSE;
+  g_clear_object (&life->cancellable);
+  life->cancellable = g_cancellable_new ();
+  gasync_unlock (&life->lock);
+  return TRUE;
+}
+
+gboolean
+gasync_workers_life_spawn (GasyncWorkersLife  *life,
+                           const char         *name,
+                           GThreadFunc         func,
+                           GError            **error)
+{
+  life->thread = g_thread_new (name, func, g_object_ref (life->object));
+  return gasync_latch_wait_started (life->latch, NULL, error);
+}
+
+gboolean
+gasync_workers_life_request_stop (GasyncWorkersLife  *life,
+                                  GError            **error)
+{
+  if (!gasync_latch_stopping (life->latch, error))
+    return FALSE;
+
+  gasync_lock (&life->lock);
+  life->stop_requested = TRUE;
+  gasync_cond_broadcast (&life->cond);
+  gasync_unlock (&life->lock);
+  return TRUE;
+}
+
+GCancellable *
+gasync_workers_life_dup_cancellable (GasyncWorkersLife *life)
+{
+  GCancellable *cancellable;
+
+  gasync_lock (&life->lock);
+  cancellable = g_object_ref (life->cancellable);
+  gasync_unlock (&life->lock);
+  return cancellable;
+}
+
+void
+gasync_workers_life_finished (GasyncWorkersLife *life)
+{
+  /* Already stopping unless the run ended by itself. */
+  gasync_latch_stopping (life->latch, NULL);
+  gasync_latch_stopped (life->latch, NULL);
+}
+
+void
+gasync_workers_life_thread_exit (GasyncWorkersLife *life)
+{
+  gasync_workers_life_finished (life);
+  /* The last reference may be the one the thread held: drop it where the
+   * object lives. */
+  gasync_workers_destroy (life->mailbox, g_object_unref, life->object);
+}
+
+GParamSpec *
+gasync_workers_state_pspec_new (void)
+{
+  return g_param_spec_enum ("state", "State", "The lifecycle state",
+                            GASYNC_TYPE_LATCH_STATE, GASYNC_LATCH_STATE_STOPPED,
+                            G_PARAM_READABLE | G_PARAM_STATIC_STRINGS |
+                            G_PARAM_EXPLICIT_NOTIFY);
+}
+
+guint
+gasync_workers_error_signal_new (GType type)
+{
+  return g_signal_new ("error", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                       G_TYPE_NONE, 1, G_TYPE_ERROR);
 }
