@@ -60,7 +60,6 @@ struct _GasyncInterval
   GTimeSpan delay;
   gboolean stop_on_error;
   GasyncIntervalMode mode;
-  GSource *source;          /* main-context mode, while running */
   gint64 tick;              /* main-context mode: the next run */
 
   GasyncTaskFunc func;
@@ -158,22 +157,6 @@ interval_thread (gpointer data)
   return NULL;
 }
 
-/* Main-context mode: detaches the source and stops, once. */
-static void
-interval_end_source (GasyncInterval *self)
-{
-  GSource *source;
-
-  gasync_lock (&self->life.lock);
-  source = g_steal_pointer (&self->source);
-  gasync_unlock (&self->life.lock);
-  if (source == NULL)
-    return;
-  g_source_destroy (source);
-  g_source_unref (source);
-  gasync_workers_life_finished (&self->life);
-}
-
 static gboolean
 interval_source_cb (gpointer data)
 {
@@ -183,14 +166,14 @@ interval_source_cb (gpointer data)
   cancellable = gasync_workers_life_dup_cancellable (&self->life);
   if (!interval_run (self, cancellable))
     {
-      interval_end_source (self);
+      gasync_workers_life_end_source (&self->life);
       return G_SOURCE_REMOVE;
     }
 
   gasync_lock (&self->life.lock);
   self->tick = interval_next_tick (self, self->tick);
-  if (self->source != NULL)
-    g_source_set_ready_time (self->source, self->tick);
+  if (self->life.source != NULL)
+    g_source_set_ready_time (self->life.source, self->tick);
   gasync_unlock (&self->life.lock);
   return G_SOURCE_CONTINUE;
 }
@@ -210,8 +193,6 @@ gasync_interval_finalize (GObject *object)
 {
   GasyncInterval *self = GASYNC_INTERVAL (object);
 
-  /* A running interval holds a reference: it has stopped by now. */
-  g_assert (self->source == NULL);
   if (self->user_data_free != NULL)
     self->user_data_free (self->user_data);
   gasync_workers_life_clear (&self->life);
@@ -642,13 +623,13 @@ gasync_interval_start (GasyncInterval  *self,
   main_context = self->mode == GASYNC_INTERVAL_MODE_MAIN_CONTEXT;
   if (main_context)
     {
-      self->source = gasync_workers_source_new ("[gasync] interval",
+      self->life.source = gasync_workers_source_new ("[gasync] interval",
                                                 interval_source_cb,
                                                 g_object_ref (self),
                                                 g_object_unref);
       self->tick = g_get_monotonic_time () + self->delay + self->interval;
-      g_source_set_ready_time (self->source, self->tick);
-      g_source_attach (self->source, self->life.owner);
+      g_source_set_ready_time (self->life.source, self->tick);
+      g_source_attach (self->life.source, self->life.owner);
     }
   gasync_unlock (&self->life.lock);
 
@@ -693,6 +674,6 @@ gasync_interval_stop (GasyncInterval  *self,
   g_cancellable_cancel (own);
   g_object_unref (own);
 
-  interval_end_source (self);
+  gasync_workers_life_end_source (&self->life);
   return gasync_latch_wait_stopped (self->life.latch, cancellable, error);
 }

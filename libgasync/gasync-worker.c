@@ -84,8 +84,6 @@ struct _GasyncWorker
   /* life.stop_requested: refuse new items, end when the queue is empty */
   GasyncWorkersLife life;
   GQueue items;             /* Item, under life.lock */
-  gboolean running;         /* started, the thread or source not ended */
-  GSource *source;          /* main-context mode, while running */
   gboolean main_context_mode;
 
   GasyncWorkerFunc func;
@@ -162,14 +160,6 @@ worker_pop_locked (GasyncWorker *self,
   return item;
 }
 
-static void
-worker_finished (GasyncWorker *self)
-{
-  gasync_lock (&self->life.lock);
-  self->running = FALSE;
-  gasync_unlock (&self->life.lock);
-}
-
 static gpointer
 worker_thread (gpointer data)
 {
@@ -194,26 +184,8 @@ worker_thread (gpointer data)
     }
 
   g_object_unref (cancellable);
-  worker_finished (self);
   gasync_workers_life_thread_exit (&self->life);
   return NULL;
-}
-
-/* Main-context mode: detaches the source and ends, once. */
-static void
-worker_end_source (GasyncWorker *self)
-{
-  GSource *source;
-
-  gasync_lock (&self->life.lock);
-  source = g_steal_pointer (&self->source);
-  gasync_unlock (&self->life.lock);
-  if (source == NULL)
-    return;
-  g_source_destroy (source);
-  g_source_unref (source);
-  worker_finished (self);
-  gasync_workers_life_finished (&self->life);
 }
 
 /* One item per main-loop iteration, so that the loop stays responsive. */
@@ -227,9 +199,9 @@ worker_source_cb (gpointer data)
 
   gasync_lock (&self->life.lock);
   item = worker_pop_locked (self, &finished);
-  if (self->source != NULL &&
+  if (self->life.source != NULL &&
       (!g_queue_is_empty (&self->items) || self->life.stop_requested))
-    g_source_set_ready_time (self->source, 0);
+    g_source_set_ready_time (self->life.source, 0);
   cancellable = g_object_ref (self->life.cancellable);
   gasync_unlock (&self->life.lock);
 
@@ -238,7 +210,7 @@ worker_source_cb (gpointer data)
   if (!finished)
     return G_SOURCE_CONTINUE;
 
-  worker_end_source (self);
+  gasync_workers_life_end_source (&self->life);
   return G_SOURCE_REMOVE;
 }
 
@@ -257,9 +229,7 @@ gasync_worker_finalize (GObject *object)
 {
   GasyncWorker *self = GASYNC_WORKER (object);
 
-  /* A running worker holds a reference: it has stopped by now. */
   g_assert (g_queue_is_empty (&self->items));
-  g_assert (self->source == NULL);
   if (self->user_data_free != NULL)
     self->user_data_free (self->user_data);
   gasync_workers_life_clear (&self->life);
@@ -468,14 +438,15 @@ gasync_worker_start (GasyncWorker  *self,
     return FALSE;
 
   gasync_lock (&self->life.lock);
-  self->running = TRUE;
   if (self->main_context_mode)
     {
-      self->source = gasync_workers_source_new ("[gasync] worker",
+      self->life.source = gasync_workers_source_new ("[gasync] worker",
                                                 worker_source_cb,
                                                 g_object_ref (self),
                                                 g_object_unref);
-      g_source_attach (self->source, self->life.owner);
+      /* Items may have come since gasync_workers_life_begin(). */
+      g_source_set_ready_time (self->life.source, 0);
+      g_source_attach (self->life.source, self->life.owner);
     }
   gasync_unlock (&self->life.lock);
 
@@ -493,7 +464,7 @@ worker_push (GasyncWorker   *self,
   gboolean accepted;
 
   gasync_lock (&self->life.lock);
-  accepted = self->running && !self->life.stop_requested;
+  accepted = self->life.running && !self->life.stop_requested;
   if (accepted)
     {
       Item *item = g_new (Item, 1);
@@ -501,8 +472,8 @@ worker_push (GasyncWorker   *self,
       item->data = data;
       item->free = free_func;
       g_queue_push_tail (&self->items, item);
-      if (self->source != NULL)
-        g_source_set_ready_time (self->source, 0);
+      if (self->life.source != NULL)
+        g_source_set_ready_time (self->life.source, 0);
       else
         gasync_cond_signal (&self->life.cond);
     }
@@ -581,7 +552,7 @@ worker_drain (GasyncWorker *self)
     }
   while (!finished);
 
-  worker_end_source (self);
+  gasync_workers_life_end_source (&self->life);
 }
 
 /**
@@ -646,7 +617,7 @@ gasync_worker_close (GasyncWorker *self)
   g_return_val_if_fail (GASYNC_IS_WORKER (self), 0);
 
   gasync_lock (&self->life.lock);
-  if (!self->running)
+  if (!self->life.running)
     {
       gasync_unlock (&self->life.lock);
       return 0;

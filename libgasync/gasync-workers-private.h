@@ -76,7 +76,9 @@ typedef struct
 {
   GasyncLock lock;
   GasyncCond cond;
+  gboolean running;           /* started, the thread or source not ended */
   gboolean stop_requested;    /* set by a stop, cleared by a start */
+  GSource *source;            /* main-context mode, while running */
   GCancellable *cancellable;  /* of the current or last run */
 
   GasyncLatch *latch;
@@ -96,7 +98,7 @@ void      gasync_workers_life_dispose      (GasyncWorkersLife  *life);
 void      gasync_workers_life_clear        (GasyncWorkersLife  *life);
 
 /* Moves the latch to starting, joins the previous thread, and makes a new
- * cancellable with stop_requested cleared. */
+ * cancellable, with running set and stop_requested cleared. */
 gboolean  gasync_workers_life_begin        (GasyncWorkersLife  *life,
                                             GError            **error);
 /* Runs @func (@object, with a reference that the thread gives back with
@@ -110,7 +112,10 @@ gboolean  gasync_workers_life_spawn        (GasyncWorkersLife  *life,
 gboolean  gasync_workers_life_request_stop (GasyncWorkersLife  *life,
                                             GError            **error);
 GCancellable *gasync_workers_life_dup_cancellable (GasyncWorkersLife *life);
-/* Moves the latch to stopped (through stopping, if a stop did not). */
+/* Main-context mode: detaches the source and finishes, once. */
+void      gasync_workers_life_end_source   (GasyncWorkersLife  *life);
+/* Clears running and moves the latch to stopped (through stopping, if a
+ * stop did not). */
 void      gasync_workers_life_finished     (GasyncWorkersLife  *life);
 /* The last act of a thread: finished, then the reference goes back. */
 void      gasync_workers_life_thread_exit  (GasyncWorkersLife  *life);

@@ -360,6 +360,8 @@ gasync_workers_life_dispose (GasyncWorkersLife *life)
 void
 gasync_workers_life_clear (GasyncWorkersLife *life)
 {
+  /* A running object holds a reference: it has ended by now. */
+  g_assert (life->source == NULL);
   g_clear_pointer (&life->thread, g_thread_join);
   g_clear_object (&life->cancellable);
   g_clear_pointer (&life->mailbox, gasync_workers_mailbox_close);
@@ -379,6 +381,7 @@ gasync_workers_life_begin (GasyncWorkersLife  *life,
   g_clear_pointer (&life->thread, g_thread_join);
 
   gasync_lock (&life->lock);
+  life->running = TRUE;
   life->stop_requested = FALSE;
   g_clear_object (&life->cancellable);
   life->cancellable = g_cancellable_new ();
@@ -422,8 +425,27 @@ gasync_workers_life_dup_cancellable (GasyncWorkersLife *life)
 }
 
 void
+gasync_workers_life_end_source (GasyncWorkersLife *life)
+{
+  GSource *source;
+
+  gasync_lock (&life->lock);
+  source = g_steal_pointer (&life->source);
+  gasync_unlock (&life->lock);
+  if (source == NULL)
+    return;
+  g_source_destroy (source);
+  g_source_unref (source);
+  gasync_workers_life_finished (life);
+}
+
+void
 gasync_workers_life_finished (GasyncWorkersLife *life)
 {
+  gasync_lock (&life->lock);
+  life->running = FALSE;
+  gasync_unlock (&life->lock);
+
   /* Already stopping unless the run ended by itself. */
   gasync_latch_stopping (life->latch, NULL);
   gasync_latch_stopped (life->latch, NULL);
