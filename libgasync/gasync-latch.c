@@ -26,16 +26,20 @@
  * threads that race to start a worker cannot both win.
  *
  * |[<!-- language="C" -->
- * // controller                       // background thread
- * if (!gasync_latch_starting (latch, &error))
- *   return FALSE;
- * spawn_thread (...);                 gasync_latch_started (latch, NULL);
+ * // The controlling thread:
+ * if (!gasync_latch_starting (latch, error))
+ *   return FALSE;                      // someone else started it
+ * g_thread_unref (g_thread_new ("loop", run_loop, latch));
  * gasync_latch_wait_started (latch, NULL, NULL);
- *                                     while (gasync_latch_get_state (latch)
- * gasync_latch_stopping (latch, NULL);            != GASYNC_LATCH_STATE_STOPPING)
- *                                       do_work ();
+ * ...
+ * gasync_latch_stopping (latch, NULL);
  * gasync_latch_wait_stopped (latch, NULL, NULL);
- *                                     gasync_latch_stopped (latch, NULL);
+ *
+ * // The background thread, run_loop ():
+ * gasync_latch_started (latch, NULL);
+ * while (gasync_latch_get_state (latch) != GASYNC_LATCH_STATE_STOPPING)
+ *   do_some_work ();
+ * gasync_latch_stopped (latch, NULL);
  * ]|
  *
  * Threading: every function may be called from any thread. The
