@@ -6,6 +6,9 @@
 
 #include "config.h"
 
+#include <locale.h>
+
+#include <glib/gi18n-lib.h>
 #include <gasync.h>
 
 #include "test-workers-util.h"
@@ -336,6 +339,40 @@ test_latch_wait_started_but_stopped (void)
   workers_test_flush ();
 }
 
+/* In a child process, so that LANGUAGE and the locale are set before
+ * gettext reads them for the first time. */
+static void
+test_latch_error_translated (void)
+{
+  const char *localedir = g_getenv ("GASYNC_TEST_LOCALEDIR");
+
+  if (g_test_subprocess ())
+    {
+      g_autoptr(GasyncLatch) latch = NULL;
+      g_autoptr(GError) error = NULL;
+
+      g_setenv ("LANGUAGE", "de", TRUE);
+      g_assert_nonnull (setlocale (LC_ALL, "C.UTF-8"));
+      latch = gasync_latch_new ();
+      /* The messages catalogue of the build tree, not of the prefix. */
+      bindtextdomain (GETTEXT_PACKAGE, localedir);
+
+      g_assert_false (gasync_latch_stopped (latch, &error));
+      g_assert_cmpstr (error->message, ==,
+                       "Wechsel von „stopped“ nach „stopped“ nicht möglich");
+      return;
+    }
+
+  if (localedir == NULL)
+    {
+      g_test_skip ("GASYNC_TEST_LOCALEDIR is not set (run through meson test)");
+      return;
+    }
+
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+}
+
 static void
 test_latch_bad_input (void)
 {
@@ -366,6 +403,7 @@ main (int    argc,
   g_test_add_func ("/gasync/latch/wait-cancelled", test_latch_wait_cancelled);
   g_test_add_func ("/gasync/latch/wait-started-but-stopped",
                    test_latch_wait_started_but_stopped);
+  g_test_add_func ("/gasync/latch/error-translated", test_latch_error_translated);
   g_test_add_func ("/gasync/latch/bad-input", test_latch_bad_input);
 
   return g_test_run ();
