@@ -675,5 +675,5 @@ gasync_interval_stop (GasyncInterval  *self,
   g_object_unref (own);
 
   gasync_workers_life_end_source (&self->life);
-  return gasync_latch_wait_stopped (self->life.latch, cancellable, error);
+  return gasync_workers_life_wait_stopped (&self->life, cancellable, error);
 }

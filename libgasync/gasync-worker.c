@@ -589,7 +589,7 @@ gasync_worker_stop (GasyncWorker  *self,
       worker_drain (self);
       return TRUE;
     }
-  return gasync_latch_wait_stopped (self->life.latch, cancellable, error);
+  return gasync_workers_life_wait_stopped (&self->life, cancellable, error);
 }
 
 /**
@@ -640,6 +640,6 @@ gasync_worker_close (GasyncWorker *self)
   if (self->main_context_mode)
     worker_drain (self);
   else
-    gasync_latch_wait_stopped (self->life.latch, NULL, NULL);
+    gasync_workers_life_wait_stopped (&self->life, NULL, NULL);
   return n;
 }

@@ -82,7 +82,7 @@ typedef struct
   GCancellable *cancellable;  /* of the current or last run */
 
   GasyncLatch *latch;
-  GThread *thread;            /* the last one, joined lazily */
+  GThread *thread;            /* the last one, until joined */
   GMainContext *owner;
   GSource *mailbox;           /* to the owner context */
   GObject *object;            /* the owner of the struct, not a reference */
@@ -107,6 +107,12 @@ gboolean  gasync_workers_life_begin        (GasyncWorkersLife  *life,
 gboolean  gasync_workers_life_spawn        (GasyncWorkersLife  *life,
                                             const char         *name,
                                             GThreadFunc         func,
+                                            GError            **error);
+/* Waits until the latch is stopped or @cancellable is cancelled; once
+ * stopped, also joins the thread (which has given its reference back to
+ * the mailbox then). */
+gboolean  gasync_workers_life_wait_stopped (GasyncWorkersLife  *life,
+                                            GCancellable       *cancellable,
                                             GError            **error);
 /* Moves the latch to stopping and sets stop_requested, waking the thread. */
 gboolean  gasync_workers_life_request_stop (GasyncWorkersLife  *life,

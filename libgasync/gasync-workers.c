@@ -357,12 +357,24 @@ gasync_workers_life_dispose (GasyncWorkersLife *life)
   g_clear_object (&life->latch);
 }
 
+static void
+life_join (GasyncWorkersLife *life)
+{
+  GThread *thread;
+
+  gasync_lock (&life->lock);
+  thread = g_steal_pointer (&life->thread);
+  gasync_unlock (&life->lock);
+  if (thread != NULL)
+    g_thread_join (thread);
+}
+
 void
 gasync_workers_life_clear (GasyncWorkersLife *life)
 {
   /* A running object holds a reference: it has ended by now. */
   g_assert (life->source == NULL);
-  g_clear_pointer (&life->thread, g_thread_join);
+  life_join (life);
   g_clear_object (&life->cancellable);
   g_clear_pointer (&life->mailbox, gasync_workers_mailbox_close);
   g_main_context_unref (life->owner);
@@ -378,7 +390,7 @@ gasync_workers_life_begin (GasyncWorkersLife  *life,
     return FALSE;
 
   /* The previous thread, if any, has stopped: it ends soon after. */
-  g_clear_pointer (&life->thread, g_thread_join);
+  life_join (life);
 
   gasync_lock (&life->lock);
   life->running = TRUE;
@@ -395,8 +407,23 @@ gasync_workers_life_spawn (GasyncWorkersLife  *life,
                            GThreadFunc         func,
                            GError            **error)
 {
-  life->thread = g_thread_new (name, func, g_object_ref (life->object));
+  GThread *thread = g_thread_new (name, func, g_object_ref (life->object));
+
+  gasync_lock (&life->lock);
+  life->thread = thread;
+  gasync_unlock (&life->lock);
   return gasync_latch_wait_started (life->latch, NULL, error);
+}
+
+gboolean
+gasync_workers_life_wait_stopped (GasyncWorkersLife  *life,
+                                  GCancellable       *cancellable,
+                                  GError            **error)
+{
+  if (!gasync_latch_wait_stopped (life->latch, cancellable, error))
+    return FALSE;
+  life_join (life);
+  return TRUE;
 }
 
 gboolean

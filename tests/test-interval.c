@@ -194,7 +194,7 @@ static void
 check_errors (Fixture            *fixture,
               GasyncIntervalMode  mode)
 {
-  g_autoptr(GasyncInterval) interval = interval_new (fixture, mode);
+  GasyncInterval *interval = interval_new (fixture, mode);
   g_autoptr(GError) error = NULL;
 
   /* Errors go on without stop-on-error. */
@@ -217,6 +217,7 @@ check_errors (Fixture            *fixture,
   g_assert_cmpuint (fixture->n_errors, ==, 1);
   g_assert_false (gasync_interval_stop (interval, NULL, &error));
   g_assert_error (error, GASYNC_ERROR, GASYNC_ERROR_NOT_STARTED);
+  workers_test_unref_and_wait (interval);
 }
 
 static void

@@ -346,7 +346,7 @@ static void
 test_worker_stop_drains (Fixture       *fixture,
                          gconstpointer  user_data)
 {
-  g_autoptr(GasyncWorker) worker = gasync_worker_new (process_item, fixture, NULL);
+  GasyncWorker *worker = gasync_worker_new (process_item, fixture, NULL);
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autoptr(GError) error = NULL;
 
@@ -373,6 +373,7 @@ test_worker_stop_drains (Fixture       *fixture,
   g_assert_false (fixture->was_cancelled);
   assert_in_order (fixture, 10);
   workers_test_iterate_until_uint (&fixture->n_finalized, 10);
+  workers_test_unref_and_wait (worker);
 }
 
 static void

@@ -82,3 +82,22 @@ workers_test_flush (void)
   while (g_main_context_iteration (NULL, FALSE))
     ;
 }
+
+static gboolean
+workers_test_is_null_cb (gpointer data)
+{
+  return *(gpointer *) data == NULL;
+}
+
+/* Drops the caller's reference to @object and iterates the thread-default
+ * main context until it is finalized: a thread that ended by itself gives
+ * its reference back there. */
+static inline void
+workers_test_unref_and_wait (gpointer object)
+{
+  gpointer weak = object;
+
+  g_object_add_weak_pointer (object, &weak);
+  g_object_unref (object);
+  workers_test_iterate_until (workers_test_is_null_cb, &weak, 10);
+}
