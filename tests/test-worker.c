@@ -437,6 +437,84 @@ test_worker_main_context (Fixture       *fixture,
   g_assert_cmpuint (fixture->errors->len, ==, 0);
 }
 
+typedef struct
+{
+  GasyncWorker *worker;
+  guint n;
+  guint n_accepted;
+} Producer;
+
+static void
+count_free (gpointer data)
+{
+  g_atomic_int_inc ((gint *) data);
+}
+
+static gboolean
+count_item (gpointer       data,
+            GCancellable  *cancellable,
+            gpointer       user_data,
+            GError       **error)
+{
+  g_atomic_int_inc ((gint *) user_data);
+  return TRUE;
+}
+
+static gpointer
+produce_counted_thread (gpointer data)
+{
+  Producer *producer = data;
+  guint *n_finalized = g_object_get_data (G_OBJECT (producer->worker), "n-finalized");
+
+  for (guint i = 0; i < producer->n; i++)
+    if (gasync_worker_enqueue_pointer (producer->worker, n_finalized, count_free))
+      producer->n_accepted++;
+  return NULL;
+}
+
+static void
+test_worker_nothing_lost (void)
+{
+  guint n_processed = 0;
+  guint n_finalized = 0;
+  GasyncWorker *worker = gasync_worker_new (count_item, &n_processed, NULL);
+  Producer producers[2];
+  GThread *threads[2];
+  guint n_discarded, n_accepted = 0;
+  guint n = g_getenv ("GASYNC_TEST_TIMEOUT_MULTIPLIER") ? 2000 : 50000;
+  gint64 deadline;
+
+  g_test_summary ("With producers racing a close(), every accepted item is "
+                  "processed or discarded, exactly once, and finalized once");
+
+  g_object_set_data (G_OBJECT (worker), "n-finalized", &n_finalized);
+  g_assert_true (gasync_worker_start (worker, NULL));
+  for (guint i = 0; i < G_N_ELEMENTS (producers); i++)
+    {
+      producers[i] = (Producer) { worker, n, 0 };
+      threads[i] = g_thread_new ("produce", produce_counted_thread, &producers[i]);
+    }
+  /* Close while they produce (or after, on a slow machine: also fine). */
+  deadline = gasync_test_deadline (30);
+  while ((guint) g_atomic_int_get (&n_processed) < n / 10)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_thread_yield ();
+    }
+  n_discarded = gasync_worker_close (worker);
+  for (guint i = 0; i < G_N_ELEMENTS (producers); i++)
+    {
+      g_thread_join (threads[i]);
+      n_accepted += producers[i].n_accepted;
+    }
+
+  g_assert_cmpuint (n_accepted, >=, n / 10);
+  g_assert_cmpuint ((guint) g_atomic_int_get (&n_processed) + n_discarded, ==, n_accepted);
+  workers_test_iterate_until_uint (&n_finalized, n_accepted);
+  workers_test_unref_and_wait (worker);
+  g_assert_cmpuint (n_finalized, ==, n_accepted);
+}
+
 static void
 destroy_count (gpointer data)
 {
@@ -499,6 +577,7 @@ main (int    argc,
   ADD ("close", test_worker_close);
   ADD ("main-context", test_worker_main_context);
 #undef ADD
+  g_test_add_func ("/gasync/worker/nothing-lost", test_worker_nothing_lost);
   g_test_add_func ("/gasync/worker/user-data-free", test_worker_user_data_free);
   g_test_add_func ("/gasync/worker/bad-input", test_worker_bad_input);
 
