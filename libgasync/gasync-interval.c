@@ -114,7 +114,8 @@ interval_run (GasyncInterval *self,
                              self->user_data, &error))
     return TRUE;
 
-  gasync_workers_emit_error (self->life.mailbox, self, signals[SIGNAL_ERROR], error);
+  gasync_workers_emit_error (self->life.mailbox, self,
+                             signals[SIGNAL_ERROR], error);
   gasync_lock (&self->life.lock);
   stop_on_error = self->stop_on_error;
   gasync_unlock (&self->life.lock);
@@ -296,9 +297,11 @@ gasync_interval_class_init (GasyncIntervalClass *klass)
    * Since: 0.1
    */
   properties[PROP_INTERVAL] =
-    g_param_spec_int64 ("interval", "Interval", "The time between two runs, in µs",
+    g_param_spec_int64 ("interval", "Interval",
+                        "The time between two runs, in µs",
                         1, G_MAXINT64 / 4, GASYNC_INTERVAL_DEFAULT_INTERVAL,
-                        G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+                        G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+                        G_PARAM_EXPLICIT_NOTIFY);
 
   /**
    * GasyncInterval:delay:
@@ -308,9 +311,11 @@ gasync_interval_class_init (GasyncIntervalClass *klass)
    * Since: 0.1
    */
   properties[PROP_DELAY] =
-    g_param_spec_int64 ("delay", "Delay", "The extra time before the first interval, in µs",
+    g_param_spec_int64 ("delay", "Delay",
+                        "The extra time before the first interval, in µs",
                         0, G_MAXINT64 / 4, 0,
-                        G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+                        G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+                        G_PARAM_EXPLICIT_NOTIFY);
 
   /**
    * GasyncInterval:stop-on-error:
@@ -321,9 +326,11 @@ gasync_interval_class_init (GasyncIntervalClass *klass)
    * Since: 0.1
    */
   properties[PROP_STOP_ON_ERROR] =
-    g_param_spec_boolean ("stop-on-error", "Stop on error", "Whether a failed action stops the interval",
+    g_param_spec_boolean ("stop-on-error", "Stop on error",
+                          "Whether a failed action stops the interval",
                           FALSE,
-                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+                        G_PARAM_EXPLICIT_NOTIFY);
 
   /**
    * GasyncInterval:mode:
@@ -336,7 +343,8 @@ gasync_interval_class_init (GasyncIntervalClass *klass)
   properties[PROP_MODE] =
     g_param_spec_enum ("mode", "Mode", "Where the action runs",
                        GASYNC_TYPE_INTERVAL_MODE, GASYNC_INTERVAL_MODE_THREAD,
-                       G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+                       G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+                       G_PARAM_EXPLICIT_NOTIFY);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -351,13 +359,15 @@ gasync_interval_class_init (GasyncIntervalClass *klass)
    *
    * Since: 0.1
    */
-  signals[SIGNAL_ERROR] = gasync_workers_error_signal_new (G_TYPE_FROM_CLASS (klass));
+  signals[SIGNAL_ERROR] =
+    gasync_workers_error_signal_new (G_TYPE_FROM_CLASS (klass));
 }
 
 static void
 gasync_interval_init (GasyncInterval *self)
 {
-  gasync_workers_life_init (&self->life, G_OBJECT (self), properties[PROP_STATE]);
+  gasync_workers_life_init (&self->life, G_OBJECT (self),
+                            properties[PROP_STATE]);
   self->interval = GASYNC_INTERVAL_DEFAULT_INTERVAL;
   self->mode = GASYNC_INTERVAL_MODE_THREAD;
 }
@@ -664,7 +674,8 @@ gasync_interval_stop (GasyncInterval  *self,
   GCancellable *own;
 
   g_return_val_if_fail (GASYNC_IS_INTERVAL (self), FALSE);
-  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
+  g_return_val_if_fail (cancellable == NULL ||
+                        G_IS_CANCELLABLE (cancellable), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   if (!gasync_workers_life_request_stop (&self->life, error))

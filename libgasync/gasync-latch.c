@@ -111,9 +111,11 @@ latch_move (GasyncLatch       *self,
     {
       gasync_unlock (&self->lock);
       g_set_error (error, GASYNC_ERROR,
-                   to == GASYNC_LATCH_STATE_STARTING ? GASYNC_ERROR_ALREADY_STARTED :
-                   to == GASYNC_LATCH_STATE_STOPPING ? GASYNC_ERROR_NOT_STARTED :
-                   GASYNC_ERROR_FAILED,
+                   to == GASYNC_LATCH_STATE_STARTING ?
+                     GASYNC_ERROR_ALREADY_STARTED :
+                   to == GASYNC_LATCH_STATE_STOPPING ?
+                     GASYNC_ERROR_NOT_STARTED :
+                     GASYNC_ERROR_FAILED,
                    /* Translators: the placeholders are latch states such
                     * as “started” and “stopping” */
                    _("Cannot move from “%s” to “%s”"),
@@ -552,7 +554,8 @@ gasync_latch_wait_started (GasyncLatch   *self,
   gboolean started;
 
   g_return_val_if_fail (GASYNC_IS_LATCH (self), FALSE);
-  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
+  g_return_val_if_fail (cancellable == NULL ||
+                        G_IS_CANCELLABLE (cancellable), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   snapshot_init (&snapshot, self);
@@ -591,7 +594,8 @@ gasync_latch_wait_stopped (GasyncLatch   *self,
   Snapshot snapshot;
 
   g_return_val_if_fail (GASYNC_IS_LATCH (self), FALSE);
-  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
+  g_return_val_if_fail (cancellable == NULL ||
+                        G_IS_CANCELLABLE (cancellable), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   snapshot_init (&snapshot, self);

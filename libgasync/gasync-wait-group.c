@@ -308,7 +308,8 @@ gasync_wait_group_wait (GasyncWaitGroup  *self,
   Snapshot snapshot = { self, 0 };
 
   g_return_val_if_fail (GASYNC_IS_WAIT_GROUP (self), FALSE);
-  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
+  g_return_val_if_fail (cancellable == NULL ||
+                        G_IS_CANCELLABLE (cancellable), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   gasync_lock (&self->lock);
@@ -358,9 +359,10 @@ gasync_wait_group_wait_async (GasyncWaitGroup     *self,
    * it sees the handler id; a cancellation in between is seen below. */
   GASYNC_TSAN_RELEASE (waiter);
   if (cancellable != NULL)
-    waiter->handler = g_cancellable_connect (cancellable,
-                                             G_CALLBACK (async_waiter_cancelled_cb),
-                                             waiter, NULL);
+    waiter->handler =
+      g_cancellable_connect (cancellable,
+                             G_CALLBACK (async_waiter_cancelled_cb),
+                             waiter, NULL);
 
   gasync_lock (&self->lock);
   if (g_cancellable_is_cancelled (cancellable))

@@ -144,7 +144,8 @@ worker_process (GasyncWorker *self,
 
   if (!gasync_task_func_call (call_func, "GasyncWorker item", cancellable,
                               &call, &error))
-    gasync_workers_emit_error (self->life.mailbox, self, signals[SIGNAL_ERROR], error);
+    gasync_workers_emit_error (self->life.mailbox, self,
+                               signals[SIGNAL_ERROR], error);
   worker_release_item (self, item);
 }
 
@@ -290,13 +291,15 @@ gasync_worker_class_init (GasyncWorkerClass *klass)
    *
    * Since: 0.1
    */
-  signals[SIGNAL_ERROR] = gasync_workers_error_signal_new (G_TYPE_FROM_CLASS (klass));
+  signals[SIGNAL_ERROR] =
+    gasync_workers_error_signal_new (G_TYPE_FROM_CLASS (klass));
 }
 
 static void
 gasync_worker_init (GasyncWorker *self)
 {
-  gasync_workers_life_init (&self->life, G_OBJECT (self), properties[PROP_STATE]);
+  gasync_workers_life_init (&self->life, G_OBJECT (self),
+                            properties[PROP_STATE]);
   g_queue_init (&self->items);
 }
 
@@ -578,7 +581,8 @@ gasync_worker_stop (GasyncWorker  *self,
                     GError       **error)
 {
   g_return_val_if_fail (GASYNC_IS_WORKER (self), FALSE);
-  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
+  g_return_val_if_fail (cancellable == NULL ||
+                        G_IS_CANCELLABLE (cancellable), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   if (!gasync_workers_life_request_stop (&self->life, error))
