@@ -24,4 +24,8 @@
 # include "gasync-work-queue.h"
 # include "gasync-batch.h"
 # include "gasync-interceptor.h"
+# include "gasync-latch.h"
+# include "gasync-worker.h"
+# include "gasync-interval.h"
+# include "gasync-wait-group.h"
 #undef GASYNC_INSIDE
