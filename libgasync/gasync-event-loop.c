@@ -1,0 +1,945 @@
+/* gasync-event-loop.c: k6's event loop on a GMainContext
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ * Copyright 2026 The libgasync authors
+ */
+
+/**
+ * SECTION:gasync-event-loop
+ * @title: GasyncEventLoop
+ * @short_description: an event loop that runs until all reserved work is done
+ *
+ * A #GasyncEventLoop runs callbacks on one thread, the thread that calls
+ * gasync_event_loop_start(), in the order they were queued. Unlike a
+ * #GMainLoop, it does not run until told to quit: it runs until nothing is
+ * queued and nothing is *reserved*. Work that goes on elsewhere (in a
+ * thread, in a chain of GIO calls) first reserves a callback with
+ * gasync_event_loop_reserve_callback(); the loop then waits for that
+ * reservation to be fulfilled with gasync_pending_callback_enqueue(), from
+ * any thread, or released with gasync_pending_callback_cancel(). Timeouts
+ * set with gasync_event_loop_set_timeout() keep the loop alive the same way.
+ *
+ * The first callback that fails stops the loop: no further callback runs,
+ * and gasync_event_loop_start() returns that callback's error. Work that
+ * was reserved may still be going on; gasync_event_loop_wait_on_registered()
+ * waits for it, dropping its callbacks, after which the loop can be started
+ * again.
+ *
+ * Futures made by gasync_event_loop_new_future() run their
+ * gasync_future_add_done_callback() callbacks in the loop, like promise reactions. One
+ * that is rejected and has no handler when the loop goes idle stops the
+ * loop with %GASYNC_ERROR_UNHANDLED_REJECTION.
+ *
+ * The usual pattern for asynchronous work is to reserve a callback, do the
+ * work in a thread, and settle a future back in the loop:
+ *
+ * |[<!-- language="C" -->
+ * typedef struct {
+ *   GasyncPendingCallback *callback;
+ *   GasyncFuture *future;
+ *   char *result;
+ *   GError *error;
+ * } Work;
+ *
+ * static gboolean
+ * settle_in_loop (gpointer user_data, GError **error)
+ * {
+ *   Work *work = user_data;
+ *
+ *   if (work->error != NULL)
+ *     gasync_future_reject (work->future, work->error);
+ *   else
+ *     {
+ *       g_auto(GValue) value = G_VALUE_INIT;
+ *
+ *       g_value_init (&value, G_TYPE_STRING);
+ *       g_value_set_string (&value, work->result);
+ *       gasync_future_resolve_value (work->future, &value);
+ *     }
+ *   return TRUE; // do not stop the loop
+ * }
+ *
+ * static gpointer
+ * work_thread (gpointer user_data)
+ * {
+ *   Work *work = user_data;
+ *
+ *   // The work itself runs here, off the loop's thread...
+ *   work->result = do_the_actual_work (&work->error);
+ *   // ...and the future is settled on the loop's thread.
+ *   gasync_pending_callback_enqueue (work->callback, settle_in_loop,
+ *                                    work, work_free);
+ *   return NULL;
+ * }
+ *
+ * static GasyncFuture *
+ * do_async_work (GasyncEventLoop *loop)
+ * {
+ *   Work *work = g_new0 (Work, 1);
+ *
+ *   work->callback = gasync_event_loop_reserve_callback (loop);
+ *   work->future = gasync_event_loop_new_future (loop);
+ *   g_thread_unref (g_thread_new ("work", work_thread, work));
+ *   return g_object_ref (work->future);
+ * }
+ * ]|
+ *
+ * Threading: gasync_event_loop_reserve_callback(),
+ * gasync_event_loop_new_future(), gasync_event_loop_set_timeout() and
+ * gasync_event_loop_clear_timeout() may be called from any thread, and so
+ * may gasync_pending_callback_enqueue(). gasync_event_loop_start() and
+ * gasync_event_loop_wait_on_registered() run on a thread that can acquire
+ * the loop's #GMainContext; every callback, timeout and destroy notify runs
+ * there. Callbacks enqueued from other threads between two iterations of
+ * the loop are dispatched together, in one wake-up.
+ *
+ * GJS runs no promise job while it is running one. If the loop's work
+ * awaits promises, start the loop from a main-loop callback (an idle, a
+ * signal handler), not from within an async function, or those awaits
+ * never resume.
+ */
+
+/**
+ * GasyncEventLoop:
+ *
+ * An event loop that runs callbacks on one thread until nothing is queued
+ * and no reserved callback or timeout is pending.
+ *
+ * Since: 0.1
+ */
+
+#include "config.h"
+
+#include "gasync-event-loop-private.h"
+#include "gasync-dispatch-private.h"
+#include "gasync-future-private.h"
+#include "gasync-private.h"
+#include "gasync-sync-private.h"
+
+typedef struct _Item Item;
+struct _Item
+{
+  Item *next;
+  GasyncEventLoopFunc func;
+  gpointer user_data;
+  GDestroyNotify destroy;
+};
+
+typedef struct
+{
+  GSource *source;
+  GasyncEventLoopFunc func;
+  gpointer user_data;
+  GDestroyNotify destroy;
+} Timeout;
+
+struct _GasyncEventLoopQueue
+{
+  GasyncLock lock;
+  gatomicrefcount ref_count;
+  GMainContext *context;
+
+  /* Under the lock. */
+  Item *head;
+  Item *tail;
+  guint n_reserved;
+  gboolean closed;
+  /* The loop took a batch and will look at the queue again before it
+   * sleeps: what is pushed meanwhile needs no wake-up. */
+  gboolean draining;
+  GPtrArray *rejected;
+  GHashTable *timeouts;
+  guint last_timeout_id;
+};
+
+struct _GasyncEventLoop
+{
+  GObject parent_instance;
+
+  GasyncEventLoopQueue *queue;
+
+  /* On the loop's thread only. */
+  gboolean running;
+  gboolean failed;
+  GError *error;
+};
+
+G_DEFINE_FINAL_TYPE (GasyncEventLoop, gasync_event_loop, G_TYPE_OBJECT)
+
+static void
+items_free (Item *item)
+{
+  while (item != NULL)
+    {
+      Item *next = item->next;
+
+      if (item->destroy != NULL)
+        item->destroy (item->user_data);
+      g_free (item);
+      item = next;
+    }
+}
+
+static void
+timeout_free (Timeout *timeout)
+{
+  g_source_destroy (timeout->source);
+  g_source_unref (timeout->source);
+  g_free (timeout);
+}
+
+static GasyncEventLoopQueue *
+queue_new (GMainContext *context)
+{
+  GasyncEventLoopQueue *queue = g_new0 (GasyncEventLoopQueue, 1);
+
+  gasync_lock_init (&queue->lock);
+  g_atomic_ref_count_init (&queue->ref_count);
+  queue->context = g_main_context_ref (context);
+  queue->rejected = g_ptr_array_new_with_free_func (g_object_unref);
+  queue->timeouts = g_hash_table_new (NULL, NULL);
+  return queue;
+}
+
+GasyncEventLoopQueue *
+gasync_event_loop_queue_ref (GasyncEventLoopQueue *queue)
+{
+  g_atomic_ref_count_inc (&queue->ref_count);
+  return queue;
+}
+
+void
+gasync_event_loop_queue_unref (GasyncEventLoopQueue *queue)
+{
+  if (!g_atomic_ref_count_dec (&queue->ref_count))
+    return;
+
+  g_assert (queue->closed);
+  g_assert (queue->head == NULL);
+  g_assert (g_hash_table_size (queue->timeouts) == 0);
+  g_hash_table_unref (queue->timeouts);
+  g_ptr_array_unref (queue->rejected);
+  g_main_context_unref (queue->context);
+  gasync_lock_clear (&queue->lock);
+  g_free (queue);
+}
+
+GMainContext *
+gasync_event_loop_queue_get_context (GasyncEventLoopQueue *queue)
+{
+  return queue->context;
+}
+
+static gboolean
+drop_cb (gpointer user_data)
+{
+  return G_SOURCE_REMOVE;
+}
+
+void
+gasync_event_loop_queue_drop (GasyncEventLoopQueue *queue,
+                              gpointer              user_data,
+                              GDestroyNotify        destroy)
+{
+  if (destroy == NULL)
+    return;
+
+  if (g_main_context_is_owner (queue->context))
+    destroy (user_data);
+  else
+    gasync_dispatch_to_context (queue->context, drop_cb, user_data, destroy);
+}
+
+void
+gasync_event_loop_queue_push (GasyncEventLoopQueue *queue,
+                              GasyncEventLoopFunc   func,
+                              gpointer              user_data,
+                              GDestroyNotify        destroy,
+                              gboolean              reserved)
+{
+  Item *item = g_new (Item, 1);
+  gboolean wake;
+
+  item->next = NULL;
+  item->func = func;
+  item->user_data = user_data;
+  item->destroy = destroy;
+
+  gasync_lock (&queue->lock);
+  if (queue->closed)
+    {
+      gasync_unlock (&queue->lock);
+      g_free (item);
+      gasync_event_loop_queue_drop (queue, user_data, destroy);
+      return;
+    }
+  /* Only the first callback after the loop looked at an empty queue wakes
+   * it: the ones that follow are taken in the same batch. (A loop that
+   * waits only for reservations looks at the queue after each wake-up, so
+   * the last reservation needs no wake-up of its own.) */
+  wake = queue->head == NULL && !queue->draining;
+  if (reserved)
+    {
+      g_assert (queue->n_reserved > 0);
+      queue->n_reserved--;
+    }
+  if (queue->head == NULL)
+    queue->head = item;
+  else
+    queue->tail->next = item;
+  queue->tail = item;
+  gasync_unlock (&queue->lock);
+
+  if (wake)
+    g_main_context_wakeup (queue->context);
+}
+
+void
+gasync_event_loop_queue_release (GasyncEventLoopQueue *queue)
+{
+  gboolean last;
+
+  gasync_lock (&queue->lock);
+  if (queue->closed)
+    {
+      gasync_unlock (&queue->lock);
+      return;
+    }
+  g_assert (queue->n_reserved > 0);
+  last = --queue->n_reserved == 0;
+  gasync_unlock (&queue->lock);
+
+  /* The loop may be waiting only for this reservation. */
+  if (last)
+    g_main_context_wakeup (queue->context);
+}
+
+void
+gasync_event_loop_queue_add_rejection (GasyncEventLoopQueue *queue,
+                                       GasyncFuture         *future)
+{
+  gasync_lock (&queue->lock);
+  if (!queue->closed)
+    g_ptr_array_add (queue->rejected, g_object_ref (future));
+  gasync_unlock (&queue->lock);
+}
+
+/* Takes every queued callback and, in the same instant, the number of
+ * reservations still pending. @draining says whether the caller looks at
+ * the queue again before it sleeps. */
+static Item *
+queue_steal_items (GasyncEventLoopQueue *queue,
+                   gboolean              draining,
+                   guint                *n_reserved)
+{
+  Item *items;
+
+  gasync_lock (&queue->lock);
+  items = g_steal_pointer (&queue->head);
+  queue->tail = NULL;
+  queue->draining = draining;
+  if (n_reserved != NULL)
+    *n_reserved = queue->n_reserved;
+  gasync_unlock (&queue->lock);
+  return items;
+}
+
+/* Removes every timeout, releasing its reservation and dropping its
+ * callback. */
+static void
+queue_clear_timeouts (GasyncEventLoopQueue *queue)
+{
+  g_autoptr(GList) timeouts = NULL;
+
+  gasync_lock (&queue->lock);
+  timeouts = g_hash_table_get_values (queue->timeouts);
+  g_hash_table_remove_all (queue->timeouts);
+  gasync_unlock (&queue->lock);
+
+  for (GList *l = timeouts; l != NULL; l = l->next)
+    {
+      Timeout *timeout = l->data;
+
+      gasync_event_loop_queue_release (queue);
+      gasync_event_loop_queue_drop (queue, timeout->user_data, timeout->destroy);
+      timeout_free (timeout);
+    }
+}
+
+/* The loop's source: ready while callbacks are queued; dispatching runs
+ * them all, in one batch. */
+typedef struct
+{
+  GSource source;
+  GasyncEventLoop *loop;
+} LoopSource;
+
+/* Whether callbacks are queued; if none is, the loop is about to sleep
+ * and the next push must wake it. */
+static gboolean
+queue_has_items (GasyncEventLoopQueue *queue)
+{
+  gboolean has_items;
+
+  gasync_lock (&queue->lock);
+  has_items = queue->head != NULL;
+  if (!has_items)
+    queue->draining = FALSE;
+  gasync_unlock (&queue->lock);
+  return has_items;
+}
+
+static gboolean
+loop_source_prepare (GSource *source,
+                     int     *timeout)
+{
+  *timeout = -1;
+  return queue_has_items (((LoopSource *) source)->loop->queue);
+}
+
+static gboolean
+loop_source_check (GSource *source)
+{
+  return queue_has_items (((LoopSource *) source)->loop->queue);
+}
+
+static void
+event_loop_call (GasyncEventLoop     *self,
+                 GasyncEventLoopFunc  func,
+                 gpointer             user_data)
+{
+  GError *local_error = NULL;
+
+  if (func (user_data, &local_error))
+    {
+      if (local_error != NULL)
+        {
+          g_warning ("An event loop callback succeeded but set an error: %s",
+                     local_error->message);
+          g_error_free (local_error);
+        }
+      return;
+    }
+
+  if (local_error == NULL)
+    local_error = g_error_new_literal (GASYNC_ERROR, GASYNC_ERROR_FAILED,
+                                       _("An event loop callback failed without reporting an error"));
+  self->error = local_error;
+}
+
+static gboolean
+loop_source_dispatch (GSource     *source,
+                      GSourceFunc  callback,
+                      gpointer     user_data)
+{
+  GasyncEventLoop *self = ((LoopSource *) source)->loop;
+  Item *item = queue_steal_items (self->queue, TRUE, NULL);
+
+  while (item != NULL)
+    {
+      Item *next = item->next;
+
+      /* After a failure, the rest of the batch is dropped. */
+      if (self->error == NULL)
+        event_loop_call (self, item->func, item->user_data);
+      item->next = NULL;
+      items_free (item);
+      item = next;
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+static const GSourceFuncs loop_source_funcs = {
+  loop_source_prepare,
+  loop_source_check,
+  loop_source_dispatch,
+  NULL, NULL, NULL,
+};
+
+/* Done when the loop failed, or when nothing is queued or reserved. When
+ * it goes idle, a loop future rejected without a handler fails it. */
+static gboolean
+event_loop_is_done (GasyncEventLoop *self)
+{
+  GasyncEventLoopQueue *queue = self->queue;
+  g_autoptr(GPtrArray) rejected = NULL;
+  gboolean idle, done;
+
+  if (self->error != NULL)
+    return TRUE;
+
+  gasync_lock (&queue->lock);
+  idle = queue->head == NULL;
+  done = idle && queue->n_reserved == 0;
+  if (idle && queue->rejected->len > 0)
+    {
+      rejected = g_steal_pointer (&queue->rejected);
+      queue->rejected = g_ptr_array_new_with_free_func (g_object_unref);
+    }
+  gasync_unlock (&queue->lock);
+
+  for (guint i = 0; rejected != NULL && i < rejected->len; i++)
+    {
+      const GError *error = gasync_future_get_unhandled_error (rejected->pdata[i]);
+
+      if (error != NULL)
+        {
+          self->error = g_error_new (GASYNC_ERROR, GASYNC_ERROR_UNHANDLED_REJECTION,
+                                     /* Translators: %s is the error message of a rejected future */
+                                     _("Unhandled rejection: %s"),
+                                     error->message);
+          return TRUE;
+        }
+    }
+  return done;
+}
+
+/* After a failure: nothing queued or timed runs any more. */
+static void
+event_loop_fail (GasyncEventLoop *self)
+{
+  GasyncEventLoopQueue *queue = self->queue;
+
+  self->failed = TRUE;
+  queue_clear_timeouts (queue);
+  items_free (queue_steal_items (queue, FALSE, NULL));
+
+  gasync_lock (&queue->lock);
+  g_ptr_array_set_size (queue->rejected, 0);
+  gasync_unlock (&queue->lock);
+}
+
+static void
+gasync_event_loop_dispose (GObject *object)
+{
+  GasyncEventLoop *self = GASYNC_EVENT_LOOP (object);
+  GasyncEventLoopQueue *queue = self->queue;
+
+  if (queue != NULL)
+    {
+      queue_clear_timeouts (queue);
+      gasync_lock (&queue->lock);
+      queue->closed = TRUE;
+      g_ptr_array_set_size (queue->rejected, 0);
+      gasync_unlock (&queue->lock);
+      items_free (queue_steal_items (queue, FALSE, NULL));
+      g_clear_pointer (&self->queue, gasync_event_loop_queue_unref);
+    }
+
+  G_OBJECT_CLASS (gasync_event_loop_parent_class)->dispose (object);
+}
+
+static void
+gasync_event_loop_finalize (GObject *object)
+{
+  GasyncEventLoop *self = GASYNC_EVENT_LOOP (object);
+
+  g_clear_error (&self->error);
+
+  G_OBJECT_CLASS (gasync_event_loop_parent_class)->finalize (object);
+}
+
+static void
+gasync_event_loop_class_init (GasyncEventLoopClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  gasync_i18n_init ();
+
+  object_class->dispose = gasync_event_loop_dispose;
+  object_class->finalize = gasync_event_loop_finalize;
+}
+
+static void
+gasync_event_loop_init (GasyncEventLoop *self)
+{
+}
+
+/**
+ * gasync_event_loop_new:
+ * @context: (nullable): the #GMainContext to run on, or %NULL for the
+ *   thread-default context of the caller
+ *
+ * Creates an event loop whose callbacks run on @context.
+ *
+ * Returns: (transfer full): a new #GasyncEventLoop
+ *
+ * Since: 0.1
+ */
+GasyncEventLoop *
+gasync_event_loop_new (GMainContext *context)
+{
+  g_autoptr(GMainContext) owner = NULL;
+  GasyncEventLoop *self;
+
+  owner = context != NULL ? g_main_context_ref (context)
+                          : g_main_context_ref_thread_default ();
+  self = g_object_new (GASYNC_TYPE_EVENT_LOOP, NULL);
+  self->queue = queue_new (owner);
+  return self;
+}
+
+/**
+ * gasync_event_loop_get_context:
+ * @self: a #GasyncEventLoop
+ *
+ * Gets the #GMainContext that @self runs on.
+ *
+ * Threading: may be called from any thread.
+ *
+ * Returns: (transfer none): the loop's context
+ *
+ * Since: 0.1
+ */
+GMainContext *
+gasync_event_loop_get_context (GasyncEventLoop *self)
+{
+  g_return_val_if_fail (GASYNC_IS_EVENT_LOOP (self), NULL);
+
+  return self->queue->context;
+}
+
+/**
+ * gasync_event_loop_reserve_callback:
+ * @self: a #GasyncEventLoop
+ *
+ * Tells @self that some work is going on elsewhere and will need to run a
+ * callback on the loop's thread when it is done. Until the returned
+ * reservation is fulfilled with gasync_pending_callback_enqueue() or
+ * released with gasync_pending_callback_cancel(), gasync_event_loop_start()
+ * does not return (unless a callback fails).
+ *
+ * Threading: may be called from any thread.
+ *
+ * Returns: (transfer full): the reservation
+ *
+ * Since: 0.1
+ */
+GasyncPendingCallback *
+gasync_event_loop_reserve_callback (GasyncEventLoop *self)
+{
+  GasyncEventLoopQueue *queue;
+
+  g_return_val_if_fail (GASYNC_IS_EVENT_LOOP (self), NULL);
+
+  queue = self->queue;
+  gasync_lock (&queue->lock);
+  queue->n_reserved++;
+  gasync_unlock (&queue->lock);
+  return gasync_pending_callback_new (queue);
+}
+
+/**
+ * gasync_event_loop_new_future:
+ * @self: a #GasyncEventLoop
+ *
+ * Creates a future whose gasync_future_add_done_callback() callbacks run in @self, in
+ * queue order with its other callbacks. If the future is rejected and has
+ * no handler (a gasync_future_add_done_callback() callback, a waiter or a combinator)
+ * when the loop goes idle, the loop stops with
+ * %GASYNC_ERROR_UNHANDLED_REJECTION, whose message carries the
+ * rejection's message.
+ *
+ * A future does not keep the loop running: reserve a callback for the
+ * work that will settle it.
+ *
+ * Threading: may be called from any thread.
+ *
+ * Returns: (transfer full): a new pending #GasyncFuture
+ *
+ * Since: 0.1
+ */
+GasyncFuture *
+gasync_event_loop_new_future (GasyncEventLoop *self)
+{
+  g_return_val_if_fail (GASYNC_IS_EVENT_LOOP (self), NULL);
+
+  return gasync_future_new_for_loop (self->queue);
+}
+
+typedef struct
+{
+  GasyncEventLoopQueue *queue;
+  guint id;
+} TimeoutKey;
+
+static void
+timeout_key_free (gpointer data)
+{
+  TimeoutKey *key = data;
+
+  gasync_event_loop_queue_unref (key->queue);
+  g_free (key);
+}
+
+/* The timer fired: its callback joins the queue, fulfilling the timeout's
+ * reservation, unless the timeout was cleared in the meantime. */
+static gboolean
+timeout_fired_cb (gpointer data)
+{
+  TimeoutKey *key = data;
+  GasyncEventLoopQueue *queue = key->queue;
+  Timeout *timeout;
+
+  gasync_lock (&queue->lock);
+  timeout = g_hash_table_lookup (queue->timeouts, GUINT_TO_POINTER (key->id));
+  if (timeout != NULL)
+    g_hash_table_remove (queue->timeouts, GUINT_TO_POINTER (key->id));
+  gasync_unlock (&queue->lock);
+
+  if (timeout != NULL)
+    {
+      gasync_event_loop_queue_push (queue, timeout->func, timeout->user_data,
+                                    timeout->destroy, TRUE);
+      timeout_free (timeout);
+    }
+  return G_SOURCE_REMOVE;
+}
+
+/**
+ * gasync_event_loop_set_timeout:
+ * @self: a #GasyncEventLoop
+ * @delay_ms: the delay, in milliseconds (like JavaScript's setTimeout())
+ * @func: (scope notified) (closure user_data) (destroy destroy): the
+ *   callback to run on the loop's thread after @delay_ms
+ * @user_data: data for @func
+ * @destroy: (nullable): called on @user_data on the loop's context once
+ *   @func has run or has been dropped
+ *
+ * Queues @func to run in @self once @delay_ms milliseconds have passed.
+ * A pending timeout keeps the loop running, as a reserved callback does.
+ * The delay runs on the loop's context; if the loop is not running when it
+ * expires, @func runs when the loop is started again. When the loop fails,
+ * its pending timeouts are dropped.
+ *
+ * Threading: may be called from any thread.
+ *
+ * Returns: the timeout's id, for gasync_event_loop_clear_timeout()
+ *
+ * Since: 0.1
+ */
+guint
+gasync_event_loop_set_timeout (GasyncEventLoop     *self,
+                               guint                delay_ms,
+                               GasyncEventLoopFunc  func,
+                               gpointer             user_data,
+                               GDestroyNotify       destroy)
+{
+  GasyncEventLoopQueue *queue;
+  Timeout *timeout;
+  TimeoutKey *key;
+
+  g_return_val_if_fail (GASYNC_IS_EVENT_LOOP (self), 0);
+  g_return_val_if_fail (func != NULL, 0);
+
+  queue = self->queue;
+  timeout = g_new0 (Timeout, 1);
+  timeout->func = func;
+  timeout->user_data = user_data;
+  timeout->destroy = destroy;
+  timeout->source = g_timeout_source_new (delay_ms);
+  g_source_set_static_name (timeout->source, "[gasync] event loop timeout");
+
+  key = g_new0 (TimeoutKey, 1);
+  key->queue = gasync_event_loop_queue_ref (queue);
+
+  gasync_lock (&queue->lock);
+  do
+    key->id = ++queue->last_timeout_id;
+  while (key->id == 0 || g_hash_table_contains (queue->timeouts, GUINT_TO_POINTER (key->id)));
+  g_hash_table_insert (queue->timeouts, GUINT_TO_POINTER (key->id), timeout);
+  queue->n_reserved++;
+  /* Attached under the lock, so that clearing it cannot come first. */
+  g_source_set_callback (timeout->source, timeout_fired_cb, key, timeout_key_free);
+  g_source_attach (timeout->source, queue->context);
+  gasync_unlock (&queue->lock);
+
+  return key->id;
+}
+
+/**
+ * gasync_event_loop_clear_timeout:
+ * @self: a #GasyncEventLoop
+ * @id: an id returned by gasync_event_loop_set_timeout()
+ *
+ * Removes a pending timeout: its callback will not run, and it no longer
+ * keeps the loop running. Its destroy notify runs on the loop's context.
+ *
+ * Threading: may be called from any thread.
+ *
+ * Returns: %TRUE if the timeout was pending, %FALSE if it had expired, had
+ *   been cleared or never existed
+ *
+ * Since: 0.1
+ */
+gboolean
+gasync_event_loop_clear_timeout (GasyncEventLoop *self,
+                                 guint            id)
+{
+  GasyncEventLoopQueue *queue;
+  Timeout *timeout;
+
+  g_return_val_if_fail (GASYNC_IS_EVENT_LOOP (self), FALSE);
+
+  queue = self->queue;
+  gasync_lock (&queue->lock);
+  timeout = g_hash_table_lookup (queue->timeouts, GUINT_TO_POINTER (id));
+  if (timeout != NULL)
+    g_hash_table_remove (queue->timeouts, GUINT_TO_POINTER (id));
+  gasync_unlock (&queue->lock);
+
+  if (timeout == NULL)
+    return FALSE;
+
+  gasync_event_loop_queue_release (queue);
+  gasync_event_loop_queue_drop (queue, timeout->user_data, timeout->destroy);
+  timeout_free (timeout);
+  return TRUE;
+}
+
+/**
+ * gasync_event_loop_start:
+ * @self: a #GasyncEventLoop
+ * @first_func: (nullable) (scope call) (closure user_data): the first
+ *   callback to run
+ * @user_data: data for @first_func
+ * @error: return location for the error of the callback that failed
+ *
+ * Runs @first_func, then the loop: it iterates the loop's context,
+ * running queued callbacks in order, until nothing is queued and no
+ * reserved callback or timeout is pending. The context is acquired and
+ * made the thread-default context while the loop runs.
+ *
+ * The first callback that fails stops the loop: no further callback runs,
+ * pending timeouts are dropped, and this returns the callback's error.
+ * Callbacks still reserved may be enqueued later: call
+ * gasync_event_loop_wait_on_registered() to wait for them before starting
+ * the loop again. A loop future rejected without a handler stops the loop
+ * in the same way, with %GASYNC_ERROR_UNHANDLED_REJECTION.
+ *
+ * Starting a loop that is running (from one of its callbacks) fails with
+ * %GASYNC_ERROR_ALREADY_STARTED.
+ *
+ * Threading: call it on a thread that can acquire the loop's context.
+ *
+ * Returns: %TRUE once the loop ran out of work, %FALSE with @error set if
+ *   a callback failed
+ *
+ * Since: 0.1
+ */
+gboolean
+gasync_event_loop_start (GasyncEventLoop      *self,
+                         GasyncEventLoopFunc   first_func,
+                         gpointer              user_data,
+                         GError              **error)
+{
+  GMainContext *context;
+  GSource *source;
+  gboolean ok;
+
+  g_return_val_if_fail (GASYNC_IS_EVENT_LOOP (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (self->running)
+    {
+      g_set_error_literal (error, GASYNC_ERROR, GASYNC_ERROR_ALREADY_STARTED,
+                           _("The event loop is already running"));
+      return FALSE;
+    }
+
+  context = self->queue->context;
+  if (!g_main_context_acquire (context))
+    {
+      g_critical ("%s: the loop's main context is owned by another thread",
+                  G_STRFUNC);
+      return FALSE;
+    }
+
+  g_object_ref (self);
+  g_main_context_push_thread_default (context);
+  self->running = TRUE;
+
+  /* Leftovers of a failed run that nobody waited for do not run. */
+  if (self->failed)
+    {
+      items_free (queue_steal_items (self->queue, FALSE, NULL));
+      self->failed = FALSE;
+    }
+
+  source = g_source_new ((GSourceFuncs *) &loop_source_funcs, sizeof (LoopSource));
+  ((LoopSource *) source)->loop = self;
+  g_source_set_static_name (source, "[gasync] event loop");
+  g_source_attach (source, context);
+
+  if (first_func != NULL)
+    event_loop_call (self, first_func, user_data);
+  while (!event_loop_is_done (self))
+    g_main_context_iteration (context, TRUE);
+
+  g_source_destroy (source);
+  g_source_unref (source);
+  /* Nobody drains the queue until the loop runs again. */
+  gasync_lock (&self->queue->lock);
+  self->queue->draining = FALSE;
+  gasync_unlock (&self->queue->lock);
+
+  if (self->error != NULL)
+    event_loop_fail (self);
+
+  self->running = FALSE;
+  g_main_context_pop_thread_default (context);
+  g_main_context_release (context);
+
+  ok = self->error == NULL;
+  if (!ok)
+    g_propagate_error (error, g_steal_pointer (&self->error));
+  g_object_unref (self);
+  return ok;
+}
+
+/**
+ * gasync_event_loop_wait_on_registered:
+ * @self: a #GasyncEventLoop
+ *
+ * Waits until no reserved callback is pending, iterating the loop's
+ * context meanwhile (so that work driven by it can finish). Callbacks
+ * enqueued in the meantime do not run: only their destroy notifies do.
+ * Call it after gasync_event_loop_start() failed, so that nothing of the
+ * failed run is still going on, before starting the loop again.
+ *
+ * Threading: call it on a thread that can acquire the loop's context,
+ * not from one of the loop's callbacks.
+ *
+ * Since: 0.1
+ */
+void
+gasync_event_loop_wait_on_registered (GasyncEventLoop *self)
+{
+  GasyncEventLoopQueue *queue;
+  GMainContext *context;
+
+  g_return_if_fail (GASYNC_IS_EVENT_LOOP (self));
+  g_return_if_fail (!self->running);
+
+  queue = self->queue;
+  context = queue->context;
+  if (!g_main_context_acquire (context))
+    {
+      g_critical ("%s: the loop's main context is owned by another thread",
+                  G_STRFUNC);
+      return;
+    }
+
+  for (;;)
+    {
+      guint n_reserved;
+
+      items_free (queue_steal_items (queue, FALSE, &n_reserved));
+      if (n_reserved == 0)
+        break;
+      g_main_context_iteration (context, TRUE);
+    }
+
+  self->failed = FALSE;
+  g_main_context_release (context);
+}

@@ -1,0 +1,690 @@
+/* gasync-interval.c: an action run on an interval
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ * Copyright 2026 The libgasync authors
+ */
+
+/**
+ * SECTION:gasync-interval
+ * @title: GasyncInterval
+ * @short_description: an action run on an interval
+ *
+ * An interval is Go's `async.Interval`: a background worker that runs an
+ * action every #GasyncInterval:interval (500 ms by default), the first
+ * time #GasyncInterval:delay plus one interval after the start, like Go's
+ * ticker. A failed action is reported as #GasyncInterval::error; with
+ * #GasyncInterval:stop-on-error the interval then stops by itself,
+ * otherwise it goes on. An action that overruns its interval skips the
+ * ticks it missed.
+ *
+ * #GasyncInterval:mode chooses where the action runs: on a dedicated
+ * thread (%GASYNC_INTERVAL_MODE_THREAD, for C and Python), or on the owner
+ * context (%GASYNC_INTERVAL_MODE_MAIN_CONTEXT, also for JavaScript). The
+ * lifecycle follows #GasyncLatch, as for #GasyncWorker.
+ *
+ * |[<!-- language="C" -->
+ * interval = gasync_interval_new (poll_server, server, NULL);
+ * gasync_interval_set_interval (interval, 5 * G_TIME_SPAN_SECOND);
+ * gasync_interval_start (interval, NULL);
+ * ...
+ * gasync_interval_stop (interval, NULL, NULL);
+ * ]|
+ *
+ * Threading: the interval, delay and stop-on-error are read at each tick
+ * and may be set from any thread; the mode is read at the start. A
+ * threaded interval may be started and stopped from any thread, a
+ * main-context one on its owner context. #GasyncInterval::error and
+ * #GObject::notify run on the thread-default main context of the thread
+ * that created the interval.
+ */
+
+/**
+ * GasyncInterval:
+ *
+ * A background worker that runs an action on an interval.
+ *
+ * Since: 0.1
+ */
+
+#include "config.h"
+
+#include "gasync-private.h"
+#include "gasync-workers-private.h"
+
+struct _GasyncInterval
+{
+  GObject parent_instance;
+
+  GasyncWorkersLife life;
+  GTimeSpan interval;       /* these under life.lock */
+  GTimeSpan delay;
+  gboolean stop_on_error;
+  GasyncIntervalMode mode;
+  gint64 tick;              /* main-context mode: the next run */
+
+  GasyncTaskFunc func;
+  gpointer user_data;
+  GDestroyNotify user_data_free;
+};
+
+enum {
+  PROP_0,
+  PROP_STATE,
+  PROP_INTERVAL,
+  PROP_DELAY,
+  PROP_STOP_ON_ERROR,
+  PROP_MODE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+enum {
+  SIGNAL_ERROR,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+G_DEFINE_FINAL_TYPE (GasyncInterval, gasync_interval, G_TYPE_OBJECT)
+
+/* The tick after @tick, skipping those that passed already. Called with
+ * the lock held. */
+static gint64
+interval_next_tick (GasyncInterval *self,
+                    gint64          tick)
+{
+  gint64 now = g_get_monotonic_time ();
+
+  tick += self->interval;
+  if (tick <= now)
+    tick += ((now - tick) / self->interval + 1) * self->interval;
+  return tick;
+}
+
+/* Runs the action once. Returns FALSE if the interval should stop. */
+static gboolean
+interval_run (GasyncInterval *self,
+              GCancellable   *cancellable)
+{
+  GError *error = NULL;
+  gboolean stop_on_error;
+
+  if (gasync_task_func_call (self->func, "GasyncInterval action", cancellable,
+                             self->user_data, &error))
+    return TRUE;
+
+  gasync_workers_emit_error (self->life.mailbox, self,
+                             signals[SIGNAL_ERROR], error);
+  gasync_lock (&self->life.lock);
+  stop_on_error = self->stop_on_error;
+  gasync_unlock (&self->life.lock);
+  return !stop_on_error;
+}
+
+static gpointer
+interval_thread (gpointer data)
+{
+  GasyncInterval *self = data;
+  GCancellable *cancellable;
+  gboolean go_on = TRUE;
+  gint64 tick;
+
+  cancellable = gasync_workers_life_dup_cancellable (&self->life);
+  gasync_lock (&self->life.lock);
+  tick = g_get_monotonic_time () + self->delay + self->interval;
+  gasync_unlock (&self->life.lock);
+
+  gasync_latch_started (self->life.latch, NULL);
+
+  while (go_on)
+    {
+      gasync_lock (&self->life.lock);
+      while (!self->life.stop_requested && g_get_monotonic_time () < tick)
+        gasync_cond_wait_until (&self->life.cond, &self->life.lock, tick);
+      go_on = !self->life.stop_requested;
+      gasync_unlock (&self->life.lock);
+
+      if (go_on)
+        go_on = interval_run (self, cancellable);
+
+      gasync_lock (&self->life.lock);
+      tick = interval_next_tick (self, tick);
+      gasync_unlock (&self->life.lock);
+    }
+
+  g_object_unref (cancellable);
+  gasync_workers_life_thread_exit (&self->life);
+  return NULL;
+}
+
+static gboolean
+interval_source_cb (gpointer data)
+{
+  GasyncInterval *self = data;
+  g_autoptr(GCancellable) cancellable = NULL;
+
+  cancellable = gasync_workers_life_dup_cancellable (&self->life);
+  if (!interval_run (self, cancellable))
+    {
+      gasync_workers_life_end_source (&self->life);
+      return G_SOURCE_REMOVE;
+    }
+
+  gasync_lock (&self->life.lock);
+  self->tick = interval_next_tick (self, self->tick);
+  if (self->life.source != NULL)
+    g_source_set_ready_time (self->life.source, self->tick);
+  gasync_unlock (&self->life.lock);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+gasync_interval_dispose (GObject *object)
+{
+  GasyncInterval *self = GASYNC_INTERVAL (object);
+
+  gasync_workers_life_dispose (&self->life);
+
+  G_OBJECT_CLASS (gasync_interval_parent_class)->dispose (object);
+}
+
+static void
+gasync_interval_finalize (GObject *object)
+{
+  GasyncInterval *self = GASYNC_INTERVAL (object);
+
+  if (self->user_data_free != NULL)
+    self->user_data_free (self->user_data);
+  gasync_workers_life_clear (&self->life);
+
+  G_OBJECT_CLASS (gasync_interval_parent_class)->finalize (object);
+}
+
+static void
+gasync_interval_get_property (GObject    *object,
+                              guint       prop_id,
+                              GValue     *value,
+                              GParamSpec *pspec)
+{
+  GasyncInterval *self = GASYNC_INTERVAL (object);
+
+  switch (prop_id)
+    {
+    case PROP_STATE:
+      g_value_set_enum (value, gasync_interval_get_state (self));
+      break;
+
+    case PROP_INTERVAL:
+      g_value_set_int64 (value, gasync_interval_get_interval (self));
+      break;
+
+    case PROP_DELAY:
+      g_value_set_int64 (value, gasync_interval_get_delay (self));
+      break;
+
+    case PROP_STOP_ON_ERROR:
+      g_value_set_boolean (value, gasync_interval_get_stop_on_error (self));
+      break;
+
+    case PROP_MODE:
+      g_value_set_enum (value, gasync_interval_get_mode (self));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+gasync_interval_set_property (GObject      *object,
+                              guint         prop_id,
+                              const GValue *value,
+                              GParamSpec   *pspec)
+{
+  GasyncInterval *self = GASYNC_INTERVAL (object);
+
+  switch (prop_id)
+    {
+    case PROP_INTERVAL:
+      gasync_interval_set_interval (self, g_value_get_int64 (value));
+      break;
+
+    case PROP_DELAY:
+      gasync_interval_set_delay (self, g_value_get_int64 (value));
+      break;
+
+    case PROP_STOP_ON_ERROR:
+      gasync_interval_set_stop_on_error (self, g_value_get_boolean (value));
+      break;
+
+    case PROP_MODE:
+      gasync_interval_set_mode (self, g_value_get_enum (value));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+gasync_interval_class_init (GasyncIntervalClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  gasync_i18n_init ();
+
+  object_class->dispose = gasync_interval_dispose;
+  object_class->finalize = gasync_interval_finalize;
+  object_class->get_property = gasync_interval_get_property;
+  object_class->set_property = gasync_interval_set_property;
+
+  /**
+   * GasyncInterval:state:
+   *
+   * The lifecycle state, as in #GasyncLatch. Its #GObject::notify is
+   * emitted on the owner context after each transition.
+   *
+   * Since: 0.1
+   */
+  properties[PROP_STATE] = gasync_workers_state_pspec_new ();
+
+  /**
+   * GasyncInterval:interval:
+   *
+   * The time between two runs of the action, in microseconds; at least 1.
+   *
+   * Since: 0.1
+   */
+  properties[PROP_INTERVAL] =
+    g_param_spec_int64 ("interval", "Interval",
+                        "The time between two runs, in µs",
+                        1, G_MAXINT64 / 4, GASYNC_INTERVAL_DEFAULT_INTERVAL,
+                        G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+                        G_PARAM_EXPLICIT_NOTIFY);
+
+  /**
+   * GasyncInterval:delay:
+   *
+   * The extra time before the first interval starts, in microseconds.
+   *
+   * Since: 0.1
+   */
+  properties[PROP_DELAY] =
+    g_param_spec_int64 ("delay", "Delay",
+                        "The extra time before the first interval, in µs",
+                        0, G_MAXINT64 / 4, 0,
+                        G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+                        G_PARAM_EXPLICIT_NOTIFY);
+
+  /**
+   * GasyncInterval:stop-on-error:
+   *
+   * Whether the interval stops by itself after an action failed (the
+   * error is emitted first).
+   *
+   * Since: 0.1
+   */
+  properties[PROP_STOP_ON_ERROR] =
+    g_param_spec_boolean ("stop-on-error", "Stop on error",
+                          "Whether a failed action stops the interval",
+                          FALSE,
+                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+                        G_PARAM_EXPLICIT_NOTIFY);
+
+  /**
+   * GasyncInterval:mode:
+   *
+   * Where the action runs: on a dedicated thread or on the owner context.
+   * Read when the interval starts.
+   *
+   * Since: 0.1
+   */
+  properties[PROP_MODE] =
+    g_param_spec_enum ("mode", "Mode", "Where the action runs",
+                       GASYNC_TYPE_INTERVAL_MODE, GASYNC_INTERVAL_MODE_THREAD,
+                       G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+                       G_PARAM_EXPLICIT_NOTIFY);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * GasyncInterval::error:
+   * @self: the #GasyncInterval
+   * @error: the error of the action
+   *
+   * Emitted on the owner context for each run of the action that failed.
+   * An action that returned %FALSE without an error is reported as
+   * %GASYNC_ERROR_FAILED.
+   *
+   * Since: 0.1
+   */
+  signals[SIGNAL_ERROR] =
+    gasync_workers_error_signal_new (G_TYPE_FROM_CLASS (klass));
+}
+
+static void
+gasync_interval_init (GasyncInterval *self)
+{
+  gasync_workers_life_init (&self->life, G_OBJECT (self),
+                            properties[PROP_STATE]);
+  self->interval = GASYNC_INTERVAL_DEFAULT_INTERVAL;
+  self->mode = GASYNC_INTERVAL_MODE_THREAD;
+}
+
+/**
+ * gasync_interval_new:
+ * @func: (scope notified) (closure user_data) (destroy user_data_free):
+ *   the action
+ * @user_data: data for @func
+ * @user_data_free: (nullable): frees @user_data when the interval is
+ *   finalized
+ *
+ * Creates a stopped interval with the default interval (500 ms), no
+ * delay, in %GASYNC_INTERVAL_MODE_THREAD. The thread-default main context
+ * of the caller becomes the owner context. The #GCancellable given to
+ * @func is cancelled when the interval is asked to stop.
+ *
+ * Returns: (transfer full): a new #GasyncInterval
+ *
+ * Since: 0.1
+ */
+GasyncInterval *
+gasync_interval_new (GasyncTaskFunc func,
+                     gpointer       user_data,
+                     GDestroyNotify user_data_free)
+{
+  GasyncInterval *self;
+
+  g_return_val_if_fail (func != NULL, NULL);
+
+  self = g_object_new (GASYNC_TYPE_INTERVAL, NULL);
+  self->func = func;
+  self->user_data = user_data;
+  self->user_data_free = user_data_free;
+  return self;
+}
+
+/**
+ * gasync_interval_get_state:
+ * @self: a #GasyncInterval
+ *
+ * Gets the lifecycle state; another thread may change it at any time.
+ *
+ * Returns: the state
+ *
+ * Since: 0.1
+ */
+GasyncLatchState
+gasync_interval_get_state (GasyncInterval *self)
+{
+  g_return_val_if_fail (GASYNC_IS_INTERVAL (self), GASYNC_LATCH_STATE_STOPPED);
+
+  return gasync_latch_get_state (self->life.latch);
+}
+
+/* The setters: store under the lock and notify on a change. */
+#define SET_FIELD(self, field, value, prop)             \
+  G_STMT_START {                                        \
+    gboolean changed;                                   \
+    gasync_lock (&(self)->life.lock);                        \
+    changed = (self)->field != (value);                 \
+    (self)->field = (value);                            \
+    gasync_unlock (&(self)->life.lock);                      \
+    if (changed)                                        \
+      gasync_workers_notify ((self)->life.mailbox, (self), properties[prop]); \
+  } G_STMT_END
+
+#define GET_FIELD(self, field, result)                  \
+  G_STMT_START {                                        \
+    gasync_lock (&(self)->life.lock);                        \
+    result = (self)->field;                             \
+    gasync_unlock (&(self)->life.lock);                      \
+  } G_STMT_END
+
+/**
+ * gasync_interval_get_interval:
+ * @self: a #GasyncInterval
+ *
+ * Gets #GasyncInterval:interval.
+ *
+ * Returns: the interval, in microseconds
+ *
+ * Since: 0.1
+ */
+GTimeSpan
+gasync_interval_get_interval (GasyncInterval *self)
+{
+  GTimeSpan interval;
+
+  g_return_val_if_fail (GASYNC_IS_INTERVAL (self), 0);
+
+  GET_FIELD (self, interval, interval);
+  return interval;
+}
+
+/**
+ * gasync_interval_set_interval:
+ * @self: a #GasyncInterval
+ * @interval: the time between two runs, in microseconds, at least 1
+ *
+ * Sets #GasyncInterval:interval; it applies from the next tick.
+ *
+ * Since: 0.1
+ */
+void
+gasync_interval_set_interval (GasyncInterval *self,
+                              GTimeSpan       interval)
+{
+  g_return_if_fail (GASYNC_IS_INTERVAL (self));
+  g_return_if_fail (interval > 0 && interval <= G_MAXINT64 / 4);
+
+  SET_FIELD (self, interval, interval, PROP_INTERVAL);
+}
+
+/**
+ * gasync_interval_get_delay:
+ * @self: a #GasyncInterval
+ *
+ * Gets #GasyncInterval:delay.
+ *
+ * Returns: the delay, in microseconds
+ *
+ * Since: 0.1
+ */
+GTimeSpan
+gasync_interval_get_delay (GasyncInterval *self)
+{
+  GTimeSpan delay;
+
+  g_return_val_if_fail (GASYNC_IS_INTERVAL (self), 0);
+
+  GET_FIELD (self, delay, delay);
+  return delay;
+}
+
+/**
+ * gasync_interval_set_delay:
+ * @self: a #GasyncInterval
+ * @delay: the extra time before the first interval, in microseconds
+ *
+ * Sets #GasyncInterval:delay; it applies from the next start.
+ *
+ * Since: 0.1
+ */
+void
+gasync_interval_set_delay (GasyncInterval *self,
+                           GTimeSpan       delay)
+{
+  g_return_if_fail (GASYNC_IS_INTERVAL (self));
+  g_return_if_fail (delay >= 0 && delay <= G_MAXINT64 / 4);
+
+  SET_FIELD (self, delay, delay, PROP_DELAY);
+}
+
+/**
+ * gasync_interval_get_stop_on_error:
+ * @self: a #GasyncInterval
+ *
+ * Gets #GasyncInterval:stop-on-error.
+ *
+ * Returns: whether a failed action stops the interval
+ *
+ * Since: 0.1
+ */
+gboolean
+gasync_interval_get_stop_on_error (GasyncInterval *self)
+{
+  gboolean stop_on_error;
+
+  g_return_val_if_fail (GASYNC_IS_INTERVAL (self), FALSE);
+
+  GET_FIELD (self, stop_on_error, stop_on_error);
+  return stop_on_error;
+}
+
+/**
+ * gasync_interval_set_stop_on_error:
+ * @self: a #GasyncInterval
+ * @stop_on_error: whether a failed action stops the interval
+ *
+ * Sets #GasyncInterval:stop-on-error.
+ *
+ * Since: 0.1
+ */
+void
+gasync_interval_set_stop_on_error (GasyncInterval *self,
+                                   gboolean        stop_on_error)
+{
+  g_return_if_fail (GASYNC_IS_INTERVAL (self));
+
+  SET_FIELD (self, stop_on_error, !!stop_on_error, PROP_STOP_ON_ERROR);
+}
+
+/**
+ * gasync_interval_get_mode:
+ * @self: a #GasyncInterval
+ *
+ * Gets #GasyncInterval:mode.
+ *
+ * Returns: where the action runs
+ *
+ * Since: 0.1
+ */
+GasyncIntervalMode
+gasync_interval_get_mode (GasyncInterval *self)
+{
+  GasyncIntervalMode mode;
+
+  g_return_val_if_fail (GASYNC_IS_INTERVAL (self), GASYNC_INTERVAL_MODE_THREAD);
+
+  GET_FIELD (self, mode, mode);
+  return mode;
+}
+
+/**
+ * gasync_interval_set_mode:
+ * @self: a #GasyncInterval
+ * @mode: where the action runs
+ *
+ * Sets #GasyncInterval:mode; it applies from the next start.
+ *
+ * Since: 0.1
+ */
+void
+gasync_interval_set_mode (GasyncInterval     *self,
+                          GasyncIntervalMode  mode)
+{
+  g_return_if_fail (GASYNC_IS_INTERVAL (self));
+  g_return_if_fail (mode == GASYNC_INTERVAL_MODE_THREAD ||
+                    mode == GASYNC_INTERVAL_MODE_MAIN_CONTEXT);
+
+  SET_FIELD (self, mode, mode, PROP_MODE);
+}
+
+/**
+ * gasync_interval_start:
+ * @self: a #GasyncInterval
+ * @error: return location for a #GError
+ *
+ * Starts @self and returns once it is %GASYNC_LATCH_STATE_STARTED; the
+ * first run comes #GasyncInterval:delay plus #GasyncInterval:interval
+ * later. A stopped interval can be started again.
+ *
+ * Returns: %TRUE on success; %FALSE with %GASYNC_ERROR_ALREADY_STARTED if
+ *   @self is not stopped
+ *
+ * Since: 0.1
+ */
+gboolean
+gasync_interval_start (GasyncInterval  *self,
+                       GError         **error)
+{
+  gboolean main_context;
+
+  g_return_val_if_fail (GASYNC_IS_INTERVAL (self), FALSE);
+  g_return_val_if_fail (self->func != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!gasync_workers_life_begin (&self->life, error))
+    return FALSE;
+
+  gasync_lock (&self->life.lock);
+  main_context = self->mode == GASYNC_INTERVAL_MODE_MAIN_CONTEXT;
+  if (main_context)
+    {
+      self->life.source = gasync_workers_source_new ("[gasync] interval",
+                                                interval_source_cb,
+                                                g_object_ref (self),
+                                                g_object_unref);
+      self->tick = g_get_monotonic_time () + self->delay + self->interval;
+      g_source_set_ready_time (self->life.source, self->tick);
+      g_source_attach (self->life.source, self->life.owner);
+    }
+  gasync_unlock (&self->life.lock);
+
+  if (main_context)
+    return gasync_latch_started (self->life.latch, error);
+  return gasync_workers_life_spawn (&self->life, "gasync-interval",
+                                    interval_thread, error);
+}
+
+/**
+ * gasync_interval_stop:
+ * @self: a #GasyncInterval
+ * @cancellable: (nullable): a #GCancellable to give up waiting
+ * @error: return location for a #GError
+ *
+ * Stops @self: no further run starts, and the #GCancellable of a run under
+ * way is cancelled. Blocks until @self is %GASYNC_LATCH_STATE_STOPPED
+ * (that is, until a run under way has returned), or until @cancellable is
+ * cancelled; a main-context interval stops at once.
+ *
+ * Returns: %TRUE once stopped; %FALSE with %GASYNC_ERROR_NOT_STARTED if
+ *   @self was not started (or stopped by itself on an error), or with
+ *   %G_IO_ERROR_CANCELLED
+ *
+ * Since: 0.1
+ */
+gboolean
+gasync_interval_stop (GasyncInterval  *self,
+                      GCancellable    *cancellable,
+                      GError         **error)
+{
+  GCancellable *own;
+
+  g_return_val_if_fail (GASYNC_IS_INTERVAL (self), FALSE);
+  g_return_val_if_fail (cancellable == NULL ||
+                        G_IS_CANCELLABLE (cancellable), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!gasync_workers_life_request_stop (&self->life, error))
+    return FALSE;
+
+  own = gasync_workers_life_dup_cancellable (&self->life);
+  g_cancellable_cancel (own);
+  g_object_unref (own);
+
+  gasync_workers_life_end_source (&self->life);
+  return gasync_workers_life_wait_stopped (&self->life, cancellable, error);
+}

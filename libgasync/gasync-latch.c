@@ -1,0 +1,604 @@
+/* gasync-latch.c: the lifecycle state of a background worker
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ * Copyright 2026 The libgasync authors
+ */
+
+/**
+ * SECTION:gasync-latch
+ * @title: GasyncLatch
+ * @short_description: the lifecycle state of a background worker
+ *
+ * A latch ties the lifecycle of a background thread to the code that
+ * controls it, like Go's `async.Latch`. The usual cycle is
+ * %GASYNC_LATCH_STATE_STOPPED → %GASYNC_LATCH_STATE_STARTING →
+ * %GASYNC_LATCH_STATE_STARTED → %GASYNC_LATCH_STATE_STOPPING →
+ * %GASYNC_LATCH_STATE_STOPPED; a started latch may also become
+ * %GASYNC_LATCH_STATE_ACTIVE while busy, and pause through
+ * %GASYNC_LATCH_STATE_PAUSING, %GASYNC_LATCH_STATE_PAUSED and
+ * %GASYNC_LATCH_STATE_RESUMING back to %GASYNC_LATCH_STATE_STARTED.
+ *
+ * Each transition function moves the latch only from the states that
+ * lead to its target; anything else is refused with a #GError and leaves
+ * the state alone: gasync_latch_starting() with
+ * %GASYNC_ERROR_ALREADY_STARTED, gasync_latch_stopping() with
+ * %GASYNC_ERROR_NOT_STARTED, the others with %GASYNC_ERROR_FAILED. So two
+ * threads that race to start a worker cannot both win.
+ *
+ * |[<!-- language="C" -->
+ * // The controlling thread:
+ * if (!gasync_latch_starting (latch, error))
+ *   return FALSE;                      // someone else started it
+ * g_thread_unref (g_thread_new ("loop", run_loop, latch));
+ * gasync_latch_wait_started (latch, NULL, NULL);
+ * ...
+ * gasync_latch_stopping (latch, NULL);
+ * gasync_latch_wait_stopped (latch, NULL, NULL);
+ *
+ * // The background thread, run_loop ():
+ * gasync_latch_started (latch, NULL);
+ * while (gasync_latch_get_state (latch) != GASYNC_LATCH_STATE_STOPPING)
+ *   do_some_work ();
+ * gasync_latch_stopped (latch, NULL);
+ * ]|
+ *
+ * Threading: every function may be called from any thread. The
+ * #GObject::notify signal for #GasyncLatch:state is emitted on the
+ * thread-default main context of the thread that created the latch, once
+ * per transition, in order; by then the state may have moved on.
+ */
+
+/**
+ * GasyncLatch:
+ *
+ * A thread-safe lifecycle state with checked transitions, waits for
+ * "started" and "stopped", and #GObject::notify on its owner context.
+ *
+ * Since: 0.1
+ */
+
+#include "config.h"
+
+#include "gasync-private.h"
+#include "gasync-workers-private.h"
+
+struct _GasyncLatch
+{
+  GObject parent_instance;
+
+  GasyncLock lock;
+  GasyncCond cond;
+  GasyncLatchState state;
+  guint64 n_started; /* entries into STARTED from STARTING */
+  guint64 n_stopped; /* entries into STOPPED */
+
+  GMainContext *owner;
+  GSource *mailbox;         /* to the owner context */
+};
+
+enum {
+  PROP_0,
+  PROP_STATE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+G_DEFINE_FINAL_TYPE (GasyncLatch, gasync_latch, G_TYPE_OBJECT)
+
+#define FROM(s) (1u << GASYNC_LATCH_STATE_##s)
+
+static const char *
+state_nick (GasyncLatchState state)
+{
+  g_autoptr(GEnumClass) klass = g_type_class_ref (GASYNC_TYPE_LATCH_STATE);
+
+  return g_enum_get_value (klass, state)->value_nick;
+}
+
+/* Moves to @to if the state is one of the @from bits. */
+static gboolean
+latch_move (GasyncLatch       *self,
+            guint              from,
+            GasyncLatchState   to,
+            GError           **error)
+{
+  GasyncLatchState old;
+
+  gasync_lock (&self->lock);
+  old = self->state;
+  if ((from & (1u << old)) == 0)
+    {
+      gasync_unlock (&self->lock);
+      g_set_error (error, GASYNC_ERROR,
+                   to == GASYNC_LATCH_STATE_STARTING ?
+                     GASYNC_ERROR_ALREADY_STARTED :
+                   to == GASYNC_LATCH_STATE_STOPPING ?
+                     GASYNC_ERROR_NOT_STARTED :
+                     GASYNC_ERROR_FAILED,
+                   /* Translators: the placeholders are latch states such
+                    * as “started” and “stopping” */
+                   _("Cannot move from “%s” to “%s”"),
+                   state_nick (old), state_nick (to));
+      return FALSE;
+    }
+
+  self->state = to;
+  if (to == GASYNC_LATCH_STATE_STARTED && old == GASYNC_LATCH_STATE_STARTING)
+    self->n_started++;
+  if (to == GASYNC_LATCH_STATE_STOPPED)
+    self->n_stopped++;
+  gasync_cond_broadcast (&self->cond);
+  gasync_unlock (&self->lock);
+
+  gasync_workers_notify (self->mailbox, self, properties[PROP_STATE]);
+  return TRUE;
+}
+
+static void
+gasync_latch_finalize (GObject *object)
+{
+  GasyncLatch *self = GASYNC_LATCH (object);
+
+  g_clear_pointer (&self->mailbox, gasync_workers_mailbox_close);
+  g_main_context_unref (self->owner);
+  gasync_cond_clear (&self->cond);
+  gasync_lock_clear (&self->lock);
+
+  G_OBJECT_CLASS (gasync_latch_parent_class)->finalize (object);
+}
+
+static void
+gasync_latch_get_property (GObject    *object,
+                           guint       prop_id,
+                           GValue     *value,
+                           GParamSpec *pspec)
+{
+  GasyncLatch *self = GASYNC_LATCH (object);
+
+  switch (prop_id)
+    {
+    case PROP_STATE:
+      g_value_set_enum (value, gasync_latch_get_state (self));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+gasync_latch_class_init (GasyncLatchClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  gasync_i18n_init ();
+
+  object_class->finalize = gasync_latch_finalize;
+  object_class->get_property = gasync_latch_get_property;
+
+  /**
+   * GasyncLatch:state:
+   *
+   * The lifecycle state. Its #GObject::notify is emitted on the owner
+   * context after each transition.
+   *
+   * Since: 0.1
+   */
+  properties[PROP_STATE] = gasync_workers_state_pspec_new ();
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+gasync_latch_init (GasyncLatch *self)
+{
+  gasync_lock_init (&self->lock);
+  gasync_cond_init (&self->cond);
+  self->state = GASYNC_LATCH_STATE_STOPPED;
+  self->owner = g_main_context_ref_thread_default ();
+  self->mailbox = gasync_workers_mailbox_new (self->owner);
+}
+
+/**
+ * gasync_latch_new:
+ *
+ * Creates a latch in the %GASYNC_LATCH_STATE_STOPPED state. The
+ * thread-default main context of the caller becomes its owner context,
+ * where #GObject::notify is emitted.
+ *
+ * Returns: (transfer full): a new #GasyncLatch
+ *
+ * Since: 0.1
+ */
+GasyncLatch *
+gasync_latch_new (void)
+{
+  return g_object_new (GASYNC_TYPE_LATCH, NULL);
+}
+
+/**
+ * gasync_latch_get_state:
+ * @self: a #GasyncLatch
+ *
+ * Gets the current state; another thread may change it at any time.
+ *
+ * Returns: the state
+ *
+ * Since: 0.1
+ */
+GasyncLatchState
+gasync_latch_get_state (GasyncLatch *self)
+{
+  GasyncLatchState state;
+
+  g_return_val_if_fail (GASYNC_IS_LATCH (self), GASYNC_LATCH_STATE_STOPPED);
+
+  gasync_lock (&self->lock);
+  state = self->state;
+  gasync_unlock (&self->lock);
+  return state;
+}
+
+/**
+ * gasync_latch_can_start:
+ * @self: a #GasyncLatch
+ *
+ * Tells whether gasync_latch_starting() would succeed now, that is
+ * whether @self is %GASYNC_LATCH_STATE_STOPPED.
+ *
+ * Returns: %TRUE if @self can start
+ *
+ * Since: 0.1
+ */
+gboolean
+gasync_latch_can_start (GasyncLatch *self)
+{
+  g_return_val_if_fail (GASYNC_IS_LATCH (self), FALSE);
+
+  return gasync_latch_get_state (self) == GASYNC_LATCH_STATE_STOPPED;
+}
+
+#define STOPPABLE (FROM (STARTED) | FROM (ACTIVE) | FROM (PAUSED))
+
+/**
+ * gasync_latch_can_stop:
+ * @self: a #GasyncLatch
+ *
+ * Tells whether gasync_latch_stopping() would succeed now, that is
+ * whether @self is started, active or paused.
+ *
+ * Returns: %TRUE if @self can stop
+ *
+ * Since: 0.1
+ */
+gboolean
+gasync_latch_can_stop (GasyncLatch *self)
+{
+  g_return_val_if_fail (GASYNC_IS_LATCH (self), FALSE);
+
+  return (STOPPABLE & (1u << gasync_latch_get_state (self))) != 0;
+}
+
+/**
+ * gasync_latch_starting:
+ * @self: a #GasyncLatch
+ * @error: return location for a #GError
+ *
+ * Moves @self from stopped to starting, typically just before the
+ * background thread is spawned.
+ *
+ * Returns: %TRUE on success; %FALSE with %GASYNC_ERROR_ALREADY_STARTED if
+ *   @self was not stopped
+ *
+ * Since: 0.1
+ */
+gboolean
+gasync_latch_starting (GasyncLatch  *self,
+                       GError      **error)
+{
+  g_return_val_if_fail (GASYNC_IS_LATCH (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return latch_move (self, FROM (STOPPED), GASYNC_LATCH_STATE_STARTING, error);
+}
+
+/**
+ * gasync_latch_started:
+ * @self: a #GasyncLatch
+ * @error: return location for a #GError
+ *
+ * Moves @self to started: from starting (the background thread runs),
+ * from resuming (it runs again after a pause) or from active (it is idle
+ * again). Wakes gasync_latch_wait_started().
+ *
+ * Returns: %TRUE on success; %FALSE with %GASYNC_ERROR_FAILED from any
+ *   other state
+ *
+ * Since: 0.1
+ */
+gboolean
+gasync_latch_started (GasyncLatch  *self,
+                      GError      **error)
+{
+  g_return_val_if_fail (GASYNC_IS_LATCH (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return latch_move (self, FROM (STARTING) | FROM (RESUMING) | FROM (ACTIVE),
+                     GASYNC_LATCH_STATE_STARTED, error);
+}
+
+/**
+ * gasync_latch_active:
+ * @self: a #GasyncLatch
+ * @error: return location for a #GError
+ *
+ * Moves @self from started to active, to say that it is busy;
+ * gasync_latch_started() makes it idle again.
+ *
+ * Returns: %TRUE on success; %FALSE with %GASYNC_ERROR_FAILED from any
+ *   other state
+ *
+ * Since: 0.1
+ */
+gboolean
+gasync_latch_active (GasyncLatch  *self,
+                     GError      **error)
+{
+  g_return_val_if_fail (GASYNC_IS_LATCH (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return latch_move (self, FROM (STARTED), GASYNC_LATCH_STATE_ACTIVE, error);
+}
+
+/**
+ * gasync_latch_pausing:
+ * @self: a #GasyncLatch
+ * @error: return location for a #GError
+ *
+ * Moves @self from started or active to pausing.
+ *
+ * Returns: %TRUE on success; %FALSE with %GASYNC_ERROR_FAILED from any
+ *   other state
+ *
+ * Since: 0.1
+ */
+gboolean
+gasync_latch_pausing (GasyncLatch  *self,
+                      GError      **error)
+{
+  g_return_val_if_fail (GASYNC_IS_LATCH (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return latch_move (self, FROM (STARTED) | FROM (ACTIVE),
+                     GASYNC_LATCH_STATE_PAUSING, error);
+}
+
+/**
+ * gasync_latch_paused:
+ * @self: a #GasyncLatch
+ * @error: return location for a #GError
+ *
+ * Moves @self from pausing to paused.
+ *
+ * Returns: %TRUE on success; %FALSE with %GASYNC_ERROR_FAILED from any
+ *   other state
+ *
+ * Since: 0.1
+ */
+gboolean
+gasync_latch_paused (GasyncLatch  *self,
+                     GError      **error)
+{
+  g_return_val_if_fail (GASYNC_IS_LATCH (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return latch_move (self, FROM (PAUSING), GASYNC_LATCH_STATE_PAUSED, error);
+}
+
+/**
+ * gasync_latch_resuming:
+ * @self: a #GasyncLatch
+ * @error: return location for a #GError
+ *
+ * Moves @self from paused to resuming; gasync_latch_started() completes
+ * the resume.
+ *
+ * Returns: %TRUE on success; %FALSE with %GASYNC_ERROR_FAILED from any
+ *   other state
+ *
+ * Since: 0.1
+ */
+gboolean
+gasync_latch_resuming (GasyncLatch  *self,
+                       GError      **error)
+{
+  g_return_val_if_fail (GASYNC_IS_LATCH (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return latch_move (self, FROM (PAUSED), GASYNC_LATCH_STATE_RESUMING, error);
+}
+
+/**
+ * gasync_latch_stopping:
+ * @self: a #GasyncLatch
+ * @error: return location for a #GError
+ *
+ * Moves @self from started, active or paused to stopping: asks the
+ * background thread to stop.
+ *
+ * Returns: %TRUE on success; %FALSE with %GASYNC_ERROR_NOT_STARTED from
+ *   any other state
+ *
+ * Since: 0.1
+ */
+gboolean
+gasync_latch_stopping (GasyncLatch  *self,
+                       GError      **error)
+{
+  g_return_val_if_fail (GASYNC_IS_LATCH (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return latch_move (self, STOPPABLE, GASYNC_LATCH_STATE_STOPPING, error);
+}
+
+/**
+ * gasync_latch_stopped:
+ * @self: a #GasyncLatch
+ * @error: return location for a #GError
+ *
+ * Moves @self from stopping to stopped, typically as the last act of the
+ * background thread. Wakes gasync_latch_wait_stopped().
+ *
+ * Returns: %TRUE on success; %FALSE with %GASYNC_ERROR_FAILED from any
+ *   other state
+ *
+ * Since: 0.1
+ */
+gboolean
+gasync_latch_stopped (GasyncLatch  *self,
+                      GError      **error)
+{
+  g_return_val_if_fail (GASYNC_IS_LATCH (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return latch_move (self, FROM (STOPPING), GASYNC_LATCH_STATE_STOPPED, error);
+}
+
+/**
+ * gasync_latch_reset:
+ * @self: a #GasyncLatch
+ *
+ * Forces @self back to stopped from any state, for example after a start
+ * that failed half-way. Wakes every waiter.
+ *
+ * Since: 0.1
+ */
+void
+gasync_latch_reset (GasyncLatch *self)
+{
+  g_return_if_fail (GASYNC_IS_LATCH (self));
+
+  latch_move (self, ~0u, GASYNC_LATCH_STATE_STOPPED, NULL);
+}
+
+typedef struct
+{
+  GasyncLatch *self;
+  guint64 n_started;
+  guint64 n_stopped;
+} Snapshot;
+
+static void
+snapshot_init (Snapshot    *snapshot,
+               GasyncLatch *self)
+{
+  snapshot->self = self;
+  gasync_lock (&self->lock);
+  snapshot->n_started = self->n_started;
+  snapshot->n_stopped = self->n_stopped;
+  gasync_unlock (&self->lock);
+}
+
+/* Called with the lock held. */
+static gboolean
+has_started (Snapshot *snapshot)
+{
+  GasyncLatch *self = snapshot->self;
+
+  return self->state == GASYNC_LATCH_STATE_STARTED ||
+         self->state == GASYNC_LATCH_STATE_ACTIVE ||
+         self->n_started != snapshot->n_started;
+}
+
+static gboolean
+has_started_or_stopped (gpointer data)
+{
+  Snapshot *snapshot = data;
+
+  return has_started (snapshot) ||
+         snapshot->self->n_stopped != snapshot->n_stopped;
+}
+
+static gboolean
+has_stopped (gpointer data)
+{
+  Snapshot *snapshot = data;
+
+  return snapshot->self->state == GASYNC_LATCH_STATE_STOPPED ||
+         snapshot->self->n_stopped != snapshot->n_stopped;
+}
+
+/**
+ * gasync_latch_wait_started:
+ * @self: a #GasyncLatch
+ * @cancellable: (nullable): a #GCancellable to give up waiting
+ * @error: return location for a #GError
+ *
+ * Blocks until @self is started or active, or has moved from starting to
+ * started since the call, or @cancellable is cancelled. If @self stops
+ * before it starts, for example because the start failed and the latch
+ * was reset, the wait ends with an error instead of hanging.
+ *
+ * Returns: %TRUE once started; %FALSE with %G_IO_ERROR_CANCELLED, or with
+ *   %GASYNC_ERROR_NOT_STARTED if @self stopped first
+ *
+ * Since: 0.1
+ */
+gboolean
+gasync_latch_wait_started (GasyncLatch   *self,
+                           GCancellable  *cancellable,
+                           GError       **error)
+{
+  Snapshot snapshot;
+  gboolean started;
+
+  g_return_val_if_fail (GASYNC_IS_LATCH (self), FALSE);
+  g_return_val_if_fail (cancellable == NULL ||
+                        G_IS_CANCELLABLE (cancellable), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  snapshot_init (&snapshot, self);
+  if (!gasync_workers_wait (&self->lock, &self->cond, cancellable,
+                            has_started_or_stopped, &snapshot, error))
+    return FALSE;
+
+  gasync_lock (&self->lock);
+  started = has_started (&snapshot);
+  gasync_unlock (&self->lock);
+  if (!started)
+    g_set_error_literal (error, GASYNC_ERROR, GASYNC_ERROR_NOT_STARTED,
+                         _("Stopped before it started"));
+  return started;
+}
+
+/**
+ * gasync_latch_wait_stopped:
+ * @self: a #GasyncLatch
+ * @cancellable: (nullable): a #GCancellable to give up waiting
+ * @error: return location for a #GError
+ *
+ * Blocks until @self is stopped, or has become stopped since the call, or
+ * @cancellable is cancelled. It does not ask @self to stop: call
+ * gasync_latch_stopping() for that.
+ *
+ * Returns: %TRUE once stopped; %FALSE with %G_IO_ERROR_CANCELLED
+ *
+ * Since: 0.1
+ */
+gboolean
+gasync_latch_wait_stopped (GasyncLatch   *self,
+                           GCancellable  *cancellable,
+                           GError       **error)
+{
+  Snapshot snapshot;
+
+  g_return_val_if_fail (GASYNC_IS_LATCH (self), FALSE);
+  g_return_val_if_fail (cancellable == NULL ||
+                        G_IS_CANCELLABLE (cancellable), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  snapshot_init (&snapshot, self);
+  return gasync_workers_wait (&self->lock, &self->cond, cancellable,
+                              has_stopped, &snapshot, error);
+}

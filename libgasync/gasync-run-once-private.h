@@ -1,0 +1,96 @@
+/* gasync-run-once-private.h: the run-once lifecycle of runners and groups
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ * Copyright 2026 The libgasync authors
+ *
+ * A GasyncRunner and a GasyncGroupRunner both run once, blocking or as a
+ * GIO async pair, from any thread, with a caller's cancellable that
+ * interrupts them; the run itself lives on the owner context. GasyncRunOnce
+ * is that shared part, embedded in both instance structs.
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+#include "gasync-sync-private.h"
+
+G_BEGIN_DECLS
+
+typedef void (*GasyncOwnerFunc) (gpointer object);
+
+typedef struct
+{
+  GasyncLock lock;
+  GasyncCond cond;
+  gboolean started;             /* lock */
+  gboolean done;                /* lock */
+
+  /* Set at init, constant. */
+  GMainContext *context;        /* the owner context */
+  GObject *object;              /* the embedding object, not a reference */
+  GasyncOwnerFunc interrupt;
+
+  /* Set by begin, then owned by the owner context. */
+  GTask *task;
+  GCancellable *cancellable;
+  gulong cancelled_id;
+} GasyncRunOnce;
+
+/* Takes the caller's thread-default context as the owner context.
+ * @interrupt (@object) is called on it when the caller's cancellable is
+ * cancelled. */
+void      gasync_run_once_init        (GasyncRunOnce        *self,
+                                       GObject              *object,
+                                       GasyncOwnerFunc       interrupt);
+void      gasync_run_once_clear       (GasyncRunOnce        *self);
+
+/* For _async: a task that reports the run's result even when @cancellable
+ * was cancelled (cancelling interrupts, it does not abort). */
+GTask    *gasync_run_once_new_task    (gpointer              object,
+                                       GCancellable         *cancellable,
+                                       GAsyncReadyCallback   callback,
+                                       gpointer              user_data,
+                                       gpointer              source_tag,
+                                       const char           *name);
+
+/* Returns FALSE if the run was started already. Otherwise keeps
+ * @cancellable and @task (both nullable) and runs @launch (@object) on the
+ * owner context, where it calls gasync_run_once_watch_cancellable(). */
+gboolean  gasync_run_once_begin       (GasyncRunOnce        *self,
+                                       GObject              *object,
+                                       GCancellable         *cancellable,
+                                       GTask                *task,
+                                       GasyncOwnerFunc       launch);
+
+/* On the owner context: interrupts once the caller's cancellable is
+ * cancelled (at once if it is already), until the run is done. */
+void      gasync_run_once_watch_cancellable (GasyncRunOnce  *self);
+
+/* On the owner context: stops watching the cancellable, wakes up the
+ * blocking callers and returns the task to complete, if any. Whatever was
+ * written before is visible to them once gasync_run_once_wait() returns. */
+GTask    *gasync_run_once_done        (GasyncRunOnce        *self) G_GNUC_WARN_UNUSED_RESULT;
+
+/* Waits until done, iterating the owner context meanwhile if this thread
+ * can acquire it. */
+void      gasync_run_once_wait        (GasyncRunOnce        *self);
+
+/* Stops watching the cancellable (dispose). */
+void      gasync_run_once_disconnect  (GasyncRunOnce        *self);
+
+/* Runs @func (@object) now if this thread owns @context, else dispatches
+ * it there with a reference on @object. */
+void      gasync_invoke_on_owner      (GMainContext         *context,
+                                       GObject              *object,
+                                       GasyncOwnerFunc       func);
+
+/* A source on @context that calls @func after @timeout (microseconds).
+ * Returns a reference, for gasync_clear_source(). */
+GSource  *gasync_timeout_source_add   (GMainContext         *context,
+                                       GTimeSpan             timeout,
+                                       GSourceFunc           func,
+                                       gpointer              data);
+void      gasync_clear_source         (GSource             **source);
+
+G_END_DECLS

@@ -1,0 +1,210 @@
+/* gasync-run-once.c: the run-once lifecycle of runners and groups
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ * Copyright 2026 The libgasync authors
+ */
+
+#include "config.h"
+
+#include "gasync-run-once-private.h"
+#include "gasync-dispatch-private.h"
+
+void
+gasync_run_once_init (GasyncRunOnce   *self,
+                      GObject         *object,
+                      GasyncOwnerFunc  interrupt)
+{
+  gasync_lock_init (&self->lock);
+  gasync_cond_init (&self->cond);
+  self->context = g_main_context_ref_thread_default ();
+  self->object = object;
+  self->interrupt = interrupt;
+}
+
+void
+gasync_run_once_clear (GasyncRunOnce *self)
+{
+  gasync_run_once_disconnect (self);
+  g_clear_object (&self->task);
+  g_clear_pointer (&self->context, g_main_context_unref);
+  gasync_cond_clear (&self->cond);
+  gasync_lock_clear (&self->lock);
+}
+
+GTask *
+gasync_run_once_new_task (gpointer             object,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data,
+                          gpointer             source_tag,
+                          const char          *name)
+{
+  GTask *task = g_task_new (object, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, source_tag);
+  g_task_set_name (task, name);
+  g_task_set_check_cancellable (task, FALSE);
+  return task;
+}
+
+gboolean
+gasync_run_once_begin (GasyncRunOnce   *self,
+                       GObject         *object,
+                       GCancellable    *cancellable,
+                       GTask           *task,
+                       GasyncOwnerFunc  launch)
+{
+  gboolean started;
+
+  gasync_lock (&self->lock);
+  started = self->started;
+  self->started = TRUE;
+  gasync_unlock (&self->lock);
+
+  if (started)
+    return FALSE;
+
+  self->task = task != NULL ? g_object_ref (task) : NULL;
+  self->cancellable = cancellable != NULL ? g_object_ref (cancellable) : NULL;
+  gasync_invoke_on_owner (self->context, object, launch);
+  return TRUE;
+}
+
+static void
+cancelled_cb (GCancellable *cancellable,
+              gpointer      data)
+{
+  GasyncRunOnce *self = data;
+
+  gasync_invoke_on_owner (self->context, self->object, self->interrupt);
+}
+
+void
+gasync_run_once_watch_cancellable (GasyncRunOnce *self)
+{
+  if (self->cancellable == NULL)
+    return;
+
+  /* Calls cancelled_cb() at once if it is cancelled already. */
+  self->cancelled_id = g_cancellable_connect (self->cancellable,
+                                              G_CALLBACK (cancelled_cb),
+                                              self, NULL);
+}
+
+void
+gasync_run_once_disconnect (GasyncRunOnce *self)
+{
+  if (self->cancelled_id != 0)
+    g_cancellable_disconnect (self->cancellable, self->cancelled_id);
+  self->cancelled_id = 0;
+  g_clear_object (&self->cancellable);
+}
+
+GTask *
+gasync_run_once_done (GasyncRunOnce *self)
+{
+  gasync_run_once_disconnect (self);
+
+  gasync_lock (&self->lock);
+  self->done = TRUE;
+  gasync_cond_broadcast (&self->cond);
+  gasync_unlock (&self->lock);
+
+  return g_steal_pointer (&self->task);
+}
+
+static gboolean
+run_once_is_done (GasyncRunOnce *self)
+{
+  gboolean done;
+
+  gasync_lock (&self->lock);
+  done = self->done;
+  gasync_unlock (&self->lock);
+  return done;
+}
+
+void
+gasync_run_once_wait (GasyncRunOnce *self)
+{
+  if (g_main_context_acquire (self->context))
+    {
+      while (!run_once_is_done (self))
+        g_main_context_iteration (self->context, TRUE);
+      g_main_context_release (self->context);
+      return;
+    }
+
+  gasync_lock (&self->lock);
+  while (!self->done)
+    gasync_cond_wait (&self->cond, &self->lock);
+  gasync_unlock (&self->lock);
+}
+
+typedef struct
+{
+  GasyncOwnerFunc func;
+  GObject *object;
+} Invoke;
+
+static gboolean
+invoke_cb (gpointer data)
+{
+  Invoke *invoke = data;
+
+  invoke->func (invoke->object);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+invoke_free (gpointer data)
+{
+  Invoke *invoke = data;
+
+  g_object_unref (invoke->object);
+  g_free (invoke);
+}
+
+void
+gasync_invoke_on_owner (GMainContext    *context,
+                        GObject         *object,
+                        GasyncOwnerFunc  func)
+{
+  Invoke *invoke;
+
+  if (g_main_context_is_owner (context))
+    {
+      func (object);
+      return;
+    }
+
+  invoke = g_new (Invoke, 1);
+  invoke->func = func;
+  invoke->object = g_object_ref (object);
+  gasync_dispatch_to_context (context, invoke_cb, invoke, invoke_free);
+}
+
+GSource *
+gasync_timeout_source_add (GMainContext *context,
+                           GTimeSpan     timeout,
+                           GSourceFunc   func,
+                           gpointer      data)
+{
+  GTimeSpan ms = (timeout + G_TIME_SPAN_MILLISECOND - 1) / G_TIME_SPAN_MILLISECOND;
+  GSource *source = g_timeout_source_new ((guint) MIN (ms, G_MAXUINT));
+
+  g_source_set_static_name (source, "[gasync] timeout");
+  g_source_set_callback (source, func, data, NULL);
+  g_source_attach (source, context);
+  return source;
+}
+
+void
+gasync_clear_source (GSource **source)
+{
+  if (*source == NULL)
+    return;
+
+  g_source_destroy (*source);
+  g_clear_pointer (source, g_source_unref);
+}

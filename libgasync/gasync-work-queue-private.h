@@ -1,0 +1,25 @@
+/* gasync-work-queue-private.h: hooks of GasyncWorkQueue for GasyncBatch
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ * Copyright 2026 The libgasync authors
+ */
+
+#pragma once
+
+#include "gasync-work-queue.h"
+
+G_BEGIN_DECLS
+
+/* Called with each item's error instead of the ::error signal, in the
+ * thread that processed the item; @item is NULL for pointer items. */
+typedef void (*GasyncWorkQueueErrorFunc) (GObject      *item,
+                                          const GError *error,
+                                          gpointer      user_data);
+
+void     gasync_work_queue_set_error_func    (GasyncWorkQueue          *self,
+                                              GasyncWorkQueueErrorFunc  func,
+                                              gpointer                  user_data);
+void     gasync_work_queue_set_owner_context (GasyncWorkQueue          *self,
+                                              GMainContext             *context);
+
+G_END_DECLS

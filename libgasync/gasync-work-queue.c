@@ -1,0 +1,1504 @@
+/* gasync-work-queue.c: a bounded queue of work items and parallel workers
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ * Copyright 2026 The libgasync authors
+ */
+
+/**
+ * SECTION:gasync-work-queue
+ * @title: GasyncWorkQueue
+ * @short_description: a bounded queue of work items processed in parallel
+ *
+ * A #GasyncWorkQueue (Go blend's `async.Queue`) holds at most
+ * #GasyncWorkQueue:max-work items and processes them with
+ * #GasyncWorkQueue:parallelism workers, each item exactly once. Producers
+ * use gasync_work_queue_enqueue(), which blocks while the queue is full,
+ * or gasync_work_queue_try_enqueue(), which refuses with
+ * %GASYNC_ERROR_THROTTLED instead. gasync_work_queue_close() refuses new
+ * items, lets the queued ones run for #GasyncWorkQueue:shutdown-grace-period,
+ * then cancels the running ones and discards the rest: it says how many
+ * and hands the discarded items back (or frees them). Nothing accepted is
+ * lost silently: every item is processed exactly once or discarded.
+ *
+ * Items are #GObjects for bindings; C may also queue plain pointers with
+ * gasync_work_queue_new_for_pointers(). Items that fail are reported with
+ * the #GasyncWorkQueue::error signal.
+ *
+ * |[<!-- language="C" -->
+ * static gboolean
+ * resize_image (GObject *item, GCancellable *cancellable,
+ *               gpointer user_data, GError **error)
+ * {
+ *   return my_image_resize (MY_IMAGE (item), cancellable, error);
+ * }
+ *
+ * queue = gasync_work_queue_new (resize_image, NULL, NULL);
+ * gasync_work_queue_start (queue, NULL);
+ * for (guint i = 0; i < images->len; i++)
+ *   gasync_work_queue_enqueue (queue, images->pdata[i], NULL, NULL);
+ * n_lost = gasync_work_queue_close (queue, NULL, NULL);
+ * ]|
+ *
+ * The main-context form, gasync_work_queue_new_for_main_context(), is for
+ * JavaScript: its #GasyncWorkBeginFunc runs on the owner's main context
+ * and begins asynchronous work that ends with a #GasyncTaskToken; at most
+ * #GasyncWorkQueue:parallelism items are in flight at a time.
+ *
+ * Threading: enqueueing and closing may be done from any thread. Work
+ * functions run on the queue's own worker threads (one per unit of
+ * parallelism); begin functions, signals and the destroy notify run on the
+ * owner context, the thread-default main context of the thread that
+ * created the queue. Close the queue before dropping the last reference;
+ * if you do not, dispose closes it, blocking for the grace period.
+ */
+
+/**
+ * GasyncWorkQueue:
+ *
+ * A bounded queue of work items processed by parallel workers.
+ *
+ * Since: 0.1
+ */
+
+#include "config.h"
+
+#include "gasync-work-queue-private.h"
+#include "gasync-dispatch-private.h"
+#include "gasync-pool-private.h"
+#include "gasync-private.h"
+#include "gasync-sync-private.h"
+#include "gasync-task-token-private.h"
+
+typedef enum
+{
+  MODE_OBJECTS,
+  MODE_POINTERS,
+  MODE_MAIN_CONTEXT,
+} Mode;
+
+typedef enum
+{
+  STATE_NEW,
+  STATE_STARTED,
+  STATE_CLOSING,
+  STATE_CLOSED,
+} State;
+
+struct _GasyncWorkQueue
+{
+  GObject parent_instance;
+
+  /* Guards everything below up to the settings. */
+  GasyncLock lock;
+  GasyncCond not_empty;
+  GasyncCond not_full;
+  GasyncCond idle;
+  gpointer *ring; /* grows up to max_work */
+  guint ring_size;
+  guint head;
+  guint n_queued;
+  guint n_in_flight;
+  guint n_waiting_workers;
+  guint n_waiting_producers;
+  State state;
+  gboolean aborting;
+  int started; /* atomic */
+
+  /* Settings: fixed once the queue starts (or has items). */
+  guint parallelism;
+  guint max_work;
+  GTimeSpan grace_period; /* guarded by the lock */
+  GasyncInterceptor *interceptor;
+
+  Mode mode;
+  union {
+    GasyncWorkFunc objects;
+    GasyncWorkPointerFunc pointers;
+    GasyncWorkBeginFunc begin;
+  } func;
+  gpointer user_data;
+  GDestroyNotify destroy;
+  GDestroyNotify item_free;
+  GasyncWorkQueueErrorFunc error_func;
+  gpointer error_data;
+
+  GMainContext *owner;
+  GCancellable *cancellable;
+  GThread **threads;
+  GSource *pump;
+};
+
+enum {
+  PROP_0,
+  PROP_PARALLELISM,
+  PROP_MAX_WORK,
+  PROP_SHUTDOWN_GRACE_PERIOD,
+  PROP_INTERCEPTOR,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+enum {
+  SIGNAL_ERROR,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+G_DEFINE_FINAL_TYPE (GasyncWorkQueue, gasync_work_queue, G_TYPE_OBJECT)
+
+typedef struct
+{
+  GasyncWorkQueue *self;
+  GObject *item;
+  GError *error;
+} ErrorEmission;
+
+static gboolean
+emit_error_cb (gpointer data)
+{
+  ErrorEmission *emission = data;
+
+  g_signal_emit (emission->self, signals[SIGNAL_ERROR], 0,
+                 emission->item, emission->error);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+error_emission_free (gpointer data)
+{
+  ErrorEmission *emission = data;
+
+  g_object_unref (emission->self);
+  g_clear_object (&emission->item);
+  g_error_free (emission->error);
+  g_free (emission);
+}
+
+/* Takes @error. Runs in the thread that processed the item. */
+static void
+report_error (GasyncWorkQueue *self,
+              gpointer         item,
+              GError          *error)
+{
+  ErrorEmission *emission;
+
+  if (self->error_func != NULL)
+    {
+      self->error_func (self->mode != MODE_POINTERS ? item : NULL, error,
+                        self->error_data);
+      g_error_free (error);
+      return;
+    }
+
+  emission = g_new0 (ErrorEmission, 1);
+  emission->self = g_object_ref (self);
+  if (self->mode != MODE_POINTERS)
+    emission->item = g_object_ref (item);
+  emission->error = error;
+  gasync_dispatch_to_context (self->owner, emit_error_cb, emission,
+                              error_emission_free);
+}
+
+/* Called with the lock held and the ring full: doubles it, up to
+ * max-work, so that a large bound costs memory only when it is used. */
+static void
+grow_ring_locked (GasyncWorkQueue *self)
+{
+  guint size = MIN (MAX (self->ring_size * 2, 64), self->max_work);
+  gpointer *ring = g_new (gpointer, size);
+
+  for (guint i = 0; i < self->n_queued; i++)
+    ring[i] = self->ring[(self->head + i) % self->ring_size];
+  g_free (self->ring);
+  self->ring = ring;
+  self->ring_size = size;
+  self->head = 0;
+}
+
+/* Called with the lock held. */
+static void
+push_locked (GasyncWorkQueue *self,
+             gpointer         item)
+{
+  if (self->n_queued == self->ring_size)
+    grow_ring_locked (self);
+  self->ring[(self->head + self->n_queued) % self->ring_size] = item;
+  self->n_queued++;
+
+  if (self->n_waiting_workers > 0)
+    gasync_cond_signal (&self->not_empty);
+  if (self->pump != NULL && self->n_in_flight < self->parallelism)
+    g_source_set_ready_time (self->pump, 0);
+}
+
+/* Called with the lock held and an item queued; counts it in flight. */
+static gpointer
+pop_locked (GasyncWorkQueue *self)
+{
+  gpointer item = self->ring[self->head];
+
+  self->head = (self->head + 1) % self->ring_size;
+  self->n_queued--;
+  self->n_in_flight++;
+  if (self->n_waiting_producers > 0)
+    gasync_cond_signal (&self->not_full);
+  return item;
+}
+
+/* Called with the lock held when an item is no longer in flight. */
+static void
+item_done_locked (GasyncWorkQueue *self)
+{
+  self->n_in_flight--;
+  if (self->state >= STATE_CLOSING && self->n_in_flight == 0 &&
+      (self->n_queued == 0 || self->aborting))
+    gasync_cond_broadcast (&self->idle);
+  if (self->pump != NULL && self->n_queued > 0 && !self->aborting)
+    g_source_set_ready_time (self->pump, 0);
+}
+
+typedef struct
+{
+  GasyncWorkQueue *self;
+  gpointer item;
+} Work;
+
+static gboolean
+work_task_func (GCancellable  *cancellable,
+                gpointer       user_data,
+                GError       **error)
+{
+  Work *work = user_data;
+  GasyncWorkQueue *self = work->self;
+
+  if (self->mode == MODE_OBJECTS)
+    return self->func.objects (work->item, cancellable, self->user_data, error);
+  return self->func.pointers (work->item, cancellable, self->user_data, error);
+}
+
+static void
+process_item (GasyncWorkQueue *self,
+              gpointer         item)
+{
+  Work work = { self, item };
+  GError *error = NULL;
+  gboolean ok;
+
+  if (self->interceptor != NULL)
+    ok = gasync_interceptor_call (self->interceptor, "work item",
+                                  work_task_func, &work, self->cancellable,
+                                  &error);
+  else
+    ok = gasync_task_func_call (work_task_func, "work item",
+                                self->cancellable, &work, &error);
+  if (!ok)
+    report_error (self, item, error);
+  self->item_free (item);
+}
+
+static gpointer
+worker_thread (gpointer data)
+{
+  GasyncWorkQueue *self = data;
+
+  gasync_lock (&self->lock);
+  for (;;)
+    {
+      gpointer item;
+
+      while (self->n_queued == 0 && self->state == STATE_STARTED)
+        {
+          self->n_waiting_workers++;
+          gasync_cond_wait (&self->not_empty, &self->lock);
+          self->n_waiting_workers--;
+        }
+      if (self->aborting || self->n_queued == 0)
+        break;
+
+      item = pop_locked (self);
+      gasync_unlock (&self->lock);
+      process_item (self, item);
+      gasync_lock (&self->lock);
+      item_done_locked (self);
+    }
+  gasync_unlock (&self->lock);
+  return NULL;
+}
+
+/* Main-context form: an item in flight until its token ends. */
+static void
+token_ended (GasyncTaskToken *token,
+             gpointer         user_data)
+{
+  Work *work = user_data;
+  GasyncWorkQueue *self = work->self;
+
+  self->item_free (g_steal_pointer (&work->item));
+  gasync_lock (&self->lock);
+  item_done_locked (self);
+  gasync_unlock (&self->lock);
+}
+
+static void
+begin_item (GasyncWorkQueue *self,
+            gpointer         item)
+{
+  g_autoptr(GasyncTaskToken) token = NULL;
+  Work *work = g_new (Work, 1);
+  GError *error = NULL;
+
+  work->self = self;
+  work->item = item;
+  token = gasync_task_token_new ("work item", token_ended, work, g_free);
+  if (self->func.begin (item, token, self->cancellable, self->user_data,
+                        &error))
+    {
+      g_clear_error (&error);
+      return;
+    }
+
+  if (error == NULL)
+    gasync_set_task_failed_error (&error, "work item");
+  report_error (self, item, error);
+  if (!gasync_task_token_is_ended (token))
+    gasync_task_token_end (token);
+}
+
+static gboolean
+pump_dispatch (GSource     *source,
+               GSourceFunc  callback,
+               gpointer     user_data)
+{
+  GasyncWorkQueue *self = user_data;
+
+  GASYNC_TSAN_ACQUIRE (self);
+  g_source_set_ready_time (source, -1);
+  gasync_lock (&self->lock);
+  while (!self->aborting && self->state >= STATE_STARTED &&
+         self->n_queued > 0 && self->n_in_flight < self->parallelism)
+    {
+      gpointer item = pop_locked (self);
+
+      gasync_unlock (&self->lock);
+      begin_item (self, item);
+      gasync_lock (&self->lock);
+    }
+  gasync_unlock (&self->lock);
+  GASYNC_TSAN_RELEASE (self);
+  return G_SOURCE_CONTINUE;
+}
+
+static GSourceFuncs pump_funcs = { NULL, NULL, pump_dispatch, NULL, NULL, NULL };
+
+static void
+abort_cb (GCancellable *cancellable,
+          gpointer      user_data)
+{
+  GasyncWorkQueue *self = user_data;
+
+  GASYNC_TSAN_ACQUIRE (self);
+  gasync_lock (&self->lock);
+  self->aborting = TRUE;
+  gasync_cond_broadcast (&self->idle);
+  gasync_unlock (&self->lock);
+}
+
+static void
+wake_producers_cb (GCancellable *cancellable,
+                   gpointer      user_data)
+{
+  GasyncWorkQueue *self = user_data;
+
+  GASYNC_TSAN_ACQUIRE (self);
+  gasync_lock (&self->lock);
+  gasync_cond_broadcast (&self->not_full);
+  gasync_unlock (&self->lock);
+}
+
+static gint64
+deadline_after (GTimeSpan span)
+{
+  gint64 now = g_get_monotonic_time ();
+
+  return span > G_MAXINT64 - now ? G_MAXINT64 : now + span;
+}
+
+/* Closes @self: refuses new items, waits for the queued ones for the grace
+ * period (or until @cancellable fires), then cancels and discards. Returns
+ * the discarded items, oldest first, in an array that frees them. */
+static GPtrArray *
+close_queue (GasyncWorkQueue *self,
+             GCancellable    *cancellable)
+{
+  GPtrArray *discarded = g_ptr_array_new_with_free_func (self->item_free);
+  gulong handler = 0;
+  gint64 deadline;
+
+  GASYNC_TSAN_RELEASE (self);
+  if (cancellable != NULL)
+    handler = g_cancellable_connect (cancellable, G_CALLBACK (abort_cb),
+                                     self, NULL);
+
+  gasync_lock (&self->lock);
+  if (self->state >= STATE_CLOSING)
+    {
+      /* A second close waits for the first. */
+      while (self->state != STATE_CLOSED)
+        gasync_cond_wait (&self->idle, &self->lock);
+      gasync_unlock (&self->lock);
+      g_cancellable_disconnect (cancellable, handler);
+      return discarded;
+    }
+
+  if (self->state == STATE_NEW)
+    self->aborting = TRUE;
+  self->state = STATE_CLOSING;
+  gasync_cond_broadcast (&self->not_full);
+  gasync_cond_broadcast (&self->not_empty);
+
+  deadline = deadline_after (self->grace_period);
+  while (!self->aborting && (self->n_queued > 0 || self->n_in_flight > 0))
+    if (!gasync_cond_wait_until (&self->idle, &self->lock, deadline))
+      break;
+
+  self->aborting = TRUE;
+  while (self->n_queued > 0)
+    {
+      g_ptr_array_add (discarded, self->ring[self->head]);
+      self->head = (self->head + 1) % self->ring_size;
+      self->n_queued--;
+    }
+  gasync_cond_broadcast (&self->not_empty);
+  gasync_unlock (&self->lock);
+
+  g_cancellable_disconnect (cancellable, handler);
+  g_cancellable_cancel (self->cancellable);
+
+  if (self->threads != NULL)
+    {
+      for (guint i = 0; i < self->parallelism; i++)
+        g_thread_join (self->threads[i]);
+      g_clear_pointer (&self->threads, g_free);
+    }
+
+  gasync_lock (&self->lock);
+  while (self->n_in_flight > 0)
+    gasync_cond_wait (&self->idle, &self->lock);
+  self->state = STATE_CLOSED;
+  gasync_cond_broadcast (&self->idle);
+  gasync_unlock (&self->lock);
+
+  if (self->pump != NULL)
+    g_source_destroy (self->pump);
+
+  return discarded;
+}
+
+static gboolean
+state_at_least (GasyncWorkQueue *self,
+                State            state)
+{
+  gboolean result;
+
+  gasync_lock (&self->lock);
+  result = self->state >= state;
+  gasync_unlock (&self->lock);
+  return result;
+}
+
+static void
+gasync_work_queue_dispose (GObject *object)
+{
+  GasyncWorkQueue *self = GASYNC_WORK_QUEUE (object);
+
+  if (!state_at_least (self, STATE_CLOSED))
+    g_ptr_array_unref (close_queue (self, NULL));
+
+  G_OBJECT_CLASS (gasync_work_queue_parent_class)->dispose (object);
+}
+
+static void
+gasync_work_queue_finalize (GObject *object)
+{
+  GasyncWorkQueue *self = GASYNC_WORK_QUEUE (object);
+
+  /* The last reference may be dropped by the pump's dispatch. */
+  GASYNC_TSAN_ACQUIRE (self);
+  if (self->destroy != NULL)
+    self->destroy (self->user_data);
+  g_clear_pointer (&self->pump, g_source_unref);
+  g_clear_object (&self->interceptor);
+  g_clear_object (&self->cancellable);
+  g_main_context_unref (self->owner);
+  g_free (self->ring);
+  gasync_cond_clear (&self->not_empty);
+  gasync_cond_clear (&self->not_full);
+  gasync_cond_clear (&self->idle);
+  gasync_lock_clear (&self->lock);
+
+  G_OBJECT_CLASS (gasync_work_queue_parent_class)->finalize (object);
+}
+
+static void
+gasync_work_queue_get_property (GObject    *object,
+                                guint       prop_id,
+                                GValue     *value,
+                                GParamSpec *pspec)
+{
+  GasyncWorkQueue *self = GASYNC_WORK_QUEUE (object);
+
+  switch (prop_id)
+    {
+    case PROP_PARALLELISM:
+      g_value_set_uint (value, gasync_work_queue_get_parallelism (self));
+      break;
+
+    case PROP_MAX_WORK:
+      g_value_set_uint (value, gasync_work_queue_get_max_work (self));
+      break;
+
+    case PROP_SHUTDOWN_GRACE_PERIOD:
+      g_value_set_int64 (value, gasync_work_queue_get_shutdown_grace_period (self));
+      break;
+
+    case PROP_INTERCEPTOR:
+      g_value_set_object (value, gasync_work_queue_get_interceptor (self));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+gasync_work_queue_set_property (GObject      *object,
+                                guint         prop_id,
+                                const GValue *value,
+                                GParamSpec   *pspec)
+{
+  GasyncWorkQueue *self = GASYNC_WORK_QUEUE (object);
+
+  switch (prop_id)
+    {
+    case PROP_PARALLELISM:
+      gasync_work_queue_set_parallelism (self, g_value_get_uint (value));
+      break;
+
+    case PROP_MAX_WORK:
+      gasync_work_queue_set_max_work (self, g_value_get_uint (value));
+      break;
+
+    case PROP_SHUTDOWN_GRACE_PERIOD:
+      gasync_work_queue_set_shutdown_grace_period (self, g_value_get_int64 (value));
+      break;
+
+    case PROP_INTERCEPTOR:
+      gasync_work_queue_set_interceptor (self, g_value_get_object (value));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+gasync_work_queue_class_init (GasyncWorkQueueClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  gasync_i18n_init ();
+
+  object_class->dispose = gasync_work_queue_dispose;
+  object_class->finalize = gasync_work_queue_finalize;
+  object_class->get_property = gasync_work_queue_get_property;
+  object_class->set_property = gasync_work_queue_set_property;
+
+  /**
+   * GasyncWorkQueue:parallelism:
+   *
+   * How many items are processed at the same time: the number of worker
+   * threads, or for the main-context form the number of items in flight.
+   * The default is the number of processors. Fixed once the queue starts.
+   *
+   * Since: 0.1
+   */
+  properties[PROP_PARALLELISM] =
+    g_param_spec_uint ("parallelism", "Parallelism",
+                       "How many items are processed at the same time",
+                       1, G_MAXUINT16, 1,
+                       G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+
+  /**
+   * GasyncWorkQueue:max-work:
+   *
+   * How many items may wait in the queue; gasync_work_queue_enqueue()
+   * blocks while it is full. The default is
+   * %GASYNC_WORK_QUEUE_DEFAULT_MAX_WORK. Memory grows with the items that
+   * really wait, so a large bound costs nothing until it is used. Fixed
+   * once the queue starts or holds an item.
+   *
+   * Since: 0.1
+   */
+  properties[PROP_MAX_WORK] =
+    g_param_spec_uint ("max-work", "Max work",
+                       "How many items may wait in the queue",
+                       1, G_MAXINT32, GASYNC_WORK_QUEUE_DEFAULT_MAX_WORK,
+                       G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+
+  /**
+   * GasyncWorkQueue:shutdown-grace-period:
+   *
+   * How long gasync_work_queue_close() lets queued items still run, in
+   * microseconds, before it cancels the running ones and discards the
+   * rest. The default is
+   * %GASYNC_WORK_QUEUE_DEFAULT_SHUTDOWN_GRACE_PERIOD; %G_MAXINT64 waits for
+   * every queued item.
+   *
+   * Since: 0.1
+   */
+  properties[PROP_SHUTDOWN_GRACE_PERIOD] =
+    g_param_spec_int64 ("shutdown-grace-period", "Shutdown grace period",
+                        "How long queued items still run after close",
+                        0, G_MAXINT64, GASYNC_WORK_QUEUE_DEFAULT_SHUTDOWN_GRACE_PERIOD,
+                        G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+
+  /**
+   * GasyncWorkQueue:interceptor:
+   *
+   * The interceptor that runs around the work function of every item (a
+   * tracing, retry or timeout interceptor, or a chain of them), or %NULL.
+   * It does not apply to the main-context form. Fixed once the queue
+   * starts.
+   *
+   * Since: 0.1
+   */
+  properties[PROP_INTERCEPTOR] =
+    g_param_spec_object ("interceptor", "Interceptor",
+                         "The interceptor around each item's work function",
+                         GASYNC_TYPE_INTERCEPTOR,
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * GasyncWorkQueue::error:
+   * @self: the queue
+   * @item: (nullable): the item that failed, %NULL for plain pointer items
+   * @error: the item's error
+   *
+   * Emitted on the owner context for every item that failed. Errors are
+   * never dropped: each failed item is reported once.
+   *
+   * Since: 0.1
+   */
+  signals[SIGNAL_ERROR] =
+    g_signal_new ("error", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 2,
+                  G_TYPE_OBJECT, G_TYPE_ERROR);
+}
+
+static void
+gasync_work_queue_init (GasyncWorkQueue *self)
+{
+  gasync_lock_init (&self->lock);
+  gasync_cond_init (&self->not_empty);
+  gasync_cond_init (&self->not_full);
+  gasync_cond_init (&self->idle);
+  self->parallelism = MAX (1, g_get_num_processors ());
+  self->max_work = GASYNC_WORK_QUEUE_DEFAULT_MAX_WORK;
+  self->grace_period = GASYNC_WORK_QUEUE_DEFAULT_SHUTDOWN_GRACE_PERIOD;
+  self->owner = g_main_context_ref_thread_default ();
+  self->cancellable = g_cancellable_new ();
+  self->item_free = g_object_unref;
+}
+
+static void
+keep_item (gpointer item)
+{
+}
+
+static GasyncWorkQueue *
+work_queue_new (Mode           mode,
+                gpointer       user_data,
+                GDestroyNotify destroy)
+{
+  GasyncWorkQueue *self = g_object_new (GASYNC_TYPE_WORK_QUEUE, NULL);
+
+  self->mode = mode;
+  self->user_data = user_data;
+  self->destroy = destroy;
+  return self;
+}
+
+/**
+ * gasync_work_queue_new:
+ * @func: (scope notified): processes one item, in a worker thread
+ * @user_data: (closure func): data for @func
+ * @destroy: (destroy user_data): frees @user_data, on the owner context
+ *
+ * Creates a queue whose items are #GObjects, processed by @func in worker
+ * threads. Set its properties, then call gasync_work_queue_start().
+ *
+ * Returns: (transfer full): a new #GasyncWorkQueue
+ *
+ * Since: 0.1
+ */
+GasyncWorkQueue *
+gasync_work_queue_new (GasyncWorkFunc func,
+                       gpointer       user_data,
+                       GDestroyNotify destroy)
+{
+  GasyncWorkQueue *self;
+
+  g_return_val_if_fail (func != NULL, NULL);
+
+  self = work_queue_new (MODE_OBJECTS, user_data, destroy);
+  self->func.objects = func;
+  return self;
+}
+
+/**
+ * gasync_work_queue_new_for_pointers: (skip)
+ * @func: (scope notified): processes one item, in a worker thread
+ * @user_data: (closure func): data for @func
+ * @destroy: (destroy user_data): frees @user_data, on the owner context
+ * @item_free: (nullable): frees an item once it is processed or discarded
+ *
+ * Creates a queue whose items are plain pointers, for C. Each item is
+ * freed with @item_free after @func returns, or when it is discarded
+ * without being handed back. Queue items with
+ * gasync_work_queue_enqueue_pointer().
+ *
+ * Returns: (transfer full): a new #GasyncWorkQueue
+ *
+ * Since: 0.1
+ */
+GasyncWorkQueue *
+gasync_work_queue_new_for_pointers (GasyncWorkPointerFunc func,
+                                    gpointer              user_data,
+                                    GDestroyNotify        destroy,
+                                    GDestroyNotify        item_free)
+{
+  GasyncWorkQueue *self;
+
+  g_return_val_if_fail (func != NULL, NULL);
+
+  self = work_queue_new (MODE_POINTERS, user_data, destroy);
+  self->func.pointers = func;
+  self->item_free = item_free;
+  if (self->item_free == NULL)
+    self->item_free = keep_item;
+  return self;
+}
+
+/**
+ * gasync_work_queue_new_for_main_context:
+ * @func: (scope notified): begins processing one item, on the owner context
+ * @user_data: (closure func): data for @func
+ * @destroy: (destroy user_data): frees @user_data, on the owner context
+ *
+ * Creates a queue whose items are processed by asynchronous work on the
+ * owner context (the thread-default main context of the caller) instead of
+ * worker threads: the form for JavaScript. @func begins the work for one
+ * item and ends the item's #GasyncTaskToken when it is done; at most
+ * #GasyncWorkQueue:parallelism items are in flight at a time.
+ *
+ * Do not block the owner context while items are in flight: use
+ * gasync_work_queue_try_enqueue() and gasync_work_queue_close_async() on
+ * it rather than the blocking calls. Once started, the queue stays alive
+ * until it is closed.
+ *
+ * Returns: (transfer full): a new #GasyncWorkQueue
+ *
+ * Since: 0.1
+ */
+GasyncWorkQueue *
+gasync_work_queue_new_for_main_context (GasyncWorkBeginFunc func,
+                                        gpointer            user_data,
+                                        GDestroyNotify      destroy)
+{
+  GasyncWorkQueue *self;
+
+  g_return_val_if_fail (func != NULL, NULL);
+
+  self = work_queue_new (MODE_MAIN_CONTEXT, user_data, destroy);
+  self->func.begin = func;
+  return self;
+}
+
+/**
+ * gasync_work_queue_get_parallelism:
+ * @self: a #GasyncWorkQueue
+ *
+ * Gets #GasyncWorkQueue:parallelism.
+ *
+ * Returns: how many items are processed at the same time
+ *
+ * Since: 0.1
+ */
+guint
+gasync_work_queue_get_parallelism (GasyncWorkQueue *self)
+{
+  g_return_val_if_fail (GASYNC_IS_WORK_QUEUE (self), 0);
+
+  return self->parallelism;
+}
+
+/**
+ * gasync_work_queue_set_parallelism:
+ * @self: a #GasyncWorkQueue
+ * @parallelism: how many items to process at the same time, at least 1
+ *
+ * Sets #GasyncWorkQueue:parallelism. Call it before
+ * gasync_work_queue_start().
+ *
+ * Since: 0.1
+ */
+void
+gasync_work_queue_set_parallelism (GasyncWorkQueue *self,
+                                   guint            parallelism)
+{
+  g_return_if_fail (GASYNC_IS_WORK_QUEUE (self));
+  g_return_if_fail (parallelism >= 1 && parallelism <= G_MAXUINT16);
+  g_return_if_fail (self->state == STATE_NEW);
+
+  if (self->parallelism == parallelism)
+    return;
+  self->parallelism = parallelism;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PARALLELISM]);
+}
+
+/**
+ * gasync_work_queue_get_max_work:
+ * @self: a #GasyncWorkQueue
+ *
+ * Gets #GasyncWorkQueue:max-work.
+ *
+ * Returns: how many items may wait in the queue
+ *
+ * Since: 0.1
+ */
+guint
+gasync_work_queue_get_max_work (GasyncWorkQueue *self)
+{
+  g_return_val_if_fail (GASYNC_IS_WORK_QUEUE (self), 0);
+
+  return self->max_work;
+}
+
+/**
+ * gasync_work_queue_set_max_work:
+ * @self: a #GasyncWorkQueue
+ * @max_work: how many items may wait in the queue, at least 1
+ *
+ * Sets #GasyncWorkQueue:max-work. Call it before the first item is queued.
+ *
+ * Since: 0.1
+ */
+void
+gasync_work_queue_set_max_work (GasyncWorkQueue *self,
+                                guint            max_work)
+{
+  g_return_if_fail (GASYNC_IS_WORK_QUEUE (self));
+  g_return_if_fail (max_work >= 1 && max_work <= G_MAXINT32);
+  g_return_if_fail (self->state == STATE_NEW && self->ring == NULL);
+
+  if (self->max_work == max_work)
+    return;
+  self->max_work = max_work;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MAX_WORK]);
+}
+
+/**
+ * gasync_work_queue_get_shutdown_grace_period:
+ * @self: a #GasyncWorkQueue
+ *
+ * Gets #GasyncWorkQueue:shutdown-grace-period.
+ *
+ * Threading: may be called from any thread.
+ *
+ * Returns: the grace period in microseconds
+ *
+ * Since: 0.1
+ */
+GTimeSpan
+gasync_work_queue_get_shutdown_grace_period (GasyncWorkQueue *self)
+{
+  GTimeSpan grace_period;
+
+  g_return_val_if_fail (GASYNC_IS_WORK_QUEUE (self), 0);
+
+  gasync_lock (&self->lock);
+  grace_period = self->grace_period;
+  gasync_unlock (&self->lock);
+  return grace_period;
+}
+
+/**
+ * gasync_work_queue_set_shutdown_grace_period:
+ * @self: a #GasyncWorkQueue
+ * @grace_period: how long queued items still run after close, in
+ *   microseconds
+ *
+ * Sets #GasyncWorkQueue:shutdown-grace-period. It takes effect at the
+ * next gasync_work_queue_close().
+ *
+ * Since: 0.1
+ */
+void
+gasync_work_queue_set_shutdown_grace_period (GasyncWorkQueue *self,
+                                             GTimeSpan        grace_period)
+{
+  gboolean changed;
+
+  g_return_if_fail (GASYNC_IS_WORK_QUEUE (self));
+  g_return_if_fail (grace_period >= 0);
+
+  gasync_lock (&self->lock);
+  changed = self->grace_period != grace_period;
+  self->grace_period = grace_period;
+  gasync_unlock (&self->lock);
+  if (changed)
+    g_object_notify_by_pspec (G_OBJECT (self),
+                              properties[PROP_SHUTDOWN_GRACE_PERIOD]);
+}
+
+/**
+ * gasync_work_queue_get_interceptor:
+ * @self: a #GasyncWorkQueue
+ *
+ * Gets #GasyncWorkQueue:interceptor.
+ *
+ * Returns: (transfer none) (nullable): the interceptor, or %NULL
+ *
+ * Since: 0.1
+ */
+GasyncInterceptor *
+gasync_work_queue_get_interceptor (GasyncWorkQueue *self)
+{
+  g_return_val_if_fail (GASYNC_IS_WORK_QUEUE (self), NULL);
+
+  return self->interceptor;
+}
+
+/**
+ * gasync_work_queue_set_interceptor:
+ * @self: a #GasyncWorkQueue
+ * @interceptor: (nullable): the interceptor, or %NULL for none
+ *
+ * Sets #GasyncWorkQueue:interceptor, which runs around the work function
+ * of every item: for example gasync_interceptor_new_retry() retries
+ * failing items. Call it before gasync_work_queue_start().
+ *
+ * Since: 0.1
+ */
+void
+gasync_work_queue_set_interceptor (GasyncWorkQueue   *self,
+                                   GasyncInterceptor *interceptor)
+{
+  g_return_if_fail (GASYNC_IS_WORK_QUEUE (self));
+  g_return_if_fail (interceptor == NULL || GASYNC_IS_INTERCEPTOR (interceptor));
+  g_return_if_fail (self->state == STATE_NEW);
+
+  if (g_set_object (&self->interceptor, interceptor))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_INTERCEPTOR]);
+}
+
+/**
+ * gasync_work_queue_get_n_queued:
+ * @self: a #GasyncWorkQueue
+ *
+ * Gets how many items wait in the queue, not counting the ones being
+ * processed.
+ *
+ * Threading: may be called from any thread; the answer may be stale at
+ * once.
+ *
+ * Returns: the number of waiting items
+ *
+ * Since: 0.1
+ */
+guint
+gasync_work_queue_get_n_queued (GasyncWorkQueue *self)
+{
+  guint n;
+
+  g_return_val_if_fail (GASYNC_IS_WORK_QUEUE (self), 0);
+
+  gasync_lock (&self->lock);
+  n = self->n_queued;
+  gasync_unlock (&self->lock);
+  return n;
+}
+
+/**
+ * gasync_work_queue_is_started:
+ * @self: a #GasyncWorkQueue
+ *
+ * Tells whether gasync_work_queue_start() was called.
+ *
+ * Threading: may be called from any thread.
+ *
+ * Returns: %TRUE once the queue was started (it stays %TRUE after close)
+ *
+ * Since: 0.1
+ */
+gboolean
+gasync_work_queue_is_started (GasyncWorkQueue *self)
+{
+  g_return_val_if_fail (GASYNC_IS_WORK_QUEUE (self), FALSE);
+
+  return g_atomic_int_get (&self->started);
+}
+
+/**
+ * gasync_work_queue_is_closed:
+ * @self: a #GasyncWorkQueue
+ *
+ * Tells whether gasync_work_queue_close() was called: the queue refuses
+ * new items.
+ *
+ * Threading: may be called from any thread.
+ *
+ * Returns: %TRUE once the queue is closing or closed
+ *
+ * Since: 0.1
+ */
+gboolean
+gasync_work_queue_is_closed (GasyncWorkQueue *self)
+{
+  g_return_val_if_fail (GASYNC_IS_WORK_QUEUE (self), FALSE);
+
+  return state_at_least (self, STATE_CLOSING);
+}
+
+static gboolean
+set_closed_error (GError **error)
+{
+  g_set_error_literal (error, GASYNC_ERROR, GASYNC_ERROR_CLOSED,
+                       _("The work queue is closed"));
+  return FALSE;
+}
+
+/**
+ * gasync_work_queue_start:
+ * @self: a #GasyncWorkQueue
+ * @error: return location for a #GError
+ *
+ * Starts processing: spawns #GasyncWorkQueue:parallelism worker threads,
+ * or for the main-context form begins taking items on the owner context.
+ * Items queued before the start are processed then. A queue starts once:
+ * a second start fails with %GASYNC_ERROR_ALREADY_STARTED, and a start
+ * after close with %GASYNC_ERROR_CLOSED.
+ *
+ * Returns: %TRUE if the queue started
+ *
+ * Since: 0.1
+ */
+gboolean
+gasync_work_queue_start (GasyncWorkQueue  *self,
+                         GError          **error)
+{
+  g_return_val_if_fail (GASYNC_IS_WORK_QUEUE (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  gasync_lock (&self->lock);
+  if (self->state != STATE_NEW)
+    {
+      gboolean closed = self->state >= STATE_CLOSING;
+
+      gasync_unlock (&self->lock);
+      if (closed)
+        return set_closed_error (error);
+      g_set_error_literal (error, GASYNC_ERROR, GASYNC_ERROR_ALREADY_STARTED,
+                           _("The work queue was started already"));
+      return FALSE;
+    }
+  self->state = STATE_STARTED;
+  g_atomic_int_set (&self->started, TRUE);
+
+  if (self->mode == MODE_MAIN_CONTEXT)
+    {
+      self->pump = g_source_new (&pump_funcs, sizeof (GSource));
+      g_source_set_static_name (self->pump, "[gasync] work queue");
+      /* A dispatch in progress keeps the queue alive even when the queue
+       * is closed and dropped in another thread. */
+      g_source_set_callback (self->pump, NULL, g_object_ref (self),
+                             g_object_unref);
+      GASYNC_TSAN_RELEASE (self);
+      g_source_set_ready_time (self->pump, self->n_queued > 0 ? 0 : -1);
+      g_source_attach (self->pump, self->owner);
+    }
+  else
+    {
+      self->threads = g_new (GThread *, self->parallelism);
+      for (guint i = 0; i < self->parallelism; i++)
+        self->threads[i] = g_thread_new ("gasync-work", worker_thread, self);
+    }
+  gasync_unlock (&self->lock);
+  return TRUE;
+}
+
+/* Takes @item only on success. */
+static gboolean
+enqueue (GasyncWorkQueue  *self,
+         gpointer          item,
+         gboolean          wait,
+         GCancellable     *cancellable,
+         GError          **error)
+{
+  gulong handler = 0;
+
+  gasync_lock (&self->lock);
+  while (self->state < STATE_CLOSING && self->n_queued == self->max_work)
+    {
+      if (!wait)
+        {
+          gasync_unlock (&self->lock);
+          g_set_error (error, GASYNC_ERROR, GASYNC_ERROR_THROTTLED,
+                       /* Translators: %u is the number of queued items */
+                       _("The work queue is full (%u items)"), self->max_work);
+          return FALSE;
+        }
+      if (g_cancellable_is_cancelled (cancellable))
+        break;
+      if (cancellable != NULL && handler == 0)
+        {
+          gasync_unlock (&self->lock);
+          GASYNC_TSAN_RELEASE (self);
+          handler = g_cancellable_connect (cancellable,
+                                           G_CALLBACK (wake_producers_cb),
+                                           self, NULL);
+          gasync_lock (&self->lock);
+          continue;
+        }
+      self->n_waiting_producers++;
+      gasync_cond_wait (&self->not_full, &self->lock);
+      self->n_waiting_producers--;
+    }
+
+  if (self->state >= STATE_CLOSING)
+    {
+      gasync_unlock (&self->lock);
+      g_cancellable_disconnect (cancellable, handler);
+      return set_closed_error (error);
+    }
+  if (self->n_queued == self->max_work)
+    {
+      gasync_unlock (&self->lock);
+      g_cancellable_disconnect (cancellable, handler);
+      g_cancellable_set_error_if_cancelled (cancellable, error);
+      return FALSE;
+    }
+
+  push_locked (self, item);
+  gasync_unlock (&self->lock);
+  g_cancellable_disconnect (cancellable, handler);
+  return TRUE;
+}
+
+/**
+ * gasync_work_queue_enqueue:
+ * @self: a #GasyncWorkQueue
+ * @item: the item to process
+ * @cancellable: (nullable): a #GCancellable to stop waiting
+ * @error: return location for a #GError
+ *
+ * Queues @item (the queue takes a reference), waiting while the queue is
+ * full. Fails with %GASYNC_ERROR_CLOSED once the queue is closing, and
+ * with %G_IO_ERROR_CANCELLED if @cancellable fires while waiting; the item
+ * is not queued then. An item may be queued before the start.
+ *
+ * Threading: may be called from any thread, but not from the owner
+ * context of a main-context queue that is full (it would wait forever).
+ *
+ * Returns: %TRUE if @item was queued
+ *
+ * Since: 0.1
+ */
+gboolean
+gasync_work_queue_enqueue (GasyncWorkQueue  *self,
+                           GObject          *item,
+                           GCancellable     *cancellable,
+                           GError          **error)
+{
+  g_return_val_if_fail (GASYNC_IS_WORK_QUEUE (self), FALSE);
+  g_return_val_if_fail (self->mode != MODE_POINTERS, FALSE);
+  g_return_val_if_fail (G_IS_OBJECT (item), FALSE);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  g_object_ref (item);
+  if (enqueue (self, item, TRUE, cancellable, error))
+    return TRUE;
+  g_object_unref (item);
+  return FALSE;
+}
+
+/**
+ * gasync_work_queue_try_enqueue:
+ * @self: a #GasyncWorkQueue
+ * @item: the item to process
+ * @error: return location for a #GError
+ *
+ * Queues @item (the queue takes a reference) if there is room, without
+ * waiting: fails with %GASYNC_ERROR_THROTTLED when the queue is full and
+ * with %GASYNC_ERROR_CLOSED once it is closing.
+ *
+ * Threading: may be called from any thread.
+ *
+ * Returns: %TRUE if @item was queued
+ *
+ * Since: 0.1
+ */
+gboolean
+gasync_work_queue_try_enqueue (GasyncWorkQueue  *self,
+                               GObject          *item,
+                               GError          **error)
+{
+  g_return_val_if_fail (GASYNC_IS_WORK_QUEUE (self), FALSE);
+  g_return_val_if_fail (self->mode != MODE_POINTERS, FALSE);
+  g_return_val_if_fail (G_IS_OBJECT (item), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  g_object_ref (item);
+  if (enqueue (self, item, FALSE, NULL, error))
+    return TRUE;
+  g_object_unref (item);
+  return FALSE;
+}
+
+/**
+ * gasync_work_queue_enqueue_pointer: (skip)
+ * @self: a #GasyncWorkQueue made by gasync_work_queue_new_for_pointers()
+ * @item: the item to process
+ * @cancellable: (nullable): a #GCancellable to stop waiting
+ * @error: return location for a #GError
+ *
+ * Queues a plain pointer, like gasync_work_queue_enqueue(). On success the
+ * queue owns @item and frees it with the queue's item free function; on
+ * failure the caller keeps it.
+ *
+ * Returns: %TRUE if @item was queued
+ *
+ * Since: 0.1
+ */
+gboolean
+gasync_work_queue_enqueue_pointer (GasyncWorkQueue  *self,
+                                   gpointer          item,
+                                   GCancellable     *cancellable,
+                                   GError          **error)
+{
+  g_return_val_if_fail (GASYNC_IS_WORK_QUEUE (self), FALSE);
+  g_return_val_if_fail (self->mode == MODE_POINTERS, FALSE);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return enqueue (self, item, TRUE, cancellable, error);
+}
+
+/**
+ * gasync_work_queue_try_enqueue_pointer: (skip)
+ * @self: a #GasyncWorkQueue made by gasync_work_queue_new_for_pointers()
+ * @item: the item to process
+ * @error: return location for a #GError
+ *
+ * Queues a plain pointer without waiting, like
+ * gasync_work_queue_try_enqueue(). On failure the caller keeps @item.
+ *
+ * Returns: %TRUE if @item was queued
+ *
+ * Since: 0.1
+ */
+gboolean
+gasync_work_queue_try_enqueue_pointer (GasyncWorkQueue  *self,
+                                       gpointer          item,
+                                       GError          **error)
+{
+  g_return_val_if_fail (GASYNC_IS_WORK_QUEUE (self), FALSE);
+  g_return_val_if_fail (self->mode == MODE_POINTERS, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return enqueue (self, item, FALSE, NULL, error);
+}
+
+/* Hands @discarded back through @out, or frees it; returns its length. */
+static guint
+hand_back (GPtrArray  *discarded,
+           GPtrArray **out)
+{
+  guint n = discarded->len;
+
+  if (out != NULL)
+    *out = discarded;
+  else
+    g_ptr_array_unref (discarded);
+  return n;
+}
+
+/**
+ * gasync_work_queue_close:
+ * @self: a #GasyncWorkQueue
+ * @cancellable: (nullable): a #GCancellable that ends the grace period
+ *   early
+ * @discarded: (out) (optional) (transfer container) (element-type GObject):
+ *   return location for the discarded items, oldest first; the array
+ *   frees them
+ *
+ * Closes the queue: refuses new items at once (blocked producers fail with
+ * %GASYNC_ERROR_CLOSED), lets the queued items still run for
+ * #GasyncWorkQueue:shutdown-grace-period (or until @cancellable fires),
+ * then cancels the items being processed, waits for them to return and
+ * discards the rest. Discarded items are handed back through @discarded,
+ * or freed (unreferenced, or given to the item free function) when it is
+ * %NULL. A queue that was never started discards everything at once.
+ * Closing again waits for the first close and returns 0.
+ *
+ * Threading: may be called from any thread but a work function's (it
+ * waits for the workers), and not from the owner context of a
+ * main-context queue with items in flight: use
+ * gasync_work_queue_close_async() there.
+ *
+ * Returns: how many items were discarded without being processed
+ *
+ * Since: 0.1
+ */
+guint
+gasync_work_queue_close (GasyncWorkQueue  *self,
+                         GCancellable     *cancellable,
+                         GPtrArray       **discarded)
+{
+  g_return_val_if_fail (GASYNC_IS_WORK_QUEUE (self), 0);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), 0);
+
+  return hand_back (close_queue (self, cancellable), discarded);
+}
+
+typedef struct
+{
+  GTask *task;
+  GPtrArray *discarded;
+} CloseAsync;
+
+static gboolean
+close_return_cb (gpointer data)
+{
+  CloseAsync *close_async = data;
+
+  g_task_return_pointer (close_async->task,
+                         g_steal_pointer (&close_async->discarded),
+                         (GDestroyNotify) g_ptr_array_unref);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+close_async_free (gpointer data)
+{
+  CloseAsync *close_async = data;
+
+  g_clear_pointer (&close_async->discarded, g_ptr_array_unref);
+  g_object_unref (close_async->task);
+  g_free (close_async);
+}
+
+static void
+close_in_pool (gpointer data)
+{
+  CloseAsync *close_async = data;
+  GTask *task = close_async->task;
+
+  close_async->discarded = close_queue (g_task_get_source_object (task),
+                                        g_task_get_cancellable (task));
+  gasync_dispatch_to_context (g_task_get_context (task), close_return_cb,
+                              close_async, close_async_free);
+}
+
+/**
+ * gasync_work_queue_close_async:
+ * @self: a #GasyncWorkQueue
+ * @cancellable: (nullable): a #GCancellable that ends the grace period
+ *   early
+ * @callback: called when the queue is closed
+ * @user_data: data for @callback
+ *
+ * Closes the queue like gasync_work_queue_close() without blocking the
+ * caller. @callback runs on the thread-default main context of the
+ * caller; get the result with gasync_work_queue_close_finish().
+ *
+ * Since: 0.1
+ */
+void
+gasync_work_queue_close_async (GasyncWorkQueue     *self,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  CloseAsync *close_async;
+
+  g_return_if_fail (GASYNC_IS_WORK_QUEUE (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  close_async = g_new0 (CloseAsync, 1);
+  close_async->task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (close_async->task, gasync_work_queue_close_async);
+  g_task_set_name (close_async->task, "gasync_work_queue_close_async");
+  /* The cancellable ends the grace period; it is not an error. */
+  g_task_set_check_cancellable (close_async->task, FALSE);
+  gasync_pool_push (close_in_pool, close_async);
+}
+
+/**
+ * gasync_work_queue_close_finish:
+ * @self: a #GasyncWorkQueue
+ * @result: the #GAsyncResult given to the callback
+ * @discarded: (out) (optional) (transfer container) (element-type GObject):
+ *   return location for the discarded items, oldest first
+ * @error: return location for a #GError
+ *
+ * Finishes gasync_work_queue_close_async().
+ *
+ * Returns: how many items were discarded without being processed
+ *
+ * Since: 0.1
+ */
+guint
+gasync_work_queue_close_finish (GasyncWorkQueue  *self,
+                                GAsyncResult     *result,
+                                GPtrArray       **discarded,
+                                GError          **error)
+{
+  GPtrArray *array;
+
+  g_return_val_if_fail (GASYNC_IS_WORK_QUEUE (self), 0);
+  g_return_val_if_fail (g_task_is_valid (result, self), 0);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
+                        gasync_work_queue_close_async, 0);
+
+  array = g_task_propagate_pointer (G_TASK (result), error);
+  if (array == NULL)
+    return 0;
+  return hand_back (array, discarded);
+}
+
+void
+gasync_work_queue_set_error_func (GasyncWorkQueue          *self,
+                                  GasyncWorkQueueErrorFunc  func,
+                                  gpointer                  user_data)
+{
+  g_assert (self->state == STATE_NEW);
+
+  self->error_func = func;
+  self->error_data = user_data;
+}
+
+void
+gasync_work_queue_set_owner_context (GasyncWorkQueue *self,
+                                     GMainContext    *context)
+{
+  g_assert (self->state == STATE_NEW);
+
+  g_main_context_unref (self->owner);
+  self->owner = g_main_context_ref (context);
+}

@@ -1,0 +1,649 @@
+/* gasync-worker.c: one background thread consuming work items in order
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ * Copyright 2026 The libgasync authors
+ */
+
+/**
+ * SECTION:gasync-worker
+ * @title: GasyncWorker
+ * @short_description: one background thread consuming work items in order
+ *
+ * A worker is Go's `async.Worker`: a dedicated thread that takes work
+ * items from a queue, one at a time and in the order they were enqueued,
+ * and passes each to a #GasyncWorkerFunc. A failed item is reported as
+ * #GasyncWorker::error and the worker goes on with the next one.
+ *
+ * Items are #GObjects (the worker keeps a reference until the item is
+ * done); C may also enqueue plain pointers with a free function using
+ * gasync_worker_enqueue_pointer(). That reference or free function is the
+ * item's finalizer: it runs once per item, after the item was processed or
+ * discarded, on the owner context. Every accepted item is either processed
+ * exactly once or discarded by gasync_worker_close(), which says how many;
+ * gasync_worker_enqueue() refuses items (returns %FALSE, takes nothing)
+ * while the worker is not running.
+ *
+ * The lifecycle follows #GasyncLatch: gasync_worker_start() moves from
+ * stopped to started (and refuses with %GASYNC_ERROR_ALREADY_STARTED
+ * otherwise), gasync_worker_stop() lets the queued items run and then
+ * stops, gasync_worker_close() discards them and cancels the running one.
+ * A started worker keeps itself alive until it stops.
+ *
+ * |[<!-- language="C" -->
+ * static gboolean
+ * send_mail (gpointer item, GCancellable *cancellable,
+ *            gpointer user_data, GError **error)
+ * {
+ *   return mail_send (MAIL (item), cancellable, error);
+ * }
+ *
+ * worker = gasync_worker_new (send_mail, NULL, NULL);
+ * g_signal_connect (worker, "error", G_CALLBACK (on_error), NULL);
+ * gasync_worker_start (worker, NULL);
+ * gasync_worker_enqueue (worker, G_OBJECT (mail));
+ * ...
+ * gasync_worker_stop (worker, NULL, NULL);   // after the queued mails
+ * ]|
+ *
+ * JavaScript cannot run on another thread: gasync_worker_new_for_main_context()
+ * makes a worker that runs its function on the owner context instead, one
+ * item per main-loop iteration.
+ *
+ * Threading: gasync_worker_enqueue() and gasync_worker_enqueue_pointer()
+ * may be called from any thread, as may the other functions of a threaded
+ * worker; a main-context worker is started, stopped and closed on its
+ * owner context. #GasyncWorker::error, #GObject::notify for
+ * #GasyncWorker:state and the items' finalizers run on the thread-default
+ * main context of the thread that created the worker.
+ */
+
+/**
+ * GasyncWorker:
+ *
+ * A background thread, or a main-context source, that processes enqueued
+ * work items one at a time and in order.
+ *
+ * Since: 0.1
+ */
+
+#include "config.h"
+
+#include "gasync-private.h"
+#include "gasync-workers-private.h"
+
+typedef struct
+{
+  gpointer data;
+  GDestroyNotify free;
+} Item;
+
+struct _GasyncWorker
+{
+  GObject parent_instance;
+
+  /* life.stop_requested: refuse new items, end when the queue is empty */
+  GasyncWorkersLife life;
+  GQueue items;             /* Item, under life.lock */
+  gboolean main_context_mode;
+
+  GasyncWorkerFunc func;
+  gpointer user_data;
+  GDestroyNotify user_data_free;
+};
+
+enum {
+  PROP_0,
+  PROP_STATE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+enum {
+  SIGNAL_ERROR,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+G_DEFINE_FINAL_TYPE (GasyncWorker, gasync_worker, G_TYPE_OBJECT)
+
+/* Finalizes @item on the owner context. */
+static void
+worker_release_item (GasyncWorker *self,
+                     Item         *item)
+{
+  gasync_workers_destroy (self->life.mailbox, item->free, item->data);
+  g_free (item);
+}
+
+typedef struct
+{
+  GasyncWorker *self;
+  gpointer item;
+} Call;
+
+static gboolean
+call_func (GCancellable  *cancellable,
+           gpointer       data,
+           GError       **error)
+{
+  Call *call = data;
+
+  return call->self->func (call->item, cancellable, call->self->user_data,
+                           error);
+}
+
+static void
+worker_process (GasyncWorker *self,
+                Item         *item,
+                GCancellable *cancellable)
+{
+  Call call = { self, item->data };
+  GError *error = NULL;
+
+  if (!gasync_task_func_call (call_func, "GasyncWorker item", cancellable,
+                              &call, &error))
+    gasync_workers_emit_error (self->life.mailbox, self,
+                               signals[SIGNAL_ERROR], error);
+  worker_release_item (self, item);
+}
+
+/* Pops the next item, or returns NULL; *finished tells whether the worker
+ * should end (asked to stop and nothing is left). */
+static Item *
+worker_pop_locked (GasyncWorker *self,
+                   gboolean     *finished)
+{
+  Item *item = g_queue_pop_head (&self->items);
+
+  *finished = item == NULL && self->life.stop_requested;
+  return item;
+}
+
+static gpointer
+worker_thread (gpointer data)
+{
+  GasyncWorker *self = data;
+  GCancellable *cancellable;
+  gboolean finished = FALSE;
+
+  cancellable = gasync_workers_life_dup_cancellable (&self->life);
+  gasync_latch_started (self->life.latch, NULL);
+
+  while (!finished)
+    {
+      Item *item;
+
+      gasync_lock (&self->life.lock);
+      while ((item = worker_pop_locked (self, &finished)) == NULL && !finished)
+        gasync_cond_wait (&self->life.cond, &self->life.lock);
+      gasync_unlock (&self->life.lock);
+
+      if (item != NULL)
+        worker_process (self, item, cancellable);
+    }
+
+  g_object_unref (cancellable);
+  gasync_workers_life_thread_exit (&self->life);
+  return NULL;
+}
+
+/* One item per main-loop iteration, so that the loop stays responsive. */
+static gboolean
+worker_source_cb (gpointer data)
+{
+  GasyncWorker *self = data;
+  g_autoptr(GCancellable) cancellable = NULL;
+  gboolean finished;
+  Item *item;
+
+  gasync_lock (&self->life.lock);
+  item = worker_pop_locked (self, &finished);
+  if (self->life.source != NULL &&
+      (!g_queue_is_empty (&self->items) || self->life.stop_requested))
+    g_source_set_ready_time (self->life.source, 0);
+  cancellable = g_object_ref (self->life.cancellable);
+  gasync_unlock (&self->life.lock);
+
+  if (item != NULL)
+    worker_process (self, item, cancellable);
+  if (!finished)
+    return G_SOURCE_CONTINUE;
+
+  gasync_workers_life_end_source (&self->life);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+gasync_worker_dispose (GObject *object)
+{
+  GasyncWorker *self = GASYNC_WORKER (object);
+
+  gasync_workers_life_dispose (&self->life);
+
+  G_OBJECT_CLASS (gasync_worker_parent_class)->dispose (object);
+}
+
+static void
+gasync_worker_finalize (GObject *object)
+{
+  GasyncWorker *self = GASYNC_WORKER (object);
+
+  g_assert (g_queue_is_empty (&self->items));
+  if (self->user_data_free != NULL)
+    self->user_data_free (self->user_data);
+  gasync_workers_life_clear (&self->life);
+
+  G_OBJECT_CLASS (gasync_worker_parent_class)->finalize (object);
+}
+
+static void
+gasync_worker_get_property (GObject    *object,
+                            guint       prop_id,
+                            GValue     *value,
+                            GParamSpec *pspec)
+{
+  GasyncWorker *self = GASYNC_WORKER (object);
+
+  switch (prop_id)
+    {
+    case PROP_STATE:
+      g_value_set_enum (value, gasync_worker_get_state (self));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+gasync_worker_class_init (GasyncWorkerClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  gasync_i18n_init ();
+
+  object_class->dispose = gasync_worker_dispose;
+  object_class->finalize = gasync_worker_finalize;
+  object_class->get_property = gasync_worker_get_property;
+
+  /**
+   * GasyncWorker:state:
+   *
+   * The lifecycle state, as in #GasyncLatch. Its #GObject::notify is
+   * emitted on the owner context after each transition.
+   *
+   * Since: 0.1
+   */
+  properties[PROP_STATE] = gasync_workers_state_pspec_new ();
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * GasyncWorker::error:
+   * @self: the #GasyncWorker
+   * @error: the error of a work item
+   *
+   * Emitted on the owner context for each item whose function failed; the
+   * worker goes on with the next item. A function that returned %FALSE
+   * without an error is reported as %GASYNC_ERROR_FAILED.
+   *
+   * Since: 0.1
+   */
+  signals[SIGNAL_ERROR] =
+    gasync_workers_error_signal_new (G_TYPE_FROM_CLASS (klass));
+}
+
+static void
+gasync_worker_init (GasyncWorker *self)
+{
+  gasync_workers_life_init (&self->life, G_OBJECT (self),
+                            properties[PROP_STATE]);
+  g_queue_init (&self->items);
+}
+
+static GasyncWorker *
+worker_new (GasyncWorkerFunc func,
+            gpointer         user_data,
+            GDestroyNotify   user_data_free,
+            gboolean         main_context_mode)
+{
+  GasyncWorker *self = g_object_new (GASYNC_TYPE_WORKER, NULL);
+
+  self->func = func;
+  self->user_data = user_data;
+  self->user_data_free = user_data_free;
+  self->main_context_mode = main_context_mode;
+  return self;
+}
+
+/**
+ * gasync_worker_new:
+ * @func: (scope notified) (closure user_data) (destroy user_data_free):
+ *   processes one item, on the worker's thread
+ * @user_data: data for @func
+ * @user_data_free: (nullable): frees @user_data when the worker is
+ *   finalized
+ *
+ * Creates a stopped worker whose @func runs on a dedicated thread (C and
+ * Python; JavaScript uses gasync_worker_new_for_main_context()). The
+ * thread-default main context of the caller becomes the owner context.
+ *
+ * Returns: (transfer full): a new #GasyncWorker
+ *
+ * Since: 0.1
+ */
+GasyncWorker *
+gasync_worker_new (GasyncWorkerFunc func,
+                   gpointer         user_data,
+                   GDestroyNotify   user_data_free)
+{
+  g_return_val_if_fail (func != NULL, NULL);
+
+  return worker_new (func, user_data, user_data_free, FALSE);
+}
+
+/**
+ * gasync_worker_new_for_main_context:
+ * @func: (scope notified) (closure user_data) (destroy user_data_free):
+ *   processes one item, on the owner context
+ * @user_data: data for @func
+ * @user_data_free: (nullable): frees @user_data when the worker is
+ *   finalized
+ *
+ * Creates a stopped worker whose @func runs on the owner context (the
+ * thread-default main context of the caller), one item per main-loop
+ * iteration: the form for JavaScript, and for work that must stay on the
+ * main thread. Start, stop and close it on the owner context;
+ * gasync_worker_stop() processes the items that are left before it
+ * returns.
+ *
+ * Returns: (transfer full): a new #GasyncWorker
+ *
+ * Since: 0.1
+ */
+GasyncWorker *
+gasync_worker_new_for_main_context (GasyncWorkerFunc func,
+                                    gpointer         user_data,
+                                    GDestroyNotify   user_data_free)
+{
+  g_return_val_if_fail (func != NULL, NULL);
+
+  return worker_new (func, user_data, user_data_free, TRUE);
+}
+
+/**
+ * gasync_worker_get_state:
+ * @self: a #GasyncWorker
+ *
+ * Gets the lifecycle state; another thread may change it at any time.
+ *
+ * Returns: the state
+ *
+ * Since: 0.1
+ */
+GasyncLatchState
+gasync_worker_get_state (GasyncWorker *self)
+{
+  g_return_val_if_fail (GASYNC_IS_WORKER (self), GASYNC_LATCH_STATE_STOPPED);
+
+  return gasync_latch_get_state (self->life.latch);
+}
+
+/**
+ * gasync_worker_get_n_queued:
+ * @self: a #GasyncWorker
+ *
+ * Gets the number of items waiting in the queue, not counting the one
+ * being processed.
+ *
+ * Returns: the number of queued items
+ *
+ * Since: 0.1
+ */
+guint
+gasync_worker_get_n_queued (GasyncWorker *self)
+{
+  guint n;
+
+  g_return_val_if_fail (GASYNC_IS_WORKER (self), 0);
+
+  gasync_lock (&self->life.lock);
+  n = self->items.length;
+  gasync_unlock (&self->life.lock);
+  return n;
+}
+
+/**
+ * gasync_worker_start:
+ * @self: a #GasyncWorker
+ * @error: return location for a #GError
+ *
+ * Starts @self: spawns its thread (or attaches its main-context source)
+ * and returns once it is %GASYNC_LATCH_STATE_STARTED. A stopped worker
+ * can be started again.
+ *
+ * Returns: %TRUE on success; %FALSE with %GASYNC_ERROR_ALREADY_STARTED if
+ *   @self is not stopped
+ *
+ * Since: 0.1
+ */
+gboolean
+gasync_worker_start (GasyncWorker  *self,
+                     GError       **error)
+{
+  g_return_val_if_fail (GASYNC_IS_WORKER (self), FALSE);
+  g_return_val_if_fail (self->func != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!gasync_workers_life_begin (&self->life, error))
+    return FALSE;
+
+  gasync_lock (&self->life.lock);
+  if (self->main_context_mode)
+    {
+      self->life.source = gasync_workers_source_new ("[gasync] worker",
+                                                worker_source_cb,
+                                                g_object_ref (self),
+                                                g_object_unref);
+      /* Items may have come since gasync_workers_life_begin(). */
+      g_source_set_ready_time (self->life.source, 0);
+      g_source_attach (self->life.source, self->life.owner);
+    }
+  gasync_unlock (&self->life.lock);
+
+  if (self->main_context_mode)
+    return gasync_latch_started (self->life.latch, error);
+  return gasync_workers_life_spawn (&self->life, "gasync-worker",
+                                    worker_thread, error);
+}
+
+static gboolean
+worker_push (GasyncWorker   *self,
+             gpointer        data,
+             GDestroyNotify  free_func)
+{
+  gboolean accepted;
+
+  gasync_lock (&self->life.lock);
+  accepted = self->life.running && !self->life.stop_requested;
+  if (accepted)
+    {
+      Item *item = g_new (Item, 1);
+
+      item->data = data;
+      item->free = free_func;
+      g_queue_push_tail (&self->items, item);
+      if (self->life.source != NULL)
+        g_source_set_ready_time (self->life.source, 0);
+      else
+        gasync_cond_signal (&self->life.cond);
+    }
+  gasync_unlock (&self->life.lock);
+  return accepted;
+}
+
+/**
+ * gasync_worker_enqueue:
+ * @self: a #GasyncWorker
+ * @item: the work item
+ *
+ * Queues @item behind the items already queued. The worker keeps a
+ * reference to @item until it has been processed (or discarded by
+ * gasync_worker_close()) and drops it on the owner context.
+ *
+ * Returns: %TRUE if @item was accepted; %FALSE, taking nothing, if @self
+ *   is not running (not started, or stopping)
+ *
+ * Since: 0.1
+ */
+gboolean
+gasync_worker_enqueue (GasyncWorker *self,
+                       GObject      *item)
+{
+  g_return_val_if_fail (GASYNC_IS_WORKER (self), FALSE);
+  g_return_val_if_fail (G_IS_OBJECT (item), FALSE);
+
+  g_object_ref (item);
+  if (worker_push (self, item, g_object_unref))
+    return TRUE;
+  g_object_unref (item);
+  return FALSE;
+}
+
+/**
+ * gasync_worker_enqueue_pointer: (skip)
+ * @self: a #GasyncWorker
+ * @item: (nullable): the work item
+ * @item_free: (nullable): the item's finalizer, called once on the owner
+ *   context after @item was processed or discarded
+ *
+ * Queues a plain pointer as a work item, for C. The worker takes @item
+ * (and calls @item_free on it) only if it accepts it.
+ *
+ * Returns: %TRUE if @item was accepted; %FALSE, taking nothing, if @self
+ *   is not running (not started, or stopping)
+ *
+ * Since: 0.1
+ */
+gboolean
+gasync_worker_enqueue_pointer (GasyncWorker   *self,
+                               gpointer        item,
+                               GDestroyNotify  item_free)
+{
+  g_return_val_if_fail (GASYNC_IS_WORKER (self), FALSE);
+
+  return worker_push (self, item, item_free);
+}
+
+/* Main-context mode: runs what is left, then ends. */
+static void
+worker_drain (GasyncWorker *self)
+{
+  gboolean finished;
+
+  do
+    {
+      Item *item;
+
+      gasync_lock (&self->life.lock);
+      item = worker_pop_locked (self, &finished);
+      gasync_unlock (&self->life.lock);
+      if (item != NULL)
+        worker_process (self, item, self->life.cancellable);
+    }
+  while (!finished);
+
+  gasync_workers_life_end_source (&self->life);
+}
+
+/**
+ * gasync_worker_stop:
+ * @self: a #GasyncWorker
+ * @cancellable: (nullable): a #GCancellable to give up waiting
+ * @error: return location for a #GError
+ *
+ * Stops @self: it refuses new items, processes the ones already queued,
+ * and then becomes %GASYNC_LATCH_STATE_STOPPED. Blocks until then, or
+ * until @cancellable is cancelled (the worker still goes on stopping in
+ * the background; gasync_worker_close() ends it sooner). A main-context
+ * worker processes the rest right here, in the caller.
+ *
+ * Returns: %TRUE once stopped; %FALSE with %GASYNC_ERROR_NOT_STARTED if
+ *   @self was not started, or with %G_IO_ERROR_CANCELLED
+ *
+ * Since: 0.1
+ */
+gboolean
+gasync_worker_stop (GasyncWorker  *self,
+                    GCancellable  *cancellable,
+                    GError       **error)
+{
+  g_return_val_if_fail (GASYNC_IS_WORKER (self), FALSE);
+  g_return_val_if_fail (cancellable == NULL ||
+                        G_IS_CANCELLABLE (cancellable), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!gasync_workers_life_request_stop (&self->life, error))
+    return FALSE;
+
+  if (self->main_context_mode)
+    {
+      worker_drain (self);
+      return TRUE;
+    }
+  return gasync_workers_life_wait_stopped (&self->life, cancellable, error);
+}
+
+/**
+ * gasync_worker_close:
+ * @self: a #GasyncWorker
+ *
+ * Stops @self at once: it refuses new items, discards the queued ones
+ * (their finalizers run on the owner context, unprocessed), cancels the
+ * #GCancellable of the item being processed, and blocks until that item
+ * returns and @self is stopped. Works also while gasync_worker_stop() is
+ * under way; does nothing on a stopped worker.
+ *
+ * Returns: the number of discarded items
+ *
+ * Since: 0.1
+ */
+guint
+gasync_worker_close (GasyncWorker *self)
+{
+  GQueue discarded;
+  GCancellable *cancellable;
+  Item *item;
+  guint n;
+
+  g_return_val_if_fail (GASYNC_IS_WORKER (self), 0);
+
+  gasync_lock (&self->life.lock);
+  if (!self->life.running)
+    {
+      gasync_unlock (&self->life.lock);
+      return 0;
+    }
+  self->life.stop_requested = TRUE;
+  discarded = self->items;
+  g_queue_init (&self->items);
+  cancellable = g_object_ref (self->life.cancellable);
+  gasync_cond_broadcast (&self->life.cond);
+  gasync_unlock (&self->life.lock);
+
+  gasync_latch_stopping (self->life.latch, NULL);
+  g_cancellable_cancel (cancellable);
+  g_object_unref (cancellable);
+
+  n = discarded.length;
+  while ((item = g_queue_pop_head (&discarded)) != NULL)
+    worker_release_item (self, item);
+
+  if (self->main_context_mode)
+    worker_drain (self);
+  else
+    gasync_workers_life_wait_stopped (&self->life, NULL, NULL);
+  return n;
+}

@@ -1,0 +1,133 @@
+/* gasync-workers-private.h: helpers shared by the latch, worker, interval
+ * and wait group
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ * Copyright 2026 The libgasync authors
+ */
+
+#pragma once
+
+#include <glib-object.h>
+#include <gio/gio.h>
+
+#include "gasync-latch.h"
+#include "gasync-sync-private.h"
+
+G_BEGIN_DECLS
+
+typedef gboolean (*GasyncWorkersPredicate) (gpointer data);
+
+/* Takes @lock and waits on @cond until @done (@data) holds (TRUE) or
+ * @cancellable is cancelled (FALSE with G_IO_ERROR_CANCELLED). @done is
+ * called with the lock held; whoever makes it true broadcasts @cond. */
+gboolean gasync_workers_wait         (GasyncLock              *lock,
+                                      GasyncCond              *cond,
+                                      GCancellable            *cancellable,
+                                      GasyncWorkersPredicate   done,
+                                      gpointer                 data,
+                                      GError                 **error);
+
+/* A mailbox: a source attached to @owner, on the owner thread, that runs
+ * posted functions there, in order. Posting from any thread allocates
+ * nothing inside GLib (TSan cannot see GLib's locks, see
+ * gasync-sync-private.h); close it on the owner thread, which runs what is
+ * still queued. */
+GSource *gasync_workers_mailbox_new  (GMainContext   *owner);
+void     gasync_workers_mailbox_close (GSource       *mailbox);
+
+/* Runs @func (@data), then @destroy (@data), on the mailbox's context. */
+void     gasync_workers_post         (GSource        *mailbox,
+                                      GSourceFunc     func,
+                                      gpointer        data,
+                                      GDestroyNotify  destroy);
+
+/* Emits @signal_id (with one GError argument) on @instance through
+ * @mailbox, from any thread; takes @error. */
+void     gasync_workers_emit_error   (GSource      *mailbox,
+                                      gpointer      instance,
+                                      guint         signal_id,
+                                      GError       *error);
+
+/* Emits notify for @pspec on @instance through @mailbox, from any thread. */
+void     gasync_workers_notify       (GSource      *mailbox,
+                                      gpointer      instance,
+                                      GParamSpec   *pspec);
+
+/* Runs @destroy (@data) through @mailbox, from any thread (nothing if
+ * @destroy is NULL). */
+void     gasync_workers_destroy      (GSource        *mailbox,
+                                      GDestroyNotify  destroy,
+                                      gpointer        data);
+
+/* A source on nothing but its ready time (g_source_set_ready_time(): 0 to
+ * run at once, a monotonic time, or -1 to sleep), which resets it to -1
+ * before each dispatch; waking it from another thread allocates nothing.
+ * Calls @func (@data); @destroy (@data) when destroyed. Not attached yet. */
+GSource *gasync_workers_source_new   (const char     *name,
+                                      GSourceFunc     func,
+                                      gpointer        data,
+                                      GDestroyNotify  destroy);
+
+/* The lifecycle that GasyncWorker and GasyncInterval share: a latch whose
+ * notify::state the object mirrors, the owner context and its mailbox,
+ * the background thread of a threaded run, and the cancellable of a run.
+ * The lock and condition also guard the object's own fields. */
+typedef struct
+{
+  GasyncLock lock;
+  GasyncCond cond;
+  gboolean running;           /* started, the thread or source not ended */
+  gboolean stop_requested;    /* set by a stop, cleared by a start */
+  GSource *source;            /* main-context mode, while running */
+  GCancellable *cancellable;  /* of the current or last run */
+
+  GasyncLatch *latch;
+  GThread *thread;            /* the last one, until joined */
+  GMainContext *owner;
+  GSource *mailbox;           /* to the owner context */
+  GObject *object;            /* the owner of the struct, not a reference */
+  GParamSpec *state_pspec;
+} GasyncWorkersLife;
+
+/* In instance_init, on the owner thread: notify::state of the latch is
+ * re-emitted on @object as @state_pspec. */
+void      gasync_workers_life_init         (GasyncWorkersLife  *life,
+                                            GObject            *object,
+                                            GParamSpec         *state_pspec);
+void      gasync_workers_life_dispose      (GasyncWorkersLife  *life);
+void      gasync_workers_life_clear        (GasyncWorkersLife  *life);
+
+/* Moves the latch to starting, joins the previous thread, and makes a new
+ * cancellable, with running set and stop_requested cleared. */
+gboolean  gasync_workers_life_begin        (GasyncWorkersLife  *life,
+                                            GError            **error);
+/* Runs @func (@object, with a reference that the thread gives back with
+ * gasync_workers_life_thread_exit()) on a new thread, and waits until it
+ * has called gasync_latch_started(). */
+gboolean  gasync_workers_life_spawn        (GasyncWorkersLife  *life,
+                                            const char         *name,
+                                            GThreadFunc         func,
+                                            GError            **error);
+/* Waits until the latch is stopped or @cancellable is cancelled; once
+ * stopped, also joins the thread (which has given its reference back to
+ * the mailbox then). */
+gboolean  gasync_workers_life_wait_stopped (GasyncWorkersLife  *life,
+                                            GCancellable       *cancellable,
+                                            GError            **error);
+/* Moves the latch to stopping and sets stop_requested, waking the thread. */
+gboolean  gasync_workers_life_request_stop (GasyncWorkersLife  *life,
+                                            GError            **error);
+GCancellable *gasync_workers_life_dup_cancellable (GasyncWorkersLife *life);
+/* Main-context mode: detaches the source and finishes, once. */
+void      gasync_workers_life_end_source   (GasyncWorkersLife  *life);
+/* Clears running and moves the latch to stopped (through stopping, if a
+ * stop did not). */
+void      gasync_workers_life_finished     (GasyncWorkersLife  *life);
+/* The last act of a thread: finished, then the reference goes back. */
+void      gasync_workers_life_thread_exit  (GasyncWorkersLife  *life);
+
+/* The "state" property and the "error" signal of the lifecycle objects. */
+GParamSpec *gasync_workers_state_pspec_new (void);
+guint     gasync_workers_error_signal_new  (GType               type);
+
+G_END_DECLS

@@ -1,0 +1,504 @@
+/* gasync-workers.c: helpers shared by the latch, worker, interval and wait
+ * group
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ * Copyright 2026 The libgasync authors
+ */
+
+#include "config.h"
+
+#include "gasync-workers-private.h"
+
+#include "gasync-private.h"
+
+/* A condition wait that a GCancellable interrupts: the cancel handler takes
+ * the lock before it broadcasts, so that no wake-up is lost. */
+typedef struct
+{
+  GasyncLock *lock;
+  GasyncCond *cond;
+  GCancellable *cancellable;
+  gulong handler;
+} Waiter;
+
+static void
+waiter_cancelled_cb (GCancellable *cancellable,
+                     gpointer      user_data)
+{
+  Waiter *waiter = user_data;
+
+  /* The handler is handed over, and waited for by the disconnection,
+   * through GLib's locks, which TSan cannot see. */
+  GASYNC_TSAN_ACQUIRE (waiter);
+  gasync_lock (waiter->lock);
+  gasync_cond_broadcast (waiter->cond);
+  gasync_unlock (waiter->lock);
+  GASYNC_TSAN_RELEASE (waiter);
+}
+
+static void
+waiter_init (Waiter       *waiter,
+             GasyncLock   *lock,
+             GasyncCond   *cond,
+             GCancellable *cancellable)
+{
+  waiter->lock = lock;
+  waiter->cond = cond;
+  waiter->cancellable = cancellable;
+  waiter->handler = 0;
+  GASYNC_TSAN_RELEASE (waiter);
+  if (cancellable != NULL)
+    waiter->handler = g_cancellable_connect (cancellable,
+                                             G_CALLBACK (waiter_cancelled_cb),
+                                             waiter, NULL);
+}
+
+static gboolean
+waiter_wait (Waiter  *waiter,
+             GError **error)
+{
+  if (g_cancellable_set_error_if_cancelled (waiter->cancellable, error))
+    return FALSE;
+  gasync_cond_wait (waiter->cond, waiter->lock);
+  return TRUE;
+}
+
+static void
+waiter_clear (Waiter *waiter)
+{
+  if (waiter->handler != 0)
+    g_cancellable_disconnect (waiter->cancellable, waiter->handler);
+  GASYNC_TSAN_ACQUIRE (waiter);
+  waiter->handler = 0;
+}
+
+gboolean
+gasync_workers_wait (GasyncLock              *lock,
+                     GasyncCond              *cond,
+                     GCancellable            *cancellable,
+                     GasyncWorkersPredicate   done,
+                     gpointer                 data,
+                     GError                 **error)
+{
+  Waiter waiter;
+  gboolean ok = TRUE;
+
+  waiter_init (&waiter, lock, cond, cancellable);
+  gasync_lock (lock);
+  while (ok && !done (data))
+    ok = waiter_wait (&waiter, error);
+  gasync_unlock (lock);
+  waiter_clear (&waiter);
+  return ok;
+}
+
+typedef struct
+{
+  GObject *instance;
+  guint signal_id;
+  GError *error;
+} Emission;
+
+static gboolean
+emission_cb (gpointer user_data)
+{
+  Emission *emission = user_data;
+
+  g_signal_emit (emission->instance, emission->signal_id, 0, emission->error);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+emission_free (gpointer user_data)
+{
+  Emission *emission = user_data;
+
+  g_object_unref (emission->instance);
+  g_error_free (emission->error);
+  g_free (emission);
+}
+
+void
+gasync_workers_emit_error (GSource      *mailbox,
+                           gpointer      instance,
+                           guint         signal_id,
+                           GError       *error)
+{
+  Emission *emission = g_new (Emission, 1);
+
+  emission->instance = g_object_ref (instance);
+  emission->signal_id = signal_id;
+  emission->error = error;
+  gasync_workers_post (mailbox, emission_cb, emission, emission_free);
+}
+
+typedef struct
+{
+  GObject *instance;
+  GParamSpec *pspec;
+} Notification;
+
+static gboolean
+notification_cb (gpointer user_data)
+{
+  Notification *notification = user_data;
+
+  g_object_notify_by_pspec (notification->instance, notification->pspec);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+notification_free (gpointer user_data)
+{
+  Notification *notification = user_data;
+
+  g_object_unref (notification->instance);
+  g_free (notification);
+}
+
+void
+gasync_workers_notify (GSource      *mailbox,
+                       gpointer      instance,
+                       GParamSpec   *pspec)
+{
+  Notification *notification = g_new (Notification, 1);
+
+  notification->instance = g_object_ref (instance);
+  notification->pspec = pspec;
+  gasync_workers_post (mailbox, notification_cb, notification,
+                       notification_free);
+}
+
+static gboolean
+nothing_cb (gpointer user_data)
+{
+  return G_SOURCE_REMOVE;
+}
+
+void
+gasync_workers_destroy (GSource        *mailbox,
+                        GDestroyNotify  destroy,
+                        gpointer        data)
+{
+  if (destroy != NULL)
+    gasync_workers_post (mailbox, nothing_cb, data, destroy);
+}
+
+static gboolean
+ready_source_dispatch (GSource     *source,
+                       GSourceFunc  callback,
+                       gpointer     user_data)
+{
+  g_source_set_ready_time (source, -1);
+  return callback (user_data);
+}
+
+static GSourceFuncs ready_source_funcs = {
+  .dispatch = ready_source_dispatch,
+};
+
+GSource *
+gasync_workers_source_new (const char     *name,
+                           GSourceFunc     func,
+                           gpointer        data,
+                           GDestroyNotify  destroy)
+{
+  GSource *source = g_source_new (&ready_source_funcs, sizeof (GSource));
+
+  g_source_set_static_name (source, name);
+  g_source_set_callback (source, func, data, destroy);
+  return source;
+}
+
+/* The mailbox: a ready-time source with a queue of messages under our own
+ * lock. Posting only locks, queues and sets the ready time: unlike
+ * attaching a new source, it allocates nothing inside GLib, whose
+ * allocations under its own (futex) locks TSan would see as races. */
+typedef struct
+{
+  GSourceFunc func;
+  gpointer data;
+  GDestroyNotify destroy;
+} Message;
+
+typedef struct
+{
+  GSource source;
+  GasyncLock lock;
+  GQueue messages;  /* Message */
+} Mailbox;
+
+static Message *
+mailbox_pop (Mailbox *mailbox)
+{
+  Message *message;
+
+  gasync_lock (&mailbox->lock);
+  message = g_queue_pop_head (&mailbox->messages);
+  gasync_unlock (&mailbox->lock);
+  return message;
+}
+
+static void
+message_run (Message *message)
+{
+  message->func (message->data);
+  if (message->destroy != NULL)
+    message->destroy (message->data);
+  g_free (message);
+}
+
+static gboolean
+mailbox_dispatch (GSource     *source,
+                  GSourceFunc  callback,
+                  gpointer     user_data)
+{
+  Mailbox *mailbox = (Mailbox *) source;
+  Message *message;
+
+  g_source_set_ready_time (source, -1);
+  while (!g_source_is_destroyed (source) &&
+         (message = mailbox_pop (mailbox)) != NULL)
+    message_run (message);
+  return G_SOURCE_CONTINUE;
+}
+
+/* Nothing is lost: what is left runs when the mailbox goes. */
+static void
+mailbox_finalize (GSource *source)
+{
+  Mailbox *mailbox = (Mailbox *) source;
+  Message *message;
+
+  while ((message = mailbox_pop (mailbox)) != NULL)
+    message_run (message);
+  gasync_lock_clear (&mailbox->lock);
+}
+
+static GSourceFuncs mailbox_funcs = {
+  .dispatch = mailbox_dispatch,
+  .finalize = mailbox_finalize,
+};
+
+GSource *
+gasync_workers_mailbox_new (GMainContext *owner)
+{
+  GSource *source = g_source_new (&mailbox_funcs, sizeof (Mailbox));
+  Mailbox *mailbox = (Mailbox *) source;
+
+  gasync_lock_init (&mailbox->lock);
+  g_queue_init (&mailbox->messages);
+  g_source_set_static_name (source, "[gasync] mailbox");
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_attach (source, owner);
+  return source;
+}
+
+void
+gasync_workers_post (GSource        *source,
+                     GSourceFunc     func,
+                     gpointer        data,
+                     GDestroyNotify  destroy)
+{
+  Mailbox *mailbox = (Mailbox *) source;
+  Message *message = g_new (Message, 1);
+
+  message->func = func;
+  message->data = data;
+  message->destroy = destroy;
+  /* Woken under the lock, so that the message cannot run (and drop the
+   * last reference to the owner of the mailbox) before the wake-up has
+   * returned. */
+  gasync_lock (&mailbox->lock);
+  g_queue_push_tail (&mailbox->messages, message);
+  g_source_set_ready_time (source, 0);
+  gasync_unlock (&mailbox->lock);
+}
+
+void
+gasync_workers_mailbox_close (GSource *source)
+{
+  g_source_destroy (source);
+  g_source_unref (source);
+}
+
+static void
+life_latch_state_cb (GObject    *latch,
+                     GParamSpec *pspec,
+                     gpointer    user_data)
+{
+  GasyncWorkersLife *life = user_data;
+
+  g_object_notify_by_pspec (life->object, life->state_pspec);
+}
+
+void
+gasync_workers_life_init (GasyncWorkersLife *life,
+                          GObject           *object,
+                          GParamSpec        *state_pspec)
+{
+  gasync_lock_init (&life->lock);
+  gasync_cond_init (&life->cond);
+  life->owner = g_main_context_ref_thread_default ();
+  life->mailbox = gasync_workers_mailbox_new (life->owner);
+  /* Made here, so that it notifies on the same owner context. */
+  life->object = object;
+  life->state_pspec = state_pspec;
+  life->latch = gasync_latch_new ();
+  g_signal_connect (life->latch, "notify::state",
+                    G_CALLBACK (life_latch_state_cb), life);
+}
+
+void
+gasync_workers_life_dispose (GasyncWorkersLife *life)
+{
+  if (life->latch != NULL)
+    g_signal_handlers_disconnect_by_data (life->latch, life);
+  g_clear_object (&life->latch);
+}
+
+static void
+life_join (GasyncWorkersLife *life)
+{
+  GThread *thread;
+
+  gasync_lock (&life->lock);
+  thread = g_steal_pointer (&life->thread);
+  gasync_unlock (&life->lock);
+  if (thread != NULL)
+    g_thread_join (thread);
+}
+
+void
+gasync_workers_life_clear (GasyncWorkersLife *life)
+{
+  /* A running object holds a reference: it has ended by now. */
+  g_assert (life->source == NULL);
+  life_join (life);
+  g_clear_object (&life->cancellable);
+  g_clear_pointer (&life->mailbox, gasync_workers_mailbox_close);
+  g_main_context_unref (life->owner);
+  gasync_cond_clear (&life->cond);
+  gasync_lock_clear (&life->lock);
+}
+
+gboolean
+gasync_workers_life_begin (GasyncWorkersLife  *life,
+                           GError            **error)
+{
+  if (!gasync_latch_starting (life->latch, error))
+    return FALSE;
+
+  /* The previous thread, if any, has stopped: it ends soon after. */
+  life_join (life);
+
+  gasync_lock (&life->lock);
+  life->running = TRUE;
+  life->stop_requested = FALSE;
+  g_clear_object (&life->cancellable);
+  life->cancellable = g_cancellable_new ();
+  gasync_unlock (&life->lock);
+  return TRUE;
+}
+
+gboolean
+gasync_workers_life_spawn (GasyncWorkersLife  *life,
+                           const char         *name,
+                           GThreadFunc         func,
+                           GError            **error)
+{
+  GThread *thread = g_thread_new (name, func, g_object_ref (life->object));
+
+  gasync_lock (&life->lock);
+  life->thread = thread;
+  gasync_unlock (&life->lock);
+  return gasync_latch_wait_started (life->latch, NULL, error);
+}
+
+gboolean
+gasync_workers_life_wait_stopped (GasyncWorkersLife  *life,
+                                  GCancellable       *cancellable,
+                                  GError            **error)
+{
+  if (!gasync_latch_wait_stopped (life->latch, cancellable, error))
+    return FALSE;
+  life_join (life);
+  return TRUE;
+}
+
+gboolean
+gasync_workers_life_request_stop (GasyncWorkersLife  *life,
+                                  GError            **error)
+{
+  if (!gasync_latch_stopping (life->latch, error))
+    return FALSE;
+
+  gasync_lock (&life->lock);
+  life->stop_requested = TRUE;
+  gasync_cond_broadcast (&life->cond);
+  gasync_unlock (&life->lock);
+  return TRUE;
+}
+
+GCancellable *
+gasync_workers_life_dup_cancellable (GasyncWorkersLife *life)
+{
+  GCancellable *cancellable;
+
+  gasync_lock (&life->lock);
+  cancellable = g_object_ref (life->cancellable);
+  gasync_unlock (&life->lock);
+  return cancellable;
+}
+
+void
+gasync_workers_life_end_source (GasyncWorkersLife *life)
+{
+  GSource *source;
+
+  gasync_lock (&life->lock);
+  source = g_steal_pointer (&life->source);
+  gasync_unlock (&life->lock);
+  if (source == NULL)
+    return;
+  g_source_destroy (source);
+  g_source_unref (source);
+  gasync_workers_life_finished (life);
+}
+
+void
+gasync_workers_life_finished (GasyncWorkersLife *life)
+{
+  gasync_lock (&life->lock);
+  life->running = FALSE;
+  gasync_unlock (&life->lock);
+
+  /* Already stopping unless the run ended by itself. */
+  gasync_latch_stopping (life->latch, NULL);
+  gasync_latch_stopped (life->latch, NULL);
+}
+
+void
+gasync_workers_life_thread_exit (GasyncWorkersLife *life)
+{
+  gasync_workers_life_finished (life);
+  /* The last reference may be the one the thread held: drop it where the
+   * object lives. */
+  gasync_workers_destroy (life->mailbox, g_object_unref, life->object);
+}
+
+GParamSpec *
+gasync_workers_state_pspec_new (void)
+{
+  return g_param_spec_enum ("state", "State", "The lifecycle state",
+                            GASYNC_TYPE_LATCH_STATE, GASYNC_LATCH_STATE_STOPPED,
+                            G_PARAM_READABLE | G_PARAM_STATIC_STRINGS |
+                            G_PARAM_EXPLICIT_NOTIFY);
+}
+
+guint
+gasync_workers_error_signal_new (GType type)
+{
+  return g_signal_new ("error", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                       G_TYPE_NONE, 1, G_TYPE_ERROR);
+}

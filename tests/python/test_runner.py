@@ -1,0 +1,173 @@
+# test_runner.py: GasyncRunner and GasyncGroupRunner through the typelib:
+# run functions on their threads, stop functions, results, the main-loop
+# form and the async pairs.
+#
+# SPDX-License-Identifier: LGPL-2.1-or-later
+
+import threading
+
+import gi
+
+gi.require_version('Gasync', '1')
+from gi.repository import Gio, GLib, Gasync  # noqa: E402
+
+# PyGObject 3.42 passes the user data of a function that shares a call
+# with another closure as a tuple: give () and the functions take *args.
+
+
+class Service:
+    """A run function that waits until stopped, or until finish()."""
+
+    def __init__(self):
+        self.stopped = threading.Event()
+        self.finished = threading.Event()
+        self.stop_calls = 0
+        self.stop_thread = None
+
+    def run(self, cancellable, *args):
+        while not (self.stopped.is_set() or self.finished.is_set()):
+            self.stopped.wait(0.01)
+        return True
+
+    def stop(self, *args):
+        self.stop_calls += 1
+        self.stop_thread = threading.current_thread()
+        self.stopped.set()
+
+    def runner(self, name):
+        return Gasync.Runner.new(name, self.run, (), self.stop, ())
+
+
+def iterate_until(predicate, seconds=10):
+    context = GLib.MainContext.default()
+    deadline = GLib.get_monotonic_time() + seconds * 1000000
+    while not predicate():
+        assert GLib.get_monotonic_time() < deadline
+        context.iteration(False) or threading.Event().wait(0.005)
+
+
+def run_group(group):
+    done = []
+
+    def on_done(source, result):
+        done.append(source.run_finish(result))
+
+    group.run_async(None, on_done)
+    return done
+
+
+def test_group_of_two_one_finishes_first():
+    a, b = Service(), Service()
+    group = Gasync.GroupRunner.new()
+    group.add(a.runner('a'))
+    group.add(b.runner('b'))
+    finished = []
+    done = run_group(group)
+
+    a.finished.set()
+    iterate_until(lambda: done)
+    results = done[0]
+    assert [r.get_id() for r in results] == ['a', 'b']
+    assert all(r.get_error() is None for r in results)
+    assert a.stop_calls == 0
+    assert b.stop_calls == 1
+    assert b.stop_thread is threading.main_thread()
+    del finished
+
+
+def test_group_timeout_reports_unknown():
+    a = Service()
+    group = Gasync.GroupRunner.new()
+    group.props.interrupt_timeout = 20 * 1000
+    stuck = Gasync.Runner.new('stuck', lambda c, *args: a.finished.wait(10),
+                              (), lambda *args: None, ())
+    group.add(stuck)
+    done = run_group(group)
+    GLib.idle_add(group.interrupt)
+    iterate_until(lambda: done)
+    [result] = done[0]
+    assert result.get_id() == '_unknown_'
+    assert result.get_error().matches(Gasync.error_quark(), Gasync.Error.TIMEOUT)
+    a.finished.set()
+
+
+def test_runner_run_async_and_finished_signal():
+    service = Service()
+    runner = service.runner('solo')
+    seen = []
+    runner.connect('finished', lambda r, result: seen.append(result.get_id()))
+    done = []
+    runner.run_async(None, lambda r, res: done.append(r.run_finish(res)))
+    service.finished.set()
+    iterate_until(lambda: done)
+    assert done == [True]
+    assert seen == ['solo']
+
+    try:
+        runner.run(None)
+    except GLib.Error as e:
+        assert e.matches(Gasync.error_quark(), Gasync.Error.ALREADY_STARTED)
+    else:
+        raise AssertionError('a second run must fail')
+
+
+def test_main_loop_form_completes_with_an_error():
+    state = {}
+
+    def start(runner, cancellable, *args):
+        state['cancellable'] = cancellable
+
+    def stop(*args):
+        assert state['cancellable'].is_cancelled()
+        err = GLib.Error.new_literal(Gasync.error_quark(), 'closed',
+                                     Gasync.Error.CLOSED)
+        GLib.idle_add(lambda: runner.complete(err))
+
+    runner = Gasync.Runner.new_for_main_loop('loop', start, (), stop, ())
+    done = []
+
+    def on_done(r, res):
+        try:
+            r.run_finish(res)
+        except GLib.Error as e:
+            done.append(e)
+
+    runner.run_async(None, on_done)
+    iterate_until(lambda: 'cancellable' in state)
+    runner.interrupt()
+    iterate_until(lambda: done)
+    assert done[0].matches(Gasync.error_quark(), Gasync.Error.CLOSED)
+
+
+def test_blocking_group_run_with_a_cancellable():
+    a, b = Service(), Service()
+    group = Gasync.GroupRunner.new()
+    group.add(a.runner('a'))
+    group.add(b.runner('b'))
+    cancellable = Gio.Cancellable()
+    # Cancelled from another thread while run() iterates the main context,
+    # where the stop functions then run.
+    threading.Timer(0.05, cancellable.cancel).start()
+    results = group.run(cancellable)
+    assert sorted(r.get_id() for r in results) == ['a', 'b']
+    assert a.stop_calls == 1 and b.stop_calls == 1
+    assert a.stop_thread is threading.main_thread()
+
+
+def test_main_loop_form_completes_ok_from_python():
+    # PyGObject 3.42 cannot pass None for a GError: complete_ok() is the
+    # binding's way to say the service ended well.
+    started = []
+    runner = Gasync.Runner.new_for_main_loop(
+        'loop', lambda r, c: started.append(True), (),
+        lambda *args: GLib.idle_add(runner.complete_ok), ())
+    done = []
+
+    def on_done(r, res):
+        done.append(r.run_finish(res))
+
+    runner.run_async(None, on_done)
+    iterate_until(lambda: started)
+    runner.interrupt()
+    iterate_until(lambda: done)
+    assert done == [True]

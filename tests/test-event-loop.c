@@ -1,0 +1,951 @@
+/* test-event-loop.c: GasyncEventLoop and GasyncPendingCallback
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ * Copyright 2026 The libgasync authors
+ */
+
+#include "config.h"
+
+#include <gasync.h>
+
+#include "gasync-test-util.h"
+
+static gboolean
+is_valgrind (void)
+{
+  return g_getenv ("GASYNC_TEST_TIMEOUT_MULTIPLIER") != NULL;
+}
+
+
+/* A callback that counts its runs and its destruction, and checks that it
+ * runs on the loop's thread. */
+typedef struct
+{
+  GThread *loop_thread;
+  int runs;
+  int destroyed;
+  gboolean fail;
+  gboolean fail_silently;
+} Counter;
+
+static gboolean
+count_cb (gpointer   user_data,
+          GError   **error)
+{
+  Counter *counter = user_data;
+
+  g_assert_true (g_thread_self () == counter->loop_thread);
+  counter->runs++;
+  if (counter->fail)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "counter failed");
+      return FALSE;
+    }
+  return !counter->fail_silently;
+}
+
+static void
+count_destroy (gpointer user_data)
+{
+  Counter *counter = user_data;
+
+  g_atomic_int_inc (&counter->destroyed);
+}
+
+static void
+test_event_loop_first_func (void)
+{
+  g_autoptr(GasyncEventLoop) loop = gasync_event_loop_new (NULL);
+  g_autoptr(GError) error = NULL;
+  Counter counter = { g_thread_self () };
+
+  g_assert_true (gasync_event_loop_get_context (loop) == g_main_context_default ());
+  g_assert_true (gasync_event_loop_start (loop, count_cb, &counter, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (counter.runs, ==, 1);
+
+  g_test_summary ("Without work, start() returns at once");
+  g_assert_true (gasync_event_loop_start (loop, NULL, NULL, &error));
+  g_assert_no_error (error);
+}
+
+/* A worker that enqueues a reservation after a delay, so that the loop has
+ * to wait for it. */
+typedef struct
+{
+  GasyncEventLoop *loop;
+  Counter *counter;
+  gboolean cancel;
+  GasyncPendingCallback *callback;
+  GThread *thread;
+} Late;
+
+static gpointer
+late_thread (gpointer data)
+{
+  Late *late = data;
+
+  g_usleep (20 * 1000);
+  if (late->cancel)
+    gasync_pending_callback_cancel (late->callback);
+  else
+    gasync_pending_callback_enqueue (late->callback, count_cb, late->counter, count_destroy);
+  g_clear_object (&late->callback);
+  return NULL;
+}
+
+static gboolean
+reserve_late_cb (gpointer   user_data,
+                 GError   **error)
+{
+  Late *late = user_data;
+
+  late->callback = gasync_event_loop_reserve_callback (late->loop);
+  late->thread = g_thread_new ("late", late_thread, late);
+  return TRUE;
+}
+
+static void
+test_event_loop_waits_for_reservation (void)
+{
+  g_autoptr(GasyncEventLoop) loop = gasync_event_loop_new (NULL);
+  g_autoptr(GError) error = NULL;
+  Counter counter = { g_thread_self () };
+  Late late = { loop, &counter, FALSE };
+
+  g_test_summary ("start() returns only after a reservation made by its "
+                  "first callback is enqueued (from another thread) and run");
+  g_assert_true (gasync_event_loop_start (loop, reserve_late_cb, &late, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (counter.runs, ==, 1);
+  g_assert_cmpint (counter.destroyed, ==, 1);
+  g_thread_join (late.thread);
+}
+
+static void
+test_event_loop_cancel (void)
+{
+  g_autoptr(GasyncEventLoop) loop = gasync_event_loop_new (NULL);
+  g_autoptr(GasyncPendingCallback) callback = NULL;
+  g_autoptr(GError) error = NULL;
+  Counter counter = { g_thread_self () };
+  Late late = { loop, &counter, TRUE };
+
+  g_test_summary ("cancel() from another thread releases the reservation "
+                  "and wakes the loop; nothing runs");
+  g_assert_true (gasync_event_loop_start (loop, reserve_late_cb, &late, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (counter.runs, ==, 0);
+  g_thread_join (late.thread);
+
+  callback = gasync_event_loop_reserve_callback (loop);
+  gasync_pending_callback_cancel (callback);
+  g_test_expect_message ("Gasync", G_LOG_LEVEL_CRITICAL, "*cancelled after it was enqueued or cancelled*");
+  gasync_pending_callback_cancel (callback);
+  g_test_assert_expected_messages ();
+  g_assert_true (gasync_event_loop_start (loop, NULL, NULL, &error));
+}
+
+static void
+test_event_loop_enqueue_twice (void)
+{
+  g_autoptr(GasyncEventLoop) loop = gasync_event_loop_new (NULL);
+  g_autoptr(GasyncPendingCallback) callback = NULL;
+  g_autoptr(GError) error = NULL;
+  Counter first = { g_thread_self () };
+  Counter second = { g_thread_self () };
+
+  g_test_summary ("A second enqueue() is a critical and runs nothing; its "
+                  "destroy notify still runs");
+  callback = gasync_event_loop_reserve_callback (loop);
+  gasync_pending_callback_enqueue (callback, count_cb, &first, count_destroy);
+  g_test_expect_message ("Gasync", G_LOG_LEVEL_CRITICAL, "*enqueued after it was enqueued or cancelled*");
+  gasync_pending_callback_enqueue (callback, count_cb, &second, count_destroy);
+  g_test_assert_expected_messages ();
+
+  g_test_summary ("Callbacks enqueued while the loop is not running run "
+                  "when it starts");
+  g_assert_cmpint (first.runs, ==, 0);
+  g_assert_true (gasync_event_loop_start (loop, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (first.runs, ==, 1);
+  g_assert_cmpint (first.destroyed, ==, 1);
+  g_assert_cmpint (second.runs, ==, 0);
+  g_assert_cmpint (second.destroyed, ==, 1);
+}
+
+static void
+test_event_loop_dropped_reservation (void)
+{
+  g_autoptr(GasyncEventLoop) loop = gasync_event_loop_new (NULL);
+  g_autoptr(GError) error = NULL;
+  GasyncPendingCallback *callback;
+
+  g_test_summary ("A reservation finalized without enqueue() or cancel() is "
+                  "released with a warning rather than hanging the loop");
+  callback = gasync_event_loop_reserve_callback (loop);
+  g_test_expect_message ("Gasync", G_LOG_LEVEL_WARNING, "*dropped without being enqueued or cancelled*");
+  g_object_unref (callback);
+  g_test_assert_expected_messages ();
+  g_assert_true (gasync_event_loop_start (loop, NULL, NULL, &error));
+  g_assert_no_error (error);
+}
+
+/* Thousands of reservations, enqueued concurrently from several threads. */
+#define N_PRODUCERS 4
+
+typedef struct _Concurrent Concurrent;
+
+typedef struct
+{
+  Concurrent *concurrent;
+  guint index;
+  guint n;
+  GasyncPendingCallback **callbacks;
+  GThread *thread;
+} Producer;
+
+struct _Concurrent
+{
+  GasyncEventLoop *loop;
+  GThread *loop_thread;
+  Producer producers[N_PRODUCERS];
+  guint next[N_PRODUCERS];
+  guint total;
+  int destroyed;
+};
+
+typedef struct
+{
+  Concurrent *concurrent;
+  guint producer;
+  guint seq;
+} Call;
+
+static gboolean
+call_cb (gpointer   user_data,
+         GError   **error)
+{
+  Call *call = user_data;
+  Concurrent *concurrent = call->concurrent;
+
+  g_assert_true (g_thread_self () == concurrent->loop_thread);
+  g_assert_cmpuint (call->seq, ==, concurrent->next[call->producer]);
+  concurrent->next[call->producer]++;
+  concurrent->total++;
+  return TRUE;
+}
+
+static void
+call_free (gpointer user_data)
+{
+  Call *call = user_data;
+
+  g_atomic_int_inc (&call->concurrent->destroyed);
+  g_free (call);
+}
+
+static gpointer
+producer_thread (gpointer data)
+{
+  Producer *producer = data;
+
+  /* Odd producers reserve all but their first callback themselves, while
+   * the first one keeps the loop running. */
+  for (guint seq = 1; seq < producer->n && producer->index % 2 == 1; seq++)
+    producer->callbacks[seq] = gasync_event_loop_reserve_callback (producer->concurrent->loop);
+
+  for (guint seq = 0; seq < producer->n; seq++)
+    {
+      Call *call = g_new (Call, 1);
+
+      call->concurrent = producer->concurrent;
+      call->producer = producer->index;
+      call->seq = seq;
+      gasync_pending_callback_enqueue (producer->callbacks[seq], call_cb, call, call_free);
+      g_object_unref (producer->callbacks[seq]);
+    }
+  return NULL;
+}
+
+static gboolean
+start_producers_cb (gpointer   user_data,
+                    GError   **error)
+{
+  Concurrent *concurrent = user_data;
+
+  for (guint i = 0; i < N_PRODUCERS; i++)
+    {
+      Producer *producer = &concurrent->producers[i];
+
+      for (guint seq = 0; seq < (producer->index % 2 == 1 ? 1 : producer->n); seq++)
+        producer->callbacks[seq] = gasync_event_loop_reserve_callback (concurrent->loop);
+      producer->thread = g_thread_new ("producer", producer_thread, producer);
+    }
+  return TRUE;
+}
+
+static void
+test_event_loop_concurrent_enqueue (void)
+{
+  g_autoptr(GasyncEventLoop) loop = gasync_event_loop_new (NULL);
+  g_autoptr(GError) error = NULL;
+  Concurrent concurrent = { loop, g_thread_self () };
+  guint n = is_valgrind () ? 250 : 2500;
+
+  g_test_summary ("Reservations made and enqueued concurrently from several "
+                  "threads each run exactly once, on the loop's thread, in "
+                  "enqueue order per thread");
+  for (guint i = 0; i < N_PRODUCERS; i++)
+    {
+      concurrent.producers[i].concurrent = &concurrent;
+      concurrent.producers[i].index = i;
+      concurrent.producers[i].n = n;
+      concurrent.producers[i].callbacks = g_new0 (GasyncPendingCallback *, n);
+    }
+
+  g_assert_true (gasync_event_loop_start (loop, start_producers_cb, &concurrent, &error));
+  g_assert_no_error (error);
+
+  g_assert_cmpuint (concurrent.total, ==, N_PRODUCERS * n);
+  g_assert_cmpint (concurrent.destroyed, ==, N_PRODUCERS * n);
+  for (guint i = 0; i < N_PRODUCERS; i++)
+    {
+      g_assert_cmpuint (concurrent.next[i], ==, n);
+      g_thread_join (concurrent.producers[i].thread);
+      g_free (concurrent.producers[i].callbacks);
+    }
+}
+
+/* Batching: callbacks queued between two iterations run in one dispatch. */
+typedef struct
+{
+  GasyncEventLoop *loop;
+  GasyncPendingCallback *callbacks[1000];
+  guint ran;
+  guint ran_when_idle_fired;
+  gboolean idle_fired;
+} Batch;
+
+static gboolean
+batch_idle_cb (gpointer user_data)
+{
+  Batch *batch = user_data;
+
+  batch->idle_fired = TRUE;
+  batch->ran_when_idle_fired = batch->ran;
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+batch_cb (gpointer   user_data,
+          GError   **error)
+{
+  Batch *batch = user_data;
+
+  /* A higher-priority source, ready from now on: it would run before the
+   * next callback if each callback had its own source or wake-up. */
+  if (batch->ran++ == 0)
+    g_idle_add_full (G_PRIORITY_HIGH, batch_idle_cb, batch, NULL);
+  return TRUE;
+}
+
+static gpointer
+batch_thread (gpointer data)
+{
+  Batch *batch = data;
+
+  for (guint i = 0; i < G_N_ELEMENTS (batch->callbacks); i++)
+    {
+      gasync_pending_callback_enqueue (batch->callbacks[i], batch_cb, batch, NULL);
+      g_object_unref (batch->callbacks[i]);
+    }
+  return NULL;
+}
+
+static gboolean
+batch_start_cb (gpointer   user_data,
+                GError   **error)
+{
+  Batch *batch = user_data;
+
+  for (guint i = 0; i < G_N_ELEMENTS (batch->callbacks); i++)
+    batch->callbacks[i] = gasync_event_loop_reserve_callback (batch->loop);
+  /* Every callback is queued before the loop iterates once. */
+  g_thread_join (g_thread_new ("batch", batch_thread, batch));
+  return TRUE;
+}
+
+static void
+test_event_loop_batched_dispatch (void)
+{
+  g_autoptr(GasyncEventLoop) loop = gasync_event_loop_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree Batch *batch = g_new0 (Batch, 1);
+
+  g_test_summary ("Callbacks enqueued from another thread between two "
+                  "iterations are dispatched in one wake-up, not one "
+                  "source each");
+  batch->loop = loop;
+  g_assert_true (gasync_event_loop_start (loop, batch_start_cb, batch, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (batch->ran, ==, G_N_ELEMENTS (batch->callbacks));
+  gasync_test_iterate_until (NULL, &batch->idle_fired, "the idle");
+  g_assert_cmpuint (batch->ran_when_idle_fired, ==, G_N_ELEMENTS (batch->callbacks));
+}
+
+/* Queues a reservation's callback from the loop's thread. */
+static void
+enqueue_now (GasyncEventLoop     *loop,
+             GasyncEventLoopFunc  func,
+             gpointer             user_data,
+             GDestroyNotify       destroy)
+{
+  g_autoptr(GasyncPendingCallback) callback = gasync_event_loop_reserve_callback (loop);
+
+  gasync_pending_callback_enqueue (callback, func, user_data, destroy);
+}
+
+typedef struct
+{
+  GasyncEventLoop *loop;
+  Counter counters[3];
+  guint timeout_id;
+} Failing;
+
+static gboolean
+queue_three_cb (gpointer   user_data,
+                GError   **error)
+{
+  Failing *failing = user_data;
+
+  for (guint i = 0; i < G_N_ELEMENTS (failing->counters); i++)
+    enqueue_now (failing->loop, count_cb, &failing->counters[i], count_destroy);
+  failing->timeout_id = gasync_event_loop_set_timeout (failing->loop, 0, count_cb,
+                                                       &failing->counters[2], count_destroy);
+  return TRUE;
+}
+
+static void
+test_event_loop_error_stops (void)
+{
+  g_autoptr(GasyncEventLoop) loop = gasync_event_loop_new (NULL);
+  g_autoptr(GError) error = NULL;
+  Failing failing = { loop };
+
+  g_test_summary ("The first failing callback stops the loop: no further "
+                  "callback or timeout runs and start() returns its error");
+  for (guint i = 0; i < G_N_ELEMENTS (failing.counters); i++)
+    failing.counters[i].loop_thread = g_thread_self ();
+  failing.counters[1].fail = TRUE;
+
+  g_assert_false (gasync_event_loop_start (loop, queue_three_cb, &failing, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+  g_assert_cmpint (failing.counters[0].runs, ==, 1);
+  g_assert_cmpint (failing.counters[1].runs, ==, 1);
+  g_assert_cmpint (failing.counters[2].runs, ==, 0);
+  g_assert_cmpint (failing.counters[2].destroyed, ==, 2);
+  g_assert_false (gasync_event_loop_clear_timeout (loop, failing.timeout_id));
+  g_clear_error (&error);
+
+  g_test_summary ("FALSE without an error is GASYNC_ERROR_FAILED");
+  failing.counters[1].fail = FALSE;
+  failing.counters[1].fail_silently = TRUE;
+  g_assert_false (gasync_event_loop_start (loop, count_cb, &failing.counters[1], &error));
+  g_assert_error (error, GASYNC_ERROR, GASYNC_ERROR_FAILED);
+}
+
+/* After a failure, a reservation still out is waited for and dropped. */
+typedef struct
+{
+  GasyncEventLoop *loop;
+  GasyncPendingCallback *callback;
+  Counter counter;
+  int go;
+  GThread *thread;
+} Leftover;
+
+static gpointer
+leftover_thread (gpointer data)
+{
+  Leftover *leftover = data;
+  gasync_test_wait_flag (&leftover->go);
+  gasync_pending_callback_enqueue (leftover->callback, count_cb, &leftover->counter, count_destroy);
+  g_clear_object (&leftover->callback);
+  return NULL;
+}
+
+static gboolean
+reserve_then_fail_cb (gpointer   user_data,
+                      GError   **error)
+{
+  Leftover *leftover = user_data;
+
+  leftover->callback = gasync_event_loop_reserve_callback (leftover->loop);
+  leftover->thread = g_thread_new ("leftover", leftover_thread, leftover);
+  g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED, "first failed");
+  return FALSE;
+}
+
+static gboolean
+release_leftover_cb (gpointer user_data)
+{
+  Leftover *leftover = user_data;
+
+  g_atomic_int_set (&leftover->go, TRUE);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+test_event_loop_wait_on_registered (void)
+{
+  g_autoptr(GasyncEventLoop) loop = gasync_event_loop_new (NULL);
+  g_autoptr(GError) error = NULL;
+  Leftover leftover = { loop };
+  Counter counter = { g_thread_self () };
+
+  g_test_summary ("wait_on_registered() waits out the reservations left "
+                  "by a failed run, iterating the context, without running "
+                  "their callbacks; then the loop can be started again");
+  leftover.counter.loop_thread = g_thread_self ();
+  g_assert_false (gasync_event_loop_start (loop, reserve_then_fail_cb, &leftover, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_FAILED);
+  g_clear_error (&error);
+
+  /* Released from the context, so wait_on_registered() must iterate it. */
+  g_idle_add (release_leftover_cb, &leftover);
+  gasync_event_loop_wait_on_registered (loop);
+  g_assert_cmpint (leftover.counter.runs, ==, 0);
+  g_assert_cmpint (leftover.counter.destroyed, ==, 1);
+  g_thread_join (leftover.thread);
+
+  g_assert_true (gasync_event_loop_start (loop, count_cb, &counter, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (counter.runs, ==, 1);
+}
+
+typedef struct
+{
+  GasyncEventLoop *loop;
+  Counter fired;
+  Counter cleared;
+  gint64 started;
+  gint64 fired_at;
+} Timeouts;
+
+static gboolean
+timeout_fired_cb (gpointer   user_data,
+                  GError   **error)
+{
+  Timeouts *timeouts = user_data;
+
+  timeouts->fired_at = g_get_monotonic_time ();
+  return count_cb (&timeouts->fired, error);
+}
+
+static gboolean
+set_timeouts_cb (gpointer   user_data,
+                 GError   **error)
+{
+  Timeouts *timeouts = user_data;
+  guint id;
+
+  timeouts->started = g_get_monotonic_time ();
+  gasync_event_loop_set_timeout (timeouts->loop, 30, timeout_fired_cb, timeouts, NULL);
+  id = gasync_event_loop_set_timeout (timeouts->loop, 10, count_cb, &timeouts->cleared, count_destroy);
+  g_assert_cmpuint (id, !=, 0);
+  g_assert_true (gasync_event_loop_clear_timeout (timeouts->loop, id));
+  g_assert_false (gasync_event_loop_clear_timeout (timeouts->loop, id));
+  return TRUE;
+}
+
+static void
+test_event_loop_timeout (void)
+{
+  g_autoptr(GasyncEventLoop) loop = gasync_event_loop_new (NULL);
+  g_autoptr(GError) error = NULL;
+  Timeouts timeouts = { loop };
+
+  g_test_summary ("A timeout keeps the loop running and runs after its "
+                  "delay in milliseconds; a cleared one never runs");
+  timeouts.fired.loop_thread = g_thread_self ();
+  timeouts.cleared.loop_thread = g_thread_self ();
+  g_assert_true (gasync_event_loop_start (loop, set_timeouts_cb, &timeouts, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (timeouts.fired.runs, ==, 1);
+  g_assert_cmpint (timeouts.fired_at - timeouts.started, >=, 30 * 1000);
+  g_assert_cmpint (timeouts.cleared.runs, ==, 0);
+  g_assert_cmpint (timeouts.cleared.destroyed, ==, 1);
+  g_assert_false (gasync_event_loop_clear_timeout (loop, 12345));
+}
+
+static gboolean
+start_again_cb (gpointer   user_data,
+                GError   **error)
+{
+  return gasync_event_loop_start (GASYNC_EVENT_LOOP (user_data), NULL, NULL, error);
+}
+
+static void
+test_event_loop_already_started (void)
+{
+  g_autoptr(GasyncEventLoop) loop = gasync_event_loop_new (NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_false (gasync_event_loop_start (loop, start_again_cb, loop, &error));
+  g_assert_error (error, GASYNC_ERROR, GASYNC_ERROR_ALREADY_STARTED);
+}
+
+/* A loop on its own context, run by another thread. */
+typedef struct
+{
+  GasyncEventLoop *loop;
+  Counter counter;
+  gboolean ok;
+} Remote;
+
+static gboolean
+remote_first_cb (gpointer   user_data,
+                 GError   **error)
+{
+  Remote *remote = user_data;
+
+  g_assert_true (g_main_context_get_thread_default () == gasync_event_loop_get_context (remote->loop));
+  enqueue_now (remote->loop, count_cb, &remote->counter, NULL);
+  return TRUE;
+}
+
+static gpointer
+remote_thread (gpointer data)
+{
+  Remote *remote = data;
+
+  remote->counter.loop_thread = g_thread_self ();
+  remote->ok = gasync_event_loop_start (remote->loop, remote_first_cb, remote, NULL);
+  return NULL;
+}
+
+static void
+test_event_loop_given_context (void)
+{
+  g_autoptr(GMainContext) context = g_main_context_new ();
+  g_autoptr(GasyncEventLoop) loop = gasync_event_loop_new (context);
+  Remote remote = { loop };
+
+  g_test_summary ("A loop runs on the context it was given, made "
+                  "thread-default in the thread that starts it");
+  g_assert_true (gasync_event_loop_get_context (loop) == context);
+  g_thread_join (g_thread_new ("remote", remote_thread, &remote));
+  g_assert_true (remote.ok);
+  g_assert_cmpint (remote.counter.runs, ==, 1);
+  g_assert_true (remote.counter.loop_thread != g_thread_self ());
+}
+
+/* The doAsyncWork pattern of the documentation. */
+typedef struct
+{
+  GasyncPendingCallback *callback;
+  GasyncFuture *future;
+  char *result;
+  GError *error;
+} Work;
+
+static void
+work_free (gpointer data)
+{
+  Work *work = data;
+
+  g_object_unref (work->callback);
+  g_object_unref (work->future);
+  g_free (work->result);
+  g_clear_error (&work->error);
+  g_free (work);
+}
+
+static gboolean
+settle_in_loop (gpointer   user_data,
+                GError   **error)
+{
+  Work *work = user_data;
+
+  if (work->error != NULL)
+    gasync_future_reject (work->future, work->error);
+  else
+    {
+      g_auto(GValue) value = G_VALUE_INIT;
+
+      g_value_init (&value, G_TYPE_STRING);
+      g_value_set_string (&value, work->result);
+      gasync_future_resolve_value (work->future, &value);
+    }
+  return TRUE;
+}
+
+static gpointer
+work_thread (gpointer user_data)
+{
+  Work *work = user_data;
+
+  if (g_str_equal (work->result, "fail"))
+    g_set_error_literal (&work->error, G_IO_ERROR, G_IO_ERROR_FAILED, "work failed");
+  else
+    {
+      char *upper = g_ascii_strup (work->result, -1);
+
+      g_free (work->result);
+      work->result = upper;
+    }
+  gasync_pending_callback_enqueue (work->callback, settle_in_loop, work, work_free);
+  return NULL;
+}
+
+static GasyncFuture *
+do_async_work (GasyncEventLoop *loop,
+               const char      *input)
+{
+  Work *work = g_new0 (Work, 1);
+
+  work->callback = gasync_event_loop_reserve_callback (loop);
+  work->future = gasync_event_loop_new_future (loop);
+  work->result = g_strdup (input);
+  g_thread_unref (g_thread_new ("work", work_thread, work));
+  return g_object_ref (work->future);
+}
+
+typedef struct
+{
+  GasyncEventLoop *loop;
+  GThread *loop_thread;
+  char *value;
+  char *error;
+} Results;
+
+static void
+record_result (GasyncFuture *future,
+               gpointer      user_data)
+{
+  Results *results = user_data;
+  GValue *value = gasync_future_dup_value (future);
+  const GError *error = gasync_future_get_error (future);
+
+  g_assert_true (g_thread_self () == results->loop_thread);
+  if (value != NULL)
+    {
+      results->value = g_value_dup_string (value);
+      g_boxed_free (G_TYPE_VALUE, value);
+    }
+  if (error != NULL)
+    results->error = g_strdup (error->message);
+}
+
+static gboolean
+async_work_cb (gpointer   user_data,
+               GError   **error)
+{
+  Results *results = user_data;
+  g_autoptr(GasyncFuture) ok = do_async_work (results[0].loop, "hello");
+  g_autoptr(GasyncFuture) failed = do_async_work (results[1].loop, "fail");
+
+  gasync_future_add_done_callback (ok, record_result, &results[0], NULL);
+  gasync_future_add_done_callback (failed, record_result, &results[1], NULL);
+  return TRUE;
+}
+
+static void
+test_event_loop_do_async_work (void)
+{
+  g_autoptr(GasyncEventLoop) loop = gasync_event_loop_new (NULL);
+  g_autoptr(GError) error = NULL;
+  Results results[2] = { { loop, g_thread_self () }, { loop, g_thread_self () } };
+
+  g_test_summary ("The documented doAsyncWork pattern: reserve, work in a "
+                  "thread, settle the future in the loop");
+  g_assert_true (gasync_event_loop_start (loop, async_work_cb, results, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (results[0].value, ==, "HELLO");
+  g_assert_null (results[0].error);
+  g_assert_null (results[1].value);
+  g_assert_cmpstr (results[1].error, ==, "work failed");
+  g_free (results[0].value);
+  g_free (results[1].error);
+}
+
+typedef struct
+{
+  GasyncEventLoop *loop;
+  gboolean handle;
+  gboolean handled_late;
+  gboolean from_thread;
+  Results results;
+} Rejection;
+
+static gboolean
+late_then_cb (gpointer   user_data,
+              GError   **error)
+{
+  GasyncFuture *future = user_data;
+  Rejection *rejection = g_object_get_data (G_OBJECT (future), "rejection");
+
+  gasync_future_add_done_callback (future, record_result, &rejection->results, NULL);
+  return TRUE;
+}
+
+static gpointer
+reject_thread (gpointer data)
+{
+  g_autoptr(GError) error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "no such thing");
+
+  gasync_future_reject (data, error);
+  return NULL;
+}
+
+static gboolean
+reject_cb (gpointer   user_data,
+           GError   **error)
+{
+  Rejection *rejection = user_data;
+  g_autoptr(GasyncFuture) future = gasync_event_loop_new_future (rejection->loop);
+  g_autoptr(GError) reason = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "no such thing");
+
+  g_object_set_data (G_OBJECT (future), "rejection", rejection);
+  if (rejection->handle)
+    gasync_future_add_done_callback (future, record_result, &rejection->results, NULL);
+  if (rejection->handled_late)
+    enqueue_now (rejection->loop, late_then_cb, g_object_ref (future), g_object_unref);
+  if (rejection->from_thread)
+    g_thread_join (g_thread_new ("reject", reject_thread, future));
+  else
+    gasync_future_reject (future, reason);
+  return TRUE;
+}
+
+static void
+test_event_loop_unhandled_rejection (void)
+{
+  g_autoptr(GasyncEventLoop) loop = gasync_event_loop_new (NULL);
+  g_autoptr(GError) error = NULL;
+  Rejection rejection = { loop, FALSE, FALSE, FALSE, { loop, g_thread_self () } };
+
+  g_test_summary ("A loop future rejected with no handler when the loop "
+                  "goes idle stops it with UNHANDLED_REJECTION carrying the "
+                  "rejection's message");
+  g_assert_false (gasync_event_loop_start (loop, reject_cb, &rejection, &error));
+  g_assert_error (error, GASYNC_ERROR, GASYNC_ERROR_UNHANDLED_REJECTION);
+  g_assert_nonnull (strstr (error->message, "no such thing"));
+  g_clear_error (&error);
+  gasync_event_loop_wait_on_registered (loop);
+
+  rejection.from_thread = TRUE;
+  g_assert_false (gasync_event_loop_start (loop, reject_cb, &rejection, &error));
+  g_assert_error (error, GASYNC_ERROR, GASYNC_ERROR_UNHANDLED_REJECTION);
+  g_clear_error (&error);
+  gasync_event_loop_wait_on_registered (loop);
+
+  g_test_summary ("A handler, even one added by a callback queued before "
+                  "the loop goes idle, handles the rejection");
+  rejection.handle = TRUE;
+  g_assert_true (gasync_event_loop_start (loop, reject_cb, &rejection, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (rejection.results.error, ==, "no such thing");
+  g_clear_pointer (&rejection.results.error, g_free);
+
+  rejection.handle = FALSE;
+  rejection.handled_late = TRUE;
+  g_assert_true (gasync_event_loop_start (loop, reject_cb, &rejection, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (rejection.results.error, ==, "no such thing");
+  g_clear_pointer (&rejection.results.error, g_free);
+}
+
+static void
+test_event_loop_disposed_with_reservation (void)
+{
+  GasyncEventLoop *loop = gasync_event_loop_new (NULL);
+  g_autoptr(GasyncPendingCallback) callback = gasync_event_loop_reserve_callback (loop);
+  g_autoptr(GasyncPendingCallback) cancelled = gasync_event_loop_reserve_callback (loop);
+  Counter counter = { g_thread_self () };
+  Counter timeout = { g_thread_self () };
+
+  g_test_summary ("A reservation that outlives its loop is dropped: only "
+                  "its destroy notify runs, on the loop's context");
+  gasync_event_loop_set_timeout (loop, 10, count_cb, &timeout, count_destroy);
+  g_object_unref (loop);
+  gasync_pending_callback_cancel (cancelled);
+  gasync_pending_callback_enqueue (callback, count_cb, &counter, count_destroy);
+  gasync_test_iterate_until (NULL, &timeout.destroyed, "the timeout's destroy notify");
+  gasync_test_iterate_until (NULL, &counter.destroyed, "the destroy notify");
+  g_assert_cmpint (counter.runs, ==, 0);
+  g_assert_cmpint (timeout.runs, ==, 0);
+}
+
+static void
+test_event_loop_bad_input (void)
+{
+  g_autoptr(GasyncEventLoop) loop = gasync_event_loop_new (NULL);
+
+  g_test_expect_message ("Gasync", G_LOG_LEVEL_CRITICAL, "*GASYNC_IS_EVENT_LOOP*");
+  g_assert_null (gasync_event_loop_reserve_callback (NULL));
+  g_test_assert_expected_messages ();
+
+  g_test_expect_message ("Gasync", G_LOG_LEVEL_CRITICAL, "*func != NULL*");
+  g_assert_cmpuint (gasync_event_loop_set_timeout (loop, 1, NULL, NULL, NULL), ==, 0);
+  g_test_assert_expected_messages ();
+
+  g_test_expect_message ("Gasync", G_LOG_LEVEL_CRITICAL, "*GASYNC_IS_PENDING_CALLBACK*");
+  gasync_pending_callback_enqueue (NULL, count_cb, NULL, NULL);
+  g_test_assert_expected_messages ();
+}
+
+static gpointer
+own_context_thread (gpointer data)
+{
+  GasyncEventLoop *loop = data;
+
+  gasync_event_loop_start (loop, NULL, NULL, NULL);
+  return NULL;
+}
+
+static void
+test_event_loop_context_owned_elsewhere (void)
+{
+  if (g_test_subprocess ())
+    {
+      g_autoptr(GasyncEventLoop) loop = gasync_event_loop_new (NULL);
+
+      g_main_context_acquire (g_main_context_default ());
+      g_thread_join (g_thread_new ("other", own_context_thread, loop));
+      return;
+    }
+
+  g_test_summary ("Starting a loop whose context another thread owns is a critical");
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_failed ();
+  g_test_trap_assert_stderr ("*owned by another thread*");
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/gasync/event-loop/first-func", test_event_loop_first_func);
+  g_test_add_func ("/gasync/event-loop/waits-for-reservation", test_event_loop_waits_for_reservation);
+  g_test_add_func ("/gasync/event-loop/cancel", test_event_loop_cancel);
+  g_test_add_func ("/gasync/event-loop/enqueue-twice", test_event_loop_enqueue_twice);
+  g_test_add_func ("/gasync/event-loop/dropped-reservation", test_event_loop_dropped_reservation);
+  g_test_add_func ("/gasync/event-loop/concurrent-enqueue", test_event_loop_concurrent_enqueue);
+  g_test_add_func ("/gasync/event-loop/batched-dispatch", test_event_loop_batched_dispatch);
+  g_test_add_func ("/gasync/event-loop/error-stops", test_event_loop_error_stops);
+  g_test_add_func ("/gasync/event-loop/wait-on-registered", test_event_loop_wait_on_registered);
+  g_test_add_func ("/gasync/event-loop/timeout", test_event_loop_timeout);
+  g_test_add_func ("/gasync/event-loop/already-started", test_event_loop_already_started);
+  g_test_add_func ("/gasync/event-loop/given-context", test_event_loop_given_context);
+  g_test_add_func ("/gasync/event-loop/do-async-work", test_event_loop_do_async_work);
+  g_test_add_func ("/gasync/event-loop/unhandled-rejection", test_event_loop_unhandled_rejection);
+  g_test_add_func ("/gasync/event-loop/disposed-with-reservation", test_event_loop_disposed_with_reservation);
+  g_test_add_func ("/gasync/event-loop/bad-input", test_event_loop_bad_input);
+  g_test_add_func ("/gasync/event-loop/context-owned-elsewhere", test_event_loop_context_owned_elsewhere);
+
+  return g_test_run ();
+}

@@ -1,0 +1,369 @@
+/* test-interval.c: GasyncInterval runs its action on an interval, on a
+ * thread or on its owner context
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ * Copyright 2026 The libgasync authors
+ */
+
+#include "config.h"
+
+#include <gasync.h>
+
+#include "gasync-sync-private.h"
+#include "test-workers-util.h"
+
+#define INTERVAL (20 * G_TIME_SPAN_MILLISECOND)
+
+typedef struct
+{
+  GasyncLock lock;
+  guint n_runs;             /* atomic */
+  guint n_errors;
+  guint fail_from;          /* runs from this number on fail (0: never) */
+  gboolean block;           /* the action waits for its cancellable */
+  gboolean was_cancelled;
+  guint n_blocked;          /* atomic: runs that began to block */
+  gint64 first_run;
+  gint64 started;
+  GThread *main_thread;
+  GThread *action_thread;
+} Fixture;
+
+static void
+fixture_setup (Fixture       *fixture,
+               gconstpointer  user_data)
+{
+  gasync_lock_init (&fixture->lock);
+  fixture->main_thread = g_thread_self ();
+}
+
+static void
+fixture_teardown (Fixture       *fixture,
+                  gconstpointer  user_data)
+{
+  workers_test_flush ();
+  gasync_lock_clear (&fixture->lock);
+}
+
+static gboolean
+action (GCancellable  *cancellable,
+        gpointer       user_data,
+        GError       **error)
+{
+  Fixture *fixture = user_data;
+  guint run;
+
+  gasync_lock (&fixture->lock);
+  fixture->action_thread = g_thread_self ();
+  if (fixture->first_run == 0)
+    fixture->first_run = g_get_monotonic_time ();
+  gasync_unlock (&fixture->lock);
+
+  if (fixture->block)
+    {
+      GMainContext *context = g_main_context_new ();
+      GSource *source = g_cancellable_source_new (cancellable);
+
+      /* A blocking wait for the cancellable, without polling. */
+      g_source_set_dummy_callback (source);
+      g_source_attach (source, context);
+      g_atomic_int_inc (&fixture->n_blocked);
+      g_main_context_iteration (context, TRUE);
+      g_source_destroy (source);
+      g_source_unref (source);
+      g_main_context_unref (context);
+      gasync_lock (&fixture->lock);
+      fixture->was_cancelled = g_cancellable_is_cancelled (cancellable);
+      gasync_unlock (&fixture->lock);
+    }
+
+  run = g_atomic_int_add (&fixture->n_runs, 1) + 1;
+  if (fixture->fail_from != 0 && run >= fixture->fail_from)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "run %u failed", run);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+error_cb (GasyncInterval *interval,
+          GError         *error,
+          gpointer        user_data)
+{
+  Fixture *fixture = user_data;
+
+  g_assert_true (g_thread_self () == fixture->main_thread);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_FAILED);
+  fixture->n_errors++;
+}
+
+static GasyncInterval *
+interval_new (Fixture            *fixture,
+              GasyncIntervalMode  mode)
+{
+  GasyncInterval *interval = gasync_interval_new (action, fixture, NULL);
+
+  gasync_interval_set_interval (interval, INTERVAL);
+  gasync_interval_set_mode (interval, mode);
+  g_signal_connect (interval, "error", G_CALLBACK (error_cb), fixture);
+  return interval;
+}
+
+static void
+run_repeatedly (Fixture            *fixture,
+                GasyncIntervalMode  mode)
+{
+  g_autoptr(GasyncInterval) interval = interval_new (fixture, mode);
+  g_autoptr(GError) error = NULL;
+  guint n_runs;
+
+  g_assert_true (gasync_interval_start (interval, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (gasync_interval_get_state (interval), ==, GASYNC_LATCH_STATE_STARTED);
+  workers_test_iterate_until_uint (&fixture->n_runs, 3);
+  g_assert_true (gasync_interval_stop (interval, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (gasync_interval_get_state (interval), ==, GASYNC_LATCH_STATE_STOPPED);
+
+  /* Nothing runs after stop() returned. */
+  n_runs = g_atomic_int_get (&fixture->n_runs);
+  workers_test_flush ();
+  g_usleep (2 * INTERVAL);  /* a window in which a run would show */
+  workers_test_flush ();
+  g_assert_cmpuint (g_atomic_int_get (&fixture->n_runs), ==, n_runs);
+}
+
+static void
+test_interval_thread (Fixture       *fixture,
+                      gconstpointer  user_data)
+{
+  g_test_summary ("A threaded interval runs its action repeatedly on "
+                  "another thread, and not after stop()");
+
+  run_repeatedly (fixture, GASYNC_INTERVAL_MODE_THREAD);
+  g_assert_true (fixture->action_thread != fixture->main_thread);
+}
+
+static void
+test_interval_main_context (Fixture       *fixture,
+                            gconstpointer  user_data)
+{
+  g_test_summary ("A main-context interval runs its action repeatedly on "
+                  "the owner context, and not after stop()");
+
+  run_repeatedly (fixture, GASYNC_INTERVAL_MODE_MAIN_CONTEXT);
+  g_assert_true (fixture->action_thread == fixture->main_thread);
+}
+
+static void
+check_delay (Fixture            *fixture,
+             GasyncIntervalMode  mode)
+{
+  g_autoptr(GasyncInterval) interval = interval_new (fixture, mode);
+  const GTimeSpan delay = 100 * G_TIME_SPAN_MILLISECOND;
+
+  gasync_interval_set_delay (interval, delay);
+  fixture->started = g_get_monotonic_time ();
+  g_assert_true (gasync_interval_start (interval, NULL));
+  workers_test_iterate_until_uint (&fixture->n_runs, 1);
+  g_assert_true (gasync_interval_stop (interval, NULL, NULL));
+  g_assert_cmpint (fixture->first_run - fixture->started, >=, delay + INTERVAL);
+}
+
+static void
+test_interval_delay (Fixture       *fixture,
+                     gconstpointer  user_data)
+{
+  g_test_summary ("The first run comes delay plus one interval after the "
+                  "start, in both modes");
+
+  check_delay (fixture, GASYNC_INTERVAL_MODE_THREAD);
+  fixture->first_run = 0;
+  fixture->n_runs = 0;
+  check_delay (fixture, GASYNC_INTERVAL_MODE_MAIN_CONTEXT);
+}
+
+static gboolean
+interval_is_stopped (gpointer data)
+{
+  return gasync_interval_get_state (data) == GASYNC_LATCH_STATE_STOPPED;
+}
+
+static void
+check_errors (Fixture            *fixture,
+              GasyncIntervalMode  mode)
+{
+  GasyncInterval *interval = interval_new (fixture, mode);
+  g_autoptr(GError) error = NULL;
+
+  /* Errors go on without stop-on-error. */
+  fixture->fail_from = 1;
+  g_assert_true (gasync_interval_start (interval, NULL));
+  workers_test_iterate_until_uint (&fixture->n_errors, 3);
+  g_assert_true (gasync_interval_stop (interval, NULL, NULL));
+  workers_test_flush ();
+
+  /* With stop-on-error, the first error stops the interval by itself. */
+  fixture->n_errors = 0;
+  fixture->n_runs = 0;
+  fixture->fail_from = 2;
+  gasync_interval_set_stop_on_error (interval, TRUE);
+  g_assert_true (gasync_interval_start (interval, NULL));
+  workers_test_iterate_until (interval_is_stopped, interval, 10);
+  workers_test_iterate_until_uint (&fixture->n_errors, 1);
+  workers_test_flush ();
+  g_assert_cmpuint (fixture->n_runs, ==, 2);
+  g_assert_cmpuint (fixture->n_errors, ==, 1);
+  g_assert_false (gasync_interval_stop (interval, NULL, &error));
+  g_assert_error (error, GASYNC_ERROR, GASYNC_ERROR_NOT_STARTED);
+  workers_test_unref_and_wait (interval);
+}
+
+static void
+test_interval_errors (Fixture       *fixture,
+                      gconstpointer  user_data)
+{
+  g_test_summary ("Failed runs are emitted as ::error on the owner context; "
+                  "stop-on-error stops the interval after the first one");
+
+  check_errors (fixture, GASYNC_INTERVAL_MODE_THREAD);
+  fixture->n_errors = 0;
+  fixture->n_runs = 0;
+  check_errors (fixture, GASYNC_INTERVAL_MODE_MAIN_CONTEXT);
+}
+
+static void
+test_interval_stop_cancels (Fixture       *fixture,
+                            gconstpointer  user_data)
+{
+  g_autoptr(GasyncInterval) interval = interval_new (fixture, GASYNC_INTERVAL_MODE_THREAD);
+
+  g_test_summary ("stop() cancels the cancellable of a run under way and "
+                  "waits for it to return");
+
+  fixture->block = TRUE;
+  gasync_interval_set_interval (interval, 1);
+  g_assert_true (gasync_interval_start (interval, NULL));
+  workers_test_iterate_until_uint (&fixture->n_blocked, 1);
+  g_assert_true (gasync_interval_stop (interval, NULL, NULL));
+  g_assert_true (fixture->was_cancelled);
+  g_assert_cmpuint (fixture->n_runs, ==, 1);
+}
+
+static void
+test_interval_lifecycle (Fixture       *fixture,
+                         gconstpointer  user_data)
+{
+  g_autoptr(GasyncInterval) interval = interval_new (fixture, GASYNC_INTERVAL_MODE_THREAD);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_false (gasync_interval_stop (interval, NULL, &error));
+  g_assert_error (error, GASYNC_ERROR, GASYNC_ERROR_NOT_STARTED);
+  g_clear_error (&error);
+
+  g_assert_true (gasync_interval_start (interval, NULL));
+  g_assert_false (gasync_interval_start (interval, &error));
+  g_assert_error (error, GASYNC_ERROR, GASYNC_ERROR_ALREADY_STARTED);
+  g_clear_error (&error);
+  g_assert_true (gasync_interval_stop (interval, NULL, NULL));
+  g_assert_true (gasync_interval_start (interval, NULL));
+  g_assert_true (gasync_interval_stop (interval, NULL, NULL));
+}
+
+static void
+test_interval_properties (void)
+{
+  g_autoptr(GasyncInterval) interval = gasync_interval_new (action, NULL, NULL);
+  GTimeSpan value;
+  gboolean stop_on_error;
+  GasyncIntervalMode mode;
+
+  g_assert_cmpint (gasync_interval_get_interval (interval), ==, 500 * G_TIME_SPAN_MILLISECOND);
+  g_assert_cmpint (gasync_interval_get_delay (interval), ==, 0);
+  g_assert_false (gasync_interval_get_stop_on_error (interval));
+  g_assert_cmpint (gasync_interval_get_mode (interval), ==, GASYNC_INTERVAL_MODE_THREAD);
+  g_assert_cmpint (gasync_interval_get_state (interval), ==, GASYNC_LATCH_STATE_STOPPED);
+
+  g_object_set (interval, "interval", (gint64) 7, "delay", (gint64) 9,
+                "stop-on-error", TRUE, "mode", GASYNC_INTERVAL_MODE_MAIN_CONTEXT, NULL);
+  g_object_get (interval, "interval", &value, "stop-on-error", &stop_on_error,
+                "mode", &mode, NULL);
+  g_assert_cmpint (value, ==, 7);
+  g_assert_true (stop_on_error);
+  g_assert_cmpint (mode, ==, GASYNC_INTERVAL_MODE_MAIN_CONTEXT);
+  g_assert_cmpint (gasync_interval_get_delay (interval), ==, 9);
+  workers_test_flush ();
+
+  g_test_expect_message ("Gasync", G_LOG_LEVEL_CRITICAL, "*interval > 0*");
+  gasync_interval_set_interval (interval, 0);
+  g_test_assert_expected_messages ();
+  g_assert_cmpint (gasync_interval_get_interval (interval), ==, 7);
+
+  g_test_expect_message ("Gasync", G_LOG_LEVEL_CRITICAL, "*delay >= 0*");
+  gasync_interval_set_delay (interval, -1);
+  g_test_assert_expected_messages ();
+}
+
+static void
+count_notify (GObject    *object,
+              GParamSpec *pspec,
+              gpointer    user_data)
+{
+  (*(guint *) user_data)++;
+}
+
+static void
+test_interval_notify (void)
+{
+  g_autoptr(GasyncInterval) interval = gasync_interval_new (action, NULL, NULL);
+  guint n_notifies = 0;
+
+  g_signal_connect (interval, "notify::delay", G_CALLBACK (count_notify), &n_notifies);
+  gasync_interval_set_delay (interval, 5);
+  gasync_interval_set_delay (interval, 5);
+  workers_test_flush ();
+  g_assert_cmpuint (n_notifies, ==, 1);
+}
+
+static void
+test_interval_bad_input (void)
+{
+  g_autoptr(GasyncInterval) interval = NULL;
+
+  g_test_expect_message ("Gasync", G_LOG_LEVEL_CRITICAL, "*func != NULL*");
+  g_assert_null (gasync_interval_new (NULL, NULL, NULL));
+  g_test_assert_expected_messages ();
+
+  g_test_expect_message ("Gasync", G_LOG_LEVEL_CRITICAL, "*GASYNC_IS_INTERVAL*");
+  g_assert_false (gasync_interval_start (NULL, NULL));
+  g_test_assert_expected_messages ();
+
+  /* As a binding may make it: no action to run. */
+  interval = g_object_new (GASYNC_TYPE_INTERVAL, NULL);
+  g_test_expect_message ("Gasync", G_LOG_LEVEL_CRITICAL, "*func != NULL*");
+  g_assert_false (gasync_interval_start (interval, NULL));
+  g_test_assert_expected_messages ();
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func) \
+  g_test_add ("/gasync/interval/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  ADD ("thread", test_interval_thread);
+  ADD ("main-context", test_interval_main_context);
+  ADD ("delay", test_interval_delay);
+  ADD ("errors", test_interval_errors);
+  ADD ("stop-cancels", test_interval_stop_cancels);
+  ADD ("lifecycle", test_interval_lifecycle);
+#undef ADD
+  g_test_add_func ("/gasync/interval/properties", test_interval_properties);
+  g_test_add_func ("/gasync/interval/notify", test_interval_notify);
+  g_test_add_func ("/gasync/interval/bad-input", test_interval_bad_input);
+
+  return g_test_run ();
+}

@@ -1,0 +1,825 @@
+/* test-work-queue.c: GasyncWorkQueue processes every accepted item exactly
+ * once or hands it back as discarded
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ * Copyright 2026 The libgasync authors
+ */
+
+#include "config.h"
+
+#include "gasync-private.h"
+#include "gasync-test-util.h"
+#include "gasync-wait-private.h"
+#include "test-item.h"
+
+/* What the work functions of a test share. */
+typedef struct
+{
+  TestWork w;
+  gboolean use_gate;
+  gboolean fail_odd;
+  gboolean fail_silently;
+  int n_processed;      /* atomic */
+  int n_cancelled;      /* atomic */
+  guint n_destroyed;
+} Fixture;
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  memset (f, 0, sizeof *f);
+  test_work_init (&f->w);
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  test_work_clear (&f->w);
+}
+
+static void
+count_destroy (gpointer data)
+{
+  Fixture *f = data;
+
+  g_assert_true (g_thread_self () == f->w.owner_thread);
+  f->n_destroyed++;
+}
+
+/* The common body of the object and pointer work functions. */
+static gboolean
+work (Fixture       *f,
+      guint          index,
+      GCancellable  *cancellable,
+      GError       **error)
+{
+  gboolean ok = TRUE;
+
+  test_work_begin (&f->w);
+  if (f->use_gate && !test_gate_pass (&f->w.gate, cancellable))
+    {
+      g_atomic_int_inc (&f->n_cancelled);
+      g_cancellable_set_error_if_cancelled (cancellable, error);
+      ok = FALSE;
+    }
+  else if (f->fail_odd && index % 2 == 1)
+    {
+      if (!f->fail_silently)
+        g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "item %u failed", index);
+      ok = FALSE;
+    }
+  test_work_end (&f->w);
+  g_atomic_int_inc (&f->n_processed);
+  return ok;
+}
+
+static gboolean
+work_object (GObject       *item,
+             GCancellable  *cancellable,
+             gpointer       user_data,
+             GError       **error)
+{
+  g_atomic_int_inc (&TEST_ITEM (item)->n_processed);
+  return work (user_data, TEST_ITEM (item)->index, cancellable, error);
+}
+
+static void
+enqueue_all (GasyncWorkQueue *queue,
+             GPtrArray       *items)
+{
+  for (guint i = 0; i < items->len; i++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      g_assert_true (gasync_work_queue_enqueue (queue, items->pdata[i], NULL, &error));
+      g_assert_no_error (error);
+    }
+}
+
+static void
+test_defaults (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(GasyncWorkQueue) queue = gasync_work_queue_new (work_object, f, count_destroy);
+  guint parallelism, max_work;
+  gint64 grace;
+
+  g_assert_cmpuint (gasync_work_queue_get_parallelism (queue), ==, g_get_num_processors ());
+  g_assert_cmpuint (gasync_work_queue_get_max_work (queue), ==, 1024);
+  g_assert_cmpint (gasync_work_queue_get_shutdown_grace_period (queue), ==,
+                   10 * G_TIME_SPAN_SECOND);
+  g_assert_false (gasync_work_queue_is_started (queue));
+  g_assert_false (gasync_work_queue_is_closed (queue));
+
+  g_object_set (queue, "parallelism", 3, "max-work", 7,
+                "shutdown-grace-period", (gint64) G_TIME_SPAN_SECOND, NULL);
+  g_object_get (queue, "parallelism", &parallelism, "max-work", &max_work,
+                "shutdown-grace-period", &grace, NULL);
+  g_assert_cmpuint (parallelism, ==, 3);
+  g_assert_cmpuint (max_work, ==, 7);
+  g_assert_cmpint (grace, ==, G_TIME_SPAN_SECOND);
+
+  g_clear_object (&queue);
+  g_assert_cmpuint (f->n_destroyed, ==, 1);
+}
+
+static void
+test_process_once (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GasyncWorkQueue) queue = gasync_work_queue_new (work_object, f, NULL);
+  g_autoptr(GPtrArray) items = test_items_new (2000);
+  g_autoptr(GError) error = NULL;
+
+  g_test_summary ("Every accepted item is processed exactly once, by at most "
+                  "parallelism workers, including items queued before start");
+  gasync_work_queue_set_parallelism (queue, 4);
+  gasync_work_queue_set_max_work (queue, 16);
+  for (guint i = 0; i < 16; i++)
+    g_assert_true (gasync_work_queue_try_enqueue (queue, items->pdata[i], NULL));
+  g_assert_cmpuint (gasync_work_queue_get_n_queued (queue), ==, 16);
+
+  g_assert_true (gasync_work_queue_start (queue, &error));
+  g_assert_no_error (error);
+  g_assert_true (gasync_work_queue_is_started (queue));
+  for (guint i = 16; i < items->len; i++)
+    g_assert_true (gasync_work_queue_enqueue (queue, items->pdata[i], NULL, NULL));
+
+  g_assert_cmpuint (gasync_work_queue_close (queue, NULL, NULL), ==, 0);
+  g_assert_true (gasync_work_queue_is_closed (queue));
+  test_items_assert_processed_once (items);
+  g_assert_cmpint (f->n_processed, ==, 2000);
+  g_assert_cmpint (f->w.max_in_flight, <=, 4);
+  for (guint i = 0; i < items->len; i++)
+    g_assert_cmpuint (G_OBJECT (items->pdata[i])->ref_count, ==, 1);
+}
+
+static void
+test_start_twice (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(GasyncWorkQueue) queue = gasync_work_queue_new (work_object, f, NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (gasync_work_queue_start (queue, NULL));
+  g_assert_false (gasync_work_queue_start (queue, &error));
+  g_assert_error (error, GASYNC_ERROR, GASYNC_ERROR_ALREADY_STARTED);
+  g_clear_error (&error);
+
+  gasync_work_queue_close (queue, NULL, NULL);
+  g_assert_false (gasync_work_queue_start (queue, &error));
+  g_assert_error (error, GASYNC_ERROR, GASYNC_ERROR_CLOSED);
+}
+
+typedef struct
+{
+  GasyncWorkQueue *queue;
+  GObject *item;
+  GCancellable *cancellable;
+  GError *error;
+  int returned; /* atomic */
+} Producer;
+
+static gpointer
+produce_one (gpointer data)
+{
+  Producer *p = data;
+  gboolean ok;
+
+  ok = gasync_work_queue_enqueue (p->queue, p->item, p->cancellable, &p->error);
+  g_assert_true (ok == (p->error == NULL));
+  g_atomic_int_set (&p->returned, TRUE);
+  return NULL;
+}
+
+/* One item in flight at the gate, @max_work items queued: the queue is
+ * full. */
+static GasyncWorkQueue *
+full_queue (Fixture   *f,
+            GPtrArray *items,
+            guint      max_work)
+{
+  GasyncWorkQueue *queue = gasync_work_queue_new (work_object, f, NULL);
+
+  f->use_gate = TRUE;
+  gasync_work_queue_set_parallelism (queue, 1);
+  gasync_work_queue_set_max_work (queue, max_work);
+  gasync_work_queue_start (queue, NULL);
+  for (guint i = 0; i <= max_work; i++)
+    {
+      g_assert_true (gasync_work_queue_enqueue (queue, items->pdata[i], NULL, NULL));
+      if (i == 0)
+        test_gate_wait_waiting (&f->w.gate, 1);
+    }
+  g_assert_cmpuint (gasync_work_queue_get_n_queued (queue), ==, max_work);
+  return queue;
+}
+
+static void
+test_bounded (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autoptr(GPtrArray) items = test_items_new (4);
+  g_autoptr(GasyncWorkQueue) queue = full_queue (f, items, 2);
+  g_autoptr(GError) error = NULL;
+  Producer p = { queue, items->pdata[3], NULL, NULL, FALSE };
+  GThread *thread;
+
+  g_test_summary ("try_enqueue refuses a full queue with THROTTLED; enqueue "
+                  "waits until an item leaves the queue");
+  g_assert_false (gasync_work_queue_try_enqueue (queue, items->pdata[3], &error));
+  g_assert_error (error, GASYNC_ERROR, GASYNC_ERROR_THROTTLED);
+  g_assert_cmpuint (G_OBJECT (items->pdata[3])->ref_count, ==, 1);
+
+  thread = g_thread_new ("producer", produce_one, &p);
+  g_assert_false (g_atomic_int_get (&p.returned));
+  g_assert_cmpuint (gasync_work_queue_get_n_queued (queue), ==, 2);
+  test_gate_open (&f->w.gate);
+  g_thread_join (thread);
+  g_assert_no_error (p.error);
+
+  g_assert_cmpuint (gasync_work_queue_close (queue, NULL, NULL), ==, 0);
+  test_items_assert_processed_once (items);
+}
+
+static void
+test_enqueue_cancelled (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(GPtrArray) items = test_items_new (3);
+  g_autoptr(GasyncWorkQueue) queue = full_queue (f, items, 1);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  Producer p = { queue, items->pdata[2], cancellable, NULL, FALSE };
+  GThread *thread;
+
+  g_test_summary ("A waiting enqueue fails with CANCELLED when its "
+                  "cancellable fires, and the item is not queued");
+  thread = g_thread_new ("producer", produce_one, &p);
+  g_cancellable_cancel (cancellable);
+  g_thread_join (thread);
+  g_assert_error (p.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&p.error);
+  g_assert_cmpuint (G_OBJECT (items->pdata[2])->ref_count, ==, 1);
+
+  test_gate_open (&f->w.gate);
+  g_assert_cmpuint (gasync_work_queue_close (queue, NULL, NULL), ==, 0);
+  g_assert_cmpint (TEST_ITEM (items->pdata[2])->n_processed, ==, 0);
+  g_assert_cmpint (f->n_processed, ==, 2);
+}
+
+static gpointer
+close_queue_thread (gpointer data)
+{
+  return GUINT_TO_POINTER (gasync_work_queue_close (data, NULL, NULL));
+}
+
+static void
+test_enqueue_closed (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(GPtrArray) items = test_items_new (3);
+  g_autoptr(GasyncWorkQueue) queue = full_queue (f, items, 1);
+  g_autoptr(GError) error = NULL;
+  Producer p = { queue, items->pdata[2], NULL, NULL, FALSE };
+  GThread *producer, *closer;
+
+  g_test_summary ("close refuses new items at once: a waiting enqueue and "
+                  "every later one fail with CLOSED");
+  producer = g_thread_new ("producer", produce_one, &p);
+  closer = g_thread_new ("closer", close_queue_thread, queue);
+  g_thread_join (producer);
+  g_assert_error (p.error, GASYNC_ERROR, GASYNC_ERROR_CLOSED);
+  g_clear_error (&p.error);
+
+  g_assert_false (gasync_work_queue_try_enqueue (queue, items->pdata[2], &error));
+  g_assert_error (error, GASYNC_ERROR, GASYNC_ERROR_CLOSED);
+  g_clear_error (&error);
+  g_assert_false (gasync_work_queue_enqueue (queue, items->pdata[2], NULL, &error));
+  g_assert_error (error, GASYNC_ERROR, GASYNC_ERROR_CLOSED);
+
+  test_gate_open (&f->w.gate);
+  g_assert_cmpuint (GPOINTER_TO_UINT (g_thread_join (closer)), ==, 0);
+  g_assert_cmpint (f->n_processed, ==, 2);
+  g_assert_cmpuint (G_OBJECT (items->pdata[2])->ref_count, ==, 1);
+}
+
+static void
+test_grace_period_runs_queued (Fixture       *f,
+                               gconstpointer  data)
+{
+  g_autoptr(GasyncWorkQueue) queue = gasync_work_queue_new (work_object, f, NULL);
+  g_autoptr(GPtrArray) items = test_items_new (50);
+
+  g_test_summary ("Items queued when close is called still run during the "
+                  "grace period");
+  gasync_work_queue_set_parallelism (queue, 1);
+  enqueue_all (queue, items);
+  gasync_work_queue_start (queue, NULL);
+  g_assert_cmpuint (gasync_work_queue_close (queue, NULL, NULL), ==, 0);
+  test_items_assert_processed_once (items);
+}
+
+static void
+test_grace_period_expires (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autoptr(GasyncWorkQueue) queue = gasync_work_queue_new (work_object, f, NULL);
+  g_autoptr(GPtrArray) items = test_items_new (200);
+  g_autoptr(GPtrArray) discarded = NULL;
+
+  g_test_summary ("After the grace period, close cancels the running item, "
+                  "discards the rest and hands them back, oldest first, also "
+                  "when the queue grew while it wrapped around");
+  f->use_gate = TRUE;
+  gasync_work_queue_set_parallelism (queue, 1);
+  gasync_work_queue_set_shutdown_grace_period (queue, 20 * G_TIME_SPAN_MILLISECOND);
+  gasync_work_queue_start (queue, NULL);
+  g_assert_true (gasync_work_queue_enqueue (queue, items->pdata[0], NULL, NULL));
+  test_gate_wait_waiting (&f->w.gate, 1);
+  for (guint i = 1; i < items->len; i++)
+    g_assert_true (gasync_work_queue_enqueue (queue, items->pdata[i], NULL, NULL));
+
+  g_assert_cmpuint (gasync_work_queue_close (queue, NULL, &discarded), ==, 199);
+  g_assert_cmpuint (discarded->len, ==, 199);
+  for (guint i = 0; i < 199; i++)
+    g_assert_true (discarded->pdata[i] == items->pdata[i + 1]);
+  g_assert_cmpint (f->n_cancelled, ==, 1);
+  g_assert_cmpint (TEST_ITEM (items->pdata[0])->n_processed, ==, 1);
+  for (guint i = 1; i < items->len; i++)
+    g_assert_cmpint (TEST_ITEM (items->pdata[i])->n_processed, ==, 0);
+
+  g_clear_pointer (&discarded, g_ptr_array_unref);
+  while (g_main_context_iteration (NULL, FALSE));
+  for (guint i = 0; i < items->len; i++)
+    g_assert_cmpuint (G_OBJECT (items->pdata[i])->ref_count, ==, 1);
+}
+
+static void
+test_close_cancellable (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(GasyncWorkQueue) queue = gasync_work_queue_new (work_object, f, NULL);
+  g_autoptr(GPtrArray) items = test_items_new (3);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+
+  g_test_summary ("The cancellable of close ends the grace period early");
+  f->use_gate = TRUE;
+  gasync_work_queue_set_parallelism (queue, 1);
+  gasync_work_queue_set_shutdown_grace_period (queue, G_MAXINT64);
+  gasync_work_queue_start (queue, NULL);
+  enqueue_all (queue, items);
+  test_gate_wait_waiting (&f->w.gate, 1);
+
+  g_cancellable_cancel (cancellable);
+  g_assert_cmpuint (gasync_work_queue_close (queue, cancellable, NULL), ==, 2);
+  g_assert_cmpint (f->n_cancelled, ==, 1);
+  g_assert_cmpuint (gasync_work_queue_close (queue, NULL, NULL), ==, 0);
+}
+
+static void
+test_close_unstarted (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(GasyncWorkQueue) queue = gasync_work_queue_new (work_object, f, NULL);
+  g_autoptr(GPtrArray) items = test_items_new (3);
+
+  enqueue_all (queue, items);
+  g_assert_cmpuint (gasync_work_queue_close (queue, NULL, NULL), ==, 3);
+  g_assert_cmpint (f->n_processed, ==, 0);
+  for (guint i = 0; i < items->len; i++)
+    g_assert_cmpuint (G_OBJECT (items->pdata[i])->ref_count, ==, 1);
+}
+
+typedef struct
+{
+  GObject *item;
+  GError *error;
+  gboolean on_owner;
+} Reported;
+
+static void
+on_error (GasyncWorkQueue *queue,
+          GObject         *item,
+          GError          *error,
+          gpointer         user_data)
+{
+  GArray *reports = user_data;
+  Reported r = { g_object_ref (item), g_error_copy (error),
+                 g_main_context_is_owner (g_main_context_default ()) };
+
+  g_array_append_val (reports, r);
+}
+
+static void
+reported_clear (gpointer data)
+{
+  Reported *r = data;
+
+  g_object_unref (r->item);
+  g_error_free (r->error);
+}
+
+static void
+test_error_signal (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GasyncWorkQueue) queue = gasync_work_queue_new (work_object, f, NULL);
+  g_autoptr(GPtrArray) items = test_items_new (10);
+  g_autoptr(GArray) reports = g_array_new (FALSE, TRUE, sizeof (Reported));
+  gint64 deadline = gasync_test_deadline (10);
+  gboolean silent = GPOINTER_TO_INT (data);
+
+  g_test_summary ("Each failed item is reported once with the error signal, "
+                  "on the owner context; FALSE without an error is FAILED");
+  g_array_set_clear_func (reports, reported_clear);
+  f->fail_odd = TRUE;
+  f->fail_silently = silent;
+  g_signal_connect (queue, "error", G_CALLBACK (on_error), reports);
+  gasync_work_queue_start (queue, NULL);
+  enqueue_all (queue, items);
+  gasync_work_queue_close (queue, NULL, NULL);
+
+  while (reports->len < 5 && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  while (g_main_context_iteration (NULL, FALSE));
+  g_assert_cmpuint (reports->len, ==, 5);
+  for (guint i = 0; i < reports->len; i++)
+    {
+      Reported *r = &g_array_index (reports, Reported, i);
+
+      g_assert_true (r->on_owner);
+      g_assert_cmpuint (TEST_ITEM (r->item)->index % 2, ==, 1);
+      if (silent)
+        {
+          g_assert_error (r->error, GASYNC_ERROR, GASYNC_ERROR_FAILED);
+        }
+      else
+        {
+          g_autofree char *message = g_strdup_printf ("item %u failed", TEST_ITEM (r->item)->index);
+
+          g_assert_error (r->error, G_IO_ERROR, G_IO_ERROR_FAILED);
+          g_assert_cmpstr (r->error->message, ==, message);
+        }
+    }
+}
+
+/* Pointer items: indices into the fixture's count array. */
+typedef struct
+{
+  Fixture *f;
+  int *counts;      /* atomic, processed per item */
+  int *freed;       /* atomic, freed per item */
+} PointerData;
+
+static PointerData *pointer_data;
+
+static gboolean
+work_pointer (gpointer       item,
+              GCancellable  *cancellable,
+              gpointer       user_data,
+              GError       **error)
+{
+  PointerData *pd = user_data;
+  guint index = GPOINTER_TO_UINT (item) - 1;
+
+  g_atomic_int_inc (&pd->counts[index]);
+  return work (pd->f, index, cancellable, error);
+}
+
+static void
+free_pointer (gpointer item)
+{
+  g_atomic_int_inc (&pointer_data->freed[GPOINTER_TO_UINT (item) - 1]);
+}
+
+static void
+test_pointers (Fixture       *f,
+               gconstpointer  data)
+{
+  enum { N = 20 };
+  int counts[N] = { 0 }, freed[N] = { 0 };
+  PointerData pd = { f, counts, freed };
+  g_autoptr(GasyncWorkQueue) queue = NULL;
+  g_autoptr(GError) error = NULL;
+  guint n_discarded;
+
+  g_test_summary ("Plain pointer items are freed exactly once, whether "
+                  "processed or discarded");
+  pointer_data = &pd;
+  queue = gasync_work_queue_new_for_pointers (work_pointer, &pd, NULL, free_pointer);
+  f->use_gate = TRUE;
+  gasync_work_queue_set_parallelism (queue, 2);
+  gasync_work_queue_set_shutdown_grace_period (queue, 0);
+  gasync_work_queue_start (queue, NULL);
+  for (guint i = 0; i < N; i++)
+    g_assert_true (gasync_work_queue_enqueue_pointer (queue, GUINT_TO_POINTER (i + 1), NULL, NULL));
+  test_gate_wait_waiting (&f->w.gate, 2);
+
+  n_discarded = gasync_work_queue_close (queue, NULL, NULL);
+  g_assert_cmpuint (n_discarded, ==, N - 2);
+  for (guint i = 0; i < N; i++)
+    {
+      g_assert_cmpint (freed[i], ==, 1);
+      g_assert_cmpint (counts[i], ==, i < 2 ? 1 : 0);
+    }
+  g_assert_false (gasync_work_queue_try_enqueue_pointer (queue, GUINT_TO_POINTER (1), &error));
+  g_assert_error (error, GASYNC_ERROR, GASYNC_ERROR_CLOSED);
+  g_assert_cmpint (freed[0], ==, 1);
+  pointer_data = NULL;
+}
+
+static void
+test_dispose_closes (Fixture       *f,
+                     gconstpointer  data)
+{
+  GasyncWorkQueue *queue = gasync_work_queue_new (work_object, f, count_destroy);
+  g_autoptr(GPtrArray) items = test_items_new (100);
+
+  g_test_summary ("Dropping a started queue closes it: its items are "
+                  "processed, its threads end, user data is freed");
+  gasync_work_queue_set_parallelism (queue, 2);
+  gasync_work_queue_start (queue, NULL);
+  enqueue_all (queue, items);
+  g_object_unref (queue);
+  test_items_assert_processed_once (items);
+  g_assert_cmpuint (f->n_destroyed, ==, 1);
+}
+
+static void
+on_closed (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  GPtrArray **out = user_data;
+  g_autoptr(GError) error = NULL;
+  GPtrArray *discarded = NULL;
+  guint n;
+
+  n = gasync_work_queue_close_finish (GASYNC_WORK_QUEUE (source), result, &discarded, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (n, ==, discarded->len);
+  *out = discarded;
+}
+
+static void
+test_close_async (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(GasyncWorkQueue) queue = gasync_work_queue_new (work_object, f, NULL);
+  g_autoptr(GPtrArray) items = test_items_new (4);
+  GPtrArray *discarded = NULL;
+  gint64 deadline = gasync_test_deadline (10);
+
+  f->use_gate = TRUE;
+  gasync_work_queue_set_parallelism (queue, 1);
+  gasync_work_queue_set_shutdown_grace_period (queue, 0);
+  gasync_work_queue_start (queue, NULL);
+  enqueue_all (queue, items);
+  test_gate_wait_waiting (&f->w.gate, 1);
+
+  gasync_work_queue_close_async (queue, NULL, on_closed, &discarded);
+  while (discarded == NULL && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_nonnull (discarded);
+  g_assert_cmpuint (discarded->len, ==, 3);
+  g_ptr_array_unref (discarded);
+}
+
+/* The main-context form. */
+typedef struct
+{
+  Fixture *f;
+  GPtrArray *tokens;
+  guint n_begun;
+  guint max_in_flight;
+} Begin;
+
+static gboolean
+begin_item (GObject          *item,
+            GasyncTaskToken  *token,
+            GCancellable     *cancellable,
+            gpointer          user_data,
+            GError          **error)
+{
+  Begin *b = user_data;
+  guint in_flight = 0;
+
+  g_assert_true (g_thread_self () == b->f->w.owner_thread);
+  b->n_begun++;
+  g_atomic_int_inc (&TEST_ITEM (item)->n_processed);
+  if (TEST_ITEM (item)->index % 3 == 2)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "refused");
+      return FALSE;
+    }
+
+  g_ptr_array_add (b->tokens, g_object_ref (token));
+  for (guint i = 0; i < b->tokens->len; i++)
+    in_flight += !gasync_task_token_is_ended (b->tokens->pdata[i]);
+  b->max_in_flight = MAX (b->max_in_flight, in_flight);
+  return TRUE;
+}
+
+static void
+test_main_context (Fixture       *f,
+                   gconstpointer  data)
+{
+  Begin b = { f, g_ptr_array_new_with_free_func (g_object_unref), 0, 0 };
+  g_autoptr(GasyncWorkQueue) queue = gasync_work_queue_new_for_main_context (begin_item, &b, NULL);
+  g_autoptr(GPtrArray) items = test_items_new (30);
+  g_autoptr(GArray) reports = g_array_new (FALSE, TRUE, sizeof (Reported));
+  gint64 deadline = gasync_test_deadline (10);
+  guint n_ended = 0;
+  GPtrArray *discarded = NULL;
+
+  g_test_summary ("The main-context form begins items on the owner context, "
+                  "at most parallelism in flight until their tokens end");
+  g_array_set_clear_func (reports, reported_clear);
+  g_signal_connect (queue, "error", G_CALLBACK (on_error), reports);
+  gasync_work_queue_set_parallelism (queue, 3);
+  gasync_work_queue_start (queue, NULL);
+  enqueue_all (queue, items);
+
+  while (b.n_begun < items->len && g_get_monotonic_time () < deadline)
+    {
+      g_main_context_iteration (NULL, TRUE);
+      g_assert_cmpuint (b.max_in_flight, <=, 3);
+      /* End the oldest token still open, as async work would. */
+      for (; n_ended < b.tokens->len; n_ended++)
+        if (!gasync_task_token_is_ended (b.tokens->pdata[n_ended]))
+          {
+            gasync_task_token_end (b.tokens->pdata[n_ended++]);
+            break;
+          }
+    }
+  g_assert_cmpuint (b.n_begun, ==, items->len);
+  g_assert_cmpuint (b.max_in_flight, ==, 3);
+  for (; n_ended < b.tokens->len; n_ended++)
+    gasync_task_token_end (b.tokens->pdata[n_ended]);
+
+  gasync_work_queue_close_async (queue, NULL, on_closed, &discarded);
+  while ((discarded == NULL || reports->len < 10) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (discarded->len, ==, 0);
+  g_ptr_array_unref (discarded);
+  g_assert_cmpuint (reports->len, ==, 10);
+  test_items_assert_processed_once (items);
+  g_ptr_array_unref (b.tokens);
+  g_array_set_size (reports, 0);
+  for (guint i = 0; i < items->len; i++)
+    g_assert_cmpuint (G_OBJECT (items->pdata[i])->ref_count, ==, 1);
+}
+
+/* Stress: two producers, four workers, a small bound, and a close in the
+ * middle: processed + discarded == enqueued. */
+typedef struct
+{
+  GasyncWorkQueue *queue;
+  guint n;
+  guint n_enqueued;
+} StressProducer;
+
+typedef struct
+{
+  int n_processed; /* atomic */
+  int halfway;
+  GCancellable *reached; /* cancelled once halfway items are processed */
+} StressCount;
+
+static gboolean
+stress_work (gpointer       item,
+             GCancellable  *cancellable,
+             gpointer       user_data,
+             GError       **error)
+{
+  StressCount *count = user_data;
+
+  if (g_atomic_int_add (&count->n_processed, 1) + 1 == count->halfway)
+    g_cancellable_cancel (count->reached);
+  return TRUE;
+}
+
+static int stress_freed;
+
+static void
+stress_free (gpointer item)
+{
+  g_atomic_int_inc (&stress_freed);
+}
+
+static gpointer
+stress_produce (gpointer data)
+{
+  StressProducer *p = data;
+
+  for (guint i = 0; i < p->n; i++)
+    {
+      if (!gasync_work_queue_enqueue_pointer (p->queue, GUINT_TO_POINTER (i + 1), NULL, NULL))
+        break;
+      p->n_enqueued++;
+    }
+  return NULL;
+}
+
+static void
+test_stress (Fixture       *f,
+             gconstpointer  data)
+{
+  guint n = g_getenv ("GASYNC_TEST_TIMEOUT_MULTIPLIER") != NULL ? 5000 : 100000;
+  g_autoptr(GCancellable) reached = g_cancellable_new ();
+  StressCount count = { 0, n, reached };
+  g_autoptr(GasyncWorkQueue) queue = gasync_work_queue_new_for_pointers (stress_work, &count, NULL, stress_free);
+  StressProducer producers[2] = { { queue, n, 0 }, { queue, n, 0 } };
+  GThread *threads[2];
+  guint n_discarded, n_enqueued, n_processed;
+
+  g_test_summary ("Under load with a close midway, processed + discarded == "
+                  "enqueued, and every item is freed once");
+  stress_freed = 0;
+  gasync_work_queue_set_parallelism (queue, 4);
+  gasync_work_queue_set_max_work (queue, 64);
+  gasync_work_queue_set_shutdown_grace_period (queue, 0);
+  gasync_work_queue_start (queue, NULL);
+  for (guint i = 0; i < 2; i++)
+    threads[i] = g_thread_new ("producer", stress_produce, &producers[i]);
+
+  g_assert_true (gasync_wait_cancellable (reached, gasync_test_deadline (20)));
+  n_discarded = gasync_work_queue_close (queue, NULL, NULL);
+  n_processed = count.n_processed;
+  for (guint i = 0; i < 2; i++)
+    g_thread_join (threads[i]);
+
+  n_enqueued = producers[0].n_enqueued + producers[1].n_enqueued;
+  g_test_message ("enqueued %u, processed %u, discarded %u", n_enqueued, n_processed, n_discarded);
+  g_assert_cmpuint (n_processed + n_discarded, ==, n_enqueued);
+  g_assert_cmpuint (stress_freed, ==, n_enqueued);
+  g_assert_cmpuint (n_processed, >=, n);
+}
+
+static void
+test_bad_input (void)
+{
+  if (g_test_subprocess ())
+    {
+      g_autoptr(GasyncWorkQueue) queue = gasync_work_queue_new (work_object, NULL, NULL);
+
+      g_test_expect_message ("Gasync", G_LOG_LEVEL_CRITICAL, "*func != NULL*");
+      g_assert_null (gasync_work_queue_new (NULL, NULL, NULL));
+      g_test_assert_expected_messages ();
+
+      g_test_expect_message ("Gasync", G_LOG_LEVEL_CRITICAL, "*G_IS_OBJECT*");
+      g_assert_false (gasync_work_queue_enqueue (queue, NULL, NULL, NULL));
+      g_test_assert_expected_messages ();
+
+      g_test_expect_message ("Gasync", G_LOG_LEVEL_CRITICAL, "*MODE_POINTERS*");
+      g_assert_false (gasync_work_queue_enqueue_pointer (queue, queue, NULL, NULL));
+      g_test_assert_expected_messages ();
+
+      g_test_expect_message ("Gasync", G_LOG_LEVEL_CRITICAL, "*parallelism >= 1*");
+      gasync_work_queue_set_parallelism (queue, 0);
+      g_test_assert_expected_messages ();
+
+      gasync_work_queue_start (queue, NULL);
+      g_test_expect_message ("Gasync", G_LOG_LEVEL_CRITICAL, "*STATE_NEW*");
+      gasync_work_queue_set_parallelism (queue, 2);
+      g_test_assert_expected_messages ();
+      gasync_work_queue_close (queue, NULL, NULL);
+      return;
+    }
+
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func, data) \
+  g_test_add ("/gasync/work-queue/" path, Fixture, data, fixture_setup, func, fixture_teardown)
+  ADD ("defaults", test_defaults, NULL);
+  ADD ("process-once", test_process_once, NULL);
+  ADD ("start-twice", test_start_twice, NULL);
+  ADD ("bounded", test_bounded, NULL);
+  ADD ("enqueue-cancelled", test_enqueue_cancelled, NULL);
+  ADD ("enqueue-closed", test_enqueue_closed, NULL);
+  ADD ("grace-period-runs-queued", test_grace_period_runs_queued, NULL);
+  ADD ("grace-period-expires", test_grace_period_expires, NULL);
+  ADD ("close-cancellable", test_close_cancellable, NULL);
+  ADD ("close-unstarted", test_close_unstarted, NULL);
+  ADD ("error-signal", test_error_signal, GINT_TO_POINTER (FALSE));
+  ADD ("error-signal-silent", test_error_signal, GINT_TO_POINTER (TRUE));
+  ADD ("pointers", test_pointers, NULL);
+  ADD ("dispose-closes", test_dispose_closes, NULL);
+  ADD ("close-async", test_close_async, NULL);
+  ADD ("main-context", test_main_context, NULL);
+  ADD ("stress", test_stress, NULL);
+#undef ADD
+  g_test_add_func ("/gasync/work-queue/bad-input", test_bad_input);
+
+  return g_test_run ();
+}
