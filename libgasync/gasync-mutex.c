@@ -1,0 +1,290 @@
+/* gasync-mutex.c: a mutex whose lock can be cancelled
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ * Copyright 2026 The libgasync authors
+ */
+
+/**
+ * SECTION:gasync-mutex
+ * @title: GasyncMutex
+ * @short_description: a mutex whose lock can be cancelled
+ *
+ * #GasyncMutex is Go's `MutexWithContext`: a lock whose gasync_mutex_lock()
+ * takes a #GCancellable and can therefore fail, with
+ * %G_IO_ERROR_CANCELLED; check its result before going on. A lock that
+ * fails never leaves the mutex locked.
+ *
+ * Lockers queue fairly: blocking lockers (gasync_mutex_lock()) and
+ * main-loop lockers (gasync_mutex_lock_async(), which blocks no thread)
+ * share one first-in, first-out queue, and gasync_mutex_unlock() hands the
+ * mutex directly to the first one. A locker whose cancellable fires while
+ * it waits leaves the queue without taking the mutex. A locker is not
+ * tied to a thread: the mutex may be unlocked from any thread.
+ *
+ * |[<!-- language="C" -->
+ * if (!gasync_mutex_lock (mutex, cancellable, error))
+ *   return FALSE;
+ * update_the_shared_state ();
+ * gasync_mutex_unlock (mutex);
+ * ]|
+ *
+ * Threading: every function may be called from any thread. The callback
+ * of gasync_mutex_lock_async() is called on the thread-default main
+ * context of its caller.
+ */
+
+/**
+ * GasyncMutex:
+ *
+ * A mutual exclusion lock with cancellable, fair (FIFO) locking.
+ *
+ * Since: 0.1
+ */
+
+#include "config.h"
+
+#include "gasync-private.h"
+#include "gasync-waiter-private.h"
+
+struct _GasyncMutex
+{
+  GObject parent_instance;
+
+  GasyncLock lock;
+  gboolean locked;
+  GQueue waiters;
+};
+
+G_DEFINE_FINAL_TYPE (GasyncMutex, gasync_mutex, G_TYPE_OBJECT)
+
+static void
+gasync_mutex_finalize (GObject *object)
+{
+  GasyncMutex *self = GASYNC_MUTEX (object);
+
+  g_assert (g_queue_is_empty (&self->waiters));
+  gasync_lock_clear (&self->lock);
+
+  G_OBJECT_CLASS (gasync_mutex_parent_class)->finalize (object);
+}
+
+static void
+gasync_mutex_class_init (GasyncMutexClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = gasync_mutex_finalize;
+}
+
+static void
+gasync_mutex_init (GasyncMutex *self)
+{
+  gasync_lock_init (&self->lock);
+  g_queue_init (&self->waiters);
+}
+
+/**
+ * gasync_mutex_new:
+ *
+ * Creates a new, unlocked mutex.
+ *
+ * Returns: (transfer full): a new #GasyncMutex
+ *
+ * Since: 0.1
+ */
+GasyncMutex *
+gasync_mutex_new (void)
+{
+  return g_object_new (GASYNC_TYPE_MUTEX, NULL);
+}
+
+/* Takes the mutex if it is free and nobody queues for it. Called with
+ * the lock held. */
+static gboolean
+mutex_take_if_free (GasyncMutex *self)
+{
+  if (self->locked || !g_queue_is_empty (&self->waiters))
+    return FALSE;
+  self->locked = TRUE;
+  return TRUE;
+}
+
+/**
+ * gasync_mutex_lock:
+ * @self: a #GasyncMutex
+ * @cancellable: (nullable): a #GCancellable, or %NULL
+ * @error: return location for a #GError, or %NULL
+ *
+ * Locks @self, blocking the calling thread while another holder has it,
+ * behind the lockers that came first. When @cancellable is cancelled
+ * first (or already was), returns %FALSE with %G_IO_ERROR_CANCELLED and
+ * leaves the mutex alone: the caller does not hold it.
+ *
+ * Threading: may be called from any thread, but not on a main context
+ * that a holder needs in order to unlock; use gasync_mutex_lock_async()
+ * there.
+ *
+ * Returns: %TRUE when the caller now holds @self, %FALSE with @error set
+ *   otherwise
+ *
+ * Since: 0.1
+ */
+gboolean
+gasync_mutex_lock (GasyncMutex   *self,
+                   GCancellable  *cancellable,
+                   GError       **error)
+{
+  gboolean locked;
+
+  g_return_val_if_fail (GASYNC_IS_MUTEX (self), FALSE);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable),
+                        FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return FALSE;
+
+  gasync_lock (&self->lock);
+  /* When woken, the unlocker handed the mutex over: it stays locked. */
+  locked = mutex_take_if_free (self) ||
+           gasync_waiter_wait (&self->waiters, &self->lock, -1, cancellable,
+                               error);
+  gasync_unlock (&self->lock);
+
+  return locked;
+}
+
+/**
+ * gasync_mutex_try_lock:
+ * @self: a #GasyncMutex
+ *
+ * Locks @self if it is free and nobody waits for it, without blocking.
+ *
+ * Threading: may be called from any thread.
+ *
+ * Returns: %TRUE when the caller now holds @self
+ *
+ * Since: 0.1
+ */
+gboolean
+gasync_mutex_try_lock (GasyncMutex *self)
+{
+  gboolean locked;
+
+  g_return_val_if_fail (GASYNC_IS_MUTEX (self), FALSE);
+
+  gasync_lock (&self->lock);
+  locked = mutex_take_if_free (self);
+  gasync_unlock (&self->lock);
+
+  return locked;
+}
+
+/**
+ * gasync_mutex_unlock:
+ * @self: a #GasyncMutex
+ *
+ * Unlocks @self, handing it to the first waiting locker if there is one.
+ * Unlocking a mutex that is not locked is a programming error.
+ *
+ * Threading: may be called from any thread, not only the one that locked
+ * @self.
+ *
+ * Since: 0.1
+ */
+void
+gasync_mutex_unlock (GasyncMutex *self)
+{
+  gboolean was_locked;
+
+  g_return_if_fail (GASYNC_IS_MUTEX (self));
+
+  gasync_lock (&self->lock);
+  was_locked = self->locked;
+  if (was_locked && !gasync_waiter_wake_one (&self->waiters))
+    self->locked = FALSE;
+  gasync_unlock (&self->lock);
+
+  if (!was_locked)
+    g_critical ("%s: the GasyncMutex %p is not locked", G_STRFUNC, self);
+}
+
+/**
+ * gasync_mutex_lock_async:
+ * @self: a #GasyncMutex
+ * @cancellable: (nullable): a #GCancellable, or %NULL
+ * @callback: (scope async): called when @self is locked for the caller or
+ *   @cancellable was cancelled
+ * @user_data: data for @callback
+ *
+ * Locks @self without blocking any thread: @callback is called when the
+ * caller holds @self, in the same first-in, first-out order as blocking
+ * lockers; then call gasync_mutex_lock_finish(). When @cancellable is
+ * cancelled first, the locker leaves the queue without taking @self.
+ *
+ * Threading: @callback is called on the thread-default main context of
+ * the caller.
+ *
+ * Since: 0.1
+ */
+void
+gasync_mutex_lock_async (GasyncMutex         *self,
+                         GCancellable        *cancellable,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  gboolean locked;
+
+  g_return_if_fail (GASYNC_IS_MUTEX (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, gasync_mutex_lock_async);
+  g_task_set_name (task, "[gasync] mutex lock");
+  /* Once locked, a late cancel must not turn the result into an error:
+   * the caller would hold the mutex without knowing it. */
+  g_task_set_check_cancellable (task, FALSE);
+
+  if (g_task_return_error_if_cancelled (task))
+    return;
+
+  gasync_lock (&self->lock);
+  locked = mutex_take_if_free (self);
+  if (!locked)
+    gasync_waiter_wait_async (&self->waiters, &self->lock, task);
+  gasync_unlock (&self->lock);
+
+  if (locked)
+    g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * gasync_mutex_lock_finish:
+ * @self: a #GasyncMutex
+ * @result: the #GAsyncResult given to the callback
+ * @error: return location for a #GError, or %NULL
+ *
+ * Finishes gasync_mutex_lock_async().
+ *
+ * Threading: call it on the context where the callback was called.
+ *
+ * Returns: %TRUE when the caller now holds @self; %FALSE with
+ *   %G_IO_ERROR_CANCELLED when the lock was cancelled, and then the caller
+ *   does not hold it
+ *
+ * Since: 0.1
+ */
+gboolean
+gasync_mutex_lock_finish (GasyncMutex   *self,
+                          GAsyncResult  *result,
+                          GError       **error)
+{
+  g_return_val_if_fail (GASYNC_IS_MUTEX (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_async_result_is_tagged (result,
+                                                  gasync_mutex_lock_async),
+                        FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}

@@ -1,0 +1,242 @@
+/* gasync-sleep.c: sleeps that a cancellable cuts short
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ * Copyright 2026 The libgasync authors
+ */
+
+/**
+ * SECTION:gasync-sleep
+ * @title: Sleeps
+ * @short_description: sleeping until a time passes or a cancellable fires
+ *
+ * Go's `async.Sleep(ctx, d)` and `async.SleepUntil(ctx, t)` wait for a
+ * time to pass or for their context to be cancelled, whichever comes
+ * first. gasync_sleep() and gasync_sleep_until() do the same in a task
+ * function, with a #GCancellable: they return %FALSE as soon as it fires,
+ * without polling. Main-loop code (and JavaScript) uses
+ * gasync_sleep_async(), which blocks no thread.
+ *
+ * |[<!-- language="C" -->
+ * while (!g_cancellable_is_cancelled (cancellable))
+ *   {
+ *     poll_the_server ();
+ *     gasync_sleep (G_USEC_PER_SEC, cancellable);
+ *   }
+ * ]|
+ *
+ * Durations are #GTimeSpan values in microseconds and deadlines are
+ * g_get_monotonic_time() values.
+ *
+ * Threading: gasync_sleep() and gasync_sleep_until() may be called from
+ * any thread and block it. gasync_sleep_async() completes on the
+ * thread-default main context of the caller.
+ */
+
+#include "config.h"
+
+#include "gasync-private.h"
+#include "gasync-waiter-private.h"
+
+/**
+ * gasync_sleep_until:
+ * @deadline: when to wake up, a g_get_monotonic_time() value
+ * @cancellable: (nullable): a #GCancellable, or %NULL
+ *
+ * Blocks the calling thread until @deadline, or until @cancellable is
+ * cancelled, whichever comes first. A deadline in the past returns at
+ * once.
+ *
+ * Threading: may be called from any thread.
+ *
+ * Returns: %TRUE when @deadline was reached, %FALSE when @cancellable was
+ *   cancelled (also when it was cancelled already)
+ *
+ * Since: 0.1
+ */
+gboolean
+gasync_sleep_until (gint64        deadline,
+                    GCancellable *cancellable)
+{
+  GasyncLock lock;
+  GQueue queue = G_QUEUE_INIT;
+  gboolean cancelled;
+
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable),
+                        FALSE);
+
+  if (g_cancellable_is_cancelled (cancellable))
+    return FALSE;
+  if (deadline <= g_get_monotonic_time ())
+    return TRUE;
+
+  /* A queue of one that nobody wakes: the wait ends by time or cancel. */
+  gasync_lock_init (&lock);
+  gasync_lock (&lock);
+  gasync_waiter_wait (&queue, &lock, deadline, cancellable, NULL);
+  cancelled = g_cancellable_is_cancelled (cancellable);
+  gasync_unlock (&lock);
+  gasync_lock_clear (&lock);
+
+  return !cancelled;
+}
+
+/**
+ * gasync_sleep:
+ * @duration: how long to sleep, in microseconds
+ * @cancellable: (nullable): a #GCancellable, or %NULL
+ *
+ * Blocks the calling thread for @duration microseconds, or until
+ * @cancellable is cancelled, whichever comes first. A zero or negative
+ * duration returns at once, like Go's `time.Sleep`.
+ *
+ * Threading: may be called from any thread.
+ *
+ * Returns: %TRUE when the time passed, %FALSE when @cancellable was
+ *   cancelled (also when it was cancelled already)
+ *
+ * Since: 0.1
+ */
+gboolean
+gasync_sleep (GTimeSpan     duration,
+              GCancellable *cancellable)
+{
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable),
+                        FALSE);
+
+  return gasync_sleep_until (g_get_monotonic_time () + MAX (duration, 0),
+                             cancellable);
+}
+
+typedef struct
+{
+  GSource *timeout_source;
+  GSource *cancel_source;
+} SleepData;
+
+static void
+sleep_data_free (gpointer data)
+{
+  SleepData *sleep = data;
+
+  g_source_unref (sleep->timeout_source);
+  g_clear_pointer (&sleep->cancel_source, g_source_unref);
+  g_free (sleep);
+}
+
+/* Completes @task, then destroys both sources, whichever fired: each holds
+ * a reference on @task until it is destroyed. */
+static gboolean
+sleep_complete (gpointer user_data)
+{
+  GTask *task = user_data;
+  SleepData *sleep = g_task_get_task_data (task);
+
+  if (!g_task_return_error_if_cancelled (task))
+    g_task_return_boolean (task, TRUE);
+  /* Destroying the cancel source disconnects it from the cancellable,
+   * in GObject's signal tables: see gasync-sync-private.h. */
+  GASYNC_TSAN_IGNORE_BEGIN ();
+  g_source_destroy (sleep->timeout_source);
+  if (sleep->cancel_source != NULL)
+    g_source_destroy (sleep->cancel_source);
+  GASYNC_TSAN_IGNORE_END ();
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+sleep_cancelled_cb (GCancellable *cancellable,
+                    gpointer      user_data)
+{
+  return sleep_complete (user_data);
+}
+
+static GSource *
+sleep_attach (GTask       *task,
+              GSource     *source,
+              GSourceFunc  func)
+{
+  g_source_set_static_name (source, "[gasync] sleep");
+  g_source_set_callback (source, func, g_object_ref (task), g_object_unref);
+  GASYNC_TSAN_IGNORE_BEGIN ();
+  g_source_attach (source, g_task_get_context (task));
+  GASYNC_TSAN_IGNORE_END ();
+  return source;
+}
+
+/**
+ * gasync_sleep_async:
+ * @duration: how long to sleep, in microseconds
+ * @cancellable: (nullable): a #GCancellable, or %NULL
+ * @callback: (scope async): called when the time passed or @cancellable
+ *   was cancelled
+ * @user_data: data for @callback
+ *
+ * Sleeps for @duration microseconds without blocking a thread: @callback
+ * is called when the time passed (rounded up to whole milliseconds) or
+ * when @cancellable is cancelled, whichever comes first; then call
+ * gasync_sleep_finish(). A zero or negative duration completes on the
+ * next main loop iteration.
+ *
+ * Threading: @callback is called on the thread-default main context of
+ * the caller.
+ *
+ * Since: 0.1
+ */
+void
+gasync_sleep_async (GTimeSpan            duration,
+                    GCancellable        *cancellable,
+                    GAsyncReadyCallback  callback,
+                    gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  SleepData *sleep;
+  guint interval_ms;
+
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, gasync_sleep_async);
+  g_task_set_name (task, "[gasync] sleep");
+
+  /* Whichever source fires first completes the task, and freeing the task
+   * data then destroys the other one. */
+  sleep = g_new0 (SleepData, 1);
+  g_task_set_task_data (task, sleep, sleep_data_free);
+  interval_ms = CLAMP ((duration + 999) / 1000, 0, G_MAXUINT);
+  sleep->timeout_source = sleep_attach (task,
+                                        g_timeout_source_new (interval_ms),
+                                        sleep_complete);
+  if (cancellable != NULL)
+    {
+      GASYNC_TSAN_IGNORE_BEGIN ();
+      sleep->cancel_source = g_cancellable_source_new (cancellable);
+      GASYNC_TSAN_IGNORE_END ();
+      sleep_attach (task, sleep->cancel_source,
+                    G_SOURCE_FUNC (sleep_cancelled_cb));
+    }
+}
+
+/**
+ * gasync_sleep_finish:
+ * @result: the #GAsyncResult given to the callback of gasync_sleep_async()
+ * @error: return location for a #GError, or %NULL
+ *
+ * Finishes gasync_sleep_async().
+ *
+ * Threading: call it on the context where the callback was called.
+ *
+ * Returns: %TRUE when the time passed; %FALSE with %G_IO_ERROR_CANCELLED
+ *   when the sleep was cancelled
+ *
+ * Since: 0.1
+ */
+gboolean
+gasync_sleep_finish (GAsyncResult  *result,
+                     GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
+  g_return_val_if_fail (g_async_result_is_tagged (result, gasync_sleep_async),
+                        FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}

@@ -1,0 +1,955 @@
+/* gasync-tasks.c: named, traced groups of tasks
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ * Copyright 2026 The libgasync authors
+ */
+
+/**
+ * SECTION:gasync-tasks
+ * @title: GasyncTasks
+ * @short_description: named groups of traced background tasks
+ *
+ * #GasyncTasks is Go's `async.Tasks`: a named group of background tasks
+ * that can be waited for. gasync_tasks_run() starts a task function on a
+ * worker thread, gasync_tasks_loop() repeats one until it fails or its
+ * cancellable fires, gasync_tasks_run_background() starts one that the
+ * caller's cancellable does not reach, and gasync_tasks_run_with_close()
+ * runs a close step after the task (the seed's `RunClose` and `Closer`).
+ * gasync_tasks_wait() and gasync_tasks_wait_async() wait until no task of
+ * the group runs any more, including tasks started during the wait.
+ *
+ * Main-loop code (a chain of GIO calls, a JavaScript promise) cannot run
+ * as a task function; it takes a #GasyncTaskToken from
+ * gasync_tasks_begin_task() instead and ends it when done. The group
+ * counts the token as a running task until then, so waits cover it.
+ *
+ * |[<!-- language="C" -->
+ * static gboolean
+ * poll_once (GCancellable *cancellable, gpointer user_data, GError **error)
+ * {
+ *   if (!fetch_updates (cancellable, error))
+ *     return FALSE;
+ *   gasync_sleep (G_USEC_PER_SEC, cancellable);
+ *   return TRUE;
+ * }
+ *
+ * tasks = gasync_tasks_new ("updates");
+ * gasync_tasks_loop (tasks, cancellable, "poll", poll_once, NULL, NULL);
+ * …
+ * g_cancellable_cancel (cancellable);
+ * gasync_tasks_wait (tasks, NULL, NULL);
+ * ]|
+ *
+ * Errors are never dropped: every error a task reports (other than
+ * %G_IO_ERROR_CANCELLED, which is how a task says it was told to stop)
+ * is kept, prefixed with the task's name, and emitted with
+ * #GasyncTasks::task-failed on the owner context.
+ * gasync_tasks_dup_errors() returns the kept errors and
+ * gasync_tasks_clear_errors() forgets them.
+ *
+ * Tracing: every run of a task function, close step and token is logged
+ * when it ends, as a structured log record at debug level in the
+ * `Gasync` domain (shown with `G_MESSAGES_DEBUG=Gasync`) with the fields
+ * `GASYNC_TASKS_NAME`, `GASYNC_TASK_NAME`, `GASYNC_DURATION_USEC` and,
+ * for a failed task, `GASYNC_ERROR`. When libgasync is built with the
+ * `sysprof` option, each one is also a Sysprof mark named
+ * `<tasks name>/<task name>` with its duration.
+ *
+ * Threading: every function may be called from any thread. Task
+ * functions run on worker threads (a dedicated thread for loops). The
+ * destroy notifies of their data and #GasyncTasks::task-failed run on the
+ * owner context: the thread-default main context of the creator of the
+ * group (the global default context for gasync_tasks_get_default()). The
+ * callback of gasync_tasks_wait_async() runs on the thread-default main
+ * context of its caller.
+ */
+
+/**
+ * GasyncTasks:
+ *
+ * A named group of background tasks that can be waited for, with every
+ * task traced and every task error kept.
+ *
+ * Since: 0.1
+ */
+
+#include "config.h"
+
+#include "gasync-tasks.h"
+#include "gasync-dispatch-private.h"
+#include "gasync-pool-private.h"
+#include "gasync-private.h"
+#include "gasync-task-token-private.h"
+#include "gasync-waiter-private.h"
+
+#if HAVE_SYSPROF
+# include <sysprof-capture.h>
+#endif
+
+struct _GasyncTasks
+{
+  GObject parent_instance;
+
+  GasyncLock lock;
+  guint n_running;
+  GQueue waiters;
+  GPtrArray *errors;
+
+  char *name;
+  GMainContext *context;
+};
+
+enum {
+  PROP_0,
+  PROP_NAME,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+enum {
+  TASK_FAILED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+G_DEFINE_FINAL_TYPE (GasyncTasks, gasync_tasks, G_TYPE_OBJECT)
+
+/* One started task function, with its optional close step. */
+typedef struct
+{
+  GasyncTasks *tasks;
+  char *name;
+  GCancellable *cancellable;
+  gboolean loop;
+
+  GasyncTaskFunc func;
+  GasyncTaskFunc close_func;
+  gpointer user_data;
+  GDestroyNotify destroy;
+} Task;
+
+/* A begun GasyncTaskToken. */
+typedef struct
+{
+  GasyncTasks *tasks;
+  gint64 start;
+} TokenData;
+
+static void
+tasks_begin (GasyncTasks *self)
+{
+  gasync_lock (&self->lock);
+  self->n_running++;
+  gasync_unlock (&self->lock);
+}
+
+static void
+tasks_end (GasyncTasks *self)
+{
+  gasync_lock (&self->lock);
+  g_assert (self->n_running > 0);
+  if (--self->n_running == 0)
+    gasync_waiter_wake_all (&self->waiters);
+  gasync_unlock (&self->lock);
+}
+
+static void
+tasks_trace (GasyncTasks  *self,
+             const char   *task_name,
+             gint64        start,
+             const GError *error)
+{
+  gint64 duration = g_get_monotonic_time () - start;
+  g_autofree char *duration_str = NULL;
+  g_autofree char *message = NULL;
+  GLogField fields[7] = {
+    { "GLIB_DOMAIN", G_LOG_DOMAIN, -1 },
+    { "PRIORITY", "7", -1 },
+    { "GASYNC_TASKS_NAME", self->name, -1 },
+    { "GASYNC_TASK_NAME", task_name, -1 },
+  };
+  gsize n_fields = 4;
+
+  duration_str = g_strdup_printf ("%" G_GINT64_FORMAT, duration);
+  fields[n_fields++] = (GLogField) { "GASYNC_DURATION_USEC", duration_str, -1 };
+  if (error != NULL)
+    {
+      fields[n_fields++] = (GLogField) { "GASYNC_ERROR", error->message, -1 };
+      message = g_strdup_printf ("Task %s/%s failed after %s µs: %s",
+                                 self->name, task_name, duration_str,
+                                 error->message);
+    }
+  else
+    {
+      message = g_strdup_printf ("Task %s/%s finished after %s µs",
+                                 self->name, task_name, duration_str);
+    }
+  fields[n_fields++] = (GLogField) { "MESSAGE", message, -1 };
+  g_log_structured_array (G_LOG_LEVEL_DEBUG, fields, n_fields);
+
+#if HAVE_SYSPROF
+  {
+    g_autofree char *mark = g_strdup_printf ("%s/%s", self->name, task_name);
+
+    sysprof_collector_mark (start * 1000, duration * 1000, "Gasync", mark,
+                            error != NULL ? error->message : NULL);
+  }
+#endif
+}
+
+/* A #GasyncTasks::task-failed emission, on the owner context. */
+typedef struct
+{
+  GasyncTasks *tasks;
+  char *task_name;
+  GError *error;
+} Failure;
+
+static gboolean
+failure_emit (gpointer data)
+{
+  Failure *failure = data;
+
+  g_signal_emit (failure->tasks, signals[TASK_FAILED], 0, failure->task_name,
+                 failure->error);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+failure_free (gpointer data)
+{
+  Failure *failure = data;
+
+  g_object_unref (failure->tasks);
+  g_free (failure->task_name);
+  g_error_free (failure->error);
+  g_free (failure);
+}
+
+/* Traces one run of a task and keeps its error, unless it only says that
+ * the task was cancelled. */
+static void
+tasks_record (GasyncTasks  *self,
+              const char   *task_name,
+              gint64        start,
+              const GError *error)
+{
+  Failure *failure;
+  GError *copy;
+
+  tasks_trace (self, task_name, start, error);
+  if (error == NULL || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  copy = g_error_copy (error);
+  g_prefix_error (&copy, "%s: ", task_name);
+
+  failure = g_new0 (Failure, 1);
+  failure->tasks = g_object_ref (self);
+  failure->task_name = g_strdup (task_name);
+  failure->error = g_error_copy (copy);
+  gasync_dispatch_to_context (self->context, failure_emit, failure,
+                              failure_free);
+
+  gasync_lock (&self->lock);
+  g_ptr_array_add (self->errors, copy);
+  gasync_unlock (&self->lock);
+}
+
+/* Runs @func once, traced. */
+static gboolean
+task_call (Task           *task,
+           const char     *name,
+           GasyncTaskFunc  func,
+           gpointer        user_data)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 start = g_get_monotonic_time ();
+  gboolean ok;
+
+  ok = gasync_task_func_call (func, name, task->cancellable, user_data,
+                              &error);
+  tasks_record (task->tasks, name, start, error);
+  return ok;
+}
+
+/* On the owner context, as the destroy notify of a dispatch that has
+ * nothing else to run: so it runs even if that context is finalized
+ * without being iterated again. */
+static void
+task_free (gpointer data)
+{
+  Task *task = data;
+
+  if (task->destroy != NULL)
+    task->destroy (task->user_data);
+  g_clear_object (&task->cancellable);
+  g_object_unref (task->tasks);
+  g_free (task->name);
+  g_free (task);
+}
+
+static gboolean
+nothing_cb (gpointer data)
+{
+  return G_SOURCE_REMOVE;
+}
+
+/* On a worker thread. */
+static void
+task_run (gpointer data)
+{
+  Task *task = data;
+  GasyncTasks *self = task->tasks;
+
+  if (task->loop)
+    {
+      while (!g_cancellable_is_cancelled (task->cancellable) &&
+             task_call (task, task->name, task->func, task->user_data))
+        ;
+    }
+  else
+    {
+      task_call (task, task->name, task->func, task->user_data);
+    }
+
+  if (task->close_func != NULL)
+    {
+      g_autofree char *close_name = g_strconcat (task->name, ":close", NULL);
+
+      task_call (task, close_name, task->close_func, task->user_data);
+    }
+
+  tasks_end (self);
+  gasync_dispatch_to_context (self->context, nothing_cb, task, task_free);
+}
+
+static gpointer
+task_thread (gpointer data)
+{
+  task_run (data);
+  return NULL;
+}
+
+static void
+tasks_start (GasyncTasks    *self,
+             GCancellable   *cancellable,
+             const char     *name,
+             gboolean        loop,
+             GasyncTaskFunc  func,
+             GasyncTaskFunc  close_func,
+             gpointer        user_data,
+             GDestroyNotify  destroy)
+{
+  Task *task = g_new0 (Task, 1);
+
+  task->tasks = g_object_ref (self);
+  task->name = g_strdup (name);
+  task->cancellable = cancellable != NULL ? g_object_ref (cancellable) : NULL;
+  task->loop = loop;
+  task->func = func;
+  task->close_func = close_func;
+  task->user_data = user_data;
+  task->destroy = destroy;
+
+  tasks_begin (self);
+  /* A loop runs for long: it gets a thread of its own. */
+  if (loop)
+    g_thread_unref (g_thread_new ("gasync-loop", task_thread, task));
+  else
+    gasync_pool_push (task_run, task);
+}
+
+static void
+gasync_tasks_finalize (GObject *object)
+{
+  GasyncTasks *self = GASYNC_TASKS (object);
+
+  g_assert (self->n_running == 0);
+  g_assert (g_queue_is_empty (&self->waiters));
+  g_ptr_array_unref (self->errors);
+  g_main_context_unref (self->context);
+  g_free (self->name);
+  gasync_lock_clear (&self->lock);
+
+  G_OBJECT_CLASS (gasync_tasks_parent_class)->finalize (object);
+}
+
+static void
+gasync_tasks_get_property (GObject    *object,
+                           guint       prop_id,
+                           GValue     *value,
+                           GParamSpec *pspec)
+{
+  GasyncTasks *self = GASYNC_TASKS (object);
+
+  switch (prop_id)
+    {
+    case PROP_NAME:
+      g_value_set_string (value, self->name);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+gasync_tasks_set_property (GObject      *object,
+                           guint         prop_id,
+                           const GValue *value,
+                           GParamSpec   *pspec)
+{
+  GasyncTasks *self = GASYNC_TASKS (object);
+
+  switch (prop_id)
+    {
+    case PROP_NAME:
+      g_free (self->name);
+      self->name = g_value_dup_string (value);
+      if (self->name == NULL)
+        self->name = g_strdup ("tasks");
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+gasync_tasks_class_init (GasyncTasksClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  gasync_i18n_init ();
+
+  object_class->finalize = gasync_tasks_finalize;
+  object_class->get_property = gasync_tasks_get_property;
+  object_class->set_property = gasync_tasks_set_property;
+
+  /**
+   * GasyncTasks:name:
+   *
+   * The name of the group, used in traces and task errors. %NULL at
+   * construction gives "tasks".
+   *
+   * Since: 0.1
+   */
+  properties[PROP_NAME] =
+    g_param_spec_string ("name", "Name", "The name of the group of tasks",
+                         NULL,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY |
+                         G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * GasyncTasks::task-failed:
+   * @self: the #GasyncTasks
+   * @task_name: the name of the task that failed (`<name>:close` for a
+   *   close step)
+   * @error: its error, prefixed with @task_name, as
+   *   gasync_tasks_dup_errors() keeps it
+   *
+   * Emitted on the owner context of @self for every error a task
+   * reports, other than %G_IO_ERROR_CANCELLED, after the error was kept.
+   *
+   * Since: 0.1
+   */
+  signals[TASK_FAILED] =
+    g_signal_new ("task-failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_ERROR);
+}
+
+static void
+gasync_tasks_init (GasyncTasks *self)
+{
+  gasync_lock_init (&self->lock);
+  g_queue_init (&self->waiters);
+  self->errors = g_ptr_array_new_with_free_func ((GDestroyNotify) g_error_free);
+  self->context = g_main_context_ref_thread_default ();
+}
+
+/**
+ * gasync_tasks_new:
+ * @name: (nullable): the name of the group, used in traces and errors
+ *
+ * Creates a new, empty group of tasks. Its owner context, where the
+ * destroy notifies of task data and the callbacks of
+ * gasync_tasks_wait_async() run, is the thread-default main context of
+ * the caller.
+ *
+ * Returns: (transfer full): a new #GasyncTasks
+ *
+ * Since: 0.1
+ */
+GasyncTasks *
+gasync_tasks_new (const char *name)
+{
+  return g_object_new (GASYNC_TYPE_TASKS, "name", name, NULL);
+}
+
+/**
+ * gasync_tasks_get_default:
+ *
+ * Gets the process-wide group named "async.run", Go's `async.Default`.
+ * Its owner context is the global default main context.
+ *
+ * Returns: (transfer none): the default #GasyncTasks
+ *
+ * Since: 0.1
+ */
+GasyncTasks *
+gasync_tasks_get_default (void)
+{
+  static GasyncTasks *default_tasks;
+
+  if (g_once_init_enter (&default_tasks))
+    {
+      GasyncTasks *tasks = gasync_tasks_new ("async.run");
+
+      g_main_context_unref (tasks->context);
+      tasks->context = g_main_context_ref (g_main_context_default ());
+      g_once_init_leave (&default_tasks, tasks);
+    }
+
+  return default_tasks;
+}
+
+/**
+ * gasync_tasks_get_name:
+ * @self: a #GasyncTasks
+ *
+ * Gets the name of @self.
+ *
+ * Returns: (transfer none): the #GasyncTasks:name
+ *
+ * Since: 0.1
+ */
+const char *
+gasync_tasks_get_name (GasyncTasks *self)
+{
+  g_return_val_if_fail (GASYNC_IS_TASKS (self), NULL);
+
+  return self->name;
+}
+
+/**
+ * gasync_tasks_get_n_running:
+ * @self: a #GasyncTasks
+ *
+ * Gets how many tasks of @self run now: task functions (with their close
+ * steps) and tokens that were not ended yet.
+ *
+ * Returns: the number of running tasks
+ *
+ * Since: 0.1
+ */
+guint
+gasync_tasks_get_n_running (GasyncTasks *self)
+{
+  guint n_running;
+
+  g_return_val_if_fail (GASYNC_IS_TASKS (self), 0);
+
+  gasync_lock (&self->lock);
+  n_running = self->n_running;
+  gasync_unlock (&self->lock);
+
+  return n_running;
+}
+
+/**
+ * gasync_tasks_run:
+ * @self: a #GasyncTasks
+ * @cancellable: (nullable): passed to @func, to tell it to stop
+ * @name: the name of the task, used in traces and errors
+ * @func: (scope notified) (closure user_data) (destroy destroy): the task
+ *   function
+ * @user_data: data for @func
+ * @destroy: (nullable): frees @user_data once the task ended
+ *
+ * Starts @func on a worker thread, counted as a running task of @self
+ * until it returns. Its error, if any, is kept (see
+ * gasync_tasks_dup_errors()). @func runs even when @cancellable is
+ * cancelled already, as in Go: it is for @func to look at it.
+ *
+ * Threading: may be called from any thread. @destroy is called on the
+ * owner context of @self.
+ *
+ * Since: 0.1
+ */
+void
+gasync_tasks_run (GasyncTasks    *self,
+                  GCancellable   *cancellable,
+                  const char     *name,
+                  GasyncTaskFunc  func,
+                  gpointer        user_data,
+                  GDestroyNotify  destroy)
+{
+  g_return_if_fail (GASYNC_IS_TASKS (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+  g_return_if_fail (name != NULL);
+  g_return_if_fail (func != NULL);
+
+  tasks_start (self, cancellable, name, FALSE, func, NULL, user_data,
+               destroy);
+}
+
+/**
+ * gasync_tasks_loop:
+ * @self: a #GasyncTasks
+ * @cancellable: (nullable): ends the loop when cancelled, and is passed
+ *   to @func
+ * @name: the name of the task, used in traces and errors
+ * @func: (scope notified) (closure user_data) (destroy destroy): the
+ *   function to repeat
+ * @user_data: data for @func
+ * @destroy: (nullable): frees @user_data once the loop ended
+ *
+ * Calls @func again and again on a thread of its own until it fails or
+ * @cancellable is cancelled (checked before every call). The error that
+ * ends the loop is kept (see gasync_tasks_dup_errors()), unless it is
+ * %G_IO_ERROR_CANCELLED. The loop counts as one running task of @self,
+ * and every call of @func is traced.
+ *
+ * Threading: may be called from any thread. @destroy is called on the
+ * owner context of @self.
+ *
+ * Since: 0.1
+ */
+void
+gasync_tasks_loop (GasyncTasks    *self,
+                   GCancellable   *cancellable,
+                   const char     *name,
+                   GasyncTaskFunc  func,
+                   gpointer        user_data,
+                   GDestroyNotify  destroy)
+{
+  g_return_if_fail (GASYNC_IS_TASKS (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+  g_return_if_fail (name != NULL);
+  g_return_if_fail (func != NULL);
+
+  tasks_start (self, cancellable, name, TRUE, func, NULL, user_data,
+               destroy);
+}
+
+/**
+ * gasync_tasks_run_background:
+ * @self: a #GasyncTasks
+ * @name: the name of the task, used in traces and errors
+ * @func: (scope notified) (closure user_data) (destroy destroy): the task
+ *   function
+ * @user_data: data for @func
+ * @destroy: (nullable): frees @user_data once the task ended
+ *
+ * Like gasync_tasks_run() without a cancellable: @func receives %NULL,
+ * so that nothing the caller cancels reaches it (Go's `RunBackground`
+ * with `context.Background()`).
+ *
+ * Threading: may be called from any thread. @destroy is called on the
+ * owner context of @self.
+ *
+ * Since: 0.1
+ */
+void
+gasync_tasks_run_background (GasyncTasks    *self,
+                             const char     *name,
+                             GasyncTaskFunc  func,
+                             gpointer        user_data,
+                             GDestroyNotify  destroy)
+{
+  g_return_if_fail (GASYNC_IS_TASKS (self));
+  g_return_if_fail (name != NULL);
+  g_return_if_fail (func != NULL);
+
+  tasks_start (self, NULL, name, FALSE, func, NULL, user_data,
+               destroy);
+}
+
+/**
+ * gasync_tasks_run_with_close:
+ * @self: a #GasyncTasks
+ * @cancellable: (nullable): passed to @func and @close_func
+ * @name: the name of the task, used in traces and errors
+ * @func: (scope notified) (closure user_data) (destroy destroy): the task
+ *   function
+ * @close_func: (scope notified) (closure user_data): the close step,
+ *   called after @func returned, whatever it returned
+ * @user_data: data for @func and @close_func
+ * @destroy: (nullable): frees @user_data once the task ended
+ *
+ * Like gasync_tasks_run(), followed by a close step that cleans up what
+ * the task used (Go's `RunClose` on a runner that is also a `Closer`):
+ * @close_func runs on the same worker thread right after @func, also when
+ * @func failed, with the same data. The task counts as running until the
+ * close step returned, so waits cover it. An error of the close step is
+ * kept like the task's own, under the name `<name>:close`, which is also
+ * the name its trace carries.
+ *
+ * Threading: may be called from any thread. @destroy is called on the
+ * owner context of @self.
+ *
+ * Since: 0.1
+ */
+void
+gasync_tasks_run_with_close (GasyncTasks    *self,
+                             GCancellable   *cancellable,
+                             const char     *name,
+                             GasyncTaskFunc  func,
+                             GasyncTaskFunc  close_func,
+                             gpointer        user_data,
+                             GDestroyNotify  destroy)
+{
+  g_return_if_fail (GASYNC_IS_TASKS (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+  g_return_if_fail (name != NULL);
+  g_return_if_fail (func != NULL);
+  g_return_if_fail (close_func != NULL);
+
+  tasks_start (self, cancellable, name, FALSE, func, close_func, user_data,
+               destroy);
+}
+
+static void
+token_ended (GasyncTaskToken *token,
+             gpointer         user_data)
+{
+  TokenData *data = user_data;
+
+  tasks_record (data->tasks, gasync_task_token_get_name (token), data->start,
+                NULL);
+  tasks_end (data->tasks);
+}
+
+static void
+token_data_free (gpointer user_data)
+{
+  TokenData *data = user_data;
+
+  g_object_unref (data->tasks);
+  g_free (data);
+}
+
+/**
+ * gasync_tasks_begin_task:
+ * @self: a #GasyncTasks
+ * @name: the name of the task, used in traces
+ *
+ * Begins a task that runs on a main loop rather than on a worker thread:
+ * a chain of GIO calls, or a JavaScript promise. @self counts it as a
+ * running task, and traces it, until gasync_task_token_end() is called on
+ * the returned token (or the token is dropped, which ends it with a
+ * warning).
+ *
+ * |[<!-- language="JavaScript" -->
+ * const token = tasks.begin_task('fetch');
+ * try {
+ *     await fetchSomething();
+ * } finally {
+ *     token.end();
+ * }
+ * ]|
+ *
+ * Threading: may be called from any thread.
+ *
+ * Returns: (transfer full): the token to end when the task is done
+ *
+ * Since: 0.1
+ */
+GasyncTaskToken *
+gasync_tasks_begin_task (GasyncTasks *self,
+                         const char  *name)
+{
+  TokenData *data;
+
+  g_return_val_if_fail (GASYNC_IS_TASKS (self), NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+
+  data = g_new0 (TokenData, 1);
+  data->tasks = g_object_ref (self);
+  data->start = g_get_monotonic_time ();
+  tasks_begin (self);
+
+  return gasync_task_token_new (name, token_ended, data, token_data_free);
+}
+
+/**
+ * gasync_tasks_wait:
+ * @self: a #GasyncTasks
+ * @cancellable: (nullable): a #GCancellable, or %NULL
+ * @error: return location for a #GError, or %NULL
+ *
+ * Blocks until no task of @self runs, Go's `Tasks.Wait`: tasks started
+ * before the call and tasks started while it waits (as long as one was
+ * still running) are all waited for. Task errors do not make the wait
+ * fail; get them with gasync_tasks_dup_errors().
+ *
+ * Threading: may be called from any thread, but not on the owner context
+ * of a main-loop task (a #GasyncTaskToken) it waits for; use
+ * gasync_tasks_wait_async() there.
+ *
+ * Returns: %TRUE when no task runs any more; %FALSE with
+ *   %G_IO_ERROR_CANCELLED when @cancellable was cancelled first
+ *
+ * Since: 0.1
+ */
+gboolean
+gasync_tasks_wait (GasyncTasks   *self,
+                   GCancellable  *cancellable,
+                   GError       **error)
+{
+  gboolean done;
+
+  g_return_val_if_fail (GASYNC_IS_TASKS (self), FALSE);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable),
+                        FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return FALSE;
+
+  gasync_lock (&self->lock);
+  done = self->n_running == 0 ||
+         gasync_waiter_wait (&self->waiters, &self->lock, -1, cancellable,
+                             error);
+  gasync_unlock (&self->lock);
+
+  return done;
+}
+
+/**
+ * gasync_tasks_wait_async:
+ * @self: a #GasyncTasks
+ * @cancellable: (nullable): a #GCancellable, or %NULL
+ * @callback: (scope async): called when no task of @self runs any more,
+ *   or when @cancellable was cancelled
+ * @user_data: data for @callback
+ *
+ * Waits like gasync_tasks_wait() without blocking a thread; then call
+ * gasync_tasks_wait_finish().
+ *
+ * Threading: @callback is called on the thread-default main context of
+ * the caller.
+ *
+ * Since: 0.1
+ */
+void
+gasync_tasks_wait_async (GasyncTasks         *self,
+                         GCancellable        *cancellable,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  gboolean done;
+
+  g_return_if_fail (GASYNC_IS_TASKS (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, gasync_tasks_wait_async);
+  g_task_set_name (task, "[gasync] tasks wait");
+
+  if (g_task_return_error_if_cancelled (task))
+    return;
+
+  gasync_lock (&self->lock);
+  done = self->n_running == 0;
+  if (!done)
+    gasync_waiter_wait_async (&self->waiters, &self->lock, task);
+  gasync_unlock (&self->lock);
+
+  if (done)
+    g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * gasync_tasks_wait_finish:
+ * @self: a #GasyncTasks
+ * @result: the #GAsyncResult given to the callback
+ * @error: return location for a #GError, or %NULL
+ *
+ * Finishes gasync_tasks_wait_async().
+ *
+ * Returns: %TRUE when no task runs any more; %FALSE with
+ *   %G_IO_ERROR_CANCELLED when the wait was cancelled
+ *
+ * Since: 0.1
+ */
+gboolean
+gasync_tasks_wait_finish (GasyncTasks   *self,
+                          GAsyncResult  *result,
+                          GError       **error)
+{
+  g_return_val_if_fail (GASYNC_IS_TASKS (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_async_result_is_tagged (result,
+                                                  gasync_tasks_wait_async),
+                        FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static gpointer
+error_copy (gconstpointer error,
+            gpointer      user_data)
+{
+  return g_error_copy (error);
+}
+
+/**
+ * gasync_tasks_dup_errors:
+ * @self: a #GasyncTasks
+ *
+ * Gets the errors that the tasks of @self reported so far, oldest first,
+ * each prefixed with the name of its task. %G_IO_ERROR_CANCELLED errors
+ * are not kept: they only say that a task was told to stop.
+ *
+ * Threading: may be called from any thread.
+ *
+ * Returns: (transfer container) (element-type GLib.Error): copies of the
+ *   errors, empty when no task failed; g_ptr_array_unref() frees the
+ *   array and the errors in it
+ *
+ * Since: 0.1
+ */
+GPtrArray *
+gasync_tasks_dup_errors (GasyncTasks *self)
+{
+  GPtrArray *errors;
+
+  g_return_val_if_fail (GASYNC_IS_TASKS (self), NULL);
+
+  gasync_lock (&self->lock);
+  errors = g_ptr_array_copy (self->errors, error_copy, NULL);
+  gasync_unlock (&self->lock);
+  g_ptr_array_set_free_func (errors, (GDestroyNotify) g_error_free);
+
+  return errors;
+}
+
+/**
+ * gasync_tasks_clear_errors:
+ * @self: a #GasyncTasks
+ *
+ * Forgets the errors kept so far, for example after handling those that
+ * gasync_tasks_dup_errors() returned, so that a long-running group does
+ * not keep them forever.
+ *
+ * Threading: may be called from any thread.
+ *
+ * Since: 0.1
+ */
+void
+gasync_tasks_clear_errors (GasyncTasks *self)
+{
+  g_return_if_fail (GASYNC_IS_TASKS (self));
+
+  gasync_lock (&self->lock);
+  g_ptr_array_set_size (self->errors, 0);
+  gasync_unlock (&self->lock);
+}

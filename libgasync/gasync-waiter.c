@@ -1,0 +1,224 @@
+/* gasync-waiter.c: FIFO queues of blocking and async waiters
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ * Copyright 2026 The libgasync authors
+ *
+ * GasyncMutex queues its lockers and GasyncTasks its waiters here, blocking
+ * threads and main-loop (GTask) waiters in one FIFO. A blocking waiter
+ * sleeps on its own condition; an async waiter blocks nothing and is
+ * completed on the context of its GTask. Cancellation never polls: a
+ * blocking waiter is woken by a cancellable handler, an async one by a
+ * cancellable source on its task's context.
+ */
+
+#include "config.h"
+
+#include "gasync-waiter-private.h"
+#include "gasync-dispatch-private.h"
+#include "gasync-private.h"
+
+typedef struct
+{
+  GList link;
+  GQueue *queue;
+  GasyncLock *lock;
+  gboolean woken;
+  gboolean cancelled;
+
+  /* Blocking waiters. */
+  GasyncCond cond;
+
+  /* Async waiters. */
+  GTask *task;
+  GSource *cancel_source;
+} Waiter;
+
+static void
+blocking_cancelled_cb (GCancellable *cancellable,
+                       gpointer      user_data)
+{
+  Waiter *waiter = user_data;
+
+  GASYNC_TSAN_ACQUIRE (waiter);
+  gasync_lock (waiter->lock);
+  waiter->cancelled = TRUE;
+  gasync_cond_signal (&waiter->cond);
+  gasync_unlock (waiter->lock);
+}
+
+/* Waits until woken (TRUE), or until @cancellable fires (FALSE with
+ * G_IO_ERROR_CANCELLED) or @deadline passes (-1 for none; FALSE without an
+ * error), whichever comes first. Called and returns with
+ * @lock held; the lock is dropped while the cancellable is connected and
+ * disconnected, since its handler takes the lock. */
+gboolean
+gasync_waiter_wait (GQueue        *queue,
+                    GasyncLock    *lock,
+                    gint64         deadline,
+                    GCancellable  *cancellable,
+                    GError       **error)
+{
+  Waiter waiter = { { &waiter, NULL, NULL }, queue, lock };
+  gulong handler_id = 0;
+  gboolean timed_out = FALSE;
+
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return FALSE;
+
+  gasync_cond_init (&waiter.cond);
+  g_queue_push_tail_link (queue, &waiter.link);
+  if (cancellable != NULL)
+    {
+      gasync_unlock (lock);
+      /* Published to the handler through GCancellable's GMutex. */
+      GASYNC_TSAN_RELEASE (&waiter);
+      GASYNC_TSAN_IGNORE_BEGIN ();
+      handler_id = g_cancellable_connect (cancellable,
+                                          G_CALLBACK (blocking_cancelled_cb),
+                                          &waiter, NULL);
+      GASYNC_TSAN_IGNORE_END ();
+      gasync_lock (lock);
+    }
+
+  while (!waiter.woken && !waiter.cancelled && !timed_out)
+    {
+      if (deadline < 0)
+        gasync_cond_wait (&waiter.cond, lock);
+      else if (!gasync_cond_wait_until (&waiter.cond, lock, deadline))
+        timed_out = TRUE;
+    }
+  if (!waiter.woken)
+    g_queue_unlink (queue, &waiter.link);
+
+  if (cancellable != NULL)
+    {
+      /* After the disconnect the handler has returned; taking the lock
+       * again orders its last touch of @waiter before our return. */
+      gasync_unlock (lock);
+      GASYNC_TSAN_IGNORE_BEGIN ();
+      g_cancellable_disconnect (cancellable, handler_id);
+      GASYNC_TSAN_IGNORE_END ();
+      gasync_lock (lock);
+    }
+  gasync_cond_clear (&waiter.cond);
+
+  if (waiter.woken)
+    return TRUE;
+  if (!timed_out)
+    g_cancellable_set_error_if_cancelled (cancellable, error);
+  return FALSE;
+}
+
+static void
+async_waiter_free (Waiter *waiter)
+{
+  if (waiter->cancel_source != NULL)
+    {
+      /* Disconnects from the cancellable: GObject's signal tables. */
+      GASYNC_TSAN_IGNORE_BEGIN ();
+      g_source_destroy (waiter->cancel_source);
+      g_source_unref (waiter->cancel_source);
+      GASYNC_TSAN_IGNORE_END ();
+    }
+  g_object_unref (waiter->task);
+  g_free (waiter);
+}
+
+/* On the task's context, after the waiter was woken. */
+static gboolean
+async_woken_cb (gpointer user_data)
+{
+  Waiter *waiter = user_data;
+
+  g_task_return_boolean (waiter->task, TRUE);
+  async_waiter_free (waiter);
+  return G_SOURCE_REMOVE;
+}
+
+/* On the task's context, when its cancellable fires. */
+static gboolean
+async_cancelled_cb (GCancellable *cancellable,
+                    gpointer      user_data)
+{
+  Waiter *waiter = user_data;
+  gboolean woken;
+
+  GASYNC_TSAN_ACQUIRE (waiter);
+  gasync_lock (waiter->lock);
+  woken = waiter->woken;
+  if (!woken)
+    g_queue_unlink (waiter->queue, &waiter->link);
+  gasync_unlock (waiter->lock);
+
+  /* A woken waiter is completed by async_woken_cb, which is on its way. */
+  if (!woken)
+    {
+      g_task_return_error_if_cancelled (waiter->task);
+      async_waiter_free (waiter);
+    }
+  return G_SOURCE_REMOVE;
+}
+
+/* Queues @task, which returns TRUE once woken, or G_IO_ERROR_CANCELLED
+ * when its cancellable fires first. Completes on the task's context. */
+void
+gasync_waiter_wait_async (GQueue     *queue,
+                          GasyncLock *lock,
+                          GTask      *task)
+{
+  GCancellable *cancellable = g_task_get_cancellable (task);
+  Waiter *waiter = g_new0 (Waiter, 1);
+
+  /* Woken wins over cancelled: the result must not be turned into an
+   * error afterwards, or a lock handed over would be lost. */
+  g_task_set_check_cancellable (task, FALSE);
+
+  waiter->link.data = waiter;
+  waiter->queue = queue;
+  waiter->lock = lock;
+  waiter->task = g_object_ref (task);
+  if (cancellable != NULL)
+    {
+      /* Published to the callback through GMainContext's GMutex; the
+       * source connects to the cancellable: GObject's signal tables. */
+      GASYNC_TSAN_RELEASE (waiter);
+      GASYNC_TSAN_IGNORE_BEGIN ();
+      waiter->cancel_source = g_cancellable_source_new (cancellable);
+      g_source_set_static_name (waiter->cancel_source,
+                                "[gasync] waiter cancelled");
+      g_source_set_callback (waiter->cancel_source,
+                             G_SOURCE_FUNC (async_cancelled_cb), waiter,
+                             NULL);
+      g_source_attach (waiter->cancel_source, g_task_get_context (task));
+      GASYNC_TSAN_IGNORE_END ();
+    }
+  g_queue_push_tail_link (queue, &waiter->link);
+}
+
+/* Wakes the first waiter and removes it from @queue. Returns FALSE if
+ * @queue was empty. */
+gboolean
+gasync_waiter_wake_one (GQueue *queue)
+{
+  GList *link = g_queue_pop_head_link (queue);
+  Waiter *waiter;
+
+  if (link == NULL)
+    return FALSE;
+
+  waiter = link->data;
+  waiter->woken = TRUE;
+  if (waiter->task == NULL)
+    gasync_cond_signal (&waiter->cond);
+  else
+    gasync_dispatch_to_context (g_task_get_context (waiter->task),
+                                async_woken_cb, waiter, NULL);
+  return TRUE;
+}
+
+void
+gasync_waiter_wake_all (GQueue *queue)
+{
+  while (gasync_waiter_wake_one (queue))
+    ;
+}

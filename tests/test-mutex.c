@@ -1,0 +1,533 @@
+/* test-mutex.c: GasyncMutex, a mutex whose lock can be cancelled
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ * Copyright 2026 The libgasync authors
+ */
+
+#include <gasync.h>
+
+#include "tasks-test-util.h"
+
+#define N_ASYNC_LOCKERS 8
+
+static void
+test_mutex_lock_unlock (void)
+{
+  g_autoptr(GasyncMutex) mutex = gasync_mutex_new ();
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (gasync_mutex_lock (mutex, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_false (gasync_mutex_try_lock (mutex));
+  gasync_mutex_unlock (mutex);
+
+  g_assert_true (gasync_mutex_try_lock (mutex));
+  g_assert_false (gasync_mutex_try_lock (mutex));
+  gasync_mutex_unlock (mutex);
+}
+
+static void
+test_mutex_unlock_not_locked (void)
+{
+  g_autoptr(GasyncMutex) mutex = gasync_mutex_new ();
+
+  g_test_expect_message ("Gasync", G_LOG_LEVEL_CRITICAL, "*is not locked*");
+  gasync_mutex_unlock (mutex);
+  g_test_assert_expected_messages ();
+
+  /* It stays usable. */
+  g_assert_true (gasync_mutex_try_lock (mutex));
+  gasync_mutex_unlock (mutex);
+}
+
+static void
+test_mutex_lock_already_cancelled (void)
+{
+  g_autoptr(GasyncMutex) mutex = gasync_mutex_new ();
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GError) error = NULL;
+
+  g_cancellable_cancel (cancellable);
+  g_assert_false (gasync_mutex_lock (mutex, cancellable, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+
+  /* The failed lock did not take the free mutex. */
+  g_assert_true (gasync_mutex_try_lock (mutex));
+  gasync_mutex_unlock (mutex);
+}
+
+typedef struct
+{
+  GasyncMutex *mutex;
+  GCancellable *cancellable;
+  gint started;
+  gint result;
+  GError *error;
+} Locker;
+
+static gpointer
+locker_thread (gpointer data)
+{
+  Locker *locker = data;
+  gboolean locked;
+
+  g_atomic_int_set (&locker->started, 1);
+  locked = gasync_mutex_lock (locker->mutex, locker->cancellable,
+                              &locker->error);
+  g_atomic_int_set (&locker->result, locked ? 1 : 2);
+  return NULL;
+}
+
+static void
+test_mutex_lock_cancelled_while_waiting (void)
+{
+  Locker locker = { gasync_mutex_new (), g_cancellable_new () };
+  GThread *thread;
+
+  g_test_summary ("A blocking lock cancelled while it waits fails with "
+                  "G_IO_ERROR_CANCELLED and never takes the mutex.");
+
+  g_assert_true (gasync_mutex_try_lock (locker.mutex));
+  thread = g_thread_new ("locker", locker_thread, &locker);
+  while (!g_atomic_int_get (&locker.started))
+    g_thread_yield ();
+  g_cancellable_cancel (locker.cancellable);
+  g_thread_join (thread);
+
+  g_assert_cmpint (locker.result, ==, 2);
+  g_assert_error (locker.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+
+  /* Unlocking hands the mutex to nobody: it is free again. */
+  gasync_mutex_unlock (locker.mutex);
+  g_assert_true (gasync_mutex_try_lock (locker.mutex));
+  gasync_mutex_unlock (locker.mutex);
+
+  g_clear_error (&locker.error);
+  g_object_unref (locker.cancellable);
+  g_object_unref (locker.mutex);
+}
+
+static void
+test_mutex_handed_to_blocked_locker (void)
+{
+  Locker locker = { gasync_mutex_new (), NULL };
+  GThread *thread;
+
+  g_assert_true (gasync_mutex_try_lock (locker.mutex));
+  thread = g_thread_new ("locker", locker_thread, &locker);
+  while (!g_atomic_int_get (&locker.started))
+    g_thread_yield ();
+  gasync_mutex_unlock (locker.mutex);
+  g_thread_join (thread);
+
+  g_assert_cmpint (locker.result, ==, 1);
+  g_assert_no_error (locker.error);
+  g_assert_false (gasync_mutex_try_lock (locker.mutex));
+  gasync_mutex_unlock (locker.mutex);
+  g_object_unref (locker.mutex);
+}
+
+#define N_THREADS 4
+#define N_ROUNDS 2000
+
+typedef struct
+{
+  GasyncMutex *mutex;
+  guint counter; /* guarded by mutex, not atomic on purpose */
+} Shared;
+
+static gpointer
+increment_thread (gpointer data)
+{
+  Shared *shared = data;
+
+  for (guint i = 0; i < N_ROUNDS; i++)
+    {
+      g_assert_true (gasync_mutex_lock (shared->mutex, NULL, NULL));
+      shared->counter++;
+      gasync_mutex_unlock (shared->mutex);
+    }
+  return NULL;
+}
+
+static void
+test_mutex_excludes (void)
+{
+  Shared shared = { gasync_mutex_new (), 0 };
+  GThread *threads[N_THREADS];
+
+  g_test_summary ("Threads that increment a plain counter under the mutex "
+                  "lose no increment (and TSan sees no race).");
+
+  for (guint i = 0; i < N_THREADS; i++)
+    threads[i] = g_thread_new ("incrementer", increment_thread, &shared);
+  for (guint i = 0; i < N_THREADS; i++)
+    g_thread_join (threads[i]);
+
+  g_assert_cmpuint (shared.counter, ==, N_THREADS * N_ROUNDS);
+  g_object_unref (shared.mutex);
+}
+
+typedef struct
+{
+  GasyncMutex *mutex;
+  guint order[N_ASYNC_LOCKERS];
+  gint n_locked;
+  gint n_cancelled;
+  gboolean holding;
+} AsyncLockers;
+
+typedef struct
+{
+  AsyncLockers *lockers;
+  guint index;
+} AsyncLocker;
+
+static gboolean
+unlock_idle_cb (gpointer user_data)
+{
+  AsyncLockers *lockers = user_data;
+
+  lockers->holding = FALSE;
+  gasync_mutex_unlock (lockers->mutex);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+async_locked_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  AsyncLocker *locker = user_data;
+  AsyncLockers *lockers = locker->lockers;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (source == G_OBJECT (lockers->mutex));
+  if (!gasync_mutex_lock_finish (lockers->mutex, result, &error))
+    {
+      g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+      g_atomic_int_inc (&lockers->n_cancelled);
+      return;
+    }
+
+  /* Exclusive: nobody else holds it. */
+  g_assert_false (lockers->holding);
+  lockers->holding = TRUE;
+  lockers->order[lockers->n_locked] = locker->index;
+  g_atomic_int_inc (&lockers->n_locked);
+  /* Hold it across a main loop iteration, then unlock. */
+  g_idle_add (unlock_idle_cb, lockers);
+}
+
+static void
+test_mutex_async_fifo (void)
+{
+  GMainContext *context = g_main_context_default ();
+  AsyncLockers lockers = { gasync_mutex_new () };
+  AsyncLocker locker[N_ASYNC_LOCKERS];
+
+  g_test_summary ("Eight async lockers that contend for a held mutex get "
+                  "it one at a time, in the order they asked.");
+
+  g_assert_true (gasync_mutex_try_lock (lockers.mutex));
+  for (guint i = 0; i < N_ASYNC_LOCKERS; i++)
+    {
+      locker[i].lockers = &lockers;
+      locker[i].index = i;
+      gasync_mutex_lock_async (lockers.mutex, NULL, async_locked_cb,
+                               &locker[i]);
+    }
+  /* Queued, not locked: try_lock does not jump the queue. */
+  gasync_mutex_unlock (lockers.mutex);
+  g_assert_false (gasync_mutex_try_lock (lockers.mutex));
+
+  g_assert_true (tasks_test_iterate_until (context, &lockers.n_locked,
+                                           N_ASYNC_LOCKERS, 10));
+  for (guint i = 0; i < N_ASYNC_LOCKERS; i++)
+    g_assert_cmpuint (lockers.order[i], ==, i);
+
+  /* The last one unlocked: the mutex is free. */
+  while (g_main_context_iteration (context, FALSE))
+    ;
+  g_assert_false (lockers.holding);
+  g_assert_true (gasync_mutex_try_lock (lockers.mutex));
+  gasync_mutex_unlock (lockers.mutex);
+  g_object_unref (lockers.mutex);
+}
+
+static void
+test_mutex_async_cancelled_waiter (void)
+{
+  GMainContext *context = g_main_context_default ();
+  AsyncLockers lockers = { gasync_mutex_new () };
+  AsyncLocker first = { &lockers, 0 }, second = { &lockers, 1 };
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+
+  g_test_summary ("An async locker cancelled while it waits does not take "
+                  "the mutex; the next one in the queue does.");
+
+  g_assert_true (gasync_mutex_try_lock (lockers.mutex));
+  gasync_mutex_lock_async (lockers.mutex, cancellable, async_locked_cb, &first);
+  gasync_mutex_lock_async (lockers.mutex, NULL, async_locked_cb, &second);
+  g_cancellable_cancel (cancellable);
+  g_assert_true (tasks_test_iterate_until (context, &lockers.n_cancelled, 1,
+                                           10));
+
+  gasync_mutex_unlock (lockers.mutex);
+  g_assert_true (tasks_test_iterate_until (context, &lockers.n_locked, 1, 10));
+  g_assert_cmpuint (lockers.order[0], ==, 1);
+
+  while (g_main_context_iteration (context, FALSE))
+    ;
+  g_assert_cmpint (lockers.n_locked, ==, 1);
+  g_assert_cmpint (lockers.n_cancelled, ==, 1);
+  g_assert_true (gasync_mutex_try_lock (lockers.mutex));
+  gasync_mutex_unlock (lockers.mutex);
+  g_object_unref (lockers.mutex);
+}
+
+static void
+test_mutex_async_free (void)
+{
+  GMainContext *context = g_main_context_default ();
+  AsyncLockers lockers = { gasync_mutex_new () };
+  AsyncLocker locker = { &lockers, 0 };
+
+  gasync_mutex_lock_async (lockers.mutex, NULL, async_locked_cb, &locker);
+  g_assert_true (tasks_test_iterate_until (context, &lockers.n_locked, 1, 10));
+  while (g_main_context_iteration (context, FALSE))
+    ;
+  g_assert_true (gasync_mutex_try_lock (lockers.mutex));
+  gasync_mutex_unlock (lockers.mutex);
+  g_object_unref (lockers.mutex);
+}
+
+static gpointer
+unlock_thread (gpointer data)
+{
+  gasync_mutex_unlock (data);
+  return NULL;
+}
+
+static void
+test_mutex_async_after_blocking_holder (void)
+{
+  GMainContext *context = g_main_context_default ();
+  AsyncLockers lockers = { gasync_mutex_new () };
+  AsyncLocker locker = { &lockers, 0 };
+
+  g_test_summary ("A mutex unlocked on another thread is handed to an "
+                  "async locker, whose callback runs on its own context.");
+
+  g_assert_true (gasync_mutex_lock (lockers.mutex, NULL, NULL));
+  gasync_mutex_lock_async (lockers.mutex, NULL, async_locked_cb, &locker);
+  g_thread_join (g_thread_new ("unlocker", unlock_thread, lockers.mutex));
+  g_assert_true (tasks_test_iterate_until (context, &lockers.n_locked, 1, 10));
+  while (g_main_context_iteration (context, FALSE))
+    ;
+  g_assert_true (gasync_mutex_try_lock (lockers.mutex));
+  gasync_mutex_unlock (lockers.mutex);
+  g_object_unref (lockers.mutex);
+}
+
+/* Stress: blocking lockers on threads and async lockers on the main
+ * context, with cancellables fired at random by another thread. */
+
+#define STRESS_THREADS 4
+#define STRESS_ASYNC 8
+
+typedef struct
+{
+  GasyncMutex *mutex;
+  guint rounds;
+  GCancellable **cancellables; /* STRESS_THREADS x rounds, made up front */
+  gint progress[STRESS_THREADS];
+  gint holders;
+  gint stop;
+  gint n_locked;
+  gint n_async_done;
+} Stress;
+
+static void
+stress_critical_section (Stress *stress)
+{
+  g_assert_cmpint (g_atomic_int_add (&stress->holders, 1), ==, 0);
+  g_atomic_int_inc (&stress->n_locked);
+  g_atomic_int_add (&stress->holders, -1);
+  gasync_mutex_unlock (stress->mutex);
+}
+
+typedef struct
+{
+  Stress *stress;
+  guint index;
+} StressThread;
+
+static gpointer
+stress_locker_thread (gpointer data)
+{
+  StressThread *thread = data;
+  Stress *stress = thread->stress;
+
+  for (guint i = 0; i < stress->rounds; i++)
+    {
+      GCancellable *cancellable =
+        stress->cancellables[thread->index * stress->rounds + i];
+      g_autoptr(GError) error = NULL;
+
+      g_atomic_int_set (&stress->progress[thread->index], i);
+      if (gasync_mutex_lock (stress->mutex, cancellable, &error))
+        stress_critical_section (stress);
+      else
+        g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+    }
+  return NULL;
+}
+
+static gpointer
+stress_canceller_thread (gpointer data)
+{
+  Stress *stress = data;
+  GRand *rand = g_rand_new_with_seed (g_test_rand_int ());
+
+  while (!g_atomic_int_get (&stress->stop))
+    {
+      guint t = g_rand_int_range (rand, 0, STRESS_THREADS);
+      guint i = g_atomic_int_get (&stress->progress[t]) +
+                g_rand_int_range (rand, 0, 2);
+
+      if (i < stress->rounds)
+        g_cancellable_cancel (stress->cancellables[t * stress->rounds + i]);
+      g_thread_yield ();
+    }
+  g_rand_free (rand);
+  return NULL;
+}
+
+static void
+stress_async_locked_cb (GObject      *source,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  Stress *stress = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (gasync_mutex_lock_finish (stress->mutex, result, &error))
+    stress_critical_section (stress);
+  else
+    g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_atomic_int_inc (&stress->n_async_done);
+}
+
+static void
+test_mutex_stress_cancel (void)
+{
+  GMainContext *context = g_main_context_default ();
+  Stress stress = { gasync_mutex_new () };
+  StressThread thread_data[STRESS_THREADS];
+  GThread *threads[STRESS_THREADS];
+  GThread *canceller;
+  guint n_cancellables;
+  gint n_async = 0;
+
+  g_test_summary ("Blocking and async lockers under random cancellation: "
+                  "never two holders, and the mutex ends up free.");
+
+  stress.rounds = g_getenv ("GASYNC_TEST_TIMEOUT_MULTIPLIER") != NULL ? 100
+                                                                       : 1000;
+  n_cancellables = STRESS_THREADS * stress.rounds;
+  stress.cancellables = g_new (GCancellable *, n_cancellables);
+  for (guint i = 0; i < n_cancellables; i++)
+    stress.cancellables[i] = g_cancellable_new ();
+
+  for (guint t = 0; t < STRESS_THREADS; t++)
+    {
+      thread_data[t].stress = &stress;
+      thread_data[t].index = t;
+      threads[t] = g_thread_new ("locker", stress_locker_thread,
+                                 &thread_data[t]);
+    }
+  canceller = g_thread_new ("canceller", stress_canceller_thread, &stress);
+
+  /* Meanwhile, rounds of async lockers, some of them cancelled. */
+  for (guint round = 0; round < stress.rounds / 10; round++)
+    {
+      GCancellable *cancellables[STRESS_ASYNC];
+
+      for (guint i = 0; i < STRESS_ASYNC; i++)
+        {
+          cancellables[i] = g_cancellable_new ();
+          gasync_mutex_lock_async (stress.mutex, cancellables[i],
+                                   stress_async_locked_cb, &stress);
+        }
+      n_async += STRESS_ASYNC;
+      for (guint i = 0; i < STRESS_ASYNC; i++)
+        {
+          if (g_test_rand_bit ())
+            g_cancellable_cancel (cancellables[i]);
+          g_object_unref (cancellables[i]);
+        }
+      g_assert_true (tasks_test_iterate_until (context, &stress.n_async_done,
+                                               n_async, 60));
+    }
+
+  for (guint t = 0; t < STRESS_THREADS; t++)
+    g_thread_join (threads[t]);
+  g_atomic_int_set (&stress.stop, 1);
+  g_thread_join (canceller);
+
+  g_test_message ("%d of %u locks taken", stress.n_locked,
+                  n_cancellables + n_async);
+  g_assert_cmpint (stress.n_locked, >, 0);
+  g_assert_true (gasync_mutex_try_lock (stress.mutex));
+  gasync_mutex_unlock (stress.mutex);
+
+  for (guint i = 0; i < n_cancellables; i++)
+    g_object_unref (stress.cancellables[i]);
+  g_free (stress.cancellables);
+  g_object_unref (stress.mutex);
+}
+
+static void
+test_mutex_bad_input (void)
+{
+  g_autoptr(GasyncMutex) mutex = gasync_mutex_new ();
+  g_autoptr(GObject) not_cancellable = g_object_new (G_TYPE_OBJECT, NULL);
+
+  g_test_expect_message ("Gasync", G_LOG_LEVEL_CRITICAL, "*G_IS_CANCELLABLE*");
+  g_assert_false (gasync_mutex_lock (mutex, (GCancellable *) not_cancellable,
+                                     NULL));
+  g_test_assert_expected_messages ();
+
+  g_test_expect_message ("Gasync", G_LOG_LEVEL_CRITICAL, "*GASYNC_IS_MUTEX*");
+  g_assert_false (gasync_mutex_try_lock (NULL));
+  g_test_assert_expected_messages ();
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/gasync/mutex/lock-unlock", test_mutex_lock_unlock);
+  g_test_add_func ("/gasync/mutex/unlock-not-locked",
+                   test_mutex_unlock_not_locked);
+  g_test_add_func ("/gasync/mutex/lock-already-cancelled",
+                   test_mutex_lock_already_cancelled);
+  g_test_add_func ("/gasync/mutex/lock-cancelled-while-waiting",
+                   test_mutex_lock_cancelled_while_waiting);
+  g_test_add_func ("/gasync/mutex/handed-to-blocked-locker",
+                   test_mutex_handed_to_blocked_locker);
+  g_test_add_func ("/gasync/mutex/excludes", test_mutex_excludes);
+  g_test_add_func ("/gasync/mutex/async-fifo", test_mutex_async_fifo);
+  g_test_add_func ("/gasync/mutex/async-cancelled-waiter",
+                   test_mutex_async_cancelled_waiter);
+  g_test_add_func ("/gasync/mutex/async-free", test_mutex_async_free);
+  g_test_add_func ("/gasync/mutex/async-after-blocking-holder",
+                   test_mutex_async_after_blocking_holder);
+  g_test_add_func ("/gasync/mutex/stress-cancel", test_mutex_stress_cancel);
+  g_test_add_func ("/gasync/mutex/bad-input", test_mutex_bad_input);
+
+  return g_test_run ();
+}

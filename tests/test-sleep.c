@@ -1,0 +1,189 @@
+/* test-sleep.c: sleeps that a cancellable cuts short
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ * Copyright 2026 The libgasync authors
+ */
+
+#include <gasync.h>
+
+#include "tasks-test-util.h"
+
+#define LONG_SLEEP (60 * G_USEC_PER_SEC)
+
+static void
+test_sleep_elapses (void)
+{
+  gint64 start = g_get_monotonic_time ();
+
+  g_assert_true (gasync_sleep (20 * 1000, NULL));
+  g_assert_cmpint (g_get_monotonic_time () - start, >=, 20 * 1000);
+
+  start = g_get_monotonic_time ();
+  g_assert_true (gasync_sleep_until (start + 20 * 1000, NULL));
+  g_assert_cmpint (g_get_monotonic_time () - start, >=, 20 * 1000);
+}
+
+static void
+test_sleep_past_deadline (void)
+{
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  gint64 start = g_get_monotonic_time ();
+
+  g_test_summary ("A deadline in the past, or a duration that is not "
+                  "positive, returns at once.");
+
+  g_assert_true (gasync_sleep_until (start - LONG_SLEEP, cancellable));
+  g_assert_true (gasync_sleep (-LONG_SLEEP, cancellable));
+  g_assert_true (gasync_sleep (0, NULL));
+  g_assert_cmpint (g_get_monotonic_time () - start, <, LONG_SLEEP / 2);
+}
+
+static void
+test_sleep_already_cancelled (void)
+{
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  gint64 start = g_get_monotonic_time ();
+
+  g_cancellable_cancel (cancellable);
+  g_assert_false (gasync_sleep (LONG_SLEEP, cancellable));
+  g_assert_false (gasync_sleep_until (start + LONG_SLEEP, cancellable));
+  g_assert_cmpint (g_get_monotonic_time () - start, <, LONG_SLEEP / 2);
+}
+
+typedef struct
+{
+  GCancellable *cancellable;
+  gint started;
+  gint result;
+} Sleeper;
+
+static gpointer
+sleeper_thread (gpointer data)
+{
+  Sleeper *sleeper = data;
+
+  g_atomic_int_set (&sleeper->started, 1);
+  g_atomic_int_set (&sleeper->result,
+                    gasync_sleep (LONG_SLEEP, sleeper->cancellable) ? 1 : 2);
+  return NULL;
+}
+
+static void
+test_sleep_cancelled (void)
+{
+  Sleeper sleeper = { g_cancellable_new (), 0, 0 };
+  gint64 start = g_get_monotonic_time ();
+  GThread *thread;
+
+  g_test_summary ("A sleep returns FALSE soon after its cancellable is "
+                  "cancelled from another thread.");
+
+  thread = g_thread_new ("sleeper", sleeper_thread, &sleeper);
+  while (!g_atomic_int_get (&sleeper.started))
+    g_thread_yield ();
+  g_cancellable_cancel (sleeper.cancellable);
+  g_thread_join (thread);
+
+  g_assert_cmpint (sleeper.result, ==, 2);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, LONG_SLEEP / 2);
+  g_object_unref (sleeper.cancellable);
+}
+
+typedef struct
+{
+  gint done;
+  gboolean slept;
+  GError *error;
+} AsyncSleep;
+
+static void
+sleep_done_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  AsyncSleep *sleep = user_data;
+
+  g_assert_null (source);
+  sleep->slept = gasync_sleep_finish (result, &sleep->error);
+  g_atomic_int_set (&sleep->done, 1);
+}
+
+static void
+test_sleep_async (void)
+{
+  GMainContext *context = g_main_context_default ();
+  AsyncSleep sleep = { 0 };
+  gint64 start = g_get_monotonic_time ();
+
+  gasync_sleep_async (20 * 1000, NULL, sleep_done_cb, &sleep);
+  g_assert_true (tasks_test_iterate_until (context, &sleep.done, 1, 10));
+  g_assert_no_error (sleep.error);
+  g_assert_true (sleep.slept);
+  g_assert_cmpint (g_get_monotonic_time () - start, >=, 20 * 1000);
+
+  memset (&sleep, 0, sizeof sleep);
+  gasync_sleep_async (-1, NULL, sleep_done_cb, &sleep);
+  g_assert_true (tasks_test_iterate_until (context, &sleep.done, 1, 10));
+  g_assert_no_error (sleep.error);
+  g_assert_true (sleep.slept);
+}
+
+static void
+test_sleep_async_cancelled (void)
+{
+  GMainContext *context = g_main_context_default ();
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  AsyncSleep sleep = { 0 };
+  gint64 start = g_get_monotonic_time ();
+
+  gasync_sleep_async (LONG_SLEEP, cancellable, sleep_done_cb, &sleep);
+  g_main_context_iteration (context, FALSE);
+  g_cancellable_cancel (cancellable);
+  g_assert_true (tasks_test_iterate_until (context, &sleep.done, 1, 10));
+  g_assert_error (sleep.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_false (sleep.slept);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, LONG_SLEEP / 2);
+  g_clear_error (&sleep.error);
+
+  /* Already cancelled. */
+  memset (&sleep, 0, sizeof sleep);
+  gasync_sleep_async (LONG_SLEEP, cancellable, sleep_done_cb, &sleep);
+  g_assert_true (tasks_test_iterate_until (context, &sleep.done, 1, 10));
+  g_assert_error (sleep.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&sleep.error);
+
+  /* Both sources are gone: nothing is left to dispatch. */
+  g_assert_false (g_main_context_pending (context));
+}
+
+static void
+test_sleep_bad_input (void)
+{
+  g_autoptr(GObject) not_cancellable = g_object_new (G_TYPE_OBJECT, NULL);
+
+  g_test_expect_message ("Gasync", G_LOG_LEVEL_CRITICAL, "*G_IS_CANCELLABLE*");
+  g_assert_false (gasync_sleep (0, (GCancellable *) not_cancellable));
+  g_test_assert_expected_messages ();
+
+  g_test_expect_message ("Gasync", G_LOG_LEVEL_CRITICAL, "*G_IS_CANCELLABLE*");
+  gasync_sleep_async (0, (GCancellable *) not_cancellable, NULL, NULL);
+  g_test_assert_expected_messages ();
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/gasync/sleep/elapses", test_sleep_elapses);
+  g_test_add_func ("/gasync/sleep/past-deadline", test_sleep_past_deadline);
+  g_test_add_func ("/gasync/sleep/already-cancelled",
+                   test_sleep_already_cancelled);
+  g_test_add_func ("/gasync/sleep/cancelled", test_sleep_cancelled);
+  g_test_add_func ("/gasync/sleep/async", test_sleep_async);
+  g_test_add_func ("/gasync/sleep/async-cancelled", test_sleep_async_cancelled);
+  g_test_add_func ("/gasync/sleep/bad-input", test_sleep_bad_input);
+
+  return g_test_run ();
+}
