@@ -13,6 +13,7 @@
 # include "gasync-version.h"
 # include "gasync-enums.h"
 # include "gasync-error.h"
+# include "gasync-semaphore.h"
 # include "gasync-task-token.h"
 # include "gasync-types.h"
 #undef GASYNC_INSIDE
