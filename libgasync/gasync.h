@@ -14,6 +14,7 @@
 # include "gasync-enums.h"
 # include "gasync-error.h"
 # include "gasync-semaphore.h"
+# include "gasync-stopper.h"
 # include "gasync-task-token.h"
 # include "gasync-types.h"
 #undef GASYNC_INSIDE
