@@ -172,6 +172,7 @@ struct _GasyncStopper
   guint stop_prune_at;
 
   GSList *closers; /* Closer, newest first */
+  GArray *pending_destroys; /* PendingDestroy, for the owner context */
   GQueue stop_waiters; /* GTask of stop_async, owned */
 };
 
@@ -262,24 +263,58 @@ frame_pop (Frame *frame)
   current_frame = frame->prev;
 }
 
-static gboolean
-no_op (gpointer user_data)
+typedef struct
 {
+  GDestroyNotify destroy;
+  gpointer data;
+} PendingDestroy;
+
+static gboolean
+run_pending_destroys (gpointer user_data)
+{
+  GasyncStopper *self = user_data;
+  g_autoptr(GArray) pending = NULL;
+
+  gasync_lock (&self->lock);
+  pending = g_steal_pointer (&self->pending_destroys);
+  self->pending_destroys = g_array_new (FALSE, FALSE, sizeof (PendingDestroy));
+  gasync_unlock (&self->lock);
+
+  for (guint i = 0; i < pending->len; i++)
+    {
+      PendingDestroy *p = &g_array_index (pending, PendingDestroy, i);
+
+      p->destroy (p->data);
+    }
   return G_SOURCE_REMOVE;
 }
 
-/* Calls @destroy on the owner context: at once if this thread runs it. */
+/* Calls @destroy on the owner context: at once if this thread runs it,
+ * else in a batch, so that many tasks ending at once cost one dispatch. */
 static void
 destroy_on_owner (GasyncStopper  *self,
                   GDestroyNotify  destroy,
                   gpointer        data)
 {
+  PendingDestroy pending = { destroy, data };
+  gboolean first;
+
   if (destroy == NULL)
     return;
   if (g_main_context_is_owner (self->context))
-    destroy (data);
-  else
-    gasync_dispatch_to_context (self->context, no_op, data, destroy);
+    {
+      destroy (data);
+      return;
+    }
+
+  gasync_lock (&self->lock);
+  first = self->pending_destroys->len == 0;
+  g_array_append_val (self->pending_destroys, pending);
+  gasync_unlock (&self->lock);
+
+  if (first)
+    gasync_dispatch_to_context (self->context, run_pending_destroys,
+                                g_object_ref (self), g_object_unref);
 }
 
 /* Acquires the owner context if this thread may run it now: it runs it
@@ -912,6 +947,8 @@ gasync_stopper_finalize (GObject *object)
   g_clear_pointer (&self->registry, g_hash_table_unref);
   g_clear_pointer (&self->quiesce_children, g_ptr_array_unref);
   g_clear_pointer (&self->stop_children, g_ptr_array_unref);
+  g_assert (self->pending_destroys->len == 0);
+  g_clear_pointer (&self->pending_destroys, g_array_unref);
   g_clear_object (&self->quiesce_cancellable);
   g_clear_object (&self->stop_cancellable);
   g_clear_pointer (&self->context, g_main_context_unref);
@@ -1115,6 +1152,7 @@ gasync_stopper_init (GasyncStopper *self)
   self->quiesce_children = g_ptr_array_new_with_free_func (weak_ref_free);
   self->stop_children = g_ptr_array_new_with_free_func (weak_ref_free);
   g_queue_init (&self->stop_waiters);
+  self->pending_destroys = g_array_new (FALSE, FALSE, sizeof (PendingDestroy));
 }
 
 /**
