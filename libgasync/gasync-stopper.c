@@ -148,7 +148,8 @@ struct _GasyncStopper
   GThread *owner_thread;
 
   GasyncStopperState state;
-  GasyncStopperState emitted; /* the last state signalled on the context */
+  GasyncStopperState emitted; /* the last phase signalled on the context */
+  GasyncStopperState notified; /* the last state notified on the context */
   gboolean quiesce_requested;
   gboolean stop_requested;
   gboolean drain_scheduled;
@@ -484,7 +485,7 @@ close_locked (GasyncStopper *self)
       gasync_lock (&self->lock);
     }
 
-  self->state = self->emitted = GASYNC_STOPPER_STATE_STOPPED;
+  self->state = self->emitted = self->notified = GASYNC_STOPPER_STATE_STOPPED;
   gasync_unlock (&self->lock);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
@@ -528,9 +529,12 @@ drain (GasyncStopper *self)
           self->state < GASYNC_STOPPER_STATE_STOPPED)
         {
           GasyncStopperState phase = ++self->emitted;
+          gboolean notify = self->notified != self->state;
 
+          self->notified = self->state;
           gasync_unlock (&self->lock);
-          g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+          if (notify)
+            g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
           g_signal_emit (self, signals[phase == GASYNC_STOPPER_STATE_QUIESCING ?
                                        SIGNAL_QUIESCING : SIGNAL_STOPPING], 0);
           gasync_lock (&self->lock);
@@ -1027,8 +1031,11 @@ gasync_stopper_class_init (GasyncStopperClass *klass)
    *
    * The phase the stopper is in. It only moves forward, from
    * %GASYNC_STOPPER_STATE_RUNNING to %GASYNC_STOPPER_STATE_STOPPED.
-   * `notify::state` is emitted on the owner context, once per phase, in
-   * order, together with the phase's signal.
+   * `notify::state` is emitted on the owner context, before the signal of
+   * the phase, whenever the state changed since the last notification:
+   * when the stopper went through two phases before the owner context
+   * ran, the handler sees the later state once (the phase signals are
+   * all emitted, in order).
    *
    * Since: 0.1
    */
