@@ -14,8 +14,10 @@ packages=(
   python3-gi python3-pytest gjs
   # reference manual, cross-linked to GLib's
   gtk-doc-tools libglib2.0-doc
-  # memory checking
+  # memory checking, and instruction counts for the benchmarks
   valgrind libc6-dbg
+  # benchmark charts
+  gnuplot-nox
 )
 
 missing=()

@@ -8,21 +8,33 @@
  * ratio. "--quick" runs one small round, so that the program runs as a
  * normal test and cannot rot; "--runs N" and "--size N" override the
  * defaults. Speed is never asserted: only printed.
+ *
+ * "--json FILE" also appends each report as one JSON object per line, for
+ * build-aux/run-benchmarks.sh to gather. "--callgrind" is for runs under
+ * `valgrind --tool=callgrind --instr-atstart=no`: each measured section
+ * runs once at a fixed small size with instrumentation on, and its counts
+ * are dumped under the section's name, so the script can divide them by
+ * the number of operations.
  */
 
 #pragma once
 
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 
 #include <glib.h>
+#include <valgrind/callgrind.h>
 
 typedef struct
 {
   guint runs;
   guint64 size;
   gboolean quick;
+  gboolean callgrind;
+  const char *json;
 } BenchOptions;
 
 typedef double (*BenchFunc) (guint64 size, gpointer data);
@@ -32,16 +44,21 @@ bench_parse_options (int      argc,
                      char   **argv,
                      guint64  default_size)
 {
-  BenchOptions o = { 15, default_size, FALSE };
+  BenchOptions o = { 15, default_size, FALSE, FALSE, NULL };
+  const char *slash = strrchr (argv[0], '/');
 
+  g_set_prgname (slash != NULL ? slash + 1 : argv[0]);
   for (int i = 1; i < argc; i++)
     {
-      if (g_str_equal (argv[i], "--quick"))
+      if (g_str_equal (argv[i], "--quick") || g_str_equal (argv[i], "--callgrind"))
         {
           o.quick = TRUE;
+          o.callgrind = g_str_equal (argv[i], "--callgrind");
           o.runs = 1;
           o.size = MAX (default_size / 1000, 10);
         }
+      else if (g_str_equal (argv[i], "--json") && i + 1 < argc)
+        o.json = argv[++i];
       else if (g_str_equal (argv[i], "--runs") && i + 1 < argc)
         o.runs = MAX (1, atoi (argv[++i]));
       else if (g_str_equal (argv[i], "--size") && i + 1 < argc)
@@ -69,15 +86,26 @@ bench_cmp_double (const void *a,
 }
 
 /* Runs @func @o->runs times at @o->size and returns the median of the
- * figures it returns (by convention ns per operation). */
+ * figures it returns (by convention ns per operation). In callgrind mode it
+ * runs @func once with instrumentation on and dumps the counts as @label. */
 static inline double
 bench_median (const BenchOptions *o,
+              const char         *label,
               BenchFunc           func,
               gpointer            data)
 {
   g_autofree double *figures = g_new (double, o->runs);
   double median;
 
+  if (o->callgrind)
+    {
+      CALLGRIND_ZERO_STATS;
+      CALLGRIND_START_INSTRUMENTATION;
+      figures[0] = func (o->size, data);
+      CALLGRIND_STOP_INSTRUMENTATION;
+      CALLGRIND_DUMP_STATS_AT (label);
+      return figures[0];
+    }
   for (guint i = 0; i < o->runs; i++)
     figures[i] = func (o->size, data);
   qsort (figures, o->runs, sizeof (double), bench_cmp_double);
@@ -104,8 +132,24 @@ bench_report (const BenchOptions *o,
               const char         *anchor,
               double              anchor_figure)
 {
+  double ratio = anchor_figure > 0 ? figure / anchor_figure : 0.0;
+  long rss = bench_peak_rss_kib ();
+
   g_print ("%-40s %10.1f %-8s | %-32s %10.1f %-8s | ratio %5.2f | runs %u size %" G_GUINT64_FORMAT " | peak RSS %ld KiB\n",
-           what, figure, unit, anchor, anchor_figure, unit,
-           anchor_figure > 0 ? figure / anchor_figure : 0.0,
-           o->runs, o->size, bench_peak_rss_kib ());
+           what, figure, unit, anchor, anchor_figure, unit, ratio,
+           o->runs, o->size, rss);
+  if (o->json != NULL)
+    {
+      FILE *f = fopen (o->json, "a");
+
+      if (f == NULL)
+        g_error ("cannot open %s: %s", o->json, g_strerror (errno));
+      fprintf (f, "{\"program\": \"%s\", \"what\": \"%s\", \"unit\": \"%s\", "
+               "\"value\": %.3f, \"anchor\": \"%s\", \"anchor_value\": %.3f, "
+               "\"ratio\": %.4f, \"runs\": %u, \"size\": %" G_GUINT64_FORMAT ", "
+               "\"peak_rss_kib\": %ld}\n",
+               g_get_prgname (), what, unit, figure, anchor, anchor_figure,
+               ratio, o->runs, o->size, rss);
+      fclose (f);
+    }
 }
