@@ -270,6 +270,17 @@ typedef struct
   gpointer data;
 } PendingDestroy;
 
+static void
+call_destroys (GArray *pending)
+{
+  for (guint i = 0; i < pending->len; i++)
+    {
+      PendingDestroy *p = &g_array_index (pending, PendingDestroy, i);
+
+      p->destroy (p->data);
+    }
+}
+
 static gboolean
 run_pending_destroys (gpointer user_data)
 {
@@ -281,12 +292,7 @@ run_pending_destroys (gpointer user_data)
   self->pending_destroys = g_array_new (FALSE, FALSE, sizeof (PendingDestroy));
   gasync_unlock (&self->lock);
 
-  for (guint i = 0; i < pending->len; i++)
-    {
-      PendingDestroy *p = &g_array_index (pending, PendingDestroy, i);
-
-      p->destroy (p->data);
-    }
+  call_destroys (pending);
   return G_SOURCE_REMOVE;
 }
 
@@ -611,11 +617,13 @@ dump_locked (GasyncStopper *self)
   g_autoptr(GList) names = NULL;
   gint64 now = g_get_monotonic_time ();
 
-  /* Translators: the first line of a list of running tasks */
-  g_string_append_printf (out, g_dngettext (GETTEXT_PACKAGE,
-                                            "%u running task",
-                                            "%u running tasks",
-                                            self->num_tasks),
+  g_string_append_printf (out,
+                          g_dngettext (GETTEXT_PACKAGE,
+                                       /* Translators: the first line of a
+                                        * list of running tasks */
+                                       "%u running task",
+                                       "%u running tasks",
+                                       self->num_tasks),
                           self->num_tasks);
   names = g_list_sort (g_hash_table_get_keys (self->tasks),
                        (GCompareFunc) g_strcmp0);
@@ -626,11 +634,13 @@ dump_locked (GasyncStopper *self)
   g_clear_pointer (&names, g_list_free);
 
   g_string_append_c (out, '\n');
-  /* Translators: the first line of a list of running workers */
-  g_string_append_printf (out, g_dngettext (GETTEXT_PACKAGE,
-                                            "%u running worker",
-                                            "%u running workers",
-                                            self->num_workers),
+  g_string_append_printf (out,
+                          g_dngettext (GETTEXT_PACKAGE,
+                                       /* Translators: the first line of a
+                                        * list of running workers */
+                                       "%u running worker",
+                                       "%u running workers",
+                                       self->num_workers),
                           self->num_workers);
   names = g_list_sort (g_hash_table_get_keys (self->workers),
                        (GCompareFunc) g_strcmp0);
@@ -951,7 +961,8 @@ gasync_stopper_finalize (GObject *object)
   g_clear_pointer (&self->registry, g_hash_table_unref);
   g_clear_pointer (&self->quiesce_children, g_ptr_array_unref);
   g_clear_pointer (&self->stop_children, g_ptr_array_unref);
-  g_assert (self->pending_destroys->len == 0);
+  /* Left only if the owner context was destroyed before running them. */
+  call_destroys (self->pending_destroys);
   g_clear_pointer (&self->pending_destroys, g_array_unref);
   g_clear_object (&self->quiesce_cancellable);
   g_clear_object (&self->stop_cancellable);

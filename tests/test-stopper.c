@@ -758,6 +758,7 @@ stopping_worker (GCancellable  *cancellable,
 static void
 stop_from_closer (gpointer user_data)
 {
+  g_assert_true (g_thread_self () == main_thread);
   gasync_stopper_stop (user_data);
   log_event ("closer");
 }
@@ -766,6 +767,7 @@ static void
 stop_from_handler (GasyncStopper *stopper,
                    gpointer       user_data)
 {
+  g_assert_true (g_thread_self () == main_thread);
   gasync_stopper_stop (stopper);
   log_event (user_data);
 }
