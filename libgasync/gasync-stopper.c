@@ -14,21 +14,21 @@
  * it down in two phases, in an order that can be relied on:
  *
  * - gasync_stopper_quiesce() or gasync_stopper_stop() begins
- *    *quiescing*: from then on every new task is refused with
- *    %GASYNC_ERROR_UNAVAILABLE (its function is not called; its destroy
- *    notify still is, once), the cancellable of
- *    gasync_stopper_get_quiesce_cancellable() fires and
- *    #GasyncStopper::quiescing is emitted. Running tasks go on until they
- *    return.
+ *   *quiescing*: from then on every new task is refused with
+ *   %GASYNC_ERROR_UNAVAILABLE (its function is not called; its destroy
+ *   notify still is, once), the cancellable of
+ *   gasync_stopper_get_quiesce_cancellable() fires and
+ *   #GasyncStopper::quiescing is emitted. Running tasks go on until they
+ *   return.
  * - When the last task has returned (and a stop was asked for), the
- *    stopper is *stopping*: the cancellable of
- *    gasync_stopper_get_stop_cancellable(), which every worker receives,
- *    fires, #GasyncStopper::stopping is emitted, and the stopper waits for
- *    the workers to return.
+ *   stopper is *stopping*: the cancellable of
+ *   gasync_stopper_get_stop_cancellable(), which every worker receives,
+ *   fires, #GasyncStopper::stopping is emitted, and the stopper waits for
+ *   the workers to return.
  * - Then the closers run, newest first (LIFO, like Go's `defer`), then the
- *    state becomes %GASYNC_STOPPER_STATE_STOPPED,
- *    gasync_stopper_is_stopped() returns %TRUE and #GasyncStopper::stopped
- *    is emitted.
+ *   state becomes %GASYNC_STOPPER_STATE_STOPPED,
+ *   gasync_stopper_is_stopped() returns %TRUE and #GasyncStopper::stopped
+ *   is emitted.
  *
  * Tasks are counted by name: gasync_stopper_dup_running_tasks() gives the
  * exact count per name at any moment, and gasync_stopper_dump() a
