@@ -6,6 +6,8 @@
 
 #include "config.h"
 
+#include <locale.h>
+
 #include "gasync-private.h"
 #include "gasync-sync-private.h"
 
@@ -1493,6 +1495,9 @@ int
 main (int    argc,
       char **argv)
 {
+  /* The tests read English messages and dumps. */
+  g_unsetenv ("LANGUAGE");
+  setlocale (LC_ALL, "C");
   g_test_init (&argc, &argv, NULL);
   main_thread = g_thread_self ();
   gasync_lock_init (&log_lock);
