@@ -100,6 +100,7 @@
 #include "gasync-task-token-private.h"
 
 #define DEFAULT_STUCK_LOG_INTERVAL (10 * G_USEC_PER_SEC)
+#define MAX_IDLE_NAMES 64
 
 /* The running count of one task or worker name; the name is the key of the
  * table, and stays valid while the count is positive. */
@@ -159,9 +160,11 @@ struct _GasyncStopper
   GTimeSpan stuck_log_interval;
 
   guint num_tasks;
-  GHashTable *tasks; /* name -> NameCount */
+  GHashTable *tasks; /* name -> NameCount, some idle (count 0) */
+  guint tasks_idle;
   guint num_workers;
-  GHashTable *workers; /* name -> NameCount */
+  GHashTable *workers; /* name -> NameCount, some idle (count 0) */
+  guint workers_idle;
   gboolean track_details;
   GHashTable *registry; /* set of TaskEntry, with track-details only */
 
@@ -209,11 +212,14 @@ G_DEFINE_FINAL_TYPE (GasyncStopper, gasync_stopper, G_TYPE_OBJECT)
 
 static NameCount *
 name_count_ref (GHashTable *table,
+                guint      *n_idle,
                 const char *name)
 {
   NameCount *name_count = g_hash_table_lookup (table, name);
 
-  if (name_count == NULL)
+  if (name_count != NULL && name_count->count == 0)
+    (*n_idle)--;
+  else if (name_count == NULL)
     {
       size_t len = strlen (name);
 
@@ -226,12 +232,45 @@ name_count_ref (GHashTable *table,
   return name_count;
 }
 
+static gboolean
+name_count_is_idle (gpointer key,
+                    gpointer value,
+                    gpointer user_data)
+{
+  return ((NameCount *) value)->count == 0;
+}
+
+/* A name whose count falls to 0 stays in the table, so that a name that
+ * keeps starting and ending tasks costs no allocation; the idle names are
+ * swept once there are more than MAX_IDLE_NAMES. */
 static void
 name_count_unref (GHashTable *table,
+                  guint      *n_idle,
                   NameCount  *name_count)
 {
-  if (--name_count->count == 0)
-    g_hash_table_remove (table, name_count->name);
+  if (--name_count->count == 0 && ++(*n_idle) > MAX_IDLE_NAMES)
+    {
+      g_hash_table_foreach_remove (table, name_count_is_idle, NULL);
+      *n_idle = 0;
+    }
+}
+
+/* Appends "count × name" lines for the running names, sorted. */
+static void
+append_counts (GString    *out,
+               GHashTable *table)
+{
+  g_autoptr(GList) names = g_list_sort (g_hash_table_get_keys (table),
+                                        (GCompareFunc) g_strcmp0);
+
+  for (GList *l = names; l != NULL; l = l->next)
+    {
+      NameCount *name_count = g_hash_table_lookup (table, l->data);
+
+      if (name_count->count > 0)
+        g_string_append_printf (out, "\n  %u × %s", name_count->count,
+                                name_count->name);
+    }
 }
 
 static GHashTable *
@@ -614,7 +653,6 @@ static char *
 dump_locked (GasyncStopper *self)
 {
   GString *out = g_string_new (NULL);
-  g_autoptr(GList) names = NULL;
   gint64 now = g_get_monotonic_time ();
 
   g_string_append_printf (out,
@@ -625,13 +663,7 @@ dump_locked (GasyncStopper *self)
                                        "%u running tasks",
                                        self->num_tasks),
                           self->num_tasks);
-  names = g_list_sort (g_hash_table_get_keys (self->tasks),
-                       (GCompareFunc) g_strcmp0);
-  for (GList *l = names; l != NULL; l = l->next)
-    g_string_append_printf (out, "\n  %u × %s",
-                            ((NameCount *) g_hash_table_lookup (self->tasks, l->data))->count,
-                            (const char *) l->data);
-  g_clear_pointer (&names, g_list_free);
+  append_counts (out, self->tasks);
 
   g_string_append_c (out, '\n');
   g_string_append_printf (out,
@@ -642,12 +674,7 @@ dump_locked (GasyncStopper *self)
                                        "%u running workers",
                                        self->num_workers),
                           self->num_workers);
-  names = g_list_sort (g_hash_table_get_keys (self->workers),
-                       (GCompareFunc) g_strcmp0);
-  for (GList *l = names; l != NULL; l = l->next)
-    g_string_append_printf (out, "\n  %u × %s",
-                            ((NameCount *) g_hash_table_lookup (self->workers, l->data))->count,
-                            (const char *) l->data);
+  append_counts (out, self->workers);
 
   if (self->registry != NULL)
     {
@@ -776,7 +803,7 @@ task_begin (GasyncStopper  *self,
   running = self->state == GASYNC_STOPPER_STATE_RUNNING;
   if (running)
     {
-      entry->name_count = name_count_ref (self->tasks, name);
+      entry->name_count = name_count_ref (self->tasks, &self->tasks_idle, name);
       self->num_tasks++;
       if (self->registry != NULL)
         {
@@ -803,7 +830,7 @@ task_end (GasyncStopper *self,
   gasync_lock (&self->lock);
   if (self->registry != NULL)
     g_hash_table_remove (self->registry, entry);
-  name_count_unref (self->tasks, entry->name_count);
+  name_count_unref (self->tasks, &self->tasks_idle, entry->name_count);
   if (--self->num_tasks == 0 &&
       self->state == GASYNC_STOPPER_STATE_QUIESCING)
     {
@@ -911,7 +938,7 @@ worker_thread (gpointer data)
   destroy_on_owner (self, worker->destroy, worker->user_data);
 
   gasync_lock (&self->lock);
-  name_count_unref (self->workers, worker->name_count);
+  name_count_unref (self->workers, &self->workers_idle, worker->name_count);
   self->num_workers--;
   actions = advance_locked (self);
   gasync_unlock (&self->lock);
@@ -1692,7 +1719,8 @@ gasync_stopper_run_worker (GasyncStopper   *self,
   accepted = self->state < GASYNC_STOPPER_STATE_STOPPING;
   if (accepted)
     {
-      worker->name_count = name_count_ref (self->workers, name);
+      worker->name_count = name_count_ref (self->workers, &self->workers_idle,
+                                           name);
       self->num_workers++;
     }
   gasync_unlock (&self->lock);
@@ -1865,8 +1893,9 @@ gasync_stopper_dup_running_tasks (GasyncStopper *self)
   gasync_lock (&self->lock);
   g_hash_table_iter_init (&iter, self->tasks);
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &name_count))
-    g_hash_table_insert (copy, g_strdup (name_count->name),
-                         GUINT_TO_POINTER (name_count->count));
+    if (name_count->count > 0)
+      g_hash_table_insert (copy, g_strdup (name_count->name),
+                           GUINT_TO_POINTER (name_count->count));
   gasync_unlock (&self->lock);
   return copy;
 }

@@ -473,6 +473,15 @@ num_tasks_is_zero (gpointer data)
   return gasync_stopper_get_num_tasks (data) == 0;
 }
 
+static gboolean
+checking_nothing (GCancellable  *cancellable,
+                  gpointer       user_data,
+                  GError       **error)
+{
+  g_assert_cmpuint (gasync_stopper_get_num_tasks (user_data), ==, 1);
+  return TRUE;
+}
+
 static void
 test_stopper_running_tasks (Fixture       *fixture,
                             gconstpointer  unused)
@@ -505,6 +514,18 @@ test_stopper_running_tasks (Fixture       *fixture,
   gate_open (&gate);
   iterate_until (fixture->context, num_tasks_is_zero, stopper);
   assert_running (stopper, "");
+
+  /* Names that come and go leave nothing behind. */
+  for (guint i = 0; i < 300; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("name %u", i % 100);
+
+      g_assert_true (gasync_stopper_run_task (stopper, name, checking_nothing, stopper, NULL));
+    }
+  assert_running (stopper, "");
+  g_clear_pointer (&dump, g_free);
+  dump = gasync_stopper_dump (stopper);
+  g_assert_null (strstr (dump, "×"));
 
   gasync_stopper_stop (stopper);
   gate_clear (&gate);
