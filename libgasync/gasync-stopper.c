@@ -148,6 +148,8 @@ struct _GasyncStopper
   GMainContext *context;
   GThread *owner_thread;
 
+  gboolean watchdog_running;
+
   GasyncStopperState state;
   GasyncStopperState emitted; /* the last phase signalled on the context */
   GasyncStopperState notified; /* the last state notified on the context */
@@ -388,7 +390,10 @@ advance_locked (GasyncStopper *self)
       self->quiesce_started = g_get_monotonic_time ();
       actions |= ACTION_CANCEL_QUIESCE | ACTION_DRAIN;
       if (self->stuck_log_interval > 0 && self->num_tasks > 0)
-        actions |= ACTION_WATCHDOG;
+        {
+          self->watchdog_running = TRUE;
+          actions |= ACTION_WATCHDOG;
+        }
     }
   if (self->state == GASYNC_STOPPER_STATE_QUIESCING && self->stop_requested &&
       self->num_tasks == 0)
@@ -473,7 +478,7 @@ run_actions (GasyncStopper *self,
     fire_phase (self, &self->stop_children, self->stop_cancellable);
   if (actions & ACTION_WATCHDOG)
     g_thread_unref (g_thread_new ("gasync-stopper-watchdog", watchdog_thread,
-                                  g_object_ref (self)));
+                                  self));
   if (actions & ACTION_DRAIN)
     gasync_dispatch_to_context (self->context, drain_cb, g_object_ref (self),
                                 g_object_unref);
@@ -699,7 +704,10 @@ dump_locked (GasyncStopper *self)
   return g_string_free (out, FALSE);
 }
 
-/* Logs what a stuck quiescing phase waits for, after every interval. */
+/* Logs what a stuck quiescing phase waits for, after every interval. It
+ * holds no reference (its last one could free the owner context in this
+ * thread, a hand-off TSan cannot see): it returns once no task runs, and
+ * finalize waits until it has. */
 static gpointer
 watchdog_thread (gpointer data)
 {
@@ -733,9 +741,9 @@ watchdog_thread (gpointer data)
       }
       deadline += self->stuck_log_interval;
     }
+  self->watchdog_running = FALSE;
+  gasync_cond_broadcast (&self->cond);
   gasync_unlock (&self->lock);
-
-  g_object_unref (self);
   return NULL;
 }
 
@@ -981,6 +989,11 @@ gasync_stopper_finalize (GObject *object)
 
   g_assert (self->num_tasks == 0);
   g_assert (self->num_workers == 0);
+
+  gasync_lock (&self->lock);
+  while (self->watchdog_running)
+    gasync_cond_wait (&self->cond, &self->lock);
+  gasync_unlock (&self->lock);
   g_assert (g_queue_is_empty (&self->stop_waiters));
 
   g_clear_pointer (&self->tasks, g_hash_table_unref);
