@@ -15,6 +15,8 @@
 # include "gasync-error.h"
 # include "gasync-mutex.h"
 # include "gasync-sleep.h"
+# include "gasync-semaphore.h"
+# include "gasync-stopper.h"
 # include "gasync-task-token.h"
 # include "gasync-tasks.h"
 # include "gasync-types.h"

@@ -1,0 +1,517 @@
+/* gasync-semaphore.c: a counting semaphore that limits concurrent tasks
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ * Copyright 2026 The libgasync authors
+ */
+
+/**
+ * SECTION:gasync-semaphore
+ * @title: GasyncSemaphore
+ * @short_description: a counting semaphore, as Go's buffered channel
+ *
+ * A #GasyncSemaphore holds a fixed number of slots. Go code limits how
+ * many tasks run at once with a buffered channel, `make(chan struct{}, n)`;
+ * libgasync uses a semaphore, for instance with
+ * gasync_stopper_run_limited_async_task().
+ *
+ * gasync_semaphore_acquire() takes a slot, waiting for one if none is
+ * free; gasync_semaphore_try_acquire() takes one only if it is free; and
+ * gasync_semaphore_acquire_async() waits on a main loop instead of
+ * blocking. gasync_semaphore_release() gives a slot back. Asynchronous
+ * waiters are served first, in the order they asked.
+ *
+ * |[<!-- language="C" -->
+ * g_autoptr(GasyncSemaphore) sem = gasync_semaphore_new (4);
+ *
+ * if (!gasync_semaphore_acquire (sem, cancellable, &error))
+ *   return FALSE;
+ * do_limited_work ();
+ * gasync_semaphore_release (sem);
+ * ]|
+ *
+ * Threading: every function may be called from any thread. The callback
+ * of gasync_semaphore_acquire_async() runs on the thread-default main
+ * context of the caller of gasync_semaphore_acquire_async().
+ */
+
+/**
+ * GasyncSemaphore:
+ *
+ * A counting semaphore with a fixed capacity.
+ *
+ * Since: 0.1
+ */
+
+#include "config.h"
+
+#include "gasync-semaphore.h"
+
+#include "gasync-dispatch-private.h"
+#include "gasync-private.h"
+#include "gasync-sync-private.h"
+
+struct _GasyncSemaphore
+{
+  GObject parent_instance;
+
+  GasyncLock lock;
+  GasyncCond cond;
+  int capacity;
+  int available;
+  guint n_blocked;
+  GQueue waiters; /* GTask of acquire_async, owned */
+};
+
+enum {
+  PROP_0,
+  PROP_CAPACITY,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+G_DEFINE_FINAL_TYPE (GasyncSemaphore, gasync_semaphore, G_TYPE_OBJECT)
+
+static void
+gasync_semaphore_finalize (GObject *object)
+{
+  GasyncSemaphore *self = GASYNC_SEMAPHORE (object);
+
+  g_assert (g_queue_is_empty (&self->waiters));
+  gasync_cond_clear (&self->cond);
+  gasync_lock_clear (&self->lock);
+
+  G_OBJECT_CLASS (gasync_semaphore_parent_class)->finalize (object);
+}
+
+static void
+gasync_semaphore_get_property (GObject    *object,
+                               guint       prop_id,
+                               GValue     *value,
+                               GParamSpec *pspec)
+{
+  GasyncSemaphore *self = GASYNC_SEMAPHORE (object);
+
+  switch (prop_id)
+    {
+    case PROP_CAPACITY:
+      g_value_set_int (value, self->capacity);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+gasync_semaphore_set_property (GObject      *object,
+                               guint         prop_id,
+                               const GValue *value,
+                               GParamSpec   *pspec)
+{
+  GasyncSemaphore *self = GASYNC_SEMAPHORE (object);
+
+  switch (prop_id)
+    {
+    case PROP_CAPACITY:
+      self->capacity = self->available = g_value_get_int (value);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+gasync_semaphore_class_init (GasyncSemaphoreClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  gasync_i18n_init ();
+
+  object_class->finalize = gasync_semaphore_finalize;
+  object_class->get_property = gasync_semaphore_get_property;
+  object_class->set_property = gasync_semaphore_set_property;
+
+  /**
+   * GasyncSemaphore:capacity:
+   *
+   * The number of slots, fixed at construction.
+   *
+   * Since: 0.1
+   */
+  properties[PROP_CAPACITY] =
+    g_param_spec_int ("capacity", "Capacity", "The number of slots",
+                      1, G_MAXINT, 1,
+                      G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY |
+                      G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+gasync_semaphore_init (GasyncSemaphore *self)
+{
+  gasync_lock_init (&self->lock);
+  gasync_cond_init (&self->cond);
+  self->capacity = self->available = 1;
+  g_queue_init (&self->waiters);
+}
+
+/* Called with the lock held: a slot is free for a blocking waiter only when
+ * no asynchronous waiter is ahead of it. */
+static gboolean
+slot_is_free (GasyncSemaphore *self)
+{
+  return self->available > 0 && g_queue_is_empty (&self->waiters);
+}
+
+/**
+ * gasync_semaphore_new:
+ * @capacity: the number of slots, at least 1
+ *
+ * Creates a semaphore with @capacity free slots.
+ *
+ * Returns: (transfer full): a new #GasyncSemaphore, or %NULL if @capacity
+ *   is not positive
+ *
+ * Since: 0.1
+ */
+GasyncSemaphore *
+gasync_semaphore_new (int capacity)
+{
+  g_return_val_if_fail (capacity > 0, NULL);
+
+  return g_object_new (GASYNC_TYPE_SEMAPHORE, "capacity", capacity, NULL);
+}
+
+/**
+ * gasync_semaphore_get_capacity:
+ * @self: a #GasyncSemaphore
+ *
+ * Gets the number of slots of @self.
+ *
+ * Threading: may be called from any thread.
+ *
+ * Returns: the capacity
+ *
+ * Since: 0.1
+ */
+int
+gasync_semaphore_get_capacity (GasyncSemaphore *self)
+{
+  g_return_val_if_fail (GASYNC_IS_SEMAPHORE (self), 0);
+
+  return self->capacity;
+}
+
+/**
+ * gasync_semaphore_get_available:
+ * @self: a #GasyncSemaphore
+ *
+ * Gets the number of free slots of @self at this moment. Another thread
+ * may take or release one at any time, so the answer is a snapshot.
+ *
+ * Threading: may be called from any thread.
+ *
+ * Returns: the number of free slots
+ *
+ * Since: 0.1
+ */
+int
+gasync_semaphore_get_available (GasyncSemaphore *self)
+{
+  int available;
+
+  g_return_val_if_fail (GASYNC_IS_SEMAPHORE (self), 0);
+
+  gasync_lock (&self->lock);
+  available = self->available;
+  gasync_unlock (&self->lock);
+  return available;
+}
+
+static void
+wake_blocked (GCancellable *cancellable,
+              gpointer      user_data)
+{
+  GasyncSemaphore *self = user_data;
+
+  gasync_lock (&self->lock);
+  gasync_cond_broadcast (&self->cond);
+  gasync_unlock (&self->lock);
+}
+
+/**
+ * gasync_semaphore_acquire:
+ * @self: a #GasyncSemaphore
+ * @cancellable: (nullable): a #GCancellable to stop waiting
+ * @error: return location for a #GError
+ *
+ * Takes a slot of @self, blocking until one is free or @cancellable is
+ * cancelled. Give the slot back with gasync_semaphore_release().
+ *
+ * Threading: may be called from any thread; it blocks that thread.
+ *
+ * Returns: %TRUE if a slot was taken, %FALSE with %G_IO_ERROR_CANCELLED
+ *   if @cancellable was cancelled first
+ *
+ * Since: 0.1
+ */
+gboolean
+gasync_semaphore_acquire (GasyncSemaphore  *self,
+                          GCancellable     *cancellable,
+                          GError          **error)
+{
+  gulong handler_id = 0;
+  gboolean acquired;
+
+  g_return_val_if_fail (GASYNC_IS_SEMAPHORE (self), FALSE);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (gasync_semaphore_try_acquire (self))
+    return TRUE;
+
+  if (cancellable != NULL)
+    handler_id = g_cancellable_connect (cancellable, G_CALLBACK (wake_blocked),
+                                        self, NULL);
+
+  gasync_lock (&self->lock);
+  self->n_blocked++;
+  while (!slot_is_free (self) && !g_cancellable_is_cancelled (cancellable))
+    gasync_cond_wait (&self->cond, &self->lock);
+  self->n_blocked--;
+  acquired = slot_is_free (self);
+  if (acquired)
+    self->available--;
+  gasync_unlock (&self->lock);
+
+  g_cancellable_disconnect (cancellable, handler_id);
+  if (!acquired)
+    g_cancellable_set_error_if_cancelled (cancellable, error);
+  return acquired;
+}
+
+/**
+ * gasync_semaphore_try_acquire:
+ * @self: a #GasyncSemaphore
+ *
+ * Takes a slot of @self if one is free now, without waiting.
+ *
+ * Threading: may be called from any thread.
+ *
+ * Returns: %TRUE if a slot was taken
+ *
+ * Since: 0.1
+ */
+gboolean
+gasync_semaphore_try_acquire (GasyncSemaphore *self)
+{
+  gboolean acquired;
+
+  g_return_val_if_fail (GASYNC_IS_SEMAPHORE (self), FALSE);
+
+  gasync_lock (&self->lock);
+  acquired = slot_is_free (self);
+  if (acquired)
+    self->available--;
+  gasync_unlock (&self->lock);
+  return acquired;
+}
+
+typedef struct
+{
+  gulong handler_id;
+  gboolean granted;
+} Waiter;
+
+/* Runs on the waiter's context. The cancel handler may be running in
+ * another thread: disconnecting waits for it, and it then finds the task
+ * gone from the queue. */
+static gboolean
+complete_waiter (gpointer user_data)
+{
+  GTask *task = user_data;
+  Waiter *waiter = g_task_get_task_data (task);
+
+  g_cancellable_disconnect (g_task_get_cancellable (task),
+                            waiter->handler_id);
+  if (waiter->granted)
+    g_task_return_boolean (task, TRUE);
+  else if (!g_task_return_error_if_cancelled (task))
+    g_assert_not_reached ();
+  return G_SOURCE_REMOVE;
+}
+
+/* Takes over the caller's reference to @task. */
+static void
+finish_waiter (GTask    *task,
+               gboolean  granted)
+{
+  Waiter *waiter = g_task_get_task_data (task);
+
+  waiter->granted = granted;
+  gasync_dispatch_to_context (g_task_get_context (task), complete_waiter,
+                              task, g_object_unref);
+}
+
+static void
+waiter_cancelled (GCancellable *cancellable,
+                  gpointer      user_data)
+{
+  GTask *task = user_data;
+  GasyncSemaphore *self = g_task_get_source_object (task);
+  gboolean removed;
+
+  gasync_lock (&self->lock);
+  removed = g_queue_remove (&self->waiters, task);
+  gasync_unlock (&self->lock);
+
+  if (removed)
+    finish_waiter (task, FALSE);
+}
+
+/**
+ * gasync_semaphore_release:
+ * @self: a #GasyncSemaphore
+ *
+ * Gives back a slot taken with gasync_semaphore_acquire(),
+ * gasync_semaphore_try_acquire() or gasync_semaphore_acquire_async(). The
+ * slot goes to the longest-waiting gasync_semaphore_acquire_async() caller
+ * first, else to a blocked gasync_semaphore_acquire(). Releasing more
+ * slots than were taken is a programming error: a critical is logged and
+ * the count is left unchanged.
+ *
+ * Threading: may be called from any thread, not only the one that took
+ * the slot.
+ *
+ * Since: 0.1
+ */
+void
+gasync_semaphore_release (GasyncSemaphore *self)
+{
+  GTask *task;
+
+  g_return_if_fail (GASYNC_IS_SEMAPHORE (self));
+
+  gasync_lock (&self->lock);
+  if (self->available == self->capacity)
+    {
+      gasync_unlock (&self->lock);
+      g_critical ("gasync_semaphore_release: released more slots than "
+                  "were acquired (capacity %d)", self->capacity);
+      return;
+    }
+
+  task = g_queue_pop_head (&self->waiters);
+  if (task == NULL)
+    {
+      self->available++;
+      if (self->n_blocked > 0)
+        gasync_cond_broadcast (&self->cond);
+    }
+  gasync_unlock (&self->lock);
+
+  if (task != NULL)
+    finish_waiter (task, TRUE);
+}
+
+/**
+ * gasync_semaphore_acquire_async:
+ * @self: a #GasyncSemaphore
+ * @cancellable: (nullable): a #GCancellable to stop waiting
+ * @callback: (scope async): called when a slot was taken or the wait was
+ *   cancelled
+ * @user_data: data for @callback
+ *
+ * Takes a slot of @self without blocking the calling thread: @callback is
+ * called once a slot is taken for the caller, or @cancellable was
+ * cancelled. Call gasync_semaphore_acquire_finish() from it. Waiters are
+ * served in the order they called this function.
+ *
+ * Threading: may be called from any thread; @callback runs on the
+ * thread-default main context of the caller.
+ *
+ * Since: 0.1
+ */
+void
+gasync_semaphore_acquire_async (GasyncSemaphore     *self,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  Waiter *waiter;
+  gboolean acquired;
+  gboolean queued = FALSE;
+
+  g_return_if_fail (GASYNC_IS_SEMAPHORE (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, gasync_semaphore_acquire_async);
+  g_task_set_name (task, "[gasync] gasync_semaphore_acquire_async");
+  /* A slot taken is the caller's, even if it cancels afterwards. */
+  g_task_set_check_cancellable (task, FALSE);
+
+  if (g_task_return_error_if_cancelled (task))
+    return;
+  if (gasync_semaphore_try_acquire (self))
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+
+  /* Connected before queueing, so that the handler finds the task
+   * whenever it can still be cancelled; a cancellation that came between
+   * the check above and the connection is caught under the lock. */
+  waiter = g_new0 (Waiter, 1);
+  g_task_set_task_data (task, waiter, g_free);
+  if (cancellable != NULL)
+    waiter->handler_id = g_cancellable_connect (cancellable,
+                                                G_CALLBACK (waiter_cancelled),
+                                                task, NULL);
+
+  gasync_lock (&self->lock);
+  acquired = slot_is_free (self);
+  if (acquired)
+    self->available--;
+  else
+    queued = !g_cancellable_is_cancelled (cancellable);
+  if (queued)
+    g_queue_push_tail (&self->waiters, g_object_ref (task));
+  gasync_unlock (&self->lock);
+
+  /* A queued task is completed by a release or by its cancellation. */
+  if (!queued)
+    finish_waiter (g_steal_pointer (&task), acquired);
+}
+
+/**
+ * gasync_semaphore_acquire_finish:
+ * @self: a #GasyncSemaphore
+ * @result: the #GAsyncResult given to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes gasync_semaphore_acquire_async(). On success the caller holds
+ * a slot and must give it back with gasync_semaphore_release().
+ *
+ * Returns: %TRUE if a slot was taken, %FALSE with %G_IO_ERROR_CANCELLED
+ *   if the wait was cancelled first
+ *
+ * Since: 0.1
+ */
+gboolean
+gasync_semaphore_acquire_finish (GasyncSemaphore  *self,
+                                 GAsyncResult     *result,
+                                 GError          **error)
+{
+  g_return_val_if_fail (GASYNC_IS_SEMAPHORE (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
+                        gasync_semaphore_acquire_async, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}

@@ -1,0 +1,2128 @@
+/* gasync-stopper.c: two-phase shutdown of tasks and workers
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ * Copyright 2026 The libgasync authors
+ */
+
+/**
+ * SECTION:gasync-stopper
+ * @title: GasyncStopper
+ * @short_description: two-phase shutdown of tasks and workers, as
+ *   CockroachDB's stop.Stopper
+ *
+ * A #GasyncStopper tracks the work of a program or a component and shuts
+ * it down in two phases, in an order that can be relied on:
+ *
+ * - gasync_stopper_quiesce() or gasync_stopper_stop() begins
+ *   *quiescing*: from then on every new task is refused with
+ *   %GASYNC_ERROR_UNAVAILABLE (its function is not called; its destroy
+ *   notify still is, once), the cancellable of
+ *   gasync_stopper_get_quiesce_cancellable() fires and
+ *   #GasyncStopper::quiescing is emitted. Running tasks go on until they
+ *   return.
+ * - When the last task has returned (and a stop was asked for), the
+ *   stopper is *stopping*: the cancellable of
+ *   gasync_stopper_get_stop_cancellable(), which every worker receives,
+ *   fires, #GasyncStopper::stopping is emitted, and the stopper waits for
+ *   the workers to return.
+ * - Then the closers run, newest first (LIFO, like Go's `defer`), then the
+ *   state becomes %GASYNC_STOPPER_STATE_STOPPED,
+ *   gasync_stopper_is_stopped() returns %TRUE and #GasyncStopper::stopped
+ *   is emitted.
+ *
+ * Tasks are counted by name: gasync_stopper_dup_running_tasks() gives the
+ * exact count per name at any moment, and gasync_stopper_dump() a
+ * human-readable list. When quiescing lasts longer than
+ * #GasyncStopper:stuck-log-interval, the stopper logs that list (a
+ * structured log message in the `Gasync` domain), and again after every
+ * further interval, so that a stuck shutdown shows what it waits for. With
+ * #GasyncStopper:track-details, the list also gives each task's kind and
+ * age.
+ *
+ * |[<!-- language="C" -->
+ * static gboolean
+ * serve_one (GCancellable *cancellable, gpointer user_data, GError **error)
+ * {
+ *   return handle_request (user_data, cancellable, error);
+ * }
+ *
+ * if (!gasync_stopper_run_async_task (stopper, "server: handle request",
+ *                                     serve_one, request, g_object_unref,
+ *                                     &error))
+ *   reply_unavailable (request, error);
+ * …
+ * gasync_stopper_stop (stopper);   // waits for every request
+ * ]|
+ *
+ * Main-loop work, such as a chain of GIO calls or a JavaScript promise, is
+ * counted with gasync_stopper_begin_task(), which returns a
+ * #GasyncTaskToken to end when the work is done; this is how GJS code uses
+ * a stopper, together with gasync_stopper_stop_async().
+ *
+ * Threading: every function may be called from any thread. Task functions
+ * run in the calling thread (gasync_stopper_run_task()), on the library's
+ * shared thread pool (the `_async_` forms) or on a dedicated thread
+ * (gasync_stopper_run_worker()). Signals, `notify::state`, closers and the
+ * destroy notifies of task data run on the stopper's owner context: the
+ * thread-default #GMainContext of the thread that created it.
+ *
+ * Stopping from inside: when gasync_stopper_stop() or
+ * gasync_stopper_quiesce() is called from code this stopper is running
+ * (one of its tasks or workers, a closer, or a handler of its signals), it
+ * begins the shutdown and returns at once instead of waiting, since the
+ * shutdown waits for that very code to return. A blocking
+ * gasync_stopper_stop() in the thread that owns the owner context runs the
+ * closers and signals itself; called from another thread, it waits for
+ * the owner context to run them, so that context must be iterated.
+ */
+
+/**
+ * GasyncStopper:
+ *
+ * Tracks tasks and workers and stops them in two phases: quiescing (no new
+ * tasks, running ones finish), then stopping (workers are cancelled and
+ * joined, closers run).
+ *
+ * Since: 0.1
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include "gasync-stopper.h"
+
+#include "gasync-dispatch-private.h"
+#include "gasync-enums.h"
+#include "gasync-pool-private.h"
+#include "gasync-private.h"
+#include "gasync-sync-private.h"
+#include "gasync-task-token-private.h"
+
+#define DEFAULT_STUCK_LOG_INTERVAL (10 * G_USEC_PER_SEC)
+#define MAX_IDLE_NAMES 64
+
+/* The running count of one task or worker name; the name is the key of the
+ * table, and stays valid while the count is positive. */
+typedef struct
+{
+  guint count;
+  char name[];
+} NameCount;
+
+/* One running task. Lives in the caller's own record (the async task, the
+ * token data or the stack of gasync_stopper_run_task()); with
+ * track-details it is also in the registry. */
+typedef struct
+{
+  NameCount *name_count;
+  const char *kind;
+  gint64 started;
+} TaskEntry;
+
+typedef struct
+{
+  GasyncStopperCloseFunc func;
+  gpointer user_data;
+  GDestroyNotify destroy;
+} Closer;
+
+/* Code the stopper runs in this thread: stopping from inside it must not
+ * wait for it. */
+typedef struct _Frame Frame;
+struct _Frame
+{
+  GasyncStopper *stopper;
+  Frame *prev;
+};
+
+static _Thread_local Frame *current_frame;
+
+struct _GasyncStopper
+{
+  GObject parent_instance;
+
+  GasyncLock lock;
+  GasyncCond cond; /* broadcast on every phase change and quiesced */
+
+  GMainContext *context;
+  GThread *owner_thread;
+
+  gboolean watchdog_running;
+
+  GasyncStopperState state;
+  GasyncStopperState emitted; /* the last phase signalled on the context */
+  GasyncStopperState notified; /* the last state notified on the context */
+  gboolean quiesce_requested;
+  gboolean stop_requested;
+  gboolean drain_scheduled;
+  gboolean draining;
+  gboolean done;
+  gint64 quiesce_started;
+  GTimeSpan stuck_log_interval;
+
+  guint num_tasks;
+  GHashTable *tasks; /* name -> NameCount, some idle (count 0) */
+  guint tasks_idle;
+  guint num_workers;
+  GHashTable *workers; /* name -> NameCount, some idle (count 0) */
+  guint workers_idle;
+  gboolean track_details;
+  GHashTable *registry; /* set of TaskEntry, with track-details only */
+
+  GCancellable *quiesce_cancellable;
+  GCancellable *stop_cancellable;
+  GPtrArray *quiesce_children; /* GWeakRef, NULL once fired */
+  GPtrArray *stop_children;
+  guint quiesce_prune_at;
+  guint stop_prune_at;
+
+  GSList *closers; /* Closer, newest first */
+  GArray *pending_destroys; /* PendingDestroy, for the owner context */
+  GQueue stop_waiters; /* GTask of stop_async, owned */
+};
+
+enum {
+  PROP_0,
+  PROP_STATE,
+  PROP_STUCK_LOG_INTERVAL,
+  PROP_TRACK_DETAILS,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+enum {
+  SIGNAL_QUIESCING,
+  SIGNAL_STOPPING,
+  SIGNAL_STOPPED,
+  SIGNAL_TASK_FAILED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+/* What a phase change asks for, done after the lock is dropped. */
+enum {
+  ACTION_CANCEL_QUIESCE = 1 << 0,
+  ACTION_CANCEL_STOP = 1 << 1,
+  ACTION_DRAIN = 1 << 2,
+  ACTION_WATCHDOG = 1 << 3,
+};
+
+G_DEFINE_FINAL_TYPE (GasyncStopper, gasync_stopper, G_TYPE_OBJECT)
+
+static NameCount *
+name_count_ref (GHashTable *table,
+                guint      *n_idle,
+                const char *name)
+{
+  NameCount *name_count = g_hash_table_lookup (table, name);
+
+  if (name_count != NULL && name_count->count == 0)
+    (*n_idle)--;
+  else if (name_count == NULL)
+    {
+      size_t len = strlen (name);
+
+      name_count = g_malloc (sizeof (NameCount) + len + 1);
+      name_count->count = 0;
+      memcpy (name_count->name, name, len + 1);
+      g_hash_table_insert (table, name_count->name, name_count);
+    }
+  name_count->count++;
+  return name_count;
+}
+
+static gboolean
+name_count_is_idle (gpointer key,
+                    gpointer value,
+                    gpointer user_data)
+{
+  return ((NameCount *) value)->count == 0;
+}
+
+/* A name whose count falls to 0 stays in the table, so that a name that
+ * keeps starting and ending tasks costs no allocation; the idle names are
+ * swept once there are more than MAX_IDLE_NAMES. */
+static void
+name_count_unref (GHashTable *table,
+                  guint      *n_idle,
+                  NameCount  *name_count)
+{
+  if (--name_count->count == 0 && ++(*n_idle) > MAX_IDLE_NAMES)
+    {
+      g_hash_table_foreach_remove (table, name_count_is_idle, NULL);
+      *n_idle = 0;
+    }
+}
+
+/* Appends "count × name" lines for the running names, sorted. */
+static void
+append_counts (GString    *out,
+               GHashTable *table)
+{
+  g_autoptr(GList) names = g_list_sort (g_hash_table_get_keys (table),
+                                        (GCompareFunc) g_strcmp0);
+
+  for (GList *l = names; l != NULL; l = l->next)
+    {
+      NameCount *name_count = g_hash_table_lookup (table, l->data);
+
+      if (name_count->count > 0)
+        g_string_append_printf (out, "\n  %u × %s", name_count->count,
+                                name_count->name);
+    }
+}
+
+static GHashTable *
+name_count_table_new (void)
+{
+  return g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
+}
+
+static gboolean
+is_inside (GasyncStopper *self)
+{
+  for (Frame *frame = current_frame; frame != NULL; frame = frame->prev)
+    if (frame->stopper == self)
+      return TRUE;
+  return FALSE;
+}
+
+static void
+frame_push (Frame         *frame,
+            GasyncStopper *self)
+{
+  frame->stopper = self;
+  frame->prev = current_frame;
+  current_frame = frame;
+}
+
+static void
+frame_pop (Frame *frame)
+{
+  current_frame = frame->prev;
+}
+
+typedef struct
+{
+  GDestroyNotify destroy;
+  gpointer data;
+} PendingDestroy;
+
+static void
+call_destroys (GArray *pending)
+{
+  for (guint i = 0; i < pending->len; i++)
+    {
+      PendingDestroy *p = &g_array_index (pending, PendingDestroy, i);
+
+      p->destroy (p->data);
+    }
+}
+
+static gboolean
+run_pending_destroys (gpointer user_data)
+{
+  GasyncStopper *self = user_data;
+  g_autoptr(GArray) pending = NULL;
+
+  gasync_lock (&self->lock);
+  pending = g_steal_pointer (&self->pending_destroys);
+  self->pending_destroys = g_array_new (FALSE, FALSE, sizeof (PendingDestroy));
+  gasync_unlock (&self->lock);
+
+  call_destroys (pending);
+  return G_SOURCE_REMOVE;
+}
+
+/* Calls @destroy on the owner context: at once if this thread runs it,
+ * else in a batch, so that many tasks ending at once cost one dispatch. */
+static void
+destroy_on_owner (GasyncStopper  *self,
+                  GDestroyNotify  destroy,
+                  gpointer        data)
+{
+  PendingDestroy pending = { destroy, data };
+  gboolean first;
+
+  if (destroy == NULL)
+    return;
+  if (g_main_context_is_owner (self->context))
+    {
+      destroy (data);
+      return;
+    }
+
+  gasync_lock (&self->lock);
+  first = self->pending_destroys->len == 0;
+  g_array_append_val (self->pending_destroys, pending);
+  gasync_unlock (&self->lock);
+
+  if (first)
+    gasync_dispatch_to_context (self->context, run_pending_destroys,
+                                g_object_ref (self), g_object_unref);
+}
+
+/* Acquires the owner context if this thread may run it now: it runs it
+ * already, or it is the thread that made the stopper and nobody else runs
+ * it. Release with g_main_context_release() if TRUE. */
+static gboolean
+acquire_owner (GasyncStopper *self)
+{
+  if (!g_main_context_is_owner (self->context) &&
+      g_thread_self () != self->owner_thread)
+    return FALSE;
+  return g_main_context_acquire (self->context);
+}
+
+/* Called with the lock held: moves to the next phase when its condition
+ * holds, and says what to do about it once the lock is dropped. */
+static guint
+advance_locked (GasyncStopper *self)
+{
+  guint actions = 0;
+
+  if (self->state == GASYNC_STOPPER_STATE_RUNNING && self->quiesce_requested)
+    {
+      self->state = GASYNC_STOPPER_STATE_QUIESCING;
+      self->quiesce_started = g_get_monotonic_time ();
+      actions |= ACTION_CANCEL_QUIESCE | ACTION_DRAIN;
+      if (self->stuck_log_interval > 0 && self->num_tasks > 0)
+        {
+          self->watchdog_running = TRUE;
+          actions |= ACTION_WATCHDOG;
+        }
+    }
+  if (self->state == GASYNC_STOPPER_STATE_QUIESCING && self->stop_requested &&
+      self->num_tasks == 0)
+    {
+      self->state = GASYNC_STOPPER_STATE_STOPPING;
+      actions |= ACTION_CANCEL_QUIESCE | ACTION_CANCEL_STOP | ACTION_DRAIN;
+    }
+  if (self->state == GASYNC_STOPPER_STATE_STOPPING && self->num_workers == 0)
+    actions |= ACTION_DRAIN;
+
+  if (actions != 0)
+    gasync_cond_broadcast (&self->cond);
+  if (actions & ACTION_DRAIN)
+    {
+      if (self->drain_scheduled)
+        actions &= ~ACTION_DRAIN;
+      else
+        self->drain_scheduled = TRUE;
+    }
+  return actions;
+}
+
+/* Cancels the children in *@children and @cancellable; *@children is then
+ * NULL, so that later children are made cancelled. */
+static void
+fire_phase (GasyncStopper  *self,
+            GPtrArray     **children,
+            GCancellable   *cancellable)
+{
+  g_autoptr(GPtrArray) fired = NULL;
+
+  gasync_lock (&self->lock);
+  fired = g_steal_pointer (children);
+  gasync_unlock (&self->lock);
+
+  for (guint i = 0; fired != NULL && i < fired->len; i++)
+    {
+      g_autoptr(GCancellable) child = g_weak_ref_get (fired->pdata[i]);
+
+      if (child != NULL)
+        g_cancellable_cancel (child);
+    }
+  g_cancellable_cancel (cancellable);
+}
+
+static gboolean
+closer_run (gpointer user_data)
+{
+  Closer *closer = user_data;
+
+  closer->func (closer->user_data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+closer_free (gpointer user_data)
+{
+  Closer *closer = user_data;
+
+  if (closer->destroy != NULL)
+    closer->destroy (closer->user_data);
+  g_free (closer);
+}
+
+static void drain (GasyncStopper *self);
+static gpointer watchdog_thread (gpointer data);
+
+static gboolean
+drain_cb (gpointer user_data)
+{
+  drain (user_data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+run_actions (GasyncStopper *self,
+             guint          actions)
+{
+  if (actions & ACTION_CANCEL_QUIESCE)
+    fire_phase (self, &self->quiesce_children, self->quiesce_cancellable);
+  if (actions & ACTION_CANCEL_STOP)
+    fire_phase (self, &self->stop_children, self->stop_cancellable);
+  if (actions & ACTION_WATCHDOG)
+    g_thread_unref (g_thread_new ("gasync-stopper-watchdog", watchdog_thread,
+                                  self));
+  if (actions & ACTION_DRAIN)
+    gasync_dispatch_to_context (self->context, drain_cb, g_object_ref (self),
+                                g_object_unref);
+}
+
+/* Called with the lock held: something waits for the owner context. */
+static gboolean
+drain_pending_locked (GasyncStopper *self)
+{
+  if (self->emitted < self->state && self->state < GASYNC_STOPPER_STATE_STOPPED)
+    return TRUE;
+  return self->state == GASYNC_STOPPER_STATE_STOPPING &&
+         self->num_workers == 0 && !self->done;
+}
+
+static gboolean
+complete_stop_waiter (gpointer user_data)
+{
+  GTask *task = user_data;
+  gulong *handler_id = g_task_get_task_data (task);
+
+  g_cancellable_disconnect (g_task_get_cancellable (task), *handler_id);
+  if (gasync_stopper_is_stopped (g_task_get_source_object (task)))
+    g_task_return_boolean (task, TRUE);
+  else if (!g_task_return_error_if_cancelled (task))
+    g_assert_not_reached ();
+  return G_SOURCE_REMOVE;
+}
+
+/* Takes over a reference to @task. */
+static void
+finish_stop_waiter (GTask *task)
+{
+  gasync_dispatch_to_context (g_task_get_context (task), complete_stop_waiter,
+                              task, g_object_unref);
+}
+
+/* Runs the closers (newest first), then enters the stopped state. Called
+ * on the owner context from drain(), with the lock held. */
+static void
+close_locked (GasyncStopper *self)
+{
+  GQueue waiters;
+  GTask *task;
+
+  while (self->closers != NULL)
+    {
+      Closer *closer = self->closers->data;
+
+      self->closers = g_slist_delete_link (self->closers, self->closers);
+      gasync_unlock (&self->lock);
+      closer_run (closer);
+      closer_free (closer);
+      gasync_lock (&self->lock);
+    }
+
+  self->state = self->emitted = self->notified = GASYNC_STOPPER_STATE_STOPPED;
+  gasync_unlock (&self->lock);
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+  g_signal_emit (self, signals[SIGNAL_STOPPED], 0);
+
+  gasync_lock (&self->lock);
+  self->done = TRUE;
+  waiters = self->stop_waiters;
+  g_queue_init (&self->stop_waiters);
+  gasync_cond_broadcast (&self->cond);
+  gasync_unlock (&self->lock);
+
+  while ((task = g_queue_pop_head (&waiters)) != NULL)
+    finish_stop_waiter (task);
+
+  gasync_lock (&self->lock);
+}
+
+/* Signals every phase change on the owner context, in order, and closes
+ * once the workers are done. Runs only on the owner context, which one
+ * thread at a time runs; a handler that iterates the context again does
+ * not nest. */
+static void
+drain (GasyncStopper *self)
+{
+  Frame frame;
+
+  gasync_lock (&self->lock);
+  self->drain_scheduled = FALSE;
+  if (self->draining)
+    {
+      gasync_unlock (&self->lock);
+      return;
+    }
+  self->draining = TRUE;
+  frame_push (&frame, self);
+
+  while (drain_pending_locked (self))
+    {
+      if (self->emitted < self->state &&
+          self->state < GASYNC_STOPPER_STATE_STOPPED)
+        {
+          GasyncStopperState phase = ++self->emitted;
+          gboolean notify = self->notified != self->state;
+
+          self->notified = self->state;
+          gasync_unlock (&self->lock);
+          if (notify)
+            g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+          g_signal_emit (self, signals[phase == GASYNC_STOPPER_STATE_QUIESCING ?
+                                       SIGNAL_QUIESCING : SIGNAL_STOPPING], 0);
+          gasync_lock (&self->lock);
+        }
+      else
+        close_locked (self);
+    }
+
+  frame_pop (&frame);
+  self->draining = FALSE;
+  gasync_unlock (&self->lock);
+}
+
+/* Waits for the phase @done_func tells to be reached. The owner thread
+ * signals and closes itself meanwhile, since nobody else can. */
+static void
+wait_for (GasyncStopper *self,
+          gboolean     (*done_func) (GasyncStopper *self))
+{
+  gboolean owner = acquire_owner (self);
+
+  gasync_lock (&self->lock);
+  for (;;)
+    {
+      if (owner && drain_pending_locked (self) && !self->draining)
+        {
+          gasync_unlock (&self->lock);
+          drain (self);
+          gasync_lock (&self->lock);
+        }
+      else if (done_func (self))
+        break;
+      else
+        gasync_cond_wait (&self->cond, &self->lock);
+    }
+  gasync_unlock (&self->lock);
+
+  if (owner)
+    g_main_context_release (self->context);
+}
+
+static gboolean
+is_quiesced_locked (GasyncStopper *self)
+{
+  return self->num_tasks == 0;
+}
+
+static gboolean
+is_done_locked (GasyncStopper *self)
+{
+  return self->done;
+}
+
+static void
+begin_shutdown (GasyncStopper *self,
+                gboolean       stop)
+{
+  guint actions;
+
+  gasync_lock (&self->lock);
+  self->quiesce_requested = TRUE;
+  self->stop_requested |= stop;
+  actions = advance_locked (self);
+  gasync_unlock (&self->lock);
+
+  run_actions (self, actions);
+}
+
+/* Called with the lock held. */
+static char *
+dump_locked (GasyncStopper *self)
+{
+  GString *out = g_string_new (NULL);
+  gint64 now = g_get_monotonic_time ();
+
+  g_string_append_printf (out,
+                          g_dngettext (GETTEXT_PACKAGE,
+                                       /* Translators: the first line of a
+                                        * list of running tasks */
+                                       "%u running task",
+                                       "%u running tasks",
+                                       self->num_tasks),
+                          self->num_tasks);
+  append_counts (out, self->tasks);
+
+  g_string_append_c (out, '\n');
+  g_string_append_printf (out,
+                          g_dngettext (GETTEXT_PACKAGE,
+                                       /* Translators: the first line of a
+                                        * list of running workers */
+                                       "%u running worker",
+                                       "%u running workers",
+                                       self->num_workers),
+                          self->num_workers);
+  append_counts (out, self->workers);
+
+  if (self->registry != NULL)
+    {
+      GHashTableIter iter;
+      TaskEntry *entry;
+
+      g_string_append_c (out, '\n');
+      /* Translators: the first line of the detailed list of running tasks */
+      g_string_append (out, _("Task details:"));
+      g_hash_table_iter_init (&iter, self->registry);
+      while (g_hash_table_iter_next (&iter, (gpointer *) &entry, NULL))
+        {
+          g_string_append (out, "\n  ");
+          /* Translators: one running task: its name, its kind and how long
+           * it has run, in seconds */
+          g_string_append_printf (out, _("%s (%s, running for %.3f s)"),
+                                  entry->name_count->name, entry->kind,
+                                  (now - entry->started) / (double) G_USEC_PER_SEC);
+        }
+    }
+
+  return g_string_free (out, FALSE);
+}
+
+/* Logs what a stuck quiescing phase waits for, after every interval. It
+ * holds no reference (its last one could free the owner context in this
+ * thread, a hand-off TSan cannot see): it returns once no task runs, and
+ * finalize waits until it has. */
+static gpointer
+watchdog_thread (gpointer data)
+{
+  GasyncStopper *self = data;
+  gint64 deadline;
+
+  gasync_lock (&self->lock);
+  deadline = self->quiesce_started + self->stuck_log_interval;
+  while (self->num_tasks > 0)
+    {
+      if (g_get_monotonic_time () < deadline)
+        {
+          gasync_cond_wait_until (&self->cond, &self->lock, deadline);
+          continue;
+        }
+
+      {
+        g_autofree char *dump = dump_locked (self);
+        g_autofree char *num_tasks = g_strdup_printf ("%u", self->num_tasks);
+        double seconds = (g_get_monotonic_time () - self->quiesce_started) /
+                         (double) G_USEC_PER_SEC;
+
+        /* Custom fields are plain strings; MESSAGE, the format, comes last. */
+        gasync_unlock (&self->lock);
+        g_log_structured (G_LOG_DOMAIN, G_LOG_LEVEL_WARNING,
+                          "GASYNC_STOPPER_NUM_TASKS", num_tasks,
+                          "GASYNC_STOPPER_DUMP", dump,
+                          "MESSAGE", "Stopper %p is quiescing for %.1f s, "
+                          "waiting for: %s", self, seconds, dump);
+        gasync_lock (&self->lock);
+      }
+      deadline += self->stuck_log_interval;
+    }
+  self->watchdog_running = FALSE;
+  gasync_cond_broadcast (&self->cond);
+  gasync_unlock (&self->lock);
+  return NULL;
+}
+
+typedef struct
+{
+  GasyncStopper *stopper;
+  char *name;
+  GError *error;
+} Failure;
+
+static gboolean
+emit_task_failed (gpointer user_data)
+{
+  Failure *failure = user_data;
+
+  if (g_signal_has_handler_pending (failure->stopper,
+                                    signals[SIGNAL_TASK_FAILED], 0, FALSE))
+    g_signal_emit (failure->stopper, signals[SIGNAL_TASK_FAILED], 0,
+                   failure->name, failure->error);
+  else
+    g_warning ("Task “%s” of stopper %p failed: %s",
+               failure->name, failure->stopper, failure->error->message);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+failure_free (gpointer user_data)
+{
+  Failure *failure = user_data;
+
+  g_object_unref (failure->stopper);
+  g_free (failure->name);
+  g_error_free (failure->error);
+  g_free (failure);
+}
+
+/* Reports the failure of a task that has no caller to return it to, with
+ * #GasyncStopper::task-failed on the owner context. Takes @error. */
+static void
+report_failure (GasyncStopper *self,
+                const char    *name,
+                GError        *error)
+{
+  Failure *failure = g_new (Failure, 1);
+
+  failure->stopper = g_object_ref (self);
+  failure->name = g_strdup (name);
+  failure->error = error;
+  gasync_dispatch_to_context (self->context, emit_task_failed, failure,
+                              failure_free);
+}
+
+/* Counts a new task named @name in @entry, unless the stopper is
+ * quiescing. */
+static gboolean
+task_begin (GasyncStopper  *self,
+            const char     *name,
+            const char     *kind,
+            TaskEntry      *entry,
+            GError        **error)
+{
+  gboolean running;
+
+  gasync_lock (&self->lock);
+  running = self->state == GASYNC_STOPPER_STATE_RUNNING;
+  if (running)
+    {
+      entry->name_count = name_count_ref (self->tasks, &self->tasks_idle, name);
+      self->num_tasks++;
+      if (self->registry != NULL)
+        {
+          entry->kind = kind;
+          entry->started = g_get_monotonic_time ();
+          g_hash_table_add (self->registry, entry);
+        }
+    }
+  gasync_unlock (&self->lock);
+
+  if (!running)
+    g_set_error (error, GASYNC_ERROR, GASYNC_ERROR_UNAVAILABLE,
+                 /* Translators: %s is the name of a task */
+                 _("The stopper is quiescing: task “%s” was not run"), name);
+  return running;
+}
+
+static void
+task_end (GasyncStopper *self,
+          TaskEntry     *entry)
+{
+  guint actions = 0;
+
+  gasync_lock (&self->lock);
+  if (self->registry != NULL)
+    g_hash_table_remove (self->registry, entry);
+  name_count_unref (self->tasks, &self->tasks_idle, entry->name_count);
+  if (--self->num_tasks == 0 &&
+      self->state == GASYNC_STOPPER_STATE_QUIESCING)
+    {
+      gasync_cond_broadcast (&self->cond);
+      actions = advance_locked (self);
+    }
+  gasync_unlock (&self->lock);
+
+  run_actions (self, actions);
+}
+
+typedef struct
+{
+  GasyncStopper *stopper;
+  TaskEntry entry;
+  GasyncTaskFunc func;
+  gpointer user_data;
+  GDestroyNotify destroy;
+  GasyncSemaphore *semaphore;
+} AsyncTask;
+
+static void
+async_task_run (gpointer data)
+{
+  AsyncTask *task = data;
+  GasyncStopper *self = task->stopper;
+  GError *error = NULL;
+  Frame frame;
+
+  frame_push (&frame, self);
+  if (!gasync_task_func_call (task->func, task->entry.name_count->name,
+                              self->quiesce_cancellable, task->user_data,
+                              &error))
+    report_failure (self, task->entry.name_count->name, error);
+  frame_pop (&frame);
+
+  destroy_on_owner (self, task->destroy, task->user_data);
+  if (task->semaphore != NULL)
+    {
+      gasync_semaphore_release (task->semaphore);
+      g_object_unref (task->semaphore);
+    }
+  task_end (self, &task->entry);
+  g_free (task);
+  g_object_unref (self);
+}
+
+/* Starts @func on the pool; @semaphore, if any, holds a slot for it, which
+ * is given back when it returns or is refused. */
+static gboolean
+start_async_task (GasyncStopper    *self,
+                  const char       *name,
+                  const char       *kind,
+                  GasyncSemaphore  *semaphore,
+                  GasyncTaskFunc    func,
+                  gpointer          user_data,
+                  GDestroyNotify    destroy,
+                  GError          **error)
+{
+  AsyncTask *task = g_new (AsyncTask, 1);
+
+  if (!task_begin (self, name, kind, &task->entry, error))
+    {
+      g_free (task);
+      if (semaphore != NULL)
+        gasync_semaphore_release (semaphore);
+      destroy_on_owner (self, destroy, user_data);
+      return FALSE;
+    }
+
+  task->stopper = g_object_ref (self);
+  task->func = func;
+  task->user_data = user_data;
+  task->destroy = destroy;
+  task->semaphore = semaphore != NULL ? g_object_ref (semaphore) : NULL;
+  gasync_pool_push (async_task_run, task);
+  return TRUE;
+}
+
+typedef struct
+{
+  GasyncStopper *stopper;
+  NameCount *name_count;
+  GasyncTaskFunc func;
+  gpointer user_data;
+  GDestroyNotify destroy;
+} Worker;
+
+static gpointer
+worker_thread (gpointer data)
+{
+  Worker *worker = data;
+  GasyncStopper *self = worker->stopper;
+  GError *error = NULL;
+  guint actions;
+  Frame frame;
+
+  frame_push (&frame, self);
+  if (!gasync_task_func_call (worker->func, worker->name_count->name,
+                              self->stop_cancellable, worker->user_data,
+                              &error))
+    report_failure (self, worker->name_count->name, error);
+  frame_pop (&frame);
+
+  destroy_on_owner (self, worker->destroy, worker->user_data);
+
+  gasync_lock (&self->lock);
+  name_count_unref (self->workers, &self->workers_idle, worker->name_count);
+  self->num_workers--;
+  actions = advance_locked (self);
+  gasync_unlock (&self->lock);
+
+  run_actions (self, actions);
+  g_free (worker);
+  g_object_unref (self);
+  return NULL;
+}
+
+static void
+gasync_stopper_dispose (GObject *object)
+{
+  GasyncStopper *self = GASYNC_STOPPER (object);
+  GSList *closers;
+
+  /* Never stopped: the closers will not run, but their data is freed. */
+  gasync_lock (&self->lock);
+  closers = g_steal_pointer (&self->closers);
+  gasync_unlock (&self->lock);
+
+  for (GSList *l = closers; l != NULL; l = l->next)
+    destroy_on_owner (self, closer_free, l->data);
+  g_slist_free (closers);
+
+  G_OBJECT_CLASS (gasync_stopper_parent_class)->dispose (object);
+}
+
+static void
+weak_ref_free (gpointer data)
+{
+  g_weak_ref_clear (data);
+  g_free (data);
+}
+
+static void
+gasync_stopper_finalize (GObject *object)
+{
+  GasyncStopper *self = GASYNC_STOPPER (object);
+
+  g_assert (self->num_tasks == 0);
+  g_assert (self->num_workers == 0);
+
+  gasync_lock (&self->lock);
+  while (self->watchdog_running)
+    gasync_cond_wait (&self->cond, &self->lock);
+  gasync_unlock (&self->lock);
+  g_assert (g_queue_is_empty (&self->stop_waiters));
+
+  g_clear_pointer (&self->tasks, g_hash_table_unref);
+  g_clear_pointer (&self->workers, g_hash_table_unref);
+  g_clear_pointer (&self->registry, g_hash_table_unref);
+  g_clear_pointer (&self->quiesce_children, g_ptr_array_unref);
+  g_clear_pointer (&self->stop_children, g_ptr_array_unref);
+  /* Left only if the owner context was destroyed before running them. */
+  call_destroys (self->pending_destroys);
+  g_clear_pointer (&self->pending_destroys, g_array_unref);
+  g_clear_object (&self->quiesce_cancellable);
+  g_clear_object (&self->stop_cancellable);
+  g_clear_pointer (&self->context, g_main_context_unref);
+  gasync_cond_clear (&self->cond);
+  gasync_lock_clear (&self->lock);
+
+  G_OBJECT_CLASS (gasync_stopper_parent_class)->finalize (object);
+}
+
+static void
+gasync_stopper_get_property (GObject    *object,
+                             guint       prop_id,
+                             GValue     *value,
+                             GParamSpec *pspec)
+{
+  GasyncStopper *self = GASYNC_STOPPER (object);
+
+  switch (prop_id)
+    {
+    case PROP_STATE:
+      g_value_set_enum (value, gasync_stopper_get_state (self));
+      break;
+
+    case PROP_STUCK_LOG_INTERVAL:
+      g_value_set_int64 (value, gasync_stopper_get_stuck_log_interval (self));
+      break;
+
+    case PROP_TRACK_DETAILS:
+      g_value_set_boolean (value, self->track_details);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+gasync_stopper_set_property (GObject      *object,
+                             guint         prop_id,
+                             const GValue *value,
+                             GParamSpec   *pspec)
+{
+  GasyncStopper *self = GASYNC_STOPPER (object);
+
+  switch (prop_id)
+    {
+    case PROP_STUCK_LOG_INTERVAL:
+      gasync_stopper_set_stuck_log_interval (self, g_value_get_int64 (value));
+      break;
+
+    case PROP_TRACK_DETAILS:
+      self->track_details = g_value_get_boolean (value);
+      if (self->track_details)
+        self->registry = g_hash_table_new (NULL, NULL);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+gasync_stopper_class_init (GasyncStopperClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  gasync_i18n_init ();
+
+  object_class->dispose = gasync_stopper_dispose;
+  object_class->finalize = gasync_stopper_finalize;
+  object_class->get_property = gasync_stopper_get_property;
+  object_class->set_property = gasync_stopper_set_property;
+
+  /**
+   * GasyncStopper:state:
+   *
+   * The phase the stopper is in. It only moves forward, from
+   * %GASYNC_STOPPER_STATE_RUNNING to %GASYNC_STOPPER_STATE_STOPPED.
+   * `notify::state` is emitted on the owner context, before the signal of
+   * the phase, whenever the state changed since the last notification:
+   * when the stopper went through two phases before the owner context
+   * ran, the handler sees the later state once (the phase signals are
+   * all emitted, in order).
+   *
+   * Since: 0.1
+   */
+  properties[PROP_STATE] =
+    g_param_spec_enum ("state", "State", "The phase of the stopper",
+                       GASYNC_TYPE_STOPPER_STATE,
+                       GASYNC_STOPPER_STATE_RUNNING,
+                       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS |
+                       G_PARAM_EXPLICIT_NOTIFY);
+
+  /**
+   * GasyncStopper:stuck-log-interval:
+   *
+   * How long quiescing may last, in microseconds, before the stopper logs
+   * the tasks it still waits for (a structured warning in the `Gasync`
+   * log domain, with the fields `GASYNC_STOPPER_NUM_TASKS` and
+   * `GASYNC_STOPPER_DUMP`, the text of gasync_stopper_dump()); it logs
+   * again after every further interval. 0 turns the log off. It is read
+   * when quiescing begins.
+   *
+   * Since: 0.1
+   */
+  properties[PROP_STUCK_LOG_INTERVAL] =
+    g_param_spec_int64 ("stuck-log-interval", "Stuck log interval",
+                        "How long quiescing lasts before the running tasks are logged",
+                        0, G_MAXINT64, DEFAULT_STUCK_LOG_INTERVAL,
+                        G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+                        G_PARAM_EXPLICIT_NOTIFY);
+
+  /**
+   * GasyncStopper:track-details:
+   *
+   * Whether the stopper keeps a record of every running task (its name,
+   * kind and start time), which gasync_stopper_dump() then lists with the
+   * task's age. Off by default: the per-name counts are always kept, the
+   * records cost a little more per task.
+   *
+   * Since: 0.1
+   */
+  properties[PROP_TRACK_DETAILS] =
+    g_param_spec_boolean ("track-details", "Track details",
+                          "Whether every running task is recorded with its age",
+                          FALSE,
+                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY |
+                          G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * GasyncStopper::quiescing:
+   * @self: the #GasyncStopper
+   *
+   * Emitted on the owner context when quiescing has begun: new tasks are
+   * refused from then on. The quiesce cancellable has fired already.
+   *
+   * Since: 0.1
+   */
+  signals[SIGNAL_QUIESCING] =
+    g_signal_new ("quiescing", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+
+  /**
+   * GasyncStopper::stopping:
+   * @self: the #GasyncStopper
+   *
+   * Emitted on the owner context when every task has returned and the
+   * workers are told to stop: the stop cancellable has fired already.
+   *
+   * Since: 0.1
+   */
+  signals[SIGNAL_STOPPING] =
+    g_signal_new ("stopping", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+
+  /**
+   * GasyncStopper::stopped:
+   * @self: the #GasyncStopper
+   *
+   * Emitted on the owner context when the stopper has stopped: every
+   * worker has returned and every closer has run.
+   * gasync_stopper_is_stopped() returns %TRUE already.
+   *
+   * Since: 0.1
+   */
+  signals[SIGNAL_STOPPED] =
+    g_signal_new ("stopped", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+
+  /**
+   * GasyncStopper::task-failed:
+   * @self: the #GasyncStopper
+   * @name: the name of the task or worker
+   * @error: what it failed with
+   *
+   * Emitted on the owner context when an asynchronous task or a worker
+   * failed: its function returned %FALSE (without an error, it is
+   * reported as %GASYNC_ERROR_FAILED naming the task). With no handler
+   * connected, the failure is logged as a warning instead.
+   *
+   * Since: 0.1
+   */
+  signals[SIGNAL_TASK_FAILED] =
+    g_signal_new ("task-failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 2,
+                  G_TYPE_STRING | G_SIGNAL_TYPE_STATIC_SCOPE,
+                  G_TYPE_ERROR | G_SIGNAL_TYPE_STATIC_SCOPE);
+}
+
+static void
+gasync_stopper_init (GasyncStopper *self)
+{
+  gasync_lock_init (&self->lock);
+  gasync_cond_init (&self->cond);
+  self->context = g_main_context_ref_thread_default ();
+  self->owner_thread = g_thread_self ();
+  self->stuck_log_interval = DEFAULT_STUCK_LOG_INTERVAL;
+  self->tasks = name_count_table_new ();
+  self->workers = name_count_table_new ();
+  self->quiesce_cancellable = g_cancellable_new ();
+  self->stop_cancellable = g_cancellable_new ();
+  self->quiesce_children = g_ptr_array_new_with_free_func (weak_ref_free);
+  self->stop_children = g_ptr_array_new_with_free_func (weak_ref_free);
+  g_queue_init (&self->stop_waiters);
+  self->pending_destroys = g_array_new (FALSE, FALSE, sizeof (PendingDestroy));
+}
+
+/**
+ * gasync_stopper_new:
+ *
+ * Creates a running stopper. Its owner context, where its signals and
+ * closers run, is the thread-default #GMainContext of the calling thread.
+ *
+ * Returns: (transfer full): a new #GasyncStopper
+ *
+ * Since: 0.1
+ */
+GasyncStopper *
+gasync_stopper_new (void)
+{
+  return g_object_new (GASYNC_TYPE_STOPPER, NULL);
+}
+
+/**
+ * gasync_stopper_get_state:
+ * @self: a #GasyncStopper
+ *
+ * Gets the phase @self is in now. Another thread may move it on at any
+ * moment; `notify::state` follows on the owner context.
+ *
+ * Threading: may be called from any thread.
+ *
+ * Returns: the current #GasyncStopperState
+ *
+ * Since: 0.1
+ */
+GasyncStopperState
+gasync_stopper_get_state (GasyncStopper *self)
+{
+  GasyncStopperState state;
+
+  g_return_val_if_fail (GASYNC_IS_STOPPER (self), GASYNC_STOPPER_STATE_RUNNING);
+
+  gasync_lock (&self->lock);
+  state = self->state;
+  gasync_unlock (&self->lock);
+  return state;
+}
+
+/**
+ * gasync_stopper_is_stopped:
+ * @self: a #GasyncStopper
+ *
+ * Tells whether @self has stopped: its workers have returned and its
+ * closers have run.
+ *
+ * Threading: may be called from any thread.
+ *
+ * Returns: %TRUE once the state is %GASYNC_STOPPER_STATE_STOPPED
+ *
+ * Since: 0.1
+ */
+gboolean
+gasync_stopper_is_stopped (GasyncStopper *self)
+{
+  g_return_val_if_fail (GASYNC_IS_STOPPER (self), FALSE);
+
+  return gasync_stopper_get_state (self) == GASYNC_STOPPER_STATE_STOPPED;
+}
+
+/**
+ * gasync_stopper_get_stuck_log_interval:
+ * @self: a #GasyncStopper
+ *
+ * Gets #GasyncStopper:stuck-log-interval.
+ *
+ * Returns: the interval in microseconds, or 0 if the log is off
+ *
+ * Since: 0.1
+ */
+GTimeSpan
+gasync_stopper_get_stuck_log_interval (GasyncStopper *self)
+{
+  GTimeSpan interval;
+
+  g_return_val_if_fail (GASYNC_IS_STOPPER (self), 0);
+
+  gasync_lock (&self->lock);
+  interval = self->stuck_log_interval;
+  gasync_unlock (&self->lock);
+  return interval;
+}
+
+/**
+ * gasync_stopper_set_stuck_log_interval:
+ * @self: a #GasyncStopper
+ * @interval: how long quiescing may last before the running tasks are
+ *   logged, in microseconds; 0 turns the log off
+ *
+ * Sets #GasyncStopper:stuck-log-interval. Call it on the owner context
+ * (it notifies there) before quiescing begins.
+ *
+ * Since: 0.1
+ */
+void
+gasync_stopper_set_stuck_log_interval (GasyncStopper *self,
+                                       GTimeSpan      interval)
+{
+  gboolean changed;
+
+  g_return_if_fail (GASYNC_IS_STOPPER (self));
+  g_return_if_fail (interval >= 0);
+
+  gasync_lock (&self->lock);
+  changed = self->stuck_log_interval != interval;
+  self->stuck_log_interval = interval;
+  gasync_unlock (&self->lock);
+
+  if (changed)
+    g_object_notify_by_pspec (G_OBJECT (self),
+                              properties[PROP_STUCK_LOG_INTERVAL]);
+}
+
+/**
+ * gasync_stopper_get_track_details:
+ * @self: a #GasyncStopper
+ *
+ * Gets #GasyncStopper:track-details.
+ *
+ * Returns: whether every running task is recorded with its age
+ *
+ * Since: 0.1
+ */
+gboolean
+gasync_stopper_get_track_details (GasyncStopper *self)
+{
+  g_return_val_if_fail (GASYNC_IS_STOPPER (self), FALSE);
+
+  return self->track_details;
+}
+
+/**
+ * gasync_stopper_get_quiesce_cancellable:
+ * @self: a #GasyncStopper
+ *
+ * Gets the cancellable that fires when @self begins quiescing (Go's
+ * `ShouldQuiesce()`). Task functions receive it.
+ *
+ * Returns: (transfer none): the quiesce cancellable
+ *
+ * Since: 0.1
+ */
+GCancellable *
+gasync_stopper_get_quiesce_cancellable (GasyncStopper *self)
+{
+  g_return_val_if_fail (GASYNC_IS_STOPPER (self), NULL);
+
+  return self->quiesce_cancellable;
+}
+
+/**
+ * gasync_stopper_get_stop_cancellable:
+ * @self: a #GasyncStopper
+ *
+ * Gets the cancellable that fires when @self begins stopping, after
+ * every task has returned (Go's `ShouldStop()`). Workers receive it.
+ *
+ * Returns: (transfer none): the stop cancellable
+ *
+ * Since: 0.1
+ */
+GCancellable *
+gasync_stopper_get_stop_cancellable (GasyncStopper *self)
+{
+  g_return_val_if_fail (GASYNC_IS_STOPPER (self), NULL);
+
+  return self->stop_cancellable;
+}
+
+static void
+cancel_weak_child (GCancellable *parent,
+                   gpointer      user_data)
+{
+  g_autoptr(GCancellable) child = g_weak_ref_get (user_data);
+
+  if (child != NULL)
+    g_cancellable_cancel (child);
+}
+
+static GWeakRef *
+weak_ref_new (gpointer object)
+{
+  GWeakRef *weak_ref = g_new (GWeakRef, 1);
+
+  g_weak_ref_init (weak_ref, object);
+  return weak_ref;
+}
+
+static void
+prune_children (GPtrArray *children,
+                guint     *prune_at)
+{
+  for (guint i = children->len; i > 0; i--)
+    {
+      g_autoptr(GObject) child = g_weak_ref_get (children->pdata[i - 1]);
+
+      if (child == NULL)
+        g_ptr_array_remove_index_fast (children, i - 1);
+    }
+  *prune_at = MAX (16, 2 * children->len);
+}
+
+/* A new cancellable, cancelled when @parent is or when the phase of
+ * *@children fires. The stopper keeps only weak references to its
+ * children, pruned as they die. */
+static GCancellable *
+new_child (GasyncStopper  *self,
+           GPtrArray     **children,
+           guint          *prune_at,
+           GCancellable   *parent)
+{
+  GCancellable *child = g_cancellable_new ();
+  gboolean fired;
+
+  if (parent != NULL)
+    g_cancellable_connect (parent, G_CALLBACK (cancel_weak_child),
+                           weak_ref_new (child), weak_ref_free);
+
+  gasync_lock (&self->lock);
+  fired = *children == NULL;
+  if (!fired)
+    {
+      if ((*children)->len >= *prune_at)
+        prune_children (*children, prune_at);
+      g_ptr_array_add (*children, weak_ref_new (child));
+    }
+  gasync_unlock (&self->lock);
+
+  if (fired)
+    g_cancellable_cancel (child);
+  return child;
+}
+
+/**
+ * gasync_stopper_new_cancellable_on_quiesce:
+ * @self: a #GasyncStopper
+ * @parent: (nullable): a #GCancellable whose cancellation the new one
+ *   follows
+ *
+ * Creates a cancellable that is cancelled when @self begins quiescing or
+ * when @parent is cancelled, whichever comes first (Go's
+ * `WithCancelOnQuiesce()`). It is cancelled already if that happened.
+ * Dropping it releases it: the stopper does not keep it alive.
+ *
+ * Threading: may be called from any thread. The cancellation happens in
+ * the thread that begins quiescing or cancels @parent.
+ *
+ * Returns: (transfer full): a new #GCancellable
+ *
+ * Since: 0.1
+ */
+GCancellable *
+gasync_stopper_new_cancellable_on_quiesce (GasyncStopper *self,
+                                           GCancellable  *parent)
+{
+  g_return_val_if_fail (GASYNC_IS_STOPPER (self), NULL);
+  g_return_val_if_fail (parent == NULL || G_IS_CANCELLABLE (parent), NULL);
+
+  return new_child (self, &self->quiesce_children, &self->quiesce_prune_at,
+                    parent);
+}
+
+/**
+ * gasync_stopper_new_cancellable_on_stop:
+ * @self: a #GasyncStopper
+ * @parent: (nullable): a #GCancellable whose cancellation the new one
+ *   follows
+ *
+ * Creates a cancellable that is cancelled when @self begins stopping
+ * (after quiescing) or when @parent is cancelled, whichever comes first
+ * (Go's `WithCancelOnStop()`). See
+ * gasync_stopper_new_cancellable_on_quiesce().
+ *
+ * Returns: (transfer full): a new #GCancellable
+ *
+ * Since: 0.1
+ */
+GCancellable *
+gasync_stopper_new_cancellable_on_stop (GasyncStopper *self,
+                                        GCancellable  *parent)
+{
+  g_return_val_if_fail (GASYNC_IS_STOPPER (self), NULL);
+  g_return_val_if_fail (parent == NULL || G_IS_CANCELLABLE (parent), NULL);
+
+  return new_child (self, &self->stop_children, &self->stop_prune_at, parent);
+}
+
+/**
+ * gasync_stopper_run_task:
+ * @self: a #GasyncStopper
+ * @name: the name the task is counted under, such as
+ *   "server: handle request"
+ * @func: (scope call): the task function, given the quiesce cancellable
+ * @user_data: data for @func
+ * @error: return location for a #GError
+ *
+ * Runs @func in the calling thread, counted as a running task under
+ * @name, and returns its result. Once @self is quiescing, @func is not
+ * called and %GASYNC_ERROR_UNAVAILABLE is returned. A @func that returns
+ * %FALSE without an error gives %GASYNC_ERROR_FAILED naming the task.
+ *
+ * Threading: may be called from any thread.
+ *
+ * Returns: %TRUE if @func ran and succeeded
+ *
+ * Since: 0.1
+ */
+gboolean
+gasync_stopper_run_task (GasyncStopper   *self,
+                         const char      *name,
+                         GasyncTaskFunc   func,
+                         gpointer         user_data,
+                         GError         **error)
+{
+  TaskEntry entry;
+  gboolean ok;
+  Frame frame;
+
+  g_return_val_if_fail (GASYNC_IS_STOPPER (self), FALSE);
+  g_return_val_if_fail (name != NULL, FALSE);
+  g_return_val_if_fail (func != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!task_begin (self, name, "task", &entry, error))
+    return FALSE;
+
+  frame_push (&frame, self);
+  ok = gasync_task_func_call (func, name, self->quiesce_cancellable,
+                              user_data, error);
+  frame_pop (&frame);
+
+  task_end (self, &entry);
+  return ok;
+}
+
+/**
+ * gasync_stopper_run_async_task:
+ * @self: a #GasyncStopper
+ * @name: the name the task is counted under
+ * @func: (scope notified): the task function, given the quiesce
+ *   cancellable
+ * @user_data: data for @func
+ * @destroy: (nullable): frees @user_data
+ * @error: return location for a #GError
+ *
+ * Runs @func on the library's shared thread pool, counted as a running
+ * task under @name until it returns, and returns at once. Once @self is
+ * quiescing, @func is not called and %GASYNC_ERROR_UNAVAILABLE is
+ * returned. If @func fails, #GasyncStopper::task-failed is emitted.
+ * @destroy is called exactly once, on the owner context, whether @func ran
+ * or not.
+ *
+ * Threading: may be called from any thread.
+ *
+ * Returns: %TRUE if @func was started
+ *
+ * Since: 0.1
+ */
+gboolean
+gasync_stopper_run_async_task (GasyncStopper   *self,
+                               const char      *name,
+                               GasyncTaskFunc   func,
+                               gpointer         user_data,
+                               GDestroyNotify   destroy,
+                               GError         **error)
+{
+  g_return_val_if_fail (GASYNC_IS_STOPPER (self), FALSE);
+  g_return_val_if_fail (name != NULL, FALSE);
+  g_return_val_if_fail (func != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return start_async_task (self, name, "async task", NULL, func, user_data,
+                           destroy, error);
+}
+
+static void
+cancel_other (GCancellable *cancellable,
+              gpointer      user_data)
+{
+  g_cancellable_cancel (user_data);
+}
+
+/**
+ * gasync_stopper_run_limited_async_task:
+ * @self: a #GasyncStopper
+ * @name: the name the task is counted under
+ * @semaphore: limits how many such tasks run at once: the task holds one
+ *   of its slots while it runs
+ * @wait: whether to wait for a free slot
+ * @cancellable: (nullable): stops the wait for a slot
+ * @func: (scope notified): the task function, given the quiesce
+ *   cancellable
+ * @user_data: data for @func
+ * @destroy: (nullable): frees @user_data
+ * @error: return location for a #GError
+ *
+ * Like gasync_stopper_run_async_task(), but takes a slot of @semaphore
+ * first, and gives it back when @func returns. When no slot is free and
+ * @wait is %FALSE, fails at once with %GASYNC_ERROR_THROTTLED. When @wait
+ * is %TRUE, blocks until a slot is free, or fails with
+ * %G_IO_ERROR_CANCELLED when @cancellable fires first, or with
+ * %GASYNC_ERROR_UNAVAILABLE when @self begins quiescing first. In every
+ * failure, @func is not called and @destroy is.
+ *
+ * Threading: may be called from any thread; with @wait, it may block that
+ * thread.
+ *
+ * Returns: %TRUE if @func was started
+ *
+ * Since: 0.1
+ */
+gboolean
+gasync_stopper_run_limited_async_task (GasyncStopper    *self,
+                                       const char       *name,
+                                       GasyncSemaphore  *semaphore,
+                                       gboolean          wait,
+                                       GCancellable     *cancellable,
+                                       GasyncTaskFunc    func,
+                                       gpointer          user_data,
+                                       GDestroyNotify    destroy,
+                                       GError          **error)
+{
+  g_return_val_if_fail (GASYNC_IS_STOPPER (self), FALSE);
+  g_return_val_if_fail (name != NULL, FALSE);
+  g_return_val_if_fail (GASYNC_IS_SEMAPHORE (semaphore), FALSE);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
+  g_return_val_if_fail (func != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!gasync_semaphore_try_acquire (semaphore))
+    {
+      g_autoptr(GCancellable) waiting = NULL;
+      g_autoptr(GError) local_error = NULL;
+      gulong handler_id = 0;
+      gboolean acquired;
+
+      if (!wait)
+        {
+          destroy_on_owner (self, destroy, user_data);
+          g_set_error (error, GASYNC_ERROR, GASYNC_ERROR_THROTTLED,
+                       /* Translators: %s is the name of a task */
+                       _("Task “%s” was throttled: its semaphore has no free slot"),
+                       name);
+          return FALSE;
+        }
+
+      waiting = gasync_stopper_new_cancellable_on_quiesce (self, NULL);
+      if (cancellable != NULL)
+        handler_id = g_cancellable_connect (cancellable,
+                                            G_CALLBACK (cancel_other),
+                                            waiting, NULL);
+      acquired = gasync_semaphore_acquire (semaphore, waiting, &local_error);
+      g_cancellable_disconnect (cancellable, handler_id);
+      if (!acquired)
+        {
+          destroy_on_owner (self, destroy, user_data);
+          if (g_cancellable_is_cancelled (cancellable))
+            g_propagate_error (error, g_steal_pointer (&local_error));
+          else
+            g_set_error (error, GASYNC_ERROR, GASYNC_ERROR_UNAVAILABLE,
+                         _("The stopper is quiescing: task “%s” was not run"),
+                         name);
+          return FALSE;
+        }
+    }
+
+  return start_async_task (self, name, "limited async task", semaphore, func,
+                           user_data, destroy, error);
+}
+
+/**
+ * gasync_stopper_run_worker:
+ * @self: a #GasyncStopper
+ * @name: the name of the worker, also its thread's name
+ * @func: (scope notified): the worker function, given the stop
+ *   cancellable
+ * @user_data: data for @func
+ * @destroy: (nullable): frees @user_data
+ * @error: return location for a #GError
+ *
+ * Runs @func, a long-running function, on a thread of its own. Its
+ * cancellable fires when @self begins stopping, that is after quiescing
+ * and after every task has returned, not before; it should return soon
+ * after. @self then waits for it before the closers run. Workers may be
+ * started while quiescing (a task may start one); once @self is stopping,
+ * @func is not called and %GASYNC_ERROR_UNAVAILABLE is returned. If @func
+ * fails, #GasyncStopper::task-failed is emitted. @destroy is called
+ * exactly once, on the owner context.
+ *
+ * Threading: may be called from any thread.
+ *
+ * Returns: %TRUE if the worker was started
+ *
+ * Since: 0.1
+ */
+gboolean
+gasync_stopper_run_worker (GasyncStopper   *self,
+                           const char      *name,
+                           GasyncTaskFunc   func,
+                           gpointer         user_data,
+                           GDestroyNotify   destroy,
+                           GError         **error)
+{
+  Worker *worker;
+  gboolean accepted;
+
+  g_return_val_if_fail (GASYNC_IS_STOPPER (self), FALSE);
+  g_return_val_if_fail (name != NULL, FALSE);
+  g_return_val_if_fail (func != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  worker = g_new (Worker, 1);
+  gasync_lock (&self->lock);
+  accepted = self->state < GASYNC_STOPPER_STATE_STOPPING;
+  if (accepted)
+    {
+      worker->name_count = name_count_ref (self->workers, &self->workers_idle,
+                                           name);
+      self->num_workers++;
+    }
+  gasync_unlock (&self->lock);
+
+  if (!accepted)
+    {
+      g_free (worker);
+      destroy_on_owner (self, destroy, user_data);
+      g_set_error (error, GASYNC_ERROR, GASYNC_ERROR_UNAVAILABLE,
+                   /* Translators: %s is the name of a worker */
+                   _("The stopper is stopping: worker “%s” was not started"),
+                   name);
+      return FALSE;
+    }
+
+  worker->stopper = g_object_ref (self);
+  worker->func = func;
+  worker->user_data = user_data;
+  worker->destroy = destroy;
+  g_thread_unref (g_thread_new (name, worker_thread, worker));
+  return TRUE;
+}
+
+typedef struct
+{
+  GasyncStopper *stopper;
+  TaskEntry entry;
+} TokenData;
+
+static void
+token_end (GasyncTaskToken *token,
+           gpointer         user_data)
+{
+  TokenData *data = user_data;
+
+  task_end (data->stopper, &data->entry);
+}
+
+static void
+token_data_free (gpointer user_data)
+{
+  TokenData *data = user_data;
+
+  g_object_unref (data->stopper);
+  g_free (data);
+}
+
+/**
+ * gasync_stopper_begin_task:
+ * @self: a #GasyncStopper
+ * @name: the name the task is counted under
+ * @error: return location for a #GError
+ *
+ * Counts asynchronous work done on a main loop, such as a chain of GIO
+ * calls or a JavaScript promise, as a running task under @name, until
+ * gasync_task_token_end() is called on the returned token. Quiescing waits
+ * for it like for any task. Once @self is quiescing, no token is given and
+ * %GASYNC_ERROR_UNAVAILABLE is returned.
+ *
+ * A token dropped without gasync_task_token_end() ends itself, with a
+ * warning. Do not wait for a stop with the blocking gasync_stopper_stop()
+ * in the thread that must end a token: use gasync_stopper_stop_async().
+ *
+ * Threading: may be called from any thread.
+ *
+ * Returns: (transfer full): a token to end when the work is done, or
+ *   %NULL with @error set
+ *
+ * Since: 0.1
+ */
+GasyncTaskToken *
+gasync_stopper_begin_task (GasyncStopper  *self,
+                           const char     *name,
+                           GError        **error)
+{
+  TokenData *data;
+
+  g_return_val_if_fail (GASYNC_IS_STOPPER (self), NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  data = g_new (TokenData, 1);
+  if (!task_begin (self, name, "token", &data->entry, error))
+    {
+      g_free (data);
+      return NULL;
+    }
+
+  data->stopper = g_object_ref (self);
+  return gasync_task_token_new (name, token_end, data, token_data_free);
+}
+
+/**
+ * gasync_stopper_add_closer:
+ * @self: a #GasyncStopper
+ * @func: (scope notified): called once @self has stopped
+ * @user_data: data for @func
+ * @destroy: (nullable): frees @user_data after @func ran
+ *
+ * Adds a closer: @func runs on the owner context after every worker has
+ * returned and before #GasyncStopper::stopped. Closers run in the reverse
+ * order of their adding (newest first, like Go's `defer`): a closer added
+ * later may use what an earlier one closes. A closer added once @self has
+ * stopped runs at once (on the owner context). A closer of a stopper that
+ * is finalized without being stopped never runs; its @destroy is called.
+ *
+ * Threading: may be called from any thread.
+ *
+ * Since: 0.1
+ */
+void
+gasync_stopper_add_closer (GasyncStopper          *self,
+                           GasyncStopperCloseFunc  func,
+                           gpointer                user_data,
+                           GDestroyNotify          destroy)
+{
+  Closer *closer;
+  gboolean stopped;
+
+  g_return_if_fail (GASYNC_IS_STOPPER (self));
+  g_return_if_fail (func != NULL);
+
+  closer = g_new (Closer, 1);
+  closer->func = func;
+  closer->user_data = user_data;
+  closer->destroy = destroy;
+
+  gasync_lock (&self->lock);
+  stopped = self->state == GASYNC_STOPPER_STATE_STOPPED;
+  if (!stopped)
+    self->closers = g_slist_prepend (self->closers, closer);
+  gasync_unlock (&self->lock);
+
+  if (stopped && acquire_owner (self))
+    {
+      closer_run (closer);
+      closer_free (closer);
+      g_main_context_release (self->context);
+    }
+  else if (stopped)
+    gasync_dispatch_to_context (self->context, closer_run, closer,
+                                closer_free);
+}
+
+/**
+ * gasync_stopper_dup_running_tasks:
+ * @self: a #GasyncStopper
+ *
+ * Gets how many tasks run under each name, exactly, at this moment (Go's
+ * `RunningTasks()`). Tokens of gasync_stopper_begin_task() count as tasks;
+ * workers do not (gasync_stopper_dump() lists them).
+ *
+ * Threading: may be called from any thread.
+ *
+ * Returns: (transfer full) (element-type utf8 guint): a new table from
+ *   task name to its count of running tasks (always at least 1)
+ *
+ * Since: 0.1
+ */
+GHashTable *
+gasync_stopper_dup_running_tasks (GasyncStopper *self)
+{
+  GHashTable *copy;
+  GHashTableIter iter;
+  NameCount *name_count;
+
+  g_return_val_if_fail (GASYNC_IS_STOPPER (self), NULL);
+
+  copy = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  gasync_lock (&self->lock);
+  g_hash_table_iter_init (&iter, self->tasks);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &name_count))
+    if (name_count->count > 0)
+      g_hash_table_insert (copy, g_strdup (name_count->name),
+                           GUINT_TO_POINTER (name_count->count));
+  gasync_unlock (&self->lock);
+  return copy;
+}
+
+/**
+ * gasync_stopper_get_num_tasks:
+ * @self: a #GasyncStopper
+ *
+ * Gets how many tasks run now, tokens included (Go's `NumTasks()`).
+ *
+ * Threading: may be called from any thread.
+ *
+ * Returns: the number of running tasks
+ *
+ * Since: 0.1
+ */
+guint
+gasync_stopper_get_num_tasks (GasyncStopper *self)
+{
+  guint num_tasks;
+
+  g_return_val_if_fail (GASYNC_IS_STOPPER (self), 0);
+
+  gasync_lock (&self->lock);
+  num_tasks = self->num_tasks;
+  gasync_unlock (&self->lock);
+  return num_tasks;
+}
+
+/**
+ * gasync_stopper_dump:
+ * @self: a #GasyncStopper
+ *
+ * Describes what @self runs now, for debugging a shutdown that does not
+ * end: the number of tasks, the count per name sorted by name, the same
+ * for workers, and with #GasyncStopper:track-details every task with its
+ * kind and age. The stopper logs this text when quiescing lasts longer
+ * than #GasyncStopper:stuck-log-interval.
+ *
+ * Threading: may be called from any thread.
+ *
+ * Returns: (transfer full): a human-readable, multi-line text
+ *
+ * Since: 0.1
+ */
+char *
+gasync_stopper_dump (GasyncStopper *self)
+{
+  char *dump;
+
+  g_return_val_if_fail (GASYNC_IS_STOPPER (self), NULL);
+
+  gasync_lock (&self->lock);
+  dump = dump_locked (self);
+  gasync_unlock (&self->lock);
+  return dump;
+}
+
+/**
+ * gasync_stopper_quiesce:
+ * @self: a #GasyncStopper
+ *
+ * Begins quiescing, if it has not begun, and waits until every running
+ * task has returned (Go's `Quiesce()`). New tasks are refused from then
+ * on; workers are not stopped. Called from code this stopper runs (a task,
+ * a worker, a closer, a signal handler), it begins quiescing and returns
+ * at once instead of waiting for itself.
+ *
+ * Threading: may be called from any thread; it blocks that thread.
+ *
+ * Since: 0.1
+ */
+void
+gasync_stopper_quiesce (GasyncStopper *self)
+{
+  g_return_if_fail (GASYNC_IS_STOPPER (self));
+
+  begin_shutdown (self, FALSE);
+  if (!is_inside (self))
+    wait_for (self, is_quiesced_locked);
+}
+
+/**
+ * gasync_stopper_stop:
+ * @self: a #GasyncStopper
+ *
+ * Stops @self and waits until it has stopped: quiesces (no new tasks,
+ * running ones return), then fires the stop cancellable and waits for the
+ * workers, then runs the closers, then emits #GasyncStopper::stopped. Stop
+ * is idempotent: a second call, from any thread, waits for the first one.
+ *
+ * Called from code this stopper runs (a task, a worker, a closer, a
+ * signal handler), it begins the shutdown and returns at once: waiting
+ * there would deadlock, since the shutdown waits for that code to return.
+ * The shutdown then completes once that code has returned.
+ *
+ * In the thread that owns the owner context (or created the stopper, if
+ * no other thread runs that context), the signals and closers run inside
+ * this call. From another thread, this call waits for the owner context to
+ * run them: that context must be iterated meanwhile. Main-loop code, and
+ * any code that must end a #GasyncTaskToken, uses
+ * gasync_stopper_stop_async() instead.
+ *
+ * Threading: may be called from any thread; it blocks that thread.
+ *
+ * Since: 0.1
+ */
+void
+gasync_stopper_stop (GasyncStopper *self)
+{
+  g_return_if_fail (GASYNC_IS_STOPPER (self));
+
+  begin_shutdown (self, TRUE);
+  if (!is_inside (self))
+    wait_for (self, is_done_locked);
+}
+
+static void
+stop_waiter_cancelled (GCancellable *cancellable,
+                       gpointer      user_data)
+{
+  GTask *task = user_data;
+  GasyncStopper *self = g_task_get_source_object (task);
+  gboolean removed;
+
+  gasync_lock (&self->lock);
+  removed = g_queue_remove (&self->stop_waiters, task);
+  gasync_unlock (&self->lock);
+
+  if (removed)
+    finish_stop_waiter (task);
+}
+
+/**
+ * gasync_stopper_stop_async:
+ * @self: a #GasyncStopper
+ * @cancellable: (nullable): stops waiting (not the stop)
+ * @callback: (scope async): called when @self has stopped
+ * @user_data: data for @callback
+ *
+ * Stops @self like gasync_stopper_stop(), without blocking: @callback is
+ * called once @self has stopped (after #GasyncStopper::stopped). Call
+ * gasync_stopper_stop_finish() from it. Cancelling @cancellable only
+ * stops the waiting: the stop goes on.
+ *
+ * Threading: may be called from any thread; @callback runs on the
+ * thread-default main context of the caller.
+ *
+ * Since: 0.1
+ */
+void
+gasync_stopper_stop_async (GasyncStopper       *self,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  gulong *handler_id;
+  gboolean queued;
+
+  g_return_if_fail (GASYNC_IS_STOPPER (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, gasync_stopper_stop_async);
+  g_task_set_name (task, "[gasync] gasync_stopper_stop_async");
+  g_task_set_check_cancellable (task, FALSE);
+  handler_id = g_new0 (gulong, 1);
+  g_task_set_task_data (task, handler_id, g_free);
+
+  begin_shutdown (self, TRUE);
+
+  /* Connected before queueing, so that the handler finds the task whenever
+   * it can still be cancelled; a cancellation that came before is caught
+   * under the lock. */
+  if (cancellable != NULL)
+    *handler_id = g_cancellable_connect (cancellable,
+                                         G_CALLBACK (stop_waiter_cancelled),
+                                         task, NULL);
+
+  gasync_lock (&self->lock);
+  queued = !self->done && !g_cancellable_is_cancelled (cancellable);
+  if (queued)
+    g_queue_push_tail (&self->stop_waiters, g_object_ref (task));
+  gasync_unlock (&self->lock);
+
+  /* A queued task is completed by the stop or by its cancellation. */
+  if (!queued)
+    finish_stop_waiter (g_steal_pointer (&task));
+}
+
+/**
+ * gasync_stopper_stop_finish:
+ * @self: a #GasyncStopper
+ * @result: the #GAsyncResult given to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes gasync_stopper_stop_async().
+ *
+ * Returns: %TRUE once @self has stopped, %FALSE with
+ *   %G_IO_ERROR_CANCELLED if the wait was cancelled first
+ *
+ * Since: 0.1
+ */
+gboolean
+gasync_stopper_stop_finish (GasyncStopper  *self,
+                            GAsyncResult   *result,
+                            GError        **error)
+{
+  g_return_val_if_fail (GASYNC_IS_STOPPER (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
+                        gasync_stopper_stop_async, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}

@@ -1,0 +1,160 @@
+# test_stopper.py: GasyncStopper through the typelib: run_task,
+# run_async_task, running tasks, signals, stop and stop_async.
+#
+# SPDX-License-Identifier: LGPL-2.1-or-later
+
+import threading
+
+import gi
+import pytest
+
+gi.require_version('Gasync', '1')
+from gi.repository import GLib, Gio, Gasync  # noqa: E402
+
+TIMEOUT_S = 30
+
+
+def iterate_until(predicate, context=None):
+    context = context or GLib.MainContext.default()
+    deadline = GLib.get_monotonic_time() + TIMEOUT_S * 1000000
+    while not predicate():
+        assert GLib.get_monotonic_time() < deadline, 'timed out'
+        context.iteration(False)
+
+
+def test_run_task_returns_result_and_counts_it():
+    stopper = Gasync.Stopper.new()
+    seen = []
+
+    def task(cancellable, data):
+        seen.append((data, dict(stopper.dup_running_tasks()),
+                     stopper.get_num_tasks(),
+                     cancellable == stopper.get_quiesce_cancellable()))
+        return True
+
+    assert stopper.run_task('py: count', task, 'data')
+    assert seen == [('data', {'py: count': 1}, 1, True)]
+    assert stopper.dup_running_tasks() == {}
+
+
+def test_run_task_false_is_failed_naming_the_task():
+    stopper = Gasync.Stopper.new()
+    with pytest.raises(GLib.Error) as info:
+        stopper.run_task('py: fails', lambda cancellable, data: False, None)
+    assert info.value.matches(Gasync.error_quark(), Gasync.Error.FAILED)
+    assert '“py: fails”' in info.value.message
+
+
+def test_run_async_task_runs_on_another_thread():
+    stopper = Gasync.Stopper.new()
+    main = threading.get_ident()
+    gate = threading.Event()
+    started = threading.Event()
+    ran = []
+
+    def task(cancellable, data):
+        started.set()
+        assert gate.wait(TIMEOUT_S)
+        ran.append((data, threading.get_ident() != main))
+        return True
+
+    for i in range(3):
+        assert stopper.run_async_task('py: async', task, i)
+    assert started.wait(TIMEOUT_S)
+    assert stopper.get_num_tasks() == 3
+    assert stopper.dup_running_tasks() == {'py: async': 3}
+    assert 'py: async' in stopper.dump()
+    gate.set()
+    iterate_until(lambda: stopper.get_num_tasks() == 0)
+    assert sorted(ran) == [(0, True), (1, True), (2, True)]
+    stopper.stop()
+    assert stopper.is_stopped()
+
+
+def test_stop_refuses_tasks_and_emits_signals_in_order():
+    stopper = Gasync.Stopper.new()
+    events = []
+    stopper.connect('quiescing', lambda s: events.append('quiescing'))
+    stopper.connect('stopping', lambda s: events.append('stopping'))
+    stopper.connect('stopped',
+                    lambda s: events.append(('stopped', s.is_stopped())))
+    stopper.connect('notify::state',
+                    lambda s, pspec: events.append(s.props.state))
+    stopper.add_closer(lambda: events.append('closer-1'))
+    stopper.add_closer(lambda: events.append('closer-2'))
+
+    stopper.stop()
+    assert events == [
+        # Both phases passed before the owner context ran: one notify.
+        Gasync.StopperState.STOPPING, 'quiescing', 'stopping',
+        'closer-2', 'closer-1',
+        Gasync.StopperState.STOPPED, ('stopped', True),
+    ]
+    with pytest.raises(GLib.Error) as info:
+        stopper.run_task('py: late', lambda c, d: True, None)
+    assert info.value.matches(Gasync.error_quark(), Gasync.Error.UNAVAILABLE)
+    with pytest.raises(GLib.Error) as info:
+        stopper.run_async_task('py: late', lambda c, d: True, None)
+    assert info.value.matches(Gasync.error_quark(), Gasync.Error.UNAVAILABLE)
+
+
+def test_stop_async_waits_for_a_token():
+    stopper = Gasync.Stopper.new()
+    token = stopper.begin_task('py: main-loop work')
+    assert stopper.dup_running_tasks() == {'py: main-loop work': 1}
+    results = []
+
+    def done(source, result):
+        results.append(source.stop_finish(result))
+
+    stopper.stop_async(None, done)
+    GLib.idle_add(lambda: token.end() or GLib.SOURCE_REMOVE)
+    iterate_until(lambda: results)
+    assert results == [True]
+    assert stopper.props.state == Gasync.StopperState.STOPPED
+
+
+def test_limited_task_is_throttled():
+    stopper = Gasync.Stopper.new()
+    sem = Gasync.Semaphore.new(1)
+    assert sem.try_acquire()
+    with pytest.raises(GLib.Error) as info:
+        stopper.run_limited_async_task('py: limited', sem, False, None,
+                                       lambda c, d: True, None)
+    assert info.value.matches(Gasync.error_quark(), Gasync.Error.THROTTLED)
+    sem.release()
+    assert stopper.run_limited_async_task('py: limited', sem, True, None,
+                                          lambda c, d: True, None)
+    stopper.stop()
+    assert sem.get_available() == 1
+
+
+def test_task_failed_signal():
+    stopper = Gasync.Stopper.new()
+    failures = []
+    stopper.connect('task-failed',
+                    lambda s, name, error: failures.append((name, error.code)))
+    assert stopper.run_async_task('py: broken', lambda c, d: False, None)
+    iterate_until(lambda: failures)
+    assert failures == [('py: broken', int(Gasync.Error.FAILED))]
+    stopper.stop()
+
+
+def test_worker_gets_the_stop_cancellable():
+    stopper = Gasync.Stopper.new()
+    seen = []
+
+    def worker(cancellable, data):
+        assert cancellable == stopper.get_stop_cancellable()
+        cancellable.connect(lambda c: None)
+        while not cancellable.is_cancelled():
+            GLib.usleep(1000)
+        seen.append(stopper.get_num_tasks())
+        return True
+
+    assert stopper.run_worker('py: worker', worker, None)
+    child = stopper.new_cancellable_on_stop(None)
+    assert isinstance(child, Gio.Cancellable)
+    stopper.stop()
+    assert seen == [0]
+    assert child.is_cancelled()

@@ -1,0 +1,352 @@
+/* test-semaphore.c: GasyncSemaphore
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ * Copyright 2026 The libgasync authors
+ */
+
+#include <gasync.h>
+
+#include "gasync-test-util.h"
+
+#define TIMEOUT_SECONDS 60
+
+static void
+test_semaphore_new (void)
+{
+  g_autoptr(GasyncSemaphore) sem = gasync_semaphore_new (3);
+  int capacity = 0;
+
+  g_assert_cmpint (gasync_semaphore_get_capacity (sem), ==, 3);
+  g_assert_cmpint (gasync_semaphore_get_available (sem), ==, 3);
+  g_object_get (sem, "capacity", &capacity, NULL);
+  g_assert_cmpint (capacity, ==, 3);
+}
+
+static void
+test_semaphore_bad_capacity (void)
+{
+  g_test_summary ("A capacity of 0 or less is a critical and gives NULL");
+
+  g_test_expect_message ("Gasync", G_LOG_LEVEL_CRITICAL, "*capacity > 0*");
+  g_assert_null (gasync_semaphore_new (0));
+  g_test_assert_expected_messages ();
+
+  g_test_expect_message ("Gasync", G_LOG_LEVEL_CRITICAL, "*capacity > 0*");
+  g_assert_null (gasync_semaphore_new (-1));
+  g_test_assert_expected_messages ();
+}
+
+static void
+test_semaphore_try_acquire (void)
+{
+  g_autoptr(GasyncSemaphore) sem = gasync_semaphore_new (2);
+
+  g_assert_true (gasync_semaphore_try_acquire (sem));
+  g_assert_true (gasync_semaphore_try_acquire (sem));
+  g_assert_false (gasync_semaphore_try_acquire (sem));
+  g_assert_cmpint (gasync_semaphore_get_available (sem), ==, 0);
+  gasync_semaphore_release (sem);
+  g_assert_cmpint (gasync_semaphore_get_available (sem), ==, 1);
+  g_assert_true (gasync_semaphore_try_acquire (sem));
+  gasync_semaphore_release (sem);
+  gasync_semaphore_release (sem);
+  g_assert_cmpint (gasync_semaphore_get_available (sem), ==, 2);
+}
+
+static void
+test_semaphore_over_release (void)
+{
+  g_autoptr(GasyncSemaphore) sem = gasync_semaphore_new (1);
+
+  g_test_summary ("Releasing more than was acquired is a critical and "
+                  "leaves the count unchanged");
+
+  g_test_expect_message ("Gasync", G_LOG_LEVEL_CRITICAL,
+                         "*released more slots than were acquired*");
+  gasync_semaphore_release (sem);
+  g_test_assert_expected_messages ();
+  g_assert_cmpint (gasync_semaphore_get_available (sem), ==, 1);
+  g_assert_true (gasync_semaphore_try_acquire (sem));
+  g_assert_false (gasync_semaphore_try_acquire (sem));
+  gasync_semaphore_release (sem);
+}
+
+static void
+test_semaphore_bad_input (void)
+{
+  g_autoptr(GObject) not_a_semaphore = g_object_new (G_TYPE_OBJECT, NULL);
+  g_autoptr(GasyncSemaphore) sem = gasync_semaphore_new (1);
+
+  g_test_expect_message ("Gasync", G_LOG_LEVEL_CRITICAL, "*GASYNC_IS_SEMAPHORE*");
+  g_assert_false (gasync_semaphore_try_acquire (NULL));
+  g_test_assert_expected_messages ();
+
+  g_test_expect_message ("Gasync", G_LOG_LEVEL_CRITICAL, "*GASYNC_IS_SEMAPHORE*");
+  gasync_semaphore_release ((GasyncSemaphore *) not_a_semaphore);
+  g_test_assert_expected_messages ();
+
+  g_test_expect_message ("Gasync", G_LOG_LEVEL_CRITICAL, "*G_IS_CANCELLABLE*");
+  g_assert_false (gasync_semaphore_acquire (sem, (GCancellable *) not_a_semaphore, NULL));
+  g_test_assert_expected_messages ();
+
+  g_test_expect_message ("Gasync", G_LOG_LEVEL_CRITICAL, "*GASYNC_IS_SEMAPHORE*");
+  g_assert_cmpint (gasync_semaphore_get_available (NULL), ==, 0);
+  g_test_assert_expected_messages ();
+  g_assert_cmpint (gasync_semaphore_get_available (sem), ==, 1);
+}
+
+typedef struct
+{
+  GasyncSemaphore *sem;
+  GCancellable *cancellable;
+  gboolean acquired;
+  GError *error;
+} AcquireData;
+
+static gpointer
+acquire_thread (gpointer user_data)
+{
+  AcquireData *data = user_data;
+
+  data->acquired = gasync_semaphore_acquire (data->sem, data->cancellable,
+                                             &data->error);
+  return NULL;
+}
+
+static void
+test_semaphore_acquire_blocks_until_release (void)
+{
+  AcquireData data = { 0 };
+  GThread *thread;
+
+  g_test_summary ("acquire() blocks while no slot is free and takes the "
+                  "slot that a release frees");
+
+  data.sem = gasync_semaphore_new (1);
+  g_assert_true (gasync_semaphore_acquire (data.sem, NULL, NULL));
+  thread = g_thread_new ("acquire", acquire_thread, &data);
+  gasync_semaphore_release (data.sem);
+  g_thread_join (thread);
+
+  g_assert_true (data.acquired);
+  g_assert_no_error (data.error);
+  g_assert_cmpint (gasync_semaphore_get_available (data.sem), ==, 0);
+  gasync_semaphore_release (data.sem);
+  g_object_unref (data.sem);
+}
+
+static void
+test_semaphore_acquire_cancelled (void)
+{
+  AcquireData data = { 0 };
+  GThread *thread;
+
+  g_test_summary ("acquire() fails with G_IO_ERROR_CANCELLED when its "
+                  "cancellable fires, before or while it waits");
+
+  data.sem = gasync_semaphore_new (1);
+  data.cancellable = g_cancellable_new ();
+  g_assert_true (gasync_semaphore_try_acquire (data.sem));
+
+  thread = g_thread_new ("acquire", acquire_thread, &data);
+  g_cancellable_cancel (data.cancellable);
+  g_thread_join (thread);
+  g_assert_false (data.acquired);
+  g_assert_error (data.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&data.error);
+
+  /* A free slot is taken without waiting, even with a cancelled
+   * cancellable; only a wait is cancelled. */
+  gasync_semaphore_release (data.sem);
+  g_assert_true (gasync_semaphore_acquire (data.sem, data.cancellable, NULL));
+  g_assert_false (gasync_semaphore_acquire (data.sem, data.cancellable,
+                                            &data.error));
+  g_assert_error (data.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&data.error);
+  g_assert_cmpint (gasync_semaphore_get_available (data.sem), ==, 0);
+
+  gasync_semaphore_release (data.sem);
+  g_object_unref (data.cancellable);
+  g_object_unref (data.sem);
+}
+
+typedef struct
+{
+  GMainContext *context;
+  GThread *owner;
+  GPtrArray *order; /* of GINT_TO_POINTER (id) for each success */
+  guint n_done;
+  guint n_cancelled;
+  gboolean on_owner;
+} AsyncData;
+
+typedef struct
+{
+  AsyncData *data;
+  int id;
+} AsyncCall;
+
+static void
+acquired_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  AsyncCall *call = user_data;
+  g_autoptr(GError) error = NULL;
+
+  call->data->on_owner = call->data->on_owner &&
+                         g_thread_self () == call->data->owner;
+  if (gasync_semaphore_acquire_finish (GASYNC_SEMAPHORE (object), result, &error))
+    g_ptr_array_add (call->data->order, GINT_TO_POINTER (call->id));
+  else
+    {
+      g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+      call->data->n_cancelled++;
+    }
+  call->data->n_done++;
+  g_free (call);
+}
+
+static void
+acquire_async (GasyncSemaphore *sem,
+               GCancellable    *cancellable,
+               AsyncData       *data,
+               int              id)
+{
+  AsyncCall *call = g_new (AsyncCall, 1);
+
+  call->data = data;
+  call->id = id;
+  gasync_semaphore_acquire_async (sem, cancellable, acquired_cb, call);
+}
+
+static void
+async_data_wait (AsyncData *data,
+                 guint      n_done)
+{
+  gint64 deadline = gasync_test_deadline (TIMEOUT_SECONDS);
+
+  while (data->n_done < n_done && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (data->context, TRUE);
+  g_assert_cmpuint (data->n_done, ==, n_done);
+}
+
+static void
+async_data_init (AsyncData *data)
+{
+  data->context = g_main_context_new ();
+  data->owner = g_thread_self ();
+  data->order = g_ptr_array_new ();
+  data->on_owner = TRUE;
+  g_main_context_push_thread_default (data->context);
+}
+
+static void
+async_data_clear (AsyncData *data)
+{
+  g_assert_true (data->on_owner);
+  g_main_context_pop_thread_default (data->context);
+  while (g_main_context_iteration (data->context, FALSE))
+    ;
+  g_main_context_unref (data->context);
+  g_ptr_array_unref (data->order);
+}
+
+static gpointer
+release_thread (gpointer user_data)
+{
+  gasync_semaphore_release (user_data);
+  return NULL;
+}
+
+static void
+test_semaphore_acquire_async_fifo (void)
+{
+  AsyncData data = { 0 };
+  g_autoptr(GasyncSemaphore) sem = gasync_semaphore_new (1);
+
+  g_test_summary ("acquire_async() waiters get slots in the order they "
+                  "asked, on the caller's context, also when another "
+                  "thread releases");
+
+  async_data_init (&data);
+  acquire_async (sem, NULL, &data, 0);
+  acquire_async (sem, NULL, &data, 1);
+  acquire_async (sem, NULL, &data, 2);
+  async_data_wait (&data, 1);
+  g_assert_cmpuint (data.order->len, ==, 1);
+  g_assert_false (gasync_semaphore_try_acquire (sem));
+
+  g_thread_join (g_thread_new ("release", release_thread, sem));
+  async_data_wait (&data, 2);
+  g_thread_join (g_thread_new ("release", release_thread, sem));
+  async_data_wait (&data, 3);
+
+  g_assert_cmpuint (data.order->len, ==, 3);
+  for (guint i = 0; i < 3; i++)
+    g_assert_cmpint (GPOINTER_TO_INT (data.order->pdata[i]), ==, i);
+  g_assert_cmpint (gasync_semaphore_get_available (sem), ==, 0);
+  gasync_semaphore_release (sem);
+  g_assert_cmpint (gasync_semaphore_get_available (sem), ==, 1);
+  async_data_clear (&data);
+}
+
+static void
+test_semaphore_acquire_async_cancelled (void)
+{
+  AsyncData data = { 0 };
+  g_autoptr(GasyncSemaphore) sem = gasync_semaphore_new (1);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GCancellable) cancelled = g_cancellable_new ();
+
+  g_test_summary ("A cancelled acquire_async() fails with "
+                  "G_IO_ERROR_CANCELLED and takes no slot; a slot already "
+                  "taken stays taken when cancelled afterwards");
+
+  async_data_init (&data);
+  g_assert_true (gasync_semaphore_try_acquire (sem));
+
+  g_cancellable_cancel (cancelled);
+  acquire_async (sem, cancelled, &data, 0);
+  acquire_async (sem, cancellable, &data, 1);
+  acquire_async (sem, NULL, &data, 2);
+  async_data_wait (&data, 1);
+  g_cancellable_cancel (cancellable);
+  async_data_wait (&data, 2);
+  g_assert_cmpuint (data.n_cancelled, ==, 2);
+
+  gasync_semaphore_release (sem);
+  async_data_wait (&data, 3);
+  g_assert_cmpuint (data.order->len, ==, 1);
+  g_assert_cmpint (GPOINTER_TO_INT (data.order->pdata[0]), ==, 2);
+
+  /* Granted, then cancelled before the callback ran: the slot is kept. */
+  g_cancellable_reset (cancellable);
+  gasync_semaphore_release (sem);
+  acquire_async (sem, cancellable, &data, 3);
+  g_cancellable_cancel (cancellable);
+  async_data_wait (&data, 4);
+  g_assert_cmpuint (data.order->len, ==, 2);
+  g_assert_cmpint (gasync_semaphore_get_available (sem), ==, 0);
+  gasync_semaphore_release (sem);
+  async_data_clear (&data);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/gasync/semaphore/new", test_semaphore_new);
+  g_test_add_func ("/gasync/semaphore/bad-capacity", test_semaphore_bad_capacity);
+  g_test_add_func ("/gasync/semaphore/try-acquire", test_semaphore_try_acquire);
+  g_test_add_func ("/gasync/semaphore/over-release", test_semaphore_over_release);
+  g_test_add_func ("/gasync/semaphore/bad-input", test_semaphore_bad_input);
+  g_test_add_func ("/gasync/semaphore/acquire-blocks", test_semaphore_acquire_blocks_until_release);
+  g_test_add_func ("/gasync/semaphore/acquire-cancelled", test_semaphore_acquire_cancelled);
+  g_test_add_func ("/gasync/semaphore/acquire-async-fifo", test_semaphore_acquire_async_fifo);
+  g_test_add_func ("/gasync/semaphore/acquire-async-cancelled", test_semaphore_acquire_async_cancelled);
+
+  return g_test_run ();
+}

@@ -1,0 +1,1559 @@
+/* test-stopper.c: GasyncStopper
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ * Copyright 2026 The libgasync authors
+ */
+
+#include "config.h"
+
+#include <locale.h>
+
+#include "gasync-private.h"
+#include "gasync-sync-private.h"
+
+#include "gasync-test-util.h"
+
+#define TIMEOUT_SECONDS 60
+
+static GThread *main_thread;
+
+static gboolean
+running_under_valgrind (void)
+{
+  return g_getenv ("GASYNC_TEST_TIMEOUT_MULTIPLIER") != NULL;
+}
+
+/* Tasks per thread in the stress test: 100,000 in all, fewer where every
+ * task costs much more. */
+static guint
+stress_tasks_per_thread (void)
+{
+#ifdef GASYNC_HAVE_TSAN
+  return 2500;
+#else
+  return running_under_valgrind () ? 500 : 25000;
+#endif
+}
+
+/* An event log that any thread may append to, in order. */
+static GasyncLock log_lock;
+static GString *event_log;
+
+static void
+log_event (const char *event)
+{
+  gasync_lock (&log_lock);
+  g_string_append (event_log, event);
+  g_string_append_c (event_log, ';');
+  gasync_unlock (&log_lock);
+}
+
+static char *
+dup_log (void)
+{
+  char *copy;
+
+  gasync_lock (&log_lock);
+  copy = g_strdup (event_log->str);
+  gasync_unlock (&log_lock);
+  return copy;
+}
+
+/* Each test runs with a fresh thread-default context: the stoppers' owner
+ * context. */
+typedef struct
+{
+  GMainContext *context;
+} Fixture;
+
+static void
+fixture_setup (Fixture       *fixture,
+               gconstpointer  data)
+{
+  fixture->context = g_main_context_new ();
+  g_main_context_push_thread_default (fixture->context);
+  gasync_lock (&log_lock);
+  g_string_truncate (event_log, 0);
+  gasync_unlock (&log_lock);
+}
+
+static void
+fixture_teardown (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_main_context_pop_thread_default (fixture->context);
+  while (g_main_context_iteration (fixture->context, FALSE))
+    ;
+  g_main_context_unref (fixture->context);
+}
+
+typedef gboolean (*Predicate) (gpointer data);
+
+/* Iterates @context until @predicate holds, within a bounded time. */
+static void
+iterate_until (GMainContext *context,
+               Predicate     predicate,
+               gpointer      data)
+{
+  gint64 deadline = gasync_test_deadline (TIMEOUT_SECONDS);
+
+  while (!predicate (data))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (context, FALSE);
+      g_usleep (100);
+    }
+}
+
+static gboolean
+flag_is_set (gpointer data)
+{
+  return g_atomic_int_get ((int *) data);
+}
+
+/* Lets tasks block until the test opens it, and counts them. */
+typedef struct
+{
+  GasyncLock lock;
+  GasyncCond cond;
+  gboolean open;
+  guint started;
+  guint finished;
+} Gate;
+
+static void
+gate_init (Gate *gate)
+{
+  memset (gate, 0, sizeof *gate);
+  gasync_lock_init (&gate->lock);
+  gasync_cond_init (&gate->cond);
+}
+
+static void
+gate_clear (Gate *gate)
+{
+  gasync_cond_clear (&gate->cond);
+  gasync_lock_clear (&gate->lock);
+}
+
+static void
+gate_open (Gate *gate)
+{
+  gasync_lock (&gate->lock);
+  gate->open = TRUE;
+  gasync_cond_broadcast (&gate->cond);
+  gasync_unlock (&gate->lock);
+}
+
+static void
+gate_wait_started (Gate  *gate,
+                   guint  n)
+{
+  gint64 deadline = gasync_test_deadline (TIMEOUT_SECONDS);
+
+  gasync_lock (&gate->lock);
+  while (gate->started < n)
+    g_assert_true (gasync_cond_wait_until (&gate->cond, &gate->lock, deadline) ||
+                   gate->started >= n);
+  gasync_unlock (&gate->lock);
+}
+
+static guint
+gate_get_finished (Gate *gate)
+{
+  guint finished;
+
+  gasync_lock (&gate->lock);
+  finished = gate->finished;
+  gasync_unlock (&gate->lock);
+  return finished;
+}
+
+static gboolean
+gated_task (GCancellable  *cancellable,
+            gpointer       user_data,
+            GError       **error)
+{
+  Gate *gate = user_data;
+  gint64 deadline = gasync_test_deadline (TIMEOUT_SECONDS);
+
+  gasync_lock (&gate->lock);
+  gate->started++;
+  gasync_cond_broadcast (&gate->cond);
+  while (!gate->open)
+    g_assert_true (gasync_cond_wait_until (&gate->cond, &gate->lock, deadline) ||
+                   gate->open);
+  gate->finished++;
+  gasync_cond_broadcast (&gate->cond);
+  gasync_unlock (&gate->lock);
+  return TRUE;
+}
+
+static gboolean
+never_called (GCancellable  *cancellable,
+              gpointer       user_data,
+              GError       **error)
+{
+  g_assert_not_reached ();
+  return FALSE;
+}
+
+static gboolean
+fail_silently (GCancellable  *cancellable,
+               gpointer       user_data,
+               GError       **error)
+{
+  return FALSE;
+}
+
+static void
+count_on_main (gpointer user_data)
+{
+  g_assert_true (g_thread_self () == main_thread);
+  g_atomic_int_inc ((int *) user_data);
+}
+
+static void
+stop_done (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (g_thread_self () == main_thread);
+  g_assert_true (gasync_stopper_stop_finish (GASYNC_STOPPER (source), result,
+                                             &error));
+  g_assert_no_error (error);
+  log_event ("stop-done");
+  g_atomic_int_set ((int *) user_data, TRUE);
+}
+
+/* Stops @stopper with stop_async() and iterates until it has stopped. */
+static void
+stop_and_wait (Fixture       *fixture,
+               GasyncStopper *stopper)
+{
+  int done = FALSE;
+
+  gasync_stopper_stop_async (stopper, NULL, stop_done, &done);
+  iterate_until (fixture->context, flag_is_set, &done);
+}
+
+static void
+test_stopper_new (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autoptr(GasyncStopper) stopper = gasync_stopper_new ();
+  g_autoptr(GHashTable) running = NULL;
+  g_autofree char *dump = NULL;
+  GasyncStopperState state;
+
+  g_assert_cmpint (gasync_stopper_get_state (stopper), ==, GASYNC_STOPPER_STATE_RUNNING);
+  g_object_get (stopper, "state", &state, NULL);
+  g_assert_cmpint (state, ==, GASYNC_STOPPER_STATE_RUNNING);
+  g_assert_false (gasync_stopper_is_stopped (stopper));
+  g_assert_cmpuint (gasync_stopper_get_num_tasks (stopper), ==, 0);
+  g_assert_false (gasync_stopper_get_track_details (stopper));
+  g_assert_cmpint (gasync_stopper_get_stuck_log_interval (stopper), ==, 10 * G_USEC_PER_SEC);
+  running = gasync_stopper_dup_running_tasks (stopper);
+  g_assert_cmpuint (g_hash_table_size (running), ==, 0);
+  dump = gasync_stopper_dump (stopper);
+  g_assert_nonnull (strstr (dump, "0 running tasks"));
+  g_assert_false (g_cancellable_is_cancelled (gasync_stopper_get_quiesce_cancellable (stopper)));
+  g_assert_false (g_cancellable_is_cancelled (gasync_stopper_get_stop_cancellable (stopper)));
+}
+
+typedef struct
+{
+  GasyncStopper *stopper;
+  gboolean result;
+  gboolean set_error;
+  guint calls;
+} TaskData;
+
+static gboolean
+checking_task (GCancellable  *cancellable,
+               gpointer       user_data,
+               GError       **error)
+{
+  TaskData *data = user_data;
+  g_autoptr(GHashTable) running = gasync_stopper_dup_running_tasks (data->stopper);
+
+  data->calls++;
+  g_assert_true (cancellable == gasync_stopper_get_quiesce_cancellable (data->stopper));
+  g_assert_cmpuint (g_hash_table_size (running), ==, 1);
+  g_assert_cmpuint (GPOINTER_TO_UINT (g_hash_table_lookup (running, "check")), ==, 1);
+  g_assert_cmpuint (gasync_stopper_get_num_tasks (data->stopper), ==, 1);
+  if (data->set_error)
+    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "gone");
+  return data->result;
+}
+
+static void
+test_stopper_run_task (Fixture       *fixture,
+                       gconstpointer  unused)
+{
+  g_autoptr(GasyncStopper) stopper = gasync_stopper_new ();
+  TaskData data = { stopper, TRUE, FALSE, 0 };
+  g_autoptr(GError) error = NULL;
+
+  g_test_summary ("run_task runs in the calling thread, counted under its "
+                  "name, and returns its result; FALSE without an error is "
+                  "FAILED naming the task");
+
+  g_assert_true (gasync_stopper_run_task (stopper, "check", checking_task, &data, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (data.calls, ==, 1);
+  g_assert_cmpuint (gasync_stopper_get_num_tasks (stopper), ==, 0);
+
+  data.result = FALSE;
+  data.set_error = TRUE;
+  g_assert_false (gasync_stopper_run_task (stopper, "check", checking_task, &data, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  data.set_error = FALSE;
+  g_assert_false (gasync_stopper_run_task (stopper, "check", checking_task, &data, &error));
+  g_assert_error (error, GASYNC_ERROR, GASYNC_ERROR_FAILED);
+  g_assert_nonnull (strstr (error->message, "“check”"));
+  g_clear_error (&error);
+
+  gasync_stopper_quiesce (stopper);
+  g_assert_cmpint (gasync_stopper_get_state (stopper), ==, GASYNC_STOPPER_STATE_QUIESCING);
+  g_assert_false (gasync_stopper_run_task (stopper, "check", never_called, NULL, &error));
+  g_assert_error (error, GASYNC_ERROR, GASYNC_ERROR_UNAVAILABLE);
+  g_assert_nonnull (strstr (error->message, "“check”"));
+  g_assert_cmpuint (data.calls, ==, 3);
+  gasync_stopper_stop (stopper);
+}
+
+typedef struct
+{
+  GThread *thread;
+  int ran;
+  int destroyed;
+} AsyncData;
+
+static gboolean
+record_thread (GCancellable  *cancellable,
+               gpointer       user_data,
+               GError       **error)
+{
+  AsyncData *data = user_data;
+
+  data->thread = g_thread_self ();
+  g_atomic_int_inc (&data->ran);
+  return TRUE;
+}
+
+static void
+async_data_destroy (gpointer user_data)
+{
+  AsyncData *data = user_data;
+
+  g_assert_true (g_thread_self () == main_thread);
+  g_atomic_int_inc (&data->destroyed);
+}
+
+static gboolean
+async_data_destroyed (gpointer user_data)
+{
+  AsyncData *data = user_data;
+
+  return g_atomic_int_get (&data->destroyed) > 0;
+}
+
+static void
+test_stopper_run_async_task (Fixture       *fixture,
+                             gconstpointer  unused)
+{
+  g_autoptr(GasyncStopper) stopper = gasync_stopper_new ();
+  AsyncData data = { NULL, 0, 0 };
+  AsyncData refused = { NULL, 0, 0 };
+  g_autoptr(GError) error = NULL;
+
+  g_test_summary ("run_async_task runs on a pool thread and calls the "
+                  "destroy notify once, on the owner context; once quiescing, "
+                  "a task is refused with UNAVAILABLE, not called, and its "
+                  "destroy notify is still called once");
+
+  g_assert_true (gasync_stopper_run_async_task (stopper, "async", record_thread,
+                                                &data, async_data_destroy, &error));
+  g_assert_no_error (error);
+  iterate_until (fixture->context, async_data_destroyed, &data);
+  g_assert_cmpint (data.ran, ==, 1);
+  g_assert_true (data.thread != main_thread);
+
+  gasync_stopper_quiesce (stopper);
+  g_assert_false (gasync_stopper_run_async_task (stopper, "async", never_called,
+                                                 &refused, async_data_destroy, &error));
+  g_assert_error (error, GASYNC_ERROR, GASYNC_ERROR_UNAVAILABLE);
+  iterate_until (fixture->context, async_data_destroyed, &refused);
+
+  stop_and_wait (fixture, stopper);
+  while (g_main_context_iteration (fixture->context, FALSE))
+    ;
+  g_assert_cmpint (data.destroyed, ==, 1);
+  g_assert_cmpint (refused.destroyed, ==, 1);
+  g_assert_cmpint (refused.ran, ==, 0);
+}
+
+static void
+on_task_failed (GasyncStopper *stopper,
+                const char    *name,
+                GError        *error,
+                gpointer       user_data)
+{
+  g_assert_true (g_thread_self () == main_thread);
+  g_assert_cmpstr (name, ==, "silent");
+  g_assert_error (error, GASYNC_ERROR, GASYNC_ERROR_FAILED);
+  g_assert_nonnull (strstr (error->message, "“silent”"));
+  g_atomic_int_set ((int *) user_data, TRUE);
+}
+
+static void
+test_stopper_task_failed (Fixture       *fixture,
+                          gconstpointer  unused)
+{
+  g_autoptr(GasyncStopper) stopper = gasync_stopper_new ();
+  int failed = FALSE;
+
+  g_test_summary ("An async task that returns FALSE without an error is "
+                  "reported by task-failed, on the owner context, as FAILED "
+                  "naming the task");
+
+  g_signal_connect (stopper, "task-failed", G_CALLBACK (on_task_failed), &failed);
+  g_assert_true (gasync_stopper_run_async_task (stopper, "silent", fail_silently,
+                                                NULL, NULL, NULL));
+  iterate_until (fixture->context, flag_is_set, &failed);
+  stop_and_wait (fixture, stopper);
+}
+
+static void
+test_stopper_task_failed_unhandled (Fixture       *fixture,
+                                    gconstpointer  unused)
+{
+  g_autoptr(GasyncStopper) stopper = gasync_stopper_new ();
+
+  g_test_summary ("With no task-failed handler, a failure is a warning");
+
+  g_test_expect_message ("Gasync", G_LOG_LEVEL_WARNING, "*Task “silent”*failed*");
+  g_assert_true (gasync_stopper_run_async_task (stopper, "silent", fail_silently,
+                                                NULL, NULL, NULL));
+  gasync_stopper_stop (stopper);
+  while (g_main_context_iteration (fixture->context, FALSE))
+    ;
+  g_test_assert_expected_messages ();
+}
+
+static void
+assert_running (GasyncStopper *stopper,
+                const char    *expected)
+{
+  g_autoptr(GHashTable) running = gasync_stopper_dup_running_tasks (stopper);
+  g_auto(GStrv) pairs = g_strsplit (expected, ",", -1);
+  guint total = 0;
+
+  g_assert_cmpuint (g_hash_table_size (running), ==,
+                    expected[0] != '\0' ? g_strv_length (pairs) : 0);
+  for (guint i = 0; expected[0] != '\0' && pairs[i] != NULL; i++)
+    {
+      g_auto(GStrv) pair = g_strsplit (pairs[i], "=", 2);
+      guint count = g_ascii_strtoull (pair[1], NULL, 10);
+
+      g_assert_cmpuint (GPOINTER_TO_UINT (g_hash_table_lookup (running, pair[0])), ==, count);
+      total += count;
+    }
+  g_assert_cmpuint (gasync_stopper_get_num_tasks (stopper), ==, total);
+}
+
+static gboolean
+num_tasks_is_zero (gpointer data)
+{
+  return gasync_stopper_get_num_tasks (data) == 0;
+}
+
+static gboolean
+checking_nothing (GCancellable  *cancellable,
+                  gpointer       user_data,
+                  GError       **error)
+{
+  g_assert_cmpuint (gasync_stopper_get_num_tasks (user_data), ==, 1);
+  return TRUE;
+}
+
+static void
+test_stopper_running_tasks (Fixture       *fixture,
+                            gconstpointer  unused)
+{
+  g_autoptr(GasyncStopper) stopper = gasync_stopper_new ();
+  g_autoptr(GasyncTaskToken) token = NULL;
+  g_autofree char *dump = NULL;
+  Gate gate;
+
+  g_test_summary ("dup_running_tasks and get_num_tasks are exact; tokens "
+                  "count as tasks; dump lists the counts by name");
+
+  gate_init (&gate);
+  for (guint i = 0; i < 3; i++)
+    g_assert_true (gasync_stopper_run_async_task (stopper, "alpha", gated_task, &gate, NULL, NULL));
+  for (guint i = 0; i < 2; i++)
+    g_assert_true (gasync_stopper_run_async_task (stopper, "beta", gated_task, &gate, NULL, NULL));
+  assert_running (stopper, "alpha=3,beta=2");
+  token = gasync_stopper_begin_task (stopper, "gamma", NULL);
+  g_assert_nonnull (token);
+  assert_running (stopper, "alpha=3,beta=2,gamma=1");
+  gate_wait_started (&gate, 5);
+
+  dump = gasync_stopper_dump (stopper);
+  g_assert_nonnull (strstr (dump, "6 running tasks\n  3 × alpha\n  2 × beta\n  1 × gamma"));
+  g_assert_nonnull (strstr (dump, "0 running workers"));
+
+  gasync_task_token_end (token);
+  assert_running (stopper, "alpha=3,beta=2");
+  gate_open (&gate);
+  iterate_until (fixture->context, num_tasks_is_zero, stopper);
+  assert_running (stopper, "");
+
+  /* Names that come and go leave nothing behind. */
+  for (guint i = 0; i < 300; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("name %u", i % 100);
+
+      g_assert_true (gasync_stopper_run_task (stopper, name, checking_nothing, stopper, NULL));
+    }
+  assert_running (stopper, "");
+  g_clear_pointer (&dump, g_free);
+  dump = gasync_stopper_dump (stopper);
+  g_assert_null (strstr (dump, "×"));
+
+  gasync_stopper_stop (stopper);
+  gate_clear (&gate);
+}
+
+/* The order test: every observable step is logged with the thread it ran
+ * in. */
+typedef struct
+{
+  GasyncStopper *stopper;
+  Gate *gate;
+  int destroyed;
+} OrderData;
+
+static void
+order_data_destroy (gpointer user_data)
+{
+  OrderData *data = user_data;
+
+  count_on_main (&data->destroyed);
+}
+
+static gboolean
+logging_worker (GCancellable  *cancellable,
+                gpointer       user_data)
+{
+  OrderData *data = user_data;
+  gint64 deadline = gasync_test_deadline (TIMEOUT_SECONDS);
+
+  log_event ("worker-started");
+  while (!g_cancellable_is_cancelled (cancellable))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_usleep (1000);
+    }
+  /* Only once every task has returned. */
+  g_assert_cmpuint (gasync_stopper_get_num_tasks (data->stopper), ==, 0);
+  g_assert_cmpuint (gate_get_finished (data->gate), ==, 2);
+  log_event ("worker-cancelled");
+  return TRUE;
+}
+
+static gboolean
+logging_worker_func (GCancellable  *cancellable,
+                     gpointer       user_data,
+                     GError       **error)
+{
+  return logging_worker (cancellable, user_data);
+}
+
+static void
+log_closer (gpointer user_data)
+{
+  g_assert_true (g_thread_self () == main_thread);
+  log_event (user_data);
+}
+
+static void
+on_signal (GasyncStopper *stopper,
+           gpointer       user_data)
+{
+  g_assert_true (g_thread_self () == main_thread);
+  log_event (user_data);
+}
+
+static void
+on_stopped (GasyncStopper *stopper,
+            gpointer       user_data)
+{
+  g_assert_true (g_thread_self () == main_thread);
+  g_assert_true (gasync_stopper_is_stopped (stopper));
+  log_event ("stopped");
+}
+
+static void
+on_notify_state (GObject    *object,
+                 GParamSpec *pspec,
+                 gpointer    user_data)
+{
+  g_autofree char *event = NULL;
+
+  g_assert_true (g_thread_self () == main_thread);
+  event = g_strdup_printf ("notify-%d", gasync_stopper_get_state (GASYNC_STOPPER (object)));
+  log_event (event);
+}
+
+static gboolean
+worker_started (gpointer data)
+{
+  g_autofree char *log = dup_log ();
+
+  return strstr (log, "worker-started") != NULL;
+}
+
+static void
+test_stopper_order (Fixture       *fixture,
+                    gconstpointer  unused)
+{
+  g_autoptr(GasyncStopper) stopper = gasync_stopper_new ();
+  g_autoptr(GCancellable) on_quiesce = NULL;
+  g_autoptr(GCancellable) on_stop = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *log = NULL;
+  int done = FALSE;
+  OrderData data = { 0 };
+  Gate gate;
+
+  g_test_summary ("Once quiescing begins no new task runs; running tasks "
+                  "finish; only then do workers see the stop cancellable; "
+                  "then the closers run, newest first; then stopped is "
+                  "emitted with is-stopped true; all on the owner context");
+
+  gate_init (&gate);
+  data.stopper = stopper;
+  data.gate = &gate;
+  g_signal_connect (stopper, "quiescing", G_CALLBACK (on_signal), "quiescing");
+  g_signal_connect (stopper, "stopping", G_CALLBACK (on_signal), "stopping");
+  g_signal_connect (stopper, "stopped", G_CALLBACK (on_stopped), NULL);
+  g_signal_connect (stopper, "notify::state", G_CALLBACK (on_notify_state), NULL);
+  gasync_stopper_add_closer (stopper, log_closer, "closer-1", NULL);
+  gasync_stopper_add_closer (stopper, log_closer, "closer-2", NULL);
+  gasync_stopper_add_closer (stopper, log_closer, "closer-3", NULL);
+  on_quiesce = gasync_stopper_new_cancellable_on_quiesce (stopper, NULL);
+  on_stop = gasync_stopper_new_cancellable_on_stop (stopper, NULL);
+
+  g_assert_true (gasync_stopper_run_worker (stopper, "worker", logging_worker_func,
+                                            &data, order_data_destroy, NULL));
+  g_assert_true (gasync_stopper_run_async_task (stopper, "task", gated_task, &gate, NULL, NULL));
+  g_assert_true (gasync_stopper_run_async_task (stopper, "task", gated_task, &gate, NULL, NULL));
+  gate_wait_started (&gate, 2);
+  iterate_until (fixture->context, worker_started, NULL);
+
+  gasync_stopper_stop_async (stopper, NULL, stop_done, &done);
+  g_assert_cmpint (gasync_stopper_get_state (stopper), ==, GASYNC_STOPPER_STATE_QUIESCING);
+  g_assert_true (g_cancellable_is_cancelled (gasync_stopper_get_quiesce_cancellable (stopper)));
+  g_assert_true (g_cancellable_is_cancelled (on_quiesce));
+  g_assert_false (g_cancellable_is_cancelled (on_stop));
+  g_assert_false (g_cancellable_is_cancelled (gasync_stopper_get_stop_cancellable (stopper)));
+
+  g_assert_false (gasync_stopper_run_async_task (stopper, "late", never_called, NULL, NULL, &error));
+  g_assert_error (error, GASYNC_ERROR, GASYNC_ERROR_UNAVAILABLE);
+  g_clear_error (&error);
+  g_assert_null (gasync_stopper_begin_task (stopper, "late", &error));
+  g_assert_error (error, GASYNC_ERROR, GASYNC_ERROR_UNAVAILABLE);
+  g_clear_error (&error);
+
+  /* Signals wait for the owner context. */
+  log = dup_log ();
+  g_assert_cmpstr (log, ==, "worker-started;");
+  g_clear_pointer (&log, g_free);
+  while (g_main_context_iteration (fixture->context, FALSE))
+    ;
+  log = dup_log ();
+  g_assert_cmpstr (log, ==, "worker-started;notify-1;quiescing;");
+  g_assert_false (g_cancellable_is_cancelled (gasync_stopper_get_stop_cancellable (stopper)));
+  g_assert_cmpint (gasync_stopper_get_state (stopper), ==, GASYNC_STOPPER_STATE_QUIESCING);
+
+  gate_open (&gate);
+  iterate_until (fixture->context, flag_is_set, &done);
+  g_assert_true (g_cancellable_is_cancelled (on_stop));
+  g_clear_pointer (&log, g_free);
+  log = dup_log ();
+  /* The worker and the stopping signal run concurrently. */
+  if (g_strcmp0 (log, "worker-started;notify-1;quiescing;notify-2;stopping;"
+                      "worker-cancelled;closer-3;closer-2;closer-1;"
+                      "notify-3;stopped;stop-done;") != 0)
+    g_assert_cmpstr (log, ==,
+                     "worker-started;notify-1;quiescing;worker-cancelled;"
+                     "notify-2;stopping;closer-3;closer-2;closer-1;"
+                     "notify-3;stopped;stop-done;");
+  g_assert_true (gasync_stopper_is_stopped (stopper));
+  g_assert_cmpint (data.destroyed, ==, 1);
+
+  /* Idempotent; a closer added now runs at once. */
+  gasync_stopper_stop (stopper);
+  gasync_stopper_add_closer (stopper, log_closer, "closer-late", NULL);
+  g_clear_pointer (&log, g_free);
+  log = dup_log ();
+  g_assert_true (g_str_has_suffix (log, "stop-done;closer-late;"));
+  gate_clear (&gate);
+}
+
+static void
+test_stopper_worker_refused (Fixture       *fixture,
+                             gconstpointer  unused)
+{
+  g_autoptr(GasyncStopper) stopper = gasync_stopper_new ();
+  g_autoptr(GError) error = NULL;
+  int destroyed = 0;
+
+  g_test_summary ("Once stopping, a worker is refused with UNAVAILABLE and "
+                  "its destroy notify is called once");
+
+  gasync_stopper_stop (stopper);
+  g_assert_false (gasync_stopper_run_worker (stopper, "worker", never_called,
+                                             &destroyed, count_on_main, &error));
+  g_assert_error (error, GASYNC_ERROR, GASYNC_ERROR_UNAVAILABLE);
+  iterate_until (fixture->context, flag_is_set, &destroyed);
+  g_assert_cmpint (destroyed, ==, 1);
+}
+
+typedef struct
+{
+  GasyncStopper *stopper;
+  int returned;
+} StopInside;
+
+static gboolean
+stopping_task (GCancellable  *cancellable,
+               gpointer       user_data,
+               GError       **error)
+{
+  StopInside *data = user_data;
+
+  gasync_stopper_stop (data->stopper);
+  /* Returned at once: the shutdown waits for this very task. */
+  g_assert_true (g_cancellable_is_cancelled (cancellable));
+  g_assert_cmpint (gasync_stopper_get_state (data->stopper), ==, GASYNC_STOPPER_STATE_QUIESCING);
+  gasync_stopper_quiesce (data->stopper);
+  g_atomic_int_set (&data->returned, TRUE);
+  return TRUE;
+}
+
+static gboolean
+is_stopped (gpointer data)
+{
+  return gasync_stopper_is_stopped (data);
+}
+
+static void
+test_stopper_stop_inside_task (Fixture       *fixture,
+                               gconstpointer  unused)
+{
+  g_autoptr(GasyncStopper) stopper = gasync_stopper_new ();
+  StopInside data = { stopper, FALSE };
+
+  g_test_summary ("stop() and quiesce() from inside a task, sync or async, "
+                  "begin the shutdown and return at once (no deadlock); the "
+                  "shutdown completes once the task has returned");
+
+  g_assert_true (gasync_stopper_run_async_task (stopper, "stopper", stopping_task,
+                                                &data, NULL, NULL));
+  iterate_until (fixture->context, is_stopped, stopper);
+  g_assert_true (data.returned);
+}
+
+static void
+test_stopper_stop_inside_run_task (Fixture       *fixture,
+                                   gconstpointer  unused)
+{
+  g_autoptr(GasyncStopper) stopper = gasync_stopper_new ();
+  StopInside data = { stopper, FALSE };
+
+  g_assert_true (gasync_stopper_run_task (stopper, "stopper", stopping_task, &data, NULL));
+  g_assert_true (data.returned);
+  iterate_until (fixture->context, is_stopped, stopper);
+}
+
+static gboolean
+stopping_worker (GCancellable  *cancellable,
+                 gpointer       user_data,
+                 GError       **error)
+{
+  GasyncStopper *stopper = user_data;
+
+  gasync_stopper_stop (stopper);
+  g_assert_true (g_cancellable_is_cancelled (cancellable));
+  return TRUE;
+}
+
+static void
+stop_from_closer (gpointer user_data)
+{
+  g_assert_true (g_thread_self () == main_thread);
+  gasync_stopper_stop (user_data);
+  log_event ("closer");
+}
+
+static void
+stop_from_handler (GasyncStopper *stopper,
+                   gpointer       user_data)
+{
+  g_assert_true (g_thread_self () == main_thread);
+  gasync_stopper_stop (stopper);
+  log_event (user_data);
+}
+
+static void
+test_stopper_stop_inside_worker_closer_handler (Fixture       *fixture,
+                                                gconstpointer  unused)
+{
+  g_autoptr(GasyncStopper) stopper = gasync_stopper_new ();
+  g_autofree char *log = NULL;
+
+  g_test_summary ("stop() from a worker, a closer or a signal handler "
+                  "returns at once and the shutdown completes");
+
+  g_signal_connect (stopper, "quiescing", G_CALLBACK (stop_from_handler), "quiescing");
+  g_signal_connect (stopper, "stopped", G_CALLBACK (stop_from_handler), "stopped");
+  gasync_stopper_add_closer (stopper, stop_from_closer, stopper, NULL);
+  g_assert_true (gasync_stopper_run_worker (stopper, "stopper", stopping_worker,
+                                            stopper, NULL, NULL));
+  iterate_until (fixture->context, is_stopped, stopper);
+  log = dup_log ();
+  g_assert_cmpstr (log, ==, "quiescing;closer;stopped;");
+}
+
+typedef struct
+{
+  GasyncStopper *stopper;
+  int returned;
+} ThreadStop;
+
+static gpointer
+stop_thread (gpointer user_data)
+{
+  ThreadStop *data = user_data;
+
+  gasync_stopper_stop (data->stopper);
+  g_assert_true (gasync_stopper_is_stopped (data->stopper));
+  g_atomic_int_set (&data->returned, TRUE);
+  return NULL;
+}
+
+static gboolean
+is_quiescing (gpointer data)
+{
+  return gasync_stopper_get_state (data) == GASYNC_STOPPER_STATE_QUIESCING;
+}
+
+static void
+test_stopper_stop_from_threads (Fixture       *fixture,
+                                gconstpointer  unused)
+{
+  g_autoptr(GasyncStopper) stopper = gasync_stopper_new ();
+  ThreadStop data[3];
+  GThread *threads[3];
+  int closed = 0;
+  Gate gate;
+
+  g_test_summary ("stop() from several other threads at once: each waits "
+                  "for the one shutdown; closers run once, on the owner "
+                  "context, which the owner keeps iterating");
+
+  gate_init (&gate);
+  gasync_stopper_add_closer (stopper, count_on_main, &closed, NULL);
+  g_assert_true (gasync_stopper_run_async_task (stopper, "task", gated_task, &gate, NULL, NULL));
+  gate_wait_started (&gate, 1);
+  for (guint i = 0; i < G_N_ELEMENTS (threads); i++)
+    {
+      data[i].stopper = stopper;
+      data[i].returned = FALSE;
+      threads[i] = g_thread_new ("stop", stop_thread, &data[i]);
+    }
+  iterate_until (fixture->context, is_quiescing, stopper);
+  while (g_main_context_iteration (fixture->context, FALSE))
+    ;
+  g_assert_false (gasync_stopper_is_stopped (stopper));
+  g_assert_cmpint (closed, ==, 0);
+  gate_open (&gate);
+  for (guint i = 0; i < G_N_ELEMENTS (threads); i++)
+    iterate_until (fixture->context, flag_is_set, &data[i].returned);
+  for (guint i = 0; i < G_N_ELEMENTS (threads); i++)
+    g_thread_join (threads[i]);
+  g_assert_cmpint (closed, ==, 1);
+  gate_clear (&gate);
+}
+
+static void
+test_stopper_stop_blocking_on_owner (Fixture       *fixture,
+                                     gconstpointer  unused)
+{
+  g_autoptr(GasyncStopper) stopper = gasync_stopper_new ();
+  g_autofree char *log = NULL;
+  int done = FALSE;
+
+  g_test_summary ("A blocking stop() on the owner thread emits the signals "
+                  "and runs the closers itself, in order; stop_async() after "
+                  "it completes at once");
+
+  g_signal_connect (stopper, "quiescing", G_CALLBACK (on_signal), "quiescing");
+  g_signal_connect (stopper, "stopping", G_CALLBACK (on_signal), "stopping");
+  g_signal_connect (stopper, "stopped", G_CALLBACK (on_stopped), NULL);
+  gasync_stopper_add_closer (stopper, log_closer, "closer", NULL);
+  gasync_stopper_stop (stopper);
+  log = dup_log ();
+  g_assert_cmpstr (log, ==, "quiescing;stopping;closer;stopped;");
+  gasync_stopper_stop_async (stopper, NULL, stop_done, &done);
+  iterate_until (fixture->context, flag_is_set, &done);
+}
+
+static void
+store_result (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static gboolean
+result_is_set (gpointer data)
+{
+  return *(GAsyncResult **) data != NULL;
+}
+
+static void
+test_stopper_stop_async_cancel_wait (Fixture       *fixture,
+                                     gconstpointer  unused)
+{
+  g_autoptr(GasyncStopper) stopper = gasync_stopper_new ();
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  GAsyncResult *result = NULL;
+  g_autoptr(GError) error = NULL;
+  Gate gate;
+
+  gate_init (&gate);
+  g_assert_true (gasync_stopper_run_async_task (stopper, "task", gated_task, &gate, NULL, NULL));
+  gate_wait_started (&gate, 1);
+  gasync_stopper_stop_async (stopper, cancellable, store_result, &result);
+  g_cancellable_cancel (cancellable);
+  iterate_until (fixture->context, result_is_set, &result);
+  g_assert_false (gasync_stopper_stop_finish (stopper, result, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_false (gasync_stopper_is_stopped (stopper));
+  g_clear_object (&result);
+
+  gate_open (&gate);
+  iterate_until (fixture->context, is_stopped, stopper);
+  gate_clear (&gate);
+}
+
+static void
+test_stopper_limited (Fixture       *fixture,
+                      gconstpointer  unused)
+{
+  g_autoptr(GasyncStopper) stopper = gasync_stopper_new ();
+  g_autoptr(GasyncSemaphore) sem = gasync_semaphore_new (2);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GError) error = NULL;
+  int destroyed = 0;
+  Gate gate;
+
+  g_test_summary ("run_limited_async_task holds a semaphore slot while it "
+                  "runs; without wait a full semaphore is THROTTLED; with "
+                  "wait, a cancelled wait is CANCELLED; every refusal calls "
+                  "the destroy notify once and not the function");
+
+  gate_init (&gate);
+  g_assert_true (gasync_stopper_run_limited_async_task (stopper, "limited", sem, FALSE, NULL,
+                                                        gated_task, &gate, NULL, &error));
+  g_assert_true (gasync_stopper_run_limited_async_task (stopper, "limited", sem, TRUE, NULL,
+                                                        gated_task, &gate, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (gasync_semaphore_get_available (sem), ==, 0);
+
+  g_assert_false (gasync_stopper_run_limited_async_task (stopper, "limited", sem, FALSE, NULL,
+                                                         never_called, &destroyed,
+                                                         count_on_main, &error));
+  g_assert_error (error, GASYNC_ERROR, GASYNC_ERROR_THROTTLED);
+  g_clear_error (&error);
+
+  g_cancellable_cancel (cancellable);
+  g_assert_false (gasync_stopper_run_limited_async_task (stopper, "limited", sem, TRUE,
+                                                         cancellable, never_called,
+                                                         &destroyed, count_on_main, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+  while (g_main_context_iteration (fixture->context, FALSE))
+    ;
+  g_assert_cmpint (destroyed, ==, 2);
+
+  gate_open (&gate);
+  iterate_until (fixture->context, num_tasks_is_zero, stopper);
+  g_assert_cmpint (gasync_semaphore_get_available (sem), ==, 2);
+  gasync_stopper_stop (stopper);
+  g_assert_false (gasync_stopper_run_limited_async_task (stopper, "limited", sem, TRUE, NULL,
+                                                         never_called, NULL, NULL, &error));
+  g_assert_error (error, GASYNC_ERROR, GASYNC_ERROR_UNAVAILABLE);
+  g_assert_cmpint (gasync_semaphore_get_available (sem), ==, 2);
+  gate_clear (&gate);
+}
+
+typedef struct
+{
+  GasyncStopper *stopper;
+  GasyncSemaphore *sem;
+  Gate *gate;
+  gboolean ok;
+  GError *error;
+  int done;
+} LimitedWait;
+
+static gpointer
+limited_wait_thread (gpointer user_data)
+{
+  LimitedWait *data = user_data;
+
+  data->ok = gasync_stopper_run_limited_async_task (data->stopper, "waiting", data->sem,
+                                                    TRUE, NULL, never_called, NULL, NULL,
+                                                    &data->error);
+  g_atomic_int_set (&data->done, TRUE);
+  return NULL;
+}
+
+static gpointer
+limited_run_thread (gpointer user_data)
+{
+  LimitedWait *data = user_data;
+
+  data->ok = gasync_stopper_run_limited_async_task (data->stopper, "waiting", data->sem,
+                                                    TRUE, NULL, gated_task, data->gate,
+                                                    NULL, NULL);
+  g_atomic_int_set (&data->done, TRUE);
+  return NULL;
+}
+
+static void
+test_stopper_limited_wait (Fixture       *fixture,
+                           gconstpointer  unused)
+{
+  g_autoptr(GasyncStopper) stopper = gasync_stopper_new ();
+  g_autoptr(GasyncSemaphore) sem = gasync_semaphore_new (1);
+  Gate gate;
+  LimitedWait waiter = { stopper, sem, NULL, TRUE, NULL, FALSE };
+  LimitedWait runner = { stopper, sem, &gate, FALSE, NULL, FALSE };
+  GThread *thread;
+
+  g_test_summary ("With wait, run_limited_async_task blocks until a slot "
+                  "frees, and fails with UNAVAILABLE when quiescing begins "
+                  "first");
+
+  gate_init (&gate);
+  g_assert_true (gasync_semaphore_try_acquire (sem));
+  thread = g_thread_new ("runner", limited_run_thread, &runner);
+  g_usleep (1000);
+  g_assert_false (g_atomic_int_get (&runner.done));
+  gasync_semaphore_release (sem);
+  g_thread_join (thread);
+  g_assert_true (runner.ok);
+  gate_wait_started (&gate, 1);
+  g_assert_cmpint (gasync_semaphore_get_available (sem), ==, 0);
+  gate_open (&gate);
+  iterate_until (fixture->context, num_tasks_is_zero, stopper);
+
+  g_assert_true (gasync_semaphore_try_acquire (sem));
+  thread = g_thread_new ("waiter", limited_wait_thread, &waiter);
+  gasync_stopper_quiesce (stopper);
+  g_thread_join (thread);
+  g_assert_false (waiter.ok);
+  g_assert_error (waiter.error, GASYNC_ERROR, GASYNC_ERROR_UNAVAILABLE);
+  g_clear_error (&waiter.error);
+  gasync_semaphore_release (sem);
+  gasync_stopper_stop (stopper);
+  gate_clear (&gate);
+}
+
+static void
+test_stopper_begin_task (Fixture       *fixture,
+                         gconstpointer  unused)
+{
+  g_autoptr(GasyncStopper) stopper = gasync_stopper_new ();
+  GasyncTaskToken *token;
+  g_autoptr(GError) error = NULL;
+  int done = FALSE;
+
+  g_test_summary ("A token counts as a running task until it ends; stop "
+                  "waits for it; a dropped token ends itself with a warning");
+
+  token = gasync_stopper_begin_task (stopper, "main-loop work", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (gasync_task_token_get_name (token), ==, "main-loop work");
+  assert_running (stopper, "main-loop work=1");
+
+  gasync_stopper_stop_async (stopper, NULL, stop_done, &done);
+  while (g_main_context_iteration (fixture->context, FALSE))
+    ;
+  g_assert_false (done);
+  g_assert_cmpint (gasync_stopper_get_state (stopper), ==, GASYNC_STOPPER_STATE_QUIESCING);
+
+  g_test_expect_message ("Gasync", G_LOG_LEVEL_WARNING, "*“main-loop work” was dropped*");
+  g_object_unref (token);
+  g_test_assert_expected_messages ();
+  iterate_until (fixture->context, flag_is_set, &done);
+}
+
+static void
+test_stopper_cancellables (Fixture       *fixture,
+                           gconstpointer  unused)
+{
+  g_autoptr(GasyncStopper) stopper = gasync_stopper_new ();
+  g_autoptr(GCancellable) parent = g_cancellable_new ();
+  g_autoptr(GCancellable) child = NULL;
+  g_autoptr(GCancellable) late = NULL;
+  GWeakRef weak;
+
+  g_test_summary ("Child cancellables follow their parent and their phase; "
+                  "made after the phase fired, they are cancelled; the "
+                  "stopper does not keep them alive");
+
+  child = gasync_stopper_new_cancellable_on_stop (stopper, parent);
+  g_assert_false (g_cancellable_is_cancelled (child));
+  g_cancellable_cancel (parent);
+  g_assert_true (g_cancellable_is_cancelled (child));
+  g_clear_object (&child);
+
+  for (guint i = 0; i < 100; i++)
+    {
+      GCancellable *dropped = gasync_stopper_new_cancellable_on_quiesce (stopper, NULL);
+
+      g_weak_ref_init (&weak, dropped);
+      g_object_unref (dropped);
+      g_assert_null (g_weak_ref_get (&weak));
+      g_weak_ref_clear (&weak);
+    }
+
+  child = gasync_stopper_new_cancellable_on_quiesce (stopper, NULL);
+  gasync_stopper_quiesce (stopper);
+  g_assert_true (g_cancellable_is_cancelled (child));
+  late = gasync_stopper_new_cancellable_on_quiesce (stopper, NULL);
+  g_assert_true (g_cancellable_is_cancelled (late));
+  g_clear_object (&child);
+  child = gasync_stopper_new_cancellable_on_stop (stopper, NULL);
+  g_assert_false (g_cancellable_is_cancelled (child));
+  gasync_stopper_stop (stopper);
+  g_assert_true (g_cancellable_is_cancelled (child));
+}
+
+typedef struct
+{
+  GasyncLock lock;
+  GasyncCond cond;
+  guint n;
+  guint started;
+} Rendezvous;
+
+static gboolean
+rendezvous_task (GCancellable  *cancellable,
+                 gpointer       user_data,
+                 GError       **error)
+{
+  Rendezvous *r = user_data;
+  gint64 deadline = gasync_test_deadline (TIMEOUT_SECONDS);
+
+  gasync_lock (&r->lock);
+  if (++r->started == r->n)
+    gasync_cond_broadcast (&r->cond);
+  while (r->started < r->n)
+    g_assert_true (gasync_cond_wait_until (&r->cond, &r->lock, deadline) ||
+                   r->started >= r->n);
+  gasync_unlock (&r->lock);
+  return TRUE;
+}
+
+static void
+test_stopper_mutual_wait (Fixture       *fixture,
+                          gconstpointer  unused)
+{
+  g_autoptr(GasyncStopper) stopper = gasync_stopper_new ();
+  Rendezvous r;
+
+  g_test_summary ("1,000 async tasks that each wait until all have started "
+                  "finish: the pool never starves");
+
+  gasync_lock_init (&r.lock);
+  gasync_cond_init (&r.cond);
+  /* 1,000 threads make valgrind crawl: a smaller N there. */
+  r.n = running_under_valgrind () ? 100 : 1000;
+  r.started = 0;
+  for (guint i = 0; i < r.n; i++)
+    g_assert_true (gasync_stopper_run_async_task (stopper, "rendezvous", rendezvous_task,
+                                                  &r, NULL, NULL));
+  gasync_stopper_stop (stopper);
+  g_assert_cmpuint (r.started, ==, r.n);
+  gasync_cond_clear (&r.cond);
+  gasync_lock_clear (&r.lock);
+}
+
+/* Structured logs of the stopper, caught by the writer below. */
+static GasyncLock stuck_lock;
+static GString *stuck_logs;
+
+static GLogWriterOutput
+test_log_writer (GLogLevelFlags   log_level,
+                 const GLogField *fields,
+                 gsize            n_fields,
+                 gpointer         user_data)
+{
+  const char *dump = NULL;
+  const char *domain = NULL;
+
+  for (gsize i = 0; i < n_fields; i++)
+    {
+      if (g_str_equal (fields[i].key, "GASYNC_STOPPER_DUMP"))
+        dump = fields[i].value;
+      else if (g_str_equal (fields[i].key, "GLIB_DOMAIN"))
+        domain = fields[i].value;
+    }
+  if (dump == NULL)
+    return g_log_writer_default (log_level, fields, n_fields, user_data);
+
+  g_assert_cmpstr (domain, ==, "Gasync");
+  gasync_lock (&stuck_lock);
+  g_string_append (stuck_logs, dump);
+  g_string_append (stuck_logs, "\n--\n");
+  gasync_unlock (&stuck_lock);
+  return G_LOG_WRITER_HANDLED;
+}
+
+static gboolean
+stuck_logged_twice (gpointer data)
+{
+  const char *p;
+  gboolean twice;
+
+  gasync_lock (&stuck_lock);
+  p = strstr (stuck_logs->str, "1 × stuck");
+  twice = p != NULL && strstr (p + 1, "1 × stuck") != NULL;
+  gasync_unlock (&stuck_lock);
+  return twice;
+}
+
+static void
+test_stopper_stuck_log (Fixture       *fixture,
+                        gconstpointer  unused)
+{
+  g_autoptr(GasyncStopper) stopper = NULL;
+  g_autofree char *dump = NULL;
+  int done = FALSE;
+  Gate gate;
+
+  g_test_summary ("When quiescing lasts longer than stuck-log-interval, the "
+                  "running tasks are logged (structured, domain Gasync) "
+                  "after every interval; track-details adds ages");
+
+  stopper = g_object_new (GASYNC_TYPE_STOPPER, "track-details", TRUE,
+                          "stuck-log-interval", (gint64) 20000, NULL);
+  g_assert_true (gasync_stopper_get_track_details (stopper));
+  gate_init (&gate);
+  g_assert_true (gasync_stopper_run_async_task (stopper, "stuck", gated_task, &gate, NULL, NULL));
+  gate_wait_started (&gate, 1);
+  dump = gasync_stopper_dump (stopper);
+  g_assert_nonnull (strstr (dump, "stuck (async task, running for "));
+
+  gasync_stopper_stop_async (stopper, NULL, stop_done, &done);
+  iterate_until (fixture->context, stuck_logged_twice, NULL);
+  gasync_lock (&stuck_lock);
+  g_assert_nonnull (strstr (stuck_logs->str, "1 running task\n  1 × stuck"));
+  g_assert_nonnull (strstr (stuck_logs->str, "stuck (async task, running for "));
+  gasync_unlock (&stuck_lock);
+  gate_open (&gate);
+  iterate_until (fixture->context, flag_is_set, &done);
+  gate_clear (&gate);
+}
+
+/* The stress test: tasks from 4 threads, a stop in the middle. */
+typedef struct
+{
+  GasyncStopper *stopper;
+  guint n_per_thread;
+  int *ran; /* atomic per task: times run */
+  int n_destroyed;
+  int n_started;
+  int n_refused;
+} Stress;
+
+typedef struct
+{
+  Stress *stress;
+  guint index;
+} StressTask;
+
+static gboolean
+stress_task (GCancellable  *cancellable,
+             gpointer       user_data,
+             GError       **error)
+{
+  StressTask *task = user_data;
+
+  g_atomic_int_inc (&task->stress->ran[task->index]);
+  return TRUE;
+}
+
+static void
+stress_task_free (gpointer user_data)
+{
+  StressTask *task = user_data;
+
+  g_atomic_int_inc (&task->stress->n_destroyed);
+  g_free (task);
+}
+
+typedef struct
+{
+  Stress *stress;
+  guint first;
+} StressThread;
+
+static gpointer
+stress_thread (gpointer user_data)
+{
+  StressThread *thread = user_data;
+  Stress *stress = thread->stress;
+
+  for (guint i = 0; i < stress->n_per_thread; i++)
+    {
+      StressTask *task = g_new (StressTask, 1);
+      g_autoptr(GError) error = NULL;
+
+      /* The stop arrives in the middle: this thread begins it, the other
+       * threads go on meanwhile. */
+      if (thread->first == 0 && i == stress->n_per_thread / 2)
+        gasync_stopper_quiesce (stress->stopper);
+
+      task->stress = stress;
+      task->index = thread->first + i;
+      if (gasync_stopper_run_async_task (stress->stopper, "stress", stress_task, task,
+                                         stress_task_free, &error))
+        g_atomic_int_inc (&stress->n_started);
+      else
+        {
+          g_assert_error (error, GASYNC_ERROR, GASYNC_ERROR_UNAVAILABLE);
+          g_atomic_int_inc (&stress->n_refused);
+        }
+    }
+  return NULL;
+}
+
+static gboolean
+all_destroyed (gpointer data)
+{
+  Stress *stress = data;
+
+  return (guint) g_atomic_int_get (&stress->n_destroyed) == 4 * stress->n_per_thread;
+}
+
+static void
+test_stopper_stress (Fixture       *fixture,
+                     gconstpointer  unused)
+{
+  g_autoptr(GasyncStopper) stopper = gasync_stopper_new ();
+  Stress stress = { stopper, stress_tasks_per_thread (), NULL, 0, 0, 0 };
+  StressThread threads[4];
+  GThread *handles[4];
+  guint total = 4 * stress.n_per_thread;
+  guint n_ran = 0;
+
+  g_test_summary ("100,000 async tasks from 4 threads with a stop in the "
+                  "middle: each ran exactly once or was refused with "
+                  "UNAVAILABLE, and the counts add up");
+
+  stress.ran = g_new0 (int, total);
+  for (guint i = 0; i < 4; i++)
+    {
+      threads[i].stress = &stress;
+      threads[i].first = i * stress.n_per_thread;
+      handles[i] = g_thread_new ("stress", stress_thread, &threads[i]);
+    }
+  for (guint i = 0; i < 4; i++)
+    g_thread_join (handles[i]);
+  gasync_stopper_stop (stopper);
+  g_assert_cmpuint (gasync_stopper_get_num_tasks (stopper), ==, 0);
+  iterate_until (fixture->context, all_destroyed, &stress);
+
+  for (guint i = 0; i < total; i++)
+    {
+      int times = g_atomic_int_get (&stress.ran[i]);
+
+      g_assert_cmpint (times, <=, 1);
+      n_ran += times;
+    }
+  g_assert_cmpuint (n_ran, ==, (guint) stress.n_started);
+  g_assert_cmpuint (n_ran + stress.n_refused, ==, total);
+  g_assert_cmpuint (stress.n_refused, >, 0);
+  g_free (stress.ran);
+}
+
+static void
+never_close (gpointer user_data)
+{
+  g_assert_not_reached ();
+}
+
+static gboolean
+gate_is_finished (gpointer data)
+{
+  return gate_get_finished (data) > 0;
+}
+
+static void
+test_stopper_dropped_while_running (Fixture       *fixture,
+                                    gconstpointer  unused)
+{
+  GasyncStopper *stopper = gasync_stopper_new ();
+  GasyncTaskToken *token;
+  int destroyed = 0;
+  Gate gate;
+
+  g_test_summary ("A stopper dropped while tasks, workers and tokens run "
+                  "lives on until they end; the closers of a stopper that "
+                  "never stopped do not run, their data is freed");
+
+  gate_init (&gate);
+  g_assert_true (gasync_stopper_run_async_task (stopper, "task", gated_task, &gate, NULL, NULL));
+  token = gasync_stopper_begin_task (stopper, "token", NULL);
+  gasync_stopper_add_closer (stopper, never_close, &destroyed, count_on_main);
+  gate_wait_started (&gate, 1);
+  g_object_unref (stopper);
+  gasync_task_token_end (token);
+  gate_open (&gate);
+  iterate_until (fixture->context, gate_is_finished, &gate);
+  g_object_unref (token);
+  iterate_until (fixture->context, flag_is_set, &destroyed);
+  gate_clear (&gate);
+}
+
+static void
+test_stopper_bad_input (void)
+{
+  g_autoptr(GasyncStopper) stopper = gasync_stopper_new ();
+  g_autoptr(GasyncSemaphore) sem = gasync_semaphore_new (1);
+  g_autoptr(GCancellable) not_a_stopper = g_cancellable_new ();
+
+  g_test_expect_message ("Gasync", G_LOG_LEVEL_CRITICAL, "*name != NULL*");
+  g_assert_false (gasync_stopper_run_task (stopper, NULL, never_called, NULL, NULL));
+  g_test_assert_expected_messages ();
+
+  g_test_expect_message ("Gasync", G_LOG_LEVEL_CRITICAL, "*func != NULL*");
+  g_assert_false (gasync_stopper_run_async_task (stopper, "x", NULL, NULL, NULL, NULL));
+  g_test_assert_expected_messages ();
+
+  g_test_expect_message ("Gasync", G_LOG_LEVEL_CRITICAL, "*GASYNC_IS_SEMAPHORE*");
+  g_assert_false (gasync_stopper_run_limited_async_task (stopper, "x", NULL, FALSE, NULL,
+                                                         never_called, NULL, NULL, NULL));
+  g_test_assert_expected_messages ();
+
+  g_test_expect_message ("Gasync", G_LOG_LEVEL_CRITICAL, "*name != NULL*");
+  g_assert_false (gasync_stopper_run_worker (stopper, NULL, never_called, NULL, NULL, NULL));
+  g_test_assert_expected_messages ();
+
+  g_test_expect_message ("Gasync", G_LOG_LEVEL_CRITICAL, "*name != NULL*");
+  g_assert_null (gasync_stopper_begin_task (stopper, NULL, NULL));
+  g_test_assert_expected_messages ();
+
+  g_test_expect_message ("Gasync", G_LOG_LEVEL_CRITICAL, "*func != NULL*");
+  gasync_stopper_add_closer (stopper, NULL, NULL, NULL);
+  g_test_assert_expected_messages ();
+
+  g_test_expect_message ("Gasync", G_LOG_LEVEL_CRITICAL, "*interval >= 0*");
+  gasync_stopper_set_stuck_log_interval (stopper, -1);
+  g_test_assert_expected_messages ();
+
+  g_test_expect_message ("Gasync", G_LOG_LEVEL_CRITICAL, "*GASYNC_IS_STOPPER*");
+  gasync_stopper_stop (NULL);
+  g_test_assert_expected_messages ();
+
+  g_test_expect_message ("Gasync", G_LOG_LEVEL_CRITICAL, "*GASYNC_IS_STOPPER*");
+  gasync_stopper_quiesce ((GasyncStopper *) not_a_stopper);
+  g_test_assert_expected_messages ();
+
+  g_test_expect_message ("Gasync", G_LOG_LEVEL_CRITICAL, "*GASYNC_IS_STOPPER*");
+  g_assert_null (gasync_stopper_dup_running_tasks (NULL));
+  g_test_assert_expected_messages ();
+
+  gasync_stopper_stop (stopper);
+}
+
+static void
+test_stopper_disposed (Fixture       *fixture,
+                       gconstpointer  unused)
+{
+  g_autoptr(GasyncStopper) stopper = gasync_stopper_new ();
+  int destroyed = 0;
+
+  g_test_summary ("A stopper disposed by a binding (run_dispose) before it "
+                  "stopped drops its closers, freeing their data, and still "
+                  "works: no crash");
+
+  gasync_stopper_add_closer (stopper, never_close, &destroyed, count_on_main);
+  g_object_run_dispose (G_OBJECT (stopper));
+  iterate_until (fixture->context, flag_is_set, &destroyed);
+  g_assert_true (gasync_stopper_run_task (stopper, "after", fail_silently, NULL, NULL) == FALSE);
+  gasync_stopper_stop (stopper);
+  g_assert_true (gasync_stopper_is_stopped (stopper));
+  g_assert_cmpint (destroyed, ==, 1);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  /* The tests read English messages and dumps. */
+  g_unsetenv ("LANGUAGE");
+  setlocale (LC_ALL, "C");
+  g_test_init (&argc, &argv, NULL);
+  main_thread = g_thread_self ();
+  gasync_lock_init (&log_lock);
+  event_log = g_string_new (NULL);
+  gasync_lock_init (&stuck_lock);
+  stuck_logs = g_string_new (NULL);
+  g_log_set_writer_func (test_log_writer, NULL, NULL);
+
+#define ADD(path, func) \
+  g_test_add ("/gasync/stopper/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+
+  ADD ("new", test_stopper_new);
+  ADD ("run-task", test_stopper_run_task);
+  ADD ("run-async-task", test_stopper_run_async_task);
+  ADD ("task-failed", test_stopper_task_failed);
+  ADD ("task-failed-unhandled", test_stopper_task_failed_unhandled);
+  ADD ("running-tasks", test_stopper_running_tasks);
+  ADD ("order", test_stopper_order);
+  ADD ("worker-refused", test_stopper_worker_refused);
+  ADD ("stop-inside-task", test_stopper_stop_inside_task);
+  ADD ("stop-inside-run-task", test_stopper_stop_inside_run_task);
+  ADD ("stop-inside-worker-closer-handler", test_stopper_stop_inside_worker_closer_handler);
+  ADD ("stop-from-threads", test_stopper_stop_from_threads);
+  ADD ("stop-blocking-on-owner", test_stopper_stop_blocking_on_owner);
+  ADD ("stop-async-cancel-wait", test_stopper_stop_async_cancel_wait);
+  ADD ("limited", test_stopper_limited);
+  ADD ("limited-wait", test_stopper_limited_wait);
+  ADD ("begin-task", test_stopper_begin_task);
+  ADD ("cancellables", test_stopper_cancellables);
+  ADD ("mutual-wait", test_stopper_mutual_wait);
+  ADD ("stuck-log", test_stopper_stuck_log);
+  ADD ("stress", test_stopper_stress);
+  ADD ("dropped-while-running", test_stopper_dropped_while_running);
+  g_test_add_func ("/gasync/stopper/bad-input", test_stopper_bad_input);
+  ADD ("disposed", test_stopper_disposed);
+
+  return g_test_run ();
+}
