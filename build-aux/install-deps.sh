@@ -14,6 +14,10 @@ packages=(
   python3-gi python3-pytest gjs
   # reference manual, cross-linked to GLib's
   gtk-doc-tools libglib2.0-doc
+  # the demo: a private session bus
+  dbus-daemon
+  # the fuzz target: clang's libFuzzer
+  clang libclang-rt-14-dev
   # memory checking, and instruction counts for the benchmarks
   valgrind libc6-dbg
   # benchmark charts

@@ -4,8 +4,9 @@
 #      test and the reference manual's coverage check;
 #   2. the C tests under valgrind memcheck, with GLib's suppressions;
 #   3. the C tests in an ASan+UBSan build;
-#   4. the C tests in a TSan build.
-# Build directories are _build, _build-asan and _build-tsan. It ends with a
+#   4. the C tests in a TSan build;
+#   5. the libFuzzer target (clang, ASan+UBSan) for a bounded time.
+# Build directories are _build, _build-asan, _build-tsan and _build-fuzz. It ends with a
 # line "summary: N passed, N failed" and fails if any test failed.
 #
 # SPDX-License-Identifier: LGPL-2.1-or-later
@@ -48,6 +49,10 @@ run "ASan+UBSan" -C _build-asan --suite c
 
 setup _build-tsan -Db_sanitize=thread -Dintrospection=disabled
 run "TSan" -C _build-tsan --suite c
+
+CC=clang setup _build-fuzz -Dfuzzing=true -Db_sanitize=address,undefined \
+  -Db_lundef=false -Dintrospection=disabled -Dexamples=false
+run "libFuzzer" -C _build-fuzz --suite fuzz
 
 echo "summary: $passed passed, $failed failed"
 exit $status

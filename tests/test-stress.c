@@ -1,0 +1,569 @@
+/* test-stress.c: randomized mixes of work, cancellation and shutdown
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ * Copyright 2026 The libgasync authors
+ *
+ * Each test runs a number of rounds, each with its own deterministic seed
+ * (g_test_rand_int() under `--seed`), in which 8 threads throw a random
+ * mix of calls at one object while one of them, at a random moment, shuts
+ * it down. After each round the promises are checked: every accepted task
+ * ran exactly once or was reported refused or discarded, nothing ran after
+ * the shutdown finished, every destroy notify ran once, and the shutdown
+ * finished within its bounded deadline. Valgrind, ASan and TSan runs of
+ * this file add "all memory freed" and "no data race".
+ */
+
+#include "config.h"
+
+#include <gasync.h>
+
+#include "gasync-test-util.h"
+
+#define N_THREADS 8
+
+static guint
+n_rounds (void)
+{
+  /* Under valgrind (the timeout multiplier is set) fewer rounds. */
+  return g_getenv ("GASYNC_TEST_TIMEOUT_MULTIPLIER") != NULL ? 4 : 25;
+}
+
+typedef struct _Round Round;
+typedef void (*ThreadBody) (Round *round, GRand *rand, guint index);
+
+struct _Round
+{
+  guint32 seed;
+  guint ops_per_thread;
+  guint stopper_thread;  /* which thread shuts down, and after how many ops */
+  guint stop_after;
+  ThreadBody body;
+  gint threads_done;
+
+  /* The object under test, one per kind of round. */
+  GasyncStopper *stopper;
+  GasyncSemaphore *semaphore;
+  GasyncWorkQueue *queue;
+  GasyncMutex *mutex;
+  GasyncTasks *tasks;
+  GCancellable *cancellable;
+
+  /* Counters, updated atomically. */
+  gint accepted;
+  gint refused;
+  gint ran;
+  gint destroyed;
+  gint ran_after_stop;
+  gint closers_added;
+  gint closers_run;
+  gint stopped; /* set once the shutdown call returned */
+  gint items_accepted;
+  gint items_processed;
+  gint items_freed;
+  gint locks;
+  gint protected_counter;
+  gint failing;
+  gint failures_reported;
+};
+
+static guint64 total_operations;
+
+static gpointer
+thread_main (gpointer data)
+{
+  Round *round = ((gpointer *) data)[0];
+  guint index = GPOINTER_TO_UINT (((gpointer *) data)[1]);
+  GRand *rand = g_rand_new_with_seed (round->seed + index);
+
+  round->body (round, rand, index);
+  g_rand_free (rand);
+  g_atomic_int_inc (&round->threads_done);
+  g_free (data);
+  return NULL;
+}
+
+/* Runs round->body on N_THREADS threads while this thread iterates the
+ * owner context (signals, closers and destroy notifies run there), with a
+ * bounded deadline, then until @done says everything was delivered. */
+static void
+run_round (Round    *round,
+           gboolean (*done) (Round *round))
+{
+  GThread *threads[N_THREADS];
+  gint64 deadline = gasync_test_deadline (60);
+
+  round->ops_per_thread = 50 + g_test_rand_int_range (0, 150);
+  round->stopper_thread = g_test_rand_int_range (0, N_THREADS);
+  round->stop_after = g_test_rand_int_range (0, round->ops_per_thread);
+  for (guint i = 0; i < N_THREADS; i++)
+    {
+      gpointer *data = g_new (gpointer, 2);
+
+      data[0] = round;
+      data[1] = GUINT_TO_POINTER (i);
+      threads[i] = g_thread_new ("stress", thread_main, data);
+    }
+  while ((g_atomic_int_get (&round->threads_done) < N_THREADS || !done (round)) &&
+         g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_cmpint (g_atomic_int_get (&round->threads_done), ==, N_THREADS);
+  g_assert_true (done (round));
+  for (guint i = 0; i < N_THREADS; i++)
+    g_thread_join (threads[i]);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  total_operations += (guint64) N_THREADS * round->ops_per_thread;
+}
+
+/* The stopper: tasks of every kind, tokens and closers from 8 threads;
+ * one thread stops it at a random moment. */
+
+static gboolean
+stopper_task (GCancellable  *cancellable,
+              gpointer       user_data,
+              GError       **error)
+{
+  Round *round = user_data;
+
+  if (g_atomic_int_get (&round->stopped))
+    g_atomic_int_inc (&round->ran_after_stop);
+  switch (g_atomic_int_add (&round->ran, 1) % 4)
+    {
+    case 0:
+      g_atomic_int_inc (&round->failing);
+      g_set_error_literal (error, GASYNC_ERROR, GASYNC_ERROR_FAILED, "planned failure");
+      return FALSE;
+    case 1:
+      g_atomic_int_inc (&round->failing);
+      return FALSE; /* FALSE without an error: reported as FAILED */
+    default:
+      return TRUE;
+    }
+}
+
+static void
+stopper_task_failed (GasyncStopper *stopper,
+                     const char    *name,
+                     const GError  *error,
+                     gpointer       user_data)
+{
+  Round *round = user_data;
+
+  g_assert_error (error, GASYNC_ERROR, GASYNC_ERROR_FAILED);
+  round->failures_reported++;
+}
+
+static void
+stopper_task_destroy (gpointer user_data)
+{
+  Round *round = user_data;
+
+  g_atomic_int_inc (&round->destroyed);
+}
+
+static void
+stopper_closer (gpointer user_data)
+{
+  Round *round = user_data;
+
+  g_atomic_int_inc (&round->closers_run);
+}
+
+static void
+count (Round    *round,
+       gboolean  accepted)
+{
+  g_atomic_int_inc (accepted ? &round->accepted : &round->refused);
+}
+
+static void
+stopper_body (Round  *round,
+              GRand  *rand,
+              guint   index)
+{
+  for (guint i = 0; i < round->ops_per_thread; i++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (index == round->stopper_thread && i == round->stop_after)
+        {
+          gasync_stopper_stop (round->stopper);
+          g_atomic_int_set (&round->stopped, 1);
+          continue;
+        }
+      switch (g_rand_int_range (rand, 0, 5))
+        {
+        case 0:
+          count (round, gasync_stopper_run_async_task (round->stopper, "async",
+                                                       stopper_task, round,
+                                                       stopper_task_destroy, &error));
+          break;
+        case 1:
+          count (round, gasync_stopper_run_limited_async_task (round->stopper, "limited",
+                                                               round->semaphore,
+                                                               g_rand_boolean (rand), NULL,
+                                                               stopper_task, round,
+                                                               stopper_task_destroy,
+                                                               &error));
+          break;
+        case 2:
+          {
+            GasyncTaskToken *token = gasync_stopper_begin_task (round->stopper, "token", &error);
+
+            if (token != NULL)
+              {
+                gasync_task_token_end (token);
+                g_object_unref (token);
+              }
+          }
+          break;
+        case 3:
+          gasync_stopper_add_closer (round->stopper, stopper_closer, round, NULL);
+          g_atomic_int_inc (&round->closers_added);
+          break;
+        default:
+          g_free (gasync_stopper_dump (round->stopper));
+          break;
+        }
+    }
+}
+
+static gboolean
+stopper_done (Round *round)
+{
+  return g_atomic_int_get (&round->stopped) &&
+         g_atomic_int_get (&round->destroyed) ==
+           g_atomic_int_get (&round->accepted) + g_atomic_int_get (&round->refused) &&
+         g_atomic_int_get (&round->closers_run) == g_atomic_int_get (&round->closers_added) &&
+         round->failures_reported == g_atomic_int_get (&round->failing);
+}
+
+static void
+test_stress_stopper (void)
+{
+  g_test_summary ("Random tasks, limited tasks, tokens and closers from 8 threads "
+                  "with a stop at a random moment: every accepted task runs once, "
+                  "refused ones never, none after the stop, every destroy notify "
+                  "and closer once");
+
+  for (guint r = 0; r < n_rounds (); r++)
+    {
+      Round round = { .seed = g_test_rand_int (), .body = stopper_body };
+
+      round.stopper = gasync_stopper_new ();
+      g_signal_connect (round.stopper, "task-failed", G_CALLBACK (stopper_task_failed), &round);
+      round.semaphore = gasync_semaphore_new (g_test_rand_int_range (1, 5));
+      run_round (&round, stopper_done);
+
+      g_assert_true (gasync_stopper_is_stopped (round.stopper));
+      g_assert_cmpuint (gasync_stopper_get_num_tasks (round.stopper), ==, 0);
+      g_assert_cmpint (round.ran, ==, round.accepted);
+      g_assert_cmpint (round.ran_after_stop, ==, 0);
+      g_assert_cmpint (round.destroyed, ==, round.accepted + round.refused);
+      g_assert_cmpint (round.closers_run, ==, round.closers_added);
+      g_assert_cmpint (round.failures_reported, ==, round.failing);
+      g_assert_cmpint (gasync_semaphore_get_available (round.semaphore), ==,
+                       gasync_semaphore_get_capacity (round.semaphore));
+      g_object_unref (round.semaphore);
+      g_object_unref (round.stopper);
+    }
+}
+
+/* The work queue: 8 producers, blocking and not, some with a cancellable
+ * that fires; one thread closes the queue at a random moment. */
+
+static gboolean
+queue_work (gpointer       item,
+            GCancellable  *cancellable,
+            gpointer       user_data,
+            GError       **error)
+{
+  Round *round = user_data;
+
+  g_atomic_int_inc (&round->items_processed);
+  return TRUE;
+}
+
+static Round *queue_round;
+
+static void
+queue_item_free (gpointer item)
+{
+  g_atomic_int_inc (&queue_round->items_freed);
+  g_free (item);
+}
+
+static void
+queue_body (Round *round,
+            GRand *rand,
+            guint  index)
+{
+  for (guint i = 0; i < round->ops_per_thread; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      int *item;
+      gboolean ok;
+
+      if (index == round->stopper_thread && i == round->stop_after)
+        {
+          guint discarded = gasync_work_queue_close (round->queue, NULL, NULL);
+
+          g_atomic_int_add (&round->refused, discarded);
+          g_atomic_int_set (&round->stopped, 1);
+          continue;
+        }
+      item = g_new0 (int, 1);
+      if (g_rand_boolean (rand))
+        ok = gasync_work_queue_try_enqueue_pointer (round->queue, item, &error);
+      else
+        {
+          if (g_rand_int_range (rand, 0, 8) == 0)
+            g_cancellable_cancel (round->cancellable);
+          ok = gasync_work_queue_enqueue_pointer (round->queue, item,
+                                                  round->cancellable, &error);
+        }
+      if (ok)
+        g_atomic_int_inc (&round->items_accepted);
+      else
+        g_free (item);
+    }
+}
+
+static gboolean
+queue_done (Round *round)
+{
+  return g_atomic_int_get (&round->stopped);
+}
+
+static void
+test_stress_work_queue (void)
+{
+  g_test_summary ("8 producers push items, blocking or not, some cancelled, while "
+                  "the queue is closed at a random moment: processed plus discarded "
+                  "equals accepted, and every accepted item is freed once");
+
+  for (guint r = 0; r < n_rounds (); r++)
+    {
+      Round round = { .seed = g_test_rand_int (), .body = queue_body };
+
+      queue_round = &round;
+      round.cancellable = g_cancellable_new ();
+      round.queue = gasync_work_queue_new_for_pointers (queue_work, &round, NULL,
+                                                        queue_item_free);
+      gasync_work_queue_set_parallelism (round.queue, g_test_rand_int_range (1, 5));
+      gasync_work_queue_set_max_work (round.queue, g_test_rand_int_range (1, 65));
+      gasync_work_queue_set_shutdown_grace_period (round.queue,
+          g_test_rand_bit () ? 0 : 10 * G_TIME_SPAN_MILLISECOND);
+      g_assert_true (gasync_work_queue_start (round.queue, NULL));
+      run_round (&round, queue_done);
+      g_object_unref (round.queue);
+
+      /* round.refused holds the discarded count here */
+      g_assert_cmpint (round.items_processed + round.refused, ==, round.items_accepted);
+      g_assert_cmpint (round.items_freed, ==, round.items_accepted);
+      g_object_unref (round.cancellable);
+      queue_round = NULL;
+    }
+}
+
+/* Tasks and the mutex: tasks from 8 threads take a GasyncMutex, some with
+ * a cancellable that fires while they wait; the counter it protects equals
+ * the number of locks taken, and the mutex ends unlocked. */
+
+static gboolean
+mutex_task (GCancellable  *cancellable,
+            gpointer       user_data,
+            GError       **error)
+{
+  Round *round = user_data;
+
+  if (!gasync_mutex_lock (round->mutex, round->cancellable, error))
+    {
+      g_assert_error (*error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+      g_atomic_int_inc (&round->failing);
+      return FALSE;
+    }
+  /* A plain, non-atomic update: the mutex is what protects it. */
+  round->protected_counter++;
+  g_atomic_int_inc (&round->locks);
+  gasync_mutex_unlock (round->mutex);
+  return TRUE;
+}
+
+static void
+mutex_body (Round *round,
+            GRand *rand,
+            guint  index)
+{
+  for (guint i = 0; i < round->ops_per_thread; i++)
+    {
+      if (index == round->stopper_thread && i == round->stop_after)
+        g_cancellable_cancel (round->cancellable);
+      gasync_tasks_run (round->tasks, NULL, "lock", mutex_task, round, NULL);
+      g_atomic_int_inc (&round->accepted);
+    }
+}
+
+static gboolean
+mutex_done (Round *round)
+{
+  return TRUE;
+}
+
+static void
+test_stress_tasks_mutex (void)
+{
+  g_test_summary ("Tasks from 8 threads contend for a GasyncMutex while a "
+                  "cancellable fires: the protected counter equals the locks "
+                  "taken, every other lock was cancelled, the mutex ends unlocked");
+
+  for (guint r = 0; r < n_rounds (); r++)
+    {
+      Round round = { .seed = g_test_rand_int (), .body = mutex_body };
+      g_autoptr(GPtrArray) errors = NULL;
+      g_autoptr(GError) error = NULL;
+
+      round.mutex = gasync_mutex_new ();
+      round.tasks = gasync_tasks_new ("stress");
+      round.cancellable = g_cancellable_new ();
+      run_round (&round, mutex_done);
+      gasync_tasks_wait (round.tasks, NULL, &error);
+
+      errors = gasync_tasks_dup_errors (round.tasks);
+      g_assert_cmpint (round.protected_counter, ==, round.locks);
+      /* Cancelled tasks are not kept as errors (they were told to stop). */
+      g_assert_cmpuint (errors->len, ==, 0);
+      g_assert_cmpint (round.locks + round.failing, ==, round.accepted);
+      g_assert_true (gasync_mutex_try_lock (round.mutex));
+      gasync_mutex_unlock (round.mutex);
+      g_object_unref (round.cancellable);
+      g_object_unref (round.tasks);
+      g_object_unref (round.mutex);
+    }
+}
+
+/* The event loop: reservations made on the loop thread are enqueued or
+ * cancelled from 8 threads; every enqueued callback runs once, on the loop
+ * thread, and start() returns only when all were settled. */
+
+typedef struct
+{
+  GasyncPendingCallback *reservations[N_THREADS][64];
+  guint n;
+  gint enqueued;
+  gint cancelled;
+  gint ran;
+  GThread *loop_thread;
+  GThread *threads[N_THREADS];
+  guint32 seed;
+} LoopRound;
+
+static gboolean
+loop_callback (gpointer   user_data,
+               GError   **error)
+{
+  LoopRound *round = user_data;
+
+  g_assert_true (g_thread_self () == round->loop_thread);
+  round->ran++;
+  return TRUE;
+}
+
+static gpointer
+loop_thread_main (gpointer data)
+{
+  LoopRound *round = ((gpointer *) data)[0];
+  guint index = GPOINTER_TO_UINT (((gpointer *) data)[1]);
+  GRand *rand = g_rand_new_with_seed (round->seed + index);
+
+  for (guint i = 0; i < round->n; i++)
+    {
+      if (g_rand_int_range (rand, 0, 4) == 0)
+        {
+          gasync_pending_callback_cancel (round->reservations[index][i]);
+          g_atomic_int_inc (&round->cancelled);
+        }
+      else
+        {
+          gasync_pending_callback_enqueue (round->reservations[index][i],
+                                           loop_callback, round, NULL);
+          g_atomic_int_inc (&round->enqueued);
+        }
+      g_object_unref (round->reservations[index][i]);
+    }
+  g_rand_free (rand);
+  g_free (data);
+  return NULL;
+}
+
+static gboolean
+loop_first (gpointer   user_data,
+            GError   **error)
+{
+  LoopRound *round = ((gpointer *) user_data)[0];
+  GasyncEventLoop *loop = ((gpointer *) user_data)[1];
+
+  for (guint t = 0; t < N_THREADS; t++)
+    for (guint i = 0; i < round->n; i++)
+      round->reservations[t][i] = gasync_event_loop_reserve_callback (loop);
+  for (guint t = 0; t < N_THREADS; t++)
+    {
+      gpointer *data = g_new (gpointer, 2);
+
+      data[0] = round;
+      data[1] = GUINT_TO_POINTER (t);
+      round->threads[t] = g_thread_new ("stress", loop_thread_main, data);
+    }
+  return TRUE;
+}
+
+static void
+test_stress_event_loop (void)
+{
+  g_test_summary ("Reservations enqueued or cancelled at random from 8 threads: "
+                  "every enqueued callback runs once on the loop thread, and "
+                  "start() returns once all are settled");
+
+  for (guint r = 0; r < n_rounds (); r++)
+    {
+      LoopRound round = { .n = g_test_rand_int_range (1, 65), .seed = g_test_rand_int () };
+      GasyncEventLoop *loop = gasync_event_loop_new (NULL);
+      gpointer data[2] = { &round, loop };
+      g_autoptr(GError) error = NULL;
+
+      round.loop_thread = g_thread_self ();
+      g_assert_true (gasync_event_loop_start (loop, loop_first, data, &error));
+      g_assert_no_error (error);
+      for (guint t = 0; t < N_THREADS; t++)
+        g_thread_join (round.threads[t]);
+      g_assert_cmpint (round.ran, ==, round.enqueued);
+      g_assert_cmpint (round.enqueued + round.cancelled, ==, N_THREADS * round.n);
+      total_operations += N_THREADS * round.n;
+      g_object_unref (loop);
+    }
+}
+
+static void
+report (void)
+{
+  g_test_message ("stress: %u rounds per class, %" G_GUINT64_FORMAT
+                  " operations in all", n_rounds (), total_operations);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/stress/stopper", test_stress_stopper);
+  g_test_add_func ("/stress/work-queue", test_stress_work_queue);
+  g_test_add_func ("/stress/tasks-mutex", test_stress_tasks_mutex);
+  g_test_add_func ("/stress/event-loop", test_stress_event_loop);
+
+  status = g_test_run ();
+  report ();
+  return status;
+}
