@@ -19,6 +19,7 @@
 #include "config.h"
 
 #include "gasync-pool-private.h"
+#include "gasync-private.h"
 #include "gasync-sync-private.h"
 
 /* How often the monitor looks for a stalled queue, and how many threads it
@@ -69,6 +70,9 @@ pool_init (void)
   gasync_cond_init (&pool.work_cond);
   gasync_cond_init (&pool.monitor_cond);
   pool.base_threads = MAX (2, g_get_num_processors ());
+  /* Pool threads exist only after this: whatever the library initialises
+   * once (see gasync_i18n_init()) happens before them. */
+  gasync_i18n_init ();
 }
 
 static void
