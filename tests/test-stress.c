@@ -46,6 +46,7 @@ struct _Round
   GasyncWorkQueue *queue;
   GasyncMutex *mutex;
   GasyncTasks *tasks;
+  GasyncWorker *worker;
   GCancellable *cancellable;
 
   /* Counters, updated atomically. */
@@ -543,6 +544,182 @@ test_stress_event_loop (void)
     }
 }
 
+/* The worker: 8 producers queue items while one thread closes it at a
+ * random moment; every accepted item is processed or discarded, and its
+ * finalizer runs once, on the owner context. */
+
+static Round *worker_round;
+
+static gboolean
+worker_work (gpointer       item,
+             GCancellable  *cancellable,
+             gpointer       user_data,
+             GError       **error)
+{
+  g_atomic_int_inc (&worker_round->items_processed);
+  return TRUE;
+}
+
+static void
+worker_item_free (gpointer item)
+{
+  g_atomic_int_inc (&worker_round->items_freed);
+  g_free (item);
+}
+
+static void
+worker_body (Round *round,
+             GRand *rand,
+             guint  index)
+{
+  GasyncWorker *worker = round->worker;
+
+  for (guint i = 0; i < round->ops_per_thread; i++)
+    {
+      int *item;
+
+      if (index == round->stopper_thread && i == round->stop_after)
+        {
+          g_atomic_int_add (&round->refused, gasync_worker_close (worker));
+          g_atomic_int_set (&round->stopped, 1);
+          continue;
+        }
+      item = g_new0 (int, 1);
+      if (gasync_worker_enqueue_pointer (worker, item, worker_item_free))
+        g_atomic_int_inc (&round->items_accepted);
+      else
+        g_free (item);
+    }
+}
+
+static gboolean
+worker_done (Round *round)
+{
+  return g_atomic_int_get (&round->stopped) &&
+         g_atomic_int_get (&round->items_freed) == g_atomic_int_get (&round->items_accepted);
+}
+
+static void
+test_stress_worker (void)
+{
+  g_test_summary ("8 producers queue items on a GasyncWorker while it is closed "
+                  "at a random moment: processed plus discarded equals accepted, "
+                  "and every finalizer runs once");
+
+  for (guint r = 0; r < n_rounds (); r++)
+    {
+      Round round = { .seed = g_test_rand_int (), .body = worker_body };
+
+      worker_round = &round;
+      round.worker = gasync_worker_new (worker_work, NULL, NULL);
+      g_assert_true (gasync_worker_start (round.worker, NULL));
+      run_round (&round, worker_done);
+      g_object_unref (round.worker);
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+
+      /* round.refused holds the discarded count here */
+      g_assert_cmpint (round.items_processed + round.refused, ==, round.items_accepted);
+      g_assert_cmpint (round.items_freed, ==, round.items_accepted);
+      worker_round = NULL;
+    }
+}
+
+/* Futures: 8 threads race to settle the same futures, resolving or
+ * rejecting; exactly one wins each, and every done callback runs once, on
+ * the main thread. */
+
+#define N_FUTURES 64
+
+typedef struct
+{
+  GasyncFuture *futures[N_FUTURES];
+  gint wins;
+  gint callbacks;
+  guint32 seed;
+  GThread *main_thread;
+} FutureRound;
+
+static gpointer
+future_thread_main (gpointer data)
+{
+  FutureRound *round = ((gpointer *) data)[0];
+  GRand *rand = g_rand_new_with_seed (round->seed + GPOINTER_TO_UINT (((gpointer *) data)[1]));
+
+  for (guint i = 0; i < N_FUTURES; i++)
+    {
+      GasyncFuture *future = round->futures[(i + g_rand_int_range (rand, 0, N_FUTURES)) % N_FUTURES];
+      gboolean won;
+
+      if (g_rand_boolean (rand))
+        won = gasync_future_resolve_value (future, NULL);
+      else
+        {
+          g_autoptr(GError) error = g_error_new_literal (GASYNC_ERROR, GASYNC_ERROR_FAILED, "lost");
+
+          won = gasync_future_reject (future, error);
+        }
+      if (won)
+        g_atomic_int_inc (&round->wins);
+    }
+  g_rand_free (rand);
+  g_free (data);
+  return NULL;
+}
+
+static void
+future_done (GasyncFuture *future,
+             gpointer      data)
+{
+  FutureRound *round = data;
+
+  g_assert_true (g_thread_self () == round->main_thread);
+  g_assert_true (gasync_future_is_done (future));
+  round->callbacks++;
+}
+
+static void
+test_stress_futures (void)
+{
+  g_test_summary ("8 threads race to resolve or reject the same futures: one "
+                  "settles each, and each done callback runs once on the "
+                  "main thread");
+
+  for (guint r = 0; r < n_rounds (); r++)
+    {
+      FutureRound round = { .seed = g_test_rand_int (), .main_thread = g_thread_self () };
+      GThread *threads[N_THREADS];
+      gint64 deadline = gasync_test_deadline (60);
+      guint settled = 0;
+
+      for (guint i = 0; i < N_FUTURES; i++)
+        {
+          round.futures[i] = gasync_future_new ();
+          gasync_future_add_done_callback (round.futures[i], future_done, &round, NULL);
+        }
+      for (guint t = 0; t < N_THREADS; t++)
+        {
+          gpointer *data = g_new (gpointer, 2);
+
+          data[0] = &round;
+          data[1] = GUINT_TO_POINTER (t);
+          threads[t] = g_thread_new ("stress", future_thread_main, data);
+        }
+      for (guint t = 0; t < N_THREADS; t++)
+        g_thread_join (threads[t]);
+      for (guint i = 0; i < N_FUTURES; i++)
+        settled += gasync_future_is_done (round.futures[i]);
+      while (round.callbacks < (gint) settled && g_get_monotonic_time () < deadline)
+        g_main_context_iteration (NULL, FALSE);
+
+      g_assert_cmpint (round.wins, ==, (gint) settled);
+      g_assert_cmpint (round.callbacks, ==, (gint) settled);
+      total_operations += N_THREADS * N_FUTURES;
+      for (guint i = 0; i < N_FUTURES; i++)
+        g_object_unref (round.futures[i]);
+    }
+}
+
 static void
 report (void)
 {
@@ -562,6 +739,8 @@ main (int    argc,
   g_test_add_func ("/stress/work-queue", test_stress_work_queue);
   g_test_add_func ("/stress/tasks-mutex", test_stress_tasks_mutex);
   g_test_add_func ("/stress/event-loop", test_stress_event_loop);
+  g_test_add_func ("/stress/worker", test_stress_worker);
+  g_test_add_func ("/stress/futures", test_stress_futures);
 
   status = g_test_run ();
   report ();
