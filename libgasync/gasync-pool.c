@@ -9,9 +9,12 @@
  * finish. Spawning a thread per task would do that but is slow for tiny
  * tasks, so the pool keeps as many threads as there are processors and
  * adds a monitor, like Go's sysmon: while tasks are queued, it looks every
- * tick whether any task was started since its last look; if none was and no
- * thread is idle, every thread is blocked, and it adds threads for the
- * queued tasks. Threads beyond the base count exit after being idle for a
+ * tick whether any task was started since its last look; if none was for
+ * several ticks in a row and no thread is idle, every thread is blocked,
+ * and it adds threads for the queued tasks, doubling the pool at most per
+ * look. (One quiet tick is not enough: on a loaded machine every pool
+ * thread can be descheduled for a millisecond while the producer runs,
+ * and threads added then only slow tiny tasks down.) Threads beyond the base count exit after being idle for a
  * while. Dispatch is one lock, a list append and, when a thread is idle, one
  * condition signal; job records are recycled through a free list.
  */
@@ -22,9 +25,11 @@
 #include "gasync-private.h"
 #include "gasync-sync-private.h"
 
-/* How often the monitor looks for a stalled queue, and how many threads it
- * adds at most in one look. */
+/* How often the monitor looks for a stalled queue, after how many stalled
+ * looks in a row (10 ms, Go's preemption delay) it adds threads, and how
+ * many it adds at most in one look. */
 #define MONITOR_TICK_USEC 1000
+#define MONITOR_STALLED_TICKS 10
 #define MONITOR_BURST 256
 /* How long a thread beyond the base count stays idle before it exits. */
 #define EXTRA_THREAD_IDLE_USEC (5 * G_USEC_PER_SEC)
@@ -187,6 +192,8 @@ worker_main (void *unused)
 static void *
 monitor_main (void *unused)
 {
+  guint stalled = 0;
+
   pthread_setname_np (pthread_self (), "gasync-monitor");
   gasync_lock (&pool.lock);
 
@@ -196,6 +203,7 @@ monitor_main (void *unused)
 
       if (pool.head == NULL)
         {
+          stalled = 0;
           pool.monitor_waiting = TRUE;
           gasync_cond_wait (&pool.monitor_cond, &pool.lock);
           pool.monitor_waiting = FALSE;
@@ -209,11 +217,14 @@ monitor_main (void *unused)
 
       /* Threads still starting will take tasks: under valgrind or heavy
        * load a thread can take longer than a tick to start. */
-      if (pool.head != NULL && pool.n_idle == 0 && pool.n_starting == 0 &&
-          pool.n_started == started_before)
+      if (pool.head == NULL || pool.n_idle > 0 || pool.n_starting > 0 ||
+          pool.n_started != started_before)
+        stalled = 0;
+      else if (++stalled >= MONITOR_STALLED_TICKS)
         {
-          guint n = MIN (pool.n_queued, MONITOR_BURST);
+          guint n = MIN (pool.n_queued, MIN (pool.n_threads, MONITOR_BURST));
 
+          stalled = 0;
           g_debug ("pool: %u threads are blocked with %u tasks queued; adding %u",
                    pool.n_threads, pool.n_queued, n);
           pool.n_threads += n;
