@@ -124,44 +124,6 @@ measure_push (guint64  size,
   return (double) (bench_now_ns () - start) / counter.expected;
 }
 
-static guint64 gtask_done;
-
-static void
-gtask_thread (GTask        *task,
-              gpointer      source_object,
-              gpointer      task_data,
-              GCancellable *cancellable)
-{
-  g_task_return_boolean (task, TRUE);
-}
-
-static void
-gtask_done_cb (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  gtask_done++;
-}
-
-static double
-measure_gtask (guint64  size,
-               gpointer data)
-{
-  gint64 start = bench_now_ns ();
-
-  gtask_done = 0;
-  for (guint64 i = 0; i < size; i++)
-    {
-      GTask *task = g_task_new (NULL, NULL, gtask_done_cb, NULL);
-
-      g_task_run_in_thread (task, gtask_thread);
-      g_object_unref (task);
-    }
-  while (gtask_done < size)
-    g_main_context_iteration (NULL, TRUE);
-  return (double) (bench_now_ns () - start) / size;
-}
-
 int
 main (int    argc,
       char **argv)
@@ -191,7 +153,7 @@ main (int    argc,
   {
     Run pool_run = { push_pool, 1 };
     double figure = bench_median (&o, "pool-1-again", measure_push, &pool_run);
-    double anchor_figure = bench_median (&o, "g-task-run-in-thread", measure_gtask, NULL);
+    double anchor_figure = bench_median (&o, "g-task-run-in-thread", bench_g_task_run_in_thread, NULL);
 
     bench_report (&o, "pool dispatch, 1 producer", "ns/task", figure,
                   "g_task_run_in_thread", anchor_figure);

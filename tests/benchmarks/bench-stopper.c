@@ -58,42 +58,6 @@ measure_thread_pool (guint64  size,
   return (double) (bench_now_ns () - start) / size;
 }
 
-static void
-gtask_thread (GTask        *task,
-              gpointer      source_object,
-              gpointer      task_data,
-              GCancellable *cancellable)
-{
-  g_task_return_boolean (task, TRUE);
-}
-
-static void
-gtask_done_cb (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  (*(guint64 *) user_data)++;
-}
-
-static double
-measure_gtask (guint64  size,
-               gpointer data)
-{
-  guint64 done = 0;
-  gint64 start = bench_now_ns ();
-
-  for (guint64 i = 0; i < size; i++)
-    {
-      GTask *task = g_task_new (NULL, NULL, gtask_done_cb, &done);
-
-      g_task_run_in_thread (task, gtask_thread);
-      g_object_unref (task);
-    }
-  while (done < size)
-    g_main_context_iteration (NULL, TRUE);
-  return (double) (bench_now_ns () - start) / size;
-}
-
 int
 main (int    argc,
       char **argv)
@@ -101,7 +65,7 @@ main (int    argc,
   BenchOptions o = bench_parse_options (argc, argv, 1000000);
   double stopper = bench_median (&o, "stopper-run-async-task", measure_stopper, NULL);
   double thread_pool = bench_median (&o, "gthreadpool-2", measure_thread_pool, NULL);
-  double gtask = bench_median (&o, "g-task-run-in-thread", measure_gtask, NULL);
+  double gtask = bench_median (&o, "g-task-run-in-thread", bench_g_task_run_in_thread, NULL);
 
   bench_report (&o, "stopper run_async_task", "ns/task", stopper,
                 "GThreadPool (2 threads)", thread_pool);

@@ -25,7 +25,7 @@
 #include <string.h>
 #include <sys/resource.h>
 
-#include <glib.h>
+#include <gio/gio.h>
 #include <valgrind/callgrind.h>
 
 typedef struct
@@ -118,6 +118,45 @@ bench_median (const BenchOptions *o,
   qsort (figures, o->runs, sizeof (double), bench_cmp_double);
   median = figures[o->runs / 2];
   return median;
+}
+
+static inline void
+bench_g_task_thread (GTask        *task,
+                     gpointer      source_object,
+                     gpointer      task_data,
+                     GCancellable *cancellable)
+{
+  g_task_return_boolean (task, TRUE);
+}
+
+static inline void
+bench_g_task_done (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  (*(guint64 *) user_data)++;
+}
+
+/* The raw-GLib anchor of task dispatch the GIO way: @size no-op tasks
+ * through g_task_run_in_thread(), each completion coming back through the
+ * thread-default main context; ns per task. A #BenchFunc. */
+static inline double
+bench_g_task_run_in_thread (guint64  size,
+                            gpointer data)
+{
+  guint64 done = 0;
+  gint64 start = bench_now_ns ();
+
+  for (guint64 i = 0; i < size; i++)
+    {
+      GTask *task = g_task_new (NULL, NULL, bench_g_task_done, &done);
+
+      g_task_run_in_thread (task, bench_g_task_thread);
+      g_object_unref (task);
+    }
+  while (done < size)
+    g_main_context_iteration (NULL, TRUE);
+  return (double) (bench_now_ns () - start) / size;
 }
 
 static inline long
