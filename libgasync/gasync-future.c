@@ -60,6 +60,7 @@
 
 #include "config.h"
 
+#include "gasync-cancel-source-private.h"
 #include "gasync-future-private.h"
 #include "gasync-dispatch-private.h"
 #include "gasync-pool-private.h"
@@ -983,7 +984,7 @@ gasync_future_await_async (GasyncFuture        *self,
   if (cancellable != NULL)
     {
       /* The source holds no reference: the task's data destroys it. */
-      await->cancel_source = g_cancellable_source_new (cancellable);
+      await->cancel_source = gasync_cancel_source_new (cancellable);
       g_source_set_static_name (await->cancel_source, "[gasync] future await cancelled");
       g_source_set_callback (await->cancel_source, G_SOURCE_FUNC (await_cancelled_cb),
                              task, NULL);

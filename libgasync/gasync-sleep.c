@@ -34,6 +34,7 @@
 
 #include "config.h"
 
+#include "gasync-cancel-source-private.h"
 #include "gasync-private.h"
 #include "gasync-waiter-private.h"
 
@@ -209,7 +210,7 @@ gasync_sleep_async (GTimeSpan            duration,
   if (cancellable != NULL)
     {
       GASYNC_TSAN_IGNORE_BEGIN ();
-      sleep->cancel_source = g_cancellable_source_new (cancellable);
+      sleep->cancel_source = gasync_cancel_source_new (cancellable);
       GASYNC_TSAN_IGNORE_END ();
       sleep_attach (task, sleep->cancel_source,
                     G_SOURCE_FUNC (sleep_cancelled_cb));

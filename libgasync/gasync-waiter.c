@@ -13,6 +13,7 @@
 
 #include "config.h"
 
+#include "gasync-cancel-source-private.h"
 #include "gasync-waiter-private.h"
 #include "gasync-dispatch-private.h"
 #include "gasync-private.h"
@@ -183,7 +184,7 @@ gasync_waiter_wait_async (GQueue     *queue,
        * source connects to the cancellable: GObject's signal tables. */
       GASYNC_TSAN_RELEASE (waiter);
       GASYNC_TSAN_IGNORE_BEGIN ();
-      waiter->cancel_source = g_cancellable_source_new (cancellable);
+      waiter->cancel_source = gasync_cancel_source_new (cancellable);
       g_source_set_static_name (waiter->cancel_source,
                                 "[gasync] waiter cancelled");
       g_source_set_callback (waiter->cancel_source,

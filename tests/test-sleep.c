@@ -156,6 +156,72 @@ test_sleep_async_cancelled (void)
   g_assert_false (g_main_context_pending (context));
 }
 
+typedef struct
+{
+  GCancellable *cancellable;
+  GMainContext *context;
+  AsyncSleep sleep;
+  gint started;
+  gint finished;
+} ThreadSleep;
+
+static gpointer
+async_sleeper_thread (gpointer data)
+{
+  ThreadSleep *ts = data;
+
+  g_main_context_push_thread_default (ts->context);
+  gasync_sleep_async (LONG_SLEEP, ts->cancellable, sleep_done_cb, &ts->sleep);
+  g_atomic_int_set (&ts->started, 1);
+  while (!g_atomic_int_get (&ts->sleep.done))
+    g_main_context_iteration (ts->context, TRUE);
+  g_main_context_pop_thread_default (ts->context);
+  /* The task and both of its sources are gone now. */
+  g_atomic_int_set (&ts->finished, 1);
+  return NULL;
+}
+
+static void
+wait_for_sleeper_cb (GCancellable *cancellable,
+                     gpointer      user_data)
+{
+  ThreadSleep *ts = user_data;
+  gint64 deadline = gasync_test_deadline (10);
+
+  while (!g_atomic_int_get (&ts->finished) &&
+         g_get_monotonic_time () < deadline)
+    g_thread_yield ();
+}
+
+static void
+test_sleep_async_cancelled_from_thread (void)
+{
+  ThreadSleep ts = { g_cancellable_new (), g_main_context_new (), { 0 }, 0, 0 };
+  GThread *thread;
+
+  g_test_summary ("An async sleep on another thread's context ends when "
+                  "the cancellable fires, and its cancellation source is "
+                  "freed even when it goes while the cancelling thread is "
+                  "still emitting ::cancelled (GLib 2.74's own source leaks "
+                  "then; valgrind and LSan see the leak).");
+
+  thread = g_thread_new ("async-sleeper", async_sleeper_thread, &ts);
+  while (!g_atomic_int_get (&ts.started))
+    g_thread_yield ();
+  /* A second handler keeps the emission running until the sleeper has
+   * finished and dropped its sources. */
+  g_signal_connect (ts.cancellable, "cancelled",
+                    G_CALLBACK (wait_for_sleeper_cb), &ts);
+  g_cancellable_cancel (ts.cancellable);
+  g_thread_join (thread);
+
+  g_assert_true (g_atomic_int_get (&ts.finished));
+  g_assert_error (ts.sleep.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&ts.sleep.error);
+  g_main_context_unref (ts.context);
+  g_object_unref (ts.cancellable);
+}
+
 static void
 test_sleep_bad_input (void)
 {
@@ -183,6 +249,8 @@ main (int    argc,
   g_test_add_func ("/gasync/sleep/cancelled", test_sleep_cancelled);
   g_test_add_func ("/gasync/sleep/async", test_sleep_async);
   g_test_add_func ("/gasync/sleep/async-cancelled", test_sleep_async_cancelled);
+  g_test_add_func ("/gasync/sleep/async-cancelled-from-thread",
+                   test_sleep_async_cancelled_from_thread);
   g_test_add_func ("/gasync/sleep/bad-input", test_sleep_bad_input);
 
   return g_test_run ();

@@ -1,0 +1,137 @@
+/* gasync-cancel-source.c: a GSource that fires on cancellation
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ * Copyright 2026 The libgasync authors
+ *
+ * Used instead of g_cancellable_source_new(), whose source leaks in GLib
+ * 2.74 when its last reference goes while another thread is still
+ * emitting #GCancellable::cancelled (the source is "resurrected" for a
+ * handler call that has already happened, and never unreferenced). That
+ * is the normal case when one cancellable wakes many sleepers.
+ *
+ * Here the signal handler holds a small reference-counted link instead
+ * of the source. The source clears the link's pointer under the link's
+ * lock when it is disposed, so a handler that runs late (a GObject signal
+ * handler may still run after it was disconnected) finds nothing to wake.
+ * The callback has the #GCancellableSourceFunc signature.
+ */
+
+#include "config.h"
+
+#include "gasync-cancel-source-private.h"
+#include "gasync-sync-private.h"
+
+typedef struct
+{
+  gatomicrefcount ref_count;
+  GasyncLock lock;
+  GSource *source;  /* unowned; NULL once the source is disposed */
+} CancelLink;
+
+typedef struct
+{
+  GSource source;
+  GCancellable *cancellable;
+  gulong handler_id;
+  CancelLink *link;
+} CancelSource;
+
+static CancelLink *
+cancel_link_ref (CancelLink *link)
+{
+  g_atomic_ref_count_inc (&link->ref_count);
+  return link;
+}
+
+static void
+cancel_link_unref (gpointer data)
+{
+  CancelLink *link = data;
+
+  if (g_atomic_ref_count_dec (&link->ref_count))
+    {
+      gasync_lock_clear (&link->lock);
+      g_free (link);
+    }
+}
+
+static void
+cancel_link_fire (GCancellable *cancellable,
+                  gpointer      data)
+{
+  CancelLink *link = data;
+
+  gasync_lock (&link->lock);
+  if (link->source != NULL)
+    g_source_set_ready_time (link->source, 0);
+  gasync_unlock (&link->lock);
+}
+
+static gboolean
+cancel_source_dispatch (GSource     *source,
+                        GSourceFunc  callback,
+                        gpointer     user_data)
+{
+  CancelSource *self = (CancelSource *) source;
+
+  g_source_set_ready_time (source, -1);
+  if (callback == NULL)
+    return G_SOURCE_REMOVE;
+  return ((GCancellableSourceFunc) (void (*) (void)) callback) (self->cancellable,
+                                                               user_data);
+}
+
+static void
+cancel_source_dispose (GSource *source)
+{
+  CancelSource *self = (CancelSource *) source;
+
+  gasync_lock (&self->link->lock);
+  self->link->source = NULL;
+  gasync_unlock (&self->link->lock);
+  if (self->handler_id != 0)
+    {
+      GASYNC_TSAN_IGNORE_BEGIN ();
+      g_signal_handler_disconnect (self->cancellable, self->handler_id);
+      GASYNC_TSAN_IGNORE_END ();
+      self->handler_id = 0;
+    }
+}
+
+static void
+cancel_source_finalize (GSource *source)
+{
+  CancelSource *self = (CancelSource *) source;
+
+  g_clear_object (&self->cancellable);
+  cancel_link_unref (self->link);
+}
+
+static GSourceFuncs cancel_source_funcs = {
+  .dispatch = cancel_source_dispatch,
+  .finalize = cancel_source_finalize,
+};
+
+/* Like g_cancellable_source_new() (without its NULL case): @cancellable
+ * must not be %NULL. */
+GSource *
+gasync_cancel_source_new (GCancellable *cancellable)
+{
+  GSource *source = g_source_new (&cancel_source_funcs, sizeof (CancelSource));
+  CancelSource *self = (CancelSource *) source;
+
+  g_source_set_static_name (source, "[gasync] cancelled");
+  g_source_set_dispose_function (source, cancel_source_dispose);
+  self->cancellable = g_object_ref (cancellable);
+  self->link = g_new0 (CancelLink, 1);
+  g_atomic_ref_count_init (&self->link->ref_count);
+  gasync_lock_init (&self->link->lock);
+  self->link->source = source;
+  GASYNC_TSAN_IGNORE_BEGIN ();
+  self->handler_id = g_cancellable_connect (cancellable,
+                                            G_CALLBACK (cancel_link_fire),
+                                            cancel_link_ref (self->link),
+                                            cancel_link_unref);
+  GASYNC_TSAN_IGNORE_END ();
+  return source;
+}
