@@ -12,7 +12,21 @@ G_BEGIN_DECLS
 
 typedef void (*GasyncPoolFunc) (gpointer data);
 
+/* A queued call. gasync_pool_push_job() takes one that lives in the
+ * caller's own record, to save an allocation per task. */
+typedef struct _GasyncPoolJob GasyncPoolJob;
+struct _GasyncPoolJob
+{
+  GasyncPoolJob *next;
+  GasyncPoolFunc func;
+  gpointer data;
+  gboolean pool_owned;
+};
+
 void     gasync_pool_push            (GasyncPoolFunc func,
+                                      gpointer       data);
+void     gasync_pool_push_job        (GasyncPoolJob *job,
+                                      GasyncPoolFunc func,
                                       gpointer       data);
 
 guint    gasync_pool_get_n_threads   (void);

@@ -36,13 +36,7 @@
 /* How many job records the free list keeps. */
 #define MAX_FREE_JOBS 1024
 
-typedef struct _Job Job;
-struct _Job
-{
-  Job *next;
-  GasyncPoolFunc func;
-  gpointer data;
-};
+typedef GasyncPoolJob Job;
 
 static struct
 {
@@ -171,7 +165,9 @@ worker_main (void *unused)
         wake_monitor ();
       func = job->func;
       data = job->data;
-      if (pool.n_free_jobs < MAX_FREE_JOBS)
+      if (!job->pool_owned)
+        job = NULL; /* the caller's: @func may free it */
+      else if (pool.n_free_jobs < MAX_FREE_JOBS)
         {
           job->next = pool.free_jobs;
           pool.free_jobs = job;
@@ -237,31 +233,12 @@ monitor_main (void *unused)
   return NULL;
 }
 
-/* Runs @func (@data) once on a pool thread, from any thread. Never blocks
- * for long and never fails; there is no bound on how many tasks may wait. */
-void
-gasync_pool_push (GasyncPoolFunc func,
-                  gpointer       data)
+/* Queues @job, locked, and finds it a thread. */
+static void
+push_job_locked (Job            *job,
+                 GasyncPoolFunc  func,
+                 gpointer        data)
 {
-  Job *job;
-
-  pthread_once (&pool_once, pool_init);
-
-  gasync_lock (&pool.lock);
-
-  job = pool.free_jobs;
-  if (job != NULL)
-    {
-      pool.free_jobs = job->next;
-      pool.n_free_jobs--;
-    }
-  else
-    {
-      gasync_unlock (&pool.lock);
-      job = g_new (Job, 1);
-      gasync_lock (&pool.lock);
-    }
-
   job->next = NULL;
   job->func = func;
   job->data = data;
@@ -283,7 +260,48 @@ gasync_pool_push (GasyncPoolFunc func,
     }
   else
     wake_monitor ();
+}
 
+/* Runs @func (@data) once on a pool thread, from any thread. Never blocks
+ * for long and never fails; there is no bound on how many tasks may wait. */
+void
+gasync_pool_push (GasyncPoolFunc func,
+                  gpointer       data)
+{
+  Job *job;
+
+  pthread_once (&pool_once, pool_init);
+
+  gasync_lock (&pool.lock);
+  job = pool.free_jobs;
+  if (job != NULL)
+    {
+      pool.free_jobs = job->next;
+      pool.n_free_jobs--;
+    }
+  else
+    {
+      gasync_unlock (&pool.lock);
+      job = g_new (Job, 1);
+      job->pool_owned = TRUE;
+      gasync_lock (&pool.lock);
+    }
+  push_job_locked (job, func, data);
+  gasync_unlock (&pool.lock);
+}
+
+/* Like gasync_pool_push(), in @job, which the caller owns and keeps
+ * until @func is called; the pool does not touch it after that. */
+void
+gasync_pool_push_job (GasyncPoolJob  *job,
+                      GasyncPoolFunc  func,
+                      gpointer        data)
+{
+  pthread_once (&pool_once, pool_init);
+
+  job->pool_owned = FALSE;
+  gasync_lock (&pool.lock);
+  push_job_locked (job, func, data);
   gasync_unlock (&pool.lock);
 }
 

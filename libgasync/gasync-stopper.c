@@ -101,6 +101,7 @@
 
 #define DEFAULT_STUCK_LOG_INTERVAL (10 * G_USEC_PER_SEC)
 #define MAX_IDLE_NAMES 64
+#define MAX_FREE_ASYNC_TASKS 256
 
 /* The running count of one task or worker name; the name is the key of the
  * table, and stays valid while the count is positive. */
@@ -109,6 +110,16 @@ typedef struct
   guint count;
   char name[];
 } NameCount;
+
+/* The running counts by name of the tasks or of the workers, some idle
+ * (count 0). The last name counted is remembered, so that a name used
+ * again and again costs a string comparison, not a hash lookup. */
+typedef struct
+{
+  GHashTable *table; /* name -> NameCount */
+  guint n_idle;
+  NameCount *last;
+} NameTable;
 
 /* One running task. Lives in the caller's own record (the async task, the
  * token data or the stack of gasync_stopper_run_task()); with
@@ -161,12 +172,12 @@ struct _GasyncStopper
   gint64 quiesce_started;
   GTimeSpan stuck_log_interval;
 
-  guint num_tasks;
-  GHashTable *tasks; /* name -> NameCount, some idle (count 0) */
-  guint tasks_idle;
+  guint num_tasks; /* the stopper holds a reference to itself while > 0 */
+  NameTable tasks;
+  struct _AsyncTask *free_async_tasks; /* records to reuse */
+  guint n_free_async_tasks;
   guint num_workers;
-  GHashTable *workers; /* name -> NameCount, some idle (count 0) */
-  guint workers_idle;
+  NameTable workers;
   gboolean track_details;
   GHashTable *registry; /* set of TaskEntry, with track-details only */
 
@@ -212,15 +223,31 @@ enum {
 
 G_DEFINE_FINAL_TYPE (GasyncStopper, gasync_stopper, G_TYPE_OBJECT)
 
+static void
+name_table_init (NameTable *names)
+{
+  names->table = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
+  names->n_idle = 0;
+  names->last = NULL;
+}
+
+static void
+name_table_clear (NameTable *names)
+{
+  g_clear_pointer (&names->table, g_hash_table_unref);
+  names->last = NULL;
+}
+
 static NameCount *
-name_count_ref (GHashTable *table,
-                guint      *n_idle,
+name_count_ref (NameTable  *names,
                 const char *name)
 {
-  NameCount *name_count = g_hash_table_lookup (table, name);
+  NameCount *name_count = names->last;
 
+  if (name_count == NULL || strcmp (name_count->name, name) != 0)
+    name_count = g_hash_table_lookup (names->table, name);
   if (name_count != NULL && name_count->count == 0)
-    (*n_idle)--;
+    names->n_idle--;
   else if (name_count == NULL)
     {
       size_t len = strlen (name);
@@ -228,9 +255,10 @@ name_count_ref (GHashTable *table,
       name_count = g_malloc (sizeof (NameCount) + len + 1);
       name_count->count = 0;
       memcpy (name_count->name, name, len + 1);
-      g_hash_table_insert (table, name_count->name, name_count);
+      g_hash_table_insert (names->table, name_count->name, name_count);
     }
   name_count->count++;
+  names->last = name_count;
   return name_count;
 }
 
@@ -246,14 +274,14 @@ name_count_is_idle (gpointer key,
  * keeps starting and ending tasks costs no allocation; the idle names are
  * swept once there are more than MAX_IDLE_NAMES. */
 static void
-name_count_unref (GHashTable *table,
-                  guint      *n_idle,
-                  NameCount  *name_count)
+name_count_unref (NameTable *names,
+                  NameCount *name_count)
 {
-  if (--name_count->count == 0 && ++(*n_idle) > MAX_IDLE_NAMES)
+  if (--name_count->count == 0 && ++names->n_idle > MAX_IDLE_NAMES)
     {
-      g_hash_table_foreach_remove (table, name_count_is_idle, NULL);
-      *n_idle = 0;
+      g_hash_table_foreach_remove (names->table, name_count_is_idle, NULL);
+      names->n_idle = 0;
+      names->last = NULL;
     }
 }
 
@@ -273,12 +301,6 @@ append_counts (GString    *out,
         g_string_append_printf (out, "\n  %u × %s", name_count->count,
                                 name_count->name);
     }
-}
-
-static GHashTable *
-name_count_table_new (void)
-{
-  return g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
 }
 
 static gboolean
@@ -668,7 +690,7 @@ dump_locked (GasyncStopper *self)
                                        "%u running tasks",
                                        self->num_tasks),
                           self->num_tasks);
-  append_counts (out, self->tasks);
+  append_counts (out, self->tasks.table);
 
   g_string_append_c (out, '\n');
   g_string_append_printf (out,
@@ -679,7 +701,7 @@ dump_locked (GasyncStopper *self)
                                        "%u running workers",
                                        self->num_workers),
                           self->num_workers);
-  append_counts (out, self->workers);
+  append_counts (out, self->workers.table);
 
   if (self->registry != NULL)
     {
@@ -797,7 +819,38 @@ report_failure (GasyncStopper *self,
 }
 
 /* Counts a new task named @name in @entry, unless the stopper is
- * quiescing. */
+ * quiescing. The first task takes a reference to the stopper, which the
+ * last one to end gives back. */
+static gboolean
+task_begin_locked (GasyncStopper *self,
+                   const char    *name,
+                   const char    *kind,
+                   TaskEntry     *entry)
+{
+  if (self->state != GASYNC_STOPPER_STATE_RUNNING)
+    return FALSE;
+
+  entry->name_count = name_count_ref (&self->tasks, name);
+  if (self->num_tasks++ == 0)
+    g_object_ref (self);
+  if (self->registry != NULL)
+    {
+      entry->kind = kind;
+      entry->started = g_get_monotonic_time ();
+      g_hash_table_add (self->registry, entry);
+    }
+  return TRUE;
+}
+
+static void
+set_refused_error (const char  *name,
+                   GError     **error)
+{
+  g_set_error (error, GASYNC_ERROR, GASYNC_ERROR_UNAVAILABLE,
+               /* Translators: %s is the name of a task */
+               _("The stopper is quiescing: task “%s” was not run"), name);
+}
+
 static gboolean
 task_begin (GasyncStopper  *self,
             const char     *name,
@@ -808,49 +861,62 @@ task_begin (GasyncStopper  *self,
   gboolean running;
 
   gasync_lock (&self->lock);
-  running = self->state == GASYNC_STOPPER_STATE_RUNNING;
-  if (running)
-    {
-      entry->name_count = name_count_ref (self->tasks, &self->tasks_idle, name);
-      self->num_tasks++;
-      if (self->registry != NULL)
-        {
-          entry->kind = kind;
-          entry->started = g_get_monotonic_time ();
-          g_hash_table_add (self->registry, entry);
-        }
-    }
+  running = task_begin_locked (self, name, kind, entry);
   gasync_unlock (&self->lock);
 
   if (!running)
-    g_set_error (error, GASYNC_ERROR, GASYNC_ERROR_UNAVAILABLE,
-                 /* Translators: %s is the name of a task */
-                 _("The stopper is quiescing: task “%s” was not run"), name);
+    set_refused_error (name, error);
   return running;
+}
+
+/* Ends the task counted in @entry. Returns the actions for run_actions(),
+ * and in @last whether it was the last task, whose caller must drop the
+ * stopper's reference to itself once done with it. */
+static guint
+task_end_locked (GasyncStopper *self,
+                 TaskEntry     *entry,
+                 gboolean      *last)
+{
+  if (self->registry != NULL)
+    g_hash_table_remove (self->registry, entry);
+  name_count_unref (&self->tasks, entry->name_count);
+  *last = --self->num_tasks == 0;
+  if (*last && self->state == GASYNC_STOPPER_STATE_QUIESCING)
+    {
+      gasync_cond_broadcast (&self->cond);
+      return advance_locked (self);
+    }
+  return 0;
+}
+
+static void
+task_end_unlock (GasyncStopper *self,
+                 guint          actions,
+                 gboolean       last)
+{
+  gasync_unlock (&self->lock);
+  run_actions (self, actions);
+  if (last)
+    g_object_unref (self);
 }
 
 static void
 task_end (GasyncStopper *self,
           TaskEntry     *entry)
 {
-  guint actions = 0;
+  gboolean last;
+  guint actions;
 
   gasync_lock (&self->lock);
-  if (self->registry != NULL)
-    g_hash_table_remove (self->registry, entry);
-  name_count_unref (self->tasks, &self->tasks_idle, entry->name_count);
-  if (--self->num_tasks == 0 &&
-      self->state == GASYNC_STOPPER_STATE_QUIESCING)
-    {
-      gasync_cond_broadcast (&self->cond);
-      actions = advance_locked (self);
-    }
-  gasync_unlock (&self->lock);
-
-  run_actions (self, actions);
+  actions = task_end_locked (self, entry, &last);
+  task_end_unlock (self, actions, last);
 }
 
-typedef struct
+/* The record of an async task, reused from a per-stopper free list: the
+ * producer and the pool thread that frees it are different threads, which
+ * malloc's per-thread caches do not serve well. */
+typedef struct _AsyncTask AsyncTask;
+struct _AsyncTask
 {
   GasyncStopper *stopper;
   TaskEntry entry;
@@ -858,7 +924,41 @@ typedef struct
   gpointer user_data;
   GDestroyNotify destroy;
   GasyncSemaphore *semaphore;
-} AsyncTask;
+  GasyncPoolJob job;
+  AsyncTask *next_free;
+};
+
+/* May drop the lock while it allocates. */
+static AsyncTask *
+async_task_new_locked (GasyncStopper *self)
+{
+  AsyncTask *task = self->free_async_tasks;
+
+  if (task != NULL)
+    {
+      self->free_async_tasks = task->next_free;
+      self->n_free_async_tasks--;
+      return task;
+    }
+  gasync_unlock (&self->lock);
+  task = g_new (AsyncTask, 1);
+  gasync_lock (&self->lock);
+  return task;
+}
+
+static void
+async_task_free_locked (GasyncStopper *self,
+                        AsyncTask     *task)
+{
+  if (self->n_free_async_tasks >= MAX_FREE_ASYNC_TASKS)
+    {
+      g_free (task);
+      return;
+    }
+  task->next_free = self->free_async_tasks;
+  self->free_async_tasks = task;
+  self->n_free_async_tasks++;
+}
 
 static void
 async_task_run (gpointer data)
@@ -866,6 +966,8 @@ async_task_run (gpointer data)
   AsyncTask *task = data;
   GasyncStopper *self = task->stopper;
   GError *error = NULL;
+  gboolean last;
+  guint actions;
   Frame frame;
 
   frame_push (&frame, self);
@@ -881,9 +983,10 @@ async_task_run (gpointer data)
       gasync_semaphore_release (task->semaphore);
       g_object_unref (task->semaphore);
     }
-  task_end (self, &task->entry);
-  g_free (task);
-  g_object_unref (self);
+  gasync_lock (&self->lock);
+  actions = task_end_locked (self, &task->entry, &last);
+  async_task_free_locked (self, task);
+  task_end_unlock (self, actions, last);
 }
 
 /* Starts @func on the pool; @semaphore, if any, holds a slot for it, which
@@ -898,23 +1001,31 @@ start_async_task (GasyncStopper    *self,
                   GDestroyNotify    destroy,
                   GError          **error)
 {
-  AsyncTask *task = g_new (AsyncTask, 1);
+  AsyncTask *task;
+  gboolean running;
 
-  if (!task_begin (self, name, kind, &task->entry, error))
+  gasync_lock (&self->lock);
+  task = async_task_new_locked (self);
+  running = task_begin_locked (self, name, kind, &task->entry);
+  if (!running)
+    async_task_free_locked (self, task);
+  gasync_unlock (&self->lock);
+
+  if (!running)
     {
-      g_free (task);
+      set_refused_error (name, error);
       if (semaphore != NULL)
         gasync_semaphore_release (semaphore);
       destroy_on_owner (self, destroy, user_data);
       return FALSE;
     }
 
-  task->stopper = g_object_ref (self);
+  task->stopper = self;
   task->func = func;
   task->user_data = user_data;
   task->destroy = destroy;
   task->semaphore = semaphore != NULL ? g_object_ref (semaphore) : NULL;
-  gasync_pool_push (async_task_run, task);
+  gasync_pool_push_job (&task->job, async_task_run, task);
   return TRUE;
 }
 
@@ -946,7 +1057,7 @@ worker_thread (gpointer data)
   destroy_on_owner (self, worker->destroy, worker->user_data);
 
   gasync_lock (&self->lock);
-  name_count_unref (self->workers, &self->workers_idle, worker->name_count);
+  name_count_unref (&self->workers, worker->name_count);
   self->num_workers--;
   actions = advance_locked (self);
   gasync_unlock (&self->lock);
@@ -996,8 +1107,15 @@ gasync_stopper_finalize (GObject *object)
   gasync_unlock (&self->lock);
   g_assert (g_queue_is_empty (&self->stop_waiters));
 
-  g_clear_pointer (&self->tasks, g_hash_table_unref);
-  g_clear_pointer (&self->workers, g_hash_table_unref);
+  name_table_clear (&self->tasks);
+  name_table_clear (&self->workers);
+  while (self->free_async_tasks != NULL)
+    {
+      struct _AsyncTask *task = self->free_async_tasks;
+
+      self->free_async_tasks = task->next_free;
+      g_free (task);
+    }
   g_clear_pointer (&self->registry, g_hash_table_unref);
   g_clear_pointer (&self->quiesce_children, g_ptr_array_unref);
   g_clear_pointer (&self->stop_children, g_ptr_array_unref);
@@ -1209,8 +1327,8 @@ gasync_stopper_init (GasyncStopper *self)
   self->context = g_main_context_ref_thread_default ();
   self->owner_thread = g_thread_self ();
   self->stuck_log_interval = DEFAULT_STUCK_LOG_INTERVAL;
-  self->tasks = name_count_table_new ();
-  self->workers = name_count_table_new ();
+  name_table_init (&self->tasks);
+  name_table_init (&self->workers);
   self->quiesce_cancellable = g_cancellable_new ();
   self->stop_cancellable = g_cancellable_new ();
   self->quiesce_children = g_ptr_array_new_with_free_func (weak_ref_free);
@@ -1738,8 +1856,7 @@ gasync_stopper_run_worker (GasyncStopper   *self,
   accepted = self->state < GASYNC_STOPPER_STATE_STOPPING;
   if (accepted)
     {
-      worker->name_count = name_count_ref (self->workers, &self->workers_idle,
-                                           name);
+      worker->name_count = name_count_ref (&self->workers, name);
       self->num_workers++;
     }
   gasync_unlock (&self->lock);
@@ -1910,7 +2027,7 @@ gasync_stopper_dup_running_tasks (GasyncStopper *self)
 
   copy = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   gasync_lock (&self->lock);
-  g_hash_table_iter_init (&iter, self->tasks);
+  g_hash_table_iter_init (&iter, self->tasks.table);
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &name_count))
     if (name_count->count > 0)
       g_hash_table_insert (copy, g_strdup (name_count->name),
