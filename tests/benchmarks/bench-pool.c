@@ -68,17 +68,17 @@ thread_pool_task (gpointer data,
   counter_add (user_data);
 }
 
-typedef void (*PushFunc) (guint64 n);
-
 static void
-push_pool (guint64 n)
+push_pool (guint64  n,
+           gpointer data)
 {
   for (guint64 i = 0; i < n; i++)
     gasync_pool_push (pool_task, &counter);
 }
 
 static void
-push_thread_pool (guint64 n)
+push_thread_pool (guint64  n,
+                  gpointer data)
 {
   for (guint64 i = 0; i < n; i++)
     g_thread_pool_push (thread_pool, GUINT_TO_POINTER (1), NULL);
@@ -86,40 +86,22 @@ push_thread_pool (guint64 n)
 
 typedef struct
 {
-  PushFunc push;
+  BenchPushFunc push;
   guint producers;
 } Run;
 
-static gpointer
-producer_main (gpointer data)
-{
-  Run *run = data;
-
-  run->push (counter.expected / run->producers);
-  return NULL;
-}
-
-/* Pushes @size tasks from run->producers threads (the calling thread when
- * one) and waits until all ran. */
+/* Pushes @size tasks from run->producers threads and waits until all
+ * ran. */
 static double
 measure_push (guint64  size,
               gpointer data)
 {
   Run *run = data;
-  GThread *threads[8];
   gint64 start;
 
   counter_reset (&counter, size - size % run->producers);
   start = bench_now_ns ();
-  if (run->producers == 1)
-    run->push (counter.expected);
-  else
-    {
-      for (guint i = 0; i < run->producers; i++)
-        threads[i] = g_thread_new ("producer", producer_main, run);
-      for (guint i = 0; i < run->producers; i++)
-        g_thread_join (threads[i]);
-    }
+  bench_run_producers (run->producers, size, run->push, NULL);
   counter_wait (&counter);
   return (double) (bench_now_ns () - start) / counter.expected;
 }

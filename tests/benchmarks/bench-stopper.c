@@ -9,7 +9,8 @@
  * raw GThreadPool of 2 threads (g_thread_pool_free() waits), and with
  * g_task_run_in_thread() (whose completion comes back through the main
  * context, the GIO way). Issue #3's target: at most 1.5x the GThreadPool,
- * and faster than g_task_run_in_thread().
+ * and faster than g_task_run_in_thread(). Then the stopper and the
+ * GThreadPool with 1, 2 and 4 producer threads.
  */
 
 #include "config.h"
@@ -26,17 +27,26 @@ no_op_task (GCancellable  *cancellable,
   return TRUE;
 }
 
+static void
+push_stopper (guint64  n,
+              gpointer stopper)
+{
+  for (guint64 i = 0; i < n; i++)
+    gasync_stopper_run_async_task (stopper, "bench", no_op_task, NULL, NULL, NULL);
+}
+
+/* Starts @size tasks from @producers threads, then waits for all. */
 static double
 measure_stopper (guint64  size,
-                 gpointer data)
+                 gpointer producers)
 {
   g_autoptr(GasyncStopper) stopper = gasync_stopper_new ();
   gint64 start = bench_now_ns ();
+  guint64 n = bench_run_producers (GPOINTER_TO_UINT (producers), size,
+                                   push_stopper, stopper);
 
-  for (guint64 i = 0; i < size; i++)
-    gasync_stopper_run_async_task (stopper, "bench", no_op_task, NULL, NULL, NULL);
   gasync_stopper_quiesce (stopper);
-  return (double) (bench_now_ns () - start) / size;
+  return (double) (bench_now_ns () - start) / n;
 }
 
 static void
@@ -45,17 +55,25 @@ no_op_pool_task (gpointer data,
 {
 }
 
+static void
+push_thread_pool (guint64  n,
+                  gpointer pool)
+{
+  for (guint64 i = 0; i < n; i++)
+    g_thread_pool_push (pool, GUINT_TO_POINTER (1), NULL);
+}
+
 static double
 measure_thread_pool (guint64  size,
-                     gpointer data)
+                     gpointer producers)
 {
   GThreadPool *pool = g_thread_pool_new (no_op_pool_task, NULL, 2, FALSE, NULL);
   gint64 start = bench_now_ns ();
+  guint64 n = bench_run_producers (GPOINTER_TO_UINT (producers), size,
+                                   push_thread_pool, pool);
 
-  for (guint64 i = 0; i < size; i++)
-    g_thread_pool_push (pool, GUINT_TO_POINTER (1), NULL);
   g_thread_pool_free (pool, FALSE, TRUE);
-  return (double) (bench_now_ns () - start) / size;
+  return (double) (bench_now_ns () - start) / n;
 }
 
 int
@@ -63,13 +81,26 @@ main (int    argc,
       char **argv)
 {
   BenchOptions o = bench_parse_options (argc, argv, 1000000);
-  double stopper = bench_median (&o, "stopper-run-async-task", measure_stopper, NULL);
-  double thread_pool = bench_median (&o, "gthreadpool-2", measure_thread_pool, NULL);
+  gpointer one = GUINT_TO_POINTER (1);
+  double stopper = bench_median (&o, "stopper-run-async-task", measure_stopper, one);
+  double thread_pool = bench_median (&o, "gthreadpool-2", measure_thread_pool, one);
   double gtask = bench_median (&o, "g-task-run-in-thread", bench_g_task_run_in_thread, NULL);
 
   bench_report (&o, "stopper run_async_task", "ns/task", stopper,
                 "GThreadPool (2 threads)", thread_pool);
   bench_report (&o, "stopper run_async_task", "ns/task", stopper,
                 "g_task_run_in_thread", gtask);
+
+  for (guint producers = 2; producers <= 4; producers *= 2)
+    {
+      g_autofree char *what = g_strdup_printf ("stopper run_async_task, %u producers", producers);
+      g_autofree char *label = g_strdup_printf ("stopper-%u-producers", producers);
+      g_autofree char *anchor_label = g_strdup_printf ("gthreadpool-2-%u-producers", producers);
+
+      bench_report (&o, what, "ns/task",
+                    bench_median (&o, label, measure_stopper, GUINT_TO_POINTER (producers)),
+                    "GThreadPool (2 threads)",
+                    bench_median (&o, anchor_label, measure_thread_pool, GUINT_TO_POINTER (producers)));
+    }
   return 0;
 }

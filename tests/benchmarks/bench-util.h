@@ -20,6 +20,7 @@
 #pragma once
 
 #include <errno.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -157,6 +158,59 @@ bench_g_task_run_in_thread (guint64  size,
   while (done < size)
     g_main_context_iteration (NULL, TRUE);
   return (double) (bench_now_ns () - start) / size;
+}
+
+typedef void (*BenchPushFunc) (guint64 n, gpointer data);
+
+typedef struct
+{
+  BenchPushFunc push;
+  gpointer data;
+  guint64 n;
+} BenchProducer;
+
+static inline gpointer
+bench_producer_main (gpointer data)
+{
+  BenchProducer *producer = data;
+
+  producer->push (producer->n, producer->data);
+  return NULL;
+}
+
+/* Calls @push (@size / @producers, @data) from @producers threads at once
+ * (from this thread when there is one), returns when all have returned,
+ * and gives the number pushed in all. */
+static inline guint64
+bench_run_producers (guint          producers,
+                     guint64        size,
+                     BenchPushFunc  push,
+                     gpointer       data)
+{
+  BenchProducer producer = { push, data, size / producers };
+  GThread *threads[8];
+
+  g_assert (producers >= 1 && producers <= G_N_ELEMENTS (threads));
+  if (producers == 1)
+    push (size, data);
+  else
+    {
+      for (guint i = 0; i < producers; i++)
+        threads[i] = g_thread_new ("producer", bench_producer_main, &producer);
+      for (guint i = 0; i < producers; i++)
+        g_thread_join (threads[i]);
+    }
+  return producer.n * producers;
+}
+
+/* The heap in use: small blocks, and the large ones malloc() maps on
+ * their own. */
+static inline size_t
+bench_heap_in_use (void)
+{
+  struct mallinfo2 info = mallinfo2 ();
+
+  return info.uordblks + info.hblkhd;
 }
 
 static inline long

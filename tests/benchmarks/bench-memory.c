@@ -1,0 +1,161 @@
+/* bench-memory.c: heap per queued item, against a raw GThreadPool
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ * Copyright 2026 The libgasync authors
+ *
+ * The heap, from mallinfo2() before and after, that N queued and not yet
+ * run items hold, per item, beyond the user's data: in a GasyncWorkQueue
+ * that is not started, in a GasyncStopper whose async tasks wait behind
+ * tasks that block every pool thread, and in a raw GThreadPool whose only
+ * thread is blocked. GSlice is off so that GLib's list nodes show up as
+ * the mallocs they are. Issue #10's target: at most 128 bytes.
+ *
+ * Each figure is taken once, in this fresh process: later rounds would
+ * reuse what the free lists keep.
+ */
+
+#include "config.h"
+
+#include <gasync.h>
+
+#include "bench-util.h"
+
+/* More than the pool can add threads while N tasks are pushed: the
+ * queued tasks wait behind these. */
+#define N_BLOCKERS 1024
+
+static gint n_ran;
+
+static gboolean
+work (gpointer       item,
+      GCancellable  *cancellable,
+      gpointer       user_data,
+      GError       **error)
+{
+  return TRUE;
+}
+
+static double
+queued_bytes_work_queue (guint64  size,
+                         gpointer data)
+{
+  g_autoptr(GasyncWorkQueue) queue = gasync_work_queue_new_for_pointers (work, NULL, NULL, NULL);
+  int *items = g_new0 (int, size);
+  size_t before;
+  double bytes;
+
+  gasync_work_queue_set_max_work (queue, size);
+  before = bench_heap_in_use ();
+  for (guint64 i = 0; i < size; i++)
+    g_assert_true (gasync_work_queue_try_enqueue_pointer (queue, &items[i], NULL));
+  bytes = (double) (bench_heap_in_use () - before) / size;
+  gasync_work_queue_close (queue, NULL, NULL);
+  g_free (items);
+  return bytes;
+}
+
+static gboolean
+blocking_task (GCancellable  *cancellable,
+               gpointer       user_data,
+               GError       **error)
+{
+  GMutex *gate = user_data;
+
+  g_mutex_lock (gate);
+  g_mutex_unlock (gate);
+  return TRUE;
+}
+
+static gboolean
+counted_task (GCancellable  *cancellable,
+              gpointer       user_data,
+              GError       **error)
+{
+  g_atomic_int_inc (&n_ran);
+  return TRUE;
+}
+
+static double
+queued_bytes_stopper (guint64  size,
+                      gpointer data)
+{
+  g_autoptr(GasyncStopper) stopper = gasync_stopper_new ();
+  GMutex gate;
+  size_t before;
+  double bytes;
+
+  g_mutex_init (&gate);
+  g_mutex_lock (&gate);
+  for (guint i = 0; i < N_BLOCKERS; i++)
+    gasync_stopper_run_async_task (stopper, "blocker", blocking_task, &gate,
+                                   NULL, NULL);
+  before = bench_heap_in_use ();
+  for (guint64 i = 0; i < size; i++)
+    gasync_stopper_run_async_task (stopper, "queued", counted_task, NULL,
+                                   NULL, NULL);
+  bytes = (double) (bench_heap_in_use () - before) / size;
+  /* A task that ran before the count would make the figure too low. */
+  if (g_atomic_int_get (&n_ran) != 0)
+    g_error ("%d queued tasks ran during the measurement", n_ran);
+  g_mutex_unlock (&gate);
+  gasync_stopper_quiesce (stopper);
+  g_mutex_clear (&gate);
+  return bytes;
+}
+
+static void
+thread_pool_work (gpointer item,
+                  gpointer user_data)
+{
+  GMutex *gate = user_data;
+
+  g_mutex_lock (gate);
+  g_mutex_unlock (gate);
+}
+
+static double
+queued_bytes_thread_pool (guint64  size,
+                          gpointer data)
+{
+  int *items = g_new0 (int, size + 1);
+  GThreadPool *pool;
+  GMutex gate;
+  size_t before;
+  double bytes;
+
+  g_mutex_init (&gate);
+  g_mutex_lock (&gate);
+  pool = g_thread_pool_new (thread_pool_work, &gate, 1, TRUE, NULL);
+  g_thread_pool_push (pool, &items[0], NULL); /* blocks its thread */
+  before = bench_heap_in_use ();
+  for (guint64 i = 1; i <= size; i++)
+    g_thread_pool_push (pool, &items[i], NULL);
+  bytes = (double) (bench_heap_in_use () - before) / size;
+  g_mutex_unlock (&gate);
+  g_thread_pool_free (pool, FALSE, TRUE);
+  g_mutex_clear (&gate);
+  g_free (items);
+  return bytes;
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  BenchOptions o;
+  double anchor;
+
+  g_setenv ("G_SLICE", "always-malloc", TRUE);
+  o = bench_parse_options (argc, argv, 100000);
+  o.runs = 1;
+
+  anchor = bench_median (&o, "queued-glib", queued_bytes_thread_pool, NULL);
+  bench_report (&o, "WorkQueue heap per queued item", "bytes",
+                bench_median (&o, "queued-work-queue", queued_bytes_work_queue, NULL),
+                "GThreadPool", anchor);
+  /* Last: it leaves the pool with extra threads for a while. */
+  bench_report (&o, "Stopper heap per queued async task", "bytes",
+                bench_median (&o, "queued-stopper", queued_bytes_stopper, NULL),
+                "GThreadPool", anchor);
+  return 0;
+}
