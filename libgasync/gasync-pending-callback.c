@@ -17,15 +17,22 @@
  * once. A reservation that is dropped without either is released with a
  * warning, so that a forgotten one cannot hang the loop.
  *
- * Threading: gasync_pending_callback_enqueue() and
- * gasync_pending_callback_cancel() may be called from any thread. The
- * enqueued function and its destroy notify run on the loop's thread.
+ * A reservation is a small reference-counted boxed type rather than a
+ * #GObject: a loop that takes many callbacks from other threads reserves
+ * one per callback, and a GObject's construction and finalization would
+ * cost more than the rest of the hand-off together.
+ *
+ * Threading: gasync_pending_callback_enqueue(),
+ * gasync_pending_callback_cancel() and the reference counting may be
+ * called from any thread. The enqueued function and its destroy notify run
+ * on the loop's thread.
  */
 
 /**
  * GasyncPendingCallback:
  *
- * A reservation of one callback on a #GasyncEventLoop.
+ * A reservation of one callback on a #GasyncEventLoop. An opaque,
+ * reference-counted boxed type.
  *
  * Since: 0.1
  */
@@ -43,13 +50,12 @@ enum {
 
 struct _GasyncPendingCallback
 {
-  GObject parent_instance;
-
   GasyncEventLoopQueue *queue;
   int state; /* atomic */
 };
 
-G_DEFINE_FINAL_TYPE (GasyncPendingCallback, gasync_pending_callback, G_TYPE_OBJECT)
+G_DEFINE_BOXED_TYPE (GasyncPendingCallback, gasync_pending_callback,
+                     gasync_pending_callback_ref, gasync_pending_callback_unref)
 
 static gboolean
 pending_callback_settle (GasyncPendingCallback *self,
@@ -59,9 +65,9 @@ pending_callback_settle (GasyncPendingCallback *self,
 }
 
 static void
-gasync_pending_callback_finalize (GObject *object)
+pending_callback_clear (gpointer data)
 {
-  GasyncPendingCallback *self = GASYNC_PENDING_CALLBACK (object);
+  GasyncPendingCallback *self = data;
 
   if (pending_callback_settle (self, STATE_CANCELLED))
     {
@@ -70,31 +76,55 @@ gasync_pending_callback_finalize (GObject *object)
       gasync_event_loop_queue_release (self->queue);
     }
   gasync_event_loop_queue_unref (self->queue);
-
-  G_OBJECT_CLASS (gasync_pending_callback_parent_class)->finalize (object);
-}
-
-static void
-gasync_pending_callback_class_init (GasyncPendingCallbackClass *klass)
-{
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
-
-  object_class->finalize = gasync_pending_callback_finalize;
-}
-
-static void
-gasync_pending_callback_init (GasyncPendingCallback *self)
-{
 }
 
 GasyncPendingCallback *
 gasync_pending_callback_new (GasyncEventLoopQueue *queue)
 {
-  GasyncPendingCallback *self;
+  GasyncPendingCallback *self = g_atomic_rc_box_new (GasyncPendingCallback);
 
-  self = g_object_new (GASYNC_TYPE_PENDING_CALLBACK, NULL);
   self->queue = gasync_event_loop_queue_ref (queue);
+  self->state = STATE_RESERVED;
   return self;
+}
+
+/**
+ * gasync_pending_callback_ref:
+ * @self: a #GasyncPendingCallback
+ *
+ * Takes a reference to @self.
+ *
+ * Threading: may be called from any thread.
+ *
+ * Returns: (transfer full): @self
+ *
+ * Since: 0.1
+ */
+GasyncPendingCallback *
+gasync_pending_callback_ref (GasyncPendingCallback *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  return g_atomic_rc_box_acquire (self);
+}
+
+/**
+ * gasync_pending_callback_unref:
+ * @self: (transfer full): a #GasyncPendingCallback
+ *
+ * Drops a reference to @self. When the last one goes and the reservation
+ * was neither enqueued nor cancelled, it is released with a warning.
+ *
+ * Threading: may be called from any thread.
+ *
+ * Since: 0.1
+ */
+void
+gasync_pending_callback_unref (GasyncPendingCallback *self)
+{
+  g_return_if_fail (self != NULL);
+
+  g_atomic_rc_box_release_full (self, pending_callback_clear);
 }
 
 /**
@@ -125,7 +155,7 @@ gasync_pending_callback_enqueue (GasyncPendingCallback *self,
                                  gpointer               user_data,
                                  GDestroyNotify         destroy)
 {
-  g_return_if_fail (GASYNC_IS_PENDING_CALLBACK (self));
+  g_return_if_fail (self != NULL);
   g_return_if_fail (func != NULL);
 
   if (!pending_callback_settle (self, STATE_ENQUEUED))
@@ -153,7 +183,7 @@ gasync_pending_callback_enqueue (GasyncPendingCallback *self,
 void
 gasync_pending_callback_cancel (GasyncPendingCallback *self)
 {
-  g_return_if_fail (GASYNC_IS_PENDING_CALLBACK (self));
+  g_return_if_fail (self != NULL);
 
   if (!pending_callback_settle (self, STATE_CANCELLED))
     {

@@ -42,9 +42,14 @@ typedef gboolean (*GasyncEventLoopFunc) (gpointer   user_data,
  */
 #define GASYNC_TYPE_PENDING_CALLBACK (gasync_pending_callback_get_type ())
 
-GASYNC_AVAILABLE_IN_0_1
-G_DECLARE_FINAL_TYPE (GasyncPendingCallback, gasync_pending_callback, GASYNC, PENDING_CALLBACK, GObject)
+typedef struct _GasyncPendingCallback GasyncPendingCallback;
 
+GASYNC_AVAILABLE_IN_0_1
+GType                  gasync_pending_callback_get_type (void) G_GNUC_CONST;
+GASYNC_AVAILABLE_IN_0_1
+GasyncPendingCallback *gasync_pending_callback_ref      (GasyncPendingCallback *self);
+GASYNC_AVAILABLE_IN_0_1
+void                   gasync_pending_callback_unref    (GasyncPendingCallback *self);
 GASYNC_AVAILABLE_IN_0_1
 void     gasync_pending_callback_enqueue (GasyncPendingCallback *self,
                                           GasyncEventLoopFunc    func,
@@ -52,5 +57,7 @@ void     gasync_pending_callback_enqueue (GasyncPendingCallback *self,
                                           GDestroyNotify         destroy);
 GASYNC_AVAILABLE_IN_0_1
 void     gasync_pending_callback_cancel  (GasyncPendingCallback *self);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GasyncPendingCallback, gasync_pending_callback_unref)
 
 G_END_DECLS

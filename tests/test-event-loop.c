@@ -90,7 +90,7 @@ late_thread (gpointer data)
     gasync_pending_callback_cancel (late->callback);
   else
     gasync_pending_callback_enqueue (late->callback, count_cb, late->counter, count_destroy);
-  g_clear_object (&late->callback);
+  g_clear_pointer (&late->callback, gasync_pending_callback_unref);
   return NULL;
 }
 
@@ -185,7 +185,7 @@ test_event_loop_dropped_reservation (void)
                   "released with a warning rather than hanging the loop");
   callback = gasync_event_loop_reserve_callback (loop);
   g_test_expect_message ("Gasync", G_LOG_LEVEL_WARNING, "*dropped without being enqueued or cancelled*");
-  g_object_unref (callback);
+  gasync_pending_callback_unref (callback);
   g_test_assert_expected_messages ();
   g_assert_true (gasync_event_loop_start (loop, NULL, NULL, &error));
   g_assert_no_error (error);
@@ -263,7 +263,7 @@ producer_thread (gpointer data)
       call->producer = producer->index;
       call->seq = seq;
       gasync_pending_callback_enqueue (producer->callbacks[seq], call_cb, call, call_free);
-      g_object_unref (producer->callbacks[seq]);
+      gasync_pending_callback_unref (producer->callbacks[seq]);
     }
   return NULL;
 }
@@ -358,7 +358,7 @@ batch_thread (gpointer data)
   for (guint i = 0; i < G_N_ELEMENTS (batch->callbacks); i++)
     {
       gasync_pending_callback_enqueue (batch->callbacks[i], batch_cb, batch, NULL);
-      g_object_unref (batch->callbacks[i]);
+      gasync_pending_callback_unref (batch->callbacks[i]);
     }
   return NULL;
 }
@@ -471,7 +471,7 @@ leftover_thread (gpointer data)
   Leftover *leftover = data;
   gasync_test_wait_flag (&leftover->go);
   gasync_pending_callback_enqueue (leftover->callback, count_cb, &leftover->counter, count_destroy);
-  g_clear_object (&leftover->callback);
+  g_clear_pointer (&leftover->callback, gasync_pending_callback_unref);
   return NULL;
 }
 
@@ -655,7 +655,7 @@ work_free (gpointer data)
 {
   Work *work = data;
 
-  g_object_unref (work->callback);
+  gasync_pending_callback_unref (work->callback);
   g_object_unref (work->future);
   g_free (work->result);
   g_clear_error (&work->error);
@@ -891,7 +891,7 @@ test_event_loop_bad_input (void)
   g_assert_cmpuint (gasync_event_loop_set_timeout (loop, 1, NULL, NULL, NULL), ==, 0);
   g_test_assert_expected_messages ();
 
-  g_test_expect_message ("Gasync", G_LOG_LEVEL_CRITICAL, "*GASYNC_IS_PENDING_CALLBACK*");
+  g_test_expect_message ("Gasync", G_LOG_LEVEL_CRITICAL, "*self != NULL*");
   gasync_pending_callback_enqueue (NULL, count_cb, NULL, NULL);
   g_test_assert_expected_messages ();
 }

@@ -490,7 +490,7 @@ loop_thread_main (gpointer data)
                                            loop_callback, round, NULL);
           g_atomic_int_inc (&round->enqueued);
         }
-      g_object_unref (round->reservations[index][i]);
+      gasync_pending_callback_unref (round->reservations[index][i]);
     }
   g_rand_free (rand);
   g_free (data);

@@ -64,9 +64,9 @@ invoke_count_cb (gpointer user_data)
 static void
 release_sentinel (GasyncPendingCallback *sentinel)
 {
-  g_object_ref (sentinel);
+  gasync_pending_callback_ref (sentinel);
   gasync_pending_callback_cancel (sentinel);
-  g_object_unref (sentinel);
+  gasync_pending_callback_unref (sentinel);
 }
 
 /* Throughput: gasync */
@@ -81,7 +81,7 @@ enqueue_thread (gpointer data)
       GasyncPendingCallback *callback = gasync_event_loop_reserve_callback (bench->loop);
 
       gasync_pending_callback_enqueue (callback, count_cb, bench, NULL);
-      g_object_unref (callback);
+      gasync_pending_callback_unref (callback);
     }
   release_sentinel (bench->sentinel);
   return NULL;
@@ -115,7 +115,7 @@ bench_gasync (guint64  size,
   start = bench_now_ns () - start;
   g_thread_join (bench.worker);
   g_assert (bench.ran == size);
-  g_clear_object (&bench.sentinel);
+  g_clear_pointer (&bench.sentinel, gasync_pending_callback_unref);
   g_object_unref (bench.loop);
   g_main_context_unref (bench.context);
   return (double) start / size;
@@ -213,7 +213,7 @@ round_trip_thread (gpointer data)
           GasyncPendingCallback *callback = gasync_event_loop_reserve_callback (bench->loop);
 
           gasync_pending_callback_enqueue (callback, back_cb, bench, NULL);
-          g_object_unref (callback);
+          gasync_pending_callback_unref (callback);
         }
       else
         g_main_context_invoke_full (bench->context, G_PRIORITY_DEFAULT,
@@ -262,7 +262,7 @@ round_trips (guint64   n,
       if (!gasync_event_loop_start (bench.loop, start_round_trips_cb, &bench, NULL))
         g_error ("the loop failed");
       g_thread_join (bench.worker);
-      g_clear_object (&bench.sentinel);
+      g_clear_pointer (&bench.sentinel, gasync_pending_callback_unref);
       g_clear_object (&bench.loop);
     }
   else
