@@ -51,25 +51,25 @@ plot "{data}" using (0.5*$2):0:(0.5*$2):(0.3):yticlabels(1) with boxxyerror
     print('chart:  ' + png)
 
 
-def callgrind_report(records, builddir):
-    sizes = {r['program']: r['size'] for r in records}
+def callgrind_report(builddir):
     rows = []
     for path in sorted(glob.glob(os.path.join(builddir, 'callgrind', '*.*.*'))):
         program = os.path.basename(path).split('.')[0]
-        label, total = None, None
+        dump, total = None, None
         with open(path) as f:
             for line in f:
-                m = re.match(r'desc: Trigger: Client Request: (.*)', line)
+                # Each dump is named "section/operations" by bench-util.h.
+                m = re.match(r'desc: Trigger: Client Request: (.*)/(\d+)$', line.strip())
                 if m:
-                    label = m.group(1).strip()
+                    dump = (m.group(1), int(m.group(2)))
                 m = re.match(r'(?:summary|totals): (\d+)', line)
                 if m:
                     total = int(m.group(1))
-        if label is None or total is None or program not in sizes:
+        if dump is None or total is None:
             continue
-        rows.append({'program': program, 'section': label,
-                     'instructions': total, 'operations': sizes[program],
-                     'instructions_per_op': total / sizes[program]})
+        rows.append({'program': program, 'section': dump[0],
+                     'instructions': total, 'operations': dump[1],
+                     'instructions_per_op': total / dump[1]})
     for row in rows:
         print('%-20s %-28s %12.0f instructions/op' %
               (row['program'], row['section'], row['instructions_per_op']))
@@ -84,7 +84,7 @@ def main():
     mode = sys.argv[2] if len(sys.argv) > 2 else ''
     records = read_records(builddir)
     if mode == '--callgrind':
-        callgrind_report(records, builddir)
+        callgrind_report(builddir)
         return 0
     out = os.path.join(builddir, 'bench-report.json')
     with open(out, 'w') as f:

@@ -13,7 +13,7 @@
  * build-aux/run-benchmarks.sh to gather. "--callgrind" is for runs under
  * `valgrind --tool=callgrind --instr-atstart=no`: each measured section
  * runs once at a fixed small size with instrumentation on, and its counts
- * are dumped under the section's name, so the script can divide them by
+ * are dumped as "section/operations", so the script can divide them by
  * the number of operations.
  */
 
@@ -107,11 +107,15 @@ bench_median (const BenchOptions *o,
 
   if (o->callgrind)
     {
+      /* The dump's name carries the number of operations. */
+      g_autofree char *dump = g_strdup_printf ("%s/%" G_GUINT64_FORMAT,
+                                               label, o->size);
+
       CALLGRIND_ZERO_STATS;
       CALLGRIND_START_INSTRUMENTATION;
       figures[0] = func (o->size, data);
       CALLGRIND_STOP_INSTRUMENTATION;
-      CALLGRIND_DUMP_STATS_AT (label);
+      CALLGRIND_DUMP_STATS_AT (dump);
       return figures[0];
     }
   for (guint i = 0; i < o->runs; i++)
