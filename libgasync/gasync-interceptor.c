@@ -90,10 +90,10 @@ gasync_interceptor_init (GasyncInterceptor *self)
 
 /**
  * gasync_interceptor_new: (skip)
- * @func: (scope notified): runs the task function and does something
- *   around it
- * @user_data: (closure func): data for @func
- * @destroy: (destroy user_data): frees @user_data
+ * @func: (scope notified) (closure user_data) (destroy destroy):
+ *   runs the task function and does something around it
+ * @user_data: data for @func
+ * @destroy: (nullable): frees @user_data
  *
  * Creates an interceptor from a function, for C: @func is given the task
  * function and usually runs it with gasync_interceptor_call_next().
@@ -455,8 +455,8 @@ gasync_interceptor_chain (GasyncInterceptor *self,
  * gasync_interceptor_call:
  * @self: a #GasyncInterceptor
  * @name: the name of the task, for logs and errors
- * @func: (scope call): the task function
- * @user_data: (closure func): data for @func
+ * @func: (scope call) (closure user_data): the task function
+ * @user_data: data for @func
  * @cancellable: (nullable): the task's cancellable
  * @error: return location for a #GError
  *
@@ -499,8 +499,9 @@ gasync_interceptor_call (GasyncInterceptor  *self,
 /**
  * gasync_interceptor_call_next: (skip)
  * @name: the name of the task
- * @func: (scope call): the task function given to the interceptor
- * @func_data: (closure func): the data given with it
+ * @func: (scope call) (closure func_data): the task function given to
+ *   the interceptor
+ * @func_data: the data given with it
  * @cancellable: (nullable): the cancellable to run it with
  * @error: return location for a #GError
  *

@@ -734,9 +734,10 @@ work_queue_new (Mode           mode,
 
 /**
  * gasync_work_queue_new:
- * @func: (scope notified): processes one item, in a worker thread
- * @user_data: (closure func): data for @func
- * @destroy: (destroy user_data): frees @user_data, on the owner context
+ * @func: (scope notified) (closure user_data) (destroy destroy):
+ *   processes one item, in a worker thread
+ * @user_data: data for @func
+ * @destroy: (nullable): frees @user_data, on the owner context
  *
  * Creates a queue whose items are #GObjects, processed by @func in worker
  * threads. Set its properties, then call gasync_work_queue_start().
@@ -761,9 +762,10 @@ gasync_work_queue_new (GasyncWorkFunc func,
 
 /**
  * gasync_work_queue_new_for_pointers: (skip)
- * @func: (scope notified): processes one item, in a worker thread
- * @user_data: (closure func): data for @func
- * @destroy: (destroy user_data): frees @user_data, on the owner context
+ * @func: (scope notified) (closure user_data) (destroy destroy):
+ *   processes one item, in a worker thread
+ * @user_data: data for @func
+ * @destroy: (nullable): frees @user_data, on the owner context
  * @item_free: (nullable): frees an item once it is processed or discarded
  *
  * Creates a queue whose items are plain pointers, for C. Each item is
@@ -795,9 +797,10 @@ gasync_work_queue_new_for_pointers (GasyncWorkPointerFunc func,
 
 /**
  * gasync_work_queue_new_for_main_context:
- * @func: (scope notified): begins processing one item, on the owner context
- * @user_data: (closure func): data for @func
- * @destroy: (destroy user_data): frees @user_data, on the owner context
+ * @func: (scope notified) (closure user_data) (destroy destroy):
+ *   begins processing one item, on the owner context
+ * @user_data: data for @func
+ * @destroy: (nullable): frees @user_data, on the owner context
  *
  * Creates a queue whose items are processed by asynchronous work on the
  * owner context (the thread-default main context of the caller) instead of
