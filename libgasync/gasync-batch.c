@@ -381,6 +381,7 @@ gasync_batch_get_parallelism (GasyncBatch *self)
  * gasync_batch_set_parallelism:
  * @self: a #GasyncBatch
  * @parallelism: how many items to process at the same time, at least 1
+ *   and at most %G_MAXUINT16
  *
  * Sets #GasyncBatch:parallelism. It takes effect at the next run.
  *

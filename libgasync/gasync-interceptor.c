@@ -207,17 +207,21 @@ retry_intercept (const char      *name,
                G_GINT64_FORMAT " µs: %s", name, attempt, retry->max_attempts,
                backoff, local_error->message);
       g_error_free (local_error);
-      gasync_wait_cancellable (cancellable, g_get_monotonic_time () + backoff);
-      backoff = MIN (backoff * 2, retry->max_backoff);
+      gasync_wait_cancellable (cancellable,
+                               gasync_deadline_add (g_get_monotonic_time (),
+                                                    backoff));
+      backoff = backoff > retry->max_backoff / 2 ? retry->max_backoff
+                                                 : backoff * 2;
     }
 }
 
 /**
  * gasync_interceptor_new_retry:
  * @max_attempts: how many times to call the function at most, at least 1
- * @initial_backoff: the pause after the first failure, in microseconds
- * @max_backoff: the longest pause, in microseconds; the pause doubles
- *   after each failure up to it
+ * @initial_backoff: the pause after the first failure, in microseconds,
+ *   not negative
+ * @max_backoff: the longest pause, in microseconds, at least
+ *   @initial_backoff; the pause doubles after each failure up to it
  *
  * Creates an interceptor that calls a failing function again, after a
  * pause that doubles each time (exponential backoff), until it succeeds or
@@ -315,7 +319,7 @@ timeout_intercept (const char      *name,
   watchdog->ref_count = 2; /* the caller and the watchdog job */
   gasync_lock_init (&watchdog->lock);
   gasync_cond_init (&watchdog->cond);
-  watchdog->deadline = g_get_monotonic_time () + timeout;
+  watchdog->deadline = gasync_deadline_add (g_get_monotonic_time (), timeout);
   watchdog->cancellable = g_cancellable_new ();
   if (cancellable != NULL)
     handler = g_cancellable_connect (cancellable, G_CALLBACK (cancel_child_cb),
@@ -352,7 +356,7 @@ timeout_intercept (const char      *name,
 
 /**
  * gasync_interceptor_new_timeout:
- * @timeout: how long the function may run, in microseconds
+ * @timeout: how long the function may run, in microseconds, more than 0
  *
  * Creates an interceptor that bounds a function in time: when @timeout
  * passes before the function returns, the function's cancellable is

@@ -68,6 +68,7 @@
 #include "gasync-private.h"
 #include "gasync-sync-private.h"
 #include "gasync-task-token-private.h"
+#include "gasync-wait-private.h"
 
 typedef enum
 {
@@ -417,14 +418,6 @@ wake_producers_cb (GCancellable *cancellable,
   gasync_unlock (&self->lock);
 }
 
-static gint64
-deadline_after (GTimeSpan span)
-{
-  gint64 now = g_get_monotonic_time ();
-
-  return span > G_MAXINT64 - now ? G_MAXINT64 : now + span;
-}
-
 /* Closes @self: refuses new items, waits for the queued ones for the grace
  * period (or until @cancellable fires), then cancels and discards. Returns
  * the discarded items, oldest first, in an array that frees them. */
@@ -458,7 +451,7 @@ close_queue (GasyncWorkQueue *self,
   gasync_cond_broadcast (&self->not_full);
   gasync_cond_broadcast (&self->not_empty);
 
-  deadline = deadline_after (self->grace_period);
+  deadline = gasync_deadline_add (g_get_monotonic_time (), self->grace_period);
   while (!self->aborting && (self->n_queued > 0 || self->n_in_flight > 0))
     if (!gasync_cond_wait_until (&self->idle, &self->lock, deadline))
       break;
@@ -853,6 +846,7 @@ gasync_work_queue_get_parallelism (GasyncWorkQueue *self)
  * gasync_work_queue_set_parallelism:
  * @self: a #GasyncWorkQueue
  * @parallelism: how many items to process at the same time, at least 1
+ *   and at most %G_MAXUINT16
  *
  * Sets #GasyncWorkQueue:parallelism. Call it before
  * gasync_work_queue_start().
@@ -894,7 +888,8 @@ gasync_work_queue_get_max_work (GasyncWorkQueue *self)
 /**
  * gasync_work_queue_set_max_work:
  * @self: a #GasyncWorkQueue
- * @max_work: how many items may wait in the queue, at least 1
+ * @max_work: how many items may wait in the queue, at least 1 and at most
+ *   %G_MAXINT32
  *
  * Sets #GasyncWorkQueue:max-work. Call it before the first item is queued.
  *
@@ -943,7 +938,7 @@ gasync_work_queue_get_shutdown_grace_period (GasyncWorkQueue *self)
  * gasync_work_queue_set_shutdown_grace_period:
  * @self: a #GasyncWorkQueue
  * @grace_period: how long queued items still run after close, in
- *   microseconds
+ *   microseconds, not negative
  *
  * Sets #GasyncWorkQueue:shutdown-grace-period. It takes effect at the
  * next gasync_work_queue_close().

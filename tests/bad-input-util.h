@@ -50,15 +50,17 @@ new_object (GType type)
   if (type == GASYNC_TYPE_PENDING_CALLBACK)
     {
       g_autoptr(GasyncEventLoop) loop = gasync_event_loop_new (NULL);
-      GasyncPendingCallback *pending = gasync_event_loop_reserve_callback (loop);
+      GasyncPendingCallback *pending;
 
+      pending = gasync_event_loop_reserve_callback (loop);
       g_object_set_data_full (G_OBJECT (pending), "loop",
                               g_steal_pointer (&loop), g_object_unref);
       return G_OBJECT (pending);
     }
   if (type == GASYNC_TYPE_RUNNER)
     return G_OBJECT (gasync_runner_new ("x", dummy_GasyncTaskFunc, NULL, NULL,
-                                        dummy_GasyncRunnerStopFunc, NULL, NULL));
+                                        dummy_GasyncRunnerStopFunc, NULL,
+                                        NULL));
   if (type == GASYNC_TYPE_SEMAPHORE)
     return G_OBJECT (gasync_semaphore_new (1));
   if (type == GASYNC_TYPE_STOPPER)
@@ -73,7 +75,8 @@ new_object (GType type)
     return G_OBJECT (gasync_worker_new (dummy_GasyncWorkerFunc, NULL, NULL));
   if (type == G_TYPE_OBJECT || type == G_TYPE_CANCELLABLE)
     return g_object_new (type, NULL);
-  g_error ("bad-input-util.h: add a valid %s to new_object()", g_type_name (type));
+  g_error ("bad-input-util.h: add a valid %s to new_object()",
+           g_type_name (type));
 }
 
 /* A valid, unused object of @type, freed by release_all(). */
