@@ -1162,6 +1162,17 @@ enqueue (GasyncWorkQueue  *self,
         }
       if (g_cancellable_is_cancelled (cancellable))
         break;
+      /* Only the owner context makes room in a main-context queue. */
+      if (self->mode == MODE_MAIN_CONTEXT &&
+          g_main_context_is_owner (self->owner))
+        {
+          gasync_unlock (&self->lock);
+          g_cancellable_disconnect (cancellable, handler);
+          g_critical ("gasync_work_queue_enqueue: the queue is full and this "
+                      "thread runs its owner context, so it would wait "
+                      "forever; use gasync_work_queue_try_enqueue()");
+          return FALSE;
+        }
       if (cancellable != NULL && handler == 0)
         {
           gasync_unlock (&self->lock);
@@ -1210,7 +1221,9 @@ enqueue (GasyncWorkQueue  *self,
  * is not queued then. An item may be queued before the start.
  *
  * Threading: may be called from any thread, but not from the owner
- * context of a main-context queue that is full (it would wait forever).
+ * context of a main-context queue that is full: it would wait forever, so
+ * on a thread that runs (has acquired) that context it fails with a
+ * critical instead.
  *
  * Returns: %TRUE if @item was queued
  *
