@@ -101,15 +101,23 @@ class Param:
                 and self.type_name not in ('gpointer', 'GLib.DestroyNotify'))
 
 
+def new_object(locals_, gtype):
+    """Declares a fresh object of @gtype in @locals_; returns its name."""
+    local = 'a%d' % len(locals_)
+    locals_.append('gpointer %s = make_object (%s);' % (local, gtype))
+    return local
+
+
 def valid_value(ns, param, locals_):
     """A C expression for a valid value of @param; the objects it needs are
     declared in @locals_."""
+    if param.type_name == 'Gio.Cancellable':
+        return new_object(locals_, 'G_TYPE_CANCELLABLE')
     if param.out or param.type_name in ('gpointer', 'GLib.DestroyNotify') or param.nullable:
         return 'NULL'
     if param.array is not None:
         element = param.array.find(CORE + 'type').get('name')
-        local = 'a%d' % len(locals_)
-        locals_.append('gpointer %s = make_object (%s);' % (local, ns.gtype(element)))
+        local = new_object(locals_, ns.gtype(element))
         return '(%s) { %s }' % (param.ctype.replace('**', '*[]'), local)
     if param.type_name in ns.callbacks:
         return ns.dummy_name(param.type_name)
@@ -123,9 +131,7 @@ def valid_value(ns, param, locals_):
         return 'make_error ()'
     if not param.is_pointer(ns):
         return '1'
-    local = 'a%d' % len(locals_)
-    locals_.append('gpointer %s = make_object (%s);' % (local, ns.gtype(param.type_name)))
-    return local
+    return new_object(locals_, ns.gtype(param.type_name))
 
 
 def null_arg_cases(ns):
@@ -143,8 +149,7 @@ def null_arg_cases(ns):
             values = []
             if instance is not None:
                 type_name = instance.find(CORE + 'type').get('name')
-                locals_.append('gpointer self = make_object (%s);' % ns.gtype(type_name))
-                values.append('self')
+                values.append(new_object(locals_, ns.gtype(type_name)))
             for p in args:
                 values.append('NULL' if p is tested else valid_value(ns, p, locals_))
             if func.get('throws') == '1':
