@@ -301,9 +301,10 @@ gasync_batch_init (GasyncBatch *self)
 
 /**
  * gasync_batch_new:
- * @func: (scope notified): processes one item, in a worker thread
- * @user_data: (closure func): data for @func
- * @destroy: (destroy user_data): frees @user_data, on the owner context
+ * @func: (scope notified) (closure user_data) (destroy destroy):
+ *   processes one item, in a worker thread
+ * @user_data: data for @func
+ * @destroy: (nullable): frees @user_data, on the owner context
  *
  * Creates a batch whose items are processed by @func in worker threads.
  *
@@ -329,9 +330,10 @@ gasync_batch_new (GasyncWorkFunc func,
 
 /**
  * gasync_batch_new_for_main_context:
- * @func: (scope notified): begins processing one item, on the owner context
- * @user_data: (closure func): data for @func
- * @destroy: (destroy user_data): frees @user_data, on the owner context
+ * @func: (scope notified) (closure user_data) (destroy destroy):
+ *   begins processing one item, on the owner context
+ * @user_data: data for @func
+ * @destroy: (nullable): frees @user_data, on the owner context
  *
  * Creates a batch whose items are processed by asynchronous work on the
  * owner context, at most #GasyncBatch:parallelism in flight: the form for
@@ -379,6 +381,7 @@ gasync_batch_get_parallelism (GasyncBatch *self)
  * gasync_batch_set_parallelism:
  * @self: a #GasyncBatch
  * @parallelism: how many items to process at the same time, at least 1
+ *   and at most %G_MAXUINT16
  *
  * Sets #GasyncBatch:parallelism. It takes effect at the next run.
  *

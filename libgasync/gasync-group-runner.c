@@ -75,6 +75,7 @@
 #include "gasync-runner-private.h"
 #include "gasync-runner-result-private.h"
 #include "gasync-systemd-notify-private.h"
+#include "gasync-wait-private.h"
 
 #include <glib-unix.h>
 #include <signal.h>
@@ -224,7 +225,8 @@ group_do_interrupt (gpointer data)
   if (self->finished)
     return;
 
-  self->timeout_deadline = g_get_monotonic_time () + self->interrupt_timeout;
+  self->timeout_deadline = gasync_deadline_add (g_get_monotonic_time (),
+                                               self->interrupt_timeout);
   self->timeout_source = gasync_timeout_source_add (self->run.context,
                                                     self->interrupt_timeout,
                                                     group_timeout_cb, self);

@@ -90,10 +90,10 @@ gasync_interceptor_init (GasyncInterceptor *self)
 
 /**
  * gasync_interceptor_new: (skip)
- * @func: (scope notified): runs the task function and does something
- *   around it
- * @user_data: (closure func): data for @func
- * @destroy: (destroy user_data): frees @user_data
+ * @func: (scope notified) (closure user_data) (destroy destroy):
+ *   runs the task function and does something around it
+ * @user_data: data for @func
+ * @destroy: (nullable): frees @user_data
  *
  * Creates an interceptor from a function, for C: @func is given the task
  * function and usually runs it with gasync_interceptor_call_next().
@@ -207,17 +207,21 @@ retry_intercept (const char      *name,
                G_GINT64_FORMAT " µs: %s", name, attempt, retry->max_attempts,
                backoff, local_error->message);
       g_error_free (local_error);
-      gasync_wait_cancellable (cancellable, g_get_monotonic_time () + backoff);
-      backoff = MIN (backoff * 2, retry->max_backoff);
+      gasync_wait_cancellable (cancellable,
+                               gasync_deadline_add (g_get_monotonic_time (),
+                                                    backoff));
+      backoff = backoff > retry->max_backoff / 2 ? retry->max_backoff
+                                                 : backoff * 2;
     }
 }
 
 /**
  * gasync_interceptor_new_retry:
  * @max_attempts: how many times to call the function at most, at least 1
- * @initial_backoff: the pause after the first failure, in microseconds
- * @max_backoff: the longest pause, in microseconds; the pause doubles
- *   after each failure up to it
+ * @initial_backoff: the pause after the first failure, in microseconds,
+ *   not negative
+ * @max_backoff: the longest pause, in microseconds, at least
+ *   @initial_backoff; the pause doubles after each failure up to it
  *
  * Creates an interceptor that calls a failing function again, after a
  * pause that doubles each time (exponential backoff), until it succeeds or
@@ -315,7 +319,7 @@ timeout_intercept (const char      *name,
   watchdog->ref_count = 2; /* the caller and the watchdog job */
   gasync_lock_init (&watchdog->lock);
   gasync_cond_init (&watchdog->cond);
-  watchdog->deadline = g_get_monotonic_time () + timeout;
+  watchdog->deadline = gasync_deadline_add (g_get_monotonic_time (), timeout);
   watchdog->cancellable = g_cancellable_new ();
   if (cancellable != NULL)
     handler = g_cancellable_connect (cancellable, G_CALLBACK (cancel_child_cb),
@@ -352,7 +356,7 @@ timeout_intercept (const char      *name,
 
 /**
  * gasync_interceptor_new_timeout:
- * @timeout: how long the function may run, in microseconds
+ * @timeout: how long the function may run, in microseconds, more than 0
  *
  * Creates an interceptor that bounds a function in time: when @timeout
  * passes before the function returns, the function's cancellable is
@@ -455,8 +459,8 @@ gasync_interceptor_chain (GasyncInterceptor *self,
  * gasync_interceptor_call:
  * @self: a #GasyncInterceptor
  * @name: the name of the task, for logs and errors
- * @func: (scope call): the task function
- * @user_data: (closure func): data for @func
+ * @func: (scope call) (closure user_data): the task function
+ * @user_data: data for @func
  * @cancellable: (nullable): the task's cancellable
  * @error: return location for a #GError
  *
@@ -499,8 +503,9 @@ gasync_interceptor_call (GasyncInterceptor  *self,
 /**
  * gasync_interceptor_call_next: (skip)
  * @name: the name of the task
- * @func: (scope call): the task function given to the interceptor
- * @func_data: (closure func): the data given with it
+ * @func: (scope call) (closure func_data): the task function given to
+ *   the interceptor
+ * @func_data: the data given with it
  * @cancellable: (nullable): the cancellable to run it with
  * @error: return location for a #GError
  *

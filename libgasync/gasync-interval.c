@@ -466,7 +466,8 @@ gasync_interval_get_interval (GasyncInterval *self)
 /**
  * gasync_interval_set_interval:
  * @self: a #GasyncInterval
- * @interval: the time between two runs, in microseconds, at least 1
+ * @interval: the time between two runs, in microseconds, at least 1 and
+ *   at most %G_MAXINT64 / 4
  *
  * Sets #GasyncInterval:interval; it applies from the next tick.
  *
@@ -506,7 +507,8 @@ gasync_interval_get_delay (GasyncInterval *self)
 /**
  * gasync_interval_set_delay:
  * @self: a #GasyncInterval
- * @delay: the extra time before the first interval, in microseconds
+ * @delay: the extra time before the first interval, in microseconds, not
+ *   negative and at most %G_MAXINT64 / 4
  *
  * Sets #GasyncInterval:delay; it applies from the next start.
  *

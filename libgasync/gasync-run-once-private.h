@@ -85,6 +85,11 @@ void      gasync_invoke_on_owner      (GMainContext         *context,
                                        GObject              *object,
                                        GasyncOwnerFunc       func);
 
+/* A timeout source for @timeout microseconds (not negative), rounded up
+ * to milliseconds; beyond G_MAXUINT milliseconds (49 days), to seconds,
+ * and at most G_MAXUINT seconds (136 years). */
+GSource  *gasync_timeout_source_new   (GTimeSpan             timeout);
+
 /* A source on @context that calls @func after @timeout (microseconds).
  * Returns a reference, for gasync_clear_source(). */
 GSource  *gasync_timeout_source_add   (GMainContext         *context,

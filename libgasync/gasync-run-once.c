@@ -185,13 +185,25 @@ gasync_invoke_on_owner (GMainContext    *context,
 }
 
 GSource *
+gasync_timeout_source_new (GTimeSpan timeout)
+{
+  GTimeSpan ms = timeout / G_TIME_SPAN_MILLISECOND +
+                 (timeout % G_TIME_SPAN_MILLISECOND != 0);
+
+  g_assert (timeout >= 0);
+
+  if (ms <= G_MAXUINT)
+    return g_timeout_source_new ((guint) ms);
+  return g_timeout_source_new_seconds ((guint) MIN (ms / 1000, G_MAXUINT));
+}
+
+GSource *
 gasync_timeout_source_add (GMainContext *context,
                            GTimeSpan     timeout,
                            GSourceFunc   func,
                            gpointer      data)
 {
-  GTimeSpan ms = (timeout + G_TIME_SPAN_MILLISECOND - 1) / G_TIME_SPAN_MILLISECOND;
-  GSource *source = g_timeout_source_new ((guint) MIN (ms, G_MAXUINT));
+  GSource *source = gasync_timeout_source_new (timeout);
 
   g_source_set_static_name (source, "[gasync] timeout");
   g_source_set_callback (source, func, data, NULL);

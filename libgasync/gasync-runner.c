@@ -1050,7 +1050,8 @@ gasync_runner_get_restart_delay (GasyncRunner *self)
 /**
  * gasync_runner_set_restart_delay:
  * @self: a #GasyncRunner
- * @delay: a duration in microseconds, not negative
+ * @delay: a duration in microseconds, not negative and at most
+ *   %G_MAXINT64 / 128, since the backoff multiplies it by up to 64
  *
  * Sets #GasyncRunner:restart-delay.
  *

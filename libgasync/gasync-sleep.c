@@ -36,6 +36,8 @@
 
 #include "gasync-cancel-source-private.h"
 #include "gasync-private.h"
+#include "gasync-run-once-private.h"
+#include "gasync-wait-private.h"
 #include "gasync-waiter-private.h"
 
 /**
@@ -104,7 +106,8 @@ gasync_sleep (GTimeSpan     duration,
   g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable),
                         FALSE);
 
-  return gasync_sleep_until (g_get_monotonic_time () + MAX (duration, 0),
+  return gasync_sleep_until (gasync_deadline_add (g_get_monotonic_time (),
+                                                 MAX (duration, 0)),
                              cancellable);
 }
 
@@ -173,10 +176,10 @@ sleep_attach (GTask       *task,
  * @user_data: data for @callback
  *
  * Sleeps for @duration microseconds without blocking a thread: @callback
- * is called when the time passed (rounded up to whole milliseconds) or
- * when @cancellable is cancelled, whichever comes first; then call
- * gasync_sleep_finish(). A zero or negative duration completes on the
- * next main loop iteration.
+ * is called when the time passed (rounded up to whole milliseconds, or to
+ * whole seconds beyond 49 days) or when @cancellable is cancelled,
+ * whichever comes first; then call gasync_sleep_finish(). A zero or
+ * negative duration completes on the next main loop iteration.
  *
  * Threading: @callback is called on the thread-default main context of
  * the caller.
@@ -191,7 +194,6 @@ gasync_sleep_async (GTimeSpan            duration,
 {
   g_autoptr(GTask) task = NULL;
   SleepData *sleep;
-  guint interval_ms;
 
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
@@ -203,10 +205,9 @@ gasync_sleep_async (GTimeSpan            duration,
    * data then destroys the other one. */
   sleep = g_new0 (SleepData, 1);
   g_task_set_task_data (task, sleep, sleep_data_free);
-  interval_ms = CLAMP ((duration + 999) / 1000, 0, G_MAXUINT);
-  sleep->timeout_source = sleep_attach (task,
-                                        g_timeout_source_new (interval_ms),
-                                        sleep_complete);
+  sleep->timeout_source =
+    sleep_attach (task, gasync_timeout_source_new (MAX (duration, 0)),
+                  sleep_complete);
   if (cancellable != NULL)
     {
       GASYNC_TSAN_IGNORE_BEGIN ();

@@ -98,6 +98,7 @@
 #include "gasync-private.h"
 #include "gasync-sync-private.h"
 #include "gasync-task-token-private.h"
+#include "gasync-wait-private.h"
 
 #define DEFAULT_STUCK_LOG_INTERVAL (10 * G_USEC_PER_SEC)
 #define MAX_IDLE_NAMES 64
@@ -737,7 +738,8 @@ watchdog_thread (gpointer data)
   gint64 deadline;
 
   gasync_lock (&self->lock);
-  deadline = self->quiesce_started + self->stuck_log_interval;
+  deadline = gasync_deadline_add (self->quiesce_started,
+                                  self->stuck_log_interval);
   while (self->num_tasks > 0)
     {
       if (g_get_monotonic_time () < deadline)
@@ -761,7 +763,7 @@ watchdog_thread (gpointer data)
                           "waiting for: %s", self, seconds, dump);
         gasync_lock (&self->lock);
       }
-      deadline += self->stuck_log_interval;
+      deadline = gasync_deadline_add (deadline, self->stuck_log_interval);
     }
   self->watchdog_running = FALSE;
   gasync_cond_broadcast (&self->cond);
@@ -1427,7 +1429,7 @@ gasync_stopper_get_stuck_log_interval (GasyncStopper *self)
  * gasync_stopper_set_stuck_log_interval:
  * @self: a #GasyncStopper
  * @interval: how long quiescing may last before the running tasks are
- *   logged, in microseconds; 0 turns the log off
+ *   logged, in microseconds, not negative; 0 turns the log off
  *
  * Sets #GasyncStopper:stuck-log-interval. Call it on the owner context
  * (it notifies there) before quiescing begins.

@@ -10,6 +10,8 @@
 
 G_BEGIN_DECLS
 
+gint64   gasync_deadline_add     (gint64        time,
+                                  GTimeSpan     span);
 gboolean gasync_wait_cancellable (GCancellable *cancellable,
                                   gint64        deadline);
 

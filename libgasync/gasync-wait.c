@@ -34,6 +34,17 @@ wake_cb (GCancellable *cancellable,
   GASYNC_TSAN_RELEASE (waiter);
 }
 
+/* @time plus @span (not negative), saturated at G_MAXINT64: a huge
+ * duration must not wrap a deadline into the past. */
+gint64
+gasync_deadline_add (gint64    time,
+                     GTimeSpan span)
+{
+  g_assert (time >= 0 && span >= 0);
+
+  return span > G_MAXINT64 - time ? G_MAXINT64 : time + span;
+}
+
 /* Blocks until @deadline (a g_get_monotonic_time() value) or until
  * @cancellable fires. Returns TRUE if it was cancelled. */
 gboolean

@@ -68,6 +68,7 @@
 #include "gasync-private.h"
 #include "gasync-sync-private.h"
 #include "gasync-task-token-private.h"
+#include "gasync-wait-private.h"
 
 typedef enum
 {
@@ -417,14 +418,6 @@ wake_producers_cb (GCancellable *cancellable,
   gasync_unlock (&self->lock);
 }
 
-static gint64
-deadline_after (GTimeSpan span)
-{
-  gint64 now = g_get_monotonic_time ();
-
-  return span > G_MAXINT64 - now ? G_MAXINT64 : now + span;
-}
-
 /* Closes @self: refuses new items, waits for the queued ones for the grace
  * period (or until @cancellable fires), then cancels and discards. Returns
  * the discarded items, oldest first, in an array that frees them. */
@@ -458,7 +451,7 @@ close_queue (GasyncWorkQueue *self,
   gasync_cond_broadcast (&self->not_full);
   gasync_cond_broadcast (&self->not_empty);
 
-  deadline = deadline_after (self->grace_period);
+  deadline = gasync_deadline_add (g_get_monotonic_time (), self->grace_period);
   while (!self->aborting && (self->n_queued > 0 || self->n_in_flight > 0))
     if (!gasync_cond_wait_until (&self->idle, &self->lock, deadline))
       break;
@@ -734,9 +727,10 @@ work_queue_new (Mode           mode,
 
 /**
  * gasync_work_queue_new:
- * @func: (scope notified): processes one item, in a worker thread
- * @user_data: (closure func): data for @func
- * @destroy: (destroy user_data): frees @user_data, on the owner context
+ * @func: (scope notified) (closure user_data) (destroy destroy):
+ *   processes one item, in a worker thread
+ * @user_data: data for @func
+ * @destroy: (nullable): frees @user_data, on the owner context
  *
  * Creates a queue whose items are #GObjects, processed by @func in worker
  * threads. Set its properties, then call gasync_work_queue_start().
@@ -761,9 +755,10 @@ gasync_work_queue_new (GasyncWorkFunc func,
 
 /**
  * gasync_work_queue_new_for_pointers: (skip)
- * @func: (scope notified): processes one item, in a worker thread
- * @user_data: (closure func): data for @func
- * @destroy: (destroy user_data): frees @user_data, on the owner context
+ * @func: (scope notified) (closure user_data) (destroy destroy):
+ *   processes one item, in a worker thread
+ * @user_data: data for @func
+ * @destroy: (nullable): frees @user_data, on the owner context
  * @item_free: (nullable): frees an item once it is processed or discarded
  *
  * Creates a queue whose items are plain pointers, for C. Each item is
@@ -795,9 +790,10 @@ gasync_work_queue_new_for_pointers (GasyncWorkPointerFunc func,
 
 /**
  * gasync_work_queue_new_for_main_context:
- * @func: (scope notified): begins processing one item, on the owner context
- * @user_data: (closure func): data for @func
- * @destroy: (destroy user_data): frees @user_data, on the owner context
+ * @func: (scope notified) (closure user_data) (destroy destroy):
+ *   begins processing one item, on the owner context
+ * @user_data: data for @func
+ * @destroy: (nullable): frees @user_data, on the owner context
  *
  * Creates a queue whose items are processed by asynchronous work on the
  * owner context (the thread-default main context of the caller) instead of
@@ -850,6 +846,7 @@ gasync_work_queue_get_parallelism (GasyncWorkQueue *self)
  * gasync_work_queue_set_parallelism:
  * @self: a #GasyncWorkQueue
  * @parallelism: how many items to process at the same time, at least 1
+ *   and at most %G_MAXUINT16
  *
  * Sets #GasyncWorkQueue:parallelism. Call it before
  * gasync_work_queue_start().
@@ -891,7 +888,8 @@ gasync_work_queue_get_max_work (GasyncWorkQueue *self)
 /**
  * gasync_work_queue_set_max_work:
  * @self: a #GasyncWorkQueue
- * @max_work: how many items may wait in the queue, at least 1
+ * @max_work: how many items may wait in the queue, at least 1 and at most
+ *   %G_MAXINT32
  *
  * Sets #GasyncWorkQueue:max-work. Call it before the first item is queued.
  *
@@ -940,7 +938,7 @@ gasync_work_queue_get_shutdown_grace_period (GasyncWorkQueue *self)
  * gasync_work_queue_set_shutdown_grace_period:
  * @self: a #GasyncWorkQueue
  * @grace_period: how long queued items still run after close, in
- *   microseconds
+ *   microseconds, not negative
  *
  * Sets #GasyncWorkQueue:shutdown-grace-period. It takes effect at the
  * next gasync_work_queue_close().
@@ -1164,6 +1162,17 @@ enqueue (GasyncWorkQueue  *self,
         }
       if (g_cancellable_is_cancelled (cancellable))
         break;
+      /* Only the owner context makes room in a main-context queue. */
+      if (self->mode == MODE_MAIN_CONTEXT &&
+          g_main_context_is_owner (self->owner))
+        {
+          gasync_unlock (&self->lock);
+          g_cancellable_disconnect (cancellable, handler);
+          g_critical ("gasync_work_queue_enqueue: the queue is full and this "
+                      "thread runs its owner context, so it would wait "
+                      "forever; use gasync_work_queue_try_enqueue()");
+          return FALSE;
+        }
       if (cancellable != NULL && handler == 0)
         {
           gasync_unlock (&self->lock);
@@ -1212,7 +1221,9 @@ enqueue (GasyncWorkQueue  *self,
  * is not queued then. An item may be queued before the start.
  *
  * Threading: may be called from any thread, but not from the owner
- * context of a main-context queue that is full (it would wait forever).
+ * context of a main-context queue that is full: it would wait forever, so
+ * on a thread that runs (has acquired) that context it fails with a
+ * critical instead.
  *
  * Returns: %TRUE if @item was queued
  *

@@ -923,6 +923,29 @@ test_event_loop_context_owned_elsewhere (void)
   g_test_trap_assert_stderr ("*owned by another thread*");
 }
 
+static gpointer
+wait_on_registered_thread (gpointer data)
+{
+  gasync_event_loop_wait_on_registered (data);
+  return NULL;
+}
+
+static void
+test_event_loop_wait_context_owned_elsewhere (void)
+{
+  g_autoptr(GasyncEventLoop) loop = gasync_event_loop_new (NULL);
+  GMainContext *context = g_main_context_default ();
+
+  g_test_summary ("wait_on_registered() on a thread that cannot acquire the "
+                  "loop's context is a critical, not a wait");
+  g_assert_true (g_main_context_acquire (context));
+  g_test_expect_message ("Gasync", G_LOG_LEVEL_CRITICAL,
+                         "*owned by another thread*");
+  g_thread_join (g_thread_new ("other", wait_on_registered_thread, loop));
+  g_test_assert_expected_messages ();
+  g_main_context_release (context);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -946,6 +969,8 @@ main (int    argc,
   g_test_add_func ("/gasync/event-loop/disposed-with-reservation", test_event_loop_disposed_with_reservation);
   g_test_add_func ("/gasync/event-loop/bad-input", test_event_loop_bad_input);
   g_test_add_func ("/gasync/event-loop/context-owned-elsewhere", test_event_loop_context_owned_elsewhere);
+  g_test_add_func ("/gasync/event-loop/wait-context-owned-elsewhere",
+                   test_event_loop_wait_context_owned_elsewhere);
 
   return g_test_run ();
 }

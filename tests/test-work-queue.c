@@ -672,6 +672,30 @@ test_main_context (Fixture       *f,
     g_assert_cmpuint (G_OBJECT (items->pdata[i])->ref_count, ==, 1);
 }
 
+static void
+test_main_context_full_on_owner (void)
+{
+  g_autoptr(GasyncWorkQueue) queue = NULL;
+  g_autoptr(GPtrArray) items = test_items_new (2);
+  GMainContext *owner = g_main_context_default ();
+
+  g_test_summary ("A blocking enqueue into a full main-context queue, on "
+                  "the thread that runs its owner context, is a critical, "
+                  "not a wait forever");
+  queue = gasync_work_queue_new_for_main_context (begin_item, NULL, NULL);
+  gasync_work_queue_set_max_work (queue, 1);
+  g_assert_true (gasync_work_queue_enqueue (queue, items->pdata[0], NULL, NULL));
+
+  g_assert_true (g_main_context_acquire (owner));
+  g_test_expect_message ("Gasync", G_LOG_LEVEL_CRITICAL, "*would wait forever*");
+  g_assert_false (gasync_work_queue_enqueue (queue, items->pdata[1], NULL, NULL));
+  g_test_assert_expected_messages ();
+  g_main_context_release (owner);
+
+  g_assert_cmpuint (gasync_work_queue_close (queue, NULL, NULL), ==, 1);
+  g_assert_cmpuint (G_OBJECT (items->pdata[1])->ref_count, ==, 1);
+}
+
 /* Stress: two producers, four workers, a small bound, and a close in the
  * middle: processed + discarded == enqueued. */
 typedef struct
@@ -819,6 +843,8 @@ main (int    argc,
   ADD ("main-context", test_main_context, NULL);
   ADD ("stress", test_stress, NULL);
 #undef ADD
+  g_test_add_func ("/gasync/work-queue/main-context-full-on-owner",
+                   test_main_context_full_on_owner);
   g_test_add_func ("/gasync/work-queue/bad-input", test_bad_input);
 
   return g_test_run ();
