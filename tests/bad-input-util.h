@@ -23,15 +23,6 @@ track (gpointer       data,
   return data;
 }
 
-static void
-release_object (gpointer object)
-{
-  /* A reservation that is neither enqueued nor cancelled warns. */
-  if (GASYNC_IS_PENDING_CALLBACK (object))
-    gasync_pending_callback_cancel (object);
-  g_object_unref (object);
-}
-
 static GObject *
 new_object (GType type)
 {
@@ -47,16 +38,6 @@ new_object (GType type)
     return G_OBJECT (gasync_interceptor_new_tracing ());
   if (type == GASYNC_TYPE_MUTEX)
     return G_OBJECT (gasync_mutex_new ());
-  if (type == GASYNC_TYPE_PENDING_CALLBACK)
-    {
-      g_autoptr(GasyncEventLoop) loop = gasync_event_loop_new (NULL);
-      GasyncPendingCallback *pending;
-
-      pending = gasync_event_loop_reserve_callback (loop);
-      g_object_set_data_full (G_OBJECT (pending), "loop",
-                              g_steal_pointer (&loop), g_object_unref);
-      return G_OBJECT (pending);
-    }
   if (type == GASYNC_TYPE_RUNNER)
     return G_OBJECT (gasync_runner_new ("x", dummy_GasyncTaskFunc, NULL, NULL,
                                         dummy_GasyncRunnerStopFunc, NULL,
@@ -79,11 +60,28 @@ new_object (GType type)
            g_type_name (type));
 }
 
-/* A valid, unused object of @type, freed by release_all(). */
+/* A reservation on a loop of its own: cancelled before it goes, as one
+ * that is neither enqueued nor cancelled warns. */
+static void
+release_pending_callback (gpointer pending)
+{
+  gasync_pending_callback_cancel (pending);
+  gasync_pending_callback_unref (pending);
+}
+
+/* A valid, unused object (or boxed instance) of @type, freed by
+ * release_all(). */
 static gpointer
 make_object (GType type)
 {
-  return track (new_object (type), release_object);
+  if (type == GASYNC_TYPE_PENDING_CALLBACK)
+    {
+      GasyncEventLoop *loop = track (gasync_event_loop_new (NULL), g_object_unref);
+
+      return track (gasync_event_loop_reserve_callback (loop),
+                    release_pending_callback);
+    }
+  return track (new_object (type), g_object_unref);
 }
 
 static G_GNUC_UNUSED GPtrArray *
