@@ -46,12 +46,22 @@
 #include "gasync-private.h"
 #include "gasync-waiter-private.h"
 
+/* The state word lets an uncontended lock and unlock be one atomic
+ * compare-and-swap each. WAITERS is set, under the lock, before a waiter
+ * is queued, so that an unlock with waiters always takes the slow path and
+ * hands the mutex over; it may stay set a little after the last waiter
+ * left (cancelled), which costs one slow path and is then cleared. */
+enum {
+  STATE_LOCKED = 1 << 0,
+  STATE_WAITERS = 1 << 1,
+};
+
 struct _GasyncMutex
 {
   GObject parent_instance;
 
-  GasyncLock lock;
-  gboolean locked;
+  int state; /* atomic */
+  GasyncLock lock; /* guards waiters and the setting of WAITERS */
   GQueue waiters;
 };
 
@@ -98,15 +108,31 @@ gasync_mutex_new (void)
   return g_object_new (GASYNC_TYPE_MUTEX, NULL);
 }
 
-/* Takes the mutex if it is free and nobody queues for it. Called with
- * the lock held. */
 static gboolean
-mutex_take_if_free (GasyncMutex *self)
+mutex_try_fast (GasyncMutex *self)
 {
-  if (self->locked || !g_queue_is_empty (&self->waiters))
-    return FALSE;
-  self->locked = TRUE;
-  return TRUE;
+  return g_atomic_int_compare_and_exchange (&self->state, 0, STATE_LOCKED);
+}
+
+/* Takes the mutex if it is free and nobody queues for it; else marks that
+ * a waiter is about to queue. Called with the lock held. */
+static gboolean
+mutex_take_or_mark (GasyncMutex *self)
+{
+  for (;;)
+    {
+      int state = g_atomic_int_get (&self->state);
+
+      if ((state & STATE_LOCKED) == 0 && g_queue_is_empty (&self->waiters))
+        {
+          /* Drops a WAITERS left by cancelled waiters. */
+          if (g_atomic_int_compare_and_exchange (&self->state, state, STATE_LOCKED))
+            return TRUE;
+        }
+      else if (g_atomic_int_compare_and_exchange (&self->state, state,
+                                                  state | STATE_WAITERS))
+        return FALSE;
+    }
 }
 
 /**
@@ -144,9 +170,12 @@ gasync_mutex_lock (GasyncMutex   *self,
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return FALSE;
 
+  if (mutex_try_fast (self))
+    return TRUE;
+
   gasync_lock (&self->lock);
   /* When woken, the unlocker handed the mutex over: it stays locked. */
-  locked = mutex_take_if_free (self) ||
+  locked = mutex_take_or_mark (self) ||
            gasync_waiter_wait (&self->waiters, &self->lock, -1, cancellable,
                                error);
   gasync_unlock (&self->lock);
@@ -169,15 +198,9 @@ gasync_mutex_lock (GasyncMutex   *self,
 gboolean
 gasync_mutex_try_lock (GasyncMutex *self)
 {
-  gboolean locked;
-
   g_return_val_if_fail (GASYNC_IS_MUTEX (self), FALSE);
 
-  gasync_lock (&self->lock);
-  locked = mutex_take_if_free (self);
-  gasync_unlock (&self->lock);
-
-  return locked;
+  return mutex_try_fast (self);
 }
 
 /**
@@ -199,10 +222,23 @@ gasync_mutex_unlock (GasyncMutex *self)
 
   g_return_if_fail (GASYNC_IS_MUTEX (self));
 
+  if (g_atomic_int_compare_and_exchange (&self->state, STATE_LOCKED, 0))
+    return;
+
   gasync_lock (&self->lock);
-  was_locked = self->locked;
-  if (was_locked && !gasync_waiter_wake_one (&self->waiters))
-    self->locked = FALSE;
+  was_locked = (g_atomic_int_get (&self->state) & STATE_LOCKED) != 0;
+  if (was_locked)
+    {
+      guint n_waiters = g_queue_get_length (&self->waiters);
+
+      /* Set before the hand-off: an async waiter's callback may run, and
+       * unlock, on another thread before this one goes on. */
+      if (n_waiters == 0)
+        g_atomic_int_set (&self->state, 0);
+      else
+        g_atomic_int_set (&self->state, STATE_LOCKED | (n_waiters > 1 ? STATE_WAITERS : 0));
+      gasync_waiter_wake_one (&self->waiters);
+    }
   gasync_unlock (&self->lock);
 
   if (!was_locked)
@@ -249,11 +285,15 @@ gasync_mutex_lock_async (GasyncMutex         *self,
   if (g_task_return_error_if_cancelled (task))
     return;
 
-  gasync_lock (&self->lock);
-  locked = mutex_take_if_free (self);
+  locked = mutex_try_fast (self);
   if (!locked)
-    gasync_waiter_wait_async (&self->waiters, &self->lock, task);
-  gasync_unlock (&self->lock);
+    {
+      gasync_lock (&self->lock);
+      locked = mutex_take_or_mark (self);
+      if (!locked)
+        gasync_waiter_wait_async (&self->waiters, &self->lock, task);
+      gasync_unlock (&self->lock);
+    }
 
   if (locked)
     g_task_return_boolean (task, TRUE);
