@@ -60,7 +60,7 @@ typedef enum
  */
 #define GASYNC_ERROR (gasync_error_quark ())
 
-GASYNC_AVAILABLE_IN_ALL
+GASYNC_AVAILABLE_IN_0_1
 GQuark gasync_error_quark (void);
 
 G_END_DECLS

@@ -26,7 +26,7 @@ G_BEGIN_DECLS
  */
 #define GASYNC_TYPE_INTERCEPTOR (gasync_interceptor_get_type ())
 
-GASYNC_AVAILABLE_IN_ALL
+GASYNC_AVAILABLE_IN_0_1
 G_DECLARE_FINAL_TYPE (GasyncInterceptor, gasync_interceptor, GASYNC, INTERCEPTOR, GObject)
 
 /**
@@ -55,31 +55,31 @@ typedef gboolean (*GasyncInterceptFunc) (const char      *name,
                                          gpointer         user_data,
                                          GError         **error);
 
-GASYNC_AVAILABLE_IN_ALL
+GASYNC_AVAILABLE_IN_0_1
 GasyncInterceptor *gasync_interceptor_new          (GasyncInterceptFunc   func,
                                                     gpointer              user_data,
                                                     GDestroyNotify        destroy) G_GNUC_WARN_UNUSED_RESULT;
-GASYNC_AVAILABLE_IN_ALL
+GASYNC_AVAILABLE_IN_0_1
 GasyncInterceptor *gasync_interceptor_new_tracing  (void) G_GNUC_WARN_UNUSED_RESULT;
-GASYNC_AVAILABLE_IN_ALL
+GASYNC_AVAILABLE_IN_0_1
 GasyncInterceptor *gasync_interceptor_new_retry    (guint                 max_attempts,
                                                     GTimeSpan             initial_backoff,
                                                     GTimeSpan             max_backoff) G_GNUC_WARN_UNUSED_RESULT;
-GASYNC_AVAILABLE_IN_ALL
+GASYNC_AVAILABLE_IN_0_1
 GasyncInterceptor *gasync_interceptor_new_timeout  (GTimeSpan             timeout) G_GNUC_WARN_UNUSED_RESULT;
 
-GASYNC_AVAILABLE_IN_ALL
+GASYNC_AVAILABLE_IN_0_1
 GasyncInterceptor *gasync_interceptor_chain        (GasyncInterceptor    *self,
                                                     GasyncInterceptor    *inner) G_GNUC_WARN_UNUSED_RESULT;
 
-GASYNC_AVAILABLE_IN_ALL
+GASYNC_AVAILABLE_IN_0_1
 gboolean           gasync_interceptor_call         (GasyncInterceptor    *self,
                                                     const char           *name,
                                                     GasyncTaskFunc        func,
                                                     gpointer              user_data,
                                                     GCancellable         *cancellable,
                                                     GError              **error);
-GASYNC_AVAILABLE_IN_ALL
+GASYNC_AVAILABLE_IN_0_1
 gboolean           gasync_interceptor_call_next    (const char           *name,
                                                     GasyncTaskFunc        func,
                                                     gpointer              func_data,

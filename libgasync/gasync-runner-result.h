@@ -45,15 +45,15 @@ G_BEGIN_DECLS
  */
 typedef struct _GasyncRunnerResult GasyncRunnerResult;
 
-GASYNC_AVAILABLE_IN_ALL
+GASYNC_AVAILABLE_IN_0_1
 GType                gasync_runner_result_get_type  (void);
-GASYNC_AVAILABLE_IN_ALL
+GASYNC_AVAILABLE_IN_0_1
 GasyncRunnerResult  *gasync_runner_result_ref       (GasyncRunnerResult *self);
-GASYNC_AVAILABLE_IN_ALL
+GASYNC_AVAILABLE_IN_0_1
 void                 gasync_runner_result_unref     (GasyncRunnerResult *self);
-GASYNC_AVAILABLE_IN_ALL
+GASYNC_AVAILABLE_IN_0_1
 const char          *gasync_runner_result_get_id    (GasyncRunnerResult *self);
-GASYNC_AVAILABLE_IN_ALL
+GASYNC_AVAILABLE_IN_0_1
 const GError        *gasync_runner_result_get_error (GasyncRunnerResult *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GasyncRunnerResult, gasync_runner_result_unref)

@@ -64,7 +64,7 @@ typedef void (*GasyncRunnerStopFunc) (gpointer user_data);
  */
 #define GASYNC_TYPE_RUNNER (gasync_runner_get_type ())
 
-GASYNC_AVAILABLE_IN_ALL
+GASYNC_AVAILABLE_IN_0_1
 G_DECLARE_FINAL_TYPE (GasyncRunner, gasync_runner, GASYNC, RUNNER, GObject)
 
 /**
@@ -84,7 +84,7 @@ typedef void (*GasyncRunnerStartFunc) (GasyncRunner *runner,
                                        GCancellable *cancellable,
                                        gpointer      user_data);
 
-GASYNC_AVAILABLE_IN_ALL
+GASYNC_AVAILABLE_IN_0_1
 GasyncRunner        *gasync_runner_new                      (const char            *id,
                                                              GasyncTaskFunc         run_func,
                                                              gpointer               run_data,
@@ -92,7 +92,7 @@ GasyncRunner        *gasync_runner_new                      (const char         
                                                              GasyncRunnerStopFunc   stop_func,
                                                              gpointer               stop_data,
                                                              GDestroyNotify         stop_destroy) G_GNUC_WARN_UNUSED_RESULT;
-GASYNC_AVAILABLE_IN_ALL
+GASYNC_AVAILABLE_IN_0_1
 GasyncRunner        *gasync_runner_new_for_main_loop        (const char            *id,
                                                              GasyncRunnerStartFunc  start_func,
                                                              gpointer               start_data,
@@ -101,67 +101,67 @@ GasyncRunner        *gasync_runner_new_for_main_loop        (const char         
                                                              gpointer               stop_data,
                                                              GDestroyNotify         stop_destroy) G_GNUC_WARN_UNUSED_RESULT;
 
-GASYNC_AVAILABLE_IN_ALL
+GASYNC_AVAILABLE_IN_0_1
 void                 gasync_runner_set_default_interrupt_timeout (GTimeSpan         timeout);
-GASYNC_AVAILABLE_IN_ALL
+GASYNC_AVAILABLE_IN_0_1
 GTimeSpan            gasync_runner_get_default_interrupt_timeout (void);
 
-GASYNC_AVAILABLE_IN_ALL
+GASYNC_AVAILABLE_IN_0_1
 const char          *gasync_runner_get_id                   (GasyncRunner          *self);
-GASYNC_AVAILABLE_IN_ALL
+GASYNC_AVAILABLE_IN_0_1
 GTimeSpan            gasync_runner_get_interrupt_timeout    (GasyncRunner          *self);
-GASYNC_AVAILABLE_IN_ALL
+GASYNC_AVAILABLE_IN_0_1
 void                 gasync_runner_set_interrupt_timeout    (GasyncRunner          *self,
                                                              GTimeSpan              timeout);
-GASYNC_AVAILABLE_IN_ALL
+GASYNC_AVAILABLE_IN_0_1
 gboolean             gasync_runner_get_reports_ready        (GasyncRunner          *self);
-GASYNC_AVAILABLE_IN_ALL
+GASYNC_AVAILABLE_IN_0_1
 void                 gasync_runner_set_reports_ready        (GasyncRunner          *self,
                                                              gboolean               reports_ready);
-GASYNC_AVAILABLE_IN_ALL
+GASYNC_AVAILABLE_IN_0_1
 gboolean             gasync_runner_get_ready                (GasyncRunner          *self);
-GASYNC_AVAILABLE_IN_ALL
+GASYNC_AVAILABLE_IN_0_1
 GasyncRunnerRestartPolicy gasync_runner_get_restart_policy  (GasyncRunner          *self);
-GASYNC_AVAILABLE_IN_ALL
+GASYNC_AVAILABLE_IN_0_1
 void                 gasync_runner_set_restart_policy       (GasyncRunner          *self,
                                                              GasyncRunnerRestartPolicy policy);
-GASYNC_AVAILABLE_IN_ALL
+GASYNC_AVAILABLE_IN_0_1
 GTimeSpan            gasync_runner_get_restart_delay        (GasyncRunner          *self);
-GASYNC_AVAILABLE_IN_ALL
+GASYNC_AVAILABLE_IN_0_1
 void                 gasync_runner_set_restart_delay        (GasyncRunner          *self,
                                                              GTimeSpan              delay);
-GASYNC_AVAILABLE_IN_ALL
+GASYNC_AVAILABLE_IN_0_1
 guint                gasync_runner_get_restart_limit        (GasyncRunner          *self);
-GASYNC_AVAILABLE_IN_ALL
+GASYNC_AVAILABLE_IN_0_1
 GTimeSpan            gasync_runner_get_restart_interval     (GasyncRunner          *self);
-GASYNC_AVAILABLE_IN_ALL
+GASYNC_AVAILABLE_IN_0_1
 void                 gasync_runner_set_restart_limit        (GasyncRunner          *self,
                                                              guint                  limit);
-GASYNC_AVAILABLE_IN_ALL
+GASYNC_AVAILABLE_IN_0_1
 void                 gasync_runner_set_restart_interval     (GasyncRunner          *self,
                                                              GTimeSpan              interval);
 
-GASYNC_AVAILABLE_IN_ALL
+GASYNC_AVAILABLE_IN_0_1
 gboolean             gasync_runner_run                      (GasyncRunner          *self,
                                                              GCancellable          *cancellable,
                                                              GError               **error);
-GASYNC_AVAILABLE_IN_ALL
+GASYNC_AVAILABLE_IN_0_1
 void                 gasync_runner_run_async                (GasyncRunner          *self,
                                                              GCancellable          *cancellable,
                                                              GAsyncReadyCallback    callback,
                                                              gpointer               user_data);
-GASYNC_AVAILABLE_IN_ALL
+GASYNC_AVAILABLE_IN_0_1
 gboolean             gasync_runner_run_finish               (GasyncRunner          *self,
                                                              GAsyncResult          *result,
                                                              GError               **error);
-GASYNC_AVAILABLE_IN_ALL
+GASYNC_AVAILABLE_IN_0_1
 void                 gasync_runner_interrupt                (GasyncRunner          *self);
-GASYNC_AVAILABLE_IN_ALL
+GASYNC_AVAILABLE_IN_0_1
 void                 gasync_runner_notify_ready             (GasyncRunner          *self);
-GASYNC_AVAILABLE_IN_ALL
+GASYNC_AVAILABLE_IN_0_1
 void                 gasync_runner_complete                 (GasyncRunner          *self,
                                                              const GError          *error);
-GASYNC_AVAILABLE_IN_ALL
+GASYNC_AVAILABLE_IN_0_1
 void                 gasync_runner_complete_ok              (GasyncRunner          *self);
 
 G_END_DECLS

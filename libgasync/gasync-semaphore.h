@@ -25,32 +25,32 @@ G_BEGIN_DECLS
  */
 #define GASYNC_TYPE_SEMAPHORE (gasync_semaphore_get_type ())
 
-GASYNC_AVAILABLE_IN_ALL
+GASYNC_AVAILABLE_IN_0_1
 G_DECLARE_FINAL_TYPE (GasyncSemaphore, gasync_semaphore, GASYNC, SEMAPHORE, GObject)
 
-GASYNC_AVAILABLE_IN_ALL
+GASYNC_AVAILABLE_IN_0_1
 GasyncSemaphore *gasync_semaphore_new           (int                  capacity);
 
-GASYNC_AVAILABLE_IN_ALL
+GASYNC_AVAILABLE_IN_0_1
 int              gasync_semaphore_get_capacity  (GasyncSemaphore     *self);
-GASYNC_AVAILABLE_IN_ALL
+GASYNC_AVAILABLE_IN_0_1
 int              gasync_semaphore_get_available (GasyncSemaphore     *self);
 
-GASYNC_AVAILABLE_IN_ALL
+GASYNC_AVAILABLE_IN_0_1
 gboolean         gasync_semaphore_acquire       (GasyncSemaphore     *self,
                                                  GCancellable        *cancellable,
                                                  GError             **error);
-GASYNC_AVAILABLE_IN_ALL
+GASYNC_AVAILABLE_IN_0_1
 gboolean         gasync_semaphore_try_acquire   (GasyncSemaphore     *self);
-GASYNC_AVAILABLE_IN_ALL
+GASYNC_AVAILABLE_IN_0_1
 void             gasync_semaphore_release       (GasyncSemaphore     *self);
 
-GASYNC_AVAILABLE_IN_ALL
+GASYNC_AVAILABLE_IN_0_1
 void             gasync_semaphore_acquire_async (GasyncSemaphore     *self,
                                                  GCancellable        *cancellable,
                                                  GAsyncReadyCallback  callback,
                                                  gpointer             user_data);
-GASYNC_AVAILABLE_IN_ALL
+GASYNC_AVAILABLE_IN_0_1
 gboolean         gasync_semaphore_acquire_finish (GasyncSemaphore    *self,
                                                   GAsyncResult       *result,
                                                   GError            **error);

@@ -61,48 +61,48 @@ typedef void (*GasyncStopperCloseFunc) (gpointer user_data);
  */
 #define GASYNC_TYPE_STOPPER (gasync_stopper_get_type ())
 
-GASYNC_AVAILABLE_IN_ALL
+GASYNC_AVAILABLE_IN_0_1
 G_DECLARE_FINAL_TYPE (GasyncStopper, gasync_stopper, GASYNC, STOPPER, GObject)
 
-GASYNC_AVAILABLE_IN_ALL
+GASYNC_AVAILABLE_IN_0_1
 GasyncStopper      *gasync_stopper_new                        (void);
 
-GASYNC_AVAILABLE_IN_ALL
+GASYNC_AVAILABLE_IN_0_1
 GasyncStopperState  gasync_stopper_get_state                  (GasyncStopper          *self);
-GASYNC_AVAILABLE_IN_ALL
+GASYNC_AVAILABLE_IN_0_1
 gboolean            gasync_stopper_is_stopped                 (GasyncStopper          *self);
-GASYNC_AVAILABLE_IN_ALL
+GASYNC_AVAILABLE_IN_0_1
 GTimeSpan           gasync_stopper_get_stuck_log_interval     (GasyncStopper          *self);
-GASYNC_AVAILABLE_IN_ALL
+GASYNC_AVAILABLE_IN_0_1
 void                gasync_stopper_set_stuck_log_interval     (GasyncStopper          *self,
                                                                GTimeSpan               interval);
-GASYNC_AVAILABLE_IN_ALL
+GASYNC_AVAILABLE_IN_0_1
 gboolean            gasync_stopper_get_track_details          (GasyncStopper          *self);
-GASYNC_AVAILABLE_IN_ALL
+GASYNC_AVAILABLE_IN_0_1
 GCancellable       *gasync_stopper_get_quiesce_cancellable    (GasyncStopper          *self);
-GASYNC_AVAILABLE_IN_ALL
+GASYNC_AVAILABLE_IN_0_1
 GCancellable       *gasync_stopper_get_stop_cancellable       (GasyncStopper          *self);
-GASYNC_AVAILABLE_IN_ALL
+GASYNC_AVAILABLE_IN_0_1
 GCancellable       *gasync_stopper_new_cancellable_on_quiesce (GasyncStopper          *self,
                                                                GCancellable           *parent) G_GNUC_WARN_UNUSED_RESULT;
-GASYNC_AVAILABLE_IN_ALL
+GASYNC_AVAILABLE_IN_0_1
 GCancellable       *gasync_stopper_new_cancellable_on_stop    (GasyncStopper          *self,
                                                                GCancellable           *parent) G_GNUC_WARN_UNUSED_RESULT;
 
-GASYNC_AVAILABLE_IN_ALL
+GASYNC_AVAILABLE_IN_0_1
 gboolean            gasync_stopper_run_task                   (GasyncStopper          *self,
                                                                const char             *name,
                                                                GasyncTaskFunc          func,
                                                                gpointer                user_data,
                                                                GError                **error);
-GASYNC_AVAILABLE_IN_ALL
+GASYNC_AVAILABLE_IN_0_1
 gboolean            gasync_stopper_run_async_task             (GasyncStopper          *self,
                                                                const char             *name,
                                                                GasyncTaskFunc          func,
                                                                gpointer                user_data,
                                                                GDestroyNotify          destroy,
                                                                GError                **error);
-GASYNC_AVAILABLE_IN_ALL
+GASYNC_AVAILABLE_IN_0_1
 gboolean            gasync_stopper_run_limited_async_task     (GasyncStopper          *self,
                                                                const char             *name,
                                                                GasyncSemaphore        *semaphore,
@@ -112,40 +112,40 @@ gboolean            gasync_stopper_run_limited_async_task     (GasyncStopper    
                                                                gpointer                user_data,
                                                                GDestroyNotify          destroy,
                                                                GError                **error);
-GASYNC_AVAILABLE_IN_ALL
+GASYNC_AVAILABLE_IN_0_1
 gboolean            gasync_stopper_run_worker                 (GasyncStopper          *self,
                                                                const char             *name,
                                                                GasyncTaskFunc          func,
                                                                gpointer                user_data,
                                                                GDestroyNotify          destroy,
                                                                GError                **error);
-GASYNC_AVAILABLE_IN_ALL
+GASYNC_AVAILABLE_IN_0_1
 GasyncTaskToken    *gasync_stopper_begin_task                 (GasyncStopper          *self,
                                                                const char             *name,
                                                                GError                **error) G_GNUC_WARN_UNUSED_RESULT;
-GASYNC_AVAILABLE_IN_ALL
+GASYNC_AVAILABLE_IN_0_1
 void                gasync_stopper_add_closer                 (GasyncStopper          *self,
                                                                GasyncStopperCloseFunc  func,
                                                                gpointer                user_data,
                                                                GDestroyNotify          destroy);
 
-GASYNC_AVAILABLE_IN_ALL
+GASYNC_AVAILABLE_IN_0_1
 GHashTable         *gasync_stopper_dup_running_tasks          (GasyncStopper          *self);
-GASYNC_AVAILABLE_IN_ALL
+GASYNC_AVAILABLE_IN_0_1
 guint               gasync_stopper_get_num_tasks              (GasyncStopper          *self);
-GASYNC_AVAILABLE_IN_ALL
+GASYNC_AVAILABLE_IN_0_1
 char               *gasync_stopper_dump                       (GasyncStopper          *self);
 
-GASYNC_AVAILABLE_IN_ALL
+GASYNC_AVAILABLE_IN_0_1
 void                gasync_stopper_quiesce                    (GasyncStopper          *self);
-GASYNC_AVAILABLE_IN_ALL
+GASYNC_AVAILABLE_IN_0_1
 void                gasync_stopper_stop                       (GasyncStopper          *self);
-GASYNC_AVAILABLE_IN_ALL
+GASYNC_AVAILABLE_IN_0_1
 void                gasync_stopper_stop_async                 (GasyncStopper          *self,
                                                                GCancellable           *cancellable,
                                                                GAsyncReadyCallback     callback,
                                                                gpointer                user_data);
-GASYNC_AVAILABLE_IN_ALL
+GASYNC_AVAILABLE_IN_0_1
 gboolean            gasync_stopper_stop_finish                (GasyncStopper          *self,
                                                                GAsyncResult           *result,
                                                                GError                **error);

@@ -25,14 +25,14 @@ G_BEGIN_DECLS
  */
 #define GASYNC_TYPE_TASK_TOKEN (gasync_task_token_get_type ())
 
-GASYNC_AVAILABLE_IN_ALL
+GASYNC_AVAILABLE_IN_0_1
 G_DECLARE_FINAL_TYPE (GasyncTaskToken, gasync_task_token, GASYNC, TASK_TOKEN, GObject)
 
-GASYNC_AVAILABLE_IN_ALL
+GASYNC_AVAILABLE_IN_0_1
 const char *gasync_task_token_get_name (GasyncTaskToken *self);
-GASYNC_AVAILABLE_IN_ALL
+GASYNC_AVAILABLE_IN_0_1
 gboolean    gasync_task_token_is_ended (GasyncTaskToken *self);
-GASYNC_AVAILABLE_IN_ALL
+GASYNC_AVAILABLE_IN_0_1
 void        gasync_task_token_end      (GasyncTaskToken *self);
 
 G_END_DECLS

@@ -20,7 +20,7 @@
 # endif
 #endif
 
-#define GASYNC_AVAILABLE_IN_ALL _GASYNC_EXTERN
+/* Every public symbol carries the version that added it. */
 #define GASYNC_AVAILABLE_IN_0_1 _GASYNC_EXTERN
 
 #define GASYNC_DEPRECATED _GASYNC_EXTERN G_DEPRECATED

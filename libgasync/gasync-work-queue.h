@@ -110,82 +110,82 @@ typedef gboolean (*GasyncWorkBeginFunc) (GObject          *item,
  */
 #define GASYNC_WORK_QUEUE_DEFAULT_SHUTDOWN_GRACE_PERIOD (10 * G_TIME_SPAN_SECOND)
 
-GASYNC_AVAILABLE_IN_ALL
+GASYNC_AVAILABLE_IN_0_1
 G_DECLARE_FINAL_TYPE (GasyncWorkQueue, gasync_work_queue, GASYNC, WORK_QUEUE, GObject)
 
-GASYNC_AVAILABLE_IN_ALL
+GASYNC_AVAILABLE_IN_0_1
 GasyncWorkQueue *gasync_work_queue_new                       (GasyncWorkFunc          func,
                                                               gpointer                user_data,
                                                               GDestroyNotify          destroy) G_GNUC_WARN_UNUSED_RESULT;
-GASYNC_AVAILABLE_IN_ALL
+GASYNC_AVAILABLE_IN_0_1
 GasyncWorkQueue *gasync_work_queue_new_for_pointers          (GasyncWorkPointerFunc   func,
                                                               gpointer                user_data,
                                                               GDestroyNotify          destroy,
                                                               GDestroyNotify          item_free) G_GNUC_WARN_UNUSED_RESULT;
-GASYNC_AVAILABLE_IN_ALL
+GASYNC_AVAILABLE_IN_0_1
 GasyncWorkQueue *gasync_work_queue_new_for_main_context      (GasyncWorkBeginFunc     func,
                                                               gpointer                user_data,
                                                               GDestroyNotify          destroy) G_GNUC_WARN_UNUSED_RESULT;
 
-GASYNC_AVAILABLE_IN_ALL
+GASYNC_AVAILABLE_IN_0_1
 guint            gasync_work_queue_get_parallelism           (GasyncWorkQueue        *self);
-GASYNC_AVAILABLE_IN_ALL
+GASYNC_AVAILABLE_IN_0_1
 void             gasync_work_queue_set_parallelism           (GasyncWorkQueue        *self,
                                                               guint                   parallelism);
-GASYNC_AVAILABLE_IN_ALL
+GASYNC_AVAILABLE_IN_0_1
 guint            gasync_work_queue_get_max_work              (GasyncWorkQueue        *self);
-GASYNC_AVAILABLE_IN_ALL
+GASYNC_AVAILABLE_IN_0_1
 void             gasync_work_queue_set_max_work              (GasyncWorkQueue        *self,
                                                               guint                   max_work);
-GASYNC_AVAILABLE_IN_ALL
+GASYNC_AVAILABLE_IN_0_1
 GTimeSpan        gasync_work_queue_get_shutdown_grace_period (GasyncWorkQueue        *self);
-GASYNC_AVAILABLE_IN_ALL
+GASYNC_AVAILABLE_IN_0_1
 void             gasync_work_queue_set_shutdown_grace_period (GasyncWorkQueue        *self,
                                                               GTimeSpan               grace_period);
-GASYNC_AVAILABLE_IN_ALL
+GASYNC_AVAILABLE_IN_0_1
 GasyncInterceptor *gasync_work_queue_get_interceptor         (GasyncWorkQueue        *self);
-GASYNC_AVAILABLE_IN_ALL
+GASYNC_AVAILABLE_IN_0_1
 void             gasync_work_queue_set_interceptor           (GasyncWorkQueue        *self,
                                                               GasyncInterceptor      *interceptor);
-GASYNC_AVAILABLE_IN_ALL
+GASYNC_AVAILABLE_IN_0_1
 guint            gasync_work_queue_get_n_queued              (GasyncWorkQueue        *self);
-GASYNC_AVAILABLE_IN_ALL
+GASYNC_AVAILABLE_IN_0_1
 gboolean         gasync_work_queue_is_started                (GasyncWorkQueue        *self);
-GASYNC_AVAILABLE_IN_ALL
+GASYNC_AVAILABLE_IN_0_1
 gboolean         gasync_work_queue_is_closed                 (GasyncWorkQueue        *self);
 
-GASYNC_AVAILABLE_IN_ALL
+GASYNC_AVAILABLE_IN_0_1
 gboolean         gasync_work_queue_start                     (GasyncWorkQueue        *self,
                                                               GError                **error);
-GASYNC_AVAILABLE_IN_ALL
+GASYNC_AVAILABLE_IN_0_1
 gboolean         gasync_work_queue_enqueue                   (GasyncWorkQueue        *self,
                                                               GObject                *item,
                                                               GCancellable           *cancellable,
                                                               GError                **error);
-GASYNC_AVAILABLE_IN_ALL
+GASYNC_AVAILABLE_IN_0_1
 gboolean         gasync_work_queue_try_enqueue               (GasyncWorkQueue        *self,
                                                               GObject                *item,
                                                               GError                **error);
-GASYNC_AVAILABLE_IN_ALL
+GASYNC_AVAILABLE_IN_0_1
 gboolean         gasync_work_queue_enqueue_pointer           (GasyncWorkQueue        *self,
                                                               gpointer                item,
                                                               GCancellable           *cancellable,
                                                               GError                **error);
-GASYNC_AVAILABLE_IN_ALL
+GASYNC_AVAILABLE_IN_0_1
 gboolean         gasync_work_queue_try_enqueue_pointer       (GasyncWorkQueue        *self,
                                                               gpointer                item,
                                                               GError                **error);
-GASYNC_AVAILABLE_IN_ALL
+GASYNC_AVAILABLE_IN_0_1
 guint            gasync_work_queue_close                     (GasyncWorkQueue        *self,
                                                               GCancellable           *cancellable,
                                                               GPtrArray             **discarded);
 
-GASYNC_AVAILABLE_IN_ALL
+GASYNC_AVAILABLE_IN_0_1
 void             gasync_work_queue_close_async               (GasyncWorkQueue        *self,
                                                               GCancellable           *cancellable,
                                                               GAsyncReadyCallback     callback,
                                                               gpointer                user_data);
-GASYNC_AVAILABLE_IN_ALL
+GASYNC_AVAILABLE_IN_0_1
 guint            gasync_work_queue_close_finish              (GasyncWorkQueue        *self,
                                                               GAsyncResult           *result,
                                                               GPtrArray             **discarded,
