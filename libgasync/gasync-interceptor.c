@@ -207,9 +207,7 @@ retry_intercept (const char      *name,
                G_GINT64_FORMAT " µs: %s", name, attempt, retry->max_attempts,
                backoff, local_error->message);
       g_error_free (local_error);
-      gasync_wait_cancellable (cancellable,
-                               gasync_deadline_add (g_get_monotonic_time (),
-                                                    backoff));
+      gasync_sleep (backoff, cancellable);
       backoff = backoff > retry->max_backoff / 2 ? retry->max_backoff
                                                  : backoff * 2;
     }
