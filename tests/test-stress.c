@@ -17,9 +17,12 @@
 
 #include <gasync.h>
 
-#include "gasync-test-util.h"
+#include "gasync-dispatch-private.h"
+#include "test-runner-util.h"
 
 #define N_THREADS 8
+#define MAX_GROUPS 4
+#define MAX_GROUP_RUNNERS 6
 
 static guint
 n_rounds (void)
@@ -30,6 +33,41 @@ n_rounds (void)
 
 typedef struct _Round Round;
 typedef void (*ThreadBody) (Round *round, GRand *rand, guint index);
+
+/* How a runner's function behaves. */
+typedef enum
+{
+  KIND_FINISH,  /* returns by itself when a thread lets it, or at a stop */
+  KIND_FAIL,    /* the same, with an error */
+  KIND_BLOCK,   /* returns at a stop only */
+  KIND_IGNORE,  /* ignores stops: its interrupt timeout must fire */
+  N_KINDS
+} RunnerKind;
+
+typedef struct
+{
+  TestService *svc;
+  GasyncRunner *runner;
+  RunnerKind kind;
+  gboolean reported;            /* a result names it */
+  guint finished;               /* "finished" emissions, owner thread */
+  guint stops_at_finish;        /* svc->stop_calls then */
+  guint stops_at_group_end;
+} RunnerSlot;
+
+typedef struct
+{
+  GasyncGroupRunner *group;
+  GCancellable *cancellable;
+  RunnerSlot *runners;          /* into Round.runners */
+  guint n_runners;
+  gboolean times_out;           /* the group's timeout is shorter than its runners' */
+  GTimeSpan timeout;            /* the one that bounds the run after a stop */
+  gint64 stopped_at;            /* by the stopper thread */
+  gint64 returned_at;
+  GPtrArray *results;
+  guint callbacks;
+} GroupSlot;
 
 struct _Round
 {
@@ -48,6 +86,9 @@ struct _Round
   GasyncTasks *tasks;
   GasyncWorker *worker;
   GCancellable *cancellable;
+  GroupSlot *groups;
+  guint n_groups;
+  RunnerSlot *runners;
 
   /* Counters, updated atomically. */
   gint accepted;
@@ -720,6 +761,274 @@ test_stress_futures (void)
     }
 }
 
+/* Runners and groups: random groups of runners that finish by themselves,
+ * fail, block until their stop function or ignore it (so that a short
+ * interrupt timeout must fire), while 8 threads let them finish, interrupt
+ * runners and groups, cancel groups and try to run them again; one thread
+ * interrupts or cancels every group at a random moment. */
+
+#define LONG_TIMEOUT (30 * G_TIME_SPAN_SECOND)
+
+static void
+runner_finished_cb (GasyncRunner       *runner,
+                    GasyncRunnerResult *result,
+                    gpointer            data)
+{
+  RunnerSlot *slot = data;
+
+  slot->finished++;
+  slot->stops_at_finish = slot->svc->stop_calls;
+}
+
+static void
+runner_slot_init (RunnerSlot *slot,
+                  guint       index,
+                  gboolean    group_times_out)
+{
+  g_autofree char *id = g_strdup_printf ("runner-%u", index);
+  GTimeSpan timeout = LONG_TIMEOUT;
+
+  slot->kind = g_test_rand_int_range (0, N_KINDS);
+  slot->svc = test_service_new ();
+  slot->svc->ignore_stop = slot->kind == KIND_IGNORE;
+  if (slot->kind == KIND_FAIL && g_test_rand_bit ())
+    slot->svc->fail_silently = TRUE; /* reported as FAILED */
+  else if (slot->kind == KIND_FAIL)
+    slot->svc->error = g_error_new_literal (GASYNC_ERROR, GASYNC_ERROR_FAILED,
+                                            "planned failure");
+  if (slot->kind == KIND_IGNORE)
+    timeout = group_times_out ? 50 * G_TIME_SPAN_MILLISECOND
+                              : g_test_rand_int_range (1, 21) * G_TIME_SPAN_MILLISECOND;
+  slot->runner = test_service_new_runner (slot->svc, id);
+  gasync_runner_set_interrupt_timeout (slot->runner, timeout);
+  g_signal_connect (slot->runner, "finished", G_CALLBACK (runner_finished_cb), slot);
+}
+
+static void
+group_run_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      data)
+{
+  GroupSlot *group = data;
+  g_autoptr(GError) error = NULL;
+
+  group->returned_at = g_get_monotonic_time ();
+  group->callbacks++;
+  group->results = gasync_group_runner_run_finish (GASYNC_GROUP_RUNNER (source),
+                                                   result, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < group->n_runners; i++)
+    group->runners[i].stops_at_group_end = group->runners[i].svc->stop_calls;
+}
+
+/* On the owner thread, which owns the context: the groups launch at once,
+ * before any thread can interrupt them. */
+static void
+group_slot_start (GroupSlot  *group,
+                  RunnerSlot *runners,
+                  guint       first)
+{
+  GTimeSpan max_ignore = 0;
+
+  group->group = gasync_group_runner_new ();
+  group->cancellable = g_cancellable_new ();
+  group->runners = runners;
+  group->n_runners = g_test_rand_int_range (1, MAX_GROUP_RUNNERS + 1);
+  group->times_out = g_test_rand_int_range (0, 4) == 0;
+  group->timeout = group->times_out ? g_test_rand_int_range (1, 11) * G_TIME_SPAN_MILLISECOND
+                                    : LONG_TIMEOUT;
+  for (guint i = 0; i < group->n_runners; i++)
+    {
+      runner_slot_init (&runners[i], first + i, group->times_out);
+      if (runners[i].kind == KIND_IGNORE)
+        max_ignore = MAX (max_ignore,
+                          gasync_runner_get_interrupt_timeout (runners[i].runner));
+      gasync_group_runner_add (group->group, runners[i].runner);
+    }
+  gasync_group_runner_set_interrupt_timeout (group->group, group->timeout);
+  if (!group->times_out)
+    group->timeout = max_ignore;
+  gasync_group_runner_run_async (group->group, group->cancellable, group_run_cb, group);
+}
+
+static void
+group_slot_interrupt (GroupSlot *group,
+                      GRand     *rand)
+{
+  if (g_rand_boolean (rand))
+    gasync_group_runner_interrupt (group->group);
+  else
+    g_cancellable_cancel (group->cancellable);
+}
+
+static void
+runners_body (Round *round,
+              GRand *rand,
+              guint  index)
+{
+  for (guint i = 0; i < round->ops_per_thread; i++)
+    {
+      GroupSlot *group = &round->groups[g_rand_int_range (rand, 0, round->n_groups)];
+      RunnerSlot *slot = &group->runners[g_rand_int_range (rand, 0, group->n_runners)];
+      g_autoptr(GError) error = NULL;
+
+      if (index == round->stopper_thread && i == round->stop_after)
+        {
+          for (guint g = 0; g < round->n_groups; g++)
+            {
+              round->groups[g].stopped_at = g_get_monotonic_time ();
+              group_slot_interrupt (&round->groups[g], rand);
+            }
+          continue;
+        }
+      switch (g_rand_int_range (rand, 0, 64))
+        {
+        case 0:
+        case 1:
+        case 2:
+        case 3:
+          if (slot->kind == KIND_FINISH || slot->kind == KIND_FAIL)
+            test_service_finish (slot->svc);
+          break;
+        case 4:
+          gasync_runner_interrupt (slot->runner);
+          break;
+        case 5:
+          group_slot_interrupt (group, rand);
+          break;
+        case 6:
+          g_assert_null (gasync_group_runner_run (group->group, NULL, &error));
+          g_assert_error (error, GASYNC_ERROR, GASYNC_ERROR_ALREADY_STARTED);
+          break;
+        case 7:
+          g_assert_false (gasync_runner_run (slot->runner, NULL, &error));
+          g_assert_error (error, GASYNC_ERROR, GASYNC_ERROR_ALREADY_STARTED);
+          break;
+        default:
+          gasync_runner_notify_ready (slot->runner);
+          break;
+        }
+    }
+}
+
+static gboolean
+runners_done (Round *round)
+{
+  for (guint g = 0; g < round->n_groups; g++)
+    if (round->groups[g].callbacks == 0)
+      return FALSE;
+  return TRUE;
+}
+
+static RunnerSlot *
+group_slot_find (GroupSlot  *group,
+                 const char *id)
+{
+  for (guint i = 0; i < group->n_runners; i++)
+    if (g_str_equal (gasync_runner_get_id (group->runners[i].runner), id))
+      return &group->runners[i];
+  return NULL;
+}
+
+/* One result per runner; TIMEOUT only for runners that ignore stops (or,
+ * unnamed, when the group's own timeout fired); within its timeout plus
+ * a bound after the stop. */
+static void
+group_slot_check_results (GroupSlot *group)
+{
+  g_assert_cmpuint (group->callbacks, ==, 1);
+  g_assert_cmpuint (group->results->len, ==, group->n_runners);
+  g_assert_cmpint (group->returned_at - group->stopped_at, <=,
+                   group->timeout + gasync_test_deadline (2) - g_get_monotonic_time ());
+  for (guint i = 0; i < group->results->len; i++)
+    {
+      GasyncRunnerResult *result = g_ptr_array_index (group->results, i);
+      const GError *error = gasync_runner_result_get_error (result);
+      RunnerSlot *slot = group_slot_find (group, gasync_runner_result_get_id (result));
+
+      if (slot == NULL)
+        {
+          g_assert_cmpstr (gasync_runner_result_get_id (result), ==,
+                           GASYNC_RUNNER_RESULT_UNKNOWN_ID);
+          g_assert_true (group->times_out);
+          g_assert_error ((GError *) error, GASYNC_ERROR, GASYNC_ERROR_TIMEOUT);
+          continue;
+        }
+      g_assert_false (slot->reported);
+      slot->reported = TRUE;
+      if (slot->kind == KIND_IGNORE && !group->times_out)
+        g_assert_error ((GError *) error, GASYNC_ERROR, GASYNC_ERROR_TIMEOUT);
+      else if (slot->kind == KIND_FAIL)
+        g_assert_error ((GError *) error, GASYNC_ERROR, GASYNC_ERROR_FAILED);
+      else if (slot->kind != KIND_IGNORE)
+        g_assert_no_error ((GError *) error);
+    }
+}
+
+/* After the runner is gone: its function ran once, its stop function at
+ * most once, never after it finished nor after the group returned. */
+static void
+runner_slot_check (RunnerSlot *slot)
+{
+  TestService *svc = slot->svc;
+
+  g_assert_cmpuint (svc->runs, ==, 1);
+  g_assert_cmpuint (svc->returns, ==, 1);
+  g_assert_cmpuint (slot->finished, ==, 1);
+  g_assert_cmpuint (svc->stop_calls, <=, 1);
+  g_assert_cmpuint (svc->stop_calls, ==, slot->stops_at_finish);
+  g_assert_cmpuint (svc->stop_calls, ==, slot->stops_at_group_end);
+  g_assert_cmpuint (svc->run_destroyed, ==, 1);
+  g_assert_cmpuint (svc->stop_destroyed, ==, 1);
+}
+
+static void
+test_stress_runners (void)
+{
+  g_test_summary ("Random groups of runners that finish, fail, block until "
+                  "stopped or ignore the stop, interrupted and cancelled from 8 "
+                  "threads: each function runs once, each stop function at most "
+                  "once and never after its runner finished, one result per "
+                  "runner, TIMEOUT only for those that ignored the stop, and each "
+                  "group returns within its timeout");
+
+  for (guint r = 0; r < n_rounds (); r++)
+    {
+      Round round = { .seed = g_test_rand_int (), .body = runners_body };
+      guint n_runners = 0;
+
+      round.n_groups = g_test_rand_int_range (1, MAX_GROUPS + 1);
+      round.groups = g_new0 (GroupSlot, round.n_groups);
+      round.runners = g_new0 (RunnerSlot, round.n_groups * MAX_GROUP_RUNNERS);
+      g_assert_true (g_main_context_acquire (NULL));
+      for (guint g = 0; g < round.n_groups; g++)
+        {
+          group_slot_start (&round.groups[g], &round.runners[n_runners], n_runners);
+          n_runners += round.groups[g].n_runners;
+        }
+      g_main_context_release (NULL);
+      run_round (&round, runners_done);
+
+      for (guint g = 0; g < round.n_groups; g++)
+        {
+          group_slot_check_results (&round.groups[g]);
+          test_drop_and_wait (round.groups[g].group);
+          g_ptr_array_unref (round.groups[g].results);
+          g_object_unref (round.groups[g].cancellable);
+        }
+      for (guint i = 0; i < n_runners; i++)
+        {
+          test_service_release (round.runners[i].svc);
+          test_drop_and_wait (round.runners[i].runner);
+          runner_slot_check (&round.runners[i]);
+          test_service_free (round.runners[i].svc);
+        }
+      total_operations += n_runners;
+      g_free (round.groups);
+      g_free (round.runners);
+    }
+}
+
 static void
 report (void)
 {
@@ -741,6 +1050,7 @@ main (int    argc,
   g_test_add_func ("/stress/event-loop", test_stress_event_loop);
   g_test_add_func ("/stress/worker", test_stress_worker);
   g_test_add_func ("/stress/futures", test_stress_futures);
+  g_test_add_func ("/stress/runners", test_stress_runners);
 
   status = g_test_run ();
   report ();
