@@ -89,6 +89,9 @@ struct _Round
   GroupSlot *groups;
   guint n_groups;
   RunnerSlot *runners;
+  GasyncInterval *interval;
+  gboolean on_owner;      /* calls go through the owner context */
+  GThread *owner_thread;
 
   /* Counters, updated atomically. */
   gint accepted;
@@ -106,6 +109,9 @@ struct _Round
   gint protected_counter;
   gint failing;
   gint failures_reported;
+  gint ran_outside_run;
+  gint calls;
+  gint calls_done;
 };
 
 static guint64 total_operations;
@@ -1029,6 +1035,215 @@ test_stress_runners (void)
     }
 }
 
+/* Intervals: 8 threads start and stop an interval, in either mode (a
+ * main-context one through its owner context), and change its interval,
+ * delay and stop-on-error, while its action fails now and then. The
+ * action runs only while the interval is started or stopping, each
+ * failure is signalled once on the owner context, and nothing runs after
+ * the last stop. */
+
+static gboolean
+interval_is_running (Round *round)
+{
+  GasyncLatchState state = gasync_interval_get_state (round->interval);
+
+  return state == GASYNC_LATCH_STATE_STARTED || state == GASYNC_LATCH_STATE_STOPPING;
+}
+
+static gboolean
+interval_action (GCancellable  *cancellable,
+                 gpointer       user_data,
+                 GError       **error)
+{
+  Round *round = user_data;
+  gboolean ok;
+
+  if (!interval_is_running (round))
+    g_atomic_int_inc (&round->ran_outside_run);
+  ok = stopper_task (cancellable, round, error);
+  if (!interval_is_running (round))
+    g_atomic_int_inc (&round->ran_outside_run);
+  return ok;
+}
+
+static void
+interval_error_cb (GasyncInterval *interval,
+                   const GError   *error,
+                   gpointer        user_data)
+{
+  Round *round = user_data;
+
+  g_assert_true (g_thread_self () == round->owner_thread);
+  g_assert_error ((GError *) error, GASYNC_ERROR, GASYNC_ERROR_FAILED);
+  round->failures_reported++;
+}
+
+static void
+interval_stop_with (Round        *round,
+                    GCancellable *cancellable)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!gasync_interval_stop (round->interval, cancellable, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_assert_error (error, GASYNC_ERROR, GASYNC_ERROR_NOT_STARTED);
+}
+
+/* The calls, as GSourceFuncs to run on the owner context for a
+ * main-context interval. */
+
+static gboolean
+interval_start_cb (gpointer data)
+{
+  Round *round = data;
+  g_autoptr(GError) error = NULL;
+
+  if (!gasync_interval_start (round->interval, &error))
+    g_assert_error (error, GASYNC_ERROR, GASYNC_ERROR_ALREADY_STARTED);
+  g_atomic_int_inc (&round->calls_done);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+interval_stop_cb (gpointer data)
+{
+  Round *round = data;
+
+  interval_stop_with (round, NULL);
+  g_atomic_int_inc (&round->calls_done);
+  return G_SOURCE_REMOVE;
+}
+
+/* A stop that gives up waiting at once. */
+static gboolean
+interval_stop_cancelled_cb (gpointer data)
+{
+  Round *round = data;
+
+  interval_stop_with (round, round->cancellable);
+  g_atomic_int_inc (&round->calls_done);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+interval_call (Round       *round,
+               GSourceFunc  func)
+{
+  g_atomic_int_inc (&round->calls);
+  if (round->on_owner)
+    gasync_dispatch_to_context (g_main_context_default (), func, round, NULL);
+  else
+    func (round);
+}
+
+static gboolean
+interval_calls_done (Round *round)
+{
+  return g_atomic_int_get (&round->calls_done) == g_atomic_int_get (&round->calls);
+}
+
+/* Gives the action a chance: waits until it ran once more, the interval
+ * stopped with no call on the way, or a few milliseconds passed. */
+static void
+interval_wait_run (Round *round)
+{
+  gint ran = g_atomic_int_get (&round->ran);
+  gint64 deadline = g_get_monotonic_time () + 5 * G_TIME_SPAN_MILLISECOND;
+
+  while (g_atomic_int_get (&round->ran) == ran &&
+         (interval_is_running (round) || !interval_calls_done (round)) &&
+         g_get_monotonic_time () < deadline)
+    g_thread_yield ();
+}
+
+static void
+interval_body (Round *round,
+               GRand *rand,
+               guint  index)
+{
+  for (guint i = 0; i < round->ops_per_thread; i++)
+    {
+      switch (g_rand_int_range (rand, 0, 16))
+        {
+        case 0:
+        case 1:
+        case 2:
+          interval_call (round, interval_start_cb);
+          break;
+        case 3:
+          interval_call (round, interval_stop_cb);
+          break;
+        case 4:
+          interval_call (round, interval_stop_cancelled_cb);
+          break;
+        case 5:
+          gasync_interval_set_stop_on_error (round->interval,
+                                             g_rand_int_range (rand, 0, 4) == 0);
+          break;
+        case 6:
+          gasync_interval_set_interval (round->interval, g_rand_int_range (rand, 1, 201));
+          break;
+        case 7:
+          gasync_interval_set_delay (round->interval, g_rand_int_range (rand, 0, 101));
+          break;
+        case 8:
+        case 9:
+        case 10:
+        case 11:
+          interval_wait_run (round);
+          break;
+        default:
+          interval_is_running (round);
+          break;
+        }
+    }
+  /* Every start is followed by a stop from the same thread: the interval
+   * ends stopped. */
+  interval_call (round, interval_stop_cb);
+}
+
+static gboolean
+interval_done (Round *round)
+{
+  return interval_calls_done (round) &&
+         gasync_interval_get_state (round->interval) == GASYNC_LATCH_STATE_STOPPED;
+}
+
+static void
+test_stress_interval (void)
+{
+  g_test_summary ("8 threads start and stop an interval in either mode and "
+                  "change its settings while its action fails now and then: the "
+                  "action runs only while started or stopping, never after the "
+                  "last stop, and each failure is signalled once on the owner "
+                  "context");
+
+  for (guint r = 0; r < n_rounds (); r++)
+    {
+      Round round = { .seed = g_test_rand_int (), .body = interval_body };
+
+      round.owner_thread = g_thread_self ();
+      round.on_owner = g_test_rand_bit ();
+      round.cancellable = g_cancellable_new ();
+      g_cancellable_cancel (round.cancellable);
+      round.interval = gasync_interval_new (interval_action, &round, NULL);
+      gasync_interval_set_mode (round.interval, round.on_owner ?
+                                GASYNC_INTERVAL_MODE_MAIN_CONTEXT :
+                                GASYNC_INTERVAL_MODE_THREAD);
+      gasync_interval_set_interval (round.interval, 500);
+      g_signal_connect (round.interval, "error", G_CALLBACK (interval_error_cb), &round);
+      run_round (&round, interval_done);
+      g_atomic_int_set (&round.stopped, 1);
+      test_drop_and_wait (round.interval);
+
+      g_assert_cmpint (round.ran_outside_run, ==, 0);
+      g_assert_cmpint (round.ran_after_stop, ==, 0);
+      g_assert_cmpint (round.failures_reported, ==, round.failing);
+      total_operations += round.calls + round.ran;
+      g_object_unref (round.cancellable);
+    }
+}
+
 static void
 report (void)
 {
@@ -1051,6 +1266,7 @@ main (int    argc,
   g_test_add_func ("/stress/worker", test_stress_worker);
   g_test_add_func ("/stress/futures", test_stress_futures);
   g_test_add_func ("/stress/runners", test_stress_runners);
+  g_test_add_func ("/stress/interval", test_stress_interval);
 
   status = g_test_run ();
   report ();
