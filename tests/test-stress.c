@@ -90,6 +90,7 @@ struct _Round
   guint n_groups;
   RunnerSlot *runners;
   GasyncInterval *interval;
+  GasyncWaitGroup *wait_group;
   gboolean on_owner;      /* calls go through the owner context */
   GThread *owner_thread;
 
@@ -112,6 +113,7 @@ struct _Round
   gint ran_outside_run;
   gint calls;
   gint calls_done;
+  gint callbacks;       /* on the owner thread */
 };
 
 static guint64 total_operations;
@@ -1244,6 +1246,106 @@ test_stress_interval (void)
     }
 }
 
+/* The wait group: 8 threads add to it and mark tasks done, and wait for
+ * it (some with a cancelled cancellable) when they hold nothing, while
+ * the main thread waits asynchronously on a count that one thread
+ * releases at a random moment: every wait returns, every async wait
+ * completes once on the owner context, and the count ends at zero. */
+
+#define N_ASYNC_WAITS 8
+
+static void
+wait_group_body (Round *round,
+                 GRand *rand,
+                 guint  index)
+{
+  guint held = 0;
+
+  for (guint i = 0; i < round->ops_per_thread; i++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (index == round->stopper_thread && i == round->stop_after)
+        gasync_wait_group_done (round->wait_group);
+      switch (g_rand_int_range (rand, 0, 4))
+        {
+        case 0:
+        case 1:
+          gasync_wait_group_add (round->wait_group, 1);
+          held++;
+          break;
+        case 2:
+          if (held > 0)
+            {
+              gasync_wait_group_done (round->wait_group);
+              held--;
+            }
+          break;
+        default:
+          /* Waiting while holding a count would wait for itself. */
+          if (held > 0 || (index == round->stopper_thread && i < round->stop_after))
+            break;
+          if (g_rand_boolean (rand))
+            g_assert_true (gasync_wait_group_wait (round->wait_group, NULL, &error));
+          else if (!gasync_wait_group_wait (round->wait_group, round->cancellable, &error))
+            g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+          g_atomic_int_inc (&round->ran);
+          break;
+        }
+    }
+  if (held > 0)
+    gasync_wait_group_add (round->wait_group, -(gint) held);
+}
+
+static void
+wait_group_waited_cb (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  Round *round = user_data;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (g_thread_self () == round->owner_thread);
+  g_assert_true (gasync_wait_group_wait_finish (GASYNC_WAIT_GROUP (source), result, &error));
+  g_assert_no_error (error);
+  round->callbacks++;
+}
+
+static gboolean
+wait_group_done (Round *round)
+{
+  return round->callbacks == N_ASYNC_WAITS;
+}
+
+static void
+test_stress_wait_group (void)
+{
+  g_test_summary ("8 threads add to a wait group, mark tasks done and wait for "
+                  "it while the main thread waits asynchronously: every wait "
+                  "returns, every async wait completes once on the owner "
+                  "context, and the count ends at zero");
+
+  for (guint r = 0; r < n_rounds (); r++)
+    {
+      Round round = { .seed = g_test_rand_int (), .body = wait_group_body };
+
+      round.owner_thread = g_thread_self ();
+      round.cancellable = g_cancellable_new ();
+      g_cancellable_cancel (round.cancellable);
+      round.wait_group = gasync_wait_group_new ();
+      gasync_wait_group_add (round.wait_group, 1);
+      for (guint i = 0; i < N_ASYNC_WAITS; i++)
+        gasync_wait_group_wait_async (round.wait_group, NULL, wait_group_waited_cb, &round);
+      run_round (&round, wait_group_done);
+
+      g_assert_cmpint (gasync_wait_group_get_count (round.wait_group), ==, 0);
+      g_assert_cmpint (round.callbacks, ==, N_ASYNC_WAITS);
+      total_operations += round.ran;
+      g_object_unref (round.wait_group);
+      g_object_unref (round.cancellable);
+    }
+}
+
 static void
 report (void)
 {
@@ -1267,6 +1369,7 @@ main (int    argc,
   g_test_add_func ("/stress/futures", test_stress_futures);
   g_test_add_func ("/stress/runners", test_stress_runners);
   g_test_add_func ("/stress/interval", test_stress_interval);
+  g_test_add_func ("/stress/wait-group", test_stress_wait_group);
 
   status = g_test_run ();
   report ();
