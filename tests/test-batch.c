@@ -174,6 +174,61 @@ test_errors_collected (Fixture       *f,
   g_assert_cmpuint (errors->len, ==, 1);
 }
 
+#define N_BACK_TO_BACK 1000
+#define N_RUNNERS 7
+
+typedef struct
+{
+  GasyncBatch *batch;
+  GPtrArray *items;
+} BatchRuns;
+
+/* Runs @data's items again and again, refused or not, and reads the
+ * errors in between (which holds the lock that a run's end waits for). */
+static gpointer
+run_back_to_back (gpointer data)
+{
+  BatchRuns *runs = data;
+
+  for (guint i = 0; i < N_BACK_TO_BACK; i++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (!gasync_batch_run (runs->batch, runs->items, NULL, &error))
+        g_assert_error (error, GASYNC_ERROR, GASYNC_ERROR_ALREADY_STARTED);
+      g_ptr_array_unref (gasync_batch_dup_errors (runs->batch));
+    }
+  return NULL;
+}
+
+static void
+test_errors_kept_for_run (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(GasyncBatch) batch = gasync_batch_new (work, f, NULL);
+  g_autoptr(GPtrArray) failing = test_items_new (1);
+  BatchRuns succeeding = { batch, test_items_new (2) };
+  GThread *threads[N_RUNNERS];
+
+  g_test_summary ("A run reports its own failures even when another thread "
+                  "starts the next run, which clears them, as soon as it ends");
+  f->fail_modulo = 2;
+  g_ptr_array_remove_index (succeeding.items, 0);
+  for (guint t = 0; t < N_RUNNERS; t++)
+    threads[t] = g_thread_new ("succeeding", run_back_to_back, &succeeding);
+  for (guint i = 0; i < N_BACK_TO_BACK; i++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      g_assert_false (gasync_batch_run (batch, failing, NULL, &error));
+      if (!g_error_matches (error, GASYNC_ERROR, GASYNC_ERROR_ALREADY_STARTED))
+        g_assert_error (error, G_IO_ERROR, G_IO_ERROR_FAILED);
+    }
+  for (guint t = 0; t < N_RUNNERS; t++)
+    g_thread_join (threads[t]);
+  g_ptr_array_unref (succeeding.items);
+}
+
 static void
 test_cancelled (Fixture       *f,
                 gconstpointer  data)
@@ -347,6 +402,7 @@ main (int    argc,
   ADD ("run", test_run);
   ADD ("parallel-and-running", test_parallel_and_running);
   ADD ("errors-collected", test_errors_collected);
+  ADD ("errors-kept-for-run", test_errors_kept_for_run);
   ADD ("cancelled", test_cancelled);
   ADD ("run-async", test_run_async);
   ADD ("main-context", test_main_context);
