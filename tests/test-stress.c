@@ -18,6 +18,7 @@
 #include <gasync.h>
 
 #include "gasync-dispatch-private.h"
+#include "test-item.h"
 #include "test-runner-util.h"
 
 #define N_THREADS 8
@@ -91,6 +92,7 @@ struct _Round
   RunnerSlot *runners;
   GasyncInterval *interval;
   GasyncWaitGroup *wait_group;
+  GasyncBatch *batch;
   gboolean on_owner;      /* calls go through the owner context */
   GThread *owner_thread;
 
@@ -455,7 +457,7 @@ mutex_body (Round *round,
 }
 
 static gboolean
-mutex_done (Round *round)
+no_pending_work (Round *round)
 {
   return TRUE;
 }
@@ -476,7 +478,7 @@ test_stress_tasks_mutex (void)
       round.mutex = gasync_mutex_new ();
       round.tasks = gasync_tasks_new ("stress");
       round.cancellable = g_cancellable_new ();
-      run_round (&round, mutex_done);
+      run_round (&round, no_pending_work);
       gasync_tasks_wait (round.tasks, NULL, &error);
 
       errors = gasync_tasks_dup_errors (round.tasks);
@@ -1346,6 +1348,110 @@ test_stress_wait_group (void)
     }
 }
 
+/* The batch: 8 threads run lists of their own through one batch, some
+ * with a cancellable that one thread cancels at a random moment, while
+ * every fifth item fails. A run refused because another is going on
+ * processes nothing; any other run processes each item at most once, and
+ * exactly once unless cancelled; its error is the one failure, or FAILED
+ * for several. */
+
+#define MAX_BATCH_ITEMS 8
+
+static gboolean
+batch_work (GObject       *object,
+            GCancellable  *cancellable,
+            gpointer       user_data,
+            GError       **error)
+{
+  TestItem *item = TEST_ITEM (object);
+
+  g_atomic_int_inc (&item->n_processed);
+  g_atomic_int_inc (&((Round *) user_data)->ran);
+  if (item->index % 5 == 4)
+    {
+      g_set_error (error, GASYNC_ERROR, GASYNC_ERROR_FAILED, "item %u failed", item->index);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+batch_check_run (GPtrArray    *items,
+                 gboolean      ok,
+                 const GError *error)
+{
+  guint failing = items->len / 5;
+  gboolean cancelled = g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  gboolean refused = g_error_matches (error, GASYNC_ERROR, GASYNC_ERROR_ALREADY_STARTED);
+
+  for (guint i = 0; i < items->len; i++)
+    {
+      int processed = g_atomic_int_get (&TEST_ITEM (items->pdata[i])->n_processed);
+
+      if (refused)
+        g_assert_cmpint (processed, ==, 0);
+      else if (cancelled)
+        g_assert_cmpint (processed, <=, 1);
+      else
+        g_assert_cmpint (processed, ==, 1);
+    }
+  if (refused || cancelled)
+    return;
+  g_assert_true (ok == (failing == 0));
+  if (failing == 1)
+    g_assert_cmpstr (error->message, ==, "item 4 failed");
+  else if (failing > 1)
+    g_assert_error ((GError *) error, GASYNC_ERROR, GASYNC_ERROR_FAILED);
+}
+
+static void
+batch_body (Round *round,
+            GRand *rand,
+            guint  index)
+{
+  for (guint i = 0; i < round->ops_per_thread; i++)
+    {
+      g_autoptr(GPtrArray) items = NULL;
+      g_autoptr(GError) error = NULL;
+      gboolean ok;
+
+      if (index == round->stopper_thread && i == round->stop_after)
+        g_cancellable_cancel (round->cancellable);
+      if (g_rand_int_range (rand, 0, 4) != 0)
+        {
+          g_ptr_array_unref (gasync_batch_dup_errors (round->batch));
+          continue;
+        }
+      items = test_items_new (g_rand_int_range (rand, 1, MAX_BATCH_ITEMS + 1));
+      ok = gasync_batch_run (round->batch, items,
+                             g_rand_boolean (rand) ? round->cancellable : NULL, &error);
+      batch_check_run (items, ok, error);
+    }
+}
+
+static void
+test_stress_batch (void)
+{
+  g_test_summary ("8 threads run lists through one batch, some cancelled at a "
+                  "random moment: refused runs process nothing, the others each "
+                  "item at most once (exactly once unless cancelled), and report "
+                  "their failures as documented");
+
+  for (guint r = 0; r < n_rounds (); r++)
+    {
+      Round round = { .seed = g_test_rand_int (), .body = batch_body };
+
+      round.cancellable = g_cancellable_new ();
+      round.batch = gasync_batch_new (batch_work, &round, NULL);
+      gasync_batch_set_parallelism (round.batch, g_test_rand_int_range (1, 5));
+      run_round (&round, no_pending_work);
+
+      total_operations += round.ran;
+      g_object_unref (round.batch);
+      g_object_unref (round.cancellable);
+    }
+}
+
 static void
 report (void)
 {
@@ -1370,6 +1476,7 @@ main (int    argc,
   g_test_add_func ("/stress/runners", test_stress_runners);
   g_test_add_func ("/stress/interval", test_stress_interval);
   g_test_add_func ("/stress/wait-group", test_stress_wait_group);
+  g_test_add_func ("/stress/batch", test_stress_batch);
 
   status = g_test_run ();
   report ();
