@@ -199,6 +199,7 @@ run_back_to_back (gpointer data)
       if (!gasync_batch_run (runs->batch, runs->items, NULL, &error))
         g_assert_error (error, GASYNC_ERROR, GASYNC_ERROR_ALREADY_STARTED);
       g_ptr_array_unref (gasync_batch_dup_errors (runs->batch));
+      g_thread_yield ();
     }
   return NULL;
 }
@@ -215,6 +216,14 @@ test_errors_kept_for_run (Fixture       *f,
 
   g_test_summary ("A run reports its own failures even when another thread "
                   "starts the next run, which clears them, as soon as it ends");
+  /* Under valgrind (the timeout multiplier is set), which runs one thread
+   * at a time, the other threads starve this one of runs. */
+  if (g_getenv ("GASYNC_TEST_TIMEOUT_MULTIPLIER") != NULL)
+    {
+      g_test_skip ("a race between threads that valgrind serializes");
+      g_ptr_array_unref (succeeding.items);
+      return;
+    }
   f->fail_modulo = 2;
   g_ptr_array_remove_index (succeeding.items, 0);
   gasync_batch_set_parallelism (batch, 4);
