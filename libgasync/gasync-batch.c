@@ -157,6 +157,7 @@ run_batch (GasyncBatch   *self,
 {
   g_autoptr(GasyncWorkQueue) queue = NULL;
   guint n_discarded;
+  gboolean ok;
 
   if (!g_atomic_int_compare_and_exchange (&self->running, FALSE, TRUE))
     {
@@ -179,12 +180,15 @@ run_batch (GasyncBatch   *self,
   gasync_work_queue_start (queue, NULL);
   n_discarded = gasync_work_queue_close (queue, cancellable, NULL);
   g_clear_object (&queue);
-  g_atomic_int_set (&self->running, FALSE);
 
   if (n_discarded > 0 &&
       g_cancellable_set_error_if_cancelled (cancellable, error))
-    return FALSE;
-  return check_errors (self, items->len, error);
+    ok = FALSE;
+  else
+    ok = check_errors (self, items->len, error);
+  /* Not before: the next run starts by clearing the errors. */
+  g_atomic_int_set (&self->running, FALSE);
+  return ok;
 }
 
 static void

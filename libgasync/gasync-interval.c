@@ -135,7 +135,7 @@ interval_thread (gpointer data)
   tick = g_get_monotonic_time () + self->delay + self->interval;
   gasync_unlock (&self->life.lock);
 
-  gasync_latch_started (self->life.latch, NULL);
+  gasync_workers_life_thread_started (&self->life);
 
   while (go_on)
     {
@@ -647,8 +647,8 @@ gasync_interval_start (GasyncInterval  *self,
 
   if (main_context)
     return gasync_latch_started (self->life.latch, error);
-  return gasync_workers_life_spawn (&self->life, "gasync-interval",
-                                    interval_thread, error);
+  gasync_workers_life_spawn (&self->life, "gasync-interval", interval_thread);
+  return TRUE;
 }
 
 /**
@@ -674,13 +674,14 @@ gasync_interval_stop (GasyncInterval  *self,
                       GError         **error)
 {
   GCancellable *own;
+  guint64 run;
 
   g_return_val_if_fail (GASYNC_IS_INTERVAL (self), FALSE);
   g_return_val_if_fail (cancellable == NULL ||
                         G_IS_CANCELLABLE (cancellable), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (!gasync_workers_life_request_stop (&self->life, error))
+  if (!gasync_workers_life_request_stop (&self->life, &run, error))
     return FALSE;
 
   own = gasync_workers_life_dup_cancellable (&self->life);
@@ -688,5 +689,5 @@ gasync_interval_stop (GasyncInterval  *self,
   g_object_unref (own);
 
   gasync_workers_life_end_source (&self->life);
-  return gasync_workers_life_wait_stopped (&self->life, cancellable, error);
+  return gasync_workers_life_wait_stopped (&self->life, run, cancellable, error);
 }

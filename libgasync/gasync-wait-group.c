@@ -112,9 +112,12 @@ static void
 async_waiter_complete (AsyncWaiter *waiter,
                        gboolean     cancelled)
 {
+  /* Read before the release: the waiter may be freed from then on. */
+  GSource *source = waiter->source;
+
   waiter->cancelled = cancelled;
   GASYNC_TSAN_RELEASE (waiter);
-  g_source_set_ready_time (waiter->source, 0);
+  g_source_set_ready_time (source, 0);
 }
 
 static void

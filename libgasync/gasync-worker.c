@@ -169,7 +169,7 @@ worker_thread (gpointer data)
   gboolean finished = FALSE;
 
   cancellable = gasync_workers_life_dup_cancellable (&self->life);
-  gasync_latch_started (self->life.latch, NULL);
+  gasync_workers_life_thread_started (&self->life);
 
   while (!finished)
     {
@@ -455,8 +455,8 @@ gasync_worker_start (GasyncWorker  *self,
 
   if (self->main_context_mode)
     return gasync_latch_started (self->life.latch, error);
-  return gasync_workers_life_spawn (&self->life, "gasync-worker",
-                                    worker_thread, error);
+  gasync_workers_life_spawn (&self->life, "gasync-worker", worker_thread);
+  return TRUE;
 }
 
 static gboolean
@@ -580,12 +580,14 @@ gasync_worker_stop (GasyncWorker  *self,
                     GCancellable  *cancellable,
                     GError       **error)
 {
+  guint64 run;
+
   g_return_val_if_fail (GASYNC_IS_WORKER (self), FALSE);
   g_return_val_if_fail (cancellable == NULL ||
                         G_IS_CANCELLABLE (cancellable), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (!gasync_workers_life_request_stop (&self->life, error))
+  if (!gasync_workers_life_request_stop (&self->life, &run, error))
     return FALSE;
 
   if (self->main_context_mode)
@@ -593,7 +595,7 @@ gasync_worker_stop (GasyncWorker  *self,
       worker_drain (self);
       return TRUE;
     }
-  return gasync_workers_life_wait_stopped (&self->life, cancellable, error);
+  return gasync_workers_life_wait_stopped (&self->life, run, cancellable, error);
 }
 
 /**
@@ -616,6 +618,7 @@ gasync_worker_close (GasyncWorker *self)
   GQueue discarded;
   GCancellable *cancellable;
   Item *item;
+  guint64 run;
   guint n;
 
   g_return_val_if_fail (GASYNC_IS_WORKER (self), 0);
@@ -627,6 +630,7 @@ gasync_worker_close (GasyncWorker *self)
       return 0;
     }
   self->life.stop_requested = TRUE;
+  run = self->life.run;
   discarded = self->items;
   g_queue_init (&self->items);
   cancellable = g_object_ref (self->life.cancellable);
@@ -644,6 +648,6 @@ gasync_worker_close (GasyncWorker *self)
   if (self->main_context_mode)
     worker_drain (self);
   else
-    gasync_workers_life_wait_stopped (&self->life, NULL, NULL);
+    gasync_workers_life_wait_stopped (&self->life, run, NULL, NULL);
   return n;
 }

@@ -78,6 +78,10 @@ typedef struct
   GasyncCond cond;
   gboolean running;           /* started, the thread or source not ended */
   gboolean stop_requested;    /* set by a stop, cleared by a start */
+  guint64 run;                /* counts the runs, set by a start */
+  guint64 run_started;        /* the last run whose thread started */
+  guint64 run_ended;          /* the last run that stopped */
+  guint64 thread_run;         /* the run of thread */
   GSource *source;            /* main-context mode, while running */
   GCancellable *cancellable;  /* of the current or last run */
 
@@ -103,19 +107,23 @@ gboolean  gasync_workers_life_begin        (GasyncWorkersLife  *life,
                                             GError            **error);
 /* Runs @func (@object, with a reference that the thread gives back with
  * gasync_workers_life_thread_exit()) on a new thread, and waits until it
- * has called gasync_latch_started(). */
-gboolean  gasync_workers_life_spawn        (GasyncWorkersLife  *life,
+ * has called gasync_workers_life_thread_started(), even if it has stopped
+ * again since (not gasync_latch_wait_started(), which would miss that). */
+void      gasync_workers_life_spawn        (GasyncWorkersLife  *life,
                                             const char         *name,
-                                            GThreadFunc         func,
-                                            GError            **error);
-/* Waits until the latch is stopped or @cancellable is cancelled; once
- * stopped, also joins the thread (which has given its reference back to
- * the mailbox then). */
+                                            GThreadFunc         func);
+/* Waits until @run has stopped (even if another run has begun since) or
+ * @cancellable is cancelled; once stopped, also joins its thread (which
+ * has given its reference back to the mailbox then), unless the next
+ * start did. */
 gboolean  gasync_workers_life_wait_stopped (GasyncWorkersLife  *life,
+                                            guint64             run,
                                             GCancellable       *cancellable,
                                             GError            **error);
-/* Moves the latch to stopping and sets stop_requested, waking the thread. */
+/* Moves the latch to stopping and sets stop_requested, waking the thread;
+ * *@run is the run stopped, for gasync_workers_life_wait_stopped(). */
 gboolean  gasync_workers_life_request_stop (GasyncWorkersLife  *life,
+                                            guint64            *run,
                                             GError            **error);
 GCancellable *gasync_workers_life_dup_cancellable (GasyncWorkersLife *life);
 /* Main-context mode: detaches the source and finishes, once. */
@@ -123,6 +131,8 @@ void      gasync_workers_life_end_source   (GasyncWorkersLife  *life);
 /* Clears running and moves the latch to stopped (through stopping, if a
  * stop did not). */
 void      gasync_workers_life_finished     (GasyncWorkersLife  *life);
+/* The first act of a thread: moves the latch to started. */
+void      gasync_workers_life_thread_started (GasyncWorkersLife *life);
 /* The last act of a thread: finished, then the reference goes back. */
 void      gasync_workers_life_thread_exit  (GasyncWorkersLife  *life);
 

@@ -395,45 +395,91 @@ gasync_workers_life_begin (GasyncWorkersLife  *life,
   gasync_lock (&life->lock);
   life->running = TRUE;
   life->stop_requested = FALSE;
+  life->run++;
   g_clear_object (&life->cancellable);
   life->cancellable = g_cancellable_new ();
   gasync_unlock (&life->lock);
   return TRUE;
 }
 
-gboolean
-gasync_workers_life_spawn (GasyncWorkersLife  *life,
-                           const char         *name,
-                           GThreadFunc         func,
-                           GError            **error)
+/* Waits for a given run rather than for a latch state: by the time the
+ * latch is looked at, that run may have ended and the next one begun. */
+typedef struct
 {
-  GThread *thread = g_thread_new (name, func, g_object_ref (life->object));
+  GasyncWorkersLife *life;
+  guint64 run;
+} RunWait;
 
+static gboolean
+run_has_started (gpointer data)
+{
+  RunWait *wait = data;
+
+  return wait->life->run_started >= wait->run;
+}
+
+static gboolean
+run_has_ended (gpointer data)
+{
+  RunWait *wait = data;
+
+  return wait->life->run_ended >= wait->run;
+}
+
+void
+gasync_workers_life_spawn (GasyncWorkersLife *life,
+                           const char        *name,
+                           GThreadFunc        func)
+{
+  RunWait wait = { life, 0 };
+
+  /* Under the lock, which the thread takes before it starts, so that the
+   * next start finds it to join. */
   gasync_lock (&life->lock);
-  life->thread = thread;
+  wait.run = life->thread_run = life->run;
+  life->thread = g_thread_new (name, func, g_object_ref (life->object));
   gasync_unlock (&life->lock);
-  return gasync_latch_wait_started (life->latch, NULL, error);
+  gasync_workers_wait (&life->lock, &life->cond, NULL,
+                       run_has_started, &wait, NULL);
 }
 
 gboolean
 gasync_workers_life_wait_stopped (GasyncWorkersLife  *life,
+                                  guint64             run,
                                   GCancellable       *cancellable,
                                   GError            **error)
 {
-  if (!gasync_latch_wait_stopped (life->latch, cancellable, error))
+  RunWait wait = { life, run };
+  GThread *thread = NULL;
+
+  if (!gasync_workers_wait (&life->lock, &life->cond, cancellable,
+                            run_has_ended, &wait, error))
     return FALSE;
-  life_join (life);
+
+  /* Unless the next start has joined it already. */
+  gasync_lock (&life->lock);
+  if (life->thread_run == run)
+    thread = g_steal_pointer (&life->thread);
+  gasync_unlock (&life->lock);
+  if (thread != NULL)
+    g_thread_join (thread);
   return TRUE;
 }
 
 gboolean
 gasync_workers_life_request_stop (GasyncWorkersLife  *life,
+                                  guint64            *run,
                                   GError            **error)
 {
-  if (!gasync_latch_stopping (life->latch, error))
-    return FALSE;
-
+  /* Under the lock: the run cannot end and the next one begin before
+   * *run says which one was stopped. */
   gasync_lock (&life->lock);
+  if (!gasync_latch_stopping (life->latch, error))
+    {
+      gasync_unlock (&life->lock);
+      return FALSE;
+    }
+  *run = life->run;
   life->stop_requested = TRUE;
   gasync_cond_broadcast (&life->cond);
   gasync_unlock (&life->lock);
@@ -469,13 +515,33 @@ gasync_workers_life_end_source (GasyncWorkersLife *life)
 void
 gasync_workers_life_finished (GasyncWorkersLife *life)
 {
+  guint64 run;
+
   gasync_lock (&life->lock);
   life->running = FALSE;
+  run = life->run;
   gasync_unlock (&life->lock);
 
   /* Already stopping unless the run ended by itself. */
   gasync_latch_stopping (life->latch, NULL);
   gasync_latch_stopped (life->latch, NULL);
+
+  /* The next run may have begun and ended already. */
+  gasync_lock (&life->lock);
+  life->run_ended = MAX (life->run_ended, run);
+  gasync_cond_broadcast (&life->cond);
+  gasync_unlock (&life->lock);
+}
+
+void
+gasync_workers_life_thread_started (GasyncWorkersLife *life)
+{
+  gasync_latch_started (life->latch, NULL);
+
+  gasync_lock (&life->lock);
+  life->run_started = life->run;
+  gasync_cond_broadcast (&life->cond);
+  gasync_unlock (&life->lock);
 }
 
 void

@@ -174,6 +174,78 @@ test_errors_collected (Fixture       *f,
   g_assert_cmpuint (errors->len, ==, 1);
 }
 
+#define N_BACK_TO_BACK 50
+#define N_RUNNERS 7
+
+typedef struct
+{
+  GasyncBatch *batch;
+  GPtrArray *items;
+  int done;
+} BatchRuns;
+
+/* Runs @data's items again and again, refused or not, and copies the
+ * errors in between: that holds the lock that the end of a run waits for,
+ * long enough for the next run to start meanwhile. */
+static gpointer
+run_back_to_back (gpointer data)
+{
+  BatchRuns *runs = data;
+
+  while (!g_atomic_int_get (&runs->done))
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (!gasync_batch_run (runs->batch, runs->items, NULL, &error))
+        g_assert_error (error, GASYNC_ERROR, GASYNC_ERROR_ALREADY_STARTED);
+      g_ptr_array_unref (gasync_batch_dup_errors (runs->batch));
+      g_thread_yield ();
+    }
+  return NULL;
+}
+
+static void
+test_errors_kept_for_run (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(GasyncBatch) batch = gasync_batch_new (work, f, NULL);
+  g_autoptr(GPtrArray) failing = test_items_new (200);
+  BatchRuns succeeding = { batch, test_items_new (2), FALSE };
+  GThread *threads[N_RUNNERS];
+  gint64 deadline = gasync_test_deadline (30);
+
+  g_test_summary ("A run reports its own failures even when another thread "
+                  "starts the next run, which clears them, as soon as it ends");
+  /* Under valgrind (the timeout multiplier is set), which runs one thread
+   * at a time, the other threads starve this one of runs. */
+  if (g_getenv ("GASYNC_TEST_TIMEOUT_MULTIPLIER") != NULL)
+    {
+      g_test_skip ("a race between threads that valgrind serializes");
+      g_ptr_array_unref (succeeding.items);
+      return;
+    }
+  f->fail_modulo = 2;
+  g_ptr_array_remove_index (succeeding.items, 0);
+  gasync_batch_set_parallelism (batch, 4);
+  for (guint t = 0; t < N_RUNNERS; t++)
+    threads[t] = g_thread_new ("succeeding", run_back_to_back, &succeeding);
+  for (guint ran = 0; ran < N_BACK_TO_BACK;)
+    {
+      g_autoptr(GError) error = NULL;
+
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_assert_false (gasync_batch_run (batch, failing, NULL, &error));
+      if (g_error_matches (error, GASYNC_ERROR, GASYNC_ERROR_ALREADY_STARTED))
+        continue;
+      g_assert_nonnull (strstr (error->message, "100 of 200"));
+      ran++;
+    }
+  g_atomic_int_set (&succeeding.done, TRUE);
+  for (guint t = 0; t < N_RUNNERS; t++)
+    g_thread_join (threads[t]);
+  g_ptr_array_unref (succeeding.items);
+}
+
 static void
 test_cancelled (Fixture       *f,
                 gconstpointer  data)
@@ -347,6 +419,7 @@ main (int    argc,
   ADD ("run", test_run);
   ADD ("parallel-and-running", test_parallel_and_running);
   ADD ("errors-collected", test_errors_collected);
+  ADD ("errors-kept-for-run", test_errors_kept_for_run);
   ADD ("cancelled", test_cancelled);
   ADD ("run-async", test_run_async);
   ADD ("main-context", test_main_context);

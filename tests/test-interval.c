@@ -264,6 +264,94 @@ test_interval_lifecycle (Fixture       *fixture,
 }
 
 static void
+test_interval_start_stops_at_once (Fixture       *fixture,
+                                   gconstpointer  user_data)
+{
+  GasyncInterval *interval = interval_new (fixture, GASYNC_INTERVAL_MODE_THREAD);
+
+  g_test_summary ("A threaded interval that fails and stops by itself at once "
+                  "after it started, even before start() looked, was started: "
+                  "start() succeeds");
+
+  fixture->fail_from = 1;
+  gasync_interval_set_interval (interval, 1);
+  gasync_interval_set_stop_on_error (interval, TRUE);
+  for (guint i = 1; i <= 1000; i++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      g_assert_true (gasync_interval_start (interval, &error));
+      g_assert_no_error (error);
+      workers_test_iterate_until (interval_is_stopped, interval, 10);
+      workers_test_iterate_until_uint (&fixture->n_errors, i);
+    }
+  workers_test_unref_and_wait (interval);
+}
+
+typedef struct
+{
+  GasyncInterval *interval;
+  GCancellable *cancellable;    /* of the first run */
+  int kept;
+} Restart;
+
+static gboolean
+keep_cancellable (GCancellable  *cancellable,
+                  gpointer       user_data,
+                  GError       **error)
+{
+  Restart *restart = user_data;
+
+  if (!g_atomic_int_get (&restart->kept))
+    {
+      gasync_interval_set_interval (restart->interval, G_TIME_SPAN_HOUR);
+      restart->cancellable = g_object_ref (cancellable);
+      g_atomic_int_set (&restart->kept, 1);
+    }
+  return TRUE;
+}
+
+/* Inside the stop, once it has stopped the first run: a second run
+ * begins before that stop waits. */
+static void
+restart_when_stopped (GCancellable *cancellable,
+                      gpointer      user_data)
+{
+  Restart *restart = user_data;
+  gint64 deadline = gasync_test_deadline (10);
+
+  while (gasync_interval_get_state (restart->interval) != GASYNC_LATCH_STATE_STOPPED)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_thread_yield ();
+    }
+  g_assert_true (gasync_interval_start (restart->interval, NULL));
+}
+
+static void
+test_interval_stop_then_restart (void)
+{
+  Restart restart = { NULL };
+
+  g_test_summary ("A stop returns once the run it stopped has ended, even if "
+                  "another start began a new run before the stop waited");
+
+  restart.interval = gasync_interval_new (keep_cancellable, &restart, NULL);
+  gasync_interval_set_interval (restart.interval, 1);
+  g_assert_true (gasync_interval_start (restart.interval, NULL));
+  gasync_test_wait_flag (&restart.kept);
+  g_cancellable_connect (restart.cancellable, G_CALLBACK (restart_when_stopped),
+                         &restart, NULL);
+
+  g_assert_true (gasync_interval_stop (restart.interval, NULL, NULL));
+  g_assert_cmpint (gasync_interval_get_state (restart.interval), ==,
+                   GASYNC_LATCH_STATE_STARTED);
+  g_assert_true (gasync_interval_stop (restart.interval, NULL, NULL));
+  g_object_unref (restart.cancellable);
+  workers_test_unref_and_wait (restart.interval);
+}
+
+static void
 test_interval_properties (void)
 {
   g_autoptr(GasyncInterval) interval = gasync_interval_new (action, NULL, NULL);
@@ -352,7 +440,9 @@ main (int    argc,
   ADD ("errors", test_interval_errors);
   ADD ("stop-cancels", test_interval_stop_cancels);
   ADD ("lifecycle", test_interval_lifecycle);
+  ADD ("start-stops-at-once", test_interval_start_stops_at_once);
 #undef ADD
+  g_test_add_func ("/gasync/interval/stop-then-restart", test_interval_stop_then_restart);
   g_test_add_func ("/gasync/interval/properties", test_interval_properties);
   g_test_add_func ("/gasync/interval/notify", test_interval_notify);
   g_test_add_func ("/gasync/interval/bad-input", test_interval_bad_input);

@@ -17,9 +17,13 @@
 
 #include <gasync.h>
 
-#include "gasync-test-util.h"
+#include "gasync-dispatch-private.h"
+#include "test-item.h"
+#include "test-runner-util.h"
 
 #define N_THREADS 8
+#define MAX_GROUPS 4
+#define MAX_GROUP_RUNNERS 6
 
 static guint
 n_rounds (void)
@@ -30,6 +34,41 @@ n_rounds (void)
 
 typedef struct _Round Round;
 typedef void (*ThreadBody) (Round *round, GRand *rand, guint index);
+
+/* How a runner's function behaves. */
+typedef enum
+{
+  KIND_FINISH,  /* returns by itself when a thread lets it, or at a stop */
+  KIND_FAIL,    /* the same, with an error */
+  KIND_BLOCK,   /* returns at a stop only */
+  KIND_IGNORE,  /* ignores stops: its interrupt timeout must fire */
+  N_KINDS
+} RunnerKind;
+
+typedef struct
+{
+  TestService *svc;
+  GasyncRunner *runner;
+  RunnerKind kind;
+  gboolean reported;            /* a result names it */
+  guint finished;               /* "finished" emissions, owner thread */
+  guint stops_at_finish;        /* svc->stop_calls then */
+  guint stops_at_group_end;
+} RunnerSlot;
+
+typedef struct
+{
+  GasyncGroupRunner *group;
+  GCancellable *cancellable;
+  RunnerSlot *runners;          /* into Round.runners */
+  guint n_runners;
+  gboolean times_out;           /* the group's timeout is shorter than its runners' */
+  GTimeSpan timeout;            /* the one that bounds the run after a stop */
+  gint64 stopped_at;            /* by the stopper thread */
+  gint64 returned_at;
+  GPtrArray *results;
+  guint callbacks;
+} GroupSlot;
 
 struct _Round
 {
@@ -48,6 +87,14 @@ struct _Round
   GasyncTasks *tasks;
   GasyncWorker *worker;
   GCancellable *cancellable;
+  GroupSlot *groups;
+  guint n_groups;
+  RunnerSlot *runners;
+  GasyncInterval *interval;
+  GasyncWaitGroup *wait_group;
+  GasyncBatch *batch;
+  gboolean on_owner;      /* calls go through the owner context */
+  GThread *owner_thread;
 
   /* Counters, updated atomically. */
   gint accepted;
@@ -65,6 +112,10 @@ struct _Round
   gint protected_counter;
   gint failing;
   gint failures_reported;
+  gint ran_outside_run;
+  gint calls;
+  gint calls_done;
+  gint callbacks;       /* on the owner thread */
 };
 
 static guint64 total_operations;
@@ -406,7 +457,7 @@ mutex_body (Round *round,
 }
 
 static gboolean
-mutex_done (Round *round)
+no_pending_work (Round *round)
 {
   return TRUE;
 }
@@ -427,7 +478,7 @@ test_stress_tasks_mutex (void)
       round.mutex = gasync_mutex_new ();
       round.tasks = gasync_tasks_new ("stress");
       round.cancellable = g_cancellable_new ();
-      run_round (&round, mutex_done);
+      run_round (&round, no_pending_work);
       gasync_tasks_wait (round.tasks, NULL, &error);
 
       errors = gasync_tasks_dup_errors (round.tasks);
@@ -720,6 +771,687 @@ test_stress_futures (void)
     }
 }
 
+/* Runners and groups: random groups of runners that finish by themselves,
+ * fail, block until their stop function or ignore it (so that a short
+ * interrupt timeout must fire), while 8 threads let them finish, interrupt
+ * runners and groups, cancel groups and try to run them again; one thread
+ * interrupts or cancels every group at a random moment. */
+
+#define LONG_TIMEOUT (30 * G_TIME_SPAN_SECOND)
+
+static void
+runner_finished_cb (GasyncRunner       *runner,
+                    GasyncRunnerResult *result,
+                    gpointer            data)
+{
+  RunnerSlot *slot = data;
+
+  slot->finished++;
+  slot->stops_at_finish = slot->svc->stop_calls;
+}
+
+static void
+runner_slot_init (RunnerSlot *slot,
+                  guint       index,
+                  gboolean    group_times_out)
+{
+  g_autofree char *id = g_strdup_printf ("runner-%u", index);
+  GTimeSpan timeout = LONG_TIMEOUT;
+
+  slot->kind = g_test_rand_int_range (0, N_KINDS);
+  slot->svc = test_service_new ();
+  slot->svc->ignore_stop = slot->kind == KIND_IGNORE;
+  if (slot->kind == KIND_FAIL && g_test_rand_bit ())
+    slot->svc->fail_silently = TRUE; /* reported as FAILED */
+  else if (slot->kind == KIND_FAIL)
+    slot->svc->error = g_error_new_literal (GASYNC_ERROR, GASYNC_ERROR_FAILED,
+                                            "planned failure");
+  if (slot->kind == KIND_IGNORE)
+    timeout = group_times_out ? 50 * G_TIME_SPAN_MILLISECOND
+                              : g_test_rand_int_range (1, 21) * G_TIME_SPAN_MILLISECOND;
+  slot->runner = test_service_new_runner (slot->svc, id);
+  gasync_runner_set_interrupt_timeout (slot->runner, timeout);
+  g_signal_connect (slot->runner, "finished", G_CALLBACK (runner_finished_cb), slot);
+}
+
+static void
+group_run_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      data)
+{
+  GroupSlot *group = data;
+  g_autoptr(GError) error = NULL;
+
+  group->returned_at = g_get_monotonic_time ();
+  group->callbacks++;
+  group->results = gasync_group_runner_run_finish (GASYNC_GROUP_RUNNER (source),
+                                                   result, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < group->n_runners; i++)
+    group->runners[i].stops_at_group_end = group->runners[i].svc->stop_calls;
+}
+
+/* On the owner thread, which owns the context: the groups launch at once,
+ * before any thread can interrupt them. */
+static void
+group_slot_start (GroupSlot  *group,
+                  RunnerSlot *runners,
+                  guint       first)
+{
+  GTimeSpan max_ignore = 0;
+
+  group->group = gasync_group_runner_new ();
+  group->cancellable = g_cancellable_new ();
+  group->runners = runners;
+  group->n_runners = g_test_rand_int_range (1, MAX_GROUP_RUNNERS + 1);
+  group->times_out = g_test_rand_int_range (0, 4) == 0;
+  group->timeout = group->times_out ? g_test_rand_int_range (1, 11) * G_TIME_SPAN_MILLISECOND
+                                    : LONG_TIMEOUT;
+  for (guint i = 0; i < group->n_runners; i++)
+    {
+      runner_slot_init (&runners[i], first + i, group->times_out);
+      if (runners[i].kind == KIND_IGNORE)
+        max_ignore = MAX (max_ignore,
+                          gasync_runner_get_interrupt_timeout (runners[i].runner));
+      gasync_group_runner_add (group->group, runners[i].runner);
+    }
+  gasync_group_runner_set_interrupt_timeout (group->group, group->timeout);
+  if (!group->times_out)
+    group->timeout = max_ignore;
+  gasync_group_runner_run_async (group->group, group->cancellable, group_run_cb, group);
+}
+
+static void
+group_slot_interrupt (GroupSlot *group,
+                      GRand     *rand)
+{
+  if (g_rand_boolean (rand))
+    gasync_group_runner_interrupt (group->group);
+  else
+    g_cancellable_cancel (group->cancellable);
+}
+
+static void
+runners_body (Round *round,
+              GRand *rand,
+              guint  index)
+{
+  for (guint i = 0; i < round->ops_per_thread; i++)
+    {
+      GroupSlot *group = &round->groups[g_rand_int_range (rand, 0, round->n_groups)];
+      RunnerSlot *slot = &group->runners[g_rand_int_range (rand, 0, group->n_runners)];
+      g_autoptr(GError) error = NULL;
+
+      if (index == round->stopper_thread && i == round->stop_after)
+        {
+          for (guint g = 0; g < round->n_groups; g++)
+            {
+              round->groups[g].stopped_at = g_get_monotonic_time ();
+              group_slot_interrupt (&round->groups[g], rand);
+            }
+          continue;
+        }
+      switch (g_rand_int_range (rand, 0, 64))
+        {
+        case 0:
+        case 1:
+        case 2:
+        case 3:
+          if (slot->kind == KIND_FINISH || slot->kind == KIND_FAIL)
+            test_service_finish (slot->svc);
+          break;
+        case 4:
+          gasync_runner_interrupt (slot->runner);
+          break;
+        case 5:
+          group_slot_interrupt (group, rand);
+          break;
+        case 6:
+          g_assert_null (gasync_group_runner_run (group->group, NULL, &error));
+          g_assert_error (error, GASYNC_ERROR, GASYNC_ERROR_ALREADY_STARTED);
+          break;
+        case 7:
+          g_assert_false (gasync_runner_run (slot->runner, NULL, &error));
+          g_assert_error (error, GASYNC_ERROR, GASYNC_ERROR_ALREADY_STARTED);
+          break;
+        default:
+          gasync_runner_notify_ready (slot->runner);
+          break;
+        }
+    }
+}
+
+static gboolean
+runners_done (Round *round)
+{
+  for (guint g = 0; g < round->n_groups; g++)
+    if (round->groups[g].callbacks == 0)
+      return FALSE;
+  return TRUE;
+}
+
+static RunnerSlot *
+group_slot_find (GroupSlot  *group,
+                 const char *id)
+{
+  for (guint i = 0; i < group->n_runners; i++)
+    if (g_str_equal (gasync_runner_get_id (group->runners[i].runner), id))
+      return &group->runners[i];
+  return NULL;
+}
+
+/* One result per runner; TIMEOUT only for runners that ignore stops (or,
+ * unnamed, when the group's own timeout fired); within its timeout plus
+ * a bound after the stop. */
+static void
+group_slot_check_results (GroupSlot *group)
+{
+  g_assert_cmpuint (group->callbacks, ==, 1);
+  g_assert_cmpuint (group->results->len, ==, group->n_runners);
+  g_assert_cmpint (group->returned_at - group->stopped_at, <=,
+                   group->timeout + gasync_test_deadline (2) - g_get_monotonic_time ());
+  for (guint i = 0; i < group->results->len; i++)
+    {
+      GasyncRunnerResult *result = g_ptr_array_index (group->results, i);
+      const GError *error = gasync_runner_result_get_error (result);
+      RunnerSlot *slot = group_slot_find (group, gasync_runner_result_get_id (result));
+
+      if (slot == NULL)
+        {
+          g_assert_cmpstr (gasync_runner_result_get_id (result), ==,
+                           GASYNC_RUNNER_RESULT_UNKNOWN_ID);
+          g_assert_true (group->times_out);
+          g_assert_error ((GError *) error, GASYNC_ERROR, GASYNC_ERROR_TIMEOUT);
+          continue;
+        }
+      g_assert_false (slot->reported);
+      slot->reported = TRUE;
+      if (slot->kind == KIND_IGNORE && !group->times_out)
+        g_assert_error ((GError *) error, GASYNC_ERROR, GASYNC_ERROR_TIMEOUT);
+      else if (slot->kind == KIND_FAIL)
+        g_assert_error ((GError *) error, GASYNC_ERROR, GASYNC_ERROR_FAILED);
+      else if (slot->kind != KIND_IGNORE)
+        g_assert_no_error ((GError *) error);
+    }
+}
+
+/* After the runner is gone: its function ran once, its stop function at
+ * most once, never after it finished nor after the group returned. */
+static void
+runner_slot_check (RunnerSlot *slot)
+{
+  TestService *svc = slot->svc;
+
+  g_assert_cmpuint (svc->runs, ==, 1);
+  g_assert_cmpuint (svc->returns, ==, 1);
+  g_assert_cmpuint (slot->finished, ==, 1);
+  g_assert_cmpuint (svc->stop_calls, <=, 1);
+  g_assert_cmpuint (svc->stop_calls, ==, slot->stops_at_finish);
+  g_assert_cmpuint (svc->stop_calls, ==, slot->stops_at_group_end);
+  g_assert_cmpuint (svc->run_destroyed, ==, 1);
+  g_assert_cmpuint (svc->stop_destroyed, ==, 1);
+}
+
+static void
+test_stress_runners (void)
+{
+  g_test_summary ("Random groups of runners that finish, fail, block until "
+                  "stopped or ignore the stop, interrupted and cancelled from 8 "
+                  "threads: each function runs once, each stop function at most "
+                  "once and never after its runner finished, one result per "
+                  "runner, TIMEOUT only for those that ignored the stop, and each "
+                  "group returns within its timeout");
+
+  for (guint r = 0; r < n_rounds (); r++)
+    {
+      Round round = { .seed = g_test_rand_int (), .body = runners_body };
+      guint n_runners = 0;
+
+      round.n_groups = g_test_rand_int_range (1, MAX_GROUPS + 1);
+      round.groups = g_new0 (GroupSlot, round.n_groups);
+      round.runners = g_new0 (RunnerSlot, round.n_groups * MAX_GROUP_RUNNERS);
+      g_assert_true (g_main_context_acquire (NULL));
+      for (guint g = 0; g < round.n_groups; g++)
+        {
+          group_slot_start (&round.groups[g], &round.runners[n_runners], n_runners);
+          n_runners += round.groups[g].n_runners;
+        }
+      g_main_context_release (NULL);
+      run_round (&round, runners_done);
+
+      for (guint g = 0; g < round.n_groups; g++)
+        {
+          group_slot_check_results (&round.groups[g]);
+          test_drop_and_wait (round.groups[g].group);
+          g_ptr_array_unref (round.groups[g].results);
+          g_object_unref (round.groups[g].cancellable);
+        }
+      for (guint i = 0; i < n_runners; i++)
+        {
+          test_service_release (round.runners[i].svc);
+          test_drop_and_wait (round.runners[i].runner);
+          runner_slot_check (&round.runners[i]);
+          test_service_free (round.runners[i].svc);
+        }
+      total_operations += n_runners;
+      g_free (round.groups);
+      g_free (round.runners);
+    }
+}
+
+/* Intervals: 8 threads start and stop an interval, in either mode (a
+ * main-context one through its owner context), and change its interval,
+ * delay and stop-on-error, while its action fails now and then. The
+ * action runs only while the interval is started or stopping, each
+ * failure is signalled once on the owner context, and nothing runs after
+ * the last stop. */
+
+static gboolean
+interval_is_running (Round *round)
+{
+  GasyncLatchState state = gasync_interval_get_state (round->interval);
+
+  return state == GASYNC_LATCH_STATE_STARTED || state == GASYNC_LATCH_STATE_STOPPING;
+}
+
+static gboolean
+interval_action (GCancellable  *cancellable,
+                 gpointer       user_data,
+                 GError       **error)
+{
+  Round *round = user_data;
+  gboolean ok;
+
+  if (!interval_is_running (round))
+    g_atomic_int_inc (&round->ran_outside_run);
+  ok = stopper_task (cancellable, round, error);
+  if (!interval_is_running (round))
+    g_atomic_int_inc (&round->ran_outside_run);
+  return ok;
+}
+
+static void
+interval_error_cb (GasyncInterval *interval,
+                   const GError   *error,
+                   gpointer        user_data)
+{
+  Round *round = user_data;
+
+  g_assert_true (g_thread_self () == round->owner_thread);
+  g_assert_error ((GError *) error, GASYNC_ERROR, GASYNC_ERROR_FAILED);
+  round->failures_reported++;
+}
+
+static void
+interval_stop_with (Round        *round,
+                    GCancellable *cancellable)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!gasync_interval_stop (round->interval, cancellable, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_assert_error (error, GASYNC_ERROR, GASYNC_ERROR_NOT_STARTED);
+}
+
+/* The calls, as GSourceFuncs to run on the owner context for a
+ * main-context interval. */
+
+static gboolean
+interval_start_cb (gpointer data)
+{
+  Round *round = data;
+  g_autoptr(GError) error = NULL;
+
+  if (!gasync_interval_start (round->interval, &error))
+    g_assert_error (error, GASYNC_ERROR, GASYNC_ERROR_ALREADY_STARTED);
+  g_atomic_int_inc (&round->calls_done);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+interval_stop_cb (gpointer data)
+{
+  Round *round = data;
+
+  interval_stop_with (round, NULL);
+  g_atomic_int_inc (&round->calls_done);
+  return G_SOURCE_REMOVE;
+}
+
+/* A stop that gives up waiting at once. */
+static gboolean
+interval_stop_cancelled_cb (gpointer data)
+{
+  Round *round = data;
+
+  interval_stop_with (round, round->cancellable);
+  g_atomic_int_inc (&round->calls_done);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+interval_call (Round       *round,
+               GSourceFunc  func)
+{
+  g_atomic_int_inc (&round->calls);
+  if (round->on_owner)
+    gasync_dispatch_to_context (g_main_context_default (), func, round, NULL);
+  else
+    func (round);
+}
+
+static gboolean
+interval_calls_done (Round *round)
+{
+  return g_atomic_int_get (&round->calls_done) == g_atomic_int_get (&round->calls);
+}
+
+/* Gives the action a chance: waits until it ran once more, the interval
+ * stopped with no call on the way, or a few milliseconds passed. */
+static void
+interval_wait_run (Round *round)
+{
+  gint ran = g_atomic_int_get (&round->ran);
+  gint64 deadline = g_get_monotonic_time () + 5 * G_TIME_SPAN_MILLISECOND;
+
+  while (g_atomic_int_get (&round->ran) == ran &&
+         (interval_is_running (round) || !interval_calls_done (round)) &&
+         g_get_monotonic_time () < deadline)
+    g_thread_yield ();
+}
+
+static void
+interval_body (Round *round,
+               GRand *rand,
+               guint  index)
+{
+  for (guint i = 0; i < round->ops_per_thread; i++)
+    {
+      switch (g_rand_int_range (rand, 0, 16))
+        {
+        case 0:
+        case 1:
+        case 2:
+          interval_call (round, interval_start_cb);
+          break;
+        case 3:
+          interval_call (round, interval_stop_cb);
+          break;
+        case 4:
+          interval_call (round, interval_stop_cancelled_cb);
+          break;
+        case 5:
+          gasync_interval_set_stop_on_error (round->interval,
+                                             g_rand_int_range (rand, 0, 4) == 0);
+          break;
+        case 6:
+          gasync_interval_set_interval (round->interval, g_rand_int_range (rand, 1, 201));
+          break;
+        case 7:
+          gasync_interval_set_delay (round->interval, g_rand_int_range (rand, 0, 101));
+          break;
+        case 8:
+        case 9:
+        case 10:
+        case 11:
+          interval_wait_run (round);
+          break;
+        default:
+          interval_is_running (round);
+          break;
+        }
+    }
+  /* Every start is followed by a stop from the same thread: the interval
+   * ends stopped. */
+  interval_call (round, interval_stop_cb);
+}
+
+static gboolean
+interval_done (Round *round)
+{
+  return interval_calls_done (round) &&
+         gasync_interval_get_state (round->interval) == GASYNC_LATCH_STATE_STOPPED;
+}
+
+static void
+test_stress_interval (void)
+{
+  g_test_summary ("8 threads start and stop an interval in either mode and "
+                  "change its settings while its action fails now and then: the "
+                  "action runs only while started or stopping, never after the "
+                  "last stop, and each failure is signalled once on the owner "
+                  "context");
+
+  for (guint r = 0; r < n_rounds (); r++)
+    {
+      Round round = { .seed = g_test_rand_int (), .body = interval_body };
+
+      round.owner_thread = g_thread_self ();
+      round.on_owner = g_test_rand_bit ();
+      round.cancellable = g_cancellable_new ();
+      g_cancellable_cancel (round.cancellable);
+      round.interval = gasync_interval_new (interval_action, &round, NULL);
+      gasync_interval_set_mode (round.interval, round.on_owner ?
+                                GASYNC_INTERVAL_MODE_MAIN_CONTEXT :
+                                GASYNC_INTERVAL_MODE_THREAD);
+      gasync_interval_set_interval (round.interval, 500);
+      g_signal_connect (round.interval, "error", G_CALLBACK (interval_error_cb), &round);
+      run_round (&round, interval_done);
+      g_atomic_int_set (&round.stopped, 1);
+      test_drop_and_wait (round.interval);
+
+      g_assert_cmpint (round.ran_outside_run, ==, 0);
+      g_assert_cmpint (round.ran_after_stop, ==, 0);
+      g_assert_cmpint (round.failures_reported, ==, round.failing);
+      total_operations += round.calls + round.ran;
+      g_object_unref (round.cancellable);
+    }
+}
+
+/* The wait group: 8 threads add to it and mark tasks done, and wait for
+ * it (some with a cancelled cancellable) when they hold nothing, while
+ * the main thread waits asynchronously on a count that one thread
+ * releases at a random moment: every wait returns, every async wait
+ * completes once on the owner context, and the count ends at zero. */
+
+#define N_ASYNC_WAITS 8
+
+static void
+wait_group_body (Round *round,
+                 GRand *rand,
+                 guint  index)
+{
+  guint held = 0;
+
+  for (guint i = 0; i < round->ops_per_thread; i++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (index == round->stopper_thread && i == round->stop_after)
+        gasync_wait_group_done (round->wait_group);
+      switch (g_rand_int_range (rand, 0, 4))
+        {
+        case 0:
+        case 1:
+          gasync_wait_group_add (round->wait_group, 1);
+          held++;
+          break;
+        case 2:
+          if (held > 0)
+            {
+              gasync_wait_group_done (round->wait_group);
+              held--;
+            }
+          break;
+        default:
+          /* Waiting while holding a count would wait for itself. */
+          if (held > 0 || (index == round->stopper_thread && i < round->stop_after))
+            break;
+          if (g_rand_boolean (rand))
+            g_assert_true (gasync_wait_group_wait (round->wait_group, NULL, &error));
+          else if (!gasync_wait_group_wait (round->wait_group, round->cancellable, &error))
+            g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+          g_atomic_int_inc (&round->ran);
+          break;
+        }
+    }
+  if (held > 0)
+    gasync_wait_group_add (round->wait_group, -(gint) held);
+}
+
+static void
+wait_group_waited_cb (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  Round *round = user_data;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (g_thread_self () == round->owner_thread);
+  g_assert_true (gasync_wait_group_wait_finish (GASYNC_WAIT_GROUP (source), result, &error));
+  g_assert_no_error (error);
+  round->callbacks++;
+}
+
+static gboolean
+wait_group_done (Round *round)
+{
+  return round->callbacks == N_ASYNC_WAITS;
+}
+
+static void
+test_stress_wait_group (void)
+{
+  g_test_summary ("8 threads add to a wait group, mark tasks done and wait for "
+                  "it while the main thread waits asynchronously: every wait "
+                  "returns, every async wait completes once on the owner "
+                  "context, and the count ends at zero");
+
+  for (guint r = 0; r < n_rounds (); r++)
+    {
+      Round round = { .seed = g_test_rand_int (), .body = wait_group_body };
+
+      round.owner_thread = g_thread_self ();
+      round.cancellable = g_cancellable_new ();
+      g_cancellable_cancel (round.cancellable);
+      round.wait_group = gasync_wait_group_new ();
+      gasync_wait_group_add (round.wait_group, 1);
+      for (guint i = 0; i < N_ASYNC_WAITS; i++)
+        gasync_wait_group_wait_async (round.wait_group, NULL, wait_group_waited_cb, &round);
+      run_round (&round, wait_group_done);
+
+      g_assert_cmpint (gasync_wait_group_get_count (round.wait_group), ==, 0);
+      g_assert_cmpint (round.callbacks, ==, N_ASYNC_WAITS);
+      total_operations += round.ran;
+      g_object_unref (round.wait_group);
+      g_object_unref (round.cancellable);
+    }
+}
+
+/* The batch: 8 threads run lists of their own through one batch, some
+ * with a cancellable that one thread cancels at a random moment, while
+ * every fifth item fails. A run refused because another is going on
+ * processes nothing; any other run processes each item at most once, and
+ * exactly once unless cancelled; its error is the one failure, or FAILED
+ * for several. */
+
+#define MAX_BATCH_ITEMS 8
+
+static gboolean
+batch_work (GObject       *object,
+            GCancellable  *cancellable,
+            gpointer       user_data,
+            GError       **error)
+{
+  TestItem *item = TEST_ITEM (object);
+
+  g_atomic_int_inc (&item->n_processed);
+  g_atomic_int_inc (&((Round *) user_data)->ran);
+  if (item->index % 5 == 4)
+    {
+      g_set_error (error, GASYNC_ERROR, GASYNC_ERROR_FAILED, "item %u failed", item->index);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+batch_check_run (GPtrArray    *items,
+                 gboolean      ok,
+                 const GError *error)
+{
+  guint failing = items->len / 5;
+  gboolean cancelled = g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  gboolean refused = g_error_matches (error, GASYNC_ERROR, GASYNC_ERROR_ALREADY_STARTED);
+
+  for (guint i = 0; i < items->len; i++)
+    {
+      int processed = g_atomic_int_get (&TEST_ITEM (items->pdata[i])->n_processed);
+
+      if (refused)
+        g_assert_cmpint (processed, ==, 0);
+      else if (cancelled)
+        g_assert_cmpint (processed, <=, 1);
+      else
+        g_assert_cmpint (processed, ==, 1);
+    }
+  if (refused || cancelled)
+    return;
+  g_assert_true (ok == (failing == 0));
+  if (failing == 1)
+    g_assert_cmpstr (error->message, ==, "item 4 failed");
+  else if (failing > 1)
+    g_assert_error ((GError *) error, GASYNC_ERROR, GASYNC_ERROR_FAILED);
+}
+
+static void
+batch_body (Round *round,
+            GRand *rand,
+            guint  index)
+{
+  for (guint i = 0; i < round->ops_per_thread; i++)
+    {
+      g_autoptr(GPtrArray) items = NULL;
+      g_autoptr(GError) error = NULL;
+      gboolean ok;
+
+      if (index == round->stopper_thread && i == round->stop_after)
+        g_cancellable_cancel (round->cancellable);
+      if (g_rand_int_range (rand, 0, 4) != 0)
+        {
+          g_ptr_array_unref (gasync_batch_dup_errors (round->batch));
+          continue;
+        }
+      items = test_items_new (g_rand_int_range (rand, 1, MAX_BATCH_ITEMS + 1));
+      ok = gasync_batch_run (round->batch, items,
+                             g_rand_boolean (rand) ? round->cancellable : NULL, &error);
+      batch_check_run (items, ok, error);
+    }
+}
+
+static void
+test_stress_batch (void)
+{
+  g_test_summary ("8 threads run lists through one batch, some cancelled at a "
+                  "random moment: refused runs process nothing, the others each "
+                  "item at most once (exactly once unless cancelled), and report "
+                  "their failures as documented");
+
+  for (guint r = 0; r < n_rounds (); r++)
+    {
+      Round round = { .seed = g_test_rand_int (), .body = batch_body };
+
+      round.cancellable = g_cancellable_new ();
+      round.batch = gasync_batch_new (batch_work, &round, NULL);
+      gasync_batch_set_parallelism (round.batch, g_test_rand_int_range (1, 5));
+      run_round (&round, no_pending_work);
+
+      total_operations += round.ran;
+      g_object_unref (round.batch);
+      g_object_unref (round.cancellable);
+    }
+}
+
 static void
 report (void)
 {
@@ -741,6 +1473,10 @@ main (int    argc,
   g_test_add_func ("/stress/event-loop", test_stress_event_loop);
   g_test_add_func ("/stress/worker", test_stress_worker);
   g_test_add_func ("/stress/futures", test_stress_futures);
+  g_test_add_func ("/stress/runners", test_stress_runners);
+  g_test_add_func ("/stress/interval", test_stress_interval);
+  g_test_add_func ("/stress/wait-group", test_stress_wait_group);
+  g_test_add_func ("/stress/batch", test_stress_batch);
 
   status = g_test_run ();
   report ();

@@ -168,6 +168,35 @@ test_wait_group_wait_async (void)
 }
 
 static void
+test_wait_group_wait_async_freed (void)
+{
+  g_autoptr(GasyncWaitGroup) group = gasync_wait_group_new ();
+
+  g_test_summary ("A waiter completed on another thread is freed on the "
+                  "caller's context only after that thread is done with it: "
+                  "a TSan build checks the order, here without the wake-up "
+                  "of a blocking iteration to order it");
+
+  for (guint i = 1; i <= 100; i++)
+    {
+      AsyncData data = { 0, g_thread_self () };
+      gint64 deadline = gasync_test_deadline (10);
+      GThread *thread;
+
+      gasync_wait_group_add (group, 1);
+      gasync_wait_group_wait_async (group, NULL, wait_cb, &data);
+      thread = g_thread_new ("done", done_thread, group);
+      while (data.n_called == 0)
+        {
+          g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+          g_main_context_iteration (NULL, FALSE);
+        }
+      g_thread_join (thread);
+      g_assert_true (data.ok);
+    }
+}
+
+static void
 test_wait_group_wait_async_cancelled (void)
 {
   g_autoptr(GasyncWaitGroup) group = gasync_wait_group_new ();
@@ -274,6 +303,7 @@ main (int    argc,
   g_test_add_func ("/gasync/wait-group/below-zero-subprocess",
                    test_wait_group_below_zero_subprocess);
   g_test_add_func ("/gasync/wait-group/wait-async", test_wait_group_wait_async);
+  g_test_add_func ("/gasync/wait-group/wait-async-freed", test_wait_group_wait_async_freed);
   g_test_add_func ("/gasync/wait-group/wait-async-cancelled",
                    test_wait_group_wait_async_cancelled);
   g_test_add_func ("/gasync/wait-group/wait-async-race", test_wait_group_wait_async_race);
