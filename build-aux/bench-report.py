@@ -36,16 +36,16 @@ def write_chart(records, builddir):
     script = f'''
 set terminal png size 1100,{height} noenhanced
 set output "{png}"
-set title "libgasync / raw GLib, same run (below 1: libgasync is faster)"
+set title "libgasync / raw GLib, same run (log scale; below 1: libgasync ahead)"
 set style fill solid 0.6
-set boxwidth 0.6
 set yrange [-0.5:{len(records) - 0.5}]
-set xrange [0:*]
+set logscale x 10
 set grid x
 unset key
 set ytics font ",8"
 set arrow from 1, graph 0 to 1, graph 1 nohead dashtype 2
-plot "{data}" using (0.5*$2):0:(0.5*$2):(0.3):yticlabels(1) with boxxyerror
+# A bar from 1 to the ratio, green when libgasync is ahead, red when not.
+plot "{data}" using 2:0:($2 < 1 ? $2 : 1):($2 < 1 ? 1 : $2):($0 - 0.3):($0 + 0.3):($2 < 1 ? 0x33aa33 : 0xcc3333):yticlabels(1) with boxxyerror lc rgb variable
 '''
     subprocess.run(['gnuplot'], input=script, text=True, check=True)
     print('chart:  ' + png)
