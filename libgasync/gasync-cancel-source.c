@@ -21,9 +21,12 @@
 #include "gasync-cancel-source-private.h"
 #include "gasync-sync-private.h"
 
+/* The count uses inline atomics, not gatomicrefcount, whose functions live
+ * in GLib where TSan cannot see them: the last unref, on whichever thread,
+ * must be seen to come after the other's use of the lock. */
 typedef struct
 {
-  gatomicrefcount ref_count;
+  int ref_count; /* atomic */
   GasyncLock lock;
   GSource *source;  /* unowned; NULL once the source is disposed */
 } CancelLink;
@@ -39,7 +42,7 @@ typedef struct
 static CancelLink *
 cancel_link_ref (CancelLink *link)
 {
-  g_atomic_ref_count_inc (&link->ref_count);
+  g_atomic_int_inc (&link->ref_count);
   return link;
 }
 
@@ -48,7 +51,7 @@ cancel_link_unref (gpointer data)
 {
   CancelLink *link = data;
 
-  if (g_atomic_ref_count_dec (&link->ref_count))
+  if (g_atomic_int_dec_and_test (&link->ref_count))
     {
       gasync_lock_clear (&link->lock);
       g_free (link);
@@ -124,7 +127,7 @@ gasync_cancel_source_new (GCancellable *cancellable)
   g_source_set_dispose_function (source, cancel_source_dispose);
   self->cancellable = g_object_ref (cancellable);
   self->link = g_new0 (CancelLink, 1);
-  g_atomic_ref_count_init (&self->link->ref_count);
+  self->link->ref_count = 1;
   gasync_lock_init (&self->link->lock);
   self->link->source = source;
   GASYNC_TSAN_IGNORE_BEGIN ();
