@@ -136,7 +136,7 @@ typedef struct
 struct _GasyncEventLoopQueue
 {
   GasyncLock lock;
-  gatomicrefcount ref_count;
+  int ref_count; /* atomic */
   GMainContext *context;
 
   /* Under the lock. */
@@ -194,7 +194,7 @@ queue_new (GMainContext *context)
   GasyncEventLoopQueue *queue = g_new0 (GasyncEventLoopQueue, 1);
 
   gasync_lock_init (&queue->lock);
-  g_atomic_ref_count_init (&queue->ref_count);
+  queue->ref_count = 1;
   queue->context = g_main_context_ref (context);
   queue->rejected = g_ptr_array_new_with_free_func (g_object_unref);
   queue->timeouts = g_hash_table_new (NULL, NULL);
@@ -204,14 +204,16 @@ queue_new (GMainContext *context)
 GasyncEventLoopQueue *
 gasync_event_loop_queue_ref (GasyncEventLoopQueue *queue)
 {
-  g_atomic_ref_count_inc (&queue->ref_count);
+  g_atomic_int_inc (&queue->ref_count);
   return queue;
 }
 
 void
 gasync_event_loop_queue_unref (GasyncEventLoopQueue *queue)
 {
-  if (!g_atomic_ref_count_dec (&queue->ref_count))
+  /* Inline atomics, which TSan sees, unlike gatomicrefcount in GLib: the
+   * last unref may come from any thread that used the lock. */
+  if (!g_atomic_int_dec_and_test (&queue->ref_count))
     return;
 
   g_assert (queue->closed);

@@ -50,6 +50,7 @@ enum {
 
 struct _GasyncPendingCallback
 {
+  int ref_count; /* atomic; inline atomics, which TSan sees */
   GasyncEventLoopQueue *queue;
   int state; /* atomic */
 };
@@ -65,10 +66,8 @@ pending_callback_settle (GasyncPendingCallback *self,
 }
 
 static void
-pending_callback_clear (gpointer data)
+pending_callback_free (GasyncPendingCallback *self)
 {
-  GasyncPendingCallback *self = data;
-
   if (pending_callback_settle (self, STATE_CANCELLED))
     {
       g_warning ("A pending callback was dropped without being enqueued or "
@@ -76,13 +75,15 @@ pending_callback_clear (gpointer data)
       gasync_event_loop_queue_release (self->queue);
     }
   gasync_event_loop_queue_unref (self->queue);
+  g_free (self);
 }
 
 GasyncPendingCallback *
 gasync_pending_callback_new (GasyncEventLoopQueue *queue)
 {
-  GasyncPendingCallback *self = g_atomic_rc_box_new (GasyncPendingCallback);
+  GasyncPendingCallback *self = g_new (GasyncPendingCallback, 1);
 
+  self->ref_count = 1;
   self->queue = gasync_event_loop_queue_ref (queue);
   self->state = STATE_RESERVED;
   return self;
@@ -105,7 +106,8 @@ gasync_pending_callback_ref (GasyncPendingCallback *self)
 {
   g_return_val_if_fail (self != NULL, NULL);
 
-  return g_atomic_rc_box_acquire (self);
+  g_atomic_int_inc (&self->ref_count);
+  return self;
 }
 
 /**
@@ -124,7 +126,8 @@ gasync_pending_callback_unref (GasyncPendingCallback *self)
 {
   g_return_if_fail (self != NULL);
 
-  g_atomic_rc_box_release_full (self, pending_callback_clear);
+  if (g_atomic_int_dec_and_test (&self->ref_count))
+    pending_callback_free (self);
 }
 
 /**
