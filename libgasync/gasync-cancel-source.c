@@ -64,6 +64,9 @@ cancel_link_fire (GCancellable *cancellable,
 {
   CancelLink *link = data;
 
+  /* Published by gasync_cancel_source_new() through GCancellable's GLib
+   * mutex, which TSan cannot see. */
+  GASYNC_TSAN_ACQUIRE (link);
   gasync_lock (&link->lock);
   if (link->source != NULL)
     g_source_set_ready_time (link->source, 0);
@@ -130,6 +133,7 @@ gasync_cancel_source_new (GCancellable *cancellable)
   self->link->ref_count = 1;
   gasync_lock_init (&self->link->lock);
   self->link->source = source;
+  GASYNC_TSAN_RELEASE (self->link);
   GASYNC_TSAN_IGNORE_BEGIN ();
   self->handler_id = g_cancellable_connect (cancellable,
                                             G_CALLBACK (cancel_link_fire),

@@ -137,8 +137,8 @@ sleep_complete (gpointer user_data)
 
   if (!g_task_return_error_if_cancelled (task))
     g_task_return_boolean (task, TRUE);
-  /* Destroying the cancel source disconnects it from the cancellable,
-   * in GObject's signal tables: see gasync-sync-private.h. */
+  /* Destroying a source detaches it from the context's lists, guarded
+   * by a GMutex TSan cannot see: see gasync-sync-private.h. */
   GASYNC_TSAN_IGNORE_BEGIN ();
   g_source_destroy (sleep->timeout_source);
   if (sleep->cancel_source != NULL)
@@ -210,9 +210,7 @@ gasync_sleep_async (GTimeSpan            duration,
                   sleep_complete);
   if (cancellable != NULL)
     {
-      GASYNC_TSAN_IGNORE_BEGIN ();
       sleep->cancel_source = gasync_cancel_source_new (cancellable);
-      GASYNC_TSAN_IGNORE_END ();
       sleep_attach (task, sleep->cancel_source,
                     G_SOURCE_FUNC (sleep_cancelled_cb));
     }

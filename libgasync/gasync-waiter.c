@@ -115,7 +115,8 @@ async_waiter_free (Waiter *waiter)
 {
   if (waiter->cancel_source != NULL)
     {
-      /* Disconnects from the cancellable: GObject's signal tables. */
+      /* The context's source lists, and the last unref disconnects from
+       * the cancellable: GMainContext's and GObject's GLib locks. */
       GASYNC_TSAN_IGNORE_BEGIN ();
       g_source_destroy (waiter->cancel_source);
       g_source_unref (waiter->cancel_source);
@@ -180,8 +181,8 @@ gasync_waiter_wait_async (GQueue     *queue,
   waiter->task = g_object_ref (task);
   if (cancellable != NULL)
     {
-      /* Published to the callback through GMainContext's GMutex; the
-       * source connects to the cancellable: GObject's signal tables. */
+      /* Published to the callback through GMainContext's GMutex, which
+       * also guards what g_source_attach() changes. */
       GASYNC_TSAN_RELEASE (waiter);
       GASYNC_TSAN_IGNORE_BEGIN ();
       waiter->cancel_source = gasync_cancel_source_new (cancellable);
