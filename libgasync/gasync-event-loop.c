@@ -22,8 +22,14 @@
  * The first callback that fails stops the loop: no further callback runs,
  * and gasync_event_loop_start() returns that callback's error. Work that
  * was reserved may still be going on; gasync_event_loop_wait_on_registered()
- * waits for it, dropping its callbacks, after which the loop can be started
- * again.
+ * waits for it, running the callbacks it enqueues (as k6's loop does, so
+ * that modules can rely on the loop as their shutdown path), after which
+ * the loop can be started again.
+ *
+ * Timeouts run in the order of their deadlines, as in JavaScript engines:
+ * a 10 ms timeout set after a 30 ms one runs first even when both are due
+ * by the time the loop looks; timeouts with the same deadline run in the
+ * order they were set.
  *
  * Futures made by gasync_event_loop_new_future() run their
  * gasync_future_add_done_callback() callbacks in the loop, like promise reactions. One
@@ -125,9 +131,14 @@ struct _Item
   GDestroyNotify destroy;
 };
 
+/* A timeout waits in the queue's timer list, ordered by deadline and then
+ * by id (the order the timeouts were set in), until the timer source moves
+ * it to the queue. */
 typedef struct
 {
-  GSource *source;
+  guint id;
+  gint64 deadline;
+  GSequenceIter *iter;
   GasyncEventLoopFunc func;
   gpointer user_data;
   GDestroyNotify destroy;
@@ -148,7 +159,9 @@ struct _GasyncEventLoopQueue
    * sleeps: what is pushed meanwhile needs no wake-up. */
   gboolean draining;
   GPtrArray *rejected;
-  GHashTable *timeouts;
+  GHashTable *timeouts; /* id -> Timeout */
+  GSequence *timers; /* of Timeout, soonest first */
+  GSource *timer; /* created by the first timeout */
   guint last_timeout_id;
 };
 
@@ -180,12 +193,16 @@ items_free (Item *item)
     }
 }
 
-static void
-timeout_free (Timeout *timeout)
+static int
+timeout_compare (gconstpointer a,
+                 gconstpointer b,
+                 gpointer      user_data)
 {
-  g_source_destroy (timeout->source);
-  g_source_unref (timeout->source);
-  g_free (timeout);
+  const Timeout *ta = a, *tb = b;
+
+  if (ta->deadline != tb->deadline)
+    return ta->deadline < tb->deadline ? -1 : 1;
+  return ta->id < tb->id ? -1 : ta->id > tb->id;
 }
 
 static GasyncEventLoopQueue *
@@ -198,6 +215,7 @@ queue_new (GMainContext *context)
   queue->context = g_main_context_ref (context);
   queue->rejected = g_ptr_array_new_with_free_func (g_object_unref);
   queue->timeouts = g_hash_table_new (NULL, NULL);
+  queue->timers = g_sequence_new (NULL);
   return queue;
 }
 
@@ -219,7 +237,9 @@ gasync_event_loop_queue_unref (GasyncEventLoopQueue *queue)
   g_assert (queue->closed);
   g_assert (queue->head == NULL);
   g_assert (g_hash_table_size (queue->timeouts) == 0);
+  g_assert (queue->timer == NULL);
   g_hash_table_unref (queue->timeouts);
+  g_sequence_free (queue->timers);
   g_ptr_array_unref (queue->rejected);
   g_main_context_unref (queue->context);
   gasync_lock_clear (&queue->lock);
@@ -252,34 +272,26 @@ gasync_event_loop_queue_drop (GasyncEventLoopQueue *queue,
     gasync_dispatch_to_context (queue->context, drop_cb, user_data, destroy);
 }
 
-void
-gasync_event_loop_queue_push (GasyncEventLoopQueue *queue,
-                              GasyncEventLoopFunc   func,
-                              gpointer              user_data,
-                              GDestroyNotify        destroy,
-                              gboolean              reserved)
+/* Appends a callback under the lock; returns whether the loop must be
+ * woken up. */
+static gboolean
+queue_append_locked (GasyncEventLoopQueue *queue,
+                     GasyncEventLoopFunc   func,
+                     gpointer              user_data,
+                     GDestroyNotify        destroy,
+                     gboolean              reserved)
 {
   Item *item = g_new (Item, 1);
-  gboolean wake;
+  /* Only the first callback after the loop looked at an empty queue wakes
+   * it: the ones that follow are taken in the same batch. (A loop that
+   * waits only for reservations looks at the queue after each wake-up, so
+   * the last reservation needs no wake-up of its own.) */
+  gboolean wake = queue->head == NULL && !queue->draining;
 
   item->next = NULL;
   item->func = func;
   item->user_data = user_data;
   item->destroy = destroy;
-
-  gasync_lock (&queue->lock);
-  if (queue->closed)
-    {
-      gasync_unlock (&queue->lock);
-      g_free (item);
-      gasync_event_loop_queue_drop (queue, user_data, destroy);
-      return;
-    }
-  /* Only the first callback after the loop looked at an empty queue wakes
-   * it: the ones that follow are taken in the same batch. (A loop that
-   * waits only for reservations looks at the queue after each wake-up, so
-   * the last reservation needs no wake-up of its own.) */
-  wake = queue->head == NULL && !queue->draining;
   if (reserved)
     {
       g_assert (queue->n_reserved > 0);
@@ -290,6 +302,26 @@ gasync_event_loop_queue_push (GasyncEventLoopQueue *queue,
   else
     queue->tail->next = item;
   queue->tail = item;
+  return wake;
+}
+
+void
+gasync_event_loop_queue_push (GasyncEventLoopQueue *queue,
+                              GasyncEventLoopFunc   func,
+                              gpointer              user_data,
+                              GDestroyNotify        destroy,
+                              gboolean              reserved)
+{
+  gboolean wake;
+
+  gasync_lock (&queue->lock);
+  if (queue->closed)
+    {
+      gasync_unlock (&queue->lock);
+      gasync_event_loop_queue_drop (queue, user_data, destroy);
+      return;
+    }
+  wake = queue_append_locked (queue, func, user_data, destroy, reserved);
   gasync_unlock (&queue->lock);
 
   if (wake)
@@ -346,6 +378,19 @@ queue_steal_items (GasyncEventLoopQueue *queue,
   return items;
 }
 
+/* Arms the timer for the soonest timeout, under the lock. */
+static void
+queue_arm_timer_locked (GasyncEventLoopQueue *queue)
+{
+  GSequenceIter *first = g_sequence_get_begin_iter (queue->timers);
+
+  if (queue->timer != NULL)
+    g_source_set_ready_time (queue->timer,
+                             g_sequence_iter_is_end (first)
+                               ? -1
+                               : ((Timeout *) g_sequence_get (first))->deadline);
+}
+
 /* Removes every timeout, releasing its reservation and dropping its
  * callback. */
 static void
@@ -356,6 +401,9 @@ queue_clear_timeouts (GasyncEventLoopQueue *queue)
   gasync_lock (&queue->lock);
   timeouts = g_hash_table_get_values (queue->timeouts);
   g_hash_table_remove_all (queue->timeouts);
+  g_sequence_remove_range (g_sequence_get_begin_iter (queue->timers),
+                           g_sequence_get_end_iter (queue->timers));
+  queue_arm_timer_locked (queue);
   gasync_unlock (&queue->lock);
 
   for (GList *l = timeouts; l != NULL; l = l->next)
@@ -364,9 +412,62 @@ queue_clear_timeouts (GasyncEventLoopQueue *queue)
 
       gasync_event_loop_queue_release (queue);
       gasync_event_loop_queue_drop (queue, timeout->user_data, timeout->destroy);
-      timeout_free (timeout);
+      g_free (timeout);
     }
 }
+
+/* The queue's one timer: when it fires, every timeout that is due joins the
+ * queue, soonest deadline first (as in JavaScript engines, not in the
+ * order the timeouts were set), fulfilling its reservation. */
+typedef struct
+{
+  GSource source;
+  GasyncEventLoopQueue *queue;
+} TimerSource;
+
+static gboolean
+timer_source_dispatch (GSource     *source,
+                       GSourceFunc  callback,
+                       gpointer     user_data)
+{
+  GasyncEventLoopQueue *queue = ((TimerSource *) source)->queue;
+  gint64 now = g_source_get_time (source);
+  gboolean wake = FALSE;
+
+  gasync_lock (&queue->lock);
+  while (!g_sequence_is_empty (queue->timers))
+    {
+      GSequenceIter *first = g_sequence_get_begin_iter (queue->timers);
+      Timeout *timeout = g_sequence_get (first);
+
+      if (timeout->deadline > now)
+        break;
+      g_sequence_remove (first);
+      g_hash_table_remove (queue->timeouts, GUINT_TO_POINTER (timeout->id));
+      wake |= queue_append_locked (queue, timeout->func, timeout->user_data,
+                                   timeout->destroy, TRUE);
+      g_free (timeout);
+    }
+  queue_arm_timer_locked (queue);
+  gasync_unlock (&queue->lock);
+
+  if (wake)
+    g_main_context_wakeup (queue->context);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+timer_source_finalize (GSource *source)
+{
+  gasync_event_loop_queue_unref (((TimerSource *) source)->queue);
+}
+
+static const GSourceFuncs timer_source_funcs = {
+  NULL, NULL,
+  timer_source_dispatch,
+  timer_source_finalize,
+  NULL, NULL,
+};
 
 /* The loop's source: ready while callbacks are queued; dispatching runs
  * them all, in one batch. */
@@ -405,10 +506,10 @@ loop_source_check (GSource *source)
   return queue_has_items (((LoopSource *) source)->loop->queue);
 }
 
-static void
-event_loop_call (GasyncEventLoop     *self,
-                 GasyncEventLoopFunc  func,
-                 gpointer             user_data)
+/* Runs one callback; returns its error if it failed. */
+static GError *
+event_loop_call (GasyncEventLoopFunc func,
+                 gpointer            user_data)
 {
   GError *local_error = NULL;
 
@@ -420,13 +521,13 @@ event_loop_call (GasyncEventLoop     *self,
                      local_error->message);
           g_error_free (local_error);
         }
-      return;
+      return NULL;
     }
 
   if (local_error == NULL)
     local_error = g_error_new_literal (GASYNC_ERROR, GASYNC_ERROR_FAILED,
                                        _("An event loop callback failed without reporting an error"));
-  self->error = local_error;
+  return local_error;
 }
 
 static gboolean
@@ -443,7 +544,7 @@ loop_source_dispatch (GSource     *source,
 
       /* After a failure, the rest of the batch is dropped. */
       if (self->error == NULL)
-        event_loop_call (self, item->func, item->user_data);
+        self->error = event_loop_call (item->func, item->user_data);
       item->next = NULL;
       items_free (item);
       item = next;
@@ -516,6 +617,7 @@ gasync_event_loop_dispose (GObject *object)
 {
   GasyncEventLoop *self = GASYNC_EVENT_LOOP (object);
   GasyncEventLoopQueue *queue = self->queue;
+  GSource *timer;
 
   if (queue != NULL)
     {
@@ -523,7 +625,13 @@ gasync_event_loop_dispose (GObject *object)
       gasync_lock (&queue->lock);
       queue->closed = TRUE;
       g_ptr_array_set_size (queue->rejected, 0);
+      timer = g_steal_pointer (&queue->timer);
       gasync_unlock (&queue->lock);
+      if (timer != NULL)
+        {
+          g_source_destroy (timer);
+          g_source_unref (timer);
+        }
       items_free (queue_steal_items (queue, FALSE, NULL));
       g_clear_pointer (&self->queue, gasync_event_loop_queue_unref);
     }
@@ -659,45 +767,6 @@ gasync_event_loop_new_future (GasyncEventLoop *self)
   return gasync_future_new_for_loop (self->queue);
 }
 
-typedef struct
-{
-  GasyncEventLoopQueue *queue;
-  guint id;
-} TimeoutKey;
-
-static void
-timeout_key_free (gpointer data)
-{
-  TimeoutKey *key = data;
-
-  gasync_event_loop_queue_unref (key->queue);
-  g_free (key);
-}
-
-/* The timer fired: its callback joins the queue, fulfilling the timeout's
- * reservation, unless the timeout was cleared in the meantime. */
-static gboolean
-timeout_fired_cb (gpointer data)
-{
-  TimeoutKey *key = data;
-  GasyncEventLoopQueue *queue = key->queue;
-  Timeout *timeout;
-
-  gasync_lock (&queue->lock);
-  timeout = g_hash_table_lookup (queue->timeouts, GUINT_TO_POINTER (key->id));
-  if (timeout != NULL)
-    g_hash_table_remove (queue->timeouts, GUINT_TO_POINTER (key->id));
-  gasync_unlock (&queue->lock);
-
-  if (timeout != NULL)
-    {
-      gasync_event_loop_queue_push (queue, timeout->func, timeout->user_data,
-                                    timeout->destroy, TRUE);
-      timeout_free (timeout);
-    }
-  return G_SOURCE_REMOVE;
-}
-
 /**
  * gasync_event_loop_set_timeout:
  * @self: a #GasyncEventLoop
@@ -729,34 +798,38 @@ gasync_event_loop_set_timeout (GasyncEventLoop     *self,
 {
   GasyncEventLoopQueue *queue;
   Timeout *timeout;
-  TimeoutKey *key;
 
   g_return_val_if_fail (GASYNC_IS_EVENT_LOOP (self), 0);
   g_return_val_if_fail (func != NULL, 0);
 
   queue = self->queue;
   timeout = g_new0 (Timeout, 1);
+  timeout->deadline = g_get_monotonic_time () + (gint64) delay_ms * 1000;
   timeout->func = func;
   timeout->user_data = user_data;
   timeout->destroy = destroy;
-  timeout->source = g_timeout_source_new (delay_ms);
-  g_source_set_static_name (timeout->source, "[gasync] event loop timeout");
-
-  key = g_new0 (TimeoutKey, 1);
-  key->queue = gasync_event_loop_queue_ref (queue);
 
   gasync_lock (&queue->lock);
   do
-    key->id = ++queue->last_timeout_id;
-  while (key->id == 0 || g_hash_table_contains (queue->timeouts, GUINT_TO_POINTER (key->id)));
-  g_hash_table_insert (queue->timeouts, GUINT_TO_POINTER (key->id), timeout);
+    timeout->id = ++queue->last_timeout_id;
+  while (timeout->id == 0 || g_hash_table_contains (queue->timeouts, GUINT_TO_POINTER (timeout->id)));
+  g_hash_table_insert (queue->timeouts, GUINT_TO_POINTER (timeout->id), timeout);
+  timeout->iter = g_sequence_insert_sorted (queue->timers, timeout, timeout_compare, NULL);
   queue->n_reserved++;
-  /* Attached under the lock, so that clearing it cannot come first. */
-  g_source_set_callback (timeout->source, timeout_fired_cb, key, timeout_key_free);
-  g_source_attach (timeout->source, queue->context);
+  if (queue->timer == NULL)
+    {
+      queue->timer = g_source_new ((GSourceFuncs *) &timer_source_funcs,
+                                   sizeof (TimerSource));
+      ((TimerSource *) queue->timer)->queue = gasync_event_loop_queue_ref (queue);
+      g_source_set_static_name (queue->timer, "[gasync] event loop timer");
+      g_source_set_ready_time (queue->timer, -1);
+      g_source_attach (queue->timer, queue->context);
+    }
+  /* Armed under the lock, so that the timer cannot miss the new deadline. */
+  queue_arm_timer_locked (queue);
   gasync_unlock (&queue->lock);
 
-  return key->id;
+  return timeout->id;
 }
 
 /**
@@ -787,7 +860,11 @@ gasync_event_loop_clear_timeout (GasyncEventLoop *self,
   gasync_lock (&queue->lock);
   timeout = g_hash_table_lookup (queue->timeouts, GUINT_TO_POINTER (id));
   if (timeout != NULL)
-    g_hash_table_remove (queue->timeouts, GUINT_TO_POINTER (id));
+    {
+      g_hash_table_remove (queue->timeouts, GUINT_TO_POINTER (id));
+      g_sequence_remove (timeout->iter);
+      queue_arm_timer_locked (queue);
+    }
   gasync_unlock (&queue->lock);
 
   if (timeout == NULL)
@@ -795,7 +872,7 @@ gasync_event_loop_clear_timeout (GasyncEventLoop *self,
 
   gasync_event_loop_queue_release (queue);
   gasync_event_loop_queue_drop (queue, timeout->user_data, timeout->destroy);
-  timeout_free (timeout);
+  g_free (timeout);
   return TRUE;
 }
 
@@ -874,7 +951,7 @@ gasync_event_loop_start (GasyncEventLoop      *self,
   g_source_attach (source, context);
 
   if (first_func != NULL)
-    event_loop_call (self, first_func, user_data);
+    self->error = event_loop_call (first_func, user_data);
   while (!event_loop_is_done (self))
     g_main_context_iteration (context, TRUE);
 
@@ -903,14 +980,26 @@ gasync_event_loop_start (GasyncEventLoop      *self,
  * gasync_event_loop_wait_on_registered:
  * @self: a #GasyncEventLoop
  *
- * Waits until no reserved callback is pending, iterating the loop's
- * context meanwhile (so that work driven by it can finish). Callbacks
- * enqueued in the meantime do not run: only their destroy notifies do.
+ * Waits until nothing is queued and no reserved callback is pending,
+ * running the callbacks that are enqueued meanwhile, from any thread, in
+ * order, as gasync_event_loop_start() does. They may reserve and set
+ * timeouts for more work, which is waited for too. Unlike in
+ * gasync_event_loop_start(), a callback that fails does not stop the
+ * others: its error is logged at debug level and dropped, and so are the
+ * rejections of loop futures left without a handler. The context is
+ * acquired and made the thread-default context meanwhile.
+ *
  * Call it after gasync_event_loop_start() failed, so that nothing of the
- * failed run is still going on, before starting the loop again.
+ * failed run is still going on (k6 modules rely on it as their shutdown
+ * path); the loop can then be started again. Callbacks that were queued
+ * but had not run when the loop failed, and its timeouts, were dropped
+ * with the failure and do not run here.
  *
  * Threading: call it on a thread that can acquire the loop's context,
  * not from one of the loop's callbacks.
+ *
+ * Blocking: until the last reservation is fulfilled or released; it
+ * iterates the loop's context meanwhile.
  *
  * Since: 0.1
  */
@@ -932,16 +1021,42 @@ gasync_event_loop_wait_on_registered (GasyncEventLoop *self)
       return;
     }
 
+  g_object_ref (self);
+  g_main_context_push_thread_default (context);
+  self->running = TRUE;
+  self->failed = FALSE;
+
   for (;;)
     {
       guint n_reserved;
+      Item *item = queue_steal_items (queue, FALSE, &n_reserved);
 
-      items_free (queue_steal_items (queue, FALSE, &n_reserved));
-      if (n_reserved == 0)
+      if (item == NULL && n_reserved == 0)
         break;
-      g_main_context_iteration (context, TRUE);
+      if (item == NULL)
+        g_main_context_iteration (context, TRUE);
+
+      while (item != NULL)
+        {
+          Item *next = item->next;
+          g_autoptr(GError) local_error = event_loop_call (item->func,
+                                                           item->user_data);
+
+          if (local_error != NULL)
+            g_debug ("An event loop callback failed while waiting on "
+                     "registered callbacks: %s", local_error->message);
+          item->next = NULL;
+          items_free (item);
+          item = next;
+        }
     }
 
-  self->failed = FALSE;
+  gasync_lock (&queue->lock);
+  g_ptr_array_set_size (queue->rejected, 0);
+  gasync_unlock (&queue->lock);
+
+  self->running = FALSE;
+  g_main_context_pop_thread_default (context);
   g_main_context_release (context);
+  g_object_unref (self);
 }

@@ -455,7 +455,8 @@ test_event_loop_error_stops (void)
   g_assert_error (error, GASYNC_ERROR, GASYNC_ERROR_FAILED);
 }
 
-/* After a failure, a reservation still out is waited for and dropped. */
+/* After a failure, a reservation still out is waited for and its callback
+ * runs. */
 typedef struct
 {
   GasyncEventLoop *loop;
@@ -463,15 +464,35 @@ typedef struct
   Counter counter;
   int go;
   GThread *thread;
+  GasyncEventLoopFunc func; /* count_cb if NULL */
+  GThread *more_thread;
 } Leftover;
+
+static gboolean
+leftover_count_cb (gpointer   user_data,
+                   GError   **error)
+{
+  return count_cb (&((Leftover *) user_data)->counter, error);
+}
+
+static void
+leftover_destroy (gpointer user_data)
+{
+  count_destroy (&((Leftover *) user_data)->counter);
+}
 
 static gpointer
 leftover_thread (gpointer data)
 {
   Leftover *leftover = data;
+  /* Taken before the enqueue: its callback may reserve the next one. */
+  GasyncPendingCallback *callback = g_steal_pointer (&leftover->callback);
+
   gasync_test_wait_flag (&leftover->go);
-  gasync_pending_callback_enqueue (leftover->callback, count_cb, &leftover->counter, count_destroy);
-  g_clear_pointer (&leftover->callback, gasync_pending_callback_unref);
+  gasync_pending_callback_enqueue (callback,
+                                   leftover->func != NULL ? leftover->func : leftover_count_cb,
+                                   leftover, leftover_destroy);
+  gasync_pending_callback_unref (callback);
   return NULL;
 }
 
@@ -496,6 +517,20 @@ release_leftover_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+static gboolean
+reserve_more_cb (gpointer   user_data,
+                 GError   **error)
+{
+  Leftover *leftover = user_data;
+
+  count_cb (&leftover->counter, error);
+  /* More work, reserved from a callback that runs while waiting. */
+  leftover->func = NULL;
+  leftover->callback = gasync_event_loop_reserve_callback (leftover->loop);
+  leftover->more_thread = g_thread_new ("more", leftover_thread, leftover);
+  return TRUE;
+}
+
 static void
 test_event_loop_wait_on_registered (void)
 {
@@ -504,9 +539,10 @@ test_event_loop_wait_on_registered (void)
   Leftover leftover = { loop };
   Counter counter = { g_thread_self () };
 
+  /* k6 js/eventloop: TestEventLoopWaitOnRegistered. */
   g_test_summary ("wait_on_registered() waits out the reservations left "
-                  "by a failed run, iterating the context, without running "
-                  "their callbacks; then the loop can be started again");
+                  "by a failed run, iterating the context, and runs their "
+                  "callbacks; then the loop can be started again");
   leftover.counter.loop_thread = g_thread_self ();
   g_assert_false (gasync_event_loop_start (loop, reserve_then_fail_cb, &leftover, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_FAILED);
@@ -515,13 +551,106 @@ test_event_loop_wait_on_registered (void)
   /* Released from the context, so wait_on_registered() must iterate it. */
   g_idle_add (release_leftover_cb, &leftover);
   gasync_event_loop_wait_on_registered (loop);
-  g_assert_cmpint (leftover.counter.runs, ==, 0);
+  g_assert_cmpint (leftover.counter.runs, ==, 1);
   g_assert_cmpint (leftover.counter.destroyed, ==, 1);
   g_thread_join (leftover.thread);
+
+  g_test_summary ("A callback that runs while waiting may reserve more, "
+                  "which is waited for and run too");
+  g_atomic_int_set (&leftover.go, FALSE);
+  leftover.func = reserve_more_cb;
+  g_assert_false (gasync_event_loop_start (loop, reserve_then_fail_cb, &leftover, &error));
+  g_clear_error (&error);
+  g_atomic_int_set (&leftover.go, TRUE);
+  gasync_event_loop_wait_on_registered (loop);
+  g_assert_cmpint (leftover.counter.runs, ==, 3);
+  g_thread_join (leftover.thread);
+  g_thread_join (leftover.more_thread);
 
   g_assert_true (gasync_event_loop_start (loop, count_cb, &counter, &error));
   g_assert_no_error (error);
   g_assert_cmpint (counter.runs, ==, 1);
+}
+
+/* Many reservations out when the loop fails; one of them fails too. */
+#define N_LATE 100
+
+typedef struct
+{
+  GasyncEventLoop *loop;
+  GasyncPendingCallback *callbacks[N_LATE];
+  GThread *thread;
+  int go;
+  int good;
+} LateMany;
+
+static gboolean
+many_good_cb (gpointer   user_data,
+              GError   **error)
+{
+  LateMany *late = user_data;
+
+  late->good++;
+  return TRUE;
+}
+
+static gboolean
+many_bad_cb (gpointer   user_data,
+             GError   **error)
+{
+  g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED, "late and bad");
+  return FALSE;
+}
+
+static gpointer
+late_many_thread (gpointer data)
+{
+  LateMany *late = data;
+
+  /* The failing one first: it must not keep the others from running. */
+  gasync_pending_callback_enqueue (late->callbacks[N_LATE - 1], many_bad_cb, late, NULL);
+  gasync_test_wait_flag (&late->go);
+  for (guint i = 0; i < N_LATE - 1; i++)
+    gasync_pending_callback_enqueue (late->callbacks[i], many_good_cb, late, NULL);
+  for (guint i = 0; i < N_LATE; i++)
+    gasync_pending_callback_unref (late->callbacks[i]);
+  return NULL;
+}
+
+static gboolean
+reserve_many_then_fail_cb (gpointer   user_data,
+                           GError   **error)
+{
+  LateMany *late = user_data;
+
+  for (guint i = 0; i < N_LATE; i++)
+    late->callbacks[i] = gasync_event_loop_reserve_callback (late->loop);
+  late->thread = g_thread_new ("late", late_many_thread, late);
+  g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED, "expected");
+  return FALSE;
+}
+
+static void
+test_event_loop_wait_runs_all (void)
+{
+  g_autoptr(GasyncEventLoop) loop = gasync_event_loop_new (NULL);
+
+  /* k6 js/eventloop: TestEventLoopAllCallbacksGetCalled. */
+  g_test_summary ("Every callback enqueued after a failed start() runs in "
+                  "wait_on_registered(), even after one of them failed; "
+                  "three times on the same loop");
+  for (guint round = 0; round < 3; round++)
+    {
+      g_autoptr(GError) error = NULL;
+      LateMany late = { loop };
+
+      g_assert_false (gasync_event_loop_start (loop, reserve_many_then_fail_cb, &late, &error));
+      g_assert_error (error, G_IO_ERROR, G_IO_ERROR_FAILED);
+      g_atomic_int_set (&late.go, TRUE);
+      gasync_event_loop_wait_on_registered (loop);
+      g_thread_join (late.thread);
+      g_assert_cmpint (late.good, ==, N_LATE - 1);
+    }
 }
 
 typedef struct
@@ -577,6 +706,68 @@ test_event_loop_timeout (void)
   g_assert_cmpint (timeouts.cleared.runs, ==, 0);
   g_assert_cmpint (timeouts.cleared.destroyed, ==, 1);
   g_assert_false (gasync_event_loop_clear_timeout (loop, 12345));
+}
+
+typedef struct
+{
+  GasyncEventLoop *loop;
+  GString *order;
+} Ordered;
+
+static gboolean
+append_letter_cb (gpointer   user_data,
+                  GError   **error)
+{
+  Ordered *ordered = g_object_get_data (G_OBJECT (user_data), "ordered");
+
+  g_string_append (ordered->order, g_object_get_data (G_OBJECT (user_data), "letter"));
+  return TRUE;
+}
+
+static void
+set_ordered (Ordered    *ordered,
+             guint       delay_ms,
+             const char *letter)
+{
+  GObject *tag = g_object_new (G_TYPE_OBJECT, NULL);
+
+  g_object_set_data (tag, "ordered", ordered);
+  g_object_set_data (tag, "letter", (gpointer) letter);
+  gasync_event_loop_set_timeout (ordered->loop, delay_ms, append_letter_cb, tag, g_object_unref);
+}
+
+static gboolean
+set_out_of_order_cb (gpointer   user_data,
+                     GError   **error)
+{
+  Ordered *ordered = user_data;
+  gint64 all_due = g_get_monotonic_time () + 31 * G_TIME_SPAN_MILLISECOND;
+
+  set_ordered (ordered, 30, "c");
+  set_ordered (ordered, 10, "a");
+  set_ordered (ordered, 20, "b");
+  set_ordered (ordered, 10, "A");
+  /* Busy on the loop's thread until all four are due, so that the loop
+   * finds them due in the same pass. */
+  while (g_get_monotonic_time () < all_due)
+    g_usleep (G_TIME_SPAN_MILLISECOND);
+  return TRUE;
+}
+
+static void
+test_event_loop_timeout_deadline_order (void)
+{
+  g_autoptr(GasyncEventLoop) loop = gasync_event_loop_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) order = g_string_new (NULL);
+  Ordered ordered = { loop, order };
+
+  g_test_summary ("Timeouts due in the same pass run in deadline order, "
+                  "and in the order they were set for equal deadlines, as "
+                  "JavaScript's setTimeout() does");
+  g_assert_true (gasync_event_loop_start (loop, set_out_of_order_cb, &ordered, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (order->str, ==, "aAbc");
 }
 
 static gboolean
@@ -961,6 +1152,8 @@ main (int    argc,
   g_test_add_func ("/gasync/event-loop/batched-dispatch", test_event_loop_batched_dispatch);
   g_test_add_func ("/gasync/event-loop/error-stops", test_event_loop_error_stops);
   g_test_add_func ("/gasync/event-loop/wait-on-registered", test_event_loop_wait_on_registered);
+  g_test_add_func ("/gasync/event-loop/wait-runs-all", test_event_loop_wait_runs_all);
+  g_test_add_func ("/gasync/event-loop/timeout-deadline-order", test_event_loop_timeout_deadline_order);
   g_test_add_func ("/gasync/event-loop/timeout", test_event_loop_timeout);
   g_test_add_func ("/gasync/event-loop/already-started", test_event_loop_already_started);
   g_test_add_func ("/gasync/event-loop/given-context", test_event_loop_given_context);

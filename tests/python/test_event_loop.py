@@ -4,6 +4,7 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 
 import threading
+import time
 
 import gi
 import pytest
@@ -89,9 +90,11 @@ def test_failing_callback_stops_the_loop_and_wait_on_registered():
     with pytest.raises(GLib.Error, match='boom'):
         loop.start(first)
     go.set()
+    # k6 js/eventloop TestEventLoopWaitOnRegistered: the late callback runs.
     loop.wait_on_registered()
     workers[0].join()
-    assert ran == []
+    assert ran == ['late']
+    ran.clear()
 
     with pytest.raises(GLib.Error) as info:
         loop.start(lambda: False)
@@ -130,6 +133,59 @@ def test_timeouts():
 
     assert loop.start(first)
     assert fired == ['kept']
+
+
+def test_wait_on_registered_runs_every_late_callback():
+    # k6 js/eventloop TestEventLoopAllCallbacksGetCalled
+    loop = Gasync.EventLoop.new(None)
+    called = []
+    go = threading.Event()
+    workers = []
+
+    def bad():
+        raise GLib.Error('late and bad')
+
+    def first():
+        pendings = [loop.reserve_callback() for _ in range(20)]
+
+        def work():
+            pendings[0].enqueue(bad)
+            go.wait(30)
+            for i, pending in enumerate(pendings[1:]):
+                pending.enqueue(lambda i=i: called.append(i) is None)
+
+        worker = threading.Thread(target=work)
+        worker.start()
+        workers.append(worker)
+        raise GLib.Error('expected')
+
+    for _ in range(3):
+        called.clear()
+        go.clear()
+        with pytest.raises(GLib.Error, match='expected'):
+            loop.start(first)
+        go.set()
+        loop.wait_on_registered()
+        workers.pop().join()
+        assert called == list(range(19))
+
+
+def test_timeouts_run_in_deadline_order():
+    loop = Gasync.EventLoop.new(None)
+    fired = []
+
+    def first():
+        loop.set_timeout(30, lambda: fired.append('c') is None)
+        loop.set_timeout(10, lambda: fired.append('a') is None)
+        loop.set_timeout(20, lambda: fired.append('b') is None)
+        # Busy until all three are due, so the loop finds them together.
+        due = GLib.get_monotonic_time() + 31000
+        while GLib.get_monotonic_time() < due:
+            time.sleep(0.001)
+        return True
+
+    assert loop.start(first)
+    assert fired == ['a', 'b', 'c']
 
 
 def test_run_in_thread_and_wait():
