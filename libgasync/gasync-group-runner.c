@@ -113,6 +113,13 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+enum {
+  SIGNAL_RESULT,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
 G_DEFINE_FINAL_TYPE (GasyncGroupRunner, gasync_group_runner, G_TYPE_OBJECT)
 
 static void
@@ -189,8 +196,13 @@ group_time_out (GasyncGroupRunner *self)
   gasync_runner_set_timeout_error (&error, GASYNC_RUNNER_RESULT_UNKNOWN_ID,
                                    self->interrupt_timeout);
   while (self->reported->len < self->runners->len)
-    g_ptr_array_add (self->reported,
-                     gasync_runner_result_new (GASYNC_RUNNER_RESULT_UNKNOWN_ID, error));
+    {
+      g_autoptr(GasyncRunnerResult) result = NULL;
+
+      result = gasync_runner_result_new (GASYNC_RUNNER_RESULT_UNKNOWN_ID, error);
+      g_ptr_array_add (self->reported, gasync_runner_result_ref (result));
+      g_signal_emit (self, signals[SIGNAL_RESULT], 0, result);
+    }
   group_finish (self);
 }
 
@@ -237,6 +249,7 @@ group_add_result (GasyncGroupRunner  *self,
                   GasyncRunnerResult *result)
 {
   g_ptr_array_add (self->reported, gasync_runner_result_ref (result));
+  g_signal_emit (self, signals[SIGNAL_RESULT], 0, result);
 
   if (self->reported->len == self->runners->len)
     {
@@ -486,6 +499,26 @@ gasync_group_runner_class_init (GasyncGroupRunnerClass *klass)
                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * GasyncGroupRunner::result:
+   * @self: the group
+   * @result: the result of one runner
+   *
+   * Emitted on the owner context for each runner's result the moment it
+   * arrives, in finishing order, as the runner package's RunAsync streams
+   * results on a channel: when a runner finishes, and for each runner
+   * still running when the group gives up waiting (a %GASYNC_ERROR_TIMEOUT
+   * result whose id is %GASYNC_RUNNER_RESULT_UNKNOWN_ID). It is emitted
+   * once per runner, before the group's run completes; the results of
+   * gasync_group_runner_run() come in the same order.
+   *
+   * Since: 0.1
+   */
+  signals[SIGNAL_RESULT] =
+    g_signal_new ("result", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1,
+                  GASYNC_TYPE_RUNNER_RESULT | G_SIGNAL_TYPE_STATIC_SCOPE);
 }
 
 static void

@@ -220,6 +220,72 @@ test_group_runner_timeout (void)
   group_run_clear (&run);
 }
 
+typedef struct
+{
+  GroupRun *run;
+  GString *ids;
+  gboolean after_done;
+} Streamed;
+
+static void
+group_result_cb (GasyncGroupRunner  *group,
+                 GasyncRunnerResult *result,
+                 gpointer            data)
+{
+  Streamed *streamed = data;
+
+  g_string_append_printf (streamed->ids, "%s%s", streamed->ids->len > 0 ? "," : "",
+                          gasync_runner_result_get_id (result));
+  streamed->after_done |= streamed->run->done;
+}
+
+static void
+test_group_runner_result_signal (void)
+{
+  g_autoptr(TestService) a = test_service_new ();
+  g_autoptr(TestService) b = test_service_new ();
+  g_autoptr(TestService) stuck = test_service_new ();
+  g_autoptr(GString) ids = g_string_new (NULL);
+  GasyncGroupRunner *group = gasync_group_runner_new ();
+  GasyncRunner *ra, *rb, *rstuck;
+  GroupRun run = { 0 };
+  Streamed streamed = { &run, ids };
+
+  /* The runner package's RunAsync streams each result on a channel as it
+   * arrives (runner/group_test.go). */
+  g_test_summary ("::result carries each runner's result as it arrives, in "
+                  "finishing order, timeouts included, before the run "
+                  "completes");
+  gasync_group_runner_set_interrupt_timeout (group, 30 * G_TIME_SPAN_MILLISECOND);
+  stuck->ignore_stop = TRUE;
+  ra = test_service_new_runner (a, "a");
+  rb = test_service_new_runner (b, "b");
+  rstuck = test_service_new_runner (stuck, "stuck");
+  gasync_group_runner_add (group, rstuck);
+  gasync_group_runner_add (group, rb);
+  gasync_group_runner_add (group, ra);
+  g_signal_connect (group, "result", G_CALLBACK (group_result_cb), &streamed);
+
+  gasync_group_runner_run_async (group, NULL, group_run_done_cb, &run);
+  test_service_iterate_until_running (stuck);
+  test_service_iterate_until_running (a);
+  test_service_finish (a);
+  test_iterate_until (&run.done);
+
+  g_assert_cmpstr (ids->str, ==, "a,b,_unknown_");
+  g_assert_false (streamed.after_done);
+  g_assert_cmpuint (run.results->len, ==, 3);
+  assert_result (run.results, 0, "a", 0, 0);
+  assert_result (run.results, 1, "b", 0, 0);
+
+  test_service_release (stuck);
+  test_drop_and_wait (group);
+  test_drop_and_wait (ra);
+  test_drop_and_wait (rb);
+  test_drop_and_wait (rstuck);
+  group_run_clear (&run);
+}
+
 static void
 test_group_runner_runner_timeout (void)
 {
@@ -765,6 +831,7 @@ main (int   argc,
   g_test_add_func ("/gasync/group-runner/cancellable", test_group_runner_cancellable);
   g_test_add_func ("/gasync/group-runner/timeout", test_group_runner_timeout);
   g_test_add_func ("/gasync/group-runner/runner-timeout", test_group_runner_runner_timeout);
+  g_test_add_func ("/gasync/group-runner/result-signal", test_group_runner_result_signal);
   g_test_add_func ("/gasync/group-runner/empty-and-twice", test_group_runner_empty_and_twice);
   g_test_add_func ("/gasync/group-runner/started-runner", test_group_runner_started_runner);
   g_test_add_func ("/gasync/group-runner/gave-up-stops-group", test_group_runner_gave_up_stops_group);

@@ -86,6 +86,27 @@ test('a group stops the others when one service completes first', async () => {
     assertEqual(b.stops, 1);
 });
 
+test('a group streams each result as it arrives', async () => {
+    // The runner package's RunAsync streams results on a channel.
+    const a = makeService('a');
+    const b = makeService('b');
+    const group = new Gasync.GroupRunner();
+    group.add(b.runner);
+    group.add(a.runner);
+    const streamed = [];
+    let done = false;
+    group.connect('result', (self, result) => streamed.push(`${result.get_id()}:${done}`));
+    const promise = group.run_async(null).then(results => {
+        done = true;
+        return results;
+    });
+    await idle();
+    a.runner.complete(null);
+    const results = await promise;
+    assertEqual(streamed.join(), 'a:false,b:false');
+    assertEqual(results.map(r => r.get_id()).join(','), 'a,b');
+});
+
 test('a group reports _unknown_ for a service past its timeout', async () => {
     const stuck = Gasync.Runner.new_for_main_loop('stuck', () => {}, () => {});
     const group = new Gasync.GroupRunner({interrupt_timeout: 20 * 1000});

@@ -91,6 +91,22 @@ def test_group_timeout_reports_unknown():
     a.finished.set()
 
 
+def test_group_streams_results_as_they_arrive():
+    # The runner package's RunAsync streams results on a channel.
+    a, b = Service(), Service()
+    group = Gasync.GroupRunner.new()
+    group.add(b.runner('b'))
+    group.add(a.runner('a'))
+    streamed = []
+    group.connect('result', lambda g, r: streamed.append((r.get_id(), bool(done))))
+    done = run_group(group)
+
+    a.finished.set()
+    iterate_until(lambda: done)
+    assert streamed == [('a', False), ('b', False)]
+    assert [r.get_id() for r in done[0]] == ['a', 'b']
+
+
 def test_runner_run_async_and_finished_signal():
     service = Service()
     runner = service.runner('solo')
