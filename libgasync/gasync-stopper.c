@@ -167,7 +167,6 @@ struct _GasyncStopper
   GasyncStopperState notified; /* the last state notified on the context */
   gboolean quiesce_requested;
   gboolean stop_requested;
-  gboolean drain_scheduled;
   gboolean draining;
   gboolean done;
   gint64 quiesce_started;
@@ -190,7 +189,8 @@ struct _GasyncStopper
   guint stop_prune_at;
 
   GSList *closers; /* Closer, newest first */
-  GArray *pending_destroys; /* PendingDestroy, for the owner context */
+  GArray *pending_calls; /* PendingCall, for the owner context, or NULL */
+  GSource *owner_source; /* runs pending calls and drain(), or NULL */
   GQueue stop_waiters; /* GTask of stop_async, owned */
 };
 
@@ -218,8 +218,7 @@ static guint signals[N_SIGNALS];
 enum {
   ACTION_CANCEL_QUIESCE = 1 << 0,
   ACTION_CANCEL_STOP = 1 << 1,
-  ACTION_DRAIN = 1 << 2,
-  ACTION_WATCHDOG = 1 << 3,
+  ACTION_WATCHDOG = 1 << 2,
 };
 
 G_DEFINE_FINAL_TYPE (GasyncStopper, gasync_stopper, G_TYPE_OBJECT)
@@ -328,64 +327,164 @@ frame_pop (Frame *frame)
   current_frame = frame->prev;
 }
 
+/* A call waiting for the owner context: a destroy notify, or the report
+ * of a failed task. */
 typedef struct
 {
-  GDestroyNotify destroy;
+  GDestroyNotify destroy; /* NULL: data is a Failure to report */
   gpointer data;
-} PendingDestroy;
+} PendingCall;
+
+typedef struct
+{
+  char *name;
+  GError *error;
+} Failure;
 
 static void
-call_destroys (GArray *pending)
+failure_free (Failure *failure)
 {
-  for (guint i = 0; i < pending->len; i++)
-    {
-      PendingDestroy *p = &g_array_index (pending, PendingDestroy, i);
+  g_free (failure->name);
+  g_error_free (failure->error);
+  g_free (failure);
+}
 
-      p->destroy (p->data);
+static void
+emit_task_failed (GasyncStopper *self,
+                  Failure       *failure)
+{
+  if (g_signal_has_handler_pending (self, signals[SIGNAL_TASK_FAILED], 0,
+                                    FALSE))
+    g_signal_emit (self, signals[SIGNAL_TASK_FAILED], 0, failure->name,
+                   failure->error);
+  else
+    g_warning ("Task “%s” of stopper %p failed: %s",
+               failure->name, self, failure->error->message);
+}
+
+/* With @report FALSE (the stopper is being finalized), a failure is
+ * dropped instead of reported. */
+static void
+run_call (GasyncStopper     *self,
+          const PendingCall *call,
+          gboolean           report)
+{
+  if (call->destroy != NULL)
+    call->destroy (call->data);
+  else
+    {
+      if (report)
+        emit_task_failed (self, call->data);
+      failure_free (call->data);
     }
 }
 
-static gboolean
-run_pending_destroys (gpointer user_data)
+static void
+run_calls (GasyncStopper *self,
+           GArray        *pending,
+           gboolean       report)
 {
-  GasyncStopper *self = user_data;
+  for (guint i = 0; pending != NULL && i < pending->len; i++)
+    run_call (self, &g_array_index (pending, PendingCall, i), report);
+}
+
+static void drain (GasyncStopper *self);
+
+/* Makes the pending calls, on the owner context, and destroys the owner
+ * source: the caller drains (or is draining) right after. */
+static void
+flush_pending (GasyncStopper *self)
+{
   g_autoptr(GArray) pending = NULL;
+  GSource *source;
 
   gasync_lock (&self->lock);
-  pending = g_steal_pointer (&self->pending_destroys);
-  self->pending_destroys = g_array_new (FALSE, FALSE, sizeof (PendingDestroy));
+  pending = g_steal_pointer (&self->pending_calls);
+  source = g_steal_pointer (&self->owner_source);
   gasync_unlock (&self->lock);
 
-  call_destroys (pending);
+  /* Its reference to @self is not the last: the caller holds one (GLib
+   * holds one while the source dispatches). */
+  if (source != NULL)
+    {
+      g_source_destroy (source);
+      g_source_unref (source);
+    }
+  run_calls (self, pending, TRUE);
+}
+
+/* Does what waits for the owner context: the pending calls, then the phase
+ * signals and the closing. Called there only. */
+static void
+run_owner_work (GasyncStopper *self)
+{
+  flush_pending (self);
+  drain (self);
+}
+
+static gboolean
+owner_source_cb (gpointer user_data)
+{
+  run_owner_work (user_data);
   return G_SOURCE_REMOVE;
 }
 
-/* Calls @destroy on the owner context: at once if this thread runs it,
- * else in a batch, so that many tasks ending at once cost one dispatch. */
+/* Called with the lock held: makes sure that the owner context will call
+ * run_owner_work(). The source is attached under the lock, so that the
+ * owner thread, which does that work itself when it stops the stopper,
+ * finds and destroys it: a program that does not iterate the context is
+ * left with no source that holds the stopper. */
+static void
+schedule_owner_locked (GasyncStopper *self)
+{
+  GSource *source;
+
+  if (self->owner_source != NULL)
+    return;
+
+  source = g_idle_source_new ();
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_static_name (source, "[gasync] stopper");
+  g_source_set_callback (source, owner_source_cb, g_object_ref (self),
+                         g_object_unref);
+  /* GMainContext guards its source lists with a GMutex that TSan cannot
+   * see (see gasync_dispatch_to_context()); the source itself is handed
+   * over under the lock. */
+  GASYNC_TSAN_IGNORE_BEGIN ();
+  g_source_attach (source, self->context);
+  GASYNC_TSAN_IGNORE_END ();
+  self->owner_source = source;
+}
+
+/* Makes @call on the owner context: at once if this thread runs it, else
+ * in a batch, so that many tasks ending at once cost one dispatch. The
+ * batch runs before the closers, whichever way the stopper is stopped. */
+static void
+call_on_owner (GasyncStopper *self,
+               PendingCall    call)
+{
+  if (g_main_context_is_owner (self->context))
+    {
+      run_call (self, &call, TRUE);
+      return;
+    }
+
+  gasync_lock (&self->lock);
+  if (self->pending_calls == NULL)
+    self->pending_calls = g_array_new (FALSE, FALSE, sizeof (PendingCall));
+  g_array_append_val (self->pending_calls, call);
+  schedule_owner_locked (self);
+  gasync_unlock (&self->lock);
+}
+
+/* Calls @destroy on the owner context (see call_on_owner()). */
 static void
 destroy_on_owner (GasyncStopper  *self,
                   GDestroyNotify  destroy,
                   gpointer        data)
 {
-  PendingDestroy pending = { destroy, data };
-  gboolean first;
-
-  if (destroy == NULL)
-    return;
-  if (g_main_context_is_owner (self->context))
-    {
-      destroy (data);
-      return;
-    }
-
-  gasync_lock (&self->lock);
-  first = self->pending_destroys->len == 0;
-  g_array_append_val (self->pending_destroys, pending);
-  gasync_unlock (&self->lock);
-
-  if (first)
-    gasync_dispatch_to_context (self->context, run_pending_destroys,
-                                g_object_ref (self), g_object_unref);
+  if (destroy != NULL)
+    call_on_owner (self, (PendingCall) { destroy, data });
 }
 
 /* Acquires the owner context if this thread may run it now: it runs it
@@ -401,17 +500,20 @@ acquire_owner (GasyncStopper *self)
 }
 
 /* Called with the lock held: moves to the next phase when its condition
- * holds, and says what to do about it once the lock is dropped. */
+ * holds, has the owner context signal it, and says what else to do about
+ * it once the lock is dropped. */
 static guint
 advance_locked (GasyncStopper *self)
 {
+  gboolean drain = FALSE;
   guint actions = 0;
 
   if (self->state == GASYNC_STOPPER_STATE_RUNNING && self->quiesce_requested)
     {
       self->state = GASYNC_STOPPER_STATE_QUIESCING;
       self->quiesce_started = g_get_monotonic_time ();
-      actions |= ACTION_CANCEL_QUIESCE | ACTION_DRAIN;
+      actions |= ACTION_CANCEL_QUIESCE;
+      drain = TRUE;
       if (self->stuck_log_interval > 0 && self->num_tasks > 0)
         {
           self->watchdog_running = TRUE;
@@ -422,20 +524,16 @@ advance_locked (GasyncStopper *self)
       self->num_tasks == 0)
     {
       self->state = GASYNC_STOPPER_STATE_STOPPING;
-      actions |= ACTION_CANCEL_QUIESCE | ACTION_CANCEL_STOP | ACTION_DRAIN;
+      actions |= ACTION_CANCEL_QUIESCE | ACTION_CANCEL_STOP;
+      drain = TRUE;
     }
   if (self->state == GASYNC_STOPPER_STATE_STOPPING && self->num_workers == 0)
-    actions |= ACTION_DRAIN;
+    drain = TRUE;
 
-  if (actions != 0)
+  if (actions != 0 || drain)
     gasync_cond_broadcast (&self->cond);
-  if (actions & ACTION_DRAIN)
-    {
-      if (self->drain_scheduled)
-        actions &= ~ACTION_DRAIN;
-      else
-        self->drain_scheduled = TRUE;
-    }
+  if (drain)
+    schedule_owner_locked (self);
   return actions;
 }
 
@@ -481,15 +579,7 @@ closer_free (gpointer user_data)
   g_free (closer);
 }
 
-static void drain (GasyncStopper *self);
 static gpointer watchdog_thread (gpointer data);
-
-static gboolean
-drain_cb (gpointer user_data)
-{
-  drain (user_data);
-  return G_SOURCE_REMOVE;
-}
 
 static void
 run_actions (GasyncStopper *self,
@@ -502,9 +592,6 @@ run_actions (GasyncStopper *self,
   if (actions & ACTION_WATCHDOG)
     g_thread_unref (g_thread_new ("gasync-stopper-watchdog", watchdog_thread,
                                   self));
-  if (actions & ACTION_DRAIN)
-    gasync_dispatch_to_context (self->context, drain_cb, g_object_ref (self),
-                                g_object_unref);
 }
 
 /* Called with the lock held: something waits for the owner context. */
@@ -547,6 +634,16 @@ close_locked (GasyncStopper *self)
   GQueue waiters;
   GTask *task;
 
+  /* The destroy notifies and failure reports of the tasks and workers
+   * come first: every task has ended, so nothing of theirs is left to run
+   * after the closers. */
+  while (self->pending_calls != NULL)
+    {
+      gasync_unlock (&self->lock);
+      flush_pending (self);
+      gasync_lock (&self->lock);
+    }
+
   while (self->closers != NULL)
     {
       Closer *closer = self->closers->data;
@@ -587,7 +684,6 @@ drain (GasyncStopper *self)
   Frame frame;
 
   gasync_lock (&self->lock);
-  self->drain_scheduled = FALSE;
   if (self->draining)
     {
       gasync_unlock (&self->lock);
@@ -622,7 +718,10 @@ drain (GasyncStopper *self)
 }
 
 /* Waits for the phase @done_func tells to be reached. The owner thread
- * signals and closes itself meanwhile, since nobody else can. */
+ * signals and closes itself meanwhile, since nobody else can, and before
+ * it returns it makes the calls left for the owner context (the destroy
+ * notifies of the tasks that ended), so that nothing of the stopper is
+ * left on the context. */
 static void
 wait_for (GasyncStopper *self,
           gboolean     (*done_func) (GasyncStopper *self))
@@ -635,7 +734,7 @@ wait_for (GasyncStopper *self,
       if (owner && drain_pending_locked (self) && !self->draining)
         {
           gasync_unlock (&self->lock);
-          drain (self);
+          run_owner_work (self);
           gasync_lock (&self->lock);
         }
       else if (done_func (self))
@@ -646,7 +745,10 @@ wait_for (GasyncStopper *self,
   gasync_unlock (&self->lock);
 
   if (owner)
-    g_main_context_release (self->context);
+    {
+      run_owner_work (self);
+      g_main_context_release (self->context);
+    }
 }
 
 static gboolean
@@ -771,39 +873,6 @@ watchdog_thread (gpointer data)
   return NULL;
 }
 
-typedef struct
-{
-  GasyncStopper *stopper;
-  char *name;
-  GError *error;
-} Failure;
-
-static gboolean
-emit_task_failed (gpointer user_data)
-{
-  Failure *failure = user_data;
-
-  if (g_signal_has_handler_pending (failure->stopper,
-                                    signals[SIGNAL_TASK_FAILED], 0, FALSE))
-    g_signal_emit (failure->stopper, signals[SIGNAL_TASK_FAILED], 0,
-                   failure->name, failure->error);
-  else
-    g_warning ("Task “%s” of stopper %p failed: %s",
-               failure->name, failure->stopper, failure->error->message);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-failure_free (gpointer user_data)
-{
-  Failure *failure = user_data;
-
-  g_object_unref (failure->stopper);
-  g_free (failure->name);
-  g_error_free (failure->error);
-  g_free (failure);
-}
-
 /* Reports the failure of a task that has no caller to return it to, with
  * #GasyncStopper::task-failed on the owner context. Takes @error. */
 static void
@@ -813,11 +882,9 @@ report_failure (GasyncStopper *self,
 {
   Failure *failure = g_new (Failure, 1);
 
-  failure->stopper = g_object_ref (self);
   failure->name = g_strdup (name);
   failure->error = error;
-  gasync_dispatch_to_context (self->context, emit_task_failed, failure,
-                              failure_free);
+  call_on_owner (self, (PendingCall) { NULL, failure });
 }
 
 /* Counts a new task named @name in @entry, unless the stopper is
@@ -1121,9 +1188,16 @@ gasync_stopper_finalize (GObject *object)
   g_clear_pointer (&self->registry, g_hash_table_unref);
   g_clear_pointer (&self->quiesce_children, g_ptr_array_unref);
   g_clear_pointer (&self->stop_children, g_ptr_array_unref);
-  /* Left only if the owner context was destroyed before running them. */
-  call_destroys (self->pending_destroys);
-  g_clear_pointer (&self->pending_destroys, g_array_unref);
+  /* Left only if the owner context was destroyed before running them: its
+   * source was destroyed with it, dropping its reference to @self. */
+  run_calls (self, self->pending_calls, FALSE);
+  g_clear_pointer (&self->pending_calls, g_array_unref);
+  if (self->owner_source != NULL)
+    {
+      GASYNC_TSAN_IGNORE_BEGIN ();
+      g_clear_pointer (&self->owner_source, g_source_unref);
+      GASYNC_TSAN_IGNORE_END ();
+    }
   g_clear_object (&self->quiesce_cancellable);
   g_clear_object (&self->stop_cancellable);
   /* The last reference may go on a pool thread, right after the owner
@@ -1310,7 +1384,8 @@ gasync_stopper_class_init (GasyncStopperClass *klass)
    * Emitted on the owner context when an asynchronous task or a worker
    * failed: its function returned %FALSE (without an error, it is
    * reported as %GASYNC_ERROR_FAILED naming the task). With no handler
-   * connected, the failure is logged as a warning instead.
+   * connected, the failure is logged as a warning instead. It is emitted
+   * before the closers run.
    *
    * Since: 0.1
    */
@@ -1336,7 +1411,6 @@ gasync_stopper_init (GasyncStopper *self)
   self->quiesce_children = g_ptr_array_new_with_free_func (weak_ref_free);
   self->stop_children = g_ptr_array_new_with_free_func (weak_ref_free);
   g_queue_init (&self->stop_waiters);
-  self->pending_destroys = g_array_new (FALSE, FALSE, sizeof (PendingDestroy));
 }
 
 /**
@@ -1692,7 +1766,8 @@ gasync_stopper_run_task (GasyncStopper   *self,
  * quiescing, @func is not called and %GASYNC_ERROR_UNAVAILABLE is
  * returned. If @func fails, #GasyncStopper::task-failed is emitted.
  * @destroy is called exactly once, on the owner context, whether @func ran
- * or not.
+ * or not, and before the closers if it ran or was refused before they
+ * began.
  *
  * Threading: may be called from any thread.
  *
@@ -1829,7 +1904,7 @@ gasync_stopper_run_limited_async_task (GasyncStopper    *self,
  * started while quiescing (a task may start one); once @self is stopping,
  * @func is not called and %GASYNC_ERROR_UNAVAILABLE is returned. If @func
  * fails, #GasyncStopper::task-failed is emitted. @destroy is called
- * exactly once, on the owner context.
+ * exactly once, on the owner context, before the closers if the worker ran.
  *
  * Threading: may be called from any thread.
  *

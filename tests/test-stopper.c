@@ -957,6 +957,202 @@ test_stopper_stop_async_cancel_wait (Fixture       *fixture,
   gate_clear (&gate);
 }
 
+/* The nothing-after-the-closers test: 1,000 tasks that ran, failed or were
+ * refused, stopped in each of the three ways. */
+typedef enum
+{
+  STOP_BLOCKING_ON_OWNER,
+  STOP_ASYNC,
+  STOP_FROM_THREAD,
+} StopForm;
+
+#define SHUTDOWN_GATED 10
+#define SHUTDOWN_FAILING 90
+#define SHUTDOWN_QUICK 800
+#define SHUTDOWN_REFUSED 100
+#define SHUTDOWN_TASKS \
+  (SHUTDOWN_GATED + SHUTDOWN_FAILING + SHUTDOWN_QUICK + SHUTDOWN_REFUSED)
+
+typedef struct
+{
+  GasyncStopper *stopper;
+  Gate gate;
+  int destroyed; /* atomic */
+  int failed; /* on the owner context */
+  int destroyed_at_close;
+  int failed_at_close;
+  int closed;
+} Shutdown;
+
+static void
+shutdown_destroy (gpointer user_data)
+{
+  Shutdown *shutdown = user_data;
+
+  g_assert_true (g_thread_self () == main_thread);
+  g_atomic_int_inc (&shutdown->destroyed);
+}
+
+static gboolean
+shutdown_gated_task (GCancellable  *cancellable,
+                     gpointer       user_data,
+                     GError       **error)
+{
+  Shutdown *shutdown = user_data;
+
+  return gated_task (cancellable, &shutdown->gate, error);
+}
+
+static gboolean
+succeed (GCancellable  *cancellable,
+         gpointer       user_data,
+         GError       **error)
+{
+  return TRUE;
+}
+
+static void
+on_shutdown_task_failed (GasyncStopper *stopper,
+                         const char    *name,
+                         GError        *error,
+                         gpointer       user_data)
+{
+  Shutdown *shutdown = user_data;
+
+  g_assert_true (g_thread_self () == main_thread);
+  g_assert_cmpint (shutdown->closed, ==, 0);
+  shutdown->failed++;
+}
+
+static void
+shutdown_closer (gpointer user_data)
+{
+  Shutdown *shutdown = user_data;
+
+  g_assert_true (g_thread_self () == main_thread);
+  shutdown->destroyed_at_close = g_atomic_int_get (&shutdown->destroyed);
+  shutdown->failed_at_close = shutdown->failed;
+  shutdown->closed++;
+}
+
+/* Once quiescing has begun, has tasks refused from this thread (their
+ * destroy notifies go to the owner context), then lets the running tasks
+ * return. */
+static gpointer
+refuse_then_open_thread (gpointer user_data)
+{
+  Shutdown *shutdown = user_data;
+  gint64 deadline = gasync_test_deadline (TIMEOUT_SECONDS);
+
+  while (gasync_stopper_get_state (shutdown->stopper) == GASYNC_STOPPER_STATE_RUNNING)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_thread_yield ();
+    }
+  for (guint i = 0; i < SHUTDOWN_REFUSED; i++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      g_assert_false (gasync_stopper_run_async_task (shutdown->stopper, "late",
+                                                     never_called, shutdown,
+                                                     shutdown_destroy, &error));
+      g_assert_error (error, GASYNC_ERROR, GASYNC_ERROR_UNAVAILABLE);
+    }
+  gate_open (&shutdown->gate);
+  return NULL;
+}
+
+/* Waits, without iterating any context, until @weak is cleared. */
+static void
+wait_finalized (GWeakRef *weak)
+{
+  gint64 deadline = gasync_test_deadline (TIMEOUT_SECONDS);
+  GObject *object;
+
+  while ((object = g_weak_ref_get (weak)) != NULL)
+    {
+      g_object_unref (object);
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_thread_yield ();
+    }
+}
+
+static void
+test_stopper_nothing_after_closers (Fixture       *fixture,
+                                    gconstpointer  data)
+{
+  StopForm form = GPOINTER_TO_INT (data);
+  Shutdown shutdown = { 0 };
+  GThread *helper;
+  GWeakRef weak;
+
+  g_test_summary ("Every destroy notify (and task-failed report) of 1,000 "
+                  "tasks that ran, failed or were refused runs on the owner "
+                  "context before the closers, whichever form of stop is "
+                  "used; nothing of the stopper is left on the context, so "
+                  "its last unref frees it without an iteration");
+  g_test_bug ("13");
+
+  shutdown.stopper = gasync_stopper_new ();
+  gate_init (&shutdown.gate);
+  g_weak_ref_init (&weak, shutdown.stopper);
+  g_signal_connect (shutdown.stopper, "task-failed",
+                    G_CALLBACK (on_shutdown_task_failed), &shutdown);
+  gasync_stopper_add_closer (shutdown.stopper, shutdown_closer, &shutdown, NULL);
+
+  for (guint i = 0; i < SHUTDOWN_GATED; i++)
+    g_assert_true (gasync_stopper_run_async_task (shutdown.stopper, "gated",
+                                                  shutdown_gated_task, &shutdown,
+                                                  shutdown_destroy, NULL));
+  for (guint i = 0; i < SHUTDOWN_FAILING; i++)
+    g_assert_true (gasync_stopper_run_async_task (shutdown.stopper, "failing",
+                                                  fail_silently, &shutdown,
+                                                  shutdown_destroy, NULL));
+  for (guint i = 0; i < SHUTDOWN_QUICK; i++)
+    g_assert_true (gasync_stopper_run_async_task (shutdown.stopper, "quick",
+                                                  succeed, &shutdown,
+                                                  shutdown_destroy, NULL));
+  gate_wait_started (&shutdown.gate, SHUTDOWN_GATED);
+  helper = g_thread_new ("refuse", refuse_then_open_thread, &shutdown);
+
+  switch (form)
+    {
+    case STOP_BLOCKING_ON_OWNER:
+      /* No iteration: the stop itself runs everything on the owner. */
+      gasync_stopper_stop (shutdown.stopper);
+      break;
+
+    case STOP_ASYNC:
+      stop_and_wait (fixture, shutdown.stopper);
+      break;
+
+    case STOP_FROM_THREAD:
+      {
+        ThreadStop stop = { shutdown.stopper, FALSE };
+        GThread *thread = g_thread_new ("stop", stop_thread, &stop);
+
+        iterate_until (fixture->context, flag_is_set, &stop.returned);
+        g_thread_join (thread);
+      }
+      break;
+
+    default:
+      g_assert_not_reached ();
+    }
+
+  g_thread_join (helper);
+  g_assert_true (gasync_stopper_is_stopped (shutdown.stopper));
+  g_assert_cmpint (shutdown.closed, ==, 1);
+  g_assert_cmpint (shutdown.destroyed_at_close, ==, SHUTDOWN_TASKS);
+  g_assert_cmpint (shutdown.failed_at_close, ==, SHUTDOWN_FAILING);
+  g_assert_cmpint (g_atomic_int_get (&shutdown.destroyed), ==, SHUTDOWN_TASKS);
+
+  g_object_unref (shutdown.stopper);
+  wait_finalized (&weak);
+  g_weak_ref_clear (&weak);
+  gate_clear (&shutdown.gate);
+}
+
 static void
 test_stopper_limited (Fixture       *fixture,
                       gconstpointer  unused)
@@ -1529,6 +1725,9 @@ main (int    argc,
 
 #define ADD(path, func) \
   g_test_add ("/gasync/stopper/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+#define ADD_DATA(path, func, data) \
+  g_test_add ("/gasync/stopper/" path, Fixture, GINT_TO_POINTER (data), fixture_setup, \
+              func, fixture_teardown)
 
   ADD ("new", test_stopper_new);
   ADD ("run-task", test_stopper_run_task);
@@ -1544,6 +1743,11 @@ main (int    argc,
   ADD ("stop-from-threads", test_stopper_stop_from_threads);
   ADD ("stop-blocking-on-owner", test_stopper_stop_blocking_on_owner);
   ADD ("stop-async-cancel-wait", test_stopper_stop_async_cancel_wait);
+  ADD_DATA ("nothing-after-closers/blocking-on-owner", test_stopper_nothing_after_closers,
+            STOP_BLOCKING_ON_OWNER);
+  ADD_DATA ("nothing-after-closers/async", test_stopper_nothing_after_closers, STOP_ASYNC);
+  ADD_DATA ("nothing-after-closers/from-thread", test_stopper_nothing_after_closers,
+            STOP_FROM_THREAD);
   ADD ("limited", test_stopper_limited);
   ADD ("limited-wait", test_stopper_limited_wait);
   ADD ("begin-task", test_stopper_begin_task);

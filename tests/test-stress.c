@@ -218,6 +218,10 @@ stopper_closer (gpointer user_data)
 {
   Round *round = user_data;
 
+  /* Every task has returned: its destroy notify and its failure report
+   * came before the closers. */
+  g_assert_cmpint (g_atomic_int_get (&round->destroyed), >=, g_atomic_int_get (&round->ran));
+  g_assert_cmpint (round->failures_reported, ==, g_atomic_int_get (&round->failing));
   g_atomic_int_inc (&round->closers_run);
 }
 
