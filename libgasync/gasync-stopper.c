@@ -1585,16 +1585,6 @@ gasync_stopper_get_stop_cancellable (GasyncStopper *self)
   return self->stop_cancellable;
 }
 
-static void
-cancel_weak_child (GCancellable *parent,
-                   gpointer      user_data)
-{
-  g_autoptr(GCancellable) child = g_weak_ref_get (user_data);
-
-  if (child != NULL)
-    g_cancellable_cancel (child);
-}
-
 static GWeakRef *
 weak_ref_new (gpointer object)
 {
@@ -1602,6 +1592,94 @@ weak_ref_new (gpointer object)
 
   g_weak_ref_init (weak_ref, object);
   return weak_ref;
+}
+
+/* What ties a child cancellable to its parent: the parent's handler
+ * cancels the child through a weak reference, and the child's weak notify
+ * disconnects that handler when the child goes, so that dropped children
+ * leave nothing connected to a parent that lives on. It holds the parent
+ * (as Go's child contexts do) so that the handler can be disconnected.
+ *
+ * The handler is disconnected with g_signal_handler_disconnect(), not
+ * g_cancellable_disconnect(): the child may go inside the parent's own
+ * emission (when the child's last reference is dropped while it is being
+ * cancelled), where g_cancellable_disconnect() would wait for that
+ * emission, that is for itself. The handler may thus still run after the
+ * disconnection in another thread; it holds a reference to the link, and
+ * finds no child. The count uses inline atomics, which TSan sees (see
+ * gasync-cancel-source.c). */
+typedef struct
+{
+  int ref_count; /* atomic */
+  GWeakRef child;
+  GCancellable *parent;
+  gulong handler_id; /* 0 if the parent was cancelled already */
+} ChildLink;
+
+static void
+child_link_unref (gpointer data)
+{
+  ChildLink *link = data;
+
+  if (g_atomic_int_dec_and_test (&link->ref_count))
+    {
+      g_weak_ref_clear (&link->child);
+      g_object_unref (link->parent);
+      g_free (link);
+    }
+}
+
+static void
+child_link_cancel (GCancellable *parent,
+                   gpointer      data)
+{
+  ChildLink *link = data;
+  g_autoptr(GCancellable) child = NULL;
+
+  /* Published by link_child() through GLib's locks, which TSan cannot
+   * see. */
+  GASYNC_TSAN_ACQUIRE (link);
+  child = g_weak_ref_get (&link->child);
+  if (child != NULL)
+    g_cancellable_cancel (child);
+}
+
+/* The weak notify of the child: it runs wherever its last reference goes,
+ * possibly inside the parent's emission (see above). */
+static void
+child_link_child_gone (gpointer  data,
+                       GObject  *where_the_object_was)
+{
+  ChildLink *link = data;
+
+  GASYNC_TSAN_ACQUIRE (link);
+  if (link->handler_id != 0)
+    {
+      GASYNC_TSAN_IGNORE_BEGIN ();
+      g_signal_handler_disconnect (link->parent, link->handler_id);
+      GASYNC_TSAN_IGNORE_END ();
+    }
+  child_link_unref (link);
+}
+
+/* Has @child cancelled when @parent is, for as long as @child lives. */
+static void
+link_child (GCancellable *child,
+            GCancellable *parent)
+{
+  ChildLink *link = g_new0 (ChildLink, 1);
+
+  link->ref_count = 2; /* the handler's and the weak notify's */
+  g_weak_ref_init (&link->child, child);
+  link->parent = g_object_ref (parent);
+  GASYNC_TSAN_RELEASE (link);
+  GASYNC_TSAN_IGNORE_BEGIN ();
+  link->handler_id = g_cancellable_connect (parent,
+                                            G_CALLBACK (child_link_cancel),
+                                            link, child_link_unref);
+  GASYNC_TSAN_IGNORE_END ();
+  GASYNC_TSAN_RELEASE (link);
+  g_object_weak_ref (G_OBJECT (child), child_link_child_gone, link);
 }
 
 static void
@@ -1631,8 +1709,7 @@ new_child (GasyncStopper  *self,
   gboolean fired;
 
   if (parent != NULL)
-    g_cancellable_connect (parent, G_CALLBACK (cancel_weak_child),
-                           weak_ref_new (child), weak_ref_free);
+    link_child (child, parent);
 
   gasync_lock (&self->lock);
   fired = *children == NULL;
@@ -1658,7 +1735,9 @@ new_child (GasyncStopper  *self,
  * Creates a cancellable that is cancelled when @self begins quiescing or
  * when @parent is cancelled, whichever comes first (Go's
  * `WithCancelOnQuiesce()`). It is cancelled already if that happened.
- * Dropping it releases it: the stopper does not keep it alive.
+ * Dropping it releases it: the stopper does not keep it alive, and its
+ * handler on @parent is disconnected, so that any number of children can
+ * come and go. While it lives, it holds a reference to @parent.
  *
  * Threading: may be called from any thread. The cancellation happens in
  * the thread that begins quiescing or cancels @parent.

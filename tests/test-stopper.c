@@ -7,6 +7,9 @@
 #include "config.h"
 
 #include <locale.h>
+#ifdef __GLIBC__
+# include <malloc.h>
+#endif
 
 #include "gasync-private.h"
 #include "gasync-sync-private.h"
@@ -1349,6 +1352,159 @@ test_stopper_cancellables (Fixture       *fixture,
   g_assert_true (g_cancellable_is_cancelled (child));
 }
 
+/* Bytes of the heap in use, where glibc's malloc counts them; 0 under the
+ * sanitizers and valgrind, which have their own allocators. */
+static gsize
+heap_in_use (void)
+{
+#if defined(__GLIBC__) && !defined(__SANITIZE_ADDRESS__) && !defined(GASYNC_HAVE_TSAN)
+  if (!running_under_valgrind ())
+    return mallinfo2 ().uordblks;
+#endif
+  return 0;
+}
+
+static gboolean
+has_handlers (GCancellable *cancellable)
+{
+  return g_signal_has_handler_pending (cancellable,
+                                       g_signal_lookup ("cancelled", G_TYPE_CANCELLABLE),
+                                       0, TRUE);
+}
+
+static void
+test_stopper_cancellables_flat (Fixture       *fixture,
+                                gconstpointer  unused)
+{
+  g_autoptr(GasyncStopper) stopper = gasync_stopper_new ();
+  g_autoptr(GCancellable) parent = g_cancellable_new ();
+  guint n = running_under_valgrind () ? 20000 : 200000;
+  gsize warm = 0;
+
+  g_test_summary ("Children of a parent that lives on, made and dropped "
+                  "200,000 times, leave no handler on the parent and no "
+                  "memory behind");
+  g_test_bug ("13");
+
+  for (guint i = 0; i < n; i++)
+    {
+      GCancellable *child = (i % 2 == 0 ?
+                             gasync_stopper_new_cancellable_on_quiesce :
+                             gasync_stopper_new_cancellable_on_stop) (stopper, parent);
+
+      if (i % 1000 == 0)
+        g_assert_true (has_handlers (parent));
+      g_object_unref (child);
+      if (i % 1000 == 0)
+        g_assert_false (has_handlers (parent));
+      if (i == 1000)
+        warm = heap_in_use ();
+    }
+  g_assert_false (has_handlers (parent));
+  /* 230 bytes each, before: 46 MB. */
+  g_assert_cmpuint (heap_in_use (), <, warm + 1024 * 1024);
+  gasync_stopper_stop (stopper);
+}
+
+static void
+drop_in_handler (GCancellable *child,
+                 gpointer      user_data)
+{
+  GCancellable **location = user_data;
+
+  g_assert_true (*location == child);
+  g_clear_object (location);
+}
+
+static void
+test_stopper_cancellables_dropped_while_cancelled (Fixture       *fixture,
+                                                   gconstpointer  unused)
+{
+  g_autoptr(GasyncStopper) stopper = gasync_stopper_new ();
+  g_autoptr(GCancellable) parent = g_cancellable_new ();
+  GCancellable *child;
+  GWeakRef weak;
+
+  g_test_summary ("A child whose last reference goes while its parent is "
+                  "cancelling it (inside the parent's emission) is freed and "
+                  "disconnected without a deadlock");
+
+  child = gasync_stopper_new_cancellable_on_quiesce (stopper, parent);
+  g_weak_ref_init (&weak, child);
+  g_signal_connect (child, "cancelled", G_CALLBACK (drop_in_handler), &child);
+  g_cancellable_cancel (parent);
+  g_assert_null (child);
+  g_assert_null (g_weak_ref_get (&weak));
+  g_weak_ref_clear (&weak);
+  g_assert_false (has_handlers (parent));
+
+  /* A parent cancelled already: the child is made cancelled, and nothing
+   * is connected. */
+  child = gasync_stopper_new_cancellable_on_stop (stopper, parent);
+  g_assert_true (g_cancellable_is_cancelled (child));
+  g_assert_false (has_handlers (parent));
+  g_object_unref (child);
+  gasync_stopper_stop (stopper);
+}
+
+/* Threads make and drop children of one parent while it is cancelled. */
+typedef struct
+{
+  GasyncStopper *stopper;
+  GCancellable *parent;
+  int made; /* atomic */
+} ChildRace;
+
+static gpointer
+child_race_thread (gpointer user_data)
+{
+  ChildRace *race = user_data;
+  guint n = running_under_valgrind () ? 500 : 5000;
+
+  for (guint i = 0; i < n; i++)
+    {
+      gboolean was_cancelled = g_cancellable_is_cancelled (race->parent);
+      g_autoptr(GCancellable) child = NULL;
+
+      child = gasync_stopper_new_cancellable_on_quiesce (race->stopper, race->parent);
+      if (was_cancelled)
+        g_assert_true (g_cancellable_is_cancelled (child));
+      g_atomic_int_inc (&race->made);
+    }
+  return NULL;
+}
+
+static void
+test_stopper_cancellables_race (Fixture       *fixture,
+                                gconstpointer  unused)
+{
+  g_autoptr(GasyncStopper) stopper = gasync_stopper_new ();
+  g_autoptr(GCancellable) parent = g_cancellable_new ();
+  ChildRace race = { stopper, parent, 0 };
+  GThread *threads[4];
+  gint64 deadline = gasync_test_deadline (TIMEOUT_SECONDS);
+
+  g_test_summary ("Children made and dropped by 4 threads while their "
+                  "parent is cancelled: each follows the parent, none is "
+                  "left connected, nothing deadlocks");
+
+  /* GLib allocates the lock of GWeakRef on first use, with atomics TSan
+   * cannot see: this thread uses it first. */
+  g_object_unref (gasync_stopper_new_cancellable_on_quiesce (stopper, parent));
+  for (guint i = 0; i < G_N_ELEMENTS (threads); i++)
+    threads[i] = g_thread_new ("children", child_race_thread, &race);
+  while (g_atomic_int_get (&race.made) < 100)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_thread_yield ();
+    }
+  g_cancellable_cancel (parent);
+  for (guint i = 0; i < G_N_ELEMENTS (threads); i++)
+    g_thread_join (threads[i]);
+  g_assert_false (has_handlers (parent));
+  gasync_stopper_stop (stopper);
+}
+
 typedef struct
 {
   GasyncLock lock;
@@ -1752,6 +1908,9 @@ main (int    argc,
   ADD ("limited-wait", test_stopper_limited_wait);
   ADD ("begin-task", test_stopper_begin_task);
   ADD ("cancellables", test_stopper_cancellables);
+  ADD ("cancellables-flat", test_stopper_cancellables_flat);
+  ADD ("cancellables-dropped-while-cancelled", test_stopper_cancellables_dropped_while_cancelled);
+  ADD ("cancellables-race", test_stopper_cancellables_race);
   ADD ("mutual-wait", test_stopper_mutual_wait);
   ADD ("stuck-log", test_stopper_stuck_log);
   ADD ("stress", test_stopper_stress);
