@@ -90,7 +90,7 @@
 
 #include <string.h>
 
-#include "gasync-stopper.h"
+#include "gasync-stopper-private.h"
 
 #include "gasync-dispatch-private.h"
 #include "gasync-enums.h"
@@ -832,16 +832,21 @@ dump_locked (GasyncStopper *self)
 /* Logs what a stuck quiescing phase waits for, after every interval. It
  * holds no reference (its last one could free the owner context in this
  * thread, a hand-off TSan cannot see): it returns once no task runs, and
- * finalize waits until it has. */
+ * finalize waits until it has. Each report is due one interval, never
+ * less than GASYNC_STOPPER_MIN_STUCK_LOG_INTERVAL, after the previous one
+ * was written: however short the interval or slow the log, the reports
+ * cannot come in a burst. */
 static gpointer
 watchdog_thread (gpointer data)
 {
   GasyncStopper *self = data;
+  GTimeSpan interval;
   gint64 deadline;
 
   gasync_lock (&self->lock);
-  deadline = gasync_deadline_add (self->quiesce_started,
-                                  self->stuck_log_interval);
+  interval = MAX (self->stuck_log_interval,
+                  GASYNC_STOPPER_MIN_STUCK_LOG_INTERVAL);
+  deadline = gasync_deadline_add (self->quiesce_started, interval);
   while (self->num_tasks > 0)
     {
       if (g_get_monotonic_time () < deadline)
@@ -863,9 +868,9 @@ watchdog_thread (gpointer data)
                           "GASYNC_STOPPER_DUMP", dump,
                           "MESSAGE", "Stopper %p is quiescing for %.1f s, "
                           "waiting for: %s", self, seconds, dump);
+        deadline = gasync_deadline_add (g_get_monotonic_time (), interval);
         gasync_lock (&self->lock);
       }
-      deadline = gasync_deadline_add (deadline, self->stuck_log_interval);
     }
   self->watchdog_running = FALSE;
   gasync_cond_broadcast (&self->cond);
@@ -1304,8 +1309,10 @@ gasync_stopper_class_init (GasyncStopperClass *klass)
    * the tasks it still waits for (a structured warning in the `Gasync`
    * log domain, with the fields `GASYNC_STOPPER_NUM_TASKS` and
    * `GASYNC_STOPPER_DUMP`, the text of gasync_stopper_dump()); it logs
-   * again after every further interval. 0 turns the log off. It is read
-   * when quiescing begins.
+   * again one interval after each report was written. An interval shorter
+   * than 100 ms (100000) is taken as 100 ms, so that the log cannot flood;
+   * the property keeps the value set. 0 turns the log off. It is read when
+   * quiescing begins.
    *
    * Since: 0.1
    */

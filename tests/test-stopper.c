@@ -12,6 +12,7 @@
 #endif
 
 #include "gasync-private.h"
+#include "gasync-stopper-private.h"
 #include "gasync-sync-private.h"
 
 #include "gasync-test-util.h"
@@ -1555,9 +1556,18 @@ test_stopper_mutual_wait (Fixture       *fixture,
   gasync_lock_clear (&r.lock);
 }
 
-/* Structured logs of the stopper, caught by the writer below. */
+/* Structured logs of the stopper, caught by the writer below, and when
+ * the reports about tasks named "floor" were written. */
 static GasyncLock stuck_lock;
 static GString *stuck_logs;
+
+typedef struct
+{
+  gint64 begun;
+  gint64 ended;
+} Report;
+
+static GArray *floor_reports; /* Report */
 
 static GLogWriterOutput
 test_log_writer (GLogLevelFlags   log_level,
@@ -1579,6 +1589,25 @@ test_log_writer (GLogLevelFlags   log_level,
     return g_log_writer_default (log_level, fields, n_fields, user_data);
 
   g_assert_cmpstr (domain, ==, "Gasync");
+  if (strstr (dump, "1 × floor") != NULL)
+    {
+      Report report = { g_get_monotonic_time (), 0 };
+      guint n;
+
+      gasync_lock (&stuck_lock);
+      n = floor_reports->len;
+      gasync_unlock (&stuck_lock);
+      /* The first report goes to a slow log sink: the next one is due one
+       * interval after this one was written, not at once. */
+      if (n == 0)
+        g_usleep (2 * GASYNC_STOPPER_MIN_STUCK_LOG_INTERVAL);
+      report.ended = g_get_monotonic_time ();
+      gasync_lock (&stuck_lock);
+      g_array_append_val (floor_reports, report);
+      gasync_unlock (&stuck_lock);
+      return G_LOG_WRITER_HANDLED;
+    }
+
   gasync_lock (&stuck_lock);
   g_string_append (stuck_logs, dump);
   g_string_append (stuck_logs, "\n--\n");
@@ -1629,6 +1658,60 @@ test_stopper_stuck_log (Fixture       *fixture,
   gasync_unlock (&stuck_lock);
   gate_open (&gate);
   iterate_until (fixture->context, flag_is_set, &done);
+  gate_clear (&gate);
+}
+
+static gboolean
+floor_reported_thrice (gpointer data)
+{
+  gboolean thrice;
+
+  gasync_lock (&stuck_lock);
+  thrice = floor_reports->len >= 3;
+  gasync_unlock (&stuck_lock);
+  return thrice;
+}
+
+static void
+test_stopper_stuck_log_floor (Fixture       *fixture,
+                              gconstpointer  unused)
+{
+  g_autoptr(GasyncStopper) stopper = gasync_stopper_new ();
+  gint64 begun, ended;
+  int done = FALSE;
+  Gate gate;
+
+  g_test_summary ("A stuck-log-interval of 1 µs is taken as the floor, "
+                  "100 ms, and each report is due one interval after the "
+                  "previous one was written, even to a slow log: the reports "
+                  "of a stuck task are bounded by the time it is stuck");
+  g_test_bug ("13");
+
+  gasync_stopper_set_stuck_log_interval (stopper, 1);
+  g_assert_cmpint (gasync_stopper_get_stuck_log_interval (stopper), ==, 1);
+  gate_init (&gate);
+  g_assert_true (gasync_stopper_run_async_task (stopper, "floor", gated_task, &gate, NULL, NULL));
+  gate_wait_started (&gate, 1);
+
+  begun = g_get_monotonic_time ();
+  gasync_stopper_stop_async (stopper, NULL, stop_done, &done);
+  iterate_until (fixture->context, floor_reported_thrice, NULL);
+  gate_open (&gate);
+  iterate_until (fixture->context, flag_is_set, &done);
+  ended = g_get_monotonic_time ();
+
+  gasync_lock (&stuck_lock);
+  g_assert_cmpint (g_array_index (floor_reports, Report, 0).begun - begun, >=,
+                   GASYNC_STOPPER_MIN_STUCK_LOG_INTERVAL);
+  for (guint i = 1; i < floor_reports->len; i++)
+    g_assert_cmpint (g_array_index (floor_reports, Report, i).begun -
+                     g_array_index (floor_reports, Report, i - 1).ended, >=,
+                     GASYNC_STOPPER_MIN_STUCK_LOG_INTERVAL);
+  /* 109,447 reports in a second, before. */
+  g_assert_cmpint (floor_reports->len, <=,
+                   (ended - begun) / GASYNC_STOPPER_MIN_STUCK_LOG_INTERVAL);
+  g_array_set_size (floor_reports, 0);
+  gasync_unlock (&stuck_lock);
   gate_clear (&gate);
 }
 
@@ -1877,6 +1960,7 @@ main (int    argc,
   event_log = g_string_new (NULL);
   gasync_lock_init (&stuck_lock);
   stuck_logs = g_string_new (NULL);
+  floor_reports = g_array_new (FALSE, FALSE, sizeof (Report));
   g_log_set_writer_func (test_log_writer, NULL, NULL);
 
 #define ADD(path, func) \
@@ -1913,6 +1997,7 @@ main (int    argc,
   ADD ("cancellables-race", test_stopper_cancellables_race);
   ADD ("mutual-wait", test_stopper_mutual_wait);
   ADD ("stuck-log", test_stopper_stuck_log);
+  ADD ("stuck-log-floor", test_stopper_stuck_log_floor);
   ADD ("stress", test_stopper_stress);
   ADD ("dropped-while-running", test_stopper_dropped_while_running);
   g_test_add_func ("/gasync/stopper/bad-input", test_stopper_bad_input);
