@@ -86,7 +86,7 @@ test_leak_assert_none_fails (void)
   g_test_summary ("assert_none() fails the test and names the culprits");
   g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
   g_test_trap_assert_failed ();
-  g_test_trap_assert_stderr ("*1 libgasync objects still started*GasyncStopper “indexer”, started*");
+  g_test_trap_assert_stderr ("*1 libgasync objects still started*GasyncStopper*indexer*, started*");
 }
 
 int
