@@ -1904,8 +1904,14 @@ cancel_other (GCancellable *cancellable,
  * @wait is %FALSE, fails at once with %GASYNC_ERROR_THROTTLED. When @wait
  * is %TRUE, blocks until a slot is free, or fails with
  * %G_IO_ERROR_CANCELLED when @cancellable fires first, or with
- * %GASYNC_ERROR_UNAVAILABLE when @self begins quiescing first. In every
- * failure, @func is not called and @destroy is.
+ * %GASYNC_ERROR_UNAVAILABLE when @self begins quiescing first.
+ *
+ * @cancellable is honoured as CockroachDB's RunAsyncTaskEx honours its
+ * context: if it has fired already, the task is refused with
+ * %G_IO_ERROR_CANCELLED, whether or not a slot is free; and if it fired
+ * by the time a slot was acquired, the slot is given back and the task
+ * refused the same way. In every failure, @func is not called and
+ * @destroy is.
  *
  * Threading: may be called from any thread; with @wait, it may block that
  * thread.
@@ -1931,6 +1937,14 @@ gasync_stopper_run_limited_async_task (GasyncStopper    *self,
   g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
   g_return_val_if_fail (func != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  /* As CockroachDB's RunAsyncTaskEx: a cancelled caller gets no task,
+   * whether or not a slot is free. */
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    {
+      destroy_on_owner (self, destroy, user_data);
+      return FALSE;
+    }
 
   if (!gasync_semaphore_try_acquire (semaphore))
     {
@@ -1967,6 +1981,14 @@ gasync_stopper_run_limited_async_task (GasyncStopper    *self,
                          name);
           return FALSE;
         }
+    }
+
+  /* A slot may come free in the same instant as the cancellation. */
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    {
+      gasync_semaphore_release (semaphore);
+      destroy_on_owner (self, destroy, user_data);
+      return FALSE;
     }
 
   return start_async_task (self, name, "limited async task", semaphore, func,

@@ -33,4 +33,5 @@
 # include "gasync-worker.h"
 # include "gasync-interval.h"
 # include "gasync-wait-group.h"
+# include "gasync-leak.h"
 #undef GASYNC_INSIDE

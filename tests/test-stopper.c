@@ -1212,6 +1212,92 @@ typedef struct
 {
   GasyncStopper *stopper;
   GasyncSemaphore *sem;
+  GCancellable *cancellable;
+  int destroyed;
+  gboolean ok;
+  GError *error;
+} LimitedCancelled;
+
+static void
+release_slot_cb (GCancellable *cancellable,
+                 gpointer      user_data)
+{
+  gasync_semaphore_release (user_data);
+}
+
+static gpointer
+limited_cancelled_thread (gpointer user_data)
+{
+  LimitedCancelled *data = user_data;
+
+  data->ok = gasync_stopper_run_limited_async_task (data->stopper, "late", data->sem, TRUE,
+                                                    data->cancellable, never_called,
+                                                    &data->destroyed, count_on_main,
+                                                    &data->error);
+  return NULL;
+}
+
+static void
+test_stopper_limited_cancelled (Fixture       *fixture,
+                                gconstpointer  unused)
+{
+  g_autoptr(GasyncStopper) stopper = gasync_stopper_new ();
+  g_autoptr(GasyncSemaphore) sem = gasync_semaphore_new (1);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GError) error = NULL;
+  LimitedCancelled late = { stopper, sem };
+  int destroyed = 0;
+  GThread *thread;
+
+  /* CockroachDB pkg/util/stop, RunAsyncTaskEx: a cancelled context is
+   * refused even when the semaphore has room, and a slot acquired while
+   * the context was cancelled is given back. */
+  g_test_summary ("A limited task whose cancellable fired is refused with "
+                  "CANCELLED, slot free or not, waiting or not; its "
+                  "function never runs, its destroy notify runs once and "
+                  "no slot is kept");
+  g_cancellable_cancel (cancellable);
+  for (int wait = FALSE; wait <= TRUE; wait++)
+    {
+      g_assert_false (gasync_stopper_run_limited_async_task (stopper, "cancelled", sem, wait,
+                                                             cancellable, never_called,
+                                                             &destroyed, count_on_main,
+                                                             &error));
+      g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+      g_clear_error (&error);
+      g_assert_cmpint (gasync_semaphore_get_available (sem), ==, 1);
+    }
+
+  g_test_summary ("A slot that frees in the same instant as the "
+                  "cancellation is given back");
+  g_assert_true (gasync_semaphore_try_acquire (sem));
+  late.cancellable = g_cancellable_new ();
+  /* Connected first, so the slot frees before the wait is cancelled. */
+  g_cancellable_connect (late.cancellable, G_CALLBACK (release_slot_cb), sem, NULL);
+  thread = g_thread_new ("late", limited_cancelled_thread, &late);
+  /* The outcome must be the same wherever the cancellation lands (before
+   * the wait, during it, or as the slot frees): the pause only makes the
+   * racy path the usual one, nothing waits on it. */
+  g_usleep (10 * G_TIME_SPAN_MILLISECOND);
+  g_cancellable_cancel (late.cancellable);
+  g_thread_join (thread);
+  g_assert_false (late.ok);
+  g_assert_error (late.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&late.error);
+  g_assert_cmpint (gasync_semaphore_get_available (sem), ==, 1);
+  g_clear_object (&late.cancellable);
+
+  while (g_main_context_iteration (fixture->context, FALSE))
+    ;
+  g_assert_cmpint (destroyed, ==, 2);
+  g_assert_cmpint (late.destroyed, ==, 1);
+  gasync_stopper_stop (stopper);
+}
+
+typedef struct
+{
+  GasyncStopper *stopper;
+  GasyncSemaphore *sem;
   Gate *gate;
   gboolean ok;
   GError *error;
@@ -1990,6 +2076,7 @@ main (int    argc,
             STOP_FROM_THREAD);
   ADD ("limited", test_stopper_limited);
   ADD ("limited-wait", test_stopper_limited_wait);
+  ADD ("limited-cancelled", test_stopper_limited_cancelled);
   ADD ("begin-task", test_stopper_begin_task);
   ADD ("cancellables", test_stopper_cancellables);
   ADD ("cancellables-flat", test_stopper_cancellables_flat);

@@ -129,6 +129,26 @@ def test_limited_task_is_throttled():
     assert sem.get_available() == 1
 
 
+def test_limited_task_honours_a_cancelled_cancellable():
+    # CockroachDB pkg/util/stop: RunAsyncTaskEx returns ctx.Err() for a
+    # cancelled context even when the semaphore has room.
+    stopper = Gasync.Stopper.new()
+    sem = Gasync.Semaphore.new(1)
+    cancellable = Gio.Cancellable()
+    cancellable.cancel()
+    ran = []
+    for wait in (False, True):
+        with pytest.raises(GLib.Error) as info:
+            stopper.run_limited_async_task('py: cancelled', sem, wait,
+                                           cancellable,
+                                           lambda c, d: ran.append(d), None)
+        assert info.value.matches(Gio.io_error_quark(),
+                                  Gio.IOErrorEnum.CANCELLED)
+    assert sem.get_available() == 1
+    stopper.stop()
+    assert ran == []
+
+
 def test_task_failed_signal():
     stopper = Gasync.Stopper.new()
     failures = []
