@@ -28,6 +28,7 @@
 #include "config.h"
 
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -944,7 +945,8 @@ struct _LoopRound
   gint enqueued;
   gint cancelled;
   gint ran;
-  gint failing_index;   /* the callback that fails, as t * n + i, or -1 */
+  gint failing_index;   /* the callback that fails, as an index into
+                         * records, or -1 */
   gboolean failed;      /* loop thread */
   gint ran_after_failure;
   GThread *loop_thread;
@@ -1047,7 +1049,10 @@ stress_event_loop (void)
 
   round->n = rand_range (1, MAX_RESERVATIONS + 1);
   round->seed = rand_u32 ();
-  round->failing_index = rand_bit () ? rand_range (0, N_THREADS * MAX_RESERVATIONS) : -1;
+  round->failing_index = -1;
+  if (rand_bit ())
+    round->failing_index = rand_range (0, N_THREADS) * MAX_RESERVATIONS +
+                           rand_range (0, round->n);
   round->loop_thread = g_thread_self ();
   ok = gasync_event_loop_start (loop, loop_first, data, &error);
   if (round->failed)
