@@ -447,6 +447,8 @@ stopper_body (Round  *round,
     {
       g_autoptr(GError) error = NULL;
       Record *record = round_record (round, index, i);
+      GCancellable *cancellable;
+      gboolean wait;
       gboolean ok;
 
       if (round_cancels_at (round, index, i))
@@ -471,12 +473,13 @@ stopper_body (Round  *round,
           break;
         case 1:
           g_atomic_int_set (&record->submitted, 1);
+          wait = g_rand_boolean (rand);
+          cancellable = g_rand_boolean (rand) ? round->cancellable : NULL;
           ok = gasync_stopper_run_limited_async_task (round->stopper, "limited",
-                                                      round->semaphore,
-                                                      g_rand_boolean (rand),
-                                                      g_rand_boolean (rand) ? round->cancellable : NULL,
-                                                      record_task, record,
-                                                      record_destroy, &error);
+                                                      round->semaphore, wait,
+                                                      cancellable, record_task,
+                                                      record, record_destroy,
+                                                      &error);
           g_atomic_int_set (&record->accepted, ok);
           count (round, ok);
           if (!ok)
