@@ -3,7 +3,8 @@
 #   1. the default build: C tests, Python and GJS bindings tests, the install
 #      test and the reference manual's coverage check;
 #   2. the C tests under valgrind memcheck, with GLib's suppressions;
-#   3. the C tests in an ASan+UBSan build;
+#   3. the C tests in an ASan+UBSan build, then the soak there: the stress
+#      scenarios at random for $GASYNC_SOAK_SECONDS (60 by default);
 #   4. the C tests in a TSan build;
 #   5. the libFuzzer target (clang, ASan+UBSan) for a bounded time.
 # Build directories are _build, _build-asan, _build-tsan and _build-fuzz. It ends with a
@@ -41,11 +42,13 @@ run () {
 }
 
 setup _build -Dgtk_doc=true
-run "default build" -C _build
+run "default build" -C _build --no-suite soak
 run "valgrind memcheck" -C _build --setup valgrind --suite c
 
 setup _build-asan -Db_sanitize=address,undefined -Db_lundef=false -Dintrospection=disabled
 run "ASan+UBSan" -C _build-asan --suite c
+run "soak (ASan+UBSan)" -C _build-asan --suite soak
+grep -h '^# soak:' _build-asan/meson-logs/testlog.txt
 
 setup _build-tsan -Db_sanitize=thread -Dintrospection=disabled
 run "TSan" -C _build-tsan --suite c
