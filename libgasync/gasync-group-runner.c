@@ -486,11 +486,15 @@ gasync_group_runner_class_init (GasyncGroupRunnerClass *klass)
                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gasync_type_class_publish (klass);
 }
 
 static void
 gasync_group_runner_init (GasyncGroupRunner *self)
 {
+  gasync_type_class_acquire (self);
+
   gasync_run_once_init (&self->run, G_OBJECT (self), group_do_interrupt);
   self->runners = g_ptr_array_new_with_free_func (g_object_unref);
   self->reported = g_ptr_array_new_with_free_func ((GDestroyNotify) gasync_runner_result_unref);
