@@ -292,11 +292,15 @@ gasync_batch_class_init (GasyncBatchClass *klass)
                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gasync_type_class_publish (klass);
 }
 
 static void
 gasync_batch_init (GasyncBatch *self)
 {
+  gasync_type_class_acquire (self);
+
   gasync_lock_init (&self->lock);
   self->errors = g_ptr_array_new_with_free_func ((GDestroyNotify) g_error_free);
   self->parallelism = MAX (1, g_get_num_processors ());

@@ -658,11 +658,14 @@ gasync_event_loop_class_init (GasyncEventLoopClass *klass)
 
   object_class->dispose = gasync_event_loop_dispose;
   object_class->finalize = gasync_event_loop_finalize;
+
+  gasync_type_class_publish (klass);
 }
 
 static void
 gasync_event_loop_init (GasyncEventLoop *self)
 {
+  gasync_type_class_acquire (self);
 }
 
 /**

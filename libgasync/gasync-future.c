@@ -263,11 +263,15 @@ gasync_future_class_init (GasyncFutureClass *klass)
   gasync_i18n_init ();
 
   object_class->finalize = gasync_future_finalize;
+
+  gasync_type_class_publish (klass);
 }
 
 static void
 gasync_future_init (GasyncFuture *self)
 {
+  gasync_type_class_acquire (self);
+
   gasync_lock_init (&self->lock);
   gasync_cond_init (&self->cond);
 }

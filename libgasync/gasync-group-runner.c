@@ -519,11 +519,15 @@ gasync_group_runner_class_init (GasyncGroupRunnerClass *klass)
     g_signal_new ("result", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1,
                   GASYNC_TYPE_RUNNER_RESULT | G_SIGNAL_TYPE_STATIC_SCOPE);
+
+  gasync_type_class_publish (klass);
 }
 
 static void
 gasync_group_runner_init (GasyncGroupRunner *self)
 {
+  gasync_type_class_acquire (self);
+
   gasync_run_once_init (&self->run, G_OBJECT (self), group_do_interrupt);
   self->runners = g_ptr_array_new_with_free_func (g_object_unref);
   self->reported = g_ptr_array_new_with_free_func ((GDestroyNotify) gasync_runner_result_unref);

@@ -81,11 +81,14 @@ gasync_interceptor_class_init (GasyncInterceptorClass *klass)
   gasync_i18n_init ();
 
   object_class->finalize = gasync_interceptor_finalize;
+
+  gasync_type_class_publish (klass);
 }
 
 static void
 gasync_interceptor_init (GasyncInterceptor *self)
 {
+  gasync_type_class_acquire (self);
 }
 
 /**

@@ -361,11 +361,15 @@ gasync_interval_class_init (GasyncIntervalClass *klass)
    */
   signals[SIGNAL_ERROR] =
     gasync_workers_error_signal_new (G_TYPE_FROM_CLASS (klass));
+
+  gasync_type_class_publish (klass);
 }
 
 static void
 gasync_interval_init (GasyncInterval *self)
 {
+  gasync_type_class_acquire (self);
+
   gasync_workers_life_init (&self->life, G_OBJECT (self),
                             properties[PROP_STATE]);
   self->interval = GASYNC_INTERVAL_DEFAULT_INTERVAL;

@@ -188,11 +188,15 @@ gasync_latch_class_init (GasyncLatchClass *klass)
   properties[PROP_STATE] = gasync_workers_state_pspec_new ();
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gasync_type_class_publish (klass);
 }
 
 static void
 gasync_latch_init (GasyncLatch *self)
 {
+  gasync_type_class_acquire (self);
+
   gasync_lock_init (&self->lock);
   gasync_cond_init (&self->cond);
   self->state = GASYNC_LATCH_STATE_STOPPED;

@@ -84,11 +84,15 @@ gasync_mutex_class_init (GasyncMutexClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
   object_class->finalize = gasync_mutex_finalize;
+
+  gasync_type_class_publish (klass);
 }
 
 static void
 gasync_mutex_init (GasyncMutex *self)
 {
+  gasync_type_class_acquire (self);
+
   gasync_lock_init (&self->lock);
   g_queue_init (&self->waiters);
 }

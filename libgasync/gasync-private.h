@@ -16,6 +16,11 @@ G_BEGIN_DECLS
 
 void     gasync_i18n_init                (void);
 
+/* See gasync-types.c: last in every class_init, first in every instance
+ * init. */
+void     gasync_type_class_publish       (gpointer    klass);
+void     gasync_type_class_acquire       (gpointer    instance);
+
 void     gasync_set_task_failed_error    (GError     **error,
                                           const char  *task_name);
 

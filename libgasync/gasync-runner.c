@@ -701,11 +701,15 @@ gasync_runner_class_init (GasyncRunnerClass *klass)
   signals[SIGNAL_GAVE_UP] =
     g_signal_new ("gave-up", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+
+  gasync_type_class_publish (klass);
 }
 
 static void
 gasync_runner_init (GasyncRunner *self)
 {
+  gasync_type_class_acquire (self);
+
   gasync_run_once_init (&self->run, G_OBJECT (self), runner_do_interrupt);
   self->interrupt_timeout = gasync_runner_get_default_interrupt_timeout ();
   self->restart_delay = DEFAULT_RESTART_DELAY;

@@ -147,11 +147,15 @@ gasync_semaphore_class_init (GasyncSemaphoreClass *klass)
                       G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gasync_type_class_publish (klass);
 }
 
 static void
 gasync_semaphore_init (GasyncSemaphore *self)
 {
+  gasync_type_class_acquire (self);
+
   gasync_lock_init (&self->lock);
   gasync_cond_init (&self->cond);
   self->capacity = self->available = 1;

@@ -1401,11 +1401,15 @@ gasync_stopper_class_init (GasyncStopperClass *klass)
                   0, NULL, NULL, NULL, G_TYPE_NONE, 2,
                   G_TYPE_STRING | G_SIGNAL_TYPE_STATIC_SCOPE,
                   G_TYPE_ERROR | G_SIGNAL_TYPE_STATIC_SCOPE);
+
+  gasync_type_class_publish (klass);
 }
 
 static void
 gasync_stopper_init (GasyncStopper *self)
 {
+  gasync_type_class_acquire (self);
+
   gasync_lock_init (&self->lock);
   gasync_cond_init (&self->cond);
   self->context = g_main_context_ref_thread_default ();

@@ -131,11 +131,14 @@ gasync_task_token_class_init (GasyncTaskTokenClass *klass)
                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gasync_type_class_publish (klass);
 }
 
 static void
 gasync_task_token_init (GasyncTaskToken *self)
 {
+  gasync_type_class_acquire (self);
 }
 
 GasyncTaskToken *

@@ -462,11 +462,15 @@ gasync_tasks_class_init (GasyncTasksClass *klass)
     g_signal_new ("task-failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL,
                   G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_ERROR);
+
+  gasync_type_class_publish (klass);
 }
 
 static void
 gasync_tasks_init (GasyncTasks *self)
 {
+  gasync_type_class_acquire (self);
+
   gasync_lock_init (&self->lock);
   g_queue_init (&self->waiters);
   self->errors = g_ptr_array_new_with_free_func ((GDestroyNotify) g_error_free);

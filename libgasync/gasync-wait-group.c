@@ -185,11 +185,15 @@ gasync_wait_group_class_init (GasyncWaitGroupClass *klass)
   gasync_i18n_init ();
 
   object_class->finalize = gasync_wait_group_finalize;
+
+  gasync_type_class_publish (klass);
 }
 
 static void
 gasync_wait_group_init (GasyncWaitGroup *self)
 {
+  gasync_type_class_acquire (self);
+
   gasync_lock_init (&self->lock);
   gasync_cond_init (&self->cond);
   g_queue_init (&self->waiters);

@@ -690,11 +690,15 @@ gasync_work_queue_class_init (GasyncWorkQueueClass *klass)
     g_signal_new ("error", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 2,
                   G_TYPE_OBJECT, G_TYPE_ERROR);
+
+  gasync_type_class_publish (klass);
 }
 
 static void
 gasync_work_queue_init (GasyncWorkQueue *self)
 {
+  gasync_type_class_acquire (self);
+
   gasync_lock_init (&self->lock);
   gasync_cond_init (&self->not_empty);
   gasync_cond_init (&self->not_full);

@@ -293,11 +293,15 @@ gasync_worker_class_init (GasyncWorkerClass *klass)
    */
   signals[SIGNAL_ERROR] =
     gasync_workers_error_signal_new (G_TYPE_FROM_CLASS (klass));
+
+  gasync_type_class_publish (klass);
 }
 
 static void
 gasync_worker_init (GasyncWorker *self)
 {
+  gasync_type_class_acquire (self);
+
   gasync_workers_life_init (&self->life, G_OBJECT (self),
                             properties[PROP_STATE]);
   g_queue_init (&self->items);
