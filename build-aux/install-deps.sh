@@ -12,6 +12,8 @@ packages=(
   # introspection and the bindings tests
   gobject-introspection libgirepository1.0-dev gir1.2-glib-2.0
   python3-gi python3-pytest gjs
+  # the Vala bindings and their test
+  valac
   # reference manual, cross-linked to GLib's
   gtk-doc-tools libglib2.0-doc
   # the demo: a private session bus

@@ -6,8 +6,11 @@
 #   3. the C tests in an ASan+UBSan build, then the soak there: the stress
 #      scenarios at random for $GASYNC_SOAK_SECONDS (60 by default);
 #   4. the C tests in a TSan build;
-#   5. the libFuzzer target (clang, ASan+UBSan) for a bounded time.
-# Build directories are _build, _build-asan, _build-tsan and _build-fuzz. It ends with a
+#   5. the libFuzzer target (clang, ASan+UBSan) for a bounded time;
+#   6. a parent project (tests/subproject) that builds libgasync as a Meson
+#      subproject: only its own test may be defined.
+# Build directories are _build, _build-asan, _build-tsan, _build-fuzz and
+# _build-subproject. It ends with a
 # line "summary: N passed, N failed" and fails if any test failed.
 #
 # SPDX-License-Identifier: LGPL-2.1-or-later
@@ -56,6 +59,15 @@ run "TSan" -C _build-tsan --suite c
 CC=clang setup _build-fuzz -Dfuzzing=true -Db_sanitize=address,undefined \
   -Db_lundef=false -Dintrospection=disabled -Dexamples=false
 run "libFuzzer" -C _build-fuzz --suite fuzz
+
+setup _build-subproject tests/subproject
+run "subproject" -C _build-subproject
+if [ "$(meson test -C _build-subproject --list 2>/dev/null | grep -v "^ninja:")" != "parent" ]; then
+  echo "run-tests: the subproject defines tests of its own:"
+  meson test -C _build-subproject --list
+  failed=$((failed + 1))
+  status=1
+fi
 
 echo "summary: $passed passed, $failed failed"
 exit $status
