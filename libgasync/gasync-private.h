@@ -19,6 +19,10 @@ void     gasync_i18n_init                (void);
 void     gasync_set_task_failed_error    (GError     **error,
                                           const char  *task_name);
 
+void     gasync_report_self_deadlock     (GError     **error,
+                                          const char  *call,
+                                          const char  *why);
+
 gboolean gasync_task_func_call           (GasyncTaskFunc   func,
                                           const char      *task_name,
                                           GCancellable    *cancellable,

@@ -1455,17 +1455,19 @@ gasync_work_queue_close (GasyncWorkQueue  *self,
 
   if (current_queue == self)
     {
-      g_critical ("gasync_work_queue_close: called from one of the queue's "
-                  "work functions, it would wait for that function forever; "
-                  "use gasync_work_queue_close_async()");
+      gasync_report_self_deadlock (NULL, "gasync_work_queue_close",
+                                   "called from one of the queue's work "
+                                   "functions, which it waits for; use "
+                                   "gasync_work_queue_close_async()");
       return 0;
     }
   if (close_waits_for_owner (self))
     {
-      g_critical ("gasync_work_queue_close: called on the owner context of a "
-                  "main-context queue with items in flight, it would wait "
-                  "forever for that context to end them; use "
-                  "gasync_work_queue_close_async()");
+      gasync_report_self_deadlock (NULL, "gasync_work_queue_close",
+                                   "called on the owner context of a "
+                                   "main-context queue with items in flight, "
+                                   "which only that context can end; use "
+                                   "gasync_work_queue_close_async()");
       return 0;
     }
 
