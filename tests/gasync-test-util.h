@@ -86,13 +86,19 @@ gasync_test_lifetime_gone_cb (gpointer  data,
   g_main_context_wakeup (lifetime->context);
 }
 
-/* Watches @object, on the thread-default context of the caller. */
+/* Before the counters are handed out: the context to wake is the
+ * thread-default one of the caller. */
+static inline void
+gasync_test_lifetime_init (GasyncTestLifetime *lifetime)
+{
+  memset (lifetime, 0, sizeof *lifetime);
+  lifetime->context = g_main_context_ref_thread_default ();
+}
+
 static inline void
 gasync_test_lifetime_watch (GasyncTestLifetime *lifetime,
                             gpointer            object)
 {
-  memset (lifetime, 0, sizeof *lifetime);
-  lifetime->context = g_main_context_ref_thread_default ();
   g_object_weak_ref (G_OBJECT (object), gasync_test_lifetime_gone_cb,
                      lifetime);
 }

@@ -448,6 +448,7 @@ test_interval_last_unref_while_running (Fixture       *fixture,
                   "returned the interval is finalized and its destroy "
                   "notify called once");
   g_test_bug ("13");
+  gasync_test_lifetime_init (&lifetime);
   gasync_test_lifetime_watch (&lifetime, interval);
   fixture->lifetime = &lifetime;
   fixture->block = TRUE;
@@ -472,6 +473,7 @@ test_interval_last_unref_while_running_main_context (Fixture       *fixture,
                   "source does not keep it alive, and its destroy notify is "
                   "called once");
   g_test_bug ("13");
+  gasync_test_lifetime_init (&lifetime);
   gasync_test_lifetime_watch (&lifetime, interval);
   fixture->lifetime = &lifetime;
   gasync_interval_set_interval (interval, INTERVAL);

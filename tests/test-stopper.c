@@ -1481,6 +1481,7 @@ test_stopper_last_unref_while_running (Fixture       *fixture,
                   "finalized, every destroy notify called once, the closer "
                   "not run");
   g_test_bug ("13");
+  gasync_test_lifetime_init (&lifetime);
   gasync_test_lifetime_watch (&lifetime, stopper);
   gate_init (&unref_gate);
   g_assert_true (gasync_stopper_run_async_task (stopper, "task", unref_gated_task,

@@ -797,6 +797,7 @@ test_last_unref_while_running (Fixture       *f,
                   "the running item is cancelled after the grace period, "
                   "the rest discarded, the queue finalized and its destroy "
                   "notify called once");
+  gasync_test_lifetime_init (&lifetime);
   gasync_test_lifetime_watch (&lifetime, queue);
   f->lifetime = &lifetime;
   f->use_gate = TRUE;
@@ -837,6 +838,7 @@ test_last_unref_while_running_main_context (Fixture       *f,
                   "then dispose closes it (discarding the queued items) and "
                   "its destroy notify is called once");
   g_test_bug ("13");
+  gasync_test_lifetime_init (&lifetime);
   gasync_test_lifetime_watch (&lifetime, queue);
   f->lifetime = &lifetime;
   gasync_work_queue_set_parallelism (queue, 1);
@@ -872,6 +874,7 @@ test_last_unref_while_idle_main_context (Fixture       *f,
                   "disposed (and closed) as soon as it is dropped: its pump "
                   "on the owner context does not keep it alive");
   g_test_bug ("13");
+  gasync_test_lifetime_init (&lifetime);
   gasync_test_lifetime_watch (&lifetime, queue);
   f->lifetime = &lifetime;
   gasync_work_queue_start (queue, NULL);

@@ -582,6 +582,7 @@ test_worker_last_unref_while_running (Fixture       *fixture,
                   "cancelled, and once it returned the worker is finalized "
                   "and its destroy notify called once");
   g_test_bug ("13");
+  gasync_test_lifetime_init (&lifetime);
   gasync_test_lifetime_watch (&lifetime, worker);
   fixture->lifetime = &lifetime;
   fixture->block = TRUE;
@@ -608,6 +609,7 @@ test_worker_last_unref_while_running_main_context (Fixture       *fixture,
                   "source does not keep it alive; queued items are "
                   "discarded and its destroy notify called once");
   g_test_bug ("13");
+  gasync_test_lifetime_init (&lifetime);
   gasync_test_lifetime_watch (&lifetime, worker);
   fixture->lifetime = &lifetime;
   g_assert_true (gasync_worker_start (worker, NULL));
