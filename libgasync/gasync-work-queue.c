@@ -111,6 +111,7 @@ struct _GasyncWorkQueue
   guint n_in_flight;
   guint n_waiting_workers;
   guint n_waiting_producers;
+  guint n_waiting_workers_producing; /* work functions waiting to enqueue */
   State state;
   gboolean aborting;
   int started; /* atomic */
@@ -1211,15 +1212,28 @@ enqueue (GasyncWorkQueue  *self,
         }
       if (g_cancellable_is_cancelled (cancellable))
         break;
-      /* Only the owner context makes room in a main-context queue. */
-      if (self->mode == MODE_MAIN_CONTEXT &&
-          g_main_context_is_owner (self->owner))
+      /* Only the owner context makes room in a main-context queue, and
+       * only the workers in a threaded one: not when every one of them
+       * waits here, in its work function. */
+      if ((self->mode == MODE_MAIN_CONTEXT &&
+           g_main_context_is_owner (self->owner)) ||
+          (current_queue == self &&
+           self->n_waiting_workers_producing + 1 >= self->parallelism))
         {
+          gboolean owner = self->mode == MODE_MAIN_CONTEXT;
+
           gasync_unlock (&self->lock);
           g_cancellable_disconnect (cancellable, handler);
-          g_critical ("gasync_work_queue_enqueue: the queue is full and this "
-                      "thread runs its owner context, so it would wait "
-                      "forever; use gasync_work_queue_try_enqueue()");
+          gasync_report_self_deadlock (error, "gasync_work_queue_enqueue",
+                                       owner ?
+                                       "the queue is full and this thread "
+                                       "runs its owner context, which alone "
+                                       "makes room; use "
+                                       "gasync_work_queue_try_enqueue()" :
+                                       "the queue is full and every worker "
+                                       "waits to enqueue from its work "
+                                       "function, so none makes room; use "
+                                       "gasync_work_queue_try_enqueue()");
           return FALSE;
         }
       if (cancellable != NULL && handler == 0)
@@ -1233,7 +1247,9 @@ enqueue (GasyncWorkQueue  *self,
           continue;
         }
       self->n_waiting_producers++;
+      self->n_waiting_workers_producing += current_queue == self;
       gasync_cond_wait (&self->not_full, &self->lock);
+      self->n_waiting_workers_producing -= current_queue == self;
       self->n_waiting_producers--;
     }
 
@@ -1269,10 +1285,12 @@ enqueue (GasyncWorkQueue  *self,
  * with %G_IO_ERROR_CANCELLED if @cancellable fires while waiting; the item
  * is not queued then. An item may be queued before the start.
  *
- * Threading: may be called from any thread, but not from the owner
- * context of a main-context queue that is full: it would wait forever, so
- * on a thread that runs (has acquired) that context it fails with a
- * critical instead.
+ * Threading: may be called from any thread, but not when only the caller
+ * could make room in a full queue: on a thread that runs (has acquired)
+ * the owner context of a main-context queue, or in a work function when
+ * every other worker waits to enqueue from its work function too. That
+ * would wait forever, so it fails with a critical and
+ * %G_IO_ERROR_WOULD_BLOCK instead.
  *
  * Returns: %TRUE if @item was queued
  *

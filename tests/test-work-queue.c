@@ -977,6 +977,59 @@ test_close_on_owner_in_flight (void)
                              "owner context of a main-context queue*");
 }
 
+static gboolean
+work_enqueues_more (GObject       *item,
+                    GCancellable  *cancellable,
+                    gpointer       user_data,
+                    GError       **error)
+{
+  GPtrArray *more = user_data;
+  g_autoptr(GError) local_error = NULL;
+
+  if (TEST_ITEM (item)->index != 0)
+    return TRUE;
+  /* The first fits; the second waits for room that only this worker
+   * could make. */
+  g_assert_true (gasync_work_queue_enqueue (misuse_queue, more->pdata[0], NULL, NULL));
+  g_assert_false (gasync_work_queue_enqueue (misuse_queue, more->pdata[1], NULL,
+                                             &local_error));
+  g_assert_error (local_error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK);
+  g_atomic_int_set (&misuse_done, TRUE);
+  return TRUE;
+}
+
+static void
+test_enqueue_full_from_work_function (void)
+{
+  g_test_summary ("A blocking enqueue into a full threaded queue from a work "
+                  "function, when no other worker can make room, is a "
+                  "critical that returns, not a wait forever");
+  g_test_bug ("13");
+  if (g_test_subprocess ())
+    {
+      g_autoptr(GPtrArray) items = test_items_new (1);
+      g_autoptr(GPtrArray) more = test_items_new (2);
+
+      gasync_test_criticals_not_fatal ();
+      TEST_ITEM (more->pdata[0])->index = 1;
+      TEST_ITEM (more->pdata[1])->index = 2;
+      misuse_queue = gasync_work_queue_new (work_enqueues_more, more, NULL);
+      gasync_work_queue_set_parallelism (misuse_queue, 1);
+      gasync_work_queue_set_max_work (misuse_queue, 1);
+      enqueue_all (misuse_queue, items);
+      gasync_work_queue_start (misuse_queue, NULL);
+      gasync_test_wait_flag (&misuse_done);
+      g_assert_cmpuint (gasync_work_queue_close (misuse_queue, NULL, NULL), ==, 0);
+      g_clear_object (&misuse_queue);
+      return;
+    }
+
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+  g_test_trap_assert_stderr ("*CRITICAL*gasync_work_queue_enqueue: the queue is "
+                             "full and every worker waits*");
+}
+
 static void
 test_bad_input (void)
 {
@@ -1050,6 +1103,8 @@ main (int    argc,
                    test_close_from_work_function);
   g_test_add_func ("/gasync/work-queue/close-on-owner-in-flight",
                    test_close_on_owner_in_flight);
+  g_test_add_func ("/gasync/work-queue/enqueue-full-from-work-function",
+                   test_enqueue_full_from_work_function);
 
   return g_test_run ();
 }
