@@ -140,6 +140,14 @@ gasync_test_lifetime_wait (GasyncTestLifetime *lifetime,
   g_main_context_unref (lifetime->context);
 }
 
+/* A bound for a g_test_trap_subprocess() child, in microseconds: a child
+ * that hangs fails instead of hanging the test. */
+static inline guint64
+gasync_test_subprocess_timeout (void)
+{
+  return (guint64) (gasync_test_deadline (30) - g_get_monotonic_time ());
+}
+
 /* In a g_test_trap_subprocess() child: lets criticals through to stderr
  * without aborting, so that the child can check that a misused call
  * returns after its critical rather than hang; the parent then expects
