@@ -481,7 +481,8 @@ close_queue (GasyncWorkQueue *self,
       return discarded;
     }
 
-  if (self->state == STATE_NEW || (disposing && self->mode == MODE_MAIN_CONTEXT))
+  if (self->state == STATE_NEW ||
+      (disposing && self->mode == MODE_MAIN_CONTEXT))
     self->aborting = TRUE;
   self->state = STATE_CLOSING;
   gasync_cond_broadcast (&self->not_full);
