@@ -28,6 +28,11 @@
  * #GasyncTaskToken when the item is done; run it with
  * gasync_batch_run_async().
  *
+ * Lifetime: a run keeps the batch alive until it completed, as a GIO
+ * asynchronous call keeps its source object: a batch dropped while
+ * gasync_batch_run_async() runs is finalized after the run's callback,
+ * and its destroy notify is called once.
+ *
  * Threading: work functions run on worker threads; begin functions, the
  * destroy notify and async callbacks on the owner context (the
  * thread-default main context of the caller). A batch runs one list at a
@@ -494,7 +499,9 @@ gasync_batch_dup_errors (GasyncBatch *self)
  * %GASYNC_ERROR_ALREADY_STARTED.
  *
  * A main-context batch begins its items on the owner context, so do not
- * call this from there: use gasync_batch_run_async().
+ * call this from there: use gasync_batch_run_async(). Called while that
+ * context is being run, it would wait forever: that is a critical, and it
+ * returns %FALSE with %G_IO_ERROR_WOULD_BLOCK without running anything.
  *
  * Returns: %TRUE if every item succeeded
  *
@@ -510,6 +517,16 @@ gasync_batch_run (GasyncBatch   *self,
   g_return_val_if_fail (items != NULL, FALSE);
   g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (self->begin_func != NULL && g_main_context_is_owner (self->owner))
+    {
+      gasync_report_self_deadlock (error, "gasync_batch_run",
+                                   "called on the owner context of a "
+                                   "main-context batch, which alone can "
+                                   "begin its items; use "
+                                   "gasync_batch_run_async()");
+      return FALSE;
+    }
 
   return run_batch (self, items, cancellable, error);
 }

@@ -15,4 +15,8 @@ void     gasync_dispatch_to_context  (GMainContext   *context,
                                       gpointer        data,
                                       GDestroyNotify  destroy);
 
+void     gasync_invoke_destroy       (GMainContext   *context,
+                                      GDestroyNotify  destroy,
+                                      gpointer        data);
+
 G_END_DECLS

@@ -73,3 +73,29 @@ gasync_dispatch_to_context (GMainContext   *context,
   g_source_unref (source);
   GASYNC_TSAN_IGNORE_END ();
 }
+
+static gboolean
+nothing_cb (gpointer data)
+{
+  return G_SOURCE_REMOVE;
+}
+
+/* Calls @destroy (@data) on @context as g_main_context_invoke() would: at
+ * once if this thread owns @context or can acquire it, else from a
+ * dispatch there. Nothing if @destroy is NULL. */
+void
+gasync_invoke_destroy (GMainContext   *context,
+                       GDestroyNotify  destroy,
+                       gpointer        data)
+{
+  if (destroy == NULL)
+    return;
+
+  if (g_main_context_acquire (context))
+    {
+      destroy (data);
+      g_main_context_release (context);
+      return;
+    }
+  gasync_dispatch_to_context (context, nothing_cb, data, destroy);
+}

@@ -89,6 +89,22 @@ gasync_set_task_failed_error (GError     **error,
                task_name);
 }
 
+/* Reports a blocking call that would wait forever for itself (on the
+ * thread, or the context, that alone could end the wait), as GLib reports
+ * misuse: a critical naming @call and saying @why, and, since the call
+ * then returns instead of hanging, G_IO_ERROR_WOULD_BLOCK in @error. */
+void
+gasync_report_self_deadlock (GError     **error,
+                             const char  *call,
+                             const char  *why)
+{
+  g_critical ("%s: %s, so it would wait forever", call, why);
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK,
+               /* Translators: %s is the name of a function */
+               _("%s was called where it would wait forever for itself"),
+               call);
+}
+
 /* Calls a task function with the rule of DESIGN §3: FALSE without an error
  * (as a binding may return) becomes GASYNC_ERROR_FAILED naming the task. */
 gboolean

@@ -90,6 +90,14 @@
  * }
  * ]|
  *
+ * Lifetime: gasync_event_loop_start() holds a reference while it runs,
+ * so a loop dropped by one of its own callbacks runs on until it is out of
+ * work and is finalized as start returns. Reservations, futures and
+ * timeouts do not keep a loop alive: one dropped while it is not running
+ * drops its queued callbacks and pending timeouts, and a callback enqueued
+ * on a reservation after that is dropped too; each destroy notify is still
+ * called once, on the loop's context.
+ *
  * Threading: gasync_event_loop_reserve_callback(),
  * gasync_event_loop_new_future(), gasync_event_loop_set_timeout() and
  * gasync_event_loop_clear_timeout() may be called from any thread, and so

@@ -45,6 +45,14 @@
  *   g_warning ("fetch failed: %s", error->message);
  * ]|
  *
+ * Lifetime: what will settle a future holds a reference to it (the
+ * thread of gasync_future_run_in_thread(), a combinator's inputs), and so
+ * does a pending gasync_future_await_async(), until its callback has run.
+ * A future dropped meanwhile is finalized once it was settled and its done
+ * callbacks ran; one dropped while nothing can settle it any more is
+ * finalized at once, dropping its done callbacks. Either way each destroy
+ * notify is called once.
+ *
  * Threading: every function may be called from any thread. Callbacks run
  * on the context documented with each function, never on the thread that
  * settles the future.

@@ -50,6 +50,12 @@
  * finishing, its phase as `STATUS=`, and `WATCHDOG=1` every half
  * `WATCHDOG_USEC` while it runs.
  *
+ * Lifetime: a run keeps the group, and through it its runners, alive until
+ * the group finished, as a GIO asynchronous call keeps its source object:
+ * a group dropped while it runs is finalized once it finished, after the
+ * callback of gasync_group_runner_run_async(). To end a run whose group
+ * you no longer hold, cancel the #GCancellable given to the run.
+ *
  * Threading: a group belongs to its owner context, the thread-default
  * #GMainContext when it was made, where its runners should belong too.
  * Add runners there before the run. gasync_group_runner_run(),

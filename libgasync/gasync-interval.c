@@ -22,6 +22,13 @@
  * context (%GASYNC_INTERVAL_MODE_MAIN_CONTEXT, also for JavaScript). The
  * lifecycle follows #GasyncLatch, as for #GasyncWorker.
  *
+ * Lifetime: neither the thread nor the main-context source keeps the
+ * interval alive. Dropping the last reference to a running interval stops
+ * it, as gasync_interval_stop() does but without waiting: no further run
+ * starts, a run under way is cancelled, and the interval is finalized (its
+ * destroy notify called once) when that run has returned: on the owner
+ * context, which must be iterated then, for a threaded interval.
+ *
  * |[<!-- language="C" -->
  * interval = gasync_interval_new (poll_server, server, NULL);
  * gasync_interval_set_interval (interval, 5 * G_TIME_SPAN_SECOND);
@@ -179,12 +186,35 @@ interval_source_cb (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
+/* Moves the latch to stopping and cancels the run under way, without
+ * waiting; FALSE if @self was not running. */
+static gboolean
+interval_request_stop (GasyncInterval  *self,
+                       guint64         *run,
+                       GError         **error)
+{
+  GCancellable *own;
+
+  if (!gasync_workers_life_request_stop (&self->life, run, error))
+    return FALSE;
+
+  own = gasync_workers_life_dup_cancellable (&self->life);
+  g_cancellable_cancel (own);
+  g_object_unref (own);
+  return TRUE;
+}
+
 static void
 gasync_interval_dispose (GObject *object)
 {
   GasyncInterval *self = GASYNC_INTERVAL (object);
+  guint64 run;
 
-  gasync_workers_life_dispose (&self->life);
+  /* Dropped while running: stopped, without waiting. */
+  if (self->life.latch != NULL)
+    interval_request_stop (self, &run, NULL);
+  if (gasync_workers_life_dispose (&self->life))
+    return;
 
   G_OBJECT_CLASS (gasync_interval_parent_class)->dispose (object);
 }
@@ -639,10 +669,9 @@ gasync_interval_start (GasyncInterval  *self,
   main_context = self->mode == GASYNC_INTERVAL_MODE_MAIN_CONTEXT;
   if (main_context)
     {
-      self->life.source = gasync_workers_source_new ("[gasync] interval",
-                                                interval_source_cb,
-                                                g_object_ref (self),
-                                                g_object_unref);
+      self->life.source = gasync_workers_life_source_new (&self->life,
+                                                          "[gasync] interval",
+                                                          interval_source_cb);
       self->tick = g_get_monotonic_time () + self->delay + self->interval;
       g_source_set_ready_time (self->life.source, self->tick);
       g_source_attach (self->life.source, self->life.owner);
@@ -666,9 +695,14 @@ gasync_interval_start (GasyncInterval  *self,
  * (that is, until a run under way has returned), or until @cancellable is
  * cancelled; a main-context interval stops at once.
  *
+ * Called from the action of a threaded interval, it would wait for itself
+ * forever: that is a critical, and it returns %FALSE with
+ * %G_IO_ERROR_WOULD_BLOCK without stopping anything.
+ *
  * Returns: %TRUE once stopped; %FALSE with %GASYNC_ERROR_NOT_STARTED if
- *   @self was not started (or stopped by itself on an error), or with
- *   %G_IO_ERROR_CANCELLED
+ *   @self was not started (or stopped by itself on an error), with
+ *   %G_IO_ERROR_CANCELLED, or with %G_IO_ERROR_WOULD_BLOCK from its own
+ *   thread
  *
  * Since: 0.1
  */
@@ -677,7 +711,6 @@ gasync_interval_stop (GasyncInterval  *self,
                       GCancellable    *cancellable,
                       GError         **error)
 {
-  GCancellable *own;
   guint64 run;
 
   g_return_val_if_fail (GASYNC_IS_INTERVAL (self), FALSE);
@@ -685,12 +718,16 @@ gasync_interval_stop (GasyncInterval  *self,
                         G_IS_CANCELLABLE (cancellable), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (!gasync_workers_life_request_stop (&self->life, &run, error))
-    return FALSE;
+  if (gasync_workers_life_is_own_thread (&self->life))
+    {
+      gasync_report_self_deadlock (error, "gasync_interval_stop",
+                                   "called from the interval's own thread, "
+                                   "which it waits for");
+      return FALSE;
+    }
 
-  own = gasync_workers_life_dup_cancellable (&self->life);
-  g_cancellable_cancel (own);
-  g_object_unref (own);
+  if (!interval_request_stop (self, &run, error))
+    return FALSE;
 
   gasync_workers_life_end_source (&self->life);
   return gasync_workers_life_wait_stopped (&self->life, run, cancellable, error);

@@ -42,6 +42,10 @@
  * gasync_latch_stopped (latch, NULL);
  * ]|
  *
+ * Lifetime: a latch is only a state. A notification on its way to the
+ * owner context keeps the latch alive until it was emitted; nothing else
+ * does, so a thread that moves the latch should hold its own reference.
+ *
  * Threading: every function may be called from any thread. The
  * #GObject::notify signal for #GasyncLatch:state is emitted on the
  * thread-default main context of the thread that created the latch, once

@@ -28,6 +28,12 @@
  * gasync_mutex_unlock (mutex);
  * ]|
  *
+ * Lifetime: a main-loop locker queued by gasync_mutex_lock_async() keeps
+ * the mutex alive until its callback has run, as a GIO asynchronous call
+ * keeps its source object; nothing else does. Whoever holds the lock needs
+ * a reference to unlock it: a mutex dropped while locked, with lockers
+ * queued, leaves them waiting.
+ *
  * Threading: every function may be called from any thread. The callback
  * of gasync_mutex_lock_async() is called on the thread-default main
  * context of its caller.

@@ -24,6 +24,10 @@ void     gasync_type_class_acquire       (gpointer    instance);
 void     gasync_set_task_failed_error    (GError     **error,
                                           const char  *task_name);
 
+void     gasync_report_self_deadlock     (GError     **error,
+                                          const char  *call,
+                                          const char  *why);
+
 gboolean gasync_task_func_call           (GasyncTaskFunc   func,
                                           const char      *task_name,
                                           GCancellable    *cancellable,

@@ -44,6 +44,13 @@
  * context and the runner counts as running until gasync_runner_complete()
  * is called, with the same interrupt and timeout rules.
  *
+ * Lifetime: a run keeps its runner alive until the runner finished, as a
+ * GIO asynchronous call keeps its source object: a runner dropped while it
+ * runs (or restarts) is finalized once it finished, after the callback of
+ * gasync_runner_run_async(), and each destroy notify is called once. To
+ * end a run whose runner you no longer hold, cancel the #GCancellable
+ * given to the run.
+ *
  * Threading: a runner belongs to its owner context, the thread-default
  * #GMainContext when it was made. The stop function, the start function
  * of the main-loop form, every signal, property notification,

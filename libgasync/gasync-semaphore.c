@@ -29,6 +29,11 @@
  * gasync_semaphore_release (sem);
  * ]|
  *
+ * Lifetime: a main-loop acquirer queued by gasync_semaphore_acquire_async()
+ * keeps the semaphore alive until its callback has run, as a GIO
+ * asynchronous call keeps its source object; nothing else does. Whoever
+ * holds a slot needs a reference to release it.
+ *
  * Threading: every function may be called from any thread. The callback
  * of gasync_semaphore_acquire_async() runs on the thread-default main
  * context of the caller of gasync_semaphore_acquire_async().

@@ -74,6 +74,16 @@
  * gasync_stopper_stop() in the thread that owns the owner context runs the
  * closers and signals itself; called from another thread, it waits for
  * the owner context to run them, so that context must be iterated.
+ *
+ * Lifetime: stop a stopper before dropping it. A running task (or task
+ * token) holds a reference to its stopper until it returns, so a stopper
+ * dropped while tasks run is finalized after the last of them. Workers
+ * hold none, since they would run until a stop that can no longer come:
+ * when the last reference goes while workers run, the quiesce and stop
+ * cancellables fire (without the phase signals), and the stopper is
+ * finalized once the workers have returned. A stopper finalized without
+ * being stopped does not run its closers; every destroy notify still runs
+ * once.
  */
 
 /**
@@ -178,6 +188,8 @@ struct _GasyncStopper
   guint n_free_async_tasks;
   guint num_workers;
   NameTable workers;
+  guint num_worker_threads; /* still touching the stopper */
+  gboolean kept_for_workers; /* dispose took a reference for them */
   gboolean track_details;
   GHashTable *registry; /* set of TaskEntry, with track-details only */
 
@@ -1118,6 +1130,7 @@ worker_thread (gpointer data)
   Worker *worker = data;
   GasyncStopper *self = worker->stopper;
   GError *error = NULL;
+  gboolean last;
   guint actions;
   Frame frame;
 
@@ -1138,7 +1151,16 @@ worker_thread (gpointer data)
 
   run_actions (self, actions);
   g_free (worker);
-  g_object_unref (self);
+
+  /* Workers hold no reference (see dispose): past this point this thread
+   * no longer touches the stopper, unless it drops the one dispose took. */
+  gasync_lock (&self->lock);
+  last = --self->num_worker_threads == 0 && self->kept_for_workers;
+  if (last)
+    self->kept_for_workers = FALSE;
+  gasync_unlock (&self->lock);
+  if (last)
+    g_object_unref (self);
   return NULL;
 }
 
@@ -1147,6 +1169,22 @@ gasync_stopper_dispose (GObject *object)
 {
   GasyncStopper *self = GASYNC_STOPPER (object);
   GSList *closers;
+  gboolean keep;
+
+  /* Running tasks hold a reference, workers do not: they run until a stop
+   * that can no longer come. Their cancellables fire as for a stop, and
+   * the stopper lives on until the last of them has returned. */
+  gasync_lock (&self->lock);
+  keep = self->num_worker_threads > 0 && !self->kept_for_workers;
+  self->kept_for_workers |= keep;
+  gasync_unlock (&self->lock);
+  if (keep)
+    {
+      g_object_ref (self);
+      fire_phase (self, &self->quiesce_children, self->quiesce_cancellable);
+      fire_phase (self, &self->stop_children, self->stop_cancellable);
+      return;
+    }
 
   /* Never stopped: the closers will not run, but their data is freed. */
   gasync_lock (&self->lock);
@@ -1174,6 +1212,7 @@ gasync_stopper_finalize (GObject *object)
 
   g_assert (self->num_tasks == 0);
   g_assert (self->num_workers == 0);
+  g_assert (self->num_worker_threads == 0);
 
   gasync_lock (&self->lock);
   while (self->watchdog_running)
@@ -2047,6 +2086,7 @@ gasync_stopper_run_worker (GasyncStopper   *self,
     {
       worker->name_count = name_count_ref (&self->workers, name);
       self->num_workers++;
+      self->num_worker_threads++;
     }
   gasync_unlock (&self->lock);
 
@@ -2061,7 +2101,7 @@ gasync_stopper_run_worker (GasyncStopper   *self,
       return FALSE;
     }
 
-  worker->stopper = g_object_ref (self);
+  worker->stopper = self;
   worker->func = func;
   worker->user_data = user_data;
   worker->destroy = destroy;

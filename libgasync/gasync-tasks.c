@@ -55,6 +55,11 @@
  * `sysprof` option, each one is also a Sysprof mark named
  * `<tasks name>/<task name>` with its duration.
  *
+ * Lifetime: every running task, and every token until it is ended, holds
+ * a reference to its group: a group dropped while tasks run is finalized
+ * after the last of them has ended (a loop runs until its cancellable
+ * fires or it fails), and every destroy notify is called once.
+ *
  * Threading: every function may be called from any thread. Task
  * functions run on worker threads (a dedicated thread for loops). The
  * destroy notifies of their data and #GasyncTasks::task-failed run on the
@@ -93,6 +98,7 @@ struct _GasyncTasks
   GasyncLock lock;
   guint n_running;
   GQueue waiters;
+  GQueue tokens;    /* TokenData, running */
   GPtrArray *errors;
 
   char *name;
@@ -135,7 +141,20 @@ typedef struct
 {
   GasyncTasks *tasks;
   gint64 start;
+  GList link;             /* in tasks->tokens while running */
+  GMainContext *context;  /* thread-default when begun, where it runs */
 } TokenData;
+
+/* The groups whose task functions this thread runs, innermost first: a
+ * wait there would wait for the very task that waits. */
+typedef struct _Frame Frame;
+struct _Frame
+{
+  GasyncTasks *tasks;
+  Frame *prev;
+};
+
+static _Thread_local Frame *current_frame;
 
 static void
 tasks_begin (GasyncTasks *self)
@@ -267,10 +286,13 @@ task_call (Task           *task,
 {
   g_autoptr(GError) error = NULL;
   gint64 start = g_get_monotonic_time ();
+  Frame frame = { task->tasks, current_frame };
   gboolean ok;
 
+  current_frame = &frame;
   ok = gasync_task_func_call (func, name, task->cancellable, user_data,
                               &error);
+  current_frame = frame.prev;
   tasks_record (task->tasks, name, start, error);
   return ok;
 }
@@ -369,6 +391,7 @@ gasync_tasks_finalize (GObject *object)
 
   g_assert (self->n_running == 0);
   g_assert (g_queue_is_empty (&self->waiters));
+  g_assert (g_queue_is_empty (&self->tokens));
   g_ptr_array_unref (self->errors);
   g_main_context_unref (self->context);
   g_free (self->name);
@@ -473,6 +496,7 @@ gasync_tasks_init (GasyncTasks *self)
 
   gasync_lock_init (&self->lock);
   g_queue_init (&self->waiters);
+  g_queue_init (&self->tokens);
   self->errors = g_ptr_array_new_with_free_func ((GDestroyNotify) g_error_free);
   self->context = g_main_context_ref_thread_default ();
 }
@@ -727,6 +751,9 @@ token_ended (GasyncTaskToken *token,
 
   tasks_record (data->tasks, gasync_task_token_get_name (token), data->start,
                 NULL);
+  gasync_lock (&data->tasks->lock);
+  g_queue_unlink (&data->tasks->tokens, &data->link);
+  gasync_unlock (&data->tasks->lock);
   tasks_end (data->tasks);
 }
 
@@ -735,6 +762,7 @@ token_data_free (gpointer user_data)
 {
   TokenData *data = user_data;
 
+  g_main_context_unref (data->context);
   g_object_unref (data->tasks);
   g_free (data);
 }
@@ -777,9 +805,25 @@ gasync_tasks_begin_task (GasyncTasks *self,
   data = g_new0 (TokenData, 1);
   data->tasks = g_object_ref (self);
   data->start = g_get_monotonic_time ();
+  data->link.data = data;
+  data->context = g_main_context_ref_thread_default ();
   tasks_begin (self);
+  gasync_lock (&self->lock);
+  g_queue_push_tail_link (&self->tokens, &data->link);
+  gasync_unlock (&self->lock);
 
   return gasync_task_token_new (name, token_ended, data, token_data_free);
+}
+
+/* Called with the lock held: whether a running token was begun on a
+ * main context that the caller runs (owns) now. */
+static gboolean
+tokens_wait_for_caller_locked (GasyncTasks *self)
+{
+  for (GList *l = self->tokens.head; l != NULL; l = l->next)
+    if (g_main_context_is_owner (((TokenData *) l->data)->context))
+      return TRUE;
+  return FALSE;
 }
 
 /**
@@ -793,12 +837,17 @@ gasync_tasks_begin_task (GasyncTasks *self,
  * still running) are all waited for. Task errors do not make the wait
  * fail; get them with gasync_tasks_dup_errors().
  *
- * Threading: may be called from any thread, but not on the owner context
- * of a main-loop task (a #GasyncTaskToken) it waits for; use
- * gasync_tasks_wait_async() there.
+ * Threading: may be called from any thread, but not from a task function
+ * of @self (it would wait for itself), nor on the main context where a
+ * running main-loop task (a #GasyncTaskToken) of @self was begun while
+ * that context is being run: only it can end that task, so use
+ * gasync_tasks_wait_async() there. Both would wait forever, so they are
+ * refused with a critical: the wait returns %FALSE with
+ * %G_IO_ERROR_WOULD_BLOCK at once.
  *
  * Returns: %TRUE when no task runs any more; %FALSE with
- *   %G_IO_ERROR_CANCELLED when @cancellable was cancelled first
+ *   %G_IO_ERROR_CANCELLED when @cancellable was cancelled first, or with
+ *   %G_IO_ERROR_WOULD_BLOCK when called where it would wait forever
  *
  * Since: 0.1
  */
@@ -817,7 +866,26 @@ gasync_tasks_wait (GasyncTasks   *self,
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return FALSE;
 
+  for (Frame *frame = current_frame; frame != NULL; frame = frame->prev)
+    if (frame->tasks == self)
+      {
+        gasync_report_self_deadlock (error, "gasync_tasks_wait",
+                                     "called from a task of the group, "
+                                     "which it waits for");
+        return FALSE;
+      }
+
   gasync_lock (&self->lock);
+  if (tokens_wait_for_caller_locked (self))
+    {
+      gasync_unlock (&self->lock);
+      gasync_report_self_deadlock (error, "gasync_tasks_wait",
+                                   "called on the main context of a running "
+                                   "main-loop task of the group, which only "
+                                   "that context can end; use "
+                                   "gasync_tasks_wait_async()");
+      return FALSE;
+    }
   done = self->n_running == 0 ||
          gasync_waiter_wait (&self->waiters, &self->lock, -1, cancellable,
                              error);

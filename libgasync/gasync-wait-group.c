@@ -26,6 +26,11 @@
  *   return FALSE;                        // cancelled
  * ]|
  *
+ * Lifetime: a main-loop waiter queued by gasync_wait_group_wait_async()
+ * keeps the group alive until its callback has run, as a GIO asynchronous
+ * call keeps its source object; nothing else does, so the tasks that call
+ * gasync_wait_group_done() should hold their own references.
+ *
  * Threading: every function may be called from any thread. The callback
  * of gasync_wait_group_wait_async() runs on the thread-default main
  * context of its caller.

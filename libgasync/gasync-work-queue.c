@@ -48,8 +48,18 @@
  * functions run on the queue's own worker threads (one per unit of
  * parallelism); begin functions, signals and the destroy notify run on the
  * owner context, the thread-default main context of the thread that
- * created the queue. Close the queue before dropping the last reference;
- * if you do not, dispose closes it, blocking for the grace period.
+ * created the queue.
+ *
+ * Lifetime: close the queue before dropping the last reference. If you do
+ * not, dispose closes it: a threaded queue blocks there for the grace
+ * period, as gasync_work_queue_close() does (do not drop it in one of its
+ * own work functions, which cannot wait for themselves: that is a critical
+ * and leaks the queue). Neither its threads nor the owner context keep a
+ * started queue alive, but in the main-context form each item in flight
+ * holds a reference until its token ends: the queue is disposed once the
+ * last of them has ended, and the items still queued then are discarded
+ * (freed) at once, since only the owner context could begin them. Either
+ * way the destroy notify runs once, when the queue is finalized.
  */
 
 /**
@@ -101,6 +111,7 @@ struct _GasyncWorkQueue
   guint n_in_flight;
   guint n_waiting_workers;
   guint n_waiting_producers;
+  guint n_waiting_workers_producing; /* work functions waiting to enqueue */
   State state;
   gboolean aborting;
   int started; /* atomic */
@@ -148,6 +159,10 @@ enum {
 static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (GasyncWorkQueue, gasync_work_queue, G_TYPE_OBJECT)
+
+/* The queue whose worker thread this is, to catch a close from a work
+ * function: it would wait for its own thread. */
+static _Thread_local GasyncWorkQueue *current_queue;
 
 typedef struct
 {
@@ -304,6 +319,7 @@ worker_thread (gpointer data)
 {
   GasyncWorkQueue *self = data;
 
+  current_queue = self;
   gasync_lock (&self->lock);
   for (;;)
     {
@@ -328,18 +344,22 @@ worker_thread (gpointer data)
   return NULL;
 }
 
-/* Main-context form: an item in flight until its token ends. */
+/* Main-context form: an item in flight until its token ends. The item
+ * holds a reference to the queue until then, so that a queue dropped
+ * while items are in flight is disposed (and closed) once they end. */
 static void
 token_ended (GasyncTaskToken *token,
              gpointer         user_data)
 {
   Work *work = user_data;
-  GasyncWorkQueue *self = work->self;
+  GasyncWorkQueue *self = g_steal_pointer (&work->self);
 
   self->item_free (g_steal_pointer (&work->item));
   gasync_lock (&self->lock);
   item_done_locked (self);
   gasync_unlock (&self->lock);
+  /* At once: deferred, it would let the pump begin the next item. */
+  g_object_unref (self);
 }
 
 static void
@@ -350,7 +370,7 @@ begin_item (GasyncWorkQueue *self,
   Work *work = g_new (Work, 1);
   GError *error = NULL;
 
-  work->self = self;
+  work->self = g_object_ref (self);
   work->item = item;
   token = gasync_task_token_new ("work item", token_ended, work, g_free);
   if (self->func.begin (item, token, self->cancellable, self->user_data,
@@ -367,12 +387,17 @@ begin_item (GasyncWorkQueue *self,
     gasync_task_token_end (token);
 }
 
+/* The pump holds a weak reference: a started queue that is dropped is
+ * disposed, which closes it. */
 static gboolean
 pump_dispatch (GSource     *source,
                GSourceFunc  callback,
                gpointer     user_data)
 {
-  GasyncWorkQueue *self = user_data;
+  g_autoptr(GasyncWorkQueue) self = g_weak_ref_get (user_data);
+
+  if (self == NULL)
+    return G_SOURCE_REMOVE;
 
   GASYNC_TSAN_ACQUIRE (self);
   g_source_set_ready_time (source, -1);
@@ -392,6 +417,13 @@ pump_dispatch (GSource     *source,
 }
 
 static GSourceFuncs pump_funcs = { NULL, NULL, pump_dispatch, NULL, NULL, NULL };
+
+static void
+weak_ref_free (gpointer data)
+{
+  g_weak_ref_clear (data);
+  g_free (data);
+}
 
 static void
 abort_cb (GCancellable *cancellable,
@@ -420,10 +452,14 @@ wake_producers_cb (GCancellable *cancellable,
 
 /* Closes @self: refuses new items, waits for the queued ones for the grace
  * period (or until @cancellable fires), then cancels and discards. Returns
- * the discarded items, oldest first, in an array that frees them. */
+ * the discarded items, oldest first, in an array that frees them. When
+ * @disposing a main-context queue, nothing can begin the queued items any
+ * more (and nothing is in flight: each item holds a reference): they are
+ * discarded at once. */
 static GPtrArray *
 close_queue (GasyncWorkQueue *self,
-             GCancellable    *cancellable)
+             GCancellable    *cancellable,
+             gboolean         disposing)
 {
   GPtrArray *discarded = g_ptr_array_new_with_free_func (self->item_free);
   gulong handler = 0;
@@ -445,7 +481,8 @@ close_queue (GasyncWorkQueue *self,
       return discarded;
     }
 
-  if (self->state == STATE_NEW)
+  if (self->state == STATE_NEW ||
+      (disposing && self->mode == MODE_MAIN_CONTEXT))
     self->aborting = TRUE;
   self->state = STATE_CLOSING;
   gasync_cond_broadcast (&self->not_full);
@@ -506,8 +543,19 @@ gasync_work_queue_dispose (GObject *object)
 {
   GasyncWorkQueue *self = GASYNC_WORK_QUEUE (object);
 
+  if (current_queue == self && !state_at_least (self, STATE_CLOSED))
+    {
+      /* Closing would join this very thread; freeing would pull the queue
+       * from under it. */
+      g_critical ("The last reference to GasyncWorkQueue %p was dropped in "
+                  "one of its work functions, so it cannot be closed; it is "
+                  "leaked", self);
+      g_object_ref (self);
+      return;
+    }
+
   if (!state_at_least (self, STATE_CLOSED))
-    g_ptr_array_unref (close_queue (self, NULL));
+    g_ptr_array_unref (close_queue (self, NULL, TRUE));
 
   G_OBJECT_CLASS (gasync_work_queue_parent_class)->dispose (object);
 }
@@ -517,10 +565,10 @@ gasync_work_queue_finalize (GObject *object)
 {
   GasyncWorkQueue *self = GASYNC_WORK_QUEUE (object);
 
-  /* The last reference may be dropped by the pump's dispatch. */
+  /* The last reference may be dropped by the pump's dispatch, or by an
+   * item's token. */
   GASYNC_TSAN_ACQUIRE (self);
-  if (self->destroy != NULL)
-    self->destroy (self->user_data);
+  gasync_invoke_destroy (self->owner, self->destroy, self->user_data);
   g_clear_pointer (&self->pump, g_source_unref);
   g_clear_object (&self->interceptor);
   g_clear_object (&self->cancellable);
@@ -807,8 +855,9 @@ gasync_work_queue_new_for_pointers (GasyncWorkPointerFunc func,
  *
  * Do not block the owner context while items are in flight: use
  * gasync_work_queue_try_enqueue() and gasync_work_queue_close_async() on
- * it rather than the blocking calls. Once started, the queue stays alive
- * until it is closed.
+ * it rather than the blocking calls. A started queue that is dropped
+ * without being closed is closed by dispose once no item is in flight, as
+ * the description of #GasyncWorkQueue says.
  *
  * Returns: (transfer full): a new #GasyncWorkQueue
  *
@@ -1103,6 +1152,8 @@ gboolean
 gasync_work_queue_start (GasyncWorkQueue  *self,
                          GError          **error)
 {
+  GWeakRef *weak;
+
   g_return_val_if_fail (GASYNC_IS_WORK_QUEUE (self), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
@@ -1125,10 +1176,10 @@ gasync_work_queue_start (GasyncWorkQueue  *self,
     {
       self->pump = g_source_new (&pump_funcs, sizeof (GSource));
       g_source_set_static_name (self->pump, "[gasync] work queue");
-      /* A dispatch in progress keeps the queue alive even when the queue
-       * is closed and dropped in another thread. */
-      g_source_set_callback (self->pump, NULL, g_object_ref (self),
-                             g_object_unref);
+      /* A weak reference, which a dispatch makes strong while it runs. */
+      weak = g_new (GWeakRef, 1);
+      g_weak_ref_init (weak, self);
+      g_source_set_callback (self->pump, NULL, weak, weak_ref_free);
       GASYNC_TSAN_RELEASE (self);
       g_source_set_ready_time (self->pump, self->n_queued > 0 ? 0 : -1);
       g_source_attach (self->pump, self->owner);
@@ -1166,15 +1217,28 @@ enqueue (GasyncWorkQueue  *self,
         }
       if (g_cancellable_is_cancelled (cancellable))
         break;
-      /* Only the owner context makes room in a main-context queue. */
-      if (self->mode == MODE_MAIN_CONTEXT &&
-          g_main_context_is_owner (self->owner))
+      /* Only the owner context makes room in a main-context queue, and
+       * only the workers in a threaded one: not when every one of them
+       * waits here, in its work function. */
+      if ((self->mode == MODE_MAIN_CONTEXT &&
+           g_main_context_is_owner (self->owner)) ||
+          (current_queue == self &&
+           self->n_waiting_workers_producing + 1 >= self->parallelism))
         {
+          gboolean owner = self->mode == MODE_MAIN_CONTEXT;
+
           gasync_unlock (&self->lock);
           g_cancellable_disconnect (cancellable, handler);
-          g_critical ("gasync_work_queue_enqueue: the queue is full and this "
-                      "thread runs its owner context, so it would wait "
-                      "forever; use gasync_work_queue_try_enqueue()");
+          gasync_report_self_deadlock (error, "gasync_work_queue_enqueue",
+                                       owner ?
+                                       "the queue is full and this thread "
+                                       "runs its owner context, which alone "
+                                       "makes room; use "
+                                       "gasync_work_queue_try_enqueue()" :
+                                       "the queue is full and every worker "
+                                       "waits to enqueue from its work "
+                                       "function, so none makes room; use "
+                                       "gasync_work_queue_try_enqueue()");
           return FALSE;
         }
       if (cancellable != NULL && handler == 0)
@@ -1188,7 +1252,9 @@ enqueue (GasyncWorkQueue  *self,
           continue;
         }
       self->n_waiting_producers++;
+      self->n_waiting_workers_producing += current_queue == self;
       gasync_cond_wait (&self->not_full, &self->lock);
+      self->n_waiting_workers_producing -= current_queue == self;
       self->n_waiting_producers--;
     }
 
@@ -1224,10 +1290,12 @@ enqueue (GasyncWorkQueue  *self,
  * with %G_IO_ERROR_CANCELLED if @cancellable fires while waiting; the item
  * is not queued then. An item may be queued before the start.
  *
- * Threading: may be called from any thread, but not from the owner
- * context of a main-context queue that is full: it would wait forever, so
- * on a thread that runs (has acquired) that context it fails with a
- * critical instead.
+ * Threading: may be called from any thread, but not when only the caller
+ * could make room in a full queue: on a thread that runs (has acquired)
+ * the owner context of a main-context queue, or in a work function when
+ * every other worker waits to enqueue from its work function too. That
+ * would wait forever, so it fails with a critical and
+ * %G_IO_ERROR_WOULD_BLOCK instead.
  *
  * Returns: %TRUE if @item was queued
  *
@@ -1353,6 +1421,25 @@ hand_back (GPtrArray  *discarded,
   return n;
 }
 
+/* Whether a blocking close here would wait forever for the owner context:
+ * the caller runs it, and items in flight (or queued ones, with no end to
+ * the grace period) wait for it. */
+static gboolean
+close_waits_for_owner (GasyncWorkQueue *self)
+{
+  gboolean waits;
+
+  if (self->mode != MODE_MAIN_CONTEXT || !g_main_context_is_owner (self->owner))
+    return FALSE;
+
+  gasync_lock (&self->lock);
+  waits = (self->state == STATE_STARTED || self->state == STATE_CLOSING) &&
+          (self->n_in_flight > 0 ||
+           (self->n_queued > 0 && self->grace_period == G_MAXINT64));
+  gasync_unlock (&self->lock);
+  return waits;
+}
+
 /**
  * gasync_work_queue_close:
  * @self: a #GasyncWorkQueue
@@ -1374,7 +1461,8 @@ hand_back (GPtrArray  *discarded,
  * Threading: may be called from any thread but a work function's (it
  * waits for the workers), and not from the owner context of a
  * main-context queue with items in flight: use
- * gasync_work_queue_close_async() there.
+ * gasync_work_queue_close_async() there. Both would wait forever, so they
+ * are refused with a critical: the queue is left open and 0 is returned.
  *
  * Returns: how many items were discarded without being processed
  *
@@ -1388,7 +1476,25 @@ gasync_work_queue_close (GasyncWorkQueue  *self,
   g_return_val_if_fail (GASYNC_IS_WORK_QUEUE (self), 0);
   g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), 0);
 
-  return hand_back (close_queue (self, cancellable), discarded);
+  if (current_queue == self)
+    {
+      gasync_report_self_deadlock (NULL, "gasync_work_queue_close",
+                                   "called from one of the queue's work "
+                                   "functions, which it waits for; use "
+                                   "gasync_work_queue_close_async()");
+      return 0;
+    }
+  if (close_waits_for_owner (self))
+    {
+      gasync_report_self_deadlock (NULL, "gasync_work_queue_close",
+                                   "called on the owner context of a "
+                                   "main-context queue with items in flight, "
+                                   "which only that context can end; use "
+                                   "gasync_work_queue_close_async()");
+      return 0;
+    }
+
+  return hand_back (close_queue (self, cancellable, FALSE), discarded);
 }
 
 typedef struct
@@ -1425,7 +1531,7 @@ close_in_pool (gpointer data)
   GTask *task = close_async->task;
 
   close_async->discarded = close_queue (g_task_get_source_object (task),
-                                        g_task_get_cancellable (task));
+                                        g_task_get_cancellable (task), FALSE);
   gasync_dispatch_to_context (g_task_get_context (task), close_return_cb,
                               close_async, close_async_free);
 }

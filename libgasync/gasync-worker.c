@@ -27,7 +27,14 @@
  * stopped to started (and refuses with %GASYNC_ERROR_ALREADY_STARTED
  * otherwise), gasync_worker_stop() lets the queued items run and then
  * stops, gasync_worker_close() discards them and cancels the running one.
- * A started worker keeps itself alive until it stops.
+ *
+ * Lifetime: neither the thread nor the main-context source keeps the
+ * worker alive. Dropping the last reference to a running worker closes
+ * it, as gasync_worker_close() does but without waiting: the queued items
+ * are discarded (their finalizers run on the owner context), the item
+ * being processed is cancelled, and the worker is finalized (its
+ * destroy notify called once) when that item has returned: on the owner
+ * context, which must be iterated then, for a threaded worker.
  *
  * |[<!-- language="C" -->
  * static gboolean
@@ -215,12 +222,24 @@ worker_source_cb (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+static gboolean worker_request_close (GasyncWorker *self,
+                                      guint64      *run,
+                                      guint        *n_discarded);
+static void worker_drain (GasyncWorker *self);
+
 static void
 gasync_worker_dispose (GObject *object)
 {
   GasyncWorker *self = GASYNC_WORKER (object);
+  guint64 run;
+  guint n_discarded;
 
-  gasync_workers_life_dispose (&self->life);
+  /* Dropped while running: closed, without waiting. */
+  if (worker_request_close (self, &run, &n_discarded) &&
+      self->main_context_mode)
+    worker_drain (self);
+  if (gasync_workers_life_dispose (&self->life))
+    return;
 
   G_OBJECT_CLASS (gasync_worker_parent_class)->dispose (object);
 }
@@ -447,10 +466,9 @@ gasync_worker_start (GasyncWorker  *self,
   gasync_lock (&self->life.lock);
   if (self->main_context_mode)
     {
-      self->life.source = gasync_workers_source_new ("[gasync] worker",
-                                                worker_source_cb,
-                                                g_object_ref (self),
-                                                g_object_unref);
+      self->life.source = gasync_workers_life_source_new (&self->life,
+                                                          "[gasync] worker",
+                                                          worker_source_cb);
       /* Items may have come since gasync_workers_life_begin(). */
       g_source_set_ready_time (self->life.source, 0);
       g_source_attach (self->life.source, self->life.owner);
@@ -541,6 +559,43 @@ gasync_worker_enqueue_pointer (GasyncWorker   *self,
   return worker_push (self, item, item_free);
 }
 
+/* Asks @self to stop at once: refuses new items, discards the queued ones
+ * (finalized on the owner context) and cancels the one being processed.
+ * Returns FALSE if it was not running; else sets *@run, the run to wait
+ * for, and *@n_discarded. */
+static gboolean
+worker_request_close (GasyncWorker *self,
+                      guint64      *run,
+                      guint        *n_discarded)
+{
+  GQueue discarded;
+  GCancellable *cancellable;
+  Item *item;
+
+  gasync_lock (&self->life.lock);
+  if (!self->life.running)
+    {
+      gasync_unlock (&self->life.lock);
+      return FALSE;
+    }
+  self->life.stop_requested = TRUE;
+  *run = self->life.run;
+  discarded = self->items;
+  g_queue_init (&self->items);
+  cancellable = g_object_ref (self->life.cancellable);
+  gasync_cond_broadcast (&self->life.cond);
+  gasync_unlock (&self->life.lock);
+
+  gasync_latch_stopping (self->life.latch, NULL);
+  g_cancellable_cancel (cancellable);
+  g_object_unref (cancellable);
+
+  *n_discarded = discarded.length;
+  while ((item = g_queue_pop_head (&discarded)) != NULL)
+    worker_release_item (self, item);
+  return TRUE;
+}
+
 /* Main-context mode: runs what is left, then ends. */
 static void
 worker_drain (GasyncWorker *self)
@@ -574,8 +629,13 @@ worker_drain (GasyncWorker *self)
  * the background; gasync_worker_close() ends it sooner). A main-context
  * worker processes the rest right here, in the caller.
  *
+ * Called from the worker's own thread (by an item's function), it would
+ * wait for itself forever: that is a critical, and it returns %FALSE with
+ * %G_IO_ERROR_WOULD_BLOCK without stopping anything.
+ *
  * Returns: %TRUE once stopped; %FALSE with %GASYNC_ERROR_NOT_STARTED if
- *   @self was not started, or with %G_IO_ERROR_CANCELLED
+ *   @self was not started, with %G_IO_ERROR_CANCELLED, or with
+ *   %G_IO_ERROR_WOULD_BLOCK on the worker's own thread
  *
  * Since: 0.1
  */
@@ -590,6 +650,14 @@ gasync_worker_stop (GasyncWorker  *self,
   g_return_val_if_fail (cancellable == NULL ||
                         G_IS_CANCELLABLE (cancellable), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (gasync_workers_life_is_own_thread (&self->life))
+    {
+      gasync_report_self_deadlock (error, "gasync_worker_stop",
+                                   "called from the worker's own thread, "
+                                   "which it waits for");
+      return FALSE;
+    }
 
   if (!gasync_workers_life_request_stop (&self->life, &run, error))
     return FALSE;
@@ -610,7 +678,9 @@ gasync_worker_stop (GasyncWorker  *self,
  * (their finalizers run on the owner context, unprocessed), cancels the
  * #GCancellable of the item being processed, and blocks until that item
  * returns and @self is stopped. Works also while gasync_worker_stop() is
- * under way; does nothing on a stopped worker.
+ * under way; does nothing on a stopped worker. Called from the worker's
+ * own thread, it would wait for itself forever: that is a critical, and it
+ * returns 0 without closing anything.
  *
  * Returns: the number of discarded items
  *
@@ -619,35 +689,21 @@ gasync_worker_stop (GasyncWorker  *self,
 guint
 gasync_worker_close (GasyncWorker *self)
 {
-  GQueue discarded;
-  GCancellable *cancellable;
-  Item *item;
   guint64 run;
   guint n;
 
   g_return_val_if_fail (GASYNC_IS_WORKER (self), 0);
 
-  gasync_lock (&self->life.lock);
-  if (!self->life.running)
+  if (gasync_workers_life_is_own_thread (&self->life))
     {
-      gasync_unlock (&self->life.lock);
+      gasync_report_self_deadlock (NULL, "gasync_worker_close",
+                                   "called from the worker's own thread, "
+                                   "which it waits for");
       return 0;
     }
-  self->life.stop_requested = TRUE;
-  run = self->life.run;
-  discarded = self->items;
-  g_queue_init (&self->items);
-  cancellable = g_object_ref (self->life.cancellable);
-  gasync_cond_broadcast (&self->life.cond);
-  gasync_unlock (&self->life.lock);
 
-  gasync_latch_stopping (self->life.latch, NULL);
-  g_cancellable_cancel (cancellable);
-  g_object_unref (cancellable);
-
-  n = discarded.length;
-  while ((item = g_queue_pop_head (&discarded)) != NULL)
-    worker_release_item (self, item);
+  if (!worker_request_close (self, &run, &n))
+    return 0;
 
   if (self->main_context_mode)
     worker_drain (self);

@@ -85,6 +85,9 @@ typedef struct
   GSource *source;            /* main-context mode, while running */
   GCancellable *cancellable;  /* of the current or last run */
 
+  gboolean thread_alive;      /* the thread may still touch the object */
+  gboolean kept_alive;        /* dispose took a reference for the thread */
+
   GasyncLatch *latch;
   GThread *thread;            /* the last one, until joined */
   GMainContext *owner;
@@ -98,16 +101,30 @@ typedef struct
 void      gasync_workers_life_init         (GasyncWorkersLife  *life,
                                             GObject            *object,
                                             GParamSpec         *state_pspec);
-void      gasync_workers_life_dispose      (GasyncWorkersLife  *life);
+/* In dispose, once the object has asked its run to end: neither the
+ * thread nor the source holds a reference, so that a running object that
+ * is dropped is disposed. While the thread is still alive this takes a
+ * reference for it, which it gives back on the owner context when it
+ * exits, and returns TRUE: dispose then returns at once, without chaining
+ * up, and runs again after that. */
+gboolean  gasync_workers_life_dispose      (GasyncWorkersLife  *life);
 void      gasync_workers_life_clear        (GasyncWorkersLife  *life);
+/* Whether this thread is the object's own (running) thread, which must not
+ * wait for the object to stop. */
+gboolean  gasync_workers_life_is_own_thread (GasyncWorkersLife *life);
+/* Main-context mode: the running source, calling @func (@object) while
+ * the object is alive; it holds only a weak reference. Not attached. */
+GSource  *gasync_workers_life_source_new   (GasyncWorkersLife  *life,
+                                            const char         *name,
+                                            GSourceFunc         func);
 
 /* Moves the latch to starting, joins the previous thread, and makes a new
  * cancellable, with running set and stop_requested cleared. */
 gboolean  gasync_workers_life_begin        (GasyncWorkersLife  *life,
                                             GError            **error);
-/* Runs @func (@object, with a reference that the thread gives back with
- * gasync_workers_life_thread_exit()) on a new thread, and waits until it
- * has called gasync_workers_life_thread_started(), even if it has stopped
+/* Runs @func (@object, without a reference: see
+ * gasync_workers_life_dispose()) on a new thread, and waits until it has
+ * called gasync_workers_life_thread_started(), even if it has stopped
  * again since (not gasync_latch_wait_started(), which would miss that). */
 void      gasync_workers_life_spawn        (GasyncWorkersLife  *life,
                                             const char         *name,
@@ -133,7 +150,8 @@ void      gasync_workers_life_end_source   (GasyncWorkersLife  *life);
 void      gasync_workers_life_finished     (GasyncWorkersLife  *life);
 /* The first act of a thread: moves the latch to started. */
 void      gasync_workers_life_thread_started (GasyncWorkersLife *life);
-/* The last act of a thread: finished, then the reference goes back. */
+/* The last act of a thread: finished, then the thread lets go of the
+ * object (and gives back the reference dispose took, if it did). */
 void      gasync_workers_life_thread_exit  (GasyncWorkersLife  *life);
 
 /* The "state" property and the "error" signal of the lifecycle objects. */

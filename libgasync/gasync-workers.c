@@ -349,12 +349,78 @@ gasync_workers_life_init (GasyncWorkersLife *life,
                     G_CALLBACK (life_latch_state_cb), life);
 }
 
-void
+gboolean
 gasync_workers_life_dispose (GasyncWorkersLife *life)
 {
+  gboolean keep;
+
+  /* A source cannot outlive dispose: it holds a weak reference. */
+  gasync_workers_life_end_source (life);
+
+  gasync_lock (&life->lock);
+  keep = life->thread_alive && !life->kept_alive;
+  life->kept_alive |= keep;
+  gasync_unlock (&life->lock);
+  if (keep)
+    {
+      g_object_ref (life->object);
+      return TRUE;
+    }
+
   if (life->latch != NULL)
     g_signal_handlers_disconnect_by_data (life->latch, life);
   g_clear_object (&life->latch);
+  return FALSE;
+}
+
+gboolean
+gasync_workers_life_is_own_thread (GasyncWorkersLife *life)
+{
+  gboolean own;
+
+  gasync_lock (&life->lock);
+  own = life->thread_alive && life->thread == g_thread_self ();
+  gasync_unlock (&life->lock);
+  return own;
+}
+
+typedef struct
+{
+  GWeakRef object;
+  GSourceFunc func;
+} LifeSource;
+
+static gboolean
+life_source_cb (gpointer data)
+{
+  LifeSource *life_source = data;
+  g_autoptr(GObject) object = g_weak_ref_get (&life_source->object);
+
+  if (object == NULL)
+    return G_SOURCE_REMOVE;
+  return life_source->func (object);
+}
+
+static void
+life_source_free (gpointer data)
+{
+  LifeSource *life_source = data;
+
+  g_weak_ref_clear (&life_source->object);
+  g_free (life_source);
+}
+
+GSource *
+gasync_workers_life_source_new (GasyncWorkersLife *life,
+                                const char        *name,
+                                GSourceFunc        func)
+{
+  LifeSource *life_source = g_new (LifeSource, 1);
+
+  g_weak_ref_init (&life_source->object, life->object);
+  life_source->func = func;
+  return gasync_workers_source_new (name, life_source_cb, life_source,
+                                    life_source_free);
 }
 
 static void
@@ -372,8 +438,9 @@ life_join (GasyncWorkersLife *life)
 void
 gasync_workers_life_clear (GasyncWorkersLife *life)
 {
-  /* A running object holds a reference: it has ended by now. */
+  /* Dispose ended the source, and kept the object while its thread ran. */
   g_assert (life->source == NULL);
+  g_assert (!life->thread_alive);
   life_join (life);
   g_clear_object (&life->cancellable);
   g_clear_pointer (&life->mailbox, gasync_workers_mailbox_close);
@@ -437,7 +504,8 @@ gasync_workers_life_spawn (GasyncWorkersLife *life,
    * next start finds it to join. */
   gasync_lock (&life->lock);
   wait.run = life->thread_run = life->run;
-  life->thread = g_thread_new (name, func, g_object_ref (life->object));
+  life->thread_alive = TRUE;
+  life->thread = g_thread_new (name, func, life->object);
   gasync_unlock (&life->lock);
   gasync_workers_wait (&life->lock, &life->cond, NULL,
                        run_has_started, &wait, NULL);
@@ -547,10 +615,21 @@ gasync_workers_life_thread_started (GasyncWorkersLife *life)
 void
 gasync_workers_life_thread_exit (GasyncWorkersLife *life)
 {
+  gboolean kept;
+
   gasync_workers_life_finished (life);
-  /* The last reference may be the one the thread held: drop it where the
-   * object lives. */
-  gasync_workers_destroy (life->mailbox, g_object_unref, life->object);
+
+  /* Without a reference from dispose, the object may be finalized as soon
+   * as the lock is dropped (finalize joins this thread). */
+  gasync_lock (&life->lock);
+  life->thread_alive = FALSE;
+  kept = life->kept_alive;
+  life->kept_alive = FALSE;
+  gasync_unlock (&life->lock);
+
+  /* The last reference: drop it where the object lives. */
+  if (kept)
+    gasync_workers_destroy (life->mailbox, g_object_unref, life->object);
 }
 
 GParamSpec *

@@ -408,6 +408,85 @@ test_bad_input (void)
   g_test_trap_assert_passed ();
 }
 
+static int dropped_gate; /* atomic */
+
+static gboolean
+gated_work (GObject       *item,
+            GCancellable  *cancellable,
+            gpointer       user_data,
+            GError       **error)
+{
+  gasync_test_wait_flag (&dropped_gate);
+  g_atomic_int_inc (&TEST_ITEM (item)->n_processed);
+  return TRUE;
+}
+
+static void
+test_last_unref_while_running (void)
+{
+  GasyncTestLifetime lifetime;
+  GasyncBatch *batch;
+  g_autoptr(GPtrArray) items = test_items_new (4);
+  GError *error = NULL;
+
+  g_test_summary ("A batch dropped while it runs lives on until its run "
+                  "completed: then it is finalized and its destroy notify "
+                  "called once");
+  g_test_bug ("13");
+  gasync_test_lifetime_init (&lifetime);
+  batch = gasync_batch_new (gated_work, &lifetime.destroyed[0],
+                            gasync_test_lifetime_count);
+  gasync_test_lifetime_watch (&lifetime, batch);
+  gasync_batch_set_parallelism (batch, 2);
+  gasync_batch_run_async (batch, items, NULL, on_run, &error);
+  g_object_unref (batch);
+  g_assert_false (g_atomic_int_get (&lifetime.gone));
+
+  g_atomic_int_set (&dropped_gate, TRUE);
+  gasync_test_lifetime_wait (&lifetime, 1);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS);
+  g_clear_error (&error);
+  test_items_assert_processed_once (items);
+}
+
+static gboolean
+run_on_owner_cb (gpointer data)
+{
+  GasyncBatch *batch = data;
+  g_autoptr(GPtrArray) items = test_items_new (2);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_false (gasync_batch_run (batch, items, NULL, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+test_run_on_owner_main_context (void)
+{
+  g_test_summary ("A blocking gasync_batch_run() of a main-context batch on "
+                  "its owner context is a critical that returns, not a wait "
+                  "forever");
+  g_test_bug ("13");
+  if (g_test_subprocess ())
+    {
+      Begin b = { NULL, 0, 0, g_thread_self () };
+      g_autoptr(GasyncBatch) batch = gasync_batch_new_for_main_context (begin, &b, NULL);
+
+      gasync_test_criticals_not_fatal ();
+      g_idle_add (run_on_owner_cb, batch);
+      g_assert_true (g_main_context_iteration (NULL, FALSE));
+      g_assert_cmpuint (b.in_flight, ==, 0);
+      return;
+    }
+
+  g_test_trap_subprocess (NULL, gasync_test_subprocess_timeout (),
+                          G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+  g_test_trap_assert_stderr ("*CRITICAL*gasync_batch_run: called on the owner "
+                             "context of a main-context batch*");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -425,6 +504,10 @@ main (int    argc,
   ADD ("main-context", test_main_context);
 #undef ADD
   g_test_add_func ("/gasync/batch/bad-input", test_bad_input);
+  g_test_add_func ("/gasync/batch/last-unref-while-running",
+                   test_last_unref_while_running);
+  g_test_add_func ("/gasync/batch/run-on-owner-main-context",
+                   test_run_on_owner_main_context);
 
   return g_test_run ();
 }

@@ -1137,6 +1137,63 @@ test_event_loop_wait_context_owned_elsewhere (void)
   g_main_context_release (context);
 }
 
+static GasyncEventLoop *dropped_loop;
+static GasyncTestLifetime dropped_lifetime;
+static int dropped_n_ran;
+
+static gboolean
+count_run_cb (gpointer   user_data,
+              GError   **error)
+{
+  dropped_n_ran++;
+  return TRUE;
+}
+
+static gpointer
+enqueue_later_thread (gpointer data)
+{
+  GasyncPendingCallback *callback = data;
+
+  gasync_pending_callback_enqueue (callback, count_run_cb,
+                                   &dropped_lifetime.destroyed[0],
+                                   gasync_test_lifetime_count);
+  gasync_pending_callback_unref (callback);
+  return NULL;
+}
+
+static gboolean
+drop_loop_first (gpointer   user_data,
+                 GError   **error)
+{
+  GasyncPendingCallback *callback = gasync_event_loop_reserve_callback (dropped_loop);
+
+  gasync_event_loop_set_timeout (dropped_loop, 1, count_run_cb,
+                                 &dropped_lifetime.destroyed[1],
+                                 gasync_test_lifetime_count);
+  g_thread_unref (g_thread_new ("enqueue", enqueue_later_thread, callback));
+  g_clear_object (&dropped_loop);
+  return TRUE;
+}
+
+static void
+test_event_loop_last_unref_while_running (void)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_test_summary ("A loop dropped by one of its callbacks runs on until it "
+                  "is out of work, and is finalized when start() returns, "
+                  "each destroy notify called once");
+  g_test_bug ("13");
+  gasync_test_lifetime_init (&dropped_lifetime);
+  dropped_loop = gasync_event_loop_new (NULL);
+  gasync_test_lifetime_watch (&dropped_lifetime, dropped_loop);
+  g_assert_true (gasync_event_loop_start (dropped_loop, drop_loop_first, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_atomic_int_get (&dropped_lifetime.gone));
+  g_assert_cmpint (dropped_n_ran, ==, 2);
+  gasync_test_lifetime_wait (&dropped_lifetime, 2);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1164,6 +1221,8 @@ main (int    argc,
   g_test_add_func ("/gasync/event-loop/context-owned-elsewhere", test_event_loop_context_owned_elsewhere);
   g_test_add_func ("/gasync/event-loop/wait-context-owned-elsewhere",
                    test_event_loop_wait_context_owned_elsewhere);
+  g_test_add_func ("/gasync/event-loop/last-unref-while-running",
+                   test_event_loop_last_unref_while_running);
 
   return g_test_run ();
 }

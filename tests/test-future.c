@@ -542,6 +542,54 @@ test_future_bad_input (void)
   g_test_assert_expected_messages ();
 }
 
+static int dropped_gate; /* atomic */
+
+static gboolean
+gated_task (GCancellable  *cancellable,
+            gpointer       user_data,
+            GError       **error)
+{
+  gasync_test_wait_flag (&dropped_gate);
+  return TRUE;
+}
+
+static void
+count_done (GasyncFuture *future,
+            gpointer      user_data)
+{
+  int *n_done = g_object_get_data (G_OBJECT (future), "n-done");
+
+  g_assert_true (gasync_future_is_done (future));
+  (*n_done)++;
+}
+
+static void
+test_future_last_unref_while_running (void)
+{
+  GasyncTestLifetime lifetime;
+  GasyncFuture *future;
+  int n_done = 0;
+
+  g_test_summary ("A future dropped while gasync_future_run_in_thread() "
+                  "runs lives on until its function returned and its done "
+                  "callbacks ran; then it is finalized, each destroy notify "
+                  "called once");
+  g_test_bug ("13");
+  gasync_test_lifetime_init (&lifetime);
+  future = gasync_future_run_in_thread (NULL, gated_task, &lifetime.destroyed[0],
+                                        gasync_test_lifetime_count);
+  gasync_test_lifetime_watch (&lifetime, future);
+  g_object_set_data (G_OBJECT (future), "n-done", &n_done);
+  gasync_future_add_done_callback (future, count_done, &lifetime.destroyed[1],
+                                   gasync_test_lifetime_count);
+  g_object_unref (future);
+  g_assert_false (g_atomic_int_get (&lifetime.gone));
+
+  g_atomic_int_set (&dropped_gate, TRUE);
+  gasync_test_lifetime_wait (&lifetime, 2);
+  g_assert_cmpint (n_done, ==, 1);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -564,6 +612,8 @@ main (int    argc,
   g_test_add_func ("/gasync/future/first", test_future_first);
   g_test_add_func ("/gasync/future/race", test_future_race);
   g_test_add_func ("/gasync/future/bad-input", test_future_bad_input);
+  g_test_add_func ("/gasync/future/last-unref-while-running",
+                   test_future_last_unref_while_running);
 
   ret = g_test_run ();
   keeper_free (keeper);

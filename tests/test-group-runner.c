@@ -814,6 +814,56 @@ test_group_runner_sigterm_twice (void)
   g_assert_cmpint (g_get_monotonic_time () - start, <, 60 * G_TIME_SPAN_SECOND);
 }
 
+static gboolean
+sleep_until_cancelled (GCancellable  *cancellable,
+                       gpointer       user_data,
+                       GError       **error)
+{
+  g_assert_false (gasync_sleep (G_TIME_SPAN_HOUR, cancellable));
+  return TRUE;
+}
+
+static void
+stop_nothing (gpointer user_data)
+{
+}
+
+static void
+test_group_runner_last_unref_while_running (void)
+{
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  GasyncTestLifetime lifetime;
+  GasyncGroupRunner *group = gasync_group_runner_new ();
+  GasyncRunner *runner;
+  GroupRun run = { 0 };
+
+  g_test_summary ("A group runner dropped while it runs lives on until it "
+                  "finished: then it and its runners are finalized, each "
+                  "destroy notify called once");
+  g_test_bug ("13");
+  gasync_test_lifetime_init (&lifetime);
+  gasync_test_lifetime_watch (&lifetime, group);
+  runner = gasync_runner_new ("member", sleep_until_cancelled,
+                              &lifetime.destroyed[0], gasync_test_lifetime_count,
+                              stop_nothing, &lifetime.destroyed[1],
+                              gasync_test_lifetime_count);
+  gasync_group_runner_add (group, runner);
+  g_object_unref (runner);
+  gasync_group_runner_run_async (group, cancellable, group_run_done_cb, &run);
+  g_object_unref (group);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_false (g_atomic_int_get (&lifetime.gone));
+
+  g_cancellable_cancel (cancellable);
+  gasync_test_lifetime_wait (&lifetime, 2);
+  g_assert_true (run.done);
+  g_assert_no_error (run.error);
+  g_assert_cmpuint (run.results->len, ==, 1);
+  assert_result (run.results, 0, "member", 0, 0);
+  group_run_clear (&run);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -840,6 +890,8 @@ main (int   argc,
   g_test_add_func ("/gasync/group-runner/systemd-notify-abstract", test_group_runner_systemd_notify_abstract);
   g_test_add_func ("/gasync/group-runner/sigterm", test_group_runner_sigterm);
   g_test_add_func ("/gasync/group-runner/sigterm-twice", test_group_runner_sigterm_twice);
+  g_test_add_func ("/gasync/group-runner/last-unref-while-running",
+                   test_group_runner_last_unref_while_running);
 
   return g_test_run ();
 }

@@ -27,6 +27,7 @@ typedef struct
   gint64 started;
   GThread *main_thread;
   GThread *action_thread;
+  GasyncTestLifetime *lifetime;
 } Fixture;
 
 static void
@@ -426,6 +427,111 @@ test_interval_bad_input (void)
   g_test_assert_expected_messages ();
 }
 
+static void
+fixture_destroy (gpointer data)
+{
+  Fixture *fixture = data;
+
+  g_assert_true (g_thread_self () == fixture->main_thread);
+  gasync_test_lifetime_count (&fixture->lifetime->destroyed[0]);
+}
+
+static void
+test_interval_last_unref_while_running (Fixture       *fixture,
+                                        gconstpointer  user_data)
+{
+  GasyncInterval *interval = gasync_interval_new (action, fixture, fixture_destroy);
+  GasyncTestLifetime lifetime;
+
+  g_test_summary ("Dropping a running threaded interval stops it without "
+                  "waiting: the run under way is cancelled, and once it "
+                  "returned the interval is finalized and its destroy "
+                  "notify called once");
+  g_test_bug ("13");
+  gasync_test_lifetime_init (&lifetime);
+  gasync_test_lifetime_watch (&lifetime, interval);
+  fixture->lifetime = &lifetime;
+  fixture->block = TRUE;
+  gasync_interval_set_interval (interval, 1);
+  g_assert_true (gasync_interval_start (interval, NULL));
+  workers_test_iterate_until_uint (&fixture->n_blocked, 1);
+
+  g_object_unref (interval);
+  gasync_test_lifetime_wait (&lifetime, 1);
+  g_assert_true (fixture->was_cancelled);
+  g_assert_cmpuint (g_atomic_int_get (&fixture->n_runs), ==, 1);
+}
+
+static void
+test_interval_last_unref_while_running_main_context (Fixture       *fixture,
+                                                     gconstpointer  user_data)
+{
+  GasyncInterval *interval = gasync_interval_new (action, fixture, fixture_destroy);
+  GasyncTestLifetime lifetime;
+
+  g_test_summary ("Dropping a running main-context interval stops it: its "
+                  "source does not keep it alive, and its destroy notify is "
+                  "called once");
+  g_test_bug ("13");
+  gasync_test_lifetime_init (&lifetime);
+  gasync_test_lifetime_watch (&lifetime, interval);
+  fixture->lifetime = &lifetime;
+  gasync_interval_set_interval (interval, INTERVAL);
+  gasync_interval_set_mode (interval, GASYNC_INTERVAL_MODE_MAIN_CONTEXT);
+  g_assert_true (gasync_interval_start (interval, NULL));
+  workers_test_iterate_until_uint (&fixture->n_runs, 1);
+
+  g_object_unref (interval);
+  g_assert_true (g_atomic_int_get (&lifetime.gone));
+  gasync_test_lifetime_wait (&lifetime, 1);
+}
+
+/* Misuse: the interval's own thread waiting for the interval to stop. */
+static GasyncInterval *misuse_interval;
+static int misuse_done; /* atomic */
+
+static gboolean
+stop_from_action (GCancellable  *cancellable,
+                  gpointer       user_data,
+                  GError       **error)
+{
+  g_autoptr(GError) local_error = NULL;
+
+  if (g_atomic_int_get (&misuse_done))
+    return TRUE;
+  g_assert_false (gasync_interval_stop (misuse_interval, NULL, &local_error));
+  g_assert_error (local_error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK);
+  g_assert_cmpint (gasync_interval_get_state (misuse_interval), ==,
+                   GASYNC_LATCH_STATE_STARTED);
+  g_atomic_int_set (&misuse_done, TRUE);
+  return TRUE;
+}
+
+static void
+test_interval_stop_from_own_thread (void)
+{
+  g_test_summary ("gasync_interval_stop() in the action of a threaded "
+                  "interval is a critical that returns, not a wait forever");
+  g_test_bug ("13");
+  if (g_test_subprocess ())
+    {
+      gasync_test_criticals_not_fatal ();
+      misuse_interval = gasync_interval_new (stop_from_action, NULL, NULL);
+      gasync_interval_set_interval (misuse_interval, 1);
+      g_assert_true (gasync_interval_start (misuse_interval, NULL));
+      gasync_test_wait_flag (&misuse_done);
+      g_assert_true (gasync_interval_stop (misuse_interval, NULL, NULL));
+      workers_test_unref_and_wait (g_steal_pointer (&misuse_interval));
+      return;
+    }
+
+  g_test_trap_subprocess (NULL, gasync_test_subprocess_timeout (),
+                          G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+  g_test_trap_assert_stderr ("*CRITICAL*gasync_interval_stop: called from the "
+                             "interval's own thread*");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -441,11 +547,16 @@ main (int    argc,
   ADD ("stop-cancels", test_interval_stop_cancels);
   ADD ("lifecycle", test_interval_lifecycle);
   ADD ("start-stops-at-once", test_interval_start_stops_at_once);
+  ADD ("last-unref-while-running", test_interval_last_unref_while_running);
+  ADD ("last-unref-while-running-main-context",
+       test_interval_last_unref_while_running_main_context);
 #undef ADD
   g_test_add_func ("/gasync/interval/stop-then-restart", test_interval_stop_then_restart);
   g_test_add_func ("/gasync/interval/properties", test_interval_properties);
   g_test_add_func ("/gasync/interval/notify", test_interval_notify);
   g_test_add_func ("/gasync/interval/bad-input", test_interval_bad_input);
+  g_test_add_func ("/gasync/interval/stop-from-own-thread",
+                   test_interval_stop_from_own_thread);
 
   return g_test_run ();
 }

@@ -389,6 +389,48 @@ test_latch_bad_input (void)
   g_test_assert_expected_messages ();
 }
 
+static void
+count_notify_cb (GObject    *object,
+                 GParamSpec *pspec,
+                 gpointer    user_data)
+{
+  (*(guint *) user_data)++;
+}
+
+static gpointer
+start_latch_thread (gpointer data)
+{
+  g_autoptr(GasyncLatch) latch = data;
+
+  g_assert_true (gasync_latch_started (latch, NULL));
+  return NULL;
+}
+
+static void
+test_latch_last_unref_while_running (void)
+{
+  GasyncTestLifetime lifetime;
+  GasyncLatch *latch = gasync_latch_new ();
+  guint n_notifies = 0;
+
+  g_test_summary ("A started latch dropped while its notifications are "
+                  "still on their way to the owner context lives on until "
+                  "they were emitted, then is finalized");
+  g_test_bug ("13");
+  gasync_test_lifetime_init (&lifetime);
+  gasync_test_lifetime_watch (&lifetime, latch);
+  g_signal_connect (latch, "notify::state", G_CALLBACK (count_notify_cb),
+                    &n_notifies);
+  g_assert_true (gasync_latch_starting (latch, NULL));
+  g_thread_join (g_thread_new ("latch", start_latch_thread, g_object_ref (latch)));
+  g_assert_cmpint (gasync_latch_get_state (latch), ==, GASYNC_LATCH_STATE_STARTED);
+  g_object_unref (latch);
+  g_assert_false (g_atomic_int_get (&lifetime.gone));
+
+  gasync_test_lifetime_wait (&lifetime, 0);
+  g_assert_cmpuint (n_notifies, ==, 2);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -405,6 +447,8 @@ main (int    argc,
                    test_latch_wait_started_but_stopped);
   g_test_add_func ("/gasync/latch/error-translated", test_latch_error_translated);
   g_test_add_func ("/gasync/latch/bad-input", test_latch_bad_input);
+  g_test_add_func ("/gasync/latch/last-unref-while-running",
+                   test_latch_last_unref_while_running);
 
   return g_test_run ();
 }

@@ -504,6 +504,43 @@ test_mutex_bad_input (void)
   g_test_assert_expected_messages ();
 }
 
+static void
+locked_then_unlock_cb (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  int *called = user_data;
+
+  g_assert_true (gasync_mutex_lock_finish (GASYNC_MUTEX (source), result, &error));
+  g_assert_no_error (error);
+  gasync_mutex_unlock (GASYNC_MUTEX (source));
+  *called = TRUE;
+}
+
+static void
+test_mutex_last_unref_while_running (void)
+{
+  GasyncTestLifetime lifetime;
+  GasyncMutex *mutex = gasync_mutex_new ();
+  int called = FALSE;
+
+  g_test_summary ("A mutex dropped while a main-loop locker waits lives on "
+                  "until the locker's callback ran (as a GIO call keeps its "
+                  "source object), then is finalized");
+  g_test_bug ("13");
+  gasync_test_lifetime_init (&lifetime);
+  gasync_test_lifetime_watch (&lifetime, mutex);
+  g_assert_true (gasync_mutex_lock (mutex, NULL, NULL));
+  gasync_mutex_lock_async (mutex, NULL, locked_then_unlock_cb, &called);
+  gasync_mutex_unlock (mutex);
+  g_object_unref (mutex);
+  g_assert_false (g_atomic_int_get (&lifetime.gone));
+
+  gasync_test_lifetime_wait (&lifetime, 0);
+  g_assert_true (called);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -528,6 +565,8 @@ main (int    argc,
                    test_mutex_async_after_blocking_holder);
   g_test_add_func ("/gasync/mutex/stress-cancel", test_mutex_stress_cancel);
   g_test_add_func ("/gasync/mutex/bad-input", test_mutex_bad_input);
+  g_test_add_func ("/gasync/mutex/last-unref-while-running",
+                   test_mutex_last_unref_while_running);
 
   return g_test_run ();
 }

@@ -769,6 +769,60 @@ test_runner_translated (void)
   g_test_trap_assert_passed ();
 }
 
+
+static gboolean
+sleep_until_cancelled (GCancellable  *cancellable,
+                       gpointer       user_data,
+                       GError       **error)
+{
+  g_assert_false (gasync_sleep (G_TIME_SPAN_HOUR, cancellable));
+  return TRUE;
+}
+
+static void
+stop_nothing (gpointer user_data)
+{
+}
+
+static void
+count_destroy_on_main (gpointer counter)
+{
+  g_assert_true (g_thread_self () == main_thread);
+  gasync_test_lifetime_count (counter);
+}
+
+static void
+test_runner_last_unref_while_running (void)
+{
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  GasyncTestLifetime lifetime;
+  GasyncRunner *runner;
+  Observed obs = { 0 };
+
+  g_test_summary ("A runner dropped while it runs lives on until it "
+                  "finished (as a GIO call keeps its source object): then it "
+                  "is finalized and each destroy notify is called once");
+  g_test_bug ("13");
+  gasync_test_lifetime_init (&lifetime);
+  runner = gasync_runner_new ("dropped", sleep_until_cancelled,
+                              &lifetime.destroyed[0], count_destroy_on_main,
+                              stop_nothing, &lifetime.destroyed[1],
+                              count_destroy_on_main);
+  gasync_test_lifetime_watch (&lifetime, runner);
+  gasync_runner_run_async (runner, cancellable, run_done_cb, &obs);
+  g_object_unref (runner);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_false (g_atomic_int_get (&lifetime.gone));
+
+  /* The caller's cancellable still ends the run. */
+  g_cancellable_cancel (cancellable);
+  gasync_test_lifetime_wait (&lifetime, 2);
+  g_assert_true (obs.callback_done);
+  g_assert_true (obs.ok);
+  observed_clear (&obs);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -795,6 +849,8 @@ main (int   argc,
   g_test_add_func ("/gasync/runner/interrupt-during-backoff", test_runner_interrupt_during_backoff);
   g_test_add_func ("/gasync/runner/bad-input", test_runner_bad_input);
   g_test_add_func ("/gasync/runner/translated", test_runner_translated);
+  g_test_add_func ("/gasync/runner/last-unref-while-running",
+                   test_runner_last_unref_while_running);
 
   return g_test_run ();
 }

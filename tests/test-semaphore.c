@@ -332,6 +332,43 @@ test_semaphore_acquire_async_cancelled (void)
   async_data_clear (&data);
 }
 
+static void
+acquired_then_release_cb (GObject      *source,
+                          GAsyncResult *result,
+                          gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  int *called = user_data;
+
+  g_assert_true (gasync_semaphore_acquire_finish (GASYNC_SEMAPHORE (source), result, &error));
+  g_assert_no_error (error);
+  gasync_semaphore_release (GASYNC_SEMAPHORE (source));
+  *called = TRUE;
+}
+
+static void
+test_semaphore_last_unref_while_running (void)
+{
+  GasyncTestLifetime lifetime;
+  GasyncSemaphore *semaphore = gasync_semaphore_new (1);
+  int called = FALSE;
+
+  g_test_summary ("A semaphore dropped while a main-loop acquirer waits "
+                  "lives on until the acquirer's callback ran (as a GIO "
+                  "call keeps its source object), then is finalized");
+  g_test_bug ("13");
+  gasync_test_lifetime_init (&lifetime);
+  gasync_test_lifetime_watch (&lifetime, semaphore);
+  g_assert_true (gasync_semaphore_try_acquire (semaphore));
+  gasync_semaphore_acquire_async (semaphore, NULL, acquired_then_release_cb, &called);
+  gasync_semaphore_release (semaphore);
+  g_object_unref (semaphore);
+  g_assert_false (g_atomic_int_get (&lifetime.gone));
+
+  gasync_test_lifetime_wait (&lifetime, 0);
+  g_assert_true (called);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -347,6 +384,8 @@ main (int    argc,
   g_test_add_func ("/gasync/semaphore/acquire-cancelled", test_semaphore_acquire_cancelled);
   g_test_add_func ("/gasync/semaphore/acquire-async-fifo", test_semaphore_acquire_async_fifo);
   g_test_add_func ("/gasync/semaphore/acquire-async-cancelled", test_semaphore_acquire_async_cancelled);
+  g_test_add_func ("/gasync/semaphore/last-unref-while-running",
+                   test_semaphore_last_unref_while_running);
 
   return g_test_run ();
 }

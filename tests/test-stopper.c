@@ -1944,7 +1944,7 @@ test_stopper_dropped_while_running (Fixture       *fixture,
   int destroyed = 0;
   Gate gate;
 
-  g_test_summary ("A stopper dropped while tasks, workers and tokens run "
+  g_test_summary ("A stopper dropped while tasks and tokens run "
                   "lives on until they end; the closers of a stopper that "
                   "never stopped do not run, their data is freed");
 
@@ -1960,6 +1960,68 @@ test_stopper_dropped_while_running (Fixture       *fixture,
   g_object_unref (token);
   iterate_until (fixture->context, flag_is_set, &destroyed);
   gate_clear (&gate);
+}
+
+static Gate unref_gate;
+
+static gboolean
+unref_gated_task (GCancellable  *cancellable,
+                  gpointer       user_data,
+                  GError       **error)
+{
+  return gated_task (cancellable, &unref_gate, error);
+}
+
+/* Runs until the stop cancellable fires. */
+static gboolean
+until_stopped_worker (GCancellable  *cancellable,
+                      gpointer       user_data,
+                      GError       **error)
+{
+  g_assert_false (gasync_sleep (G_TIME_SPAN_HOUR, cancellable));
+  return TRUE;
+}
+
+static void
+count_destroy_on_main (gpointer counter)
+{
+  g_assert_true (g_thread_self () == main_thread);
+  gasync_test_lifetime_count (counter);
+}
+
+static void
+test_stopper_last_unref_while_running (Fixture       *fixture,
+                                       gconstpointer  unused)
+{
+  GasyncStopper *stopper = gasync_stopper_new ();
+  GasyncTestLifetime lifetime;
+
+  g_test_summary ("A stopper dropped while a task and a worker run: the "
+                  "task keeps it alive until it returns; then the worker's "
+                  "cancellable fires, and once it returned the stopper is "
+                  "finalized, every destroy notify called once, the closer "
+                  "not run");
+  g_test_bug ("13");
+  gasync_test_lifetime_init (&lifetime);
+  gasync_test_lifetime_watch (&lifetime, stopper);
+  gate_init (&unref_gate);
+  g_assert_true (gasync_stopper_run_async_task (stopper, "task", unref_gated_task,
+                                                &lifetime.destroyed[0],
+                                                count_destroy_on_main, NULL));
+  g_assert_true (gasync_stopper_run_worker (stopper, "worker", until_stopped_worker,
+                                            &lifetime.destroyed[1],
+                                            count_destroy_on_main, NULL));
+  gasync_stopper_add_closer (stopper, never_close, &lifetime.destroyed[2],
+                             count_destroy_on_main);
+  gate_wait_started (&unref_gate, 1);
+
+  g_object_unref (stopper);
+  while (g_main_context_iteration (fixture->context, FALSE))
+    ;
+  g_assert_false (g_atomic_int_get (&lifetime.gone));
+  gate_open (&unref_gate);
+  gasync_test_lifetime_wait (&lifetime, 3);
+  gate_clear (&unref_gate);
 }
 
 static void
@@ -2087,6 +2149,7 @@ main (int    argc,
   ADD ("stuck-log-floor", test_stopper_stuck_log_floor);
   ADD ("stress", test_stopper_stress);
   ADD ("dropped-while-running", test_stopper_dropped_while_running);
+  ADD ("last-unref-while-running", test_stopper_last_unref_while_running);
   g_test_add_func ("/gasync/stopper/bad-input", test_stopper_bad_input);
   ADD ("disposed", test_stopper_disposed);
 

@@ -802,6 +802,115 @@ test_tasks_stress (void)
   g_test_add ("/gasync/tasks/" path, Fixture, NULL, fixture_setup, func, \
               fixture_teardown)
 
+static gint dropped_gate;
+
+static gboolean
+dropped_gated_func (GCancellable  *cancellable,
+            gpointer       user_data,
+            GError       **error)
+{
+  wait_for_gate (&dropped_gate);
+  return TRUE;
+}
+
+static void
+test_tasks_last_unref_while_running (void)
+{
+  GasyncTestLifetime lifetime;
+  GasyncTasks *tasks = gasync_tasks_new ("dropped");
+  GasyncTaskToken *token;
+
+  g_test_summary ("A group dropped while a task and a token run lives on "
+                  "until both have ended: then it is finalized and the "
+                  "task's destroy notify has been called once");
+  g_test_bug ("13");
+  gasync_test_lifetime_init (&lifetime);
+  gasync_test_lifetime_watch (&lifetime, tasks);
+  gasync_tasks_run (tasks, NULL, "gated", dropped_gated_func, &lifetime.destroyed[0],
+                    gasync_test_lifetime_count);
+  token = gasync_tasks_begin_task (tasks, "token");
+  g_object_unref (tasks);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_false (g_atomic_int_get (&lifetime.gone));
+
+  g_atomic_int_set (&dropped_gate, TRUE);
+  gasync_task_token_end (token);
+  g_object_unref (token);
+  gasync_test_lifetime_wait (&lifetime, 1);
+}
+
+/* Misuse: waits that only the waiter could end. */
+static GasyncTasks *misuse_tasks;
+static gint misuse_done;
+
+static gboolean
+wait_from_task (GCancellable  *cancellable,
+                gpointer       user_data,
+                GError       **error)
+{
+  g_autoptr(GError) local_error = NULL;
+
+  g_assert_false (gasync_tasks_wait (misuse_tasks, NULL, &local_error));
+  g_assert_error (local_error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK);
+  g_atomic_int_set (&misuse_done, TRUE);
+  return TRUE;
+}
+
+static void
+test_tasks_wait_from_task (void)
+{
+  g_test_summary ("gasync_tasks_wait() in a task of the same group is a "
+                  "critical that returns, not a wait forever");
+  g_test_bug ("13");
+  if (g_test_subprocess ())
+    {
+      gasync_test_criticals_not_fatal ();
+      misuse_tasks = gasync_tasks_new ("misuse");
+      gasync_tasks_run (misuse_tasks, NULL, "waits", wait_from_task, NULL, NULL);
+      g_assert_true (gasync_tasks_wait (misuse_tasks, NULL, NULL));
+      g_assert_true (g_atomic_int_get (&misuse_done));
+      g_clear_object (&misuse_tasks);
+      return;
+    }
+
+  g_test_trap_subprocess (NULL, gasync_test_subprocess_timeout (),
+                          G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+  g_test_trap_assert_stderr ("*CRITICAL*gasync_tasks_wait: called from a task "
+                             "of the group*");
+}
+
+static void
+test_tasks_wait_on_token_context (void)
+{
+  g_test_summary ("gasync_tasks_wait() while running the main context of a "
+                  "running token of the group is a critical that returns, "
+                  "not a wait forever");
+  g_test_bug ("13");
+  if (g_test_subprocess ())
+    {
+      g_autoptr(GasyncTasks) tasks = gasync_tasks_new ("misuse");
+      g_autoptr(GasyncTaskToken) token = gasync_tasks_begin_task (tasks, "token");
+      g_autoptr(GError) error = NULL;
+
+      gasync_test_criticals_not_fatal ();
+      g_assert_true (g_main_context_acquire (NULL));
+      g_assert_false (gasync_tasks_wait (tasks, NULL, &error));
+      g_assert_error (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK);
+      g_main_context_release (NULL);
+      gasync_task_token_end (token);
+      g_assert_true (gasync_tasks_wait (tasks, NULL, NULL));
+      return;
+    }
+
+  g_test_trap_subprocess (NULL, gasync_test_subprocess_timeout (),
+                          G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+  g_test_trap_assert_stderr ("*CRITICAL*gasync_tasks_wait: called on the main "
+                             "context of a running main-loop task*");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -823,6 +932,11 @@ main (int    argc,
   ADD ("trace", test_tasks_trace);
   ADD ("bad-input", test_tasks_bad_input);
   g_test_add_func ("/gasync/tasks/stress", test_tasks_stress);
+  g_test_add_func ("/gasync/tasks/last-unref-while-running",
+                   test_tasks_last_unref_while_running);
+  g_test_add_func ("/gasync/tasks/wait-from-task", test_tasks_wait_from_task);
+  g_test_add_func ("/gasync/tasks/wait-on-token-context",
+                   test_tasks_wait_on_token_context);
 
   return g_test_run ();
 }

@@ -291,6 +291,57 @@ test_wait_group_bad_input (void)
   g_test_assert_expected_messages ();
 }
 
+static int dropped_gate; /* atomic */
+
+static gpointer
+done_later_thread (gpointer data)
+{
+  g_autoptr(GasyncWaitGroup) group = data;
+
+  gasync_test_wait_flag (&dropped_gate);
+  gasync_wait_group_done (group);
+  return NULL;
+}
+
+static void
+waited_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  int *called = user_data;
+
+  g_assert_true (gasync_wait_group_wait_finish (GASYNC_WAIT_GROUP (source), result, &error));
+  g_assert_no_error (error);
+  *called = TRUE;
+}
+
+static void
+test_wait_group_last_unref_while_running (void)
+{
+  GasyncTestLifetime lifetime;
+  GasyncWaitGroup *group = gasync_wait_group_new ();
+  GThread *thread;
+  int called = FALSE;
+
+  g_test_summary ("A wait group dropped while a main-loop waiter waits "
+                  "lives on until the waiter's callback ran, then is "
+                  "finalized");
+  g_test_bug ("13");
+  gasync_test_lifetime_init (&lifetime);
+  gasync_test_lifetime_watch (&lifetime, group);
+  gasync_wait_group_add (group, 1);
+  thread = g_thread_new ("done", done_later_thread, g_object_ref (group));
+  gasync_wait_group_wait_async (group, NULL, waited_cb, &called);
+  g_object_unref (group);
+  g_atomic_int_set (&dropped_gate, TRUE);
+  g_thread_join (thread);
+  g_assert_false (g_atomic_int_get (&lifetime.gone));
+
+  gasync_test_lifetime_wait (&lifetime, 0);
+  g_assert_true (called);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -308,6 +359,8 @@ main (int    argc,
                    test_wait_group_wait_async_cancelled);
   g_test_add_func ("/gasync/wait-group/wait-async-race", test_wait_group_wait_async_race);
   g_test_add_func ("/gasync/wait-group/bad-input", test_wait_group_bad_input);
+  g_test_add_func ("/gasync/wait-group/last-unref-while-running",
+                   test_wait_group_last_unref_while_running);
 
   return g_test_run ();
 }

@@ -22,6 +22,7 @@ typedef struct
   int n_processed;      /* atomic */
   int n_cancelled;      /* atomic */
   guint n_destroyed;
+  GasyncTestLifetime *lifetime; /* counts the destroy notify too */
 } Fixture;
 
 static void
@@ -46,6 +47,8 @@ count_destroy (gpointer data)
 
   g_assert_true (g_thread_self () == f->w.owner_thread);
   f->n_destroyed++;
+  if (f->lifetime != NULL)
+    gasync_test_lifetime_count (&f->lifetime->destroyed[0]);
 }
 
 /* The common body of the object and pointer work functions. */
@@ -783,6 +786,254 @@ test_stress (Fixture       *f,
 }
 
 static void
+test_last_unref_while_running (Fixture       *f,
+                               gconstpointer  data)
+{
+  GasyncWorkQueue *queue = gasync_work_queue_new (work_object, f, count_destroy);
+  g_autoptr(GPtrArray) items = test_items_new (4);
+  GasyncTestLifetime lifetime;
+
+  g_test_summary ("Dropping a threaded queue while an item runs closes it: "
+                  "the running item is cancelled after the grace period, "
+                  "the rest discarded, the queue finalized and its destroy "
+                  "notify called once");
+  gasync_test_lifetime_init (&lifetime);
+  gasync_test_lifetime_watch (&lifetime, queue);
+  f->lifetime = &lifetime;
+  f->use_gate = TRUE;
+  gasync_work_queue_set_parallelism (queue, 1);
+  gasync_work_queue_set_shutdown_grace_period (queue, 0);
+  gasync_work_queue_start (queue, NULL);
+  enqueue_all (queue, items);
+  test_gate_wait_waiting (&f->w.gate, 1);
+
+  g_object_unref (queue);
+  gasync_test_lifetime_wait (&lifetime, 1);
+  g_assert_cmpint (g_atomic_int_get (&f->n_cancelled), ==, 1);
+  g_assert_cmpint (g_atomic_int_get (&f->n_processed), ==, 1);
+  for (guint i = 0; i < items->len; i++)
+    g_assert_cmpuint (G_OBJECT (items->pdata[i])->ref_count, ==, 1);
+}
+
+static void
+begin_destroy (gpointer data)
+{
+  Begin *b = data;
+
+  g_assert_true (g_thread_self () == b->f->w.owner_thread);
+  gasync_test_lifetime_count (&b->f->lifetime->destroyed[0]);
+}
+
+static void
+test_last_unref_while_running_main_context (Fixture       *f,
+                                            gconstpointer  data)
+{
+  Begin b = { f, g_ptr_array_new_with_free_func (g_object_unref), 0, 0 };
+  GasyncWorkQueue *queue = gasync_work_queue_new_for_main_context (begin_item, &b, begin_destroy);
+  g_autoptr(GPtrArray) items = test_items_new (3);
+  GasyncTestLifetime lifetime;
+
+  g_test_summary ("Dropping a started main-context queue while an item is "
+                  "in flight: the item keeps it alive until its token ends, "
+                  "then dispose closes it (discarding the queued items) and "
+                  "its destroy notify is called once");
+  g_test_bug ("13");
+  gasync_test_lifetime_init (&lifetime);
+  gasync_test_lifetime_watch (&lifetime, queue);
+  f->lifetime = &lifetime;
+  gasync_work_queue_set_parallelism (queue, 1);
+  gasync_work_queue_start (queue, NULL);
+  enqueue_all (queue, items);
+  while (b.n_begun < 1)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_object_unref (queue);
+  /* Still alive: the item in flight holds it. */
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_false (g_atomic_int_get (&lifetime.gone));
+  g_assert_cmpuint (b.n_begun, ==, 1);
+
+  gasync_task_token_end (b.tokens->pdata[0]);
+  gasync_test_lifetime_wait (&lifetime, 1);
+  g_assert_cmpuint (b.n_begun, ==, 1);
+  g_ptr_array_unref (b.tokens);
+  for (guint i = 0; i < items->len; i++)
+    g_assert_cmpuint (G_OBJECT (items->pdata[i])->ref_count, ==, 1);
+}
+
+static void
+test_last_unref_while_idle_main_context (Fixture       *f,
+                                         gconstpointer  data)
+{
+  Begin b = { f, g_ptr_array_new_with_free_func (g_object_unref), 0, 0 };
+  GasyncWorkQueue *queue = gasync_work_queue_new_for_main_context (begin_item, &b, begin_destroy);
+  GasyncTestLifetime lifetime;
+
+  g_test_summary ("A started main-context queue with nothing in flight is "
+                  "disposed (and closed) as soon as it is dropped: its pump "
+                  "on the owner context does not keep it alive");
+  g_test_bug ("13");
+  gasync_test_lifetime_init (&lifetime);
+  gasync_test_lifetime_watch (&lifetime, queue);
+  f->lifetime = &lifetime;
+  gasync_work_queue_start (queue, NULL);
+  g_object_unref (queue);
+  g_assert_true (g_atomic_int_get (&lifetime.gone));
+  gasync_test_lifetime_wait (&lifetime, 1);
+  g_ptr_array_unref (b.tokens);
+}
+
+/* Misuse: blocking closes that could only return after themselves. */
+static GasyncWorkQueue *misuse_queue;
+static int misuse_done; /* atomic */
+
+static gboolean
+work_closes_queue (GObject       *item,
+                   GCancellable  *cancellable,
+                   gpointer       user_data,
+                   GError       **error)
+{
+  g_assert_cmpuint (gasync_work_queue_close (misuse_queue, NULL, NULL), ==, 0);
+  g_assert_false (gasync_work_queue_is_closed (misuse_queue));
+  g_atomic_int_set (&misuse_done, TRUE);
+  return TRUE;
+}
+
+static void
+test_close_from_work_function (void)
+{
+  g_test_summary ("gasync_work_queue_close() in one of the queue's own work "
+                  "functions is a critical that returns, not a wait "
+                  "forever");
+  g_test_bug ("13");
+  if (g_test_subprocess ())
+    {
+      g_autoptr(GPtrArray) items = test_items_new (1);
+
+      gasync_test_criticals_not_fatal ();
+      misuse_queue = gasync_work_queue_new (work_closes_queue, NULL, NULL);
+      gasync_work_queue_set_parallelism (misuse_queue, 1);
+      gasync_work_queue_set_shutdown_grace_period (misuse_queue, G_MAXINT64);
+      gasync_work_queue_start (misuse_queue, NULL);
+      enqueue_all (misuse_queue, items);
+      gasync_test_wait_flag (&misuse_done);
+      g_assert_cmpuint (gasync_work_queue_close (misuse_queue, NULL, NULL), ==, 0);
+      g_clear_object (&misuse_queue);
+      return;
+    }
+
+  g_test_trap_subprocess (NULL, gasync_test_subprocess_timeout (),
+                          G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+  g_test_trap_assert_stderr ("*CRITICAL*gasync_work_queue_close: called from "
+                             "one of the queue's work functions*");
+}
+
+static gboolean
+begin_closes_queue (GObject          *item,
+                    GasyncTaskToken  *token,
+                    GCancellable     *cancellable,
+                    gpointer          user_data,
+                    GError          **error)
+{
+  GasyncTaskToken **out = user_data;
+
+  /* This item is in flight until its token ends, on this context. */
+  *out = g_object_ref (token);
+  g_assert_cmpuint (gasync_work_queue_close (misuse_queue, NULL, NULL), ==, 0);
+  g_assert_false (gasync_work_queue_is_closed (misuse_queue));
+  return TRUE;
+}
+
+static void
+test_close_on_owner_in_flight (void)
+{
+  g_test_summary ("A blocking gasync_work_queue_close() on the owner context "
+                  "of a main-context queue with an item in flight is a "
+                  "critical that returns, not a wait forever");
+  g_test_bug ("13");
+  if (g_test_subprocess ())
+    {
+      g_autoptr(GPtrArray) items = test_items_new (1);
+      GasyncTaskToken *token = NULL;
+
+      gasync_test_criticals_not_fatal ();
+      misuse_queue = gasync_work_queue_new_for_main_context (begin_closes_queue,
+                                                             &token, NULL);
+      gasync_work_queue_start (misuse_queue, NULL);
+      enqueue_all (misuse_queue, items);
+      while (token == NULL)
+        g_main_context_iteration (NULL, TRUE);
+      gasync_task_token_end (token);
+      g_object_unref (token);
+      g_assert_cmpuint (gasync_work_queue_close (misuse_queue, NULL, NULL), ==, 0);
+      g_clear_object (&misuse_queue);
+      return;
+    }
+
+  g_test_trap_subprocess (NULL, gasync_test_subprocess_timeout (),
+                          G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+  g_test_trap_assert_stderr ("*CRITICAL*gasync_work_queue_close: called on the "
+                             "owner context of a main-context queue*");
+}
+
+static gboolean
+work_enqueues_more (GObject       *item,
+                    GCancellable  *cancellable,
+                    gpointer       user_data,
+                    GError       **error)
+{
+  GPtrArray *more = user_data;
+  g_autoptr(GError) local_error = NULL;
+
+  if (TEST_ITEM (item)->index != 0)
+    return TRUE;
+  /* The first fits; the second waits for room that only this worker
+   * could make. */
+  g_assert_true (gasync_work_queue_enqueue (misuse_queue, more->pdata[0], NULL, NULL));
+  g_assert_false (gasync_work_queue_enqueue (misuse_queue, more->pdata[1], NULL,
+                                             &local_error));
+  g_assert_error (local_error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK);
+  g_atomic_int_set (&misuse_done, TRUE);
+  return TRUE;
+}
+
+static void
+test_enqueue_full_from_work_function (void)
+{
+  g_test_summary ("A blocking enqueue into a full threaded queue from a work "
+                  "function, when no other worker can make room, is a "
+                  "critical that returns, not a wait forever");
+  g_test_bug ("13");
+  if (g_test_subprocess ())
+    {
+      g_autoptr(GPtrArray) items = test_items_new (1);
+      g_autoptr(GPtrArray) more = test_items_new (2);
+
+      gasync_test_criticals_not_fatal ();
+      TEST_ITEM (more->pdata[0])->index = 1;
+      TEST_ITEM (more->pdata[1])->index = 2;
+      misuse_queue = gasync_work_queue_new (work_enqueues_more, more, NULL);
+      gasync_work_queue_set_parallelism (misuse_queue, 1);
+      gasync_work_queue_set_max_work (misuse_queue, 1);
+      enqueue_all (misuse_queue, items);
+      gasync_work_queue_start (misuse_queue, NULL);
+      gasync_test_wait_flag (&misuse_done);
+      g_assert_cmpuint (gasync_work_queue_close (misuse_queue, NULL, NULL), ==, 0);
+      g_clear_object (&misuse_queue);
+      return;
+    }
+
+  g_test_trap_subprocess (NULL, gasync_test_subprocess_timeout (),
+                          G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+  g_test_trap_assert_stderr ("*CRITICAL*gasync_work_queue_enqueue: the queue is "
+                             "full and every worker waits*");
+}
+
+static void
 test_bad_input (void)
 {
   if (g_test_subprocess ())
@@ -842,10 +1093,21 @@ main (int    argc,
   ADD ("close-async", test_close_async, NULL);
   ADD ("main-context", test_main_context, NULL);
   ADD ("stress", test_stress, NULL);
+  ADD ("last-unref-while-running", test_last_unref_while_running, NULL);
+  ADD ("last-unref-while-running-main-context",
+       test_last_unref_while_running_main_context, NULL);
+  ADD ("last-unref-while-idle-main-context",
+       test_last_unref_while_idle_main_context, NULL);
 #undef ADD
   g_test_add_func ("/gasync/work-queue/main-context-full-on-owner",
                    test_main_context_full_on_owner);
   g_test_add_func ("/gasync/work-queue/bad-input", test_bad_input);
+  g_test_add_func ("/gasync/work-queue/close-from-work-function",
+                   test_close_from_work_function);
+  g_test_add_func ("/gasync/work-queue/close-on-owner-in-flight",
+                   test_close_on_owner_in_flight);
+  g_test_add_func ("/gasync/work-queue/enqueue-full-from-work-function",
+                   test_enqueue_full_from_work_function);
 
   return g_test_run ();
 }

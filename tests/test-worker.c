@@ -25,6 +25,7 @@ typedef struct
   gboolean block;          /* items block until cancelled or unblocked */
   gboolean blocked;        /* an item is blocked */
   gboolean was_cancelled;
+  GasyncTestLifetime *lifetime;
 } Fixture;
 
 typedef struct
@@ -560,6 +561,118 @@ test_worker_bad_input (void)
   g_assert_cmpint (gasync_worker_get_state (worker), ==, GASYNC_LATCH_STATE_STOPPED);
 }
 
+static void
+fixture_destroy (gpointer data)
+{
+  Fixture *fixture = data;
+
+  g_assert_true (g_thread_self () == fixture->main_thread);
+  gasync_test_lifetime_count (&fixture->lifetime->destroyed[0]);
+}
+
+static void
+test_worker_last_unref_while_running (Fixture       *fixture,
+                                      gconstpointer  user_data)
+{
+  GasyncWorker *worker = gasync_worker_new (process_item, fixture, fixture_destroy);
+  GasyncTestLifetime lifetime;
+
+  g_test_summary ("Dropping a running threaded worker closes it without "
+                  "waiting: queued items are discarded, the running one "
+                  "cancelled, and once it returned the worker is finalized "
+                  "and its destroy notify called once");
+  g_test_bug ("13");
+  gasync_test_lifetime_init (&lifetime);
+  gasync_test_lifetime_watch (&lifetime, worker);
+  fixture->lifetime = &lifetime;
+  fixture->block = TRUE;
+  g_assert_true (gasync_worker_start (worker, NULL));
+  enqueue_numbers (worker, fixture, 0, 3);
+  wait_blocked (fixture);
+
+  g_object_unref (worker);
+  gasync_test_lifetime_wait (&lifetime, 1);
+  g_assert_true (fixture->was_cancelled);
+  g_assert_cmpuint (fixture->processed->len, ==, 1);
+  g_assert_cmpuint (g_atomic_int_get (&fixture->n_finalized), ==, 3);
+}
+
+static void
+test_worker_last_unref_while_running_main_context (Fixture       *fixture,
+                                                   gconstpointer  user_data)
+{
+  GasyncWorker *worker = gasync_worker_new_for_main_context (process_item, fixture,
+                                                             fixture_destroy);
+  GasyncTestLifetime lifetime;
+
+  g_test_summary ("Dropping a running main-context worker closes it: its "
+                  "source does not keep it alive; queued items are "
+                  "discarded and its destroy notify called once");
+  g_test_bug ("13");
+  gasync_test_lifetime_init (&lifetime);
+  gasync_test_lifetime_watch (&lifetime, worker);
+  fixture->lifetime = &lifetime;
+  g_assert_true (gasync_worker_start (worker, NULL));
+  enqueue_numbers (worker, fixture, 0, 3);
+  g_assert_true (g_main_context_iteration (NULL, FALSE));
+  g_assert_cmpuint (fixture->processed->len, ==, 1);
+
+  g_object_unref (worker);
+  g_assert_true (g_atomic_int_get (&lifetime.gone));
+  gasync_test_lifetime_wait (&lifetime, 1);
+  g_assert_cmpuint (fixture->processed->len, ==, 1);
+  g_assert_cmpuint (g_atomic_int_get (&fixture->n_finalized), ==, 3);
+}
+
+/* Misuse: the worker's own thread waiting for the worker to stop. */
+static GasyncWorker *misuse_worker;
+static int misuse_done; /* atomic */
+
+static gboolean
+stop_from_item (gpointer       data,
+                GCancellable  *cancellable,
+                gpointer       user_data,
+                GError       **error)
+{
+  g_autoptr(GError) local_error = NULL;
+
+  g_assert_false (gasync_worker_stop (misuse_worker, NULL, &local_error));
+  g_assert_error (local_error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK);
+  g_assert_cmpuint (gasync_worker_close (misuse_worker), ==, 0);
+  g_assert_cmpint (gasync_worker_get_state (misuse_worker), ==,
+                   GASYNC_LATCH_STATE_STARTED);
+  g_atomic_int_set (&misuse_done, TRUE);
+  return TRUE;
+}
+
+static void
+test_worker_stop_from_own_thread (void)
+{
+  g_test_summary ("gasync_worker_stop() and gasync_worker_close() on the "
+                  "worker's own thread are criticals that return, not "
+                  "waits forever");
+  g_test_bug ("13");
+  if (g_test_subprocess ())
+    {
+      gasync_test_criticals_not_fatal ();
+      misuse_worker = gasync_worker_new (stop_from_item, NULL, NULL);
+      g_assert_true (gasync_worker_start (misuse_worker, NULL));
+      g_assert_true (gasync_worker_enqueue_pointer (misuse_worker, NULL, NULL));
+      gasync_test_wait_flag (&misuse_done);
+      g_assert_true (gasync_worker_stop (misuse_worker, NULL, NULL));
+      workers_test_unref_and_wait (g_steal_pointer (&misuse_worker));
+      return;
+    }
+
+  g_test_trap_subprocess (NULL, gasync_test_subprocess_timeout (),
+                          G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+  g_test_trap_assert_stderr ("*CRITICAL*gasync_worker_stop: called from the "
+                             "worker's own thread*"
+                             "*CRITICAL*gasync_worker_close: called from the "
+                             "worker's own thread*");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -576,10 +689,15 @@ main (int    argc,
   ADD ("stop-drains", test_worker_stop_drains);
   ADD ("close", test_worker_close);
   ADD ("main-context", test_worker_main_context);
+  ADD ("last-unref-while-running", test_worker_last_unref_while_running);
+  ADD ("last-unref-while-running-main-context",
+       test_worker_last_unref_while_running_main_context);
 #undef ADD
   g_test_add_func ("/gasync/worker/nothing-lost", test_worker_nothing_lost);
   g_test_add_func ("/gasync/worker/user-data-free", test_worker_user_data_free);
   g_test_add_func ("/gasync/worker/bad-input", test_worker_bad_input);
+  g_test_add_func ("/gasync/worker/stop-from-own-thread",
+                   test_worker_stop_from_own_thread);
 
   return g_test_run ();
 }

@@ -90,8 +90,8 @@ workers_test_is_null_cb (gpointer data)
 }
 
 /* Drops the caller's reference to @object and iterates the thread-default
- * main context until it is finalized: a thread that ended by itself gives
- * its reference back there. */
+ * main context until it is finalized: a thread still running when the
+ * object was dropped gives back the reference dispose took there. */
 static inline void
 workers_test_unref_and_wait (gpointer object)
 {
