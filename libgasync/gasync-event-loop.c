@@ -127,6 +127,7 @@
 #include "gasync-event-loop-private.h"
 #include "gasync-dispatch-private.h"
 #include "gasync-future-private.h"
+#include "gasync-leak-private.h"
 #include "gasync-private.h"
 #include "gasync-sync-private.h"
 
@@ -652,6 +653,7 @@ gasync_event_loop_finalize (GObject *object)
 {
   GasyncEventLoop *self = GASYNC_EVENT_LOOP (object);
 
+  gasync_leak_untrack (self);
   g_clear_error (&self->error);
 
   G_OBJECT_CLASS (gasync_event_loop_parent_class)->finalize (object);
@@ -948,6 +950,7 @@ gasync_event_loop_start (GasyncEventLoop      *self,
   g_object_ref (self);
   g_main_context_push_thread_default (context);
   self->running = TRUE;
+  gasync_leak_track (self, NULL, NULL);
 
   /* Leftovers of a failed run that nobody waited for do not run. */
   if (self->failed)
@@ -981,6 +984,12 @@ gasync_event_loop_start (GasyncEventLoop      *self,
   g_main_context_release (context);
 
   ok = self->error == NULL;
+  /* A failed run may leave reservations: the loop counts as started until
+   * wait_on_registered() waited them out. */
+  gasync_lock (&self->queue->lock);
+  if (self->queue->n_reserved == 0)
+    gasync_leak_untrack (self);
+  gasync_unlock (&self->queue->lock);
   if (!ok)
     g_propagate_error (error, g_steal_pointer (&self->error));
   g_object_unref (self);
@@ -1067,6 +1076,7 @@ gasync_event_loop_wait_on_registered (GasyncEventLoop *self)
   gasync_unlock (&queue->lock);
 
   self->running = FALSE;
+  gasync_leak_untrack (self);
   g_main_context_pop_thread_default (context);
   g_main_context_release (context);
   g_object_unref (self);

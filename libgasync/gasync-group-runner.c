@@ -406,7 +406,7 @@ group_begin (GasyncGroupRunner  *self,
              GTask              *task,
              GError            **error)
 {
-  if (gasync_run_once_begin (&self->run, G_OBJECT (self), cancellable, task,
+  if (gasync_run_once_begin (&self->run, G_OBJECT (self), NULL, cancellable, task,
                              group_launch))
     return TRUE;
 

@@ -12,7 +12,7 @@ G_BEGIN_DECLS
 
 /* @object started: until gasync_leak_untrack(), it is reported by
  * gasync_leaks_check() as a @kind (NULL: its type name) called @name
- * (copied; may be NULL). Tracking an object twice keeps the first entry.
+ * (copied; NULL: the object's string "name" property, if it has one). Tracking an object twice keeps the first entry.
  * Any thread; not for hot paths (a lock and a hash table). */
 void  gasync_leak_track   (gpointer    object,
                            const char *kind,

@@ -101,7 +101,18 @@ gasync_leak_track (gpointer    object,
                    const char *kind,
                    const char *name)
 {
+  g_autofree char *own_name = NULL;
   Entry *entry;
+
+  /* Not under the lock: a property getter takes the object's own. */
+  if (name == NULL &&
+      G_IS_OBJECT (object) &&
+      g_object_class_find_property (G_OBJECT_GET_CLASS (object), "name") != NULL &&
+      g_object_class_find_property (G_OBJECT_GET_CLASS (object), "name")->value_type == G_TYPE_STRING)
+    {
+      g_object_get (object, "name", &own_name, NULL);
+      name = own_name;
+    }
 
   gasync_lock (&registry.lock);
   if (registry.live == NULL)
@@ -342,8 +353,9 @@ leaks_snapshot (void)
  * Blocking: up to @timeout, while objects are still started; it iterates
  * the thread-default main context meanwhile.
  *
- * Returns: (transfer full) (element-type GasyncLeak): the objects still
- *   started, empty when there are none
+ * Returns: (transfer container) (element-type GasyncLeak): the objects
+ *   still started, empty when there are none; the array owns its
+ *   elements, so g_ptr_array_unref() frees them too
  *
  * Since: 0.1
  */

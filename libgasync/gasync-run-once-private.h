@@ -56,9 +56,12 @@ GTask    *gasync_run_once_new_task    (gpointer              object,
 
 /* Returns FALSE if the run was started already. Otherwise keeps
  * @cancellable and @task (both nullable) and runs @launch (@object) on the
- * owner context, where it calls gasync_run_once_watch_cancellable(). */
+ * owner context, where it calls gasync_run_once_watch_cancellable().
+ * The run counts as started for the leak checks, under @name, until
+ * gasync_run_once_done(). */
 gboolean  gasync_run_once_begin       (GasyncRunOnce        *self,
                                        GObject              *object,
+                                       const char           *name,
                                        GCancellable         *cancellable,
                                        GTask                *task,
                                        GasyncOwnerFunc       launch);

@@ -8,6 +8,7 @@
 
 #include "gasync-run-once-private.h"
 #include "gasync-dispatch-private.h"
+#include "gasync-leak-private.h"
 
 void
 gasync_run_once_init (GasyncRunOnce   *self,
@@ -24,6 +25,7 @@ gasync_run_once_init (GasyncRunOnce   *self,
 void
 gasync_run_once_clear (GasyncRunOnce *self)
 {
+  gasync_leak_untrack (self->object);
   gasync_run_once_disconnect (self);
   g_clear_object (&self->task);
   g_clear_pointer (&self->context, g_main_context_unref);
@@ -50,6 +52,7 @@ gasync_run_once_new_task (gpointer             object,
 gboolean
 gasync_run_once_begin (GasyncRunOnce   *self,
                        GObject         *object,
+                       const char      *name,
                        GCancellable    *cancellable,
                        GTask           *task,
                        GasyncOwnerFunc  launch)
@@ -64,6 +67,7 @@ gasync_run_once_begin (GasyncRunOnce   *self,
   if (started)
     return FALSE;
 
+  gasync_leak_track (object, NULL, name);
   self->task = task != NULL ? g_object_ref (task) : NULL;
   self->cancellable = cancellable != NULL ? g_object_ref (cancellable) : NULL;
   gasync_invoke_on_owner (self->context, object, launch);
@@ -105,6 +109,7 @@ gasync_run_once_done (GasyncRunOnce *self)
 {
   gasync_run_once_disconnect (self);
 
+  gasync_leak_untrack (self->object);
   gasync_lock (&self->lock);
   self->done = TRUE;
   gasync_cond_broadcast (&self->cond);

@@ -416,7 +416,7 @@ runner_begin (GasyncRunner  *self,
               GTask         *task,
               GError       **error)
 {
-  if (gasync_run_once_begin (&self->run, G_OBJECT (self), cancellable, task,
+  if (gasync_run_once_begin (&self->run, G_OBJECT (self), self->id, cancellable, task,
                              runner_launch))
     return TRUE;
 

@@ -7,6 +7,7 @@
 
 #include "config.h"
 
+#include "gasync-leak-private.h"
 #include "gasync-workers-private.h"
 
 #include "gasync-private.h"
@@ -441,6 +442,7 @@ gasync_workers_life_clear (GasyncWorkersLife *life)
   /* Dispose ended the source, and kept the object while its thread ran. */
   g_assert (life->source == NULL);
   g_assert (!life->thread_alive);
+  gasync_leak_untrack (life->object);
   life_join (life);
   g_clear_object (&life->cancellable);
   g_clear_pointer (&life->mailbox, gasync_workers_mailbox_close);
@@ -466,6 +468,7 @@ gasync_workers_life_begin (GasyncWorkersLife  *life,
   g_clear_object (&life->cancellable);
   life->cancellable = g_cancellable_new ();
   gasync_unlock (&life->lock);
+  gasync_leak_track (life->object, NULL, NULL);
   return TRUE;
 }
 
@@ -585,6 +588,7 @@ gasync_workers_life_finished (GasyncWorkersLife *life)
 {
   guint64 run;
 
+  gasync_leak_untrack (life->object);
   gasync_lock (&life->lock);
   life->running = FALSE;
   run = life->run;

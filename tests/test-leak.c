@@ -6,6 +6,8 @@
 
 #include "config.h"
 
+#include <gasync.h>
+
 #include "gasync-leak-private.h"
 
 #include "gasync-test-util.h"
@@ -89,6 +91,128 @@ test_leak_assert_none_fails (void)
   g_test_trap_assert_stderr ("*1 libgasync objects still started*GasyncStopper*indexer*, started*");
 }
 
+static gboolean
+tick_cb (GCancellable  *cancellable,
+         gpointer       user_data,
+         GError       **error)
+{
+  return TRUE;
+}
+
+static void
+test_leak_interval (void)
+{
+  g_autoptr(GasyncInterval) interval = gasync_interval_new (tick_cb, NULL, NULL);
+  g_autoptr(GPtrArray) leaks = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_test_summary ("A started interval is reported until it is stopped");
+  gasync_interval_set_interval (interval, G_TIME_SPAN_MILLISECOND);
+  g_assert_true (gasync_interval_start (interval, &error));
+  g_assert_no_error (error);
+  leaks = gasync_leaks_check (0);
+  g_assert_cmpuint (leaks->len, ==, 1);
+  g_assert_cmpstr (gasync_leak_get_kind (leaks->pdata[0]), ==, "GasyncInterval");
+  g_assert_true (gasync_interval_stop (interval, NULL, &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&leaks, g_ptr_array_unref);
+  leaks = gasync_leaks_check (10 * G_TIME_SPAN_SECOND);
+  g_assert_cmpuint (leaks->len, ==, 0);
+}
+
+static gboolean
+run_until_cancelled (GCancellable  *cancellable,
+                     gpointer       user_data,
+                     GError       **error)
+{
+  while (!g_cancellable_is_cancelled (cancellable))
+    gasync_sleep (10 * G_TIME_SPAN_SECOND, cancellable);
+  return TRUE;
+}
+
+static void
+stop_nothing (gpointer user_data)
+{
+}
+
+static void
+runner_done_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_assert_true (gasync_runner_run_finish (GASYNC_RUNNER (source), result, NULL));
+  *(int *) user_data = TRUE;
+}
+
+static void
+test_leak_runner (void)
+{
+  g_autoptr(GasyncRunner) runner = NULL;
+  g_autoptr(GPtrArray) leaks = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  int done = FALSE;
+
+  g_test_summary ("A running runner is reported under its id until it "
+                  "finished");
+  runner = gasync_runner_new ("http", run_until_cancelled, NULL, NULL,
+                              stop_nothing, NULL, NULL);
+  gasync_runner_run_async (runner, cancellable, runner_done_cb, &done);
+  leaks = gasync_leaks_check (0);
+  g_assert_cmpuint (leaks->len, ==, 1);
+  g_assert_cmpstr (gasync_leak_get_kind (leaks->pdata[0]), ==, "GasyncRunner");
+  g_assert_cmpstr (gasync_leak_get_name (leaks->pdata[0]), ==, "http");
+  g_cancellable_cancel (cancellable);
+  g_clear_pointer (&leaks, g_ptr_array_unref);
+  /* The run finishes on this thread's context, which the check iterates. */
+  leaks = gasync_leaks_check (10 * G_TIME_SPAN_SECOND);
+  g_assert_cmpuint (leaks->len, ==, 0);
+  gasync_test_iterate_until (NULL, &done, "the run's completion");
+}
+
+typedef struct
+{
+  GasyncEventLoop *loop;
+  GasyncPendingCallback *pending;
+} LoopLeak;
+
+static gboolean
+loop_reserve_and_fail (gpointer   user_data,
+                       GError   **error)
+{
+  LoopLeak *leak = user_data;
+
+  leak->pending = gasync_event_loop_reserve_callback (leak->loop);
+  g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED, "failed");
+  return FALSE;
+}
+
+static gboolean
+release_cb (gpointer data)
+{
+  gasync_pending_callback_cancel (data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+test_leak_event_loop (void)
+{
+  g_autoptr(GasyncEventLoop) loop = gasync_event_loop_new (NULL);
+  g_autoptr(GPtrArray) leaks = NULL;
+  g_autoptr(GError) error = NULL;
+  LoopLeak leak = { loop };
+
+  g_test_summary ("A loop that failed with reservations left is reported "
+                  "until wait_on_registered() waited them out");
+  g_assert_false (gasync_event_loop_start (loop, loop_reserve_and_fail, &leak, &error));
+  leaks = gasync_leaks_check (0);
+  g_assert_cmpuint (leaks->len, ==, 1);
+  g_assert_cmpstr (gasync_leak_get_kind (leaks->pdata[0]), ==, "GasyncEventLoop");
+  g_idle_add (release_cb, leak.pending);
+  gasync_event_loop_wait_on_registered (loop);
+  gasync_pending_callback_unref (leak.pending);
+  g_assert_cmpuint (gasync_leaks_get_n_live (), ==, 0);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -98,6 +222,9 @@ main (int    argc,
   g_test_add_func ("/gasync/leak/track", test_leak_track);
   g_test_add_func ("/gasync/leak/check-waits", test_leak_check_waits);
   g_test_add_func ("/gasync/leak/assert-none-fails", test_leak_assert_none_fails);
+  g_test_add_func ("/gasync/leak/interval", test_leak_interval);
+  g_test_add_func ("/gasync/leak/runner", test_leak_runner);
+  g_test_add_func ("/gasync/leak/event-loop", test_leak_event_loop);
 
   return g_test_run ();
 }
