@@ -29,6 +29,10 @@ void     gasync_pool_push_job        (GasyncPoolJob *job,
                                       GasyncPoolFunc func,
                                       gpointer       data);
 
+/* How long a pool thread beyond the base count stays idle before it exits
+ * (gasync_pool_set_idle_timeout_for_testing() changes it). */
+#define GASYNC_POOL_IDLE_TIMEOUT (5 * G_USEC_PER_SEC)
+
 /* The pool's counters, for tests and debugging: threads now (started or
  * starting), idle, queued tasks, the most threads at once since the last
  * gasync_pool_reset_peak_threads(), the base and maximum counts, how many

@@ -40,8 +40,9 @@
  * kernel.threads-max), the tasks stay queued and the pool tries again: the
  * monitor on its next look, pushes for the monitor itself (at most every
  * 10 ms). The first failure is logged once, with g_warning(); the process
- * never aborts. If the pool has no thread at all, not even its monitor, its
- * queued tasks wait until a later push can create one.
+ * never aborts. The monitor starts with the first worker, so that it is
+ * there to try again; if the pool has no thread at all, not even its
+ * monitor, its queued tasks wait until a later push can create one.
  *
  * Dispatch is one lock, a list append and, when a thread is idle, one
  * condition signal; job records are recycled through a free list.
@@ -70,8 +71,6 @@
 #define MAX_THREADS_DEFAULT_MAX 4096
 /* The largest value GASYNC_MAX_THREADS may have. */
 #define MAX_THREADS_LIMIT 1000000
-/* How long a thread beyond the base count stays idle before it exits. */
-#define DEFAULT_IDLE_TIMEOUT_USEC (5 * G_USEC_PER_SEC)
 /* How many job records the free list keeps. */
 #define MAX_FREE_JOBS 1024
 
@@ -147,7 +146,7 @@ pool_init (void)
 
   gasync_lock_init (&pool.lock);
   gasync_cond_init (&pool.monitor_cond);
-  pool.idle_timeout = DEFAULT_IDLE_TIMEOUT_USEC;
+  pool.idle_timeout = GASYNC_POOL_IDLE_TIMEOUT;
   pool.max_threads = CLAMP (n_processors * MAX_THREADS_PER_PROCESSOR,
                             MAX_THREADS_DEFAULT_MIN, MAX_THREADS_DEFAULT_MAX);
   if (env != NULL)
@@ -299,12 +298,16 @@ wake_monitor (Warnings *warnings)
 
 static void *worker_main (void *unused);
 
-/* Called with the lock held: starts one worker now. */
+/* Called with the lock held: starts one worker now, and the monitor first
+ * if it is not running yet, so that it is there to try again should
+ * creating threads fail later, when every worker may be blocked. */
 static gboolean
 start_worker_locked (Warnings *warnings)
 {
   int r;
 
+  if (!pool.monitor_running)
+    wake_monitor (warnings);
   r = spawn_thread (worker_main);
   if (r != 0)
     {
