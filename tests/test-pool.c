@@ -36,6 +36,8 @@ typedef struct
   guint finished;
   guint expected;
   gboolean open; /* gate_task() waits for it */
+  int tiny_finished; /* atomic: tiny_task() takes no lock but the last */
+  int tiny_expected;
 } Counter;
 
 static void
@@ -47,6 +49,7 @@ counter_init (Counter *counter,
   counter->started = counter->finished = 0;
   counter->expected = expected;
   counter->open = FALSE;
+  counter->tiny_finished = 0;
 }
 
 static void
@@ -261,6 +264,18 @@ test_pool_blocked_tasks_do_not_starve (void)
   g_assert_cmpuint (stats.n_spawn_failures, ==, 0);
 }
 
+/* A task as small as it gets: one atomic increment, and the lock only for
+ * the last, so that no task ever waits for another inside the pool. */
+static void
+tiny_task (gpointer data)
+{
+  Counter *counter = data;
+
+  if (g_atomic_int_add (&counter->tiny_finished, 1) + 1 ==
+      counter->tiny_expected)
+    count_task (counter);
+}
+
 static void
 test_pool_threads_are_bounded_for_tiny_tasks (void)
 {
@@ -275,9 +290,10 @@ test_pool_threads_are_bounded_for_tiny_tasks (void)
 
   pool_shrink_to_base ();
   gasync_pool_reset_peak_threads ();
-  counter_init (&counter, n);
-  for (guint i = 0; i < counter.expected; i++)
-    gasync_pool_push (count_task, &counter);
+  counter_init (&counter, 1); /* count_task() from the last tiny_task() */
+  counter.tiny_expected = n;
+  for (guint i = 0; i < n; i++)
+    gasync_pool_push (tiny_task, &counter);
   g_assert_true (counter_wait_finished (&counter));
   gasync_pool_get_stats (&stats);
   g_test_message ("%u tiny tasks: peak %u threads (base %u)", n,
