@@ -118,6 +118,7 @@ static struct
   guint n_threads; /* workers, started or starting */
   guint n_starting;
   guint n_idle;
+  guint n_waking; /* handed work by a push, not yet running again */
   guint peak_threads;
   guint64 n_started;
 
@@ -383,6 +384,7 @@ worker_idle_locked (Worker *self)
       idle_remove_locked (self);
       return pool.head != NULL;
     }
+  pool.n_waking--;
   return TRUE;
 }
 
@@ -498,7 +500,8 @@ monitor_main (void *unused)
 
       /* Threads still starting will take tasks: under valgrind or heavy
        * load a thread can take longer than a tick to start. */
-      if (pool.head == NULL || pool.n_idle > 0 || pool.n_starting > 0)
+      if (pool.head == NULL || pool.n_idle > 0 || pool.n_waking > 0 ||
+          pool.n_starting > 0)
         {
           stalled = 0;
           continue;
@@ -566,14 +569,17 @@ push_job_locked (Job            *job,
 
       idle_remove_locked (worker);
       worker->woken = TRUE;
+      pool.n_waking++;
       gasync_cond_signal (&worker->cond);
     }
   else if (pool.n_threads < pool.base_threads &&
-           pool.n_starting < pool.n_queued &&
+           pool.n_starting + pool.n_waking < pool.n_queued &&
            start_worker_locked (warnings))
     ;
-  else
+  else if (pool.n_waking == 0)
     wake_monitor (warnings);
+  /* else the woken thread wakes the monitor if tasks are left behind the
+   * one it takes. */
 }
 
 /* Runs @func (@data) once on a pool thread, from any thread. Never blocks
