@@ -309,6 +309,63 @@ test_worker_lifecycle (Fixture       *fixture,
   workers_test_iterate_until_uint (&fixture->n_finalized, 2);
 }
 
+static guint restart_n_user_data_freed;
+
+static void
+restart_user_data_free (gpointer data)
+{
+  Fixture *fixture = data;
+
+  g_assert_true (g_thread_self () == fixture->main_thread);
+  restart_n_user_data_freed++;
+}
+
+/* Mirrors blend's Test_Queue_Start_Stop_Start (async/queue_test.go) for the
+ * worker: blend's worker_test.go has no restart test, but its Worker.Stop()
+ * resets the latch so that the worker can start again. */
+static void
+test_worker_restart (Fixture       *fixture,
+                     gconstpointer  user_data)
+{
+  gboolean main_context = GPOINTER_TO_INT (user_data);
+  GasyncWorker *worker;
+  g_autoptr(GError) error = NULL;
+
+  g_test_summary ("start, stop, start, stop: a stopped worker starts "
+                  "again, each stop processes its round's items, in order, "
+                  "each exactly once, and the user data is freed once");
+
+  restart_n_user_data_freed = 0;
+  if (main_context)
+    worker = gasync_worker_new_for_main_context (process_item, fixture,
+                                                 restart_user_data_free);
+  else
+    worker = gasync_worker_new (process_item, fixture, restart_user_data_free);
+  g_signal_connect (worker, "error", G_CALLBACK (error_cb), fixture);
+
+  for (guint round = 0; round < 2; round++)
+    {
+      g_assert_true (gasync_worker_start (worker, &error));
+      g_assert_no_error (error);
+      g_assert_cmpint (gasync_worker_get_state (worker), ==, GASYNC_LATCH_STATE_STARTED);
+      enqueue_numbers (worker, fixture, round * 5, 5);
+      g_assert_true (gasync_worker_stop (worker, NULL, &error));
+      g_assert_no_error (error);
+      g_assert_cmpint (gasync_worker_get_state (worker), ==, GASYNC_LATCH_STATE_STOPPED);
+      g_assert_cmpuint (gasync_worker_get_n_queued (worker), ==, 0);
+      assert_in_order (fixture, (round + 1) * 5);
+      g_assert_true ((fixture->worker_thread == fixture->main_thread) == main_context);
+    }
+
+  workers_test_iterate_until_uint (&fixture->n_finalized, 10);
+  g_assert_cmpuint (restart_n_user_data_freed, ==, 0);
+  workers_test_unref_and_wait (worker);
+  workers_test_flush ();
+  g_assert_cmpuint (restart_n_user_data_freed, ==, 1);
+  g_assert_cmpuint (fixture->n_finalized, ==, 10);
+  g_assert_cmpuint (fixture->errors->len, ==, 0);
+}
+
 static void
 state_notify_cb (GObject    *object,
                  GParamSpec *pspec,
@@ -685,6 +742,11 @@ main (int    argc,
   ADD ("objects", test_worker_objects);
   ADD ("errors", test_worker_errors);
   ADD ("lifecycle", test_worker_lifecycle);
+  g_test_add ("/gasync/worker/restart", Fixture, GINT_TO_POINTER (FALSE),
+              fixture_setup, test_worker_restart, fixture_teardown);
+  g_test_add ("/gasync/worker/restart-main-context", Fixture,
+              GINT_TO_POINTER (TRUE), fixture_setup, test_worker_restart,
+              fixture_teardown);
   ADD ("notify-state", test_worker_notify_state);
   ADD ("stop-drains", test_worker_stop_drains);
   ADD ("close", test_worker_close);
