@@ -20,6 +20,12 @@
  * and hands the discarded items back (or frees them). Nothing accepted is
  * lost silently: every item is processed exactly once or discarded.
  *
+ * As Go blend's queue, a queue can also be stopped and started again:
+ * gasync_work_queue_stop() (or gasync_work_queue_stop_async()) processes
+ * the items queued when it is called, waits for the running ones and
+ * leaves the queue ready for gasync_work_queue_start(). Items enqueued
+ * meanwhile are kept for the next start. Close is final.
+ *
  * Items are #GObjects for bindings; C may also queue plain pointers with
  * gasync_work_queue_new_for_pointers(). Items that fail are reported with
  * the #GasyncWorkQueue::error signal.
@@ -44,9 +50,11 @@
  * and begins asynchronous work that ends with a #GasyncTaskToken; at most
  * #GasyncWorkQueue:parallelism items are in flight at a time.
  *
- * Threading: enqueueing and closing may be done from any thread. Work
- * functions run on the queue's own worker threads (one per unit of
- * parallelism); begin functions, signals and the destroy notify run on the
+ * Threading: starting, enqueueing, stopping and closing may be done from
+ * any thread (the blocking stop and close not where they would wait for
+ * themselves: see gasync_work_queue_stop()). Work functions run on the
+ * queue's own worker threads (one per unit of parallelism, new ones at
+ * each start); begin functions, signals and the destroy notify run on the
  * owner context, the thread-default main context of the thread that
  * created the queue.
  *
@@ -79,6 +87,7 @@
 #include "gasync-sync-private.h"
 #include "gasync-task-token-private.h"
 #include "gasync-wait-private.h"
+#include "gasync-workers-private.h"
 
 typedef enum
 {
@@ -87,10 +96,14 @@ typedef enum
   MODE_MAIN_CONTEXT,
 } Mode;
 
+/* NEW and STOPPED may start; STARTED may stop (to STOPPING, then
+ * STOPPED) or close; CLOSING and CLOSED are final. */
 typedef enum
 {
   STATE_NEW,
   STATE_STARTED,
+  STATE_STOPPING,
+  STATE_STOPPED,
   STATE_CLOSING,
   STATE_CLOSED,
 } State;
@@ -115,6 +128,10 @@ struct _GasyncWorkQueue
   State state;
   gboolean aborting;
   int started; /* atomic */
+  guint drain_left;         /* items a stop still takes from the queue */
+  guint n_running_threads;  /* worker threads of the run, until they exit */
+  guint64 run;              /* counts the starts */
+  guint64 run_stopped;      /* the last run that stopped */
 
   /* Settings: fixed once the queue starts (or has items). */
   guint parallelism;
@@ -249,6 +266,41 @@ push_locked (GasyncWorkQueue *self,
     g_source_set_ready_time (self->pump, 0);
 }
 
+/* Called with the lock held: whether a worker (or the pump) may take the
+ * next item. A stopping queue takes only the items that were queued when
+ * the stop began. */
+static gboolean
+may_take_locked (GasyncWorkQueue *self)
+{
+  if (self->aborting || self->n_queued == 0)
+    return FALSE;
+
+  switch (self->state)
+    {
+    case STATE_STARTED:
+    case STATE_CLOSING:
+      return TRUE;
+    case STATE_STOPPING:
+      return self->drain_left > 0;
+    case STATE_NEW:
+    case STATE_STOPPED:
+    case STATE_CLOSED:
+    default:
+      return FALSE;
+    }
+}
+
+/* Called with the lock held: the run is over, the queue may start again. */
+static void
+stopped_locked (GasyncWorkQueue *self)
+{
+  g_assert (self->state == STATE_STOPPING);
+
+  self->state = STATE_STOPPED;
+  self->run_stopped = self->run;
+  gasync_cond_broadcast (&self->idle);
+}
+
 /* Called with the lock held and an item queued; counts it in flight. */
 static gpointer
 pop_locked (GasyncWorkQueue *self)
@@ -260,6 +312,11 @@ pop_locked (GasyncWorkQueue *self)
   self->n_in_flight++;
   if (self->n_waiting_producers > 0)
     gasync_cond_signal (&self->not_full);
+  /* A work function that waits to enqueue now waits for nothing: see
+   * enqueue(). */
+  if (self->state == STATE_STOPPING && --self->drain_left == 0 &&
+      self->n_waiting_workers_producing > 0)
+    gasync_cond_broadcast (&self->not_full);
   return item;
 }
 
@@ -271,7 +328,11 @@ item_done_locked (GasyncWorkQueue *self)
   if (self->state >= STATE_CLOSING && self->n_in_flight == 0 &&
       (self->n_queued == 0 || self->aborting))
     gasync_cond_broadcast (&self->idle);
-  if (self->pump != NULL && self->n_queued > 0 && !self->aborting)
+  /* Worker threads end a threaded run themselves (worker_thread()). */
+  if (self->state == STATE_STOPPING && self->mode == MODE_MAIN_CONTEXT &&
+      self->n_in_flight == 0 && self->drain_left == 0)
+    stopped_locked (self);
+  if (self->pump != NULL && may_take_locked (self))
     g_source_set_ready_time (self->pump, 0);
 }
 
@@ -331,7 +392,7 @@ worker_thread (gpointer data)
           gasync_cond_wait (&self->not_empty, &self->lock);
           self->n_waiting_workers--;
         }
-      if (self->aborting || self->n_queued == 0)
+      if (!may_take_locked (self))
         break;
 
       item = pop_locked (self);
@@ -340,6 +401,10 @@ worker_thread (gpointer data)
       gasync_lock (&self->lock);
       item_done_locked (self);
     }
+  /* The last thread of a stopping run ends it; its threads are joined by
+   * whoever starts, stops or closes the queue next. */
+  if (--self->n_running_threads == 0 && self->state == STATE_STOPPING)
+    stopped_locked (self);
   gasync_unlock (&self->lock);
   return NULL;
 }
@@ -402,8 +467,7 @@ pump_dispatch (GSource     *source,
   GASYNC_TSAN_ACQUIRE (self);
   g_source_set_ready_time (source, -1);
   gasync_lock (&self->lock);
-  while (!self->aborting && self->state >= STATE_STARTED &&
-         self->n_queued > 0 && self->n_in_flight < self->parallelism)
+  while (may_take_locked (self) && self->n_in_flight < self->parallelism)
     {
       gpointer item = pop_locked (self);
 
@@ -450,8 +514,24 @@ wake_producers_cb (GCancellable *cancellable,
   gasync_unlock (&self->lock);
 }
 
+/* Joins and frees @threads, the worker threads of a run that ended (or is
+ * ending), stolen from self->threads under the lock so that only one
+ * caller joins them. */
+static void
+join_threads (GasyncWorkQueue  *self,
+              GThread         **threads)
+{
+  if (threads == NULL)
+    return;
+  for (guint i = 0; i < self->parallelism; i++)
+    g_thread_join (threads[i]);
+  g_free (threads);
+}
+
 /* Closes @self: refuses new items, waits for the queued ones for the grace
- * period (or until @cancellable fires), then cancels and discards. Returns
+ * period (or until @cancellable fires), then cancels and discards. A
+ * stopped queue has no workers: it discards at once, as a new one does.
+ * Returns
  * the discarded items, oldest first, in an array that frees them. When
  * @disposing a main-context queue, nothing can begin the queued items any
  * more (and nothing is in flight: each item holds a reference): they are
@@ -462,6 +542,7 @@ close_queue (GasyncWorkQueue *self,
              gboolean         disposing)
 {
   GPtrArray *discarded = g_ptr_array_new_with_free_func (self->item_free);
+  GThread **threads;
   gulong handler = 0;
   gint64 deadline;
 
@@ -481,7 +562,7 @@ close_queue (GasyncWorkQueue *self,
       return discarded;
     }
 
-  if (self->state == STATE_NEW ||
+  if (self->state == STATE_NEW || self->state == STATE_STOPPED ||
       (disposing && self->mode == MODE_MAIN_CONTEXT))
     self->aborting = TRUE;
   self->state = STATE_CLOSING;
@@ -501,17 +582,12 @@ close_queue (GasyncWorkQueue *self,
       self->n_queued--;
     }
   gasync_cond_broadcast (&self->not_empty);
+  threads = g_steal_pointer (&self->threads);
   gasync_unlock (&self->lock);
 
   g_cancellable_disconnect (cancellable, handler);
   g_cancellable_cancel (self->cancellable);
-
-  if (self->threads != NULL)
-    {
-      for (guint i = 0; i < self->parallelism; i++)
-        g_thread_join (self->threads[i]);
-      g_clear_pointer (&self->threads, g_free);
-    }
+  join_threads (self, threads);
 
   gasync_lock (&self->lock);
   while (self->n_in_flight > 0)
@@ -1088,11 +1164,13 @@ gasync_work_queue_get_n_queued (GasyncWorkQueue *self)
  * gasync_work_queue_is_started:
  * @self: a #GasyncWorkQueue
  *
- * Tells whether gasync_work_queue_start() was called.
+ * Tells whether the queue is started: gasync_work_queue_start() was
+ * called, and gasync_work_queue_stop() was not called since.
  *
  * Threading: may be called from any thread.
  *
- * Returns: %TRUE once the queue was started (it stays %TRUE after close)
+ * Returns: %TRUE from a start until the next stop (a close leaves it as
+ *   it was)
  *
  * Since: 0.1
  */
@@ -1140,9 +1218,13 @@ set_closed_error (GError **error)
  *
  * Starts processing: spawns #GasyncWorkQueue:parallelism worker threads,
  * or for the main-context form begins taking items on the owner context.
- * Items queued before the start are processed then. A queue starts once:
- * a second start fails with %GASYNC_ERROR_ALREADY_STARTED, and a start
- * after close with %GASYNC_ERROR_CLOSED.
+ * Items queued before the start are processed then. A queue that
+ * gasync_work_queue_stop() has stopped can be started again, as Go
+ * blend's queue can; a start while the queue is started or still stopping
+ * fails with %GASYNC_ERROR_ALREADY_STARTED, and a start after close with
+ * %GASYNC_ERROR_CLOSED.
+ *
+ * Threading: may be called from any thread.
  *
  * Returns: %TRUE if the queue started
  *
@@ -1152,13 +1234,14 @@ gboolean
 gasync_work_queue_start (GasyncWorkQueue  *self,
                          GError          **error)
 {
+  GThread **old_threads;
   GWeakRef *weak;
 
   g_return_val_if_fail (GASYNC_IS_WORK_QUEUE (self), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   gasync_lock (&self->lock);
-  if (self->state != STATE_NEW)
+  if (self->state != STATE_NEW && self->state != STATE_STOPPED)
     {
       gboolean closed = self->state >= STATE_CLOSING;
 
@@ -1170,9 +1253,19 @@ gasync_work_queue_start (GasyncWorkQueue  *self,
       return FALSE;
     }
   self->state = STATE_STARTED;
+  self->run++;
   g_atomic_int_set (&self->started, TRUE);
+  /* The threads of the last run, if no stop has joined them: they have
+   * ended, or are about to return. */
+  old_threads = g_steal_pointer (&self->threads);
 
-  if (self->mode == MODE_MAIN_CONTEXT)
+  if (self->mode == MODE_MAIN_CONTEXT && self->pump != NULL)
+    {
+      /* Started again: the pump stayed attached, idle while stopped. */
+      if (self->n_queued > 0)
+        g_source_set_ready_time (self->pump, 0);
+    }
+  else if (self->mode == MODE_MAIN_CONTEXT)
     {
       self->pump = g_source_new (&pump_funcs, sizeof (GSource));
       g_source_set_static_name (self->pump, "[gasync] work queue");
@@ -1187,10 +1280,13 @@ gasync_work_queue_start (GasyncWorkQueue  *self,
   else
     {
       self->threads = g_new (GThread *, self->parallelism);
+      self->n_running_threads = self->parallelism;
       for (guint i = 0; i < self->parallelism; i++)
         self->threads[i] = g_thread_new ("gasync-work", worker_thread, self);
     }
   gasync_unlock (&self->lock);
+
+  join_threads (self, old_threads);
   return TRUE;
 }
 
@@ -1219,13 +1315,16 @@ enqueue (GasyncWorkQueue  *self,
         break;
       /* Only the owner context makes room in a main-context queue, and
        * only the workers in a threaded one: not when every one of them
-       * waits here, in its work function. */
+       * waits here, in its work function, nor when the queue stops and
+       * takes no more items (the stop waits for this work function). */
       if ((self->mode == MODE_MAIN_CONTEXT &&
            g_main_context_is_owner (self->owner)) ||
           (current_queue == self &&
-           self->n_waiting_workers_producing + 1 >= self->parallelism))
+           (self->n_waiting_workers_producing + 1 >= self->parallelism ||
+            (self->state == STATE_STOPPING && self->drain_left == 0))))
         {
           gboolean owner = self->mode == MODE_MAIN_CONTEXT;
+          gboolean stopping = self->state == STATE_STOPPING;
 
           gasync_unlock (&self->lock);
           g_cancellable_disconnect (cancellable, handler);
@@ -1234,6 +1333,11 @@ enqueue (GasyncWorkQueue  *self,
                                        "the queue is full and this thread "
                                        "runs its owner context, which alone "
                                        "makes room; use "
+                                       "gasync_work_queue_try_enqueue()" :
+                                       stopping ?
+                                       "the queue is full and stops, so no "
+                                       "worker makes room, and the stop "
+                                       "waits for this work function; use "
                                        "gasync_work_queue_try_enqueue()" :
                                        "the queue is full and every worker "
                                        "waits to enqueue from its work "
@@ -1288,7 +1392,9 @@ enqueue (GasyncWorkQueue  *self,
  * Queues @item (the queue takes a reference), waiting while the queue is
  * full. Fails with %GASYNC_ERROR_CLOSED once the queue is closing, and
  * with %G_IO_ERROR_CANCELLED if @cancellable fires while waiting; the item
- * is not queued then. An item may be queued before the start.
+ * is not queued then. An item may be queued before the start, and while
+ * the queue is stopped or stopping: it waits for the next start (see
+ * gasync_work_queue_stop()).
  *
  * Threading: may be called from any thread, but not when only the caller
  * could make room in a full queue: on a thread that runs (has acquired)
@@ -1421,6 +1527,33 @@ hand_back (GPtrArray  *discarded,
   return n;
 }
 
+/* Refuses @call, a blocking call that would wait forever for itself:
+ * in one of the queue's work functions, which it waits for, or, when
+ * @owner_waits, on the owner context of a main-context queue whose work
+ * left only that context can do. Returns TRUE, after a critical and with
+ * @error set, if it refused. */
+static gboolean
+refuse_self_deadlock (GasyncWorkQueue  *self,
+                      const char       *call,
+                      gboolean          owner_waits,
+                      GError          **error)
+{
+  g_autofree char *why = NULL;
+
+  if (current_queue == self)
+    why = g_strdup_printf ("called from one of the queue's work functions, "
+                           "which it waits for; use %s_async()", call);
+  else if (owner_waits)
+    why = g_strdup_printf ("called on the owner context of a main-context "
+                           "queue with items in flight, which only that "
+                           "context can end; use %s_async()", call);
+  else
+    return FALSE;
+
+  gasync_report_self_deadlock (error, call, why);
+  return TRUE;
+}
+
 /* Whether a blocking close here would wait forever for the owner context:
  * the caller runs it, and items in flight (or queued ones, with no end to
  * the grace period) wait for it. */
@@ -1433,11 +1566,165 @@ close_waits_for_owner (GasyncWorkQueue *self)
     return FALSE;
 
   gasync_lock (&self->lock);
-  waits = (self->state == STATE_STARTED || self->state == STATE_CLOSING) &&
+  waits = (self->state == STATE_STARTED || self->state == STATE_STOPPING ||
+           self->state == STATE_CLOSING) &&
           (self->n_in_flight > 0 ||
            (self->n_queued > 0 && self->grace_period == G_MAXINT64));
   gasync_unlock (&self->lock);
   return waits;
+}
+
+/* Begins to stop the current run: from now on it takes only the items
+ * queued now. Sets *@run, the run to wait for. When @blocking, refuses a
+ * stop on the owner context of a main-context queue with items queued or
+ * in flight, which it would wait for forever. */
+static gboolean
+begin_stop (GasyncWorkQueue  *self,
+            gboolean          blocking,
+            guint64          *run,
+            GError          **error)
+{
+  gasync_lock (&self->lock);
+  if (self->state >= STATE_CLOSING)
+    {
+      gasync_unlock (&self->lock);
+      return set_closed_error (error);
+    }
+  if (self->state != STATE_STARTED)
+    {
+      gasync_unlock (&self->lock);
+      g_set_error_literal (error, GASYNC_ERROR, GASYNC_ERROR_NOT_STARTED,
+                           _("The work queue is not started"));
+      return FALSE;
+    }
+  if (blocking && self->mode == MODE_MAIN_CONTEXT &&
+      (self->n_queued > 0 || self->n_in_flight > 0) &&
+      g_main_context_is_owner (self->owner))
+    {
+      gasync_unlock (&self->lock);
+      refuse_self_deadlock (self, "gasync_work_queue_stop", TRUE, error);
+      return FALSE;
+    }
+
+  self->state = STATE_STOPPING;
+  self->drain_left = self->n_queued;
+  g_atomic_int_set (&self->started, FALSE);
+  *run = self->run;
+  /* Idle workers end now if nothing is left to take, and so does a
+   * main-context run with nothing in flight. */
+  gasync_cond_broadcast (&self->not_empty);
+  if (self->n_waiting_workers_producing > 0)
+    gasync_cond_broadcast (&self->not_full);
+  if (self->mode == MODE_MAIN_CONTEXT && self->drain_left == 0 &&
+      self->n_in_flight == 0)
+    stopped_locked (self);
+  gasync_unlock (&self->lock);
+  return TRUE;
+}
+
+typedef struct
+{
+  GasyncWorkQueue *self;
+  guint64 run;
+} StopWait;
+
+static gboolean
+run_stopped_or_closed (gpointer data)
+{
+  StopWait *wait = data;
+
+  return wait->self->run_stopped >= wait->run ||
+         wait->self->state == STATE_CLOSED;
+}
+
+/* Waits until @run has stopped, even if the queue has started again since,
+ * and joins its threads unless a start or close did; or until the queue
+ * is closed (%GASYNC_ERROR_CLOSED), or @cancellable fires. */
+static gboolean
+wait_stopped (GasyncWorkQueue  *self,
+              guint64           run,
+              GCancellable     *cancellable,
+              GError          **error)
+{
+  StopWait wait = { self, run };
+  GThread **threads = NULL;
+  gboolean stopped;
+
+  if (!gasync_workers_wait (&self->lock, &self->idle, cancellable,
+                            run_stopped_or_closed, &wait, error))
+    return FALSE;
+
+  gasync_lock (&self->lock);
+  stopped = self->run_stopped >= run;
+  if (self->state == STATE_STOPPED)
+    threads = g_steal_pointer (&self->threads);
+  gasync_unlock (&self->lock);
+  join_threads (self, threads);
+
+  if (!stopped)
+    return set_closed_error (error);
+  return TRUE;
+}
+
+/**
+ * gasync_work_queue_stop:
+ * @self: a #GasyncWorkQueue
+ * @cancellable: (nullable): a #GCancellable to give up waiting
+ * @error: return location for a #GError
+ *
+ * Stops the queue so that it can be started again, as Go blend's
+ * `Queue.Stop()` does: the items queued when the stop begins are still
+ * processed (drained), the ones being processed finish, and then the
+ * worker threads end (or, in the main-context form, the owner context
+ * begins no more items) and gasync_work_queue_start() may be called
+ * again. Nothing is cancelled or discarded: that is what
+ * gasync_work_queue_close() does, which is final.
+ *
+ * Enqueues are not refused while the queue stops or is stopped, as in
+ * blend, whose `Enqueue()` never looks at the queue's state: items queued
+ * after the stop began wait in the queue (blocking producers while it is
+ * full) for the next start, or for a close to discard them.
+ *
+ * Blocks until the queue is stopped, or until @cancellable fires: that
+ * gives up waiting (%G_IO_ERROR_CANCELLED), but the queue goes on
+ * stopping. Unlike blend's `Stop()`, the stop is not bounded by
+ * #GasyncWorkQueue:shutdown-grace-period: call gasync_work_queue_close()
+ * to end it sooner. A close while the queue stops makes the stop fail
+ * with %GASYNC_ERROR_CLOSED once the close is done.
+ *
+ * Threading: may be called from any thread but a work function's (it
+ * waits for the workers), and not from the owner context of a
+ * main-context queue with items queued or in flight (it waits for that
+ * context): use gasync_work_queue_stop_async() there. Both would wait
+ * forever, so they are refused with a critical and
+ * %G_IO_ERROR_WOULD_BLOCK, and the queue goes on running.
+ *
+ * Blocking: yes, until the drained items are processed and the items in
+ * flight have finished.
+ *
+ * Returns: %TRUE once the queue is stopped; %FALSE with
+ *   %GASYNC_ERROR_NOT_STARTED if it is not started (never started, stopped
+ *   or still stopping), %GASYNC_ERROR_CLOSED if it is closed or closing,
+ *   %G_IO_ERROR_CANCELLED, or %G_IO_ERROR_WOULD_BLOCK
+ *
+ * Since: 0.1
+ */
+gboolean
+gasync_work_queue_stop (GasyncWorkQueue  *self,
+                        GCancellable     *cancellable,
+                        GError          **error)
+{
+  guint64 run;
+
+  g_return_val_if_fail (GASYNC_IS_WORK_QUEUE (self), FALSE);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (refuse_self_deadlock (self, "gasync_work_queue_stop", FALSE, error))
+    return FALSE;
+  if (!begin_stop (self, TRUE, &run, error))
+    return FALSE;
+  return wait_stopped (self, run, cancellable, error);
 }
 
 /**
@@ -1455,8 +1742,10 @@ close_waits_for_owner (GasyncWorkQueue *self)
  * then cancels the items being processed, waits for them to return and
  * discards the rest. Discarded items are handed back through @discarded,
  * or freed (unreferenced, or given to the item free function) when it is
- * %NULL. A queue that was never started discards everything at once.
- * Closing again waits for the first close and returns 0.
+ * %NULL. A queue that is not started (never started, or stopped by
+ * gasync_work_queue_stop()) discards everything at once. A close while a
+ * stop is under way closes the queue as above, the stop's drain
+ * notwithstanding. Closing again waits for the first close and returns 0.
  *
  * Threading: may be called from any thread but a work function's (it
  * waits for the workers), and not from the owner context of a
@@ -1476,25 +1765,128 @@ gasync_work_queue_close (GasyncWorkQueue  *self,
   g_return_val_if_fail (GASYNC_IS_WORK_QUEUE (self), 0);
   g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), 0);
 
-  if (current_queue == self)
-    {
-      gasync_report_self_deadlock (NULL, "gasync_work_queue_close",
-                                   "called from one of the queue's work "
-                                   "functions, which it waits for; use "
-                                   "gasync_work_queue_close_async()");
-      return 0;
-    }
-  if (close_waits_for_owner (self))
-    {
-      gasync_report_self_deadlock (NULL, "gasync_work_queue_close",
-                                   "called on the owner context of a "
-                                   "main-context queue with items in flight, "
-                                   "which only that context can end; use "
-                                   "gasync_work_queue_close_async()");
-      return 0;
-    }
+  if (refuse_self_deadlock (self, "gasync_work_queue_close",
+                            close_waits_for_owner (self), NULL))
+    return 0;
 
   return hand_back (close_queue (self, cancellable, FALSE), discarded);
+}
+
+typedef struct
+{
+  GTask *task;
+  guint64 run;
+  GError *error;
+} StopAsync;
+
+static gboolean
+stop_return_cb (gpointer data)
+{
+  StopAsync *stop = data;
+
+  if (stop->error != NULL)
+    g_task_return_error (stop->task, g_steal_pointer (&stop->error));
+  else
+    g_task_return_boolean (stop->task, TRUE);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+stop_async_free (gpointer data)
+{
+  StopAsync *stop = data;
+
+  g_clear_error (&stop->error);
+  g_object_unref (stop->task);
+  g_free (stop);
+}
+
+static void
+stop_in_pool (gpointer data)
+{
+  StopAsync *stop = data;
+  GTask *task = stop->task;
+
+  wait_stopped (g_task_get_source_object (task), stop->run,
+                g_task_get_cancellable (task), &stop->error);
+  gasync_dispatch_to_context (g_task_get_context (task), stop_return_cb,
+                              stop, stop_async_free);
+}
+
+/**
+ * gasync_work_queue_stop_async:
+ * @self: a #GasyncWorkQueue
+ * @cancellable: (nullable): a #GCancellable to give up waiting
+ * @callback: called when the queue is stopped
+ * @user_data: data for @callback
+ *
+ * Stops the queue like gasync_work_queue_stop(), so that it can be
+ * started again, without blocking the caller: the stop begins at once
+ * (the queue is no longer started when this returns, and takes only the
+ * items queued now), and @callback runs once it is over. Get the result
+ * with gasync_work_queue_stop_finish().
+ *
+ * Threading: may be called from any thread, including a work function
+ * and the owner context of a main-context queue; no main loop is iterated
+ * in the meantime. @callback runs on the thread-default main context of
+ * the caller.
+ *
+ * Blocking: no.
+ *
+ * Since: 0.1
+ */
+void
+gasync_work_queue_stop_async (GasyncWorkQueue     *self,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  StopAsync *stop;
+
+  g_return_if_fail (GASYNC_IS_WORK_QUEUE (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  stop = g_new0 (StopAsync, 1);
+  stop->task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (stop->task, gasync_work_queue_stop_async);
+  g_task_set_name (stop->task, "gasync_work_queue_stop_async");
+  /* The wait reports its own cancellation; a stop that was over before
+   * the cancellable fired succeeded. */
+  g_task_set_check_cancellable (stop->task, FALSE);
+  if (!begin_stop (self, FALSE, &stop->run, &stop->error))
+    {
+      gasync_dispatch_to_context (g_task_get_context (stop->task),
+                                  stop_return_cb, stop, stop_async_free);
+      return;
+    }
+  gasync_pool_push (stop_in_pool, stop);
+}
+
+/**
+ * gasync_work_queue_stop_finish:
+ * @self: a #GasyncWorkQueue
+ * @result: the #GAsyncResult given to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes gasync_work_queue_stop_async().
+ *
+ * Returns: %TRUE once the queue is stopped; %FALSE with an error as
+ *   gasync_work_queue_stop() sets it
+ *
+ * Since: 0.1
+ */
+gboolean
+gasync_work_queue_stop_finish (GasyncWorkQueue  *self,
+                               GAsyncResult     *result,
+                               GError          **error)
+{
+  g_return_val_if_fail (GASYNC_IS_WORK_QUEUE (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
+                        gasync_work_queue_stop_async, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 typedef struct

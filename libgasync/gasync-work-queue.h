@@ -176,10 +176,23 @@ gboolean         gasync_work_queue_try_enqueue_pointer       (GasyncWorkQueue   
                                                               gpointer                item,
                                                               GError                **error);
 GASYNC_AVAILABLE_IN_0_1
+gboolean         gasync_work_queue_stop                      (GasyncWorkQueue        *self,
+                                                              GCancellable           *cancellable,
+                                                              GError                **error);
+GASYNC_AVAILABLE_IN_0_1
 guint            gasync_work_queue_close                     (GasyncWorkQueue        *self,
                                                               GCancellable           *cancellable,
                                                               GPtrArray             **discarded);
 
+GASYNC_AVAILABLE_IN_0_1
+void             gasync_work_queue_stop_async                (GasyncWorkQueue        *self,
+                                                              GCancellable           *cancellable,
+                                                              GAsyncReadyCallback     callback,
+                                                              gpointer                user_data);
+GASYNC_AVAILABLE_IN_0_1
+gboolean         gasync_work_queue_stop_finish               (GasyncWorkQueue        *self,
+                                                              GAsyncResult           *result,
+                                                              GError                **error);
 GASYNC_AVAILABLE_IN_0_1
 void             gasync_work_queue_close_async               (GasyncWorkQueue        *self,
                                                               GCancellable           *cancellable,

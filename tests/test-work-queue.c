@@ -550,6 +550,328 @@ test_dispose_closes (Fixture       *f,
   g_assert_cmpuint (f->n_destroyed, ==, 1);
 }
 
+/* Stop and start again. */
+typedef struct
+{
+  GasyncWorkQueue *queue;
+  GCancellable *cancellable;
+  GError *error;
+  int ok;       /* atomic */
+  int returned; /* atomic */
+} StopCall;
+
+static gpointer
+stop_queue_thread (gpointer data)
+{
+  StopCall *call = data;
+
+  g_atomic_int_set (&call->ok, gasync_work_queue_stop (call->queue,
+                                                       call->cancellable,
+                                                       &call->error));
+  g_atomic_int_set (&call->returned, TRUE);
+  g_main_context_wakeup (NULL);
+  return NULL;
+}
+
+static void
+on_stopped (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  StopCall *call = user_data;
+
+  g_assert_true (g_main_context_is_owner (g_main_context_default ()));
+  call->ok = gasync_work_queue_stop_finish (GASYNC_WORK_QUEUE (source), result,
+                                            &call->error);
+  g_atomic_int_set (&call->returned, TRUE);
+}
+
+/* Waits until a stop has begun on another thread. */
+static void
+wait_not_started (GasyncWorkQueue *queue)
+{
+  gint64 deadline = gasync_test_deadline (10);
+
+  while (gasync_work_queue_is_started (queue))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_thread_yield ();
+    }
+}
+
+/* Mirrors blend's Test_Queue_Start_Stop_Start (async/queue_test.go), with
+ * object and with pointer items. */
+static void
+test_start_stop_start (Fixture       *f,
+                       gconstpointer  data)
+{
+  enum { N = 10 };
+  gboolean pointers = GPOINTER_TO_INT (data);
+  int counts[2 * N] = { 0 }, freed[2 * N] = { 0 };
+  PointerData pd = { f, counts, freed };
+  g_autoptr(GPtrArray) items = test_items_new (2 * N);
+  GasyncWorkQueue *queue;
+  g_autoptr(GError) error = NULL;
+
+  g_test_summary ("start, stop, start, stop: each stop processes the items "
+                  "of its round and waits for them, the queue starts again, "
+                  "every item is processed exactly once and the destroy "
+                  "notify runs once");
+  pointer_data = &pd;
+  if (pointers)
+    queue = gasync_work_queue_new_for_pointers (work_pointer, &pd, NULL, free_pointer);
+  else
+    queue = gasync_work_queue_new (work_object, f, count_destroy);
+  gasync_work_queue_set_parallelism (queue, 4);
+  gasync_work_queue_set_max_work (queue, N);
+
+  g_assert_false (gasync_work_queue_stop (queue, NULL, &error));
+  g_assert_error (error, GASYNC_ERROR, GASYNC_ERROR_NOT_STARTED);
+  g_clear_error (&error);
+
+  for (guint round = 0; round < 2; round++)
+    {
+      g_assert_true (gasync_work_queue_start (queue, &error));
+      g_assert_no_error (error);
+      g_assert_true (gasync_work_queue_is_started (queue));
+      for (guint i = round * N; i < (round + 1) * N; i++)
+        {
+          if (pointers)
+            g_assert_true (gasync_work_queue_enqueue_pointer (queue, GUINT_TO_POINTER (i + 1),
+                                                              NULL, &error));
+          else
+            g_assert_true (gasync_work_queue_enqueue (queue, items->pdata[i], NULL, &error));
+          g_assert_no_error (error);
+        }
+
+      g_assert_true (gasync_work_queue_stop (queue, NULL, &error));
+      g_assert_no_error (error);
+      g_assert_false (gasync_work_queue_is_started (queue));
+      g_assert_false (gasync_work_queue_is_closed (queue));
+      g_assert_cmpuint (gasync_work_queue_get_n_queued (queue), ==, 0);
+      /* Stop waited for the items in flight, too. */
+      g_assert_cmpint (g_atomic_int_get (&f->w.n_in_flight), ==, 0);
+      g_assert_cmpint (g_atomic_int_get (&f->n_processed), ==, (round + 1) * N);
+      for (guint i = 0; i < 2 * N; i++)
+        {
+          int expected = i < (round + 1) * N ? 1 : 0;
+
+          if (pointers)
+            {
+              g_assert_cmpint (g_atomic_int_get (&counts[i]), ==, expected);
+              g_assert_cmpint (g_atomic_int_get (&freed[i]), ==, expected);
+            }
+          else
+            {
+              g_assert_cmpint (g_atomic_int_get (&TEST_ITEM (items->pdata[i])->n_processed),
+                               ==, expected);
+            }
+        }
+      g_assert_cmpint (f->w.max_in_flight, <=, 4);
+    }
+
+  g_assert_false (gasync_work_queue_stop (queue, NULL, &error));
+  g_assert_error (error, GASYNC_ERROR, GASYNC_ERROR_NOT_STARTED);
+  g_clear_error (&error);
+
+  g_assert_cmpuint (gasync_work_queue_close (queue, NULL, NULL), ==, 0);
+  g_assert_false (gasync_work_queue_start (queue, &error));
+  g_assert_error (error, GASYNC_ERROR, GASYNC_ERROR_CLOSED);
+  g_clear_error (&error);
+  g_assert_false (gasync_work_queue_stop (queue, NULL, &error));
+  g_assert_error (error, GASYNC_ERROR, GASYNC_ERROR_CLOSED);
+  g_clear_error (&error);
+
+  g_object_unref (queue);
+  if (!pointers)
+    {
+      g_assert_cmpuint (f->n_destroyed, ==, 1);
+      for (guint i = 0; i < items->len; i++)
+        g_assert_cmpuint (G_OBJECT (items->pdata[i])->ref_count, ==, 1);
+    }
+  pointer_data = NULL;
+}
+
+/* Mirrors blend's Test_Queue_Start_Stop (async/queue_test.go): the work
+ * still queued when stop is called is processed before it returns. */
+static void
+test_stop_drains (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(GasyncWorkQueue) queue = gasync_work_queue_new (work_object, f, NULL);
+  g_autoptr(GPtrArray) items = test_items_new (6);
+  g_autoptr(GPtrArray) discarded = NULL;
+  g_autoptr(GError) error = NULL;
+  StopCall call = { queue, NULL, NULL, FALSE, FALSE };
+  GObject *late = items->pdata[5];
+  GThread *thread;
+
+  g_test_summary ("A stop drains the items queued when it began, waiting "
+                  "for the running one; items enqueued while it stops are "
+                  "accepted and kept for the next start; start and stop "
+                  "are refused while it stops");
+  f->use_gate = TRUE;
+  gasync_work_queue_set_parallelism (queue, 1);
+  gasync_work_queue_set_shutdown_grace_period (queue, G_MAXINT64);
+  gasync_work_queue_start (queue, NULL);
+  for (guint i = 0; i < 5; i++)
+    g_assert_true (gasync_work_queue_enqueue (queue, items->pdata[i], NULL, NULL));
+  test_gate_wait_waiting (&f->w.gate, 1);
+  g_assert_cmpuint (gasync_work_queue_get_n_queued (queue), ==, 4);
+
+  thread = g_thread_new ("stopper", stop_queue_thread, &call);
+  wait_not_started (queue);
+
+  g_assert_true (gasync_work_queue_enqueue (queue, late, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_false (gasync_work_queue_start (queue, &error));
+  g_assert_error (error, GASYNC_ERROR, GASYNC_ERROR_ALREADY_STARTED);
+  g_clear_error (&error);
+  g_assert_false (gasync_work_queue_stop (queue, NULL, &error));
+  g_assert_error (error, GASYNC_ERROR, GASYNC_ERROR_NOT_STARTED);
+  g_clear_error (&error);
+  g_assert_false (g_atomic_int_get (&call.returned));
+
+  test_gate_open (&f->w.gate);
+  g_thread_join (thread);
+  g_assert_no_error (call.error);
+  g_assert_true (call.ok);
+  for (guint i = 0; i < 5; i++)
+    g_assert_cmpint (TEST_ITEM (items->pdata[i])->n_processed, ==, 1);
+  g_assert_cmpint (TEST_ITEM (late)->n_processed, ==, 0);
+  g_assert_cmpuint (gasync_work_queue_get_n_queued (queue), ==, 1);
+
+  /* Closing a stopped queue discards at once: no worker is left to
+   * process the rest, whatever the grace period. */
+  g_assert_cmpuint (gasync_work_queue_close (queue, NULL, &discarded), ==, 1);
+  g_assert_true (discarded->pdata[0] == late);
+  g_clear_pointer (&discarded, g_ptr_array_unref);
+  g_assert_cmpint (TEST_ITEM (late)->n_processed, ==, 0);
+  g_assert_cmpuint (G_OBJECT (late)->ref_count, ==, 1);
+}
+
+static void
+test_stop_cancelled (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(GasyncWorkQueue) queue = gasync_work_queue_new (work_object, f, NULL);
+  g_autoptr(GPtrArray) items = test_items_new (3);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GError) error = NULL;
+  gint64 deadline = gasync_test_deadline (10);
+
+  g_test_summary ("The cancellable of stop gives up waiting; the queue "
+                  "still drains and stops, and can then start again");
+  f->use_gate = TRUE;
+  gasync_work_queue_set_parallelism (queue, 1);
+  gasync_work_queue_start (queue, NULL);
+  enqueue_all (queue, items);
+  test_gate_wait_waiting (&f->w.gate, 1);
+
+  g_cancellable_cancel (cancellable);
+  g_assert_false (gasync_work_queue_stop (queue, cancellable, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_false (gasync_work_queue_is_started (queue));
+
+  test_gate_open (&f->w.gate);
+  while (!gasync_work_queue_start (queue, NULL))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_thread_yield ();
+    }
+  test_items_assert_processed_once (items);
+  g_assert_cmpint (f->n_cancelled, ==, 0);
+  g_assert_cmpuint (gasync_work_queue_close (queue, NULL, NULL), ==, 0);
+}
+
+static void
+test_close_while_stopping (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autoptr(GasyncWorkQueue) queue = gasync_work_queue_new (work_object, f, NULL);
+  g_autoptr(GPtrArray) items = test_items_new (3);
+  StopCall call = { queue, NULL, NULL, FALSE, FALSE };
+  GThread *thread;
+
+  g_test_summary ("A close while a stop is under way closes the queue as "
+                  "ever (cancels the running item, discards the rest after "
+                  "the grace period); the stop then fails with CLOSED");
+  f->use_gate = TRUE;
+  gasync_work_queue_set_parallelism (queue, 1);
+  gasync_work_queue_set_shutdown_grace_period (queue, 0);
+  gasync_work_queue_start (queue, NULL);
+  enqueue_all (queue, items);
+  test_gate_wait_waiting (&f->w.gate, 1);
+
+  thread = g_thread_new ("stopper", stop_queue_thread, &call);
+  wait_not_started (queue);
+  g_assert_cmpuint (gasync_work_queue_close (queue, NULL, NULL), ==, 2);
+  g_thread_join (thread);
+  g_assert_false (call.ok);
+  g_assert_error (call.error, GASYNC_ERROR, GASYNC_ERROR_CLOSED);
+  g_clear_error (&call.error);
+  g_assert_cmpint (f->n_cancelled, ==, 1);
+  g_assert_true (gasync_work_queue_is_closed (queue));
+}
+
+static void
+test_stop_async (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(GasyncWorkQueue) queue = gasync_work_queue_new (work_object, f, NULL);
+  g_autoptr(GPtrArray) items = test_items_new (8);
+  g_autoptr(GError) error = NULL;
+  StopCall call = { queue, NULL, NULL, FALSE, FALSE };
+  GObject *late = items->pdata[4];
+
+  g_test_summary ("stop_async begins the stop at once and completes on the "
+                  "caller's context once the queued items are drained; the "
+                  "queue then starts again");
+  f->use_gate = TRUE;
+  gasync_work_queue_set_parallelism (queue, 1);
+  gasync_work_queue_start (queue, NULL);
+  for (guint i = 0; i < 4; i++)
+    g_assert_true (gasync_work_queue_enqueue (queue, items->pdata[i], NULL, NULL));
+  test_gate_wait_waiting (&f->w.gate, 1);
+
+  gasync_work_queue_stop_async (queue, NULL, on_stopped, &call);
+  g_assert_false (gasync_work_queue_is_started (queue));
+  g_assert_true (gasync_work_queue_try_enqueue (queue, late, &error));
+  g_assert_no_error (error);
+  g_assert_false (g_atomic_int_get (&call.returned));
+
+  test_gate_open (&f->w.gate);
+  gasync_test_iterate_until (NULL, &call.returned, "the stop to complete");
+  g_assert_no_error (call.error);
+  g_assert_true (call.ok);
+  for (guint i = 0; i < 4; i++)
+    g_assert_cmpint (TEST_ITEM (items->pdata[i])->n_processed, ==, 1);
+  g_assert_cmpint (TEST_ITEM (late)->n_processed, ==, 0);
+
+  /* A second round: the late item first. */
+  g_assert_true (gasync_work_queue_start (queue, &error));
+  g_assert_no_error (error);
+  for (guint i = 5; i < items->len; i++)
+    g_assert_true (gasync_work_queue_enqueue (queue, items->pdata[i], NULL, NULL));
+  call.returned = FALSE;
+  call.ok = FALSE;
+  gasync_work_queue_stop_async (queue, NULL, on_stopped, &call);
+  gasync_test_iterate_until (NULL, &call.returned, "the second stop");
+  g_assert_no_error (call.error);
+  g_assert_true (call.ok);
+  test_items_assert_processed_once (items);
+
+  /* A stop of a stopped queue fails, on the caller's context too. */
+  call.returned = FALSE;
+  gasync_work_queue_stop_async (queue, NULL, on_stopped, &call);
+  g_assert_false (g_atomic_int_get (&call.returned));
+  gasync_test_iterate_until (NULL, &call.returned, "the failed stop");
+  g_assert_false (call.ok);
+  g_assert_error (call.error, GASYNC_ERROR, GASYNC_ERROR_NOT_STARTED);
+  g_clear_error (&call.error);
+  g_assert_cmpuint (gasync_work_queue_close (queue, NULL, NULL), ==, 0);
+}
+
 static void
 on_closed (GObject      *source,
            GAsyncResult *result,
@@ -671,6 +993,108 @@ test_main_context (Fixture       *f,
   test_items_assert_processed_once (items);
   g_ptr_array_unref (b.tokens);
   g_array_set_size (reports, 0);
+  for (guint i = 0; i < items->len; i++)
+    g_assert_cmpuint (G_OBJECT (items->pdata[i])->ref_count, ==, 1);
+}
+
+static void begin_destroy (gpointer data);
+
+/* Iterates the owner context, ending every open token as async work
+ * would, until *@flag is set; fails at the deadline instead of hanging. */
+static void
+iterate_ending_tokens (Begin      *b,
+                       const int  *flag,
+                       const char *what)
+{
+  GSource *guard = g_timeout_source_new ((gasync_test_deadline (30) - g_get_monotonic_time ()) / 1000);
+
+  g_source_set_callback (guard, gasync_test_deadline_cb, (gpointer) what, NULL);
+  g_source_attach (guard, NULL);
+  for (;;)
+    {
+      for (guint i = 0; i < b->tokens->len; i++)
+        if (!gasync_task_token_is_ended (b->tokens->pdata[i]))
+          gasync_task_token_end (b->tokens->pdata[i]);
+      if (g_atomic_int_get (flag))
+        break;
+      g_main_context_iteration (NULL, TRUE);
+    }
+  g_source_destroy (guard);
+  g_source_unref (guard);
+}
+
+/* Mirrors blend's Test_Queue_Start_Stop_Start (async/queue_test.go) in the
+ * main-context form: the first stop is stop_async() on the owner context,
+ * the second a blocking stop on another thread. */
+static void
+test_main_context_start_stop_start (Fixture       *f,
+                                    gconstpointer  data)
+{
+  enum { N = 6 };
+  Begin b = { f, g_ptr_array_new_with_free_func (g_object_unref), 0, 0 };
+  GasyncWorkQueue *queue = gasync_work_queue_new_for_main_context (begin_item, &b, begin_destroy);
+  g_autoptr(GPtrArray) items = test_items_new (2 * N + 1);
+  GObject *late = items->pdata[2 * N];
+  StopCall call = { queue, NULL, NULL, FALSE, FALSE };
+  g_autoptr(GError) error = NULL;
+  GasyncTestLifetime lifetime;
+  GThread *thread;
+
+  g_test_summary ("A main-context queue stops (async on its owner context, "
+                  "or blocking on another thread) after the items queued "
+                  "then, begins nothing while stopped, starts again, and "
+                  "processes every item exactly once; its destroy notify "
+                  "runs once");
+  gasync_test_lifetime_init (&lifetime);
+  gasync_test_lifetime_watch (&lifetime, queue);
+  f->lifetime = &lifetime;
+  gasync_work_queue_set_parallelism (queue, 2);
+
+  /* Round 1. */
+  g_assert_true (gasync_work_queue_start (queue, &error));
+  g_assert_no_error (error);
+  for (guint i = 0; i < N; i++)
+    g_assert_true (gasync_work_queue_try_enqueue (queue, items->pdata[i], NULL));
+  gasync_work_queue_stop_async (queue, NULL, on_stopped, &call);
+  g_assert_false (gasync_work_queue_is_started (queue));
+  g_assert_true (gasync_work_queue_try_enqueue (queue, late, NULL));
+  iterate_ending_tokens (&b, &call.returned, "the first stop");
+  g_assert_no_error (call.error);
+  g_assert_true (call.ok);
+  g_assert_cmpuint (b.n_begun, ==, N);
+  g_assert_cmpuint (b.max_in_flight, <=, 2);
+
+  /* Stopped: the late item waits. */
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_cmpuint (b.n_begun, ==, N);
+  g_assert_cmpint (TEST_ITEM (late)->n_processed, ==, 0);
+  g_assert_cmpuint (gasync_work_queue_get_n_queued (queue), ==, 1);
+
+  /* Round 2, the late item first. */
+  g_assert_true (gasync_work_queue_start (queue, &error));
+  g_assert_no_error (error);
+  for (guint i = N; i < 2 * N; i++)
+    g_assert_true (gasync_work_queue_try_enqueue (queue, items->pdata[i], NULL));
+  call.returned = FALSE;
+  call.ok = FALSE;
+  thread = g_thread_new ("stopper", stop_queue_thread, &call);
+  iterate_ending_tokens (&b, &call.returned, "the second stop");
+  g_thread_join (thread);
+  g_assert_no_error (call.error);
+  g_assert_true (call.ok);
+  g_assert_cmpuint (b.n_begun, ==, 2 * N + 1);
+  test_items_assert_processed_once (items);
+
+  /* Round 3, empty: nothing to wait for, so a blocking stop on the owner
+   * context is fine. */
+  g_assert_true (gasync_work_queue_start (queue, NULL));
+  g_assert_true (gasync_work_queue_stop (queue, NULL, &error));
+  g_assert_no_error (error);
+
+  g_object_unref (queue);
+  gasync_test_lifetime_wait (&lifetime, 1);
+  g_ptr_array_unref (b.tokens);
   for (guint i = 0; i < items->len; i++)
     g_assert_cmpuint (G_OBJECT (items->pdata[i])->ref_count, ==, 1);
 }
@@ -1033,6 +1457,163 @@ test_enqueue_full_from_work_function (void)
                              "full and every worker waits*");
 }
 
+/* Misuse: blocking stops that could only return after themselves. */
+static gboolean
+work_stops_queue (GObject       *item,
+                  GCancellable  *cancellable,
+                  gpointer       user_data,
+                  GError       **error)
+{
+  g_autoptr(GError) local_error = NULL;
+
+  g_assert_false (gasync_work_queue_stop (misuse_queue, NULL, &local_error));
+  g_assert_error (local_error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK);
+  g_assert_true (gasync_work_queue_is_started (misuse_queue));
+  g_atomic_int_set (&misuse_done, TRUE);
+  return TRUE;
+}
+
+static void
+test_stop_from_work_function (void)
+{
+  g_test_summary ("gasync_work_queue_stop() in one of the queue's own work "
+                  "functions is a critical that returns WOULD_BLOCK and "
+                  "leaves the queue running, not a wait forever");
+  if (g_test_subprocess ())
+    {
+      g_autoptr(GPtrArray) items = test_items_new (1);
+
+      gasync_test_criticals_not_fatal ();
+      misuse_queue = gasync_work_queue_new (work_stops_queue, NULL, NULL);
+      gasync_work_queue_set_parallelism (misuse_queue, 1);
+      gasync_work_queue_start (misuse_queue, NULL);
+      enqueue_all (misuse_queue, items);
+      gasync_test_wait_flag (&misuse_done);
+      g_assert_true (gasync_work_queue_stop (misuse_queue, NULL, NULL));
+      g_assert_cmpuint (gasync_work_queue_close (misuse_queue, NULL, NULL), ==, 0);
+      g_clear_object (&misuse_queue);
+      return;
+    }
+
+  g_test_trap_subprocess (NULL, gasync_test_subprocess_timeout (),
+                          G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+  g_test_trap_assert_stderr ("*CRITICAL*gasync_work_queue_stop: called from "
+                             "one of the queue's work functions*"
+                             "gasync_work_queue_stop_async()*");
+}
+
+static gboolean
+begin_stops_queue (GObject          *item,
+                   GasyncTaskToken  *token,
+                   GCancellable     *cancellable,
+                   gpointer          user_data,
+                   GError          **error)
+{
+  GasyncTaskToken **out = user_data;
+  g_autoptr(GError) local_error = NULL;
+
+  /* This item is in flight until its token ends, on this context. */
+  *out = g_object_ref (token);
+  g_assert_false (gasync_work_queue_stop (misuse_queue, NULL, &local_error));
+  g_assert_error (local_error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK);
+  g_assert_true (gasync_work_queue_is_started (misuse_queue));
+  return TRUE;
+}
+
+static void
+test_stop_on_owner_in_flight (void)
+{
+  g_test_summary ("A blocking gasync_work_queue_stop() on the owner context "
+                  "of a main-context queue with an item in flight is a "
+                  "critical that returns, not a wait forever");
+  if (g_test_subprocess ())
+    {
+      g_autoptr(GPtrArray) items = test_items_new (1);
+      GasyncTaskToken *token = NULL;
+
+      gasync_test_criticals_not_fatal ();
+      misuse_queue = gasync_work_queue_new_for_main_context (begin_stops_queue,
+                                                             &token, NULL);
+      gasync_work_queue_start (misuse_queue, NULL);
+      enqueue_all (misuse_queue, items);
+      while (token == NULL)
+        g_main_context_iteration (NULL, TRUE);
+      gasync_task_token_end (token);
+      g_object_unref (token);
+      g_assert_true (gasync_work_queue_stop (misuse_queue, NULL, NULL));
+      g_clear_object (&misuse_queue);
+      return;
+    }
+
+  g_test_trap_subprocess (NULL, gasync_test_subprocess_timeout (),
+                          G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+  g_test_trap_assert_stderr ("*CRITICAL*gasync_work_queue_stop: called on the "
+                             "owner context of a main-context queue*");
+}
+
+static int misuse_running; /* atomic */
+static int misuse_go;      /* atomic */
+
+static gboolean
+work_enqueues_while_stopping (GObject       *item,
+                              GCancellable  *cancellable,
+                              gpointer       user_data,
+                              GError       **error)
+{
+  GObject *more = user_data;
+  g_autoptr(GError) local_error = NULL;
+
+  g_atomic_int_set (&misuse_running, TRUE);
+  gasync_test_wait_flag (&misuse_go);
+  /* The queue is full and stops: no worker takes this one's place. */
+  g_assert_false (gasync_work_queue_enqueue (misuse_queue, more, NULL, &local_error));
+  g_assert_error (local_error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK);
+  g_atomic_int_set (&misuse_done, TRUE);
+  return TRUE;
+}
+
+static void
+test_enqueue_full_from_work_function_while_stopping (void)
+{
+  g_test_summary ("A blocking enqueue into a full threaded queue from a work "
+                  "function while the queue stops (its workers take no more "
+                  "items, and the stop waits for the work function) is a "
+                  "critical that returns, not a wait forever");
+  if (g_test_subprocess ())
+    {
+      g_autoptr(GPtrArray) items = test_items_new (3);
+      StopCall call = { NULL, NULL, NULL, FALSE, FALSE };
+
+      gasync_test_criticals_not_fatal ();
+      misuse_queue = gasync_work_queue_new (work_enqueues_while_stopping,
+                                            items->pdata[2], NULL);
+      call.queue = misuse_queue;
+      gasync_work_queue_set_parallelism (misuse_queue, 1);
+      gasync_work_queue_set_max_work (misuse_queue, 1);
+      gasync_work_queue_start (misuse_queue, NULL);
+      g_assert_true (gasync_work_queue_enqueue (misuse_queue, items->pdata[0], NULL, NULL));
+      gasync_test_wait_flag (&misuse_running);
+      gasync_work_queue_stop_async (misuse_queue, NULL, on_stopped, &call);
+      /* Accepted, but kept for the next start: the queue is full now. */
+      g_assert_true (gasync_work_queue_try_enqueue (misuse_queue, items->pdata[1], NULL));
+      g_atomic_int_set (&misuse_go, TRUE);
+      gasync_test_iterate_until (NULL, &call.returned, "the stop");
+      g_assert_true (call.ok);
+      g_assert_true (g_atomic_int_get (&misuse_done));
+      g_assert_cmpuint (gasync_work_queue_close (misuse_queue, NULL, NULL), ==, 1);
+      g_clear_object (&misuse_queue);
+      return;
+    }
+
+  g_test_trap_subprocess (NULL, gasync_test_subprocess_timeout (),
+                          G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+  g_test_trap_assert_stderr ("*CRITICAL*gasync_work_queue_enqueue: the queue is "
+                             "full and stops*");
+}
+
 static void
 test_bad_input (void)
 {
@@ -1091,7 +1672,14 @@ main (int    argc,
   ADD ("pointers", test_pointers, NULL);
   ADD ("dispose-closes", test_dispose_closes, NULL);
   ADD ("close-async", test_close_async, NULL);
+  ADD ("start-stop-start", test_start_stop_start, GINT_TO_POINTER (FALSE));
+  ADD ("start-stop-start-pointers", test_start_stop_start, GINT_TO_POINTER (TRUE));
+  ADD ("stop-drains", test_stop_drains, NULL);
+  ADD ("stop-cancelled", test_stop_cancelled, NULL);
+  ADD ("close-while-stopping", test_close_while_stopping, NULL);
+  ADD ("stop-async", test_stop_async, NULL);
   ADD ("main-context", test_main_context, NULL);
+  ADD ("main-context-start-stop-start", test_main_context_start_stop_start, NULL);
   ADD ("stress", test_stress, NULL);
   ADD ("last-unref-while-running", test_last_unref_while_running, NULL);
   ADD ("last-unref-while-running-main-context",
@@ -1108,6 +1696,12 @@ main (int    argc,
                    test_close_on_owner_in_flight);
   g_test_add_func ("/gasync/work-queue/enqueue-full-from-work-function",
                    test_enqueue_full_from_work_function);
+  g_test_add_func ("/gasync/work-queue/stop-from-work-function",
+                   test_stop_from_work_function);
+  g_test_add_func ("/gasync/work-queue/stop-on-owner-in-flight",
+                   test_stop_on_owner_in_flight);
+  g_test_add_func ("/gasync/work-queue/enqueue-full-from-work-function-while-stopping",
+                   test_enqueue_full_from_work_function_while_stopping);
 
   return g_test_run ();
 }

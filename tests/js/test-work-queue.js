@@ -1,6 +1,7 @@
 // test-work-queue.js: the main-context forms of GasyncWorkQueue and
 // GasyncBatch from GJS: JavaScript begins each item's async work and ends
-// its token later, at most `parallelism` in flight.
+// its token later, at most `parallelism` in flight; a queue stops and
+// starts again.
 //
 // SPDX-License-Identifier: LGPL-2.1-or-later
 
@@ -12,6 +13,7 @@ import Gasync from 'gi://Gasync?version=1';
 import {assert, assertEqual, run, test} from './harness.js';
 
 Gio._promisify(Gasync.WorkQueue.prototype, 'close_async');
+Gio._promisify(Gasync.WorkQueue.prototype, 'stop_async');
 Gio._promisify(Gasync.Batch.prototype, 'run_async');
 
 const Item = GObject.registerClass({
@@ -65,6 +67,51 @@ test('a main-context work queue runs JS work with bounded parallelism', async ()
     assertEqual(errors.length, 1);
     assertEqual(errors[0][0], 7);
     assertEqual(errors[0][1], 'seven');
+});
+
+// Mirrors blend's Test_Queue_Start_Stop_Start (async/queue_test.go).
+test('a main-context work queue stops and starts again', async () => {
+    const seen = [];
+    let inFlight = 0;
+    const queue = Gasync.WorkQueue.new_for_main_context((item, token) => {
+        seen.push(item.index);
+        inFlight++;
+        GLib.timeout_add(GLib.PRIORITY_DEFAULT, 1, () => {
+            inFlight--;
+            token.end();
+            return GLib.SOURCE_REMOVE;
+        });
+        return true;
+    });
+    queue.parallelism = 2;
+    const items = makeItems(21);
+
+    for (const round of [0, 1]) {
+        queue.start();
+        assert(queue.is_started());
+        for (const item of items.slice(round * 10, (round + 1) * 10))
+            assert(queue.try_enqueue(item));
+        const stopping = queue.stop_async(null);
+        assert(!queue.is_started());
+        if (round === 0) // kept for the next start
+            assert(queue.try_enqueue(items[20]));
+        // eslint-disable-next-line no-await-in-loop
+        assertEqual(await stopping, true);
+        assertEqual(inFlight, 0);
+        assertEqual(seen.length, round === 0 ? 10 : 21);
+        assertEqual(queue.get_n_queued(), round === 0 ? 1 : 0);
+    }
+    assertEqual(new Set(seen).size, 21);
+    assertEqual(seen[10], 20);
+
+    try {
+        await queue.stop_async(null);
+        assert(false, 'a stopped queue stopped again');
+    } catch (e) {
+        assert(e.matches(Gasync.error_quark(), Gasync.Error.NOT_STARTED), `${e}`);
+    }
+    const [nDiscarded] = await queue.close_async(null);
+    assertEqual(nDiscarded, 0);
 });
 
 test('a main-context batch collects every error', async () => {

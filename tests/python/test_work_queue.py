@@ -1,6 +1,7 @@
 # test_work_queue.py: GasyncWorkQueue and GasyncBatch from PyGObject: work
 # functions on worker threads, the error signal on the owner context,
-# close handing back discarded items, and the async batch.
+# close handing back discarded items, stop and start again, and the async
+# batch.
 #
 # SPDX-License-Identifier: LGPL-2.1-or-later
 
@@ -104,6 +105,79 @@ def test_work_queue_close_hands_back_discarded_items():
         assert False, 'a closed queue accepted an item'
     except GLib.Error as e:
         assert e.matches(Gasync.error_quark(), Gasync.Error.CLOSED)
+
+
+def test_work_queue_start_stop_start():
+    # Mirrors blend's Test_Queue_Start_Stop_Start (async/queue_test.go):
+    # start, stop, start, stop, with items processed in both rounds.
+    seen = []
+    lock = threading.Lock()
+
+    def work(item, cancellable):
+        with lock:
+            seen.append(item.index)
+        return True
+
+    queue = Gasync.WorkQueue.new(work)
+    queue.props.parallelism = 2
+    queue.props.max_work = 10
+    try:
+        queue.stop(None)
+        assert False, 'a queue that never started stopped'
+    except GLib.Error as e:
+        assert e.matches(Gasync.error_quark(), Gasync.Error.NOT_STARTED)
+
+    for round in range(2):
+        queue.start()
+        assert queue.is_started()
+        for i in range(round * 10, (round + 1) * 10):
+            assert queue.enqueue(Item(i), None)
+        assert queue.stop(None)
+        assert not queue.is_started()
+        assert not queue.is_closed()
+        with lock:
+            assert sorted(seen) == list(range((round + 1) * 10))
+
+    n_discarded, discarded = queue.close(None)
+    assert n_discarded == 0
+    try:
+        queue.start()
+        assert False, 'a closed queue started'
+    except GLib.Error as e:
+        assert e.matches(Gasync.error_quark(), Gasync.Error.CLOSED)
+
+
+def test_work_queue_stop_async_keeps_late_items():
+    release = threading.Event()
+    seen = []
+    stopped = []
+
+    def work(item, cancellable):
+        release.wait(10)
+        seen.append(item.index)
+        return True
+
+    queue = Gasync.WorkQueue.new(work)
+    queue.props.parallelism = 1
+    queue.start()
+    for i in range(3):
+        assert queue.enqueue(Item(i), None)
+    queue.stop_async(None, lambda q, r: stopped.append(q.stop_finish(r)))
+    assert not queue.is_started()
+    # Enqueued while it stops: accepted, kept for the next start.
+    assert queue.try_enqueue(Item(3))
+    release.set()
+    assert iterate_until(lambda: stopped)
+    assert stopped == [True]
+    assert seen == [0, 1, 2]
+    assert queue.get_n_queued() == 1
+
+    stopped.clear()
+    queue.start()
+    queue.stop_async(None, lambda q, r: stopped.append(q.stop_finish(r)))
+    assert iterate_until(lambda: stopped)
+    assert seen == [0, 1, 2, 3]
+    assert queue.close(None)[0] == 0
 
 
 def test_batch_collects_every_error():
