@@ -999,6 +999,102 @@ test_main_context (Fixture       *f,
 
 static void begin_destroy (gpointer data);
 
+/* Restarts under load: producers enqueue while the queue is started and
+ * stopped over and over. */
+typedef struct
+{
+  GasyncWorkQueue *queue;
+  guint n;
+  int done; /* atomic */
+} RestartProducer;
+
+static int restart_processed; /* atomic */
+static int restart_freed;     /* atomic */
+
+static gboolean
+restart_work (gpointer       item,
+              GCancellable  *cancellable,
+              gpointer       user_data,
+              GError       **error)
+{
+  g_atomic_int_inc (&restart_processed);
+  return TRUE;
+}
+
+static void
+restart_free (gpointer item)
+{
+  g_atomic_int_inc (&restart_freed);
+}
+
+static gpointer
+restart_produce (gpointer data)
+{
+  RestartProducer *p = data;
+
+  for (guint i = 0; i < p->n; i++)
+    g_assert_true (gasync_work_queue_enqueue_pointer (p->queue, GUINT_TO_POINTER (i + 1),
+                                                      NULL, NULL));
+  g_atomic_int_set (&p->done, TRUE);
+  return NULL;
+}
+
+static void
+test_restart_under_load (Fixture       *f,
+                         gconstpointer  data)
+{
+  guint n = g_getenv ("GASYNC_TEST_TIMEOUT_MULTIPLIER") != NULL ? 300 : 3000;
+  g_autoptr(GasyncWorkQueue) queue = gasync_work_queue_new_for_pointers (restart_work, NULL, NULL, restart_free);
+  RestartProducer producers[2] = { { queue, n, FALSE }, { queue, n, FALSE } };
+  gint64 deadline = gasync_test_deadline (60);
+  GThread *threads[2];
+  guint n_rounds = 0;
+
+  g_test_summary ("Started and stopped over and over (blocking and async "
+                  "stops) while two producers enqueue: every item is "
+                  "processed and freed exactly once, and the final stop "
+                  "leaves nothing to discard");
+  restart_processed = restart_freed = 0;
+  gasync_work_queue_set_parallelism (queue, 3);
+  gasync_work_queue_set_max_work (queue, 8);
+  for (guint i = 0; i < 2; i++)
+    threads[i] = g_thread_new ("producer", restart_produce, &producers[i]);
+
+  do
+    {
+      g_autoptr(GError) error = NULL;
+      StopCall call = { queue, NULL, NULL, FALSE, FALSE };
+      gboolean last = g_atomic_int_get (&producers[0].done) &&
+                      g_atomic_int_get (&producers[1].done);
+
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_assert_true (gasync_work_queue_start (queue, &error));
+      g_assert_no_error (error);
+      if (n_rounds++ % 2 == 0)
+        {
+          g_assert_true (gasync_work_queue_stop (queue, NULL, &error));
+          g_assert_no_error (error);
+        }
+      else
+        {
+          gasync_work_queue_stop_async (queue, NULL, on_stopped, &call);
+          gasync_test_iterate_until (NULL, &call.returned, "a stop");
+          g_assert_no_error (call.error);
+          g_assert_true (call.ok);
+        }
+      if (last && gasync_work_queue_get_n_queued (queue) == 0)
+        break;
+    }
+  while (TRUE);
+  for (guint i = 0; i < 2; i++)
+    g_thread_join (threads[i]);
+
+  g_test_message ("%u rounds", n_rounds);
+  g_assert_cmpuint (gasync_work_queue_close (queue, NULL, NULL), ==, 0);
+  g_assert_cmpint (restart_processed, ==, 2 * n);
+  g_assert_cmpint (restart_freed, ==, 2 * n);
+}
+
 /* Iterates the owner context, ending every open token as async work
  * would, until *@flag is set; fails at the deadline instead of hanging. */
 static void
@@ -1678,6 +1774,7 @@ main (int    argc,
   ADD ("stop-cancelled", test_stop_cancelled, NULL);
   ADD ("close-while-stopping", test_close_while_stopping, NULL);
   ADD ("stop-async", test_stop_async, NULL);
+  ADD ("restart-under-load", test_restart_under_load, NULL);
   ADD ("main-context", test_main_context, NULL);
   ADD ("main-context-start-stop-start", test_main_context_start_stop_start, NULL);
   ADD ("stress", test_stress, NULL);
