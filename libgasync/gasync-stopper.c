@@ -68,9 +68,10 @@
  *
  * Stopping from inside: when gasync_stopper_stop() or
  * gasync_stopper_quiesce() is called from code this stopper is running
- * (one of its tasks or workers, a closer, or a handler of its signals), it
- * begins the shutdown and returns at once instead of waiting, since the
- * shutdown waits for that very code to return. A blocking
+ * (one of its tasks or workers, a closer, a handler of its signals, or a
+ * handler of its cancellables fired by the thread that ended its last
+ * task), it begins the shutdown and returns at once instead of waiting,
+ * since the shutdown waits for that very code to return. A blocking
  * gasync_stopper_stop() in the thread that owns the owner context runs the
  * closers and signals itself; called from another thread, it waits for
  * the owner context to run them, so that context must be iterated.
@@ -83,7 +84,11 @@
  * cancellables fire (without the phase signals), and the stopper is
  * finalized once the workers have returned. A stopper finalized without
  * being stopped does not run its closers; every destroy notify still runs
- * once.
+ * once. A blocking stop or quiesce returns only once the thread that ended
+ * the last task is done with the stopper (it has fired the cancellable of
+ * the phase that began, and given back the tasks' reference), and a stop
+ * only once the workers' threads are too: the caller's last unref then
+ * finalizes the stopper in the caller's thread.
  */
 
 /**
@@ -183,6 +188,14 @@ struct _GasyncStopper
   GTimeSpan stuck_log_interval;
 
   guint num_tasks; /* the stopper holds a reference to itself while > 0 */
+  /* Threads that ended the last task and still act on it: they fire the
+   * next phase, then give back that reference. Quiescing and closing wait
+   * for them, and a thread waiting in wait_for() takes the reference over
+   * (handed_refs), so that the stop or quiesce it waits for returns once
+   * no other thread touches the stopper. */
+  guint num_ending;
+  guint num_waiting; /* threads in wait_for() */
+  guint handed_refs; /* the stopper's references to itself, to drop */
   NameTable tasks;
   struct _AsyncTask *free_async_tasks; /* records to reuse */
   guint n_free_async_tasks;
@@ -606,10 +619,14 @@ run_actions (GasyncStopper *self,
                                   self));
 }
 
-/* Called with the lock held: something waits for the owner context. */
+/* Called with the lock held: something waits for the owner context. Not
+ * while a thread that ended the last task fires the next phase: its
+ * cancellable fires before its signal, and before the closers. */
 static gboolean
 drain_pending_locked (GasyncStopper *self)
 {
+  if (self->num_ending > 0)
+    return FALSE;
   if (self->emitted < self->state && self->state < GASYNC_STOPPER_STATE_STOPPED)
     return TRUE;
   return self->state == GASYNC_STOPPER_STATE_STOPPING &&
@@ -739,8 +756,11 @@ wait_for (GasyncStopper *self,
           gboolean     (*done_func) (GasyncStopper *self))
 {
   gboolean owner = acquire_owner (self);
+  GMainContext *context = self->context;
+  guint handed;
 
   gasync_lock (&self->lock);
+  self->num_waiting++;
   for (;;)
     {
       if (owner && drain_pending_locked (self) && !self->draining)
@@ -749,18 +769,23 @@ wait_for (GasyncStopper *self,
           run_owner_work (self);
           gasync_lock (&self->lock);
         }
-      else if (done_func (self))
+      else if (done_func (self) && self->num_ending == 0)
         break;
       else
         gasync_cond_wait (&self->cond, &self->lock);
     }
+  self->num_waiting--;
+  handed = self->handed_refs;
+  self->handed_refs = 0;
   gasync_unlock (&self->lock);
 
   if (owner)
-    {
-      run_owner_work (self);
-      g_main_context_release (self->context);
-    }
+    run_owner_work (self);
+  /* Not the last references: the caller holds one. */
+  while (handed-- > 0)
+    g_object_unref (self);
+  if (owner)
+    g_main_context_release (context);
 }
 
 static gboolean
@@ -769,10 +794,11 @@ is_quiesced_locked (GasyncStopper *self)
   return self->num_tasks == 0;
 }
 
+/* Stopped, and the workers' threads are done with the stopper. */
 static gboolean
 is_done_locked (GasyncStopper *self)
 {
-  return self->done;
+  return self->done && self->num_worker_threads == 0;
 }
 
 static void
@@ -956,8 +982,8 @@ task_begin (GasyncStopper  *self,
 }
 
 /* Ends the task counted in @entry. Returns the actions for run_actions(),
- * and in @last whether it was the last task, whose caller must drop the
- * stopper's reference to itself once done with it. */
+ * and in @last whether it was the last task: then the caller is counted
+ * in num_ending, and task_end_unlock() must be given @last. */
 static guint
 task_end_locked (GasyncStopper *self,
                  TaskEntry     *entry,
@@ -967,7 +993,10 @@ task_end_locked (GasyncStopper *self,
     g_hash_table_remove (self->registry, entry);
   name_count_unref (&self->tasks, entry->name_count);
   *last = --self->num_tasks == 0;
-  if (*last && self->state == GASYNC_STOPPER_STATE_QUIESCING)
+  if (!*last)
+    return 0;
+  self->num_ending++;
+  if (self->state == GASYNC_STOPPER_STATE_QUIESCING)
     {
       gasync_cond_broadcast (&self->cond);
       return advance_locked (self);
@@ -975,13 +1004,42 @@ task_end_locked (GasyncStopper *self,
   return 0;
 }
 
+/* After the last task: fires the phase it began, then gives back the
+ * reference the running tasks held. Until then the stopper is neither
+ * quiesced nor closed. If a thread waits for that, the reference is left
+ * to it: otherwise the stop or quiesce could return, and its caller's
+ * unref not be the last, while this thread still holds it; the stopper
+ * would then be finalized here, with the caller's thread reading it. */
 static void
 task_end_unlock (GasyncStopper *self,
                  guint          actions,
                  gboolean       last)
 {
+  Frame frame;
+
   gasync_unlock (&self->lock);
+  if (!last)
+    return;
+
+  /* A handler of the cancellables that stops the stopper must not wait
+   * for this thread. */
+  frame_push (&frame, self);
   run_actions (self, actions);
+  frame_pop (&frame);
+
+  gasync_lock (&self->lock);
+  if (self->num_waiting > 0)
+    {
+      self->handed_refs++;
+      last = FALSE;
+    }
+  if (--self->num_ending == 0)
+    {
+      gasync_cond_broadcast (&self->cond);
+      if (drain_pending_locked (self))
+        schedule_owner_locked (self);
+    }
+  gasync_unlock (&self->lock);
   if (last)
     g_object_unref (self);
 }
@@ -1155,7 +1213,9 @@ worker_thread (gpointer data)
   /* Workers hold no reference (see dispose): past this point this thread
    * no longer touches the stopper, unless it drops the one dispose took. */
   gasync_lock (&self->lock);
-  last = --self->num_worker_threads == 0 && self->kept_for_workers;
+  if (--self->num_worker_threads == 0)
+    gasync_cond_broadcast (&self->cond);
+  last = self->num_worker_threads == 0 && self->kept_for_workers;
   if (last)
     self->kept_for_workers = FALSE;
   gasync_unlock (&self->lock);

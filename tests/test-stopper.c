@@ -1642,6 +1642,89 @@ test_stopper_mutual_wait (Fixture       *fixture,
   gasync_lock_clear (&r.lock);
 }
 
+/* The last task of a stopper being stopped ends on a pool thread, which
+ * then fires the stop cancellable; its handler looks out for ::stopping
+ * meanwhile. */
+typedef struct
+{
+  int stopping; /* atomic: ::stopping was emitted */
+  int fired; /* atomic: the handler of the stop cancellable returned */
+  int early; /* atomic: ::stopping came while that handler ran */
+  GThread *fired_in;
+} LastTask;
+
+static gboolean
+until_quiescing_task (GCancellable  *cancellable,
+                      gpointer       user_data,
+                      GError       **error)
+{
+  g_assert_false (gasync_sleep (G_TIME_SPAN_HOUR, cancellable));
+  return TRUE;
+}
+
+static void
+last_task_stop_cancelled (GCancellable *cancellable,
+                          gpointer      user_data)
+{
+  LastTask *last = user_data;
+  /* Waits for what must not happen: when nothing held it back, the owner
+   * thread emitted ::stopping well within this. */
+  gint64 until = g_get_monotonic_time () + G_USEC_PER_SEC / 5;
+
+  last->fired_in = g_thread_self ();
+  while (!g_atomic_int_get (&last->stopping) && g_get_monotonic_time () < until)
+    g_thread_yield ();
+  g_atomic_int_set (&last->early, g_atomic_int_get (&last->stopping));
+  g_atomic_int_set (&last->fired, TRUE);
+}
+
+static void
+last_task_stopping (GasyncStopper *stopper,
+                    gpointer       user_data)
+{
+  LastTask *last = user_data;
+
+  g_atomic_int_set (&last->stopping, TRUE);
+}
+
+static void
+test_stopper_last_task_lets_go (Fixture       *fixture,
+                                gconstpointer  unused)
+{
+  GasyncStopper *stopper = gasync_stopper_new ();
+  GasyncStopper *alive = stopper;
+  LastTask last = { 0 };
+
+  g_test_summary ("The thread that ends the last task fires the stop "
+                  "cancellable before ::stopping, and a stop or quiesce "
+                  "returns once that thread is done with the stopper: the "
+                  "caller's unref then finalizes it");
+  g_test_bug ("13");
+
+  g_object_add_weak_pointer (G_OBJECT (stopper), (gpointer *) &alive);
+  g_signal_connect (stopper, "stopping", G_CALLBACK (last_task_stopping), &last);
+  g_cancellable_connect (gasync_stopper_get_stop_cancellable (stopper),
+                         G_CALLBACK (last_task_stop_cancelled), &last, NULL);
+  /* It ends once quiescing began: the last task, on a pool thread. */
+  g_assert_true (gasync_stopper_run_async_task (stopper, "last", until_quiescing_task,
+                                                NULL, NULL, NULL));
+  gasync_stopper_stop (stopper);
+  g_assert_true (g_atomic_int_get (&last.stopping));
+  g_assert_true (g_atomic_int_get (&last.fired));
+  g_assert_false (g_atomic_int_get (&last.early));
+  g_assert_true (last.fired_in != g_thread_self ());
+  g_object_unref (stopper);
+  g_assert_null (alive);
+
+  stopper = alive = gasync_stopper_new ();
+  g_object_add_weak_pointer (G_OBJECT (stopper), (gpointer *) &alive);
+  g_assert_true (gasync_stopper_run_async_task (stopper, "last", until_quiescing_task,
+                                                NULL, NULL, NULL));
+  gasync_stopper_quiesce (stopper);
+  g_object_unref (stopper);
+  g_assert_null (alive);
+}
+
 /* Structured logs of the stopper, caught by the writer below, and when
  * the reports about tasks named "floor" were written. */
 static GasyncLock stuck_lock;
@@ -2145,6 +2228,7 @@ main (int    argc,
   ADD ("cancellables-dropped-while-cancelled", test_stopper_cancellables_dropped_while_cancelled);
   ADD ("cancellables-race", test_stopper_cancellables_race);
   ADD ("mutual-wait", test_stopper_mutual_wait);
+  ADD ("last-task-lets-go", test_stopper_last_task_lets_go);
   ADD ("stuck-log", test_stopper_stuck_log);
   ADD ("stuck-log-floor", test_stopper_stuck_log_floor);
   ADD ("stress", test_stopper_stress);
