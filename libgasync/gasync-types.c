@@ -22,8 +22,8 @@
  * race:GASYNC_IS_*, would also hide real use-after-free reports there.)
  *
  * GLib's own classes that libgasync makes or checks on worker threads
- * (GCancellable, GTask), and the enum classes, have no class_init of ours
- * to annotate. The first libgasync class_init makes them, before its
+ * (GCancellable, GTask), the enum classes, and GObject's lazily allocated
+ * weak-reference lock have no class_init of ours to annotate. The first libgasync class_init makes them, before its
  * release, so any thread that made a libgasync object, or was handed one,
  * sees them made.
  */
@@ -50,9 +50,18 @@ make_shared_classes (void)
     GASYNC_TYPE_STOPPER_STATE,
   };
 
+  GWeakRef weak;
+
   /* Static types keep their class once made. */
   for (gsize i = 0; i < G_N_ELEMENTS (types); i++)
     g_type_class_unref (g_type_class_ref (types[i]));
+
+  /* GObject allocates the lock of its weak references on first use and
+   * publishes it with atomics TSan does not see: a work queue's pump,
+   * made on a pool thread, and its dispatch on the owner thread would
+   * read as a race on it. Make it here, before the release. */
+  g_weak_ref_init (&weak, NULL);
+  g_weak_ref_clear (&weak);
 }
 
 /* Call last in every class_init. Only there: GLib runs class_inits one at

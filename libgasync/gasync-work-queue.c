@@ -599,6 +599,11 @@ close_queue (GasyncWorkQueue *self,
   if (self->pump != NULL)
     g_source_destroy (self->pump);
 
+  /* The caller's unref may not be the last one: an item's token, ended on
+   * the owner context, may finalize the queue. GLib's reference count is
+   * invisible to TSan, so order this thread's use of the queue before that
+   * finalize, which acquires. */
+  GASYNC_TSAN_RELEASE (self);
   return discarded;
 }
 
