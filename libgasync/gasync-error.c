@@ -132,3 +132,13 @@ gasync_task_func_call (GasyncTaskFunc   func,
   g_propagate_error (error, local_error);
   return FALSE;
 }
+
+char *
+gasync_describe (const char    *kind,
+                 const char    *name,
+                 gconstpointer  object)
+{
+  if (name != NULL)
+    return g_strdup_printf ("%s “%s”", kind, name);
+  return g_strdup_printf ("%s %p", kind, object);
+}

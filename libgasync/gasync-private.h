@@ -34,4 +34,10 @@ gboolean gasync_task_func_call           (GasyncTaskFunc   func,
                                           gpointer         user_data,
                                           GError         **error);
 
+/* How log lines name an object: "Stopper “indexer”", or when it has no
+ * name "Stopper 0x5581…" (@kind, then @name or the address). */
+char    *gasync_describe                 (const char     *kind,
+                                          const char     *name,
+                                          gconstpointer   object) G_GNUC_WARN_UNUSED_RESULT;
+
 G_END_DECLS
