@@ -27,6 +27,10 @@ void     gasync_set_task_failed_error    (GError     **error,
 void     gasync_report_self_deadlock     (GError     **error,
                                           const char  *call,
                                           const char  *why);
+void     gasync_report_self_deadlock_of  (GError     **error,
+                                          const char  *label,
+                                          const char  *call,
+                                          const char  *why);
 
 gboolean gasync_task_func_call           (GasyncTaskFunc   func,
                                           const char      *task_name,
