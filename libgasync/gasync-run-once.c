@@ -129,13 +129,16 @@ run_once_is_done (gpointer data)
 void
 gasync_run_once_wait (GasyncRunOnce *self)
 {
+  /* Not read from @self once the wait is over (see wait_for() in
+   * gasync-stopper.c). */
+  GMainContext *context = self->context;
   GasyncOwnerWait wait = {
-    self->context, &self->lock, &self->cond, self, run_once_is_done,
+    context, &self->lock, &self->cond, self, run_once_is_done,
   };
 
   /* The run is done on the owner context: in a dispatch there. */
   if (gasync_owner_wait (&wait))
-    gasync_owner_wait_end (self->context);
+    gasync_owner_wait_end (context);
 }
 
 static gboolean

@@ -926,7 +926,8 @@ static void
 wait_for (GasyncStopper *self,
           gboolean     (*done_func) (GasyncStopper *self))
 {
-  /* Not read from @self at the end (see below). */
+  /* Read now: the context is given back last, once the handed
+   * references are dropped. */
   GMainContext *context = self->context;
   StopWait data = { self, done_func };
   GasyncOwnerWait wait = {
