@@ -98,7 +98,21 @@ gasync_report_self_deadlock (GError     **error,
                              const char  *call,
                              const char  *why)
 {
-  g_critical ("%s: %s, so it would wait forever", call, why);
+  gasync_report_self_deadlock_of (error, NULL, call, why);
+}
+
+/* The same, for an object: the critical begins with @label, from
+ * gasync_describe(), if not NULL. */
+void
+gasync_report_self_deadlock_of (GError     **error,
+                                const char  *label,
+                                const char  *call,
+                                const char  *why)
+{
+  if (label != NULL)
+    g_critical ("%s: %s: %s, so it would wait forever", label, call, why);
+  else
+    g_critical ("%s: %s, so it would wait forever", call, why);
   g_set_error (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK,
                /* Translators: %s is the name of a function */
                _("%s was called where it would wait forever for itself"),
@@ -131,4 +145,14 @@ gasync_task_func_call (GasyncTaskFunc   func,
     gasync_set_task_failed_error (&local_error, task_name);
   g_propagate_error (error, local_error);
   return FALSE;
+}
+
+char *
+gasync_describe (const char    *kind,
+                 const char    *name,
+                 gconstpointer  object)
+{
+  if (name != NULL)
+    return g_strdup_printf ("%s “%s”", kind, name);
+  return g_strdup_printf ("%s %p", kind, object);
 }

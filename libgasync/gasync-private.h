@@ -27,11 +27,21 @@ void     gasync_set_task_failed_error    (GError     **error,
 void     gasync_report_self_deadlock     (GError     **error,
                                           const char  *call,
                                           const char  *why);
+void     gasync_report_self_deadlock_of  (GError     **error,
+                                          const char  *label,
+                                          const char  *call,
+                                          const char  *why);
 
 gboolean gasync_task_func_call           (GasyncTaskFunc   func,
                                           const char      *task_name,
                                           GCancellable    *cancellable,
                                           gpointer         user_data,
                                           GError         **error);
+
+/* How log lines name an object: "Stopper “indexer”", or when it has no
+ * name "Stopper 0x5581…" (@kind, then @name or the address). */
+char    *gasync_describe                 (const char     *kind,
+                                          const char     *name,
+                                          gconstpointer   object) G_GNUC_WARN_UNUSED_RESULT;
 
 G_END_DECLS

@@ -119,31 +119,90 @@ gasync_run_once_done (GasyncRunOnce *self)
 }
 
 static gboolean
-run_once_is_done (GasyncRunOnce *self)
+run_once_is_done (gpointer data)
 {
-  gboolean done;
+  GasyncRunOnce *self = data;
 
-  gasync_lock (&self->lock);
-  done = self->done;
-  gasync_unlock (&self->lock);
-  return done;
+  return self->done;
 }
 
 void
 gasync_run_once_wait (GasyncRunOnce *self)
 {
-  if (g_main_context_acquire (self->context))
-    {
-      while (!run_once_is_done (self))
-        g_main_context_iteration (self->context, TRUE);
-      g_main_context_release (self->context);
-      return;
-    }
+  /* Not read from @self once the wait is over (see wait_for() in
+   * gasync-stopper.c). */
+  GMainContext *context = self->context;
+  GasyncOwnerWait wait = {
+    context, &self->lock, &self->cond, self, run_once_is_done,
+  };
 
-  gasync_lock (&self->lock);
-  while (!self->done)
-    gasync_cond_wait (&self->cond, &self->lock);
-  gasync_unlock (&self->lock);
+  /* The run is done on the owner context: in a dispatch there. */
+  if (gasync_owner_wait (&wait))
+    gasync_owner_wait_end (context);
+}
+
+static gboolean
+owner_wait_is_done (const GasyncOwnerWait *wait)
+{
+  gboolean done;
+
+  gasync_lock (wait->lock);
+  done = wait->done (wait->data);
+  gasync_unlock (wait->lock);
+  return done;
+}
+
+gboolean
+gasync_owner_wait (const GasyncOwnerWait *wait)
+{
+  gboolean timed_out = FALSE;
+
+  for (;;)
+    {
+      gint64 retry_at = G_MAXINT64;
+      gboolean done;
+
+      if (g_main_context_acquire (wait->context))
+        {
+          /* This thread is the owner context's thread until it is done:
+           * it dispatches there, with it as its thread-default context,
+           * as a thread running it with g_main_loop_run() would. */
+          g_main_context_push_thread_default (wait->context);
+          g_main_context_release (wait->context);
+          while (!owner_wait_is_done (wait))
+            g_main_context_iteration (wait->context, TRUE);
+          return TRUE;
+        }
+      if (timed_out && wait->still_held != NULL)
+        wait->still_held (wait->data);
+
+      /* Another thread holds it: it runs it, or will. Look again at every
+       * broadcast, and at @retry_at. */
+      gasync_lock (wait->lock);
+      done = wait->done (wait->data);
+      if (!done)
+        {
+          if (wait->retry_at != NULL)
+            retry_at = wait->retry_at (wait->data);
+          if (retry_at == G_MAXINT64)
+            gasync_cond_wait (wait->cond, wait->lock);
+          else
+            gasync_cond_wait_until (wait->cond, wait->lock, retry_at);
+          done = wait->done (wait->data);
+        }
+      gasync_unlock (wait->lock);
+
+      if (done)
+        return FALSE;
+      timed_out = retry_at != G_MAXINT64 &&
+                  g_get_monotonic_time () >= retry_at;
+    }
+}
+
+void
+gasync_owner_wait_end (GMainContext *context)
+{
+  g_main_context_pop_thread_default (context);
 }
 
 typedef struct

@@ -556,6 +556,12 @@ gasync_runner_class_init (GasyncRunnerClass *klass)
    * The id of the runner, as given to gasync_runner_new(); it names the
    * runner in its #GasyncRunnerResult and in errors.
    *
+   * The id is also the runner's name: every line a runner logs names it
+   * (`Runner “api” interrupted`), and so do the leak checks.
+   * Runners have no separate `name` property, unlike #GasyncStopper,
+   * #GasyncWorkQueue and #GasyncWorker: the id is required and unique in
+   * a #GasyncGroupRunner, and a second name could only disagree with it.
+   *
    * Since: 0.1
    */
   properties[PROP_ID] =

@@ -15,4 +15,9 @@ G_BEGIN_DECLS
  * this (documented there). */
 #define GASYNC_STOPPER_MIN_STUCK_LOG_INTERVAL (100 * G_TIME_SPAN_MILLISECOND)
 
+/* Whether a blocking stop or quiesce has logged that it waited too long
+ * for an owner context that another thread holds (after the log line was
+ * written). */
+gboolean gasync_stopper_owner_wait_was_logged (GasyncStopper *self);
+
 G_END_DECLS

@@ -71,10 +71,23 @@
  * (one of its tasks or workers, a closer, a handler of its signals, or a
  * handler of its cancellables fired by the thread that ended its last
  * task), it begins the shutdown and returns at once instead of waiting,
- * since the shutdown waits for that very code to return. A blocking
- * gasync_stopper_stop() in the thread that owns the owner context runs the
- * closers and signals itself; called from another thread, it waits for
- * the owner context to run them, so that context must be iterated.
+ * since the shutdown waits for that very code to return.
+ *
+ * Blocking stops: gasync_stopper_stop() and gasync_stopper_quiesce() wait
+ * as gasync_runner_run() does. When the calling thread can acquire the
+ * owner context (it runs that context already, or no thread holds it, as
+ * when a program stops from a thread of its own and waits for it, the Go
+ * habit), it runs the context while it waits: it makes it its
+ * thread-default context and iterates it. The phase signals, closers and
+ * destroy notifies, and whatever else is dispatched on that context, then
+ * run in the stopping thread, which is the owner context's thread for
+ * that time. When another thread holds the owner context, that thread
+ * must run it: the stop waits for it. A thread that holds it without
+ * iterating it (one that pushed it as its thread-default context and then
+ * blocks, waiting for the stop) would leave the stop waiting forever; once
+ * the wait is longer than #GasyncStopper:stuck-log-interval, the stop logs
+ * a warning that says so, once. Such code releases the context, or uses
+ * gasync_stopper_stop_async().
  *
  * Lifetime: stop a stopper before dropping it. A running task (or task
  * token) holds a reference to its stopper until it returns, so a stopper
@@ -89,6 +102,13 @@
  * the phase that began, and given back the tasks' reference), and a stop
  * only once the workers' threads are too: the caller's last unref then
  * finalizes the stopper in the caller's thread.
+ *
+ * Leaks: a stopper that ran tasks or workers, or has closers, and is
+ * dropped without a stop logs a warning, when its last reference goes,
+ * that names it and what it still has (closers, running tasks and
+ * workers); from its first task, worker or closer until it has stopped,
+ * the leak checks of gasync_leaks_check() list it. CockroachDB's leak test
+ * reports the stoppers never stopped in the same way.
  */
 
 /**
@@ -109,8 +129,10 @@
 
 #include "gasync-dispatch-private.h"
 #include "gasync-enums.h"
+#include "gasync-leak-private.h"
 #include "gasync-pool-private.h"
 #include "gasync-private.h"
+#include "gasync-run-once-private.h"
 #include "gasync-sync-private.h"
 #include "gasync-task-token-private.h"
 #include "gasync-wait-private.h"
@@ -118,6 +140,9 @@
 #define DEFAULT_STUCK_LOG_INTERVAL (10 * G_USEC_PER_SEC)
 #define MAX_IDLE_NAMES 64
 #define MAX_FREE_ASYNC_TASKS 256
+/* While work waits for an owner context that another thread holds, how
+ * often a blocking stop tries to acquire it. */
+#define OWNER_RETRY_INTERVAL (100 * G_TIME_SPAN_MILLISECOND)
 
 /* The running count of one task or worker name; the name is the key of the
  * table, and stays valid while the count is positive. */
@@ -217,6 +242,13 @@ struct _GasyncStopper
   GArray *pending_calls; /* PendingCall, for the owner context, or NULL */
   GSource *owner_source; /* runs pending calls and drain(), or NULL */
   GQueue stop_waiters; /* GTask of stop_async, owned */
+
+  char *name;
+  gboolean leak_tracked; /* from the first task, worker or closer to stopped */
+  gboolean warned_unstopped;
+  guint64 n_started; /* tasks and workers */
+  gint64 owner_scheduled_at; /* when owner_source was attached */
+  int owner_wait_logged; /* 0, 1 while logging, 2 once logged */
 };
 
 enum {
@@ -224,6 +256,7 @@ enum {
   PROP_STATE,
   PROP_STUCK_LOG_INTERVAL,
   PROP_TRACK_DETAILS,
+  PROP_NAME,
   N_PROPS
 };
 
@@ -352,6 +385,54 @@ frame_pop (Frame *frame)
   current_frame = frame->prev;
 }
 
+/* "Stopper “indexer”" or "Stopper 0x…", for log lines. Called with the
+ * lock held. */
+static char *
+describe_locked (GasyncStopper *self)
+{
+  return gasync_describe ("Stopper", self->name, self);
+}
+
+static char *
+describe (GasyncStopper *self)
+{
+  char *label;
+
+  gasync_lock (&self->lock);
+  label = describe_locked (self);
+  gasync_unlock (&self->lock);
+  return label;
+}
+
+/* Called with the lock held, when a task, worker or closer is added:
+ * TRUE the first time, when the caller must call leak_track() once it has
+ * dropped the lock. */
+static inline gboolean
+leak_track_locked (GasyncStopper *self)
+{
+  if (G_LIKELY (self->leak_tracked))
+    return FALSE;
+  self->leak_tracked = TRUE;
+  return TRUE;
+}
+
+/* The leak checks report the stopper from its first task, worker or
+ * closer until it has stopped. Called without the lock: the registry reads
+ * the name property, which takes it. A stop that completed meanwhile
+ * untracked it before it was tracked: untracked again, then. */
+static void
+leak_track (GasyncStopper *self)
+{
+  gboolean stopped;
+
+  gasync_leak_track (self, NULL, NULL);
+  gasync_lock (&self->lock);
+  stopped = !self->leak_tracked;
+  gasync_unlock (&self->lock);
+  if (stopped)
+    gasync_leak_untrack (self);
+}
+
 /* A call waiting for the owner context: a destroy notify, or the report
  * of a failed task. */
 typedef struct
@@ -383,8 +464,12 @@ emit_task_failed (GasyncStopper *self,
     g_signal_emit (self, signals[SIGNAL_TASK_FAILED], 0, failure->name,
                    failure->error);
   else
-    g_warning ("Task “%s” of stopper %p failed: %s",
-               failure->name, self, failure->error->message);
+    {
+      g_autofree char *label = describe (self);
+
+      g_warning ("%s: task “%s” failed: %s", label, failure->name,
+                 failure->error->message);
+    }
 }
 
 /* With @report FALSE (the stopper is being finalized), a failure is
@@ -479,6 +564,7 @@ schedule_owner_locked (GasyncStopper *self)
   g_source_attach (source, self->context);
   GASYNC_TSAN_IGNORE_END ();
   self->owner_source = source;
+  self->owner_scheduled_at = g_get_monotonic_time ();
 }
 
 /* Makes @call on the owner context: at once if this thread runs it, else
@@ -692,6 +778,11 @@ close_locked (GasyncStopper *self)
 
   gasync_lock (&self->lock);
   self->done = TRUE;
+  if (self->leak_tracked)
+    {
+      self->leak_tracked = FALSE;
+      gasync_leak_untrack (self);
+    }
   waiters = self->stop_waiters;
   g_queue_init (&self->stop_waiters);
   gasync_cond_broadcast (&self->cond);
@@ -746,34 +837,113 @@ drain (GasyncStopper *self)
   gasync_unlock (&self->lock);
 }
 
-/* Waits for the phase @done_func tells to be reached. The owner thread
- * signals and closes itself meanwhile, since nobody else can, and before
- * it returns it makes the calls left for the owner context (the destroy
- * notifies of the tasks that ended), so that nothing of the stopper is
- * left on the context. */
+typedef struct
+{
+  GasyncStopper *stopper;
+  gboolean (*done_func) (GasyncStopper *self);
+} StopWait;
+
+/* Done, and the thread that ended the last task is done with the
+ * stopper. */
+static gboolean
+stop_wait_done (gpointer data)
+{
+  StopWait *wait = data;
+
+  return wait->done_func (wait->stopper) && wait->stopper->num_ending == 0;
+}
+
+/* While work waits for the owner context, which another thread holds,
+ * tries again to acquire it every OWNER_RETRY_INTERVAL: the holder may let
+ * it go without running it. */
+static gint64
+stop_wait_retry_at (gpointer data)
+{
+  StopWait *wait = data;
+
+  if (wait->stopper->owner_source == NULL)
+    return G_MAXINT64;
+  return gasync_deadline_add (g_get_monotonic_time (), OWNER_RETRY_INTERVAL);
+}
+
+/* Logs, once, a blocking stop or quiesce that has waited longer than the
+ * stuck-log interval for an owner context that another thread holds and
+ * does not run. */
+static void
+stop_wait_still_held (gpointer data)
+{
+  StopWait *wait = data;
+  GasyncStopper *self = wait->stopper;
+  g_autofree char *label = NULL;
+  GTimeSpan waited = 0;
+  gboolean log;
+
+  gasync_lock (&self->lock);
+  if (self->owner_source != NULL)
+    waited = g_get_monotonic_time () - self->owner_scheduled_at;
+  log = self->owner_wait_logged == 0 && self->stuck_log_interval > 0 &&
+        self->owner_source != NULL &&
+        waited >= MAX (self->stuck_log_interval,
+                       GASYNC_STOPPER_MIN_STUCK_LOG_INTERVAL);
+  if (log)
+    {
+      self->owner_wait_logged = 1;
+      label = describe_locked (self);
+    }
+  gasync_unlock (&self->lock);
+
+  if (!log)
+    return;
+  g_warning ("%s: a blocking stop has waited %.1f s for the owner context, "
+             "which another thread holds and has not run since: the phase "
+             "signals, closers and destroy notifies run there. Iterate it, "
+             "release it, or use gasync_stopper_stop_async()",
+             label, (double) waited / G_TIME_SPAN_SECOND);
+
+  gasync_lock (&self->lock);
+  self->owner_wait_logged = 2;
+  gasync_unlock (&self->lock);
+}
+
+gboolean
+gasync_stopper_owner_wait_was_logged (GasyncStopper *self)
+{
+  gboolean logged;
+
+  gasync_lock (&self->lock);
+  logged = self->owner_wait_logged == 2;
+  gasync_unlock (&self->lock);
+  return logged;
+}
+
+/* Waits for the phase @done_func tells to be reached. A thread that can
+ * acquire the owner context (it runs it, or nobody does) runs it
+ * meanwhile, as gasync_runner_run() does: the signals and closers then run
+ * in this thread. Before it gives the context back, it makes the calls
+ * left for it (the destroy notifies of the tasks that ended), so that
+ * nothing of the stopper is left on the context. */
 static void
 wait_for (GasyncStopper *self,
           gboolean     (*done_func) (GasyncStopper *self))
 {
-  gboolean owner = acquire_owner (self);
+  /* Read now: the context is given back last, once the handed
+   * references are dropped. */
   GMainContext *context = self->context;
+  StopWait data = { self, done_func };
+  GasyncOwnerWait wait = {
+    context, &self->lock, &self->cond, &data,
+    stop_wait_done, stop_wait_retry_at, stop_wait_still_held,
+  };
+  gboolean owner;
   guint handed;
 
   gasync_lock (&self->lock);
   self->num_waiting++;
-  for (;;)
-    {
-      if (owner && drain_pending_locked (self) && !self->draining)
-        {
-          gasync_unlock (&self->lock);
-          run_owner_work (self);
-          gasync_lock (&self->lock);
-        }
-      else if (done_func (self) && self->num_ending == 0)
-        break;
-      else
-        gasync_cond_wait (&self->cond, &self->lock);
-    }
+  gasync_unlock (&self->lock);
+
+  owner = gasync_owner_wait (&wait);
+
+  gasync_lock (&self->lock);
   self->num_waiting--;
   handed = self->handed_refs;
   self->handed_refs = 0;
@@ -785,7 +955,7 @@ wait_for (GasyncStopper *self,
   while (handed-- > 0)
     g_object_unref (self);
   if (owner)
-    g_main_context_release (context);
+    gasync_owner_wait_end (context);
 }
 
 static gboolean
@@ -895,6 +1065,7 @@ watchdog_thread (gpointer data)
 
       {
         g_autofree char *dump = dump_locked (self);
+        g_autofree char *label = describe_locked (self);
         g_autofree char *num_tasks = g_strdup_printf ("%u", self->num_tasks);
         double seconds = (g_get_monotonic_time () - self->quiesce_started) /
                          (double) G_USEC_PER_SEC;
@@ -904,8 +1075,8 @@ watchdog_thread (gpointer data)
         g_log_structured (G_LOG_DOMAIN, G_LOG_LEVEL_WARNING,
                           "GASYNC_STOPPER_NUM_TASKS", num_tasks,
                           "GASYNC_STOPPER_DUMP", dump,
-                          "MESSAGE", "Stopper %p is quiescing for %.1f s, "
-                          "waiting for: %s", self, seconds, dump);
+                          "MESSAGE", "%s is quiescing for %.1f s, "
+                          "waiting for: %s", label, seconds, dump);
         deadline = gasync_deadline_add (g_get_monotonic_time (), interval);
         gasync_lock (&self->lock);
       }
@@ -937,7 +1108,8 @@ static gboolean
 task_begin_locked (GasyncStopper *self,
                    const char    *name,
                    const char    *kind,
-                   TaskEntry     *entry)
+                   TaskEntry     *entry,
+                   gboolean      *track)
 {
   if (self->state != GASYNC_STOPPER_STATE_RUNNING)
     return FALSE;
@@ -945,6 +1117,8 @@ task_begin_locked (GasyncStopper *self,
   entry->name_count = name_count_ref (&self->tasks, name);
   if (self->num_tasks++ == 0)
     g_object_ref (self);
+  self->n_started++;
+  *track = leak_track_locked (self);
   if (self->registry != NULL)
     {
       entry->kind = kind;
@@ -971,14 +1145,27 @@ task_begin (GasyncStopper  *self,
             GError        **error)
 {
   gboolean running;
+  gboolean track = FALSE;
 
   gasync_lock (&self->lock);
-  running = task_begin_locked (self, name, kind, entry);
+  running = task_begin_locked (self, name, kind, entry, &track);
   gasync_unlock (&self->lock);
 
+  if (G_UNLIKELY (track))
+    leak_track (self);
   if (!running)
     set_refused_error (name, error);
   return running;
+}
+
+/* Called with the lock held, when what a blocking stop or quiesce waits
+ * for may have come: it may wait on the condition, or iterating the owner
+ * context (see wait_for()). */
+static void
+wake_waiters_locked (GasyncStopper *self)
+{
+  gasync_cond_broadcast (&self->cond);
+  g_main_context_wakeup (self->context);
 }
 
 /* Ends the task counted in @entry. Returns the actions for run_actions(),
@@ -1035,7 +1222,7 @@ task_end_unlock (GasyncStopper *self,
     }
   if (--self->num_ending == 0)
     {
-      gasync_cond_broadcast (&self->cond);
+      wake_waiters_locked (self);
       if (drain_pending_locked (self))
         schedule_owner_locked (self);
     }
@@ -1147,13 +1334,18 @@ start_async_task (GasyncStopper    *self,
 {
   AsyncTask *task;
   gboolean running;
+  gboolean track = FALSE;
 
   gasync_lock (&self->lock);
   task = async_task_new_locked (self);
-  running = task_begin_locked (self, name, kind, &task->entry);
+  running = task_begin_locked (self, name, kind, &task->entry, &track);
   if (!running)
     async_task_free_locked (self, task);
   gasync_unlock (&self->lock);
+
+  /* Before the task can end. */
+  if (G_UNLIKELY (track))
+    leak_track (self);
 
   if (!running)
     {
@@ -1214,7 +1406,7 @@ worker_thread (gpointer data)
    * no longer touches the stopper, unless it drops the one dispose took. */
   gasync_lock (&self->lock);
   if (--self->num_worker_threads == 0)
-    gasync_cond_broadcast (&self->cond);
+    wake_waiters_locked (self);
   last = self->num_worker_threads == 0 && self->kept_for_workers;
   if (last)
     self->kept_for_workers = FALSE;
@@ -1224,12 +1416,52 @@ worker_thread (gpointer data)
   return NULL;
 }
 
+/* CockroachDB's leak checks report the stoppers never stopped: a stopper
+ * that ran tasks or workers, or has closers, and is dropped without a stop
+ * says so, once, naming what it still has. */
+static void
+warn_if_never_stopped (GasyncStopper *self)
+{
+  g_autofree char *label = NULL;
+  g_autofree char *dump = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_autofree char *registered = NULL;
+  guint64 n_started;
+  guint n_closers;
+
+  gasync_lock (&self->lock);
+  if (!self->leak_tracked || self->stop_requested || self->warned_unstopped)
+    {
+      gasync_unlock (&self->lock);
+      return;
+    }
+  self->warned_unstopped = TRUE;
+  label = describe_locked (self);
+  dump = dump_locked (self);
+  n_started = self->n_started;
+  n_closers = g_slist_length (self->closers);
+  gasync_unlock (&self->lock);
+
+  /* On one line: the dump's lines, without their indentation. */
+  lines = g_strsplit (dump, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    g_strstrip (lines[i]);
+  registered = g_strjoinv (", ", lines);
+  g_warning ("%s was finalized without gasync_stopper_stop() (tasks and "
+             "workers it ran: %" G_GUINT64_FORMAT "; closers that will not "
+             "run: %u); still registered: %s", label, n_started, n_closers,
+             registered);
+}
+
 static void
 gasync_stopper_dispose (GObject *object)
 {
   GasyncStopper *self = GASYNC_STOPPER (object);
   GSList *closers;
   gboolean keep;
+
+  /* First: a stopper kept for its workers still has them. */
+  warn_if_never_stopped (self);
 
   /* Running tasks hold a reference, workers do not: they run until a stop
    * that can no longer come. Their cancellables fire as for a stop, and
@@ -1279,6 +1511,9 @@ gasync_stopper_finalize (GObject *object)
     gasync_cond_wait (&self->cond, &self->lock);
   gasync_unlock (&self->lock);
   g_assert (g_queue_is_empty (&self->stop_waiters));
+  if (self->leak_tracked)
+    gasync_leak_untrack (self);
+  g_free (self->name);
 
   name_table_clear (&self->tasks);
   name_table_clear (&self->workers);
@@ -1339,6 +1574,12 @@ gasync_stopper_get_property (GObject    *object,
       g_value_set_boolean (value, self->track_details);
       break;
 
+    case PROP_NAME:
+      gasync_lock (&self->lock);
+      g_value_set_string (value, self->name);
+      gasync_unlock (&self->lock);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -1362,6 +1603,10 @@ gasync_stopper_set_property (GObject      *object,
       self->track_details = g_value_get_boolean (value);
       if (self->track_details)
         self->registry = g_hash_table_new (NULL, NULL);
+      break;
+
+    case PROP_NAME:
+      gasync_stopper_set_name (self, g_value_get_string (value));
       break;
 
     default:
@@ -1413,6 +1658,11 @@ gasync_stopper_class_init (GasyncStopperClass *klass)
    * the property keeps the value set. 0 turns the log off. It is read when
    * quiescing begins.
    *
+   * The same interval bounds how long a blocking gasync_stopper_stop() or
+   * gasync_stopper_quiesce() waits for an owner context that another
+   * thread holds and does not run before it logs a warning saying so
+   * (once; see the description of #GasyncStopper).
+   *
    * Since: 0.1
    */
   properties[PROP_STUCK_LOG_INTERVAL] =
@@ -1438,6 +1688,23 @@ gasync_stopper_class_init (GasyncStopperClass *klass)
                           FALSE,
                           G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY |
                           G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+
+  /**
+   * GasyncStopper:name:
+   *
+   * A name for the stopper, such as `indexer`, or %NULL (the default).
+   * Every line the stopper logs begins with it (`Stopper “indexer”: …`;
+   * an unnamed stopper is named by its address), and the leak checks of
+   * gasync_leaks_check() list the stopper under it.
+   *
+   * Since: 0.1
+   */
+  properties[PROP_NAME] =
+    g_param_spec_string ("name", "Name",
+                         "The name of the stopper, for logs and leak checks",
+                         NULL,
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+                         G_PARAM_EXPLICIT_NOTIFY);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -1655,6 +1922,61 @@ gasync_stopper_get_track_details (GasyncStopper *self)
   g_return_val_if_fail (GASYNC_IS_STOPPER (self), FALSE);
 
   return self->track_details;
+}
+
+/**
+ * gasync_stopper_get_name:
+ * @self: a #GasyncStopper
+ *
+ * Gets #GasyncStopper:name.
+ *
+ * Threading: the string belongs to @self and stays valid until the name
+ * is changed; read it on the thread that sets it.
+ *
+ * Returns: (nullable): the name, or %NULL if @self has none
+ *
+ * Since: 0.1
+ */
+const char *
+gasync_stopper_get_name (GasyncStopper *self)
+{
+  g_return_val_if_fail (GASYNC_IS_STOPPER (self), NULL);
+
+  return self->name;
+}
+
+/**
+ * gasync_stopper_set_name:
+ * @self: a #GasyncStopper
+ * @name: (nullable): the new name, or %NULL for none
+ *
+ * Sets #GasyncStopper:name, which the log lines of @self begin with. Set
+ * it on the owner context (it notifies there), preferably before the
+ * first task: the leak checks keep the name the stopper had then.
+ *
+ * Since: 0.1
+ */
+void
+gasync_stopper_set_name (GasyncStopper *self,
+                         const char    *name)
+{
+  char *old = NULL;
+  gboolean changed;
+
+  g_return_if_fail (GASYNC_IS_STOPPER (self));
+
+  gasync_lock (&self->lock);
+  changed = g_strcmp0 (self->name, name) != 0;
+  if (changed)
+    {
+      old = self->name;
+      self->name = g_strdup (name);
+    }
+  gasync_unlock (&self->lock);
+
+  g_free (old);
+  if (changed)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NAME]);
 }
 
 /**
@@ -2133,6 +2455,7 @@ gasync_stopper_run_worker (GasyncStopper   *self,
 {
   Worker *worker;
   gboolean accepted;
+  gboolean track = FALSE;
 
   g_return_val_if_fail (GASYNC_IS_STOPPER (self), FALSE);
   g_return_val_if_fail (name != NULL, FALSE);
@@ -2147,8 +2470,13 @@ gasync_stopper_run_worker (GasyncStopper   *self,
       worker->name_count = name_count_ref (&self->workers, name);
       self->num_workers++;
       self->num_worker_threads++;
+      self->n_started++;
+      track = leak_track_locked (self);
     }
   gasync_unlock (&self->lock);
+
+  if (track)
+    leak_track (self);
 
   if (!accepted)
     {
@@ -2207,7 +2535,9 @@ token_data_free (gpointer user_data)
  *
  * A token dropped without gasync_task_token_end() ends itself, with a
  * warning. Do not wait for a stop with the blocking gasync_stopper_stop()
- * in the thread that must end a token: use gasync_stopper_stop_async().
+ * in the thread that must end a token, unless a callback on the owner
+ * context ends it (that stop runs the owner context): use
+ * gasync_stopper_stop_async().
  *
  * Threading: may be called from any thread.
  *
@@ -2264,6 +2594,7 @@ gasync_stopper_add_closer (GasyncStopper          *self,
 {
   Closer *closer;
   gboolean stopped;
+  gboolean track = FALSE;
 
   g_return_if_fail (GASYNC_IS_STOPPER (self));
   g_return_if_fail (func != NULL);
@@ -2276,8 +2607,14 @@ gasync_stopper_add_closer (GasyncStopper          *self,
   gasync_lock (&self->lock);
   stopped = self->state == GASYNC_STOPPER_STATE_STOPPED;
   if (!stopped)
-    self->closers = g_slist_prepend (self->closers, closer);
+    {
+      self->closers = g_slist_prepend (self->closers, closer);
+      track = leak_track_locked (self);
+    }
   gasync_unlock (&self->lock);
+
+  if (track)
+    leak_track (self);
 
   if (stopped && acquire_owner (self))
     {
@@ -2387,7 +2724,8 @@ gasync_stopper_dump (GasyncStopper *self)
  * task has returned (Go's `Quiesce()`). New tasks are refused from then
  * on; workers are not stopped. Called from code this stopper runs (a task,
  * a worker, a closer, a signal handler), it begins quiescing and returns
- * at once instead of waiting for itself.
+ * at once instead of waiting for itself. It runs the owner context while
+ * it waits, when it can, as gasync_stopper_stop() does.
  *
  * Threading: may be called from any thread; it blocks that thread.
  *
@@ -2417,12 +2755,17 @@ gasync_stopper_quiesce (GasyncStopper *self)
  * there would deadlock, since the shutdown waits for that code to return.
  * The shutdown then completes once that code has returned.
  *
- * In the thread that owns the owner context (or created the stopper, if
- * no other thread runs that context), the signals and closers run inside
- * this call. From another thread, this call waits for the owner context to
- * run them: that context must be iterated meanwhile. Main-loop code, and
- * any code that must end a #GasyncTaskToken, uses
- * gasync_stopper_stop_async() instead.
+ * When the calling thread can acquire the owner context (it runs it, or
+ * no thread holds it), the signals and closers run inside this call, in
+ * this thread: it iterates the owner context while it waits, as its
+ * thread-default context, as g_main_loop_run() would, so that other
+ * sources of that context are dispatched too. When another thread holds
+ * the owner context, this call waits for that thread to run them, and
+ * logs a warning once the wait has lasted
+ * #GasyncStopper:stuck-log-interval (see the description of
+ * #GasyncStopper). Main-loop code that must not be re-entered, and code
+ * that must end a #GasyncTaskToken other than from a callback on the owner
+ * context, use gasync_stopper_stop_async() instead.
  *
  * Threading: may be called from any thread; it blocks that thread.
  *

@@ -79,6 +79,11 @@ void                gasync_stopper_set_stuck_log_interval     (GasyncStopper    
 GASYNC_AVAILABLE_IN_0_1
 gboolean            gasync_stopper_get_track_details          (GasyncStopper          *self);
 GASYNC_AVAILABLE_IN_0_1
+const char         *gasync_stopper_get_name                   (GasyncStopper          *self);
+GASYNC_AVAILABLE_IN_0_1
+void                gasync_stopper_set_name                   (GasyncStopper          *self,
+                                                               const char             *name);
+GASYNC_AVAILABLE_IN_0_1
 GCancellable       *gasync_stopper_get_quiesce_cancellable    (GasyncStopper          *self);
 GASYNC_AVAILABLE_IN_0_1
 GCancellable       *gasync_stopper_get_stop_cancellable       (GasyncStopper          *self);

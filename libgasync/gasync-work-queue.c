@@ -82,6 +82,7 @@
 
 #include "gasync-work-queue-private.h"
 #include "gasync-dispatch-private.h"
+#include "gasync-leak-private.h"
 #include "gasync-pool-private.h"
 #include "gasync-private.h"
 #include "gasync-sync-private.h"
@@ -155,6 +156,8 @@ struct _GasyncWorkQueue
   GCancellable *cancellable;
   GThread **threads;
   GSource *pump;
+
+  char *name; /* guarded by the lock */
 };
 
 enum {
@@ -163,6 +166,7 @@ enum {
   PROP_MAX_WORK,
   PROP_SHUTDOWN_GRACE_PERIOD,
   PROP_INTERCEPTOR,
+  PROP_NAME,
   N_PROPS
 };
 
@@ -180,6 +184,24 @@ G_DEFINE_FINAL_TYPE (GasyncWorkQueue, gasync_work_queue, G_TYPE_OBJECT)
 /* The queue whose worker thread this is, to catch a close from a work
  * function: it would wait for its own thread. */
 static _Thread_local GasyncWorkQueue *current_queue;
+
+/* "Work queue “thumbnails”" or "Work queue 0x…", for log lines. */
+static char *
+describe_locked (GasyncWorkQueue *self)
+{
+  return gasync_describe ("Work queue", self->name, self);
+}
+
+static char *
+describe (GasyncWorkQueue *self)
+{
+  char *label;
+
+  gasync_lock (&self->lock);
+  label = describe_locked (self);
+  gasync_unlock (&self->lock);
+  return label;
+}
 
 typedef struct
 {
@@ -298,6 +320,7 @@ stopped_locked (GasyncWorkQueue *self)
 
   self->state = STATE_STOPPED;
   self->run_stopped = self->run;
+  gasync_leak_untrack (self);
   gasync_cond_broadcast (&self->idle);
 }
 
@@ -593,6 +616,7 @@ close_queue (GasyncWorkQueue *self,
   while (self->n_in_flight > 0)
     gasync_cond_wait (&self->idle, &self->lock);
   self->state = STATE_CLOSED;
+  gasync_leak_untrack (self);
   gasync_cond_broadcast (&self->idle);
   gasync_unlock (&self->lock);
 
@@ -628,9 +652,10 @@ gasync_work_queue_dispose (GObject *object)
     {
       /* Closing would join this very thread; freeing would pull the queue
        * from under it. */
-      g_critical ("The last reference to GasyncWorkQueue %p was dropped in "
-                  "one of its work functions, so it cannot be closed; it is "
-                  "leaked", self);
+      g_autofree char *label = describe (self);
+
+      g_critical ("%s: the last reference was dropped in one of its work "
+                  "functions, so it cannot be closed; it is leaked", label);
       g_object_ref (self);
       return;
     }
@@ -649,6 +674,8 @@ gasync_work_queue_finalize (GObject *object)
   /* The last reference may be dropped by the pump's dispatch, or by an
    * item's token. */
   GASYNC_TSAN_ACQUIRE (self);
+  gasync_leak_untrack (self);
+  g_free (self->name);
   gasync_invoke_destroy (self->owner, self->destroy, self->user_data);
   g_clear_pointer (&self->pump, g_source_unref);
   g_clear_object (&self->interceptor);
@@ -689,6 +716,12 @@ gasync_work_queue_get_property (GObject    *object,
       g_value_set_object (value, gasync_work_queue_get_interceptor (self));
       break;
 
+    case PROP_NAME:
+      gasync_lock (&self->lock);
+      g_value_set_string (value, self->name);
+      gasync_unlock (&self->lock);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -718,6 +751,10 @@ gasync_work_queue_set_property (GObject      *object,
 
     case PROP_INTERCEPTOR:
       gasync_work_queue_set_interceptor (self, g_value_get_object (value));
+      break;
+
+    case PROP_NAME:
+      gasync_work_queue_set_name (self, g_value_get_string (value));
       break;
 
     default:
@@ -800,6 +837,23 @@ gasync_work_queue_class_init (GasyncWorkQueueClass *klass)
     g_param_spec_object ("interceptor", "Interceptor",
                          "The interceptor around each item's work function",
                          GASYNC_TYPE_INTERCEPTOR,
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+
+  /**
+   * GasyncWorkQueue:name:
+   *
+   * A name for the queue, such as `thumbnails`, or %NULL (the default).
+   * The lines the queue logs begin with it (`Work queue “thumbnails”: …`;
+   * an unnamed queue is named by its address), and the leak checks of
+   * gasync_leaks_check() list a started queue under it until it is stopped
+   * or closed.
+   *
+   * Since: 0.1
+   */
+  properties[PROP_NAME] =
+    g_param_spec_string ("name", "Name",
+                         "The name of the queue, for logs and leak checks",
+                         NULL,
                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
@@ -1139,6 +1193,61 @@ gasync_work_queue_set_interceptor (GasyncWorkQueue   *self,
 }
 
 /**
+ * gasync_work_queue_get_name:
+ * @self: a #GasyncWorkQueue
+ *
+ * Gets #GasyncWorkQueue:name.
+ *
+ * Threading: the string belongs to @self and stays valid until the name
+ * is changed; read it on the thread that sets it.
+ *
+ * Returns: (nullable): the name, or %NULL if @self has none
+ *
+ * Since: 0.1
+ */
+const char *
+gasync_work_queue_get_name (GasyncWorkQueue *self)
+{
+  g_return_val_if_fail (GASYNC_IS_WORK_QUEUE (self), NULL);
+
+  return self->name;
+}
+
+/**
+ * gasync_work_queue_set_name:
+ * @self: a #GasyncWorkQueue
+ * @name: (nullable): the new name, or %NULL for none
+ *
+ * Sets #GasyncWorkQueue:name. Set it on the owner context (it notifies
+ * there), preferably before gasync_work_queue_start(): the leak checks
+ * keep the name the queue had then.
+ *
+ * Since: 0.1
+ */
+void
+gasync_work_queue_set_name (GasyncWorkQueue *self,
+                            const char      *name)
+{
+  char *old = NULL;
+  gboolean changed;
+
+  g_return_if_fail (GASYNC_IS_WORK_QUEUE (self));
+
+  gasync_lock (&self->lock);
+  changed = g_strcmp0 (self->name, name) != 0;
+  if (changed)
+    {
+      old = self->name;
+      self->name = g_strdup (name);
+    }
+  gasync_unlock (&self->lock);
+
+  g_free (old);
+  if (changed)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NAME]);
+}
+
+/**
  * gasync_work_queue_get_n_queued:
  * @self: a #GasyncWorkQueue
  *
@@ -1292,6 +1401,16 @@ gasync_work_queue_start (GasyncWorkQueue  *self,
   gasync_unlock (&self->lock);
 
   join_threads (self, old_threads);
+
+  /* Without the lock: the registry reads the name property, which takes
+   * it. A stop or close that ended meanwhile untracked the queue before it
+   * was tracked: untracked again then, under the lock, so that a start
+   * after it is tracked after it. */
+  gasync_leak_track (self, NULL, NULL);
+  gasync_lock (&self->lock);
+  if (self->state != STATE_STARTED && self->state != STATE_STOPPING)
+    gasync_leak_untrack (self);
+  gasync_unlock (&self->lock);
   return TRUE;
 }
 
@@ -1330,24 +1449,26 @@ enqueue (GasyncWorkQueue  *self,
         {
           gboolean owner = self->mode == MODE_MAIN_CONTEXT;
           gboolean stopping = self->state == STATE_STOPPING;
+          g_autofree char *label = describe_locked (self);
 
           gasync_unlock (&self->lock);
           g_cancellable_disconnect (cancellable, handler);
-          gasync_report_self_deadlock (error, "gasync_work_queue_enqueue",
-                                       owner ?
-                                       "the queue is full and this thread "
-                                       "runs its owner context, which alone "
-                                       "makes room; use "
-                                       "gasync_work_queue_try_enqueue()" :
-                                       stopping ?
-                                       "the queue is full and stops, so no "
-                                       "worker makes room, and the stop "
-                                       "waits for this work function; use "
-                                       "gasync_work_queue_try_enqueue()" :
-                                       "the queue is full and every worker "
-                                       "waits to enqueue from its work "
-                                       "function, so none makes room; use "
-                                       "gasync_work_queue_try_enqueue()");
+          gasync_report_self_deadlock_of (error, label,
+                                          "gasync_work_queue_enqueue",
+                                          owner ?
+                                          "the queue is full and this thread "
+                                          "runs its owner context, which alone "
+                                          "makes room; use "
+                                          "gasync_work_queue_try_enqueue()" :
+                                          stopping ?
+                                          "the queue is full and stops, so no "
+                                          "worker makes room, and the stop "
+                                          "waits for this work function; use "
+                                          "gasync_work_queue_try_enqueue()" :
+                                          "the queue is full and every worker "
+                                          "waits to enqueue from its work "
+                                          "function, so none makes room; use "
+                                          "gasync_work_queue_try_enqueue()");
           return FALSE;
         }
       if (cancellable != NULL && handler == 0)
@@ -1544,6 +1665,7 @@ refuse_self_deadlock (GasyncWorkQueue  *self,
                       GError          **error)
 {
   g_autofree char *why = NULL;
+  g_autofree char *label = NULL;
 
   if (current_queue == self)
     why = g_strdup_printf ("called from one of the queue's work functions, "
@@ -1555,7 +1677,8 @@ refuse_self_deadlock (GasyncWorkQueue  *self,
   else
     return FALSE;
 
-  gasync_report_self_deadlock (error, call, why);
+  label = describe (self);
+  gasync_report_self_deadlock_of (error, label, call, why);
   return TRUE;
 }
 

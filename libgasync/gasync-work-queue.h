@@ -148,6 +148,11 @@ GASYNC_AVAILABLE_IN_0_1
 void             gasync_work_queue_set_interceptor           (GasyncWorkQueue        *self,
                                                               GasyncInterceptor      *interceptor);
 GASYNC_AVAILABLE_IN_0_1
+const char      *gasync_work_queue_get_name                  (GasyncWorkQueue        *self);
+GASYNC_AVAILABLE_IN_0_1
+void             gasync_work_queue_set_name                  (GasyncWorkQueue        *self,
+                                                              const char             *name);
+GASYNC_AVAILABLE_IN_0_1
 guint            gasync_work_queue_get_n_queued              (GasyncWorkQueue        *self);
 GASYNC_AVAILABLE_IN_0_1
 gboolean         gasync_work_queue_is_started                (GasyncWorkQueue        *self);

@@ -96,11 +96,14 @@ struct _GasyncWorker
   GasyncWorkerFunc func;
   gpointer user_data;
   GDestroyNotify user_data_free;
+
+  char *name; /* under life.lock */
 };
 
 enum {
   PROP_0,
   PROP_STATE,
+  PROP_NAME,
   N_PROPS
 };
 
@@ -114,6 +117,18 @@ enum {
 static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (GasyncWorker, gasync_worker, G_TYPE_OBJECT)
+
+/* "Worker “mailer”" or "Worker 0x…", for log lines. */
+static char *
+describe (GasyncWorker *self)
+{
+  char *label;
+
+  gasync_lock (&self->life.lock);
+  label = gasync_describe ("Worker", self->name, self);
+  gasync_unlock (&self->life.lock);
+  return label;
+}
 
 /* Finalizes @item on the owner context. */
 static void
@@ -250,6 +265,7 @@ gasync_worker_finalize (GObject *object)
   GasyncWorker *self = GASYNC_WORKER (object);
 
   g_assert (g_queue_is_empty (&self->items));
+  g_free (self->name);
   if (self->user_data_free != NULL)
     self->user_data_free (self->user_data);
   gasync_workers_life_clear (&self->life);
@@ -271,6 +287,31 @@ gasync_worker_get_property (GObject    *object,
       g_value_set_enum (value, gasync_worker_get_state (self));
       break;
 
+    case PROP_NAME:
+      gasync_lock (&self->life.lock);
+      g_value_set_string (value, self->name);
+      gasync_unlock (&self->life.lock);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+gasync_worker_set_property (GObject      *object,
+                            guint         prop_id,
+                            const GValue *value,
+                            GParamSpec   *pspec)
+{
+  GasyncWorker *self = GASYNC_WORKER (object);
+
+  switch (prop_id)
+    {
+    case PROP_NAME:
+      gasync_worker_set_name (self, g_value_get_string (value));
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -286,6 +327,7 @@ gasync_worker_class_init (GasyncWorkerClass *klass)
   object_class->dispose = gasync_worker_dispose;
   object_class->finalize = gasync_worker_finalize;
   object_class->get_property = gasync_worker_get_property;
+  object_class->set_property = gasync_worker_set_property;
 
   /**
    * GasyncWorker:state:
@@ -296,6 +338,23 @@ gasync_worker_class_init (GasyncWorkerClass *klass)
    * Since: 0.1
    */
   properties[PROP_STATE] = gasync_workers_state_pspec_new ();
+
+  /**
+   * GasyncWorker:name:
+   *
+   * A name for the worker, such as `mailer`, or %NULL (the default). The
+   * leak checks of gasync_leaks_check() list a running worker under it,
+   * and any line the worker logs begins with it (`Worker “mailer”: …`;
+   * an unnamed worker is named by its address).
+   *
+   * Since: 0.1
+   */
+  properties[PROP_NAME] =
+    g_param_spec_string ("name", "Name",
+                         "The name of the worker, for logs and leak checks",
+                         NULL,
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+                         G_PARAM_EXPLICIT_NOTIFY);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -436,6 +495,61 @@ gasync_worker_get_n_queued (GasyncWorker *self)
   n = self->items.length;
   gasync_unlock (&self->life.lock);
   return n;
+}
+
+/**
+ * gasync_worker_get_name:
+ * @self: a #GasyncWorker
+ *
+ * Gets #GasyncWorker:name.
+ *
+ * Threading: the string belongs to @self and stays valid until the name
+ * is changed; read it on the thread that sets it.
+ *
+ * Returns: (nullable): the name, or %NULL if @self has none
+ *
+ * Since: 0.1
+ */
+const char *
+gasync_worker_get_name (GasyncWorker *self)
+{
+  g_return_val_if_fail (GASYNC_IS_WORKER (self), NULL);
+
+  return self->name;
+}
+
+/**
+ * gasync_worker_set_name:
+ * @self: a #GasyncWorker
+ * @name: (nullable): the new name, or %NULL for none
+ *
+ * Sets #GasyncWorker:name. Set it on the owner context (it notifies
+ * there), preferably before gasync_worker_start(): the leak checks keep
+ * the name the worker had when it started.
+ *
+ * Since: 0.1
+ */
+void
+gasync_worker_set_name (GasyncWorker *self,
+                        const char   *name)
+{
+  char *old = NULL;
+  gboolean changed;
+
+  g_return_if_fail (GASYNC_IS_WORKER (self));
+
+  gasync_lock (&self->life.lock);
+  changed = g_strcmp0 (self->name, name) != 0;
+  if (changed)
+    {
+      old = self->name;
+      self->name = g_strdup (name);
+    }
+  gasync_unlock (&self->life.lock);
+
+  g_free (old);
+  if (changed)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NAME]);
 }
 
 /**
@@ -653,9 +767,11 @@ gasync_worker_stop (GasyncWorker  *self,
 
   if (gasync_workers_life_is_own_thread (&self->life))
     {
-      gasync_report_self_deadlock (error, "gasync_worker_stop",
-                                   "called from the worker's own thread, "
-                                   "which it waits for");
+      g_autofree char *label = describe (self);
+
+      gasync_report_self_deadlock_of (error, label, "gasync_worker_stop",
+                                      "called from the worker's own thread, "
+                                      "which it waits for");
       return FALSE;
     }
 
@@ -696,9 +812,11 @@ gasync_worker_close (GasyncWorker *self)
 
   if (gasync_workers_life_is_own_thread (&self->life))
     {
-      gasync_report_self_deadlock (NULL, "gasync_worker_close",
-                                   "called from the worker's own thread, "
-                                   "which it waits for");
+      g_autofree char *label = describe (self);
+
+      gasync_report_self_deadlock_of (NULL, label, "gasync_worker_close",
+                                      "called from the worker's own thread, "
+                                      "which it waits for");
       return 0;
     }
 

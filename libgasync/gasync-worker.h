@@ -65,6 +65,11 @@ GASYNC_AVAILABLE_IN_0_1
 GasyncLatchState  gasync_worker_get_state             (GasyncWorker      *self);
 GASYNC_AVAILABLE_IN_0_1
 guint             gasync_worker_get_n_queued          (GasyncWorker      *self);
+GASYNC_AVAILABLE_IN_0_1
+const char       *gasync_worker_get_name              (GasyncWorker      *self);
+GASYNC_AVAILABLE_IN_0_1
+void              gasync_worker_set_name              (GasyncWorker      *self,
+                                                       const char        *name);
 
 GASYNC_AVAILABLE_IN_0_1
 gboolean          gasync_worker_start                 (GasyncWorker      *self,

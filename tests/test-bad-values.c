@@ -404,6 +404,7 @@ test_stopper_huge_stuck_log_interval (void)
   gasync_task_token_end (token);
   g_thread_join (thread);
   g_assert_cmpint (g_atomic_int_get (&stuck_logs), ==, 0);
+  gasync_stopper_stop (stopper);
 }
 
 int

@@ -11,6 +11,7 @@
 # include <malloc.h>
 #endif
 
+#include "gasync-leak-private.h"
 #include "gasync-private.h"
 #include "gasync-stopper-private.h"
 #include "gasync-sync-private.h"
@@ -113,6 +114,19 @@ static gboolean
 flag_is_set (gpointer data)
 {
   return g_atomic_int_get ((int *) data);
+}
+
+/* Waits, without iterating any context, until *@flag is set. */
+static void
+wait_flag (int *flag)
+{
+  gint64 deadline = gasync_test_deadline (TIMEOUT_SECONDS);
+
+  while (!g_atomic_int_get (flag))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_thread_yield ();
+    }
 }
 
 /* Lets tasks block until the test opens it, and counts them. */
@@ -441,7 +455,8 @@ test_stopper_task_failed_unhandled (Fixture       *fixture,
 
   g_test_summary ("With no task-failed handler, a failure is a warning");
 
-  g_test_expect_message ("Gasync", G_LOG_LEVEL_WARNING, "*Task “silent”*failed*");
+  g_test_expect_message ("Gasync", G_LOG_LEVEL_WARNING,
+                         "Stopper 0x*: task “silent” failed*");
   g_assert_true (gasync_stopper_run_async_task (stopper, "silent", fail_silently,
                                                 NULL, NULL, NULL));
   gasync_stopper_stop (stopper);
@@ -961,6 +976,400 @@ test_stopper_stop_async_cancel_wait (Fixture       *fixture,
   gate_clear (&gate);
 }
 
+static gboolean succeed (GCancellable  *cancellable,
+                         gpointer       user_data,
+                         GError       **error);
+static void never_close (gpointer user_data);
+
+static void
+count_notify (GObject    *object,
+              GParamSpec *pspec,
+              gpointer    user_data)
+{
+  (*(int *) user_data)++;
+}
+
+static void
+test_stopper_name (Fixture       *fixture,
+                   gconstpointer  unused)
+{
+  g_autoptr(GasyncStopper) stopper = NULL;
+  g_autofree char *name = NULL;
+  int notified = 0;
+
+  g_test_summary ("The name property: set at construction, read and "
+                  "written, notified only when it changes; the stopper's "
+                  "log lines begin with it");
+
+  stopper = g_object_new (GASYNC_TYPE_STOPPER, "name", "indexer", NULL);
+  g_assert_cmpstr (gasync_stopper_get_name (stopper), ==, "indexer");
+  g_signal_connect (stopper, "notify::name", G_CALLBACK (count_notify), &notified);
+  gasync_stopper_set_name (stopper, "indexer");
+  g_assert_cmpint (notified, ==, 0);
+  g_object_set (stopper, "name", "crawler", NULL);
+  g_assert_cmpint (notified, ==, 1);
+  g_object_get (stopper, "name", &name, NULL);
+  g_assert_cmpstr (name, ==, "crawler");
+  gasync_stopper_set_name (stopper, NULL);
+  g_assert_null (gasync_stopper_get_name (stopper));
+  g_assert_cmpint (notified, ==, 2);
+  gasync_stopper_set_name (stopper, "crawler");
+  g_assert_cmpint (notified, ==, 3);
+
+  g_test_expect_message ("Gasync", G_LOG_LEVEL_WARNING,
+                         "Stopper “crawler”: task “silent” failed: *");
+  g_assert_true (gasync_stopper_run_async_task (stopper, "silent", fail_silently,
+                                                NULL, NULL, NULL));
+  gasync_stopper_stop (stopper);
+  g_test_assert_expected_messages ();
+}
+
+/* Whether gasync_leaks_check() lists a stopper named @name. */
+static gboolean
+has_leak (const char *name)
+{
+  g_autoptr(GPtrArray) leaks = gasync_leaks_check (0);
+
+  for (guint i = 0; i < leaks->len; i++)
+    if (g_strcmp0 (gasync_leak_get_name (leaks->pdata[i]), name) == 0)
+      {
+        g_assert_cmpstr (gasync_leak_get_kind (leaks->pdata[i]), ==, "GasyncStopper");
+        return TRUE;
+      }
+  return FALSE;
+}
+
+static void
+test_stopper_never_stopped (Fixture       *fixture,
+                            gconstpointer  unused)
+{
+  GasyncStopper *stopper;
+  int closed = 0;
+  int destroyed = 0;
+  Gate gate;
+
+  /* Mirrors CockroachDB's leaktest.AfterTest(), which every stopper test
+   * defers: it fails the test with stop.PrintLeakedStoppers() for each
+   * stopper whose Stop() was not called. */
+  g_test_summary ("A stopper finalized without stop() after it ran tasks "
+                  "or got closers logs a warning naming it, the closers "
+                  "that will not run and the tasks still registered; an "
+                  "unused or a stopped one does not");
+
+  /* Unused, or stopped: nothing to say (a warning would be fatal). */
+  stopper = gasync_stopper_new ();
+  g_object_unref (stopper);
+  stopper = g_object_new (GASYNC_TYPE_STOPPER, "name", "stopped", NULL);
+  g_assert_true (gasync_stopper_run_task (stopper, "task", succeed, NULL, NULL));
+  gasync_stopper_add_closer (stopper, count_on_main, &closed, NULL);
+  gasync_stopper_stop (stopper);
+  g_object_unref (stopper);
+  g_assert_cmpint (closed, ==, 1);
+
+  /* Ran a task and has closers. */
+  stopper = g_object_new (GASYNC_TYPE_STOPPER, "name", "indexer", NULL);
+  g_assert_true (gasync_stopper_run_task (stopper, "task", succeed, NULL, NULL));
+  gasync_stopper_add_closer (stopper, never_close, &destroyed, count_on_main);
+  gasync_stopper_add_closer (stopper, never_close, &destroyed, count_on_main);
+  g_test_expect_message ("Gasync", G_LOG_LEVEL_WARNING,
+                         "Stopper “indexer” was finalized without "
+                         "gasync_stopper_stop() (tasks and workers it ran: 1; "
+                         "closers that will not run: 2); still registered: "
+                         "0 running tasks, 0 running workers");
+  g_object_unref (stopper);
+  g_test_assert_expected_messages ();
+  g_assert_cmpint (destroyed, ==, 2);
+
+  /* Only quiesced, not stopped: a closer alone is enough. */
+  stopper = g_object_new (GASYNC_TYPE_STOPPER, "name", "quiesced", NULL);
+  gasync_stopper_add_closer (stopper, never_close, &destroyed, count_on_main);
+  gasync_stopper_quiesce (stopper);
+  g_test_expect_message ("Gasync", G_LOG_LEVEL_WARNING,
+                         "Stopper “quiesced” was finalized without*"
+                         "tasks and workers it ran: 0; closers that will not run: 1*");
+  g_object_unref (stopper);
+  g_test_assert_expected_messages ();
+  g_assert_cmpint (destroyed, ==, 3);
+
+  /* A task still registered is named (disposed by a binding while it
+   * runs), and the warning is not repeated when the stopper goes. */
+  gate_init (&gate);
+  stopper = g_object_new (GASYNC_TYPE_STOPPER, "name", "busy", NULL);
+  g_assert_true (gasync_stopper_run_async_task (stopper, "crawl", gated_task, &gate, NULL, NULL));
+  gate_wait_started (&gate, 1);
+  g_test_expect_message ("Gasync", G_LOG_LEVEL_WARNING,
+                         "Stopper “busy” was finalized without*still registered: "
+                         "1 running task, 1 × crawl, 0 running workers");
+  g_object_run_dispose (G_OBJECT (stopper));
+  g_test_assert_expected_messages ();
+  gate_open (&gate);
+  iterate_until (fixture->context, num_tasks_is_zero, stopper);
+  g_object_unref (stopper);
+  gate_clear (&gate);
+}
+
+static void
+test_stopper_leak_tracked (Fixture       *fixture,
+                           gconstpointer  unused)
+{
+  g_autoptr(GasyncStopper) stopper = NULL;
+  GasyncStopper *dropped;
+  GasyncTaskToken *token;
+  int closed = 0;
+
+  /* Mirrors leaktest.AfterTest() and stop.PrintLeakedStoppers(), through
+   * libgasync's own leak checks. */
+  g_test_summary ("The leak checks list a stopper, by its name, from its "
+                  "first closer or task until it has stopped, or until it "
+                  "is finalized");
+
+  stopper = g_object_new (GASYNC_TYPE_STOPPER, "name", "tracked", NULL);
+  g_assert_false (has_leak ("tracked"));
+  gasync_stopper_add_closer (stopper, count_on_main, &closed, NULL);
+  g_assert_true (has_leak ("tracked"));
+  g_assert_true (gasync_stopper_run_task (stopper, "task", succeed, NULL, NULL));
+  g_assert_true (has_leak ("tracked"));
+  gasync_stopper_stop (stopper);
+  g_assert_false (has_leak ("tracked"));
+  g_assert_cmpint (closed, ==, 1);
+
+  dropped = g_object_new (GASYNC_TYPE_STOPPER, "name", "dropped", NULL);
+  token = gasync_stopper_begin_task (dropped, "token", NULL);
+  g_assert_true (has_leak ("dropped"));
+  g_object_unref (dropped);
+  g_assert_true (has_leak ("dropped"));
+  g_test_expect_message ("Gasync", G_LOG_LEVEL_WARNING,
+                         "Stopper “dropped” was finalized without*");
+  gasync_task_token_end (token);
+  g_object_unref (token);
+  g_test_assert_expected_messages ();
+  g_assert_false (has_leak ("dropped"));
+}
+
+/* A stop from a thread of its own while the main thread does not iterate
+ * the owner context: the stopping thread runs it. */
+typedef struct
+{
+  GasyncStopper *stopper;
+  GMainContext *owner;
+  GThread *stopping; /* atomic */
+  int quiesced; /* atomic */
+  int returned; /* atomic */
+  int destroyed; /* atomic */
+  int destroyed_at_close;
+} FreeStop;
+
+/* Code that the owner context runs: in the stopping thread, which has it
+ * as its thread-default context. */
+static void
+assert_in_stopping_thread (FreeStop *data)
+{
+  g_assert_true (g_thread_self () == g_atomic_pointer_get (&data->stopping));
+  g_assert_true (g_thread_self () != main_thread);
+  g_assert_true (g_main_context_is_owner (data->owner));
+  g_assert_true (g_main_context_get_thread_default () == data->owner);
+}
+
+static void
+free_stop_signal (GasyncStopper *stopper,
+                  gpointer       user_data)
+{
+  FreeStop *data = g_object_get_data (G_OBJECT (stopper), "free-stop");
+
+  assert_in_stopping_thread (data);
+  log_event (user_data);
+}
+
+static void
+free_stop_closer (gpointer user_data)
+{
+  FreeStop *data = user_data;
+
+  assert_in_stopping_thread (data);
+  data->destroyed_at_close = g_atomic_int_get (&data->destroyed);
+  log_event ("closer");
+}
+
+static void
+free_stop_destroy (gpointer user_data)
+{
+  FreeStop *data = user_data;
+
+  assert_in_stopping_thread (data);
+  g_atomic_int_inc (&data->destroyed);
+}
+
+/* TestStopperMultipleTasks: a task that returns once quiescing begins. */
+static gboolean
+until_quiescing (GCancellable  *cancellable,
+                 gpointer       user_data,
+                 GError       **error)
+{
+  gint64 deadline = gasync_test_deadline (TIMEOUT_SECONDS);
+
+  while (!g_cancellable_is_cancelled (cancellable))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_usleep (1000);
+    }
+  return TRUE;
+}
+
+static gpointer
+free_stop_thread (gpointer user_data)
+{
+  FreeStop *data = user_data;
+
+  g_atomic_pointer_set (&data->stopping, g_thread_self ());
+  gasync_stopper_quiesce (data->stopper);
+  g_assert_cmpuint (gasync_stopper_get_num_tasks (data->stopper), ==, 0);
+  g_atomic_int_set (&data->quiesced, TRUE);
+  gasync_stopper_stop (data->stopper);
+  g_assert_true (gasync_stopper_is_stopped (data->stopper));
+  /* Given back: the main thread may run it again. */
+  g_assert_false (g_main_context_is_owner (data->owner));
+  g_atomic_int_set (&data->returned, TRUE);
+  return NULL;
+}
+
+static void
+test_stopper_stop_from_thread_free_context (Fixture       *fixture,
+                                            gconstpointer  unused)
+{
+  FreeStop data = { NULL };
+  g_autofree char *log = NULL;
+  GThread *thread;
+  Gate gate;
+
+  /* Mirrors TestStopper, TestStopperMultipleTasks and TestStopperIsStopped:
+   * Stop() from a goroutine, which the test waits for. */
+  g_test_summary ("quiesce() and stop() from a thread of their own, while "
+                  "no thread iterates the owner context: the stopping "
+                  "thread runs it, so the signals, destroy notifies and "
+                  "closers run there (in order, with the owner context as "
+                  "its thread-default context) and the stop returns");
+
+  gate_init (&gate);
+  data.owner = g_main_context_new ();
+  g_main_context_push_thread_default (data.owner);
+  data.stopper = g_object_new (GASYNC_TYPE_STOPPER, "name", "free", NULL);
+  g_main_context_pop_thread_default (data.owner);
+  g_object_set_data (G_OBJECT (data.stopper), "free-stop", &data);
+
+  g_signal_connect (data.stopper, "quiescing", G_CALLBACK (free_stop_signal), "quiescing");
+  g_signal_connect (data.stopper, "stopping", G_CALLBACK (free_stop_signal), "stopping");
+  g_signal_connect (data.stopper, "stopped", G_CALLBACK (free_stop_signal), "stopped");
+  gasync_stopper_add_closer (data.stopper, free_stop_closer, &data, NULL);
+  g_assert_true (gasync_stopper_run_async_task (data.stopper, "gated", gated_task,
+                                                &gate, NULL, NULL));
+  for (guint i = 0; i < 3; i++)
+    g_assert_true (gasync_stopper_run_async_task (data.stopper, "until quiescing",
+                                                  until_quiescing, &data,
+                                                  free_stop_destroy, NULL));
+  gate_wait_started (&gate, 1);
+
+  thread = g_thread_new ("stop", free_stop_thread, &data);
+  while (gasync_stopper_get_state (data.stopper) == GASYNC_STOPPER_STATE_RUNNING)
+    g_thread_yield ();
+  /* The gated task holds the quiesce. */
+  g_assert_false (g_atomic_int_get (&data.quiesced));
+  gate_open (&gate);
+  wait_flag (&data.returned);
+  g_thread_join (thread);
+
+  log = dup_log ();
+  g_assert_cmpstr (log, ==, "quiescing;stopping;closer;stopped;");
+  g_assert_cmpint (data.destroyed_at_close, ==, 3);
+  g_assert_false (g_main_context_pending (data.owner));
+  g_object_unref (data.stopper);
+  g_main_context_unref (data.owner);
+  gate_clear (&gate);
+}
+
+static gboolean
+owner_wait_logged (gpointer data)
+{
+  return gasync_stopper_owner_wait_was_logged (data);
+}
+
+static void
+test_stopper_stop_from_thread_held_context (Fixture       *fixture,
+                                            gconstpointer  unused)
+{
+  g_autoptr(GasyncStopper) stopper = NULL;
+  ThreadStop data = { NULL };
+  g_autofree char *log = NULL;
+  gint64 deadline = gasync_test_deadline (TIMEOUT_SECONDS);
+  GThread *thread;
+
+  /* The other side of TestStopper: here the owner context is held by a
+   * thread that does not run it. */
+  g_test_summary ("A blocking stop from another thread while the owner "
+                  "context is held but not iterated waits, and once the "
+                  "wait exceeds stuck-log-interval it logs a warning naming "
+                  "the stopper; iterating the context then completes it");
+
+  stopper = g_object_new (GASYNC_TYPE_STOPPER, "name", "held",
+                          "stuck-log-interval", (gint64) 1, NULL);
+  g_signal_connect (stopper, "quiescing", G_CALLBACK (on_signal), "quiescing");
+  g_signal_connect (stopper, "stopped", G_CALLBACK (on_stopped), NULL);
+  gasync_stopper_add_closer (stopper, log_closer, "closer", NULL);
+
+  /* The main thread holds the owner context: the fixture pushed it. */
+  g_test_expect_message ("Gasync", G_LOG_LEVEL_WARNING,
+                         "Stopper “held”: a blocking stop has waited * s for "
+                         "the owner context, which another thread holds*");
+  data.stopper = stopper;
+  thread = g_thread_new ("stop", stop_thread, &data);
+  while (!owner_wait_logged (stopper))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_thread_yield ();
+    }
+  g_test_assert_expected_messages ();
+  g_assert_false (g_atomic_int_get (&data.returned));
+  log = dup_log ();
+  g_assert_cmpstr (log, ==, "");
+
+  iterate_until (fixture->context, flag_is_set, &data.returned);
+  g_thread_join (thread);
+  g_clear_pointer (&log, g_free);
+  log = dup_log ();
+  g_assert_cmpstr (log, ==, "quiescing;closer;stopped;");
+}
+
+static gboolean
+end_token_cb (gpointer user_data)
+{
+  gasync_task_token_end (user_data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+test_stopper_stop_blocking_runs_owner_context (Fixture       *fixture,
+                                               gconstpointer  unused)
+{
+  g_autoptr(GasyncStopper) stopper = gasync_stopper_new ();
+  g_autoptr(GasyncTaskToken) token = NULL;
+  g_autoptr(GSource) source = NULL;
+  g_autofree char *log = NULL;
+
+  g_test_summary ("A blocking stop() on the owner thread iterates the owner "
+                  "context while it waits: a token ended by a callback "
+                  "there ends, and the stop returns");
+
+  g_signal_connect (stopper, "stopped", G_CALLBACK (on_stopped), NULL);
+  gasync_stopper_add_closer (stopper, log_closer, "closer", NULL);
+  token = gasync_stopper_begin_task (stopper, "main-loop work", NULL);
+  source = g_timeout_source_new (10);
+  g_source_set_callback (source, end_token_cb, token, NULL);
+  g_source_attach (source, fixture->context);
+  gasync_stopper_stop (stopper);
+  g_assert_true (gasync_task_token_is_ended (token));
+  log = dup_log ();
+  g_assert_cmpstr (log, ==, "closer;stopped;");
+}
+
 /* The nothing-after-the-closers test: 1,000 tasks that ran, failed or were
  * refused, stopped in each of the three ways. */
 typedef enum
@@ -968,6 +1377,7 @@ typedef enum
   STOP_BLOCKING_ON_OWNER,
   STOP_ASYNC,
   STOP_FROM_THREAD,
+  STOP_FROM_THREAD_FREE_CONTEXT,
 } StopForm;
 
 #define SHUTDOWN_GATED 10
@@ -980,6 +1390,7 @@ typedef enum
 typedef struct
 {
   GasyncStopper *stopper;
+  GMainContext *owner;
   Gate gate;
   int destroyed; /* atomic */
   int failed; /* on the owner context */
@@ -993,7 +1404,7 @@ shutdown_destroy (gpointer user_data)
 {
   Shutdown *shutdown = user_data;
 
-  g_assert_true (g_thread_self () == main_thread);
+  g_assert_true (g_main_context_is_owner (shutdown->owner));
   g_atomic_int_inc (&shutdown->destroyed);
 }
 
@@ -1023,7 +1434,7 @@ on_shutdown_task_failed (GasyncStopper *stopper,
 {
   Shutdown *shutdown = user_data;
 
-  g_assert_true (g_thread_self () == main_thread);
+  g_assert_true (g_main_context_is_owner (shutdown->owner));
   g_assert_cmpint (shutdown->closed, ==, 0);
   shutdown->failed++;
 }
@@ -1033,7 +1444,7 @@ shutdown_closer (gpointer user_data)
 {
   Shutdown *shutdown = user_data;
 
-  g_assert_true (g_thread_self () == main_thread);
+  g_assert_true (g_main_context_is_owner (shutdown->owner));
   shutdown->destroyed_at_close = g_atomic_int_get (&shutdown->destroyed);
   shutdown->failed_at_close = shutdown->failed;
   shutdown->closed++;
@@ -1097,7 +1508,21 @@ test_stopper_nothing_after_closers (Fixture       *fixture,
                   "its last unref frees it without an iteration");
   g_test_bug ("13");
 
-  shutdown.stopper = gasync_stopper_new ();
+  /* The free-context form: nobody holds the owner context, so the
+   * stopping thread runs it (there, the checks are that of the thread
+   * that runs the owner context, not of the main thread). */
+  if (form == STOP_FROM_THREAD_FREE_CONTEXT)
+    {
+      shutdown.owner = g_main_context_new ();
+      g_main_context_push_thread_default (shutdown.owner);
+      shutdown.stopper = gasync_stopper_new ();
+      g_main_context_pop_thread_default (shutdown.owner);
+    }
+  else
+    {
+      shutdown.owner = g_main_context_ref (fixture->context);
+      shutdown.stopper = gasync_stopper_new ();
+    }
   gate_init (&shutdown.gate);
   g_weak_ref_init (&weak, shutdown.stopper);
   g_signal_connect (shutdown.stopper, "task-failed",
@@ -1140,6 +1565,18 @@ test_stopper_nothing_after_closers (Fixture       *fixture,
       }
       break;
 
+    case STOP_FROM_THREAD_FREE_CONTEXT:
+      {
+        ThreadStop stop = { shutdown.stopper, FALSE };
+        GThread *thread = g_thread_new ("stop", stop_thread, &stop);
+
+        /* No iteration: the stopping thread runs the owner context. */
+        wait_flag (&stop.returned);
+        g_thread_join (thread);
+        g_assert_false (g_main_context_pending (shutdown.owner));
+      }
+      break;
+
     default:
       g_assert_not_reached ();
     }
@@ -1155,6 +1592,7 @@ test_stopper_nothing_after_closers (Fixture       *fixture,
   wait_finalized (&weak);
   g_weak_ref_clear (&weak);
   gate_clear (&shutdown.gate);
+  g_main_context_unref (shutdown.owner);
 }
 
 static void
@@ -1721,7 +2159,11 @@ test_stopper_last_task_lets_go (Fixture       *fixture,
   g_assert_true (gasync_stopper_run_async_task (stopper, "last", until_quiescing_task,
                                                 NULL, NULL, NULL));
   gasync_stopper_quiesce (stopper);
+  /* Quiesced, not stopped. */
+  g_test_expect_message ("Gasync", G_LOG_LEVEL_WARNING,
+                         "Stopper 0x* was finalized without gasync_stopper_stop()*");
   g_object_unref (stopper);
+  g_test_assert_expected_messages ();
   g_assert_null (alive);
 }
 
@@ -1746,11 +2188,14 @@ test_log_writer (GLogLevelFlags   log_level,
 {
   const char *dump = NULL;
   const char *domain = NULL;
+  const char *message = NULL;
 
   for (gsize i = 0; i < n_fields; i++)
     {
       if (g_str_equal (fields[i].key, "GASYNC_STOPPER_DUMP"))
         dump = fields[i].value;
+      else if (g_str_equal (fields[i].key, "MESSAGE"))
+        message = fields[i].value;
       else if (g_str_equal (fields[i].key, "GLIB_DOMAIN"))
         domain = fields[i].value;
     }
@@ -1778,6 +2223,10 @@ test_log_writer (GLogLevelFlags   log_level,
     }
 
   gasync_lock (&stuck_lock);
+  /* The first line of the message, which names the stopper: the next
+   * ones are the dump again. */
+  g_string_append_len (stuck_logs, message, strcspn (message, "\n"));
+  g_string_append (stuck_logs, "\n--\n");
   g_string_append (stuck_logs, dump);
   g_string_append (stuck_logs, "\n--\n");
   gasync_unlock (&stuck_lock);
@@ -1808,10 +2257,12 @@ test_stopper_stuck_log (Fixture       *fixture,
 
   g_test_summary ("When quiescing lasts longer than stuck-log-interval, the "
                   "running tasks are logged (structured, domain Gasync) "
-                  "after every interval; track-details adds ages");
+                  "after every interval, naming the stopper; track-details "
+                  "adds ages");
 
   stopper = g_object_new (GASYNC_TYPE_STOPPER, "track-details", TRUE,
-                          "stuck-log-interval", (gint64) 20000, NULL);
+                          "stuck-log-interval", (gint64) 20000,
+                          "name", "stuck-logger", NULL);
   g_assert_true (gasync_stopper_get_track_details (stopper));
   gate_init (&gate);
   g_assert_true (gasync_stopper_run_async_task (stopper, "stuck", gated_task, &gate, NULL, NULL));
@@ -1823,6 +2274,7 @@ test_stopper_stuck_log (Fixture       *fixture,
   iterate_until (fixture->context, stuck_logged_twice, NULL);
   gasync_lock (&stuck_lock);
   g_assert_nonnull (strstr (stuck_logs->str, "1 running task\n  1 × stuck"));
+  g_assert_nonnull (strstr (stuck_logs->str, "Stopper “stuck-logger” is quiescing for "));
   g_assert_nonnull (strstr (stuck_logs->str, "stuck (async task, running for "));
   gasync_unlock (&stuck_lock);
   gate_open (&gate);
@@ -2036,12 +2488,16 @@ test_stopper_dropped_while_running (Fixture       *fixture,
   token = gasync_stopper_begin_task (stopper, "token", NULL);
   gasync_stopper_add_closer (stopper, never_close, &destroyed, count_on_main);
   gate_wait_started (&gate, 1);
+  /* Never stopped: said when the last task lets it go. */
+  g_test_expect_message ("Gasync", G_LOG_LEVEL_WARNING,
+                         "Stopper 0x*finalized without gasync_stopper_stop()*");
   g_object_unref (stopper);
   gasync_task_token_end (token);
   gate_open (&gate);
   iterate_until (fixture->context, gate_is_finished, &gate);
   g_object_unref (token);
   iterate_until (fixture->context, flag_is_set, &destroyed);
+  g_test_assert_expected_messages ();
   gate_clear (&gate);
 }
 
@@ -2102,8 +2558,15 @@ test_stopper_last_unref_while_running (Fixture       *fixture,
   while (g_main_context_iteration (fixture->context, FALSE))
     ;
   g_assert_false (g_atomic_int_get (&lifetime.gone));
+  /* Never stopped: said, naming the worker still running, when the task
+   * lets it go. */
+  g_test_expect_message ("Gasync", G_LOG_LEVEL_WARNING,
+                         "Stopper 0x* was finalized without gasync_stopper_stop() "
+                         "(tasks and workers it ran: 2; closers that will not run: 1); "
+                         "still registered: 0 running tasks, 1 running worker, 1 * worker");
   gate_open (&unref_gate);
   gasync_test_lifetime_wait (&lifetime, 3);
+  g_test_assert_expected_messages ();
   gate_clear (&unref_gate);
 }
 
@@ -2170,7 +2633,10 @@ test_stopper_disposed (Fixture       *fixture,
                   "works: no crash");
 
   gasync_stopper_add_closer (stopper, never_close, &destroyed, count_on_main);
+  g_test_expect_message ("Gasync", G_LOG_LEVEL_WARNING,
+                         "*finalized without gasync_stopper_stop()*closers that will not run: 1*");
   g_object_run_dispose (G_OBJECT (stopper));
+  g_test_assert_expected_messages ();
   iterate_until (fixture->context, flag_is_set, &destroyed);
   g_assert_true (gasync_stopper_run_task (stopper, "after", fail_silently, NULL, NULL) == FALSE);
   gasync_stopper_stop (stopper);
@@ -2214,11 +2680,19 @@ main (int    argc,
   ADD ("stop-from-threads", test_stopper_stop_from_threads);
   ADD ("stop-blocking-on-owner", test_stopper_stop_blocking_on_owner);
   ADD ("stop-async-cancel-wait", test_stopper_stop_async_cancel_wait);
+  ADD ("name", test_stopper_name);
+  ADD ("never-stopped", test_stopper_never_stopped);
+  ADD ("leak-tracked", test_stopper_leak_tracked);
+  ADD ("stop-from-thread-free-context", test_stopper_stop_from_thread_free_context);
+  ADD ("stop-from-thread-held-context", test_stopper_stop_from_thread_held_context);
+  ADD ("stop-blocking-runs-owner-context", test_stopper_stop_blocking_runs_owner_context);
   ADD_DATA ("nothing-after-closers/blocking-on-owner", test_stopper_nothing_after_closers,
             STOP_BLOCKING_ON_OWNER);
   ADD_DATA ("nothing-after-closers/async", test_stopper_nothing_after_closers, STOP_ASYNC);
   ADD_DATA ("nothing-after-closers/from-thread", test_stopper_nothing_after_closers,
             STOP_FROM_THREAD);
+  ADD_DATA ("nothing-after-closers/from-thread-free-context",
+            test_stopper_nothing_after_closers, STOP_FROM_THREAD_FREE_CONTEXT);
   ADD ("limited", test_stopper_limited);
   ADD ("limited-wait", test_stopper_limited_wait);
   ADD ("limited-cancelled", test_stopper_limited_cancelled);

@@ -136,6 +136,8 @@ make_task_token (void)
   token = gasync_stopper_begin_task (stopper, "x", &error);
   g_assert_no_error (error);
   gasync_task_token_end (token);
+  /* Not reported as never stopped. */
+  gasync_stopper_stop (stopper);
   return G_OBJECT (token);
 }
 
@@ -317,6 +319,7 @@ test_first_token_on_worker (void)
     {
       token_stopper = gasync_stopper_new ();
       run_in_order (token_first, token_second, NULL);
+      gasync_stopper_stop (token_stopper);
       g_clear_object (&token_stopper);
       return;
     }

@@ -1219,6 +1219,81 @@ test_main_context_full_on_owner (void)
   g_assert_cmpuint (G_OBJECT (items->pdata[1])->ref_count, ==, 1);
 }
 
+/* The kind of the leak named @name that gasync_leaks_check() lists, or
+ * NULL. */
+static char *
+dup_leak_kind (const char *name)
+{
+  g_autoptr(GPtrArray) leaks = gasync_leaks_check (0);
+
+  for (guint i = 0; i < leaks->len; i++)
+    if (g_strcmp0 (gasync_leak_get_name (leaks->pdata[i]), name) == 0)
+      return g_strdup (gasync_leak_get_kind (leaks->pdata[i]));
+  return NULL;
+}
+
+static void
+count_notify (GObject    *object,
+              GParamSpec *pspec,
+              gpointer    user_data)
+{
+  (*(int *) user_data)++;
+}
+
+static void
+test_name (void)
+{
+  g_autoptr(GasyncWorkQueue) queue = NULL;
+  g_autoptr(GasyncWorkQueue) full = NULL;
+  g_autoptr(GPtrArray) items = test_items_new (2);
+  g_autofree char *kind = NULL;
+  g_autofree char *name = NULL;
+  int notified = 0;
+
+  /* Mirrors CockroachDB's leaktest.AfterTest(): what was started and not
+   * stopped is listed by name. */
+  g_test_summary ("The name property is read, written and notified on "
+                  "change; the leak checks list a started queue under it "
+                  "until it is stopped or closed; its log lines begin "
+                  "with it");
+
+  queue = gasync_work_queue_new (work_object, NULL, NULL);
+  g_assert_null (gasync_work_queue_get_name (queue));
+  g_signal_connect (queue, "notify::name", G_CALLBACK (count_notify), &notified);
+  g_object_set (queue, "name", "thumbnails", NULL);
+  gasync_work_queue_set_name (queue, "thumbnails");
+  g_assert_cmpint (notified, ==, 1);
+  g_object_get (queue, "name", &name, NULL);
+  g_assert_cmpstr (name, ==, "thumbnails");
+  g_assert_cmpstr (gasync_work_queue_get_name (queue), ==, "thumbnails");
+
+  g_assert_null (dup_leak_kind ("thumbnails"));
+  g_assert_true (gasync_work_queue_start (queue, NULL));
+  kind = dup_leak_kind ("thumbnails");
+  g_assert_cmpstr (kind, ==, "GasyncWorkQueue");
+  g_assert_true (gasync_work_queue_stop (queue, NULL, NULL));
+  g_assert_null (dup_leak_kind ("thumbnails"));
+  g_assert_true (gasync_work_queue_start (queue, NULL));
+  g_clear_pointer (&kind, g_free);
+  kind = dup_leak_kind ("thumbnails");
+  g_assert_cmpstr (kind, ==, "GasyncWorkQueue");
+  g_assert_cmpuint (gasync_work_queue_close (queue, NULL, NULL), ==, 0);
+  g_assert_null (dup_leak_kind ("thumbnails"));
+
+  /* A named queue's critical names it. */
+  full = gasync_work_queue_new_for_main_context (begin_item, NULL, NULL);
+  gasync_work_queue_set_name (full, "full");
+  gasync_work_queue_set_max_work (full, 1);
+  g_assert_true (gasync_work_queue_enqueue (full, items->pdata[0], NULL, NULL));
+  g_assert_true (g_main_context_acquire (g_main_context_default ()));
+  g_test_expect_message ("Gasync", G_LOG_LEVEL_CRITICAL,
+                         "Work queue “full”: *would wait forever*");
+  g_assert_false (gasync_work_queue_enqueue (full, items->pdata[1], NULL, NULL));
+  g_test_assert_expected_messages ();
+  g_main_context_release (g_main_context_default ());
+  g_assert_cmpuint (gasync_work_queue_close (full, NULL, NULL), ==, 1);
+}
+
 /* Stress: two producers, four workers, a small bound, and a close in the
  * middle: processed + discarded == enqueued. */
 typedef struct
@@ -1786,6 +1861,7 @@ main (int    argc,
 #undef ADD
   g_test_add_func ("/gasync/work-queue/main-context-full-on-owner",
                    test_main_context_full_on_owner);
+  g_test_add_func ("/gasync/work-queue/name", test_name);
   g_test_add_func ("/gasync/work-queue/bad-input", test_bad_input);
   g_test_add_func ("/gasync/work-queue/close-from-work-function",
                    test_close_from_work_function);

@@ -495,6 +495,73 @@ test_worker_main_context (Fixture       *fixture,
   g_assert_cmpuint (fixture->errors->len, ==, 0);
 }
 
+static gboolean
+has_leak (const char *name)
+{
+  g_autoptr(GPtrArray) leaks = gasync_leaks_check (0);
+
+  for (guint i = 0; i < leaks->len; i++)
+    if (g_strcmp0 (gasync_leak_get_name (leaks->pdata[i]), name) == 0)
+      {
+        g_assert_cmpstr (gasync_leak_get_kind (leaks->pdata[i]), ==, "GasyncWorker");
+        return TRUE;
+      }
+  return FALSE;
+}
+
+static void
+count_notify (GObject    *object,
+              GParamSpec *pspec,
+              gpointer    user_data)
+{
+  (*(int *) user_data)++;
+}
+
+static void
+test_worker_name (Fixture       *fixture,
+                  gconstpointer  user_data)
+{
+  g_autoptr(GasyncWorker) worker = NULL;
+  g_autoptr(GasyncWorker) main_worker = NULL;
+  g_autofree char *name = NULL;
+  int notified = 0;
+
+  /* Mirrors CockroachDB's leaktest.AfterTest(): what was started and not
+   * stopped is listed by name. */
+  g_test_summary ("The name property is read, written and notified on "
+                  "change; the leak checks list a running worker under it "
+                  "from start to stop or close, threaded or not");
+
+  worker = gasync_worker_new (process_item, fixture, NULL);
+  g_assert_null (gasync_worker_get_name (worker));
+  g_signal_connect (worker, "notify::name", G_CALLBACK (count_notify), &notified);
+  g_object_set (worker, "name", "mailer", NULL);
+  gasync_worker_set_name (worker, "mailer");
+  g_assert_cmpint (notified, ==, 1);
+  g_object_get (worker, "name", &name, NULL);
+  g_assert_cmpstr (name, ==, "mailer");
+
+  g_assert_false (has_leak ("mailer"));
+  g_assert_true (gasync_worker_start (worker, NULL));
+  g_assert_true (has_leak ("mailer"));
+  enqueue_numbers (worker, fixture, 0, 3);
+  g_assert_true (gasync_worker_stop (worker, NULL, NULL));
+  g_assert_false (has_leak ("mailer"));
+  g_assert_true (gasync_worker_start (worker, NULL));
+  g_assert_true (has_leak ("mailer"));
+  g_assert_cmpuint (gasync_worker_close (worker), ==, 0);
+  g_assert_false (has_leak ("mailer"));
+
+  main_worker = gasync_worker_new_for_main_context (process_item, fixture, NULL);
+  gasync_worker_set_name (main_worker, "main-mailer");
+  g_assert_true (gasync_worker_start (main_worker, NULL));
+  g_assert_true (has_leak ("main-mailer"));
+  g_assert_true (gasync_worker_stop (main_worker, NULL, NULL));
+  g_assert_false (has_leak ("main-mailer"));
+  workers_test_flush ();
+  assert_in_order (fixture, 3);
+}
+
 typedef struct
 {
   GasyncWorker *worker;
@@ -754,6 +821,7 @@ main (int    argc,
   ADD ("last-unref-while-running", test_worker_last_unref_while_running);
   ADD ("last-unref-while-running-main-context",
        test_worker_last_unref_while_running_main_context);
+  ADD ("name", test_worker_name);
 #undef ADD
   g_test_add_func ("/gasync/worker/nothing-lost", test_worker_nothing_lost);
   g_test_add_func ("/gasync/worker/user-data-free", test_worker_user_data_free);

@@ -98,7 +98,7 @@ queued_bytes_stopper (guint64  size,
   if (g_atomic_int_get (&n_ran) != 0)
     g_error ("%d queued tasks ran during the measurement", n_ran);
   g_mutex_unlock (&gate);
-  gasync_stopper_quiesce (stopper);
+  gasync_stopper_stop (stopper);
   g_mutex_clear (&gate);
   return bytes;
 }

@@ -80,4 +80,45 @@ test('a token ended from a promise chain counts like a task', async () => {
     assertEqual(stopper.get_state(), Gasync.StopperState.STOPPED);
 });
 
+function leakedStoppers() {
+    return Gasync.leaks_check(0)
+        .filter(leak => leak.get_kind() === 'GasyncStopper')
+        .map(leak => leak.get_name());
+}
+
+// CockroachDB pkg/util/leaktest: AfterTest() reports, through
+// stop.PrintLeakedStoppers(), every stopper whose Stop() was never called.
+test('a named stopper is listed as a leak from its first task until stopped', async () => {
+    const stopper = new Gasync.Stopper({name: 'js: indexer'});
+    assertEqual(stopper.name, 'js: indexer');
+    assert(!leakedStoppers().includes('js: indexer'), 'listed before any task');
+    const token = stopper.begin_task('js: fetch');
+    assert(leakedStoppers().includes('js: indexer'), 'not listed while running');
+    GLib.idle_add(GLib.PRIORITY_DEFAULT, () => {
+        token.end();
+        return GLib.SOURCE_REMOVE;
+    });
+    await stopper.stop_async(null);
+    assert(!leakedStoppers().includes('js: indexer'), 'listed once stopped');
+});
+
+// CockroachDB pkg/util/stop: TestStopper, Stop() and wait for it. GJS runs
+// no thread of its own, but the blocking stop does what a stopping thread
+// does: it runs the owner context while it waits, so main-loop work ends.
+test('a blocking stop() runs the owner context until a token ended there ends', () => {
+    const stopper = new Gasync.Stopper({name: 'js: blocking'});
+    const events = [];
+    stopper.add_closer(() => events.push('closer'));
+    stopper.connect('stopped', () => events.push('stopped'));
+    const token = stopper.begin_task('js: timer');
+    GLib.timeout_add(GLib.PRIORITY_DEFAULT, 10, () => {
+        events.push('timer');
+        token.end();
+        return GLib.SOURCE_REMOVE;
+    });
+    stopper.stop();
+    assertEqual(events.join(','), 'timer,closer,stopped');
+    assert(stopper.is_stopped());
+});
+
 run();

@@ -134,4 +134,27 @@ test('a main-context batch collects every error', async () => {
     assertEqual(messages.join(','), 'item 0,item 10,item 5');
 });
 
+// CockroachDB pkg/util/leaktest: AfterTest() lists what was started and not
+// stopped; a queue is listed by its name from start to close.
+test('a named main-context queue is listed as a leak until closed', async () => {
+    const leaked = () => Gasync.leaks_check(0)
+        .filter(leak => leak.get_kind() === 'GasyncWorkQueue')
+        .map(leak => leak.get_name());
+    const queue = Gasync.WorkQueue.new_for_main_context((item, token) => {
+        endLater(token);
+        return true;
+    });
+    let notified = 0;
+    queue.connect('notify::name', () => notified++);
+    queue.name = 'js: thumbnails';
+    assertEqual(queue.get_name(), 'js: thumbnails');
+    assertEqual(notified, 1);
+    assert(!leaked().includes('js: thumbnails'), 'listed before start');
+    queue.start();
+    assert(queue.try_enqueue(makeItems(1)[0]));
+    assert(leaked().includes('js: thumbnails'), 'not listed once started');
+    await queue.close_async(null);
+    assert(!leaked().includes('js: thumbnails'), 'listed once closed');
+});
+
 run();

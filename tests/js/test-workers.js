@@ -89,6 +89,22 @@ test('a main-context worker runs JavaScript items in order', async () => {
     assert(!worker.enqueue(new Item()), 'a stopped worker took an item');
 });
 
+// CockroachDB pkg/util/leaktest: AfterTest() lists what was started and not
+// stopped; a worker is listed by its name while it runs.
+test('a named main-context worker is listed as a leak while it runs', () => {
+    const leaked = () => Gasync.leaks_check(0)
+        .filter(leak => leak.get_kind() === 'GasyncWorker')
+        .map(leak => leak.get_name());
+    const worker = Gasync.Worker.new_for_main_context(() => true);
+    worker.name = 'js: mailer';
+    assertEqual(worker.get_name(), 'js: mailer');
+    assert(!leaked().includes('js: mailer'), 'listed before start');
+    worker.start();
+    assert(leaked().includes('js: mailer'), 'not listed once started');
+    worker.stop(null);
+    assert(!leaked().includes('js: mailer'), 'listed once stopped');
+});
+
 test('a main-context interval runs until stopped, with notify::state', async () => {
     let runs = 0;
     const states = [];

@@ -1,9 +1,12 @@
 # test_stopper.py: GasyncStopper through the typelib: run_task,
-# run_async_task, running tasks, signals, stop and stop_async.
+# run_async_task, running tasks, signals, stop and stop_async, a stop from
+# another thread, names and leak reports.
 #
 # SPDX-License-Identifier: LGPL-2.1-or-later
 
+import gc
 import threading
+import time
 
 import gi
 import pytest
@@ -35,6 +38,7 @@ def test_run_task_returns_result_and_counts_it():
     assert stopper.run_task('py: count', task, 'data')
     assert seen == [('data', {'py: count': 1}, 1, True)]
     assert stopper.dup_running_tasks() == {}
+    stopper.stop()
 
 
 def test_run_task_false_is_failed_naming_the_task():
@@ -43,6 +47,7 @@ def test_run_task_false_is_failed_naming_the_task():
         stopper.run_task('py: fails', lambda cancellable, data: False, None)
     assert info.value.matches(Gasync.error_quark(), Gasync.Error.FAILED)
     assert '“py: fails”' in info.value.message
+    stopper.stop()
 
 
 def test_run_async_task_runs_on_another_thread():
@@ -178,3 +183,98 @@ def test_worker_gets_the_stop_cancellable():
     stopper.stop()
     assert seen == [0]
     assert child.is_cancelled()
+
+
+def leaked_stoppers():
+    return [leak.get_name() for leak in Gasync.leaks_check(0)
+            if leak.get_kind() == 'GasyncStopper']
+
+
+class Warnings:
+    """Collects the Gasync warnings logged inside a with block."""
+
+    def __enter__(self):
+        self.messages = []
+        self.handler = GLib.log_set_handler(
+            'Gasync', GLib.LogLevelFlags.LEVEL_WARNING,
+            lambda domain, level, message, *args:
+                self.messages.append(message), None)
+        return self
+
+    def __exit__(self, *exc):
+        GLib.log_remove_handler('Gasync', self.handler)
+
+
+def test_never_stopped_stopper_is_reported_by_name():
+    # CockroachDB pkg/util/leaktest: AfterTest() fails the test, through
+    # stop.PrintLeakedStoppers(), for every stopper whose Stop() was never
+    # called; every stopper test defers it.
+    stopper = Gasync.Stopper(name='py: indexer')
+    assert stopper.props.name == 'py: indexer'
+    assert leaked_stoppers().count('py: indexer') == 0
+    assert stopper.run_task('py: task', lambda c, d: True, None)
+    stopper.add_closer(lambda: None)
+    assert leaked_stoppers().count('py: indexer') == 1
+
+    with Warnings() as warnings:
+        del stopper
+        gc.collect()
+    assert len(warnings.messages) == 1
+    assert warnings.messages[0].startswith(
+        'Stopper “py: indexer” was finalized without gasync_stopper_stop() '
+        '(tasks and workers it ran: 1; closers that will not run: 1)')
+    # The closer's data goes on the owner context.
+    iterate_until(lambda: 'py: indexer' not in leaked_stoppers())
+
+
+def test_stopped_or_unused_stopper_is_not_reported():
+    # The other side of leaktest.AfterTest(): a stopped stopper is not a
+    # leak, and one that never ran anything has nothing to report.
+    with Warnings() as warnings:
+        stopper = Gasync.Stopper(name='py: stopped')
+        stopper.add_closer(lambda: None)
+        stopper.props.name = 'py: stopped'
+        assert stopper.run_task('py: task', lambda c, d: True, None)
+        stopper.stop()
+        assert 'py: stopped' not in leaked_stoppers()
+        del stopper
+        unused = Gasync.Stopper(name='py: unused')
+        del unused
+        gc.collect()
+    assert warnings.messages == []
+
+
+def test_stop_from_a_thread_runs_the_free_owner_context():
+    # CockroachDB pkg/util/stop: TestStopper and TestStopperMultipleTasks,
+    # Stop() from a goroutine that the test waits for: no thread iterates
+    # the owner context, so the stopping thread runs it.
+    stopper = Gasync.Stopper(name='py: free')
+    main = threading.get_ident()
+    events = []
+
+    def record(what):
+        events.append((what, threading.get_ident() != main))
+
+    def until_quiescing(cancellable, data):
+        deadline = time.monotonic() + TIMEOUT_S
+        while not cancellable.is_cancelled():
+            assert time.monotonic() < deadline
+            time.sleep(0.001)
+        return True
+
+    stopper.connect('quiescing', lambda s: record('quiescing'))
+    stopper.connect('stopping', lambda s: record('stopping'))
+    stopper.connect('stopped', lambda s: record('stopped'))
+    stopper.add_closer(lambda: record('closer'))
+    for i in range(3):
+        assert stopper.run_async_task('py: until quiescing', until_quiescing,
+                                      None)
+
+    thread = threading.Thread(target=stopper.stop)
+    thread.start()
+    thread.join(TIMEOUT_S)
+    assert not thread.is_alive(), 'the stop did not return'
+    assert stopper.is_stopped()
+    assert stopper.get_num_tasks() == 0
+    assert events == [('quiescing', True), ('stopping', True),
+                      ('closer', True), ('stopped', True)]

@@ -276,3 +276,26 @@ def test_work_queue_main_context_form():
     queue.close_async(None, lambda q, r: closed.append(q.close_finish(r)))
     assert iterate_until(lambda: closed)
     assert closed[0][0] == 0
+
+
+def leaked(kind):
+    return [leak.get_name() for leak in Gasync.leaks_check(0)
+            if leak.get_kind() == kind]
+
+
+def test_work_queue_name_and_leak_report():
+    # CockroachDB pkg/util/leaktest: AfterTest() lists what was started and
+    # not stopped; a queue is listed by its name from start to close.
+    queue = Gasync.WorkQueue.new(lambda item, cancellable: True)
+    notified = []
+    queue.connect('notify::name', lambda q, p: notified.append(q.props.name))
+    assert queue.props.name is None
+    queue.props.name = 'py: thumbnails'
+    queue.set_name('py: thumbnails')
+    assert notified == ['py: thumbnails']
+    assert queue.get_name() == 'py: thumbnails'
+    assert 'py: thumbnails' not in leaked('GasyncWorkQueue')
+    queue.start()
+    assert 'py: thumbnails' in leaked('GasyncWorkQueue')
+    assert queue.close(None) == (0, [])
+    assert 'py: thumbnails' not in leaked('GasyncWorkQueue')

@@ -188,6 +188,26 @@ def test_worker_main_context_form():
     assert states[-1] == Gasync.LatchState.STOPPED
 
 
+def test_worker_name_and_leak_report():
+    # CockroachDB pkg/util/leaktest: AfterTest() lists what was started and
+    # not stopped; a worker is listed by its name while it runs.
+    def leaked():
+        return [leak.get_name() for leak in Gasync.leaks_check(0)
+                if leak.get_kind() == 'GasyncWorker']
+
+    for worker in (Gasync.Worker.new(lambda item, cancellable: True),
+                   Gasync.Worker.new_for_main_context(
+                       lambda item, cancellable: True)):
+        worker.props.name = 'py: mailer'
+        assert worker.get_name() == 'py: mailer'
+        assert 'py: mailer' not in leaked()
+        worker.start()
+        assert 'py: mailer' in leaked()
+        worker.stop(None)
+        assert 'py: mailer' not in leaked()
+        flush()
+
+
 # Latch and interval
 
 def test_latch_transitions_and_notify():
