@@ -299,9 +299,12 @@ test_pool_threads_are_bounded_for_tiny_tasks (void)
   g_test_message ("%u tiny tasks: peak %u threads (base %u)", n,
                   stats.peak_threads, stats.base_threads);
   g_assert_cmpuint (stats.base_threads, >=, 2);
-  /* A few more than the base only when every thread was descheduled inside
-   * a task for 10 ms in a row, as on a loaded machine. */
-  g_assert_cmpuint (stats.peak_threads, <=, MAX (4 * stats.base_threads, 16));
+  /* More than the base only when every thread was descheduled inside a
+   * task for 10 ms in a row, as on a loaded machine; each such stall at
+   * most doubles the pool. Under TSan beside two CPU burners (load 22 on
+   * 2 CPUs) one run in nine reached 64, so the bound leaves room for a few
+   * stalls while still failing the unbounded growth (4,610). */
+  g_assert_cmpuint (stats.peak_threads, <=, MAX (64 * stats.base_threads, 256));
   counter_clear (&counter);
 }
 
