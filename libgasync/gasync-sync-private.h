@@ -132,4 +132,28 @@ gasync_cond_broadcast (GasyncCond *cond)
   pthread_cond_broadcast (cond);
 }
 
+/* Replaces the string *@field, guarded by @lock, with a copy of @value;
+ * returns whether it changed (for a notify, outside the lock). The old
+ * string is freed outside the lock. */
+static inline gboolean
+gasync_replace_string (GasyncLock  *lock,
+                       char       **field,
+                       const char  *value)
+{
+  char *old = NULL;
+  gboolean changed;
+
+  gasync_lock (lock);
+  changed = g_strcmp0 (*field, value) != 0;
+  if (changed)
+    {
+      old = *field;
+      *field = g_strdup (value);
+    }
+  gasync_unlock (lock);
+
+  g_free (old);
+  return changed;
+}
+
 G_END_DECLS

@@ -1228,22 +1228,9 @@ void
 gasync_work_queue_set_name (GasyncWorkQueue *self,
                             const char      *name)
 {
-  char *old = NULL;
-  gboolean changed;
-
   g_return_if_fail (GASYNC_IS_WORK_QUEUE (self));
 
-  gasync_lock (&self->lock);
-  changed = g_strcmp0 (self->name, name) != 0;
-  if (changed)
-    {
-      old = self->name;
-      self->name = g_strdup (name);
-    }
-  gasync_unlock (&self->lock);
-
-  g_free (old);
-  if (changed)
+  if (gasync_replace_string (&self->lock, &self->name, name))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NAME]);
 }
 

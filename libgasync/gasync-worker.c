@@ -533,22 +533,9 @@ void
 gasync_worker_set_name (GasyncWorker *self,
                         const char   *name)
 {
-  char *old = NULL;
-  gboolean changed;
-
   g_return_if_fail (GASYNC_IS_WORKER (self));
 
-  gasync_lock (&self->life.lock);
-  changed = g_strcmp0 (self->name, name) != 0;
-  if (changed)
-    {
-      old = self->name;
-      self->name = g_strdup (name);
-    }
-  gasync_unlock (&self->life.lock);
-
-  g_free (old);
-  if (changed)
+  if (gasync_replace_string (&self->life.lock, &self->name, name))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NAME]);
 }
 
