@@ -23,8 +23,8 @@
 
 /* Idle names kept for reuse before they are swept. */
 #define MAX_IDLE_NAMES 64
-/* Records kept for reuse. */
-#define MAX_FREE_TASKS 256
+/* Records allocated at once when none is left to reuse. */
+#define ALLOC_BATCH 8
 
 /* What details add to a running task. */
 typedef struct
@@ -33,7 +33,7 @@ typedef struct
   gint64 started;
 } Detail;
 
-static _Thread_local GasyncRegistryFrame *current_frame;
+_Thread_local GasyncRegistryFrame *gasync_registry_frames;
 
 static void
 names_init (GasyncRegistryNames *names)
@@ -231,41 +231,22 @@ gasync_registry_end_worker_locked (GasyncRegistry      *self,
   return names_unref (&self->workers, entry->name);
 }
 
-/* A record of task_size bytes, reused if one was freed: the producer and
- * the pool thread that frees the record are different threads, which
- * malloc's per-thread caches do not serve well. May drop the lock while it
- * allocates. */
+/* gasync_registry_task_new_locked() with no record to reuse: allocates a
+ * few, without the lock, and keeps the others for the next tasks, so that
+ * a burst of tasks drops the lock once per batch. */
 gpointer
-gasync_registry_task_new_locked (GasyncRegistry *self)
+gasync_registry_task_alloc_locked (GasyncRegistry *self)
 {
-  GasyncPoolJob *task = self->free_tasks;
+  gpointer batch[ALLOC_BATCH];
 
-  if (task != NULL)
-    {
-      self->free_tasks = task->next;
-      self->n_free_tasks--;
-      return task;
-    }
   gasync_unlock (self->lock);
-  task = g_malloc (self->task_size);
+  for (guint i = 0; i < ALLOC_BATCH; i++)
+    batch[i] = g_malloc (self->task_size);
   gasync_lock (self->lock);
-  return task;
-}
 
-void
-gasync_registry_task_free_locked (GasyncRegistry *self,
-                                  gpointer        task)
-{
-  GasyncPoolJob *job = &((GasyncRegistryTask *) task)->job;
-
-  if (self->n_free_tasks >= MAX_FREE_TASKS)
-    {
-      g_free (task);
-      return;
-    }
-  job->next = self->free_tasks;
-  self->free_tasks = job;
-  self->n_free_tasks++;
+  for (guint i = 1; i < ALLOC_BATCH; i++)
+    gasync_registry_task_free_locked (self, batch[i]);
+  return batch[0];
 }
 
 /* Calls @run (@task) on the shared pool. */
@@ -296,49 +277,15 @@ gasync_registry_task_spawn (GasyncRegistryTask *task,
   g_thread_unref (g_thread_new (thread_name, task_thread, task));
 }
 
-void
-gasync_registry_frame_push (GasyncRegistryFrame  *frame,
-                            const GasyncRegistry *self)
-{
-  frame->registry = self;
-  frame->prev = current_frame;
-  current_frame = frame;
-}
-
-void
-gasync_registry_frame_pop (GasyncRegistryFrame *frame)
-{
-  current_frame = frame->prev;
-}
-
 /* Whether this thread runs code of the owner of @self (inside a frame). */
 gboolean
 gasync_registry_runs_here (const GasyncRegistry *self)
 {
-  for (GasyncRegistryFrame *frame = current_frame; frame != NULL;
+  for (GasyncRegistryFrame *frame = gasync_registry_frames; frame != NULL;
        frame = frame->prev)
     if (frame->registry == self)
       return TRUE;
   return FALSE;
-}
-
-/* Calls the task function @func named @name in a frame of @self, with the
- * rule of gasync_task_func_call(). */
-gboolean
-gasync_registry_call (GasyncRegistry  *self,
-                      GasyncTaskFunc   func,
-                      const char      *name,
-                      GCancellable    *cancellable,
-                      gpointer         user_data,
-                      GError         **error)
-{
-  GasyncRegistryFrame frame;
-  gboolean ok;
-
-  gasync_registry_frame_push (&frame, self);
-  ok = gasync_task_func_call (func, name, cancellable, user_data, error);
-  gasync_registry_frame_pop (&frame);
-  return ok;
 }
 
 /* A new table from task name to its count of running tasks. */
