@@ -22,8 +22,8 @@
 #include <gio/gio.h>
 
 #include "gasync-pool-private.h"
-#include "gasync-private.h"
 #include "gasync-sync-private.h"
+#include "gasync-types.h"
 
 G_BEGIN_DECLS
 
@@ -134,31 +134,12 @@ gasync_registry_entry_get_name (GasyncRegistryEntry *entry)
   return entry->name->name;
 }
 
-/* Records. */
-gpointer  gasync_registry_task_alloc_locked   (GasyncRegistry              *self);
-void      gasync_registry_task_push           (GasyncRegistryTask          *task,
-                                               GasyncPoolFunc               run);
-void      gasync_registry_task_spawn          (GasyncRegistryTask          *task,
-                                               GasyncPoolFunc               run,
-                                               const char                  *thread_name);
-
-/* A record of the owner's size, reused if one was freed: the producer and
- * the pool thread that frees the record are different threads, which
- * malloc's per-thread caches do not serve well. May drop the lock while it
- * allocates. */
-static inline gpointer
-gasync_registry_task_new_locked (GasyncRegistry *self)
-{
-  GasyncPoolJob *task = self->free_tasks;
-
-  if (G_UNLIKELY (task == NULL))
-    return gasync_registry_task_alloc_locked (self);
-  self->free_tasks = task->next;
-  self->n_free_tasks--;
-  return task;
-}
-
+/* Records: reused, since the producer and the pool thread that frees a
+ * record are different threads, which malloc's per-thread caches do not
+ * serve well. Kept inline: a task costs no call into this unit for them. */
 #define GASYNC_REGISTRY_MAX_FREE_TASKS 256
+/* Records allocated at once when none is left to reuse. */
+#define GASYNC_REGISTRY_ALLOC_BATCH 8
 
 static inline void
 gasync_registry_task_free_locked (GasyncRegistry *self,
@@ -176,44 +157,54 @@ gasync_registry_task_free_locked (GasyncRegistry *self,
   self->n_free_tasks++;
 }
 
-/* Running: the frames of this thread, innermost first. */
-extern _Thread_local GasyncRegistryFrame *gasync_registry_frames;
-
-static inline void
-gasync_registry_frame_push (GasyncRegistryFrame  *frame,
-                            const GasyncRegistry *self)
+/* With no record to reuse: allocates a few, without the lock, and keeps
+ * the others for the next tasks, so that a burst of tasks drops the lock
+ * once per batch. */
+static inline gpointer
+gasync_registry_task_alloc_locked (GasyncRegistry *self)
 {
-  frame->registry = self;
-  frame->prev = gasync_registry_frames;
-  gasync_registry_frames = frame;
+  gpointer batch[GASYNC_REGISTRY_ALLOC_BATCH];
+
+  gasync_unlock (self->lock);
+  for (guint i = 0; i < G_N_ELEMENTS (batch); i++)
+    batch[i] = g_malloc (self->task_size);
+  gasync_lock (self->lock);
+
+  for (guint i = 1; i < G_N_ELEMENTS (batch); i++)
+    gasync_registry_task_free_locked (self, batch[i]);
+  return batch[0];
 }
 
-static inline void
-gasync_registry_frame_pop (GasyncRegistryFrame *frame)
+/* A record of the owner's size. May drop the lock while it allocates. */
+static inline gpointer
+gasync_registry_task_new_locked (GasyncRegistry *self)
 {
-  gasync_registry_frames = frame->prev;
+  GasyncPoolJob *task = self->free_tasks;
+
+  if (G_UNLIKELY (task == NULL))
+    return gasync_registry_task_alloc_locked (self);
+  self->free_tasks = task->next;
+  self->n_free_tasks--;
+  return task;
 }
 
+void      gasync_registry_task_push           (GasyncRegistryTask          *task,
+                                               GasyncPoolFunc               run);
+void      gasync_registry_task_spawn          (GasyncRegistryTask          *task,
+                                               GasyncPoolFunc               run,
+                                               const char                  *thread_name);
+
+/* Running. */
+void      gasync_registry_frame_push          (GasyncRegistryFrame         *frame,
+                                               const GasyncRegistry        *self);
+void      gasync_registry_frame_pop           (GasyncRegistryFrame         *frame);
 gboolean  gasync_registry_runs_here           (const GasyncRegistry        *self);
-
-/* Calls the task function @func named @name in a frame of @self, with the
- * rule of gasync_task_func_call(). */
-static inline gboolean
-gasync_registry_call (GasyncRegistry  *self,
-                      GasyncTaskFunc   func,
-                      const char      *name,
-                      GCancellable    *cancellable,
-                      gpointer         user_data,
-                      GError         **error)
-{
-  GasyncRegistryFrame frame;
-  gboolean ok;
-
-  gasync_registry_frame_push (&frame, self);
-  ok = gasync_task_func_call (func, name, cancellable, user_data, error);
-  gasync_registry_frame_pop (&frame);
-  return ok;
-}
+gboolean  gasync_registry_call                (GasyncRegistry              *self,
+                                               GasyncTaskFunc               func,
+                                               const char                  *name,
+                                               GCancellable                *cancellable,
+                                               gpointer                     user_data,
+                                               GError                     **error);
 
 /* Reading. */
 GHashTable *gasync_registry_dup_counts_locked (GasyncRegistry              *self);

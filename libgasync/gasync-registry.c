@@ -23,8 +23,6 @@
 
 /* Idle names kept for reuse before they are swept. */
 #define MAX_IDLE_NAMES 64
-/* Records allocated at once when none is left to reuse. */
-#define ALLOC_BATCH 8
 
 /* What details add to a running task. */
 typedef struct
@@ -33,7 +31,8 @@ typedef struct
   gint64 started;
 } Detail;
 
-_Thread_local GasyncRegistryFrame *gasync_registry_frames;
+/* The frames of this thread, innermost first. */
+static _Thread_local GasyncRegistryFrame *current_frame;
 
 static void
 names_init (GasyncRegistryNames *names)
@@ -231,24 +230,6 @@ gasync_registry_end_worker_locked (GasyncRegistry      *self,
   return names_unref (&self->workers, entry->name);
 }
 
-/* gasync_registry_task_new_locked() with no record to reuse: allocates a
- * few, without the lock, and keeps the others for the next tasks, so that
- * a burst of tasks drops the lock once per batch. */
-gpointer
-gasync_registry_task_alloc_locked (GasyncRegistry *self)
-{
-  gpointer batch[ALLOC_BATCH];
-
-  gasync_unlock (self->lock);
-  for (guint i = 0; i < ALLOC_BATCH; i++)
-    batch[i] = g_malloc (self->task_size);
-  gasync_lock (self->lock);
-
-  for (guint i = 1; i < ALLOC_BATCH; i++)
-    gasync_registry_task_free_locked (self, batch[i]);
-  return batch[0];
-}
-
 /* Calls @run (@task) on the shared pool. */
 void
 gasync_registry_task_push (GasyncRegistryTask *task,
@@ -277,15 +258,51 @@ gasync_registry_task_spawn (GasyncRegistryTask *task,
   g_thread_unref (g_thread_new (thread_name, task_thread, task));
 }
 
+/* Marks the code that follows, until gasync_registry_frame_pop(), as run
+ * by the owner of @self in this thread. */
+void
+gasync_registry_frame_push (GasyncRegistryFrame  *frame,
+                            const GasyncRegistry *self)
+{
+  frame->registry = self;
+  frame->prev = current_frame;
+  current_frame = frame;
+}
+
+void
+gasync_registry_frame_pop (GasyncRegistryFrame *frame)
+{
+  current_frame = frame->prev;
+}
+
 /* Whether this thread runs code of the owner of @self (inside a frame). */
 gboolean
 gasync_registry_runs_here (const GasyncRegistry *self)
 {
-  for (GasyncRegistryFrame *frame = gasync_registry_frames; frame != NULL;
+  for (GasyncRegistryFrame *frame = current_frame; frame != NULL;
        frame = frame->prev)
     if (frame->registry == self)
       return TRUE;
   return FALSE;
+}
+
+/* Calls the task function @func named @name in a frame of @self, with the
+ * rule of gasync_task_func_call(). */
+gboolean
+gasync_registry_call (GasyncRegistry  *self,
+                      GasyncTaskFunc   func,
+                      const char      *name,
+                      GCancellable    *cancellable,
+                      gpointer         user_data,
+                      GError         **error)
+{
+  GasyncRegistryFrame frame;
+  gboolean ok;
+
+  gasync_registry_frame_push (&frame, self);
+  ok = gasync_task_func_call (func, name, cancellable, user_data, error);
+  gasync_registry_frame_pop (&frame);
+  return ok;
 }
 
 /* A new table from task name to its count of running tasks. */

@@ -1748,13 +1748,6 @@ gasync_stopper_run_async_task (GasyncStopper   *self,
                            destroy, error);
 }
 
-static void
-cancel_other (GCancellable *cancellable,
-              gpointer      user_data)
-{
-  g_cancellable_cancel (user_data);
-}
-
 /**
  * gasync_stopper_run_limited_async_task:
  * @self: a #GasyncStopper
@@ -1820,7 +1813,6 @@ gasync_stopper_run_limited_async_task (GasyncStopper    *self,
     {
       g_autoptr(GCancellable) waiting = NULL;
       g_autoptr(GError) local_error = NULL;
-      gulong handler_id = 0;
       gboolean acquired;
 
       if (!wait)
@@ -1833,22 +1825,16 @@ gasync_stopper_run_limited_async_task (GasyncStopper    *self,
           return FALSE;
         }
 
-      waiting = gasync_stopper_new_cancellable_on_quiesce (self, NULL);
-      if (cancellable != NULL)
-        handler_id = g_cancellable_connect (cancellable,
-                                            G_CALLBACK (cancel_other),
-                                            waiting, NULL);
+      /* Fires when the caller's cancellable does, or quiescing begins. */
+      waiting = gasync_cancel_tree_new_child (&self->quiesce, cancellable);
       acquired = gasync_semaphore_acquire (semaphore, waiting, &local_error);
-      g_cancellable_disconnect (cancellable, handler_id);
       if (!acquired)
         {
           destroy_on_owner (self, destroy, user_data);
           if (g_cancellable_is_cancelled (cancellable))
             g_propagate_error (error, g_steal_pointer (&local_error));
           else
-            g_set_error (error, GASYNC_ERROR, GASYNC_ERROR_UNAVAILABLE,
-                         _("The stopper is quiescing: task “%s” was not run"),
-                         name);
+            set_refused_error (name, error);
           return FALSE;
         }
     }
