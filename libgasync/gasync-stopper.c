@@ -123,8 +123,6 @@
 
 #include "config.h"
 
-#include <string.h>
-
 #include "gasync-stopper-private.h"
 
 #include "gasync-cancel-tree-private.h"
@@ -277,8 +275,8 @@ leak_track_locked (GasyncStopper *self)
 }
 
 /* The leak checks report the stopper from its first task, worker or
- * closer until it has stopped. Called without the lock: the registry reads
- * the name property, which takes it. A stop that completed meanwhile
+ * closer until it has stopped. Called without the lock: the leak checks
+ * read the name property, which takes it. A stop that completed meanwhile
  * untracked it before it was tracked: untracked again, then. */
 static void
 leak_track (GasyncStopper *self)
