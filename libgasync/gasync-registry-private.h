@@ -13,8 +13,8 @@
  * itself).
  *
  * A registry has no lock of its own: its owner's lock guards it. The
- * functions whose names end in `_locked` are called with that lock held;
- * the others take no lock and may be called at any time.
+ * functions whose names end in `_locked` are called with that lock held,
+ * the others without it.
  */
 
 #pragma once
