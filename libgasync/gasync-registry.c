@@ -137,13 +137,14 @@ gasync_registry_init (GasyncRegistry *self,
   gasync_cond_init (&self->cond);
 }
 
-/* Once nothing runs: waits for the stuck report to return, and frees. */
+/* Once nothing runs: waits for the stuck report to return, and frees. The
+ * counts are read under the lock, since the last thread to end a task may
+ * reach here only through atomics TSan does not see (GObject's unref). */
 void
 gasync_registry_clear (GasyncRegistry *self)
 {
-  g_assert (self->tasks.n_running == 0 && self->workers.n_running == 0);
-
   gasync_lock (self->lock);
+  g_assert (self->tasks.n_running == 0 && self->workers.n_running == 0);
   while (self->watching)
     gasync_cond_wait (&self->cond, self->lock);
   gasync_unlock (self->lock);

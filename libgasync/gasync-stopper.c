@@ -1122,9 +1122,14 @@ gasync_stopper_finalize (GObject *object)
 {
   GasyncStopper *self = GASYNC_STOPPER (object);
 
+  /* Under the lock: the last task or worker thread wrote it under it,
+   * and its unref reaches here through GObject's atomics, which TSan does
+   * not see. */
+  gasync_lock (&self->lock);
   g_assert (self->num_worker_threads == 0);
+  gasync_unlock (&self->lock);
 
-  /* Waits for the stuck report to return. */
+  /* Checks that nothing runs and waits for the stuck report to return. */
   gasync_registry_clear (&self->registry);
   g_assert (g_queue_is_empty (&self->stop_waiters));
   if (self->leak_tracked)
