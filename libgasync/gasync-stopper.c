@@ -881,22 +881,19 @@ task_end_locked (GasyncStopper       *self,
   return 0;
 }
 
-/* After the last task: fires the phase it began, then gives back the
- * reference the running tasks held. Until then the stopper is neither
- * quiesced nor closed. If a thread waits for that, the reference is left
- * to it: otherwise the stop or quiesce could return, and its caller's
- * unref not be the last, while this thread still holds it; the stopper
- * would then be finalized here, with the caller's thread reading it. */
+/* After the last task, without the lock: fires the phase it began, then
+ * gives back the reference the running tasks held. Until then the stopper
+ * is neither quiesced nor closed. If a thread waits for that, the
+ * reference is left to it: otherwise the stop or quiesce could return, and
+ * its caller's unref not be the last, while this thread still holds it;
+ * the stopper would then be finalized here, with the caller's thread
+ * reading it. */
 static void
-task_end_unlock (GasyncStopper *self,
-                 guint          actions,
-                 gboolean       last)
+task_end_last (GasyncStopper *self,
+               guint          actions)
 {
   GasyncRegistryFrame frame;
-
-  gasync_unlock (&self->lock);
-  if (!last)
-    return;
+  gboolean last = TRUE;
 
   /* A handler of the cancellables that stops the stopper must not wait
    * for this thread. */
@@ -919,6 +916,18 @@ task_end_unlock (GasyncStopper *self,
   gasync_unlock (&self->lock);
   if (last)
     g_object_unref (self);
+}
+
+/* Drops the lock taken for task_end_locked(), and finishes the last
+ * task's work. */
+static inline void
+task_end_unlock (GasyncStopper *self,
+                 guint          actions,
+                 gboolean       last)
+{
+  gasync_unlock (&self->lock);
+  if (last)
+    task_end_last (self, actions);
 }
 
 static void
@@ -961,8 +970,9 @@ async_task_run (gpointer data)
 }
 
 /* Starts @func on the pool; @semaphore, if any, holds a slot for it, which
- * is given back when it returns or is refused. */
-static gboolean
+ * is given back when it returns or is refused. Inlined in its two callers:
+ * it is the hottest path of the stopper. */
+G_ALWAYS_INLINE static inline gboolean
 start_async_task (GasyncStopper    *self,
                   const char       *name,
                   const char       *kind,
