@@ -141,10 +141,19 @@ gasync_cancel_tree_init (GasyncCancelTree *self)
   self->prune_at = 0;
 }
 
+/* The children are taken under the lock: the thread that fired the tree
+ * may reach here only through atomics TSan does not see (GObject's
+ * unref). */
 void
 gasync_cancel_tree_clear (GasyncCancelTree *self)
 {
-  g_clear_pointer (&self->children, g_ptr_array_unref);
+  GPtrArray *children;
+
+  gasync_lock (&self->lock);
+  children = g_steal_pointer (&self->children);
+  gasync_unlock (&self->lock);
+
+  g_clear_pointer (&children, g_ptr_array_unref);
   g_clear_object (&self->cancellable);
   gasync_lock_clear (&self->lock);
 }
