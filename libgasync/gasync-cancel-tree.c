@@ -141,9 +141,8 @@ gasync_cancel_tree_init (GasyncCancelTree *self)
   self->prune_at = 0;
 }
 
-/* The children are taken under the lock: the thread that fired the tree
- * may reach here only through atomics TSan does not see (GObject's
- * unref). */
+/* Under the lock: the thread that fired the tree may reach here only
+ * through atomics TSan does not see (GObject's unref). */
 void
 gasync_cancel_tree_clear (GasyncCancelTree *self)
 {
@@ -191,9 +190,13 @@ void
 gasync_cancel_tree_fire (GasyncCancelTree *self)
 {
   g_autoptr(GPtrArray) fired = NULL;
+  GCancellable *cancellable;
 
+  /* The cancellable too is read under the lock, which orders the read
+   * before gasync_cancel_tree_clear() for TSan. */
   gasync_lock (&self->lock);
   fired = g_steal_pointer (&self->children);
+  cancellable = self->cancellable;
   gasync_unlock (&self->lock);
 
   for (guint i = 0; fired != NULL && i < fired->len; i++)
@@ -203,5 +206,5 @@ gasync_cancel_tree_fire (GasyncCancelTree *self)
       if (child != NULL)
         g_cancellable_cancel (child);
     }
-  g_cancellable_cancel (self->cancellable);
+  g_cancellable_cancel (cancellable);
 }
