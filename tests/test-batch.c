@@ -8,7 +8,6 @@
 
 #include "gasync-private.h"
 #include "gasync-test-util.h"
-#include "test-item.h"
 
 typedef struct
 {
@@ -218,7 +217,7 @@ test_errors_kept_for_run (Fixture       *f,
                   "starts the next run, which clears them, as soon as it ends");
   /* Under valgrind (the timeout multiplier is set), which runs one thread
    * at a time, the other threads starve this one of runs. */
-  if (g_getenv ("GASYNC_TEST_TIMEOUT_MULTIPLIER") != NULL)
+  if (gasync_test_is_slow ())
     {
       g_test_skip ("a race between threads that valgrind serializes");
       g_ptr_array_unref (succeeding.items);
@@ -291,13 +290,10 @@ static GError *
 run_async_and_wait (GasyncBatch *batch,
                     GPtrArray   *items)
 {
-  gint64 deadline = gasync_test_deadline (10);
   GError *error = NULL;
 
   gasync_batch_run_async (batch, items, NULL, on_run, &error);
-  while (error == NULL && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_nonnull (error);
+  gasync_test_iterate_until_set (NULL, &error);
   return error;
 }
 
@@ -435,7 +431,7 @@ test_last_unref_while_running (void)
   g_test_bug ("13");
   gasync_test_lifetime_init (&lifetime);
   batch = gasync_batch_new (gated_work, &lifetime.destroyed[0],
-                            gasync_test_lifetime_count);
+                            gasync_test_count);
   gasync_test_lifetime_watch (&lifetime, batch);
   gasync_batch_set_parallelism (batch, 2);
   gasync_batch_run_async (batch, items, NULL, on_run, &error);

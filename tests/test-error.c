@@ -1,4 +1,5 @@
-/* test-error.c: the GASYNC_ERROR domain, its enum GType and its translations
+/* test-error.c: the GASYNC_ERROR domain, its enum GType, its translations
+ * and how a task function's result becomes an error
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  * Copyright 2026 The libgasync authors
@@ -64,6 +65,52 @@ test_error_task_failed (void)
   gasync_set_task_failed_error (NULL, "ignored");
 }
 
+typedef struct
+{
+  gboolean result;
+  gboolean set_error;
+} FuncData;
+
+static gboolean
+task_func (GCancellable  *cancellable,
+           gpointer       user_data,
+           GError       **error)
+{
+  FuncData *data = user_data;
+
+  if (data->set_error)
+    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "gone");
+  return data->result;
+}
+
+static void
+test_error_task_func_call (void)
+{
+  FuncData ok = { TRUE, FALSE };
+  FuncData failed = { FALSE, TRUE };
+  FuncData silent = { FALSE, FALSE };
+  FuncData confused = { TRUE, TRUE };
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (gasync_task_func_call (task_func, "ok", NULL, &ok, &error));
+  g_assert_no_error (error);
+
+  g_assert_false (gasync_task_func_call (task_func, "failed", NULL, &failed, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  g_test_summary ("FALSE without an error is GASYNC_ERROR_FAILED naming the task");
+  g_assert_false (gasync_task_func_call (task_func, "silent", NULL, &silent, &error));
+  g_assert_error (error, GASYNC_ERROR, GASYNC_ERROR_FAILED);
+  g_assert_nonnull (strstr (error->message, "“silent”"));
+  g_clear_error (&error);
+
+  g_test_expect_message ("Gasync", G_LOG_LEVEL_WARNING, "*“confused” succeeded but set an error*");
+  g_assert_true (gasync_task_func_call (task_func, "confused", NULL, &confused, &error));
+  g_test_assert_expected_messages ();
+  g_assert_no_error (error);
+}
+
 /* Runs in a child process, so that LANGUAGE and the locale are set before
  * gettext reads them for the first time. */
 static void
@@ -107,6 +154,7 @@ main (int    argc,
   g_test_add_func ("/gasync/error/domain", test_error_domain);
   g_test_add_func ("/gasync/error/enum-type", test_error_enum_type);
   g_test_add_func ("/gasync/error/task-failed", test_error_task_failed);
+  g_test_add_func ("/gasync/error/task-func-call", test_error_task_func_call);
   g_test_add_func ("/gasync/error/translated", test_error_translated);
 
   return g_test_run ();

@@ -92,7 +92,6 @@ test_faults_closer_blocks (void)
   g_autoptr(GasyncStopper) stopper = gasync_stopper_new ();
   Blocking b = { 0 };
   GThread *releaser;
-  gint64 deadline = gasync_test_deadline (30);
 
   g_test_summary ("A closer that blocks delays `stopped` and the stop's "
                   "completion until it returns; the other closers still run "
@@ -104,11 +103,9 @@ test_faults_closer_blocks (void)
   releaser = g_thread_new ("releaser", releaser_main, &b);
 
   gasync_stopper_stop_async (stopper, NULL, stop_done, &b);
-  while (!b.stop_done && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, FALSE);
+  gasync_test_iterate_until_flag (NULL, &b.stop_done);
   g_thread_join (releaser);
 
-  g_assert_true (b.stop_done);
   g_assert_cmpint (b.closers_run, ==, 2);
   g_assert_true (gasync_stopper_is_stopped (stopper));
 }
@@ -173,16 +170,10 @@ test_faults_context_not_iterated (void)
   g_assert_cmpuint (gasync_stopper_get_num_tasks (stopper), ==, 0);
 
   /* Now the context runs: every destroy notify once, then nothing else. */
-  {
-    gint64 deadline = gasync_test_deadline (30);
-
-    while (g_atomic_int_get (&n.destroyed) < 100 && g_get_monotonic_time () < deadline)
-      g_main_context_iteration (context, FALSE);
-  }
+  gasync_test_iterate_until_count (context, &n.destroyed, 100);
   g_assert_cmpint (n.destroyed, ==, 100);
   g_object_unref (stopper);
-  while (g_main_context_iteration (context, FALSE))
-    ;
+  gasync_test_flush (context);
   g_main_context_pop_thread_default (context);
   g_assert_cmpint (n.destroyed, ==, 100);
   g_assert_cmpint (n.closed, ==, 1);
@@ -194,8 +185,8 @@ main (int    argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-  g_test_add_func ("/faults/closer-blocks", test_faults_closer_blocks);
-  g_test_add_func ("/faults/context-not-iterated", test_faults_context_not_iterated);
+  g_test_add_func ("/gasync/stopper/faults/closer-blocks", test_faults_closer_blocks);
+  g_test_add_func ("/gasync/stopper/faults/context-not-iterated", test_faults_context_not_iterated);
 
   return g_test_run ();
 }

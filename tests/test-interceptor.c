@@ -9,7 +9,6 @@
 #include "gasync-private.h"
 #include "gasync-test-util.h"
 #include "gasync-wait-private.h"
-#include "test-item.h"
 
 /* A task that fails its first n_failures calls. */
 typedef struct
@@ -322,7 +321,7 @@ test_work_queue_and_batch (void)
   g_assert_true (gasync_batch_get_interceptor (batch) == retry);
   g_assert_true (gasync_batch_run (batch, items, NULL, &error));
   g_assert_no_error (error);
-  while (g_main_context_iteration (NULL, FALSE));
+  gasync_test_flush (NULL);
 }
 
 static void

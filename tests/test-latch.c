@@ -11,7 +11,7 @@
 #include <glib/gi18n-lib.h>
 #include <gasync.h>
 
-#include "test-workers-util.h"
+#include "gasync-test-util.h"
 
 typedef gboolean (*Transition) (GasyncLatch *latch, GError **error);
 
@@ -120,7 +120,7 @@ test_latch_transitions (void)
         else
           g_assert_error (error, GASYNC_ERROR, GASYNC_ERROR_FAILED);
         g_assert_nonnull (strstr (error->message, transitions[t].name));
-        workers_test_flush ();
+        gasync_test_flush (NULL);
       }
 }
 
@@ -135,7 +135,7 @@ test_latch_reset (void)
       gasync_latch_reset (latch);
       g_assert_cmpint (gasync_latch_get_state (latch), ==, GASYNC_LATCH_STATE_STOPPED);
     }
-  workers_test_flush ();
+  gasync_test_flush (NULL);
 }
 
 typedef struct
@@ -199,7 +199,7 @@ test_latch_notify_on_owner (void)
         if (transitions[t].to == expected[i])
           g_assert_true (transitions[t].move (latch, NULL));
       g_assert_cmpuint (data.seen->len, ==, i);
-      workers_test_flush ();
+      gasync_test_flush (NULL);
       g_assert_cmpuint (data.seen->len, ==, i + 1);
       g_assert_cmpint (g_array_index (data.seen, GasyncLatchState, i), ==, expected[i]);
     }
@@ -207,8 +207,8 @@ test_latch_notify_on_owner (void)
   /* From another thread: four notifies, all on this thread. */
   g_array_set_size (data.seen, 0);
   g_thread_join (g_thread_new ("cycle", run_cycle_thread, latch));
-  workers_test_iterate_until (seen_four, &data, 10);
-  workers_test_flush ();
+  gasync_test_iterate_until (NULL, seen_four, &data, 10);
+  gasync_test_flush (NULL);
   g_assert_cmpuint (data.seen->len, ==, 4);
 
   g_signal_handlers_disconnect_by_data (latch, &data);
@@ -259,7 +259,7 @@ test_latch_wait (void)
 
   g_assert_true (gasync_latch_wait_stopped (latch, NULL, &error));
   g_assert_no_error (error);
-  workers_test_flush ();
+  gasync_test_flush (NULL);
 }
 
 static gpointer
@@ -297,7 +297,7 @@ test_latch_wait_cancelled (void)
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_thread_join (thread);
   g_assert_cmpint (gasync_latch_get_state (latch), ==, GASYNC_LATCH_STATE_STARTED);
-  workers_test_flush ();
+  gasync_test_flush (NULL);
 }
 
 typedef struct
@@ -336,7 +336,7 @@ test_latch_wait_started_but_stopped (void)
   g_assert_error (error, GASYNC_ERROR, GASYNC_ERROR_NOT_STARTED);
   g_atomic_int_set (&data.done, TRUE);
   g_thread_join (thread);
-  workers_test_flush ();
+  gasync_test_flush (NULL);
 }
 
 /* In a child process, so that LANGUAGE and the locale are set before

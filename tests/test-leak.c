@@ -166,7 +166,7 @@ test_leak_runner (void)
   /* The run finishes on this thread's context, which the check iterates. */
   leaks = gasync_leaks_check (10 * G_TIME_SPAN_SECOND);
   g_assert_cmpuint (leaks->len, ==, 0);
-  gasync_test_iterate_until (NULL, &done, "the run's completion");
+  gasync_test_iterate_until_flag (NULL, &done);
 }
 
 typedef struct

@@ -10,7 +10,6 @@
 #include "gasync-private.h"
 #include "gasync-test-util.h"
 #include "gasync-wait-private.h"
-#include "test-item.h"
 
 /* What the work functions of a test share. */
 typedef struct
@@ -48,7 +47,7 @@ count_destroy (gpointer data)
   g_assert_true (g_thread_self () == f->w.owner_thread);
   f->n_destroyed++;
   if (f->lifetime != NULL)
-    gasync_test_lifetime_count (&f->lifetime->destroyed[0]);
+    gasync_test_count (&f->lifetime->destroyed[0]);
 }
 
 /* The common body of the object and pointer work functions. */
@@ -354,7 +353,7 @@ test_grace_period_expires (Fixture       *f,
     g_assert_cmpint (TEST_ITEM (items->pdata[i])->n_processed, ==, 0);
 
   g_clear_pointer (&discarded, g_ptr_array_unref);
-  while (g_main_context_iteration (NULL, FALSE));
+  gasync_test_flush (NULL);
   for (guint i = 0; i < items->len; i++)
     g_assert_cmpuint (G_OBJECT (items->pdata[i])->ref_count, ==, 1);
 }
@@ -431,7 +430,6 @@ test_error_signal (Fixture       *f,
   g_autoptr(GasyncWorkQueue) queue = gasync_work_queue_new (work_object, f, NULL);
   g_autoptr(GPtrArray) items = test_items_new (10);
   g_autoptr(GArray) reports = g_array_new (FALSE, TRUE, sizeof (Reported));
-  gint64 deadline = gasync_test_deadline (10);
   gboolean silent = GPOINTER_TO_INT (data);
 
   g_test_summary ("Each failed item is reported once with the error signal, "
@@ -444,9 +442,8 @@ test_error_signal (Fixture       *f,
   enqueue_all (queue, items);
   gasync_work_queue_close (queue, NULL, NULL);
 
-  while (reports->len < 5 && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-  while (g_main_context_iteration (NULL, FALSE));
+  gasync_test_iterate_until_count (NULL, &reports->len, 5);
+  gasync_test_flush (NULL);
   g_assert_cmpuint (reports->len, ==, 5);
   for (guint i = 0; i < reports->len; i++)
     {
@@ -841,7 +838,7 @@ test_stop_async (Fixture       *f,
   g_assert_false (g_atomic_int_get (&call.returned));
 
   test_gate_open (&f->w.gate);
-  gasync_test_iterate_until (NULL, &call.returned, "the stop to complete");
+  gasync_test_iterate_until_flag (NULL, &call.returned);
   g_assert_no_error (call.error);
   g_assert_true (call.ok);
   for (guint i = 0; i < 4; i++)
@@ -856,7 +853,7 @@ test_stop_async (Fixture       *f,
   call.returned = FALSE;
   call.ok = FALSE;
   gasync_work_queue_stop_async (queue, NULL, on_stopped, &call);
-  gasync_test_iterate_until (NULL, &call.returned, "the second stop");
+  gasync_test_iterate_until_flag (NULL, &call.returned);
   g_assert_no_error (call.error);
   g_assert_true (call.ok);
   test_items_assert_processed_once (items);
@@ -865,7 +862,7 @@ test_stop_async (Fixture       *f,
   call.returned = FALSE;
   gasync_work_queue_stop_async (queue, NULL, on_stopped, &call);
   g_assert_false (g_atomic_int_get (&call.returned));
-  gasync_test_iterate_until (NULL, &call.returned, "the failed stop");
+  gasync_test_iterate_until_flag (NULL, &call.returned);
   g_assert_false (call.ok);
   g_assert_error (call.error, GASYNC_ERROR, GASYNC_ERROR_NOT_STARTED);
   g_clear_error (&call.error);
@@ -895,7 +892,6 @@ test_close_async (Fixture       *f,
   g_autoptr(GasyncWorkQueue) queue = gasync_work_queue_new (work_object, f, NULL);
   g_autoptr(GPtrArray) items = test_items_new (4);
   GPtrArray *discarded = NULL;
-  gint64 deadline = gasync_test_deadline (10);
 
   f->use_gate = TRUE;
   gasync_work_queue_set_parallelism (queue, 1);
@@ -905,9 +901,7 @@ test_close_async (Fixture       *f,
   test_gate_wait_waiting (&f->w.gate, 1);
 
   gasync_work_queue_close_async (queue, NULL, on_closed, &discarded);
-  while (discarded == NULL && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_nonnull (discarded);
+  gasync_test_iterate_until_set (NULL, &discarded);
   g_assert_cmpuint (discarded->len, ==, 3);
   g_ptr_array_unref (discarded);
 }
@@ -947,6 +941,30 @@ begin_item (GObject          *item,
   return TRUE;
 }
 
+/* Ends the oldest token still open, as async work would, each time the
+ * owner context went round; until @n_items have begun. */
+typedef struct
+{
+  Begin *b;
+  guint n_items;
+  guint n_ended;
+} EndOldest;
+
+static gboolean
+all_begun_ending_oldest (gpointer data)
+{
+  EndOldest *e = data;
+
+  g_assert_cmpuint (e->b->max_in_flight, <=, 3);
+  for (; e->n_ended < e->b->tokens->len; e->n_ended++)
+    if (!gasync_task_token_is_ended (e->b->tokens->pdata[e->n_ended]))
+      {
+        gasync_task_token_end (e->b->tokens->pdata[e->n_ended++]);
+        break;
+      }
+  return e->b->n_begun >= e->n_items;
+}
+
 static void
 test_main_context (Fixture       *f,
                    gconstpointer  data)
@@ -955,8 +973,7 @@ test_main_context (Fixture       *f,
   g_autoptr(GasyncWorkQueue) queue = gasync_work_queue_new_for_main_context (begin_item, &b, NULL);
   g_autoptr(GPtrArray) items = test_items_new (30);
   g_autoptr(GArray) reports = g_array_new (FALSE, TRUE, sizeof (Reported));
-  gint64 deadline = gasync_test_deadline (10);
-  guint n_ended = 0;
+  EndOldest ending = { &b, items->len, 0 };
   GPtrArray *discarded = NULL;
 
   g_test_summary ("The main-context form begins items on the owner context, "
@@ -967,26 +984,16 @@ test_main_context (Fixture       *f,
   gasync_work_queue_start (queue, NULL);
   enqueue_all (queue, items);
 
-  while (b.n_begun < items->len && g_get_monotonic_time () < deadline)
-    {
-      g_main_context_iteration (NULL, TRUE);
-      g_assert_cmpuint (b.max_in_flight, <=, 3);
-      /* End the oldest token still open, as async work would. */
-      for (; n_ended < b.tokens->len; n_ended++)
-        if (!gasync_task_token_is_ended (b.tokens->pdata[n_ended]))
-          {
-            gasync_task_token_end (b.tokens->pdata[n_ended++]);
-            break;
-          }
-    }
+  gasync_test_iterate_until (NULL, all_begun_ending_oldest, &ending,
+                             GASYNC_TEST_TIMEOUT_SECONDS);
   g_assert_cmpuint (b.n_begun, ==, items->len);
   g_assert_cmpuint (b.max_in_flight, ==, 3);
-  for (; n_ended < b.tokens->len; n_ended++)
-    gasync_task_token_end (b.tokens->pdata[n_ended]);
+  for (; ending.n_ended < b.tokens->len; ending.n_ended++)
+    gasync_task_token_end (b.tokens->pdata[ending.n_ended]);
 
   gasync_work_queue_close_async (queue, NULL, on_closed, &discarded);
-  while ((discarded == NULL || reports->len < 10) && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
+  gasync_test_iterate_until_set (NULL, &discarded);
+  gasync_test_iterate_until_count (NULL, &reports->len, 10);
   g_assert_cmpuint (discarded->len, ==, 0);
   g_ptr_array_unref (discarded);
   g_assert_cmpuint (reports->len, ==, 10);
@@ -1043,7 +1050,7 @@ static void
 test_restart_under_load (Fixture       *f,
                          gconstpointer  data)
 {
-  guint n = g_getenv ("GASYNC_TEST_TIMEOUT_MULTIPLIER") != NULL ? 300 : 3000;
+  guint n = gasync_test_is_slow () ? 300 : 3000;
   g_autoptr(GasyncWorkQueue) queue = gasync_work_queue_new_for_pointers (restart_work, NULL, NULL, restart_free);
   RestartProducer producers[2] = { { queue, n, FALSE }, { queue, n, FALSE } };
   gint64 deadline = gasync_test_deadline (60);
@@ -1078,7 +1085,7 @@ test_restart_under_load (Fixture       *f,
       else
         {
           gasync_work_queue_stop_async (queue, NULL, on_stopped, &call);
-          gasync_test_iterate_until (NULL, &call.returned, "a stop");
+          gasync_test_iterate_until_flag (NULL, &call.returned);
           g_assert_no_error (call.error);
           g_assert_true (call.ok);
         }
@@ -1095,28 +1102,33 @@ test_restart_under_load (Fixture       *f,
   g_assert_cmpint (restart_freed, ==, 2 * n);
 }
 
-/* Iterates the owner context, ending every open token as async work
- * would, until *@flag is set; fails at the deadline instead of hanging. */
-static void
-iterate_ending_tokens (Begin      *b,
-                       const int  *flag,
-                       const char *what)
+/* Ends every open token, as async work would, each time the owner
+ * context went round; until *@flag is set. */
+typedef struct
 {
-  GSource *guard = g_timeout_source_new ((gasync_test_deadline (30) - g_get_monotonic_time ()) / 1000);
+  Begin *b;
+  const int *flag;
+} EndAll;
 
-  g_source_set_callback (guard, gasync_test_deadline_cb, (gpointer) what, NULL);
-  g_source_attach (guard, NULL);
-  for (;;)
-    {
-      for (guint i = 0; i < b->tokens->len; i++)
-        if (!gasync_task_token_is_ended (b->tokens->pdata[i]))
-          gasync_task_token_end (b->tokens->pdata[i]);
-      if (g_atomic_int_get (flag))
-        break;
-      g_main_context_iteration (NULL, TRUE);
-    }
-  g_source_destroy (guard);
-  g_source_unref (guard);
+static gboolean
+flag_set_ending_tokens (gpointer data)
+{
+  EndAll *e = data;
+
+  for (guint i = 0; i < e->b->tokens->len; i++)
+    if (!gasync_task_token_is_ended (e->b->tokens->pdata[i]))
+      gasync_task_token_end (e->b->tokens->pdata[i]);
+  return g_atomic_int_get (e->flag);
+}
+
+static void
+iterate_ending_tokens (Begin     *b,
+                       const int *flag)
+{
+  EndAll e = { b, flag };
+
+  gasync_test_iterate_until (NULL, flag_set_ending_tokens, &e,
+                             GASYNC_TEST_TIMEOUT_SECONDS);
 }
 
 /* Mirrors blend's Test_Queue_Start_Stop_Start (async/queue_test.go) in the
@@ -1154,15 +1166,14 @@ test_main_context_start_stop_start (Fixture       *f,
   gasync_work_queue_stop_async (queue, NULL, on_stopped, &call);
   g_assert_false (gasync_work_queue_is_started (queue));
   g_assert_true (gasync_work_queue_try_enqueue (queue, late, NULL));
-  iterate_ending_tokens (&b, &call.returned, "the first stop");
+  iterate_ending_tokens (&b, &call.returned);
   g_assert_no_error (call.error);
   g_assert_true (call.ok);
   g_assert_cmpuint (b.n_begun, ==, N);
   g_assert_cmpuint (b.max_in_flight, <=, 2);
 
   /* Stopped: the late item waits. */
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
+  gasync_test_flush (NULL);
   g_assert_cmpuint (b.n_begun, ==, N);
   g_assert_cmpint (TEST_ITEM (late)->n_processed, ==, 0);
   g_assert_cmpuint (gasync_work_queue_get_n_queued (queue), ==, 1);
@@ -1175,7 +1186,7 @@ test_main_context_start_stop_start (Fixture       *f,
   call.returned = FALSE;
   call.ok = FALSE;
   thread = g_thread_new ("stopper", stop_queue_thread, &call);
-  iterate_ending_tokens (&b, &call.returned, "the second stop");
+  iterate_ending_tokens (&b, &call.returned);
   g_thread_join (thread);
   g_assert_no_error (call.error);
   g_assert_true (call.ok);
@@ -1349,7 +1360,7 @@ static void
 test_stress (Fixture       *f,
              gconstpointer  data)
 {
-  guint n = g_getenv ("GASYNC_TEST_TIMEOUT_MULTIPLIER") != NULL ? 5000 : 100000;
+  guint n = gasync_test_is_slow () ? 5000 : 100000;
   g_autoptr(GCancellable) reached = g_cancellable_new ();
   StressCount count = { 0, n, reached };
   g_autoptr(GasyncWorkQueue) queue = gasync_work_queue_new_for_pointers (stress_work, &count, NULL, stress_free);
@@ -1416,7 +1427,7 @@ begin_destroy (gpointer data)
   Begin *b = data;
 
   g_assert_true (g_thread_self () == b->f->w.owner_thread);
-  gasync_test_lifetime_count (&b->f->lifetime->destroyed[0]);
+  gasync_test_count (&b->f->lifetime->destroyed[0]);
 }
 
 static void
@@ -1439,13 +1450,11 @@ test_last_unref_while_running_main_context (Fixture       *f,
   gasync_work_queue_set_parallelism (queue, 1);
   gasync_work_queue_start (queue, NULL);
   enqueue_all (queue, items);
-  while (b.n_begun < 1)
-    g_main_context_iteration (NULL, TRUE);
+  gasync_test_iterate_until_count (NULL, &b.n_begun, 1);
 
   g_object_unref (queue);
   /* Still alive: the item in flight holds it. */
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
+  gasync_test_flush (NULL);
   g_assert_false (g_atomic_int_get (&lifetime.gone));
   g_assert_cmpuint (b.n_begun, ==, 1);
 
@@ -1558,8 +1567,7 @@ test_close_on_owner_in_flight (void)
                                                              &token, NULL);
       gasync_work_queue_start (misuse_queue, NULL);
       enqueue_all (misuse_queue, items);
-      while (token == NULL)
-        g_main_context_iteration (NULL, TRUE);
+      gasync_test_iterate_until_set (NULL, &token);
       gasync_task_token_end (token);
       g_object_unref (token);
       g_assert_cmpuint (gasync_work_queue_close (misuse_queue, NULL, NULL), ==, 0);
@@ -1708,8 +1716,7 @@ test_stop_on_owner_in_flight (void)
                                                              &token, NULL);
       gasync_work_queue_start (misuse_queue, NULL);
       enqueue_all (misuse_queue, items);
-      while (token == NULL)
-        g_main_context_iteration (NULL, TRUE);
+      gasync_test_iterate_until_set (NULL, &token);
       gasync_task_token_end (token);
       g_object_unref (token);
       g_assert_true (gasync_work_queue_stop (misuse_queue, NULL, NULL));
@@ -1770,7 +1777,7 @@ test_enqueue_full_from_work_function_while_stopping (void)
       /* Accepted, but kept for the next start: the queue is full now. */
       g_assert_true (gasync_work_queue_try_enqueue (misuse_queue, items->pdata[1], NULL));
       g_atomic_int_set (&misuse_go, TRUE);
-      gasync_test_iterate_until (NULL, &call.returned, "the stop");
+      gasync_test_iterate_until_flag (NULL, &call.returned);
       g_assert_true (call.ok);
       g_assert_true (g_atomic_int_get (&misuse_done));
       g_assert_cmpuint (gasync_work_queue_close (misuse_queue, NULL, NULL), ==, 1);
