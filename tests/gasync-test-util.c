@@ -6,7 +6,10 @@
 
 #include "config.h"
 
+#include <locale.h>
 #include <string.h>
+
+#include <glib/gi18n-lib.h>
 
 #include "gasync-test-util.h"
 
@@ -60,6 +63,39 @@ gasync_test_criticals_not_fatal (void)
 {
   g_log_set_always_fatal (G_LOG_FATAL_MASK);
   g_log_set_fatal_mask ("Gasync", G_LOG_FATAL_MASK);
+}
+
+/* For a test of translated messages, in two processes, so that LANGUAGE
+ * and the locale are set before gettext reads them: in the
+ * g_test_trap_subprocess() child, switches to German, with the catalogue
+ * of the build tree, and returns TRUE: the test checks its messages
+ * there. In the parent, runs the child (or skips the test when
+ * GASYNC_TEST_LOCALEDIR is not set) and returns FALSE. */
+gboolean
+gasync_test_in_german (void)
+{
+  const char *localedir = g_getenv ("GASYNC_TEST_LOCALEDIR");
+
+  if (g_test_subprocess ())
+    {
+      g_setenv ("LANGUAGE", "de", TRUE);
+      g_assert_nonnull (setlocale (LC_ALL, "C.UTF-8"));
+      /* The library binds its catalogue on first use: then the one of the
+       * build tree, not of the prefix. */
+      (void) gasync_error_quark ();
+      bindtextdomain (GETTEXT_PACKAGE, localedir);
+      return TRUE;
+    }
+
+  if (localedir == NULL)
+    {
+      g_test_skip ("GASYNC_TEST_LOCALEDIR is not set (run through meson test)");
+      return FALSE;
+    }
+
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+  return FALSE;
 }
 
 /* Waiting */
@@ -158,6 +194,49 @@ gasync_test_count_notify (GObject    *object,
                           gpointer    data)
 {
   g_atomic_int_inc ((int *) data);
+}
+
+void
+gasync_test_nothing (gpointer data)
+{
+}
+
+gboolean
+gasync_test_task_until_cancelled (GCancellable  *cancellable,
+                                  gpointer       user_data,
+                                  GError       **error)
+{
+  g_assert_false (gasync_sleep (G_TIME_SPAN_HOUR, cancellable));
+  return TRUE;
+}
+
+typedef struct
+{
+  GCancellable *cancellable;
+  gint64 delay;
+} CancelLater;
+
+static gpointer
+cancel_thread (gpointer data)
+{
+  CancelLater *later = data;
+
+  if (later->delay > 0)
+    g_usleep (later->delay);
+  g_cancellable_cancel (later->cancellable);
+  g_free (later);
+  return NULL;
+}
+
+GThread *
+gasync_test_cancel_in_thread (GCancellable *cancellable,
+                              gint64        delay)
+{
+  CancelLater *later = g_new (CancelLater, 1);
+
+  later->cancellable = cancellable;
+  later->delay = delay;
+  return g_thread_new ("cancel", cancel_thread, later);
 }
 
 /* Lifetimes */
@@ -554,11 +633,6 @@ no_worker_work (gpointer       item,
   return TRUE;
 }
 
-static void
-no_stop (gpointer user_data)
-{
-}
-
 /* What the current case made: pairs of data and free function. */
 static GPtrArray *made;
 
@@ -589,7 +663,8 @@ new_object (GType type)
   if (type == GASYNC_TYPE_MUTEX)
     return G_OBJECT (gasync_mutex_new ());
   if (type == GASYNC_TYPE_RUNNER)
-    return G_OBJECT (gasync_runner_new ("x", no_task, NULL, NULL, no_stop, NULL, NULL));
+    return G_OBJECT (gasync_runner_new ("x", no_task, NULL, NULL,
+                                        gasync_test_nothing, NULL, NULL));
   if (type == GASYNC_TYPE_SEMAPHORE)
     return G_OBJECT (gasync_semaphore_new (1));
   if (type == GASYNC_TYPE_STOPPER)

@@ -42,6 +42,7 @@ gint64 gasync_test_deadline (gint64 seconds);
 gboolean gasync_test_is_slow (void);
 guint64 gasync_test_subprocess_timeout (void);
 void gasync_test_criticals_not_fatal (void);
+gboolean gasync_test_in_german (void);
 
 /* Waiting */
 
@@ -110,6 +111,20 @@ void gasync_test_count (gpointer data);
 void gasync_test_count_notify (GObject    *object,
                                GParamSpec *pspec,
                                gpointer    data);
+
+/* A GDestroyNotify (or runner stop function) that does nothing. */
+void gasync_test_nothing (gpointer data);
+
+/* A task function that waits until its cancellable fires (an hour at
+ * most), and then succeeds. */
+gboolean gasync_test_task_until_cancelled (GCancellable  *cancellable,
+                                           gpointer       user_data,
+                                           GError       **error);
+
+/* A thread that cancels @cancellable after @delay microseconds (0: at
+ * once); join it. */
+GThread *gasync_test_cancel_in_thread (GCancellable *cancellable,
+                                       gint64        delay);
 
 /* Lifetimes */
 

@@ -67,21 +67,6 @@ stop_cb (gpointer user_data)
 {
 }
 
-static gpointer
-cancel_later_thread (gpointer data)
-{
-  gasync_sleep (SHORT, NULL);
-  g_cancellable_cancel (data);
-  return NULL;
-}
-
-/* A thread that cancels @cancellable after SHORT; join it. */
-static GThread *
-cancel_later (GCancellable *cancellable)
-{
-  return g_thread_new ("cancel-later", cancel_later_thread, cancellable);
-}
-
 static void
 test_semaphore_capacity (void)
 {
@@ -299,12 +284,12 @@ test_sleep_huge (void)
   g_test_summary ("A duration or deadline of G_MAXINT64 sleeps until "
                   "cancelled: it does not wrap into the past.");
 
-  thread = cancel_later (cancellable);
+  thread = gasync_test_cancel_in_thread (cancellable, SHORT);
   g_assert_false (gasync_sleep (G_MAXINT64, cancellable));
   g_thread_join (thread);
 
   g_cancellable_reset (cancellable);
-  thread = cancel_later (cancellable);
+  thread = gasync_test_cancel_in_thread (cancellable, SHORT);
   g_assert_false (gasync_sleep_until (G_MAXINT64, cancellable));
   g_thread_join (thread);
 }
@@ -324,7 +309,7 @@ test_sleep_async_huge (void)
 {
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autoptr(GError) error = NULL;
-  GThread *thread = cancel_later (cancellable);
+  GThread *thread = gasync_test_cancel_in_thread (cancellable, SHORT);
 
   gasync_sleep_async (G_MAXINT64, cancellable, sleep_done_cb, &error);
   gasync_test_iterate_until_set (NULL, &error);
@@ -351,7 +336,7 @@ test_interceptor_huge (void)
                                           NULL, NULL, &error));
   g_assert_no_error (error);
 
-  thread = cancel_later (cancellable);
+  thread = gasync_test_cancel_in_thread (cancellable, SHORT);
   g_assert_false (gasync_interceptor_call (retry, "r", task_fails, NULL,
                                            cancellable, &error));
   g_assert_true (g_cancellable_is_cancelled (cancellable));

@@ -7,9 +7,8 @@
 
 #include "config.h"
 
-#include <locale.h>
-
 #include "gasync-private.h"
+#include "gasync-test-util.h"
 
 static void
 test_error_domain (void)
@@ -111,38 +110,19 @@ test_error_task_func_call (void)
   g_assert_no_error (error);
 }
 
-/* Runs in a child process, so that LANGUAGE and the locale are set before
- * gettext reads them for the first time. */
 static void
 test_error_translated (void)
 {
-  const char *localedir = g_getenv ("GASYNC_TEST_LOCALEDIR");
   g_autoptr(GError) error = NULL;
 
-  if (g_test_subprocess ())
-    {
-      g_setenv ("LANGUAGE", "de", TRUE);
-      g_assert_nonnull (setlocale (LC_ALL, "C.UTF-8"));
-      gasync_i18n_init ();
-      /* The messages catalogue of the build tree, not of the prefix. */
-      bindtextdomain (GETTEXT_PACKAGE, localedir);
+  if (!gasync_test_in_german ())
+    return;
 
-      gasync_set_task_failed_error (&error, "db.flush");
-      g_assert_cmpstr (error->message, ==,
-                       "Aufgabe „db.flush“ ist fehlgeschlagen, ohne einen Fehler zu melden");
-      g_assert_cmpstr (gasync_check_version (GASYNC_MAJOR_VERSION + 1, 0, 0), ==,
-                       "libgasync-Version zu alt (Hauptversion passt nicht)");
-      return;
-    }
-
-  if (localedir == NULL)
-    {
-      g_test_skip ("GASYNC_TEST_LOCALEDIR is not set (run through meson test)");
-      return;
-    }
-
-  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
-  g_test_trap_assert_passed ();
+  gasync_set_task_failed_error (&error, "db.flush");
+  g_assert_cmpstr (error->message, ==,
+                   "Aufgabe „db.flush“ ist fehlgeschlagen, ohne einen Fehler zu melden");
+  g_assert_cmpstr (gasync_check_version (GASYNC_MAJOR_VERSION + 1, 0, 0), ==,
+                   "libgasync-Version zu alt (Hauptversion passt nicht)");
 }
 
 int

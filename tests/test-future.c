@@ -204,14 +204,6 @@ test_future_then_dropped (void)
   g_assert_cmpint (then.runs, ==, 0);
 }
 
-/* wait() */
-static gpointer
-cancel_thread (gpointer data)
-{
-  g_cancellable_cancel (data);
-  return NULL;
-}
-
 static void
 test_future_wait (void)
 {
@@ -229,7 +221,7 @@ test_future_wait (void)
   g_thread_join (thread);
 
   g_test_summary ("wait() stops when its cancellable is cancelled");
-  thread = g_thread_new ("cancel", cancel_thread, cancellable);
+  thread = gasync_test_cancel_in_thread (cancellable, 0);
   g_assert_false (gasync_future_wait (never, cancellable, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_false (gasync_future_is_done (never));

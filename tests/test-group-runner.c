@@ -813,20 +813,6 @@ test_group_runner_sigterm_twice (void)
   g_assert_cmpint (g_get_monotonic_time () - start, <, 60 * G_TIME_SPAN_SECOND);
 }
 
-static gboolean
-sleep_until_cancelled (GCancellable  *cancellable,
-                       gpointer       user_data,
-                       GError       **error)
-{
-  g_assert_false (gasync_sleep (G_TIME_SPAN_HOUR, cancellable));
-  return TRUE;
-}
-
-static void
-stop_nothing (gpointer user_data)
-{
-}
-
 static void
 test_group_runner_last_unref_while_running (void)
 {
@@ -842,9 +828,9 @@ test_group_runner_last_unref_while_running (void)
   g_test_bug ("13");
   gasync_test_lifetime_init (&lifetime);
   gasync_test_lifetime_watch (&lifetime, group);
-  runner = gasync_runner_new ("member", sleep_until_cancelled,
+  runner = gasync_runner_new ("member", gasync_test_task_until_cancelled,
                               &lifetime.destroyed[0], gasync_test_count,
-                              stop_nothing, &lifetime.destroyed[1],
+                              gasync_test_nothing, &lifetime.destroyed[1],
                               gasync_test_count);
   gasync_group_runner_add (group, runner);
   g_object_unref (runner);

@@ -151,13 +151,6 @@ wait_for_cancel (GCancellable  *cancellable,
   return !g_cancellable_set_error_if_cancelled (cancellable, error);
 }
 
-static gpointer
-cancel_soon (gpointer data)
-{
-  g_cancellable_cancel (data);
-  return NULL;
-}
-
 static void
 test_timeout (void)
 {
@@ -181,7 +174,7 @@ test_timeout (void)
   g_clear_error (&error);
 
   g_test_summary ("The task's own cancellation passes through unchanged");
-  thread = g_thread_new ("canceller", cancel_soon, cancellable);
+  thread = gasync_test_cancel_in_thread (cancellable, 0);
   g_assert_false (gasync_interceptor_call (long_timeout, "cancelled", wait_for_cancel,
                                            GINT_TO_POINTER (FALSE), cancellable, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);

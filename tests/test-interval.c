@@ -387,20 +387,13 @@ test_interval_properties (void)
 }
 
 static void
-count_notify (GObject    *object,
-              GParamSpec *pspec,
-              gpointer    user_data)
-{
-  (*(guint *) user_data)++;
-}
-
-static void
 test_interval_notify (void)
 {
   g_autoptr(GasyncInterval) interval = gasync_interval_new (action, NULL, NULL);
   guint n_notifies = 0;
 
-  g_signal_connect (interval, "notify::delay", G_CALLBACK (count_notify), &n_notifies);
+  g_signal_connect (interval, "notify::delay",
+                    G_CALLBACK (gasync_test_count_notify), &n_notifies);
   gasync_interval_set_delay (interval, 5);
   gasync_interval_set_delay (interval, 5);
   gasync_test_flush (NULL);

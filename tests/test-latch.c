@@ -6,9 +6,6 @@
 
 #include "config.h"
 
-#include <locale.h>
-
-#include <glib/gi18n-lib.h>
 #include <gasync.h>
 
 #include "gasync-test-util.h"
@@ -262,13 +259,6 @@ test_latch_wait (void)
   gasync_test_flush (NULL);
 }
 
-static gpointer
-cancel_thread (gpointer user_data)
-{
-  g_cancellable_cancel (user_data);
-  return NULL;
-}
-
 static void
 test_latch_wait_cancelled (void)
 {
@@ -280,7 +270,7 @@ test_latch_wait_cancelled (void)
   g_test_summary ("A wait that would never end ends when its cancellable "
                   "is cancelled, from another thread or before the call");
 
-  thread = g_thread_new ("cancel", cancel_thread, cancellable);
+  thread = gasync_test_cancel_in_thread (cancellable, 0);
   g_assert_false (gasync_latch_wait_started (latch, cancellable, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_clear_error (&error);
@@ -292,7 +282,7 @@ test_latch_wait_cancelled (void)
 
   latch_go_to (latch, GASYNC_LATCH_STATE_STARTED);
   g_cancellable_reset (cancellable);
-  thread = g_thread_new ("cancel", cancel_thread, cancellable);
+  thread = gasync_test_cancel_in_thread (cancellable, 0);
   g_assert_false (gasync_latch_wait_stopped (latch, cancellable, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_thread_join (thread);
@@ -339,38 +329,19 @@ test_latch_wait_started_but_stopped (void)
   gasync_test_flush (NULL);
 }
 
-/* In a child process, so that LANGUAGE and the locale are set before
- * gettext reads them for the first time. */
 static void
 test_latch_error_translated (void)
 {
-  const char *localedir = g_getenv ("GASYNC_TEST_LOCALEDIR");
+  g_autoptr(GasyncLatch) latch = NULL;
+  g_autoptr(GError) error = NULL;
 
-  if (g_test_subprocess ())
-    {
-      g_autoptr(GasyncLatch) latch = NULL;
-      g_autoptr(GError) error = NULL;
+  if (!gasync_test_in_german ())
+    return;
 
-      g_setenv ("LANGUAGE", "de", TRUE);
-      g_assert_nonnull (setlocale (LC_ALL, "C.UTF-8"));
-      latch = gasync_latch_new ();
-      /* The messages catalogue of the build tree, not of the prefix. */
-      bindtextdomain (GETTEXT_PACKAGE, localedir);
-
-      g_assert_false (gasync_latch_stopped (latch, &error));
-      g_assert_cmpstr (error->message, ==,
-                       "Wechsel von „stopped“ nach „stopped“ nicht möglich");
-      return;
-    }
-
-  if (localedir == NULL)
-    {
-      g_test_skip ("GASYNC_TEST_LOCALEDIR is not set (run through meson test)");
-      return;
-    }
-
-  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
-  g_test_trap_assert_passed ();
+  latch = gasync_latch_new ();
+  g_assert_false (gasync_latch_stopped (latch, &error));
+  g_assert_cmpstr (error->message, ==,
+                   "Wechsel von „stopped“ nach „stopped“ nicht möglich");
 }
 
 static void
@@ -387,14 +358,6 @@ test_latch_bad_input (void)
   g_test_expect_message ("Gasync", G_LOG_LEVEL_CRITICAL, "*GASYNC_IS_LATCH*");
   g_assert_false (gasync_latch_wait_stopped (NULL, NULL, NULL));
   g_test_assert_expected_messages ();
-}
-
-static void
-count_notify_cb (GObject    *object,
-                 GParamSpec *pspec,
-                 gpointer    user_data)
-{
-  (*(guint *) user_data)++;
 }
 
 static gpointer
@@ -419,7 +382,7 @@ test_latch_last_unref_while_running (void)
   g_test_bug ("13");
   gasync_test_lifetime_init (&lifetime);
   gasync_test_lifetime_watch (&lifetime, latch);
-  g_signal_connect (latch, "notify::state", G_CALLBACK (count_notify_cb),
+  g_signal_connect (latch, "notify::state", G_CALLBACK (gasync_test_count_notify),
                     &n_notifies);
   g_assert_true (gasync_latch_starting (latch, NULL));
   g_thread_join (g_thread_new ("latch", start_latch_thread, g_object_ref (latch)));

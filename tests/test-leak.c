@@ -131,11 +131,6 @@ run_until_cancelled (GCancellable  *cancellable,
 }
 
 static void
-stop_nothing (gpointer user_data)
-{
-}
-
-static void
 runner_done_cb (GObject      *source,
                 GAsyncResult *result,
                 gpointer      user_data)
@@ -155,7 +150,7 @@ test_leak_runner (void)
   g_test_summary ("A running runner is reported under its id until it "
                   "finished");
   runner = gasync_runner_new ("http", run_until_cancelled, NULL, NULL,
-                              stop_nothing, NULL, NULL);
+                              gasync_test_nothing, NULL, NULL);
   gasync_runner_run_async (runner, cancellable, runner_done_cb, &done);
   leaks = gasync_leaks_check (0);
   g_assert_cmpuint (leaks->len, ==, 1);

@@ -427,8 +427,7 @@ test_mutex_stress_cancel (void)
   g_test_summary ("Blocking and async lockers under random cancellation: "
                   "never two holders, and the mutex ends up free.");
 
-  stress.rounds = gasync_test_is_slow () ? 100
-                                                                       : 1000;
+  stress.rounds = gasync_test_is_slow () ? 100 : 1000;
   n_cancellables = STRESS_THREADS * stress.rounds;
   stress.cancellables = g_new (GCancellable *, n_cancellables);
   for (guint i = 0; i < n_cancellables; i++)

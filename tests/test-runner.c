@@ -6,8 +6,6 @@
 
 #include "config.h"
 
-#include <locale.h>
-
 #include "gasync-private.h"
 #include "gasync-runner-private.h"
 #include "gasync-test-util.h"
@@ -735,50 +733,17 @@ test_runner_bad_input (void)
   g_object_unref (runner);
 }
 
-/* In a child process, so that LANGUAGE and the locale are set before
- * gettext reads them for the first time. */
 static void
 test_runner_translated (void)
 {
-  const char *localedir = g_getenv ("GASYNC_TEST_LOCALEDIR");
   g_autoptr(GError) error = NULL;
 
-  if (g_test_subprocess ())
-    {
-      g_setenv ("LANGUAGE", "de", TRUE);
-      g_assert_nonnull (setlocale (LC_ALL, "C.UTF-8"));
-      gasync_i18n_init ();
-      bindtextdomain (GETTEXT_PACKAGE, localedir);
+  if (!gasync_test_in_german ())
+    return;
 
-      gasync_runner_set_timeout_error (&error, "http", 50 * G_TIME_SPAN_MILLISECOND);
-      g_assert_cmpstr (error->message, ==,
-                       "Runner „http“ hat nicht innerhalb von 0.05 s angehalten");
-      return;
-    }
-
-  if (localedir == NULL)
-    {
-      g_test_skip ("GASYNC_TEST_LOCALEDIR is not set (run through meson test)");
-      return;
-    }
-
-  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
-  g_test_trap_assert_passed ();
-}
-
-
-static gboolean
-sleep_until_cancelled (GCancellable  *cancellable,
-                       gpointer       user_data,
-                       GError       **error)
-{
-  g_assert_false (gasync_sleep (G_TIME_SPAN_HOUR, cancellable));
-  return TRUE;
-}
-
-static void
-stop_nothing (gpointer user_data)
-{
+  gasync_runner_set_timeout_error (&error, "http", 50 * G_TIME_SPAN_MILLISECOND);
+  g_assert_cmpstr (error->message, ==,
+                   "Runner „http“ hat nicht innerhalb von 0.05 s angehalten");
 }
 
 static void
@@ -801,9 +766,9 @@ test_runner_last_unref_while_running (void)
                   "is finalized and each destroy notify is called once");
   g_test_bug ("13");
   gasync_test_lifetime_init (&lifetime);
-  runner = gasync_runner_new ("dropped", sleep_until_cancelled,
+  runner = gasync_runner_new ("dropped", gasync_test_task_until_cancelled,
                               &lifetime.destroyed[0], count_destroy_on_main,
-                              stop_nothing, &lifetime.destroyed[1],
+                              gasync_test_nothing, &lifetime.destroyed[1],
                               count_destroy_on_main);
   gasync_test_lifetime_watch (&lifetime, runner);
   gasync_runner_run_async (runner, cancellable, run_done_cb, &obs);

@@ -866,14 +866,6 @@ static gboolean succeed (GCancellable  *cancellable,
 static void never_close (gpointer user_data);
 
 static void
-count_notify (GObject    *object,
-              GParamSpec *pspec,
-              gpointer    user_data)
-{
-  (*(int *) user_data)++;
-}
-
-static void
 test_stopper_name (Fixture       *fixture,
                    gconstpointer  unused)
 {
@@ -887,7 +879,7 @@ test_stopper_name (Fixture       *fixture,
 
   stopper = g_object_new (GASYNC_TYPE_STOPPER, "name", "indexer", NULL);
   g_assert_cmpstr (gasync_stopper_get_name (stopper), ==, "indexer");
-  g_signal_connect (stopper, "notify::name", G_CALLBACK (count_notify), &notified);
+  g_signal_connect (stopper, "notify::name", G_CALLBACK (gasync_test_count_notify), &notified);
   gasync_stopper_set_name (stopper, "indexer");
   g_assert_cmpint (notified, ==, 0);
   g_object_set (stopper, "name", "crawler", NULL);
@@ -1972,15 +1964,6 @@ typedef struct
   GThread *fired_in;
 } LastTask;
 
-static gboolean
-until_quiescing_task (GCancellable  *cancellable,
-                      gpointer       user_data,
-                      GError       **error)
-{
-  g_assert_false (gasync_sleep (G_TIME_SPAN_HOUR, cancellable));
-  return TRUE;
-}
-
 static void
 last_task_stop_cancelled (GCancellable *cancellable,
                           gpointer      user_data)
@@ -2025,7 +2008,8 @@ test_stopper_last_task_lets_go (Fixture       *fixture,
   g_cancellable_connect (gasync_stopper_get_stop_cancellable (stopper),
                          G_CALLBACK (last_task_stop_cancelled), &last, NULL);
   /* It ends once quiescing began: the last task, on a pool thread. */
-  g_assert_true (gasync_stopper_run_async_task (stopper, "last", until_quiescing_task,
+  g_assert_true (gasync_stopper_run_async_task (stopper, "last",
+                                                gasync_test_task_until_cancelled,
                                                 NULL, NULL, NULL));
   gasync_stopper_stop (stopper);
   g_assert_true (g_atomic_int_get (&last.stopping));
@@ -2037,7 +2021,8 @@ test_stopper_last_task_lets_go (Fixture       *fixture,
 
   stopper = alive = gasync_stopper_new ();
   g_object_add_weak_pointer (G_OBJECT (stopper), (gpointer *) &alive);
-  g_assert_true (gasync_stopper_run_async_task (stopper, "last", until_quiescing_task,
+  g_assert_true (gasync_stopper_run_async_task (stopper, "last",
+                                                gasync_test_task_until_cancelled,
                                                 NULL, NULL, NULL));
   gasync_stopper_quiesce (stopper);
   /* Quiesced, not stopped. */
@@ -2392,16 +2377,6 @@ unref_gated_task (GCancellable  *cancellable,
   return gated_task (cancellable, &unref_gate, error);
 }
 
-/* Runs until the stop cancellable fires. */
-static gboolean
-until_stopped_worker (GCancellable  *cancellable,
-                      gpointer       user_data,
-                      GError       **error)
-{
-  g_assert_false (gasync_sleep (G_TIME_SPAN_HOUR, cancellable));
-  return TRUE;
-}
-
 static void
 count_destroy_on_main (gpointer counter)
 {
@@ -2428,7 +2403,8 @@ test_stopper_last_unref_while_running (Fixture       *fixture,
   g_assert_true (gasync_stopper_run_async_task (stopper, "task", unref_gated_task,
                                                 &lifetime.destroyed[0],
                                                 count_destroy_on_main, NULL));
-  g_assert_true (gasync_stopper_run_worker (stopper, "worker", until_stopped_worker,
+  g_assert_true (gasync_stopper_run_worker (stopper, "worker",
+                                            gasync_test_task_until_cancelled,
                                             &lifetime.destroyed[1],
                                             count_destroy_on_main, NULL));
   gasync_stopper_add_closer (stopper, never_close, &lifetime.destroyed[2],

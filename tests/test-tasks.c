@@ -732,8 +732,7 @@ test_tasks_stress (void)
 {
   GMainContext *context = g_main_context_default ();
   Stress stress = { gasync_tasks_new ("stress") };
-  guint n_tasks = gasync_test_is_slow () ? 200
-                                                                       : 1000;
+  guint n_tasks = gasync_test_is_slow () ? 200 : 1000;
   guint n_failing = (n_tasks + 6) / 7;
   g_autoptr(GPtrArray) errors = NULL;
   GThread *waiters[2] = { NULL, NULL };

@@ -42,13 +42,6 @@ test_wait_group_wait (void)
     g_thread_join (threads[i]);
 }
 
-static gpointer
-cancel_thread (gpointer user_data)
-{
-  g_cancellable_cancel (user_data);
-  return NULL;
-}
-
 static void
 test_wait_group_wait_cancelled (void)
 {
@@ -58,7 +51,7 @@ test_wait_group_wait_cancelled (void)
   GThread *thread;
 
   gasync_wait_group_add (group, 1);
-  thread = g_thread_new ("cancel", cancel_thread, cancellable);
+  thread = gasync_test_cancel_in_thread (cancellable, 0);
   g_assert_false (gasync_wait_group_wait (group, cancellable, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_clear_error (&error);
@@ -208,7 +201,7 @@ test_wait_group_wait_async_cancelled (void)
 
   /* Cancelled from another thread while waiting. */
   gasync_wait_group_wait_async (group, cancellable, wait_cb, &data);
-  thread = g_thread_new ("cancel", cancel_thread, cancellable);
+  thread = gasync_test_cancel_in_thread (cancellable, 0);
   gasync_test_iterate_until_count (NULL, &data.n_called, 1);
   g_thread_join (thread);
   g_assert_false (data.ok);
@@ -267,7 +260,7 @@ test_wait_group_wait_async_race (void)
       gasync_wait_group_add (group, 1);
       gasync_wait_group_wait_async (group, cancellable, wait_cb, &data);
       threads[0] = g_thread_new ("done", race_done_thread, &race);
-      threads[1] = g_thread_new ("cancel", cancel_thread, cancellable);
+      threads[1] = gasync_test_cancel_in_thread (cancellable, 0);
       gasync_test_iterate_until_count (NULL, &data.n_called, 1);
       g_thread_join (threads[0]);
       g_thread_join (threads[1]);

@@ -1244,14 +1244,6 @@ dup_leak_kind (const char *name)
 }
 
 static void
-count_notify (GObject    *object,
-              GParamSpec *pspec,
-              gpointer    user_data)
-{
-  (*(int *) user_data)++;
-}
-
-static void
 test_name (void)
 {
   g_autoptr(GasyncWorkQueue) queue = NULL;
@@ -1270,7 +1262,7 @@ test_name (void)
 
   queue = gasync_work_queue_new (work_object, NULL, NULL);
   g_assert_null (gasync_work_queue_get_name (queue));
-  g_signal_connect (queue, "notify::name", G_CALLBACK (count_notify), &notified);
+  g_signal_connect (queue, "notify::name", G_CALLBACK (gasync_test_count_notify), &notified);
   g_object_set (queue, "name", "thumbnails", NULL);
   gasync_work_queue_set_name (queue, "thumbnails");
   g_assert_cmpint (notified, ==, 1);

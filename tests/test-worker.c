@@ -489,14 +489,6 @@ has_leak (const char *name)
 }
 
 static void
-count_notify (GObject    *object,
-              GParamSpec *pspec,
-              gpointer    user_data)
-{
-  (*(int *) user_data)++;
-}
-
-static void
 test_worker_name (Fixture       *fixture,
                   gconstpointer  user_data)
 {
@@ -513,7 +505,7 @@ test_worker_name (Fixture       *fixture,
 
   worker = gasync_worker_new (process_item, fixture, NULL);
   g_assert_null (gasync_worker_get_name (worker));
-  g_signal_connect (worker, "notify::name", G_CALLBACK (count_notify), &notified);
+  g_signal_connect (worker, "notify::name", G_CALLBACK (gasync_test_count_notify), &notified);
   g_object_set (worker, "name", "mailer", NULL);
   gasync_worker_set_name (worker, "mailer");
   g_assert_cmpint (notified, ==, 1);
