@@ -425,7 +425,8 @@ test_gate_get_passed (TestGate *gate)
 /* TestWork */
 
 void
-test_work_init (TestWork *w)
+test_work_setup (TestWork      *w,
+                 gconstpointer  data)
 {
   memset (w, 0, sizeof *w);
   test_gate_init (&w->gate);
@@ -433,28 +434,65 @@ test_work_init (TestWork *w)
 }
 
 void
-test_work_clear (TestWork *w)
+test_work_teardown (TestWork      *w,
+                    gconstpointer  data)
 {
   /* Error emissions still queued hold references. */
   gasync_test_flush (NULL);
   test_gate_clear (&w->gate);
 }
 
-void
-test_work_begin (TestWork *w)
+gboolean
+test_work_item (TestWork      *w,
+                guint          index,
+                GCancellable  *cancellable,
+                GError       **error)
 {
   int n = g_atomic_int_add (&w->n_in_flight, 1) + 1;
   int max = g_atomic_int_get (&w->max_in_flight);
+  gboolean ok = TRUE;
 
   g_assert_true (g_thread_self () != w->owner_thread);
   while (n > max && !g_atomic_int_compare_and_exchange (&w->max_in_flight, max, n))
     max = g_atomic_int_get (&w->max_in_flight);
+
+  if (w->use_gate && !test_gate_pass (&w->gate, cancellable))
+    {
+      g_atomic_int_inc (&w->n_cancelled);
+      g_cancellable_set_error_if_cancelled (cancellable, error);
+      ok = FALSE;
+    }
+  else if (w->fail_modulo > 0 && index % w->fail_modulo == w->fail_remainder)
+    {
+      if (!w->fail_silently)
+        g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "item %u failed", index);
+      ok = FALSE;
+    }
+
+  g_atomic_int_add (&w->n_in_flight, -1);
+  g_atomic_int_inc (&w->n_processed);
+  return ok;
+}
+
+gboolean
+test_work_object (GObject       *item,
+                  GCancellable  *cancellable,
+                  gpointer       w,
+                  GError       **error)
+{
+  g_atomic_int_inc (&TEST_ITEM (item)->n_processed);
+  return test_work_item (w, TEST_ITEM (item)->index, cancellable, error);
 }
 
 void
-test_work_end (TestWork *w)
+test_work_destroyed (gpointer data)
 {
-  g_atomic_int_add (&w->n_in_flight, -1);
+  TestWork *w = data;
+
+  g_assert_true (g_thread_self () == w->owner_thread);
+  w->n_destroyed++;
+  if (w->lifetime != NULL)
+    gasync_test_count (&w->lifetime->destroyed[0]);
 }
 
 /* TestService */

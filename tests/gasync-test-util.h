@@ -198,23 +198,46 @@ void test_gate_wait_waiting (TestGate *gate,
                              guint     n);
 guint test_gate_get_passed (TestGate *gate);
 
-/* TestWork: what the worker-class tests share: the gate, the owner
- * thread, and how many work functions run at the same time */
+/* TestWork: the fixture of the work-item tests (batch, work queue): the
+ * gate, the owner thread, how many work functions run at the same time,
+ * and what test_work_item() does */
 
 typedef struct
 {
   TestGate gate;
   GThread *owner_thread;
-  int n_in_flight;   /* atomic */
-  int max_in_flight; /* atomic */
+  int n_in_flight;              /* atomic */
+  int max_in_flight;            /* atomic */
+  int n_processed;              /* atomic */
+  int n_cancelled;              /* atomic: cancelled at the gate */
+  gboolean use_gate;            /* items wait at the gate */
+  guint fail_modulo;            /* items whose index % fail_modulo is */
+  guint fail_remainder;         /* fail_remainder fail, */
+  gboolean fail_silently;       /* without an error if set */
+  guint n_destroyed;            /* test_work_destroyed() calls */
+  GasyncTestLifetime *lifetime; /* if set, counts them in destroyed[0] */
 } TestWork;
 
-void test_work_init (TestWork *w);
-void test_work_clear (TestWork *w);
-/* Called by a work function when it begins and ends, on a worker
+/* GTest fixture functions. */
+void test_work_setup (TestWork      *w,
+                      gconstpointer  data);
+void test_work_teardown (TestWork      *w,
+                         gconstpointer  data);
+/* The work on item @index, on a worker thread: waits at the gate if
+ * use_gate (FALSE with CANCELLED if @cancellable fires there), fails as
+ * fail_modulo says, counts. */
+gboolean test_work_item (TestWork      *w,
+                         guint          index,
+                         GCancellable  *cancellable,
+                         GError       **error);
+/* A GasyncWorkFunc for a TestItem, with a TestWork as user data. */
+gboolean test_work_object (GObject       *item,
+                           GCancellable  *cancellable,
+                           gpointer       w,
+                           GError       **error);
+/* A GDestroyNotify for a TestWork user data: counts, on the owner
  * thread. */
-void test_work_begin (TestWork *w);
-void test_work_end (TestWork *w);
+void test_work_destroyed (gpointer w);
 
 /* TestService: a run function for the runner tests, which waits until its
  * stop function is called (unless it ignores stops), until the test lets

@@ -11,81 +11,8 @@
 #include "gasync-test-util.h"
 #include "gasync-wait-private.h"
 
-/* What the work functions of a test share. */
-typedef struct
-{
-  TestWork w;
-  gboolean use_gate;
-  gboolean fail_odd;
-  gboolean fail_silently;
-  int n_processed;      /* atomic */
-  int n_cancelled;      /* atomic */
-  guint n_destroyed;
-  GasyncTestLifetime *lifetime; /* counts the destroy notify too */
-} Fixture;
-
-static void
-fixture_setup (Fixture       *f,
-               gconstpointer  data)
-{
-  memset (f, 0, sizeof *f);
-  test_work_init (&f->w);
-}
-
-static void
-fixture_teardown (Fixture       *f,
-                  gconstpointer  data)
-{
-  test_work_clear (&f->w);
-}
-
-static void
-count_destroy (gpointer data)
-{
-  Fixture *f = data;
-
-  g_assert_true (g_thread_self () == f->w.owner_thread);
-  f->n_destroyed++;
-  if (f->lifetime != NULL)
-    gasync_test_count (&f->lifetime->destroyed[0]);
-}
-
-/* The common body of the object and pointer work functions. */
-static gboolean
-work (Fixture       *f,
-      guint          index,
-      GCancellable  *cancellable,
-      GError       **error)
-{
-  gboolean ok = TRUE;
-
-  test_work_begin (&f->w);
-  if (f->use_gate && !test_gate_pass (&f->w.gate, cancellable))
-    {
-      g_atomic_int_inc (&f->n_cancelled);
-      g_cancellable_set_error_if_cancelled (cancellable, error);
-      ok = FALSE;
-    }
-  else if (f->fail_odd && index % 2 == 1)
-    {
-      if (!f->fail_silently)
-        g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "item %u failed", index);
-      ok = FALSE;
-    }
-  test_work_end (&f->w);
-  g_atomic_int_inc (&f->n_processed);
-  return ok;
-}
-
-static gboolean
-work_object (GObject       *item,
-             GCancellable  *cancellable,
-             gpointer       user_data,
-             GError       **error)
-{
-  g_atomic_int_inc (&TEST_ITEM (item)->n_processed);
-  return work (user_data, TEST_ITEM (item)->index, cancellable, error);
-}
+/* Items are TestItems (or pointers), worked on by test_work_item(). */
+typedef TestWork Fixture;
 
 static void
 enqueue_all (GasyncWorkQueue *queue,
@@ -104,7 +31,7 @@ static void
 test_defaults (Fixture       *f,
                gconstpointer  data)
 {
-  g_autoptr(GasyncWorkQueue) queue = gasync_work_queue_new (work_object, f, count_destroy);
+  g_autoptr(GasyncWorkQueue) queue = gasync_work_queue_new (test_work_object, f, test_work_destroyed);
   guint parallelism, max_work;
   gint64 grace;
 
@@ -131,7 +58,7 @@ static void
 test_process_once (Fixture       *f,
                    gconstpointer  data)
 {
-  g_autoptr(GasyncWorkQueue) queue = gasync_work_queue_new (work_object, f, NULL);
+  g_autoptr(GasyncWorkQueue) queue = gasync_work_queue_new (test_work_object, f, NULL);
   g_autoptr(GPtrArray) items = test_items_new (2000);
   g_autoptr(GError) error = NULL;
 
@@ -153,7 +80,7 @@ test_process_once (Fixture       *f,
   g_assert_true (gasync_work_queue_is_closed (queue));
   test_items_assert_processed_once (items);
   g_assert_cmpint (f->n_processed, ==, 2000);
-  g_assert_cmpint (f->w.max_in_flight, <=, 4);
+  g_assert_cmpint (f->max_in_flight, <=, 4);
   for (guint i = 0; i < items->len; i++)
     g_assert_cmpuint (G_OBJECT (items->pdata[i])->ref_count, ==, 1);
 }
@@ -162,7 +89,7 @@ static void
 test_start_twice (Fixture       *f,
                   gconstpointer  data)
 {
-  g_autoptr(GasyncWorkQueue) queue = gasync_work_queue_new (work_object, f, NULL);
+  g_autoptr(GasyncWorkQueue) queue = gasync_work_queue_new (test_work_object, f, NULL);
   g_autoptr(GError) error = NULL;
 
   g_assert_true (gasync_work_queue_start (queue, NULL));
@@ -203,7 +130,7 @@ full_queue (Fixture   *f,
             GPtrArray *items,
             guint      max_work)
 {
-  GasyncWorkQueue *queue = gasync_work_queue_new (work_object, f, NULL);
+  GasyncWorkQueue *queue = gasync_work_queue_new (test_work_object, f, NULL);
 
   f->use_gate = TRUE;
   gasync_work_queue_set_parallelism (queue, 1);
@@ -213,7 +140,7 @@ full_queue (Fixture   *f,
     {
       g_assert_true (gasync_work_queue_enqueue (queue, items->pdata[i], NULL, NULL));
       if (i == 0)
-        test_gate_wait_waiting (&f->w.gate, 1);
+        test_gate_wait_waiting (&f->gate, 1);
     }
   g_assert_cmpuint (gasync_work_queue_get_n_queued (queue), ==, max_work);
   return queue;
@@ -238,7 +165,7 @@ test_bounded (Fixture       *f,
   thread = g_thread_new ("producer", produce_one, &p);
   g_assert_false (g_atomic_int_get (&p.returned));
   g_assert_cmpuint (gasync_work_queue_get_n_queued (queue), ==, 2);
-  test_gate_open (&f->w.gate);
+  test_gate_open (&f->gate);
   g_thread_join (thread);
   g_assert_no_error (p.error);
 
@@ -265,7 +192,7 @@ test_enqueue_cancelled (Fixture       *f,
   g_clear_error (&p.error);
   g_assert_cmpuint (G_OBJECT (items->pdata[2])->ref_count, ==, 1);
 
-  test_gate_open (&f->w.gate);
+  test_gate_open (&f->gate);
   g_assert_cmpuint (gasync_work_queue_close (queue, NULL, NULL), ==, 0);
   g_assert_cmpint (TEST_ITEM (items->pdata[2])->n_processed, ==, 0);
   g_assert_cmpint (f->n_processed, ==, 2);
@@ -301,7 +228,7 @@ test_enqueue_closed (Fixture       *f,
   g_assert_false (gasync_work_queue_enqueue (queue, items->pdata[2], NULL, &error));
   g_assert_error (error, GASYNC_ERROR, GASYNC_ERROR_CLOSED);
 
-  test_gate_open (&f->w.gate);
+  test_gate_open (&f->gate);
   g_assert_cmpuint (GPOINTER_TO_UINT (g_thread_join (closer)), ==, 0);
   g_assert_cmpint (f->n_processed, ==, 2);
   g_assert_cmpuint (G_OBJECT (items->pdata[2])->ref_count, ==, 1);
@@ -311,7 +238,7 @@ static void
 test_grace_period_runs_queued (Fixture       *f,
                                gconstpointer  data)
 {
-  g_autoptr(GasyncWorkQueue) queue = gasync_work_queue_new (work_object, f, NULL);
+  g_autoptr(GasyncWorkQueue) queue = gasync_work_queue_new (test_work_object, f, NULL);
   g_autoptr(GPtrArray) items = test_items_new (50);
 
   g_test_summary ("Items queued when close is called still run during the "
@@ -327,7 +254,7 @@ static void
 test_grace_period_expires (Fixture       *f,
                            gconstpointer  data)
 {
-  g_autoptr(GasyncWorkQueue) queue = gasync_work_queue_new (work_object, f, NULL);
+  g_autoptr(GasyncWorkQueue) queue = gasync_work_queue_new (test_work_object, f, NULL);
   g_autoptr(GPtrArray) items = test_items_new (200);
   g_autoptr(GPtrArray) discarded = NULL;
 
@@ -339,7 +266,7 @@ test_grace_period_expires (Fixture       *f,
   gasync_work_queue_set_shutdown_grace_period (queue, 20 * G_TIME_SPAN_MILLISECOND);
   gasync_work_queue_start (queue, NULL);
   g_assert_true (gasync_work_queue_enqueue (queue, items->pdata[0], NULL, NULL));
-  test_gate_wait_waiting (&f->w.gate, 1);
+  test_gate_wait_waiting (&f->gate, 1);
   for (guint i = 1; i < items->len; i++)
     g_assert_true (gasync_work_queue_enqueue (queue, items->pdata[i], NULL, NULL));
 
@@ -362,7 +289,7 @@ static void
 test_close_cancellable (Fixture       *f,
                         gconstpointer  data)
 {
-  g_autoptr(GasyncWorkQueue) queue = gasync_work_queue_new (work_object, f, NULL);
+  g_autoptr(GasyncWorkQueue) queue = gasync_work_queue_new (test_work_object, f, NULL);
   g_autoptr(GPtrArray) items = test_items_new (3);
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
 
@@ -372,7 +299,7 @@ test_close_cancellable (Fixture       *f,
   gasync_work_queue_set_shutdown_grace_period (queue, G_MAXINT64);
   gasync_work_queue_start (queue, NULL);
   enqueue_all (queue, items);
-  test_gate_wait_waiting (&f->w.gate, 1);
+  test_gate_wait_waiting (&f->gate, 1);
 
   g_cancellable_cancel (cancellable);
   g_assert_cmpuint (gasync_work_queue_close (queue, cancellable, NULL), ==, 2);
@@ -384,7 +311,7 @@ static void
 test_close_unstarted (Fixture       *f,
                       gconstpointer  data)
 {
-  g_autoptr(GasyncWorkQueue) queue = gasync_work_queue_new (work_object, f, NULL);
+  g_autoptr(GasyncWorkQueue) queue = gasync_work_queue_new (test_work_object, f, NULL);
   g_autoptr(GPtrArray) items = test_items_new (3);
 
   enqueue_all (queue, items);
@@ -427,7 +354,7 @@ static void
 test_error_signal (Fixture       *f,
                    gconstpointer  data)
 {
-  g_autoptr(GasyncWorkQueue) queue = gasync_work_queue_new (work_object, f, NULL);
+  g_autoptr(GasyncWorkQueue) queue = gasync_work_queue_new (test_work_object, f, NULL);
   g_autoptr(GPtrArray) items = test_items_new (10);
   g_autoptr(GArray) reports = g_array_new (FALSE, TRUE, sizeof (Reported));
   gboolean silent = GPOINTER_TO_INT (data);
@@ -435,7 +362,8 @@ test_error_signal (Fixture       *f,
   g_test_summary ("Each failed item is reported once with the error signal, "
                   "on the owner context; FALSE without an error is FAILED");
   g_array_set_clear_func (reports, reported_clear);
-  f->fail_odd = TRUE;
+  f->fail_modulo = 2;
+  f->fail_remainder = 1;
   f->fail_silently = silent;
   g_signal_connect (queue, "error", G_CALLBACK (on_error), reports);
   gasync_work_queue_start (queue, NULL);
@@ -485,7 +413,7 @@ work_pointer (gpointer       item,
   guint index = GPOINTER_TO_UINT (item) - 1;
 
   g_atomic_int_inc (&pd->counts[index]);
-  return work (pd->f, index, cancellable, error);
+  return test_work_item (pd->f, index, cancellable, error);
 }
 
 static void
@@ -515,7 +443,7 @@ test_pointers (Fixture       *f,
   gasync_work_queue_start (queue, NULL);
   for (guint i = 0; i < N; i++)
     g_assert_true (gasync_work_queue_enqueue_pointer (queue, GUINT_TO_POINTER (i + 1), NULL, NULL));
-  test_gate_wait_waiting (&f->w.gate, 2);
+  test_gate_wait_waiting (&f->gate, 2);
 
   n_discarded = gasync_work_queue_close (queue, NULL, NULL);
   g_assert_cmpuint (n_discarded, ==, N - 2);
@@ -534,7 +462,7 @@ static void
 test_dispose_closes (Fixture       *f,
                      gconstpointer  data)
 {
-  GasyncWorkQueue *queue = gasync_work_queue_new (work_object, f, count_destroy);
+  GasyncWorkQueue *queue = gasync_work_queue_new (test_work_object, f, test_work_destroyed);
   g_autoptr(GPtrArray) items = test_items_new (100);
 
   g_test_summary ("Dropping a started queue closes it: its items are "
@@ -618,7 +546,7 @@ test_start_stop_start (Fixture       *f,
   if (pointers)
     queue = gasync_work_queue_new_for_pointers (work_pointer, &pd, NULL, free_pointer);
   else
-    queue = gasync_work_queue_new (work_object, f, count_destroy);
+    queue = gasync_work_queue_new (test_work_object, f, test_work_destroyed);
   gasync_work_queue_set_parallelism (queue, 4);
   gasync_work_queue_set_max_work (queue, N);
 
@@ -647,7 +575,7 @@ test_start_stop_start (Fixture       *f,
       g_assert_false (gasync_work_queue_is_closed (queue));
       g_assert_cmpuint (gasync_work_queue_get_n_queued (queue), ==, 0);
       /* Stop waited for the items in flight, too. */
-      g_assert_cmpint (g_atomic_int_get (&f->w.n_in_flight), ==, 0);
+      g_assert_cmpint (g_atomic_int_get (&f->n_in_flight), ==, 0);
       g_assert_cmpint (g_atomic_int_get (&f->n_processed), ==, (round + 1) * N);
       for (guint i = 0; i < 2 * N; i++)
         {
@@ -664,7 +592,7 @@ test_start_stop_start (Fixture       *f,
                                ==, expected);
             }
         }
-      g_assert_cmpint (f->w.max_in_flight, <=, 4);
+      g_assert_cmpint (f->max_in_flight, <=, 4);
     }
 
   g_assert_false (gasync_work_queue_stop (queue, NULL, &error));
@@ -695,7 +623,7 @@ static void
 test_stop_drains (Fixture       *f,
                   gconstpointer  data)
 {
-  g_autoptr(GasyncWorkQueue) queue = gasync_work_queue_new (work_object, f, NULL);
+  g_autoptr(GasyncWorkQueue) queue = gasync_work_queue_new (test_work_object, f, NULL);
   g_autoptr(GPtrArray) items = test_items_new (6);
   g_autoptr(GPtrArray) discarded = NULL;
   g_autoptr(GError) error = NULL;
@@ -713,7 +641,7 @@ test_stop_drains (Fixture       *f,
   gasync_work_queue_start (queue, NULL);
   for (guint i = 0; i < 5; i++)
     g_assert_true (gasync_work_queue_enqueue (queue, items->pdata[i], NULL, NULL));
-  test_gate_wait_waiting (&f->w.gate, 1);
+  test_gate_wait_waiting (&f->gate, 1);
   g_assert_cmpuint (gasync_work_queue_get_n_queued (queue), ==, 4);
 
   thread = g_thread_new ("stopper", stop_queue_thread, &call);
@@ -729,7 +657,7 @@ test_stop_drains (Fixture       *f,
   g_clear_error (&error);
   g_assert_false (g_atomic_int_get (&call.returned));
 
-  test_gate_open (&f->w.gate);
+  test_gate_open (&f->gate);
   g_thread_join (thread);
   g_assert_no_error (call.error);
   g_assert_true (call.ok);
@@ -751,7 +679,7 @@ static void
 test_stop_cancelled (Fixture       *f,
                      gconstpointer  data)
 {
-  g_autoptr(GasyncWorkQueue) queue = gasync_work_queue_new (work_object, f, NULL);
+  g_autoptr(GasyncWorkQueue) queue = gasync_work_queue_new (test_work_object, f, NULL);
   g_autoptr(GPtrArray) items = test_items_new (3);
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autoptr(GError) error = NULL;
@@ -763,14 +691,14 @@ test_stop_cancelled (Fixture       *f,
   gasync_work_queue_set_parallelism (queue, 1);
   gasync_work_queue_start (queue, NULL);
   enqueue_all (queue, items);
-  test_gate_wait_waiting (&f->w.gate, 1);
+  test_gate_wait_waiting (&f->gate, 1);
 
   g_cancellable_cancel (cancellable);
   g_assert_false (gasync_work_queue_stop (queue, cancellable, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_false (gasync_work_queue_is_started (queue));
 
-  test_gate_open (&f->w.gate);
+  test_gate_open (&f->gate);
   while (!gasync_work_queue_start (queue, NULL))
     {
       g_assert_cmpint (g_get_monotonic_time (), <, deadline);
@@ -785,7 +713,7 @@ static void
 test_close_while_stopping (Fixture       *f,
                            gconstpointer  data)
 {
-  g_autoptr(GasyncWorkQueue) queue = gasync_work_queue_new (work_object, f, NULL);
+  g_autoptr(GasyncWorkQueue) queue = gasync_work_queue_new (test_work_object, f, NULL);
   g_autoptr(GPtrArray) items = test_items_new (3);
   StopCall call = { queue, NULL, NULL, FALSE, FALSE };
   GThread *thread;
@@ -798,7 +726,7 @@ test_close_while_stopping (Fixture       *f,
   gasync_work_queue_set_shutdown_grace_period (queue, 0);
   gasync_work_queue_start (queue, NULL);
   enqueue_all (queue, items);
-  test_gate_wait_waiting (&f->w.gate, 1);
+  test_gate_wait_waiting (&f->gate, 1);
 
   thread = g_thread_new ("stopper", stop_queue_thread, &call);
   wait_not_started (queue);
@@ -815,7 +743,7 @@ static void
 test_stop_async (Fixture       *f,
                  gconstpointer  data)
 {
-  g_autoptr(GasyncWorkQueue) queue = gasync_work_queue_new (work_object, f, NULL);
+  g_autoptr(GasyncWorkQueue) queue = gasync_work_queue_new (test_work_object, f, NULL);
   g_autoptr(GPtrArray) items = test_items_new (8);
   g_autoptr(GError) error = NULL;
   StopCall call = { queue, NULL, NULL, FALSE, FALSE };
@@ -829,7 +757,7 @@ test_stop_async (Fixture       *f,
   gasync_work_queue_start (queue, NULL);
   for (guint i = 0; i < 4; i++)
     g_assert_true (gasync_work_queue_enqueue (queue, items->pdata[i], NULL, NULL));
-  test_gate_wait_waiting (&f->w.gate, 1);
+  test_gate_wait_waiting (&f->gate, 1);
 
   gasync_work_queue_stop_async (queue, NULL, on_stopped, &call);
   g_assert_false (gasync_work_queue_is_started (queue));
@@ -837,7 +765,7 @@ test_stop_async (Fixture       *f,
   g_assert_no_error (error);
   g_assert_false (g_atomic_int_get (&call.returned));
 
-  test_gate_open (&f->w.gate);
+  test_gate_open (&f->gate);
   gasync_test_iterate_until_flag (NULL, &call.returned);
   g_assert_no_error (call.error);
   g_assert_true (call.ok);
@@ -889,7 +817,7 @@ static void
 test_close_async (Fixture       *f,
                   gconstpointer  data)
 {
-  g_autoptr(GasyncWorkQueue) queue = gasync_work_queue_new (work_object, f, NULL);
+  g_autoptr(GasyncWorkQueue) queue = gasync_work_queue_new (test_work_object, f, NULL);
   g_autoptr(GPtrArray) items = test_items_new (4);
   GPtrArray *discarded = NULL;
 
@@ -898,7 +826,7 @@ test_close_async (Fixture       *f,
   gasync_work_queue_set_shutdown_grace_period (queue, 0);
   gasync_work_queue_start (queue, NULL);
   enqueue_all (queue, items);
-  test_gate_wait_waiting (&f->w.gate, 1);
+  test_gate_wait_waiting (&f->gate, 1);
 
   gasync_work_queue_close_async (queue, NULL, on_closed, &discarded);
   gasync_test_iterate_until_set (NULL, &discarded);
@@ -925,7 +853,7 @@ begin_item (GObject          *item,
   Begin *b = user_data;
   guint in_flight = 0;
 
-  g_assert_true (g_thread_self () == b->f->w.owner_thread);
+  g_assert_true (g_thread_self () == b->f->owner_thread);
   b->n_begun++;
   g_atomic_int_inc (&TEST_ITEM (item)->n_processed);
   if (TEST_ITEM (item)->index % 3 == 2)
@@ -1260,7 +1188,7 @@ test_name (void)
                   "until it is stopped or closed; its log lines begin "
                   "with it");
 
-  queue = gasync_work_queue_new (work_object, NULL, NULL);
+  queue = gasync_work_queue_new (test_work_object, NULL, NULL);
   g_assert_null (gasync_work_queue_get_name (queue));
   g_signal_connect (queue, "notify::name", G_CALLBACK (gasync_test_count_notify), &notified);
   g_object_set (queue, "name", "thumbnails", NULL);
@@ -1387,7 +1315,7 @@ static void
 test_last_unref_while_running (Fixture       *f,
                                gconstpointer  data)
 {
-  GasyncWorkQueue *queue = gasync_work_queue_new (work_object, f, count_destroy);
+  GasyncWorkQueue *queue = gasync_work_queue_new (test_work_object, f, test_work_destroyed);
   g_autoptr(GPtrArray) items = test_items_new (4);
   GasyncTestLifetime lifetime;
 
@@ -1403,7 +1331,7 @@ test_last_unref_while_running (Fixture       *f,
   gasync_work_queue_set_shutdown_grace_period (queue, 0);
   gasync_work_queue_start (queue, NULL);
   enqueue_all (queue, items);
-  test_gate_wait_waiting (&f->w.gate, 1);
+  test_gate_wait_waiting (&f->gate, 1);
 
   g_object_unref (queue);
   gasync_test_lifetime_wait (&lifetime, 1);
@@ -1418,7 +1346,7 @@ begin_destroy (gpointer data)
 {
   Begin *b = data;
 
-  g_assert_true (g_thread_self () == b->f->w.owner_thread);
+  g_assert_true (g_thread_self () == b->f->owner_thread);
   gasync_test_count (&b->f->lifetime->destroyed[0]);
 }
 
@@ -1789,7 +1717,7 @@ test_bad_input (void)
 {
   if (g_test_subprocess ())
     {
-      g_autoptr(GasyncWorkQueue) queue = gasync_work_queue_new (work_object, NULL, NULL);
+      g_autoptr(GasyncWorkQueue) queue = gasync_work_queue_new (test_work_object, NULL, NULL);
 
       g_test_expect_message ("Gasync", G_LOG_LEVEL_CRITICAL, "*func != NULL*");
       g_assert_null (gasync_work_queue_new (NULL, NULL, NULL));
@@ -1826,7 +1754,7 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
 
 #define ADD(path, func, data) \
-  g_test_add ("/gasync/work-queue/" path, Fixture, data, fixture_setup, func, fixture_teardown)
+  g_test_add ("/gasync/work-queue/" path, Fixture, data, test_work_setup, func, test_work_teardown)
   ADD ("defaults", test_defaults, NULL);
   ADD ("process-once", test_process_once, NULL);
   ADD ("start-twice", test_start_twice, NULL);
