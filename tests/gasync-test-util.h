@@ -14,8 +14,8 @@
  *   gasync_test_flush() runs what a context has pending.
  * - Lifetimes: gasync_test_unref_and_wait(), GasyncTestLifetime.
  * - Fakes: TestItem (a GObject work item), TestGate (work blocks until
- *   the test opens it), TestWork (what the worker-class tests share),
- *   TestService (a run function for the runner tests).
+ *   the test opens it), TestWork (the fixture of the batch and work-queue
+ *   tests), TestService (a run function for the runner tests).
  * - Valid objects for the generated test-bad-input.c.
  *
  * Test paths: /gasync/<class>/<what>, the class spelled as in its file
@@ -38,10 +38,15 @@ G_BEGIN_DECLS
 /* The bound, in seconds, of a wait that should end soon. */
 #define GASYNC_TEST_TIMEOUT_SECONDS 30
 
+/* Now plus @seconds, scaled under valgrind: a monotonic deadline. */
 gint64 gasync_test_deadline (gint64 seconds);
+/* Under valgrind: tests scale big loads down. */
 gboolean gasync_test_is_slow (void);
+/* The bound of a g_test_trap_subprocess() child. */
 guint64 gasync_test_subprocess_timeout (void);
+/* In a g_test_trap_subprocess() child: criticals go to stderr and return. */
 void gasync_test_criticals_not_fatal (void);
+/* A test of translated messages: TRUE in its child, switched to German. */
 gboolean gasync_test_in_german (void);
 
 /* Waiting */
@@ -129,8 +134,8 @@ GThread *gasync_test_cancel_in_thread (GCancellable *cancellable,
 /* Lifetimes */
 
 /* Drops the caller's reference to @object and iterates the thread-default
- * context until the object is finalized: a thread still running when it
- * was dropped may hold the last reference. */
+ * context until the object is gone (its weak references notified): a
+ * thread still running when it was dropped may hold the last reference. */
 void gasync_test_unref_and_wait (gpointer object);
 
 /* Watches an object dropped while it runs: gone is set by a weak
