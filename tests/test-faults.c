@@ -29,13 +29,10 @@ static void
 blocking_closer (gpointer data)
 {
   Blocking *b = data;
-  gint64 deadline = gasync_test_deadline (30);
 
   g_atomic_int_set (&b->closer_started, 1);
   /* Blocks the owner thread until the other thread lets it go. */
-  while (!g_atomic_int_get (&b->release) && g_get_monotonic_time () < deadline)
-    g_thread_yield ();
-  g_assert_true (g_atomic_int_get (&b->release));
+  gasync_test_wait_flag (&b->release);
   g_assert_false (b->stopped_seen);
   b->closers_run++;
 }
@@ -54,10 +51,8 @@ static gpointer
 releaser_main (gpointer data)
 {
   Blocking *b = data;
-  gint64 deadline = gasync_test_deadline (30);
 
-  while (!g_atomic_int_get (&b->closer_started) && g_get_monotonic_time () < deadline)
-    g_thread_yield ();
+  gasync_test_wait_flag (&b->closer_started);
   g_atomic_int_set (&b->release, 1);
   return NULL;
 }

@@ -89,8 +89,7 @@ test_mutex_lock_cancelled_while_waiting (void)
 
   g_assert_true (gasync_mutex_try_lock (locker.mutex));
   thread = g_thread_new ("locker", locker_thread, &locker);
-  while (!g_atomic_int_get (&locker.started))
-    g_thread_yield ();
+  gasync_test_wait_flag (&locker.started);
   g_cancellable_cancel (locker.cancellable);
   g_thread_join (thread);
 
@@ -115,8 +114,7 @@ test_mutex_handed_to_blocked_locker (void)
 
   g_assert_true (gasync_mutex_try_lock (locker.mutex));
   thread = g_thread_new ("locker", locker_thread, &locker);
-  while (!g_atomic_int_get (&locker.started))
-    g_thread_yield ();
+  gasync_test_wait_flag (&locker.started);
   gasync_mutex_unlock (locker.mutex);
   g_thread_join (thread);
 

@@ -79,8 +79,7 @@ test_sleep_cancelled (void)
                   "cancelled from another thread.");
 
   thread = g_thread_new ("sleeper", sleeper_thread, &sleeper);
-  while (!g_atomic_int_get (&sleeper.started))
-    g_thread_yield ();
+  gasync_test_wait_flag (&sleeper.started);
   g_cancellable_cancel (sleeper.cancellable);
   g_thread_join (thread);
 
@@ -205,8 +204,7 @@ test_sleep_async_cancelled_from_thread (void)
                   "then; valgrind and LSan see the leak).");
 
   thread = g_thread_new ("async-sleeper", async_sleeper_thread, &ts);
-  while (!g_atomic_int_get (&ts.started))
-    g_thread_yield ();
+  gasync_test_wait_flag (&ts.started);
   /* A second handler keeps the emission running until the sleeper has
    * finished and dropped its sources. */
   g_signal_connect (ts.cancellable, "cancelled",
