@@ -54,16 +54,6 @@ fixture_teardown (Fixture       *f,
   g_assert_finalize_object (f->tasks);
 }
 
-static void
-wait_for_gate (gint *gate)
-{
-  gint64 deadline = gasync_test_deadline (WAIT_SECONDS);
-
-  while (!g_atomic_int_get (gate) && g_get_monotonic_time () < deadline)
-    gasync_sleep (1000, NULL);
-  g_assert_true (g_atomic_int_get (gate));
-}
-
 static gboolean
 count_func (GCancellable  *cancellable,
             gpointer       user_data,
@@ -94,7 +84,7 @@ gated_func (GCancellable  *cancellable,
   Fixture *f = user_data;
 
   f->seen_cancellable = cancellable;
-  wait_for_gate (&f->gate);
+  gasync_test_wait_flag (&f->gate);
   g_atomic_int_inc (&f->calls);
   return TRUE;
 }
@@ -796,7 +786,7 @@ dropped_gated_func (GCancellable  *cancellable,
             gpointer       user_data,
             GError       **error)
 {
-  wait_for_gate (&dropped_gate);
+  gasync_test_wait_flag (&dropped_gate);
   return TRUE;
 }
 
