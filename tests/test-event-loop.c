@@ -10,13 +10,6 @@
 
 #include "gasync-test-util.h"
 
-static gboolean
-is_valgrind (void)
-{
-  return gasync_test_is_slow ();
-}
-
-
 /* A callback that counts its runs and its destruction, and checks that it
  * runs on the loop's thread. */
 typedef struct
@@ -291,7 +284,7 @@ test_event_loop_concurrent_enqueue (void)
   g_autoptr(GasyncEventLoop) loop = gasync_event_loop_new (NULL);
   g_autoptr(GError) error = NULL;
   Concurrent concurrent = { loop, g_thread_self () };
-  guint n = is_valgrind () ? 250 : 2500;
+  guint n = gasync_test_is_slow () ? 250 : 2500;
 
   g_test_summary ("Reservations made and enqueued concurrently from several "
                   "threads each run exactly once, on the loop's thread, in "
