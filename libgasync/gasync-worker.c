@@ -183,6 +183,23 @@ worker_pop_locked (GasyncWorker *self,
   return item;
 }
 
+typedef struct
+{
+  GasyncWorker *self;
+  Item *item;
+  gboolean finished;
+} Pop;
+
+/* Called with the lock held: takes the next item, if any. */
+static gboolean
+pop_item_or_finish (gpointer data)
+{
+  Pop *pop = data;
+
+  pop->item = worker_pop_locked (pop->self, &pop->finished);
+  return pop->item != NULL || pop->finished;
+}
+
 static gpointer
 worker_thread (gpointer data)
 {
@@ -195,15 +212,16 @@ worker_thread (gpointer data)
 
   while (!finished)
     {
-      Item *item;
+      Pop pop = { self, NULL, FALSE };
 
       gasync_lock (&self->life.lock);
-      while ((item = worker_pop_locked (self, &finished)) == NULL && !finished)
-        gasync_cond_wait (&self->life.cond, &self->life.lock);
+      gasync_wait (&self->life.lock, &self->life.cond, pop_item_or_finish, &pop,
+                   G_MAXINT64, NULL, NULL);
       gasync_unlock (&self->life.lock);
+      finished = pop.finished;
 
-      if (item != NULL)
-        worker_process (self, item, cancellable);
+      if (pop.item != NULL)
+        worker_process (self, pop.item, cancellable);
     }
 
   g_object_unref (cancellable);

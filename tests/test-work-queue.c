@@ -9,7 +9,7 @@
 
 #include "gasync-private.h"
 #include "gasync-test-util.h"
-#include "gasync-wait-private.h"
+#include "gasync-sync-private.h"
 #include "test-item.h"
 
 /* What the work functions of a test share. */
