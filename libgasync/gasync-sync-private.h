@@ -166,20 +166,19 @@ gboolean gasync_wait_slowpath (GasyncLock      *lock,
  * Whoever makes @until true does so under @lock and signals or broadcasts
  * @cond.
  *
- * @until is called with @lock held, once at first and after every
- * wake-up; it may act on what it finds (take an item, say), since once it
- * returns TRUE the wait is over. It wins over the cancellable and the
- * deadline: TRUE means that it holds now, under @lock, and FALSE that it
- * does not. A NULL @until instead ends the wait (TRUE) at the first
- * wake-up, spurious ones included, for callers that also poll something
- * the lock does not guard.
+ * @until is called with @lock held, at first and after every wake-up,
+ * and may be called again after it returned TRUE: it only looks, and the
+ * caller acts on what it found once the wait has returned, still under
+ * @lock. It wins over the cancellable and the deadline: TRUE means that it
+ * holds now, and FALSE that it does not. A NULL @until instead ends the
+ * wait (TRUE) at the first wake-up, spurious ones included, for callers
+ * that also poll something the lock does not guard.
  *
- * When it is already true (or, with a NULL @until, never), the wait costs
- * nothing more than the call of @until. A @cancellable is connected only
- * once the wait must block, and the lock is dropped while the handler is
- * connected and disconnected (the handler takes it, so that no wake-up is
- * lost): @until is called again afterwards, and the wait goes on if it no
- * longer holds. */
+ * When @until holds already, the wait costs only its call (inline).
+ * A @cancellable is connected only once the wait must block, and @lock is
+ * dropped while the handler is connected and disconnected (the handler
+ * takes it, so that no wake-up is lost): @until is called again
+ * afterwards, and the wait goes on if it no longer holds. */
 static inline gboolean
 gasync_wait (GasyncLock      *lock,
              GasyncCond      *cond,

@@ -183,21 +183,14 @@ worker_pop_locked (GasyncWorker *self,
   return item;
 }
 
-typedef struct
-{
-  GasyncWorker *self;
-  Item *item;
-  gboolean finished;
-} Pop;
-
-/* Called with the lock held: takes the next item, if any. */
+/* Called with the lock held: whether worker_pop_locked() returns an
+ * item or finishes. */
 static gboolean
-pop_item_or_finish (gpointer data)
+has_item_or_stop (gpointer data)
 {
-  Pop *pop = data;
+  GasyncWorker *self = data;
 
-  pop->item = worker_pop_locked (pop->self, &pop->finished);
-  return pop->item != NULL || pop->finished;
+  return !g_queue_is_empty (&self->items) || self->life.stop_requested;
 }
 
 static gpointer
@@ -212,16 +205,16 @@ worker_thread (gpointer data)
 
   while (!finished)
     {
-      Pop pop = { self, NULL, FALSE };
+      Item *item;
 
       gasync_lock (&self->life.lock);
-      gasync_wait (&self->life.lock, &self->life.cond, pop_item_or_finish, &pop,
+      gasync_wait (&self->life.lock, &self->life.cond, has_item_or_stop, self,
                    G_MAXINT64, NULL, NULL);
+      item = worker_pop_locked (self, &finished);
       gasync_unlock (&self->life.lock);
-      finished = pop.finished;
 
-      if (pop.item != NULL)
-        worker_process (self, pop.item, cancellable);
+      if (item != NULL)
+        worker_process (self, item, cancellable);
     }
 
   g_object_unref (cancellable);
