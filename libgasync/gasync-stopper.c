@@ -1512,11 +1512,13 @@ gasync_stopper_finalize (GObject *object)
 {
   GasyncStopper *self = GASYNC_STOPPER (object);
 
+  /* Under the lock: the last task or worker thread wrote these under it,
+   * and its unref reaches here through GObject's atomics, which TSan does
+   * not see. */
+  gasync_lock (&self->lock);
   g_assert (self->num_tasks == 0);
   g_assert (self->num_workers == 0);
   g_assert (self->num_worker_threads == 0);
-
-  gasync_lock (&self->lock);
   gasync_wait (&self->lock, &self->cond, watchdog_has_ended, self, G_MAXINT64,
                NULL, NULL);
   gasync_unlock (&self->lock);
