@@ -8,7 +8,7 @@
 
 #include "gasync-private.h"
 #include "gasync-test-util.h"
-#include "gasync-wait-private.h"
+#include "gasync-sync-private.h"
 
 /* A task that fails its first n_failures calls. */
 typedef struct

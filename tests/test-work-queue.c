@@ -9,7 +9,7 @@
 
 #include "gasync-private.h"
 #include "gasync-test-util.h"
-#include "gasync-wait-private.h"
+#include "gasync-sync-private.h"
 
 /* Items are TestItems (or pointers), worked on by test_work_item(). */
 typedef TestWork Fixture;
