@@ -156,14 +156,18 @@ static gboolean
 loop_source_prepare (GSource *source,
                      int     *timeout)
 {
+  GasyncEventLoop *self = ((LoopSource *) source)->loop;
+
   *timeout = -1;
-  return gasync_event_loop_queue_has_items (((LoopSource *) source)->loop->queue);
+  return gasync_event_loop_queue_has_items (self->queue);
 }
 
 static gboolean
 loop_source_check (GSource *source)
 {
-  return gasync_event_loop_queue_has_items (((LoopSource *) source)->loop->queue);
+  GasyncEventLoop *self = ((LoopSource *) source)->loop;
+
+  return gasync_event_loop_queue_has_items (self->queue);
 }
 
 /* Runs one callback; returns its error if it failed. */
@@ -196,7 +200,9 @@ loop_source_dispatch (GSource     *source,
                       gpointer     user_data)
 {
   GasyncEventLoop *self = ((LoopSource *) source)->loop;
-  GasyncEventLoopQueueItem *item = gasync_event_loop_queue_steal (self->queue, TRUE, NULL);
+  GasyncEventLoopQueueItem *item;
+
+  item = gasync_event_loop_queue_steal (self->queue, TRUE, NULL);
 
   while (item != NULL)
     {
@@ -615,8 +621,9 @@ gasync_event_loop_wait_on_registered (GasyncEventLoop *self)
   for (;;)
     {
       guint n_reserved;
-      GasyncEventLoopQueueItem *item = gasync_event_loop_queue_steal (queue, FALSE,
-                                                           &n_reserved);
+      GasyncEventLoopQueueItem *item;
+
+      item = gasync_event_loop_queue_steal (queue, FALSE, &n_reserved);
 
       if (item == NULL && n_reserved == 0)
         break;
