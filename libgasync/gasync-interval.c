@@ -68,7 +68,8 @@ struct _GasyncInterval
   GTimeSpan delay;
   gboolean stop_on_error;
   GasyncIntervalMode mode;
-  gint64 tick;              /* main-context mode: the next run */
+  gint64 tick;              /* the first run, then in main-context mode
+                             * the next one */
 
   GasyncTaskFunc func;
   gpointer user_data;
@@ -130,20 +131,18 @@ interval_run (GasyncInterval *self,
   return !stop_on_error;
 }
 
-static gpointer
-interval_thread (gpointer data)
+static void
+interval_thread (gpointer      data,
+                 GCancellable *cancellable)
 {
   GasyncInterval *self = data;
-  GCancellable *cancellable;
   gboolean go_on = TRUE;
   gint64 tick;
 
-  cancellable = gasync_lifecycle_dup_cancellable (&self->life);
+  /* Set by the start. */
   gasync_lock (&self->life.lock);
-  tick = g_get_monotonic_time () + self->delay + self->interval;
+  tick = self->tick;
   gasync_unlock (&self->life.lock);
-
-  gasync_lifecycle_thread_started (&self->life);
 
   while (go_on)
     {
@@ -160,10 +159,6 @@ interval_thread (gpointer data)
       tick = interval_next_tick (self, tick);
       gasync_unlock (&self->life.lock);
     }
-
-  g_object_unref (cancellable);
-  gasync_lifecycle_thread_exit (&self->life);
-  return NULL;
 }
 
 static gboolean

@@ -426,10 +426,64 @@ run_has_ended (gpointer data)
   return wait->life->run_ended >= wait->run;
 }
 
+/* The first act of a thread: moves to started. */
+static void
+life_thread_started (GasyncLifecycle *life)
+{
+  gasync_lifecycle_move (life, FROM (STARTING) | FROM (RESUMING) |
+                         FROM (ACTIVE), GASYNC_LATCH_STATE_STARTED, NULL);
+
+  gasync_lock (&life->lock);
+  life->run_started = life->run;
+  gasync_cond_broadcast (&life->cond);
+  gasync_unlock (&life->lock);
+}
+
+/* The last act of a thread: finished, then the thread lets go of the
+ * object (and gives back the reference dispose took, if it did). */
+static void
+life_thread_exit (GasyncLifecycle *life)
+{
+  gboolean kept;
+
+  gasync_lifecycle_finished (life);
+
+  /* Without a reference from dispose, the object may be finalized as soon
+   * as the lock is dropped (finalize joins this thread). */
+  gasync_lock (&life->lock);
+  life->thread_alive = FALSE;
+  kept = life->kept_alive;
+  life->kept_alive = FALSE;
+  gasync_unlock (&life->lock);
+
+  /* The last reference: drop it where the object lives. */
+  if (kept)
+    gasync_workers_destroy (life->mailbox, g_object_unref, life->object);
+}
+
+static gpointer
+life_thread (gpointer data)
+{
+  GasyncLifecycle *life = data;
+  GasyncLifecycleRunFunc func;
+  GCancellable *cancellable;
+
+  gasync_lock (&life->lock);
+  func = life->thread_func;
+  cancellable = g_object_ref (life->cancellable);
+  gasync_unlock (&life->lock);
+
+  life_thread_started (life);
+  func (life->object, cancellable);
+  g_object_unref (cancellable);
+  life_thread_exit (life);
+  return NULL;
+}
+
 void
-gasync_lifecycle_spawn (GasyncLifecycle *life,
-                        const char      *name,
-                        GThreadFunc      func)
+gasync_lifecycle_spawn (GasyncLifecycle        *life,
+                        const char             *name,
+                        GasyncLifecycleRunFunc  func)
 {
   RunWait wait = { life, 0 };
 
@@ -438,7 +492,8 @@ gasync_lifecycle_spawn (GasyncLifecycle *life,
   gasync_lock (&life->lock);
   wait.run = life->thread_run = life->run;
   life->thread_alive = TRUE;
-  life->thread = g_thread_new (name, func, life->object);
+  life->thread_func = func;
+  life->thread = g_thread_new (name, life_thread, life);
   gasync_unlock (&life->lock);
   gasync_workers_wait (&life->lock, &life->cond, NULL,
                        run_has_started, &wait, NULL);
@@ -538,38 +593,6 @@ gasync_lifecycle_finished (GasyncLifecycle *life)
   life->run_ended = MAX (life->run_ended, run);
   gasync_cond_broadcast (&life->cond);
   gasync_unlock (&life->lock);
-}
-
-void
-gasync_lifecycle_thread_started (GasyncLifecycle *life)
-{
-  gasync_lifecycle_move (life, FROM (STARTING) | FROM (RESUMING) |
-                         FROM (ACTIVE), GASYNC_LATCH_STATE_STARTED, NULL);
-
-  gasync_lock (&life->lock);
-  life->run_started = life->run;
-  gasync_cond_broadcast (&life->cond);
-  gasync_unlock (&life->lock);
-}
-
-void
-gasync_lifecycle_thread_exit (GasyncLifecycle *life)
-{
-  gboolean kept;
-
-  gasync_lifecycle_finished (life);
-
-  /* Without a reference from dispose, the object may be finalized as soon
-   * as the lock is dropped (finalize joins this thread). */
-  gasync_lock (&life->lock);
-  life->thread_alive = FALSE;
-  kept = life->kept_alive;
-  life->kept_alive = FALSE;
-  gasync_unlock (&life->lock);
-
-  /* The last reference: drop it where the object lives. */
-  if (kept)
-    gasync_workers_destroy (life->mailbox, g_object_unref, life->object);
 }
 
 GParamSpec *

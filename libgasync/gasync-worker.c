@@ -184,15 +184,12 @@ worker_pop_locked (GasyncWorker *self,
   return item;
 }
 
-static gpointer
-worker_thread (gpointer data)
+static void
+worker_thread (gpointer      data,
+               GCancellable *cancellable)
 {
   GasyncWorker *self = data;
-  GCancellable *cancellable;
   gboolean finished = FALSE;
-
-  cancellable = gasync_lifecycle_dup_cancellable (&self->life);
-  gasync_lifecycle_thread_started (&self->life);
 
   while (!finished)
     {
@@ -206,10 +203,6 @@ worker_thread (gpointer data)
       if (item != NULL)
         worker_process (self, item, cancellable);
     }
-
-  g_object_unref (cancellable);
-  gasync_lifecycle_thread_exit (&self->life);
-  return NULL;
 }
 
 /* One item per main-loop iteration, so that the loop stays responsive. */
