@@ -1502,11 +1502,13 @@ gasync_stopper_finalize (GObject *object)
 {
   GasyncStopper *self = GASYNC_STOPPER (object);
 
+  /* Under the lock: the last task or worker thread wrote these under it,
+   * and its unref reaches here through GObject's atomics, which TSan does
+   * not see. */
+  gasync_lock (&self->lock);
   g_assert (self->num_tasks == 0);
   g_assert (self->num_workers == 0);
   g_assert (self->num_worker_threads == 0);
-
-  gasync_lock (&self->lock);
   while (self->watchdog_running)
     gasync_cond_wait (&self->cond, &self->lock);
   gasync_unlock (&self->lock);
