@@ -86,6 +86,15 @@ G_DEFINE_FINAL_TYPE (GasyncLatch, gasync_latch, G_TYPE_OBJECT)
 
 #define FROM(s) GASYNC_LIFECYCLE_FROM (s)
 
+static gboolean
+latch_move (GasyncLatch       *self,
+            guint              from,
+            GasyncLatchState   to,
+            GError           **error)
+{
+  return gasync_lifecycle_move (&self->life, from, to, error);
+}
+
 static void
 gasync_latch_finalize (GObject *object)
 {
@@ -245,8 +254,7 @@ gasync_latch_starting (GasyncLatch  *self,
   g_return_val_if_fail (GASYNC_IS_LATCH (self), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  return gasync_lifecycle_move (&self->life, FROM (STOPPED),
-                                GASYNC_LATCH_STATE_STARTING, error);
+  return latch_move (self, FROM (STOPPED), GASYNC_LATCH_STATE_STARTING, error);
 }
 
 /**
@@ -270,10 +278,8 @@ gasync_latch_started (GasyncLatch  *self,
   g_return_val_if_fail (GASYNC_IS_LATCH (self), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  return gasync_lifecycle_move (&self->life,
-                                FROM (STARTING) | FROM (RESUMING) |
-                                FROM (ACTIVE),
-                                GASYNC_LATCH_STATE_STARTED, error);
+  return latch_move (self, FROM (STARTING) | FROM (RESUMING) | FROM (ACTIVE),
+                     GASYNC_LATCH_STATE_STARTED, error);
 }
 
 /**
@@ -296,8 +302,7 @@ gasync_latch_active (GasyncLatch  *self,
   g_return_val_if_fail (GASYNC_IS_LATCH (self), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  return gasync_lifecycle_move (&self->life, FROM (STARTED),
-                                GASYNC_LATCH_STATE_ACTIVE, error);
+  return latch_move (self, FROM (STARTED), GASYNC_LATCH_STATE_ACTIVE, error);
 }
 
 /**
@@ -319,8 +324,8 @@ gasync_latch_pausing (GasyncLatch  *self,
   g_return_val_if_fail (GASYNC_IS_LATCH (self), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  return gasync_lifecycle_move (&self->life, FROM (STARTED) | FROM (ACTIVE),
-                                GASYNC_LATCH_STATE_PAUSING, error);
+  return latch_move (self, FROM (STARTED) | FROM (ACTIVE),
+                     GASYNC_LATCH_STATE_PAUSING, error);
 }
 
 /**
@@ -342,8 +347,7 @@ gasync_latch_paused (GasyncLatch  *self,
   g_return_val_if_fail (GASYNC_IS_LATCH (self), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  return gasync_lifecycle_move (&self->life, FROM (PAUSING),
-                                GASYNC_LATCH_STATE_PAUSED, error);
+  return latch_move (self, FROM (PAUSING), GASYNC_LATCH_STATE_PAUSED, error);
 }
 
 /**
@@ -366,8 +370,7 @@ gasync_latch_resuming (GasyncLatch  *self,
   g_return_val_if_fail (GASYNC_IS_LATCH (self), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  return gasync_lifecycle_move (&self->life, FROM (PAUSED),
-                                GASYNC_LATCH_STATE_RESUMING, error);
+  return latch_move (self, FROM (PAUSED), GASYNC_LATCH_STATE_RESUMING, error);
 }
 
 /**
@@ -390,8 +393,7 @@ gasync_latch_stopping (GasyncLatch  *self,
   g_return_val_if_fail (GASYNC_IS_LATCH (self), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  return gasync_lifecycle_move (&self->life, STOPPABLE,
-                                GASYNC_LATCH_STATE_STOPPING, error);
+  return latch_move (self, STOPPABLE, GASYNC_LATCH_STATE_STOPPING, error);
 }
 
 /**
@@ -414,8 +416,7 @@ gasync_latch_stopped (GasyncLatch  *self,
   g_return_val_if_fail (GASYNC_IS_LATCH (self), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  return gasync_lifecycle_move (&self->life, FROM (STOPPING),
-                                GASYNC_LATCH_STATE_STOPPED, error);
+  return latch_move (self, FROM (STOPPING), GASYNC_LATCH_STATE_STOPPED, error);
 }
 
 /**
@@ -432,7 +433,7 @@ gasync_latch_reset (GasyncLatch *self)
 {
   g_return_if_fail (GASYNC_IS_LATCH (self));
 
-  gasync_lifecycle_move (&self->life, ~0u, GASYNC_LATCH_STATE_STOPPED, NULL);
+  latch_move (self, ~0u, GASYNC_LATCH_STATE_STOPPED, NULL);
 }
 
 /**
