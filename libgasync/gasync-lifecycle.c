@@ -299,15 +299,22 @@ typedef struct
   GSourceFunc func;
 } LifeSource;
 
+/* The source may be made on one thread (a work queue starts anywhere),
+ * dispatched on the owner's and freed on a third: handed over through
+ * GLib's locks, which TSan cannot see. */
 static gboolean
 life_source_cb (gpointer data)
 {
   LifeSource *life_source = data;
   g_autoptr(GObject) object = g_weak_ref_get (&life_source->object);
+  gboolean again;
 
   if (object == NULL)
     return G_SOURCE_REMOVE;
-  return life_source->func (object);
+  GASYNC_TSAN_ACQUIRE (life_source);
+  again = life_source->func (object);
+  GASYNC_TSAN_RELEASE (life_source);
+  return again;
 }
 
 static void
@@ -315,6 +322,7 @@ life_source_free (gpointer data)
 {
   LifeSource *life_source = data;
 
+  GASYNC_TSAN_ACQUIRE (life_source);
   g_weak_ref_clear (&life_source->object);
   g_free (life_source);
 }
@@ -328,6 +336,7 @@ gasync_lifecycle_source_new (GObject    *object,
 
   g_weak_ref_init (&life_source->object, object);
   life_source->func = func;
+  GASYNC_TSAN_RELEASE (life_source);
   return gasync_workers_source_new (name, life_source_cb, life_source,
                                     life_source_free);
 }
