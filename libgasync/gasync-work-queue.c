@@ -83,6 +83,7 @@
 #include "gasync-work-queue-private.h"
 #include "gasync-dispatch-private.h"
 #include "gasync-leak-private.h"
+#include "gasync-lifecycle-private.h"
 #include "gasync-pool-private.h"
 #include "gasync-private.h"
 #include "gasync-sync-private.h"
@@ -485,17 +486,11 @@ begin_item (GasyncWorkQueue *self,
 /* The pump holds a weak reference: a started queue that is dropped is
  * disposed, which closes it. */
 static gboolean
-pump_dispatch (GSource     *source,
-               GSourceFunc  callback,
-               gpointer     user_data)
+pump_cb (gpointer data)
 {
-  g_autoptr(GasyncWorkQueue) self = g_weak_ref_get (user_data);
-
-  if (self == NULL)
-    return G_SOURCE_REMOVE;
+  GasyncWorkQueue *self = data;
 
   GASYNC_TSAN_ACQUIRE (self);
-  g_source_set_ready_time (source, -1);
   gasync_lock (&self->lock);
   while (may_take_locked (self) && self->n_in_flight < self->parallelism)
     {
@@ -508,15 +503,6 @@ pump_dispatch (GSource     *source,
   gasync_unlock (&self->lock);
   GASYNC_TSAN_RELEASE (self);
   return G_SOURCE_CONTINUE;
-}
-
-static GSourceFuncs pump_funcs = { NULL, NULL, pump_dispatch, NULL, NULL, NULL };
-
-static void
-weak_ref_free (gpointer data)
-{
-  g_weak_ref_clear (data);
-  g_free (data);
 }
 
 /* Called with the lock held: whether the grace period of a close is
@@ -1344,7 +1330,6 @@ gasync_work_queue_start (GasyncWorkQueue  *self,
                          GError          **error)
 {
   GThread **old_threads;
-  GWeakRef *weak;
 
   g_return_val_if_fail (GASYNC_IS_WORK_QUEUE (self), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
@@ -1376,12 +1361,10 @@ gasync_work_queue_start (GasyncWorkQueue  *self,
     }
   else if (self->mode == MODE_MAIN_CONTEXT)
     {
-      self->pump = g_source_new (&pump_funcs, sizeof (GSource));
-      g_source_set_static_name (self->pump, "[gasync] work queue");
       /* A weak reference, which a dispatch makes strong while it runs. */
-      weak = g_new (GWeakRef, 1);
-      g_weak_ref_init (weak, self);
-      g_source_set_callback (self->pump, NULL, weak, weak_ref_free);
+      self->pump = gasync_lifecycle_source_new (G_OBJECT (self),
+                                                "[gasync] work queue",
+                                                pump_cb);
       GASYNC_TSAN_RELEASE (self);
       g_source_set_ready_time (self->pump, self->n_queued > 0 ? 0 : -1);
       g_source_attach (self->pump, self->owner);
