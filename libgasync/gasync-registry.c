@@ -19,7 +19,6 @@
 #include "gasync-registry-private.h"
 
 #include "gasync-private.h"
-#include "gasync-wait-private.h"
 
 /* Idle names kept for reuse before they are swept. */
 #define MAX_IDLE_NAMES 64
@@ -137,6 +136,24 @@ gasync_registry_init (GasyncRegistry *self,
   gasync_cond_init (&self->cond);
 }
 
+/* Called with the lock held. */
+static gboolean
+watch_has_ended (gpointer data)
+{
+  GasyncRegistry *self = data;
+
+  return !self->watching;
+}
+
+/* Called with the lock held. */
+static gboolean
+no_task_runs (gpointer data)
+{
+  GasyncRegistry *self = data;
+
+  return self->tasks.n_running == 0;
+}
+
 /* Once nothing runs: waits for the stuck report to return, and frees. The
  * counts are read under the lock, since the last thread to end a task may
  * reach here only through atomics TSan does not see (GObject's unref). */
@@ -145,8 +162,8 @@ gasync_registry_clear (GasyncRegistry *self)
 {
   gasync_lock (self->lock);
   g_assert (self->tasks.n_running == 0 && self->workers.n_running == 0);
-  while (self->watching)
-    gasync_cond_wait (&self->cond, self->lock);
+  gasync_wait (self->lock, &self->cond, watch_has_ended, self, G_MAXINT64,
+               NULL, NULL);
   gasync_unlock (self->lock);
 
   while (self->free_tasks != NULL)
@@ -391,33 +408,26 @@ watch_thread (gpointer data)
 
   gasync_lock (self->lock);
   deadline = gasync_deadline_add (self->watch_since, self->watch_interval);
-  while (self->tasks.n_running > 0)
+  while (!gasync_wait (self->lock, &self->cond, no_task_runs, self, deadline,
+                       NULL, NULL))
     {
-      if (g_get_monotonic_time () < deadline)
-        {
-          gasync_cond_wait_until (&self->cond, self->lock, deadline);
-          continue;
-        }
+      g_autofree char *dump = gasync_registry_dump_locked (self);
+      g_autofree char *label = self->describe (self->owner);
+      g_autofree char *num_tasks = g_strdup_printf ("%u",
+                                                    self->tasks.n_running);
+      double seconds = (g_get_monotonic_time () - self->watch_since) /
+                       (double) G_USEC_PER_SEC;
 
-      {
-        g_autofree char *dump = gasync_registry_dump_locked (self);
-        g_autofree char *label = self->describe (self->owner);
-        g_autofree char *num_tasks = g_strdup_printf ("%u",
-                                                      self->tasks.n_running);
-        double seconds = (g_get_monotonic_time () - self->watch_since) /
-                         (double) G_USEC_PER_SEC;
-
-        /* Custom fields are plain strings; MESSAGE, the format, comes last. */
-        gasync_unlock (self->lock);
-        g_log_structured (G_LOG_DOMAIN, G_LOG_LEVEL_WARNING,
-                          "GASYNC_STOPPER_NUM_TASKS", num_tasks,
-                          "GASYNC_STOPPER_DUMP", dump,
-                          "MESSAGE", "%s is quiescing for %.1f s, "
-                          "waiting for: %s", label, seconds, dump);
-        deadline = gasync_deadline_add (g_get_monotonic_time (),
-                                        self->watch_interval);
-        gasync_lock (self->lock);
-      }
+      /* Custom fields are plain strings; MESSAGE, the format, comes last. */
+      gasync_unlock (self->lock);
+      g_log_structured (G_LOG_DOMAIN, G_LOG_LEVEL_WARNING,
+                        "GASYNC_STOPPER_NUM_TASKS", num_tasks,
+                        "GASYNC_STOPPER_DUMP", dump,
+                        "MESSAGE", "%s is quiescing for %.1f s, "
+                        "waiting for: %s", label, seconds, dump);
+      deadline = gasync_deadline_add (g_get_monotonic_time (),
+                                      self->watch_interval);
+      gasync_lock (self->lock);
     }
   self->watching = FALSE;
   gasync_cond_broadcast (&self->cond);

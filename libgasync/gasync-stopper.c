@@ -134,7 +134,6 @@
 #include "gasync-run-once-private.h"
 #include "gasync-sync-private.h"
 #include "gasync-task-token-private.h"
-#include "gasync-wait-private.h"
 #include "gasync-waiter-private.h"
 
 #define DEFAULT_STUCK_LOG_INTERVAL (10 * G_USEC_PER_SEC)
