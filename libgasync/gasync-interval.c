@@ -120,6 +120,12 @@ interval_run (GasyncInterval *self,
   if (gasync_task_func_call (self->func, "GasyncInterval action", cancellable,
                              self->user_data, &error))
     return TRUE;
+  /* Cancelled is not failed (the contract): no error, no stop on error. */
+  if (gasync_error_is_cancelled (error))
+    {
+      g_error_free (error);
+      return TRUE;
+    }
 
   gasync_workers_emit_error (self->life.mailbox, self,
                              signals[SIGNAL_ERROR], error);

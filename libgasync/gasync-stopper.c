@@ -1094,8 +1094,16 @@ report_failure (GasyncStopper *self,
                 const char    *name,
                 GError        *error)
 {
-  Failure *failure = g_new (Failure, 1);
+  Failure *failure;
 
+  /* Cancelled is not failed (the contract). */
+  if (gasync_error_is_cancelled (error))
+    {
+      g_error_free (error);
+      return;
+    }
+
+  failure = g_new (Failure, 1);
   failure->name = g_strdup (name);
   failure->error = error;
   call_on_owner (self, (PendingCall) { NULL, failure });
@@ -1756,9 +1764,11 @@ gasync_stopper_class_init (GasyncStopperClass *klass)
    *
    * Emitted on the owner context when an asynchronous task or a worker
    * failed: its function returned %FALSE (without an error, it is
-   * reported as %GASYNC_ERROR_FAILED naming the task). With no handler
-   * connected, the failure is logged as a warning instead. It is emitted
-   * before the closers run.
+   * reported as %GASYNC_ERROR_FAILED naming the task). A task that was
+   * cancelled (%G_IO_ERROR_CANCELLED, or %FALSE without an error after
+   * its cancellable fired) did not fail and is not reported. With no
+   * handler connected, the failure is logged as a warning instead. It is
+   * emitted before the closers run.
    *
    * Since: 0.1
    */
@@ -2552,7 +2562,8 @@ gasync_stopper_begin_task (GasyncStopper  *self,
     }
 
   data->stopper = g_object_ref (self);
-  return gasync_task_token_new (name, token_end, data, token_data_free);
+  return gasync_task_token_new (name, self->context, token_end, data,
+                                token_data_free);
 }
 
 /**

@@ -41,10 +41,12 @@
  * ]|
  *
  * Errors are never dropped: every error a task reports (other than
- * %G_IO_ERROR_CANCELLED, which is how a task says it was told to stop)
- * is kept, prefixed with the task's name, and emitted with
- * #GasyncTasks::task-failed on the owner context.
- * gasync_tasks_dup_errors() returns the kept errors and
+ * %G_IO_ERROR_CANCELLED, or %FALSE without an error after its cancellable
+ * fired, which is how a task says it was told to stop) is kept, prefixed
+ * with the task's name, and emitted with #GasyncTasks::task-failed on the
+ * owner context; with no handler connected to that signal, it is logged
+ * as a warning instead, as every class does with a failure that no caller
+ * gets back. gasync_tasks_dup_errors() returns the kept errors and
  * gasync_tasks_clear_errors() forgets them.
  *
  * Tracing: every run of a task function, close step and token is logged
@@ -230,9 +232,12 @@ static gboolean
 failure_emit (gpointer data)
 {
   Failure *failure = data;
+  g_autofree char *what = g_strdup_printf ("task “%s”", failure->task_name);
 
-  g_signal_emit (failure->tasks, signals[TASK_FAILED], 0, failure->task_name,
-                 failure->error);
+  if (gasync_failure_is_handled (failure->tasks, signals[TASK_FAILED], what,
+                                 failure->error))
+    g_signal_emit (failure->tasks, signals[TASK_FAILED], 0,
+                   failure->task_name, failure->error);
   return G_SOURCE_REMOVE;
 }
 
@@ -259,7 +264,7 @@ tasks_record (GasyncTasks  *self,
   GError *copy;
 
   tasks_trace (self, task_name, start, error);
-  if (error == NULL || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (error == NULL || gasync_error_is_cancelled (error))
     return;
 
   copy = g_error_copy (error);
@@ -308,6 +313,10 @@ task_free (gpointer data)
   if (task->destroy != NULL)
     task->destroy (task->user_data);
   g_clear_object (&task->cancellable);
+  /* Until the thread that ended the task has let go of the lock (see
+   * tasks_end_task()): the reference may be the last one. */
+  gasync_lock (&task->tasks->lock);
+  gasync_unlock (&task->tasks->lock);
   g_object_unref (task->tasks);
   g_free (task->name);
   g_free (task);
@@ -317,6 +326,23 @@ static gboolean
 nothing_cb (gpointer data)
 {
   return G_SOURCE_REMOVE;
+}
+
+/* Ends @task. Its destroy notify is queued on the owner context under the
+ * lock: before the waits that this end completes, and before any wait
+ * that begins later and finds the group idle, so that a wait_async()
+ * callback there finds it run (the contract). task_free() takes the lock
+ * before it lets go of the group: this thread is done with it by then. */
+static void
+tasks_end_task (GasyncTasks *self,
+                Task        *task)
+{
+  gasync_lock (&self->lock);
+  g_assert (self->n_running > 0);
+  gasync_dispatch_to_context (self->context, nothing_cb, task, task_free);
+  if (--self->n_running == 0)
+    gasync_waiter_wake_all (&self->waiters);
+  gasync_unlock (&self->lock);
 }
 
 /* On a worker thread. */
@@ -344,8 +370,7 @@ task_run (gpointer data)
       task_call (task, close_name, task->close_func, task->user_data);
     }
 
-  tasks_end (self);
-  gasync_dispatch_to_context (self->context, nothing_cb, task, task_free);
+  tasks_end_task (self, task);
 }
 
 static gpointer
@@ -477,7 +502,10 @@ gasync_tasks_class_init (GasyncTasksClass *klass)
    *   gasync_tasks_dup_errors() keeps it
    *
    * Emitted on the owner context of @self for every error a task
-   * reports, other than %G_IO_ERROR_CANCELLED, after the error was kept.
+   * reports, other than a cancellation (%G_IO_ERROR_CANCELLED, or %FALSE
+   * without an error after the task's cancellable fired), after the error
+   * was kept. With no handler connected, the failure is logged as a
+   * warning instead.
    *
    * Since: 0.1
    */
@@ -812,7 +840,8 @@ gasync_tasks_begin_task (GasyncTasks *self,
   g_queue_push_tail_link (&self->tokens, &data->link);
   gasync_unlock (&self->lock);
 
-  return gasync_task_token_new (name, token_ended, data, token_data_free);
+  return gasync_task_token_new (name, data->context, token_ended, data,
+                                token_data_free);
 }
 
 /* Called with the lock held: whether a running token was begun on a

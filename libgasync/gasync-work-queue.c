@@ -153,6 +153,7 @@ struct _GasyncWorkQueue
   gpointer error_data;
 
   GMainContext *owner;
+  GSource *mailbox;  /* to the owner context: frees items there */
   GCancellable *cancellable;
   GThread **threads;
   GSource *pump;
@@ -215,8 +216,10 @@ emit_error_cb (gpointer data)
 {
   ErrorEmission *emission = data;
 
-  g_signal_emit (emission->self, signals[SIGNAL_ERROR], 0,
-                 emission->item, emission->error);
+  if (gasync_failure_is_handled (emission->self, signals[SIGNAL_ERROR],
+                                 "an item", emission->error))
+    g_signal_emit (emission->self, signals[SIGNAL_ERROR], 0,
+                   emission->item, emission->error);
   return G_SOURCE_REMOVE;
 }
 
@@ -246,6 +249,12 @@ report_error (GasyncWorkQueue *self,
       g_error_free (error);
       return;
     }
+  /* Cancelled is not failed (the contract). */
+  if (gasync_error_is_cancelled (error))
+    {
+      g_error_free (error);
+      return;
+    }
 
   emission = g_new0 (ErrorEmission, 1);
   emission->self = g_object_ref (self);
@@ -254,6 +263,42 @@ report_error (GasyncWorkQueue *self,
   emission->error = error;
   gasync_dispatch_to_context (self->owner, emit_error_cb, emission,
                               error_emission_free);
+}
+
+static void keep_item (gpointer item);
+
+/* Frees @item, processed or discarded, on the owner context, as
+ * GasyncWorker does: through the mailbox, in order, with one wake-up of
+ * the owner context per batch. */
+static void
+release_item (GasyncWorkQueue *self,
+              gpointer         item)
+{
+  if (self->item_free != keep_item)
+    gasync_workers_destroy (self->mailbox, self->item_free, item);
+}
+
+static GSource *
+mailbox_new (GMainContext *owner)
+{
+  GSource *mailbox;
+
+  /* From whichever thread makes the queue (a batch makes one on a pool
+   * thread): GMainContext's source lists are guarded by a GMutex that
+   * TSan cannot see (see gasync_dispatch_to_context()). */
+  GASYNC_TSAN_IGNORE_BEGIN ();
+  mailbox = gasync_workers_mailbox_new (owner);
+  GASYNC_TSAN_IGNORE_END ();
+  return mailbox;
+}
+
+/* Runs what the mailbox still holds, in this thread, and closes it. */
+static void
+mailbox_close (GSource *mailbox)
+{
+  GASYNC_TSAN_IGNORE_BEGIN ();
+  gasync_workers_mailbox_close (mailbox);
+  GASYNC_TSAN_IGNORE_END ();
 }
 
 /* Called with the lock held and the ring full: doubles it, up to
@@ -395,7 +440,7 @@ process_item (GasyncWorkQueue *self,
                                 self->cancellable, &work, &error);
   if (!ok)
     report_error (self, item, error);
-  self->item_free (item);
+  release_item (self, item);
 }
 
 static gpointer
@@ -442,7 +487,7 @@ token_ended (GasyncTaskToken *token,
   Work *work = user_data;
   GasyncWorkQueue *self = g_steal_pointer (&work->self);
 
-  self->item_free (g_steal_pointer (&work->item));
+  release_item (self, g_steal_pointer (&work->item));
   gasync_lock (&self->lock);
   item_done_locked (self);
   gasync_unlock (&self->lock);
@@ -460,19 +505,27 @@ begin_item (GasyncWorkQueue *self,
 
   work->self = g_object_ref (self);
   work->item = item;
-  token = gasync_task_token_new ("work item", token_ended, work, g_free);
+  token = gasync_task_token_new ("work item", self->owner, token_ended, work,
+                                 g_free);
+  /* A begin function may end the token, which releases the item, and
+   * fail after that: the report still needs the item. */
+  g_object_ref (item);
   if (self->func.begin (item, token, self->cancellable, self->user_data,
                         &error))
     {
       g_clear_error (&error);
+      g_object_unref (item);
       return;
     }
 
-  if (error == NULL)
+  /* FALSE after the cancellable fired is a cancellation (the contract). */
+  if (error == NULL &&
+      !g_cancellable_set_error_if_cancelled (self->cancellable, &error))
     gasync_set_task_failed_error (&error, "work item");
   report_error (self, item, error);
   if (!gasync_task_token_is_ended (token))
     gasync_task_token_end (token);
+  g_object_unref (item);
 }
 
 /* The pump holds a weak reference: a started queue that is dropped is
@@ -510,6 +563,31 @@ weak_ref_free (gpointer data)
 {
   g_weak_ref_clear (data);
   g_free (data);
+}
+
+static gboolean
+cancel_cb (gpointer data)
+{
+  g_cancellable_cancel (data);
+  return G_SOURCE_REMOVE;
+}
+
+/* Cancels the items' cancellable. In the main-context form their work
+ * lives on the owner context, where its `cancelled` handlers must run
+ * (GJS refuses a JavaScript callback on any other thread, or while it
+ * collects garbage): from anywhere else, or when disposing, the cancel is
+ * dispatched there, and the close waits for the items to end anyway. */
+static void
+cancel_items (GasyncWorkQueue *self,
+              gboolean         disposing)
+{
+  if (self->mode == MODE_MAIN_CONTEXT &&
+      (disposing || !g_main_context_is_owner (self->owner)))
+    gasync_dispatch_to_context (self->owner, cancel_cb,
+                                g_object_ref (self->cancellable),
+                                g_object_unref);
+  else
+    g_cancellable_cancel (self->cancellable);
 }
 
 static void
@@ -609,7 +687,7 @@ close_queue (GasyncWorkQueue *self,
   gasync_unlock (&self->lock);
 
   g_cancellable_disconnect (cancellable, handler);
-  g_cancellable_cancel (self->cancellable);
+  cancel_items (self, disposing);
   join_threads (self, threads);
 
   gasync_lock (&self->lock);
@@ -643,6 +721,10 @@ state_at_least (GasyncWorkQueue *self,
   return result;
 }
 
+static guint hand_back (GasyncWorkQueue  *self,
+                        GPtrArray        *discarded,
+                        GPtrArray       **out);
+
 static void
 gasync_work_queue_dispose (GObject *object)
 {
@@ -661,7 +743,7 @@ gasync_work_queue_dispose (GObject *object)
     }
 
   if (!state_at_least (self, STATE_CLOSED))
-    g_ptr_array_unref (close_queue (self, NULL, TRUE));
+    hand_back (self, close_queue (self, NULL, TRUE), NULL);
 
   G_OBJECT_CLASS (gasync_work_queue_parent_class)->dispose (object);
 }
@@ -676,6 +758,8 @@ gasync_work_queue_finalize (GObject *object)
   GASYNC_TSAN_ACQUIRE (self);
   gasync_leak_untrack (self);
   g_free (self->name);
+  /* The items' frees that the owner context has not run yet run now. */
+  mailbox_close (self->mailbox);
   gasync_invoke_destroy (self->owner, self->destroy, self->user_data);
   g_clear_pointer (&self->pump, g_source_unref);
   g_clear_object (&self->interceptor);
@@ -890,6 +974,7 @@ gasync_work_queue_init (GasyncWorkQueue *self)
   self->max_work = GASYNC_WORK_QUEUE_DEFAULT_MAX_WORK;
   self->grace_period = GASYNC_WORK_QUEUE_DEFAULT_SHUTDOWN_GRACE_PERIOD;
   self->owner = g_main_context_ref_thread_default ();
+  self->mailbox = mailbox_new (self->owner);
   self->cancellable = g_cancellable_new ();
   self->item_free = g_object_unref;
 }
@@ -1626,17 +1711,24 @@ gasync_work_queue_try_enqueue_pointer (GasyncWorkQueue  *self,
   return enqueue (self, item, FALSE, NULL, error);
 }
 
-/* Hands @discarded back through @out, or frees it; returns its length. */
+/* Hands @discarded back through @out, or frees its items on the owner
+ * context; returns its length. */
 static guint
-hand_back (GPtrArray  *discarded,
-           GPtrArray **out)
+hand_back (GasyncWorkQueue  *self,
+           GPtrArray        *discarded,
+           GPtrArray       **out)
 {
   guint n = discarded->len;
 
   if (out != NULL)
-    *out = discarded;
-  else
-    g_ptr_array_unref (discarded);
+    {
+      *out = discarded;
+      return n;
+    }
+  for (guint i = 0; i < n; i++)
+    release_item (self, discarded->pdata[i]);
+  g_ptr_array_set_free_func (discarded, NULL);
+  g_ptr_array_unref (discarded);
   return n;
 }
 
@@ -1884,7 +1976,7 @@ gasync_work_queue_close (GasyncWorkQueue  *self,
                             close_waits_for_owner (self), NULL))
     return 0;
 
-  return hand_back (close_queue (self, cancellable, FALSE), discarded);
+  return hand_back (self, close_queue (self, cancellable, FALSE), discarded);
 }
 
 typedef struct
@@ -2107,7 +2199,7 @@ gasync_work_queue_close_finish (GasyncWorkQueue  *self,
   array = g_task_propagate_pointer (G_TASK (result), error);
   if (array == NULL)
     return 0;
-  return hand_back (array, discarded);
+  return hand_back (self, array, discarded);
 }
 
 void
@@ -2129,4 +2221,6 @@ gasync_work_queue_set_owner_context (GasyncWorkQueue *self,
 
   g_main_context_unref (self->owner);
   self->owner = g_main_context_ref (context);
+  mailbox_close (self->mailbox);
+  self->mailbox = mailbox_new (self->owner);
 }

@@ -164,8 +164,12 @@ worker_process (GasyncWorker *self,
   Call call = { self, item->data };
   GError *error = NULL;
 
-  if (!gasync_task_func_call (call_func, "GasyncWorker item", cancellable,
-                              &call, &error))
+  if (gasync_task_func_call (call_func, "GasyncWorker item", cancellable,
+                             &call, &error))
+    ;
+  else if (gasync_error_is_cancelled (error))
+    g_error_free (error); /* cancelled is not failed (the contract) */
+  else
     gasync_workers_emit_error (self->life.mailbox, self,
                                signals[SIGNAL_ERROR], error);
   worker_release_item (self, item);

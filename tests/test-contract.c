@@ -1897,6 +1897,98 @@ check_last_unref (Fx            *fx,
   fx_assert_owner (fx);
 }
 
+/* A task token dropped without gasync_task_token_end() ends itself on the
+ * owner context, in a dispatch of its own, never inside the unref: a
+ * garbage collector may be what drops it (GJS refuses JavaScript callbacks
+ * then), and that end may be the one a pending stop waits for, which fires
+ * the stop's cancellables. */
+
+static gboolean in_unref;
+
+static void
+dropped_cancelled_cb (GCancellable *cancellable,
+                      gpointer      data)
+{
+  Fx *fx = data;
+
+  fx_record (fx, "a stop cancellable's cancelled handler");
+  if (in_unref)
+    fx_record (fx, "a cancelled handler inside a token's unref");
+  g_assert_false (in_unref);
+  fx->n_signalled_failures++; /* here: counts the handlers that ran */
+}
+
+static void
+drop_token (Fx              *fx,
+            GasyncTaskToken *token)
+{
+  g_test_expect_message ("Gasync", G_LOG_LEVEL_WARNING,
+                         "*“dropped” was dropped without*");
+  in_unref = TRUE;
+  g_object_unref (token);
+  in_unref = FALSE;
+  g_assert_cmpint (fx->n_reports, ==, 0);
+}
+
+static void
+check_stopper_token_dropped (Fx            *fx,
+                             gconstpointer  data)
+{
+  GasyncTaskToken *token;
+  g_autoptr(GCancellable) child = NULL;
+
+  stopper_create (fx);
+  token = gasync_stopper_begin_task (fx->object, "dropped", NULL);
+  g_assert_nonnull (token);
+  child = gasync_stopper_new_cancellable_on_stop (fx->object, NULL);
+  g_signal_connect (child, "cancelled", G_CALLBACK (dropped_cancelled_cb),
+                    fx);
+  g_signal_connect (gasync_stopper_get_stop_cancellable (fx->object),
+                    "cancelled", G_CALLBACK (dropped_cancelled_cb), fx);
+
+  stopper_stop (fx);
+  fx_flush (fx);
+  g_assert_cmpint (fx->n_reports, ==, 0);
+
+  drop_token (fx, token);
+  fx_iterate_until (fx, reports_done, NULL, "the stop to be reported");
+  g_test_assert_expected_messages ();
+  g_assert_cmpint (fx->n_signalled_failures, ==, 2);
+  fx_assert_owner (fx);
+}
+
+static void
+tasks_dropped_wait_cb (GObject      *object,
+                       GAsyncResult *result,
+                       gpointer      data)
+{
+  Fx *fx = data;
+
+  g_assert_false (in_unref);
+  tasks_wait_cb (object, result, data);
+  fx->n_signalled_failures++;
+}
+
+static void
+check_tasks_token_dropped (Fx            *fx,
+                           gconstpointer  data)
+{
+  GasyncTaskToken *token;
+
+  tasks_create (fx);
+  token = gasync_tasks_begin_task (fx->object, "dropped");
+  fx_expect (fx);
+  gasync_tasks_wait_async (fx->object, NULL, tasks_dropped_wait_cb, fx);
+  fx_flush (fx);
+
+  drop_token (fx, token);
+  g_assert_cmpuint (gasync_tasks_get_n_running (fx->object), ==, 1);
+  fx_iterate_until (fx, reports_done, NULL, "the wait to be reported");
+  g_test_assert_expected_messages ();
+  g_assert_cmpint (fx->n_signalled_failures, ==, 1);
+  fx_assert_owner (fx);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1931,6 +2023,11 @@ main (int    argc,
         g_test_add (path, Fx, row, fx_setup, check_handled, fx_teardown);
       }
     }
+
+  g_test_add ("/gasync/contract/stopper/token/dropped-without-end", Fx,
+              &rows[1], fx_setup, check_stopper_token_dropped, fx_teardown);
+  g_test_add ("/gasync/contract/tasks/token/dropped-without-end", Fx,
+              &rows[3], fx_setup, check_tasks_token_dropped, fx_teardown);
 
   return g_test_run ();
 }
