@@ -517,7 +517,10 @@ gasync_batch_dup_errors (GasyncBatch *self)
  * error when it is the only one, otherwise with %GASYNC_ERROR_FAILED
  * counting them; gasync_batch_dup_errors() then gives each error. When
  * @cancellable fires, the running items are cancelled, the others are not
- * run, and the run fails with %G_IO_ERROR_CANCELLED. A batch runs one list
+ * run, and the run fails with %G_IO_ERROR_CANCELLED. An item that was
+ * cancelled (%G_IO_ERROR_CANCELLED, or %FALSE without an error after its
+ * cancellable fired) did not fail: its error is not kept, and if no item
+ * failed the run fails with %G_IO_ERROR_CANCELLED. A batch runs one list
  * at a time: a run while another is going on fails with
  * %GASYNC_ERROR_ALREADY_STARTED.
  *

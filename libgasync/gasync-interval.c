@@ -391,7 +391,10 @@ gasync_interval_class_init (GasyncIntervalClass *klass)
    *
    * Emitted on the owner context for each run of the action that failed.
    * An action that returned %FALSE without an error is reported as
-   * %GASYNC_ERROR_FAILED.
+   * %GASYNC_ERROR_FAILED, unless its cancellable had fired: a run that
+   * was cancelled (that, or %G_IO_ERROR_CANCELLED) did not fail, is not
+   * reported and does not stop the interval on error. With no handler
+   * connected, the failure is logged as a warning instead.
    *
    * Since: 0.1
    */

@@ -28,7 +28,11 @@
  *
  * Items are #GObjects for bindings; C may also queue plain pointers with
  * gasync_work_queue_new_for_pointers(). Items that fail are reported with
- * the #GasyncWorkQueue::error signal.
+ * the #GasyncWorkQueue::error signal (a warning when nothing handles it;
+ * a cancelled item is no failure). Each item is freed (unreferenced, or
+ * given to the item free function) once, on the owner context, after it
+ * was processed or discarded, as #GasyncWorker does; a queue that refuses
+ * an item takes nothing, and the caller keeps it.
  *
  * |[<!-- language="C" -->
  * static gboolean
@@ -48,7 +52,9 @@
  * The main-context form, gasync_work_queue_new_for_main_context(), is for
  * JavaScript: its #GasyncWorkBeginFunc runs on the owner's main context
  * and begins asynchronous work that ends with a #GasyncTaskToken; at most
- * #GasyncWorkQueue:parallelism items are in flight at a time.
+ * #GasyncWorkQueue:parallelism items are in flight at a time. The
+ * cancellable it gets is cancelled on the owner context too, whichever
+ * thread closes the queue, so a JavaScript `cancelled` handler runs.
  *
  * Threading: starting, enqueueing, stopping and closing may be done from
  * any thread (the blocking stop and close not where they would wait for
@@ -949,7 +955,10 @@ gasync_work_queue_class_init (GasyncWorkQueueClass *klass)
    * @error: the item's error
    *
    * Emitted on the owner context for every item that failed. Errors are
-   * never dropped: each failed item is reported once.
+   * never dropped: each failed item is reported once, and with no handler
+   * connected it is logged as a warning instead. An item that was
+   * cancelled (%G_IO_ERROR_CANCELLED, or %FALSE without an error after its
+   * cancellable fired) did not fail and is not reported.
    *
    * Since: 0.1
    */

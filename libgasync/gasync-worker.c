@@ -369,7 +369,10 @@ gasync_worker_class_init (GasyncWorkerClass *klass)
    *
    * Emitted on the owner context for each item whose function failed; the
    * worker goes on with the next item. A function that returned %FALSE
-   * without an error is reported as %GASYNC_ERROR_FAILED.
+   * without an error is reported as %GASYNC_ERROR_FAILED, unless its
+   * cancellable had fired: an item that was cancelled (that, or
+   * %G_IO_ERROR_CANCELLED) did not fail and is not reported. With no
+   * handler connected, the failure is logged as a warning instead.
    *
    * Since: 0.1
    */
