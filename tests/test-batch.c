@@ -15,6 +15,7 @@ typedef struct
   TestWork w;
   gboolean use_gate;
   guint fail_modulo;
+  guint cancel_modulo;
 } Fixture;
 
 static void
@@ -47,6 +48,12 @@ work (GObject       *item,
   g_atomic_int_inc (&test_item->n_processed);
   if (f->use_gate && !test_gate_pass (&f->w.gate, cancellable))
     ok = !g_cancellable_set_error_if_cancelled (cancellable, error);
+  else if (f->cancel_modulo > 0 && test_item->index % f->cancel_modulo == 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "item %u cancelled",
+                   test_item->index);
+      ok = FALSE;
+    }
   else if (f->fail_modulo > 0 && test_item->index % f->fail_modulo == 0)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "item %u failed", test_item->index);
@@ -276,6 +283,36 @@ test_cancelled (Fixture       *f,
 }
 
 static void
+test_items_cancelled (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(GasyncBatch) batch = gasync_batch_new (work, f, NULL);
+  g_autoptr(GPtrArray) items = test_items_new (10);
+  g_autoptr(GPtrArray) errors = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_test_summary ("Items that say they were cancelled did not fail: no "
+                  "error is kept for them, and the run fails with "
+                  "CANCELLED, counting them, unless an item failed");
+  f->cancel_modulo = 5;
+  g_assert_false (gasync_batch_run (batch, items, NULL, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpstr (error->message, ==, "2 of 10 items were cancelled");
+  errors = gasync_batch_dup_errors (batch);
+  g_assert_cmpuint (errors->len, ==, 0);
+  test_items_assert_processed_once (items);
+  g_clear_error (&error);
+  g_clear_pointer (&errors, g_ptr_array_unref);
+
+  f->fail_modulo = 2;
+  g_assert_false (gasync_batch_run (batch, items, NULL, &error));
+  g_assert_error (error, GASYNC_ERROR, GASYNC_ERROR_FAILED);
+  errors = gasync_batch_dup_errors (batch);
+  /* 2, 4, 6 and 8 failed; 0 and 5 were cancelled. */
+  g_assert_cmpuint (errors->len, ==, 4);
+}
+
+static void
 on_run (GObject      *source,
         GAsyncResult *result,
         gpointer      user_data)
@@ -500,6 +537,7 @@ main (int    argc,
   ADD ("errors-collected", test_errors_collected);
   ADD ("errors-kept-for-run", test_errors_kept_for_run);
   ADD ("cancelled", test_cancelled);
+  ADD ("items-cancelled", test_items_cancelled);
   ADD ("run-async", test_run_async);
   ADD ("main-context", test_main_context);
 #undef ADD
