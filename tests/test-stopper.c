@@ -1430,6 +1430,15 @@ shutdown_gated_task (GCancellable  *cancellable,
 }
 
 static gboolean
+fail_with_error (GCancellable  *cancellable,
+                 gpointer       user_data,
+                 GError       **error)
+{
+  g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED, "failing");
+  return FALSE;
+}
+
+static gboolean
 succeed (GCancellable  *cancellable,
          gpointer       user_data,
          GError       **error)
@@ -1544,9 +1553,11 @@ test_stopper_nothing_after_closers (Fixture       *fixture,
     g_assert_true (gasync_stopper_run_async_task (shutdown.stopper, "gated",
                                                   shutdown_gated_task, &shutdown,
                                                   shutdown_destroy, NULL));
+  /* With an error: FALSE alone, once the stop's cancellable fired, would
+   * be a cancellation, which is not reported. */
   for (guint i = 0; i < SHUTDOWN_FAILING; i++)
     g_assert_true (gasync_stopper_run_async_task (shutdown.stopper, "failing",
-                                                  fail_silently, &shutdown,
+                                                  fail_with_error, &shutdown,
                                                   shutdown_destroy, NULL));
   for (guint i = 0; i < SHUTDOWN_QUICK; i++)
     g_assert_true (gasync_stopper_run_async_task (shutdown.stopper, "quick",
