@@ -31,6 +31,7 @@
 #include "config.h"
 
 #include <pthread.h>
+#include <string.h>
 
 #include "gasync-private.h"
 
@@ -158,34 +159,48 @@ gasync_error_is_cancelled (const GError *error)
   return g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
 }
 
-/* "GasyncWorker “mailer”" or "GasyncWorker 0x…": the type, and the name
- * property if the object has one. */
+/* As the classes' own log lines name themselves (gasync_describe()):
+ * "Work queue “thumbnails”" for a GasyncWorkQueue named so, or
+ * "Worker 0x…" without a name property or name. */
 static char *
 describe_instance (GObject *object)
 {
+  const char *type_name = G_OBJECT_TYPE_NAME (object);
   g_autofree char *name = NULL;
+  g_autoptr(GString) kind = g_string_new (NULL);
 
+  if (g_str_has_prefix (type_name, "Gasync"))
+    type_name += strlen ("Gasync");
+  for (const char *c = type_name; *c != '\0'; c++)
+    {
+      if (g_ascii_isupper (*c) && c != type_name)
+        g_string_append_c (kind, ' ');
+      g_string_append_c (kind, c != type_name ? g_ascii_tolower (*c) : *c);
+    }
   if (g_object_class_find_property (G_OBJECT_GET_CLASS (object), "name"))
     g_object_get (object, "name", &name, NULL);
-  return gasync_describe (G_OBJECT_TYPE_NAME (object), name, object);
+  return gasync_describe (kind->str, name, object);
 }
 
 /* The contract's one report of a failure that no caller gets back: the
  * failure signal @signal_id of @instance when a handler is connected to it
  * (return TRUE: the caller emits it), else a warning that names the object
- * and @what failed (return FALSE). Called on the owner context. */
+ * (@label, or as its class would) and @what failed (return FALSE). Called
+ * on the owner context. */
 gboolean
 gasync_failure_is_handled (gpointer      instance,
                            guint         signal_id,
+                           const char   *label,
                            const char   *what,
                            const GError *error)
 {
-  g_autofree char *label = NULL;
+  g_autofree char *described = NULL;
 
   if (g_signal_has_handler_pending (instance, signal_id, 0, FALSE))
     return TRUE;
 
-  label = describe_instance (instance);
+  if (label == NULL)
+    label = described = describe_instance (instance);
   g_warning ("%s: %s failed: %s (connect to ::%s to handle it)", label, what,
              error->message, g_signal_name (signal_id));
   return FALSE;

@@ -349,10 +349,9 @@ static void
 run_in_thread_func (gpointer data)
 {
   Run *run = data;
-  g_autoptr(GError) error = NULL;
-
   GasyncFuture *future = g_steal_pointer (&run->future);
   GMainContext *context = g_main_context_ref (run->context);
+  g_autoptr(GError) error = NULL;
 
   gasync_task_func_call (run->func, "gasync_future_run_in_thread",
                          run->cancellable, run->user_data, &error);

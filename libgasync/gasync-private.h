@@ -41,6 +41,7 @@ gboolean gasync_task_func_call           (GasyncTaskFunc   func,
 gboolean gasync_error_is_cancelled       (const GError    *error);
 gboolean gasync_failure_is_handled       (gpointer         instance,
                                           guint            signal_id,
+                                          const char      *label,
                                           const char      *what,
                                           const GError    *error);
 

@@ -459,17 +459,13 @@ static void
 emit_task_failed (GasyncStopper *self,
                   Failure       *failure)
 {
-  if (g_signal_has_handler_pending (self, signals[SIGNAL_TASK_FAILED], 0,
-                                    FALSE))
+  g_autofree char *label = describe (self);
+  g_autofree char *what = g_strdup_printf ("task “%s”", failure->name);
+
+  if (gasync_failure_is_handled (self, signals[SIGNAL_TASK_FAILED], label,
+                                 what, failure->error))
     g_signal_emit (self, signals[SIGNAL_TASK_FAILED], 0, failure->name,
                    failure->error);
-  else
-    {
-      g_autofree char *label = describe (self);
-
-      g_warning ("%s: task “%s” failed: %s", label, failure->name,
-                 failure->error->message);
-    }
 }
 
 /* With @report FALSE (the stopper is being finalized), a failure is

@@ -234,8 +234,8 @@ failure_emit (gpointer data)
   Failure *failure = data;
   g_autofree char *what = g_strdup_printf ("task “%s”", failure->task_name);
 
-  if (gasync_failure_is_handled (failure->tasks, signals[TASK_FAILED], what,
-                                 failure->error))
+  if (gasync_failure_is_handled (failure->tasks, signals[TASK_FAILED], NULL,
+                                 what, failure->error))
     g_signal_emit (failure->tasks, signals[TASK_FAILED], 0,
                    failure->task_name, failure->error);
   return G_SOURCE_REMOVE;

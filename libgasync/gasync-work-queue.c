@@ -222,7 +222,7 @@ emit_error_cb (gpointer data)
 {
   ErrorEmission *emission = data;
 
-  if (gasync_failure_is_handled (emission->self, signals[SIGNAL_ERROR],
+  if (gasync_failure_is_handled (emission->self, signals[SIGNAL_ERROR], NULL,
                                  "an item", emission->error))
     g_signal_emit (emission->self, signals[SIGNAL_ERROR], 0,
                    emission->item, emission->error);

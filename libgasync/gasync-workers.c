@@ -106,7 +106,7 @@ emission_cb (gpointer user_data)
   Emission *emission = user_data;
 
   if (gasync_failure_is_handled (emission->instance, emission->signal_id,
-                                 "its work", emission->error))
+                                 NULL, "its work", emission->error))
     g_signal_emit (emission->instance, emission->signal_id, 0,
                    emission->error);
   return G_SOURCE_REMOVE;
