@@ -127,6 +127,8 @@ make_queue (GasyncBatch *self,
     queue = gasync_work_queue_new_for_main_context (self->begin_func,
                                                     self->user_data, NULL);
   gasync_work_queue_set_owner_context (queue, self->owner);
+  /* The caller's list (or the run's copy of it) holds the items. */
+  gasync_work_queue_set_borrowed_items (queue);
   gasync_work_queue_set_error_func (queue, collect_error, self);
   gasync_work_queue_set_parallelism (queue, self->parallelism);
   if (self->func != NULL)

@@ -155,6 +155,7 @@ struct _GasyncWorkQueue
   gpointer user_data;
   GDestroyNotify destroy;
   GDestroyNotify item_free;
+  gboolean borrowed_items;
   GasyncWorkQueueErrorFunc error_func;
   gpointer error_data;
 
@@ -280,7 +281,11 @@ static void
 release_item (GasyncWorkQueue *self,
               gpointer         item)
 {
-  if (self->item_free != keep_item)
+  if (self->item_free == keep_item)
+    return;
+  if (self->borrowed_items)
+    self->item_free (item);
+  else
     gasync_workers_destroy (self->mailbox, self->item_free, item);
 }
 
@@ -2220,6 +2225,14 @@ gasync_work_queue_set_error_func (GasyncWorkQueue          *self,
 
   self->error_func = func;
   self->error_data = user_data;
+}
+
+void
+gasync_work_queue_set_borrowed_items (GasyncWorkQueue *self)
+{
+  g_assert (self->state == STATE_NEW);
+
+  self->borrowed_items = TRUE;
 }
 
 void
