@@ -149,6 +149,8 @@ struct _Fx
   int n_expected;         /* reports that stop() asked for */
   int n_reports;          /* of those, made */
   int n_destroyed_at_report; /* the fewest destroyed units at any report */
+  gboolean stopped_notified;    /* notify::state said stopped */
+  int n_destroyed_at_stopped_notify; /* at the last such notify */
   GError *stop_error;     /* the first error a report carried */
   int n_signalled_failures;
 
@@ -237,56 +239,32 @@ fx_watch (Fx      *fx,
   g_object_weak_ref (G_OBJECT (object), fx_gone_cb, fx);
 }
 
-static gboolean
-poll_cb (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-typedef gboolean (*FxPredicate) (Fx *fx, gpointer data);
-
-/* Iterates the owner context until @done holds, polling every few
- * milliseconds for what other threads change; fails at the deadline. */
-static void
-fx_iterate_until (Fx          *fx,
-                  FxPredicate  done,
-                  gpointer     data,
-                  const char  *what)
-{
-  gint64 deadline = gasync_test_deadline (30);
-  GSource *poll = g_timeout_source_new (2);
-
-  g_source_set_callback (poll, poll_cb, NULL, NULL);
-  g_source_attach (poll, fx->context);
-  while (!done (fx, data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("%s: timed out waiting for %s", fx->row->name, what);
-      g_main_context_iteration (fx->context, TRUE);
-    }
-  g_source_destroy (poll);
-  g_source_unref (poll);
-}
+/* Iterates the owner context until @predicate (@fx) holds: the shared
+ * bounded wait, whose tick re-checks what other threads change. */
+#define fx_iterate_until(fx, predicate, what)                              \
+  gasync_test_iterate_until_at ((fx)->context, (predicate), (fx),          \
+                                GASYNC_TEST_TIMEOUT_SECONDS, G_STRLOC, (what))
 
 /* Runs what is ready on the owner context now. */
 static void
 fx_flush (Fx *fx)
 {
-  while (g_main_context_iteration (fx->context, FALSE))
-    ;
+  gasync_test_flush (fx->context);
 }
 
 static gboolean
-reports_done (Fx       *fx,
-              gpointer  data)
+reports_done (gpointer data)
 {
+  Fx *fx = data;
+
   return fx->n_reports >= fx->n_expected;
 }
 
 static gboolean
-units_started (Fx       *fx,
-               gpointer  data)
+units_started (gpointer data)
 {
+  Fx *fx = data;
+
   for (guint i = 0; i < fx->units->len; i++)
     {
       Unit *unit = fx->units->pdata[i];
@@ -302,9 +280,10 @@ units_started (Fx       *fx,
 }
 
 static gboolean
-units_destroyed (Fx       *fx,
-                 gpointer  data)
+units_destroyed (gpointer data)
 {
+  Fx *fx = data;
+
   for (guint i = 0; i < fx->units->len; i++)
     if (g_atomic_int_get (&((Unit *) fx->units->pdata[i])->destroyed) == 0)
       return FALSE;
@@ -312,9 +291,10 @@ units_destroyed (Fx       *fx,
 }
 
 static gboolean
-objects_gone (Fx       *fx,
-              gpointer  data)
+objects_gone (gpointer data)
 {
+  Fx *fx = data;
+
   return g_atomic_int_get (&fx->n_alive) == 0;
 }
 
@@ -900,9 +880,17 @@ worker_state_cb (GObject    *object,
 {
   Fx *fx = data;
 
+  /* Each transition posts a notify, which reads the state when it runs:
+   * the last notify of a stopped worker is the one of its stop. */
+  fx_record (fx, "notify::state of a GasyncWorker");
   if (gasync_worker_get_state (GASYNC_WORKER (object)) ==
       GASYNC_LATCH_STATE_STOPPED)
-    fx_report (fx, "notify::state of a stopped GasyncWorker", NULL);
+    {
+      fx->n_destroyed_at_stopped_notify = fx_n_destroyed (fx);
+      if (!fx->stopped_notified)
+        fx->n_reports++;
+      fx->stopped_notified = TRUE;
+    }
 }
 
 static void
@@ -1584,7 +1572,7 @@ fx_teardown (Fx            *fx,
              gconstpointer  data)
 {
   fx_drop (fx);
-  fx_iterate_until (fx, objects_gone, NULL, "the objects to be finalized");
+  fx_iterate_until (fx, objects_gone, "the objects to be finalized");
   fx_flush (fx);
   fx_assert_owner (fx);
   g_ptr_array_unref (fx->units);
@@ -1617,9 +1605,9 @@ fx_run (Fx *fx)
 {
   if (fx->row->start != NULL)
     fx->row->start (fx);
-  fx_iterate_until (fx, units_started, NULL, "the work to begin");
+  fx_iterate_until (fx, units_started, "the work to begin");
   fx->row->stop (fx);
-  fx_iterate_until (fx, reports_done, NULL, "the stop to be reported");
+  fx_iterate_until (fx, reports_done, "the stop to be reported");
 }
 
 static gboolean
@@ -1636,10 +1624,10 @@ fx_settle (Fx *fx)
   if (fx->row->destroy_at_finalize)
     {
       fx_drop (fx);
-      fx_iterate_until (fx, objects_gone, NULL, "the objects to be finalized");
+      fx_iterate_until (fx, objects_gone, "the objects to be finalized");
     }
   if (row_has_destroy (fx->row))
-    fx_iterate_until (fx, units_destroyed, NULL, "the destroy notifies");
+    fx_iterate_until (fx, units_destroyed, "the destroy notifies");
   fx_flush (fx);
 }
 
@@ -1707,6 +1695,10 @@ check_destroy (Fx            *fx,
   if (!fx->row->destroy_at_finalize && fx->n_expected > 0 &&
       fx->n_destroyed_at_report != G_MAXINT)
     g_assert_cmpint (fx->n_destroyed_at_report, ==, n);
+  /* The notifies still on their way, up to the one of the stop. */
+  fx_flush (fx);
+  if (fx->stopped_notified)
+    g_assert_cmpint (fx->n_destroyed_at_stopped_notify, ==, n);
   for (guint i = 0; i < fx->units->len; i++)
     {
       Unit *unit = fx->units->pdata[i];
@@ -1716,7 +1708,7 @@ check_destroy (Fx            *fx,
     }
   fx_settle (fx);
   fx_drop (fx);
-  fx_iterate_until (fx, objects_gone, NULL, "the objects to be finalized");
+  fx_iterate_until (fx, objects_gone, "the objects to be finalized");
   fx_flush (fx);
   for (guint i = 0; i < fx->units->len; i++)
     g_assert_cmpint (((Unit *) fx->units->pdata[i])->destroyed, ==, 1);
@@ -1864,7 +1856,7 @@ check_last_unref (Fx            *fx,
   if (fx->row->start != NULL)
     fx->row->start (fx);
   if (!row_acquires (fx->row))
-    fx_iterate_until (fx, units_started, NULL, "the work to begin");
+    fx_iterate_until (fx, units_started, "the work to begin");
 
   if (fx->row->last_unref_warning != NULL)
     g_test_expect_message ("Gasync", G_LOG_LEVEL_WARNING,
@@ -1884,9 +1876,9 @@ check_last_unref (Fx            *fx,
       else
         unit_release (unit);
     }
-  fx_iterate_until (fx, objects_gone, NULL, "the objects to be finalized");
+  fx_iterate_until (fx, objects_gone, "the objects to be finalized");
   if (row_has_destroy (fx->row))
-    fx_iterate_until (fx, units_destroyed, NULL, "the destroy notifies");
+    fx_iterate_until (fx, units_destroyed, "the destroy notifies");
   fx_flush (fx);
   if (fx->row->last_unref_warning != NULL)
     g_test_assert_expected_messages ();
@@ -1951,7 +1943,7 @@ check_stopper_token_dropped (Fx            *fx,
   g_assert_cmpint (fx->n_reports, ==, 0);
 
   drop_token (fx, token);
-  fx_iterate_until (fx, reports_done, NULL, "the stop to be reported");
+  fx_iterate_until (fx, reports_done, "the stop to be reported");
   g_test_assert_expected_messages ();
   g_assert_cmpint (fx->n_signalled_failures, ==, 2);
   fx_assert_owner (fx);
@@ -1983,7 +1975,7 @@ check_tasks_token_dropped (Fx            *fx,
 
   drop_token (fx, token);
   g_assert_cmpuint (gasync_tasks_get_n_running (fx->object), ==, 1);
-  fx_iterate_until (fx, reports_done, NULL, "the wait to be reported");
+  fx_iterate_until (fx, reports_done, "the wait to be reported");
   g_test_assert_expected_messages ();
   g_assert_cmpint (fx->n_signalled_failures, ==, 1);
   fx_assert_owner (fx);
