@@ -122,6 +122,12 @@ interval_run (GasyncInterval *self,
   if (gasync_task_func_call (self->func, "GasyncInterval action", cancellable,
                              self->user_data, &error))
     return TRUE;
+  /* Cancelled is not failed (the contract): no error, no stop on error. */
+  if (gasync_error_is_cancelled (error))
+    {
+      g_error_free (error);
+      return TRUE;
+    }
 
   gasync_workers_emit_error (self->life.mailbox, self,
                              signals[SIGNAL_ERROR], error);
@@ -389,7 +395,10 @@ gasync_interval_class_init (GasyncIntervalClass *klass)
    *
    * Emitted on the owner context for each run of the action that failed.
    * An action that returned %FALSE without an error is reported as
-   * %GASYNC_ERROR_FAILED.
+   * %GASYNC_ERROR_FAILED, unless its cancellable had fired: a run that
+   * was cancelled (that, or %G_IO_ERROR_CANCELLED) did not fail, is not
+   * reported and does not stop the interval on error. With no handler
+   * connected, the failure is logged as a warning instead.
    *
    * Since: 0.1
    */

@@ -165,8 +165,12 @@ worker_process (GasyncWorker *self,
   Call call = { self, item->data };
   GError *error = NULL;
 
-  if (!gasync_task_func_call (call_func, "GasyncWorker item", cancellable,
-                              &call, &error))
+  if (gasync_task_func_call (call_func, "GasyncWorker item", cancellable,
+                             &call, &error))
+    ;
+  else if (gasync_error_is_cancelled (error))
+    g_error_free (error); /* cancelled is not failed (the contract) */
+  else
     gasync_workers_emit_error (self->life.mailbox, self,
                                signals[SIGNAL_ERROR], error);
   worker_release_item (self, item);
@@ -370,7 +374,10 @@ gasync_worker_class_init (GasyncWorkerClass *klass)
    *
    * Emitted on the owner context for each item whose function failed; the
    * worker goes on with the next item. A function that returned %FALSE
-   * without an error is reported as %GASYNC_ERROR_FAILED.
+   * without an error is reported as %GASYNC_ERROR_FAILED, unless its
+   * cancellable had fired: an item that was cancelled (that, or
+   * %G_IO_ERROR_CANCELLED) did not fail and is not reported. With no
+   * handler connected, the failure is logged as a warning instead.
    *
    * Since: 0.1
    */

@@ -23,7 +23,10 @@ emission_cb (gpointer user_data)
 {
   Emission *emission = user_data;
 
-  g_signal_emit (emission->instance, emission->signal_id, 0, emission->error);
+  if (gasync_failure_is_handled (emission->instance, emission->signal_id,
+                                 NULL, "its work", emission->error))
+    g_signal_emit (emission->instance, emission->signal_id, 0,
+                   emission->error);
   return G_SOURCE_REMOVE;
 }
 
