@@ -294,7 +294,7 @@ jobs_stop (gpointer user_data)
   g_autofree char *dump = gasync_stopper_dump (demo->jobs);
 
   say ("jobs: stopping with %u running:\n%s",
-       gasync_stopper_get_num_tasks (demo->jobs), dump);
+       gasync_stopper_get_n_tasks (demo->jobs), dump);
   gasync_stopper_stop_async (demo->jobs, NULL, jobs_stopped, demo);
 }
 

@@ -215,7 +215,7 @@ gasync_semaphore_get_capacity (GasyncSemaphore *self)
 }
 
 /**
- * gasync_semaphore_get_available:
+ * gasync_semaphore_get_n_available:
  * @self: a #GasyncSemaphore
  *
  * Gets the number of free slots of @self at this moment. Another thread
@@ -228,7 +228,7 @@ gasync_semaphore_get_capacity (GasyncSemaphore *self)
  * Since: 0.1
  */
 int
-gasync_semaphore_get_available (GasyncSemaphore *self)
+gasync_semaphore_get_n_available (GasyncSemaphore *self)
 {
   int available;
 

@@ -2650,7 +2650,7 @@ gasync_stopper_dup_running_tasks (GasyncStopper *self)
 }
 
 /**
- * gasync_stopper_get_num_tasks:
+ * gasync_stopper_get_n_tasks:
  * @self: a #GasyncStopper
  *
  * Gets how many tasks run now, tokens included (Go's `NumTasks()`).
@@ -2662,7 +2662,7 @@ gasync_stopper_dup_running_tasks (GasyncStopper *self)
  * Since: 0.1
  */
 guint
-gasync_stopper_get_num_tasks (GasyncStopper *self)
+gasync_stopper_get_n_tasks (GasyncStopper *self)
 {
   guint num_tasks;
 

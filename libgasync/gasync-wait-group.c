@@ -220,7 +220,7 @@ gasync_wait_group_new (void)
 }
 
 /**
- * gasync_wait_group_get_count:
+ * gasync_wait_group_get_n_outstanding:
  * @self: a #GasyncWaitGroup
  *
  * Gets the number of outstanding tasks; another thread may change it at
@@ -231,7 +231,7 @@ gasync_wait_group_new (void)
  * Since: 0.1
  */
 gint64
-gasync_wait_group_get_count (GasyncWaitGroup *self)
+gasync_wait_group_get_n_outstanding (GasyncWaitGroup *self)
 {
   gint64 count;
 

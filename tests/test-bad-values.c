@@ -275,7 +275,7 @@ test_wait_group_below_zero (void)
   g_test_expect_message ("Gasync", G_LOG_LEVEL_CRITICAL, "*below zero*");
   gasync_wait_group_add (group, -3);
   g_test_assert_expected_messages ();
-  g_assert_cmpint (gasync_wait_group_get_count (group), ==, 2);
+  g_assert_cmpint (gasync_wait_group_get_n_outstanding (group), ==, 2);
 }
 
 static void

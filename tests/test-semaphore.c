@@ -17,7 +17,7 @@ test_semaphore_new (void)
   int capacity = 0;
 
   g_assert_cmpint (gasync_semaphore_get_capacity (sem), ==, 3);
-  g_assert_cmpint (gasync_semaphore_get_available (sem), ==, 3);
+  g_assert_cmpint (gasync_semaphore_get_n_available (sem), ==, 3);
   g_object_get (sem, "capacity", &capacity, NULL);
   g_assert_cmpint (capacity, ==, 3);
 }
@@ -44,13 +44,13 @@ test_semaphore_try_acquire (void)
   g_assert_true (gasync_semaphore_try_acquire (sem));
   g_assert_true (gasync_semaphore_try_acquire (sem));
   g_assert_false (gasync_semaphore_try_acquire (sem));
-  g_assert_cmpint (gasync_semaphore_get_available (sem), ==, 0);
+  g_assert_cmpint (gasync_semaphore_get_n_available (sem), ==, 0);
   gasync_semaphore_release (sem);
-  g_assert_cmpint (gasync_semaphore_get_available (sem), ==, 1);
+  g_assert_cmpint (gasync_semaphore_get_n_available (sem), ==, 1);
   g_assert_true (gasync_semaphore_try_acquire (sem));
   gasync_semaphore_release (sem);
   gasync_semaphore_release (sem);
-  g_assert_cmpint (gasync_semaphore_get_available (sem), ==, 2);
+  g_assert_cmpint (gasync_semaphore_get_n_available (sem), ==, 2);
 }
 
 static void
@@ -65,7 +65,7 @@ test_semaphore_over_release (void)
                          "*released more slots than were acquired*");
   gasync_semaphore_release (sem);
   g_test_assert_expected_messages ();
-  g_assert_cmpint (gasync_semaphore_get_available (sem), ==, 1);
+  g_assert_cmpint (gasync_semaphore_get_n_available (sem), ==, 1);
   g_assert_true (gasync_semaphore_try_acquire (sem));
   g_assert_false (gasync_semaphore_try_acquire (sem));
   gasync_semaphore_release (sem);
@@ -90,9 +90,9 @@ test_semaphore_bad_input (void)
   g_test_assert_expected_messages ();
 
   g_test_expect_message ("Gasync", G_LOG_LEVEL_CRITICAL, "*GASYNC_IS_SEMAPHORE*");
-  g_assert_cmpint (gasync_semaphore_get_available (NULL), ==, 0);
+  g_assert_cmpint (gasync_semaphore_get_n_available (NULL), ==, 0);
   g_test_assert_expected_messages ();
-  g_assert_cmpint (gasync_semaphore_get_available (sem), ==, 1);
+  g_assert_cmpint (gasync_semaphore_get_n_available (sem), ==, 1);
 }
 
 typedef struct
@@ -130,7 +130,7 @@ test_semaphore_acquire_blocks_until_release (void)
 
   g_assert_true (data.acquired);
   g_assert_no_error (data.error);
-  g_assert_cmpint (gasync_semaphore_get_available (data.sem), ==, 0);
+  g_assert_cmpint (gasync_semaphore_get_n_available (data.sem), ==, 0);
   gasync_semaphore_release (data.sem);
   g_object_unref (data.sem);
 }
@@ -163,7 +163,7 @@ test_semaphore_acquire_cancelled (void)
                                             &data.error));
   g_assert_error (data.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_clear_error (&data.error);
-  g_assert_cmpint (gasync_semaphore_get_available (data.sem), ==, 0);
+  g_assert_cmpint (gasync_semaphore_get_n_available (data.sem), ==, 0);
 
   gasync_semaphore_release (data.sem);
   g_object_unref (data.cancellable);
@@ -285,9 +285,9 @@ test_semaphore_acquire_async_fifo (void)
   g_assert_cmpuint (data.order->len, ==, 3);
   for (guint i = 0; i < 3; i++)
     g_assert_cmpint (GPOINTER_TO_INT (data.order->pdata[i]), ==, i);
-  g_assert_cmpint (gasync_semaphore_get_available (sem), ==, 0);
+  g_assert_cmpint (gasync_semaphore_get_n_available (sem), ==, 0);
   gasync_semaphore_release (sem);
-  g_assert_cmpint (gasync_semaphore_get_available (sem), ==, 1);
+  g_assert_cmpint (gasync_semaphore_get_n_available (sem), ==, 1);
   async_data_clear (&data);
 }
 
@@ -327,7 +327,7 @@ test_semaphore_acquire_async_cancelled (void)
   g_cancellable_cancel (cancellable);
   async_data_wait (&data, 4);
   g_assert_cmpuint (data.order->len, ==, 2);
-  g_assert_cmpint (gasync_semaphore_get_available (sem), ==, 0);
+  g_assert_cmpint (gasync_semaphore_get_n_available (sem), ==, 0);
   gasync_semaphore_release (sem);
   async_data_clear (&data);
 }

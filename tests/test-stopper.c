@@ -270,7 +270,7 @@ test_stopper_new (Fixture       *fixture,
   g_object_get (stopper, "state", &state, NULL);
   g_assert_cmpint (state, ==, GASYNC_STOPPER_STATE_RUNNING);
   g_assert_false (gasync_stopper_is_stopped (stopper));
-  g_assert_cmpuint (gasync_stopper_get_num_tasks (stopper), ==, 0);
+  g_assert_cmpuint (gasync_stopper_get_n_tasks (stopper), ==, 0);
   g_assert_false (gasync_stopper_get_track_details (stopper));
   g_assert_cmpint (gasync_stopper_get_stuck_log_interval (stopper), ==, 10 * G_USEC_PER_SEC);
   running = gasync_stopper_dup_running_tasks (stopper);
@@ -301,7 +301,7 @@ checking_task (GCancellable  *cancellable,
   g_assert_true (cancellable == gasync_stopper_get_quiesce_cancellable (data->stopper));
   g_assert_cmpuint (g_hash_table_size (running), ==, 1);
   g_assert_cmpuint (GPOINTER_TO_UINT (g_hash_table_lookup (running, "check")), ==, 1);
-  g_assert_cmpuint (gasync_stopper_get_num_tasks (data->stopper), ==, 1);
+  g_assert_cmpuint (gasync_stopper_get_n_tasks (data->stopper), ==, 1);
   if (data->set_error)
     g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "gone");
   return data->result;
@@ -322,7 +322,7 @@ test_stopper_run_task (Fixture       *fixture,
   g_assert_true (gasync_stopper_run_task (stopper, "check", checking_task, &data, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (data.calls, ==, 1);
-  g_assert_cmpuint (gasync_stopper_get_num_tasks (stopper), ==, 0);
+  g_assert_cmpuint (gasync_stopper_get_n_tasks (stopper), ==, 0);
 
   data.result = FALSE;
   data.set_error = TRUE;
@@ -483,13 +483,13 @@ assert_running (GasyncStopper *stopper,
       g_assert_cmpuint (GPOINTER_TO_UINT (g_hash_table_lookup (running, pair[0])), ==, count);
       total += count;
     }
-  g_assert_cmpuint (gasync_stopper_get_num_tasks (stopper), ==, total);
+  g_assert_cmpuint (gasync_stopper_get_n_tasks (stopper), ==, total);
 }
 
 static gboolean
 num_tasks_is_zero (gpointer data)
 {
-  return gasync_stopper_get_num_tasks (data) == 0;
+  return gasync_stopper_get_n_tasks (data) == 0;
 }
 
 static gboolean
@@ -497,7 +497,7 @@ checking_nothing (GCancellable  *cancellable,
                   gpointer       user_data,
                   GError       **error)
 {
-  g_assert_cmpuint (gasync_stopper_get_num_tasks (user_data), ==, 1);
+  g_assert_cmpuint (gasync_stopper_get_n_tasks (user_data), ==, 1);
   return TRUE;
 }
 
@@ -581,7 +581,7 @@ logging_worker (GCancellable  *cancellable,
       g_usleep (1000);
     }
   /* Only once every task has returned. */
-  g_assert_cmpuint (gasync_stopper_get_num_tasks (data->stopper), ==, 0);
+  g_assert_cmpuint (gasync_stopper_get_n_tasks (data->stopper), ==, 0);
   g_assert_cmpuint (gate_get_finished (data->gate), ==, 2);
   log_event ("worker-cancelled");
   return TRUE;
@@ -1222,7 +1222,7 @@ free_stop_thread (gpointer user_data)
 
   g_atomic_pointer_set (&data->stopping, g_thread_self ());
   gasync_stopper_quiesce (data->stopper);
-  g_assert_cmpuint (gasync_stopper_get_num_tasks (data->stopper), ==, 0);
+  g_assert_cmpuint (gasync_stopper_get_n_tasks (data->stopper), ==, 0);
   g_atomic_int_set (&data->quiesced, TRUE);
   gasync_stopper_stop (data->stopper);
   g_assert_true (gasync_stopper_is_stopped (data->stopper));
@@ -1617,7 +1617,7 @@ test_stopper_limited (Fixture       *fixture,
   g_assert_true (gasync_stopper_run_limited_async_task (stopper, "limited", sem, TRUE, NULL,
                                                         gated_task, &gate, NULL, &error));
   g_assert_no_error (error);
-  g_assert_cmpint (gasync_semaphore_get_available (sem), ==, 0);
+  g_assert_cmpint (gasync_semaphore_get_n_available (sem), ==, 0);
 
   g_assert_false (gasync_stopper_run_limited_async_task (stopper, "limited", sem, FALSE, NULL,
                                                          never_called, &destroyed,
@@ -1637,12 +1637,12 @@ test_stopper_limited (Fixture       *fixture,
 
   gate_open (&gate);
   iterate_until (fixture->context, num_tasks_is_zero, stopper);
-  g_assert_cmpint (gasync_semaphore_get_available (sem), ==, 2);
+  g_assert_cmpint (gasync_semaphore_get_n_available (sem), ==, 2);
   gasync_stopper_stop (stopper);
   g_assert_false (gasync_stopper_run_limited_async_task (stopper, "limited", sem, TRUE, NULL,
                                                          never_called, NULL, NULL, &error));
   g_assert_error (error, GASYNC_ERROR, GASYNC_ERROR_UNAVAILABLE);
-  g_assert_cmpint (gasync_semaphore_get_available (sem), ==, 2);
+  g_assert_cmpint (gasync_semaphore_get_n_available (sem), ==, 2);
   gate_clear (&gate);
 }
 
@@ -1703,7 +1703,7 @@ test_stopper_limited_cancelled (Fixture       *fixture,
                                                              &error));
       g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
       g_clear_error (&error);
-      g_assert_cmpint (gasync_semaphore_get_available (sem), ==, 1);
+      g_assert_cmpint (gasync_semaphore_get_n_available (sem), ==, 1);
     }
 
   g_test_summary ("A slot that frees in the same instant as the "
@@ -1722,7 +1722,7 @@ test_stopper_limited_cancelled (Fixture       *fixture,
   g_assert_false (late.ok);
   g_assert_error (late.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_clear_error (&late.error);
-  g_assert_cmpint (gasync_semaphore_get_available (sem), ==, 1);
+  g_assert_cmpint (gasync_semaphore_get_n_available (sem), ==, 1);
   g_clear_object (&late.cancellable);
 
   while (g_main_context_iteration (fixture->context, FALSE))
@@ -1790,7 +1790,7 @@ test_stopper_limited_wait (Fixture       *fixture,
   g_thread_join (thread);
   g_assert_true (runner.ok);
   gate_wait_started (&gate, 1);
-  g_assert_cmpint (gasync_semaphore_get_available (sem), ==, 0);
+  g_assert_cmpint (gasync_semaphore_get_n_available (sem), ==, 0);
   gate_open (&gate);
   iterate_until (fixture->context, num_tasks_is_zero, stopper);
 
@@ -2442,7 +2442,7 @@ test_stopper_stress (Fixture       *fixture,
   for (guint i = 0; i < 4; i++)
     g_thread_join (handles[i]);
   gasync_stopper_stop (stopper);
-  g_assert_cmpuint (gasync_stopper_get_num_tasks (stopper), ==, 0);
+  g_assert_cmpuint (gasync_stopper_get_n_tasks (stopper), ==, 0);
   iterate_until (fixture->context, all_destroyed, &stress);
 
   for (guint i = 0; i < total; i++)

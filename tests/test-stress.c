@@ -535,14 +535,14 @@ stress_stopper (void)
   run_round (&round, stopper_done);
 
   g_assert_true (gasync_stopper_is_stopped (round.stopper));
-  g_assert_cmpuint (gasync_stopper_get_num_tasks (round.stopper), ==, 0);
+  g_assert_cmpuint (gasync_stopper_get_n_tasks (round.stopper), ==, 0);
   g_assert_cmpint (round.ran, ==, round.accepted);
   g_assert_cmpint (round.ran_after_stop, ==, 0);
   g_assert_cmpint (round.destroyed, ==, round.accepted + round.refused);
   records_check_tasks (&round);
   g_assert_cmpint (round.closers_run, ==, round.closers_added);
   g_assert_cmpint (round.failures_reported, ==, round.failing);
-  g_assert_cmpint (gasync_semaphore_get_available (round.semaphore), ==,
+  g_assert_cmpint (gasync_semaphore_get_n_available (round.semaphore), ==,
                    gasync_semaphore_get_capacity (round.semaphore));
   g_object_unref (round.cancellable);
   g_object_unref (round.semaphore);
@@ -1893,7 +1893,7 @@ stress_wait_group (void)
     gasync_wait_group_wait_async (round.wait_group, NULL, wait_group_waited_cb, &round);
   run_round (&round, wait_group_done);
 
-  g_assert_cmpint (gasync_wait_group_get_count (round.wait_group), ==, 0);
+  g_assert_cmpint (gasync_wait_group_get_n_outstanding (round.wait_group), ==, 0);
   g_assert_cmpint (round.callbacks, ==, N_ASYNC_WAITS);
   total_operations += round.ran;
   g_object_unref (round.wait_group);
@@ -2210,7 +2210,7 @@ stress_semaphore_sleep (void)
   run_round (&round, semaphore_done);
 
   g_assert_cmpint (round.holders, ==, 0);
-  g_assert_cmpint (gasync_semaphore_get_available (round.semaphore), ==,
+  g_assert_cmpint (gasync_semaphore_get_n_available (round.semaphore), ==,
                    gasync_semaphore_get_capacity (round.semaphore));
   total_operations += round.calls;
   g_object_unref (round.cancellable);
