@@ -388,7 +388,7 @@ process_item (GasyncWorkQueue *self,
 
   if (self->interceptor != NULL)
     ok = gasync_interceptor_call (self->interceptor, "work item",
-                                  work_task_func, &work, self->cancellable,
+                                  self->cancellable, work_task_func, &work,
                                   &error);
   else
     ok = gasync_task_func_call (work_task_func, "work item",

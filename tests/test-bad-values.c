@@ -348,13 +348,13 @@ test_interceptor_huge (void)
   timeout = gasync_interceptor_new_timeout (G_MAXINT64);
   retry = gasync_interceptor_new_retry (3, G_MAXINT64, G_MAXINT64);
 
-  g_assert_true (gasync_interceptor_call (timeout, "t", task_not_cancelled,
-                                          NULL, NULL, &error));
+  g_assert_true (gasync_interceptor_call (timeout, "t", NULL, task_not_cancelled,
+                                          NULL, &error));
   g_assert_no_error (error);
 
   thread = cancel_later (cancellable);
-  g_assert_false (gasync_interceptor_call (retry, "r", task_fails, NULL,
-                                           cancellable, &error));
+  g_assert_false (gasync_interceptor_call (retry, "r", cancellable, task_fails,
+                                           NULL, &error));
   g_assert_true (g_cancellable_is_cancelled (cancellable));
   g_assert_error (error, GASYNC_ERROR, GASYNC_ERROR_FAILED);
   g_thread_join (thread);

@@ -887,7 +887,7 @@ mutex_body (Round *round,
         g_cancellable_cancel (round->cancellable);
       g_atomic_int_set (&record->submitted, 1);
       g_atomic_int_set (&record->accepted, 1);
-      gasync_tasks_run (round->tasks, NULL, "lock", mutex_task, record, record_destroy);
+      gasync_tasks_run (round->tasks, "lock", NULL, mutex_task, record, record_destroy);
       g_atomic_int_inc (&round->accepted);
     }
 }
