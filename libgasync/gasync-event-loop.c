@@ -783,14 +783,16 @@ gasync_event_loop_new_future (GasyncEventLoop *self)
 /**
  * gasync_event_loop_set_timeout:
  * @self: a #GasyncEventLoop
- * @delay_ms: the delay, in milliseconds (like JavaScript's setTimeout())
+ * @delay: the delay, in microseconds like every duration of this library
+ *   (JavaScript's setTimeout() counts milliseconds); zero or negative runs
+ *   @func as soon as the loop gets to it
  * @func: (scope notified) (closure user_data) (destroy destroy): the
- *   callback to run on the loop's thread after @delay_ms
+ *   callback to run on the loop's thread after @delay
  * @user_data: data for @func
  * @destroy: (nullable): called on @user_data on the loop's context once
  *   @func has run or has been dropped
  *
- * Queues @func to run in @self once @delay_ms milliseconds have passed.
+ * Queues @func to run in @self once @delay microseconds have passed.
  * A pending timeout keeps the loop running, as a reserved callback does.
  * The delay runs on the loop's context; if the loop is not running when it
  * expires, @func runs when the loop is started again. When the loop fails,
@@ -804,7 +806,7 @@ gasync_event_loop_new_future (GasyncEventLoop *self)
  */
 guint
 gasync_event_loop_set_timeout (GasyncEventLoop     *self,
-                               guint                delay_ms,
+                               GTimeSpan            delay,
                                GasyncEventLoopFunc  func,
                                gpointer             user_data,
                                GDestroyNotify       destroy)
@@ -817,7 +819,9 @@ gasync_event_loop_set_timeout (GasyncEventLoop     *self,
 
   queue = self->queue;
   timeout = g_new0 (Timeout, 1);
-  timeout->deadline = g_get_monotonic_time () + (gint64) delay_ms * 1000;
+  timeout->deadline = g_get_monotonic_time ();
+  /* Saturated: a huge delay must not wrap the deadline into the past. */
+  timeout->deadline += CLAMP (delay, 0, G_MAXINT64 - timeout->deadline);
   timeout->func = func;
   timeout->user_data = user_data;
   timeout->destroy = destroy;

@@ -58,8 +58,8 @@ static void test_event_loop () {
 
     try {
         assert (loop.start (() => {
-            loop.set_timeout (20, () => { order.append ("b"); return true; });
-            loop.set_timeout (10, () => { order.append ("a"); return true; });
+            loop.set_timeout (20 * GLib.TimeSpan.MILLISECOND, () => { order.append ("b"); return true; });
+            loop.set_timeout (10 * GLib.TimeSpan.MILLISECOND, () => { order.append ("a"); return true; });
             return true;
         }));
     } catch (GLib.Error e) {
