@@ -81,7 +81,7 @@ job_func (GCancellable  *cancellable,
 {
   const char *name = user_data;
 
-  gasync_sleep (500 * G_TIME_SPAN_MILLISECOND, NULL);
+  gasync_sleep (500 * G_TIME_SPAN_MILLISECOND, NULL, NULL);
   say ("job %s done", name);
   return TRUE;
 }

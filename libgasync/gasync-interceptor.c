@@ -210,7 +210,7 @@ retry_intercept (const char      *name,
                G_GINT64_FORMAT " µs: %s", name, attempt, retry->max_attempts,
                backoff, local_error->message);
       g_error_free (local_error);
-      gasync_sleep (backoff, cancellable);
+      gasync_sleep (backoff, cancellable, NULL);
       backoff = backoff > retry->max_backoff / 2 ? retry->max_backoff
                                                  : backoff * 2;
     }

@@ -29,8 +29,7 @@
  * {
  *   if (!fetch_updates (cancellable, error))
  *     return FALSE;
- *   gasync_sleep (G_USEC_PER_SEC, cancellable);
- *   return TRUE;
+ *   return gasync_sleep (G_USEC_PER_SEC, cancellable, error);
  * }
  *
  * tasks = gasync_tasks_new ("updates");

@@ -56,7 +56,7 @@ task_not_cancelled (GCancellable  *cancellable,
                     gpointer       user_data,
                     GError       **error)
 {
-  if (gasync_sleep (SHORT, cancellable))
+  if (gasync_sleep (SHORT, cancellable, NULL))
     return TRUE;
   g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "cancelled");
   return FALSE;
@@ -70,7 +70,7 @@ stop_cb (gpointer user_data)
 static gpointer
 cancel_later_thread (gpointer data)
 {
-  gasync_sleep (SHORT, NULL);
+  gasync_sleep (SHORT, NULL, NULL);
   g_cancellable_cancel (data);
   return NULL;
 }
@@ -300,12 +300,12 @@ test_sleep_huge (void)
                   "cancelled: it does not wrap into the past.");
 
   thread = cancel_later (cancellable);
-  g_assert_false (gasync_sleep (G_MAXINT64, cancellable));
+  g_assert_false (gasync_sleep (G_MAXINT64, cancellable, NULL));
   g_thread_join (thread);
 
   g_cancellable_reset (cancellable);
   thread = cancel_later (cancellable);
-  g_assert_false (gasync_sleep_until (G_MAXINT64, cancellable));
+  g_assert_false (gasync_sleep_until (G_MAXINT64, cancellable, NULL));
   g_thread_join (thread);
 }
 
@@ -400,7 +400,7 @@ test_stopper_huge_stuck_log_interval (void)
   thread = g_thread_new ("quiesce", quiesce_thread, stopper);
   while (gasync_stopper_get_state (stopper) == GASYNC_STOPPER_STATE_RUNNING)
     g_thread_yield ();
-  gasync_sleep (SHORT, NULL);
+  gasync_sleep (SHORT, NULL, NULL);
   gasync_task_token_end (token);
   g_thread_join (thread);
   g_assert_cmpint (g_atomic_int_get (&stuck_logs), ==, 0);

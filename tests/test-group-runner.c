@@ -819,7 +819,7 @@ sleep_until_cancelled (GCancellable  *cancellable,
                        gpointer       user_data,
                        GError       **error)
 {
-  g_assert_false (gasync_sleep (G_TIME_SPAN_HOUR, cancellable));
+  g_assert_false (gasync_sleep (G_TIME_SPAN_HOUR, cancellable, NULL));
   return TRUE;
 }
 

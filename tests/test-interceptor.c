@@ -148,7 +148,7 @@ wait_for_cancel (GCancellable  *cancellable,
 {
   if (GPOINTER_TO_INT (user_data))
     return TRUE;
-  g_assert_false (gasync_sleep_until (gasync_test_deadline (60), cancellable));
+  g_assert_false (gasync_sleep_until (gasync_test_deadline (60), cancellable, NULL));
   return !g_cancellable_set_error_if_cancelled (cancellable, error);
 }
 

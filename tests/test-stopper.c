@@ -2096,7 +2096,7 @@ until_quiescing_task (GCancellable  *cancellable,
                       gpointer       user_data,
                       GError       **error)
 {
-  g_assert_false (gasync_sleep (G_TIME_SPAN_HOUR, cancellable));
+  g_assert_false (gasync_sleep (G_TIME_SPAN_HOUR, cancellable, NULL));
   return TRUE;
 }
 
@@ -2517,7 +2517,7 @@ until_stopped_worker (GCancellable  *cancellable,
                       gpointer       user_data,
                       GError       **error)
 {
-  g_assert_false (gasync_sleep (G_TIME_SPAN_HOUR, cancellable));
+  g_assert_false (gasync_sleep (G_TIME_SPAN_HOUR, cancellable, NULL));
   return TRUE;
 }
 

@@ -2123,14 +2123,16 @@ semaphore_sleep (GRand        *rand,
   GTimeSpan duration = g_rand_int_range (rand, 0, MAX_SLEEP_US + 1);
   gboolean was_cancelled = g_cancellable_is_cancelled (cancellable);
   gint64 start = g_get_monotonic_time ();
+  g_autoptr(GError) error = NULL;
   gboolean slept;
 
   if (g_rand_boolean (rand))
-    slept = gasync_sleep (duration, cancellable);
+    slept = gasync_sleep (duration, cancellable, &error);
   else
-    slept = gasync_sleep_until (start + duration, cancellable);
-  check_sleep (slept, NULL, start, duration, cancellable);
-  if (was_cancelled && duration > 0)
+    slept = gasync_sleep_until (start + duration, cancellable, &error);
+  check_sleep (slept, error, start, duration, cancellable);
+  g_assert_true (slept == (error == NULL));
+  if (was_cancelled)
     g_assert_false (slept);
 }
 

@@ -62,7 +62,7 @@ wait_for_gate (gint *gate)
   gint64 deadline = gasync_test_deadline (WAIT_SECONDS);
 
   while (!g_atomic_int_get (gate) && g_get_monotonic_time () < deadline)
-    gasync_sleep (1000, NULL);
+    gasync_sleep (1000, NULL, NULL);
   g_assert_true (g_atomic_int_get (gate));
 }
 
@@ -84,7 +84,7 @@ count_func (GCancellable  *cancellable,
     }
   /* A loop that should end by cancellation waits a little for it. */
   if (f->fail_at == 0 && cancellable != NULL)
-    gasync_sleep (1000, cancellable);
+    gasync_sleep (1000, cancellable, NULL);
   return TRUE;
 }
 
@@ -686,7 +686,7 @@ stress_task_func (GCancellable  *cancellable,
                    task->index);
       return FALSE;
     }
-  if (!gasync_sleep ((task->index % 5) * 50, cancellable))
+  if (!gasync_sleep ((task->index % 5) * 50, cancellable, NULL))
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED,
                            "cancelled");

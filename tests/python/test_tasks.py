@@ -7,6 +7,7 @@ import threading
 import time
 
 import gi
+import pytest
 
 gi.require_version('Gasync', '1')
 from gi.repository import Gio, GLib, Gasync  # noqa: E402
@@ -187,7 +188,10 @@ def test_sleep():
     assert Gasync.sleep(1000, cancellable)
     assert Gasync.sleep_until(GLib.get_monotonic_time() - 1, cancellable)
     cancellable.cancel()
-    assert not Gasync.sleep(60 * 1000 * 1000, cancellable)
+    # Fails as sleep_finish() does: with the CANCELLED error.
+    with pytest.raises(GLib.Error) as info:
+        Gasync.sleep(60 * 1000 * 1000, cancellable)
+    assert info.value.matches(Gio.io_error_quark(), Gio.IOErrorEnum.CANCELLED)
 
 
 def test_sleep_async_cancelled():

@@ -48,8 +48,18 @@ static void test_mutex_and_sleep () {
     mutex.unlock ();
 
     cancellable.cancel ();
-    assert (!Gasync.sleep (GLib.TimeSpan.SECOND, cancellable));
-    assert (Gasync.sleep (GLib.TimeSpan.MILLISECOND, null));
+    try {
+        Gasync.sleep (GLib.TimeSpan.SECOND, cancellable);
+        assert_not_reached ();
+    } catch (GLib.IOError.CANCELLED e) {
+    } catch (GLib.Error e) {
+        assert_not_reached ();
+    }
+    try {
+        assert (Gasync.sleep (GLib.TimeSpan.MILLISECOND, null));
+    } catch (GLib.Error e) {
+        assert_not_reached ();
+    }
 }
 
 static void test_event_loop () {
