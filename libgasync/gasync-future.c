@@ -842,7 +842,9 @@ wait_cancelled_cb (GCancellable *cancellable,
  *
  * Blocks the calling thread until @self is settled or @cancellable is
  * cancelled. Do not call it on the thread of the event loop that would
- * settle @self. Waiting makes the future's rejection handled.
+ * settle @self. Waiting makes the future's rejection handled. As with
+ * gasync_future_await_async(), a cancellation wins: once @cancellable is
+ * cancelled, the wait fails even if @self is settled.
  *
  * Returns: %TRUE if @self was resolved (read its value with
  *   gasync_future_dup_value()), %FALSE with @error set to a copy of the
@@ -876,6 +878,8 @@ gasync_future_wait (GasyncFuture  *self,
   if (handler_id != 0)
     g_cancellable_disconnect (cancellable, handler_id);
 
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return FALSE;
   switch (state)
     {
     case STATE_RESOLVED:

@@ -1765,6 +1765,9 @@ wait_stopped (GasyncWorkQueue  *self,
   GThread **threads = NULL;
   gboolean stopped;
 
+  /* Both forms fail the same way when the caller had given up already. */
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return FALSE;
   if (!gasync_workers_wait (&self->lock, &self->idle, cancellable,
                             run_stopped_or_closed, &wait, error))
     return FALSE;
@@ -1801,8 +1804,8 @@ wait_stopped (GasyncWorkQueue  *self,
  * full) for the next start, or for a close to discard them.
  *
  * Blocks until the queue is stopped, or until @cancellable fires: that
- * gives up waiting (%G_IO_ERROR_CANCELLED), but the queue goes on
- * stopping. Unlike blend's `Stop()`, the stop is not bounded by
+ * gives up waiting (%G_IO_ERROR_CANCELLED, also when it had fired before
+ * the call), but the queue goes on stopping. Unlike blend's `Stop()`, the stop is not bounded by
  * #GasyncWorkQueue:shutdown-grace-period: call gasync_work_queue_close()
  * to end it sooner. A close while the queue stops makes the stop fail
  * with %GASYNC_ERROR_CLOSED once the close is done.
