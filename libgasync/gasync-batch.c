@@ -164,6 +164,9 @@ run_batch (GasyncBatch   *self,
   guint n_discarded;
   gboolean ok;
 
+  /* Both forms: a caller that gave up already gets no items run. */
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return FALSE;
   if (!g_atomic_int_compare_and_exchange (&self->running, FALSE, TRUE))
     {
       g_set_error_literal (error, GASYNC_ERROR, GASYNC_ERROR_ALREADY_STARTED,
@@ -494,8 +497,8 @@ gasync_batch_dup_errors (GasyncBatch *self)
  * error when it is the only one, otherwise with %GASYNC_ERROR_FAILED
  * counting them; gasync_batch_dup_errors() then gives each error. When
  * @cancellable fires, the running items are cancelled, the others are not
- * run, and the run fails with %G_IO_ERROR_CANCELLED. A batch runs one list
- * at a time: a run while another is going on fails with
+ * run, and the run fails with %G_IO_ERROR_CANCELLED; when it had fired
+ * before the call, no item runs. A batch runs one list at a time: a run while another is going on fails with
  * %GASYNC_ERROR_ALREADY_STARTED.
  *
  * A main-context batch begins its items on the owner context, so do not
@@ -604,6 +607,9 @@ gasync_batch_run_async (GasyncBatch         *self,
   run->task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (run->task, gasync_batch_run_async);
   g_task_set_name (run->task, "gasync_batch_run_async");
+  /* The run decides, as in gasync_batch_run(): items all processed before
+   * a late cancellation succeeded. */
+  g_task_set_check_cancellable (run->task, FALSE);
   /* Bindings may free the array after the call: keep a copy. */
   run->items = g_ptr_array_copy (items, copy_object, NULL);
   g_ptr_array_set_free_func (run->items, g_object_unref);
