@@ -172,6 +172,9 @@ run_batch (GasyncBatch   *self,
   guint n_cancelled;
   gboolean ok;
 
+  /* Both forms: a caller that gave up already gets no items run. */
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return FALSE;
   if (!g_atomic_int_compare_and_exchange (&self->running, FALSE, TRUE))
     {
       g_set_error_literal (error, GASYNC_ERROR, GASYNC_ERROR_ALREADY_STARTED,
@@ -519,11 +522,12 @@ gasync_batch_dup_errors (GasyncBatch *self)
  * error when it is the only one, otherwise with %GASYNC_ERROR_FAILED
  * counting them; gasync_batch_dup_errors() then gives each error. When
  * @cancellable fires, the running items are cancelled, the others are not
- * run, and the run fails with %G_IO_ERROR_CANCELLED. An item that was
- * cancelled (%G_IO_ERROR_CANCELLED, or %FALSE without an error after its
- * cancellable fired) did not fail: its error is not kept, and if no item
- * failed the run fails with %G_IO_ERROR_CANCELLED. A batch runs one list
- * at a time: a run while another is going on fails with
+ * run, and the run fails with %G_IO_ERROR_CANCELLED; when it had fired
+ * before the call, no item runs. An item that was cancelled
+ * (%G_IO_ERROR_CANCELLED, or %FALSE without an error after its cancellable
+ * fired) did not fail: its error is not kept, and if no item failed the run
+ * fails with %G_IO_ERROR_CANCELLED. A batch runs one list at a time: a run
+ * while another is going on fails with
  * %GASYNC_ERROR_ALREADY_STARTED.
  *
  * A main-context batch begins its items on the owner context, so do not

@@ -851,7 +851,9 @@ is_settled (gpointer data)
  *
  * Blocks the calling thread until @self is settled or @cancellable is
  * cancelled. Do not call it on the thread of the event loop that would
- * settle @self. Waiting makes the future's rejection handled.
+ * settle @self. Waiting makes the future's rejection handled. As with
+ * gasync_future_await_async(), a cancellation wins: once @cancellable is
+ * cancelled, the wait fails even if @self is settled.
  *
  * Returns: %TRUE if @self was resolved (read its value with
  *   gasync_future_dup_value()), %FALSE with @error set to a copy of the
@@ -878,6 +880,11 @@ gasync_future_wait (GasyncFuture  *self,
   state = self->state;
   gasync_unlock (&self->lock);
 
+  /* As in gasync_future_await_async(): once cancelled, the wait fails,
+   * settled or not. */
+  if (state != STATE_PENDING &&
+      g_cancellable_set_error_if_cancelled (cancellable, error))
+    return FALSE;
   switch (state)
     {
     case STATE_RESOLVED:

@@ -421,11 +421,10 @@ gasync_interval_init (GasyncInterval *self)
 
 /**
  * gasync_interval_new:
- * @func: (scope notified) (closure user_data) (destroy user_data_free):
+ * @func: (scope notified) (closure user_data) (destroy destroy):
  *   the action
  * @user_data: data for @func
- * @user_data_free: (nullable): frees @user_data when the interval is
- *   finalized
+ * @destroy: (nullable): frees @user_data when the interval is finalized
  *
  * Creates a stopped interval with the default interval (500 ms), no
  * delay, in %GASYNC_INTERVAL_MODE_THREAD. The thread-default main context
@@ -439,7 +438,7 @@ gasync_interval_init (GasyncInterval *self)
 GasyncInterval *
 gasync_interval_new (GasyncTaskFunc func,
                      gpointer       user_data,
-                     GDestroyNotify user_data_free)
+                     GDestroyNotify destroy)
 {
   GasyncInterval *self;
 
@@ -448,7 +447,7 @@ gasync_interval_new (GasyncTaskFunc func,
   self = g_object_new (GASYNC_TYPE_INTERVAL, NULL);
   self->func = func;
   self->user_data = user_data;
-  self->user_data_free = user_data_free;
+  self->user_data_free = destroy;
   return self;
 }
 

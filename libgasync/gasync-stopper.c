@@ -2107,7 +2107,7 @@ gasync_stopper_dup_running_tasks (GasyncStopper *self)
 }
 
 /**
- * gasync_stopper_get_num_tasks:
+ * gasync_stopper_get_n_tasks:
  * @self: a #GasyncStopper
  *
  * Gets how many tasks run now, tokens included (Go's `NumTasks()`).
@@ -2119,7 +2119,7 @@ gasync_stopper_dup_running_tasks (GasyncStopper *self)
  * Since: 0.1
  */
 guint
-gasync_stopper_get_num_tasks (GasyncStopper *self)
+gasync_stopper_get_n_tasks (GasyncStopper *self)
 {
   guint num_tasks;
 

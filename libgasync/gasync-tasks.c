@@ -29,12 +29,11 @@
  * {
  *   if (!fetch_updates (cancellable, error))
  *     return FALSE;
- *   gasync_sleep (G_USEC_PER_SEC, cancellable);
- *   return TRUE;
+ *   return gasync_sleep (G_USEC_PER_SEC, cancellable, error);
  * }
  *
  * tasks = gasync_tasks_new ("updates");
- * gasync_tasks_loop (tasks, cancellable, "poll", poll_once, NULL, NULL);
+ * gasync_tasks_loop (tasks, "poll", cancellable, poll_once, NULL, NULL);
  * …
  * g_cancellable_cancel (cancellable);
  * gasync_tasks_wait (tasks, NULL, NULL);
@@ -586,8 +585,8 @@ gasync_tasks_get_n_running (GasyncTasks *self)
 /**
  * gasync_tasks_run:
  * @self: a #GasyncTasks
- * @cancellable: (nullable): passed to @func, to tell it to stop
  * @name: the name of the task, used in traces and errors
+ * @cancellable: (nullable): passed to @func, to tell it to stop
  * @func: (scope notified) (closure user_data) (destroy destroy): the task
  *   function
  * @user_data: data for @func
@@ -605,15 +604,15 @@ gasync_tasks_get_n_running (GasyncTasks *self)
  */
 void
 gasync_tasks_run (GasyncTasks    *self,
-                  GCancellable   *cancellable,
                   const char     *name,
+                  GCancellable   *cancellable,
                   GasyncTaskFunc  func,
                   gpointer        user_data,
                   GDestroyNotify  destroy)
 {
   g_return_if_fail (GASYNC_IS_TASKS (self));
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
   g_return_if_fail (name != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
   g_return_if_fail (func != NULL);
 
   tasks_start (self, cancellable, name, FALSE, func, NULL, user_data,
@@ -623,9 +622,9 @@ gasync_tasks_run (GasyncTasks    *self,
 /**
  * gasync_tasks_loop:
  * @self: a #GasyncTasks
+ * @name: the name of the task, used in traces and errors
  * @cancellable: (nullable): ends the loop when cancelled, and is passed
  *   to @func
- * @name: the name of the task, used in traces and errors
  * @func: (scope notified) (closure user_data) (destroy destroy): the
  *   function to repeat
  * @user_data: data for @func
@@ -644,15 +643,15 @@ gasync_tasks_run (GasyncTasks    *self,
  */
 void
 gasync_tasks_loop (GasyncTasks    *self,
-                   GCancellable   *cancellable,
                    const char     *name,
+                   GCancellable   *cancellable,
                    GasyncTaskFunc  func,
                    gpointer        user_data,
                    GDestroyNotify  destroy)
 {
   g_return_if_fail (GASYNC_IS_TASKS (self));
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
   g_return_if_fail (name != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
   g_return_if_fail (func != NULL);
 
   tasks_start (self, cancellable, name, TRUE, func, NULL, user_data,
@@ -695,8 +694,8 @@ gasync_tasks_run_background (GasyncTasks    *self,
 /**
  * gasync_tasks_run_with_close:
  * @self: a #GasyncTasks
- * @cancellable: (nullable): passed to @func and @close_func
  * @name: the name of the task, used in traces and errors
+ * @cancellable: (nullable): passed to @func and @close_func
  * @func: (scope notified) (closure user_data) (destroy destroy): the task
  *   function
  * @close_func: (scope notified) (closure user_data): the close step,
@@ -719,16 +718,16 @@ gasync_tasks_run_background (GasyncTasks    *self,
  */
 void
 gasync_tasks_run_with_close (GasyncTasks    *self,
-                             GCancellable   *cancellable,
                              const char     *name,
+                             GCancellable   *cancellable,
                              GasyncTaskFunc  func,
                              GasyncTaskFunc  close_func,
                              gpointer        user_data,
                              GDestroyNotify  destroy)
 {
   g_return_if_fail (GASYNC_IS_TASKS (self));
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
   g_return_if_fail (name != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
   g_return_if_fail (func != NULL);
   g_return_if_fail (close_func != NULL);
 

@@ -444,7 +444,7 @@ process_item (GasyncWorkQueue *self,
 
   if (self->interceptor != NULL)
     ok = gasync_interceptor_call (self->interceptor, "work item",
-                                  work_task_func, &work, self->cancellable,
+                                  self->cancellable, work_task_func, &work,
                                   &error);
   else
     ok = gasync_task_func_call (work_task_func, "work item",
@@ -1869,6 +1869,9 @@ wait_stopped (GasyncWorkQueue  *self,
   GThread **threads = NULL;
   gboolean stopped;
 
+  /* Both forms fail the same way when the caller had given up already. */
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return FALSE;
   gasync_lock (&self->lock);
   if (!gasync_wait (&self->lock, &self->idle, run_stopped_or_closed, &wait,
                     G_MAXINT64, cancellable, error))
@@ -1907,8 +1910,8 @@ wait_stopped (GasyncWorkQueue  *self,
  * full) for the next start, or for a close to discard them.
  *
  * Blocks until the queue is stopped, or until @cancellable fires: that
- * gives up waiting (%G_IO_ERROR_CANCELLED), but the queue goes on
- * stopping. Unlike blend's `Stop()`, the stop is not bounded by
+ * gives up waiting (%G_IO_ERROR_CANCELLED, also when it had fired before
+ * the call), but the queue goes on stopping. Unlike blend's `Stop()`, the stop is not bounded by
  * #GasyncWorkQueue:shutdown-grace-period: call gasync_work_queue_close()
  * to end it sooner. A close while the queue stops makes the stop fail
  * with %GASYNC_ERROR_CLOSED once the close is done.

@@ -414,11 +414,10 @@ worker_new (GasyncWorkerFunc func,
 
 /**
  * gasync_worker_new:
- * @func: (scope notified) (closure user_data) (destroy user_data_free):
+ * @func: (scope notified) (closure user_data) (destroy destroy):
  *   processes one item, on the worker's thread
  * @user_data: data for @func
- * @user_data_free: (nullable): frees @user_data when the worker is
- *   finalized
+ * @destroy: (nullable): frees @user_data when the worker is finalized
  *
  * Creates a stopped worker whose @func runs on a dedicated thread (C and
  * Python; JavaScript uses gasync_worker_new_for_main_context()). The
@@ -431,20 +430,19 @@ worker_new (GasyncWorkerFunc func,
 GasyncWorker *
 gasync_worker_new (GasyncWorkerFunc func,
                    gpointer         user_data,
-                   GDestroyNotify   user_data_free)
+                   GDestroyNotify   destroy)
 {
   g_return_val_if_fail (func != NULL, NULL);
 
-  return worker_new (func, user_data, user_data_free, FALSE);
+  return worker_new (func, user_data, destroy, FALSE);
 }
 
 /**
  * gasync_worker_new_for_main_context:
- * @func: (scope notified) (closure user_data) (destroy user_data_free):
+ * @func: (scope notified) (closure user_data) (destroy destroy):
  *   processes one item, on the owner context
  * @user_data: data for @func
- * @user_data_free: (nullable): frees @user_data when the worker is
- *   finalized
+ * @destroy: (nullable): frees @user_data when the worker is finalized
  *
  * Creates a stopped worker whose @func runs on the owner context (the
  * thread-default main context of the caller), one item per main-loop
@@ -460,11 +458,11 @@ gasync_worker_new (GasyncWorkerFunc func,
 GasyncWorker *
 gasync_worker_new_for_main_context (GasyncWorkerFunc func,
                                     gpointer         user_data,
-                                    GDestroyNotify   user_data_free)
+                                    GDestroyNotify   destroy)
 {
   g_return_val_if_fail (func != NULL, NULL);
 
-  return worker_new (func, user_data, user_data_free, TRUE);
+  return worker_new (func, user_data, destroy, TRUE);
 }
 
 /**

@@ -674,7 +674,7 @@ tasks_submit (Fx       *fx,
               Unit     *unit,
               GError  **error)
 {
-  gasync_tasks_run (fx->object, fx->cancellable, "contract", unit_task_func,
+  gasync_tasks_run (fx->object, "contract", fx->cancellable, unit_task_func,
                     unit, unit_destroy);
   return TRUE;
 }

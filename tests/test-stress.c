@@ -556,14 +556,14 @@ stress_stopper (void)
   run_round (&round, stopper_done);
 
   g_assert_true (gasync_stopper_is_stopped (round.stopper));
-  g_assert_cmpuint (gasync_stopper_get_num_tasks (round.stopper), ==, 0);
+  g_assert_cmpuint (gasync_stopper_get_n_tasks (round.stopper), ==, 0);
   g_assert_cmpint (round.ran, ==, round.accepted);
   g_assert_cmpint (round.ran_after_stop, ==, 0);
   g_assert_cmpint (round.destroyed, ==, round.accepted + round.refused);
   records_check_tasks (&round);
   g_assert_cmpint (round.closers_run, ==, round.closers_added);
   assert_failures_reported (&round);
-  g_assert_cmpint (gasync_semaphore_get_available (round.semaphore), ==,
+  g_assert_cmpint (gasync_semaphore_get_n_available (round.semaphore), ==,
                    gasync_semaphore_get_capacity (round.semaphore));
   g_object_unref (round.cancellable);
   g_object_unref (round.semaphore);
@@ -908,7 +908,7 @@ mutex_body (Round *round,
         g_cancellable_cancel (round->cancellable);
       g_atomic_int_set (&record->submitted, 1);
       g_atomic_int_set (&record->accepted, 1);
-      gasync_tasks_run (round->tasks, NULL, "lock", mutex_task, record, record_destroy);
+      gasync_tasks_run (round->tasks, "lock", NULL, mutex_task, record, record_destroy);
       g_atomic_int_inc (&round->accepted);
     }
 }
@@ -1915,7 +1915,7 @@ stress_wait_group (void)
     gasync_wait_group_wait_async (round.wait_group, NULL, wait_group_waited_cb, &round);
   run_round (&round, wait_group_done);
 
-  g_assert_cmpint (gasync_wait_group_get_count (round.wait_group), ==, 0);
+  g_assert_cmpint (gasync_wait_group_get_n_outstanding (round.wait_group), ==, 0);
   g_assert_cmpint (round.callbacks, ==, N_ASYNC_WAITS);
   total_operations += round.ran;
   g_object_unref (round.wait_group);
@@ -2145,14 +2145,16 @@ semaphore_sleep (GRand        *rand,
   GTimeSpan duration = g_rand_int_range (rand, 0, MAX_SLEEP_US + 1);
   gboolean was_cancelled = g_cancellable_is_cancelled (cancellable);
   gint64 start = g_get_monotonic_time ();
+  g_autoptr(GError) error = NULL;
   gboolean slept;
 
   if (g_rand_boolean (rand))
-    slept = gasync_sleep (duration, cancellable);
+    slept = gasync_sleep (duration, cancellable, &error);
   else
-    slept = gasync_sleep_until (start + duration, cancellable);
-  check_sleep (slept, NULL, start, duration, cancellable);
-  if (was_cancelled && duration > 0)
+    slept = gasync_sleep_until (start + duration, cancellable, &error);
+  check_sleep (slept, error, start, duration, cancellable);
+  g_assert_true (slept == (error == NULL));
+  if (was_cancelled)
     g_assert_false (slept);
 }
 
@@ -2232,7 +2234,7 @@ stress_semaphore_sleep (void)
   run_round (&round, semaphore_done);
 
   g_assert_cmpint (round.holders, ==, 0);
-  g_assert_cmpint (gasync_semaphore_get_available (round.semaphore), ==,
+  g_assert_cmpint (gasync_semaphore_get_n_available (round.semaphore), ==,
                    gasync_semaphore_get_capacity (round.semaphore));
   total_operations += round.calls;
   g_object_unref (round.cancellable);

@@ -1319,7 +1319,7 @@ test_stress (Fixture       *f,
   for (guint i = 0; i < 2; i++)
     threads[i] = g_thread_new ("producer", stress_produce, &producers[i]);
 
-  g_assert_false (gasync_sleep_until (gasync_test_deadline (20), reached));
+  g_assert_false (gasync_sleep_until (gasync_test_deadline (20), reached, NULL));
   n_discarded = gasync_work_queue_close (queue, NULL, NULL);
   n_processed = count.n_processed;
   for (guint i = 0; i < 2; i++)

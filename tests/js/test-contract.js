@@ -97,14 +97,14 @@ test('a token dropped by the garbage collector ends the stop after it', async ()
     child.connect(() => fired.push('child'));
 
     beginForgottenTask(stopper);
-    assertEqual(stopper.get_num_tasks(), 1);
+    assertEqual(stopper.get_n_tasks(), 1);
     const stopped = stopper.stop_async(null);
     await idle();
     assertEqual(stopper.get_state(), Gasync.StopperState.QUIESCING);
 
     // The warning of the forgotten token is expected; collect until the
     // wrapper is gone and its token has ended.
-    for (let i = 0; i < 100 && stopper.get_num_tasks() > 0; i++) {
+    for (let i = 0; i < 100 && stopper.get_n_tasks() > 0; i++) {
         System.gc();
         // eslint-disable-next-line no-await-in-loop
         await idle();
