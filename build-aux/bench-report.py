@@ -13,12 +13,13 @@
 # The table lists every comparison, those libgasync loses included, under
 # a header line with the date, the machine and its load.
 #
-# Callgrind (BUILDDIR/callgrind-report.{json,md}): each side of each
-# section ran at N and at 2N operations with only its timed region
+# Callgrind (BUILDDIR/callgrind-report.{json,md}): in each round each side
+# of each section ran at N and at 2N operations with only its timed region
 # instrumented, its counts dumped as "section/side/operations"; the
 # marginal cost per operation is (count(2N) - count(N)) / N, so that what
 # a run pays once (pool or object creation, thread spawns, class
-# initialisation) cancels out.
+# initialisation) cancels out, and the report gives the median of the
+# rounds with their range.
 #
 # SPDX-License-Identifier: LGPL-2.1-or-later
 
@@ -162,11 +163,20 @@ plot "{data}" using 2:0:($2 < 1 ? $2 : 1):($2 < 1 ? 1 : $2):($0 - 0.3):($0 + 0.3
     print('chart:  ' + png)
 
 
+def dump_order(path):
+    # PROGRAM.PID.DUMP: in the order the program dumped them.
+    parts = os.path.basename(path).split('.')
+    return parts[0], int(parts[1]), int(parts[2])
+
+
 def read_dumps(builddir):
-    """{(program, section, side): {operations: instructions}} from the
-    dumps named "section/side/operations" by bench-util.h."""
+    """{(program, section, side): {operations: [instructions, ...]}}, one
+    count per round in the order of the rounds, from the dumps named
+    "section/side/operations" by bench-util.h."""
     dumps = {}
-    for path in sorted(glob.glob(os.path.join(builddir, 'callgrind', '*.*.*'))):
+    paths = [p for p in glob.glob(os.path.join(builddir, 'callgrind', '*.*.*'))
+             if re.search(r'\.\d+\.\d+$', p)]
+    for path in sorted(paths, key=dump_order):
         program = os.path.basename(path).split('.')[0]
         name, total = None, None
         with open(path) as f:
@@ -180,16 +190,28 @@ def read_dumps(builddir):
                     total = int(m.group(1))
         if name is None or total is None:
             continue
-        dumps.setdefault((program, name[0], name[1]), {})[name[2]] = total
+        sizes = dumps.setdefault((program, name[0], name[1]), {})
+        sizes.setdefault(name[2], []).append(total)
     return dumps
 
 
+def median(values):
+    values = sorted(values)
+    n = len(values)
+    return values[n // 2] if n % 2 else (values[n // 2 - 1] + values[n // 2]) / 2
+
+
 def marginal(counts):
-    """(N, count(N), count(2N), (count(2N) - count(N)) / N), or None."""
-    sizes = sorted(counts)
-    for n in sizes:
+    """The marginal cost per operation of each round,
+    (count(2N) - count(N)) / N, and their median, or None."""
+    for n in sorted(counts):
         if 2 * n in counts:
-            return n, counts[n], counts[2 * n], (counts[2 * n] - counts[n]) / n
+            rounds = [(c2 - c1) / n for c1, c2 in zip(counts[n], counts[2 * n])]
+            return {'n': n, 'instructions_n': counts[n],
+                    'instructions_2n': counts[2 * n],
+                    'per_round': rounds,
+                    'instructions_per_op': median(rounds),
+                    'min': min(rounds), 'max': max(rounds)}
     return None
 
 
@@ -213,26 +235,33 @@ def callgrind_report(builddir, records, meta):
         for side in ('gasync', 'anchor'):
             m = marginal(dumps.get((program, section, side), {}))
             if m is not None:
-                n, count_n, count_2n, per_op = m
-                row[side + '_marginal'] = {'n': n, 'instructions_n': count_n,
-                                           'instructions_2n': count_2n,
-                                           'instructions_per_op': per_op}
+                row[side + '_marginal'] = m
         g = row.get('gasync_marginal', {}).get('instructions_per_op')
         a = row.get('anchor_marginal', {}).get('instructions_per_op')
         row['ratio'] = g / a if g is not None and a else None
         sections.append(row)
 
-    lines = [header_line(meta, [], 'Callgrind, marginal instructions per operation '
-                         '((count(2N) - count(N)) / N, timed region only, all threads)'), '',
+    lines = [header_line(meta, [], 'Callgrind, marginal instructions per operation: '
+                         '(count(2N) - count(N)) / N over the timed region only, all '
+                         'threads, the median (min..max) of the rounds'), '',
              '| program | section | case | libgasync instr/op | anchor | anchor instr/op | ratio | N |',
              '| --- | --- | --- | --- | --- | --- | --- | --- |']
+
+    def cell(m, text_format):
+        if m is None:
+            return '-'
+        text = text_format.format(m['instructions_per_op'])
+        if len(m['per_round']) > 1:
+            text += (' (' + text_format + '..' + text_format + ')').format(m['min'], m['max'])
+        return text
+
     for row in sections:
-        g = row.get('gasync_marginal', {}).get('instructions_per_op')
-        a = row.get('anchor_marginal', {}).get('instructions_per_op')
+        g = row.get('gasync_marginal')
+        a = row.get('anchor_marginal')
         ratio = row['ratio']
-        print('%-18s %-28s %12s instr/op | %-38s %12s instr/op | ratio %s' % (
-            row['program'], row['section'], '%.0f' % g if g is not None else '-',
-            row['anchor'] or '', '%.0f' % a if a is not None else '-',
+        print('%-18s %-28s %-22s instr/op | %-38s %-22s instr/op | ratio %s' % (
+            row['program'], row['section'], cell(g, '{:.0f}'),
+            row['anchor'] or '', cell(a, '{:.0f}'),
             '%.2f' % ratio if ratio is not None else '-'))
         if ratio is None:
             ratio_text = '-'
@@ -240,16 +269,16 @@ def callgrind_report(builddir, records, meta):
             ratio_text = ('**%.2f**' if ratio > 1 else '%.2f') % ratio
         lines.append('| %s | %s | %s | %s | %s | %s | %s | %s |' % (
             row['program'], row['section'], row['what'] or '',
-            '{:,.0f}'.format(g) if g is not None else '-', row['anchor'] or '',
-            '{:,.0f}'.format(a) if a is not None else '-', ratio_text,
-            row.get('gasync_marginal', {}).get('n', '')))
+            cell(g, '{:,.0f}'), row['anchor'] or '', cell(a, '{:,.0f}'), ratio_text,
+            g['n'] if g is not None else ''))
 
     out = os.path.join(builddir, 'callgrind-report.json')
     with open(out, 'w') as f:
         json.dump({'date': meta['date'], 'commit': meta['commit'],
                    'machine': meta['machine'],
                    'method': '(count(2N) - count(N)) / N instructions (Ir, all '
-                             'threads) over the timed region only',
+                             'threads) over the timed region only, per round; '
+                             'instructions_per_op is the median of the rounds',
                    'sections': sections}, f, indent=2)
     md = os.path.join(builddir, 'callgrind-report.md')
     with open(md, 'w') as f:

@@ -241,7 +241,8 @@ main (int    argc,
 {
   /* The fan-out is 10,000 waiters; --quick makes it 16. */
   BenchOptions o = bench_parse_options (argc, argv, 10000);
-  g_autofree char *max_threads = g_strdup_printf ("%" G_GUINT64_FORMAT, 2 * o.size + 256);
+  g_autofree char *max_threads = g_strdup_printf ("%" G_GUINT64_FORMAT,
+                                                  MAX (2 * o.size + 256, 4096));
   g_autofree char *what = NULL;
   BenchResult r;
 

@@ -137,7 +137,9 @@ main (int    argc,
         {
           Run gasync_run = { gasync_thread, n_threads };
           Run g_mutex_run = { g_mutex_thread, n_threads };
-          BenchOptions sized = o;
+          /* A contended lock may cost a thread wake-up, and a 1 µs critical
+           * section 1 µs: fewer of them. */
+          BenchOptions sized = bench_options_scaled (&o, n_threads == 1 ? 1 : critical == 0 ? 10 : 20);
           const char *section_kind = critical == 0 ? "tiny" : "1us";
           g_autofree char *what = NULL;
           g_autofree char *section = g_strdup_printf ("mutex-%s-%u", section_kind, n_threads);
@@ -147,10 +149,6 @@ main (int    argc,
           else
             what = g_strdup_printf ("GasyncMutex, %u threads, %s critical section",
                                     n_threads, critical == 0 ? "tiny" : "~1 us");
-          /* A contended lock may cost a thread wake-up, and a 1 µs critical
-           * section 1 µs: fewer of them. */
-          if (!o.quick && !o.callgrind && n_threads > 1)
-            sized.size = o.size / (critical == 0 ? 10 : 20);
           bench_compare (&sized, section, measure, &gasync_run, measure, &g_mutex_run, &r, NULL);
           bench_report (&sized, what, "ns/lock", "GMutex", &r);
         }

@@ -137,7 +137,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument('--quick', action='store_true')
     parser.add_argument('--runs', type=int, default=7)
-    parser.add_argument('--size', type=int, default=100000)
+    parser.add_argument('--size', type=int, default=20000)
     parser.add_argument('--json')
     args = parser.parse_args()
     if args.quick:

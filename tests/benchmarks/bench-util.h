@@ -23,12 +23,16 @@
  * "--callgrind" is for runs under `valgrind --tool=callgrind
  * --instr-atstart=no`: bench_clock_start() and bench_clock_stop() switch
  * the instrumentation on and off, so that only timed regions are counted,
- * and each side of each comparison runs once to warm up, then at N and at
- * 2N operations, with its counts zeroed before and dumped after each run
- * as "section/side/operations". build-aux/bench-report.py takes
- * (count(2N) - count(N)) / N as the marginal instructions per operation:
- * what a run pays once (creating a pool or an object, spawning threads,
- * class initialisation) cancels out.
+ * and each side of each comparison runs once to warm up, then in each of
+ * BENCH_CALLGRIND_RUNS rounds at N and at 2N operations, with its counts
+ * zeroed before and dumped after each run as "section/side/operations".
+ * build-aux/bench-report.py takes (count(2N) - count(N)) / N of each round
+ * as the marginal instructions per operation, and their median: what a
+ * run pays once (creating a pool or an object, spawning threads, class
+ * initialisation) cancels out. Valgrind runs one thread at a time, so the
+ * counts show the work done, not contention; and how often a thread finds
+ * work waiting instead of sleeping still varies from run to run, hence the
+ * rounds.
  */
 
 #pragma once
@@ -68,6 +72,10 @@ static double bench_extra;
  * issue that asked for interleaved rounds. */
 #define BENCH_DEFAULT_RUNS 7
 
+/* The rounds of a comparison under --callgrind: each gives a marginal
+ * count, and the report takes their median. */
+#define BENCH_CALLGRIND_RUNS 3
+
 static inline BenchOptions
 bench_parse_options (int      argc,
                      char   **argv,
@@ -75,6 +83,8 @@ bench_parse_options (int      argc,
 {
   BenchOptions o = { BENCH_DEFAULT_RUNS, default_size, FALSE, FALSE, NULL };
   const char *slash = strrchr (argv[0], '/');
+  guint runs = 0;
+  guint64 size = 0;
 
   g_set_prgname (slash != NULL ? slash + 1 : argv[0]);
   for (int i = 1; i < argc; i++)
@@ -91,7 +101,7 @@ bench_parse_options (int      argc,
            * beside it, small enough for valgrind; a multiple of 8 so that
            * up to 8 producers share it evenly. */
           o.callgrind = TRUE;
-          o.runs = 1;
+          o.runs = BENCH_CALLGRIND_RUNS;
           o.size = MAX (default_size / 100, 16);
           o.size -= o.size % 8;
         }
@@ -100,17 +110,36 @@ bench_parse_options (int      argc,
       /* MAX() evaluates its arguments twice: no ++i inside it. */
       else if (g_str_equal (argv[i], "--runs") && i + 1 < argc)
         {
-          o.runs = MAX (1, atoi (argv[i + 1]));
+          runs = MAX (1, atoi (argv[i + 1]));
           i++;
         }
       else if (g_str_equal (argv[i], "--size") && i + 1 < argc)
         {
-          o.size = MAX (1, g_ascii_strtoull (argv[i + 1], NULL, 10));
+          size = MAX (1, g_ascii_strtoull (argv[i + 1], NULL, 10));
           i++;
         }
     }
+  /* Given ones win, wherever they are. */
+  if (runs > 0)
+    o.runs = runs;
+  if (size > 0)
+    o.size = size;
   bench_callgrind = o.callgrind;
   return o;
+}
+
+/* @o with a size @divisor times smaller in a full run (the sizes of
+ * --quick and --callgrind stay), for a case whose operations cost much
+ * more than the program's others. */
+static inline BenchOptions
+bench_options_scaled (const BenchOptions *o,
+                      guint64             divisor)
+{
+  BenchOptions scaled = *o;
+
+  if (!o->quick && !o->callgrind)
+    scaled.size = MAX (o->size / divisor, 1);
+  return scaled;
 }
 
 static inline gint64
@@ -217,23 +246,41 @@ bench_result_fill (BenchResult  *result,
   result->anchor = bench_median_of (anchors, runs);
 }
 
-/* One run of @func at @size in callgrind mode, its counts dumped as
- * "@section/@side/@size". */
-static inline double
-bench_callgrind_run (const char *section,
-                     const char *side,
-                     guint64     size,
-                     BenchFunc   func,
-                     gpointer    data)
+/* One repetition of a side of a comparison: @func at @o->size, giving
+ * its figure and extra figure. In callgrind mode, the run at N and then
+ * one at 2N, each with the counts zeroed before and dumped after as
+ * "@section/@side/<operations>"; the figures are those of the run at N. */
+static inline void
+bench_run_side (const BenchOptions *o,
+                const char         *section,
+                const char         *side,
+                BenchFunc           func,
+                gpointer            data,
+                double             *figure,
+                double             *extra)
 {
-  g_autofree char *dump = g_strdup_printf ("%s/%s/%" G_GUINT64_FORMAT,
-                                           section, side, size);
-  double figure;
+  bench_extra = NAN;
+  if (!o->callgrind)
+    {
+      *figure = func (o->size, data);
+      *extra = bench_extra;
+      return;
+    }
+  for (guint64 size = o->size; size <= 2 * o->size; size += o->size)
+    {
+      g_autofree char *dump = g_strdup_printf ("%s/%s/%" G_GUINT64_FORMAT,
+                                               section, side, size);
+      double f;
 
-  CALLGRIND_ZERO_STATS;
-  figure = func (size, data);
-  CALLGRIND_DUMP_STATS_AT (dump);
-  return figure;
+      CALLGRIND_ZERO_STATS;
+      f = func (size, data);
+      CALLGRIND_DUMP_STATS_AT (dump);
+      if (size == o->size)
+        {
+          *figure = f;
+          *extra = bench_extra;
+        }
+    }
 }
 
 /* Measures libgasync's @func against the anchor's @anchor_func, both at
@@ -241,9 +288,9 @@ bench_callgrind_run (const char *section,
  * fills @result. When @extra is not %NULL, it gets the same statistics
  * for the second figure each function gave with bench_set_extra().
  *
- * In callgrind mode each side runs once to warm up, then at N and 2N
- * (N = @o->size) with its counts dumped under @section; @result then has
- * the figures of the runs at N. */
+ * In callgrind mode each side first runs once to warm up (not counted),
+ * and each repetition is a run at N and one at 2N (N = @o->size), dumped
+ * under @section; @result then has the figures of the runs at N. */
 static inline void
 bench_compare (const BenchOptions *o,
                const char         *section,
@@ -254,7 +301,7 @@ bench_compare (const BenchOptions *o,
                BenchResult        *result,
                BenchResult        *extra)
 {
-  guint runs = o->callgrind ? 1 : o->runs;
+  guint runs = o->runs;
   g_autofree double *figures = g_new (double, runs);
   g_autofree double *anchors = g_new (double, runs);
   g_autofree double *extra_figures = g_new (double, runs);
@@ -267,38 +314,20 @@ bench_compare (const BenchOptions *o,
 
   if (o->callgrind)
     {
-      bench_extra = NAN;
       func (o->size, data);
-      figures[0] = bench_callgrind_run (section, "gasync", o->size, func, data);
-      extra_figures[0] = bench_extra;
-      bench_callgrind_run (section, "gasync", 2 * o->size, func, data);
-      bench_extra = NAN;
       anchor_func (o->size, anchor_data);
-      anchors[0] = bench_callgrind_run (section, "anchor", o->size, anchor_func, anchor_data);
-      extra_anchors[0] = bench_extra;
-      bench_callgrind_run (section, "anchor", 2 * o->size, anchor_func, anchor_data);
     }
-  else
+  for (guint i = 0; i < runs; i++)
     {
-      for (guint i = 0; i < runs; i++)
+      for (guint side = 0; side < 2; side++)
         {
-          for (guint side = 0; side < 2; side++)
-            {
-              /* ABBAAB…: libgasync first in even rounds. */
-              gboolean gasync = (side == 0) == (i % 2 == 0);
-
-              bench_extra = NAN;
-              if (gasync)
-                {
-                  figures[i] = func (o->size, data);
-                  extra_figures[i] = bench_extra;
-                }
-              else
-                {
-                  anchors[i] = anchor_func (o->size, anchor_data);
-                  extra_anchors[i] = bench_extra;
-                }
-            }
+          /* ABBAAB…: libgasync first in even rounds. */
+          if ((side == 0) == (i % 2 == 0))
+            bench_run_side (o, section, "gasync", func, data,
+                            &figures[i], &extra_figures[i]);
+          else
+            bench_run_side (o, section, "anchor", anchor_func, anchor_data,
+                            &anchors[i], &extra_anchors[i]);
         }
     }
 

@@ -200,8 +200,7 @@ main (int    argc,
       return 1;
     }
 
-  if (!o.quick && !o.callgrind)
-    o.size /= 4;
+  o = bench_options_scaled (&o, 4);
   for (guint parallelism = 4; parallelism >= 2; parallelism /= 2)
     for (guint bounded = 0; bounded < 2; bounded++)
       {
