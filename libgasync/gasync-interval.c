@@ -129,6 +129,15 @@ interval_run (GasyncInterval *self,
   return !stop_on_error;
 }
 
+/* Called with the lock held. */
+static gboolean
+stop_is_requested (gpointer data)
+{
+  GasyncInterval *self = data;
+
+  return self->life.stop_requested;
+}
+
 static gpointer
 interval_thread (gpointer data)
 {
@@ -146,10 +155,10 @@ interval_thread (gpointer data)
 
   while (go_on)
     {
+      /* Until the tick, unless a stop is requested first. */
       gasync_lock (&self->life.lock);
-      while (!self->life.stop_requested && g_get_monotonic_time () < tick)
-        gasync_cond_wait_until (&self->life.cond, &self->life.lock, tick);
-      go_on = !self->life.stop_requested;
+      go_on = !gasync_wait (&self->life.lock, &self->life.cond,
+                            stop_is_requested, self, tick, NULL, NULL);
       gasync_unlock (&self->life.lock);
 
       if (go_on)

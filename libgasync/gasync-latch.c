@@ -64,6 +64,7 @@
 #include "config.h"
 
 #include "gasync-private.h"
+#include "gasync-sync-private.h"
 #include "gasync-workers-private.h"
 
 struct _GasyncLatch
@@ -567,11 +568,13 @@ gasync_latch_wait_started (GasyncLatch   *self,
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   snapshot_init (&snapshot, self);
-  if (!gasync_workers_wait (&self->lock, &self->cond, cancellable,
-                            has_started_or_stopped, &snapshot, error))
-    return FALSE;
-
   gasync_lock (&self->lock);
+  if (!gasync_wait (&self->lock, &self->cond, has_started_or_stopped,
+                    &snapshot, G_MAXINT64, cancellable, error))
+    {
+      gasync_unlock (&self->lock);
+      return FALSE;
+    }
   started = has_started (&snapshot);
   gasync_unlock (&self->lock);
   if (!started)
@@ -600,6 +603,7 @@ gasync_latch_wait_stopped (GasyncLatch   *self,
                            GError       **error)
 {
   Snapshot snapshot;
+  gboolean stopped;
 
   g_return_val_if_fail (GASYNC_IS_LATCH (self), FALSE);
   g_return_val_if_fail (cancellable == NULL ||
@@ -607,6 +611,9 @@ gasync_latch_wait_stopped (GasyncLatch   *self,
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   snapshot_init (&snapshot, self);
-  return gasync_workers_wait (&self->lock, &self->cond, cancellable,
-                              has_stopped, &snapshot, error);
+  gasync_lock (&self->lock);
+  stopped = gasync_wait (&self->lock, &self->cond, has_stopped, &snapshot,
+                         G_MAXINT64, cancellable, error);
+  gasync_unlock (&self->lock);
+  return stopped;
 }

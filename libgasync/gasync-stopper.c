@@ -135,7 +135,6 @@
 #include "gasync-run-once-private.h"
 #include "gasync-sync-private.h"
 #include "gasync-task-token-private.h"
-#include "gasync-wait-private.h"
 
 #define DEFAULT_STUCK_LOG_INTERVAL (10 * G_USEC_PER_SEC)
 #define MAX_IDLE_NAMES 64
@@ -1044,6 +1043,15 @@ dump_locked (GasyncStopper *self)
  * less than GASYNC_STOPPER_MIN_STUCK_LOG_INTERVAL, after the previous one
  * was written: however short the interval or slow the log, the reports
  * cannot come in a burst. */
+/* Called with the lock held. */
+static gboolean
+no_task_runs (gpointer data)
+{
+  GasyncStopper *self = data;
+
+  return self->num_tasks == 0;
+}
+
 static gpointer
 watchdog_thread (gpointer data)
 {
@@ -1055,31 +1063,24 @@ watchdog_thread (gpointer data)
   interval = MAX (self->stuck_log_interval,
                   GASYNC_STOPPER_MIN_STUCK_LOG_INTERVAL);
   deadline = gasync_deadline_add (self->quiesce_started, interval);
-  while (self->num_tasks > 0)
+  while (!gasync_wait (&self->lock, &self->cond, no_task_runs, self, deadline,
+                       NULL, NULL))
     {
-      if (g_get_monotonic_time () < deadline)
-        {
-          gasync_cond_wait_until (&self->cond, &self->lock, deadline);
-          continue;
-        }
+      g_autofree char *dump = dump_locked (self);
+      g_autofree char *label = describe_locked (self);
+      g_autofree char *num_tasks = g_strdup_printf ("%u", self->num_tasks);
+      double seconds = (g_get_monotonic_time () - self->quiesce_started) /
+                       (double) G_USEC_PER_SEC;
 
-      {
-        g_autofree char *dump = dump_locked (self);
-        g_autofree char *label = describe_locked (self);
-        g_autofree char *num_tasks = g_strdup_printf ("%u", self->num_tasks);
-        double seconds = (g_get_monotonic_time () - self->quiesce_started) /
-                         (double) G_USEC_PER_SEC;
-
-        /* Custom fields are plain strings; MESSAGE, the format, comes last. */
-        gasync_unlock (&self->lock);
-        g_log_structured (G_LOG_DOMAIN, G_LOG_LEVEL_WARNING,
-                          "GASYNC_STOPPER_NUM_TASKS", num_tasks,
-                          "GASYNC_STOPPER_DUMP", dump,
-                          "MESSAGE", "%s is quiescing for %.1f s, "
-                          "waiting for: %s", label, seconds, dump);
-        deadline = gasync_deadline_add (g_get_monotonic_time (), interval);
-        gasync_lock (&self->lock);
-      }
+      /* Custom fields are plain strings; MESSAGE, the format, comes last. */
+      gasync_unlock (&self->lock);
+      g_log_structured (G_LOG_DOMAIN, G_LOG_LEVEL_WARNING,
+                        "GASYNC_STOPPER_NUM_TASKS", num_tasks,
+                        "GASYNC_STOPPER_DUMP", dump,
+                        "MESSAGE", "%s is quiescing for %.1f s, "
+                        "waiting for: %s", label, seconds, dump);
+      deadline = gasync_deadline_add (g_get_monotonic_time (), interval);
+      gasync_lock (&self->lock);
     }
   self->watchdog_running = FALSE;
   gasync_cond_broadcast (&self->cond);
@@ -1497,18 +1498,29 @@ weak_ref_free (gpointer data)
   g_free (data);
 }
 
+/* Called with the lock held. */
+static gboolean
+watchdog_has_ended (gpointer data)
+{
+  GasyncStopper *self = data;
+
+  return !self->watchdog_running;
+}
+
 static void
 gasync_stopper_finalize (GObject *object)
 {
   GasyncStopper *self = GASYNC_STOPPER (object);
 
+  /* Under the lock: the last task or worker thread wrote these under it,
+   * and its unref reaches here through GObject's atomics, which TSan does
+   * not see. */
+  gasync_lock (&self->lock);
   g_assert (self->num_tasks == 0);
   g_assert (self->num_workers == 0);
   g_assert (self->num_worker_threads == 0);
-
-  gasync_lock (&self->lock);
-  while (self->watchdog_running)
-    gasync_cond_wait (&self->cond, &self->lock);
+  gasync_wait (&self->lock, &self->cond, watchdog_has_ended, self, G_MAXINT64,
+               NULL, NULL);
   gasync_unlock (&self->lock);
   g_assert (g_queue_is_empty (&self->stop_waiters));
   if (self->leak_tracked)

@@ -887,8 +887,8 @@ gasync_tasks_wait (GasyncTasks   *self,
       return FALSE;
     }
   done = self->n_running == 0 ||
-         gasync_waiter_wait (&self->waiters, &self->lock, -1, cancellable,
-                             error);
+         gasync_waiter_wait (&self->waiters, &self->lock, G_MAXINT64,
+                             cancellable, error);
   gasync_unlock (&self->lock);
 
   return done;

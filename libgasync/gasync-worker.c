@@ -183,6 +183,16 @@ worker_pop_locked (GasyncWorker *self,
   return item;
 }
 
+/* Called with the lock held: whether worker_pop_locked() returns an
+ * item or finishes. */
+static gboolean
+has_item_or_stop (gpointer data)
+{
+  GasyncWorker *self = data;
+
+  return !g_queue_is_empty (&self->items) || self->life.stop_requested;
+}
+
 static gpointer
 worker_thread (gpointer data)
 {
@@ -198,8 +208,9 @@ worker_thread (gpointer data)
       Item *item;
 
       gasync_lock (&self->life.lock);
-      while ((item = worker_pop_locked (self, &finished)) == NULL && !finished)
-        gasync_cond_wait (&self->life.cond, &self->life.lock);
+      gasync_wait (&self->life.lock, &self->life.cond, has_item_or_stop, self,
+                   G_MAXINT64, NULL, NULL);
+      item = worker_pop_locked (self, &finished);
       gasync_unlock (&self->life.lock);
 
       if (item != NULL)

@@ -15,18 +15,6 @@
 
 G_BEGIN_DECLS
 
-typedef gboolean (*GasyncWorkersPredicate) (gpointer data);
-
-/* Takes @lock and waits on @cond until @done (@data) holds (TRUE) or
- * @cancellable is cancelled (FALSE with G_IO_ERROR_CANCELLED). @done is
- * called with the lock held; whoever makes it true broadcasts @cond. */
-gboolean gasync_workers_wait         (GasyncLock              *lock,
-                                      GasyncCond              *cond,
-                                      GCancellable            *cancellable,
-                                      GasyncWorkersPredicate   done,
-                                      gpointer                 data,
-                                      GError                 **error);
-
 /* A mailbox: a source attached to @owner, on the owner thread, that runs
  * posted functions there, in order. Posting from any thread allocates
  * nothing inside GLib (TSan cannot see GLib's locks, see

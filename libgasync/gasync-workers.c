@@ -12,87 +12,6 @@
 
 #include "gasync-private.h"
 
-/* A condition wait that a GCancellable interrupts: the cancel handler takes
- * the lock before it broadcasts, so that no wake-up is lost. */
-typedef struct
-{
-  GasyncLock *lock;
-  GasyncCond *cond;
-  GCancellable *cancellable;
-  gulong handler;
-} Waiter;
-
-static void
-waiter_cancelled_cb (GCancellable *cancellable,
-                     gpointer      user_data)
-{
-  Waiter *waiter = user_data;
-
-  /* The handler is handed over, and waited for by the disconnection,
-   * through GLib's locks, which TSan cannot see. */
-  GASYNC_TSAN_ACQUIRE (waiter);
-  gasync_lock (waiter->lock);
-  gasync_cond_broadcast (waiter->cond);
-  gasync_unlock (waiter->lock);
-  GASYNC_TSAN_RELEASE (waiter);
-}
-
-static void
-waiter_init (Waiter       *waiter,
-             GasyncLock   *lock,
-             GasyncCond   *cond,
-             GCancellable *cancellable)
-{
-  waiter->lock = lock;
-  waiter->cond = cond;
-  waiter->cancellable = cancellable;
-  waiter->handler = 0;
-  GASYNC_TSAN_RELEASE (waiter);
-  if (cancellable != NULL)
-    waiter->handler = g_cancellable_connect (cancellable,
-                                             G_CALLBACK (waiter_cancelled_cb),
-                                             waiter, NULL);
-}
-
-static gboolean
-waiter_wait (Waiter  *waiter,
-             GError **error)
-{
-  if (g_cancellable_set_error_if_cancelled (waiter->cancellable, error))
-    return FALSE;
-  gasync_cond_wait (waiter->cond, waiter->lock);
-  return TRUE;
-}
-
-static void
-waiter_clear (Waiter *waiter)
-{
-  if (waiter->handler != 0)
-    g_cancellable_disconnect (waiter->cancellable, waiter->handler);
-  GASYNC_TSAN_ACQUIRE (waiter);
-  waiter->handler = 0;
-}
-
-gboolean
-gasync_workers_wait (GasyncLock              *lock,
-                     GasyncCond              *cond,
-                     GCancellable            *cancellable,
-                     GasyncWorkersPredicate   done,
-                     gpointer                 data,
-                     GError                 **error)
-{
-  Waiter waiter;
-  gboolean ok = TRUE;
-
-  waiter_init (&waiter, lock, cond, cancellable);
-  gasync_lock (lock);
-  while (ok && !done (data))
-    ok = waiter_wait (&waiter, error);
-  gasync_unlock (lock);
-  waiter_clear (&waiter);
-  return ok;
-}
-
 typedef struct
 {
   GObject *instance;
@@ -509,9 +428,9 @@ gasync_workers_life_spawn (GasyncWorkersLife *life,
   wait.run = life->thread_run = life->run;
   life->thread_alive = TRUE;
   life->thread = g_thread_new (name, func, life->object);
+  gasync_wait (&life->lock, &life->cond, run_has_started, &wait, G_MAXINT64,
+               NULL, NULL);
   gasync_unlock (&life->lock);
-  gasync_workers_wait (&life->lock, &life->cond, NULL,
-                       run_has_started, &wait, NULL);
 }
 
 gboolean
@@ -523,12 +442,14 @@ gasync_workers_life_wait_stopped (GasyncWorkersLife  *life,
   RunWait wait = { life, run };
   GThread *thread = NULL;
 
-  if (!gasync_workers_wait (&life->lock, &life->cond, cancellable,
-                            run_has_ended, &wait, error))
-    return FALSE;
-
   /* Unless the next start has joined it already. */
   gasync_lock (&life->lock);
+  if (!gasync_wait (&life->lock, &life->cond, run_has_ended, &wait,
+                    G_MAXINT64, cancellable, error))
+    {
+      gasync_unlock (&life->lock);
+      return FALSE;
+    }
   if (life->thread_run == run)
     thread = g_steal_pointer (&life->thread);
   gasync_unlock (&life->lock);

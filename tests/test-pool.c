@@ -20,14 +20,6 @@
 
 #define TIMEOUT_SECONDS 60
 
-/* Under valgrind (whose setup sets GASYNC_TEST_TIMEOUT_MULTIPLIER)
- * everything runs ~20x slower: the big loads are scaled down there. */
-static gboolean
-is_slow (void)
-{
-  return g_getenv ("GASYNC_TEST_TIMEOUT_MULTIPLIER") != NULL;
-}
-
 typedef struct
 {
   GasyncLock lock;
@@ -281,7 +273,7 @@ test_pool_threads_are_bounded_for_tiny_tasks (void)
 {
   Counter counter;
   GasyncPoolStats stats;
-  guint n = is_slow () ? 100000 : 1000000;
+  guint n = gasync_test_is_slow () ? 100000 : 1000000;
 
   g_test_summary ("A million queued tiny tasks that never block run on the "
                   "base threads: the pool grows only while the queue makes "
@@ -423,7 +415,7 @@ run_blocked_under_pressure (void (*apply_pressure) (void),
 {
   Counter counter;
   GasyncPoolStats stats;
-  guint n = is_slow () ? 2000 : 5000;
+  guint n = gasync_test_is_slow () ? 2000 : 5000;
   guint n_threads;
 
   /* The base threads first, as in a program that used the pool before;
@@ -650,17 +642,13 @@ static void
 test_dispatch_runs_on_owner_context (void)
 {
   DispatchData d = { 0 };
-  gint64 deadline = gasync_test_deadline (TIMEOUT_SECONDS);
 
   d.context = g_main_context_new ();
   d.owner = g_thread_self ();
   g_main_context_push_thread_default (d.context);
 
   gasync_pool_push (dispatch_from_pool, &d);
-  while (!d.done && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (d.context, TRUE);
-
-  g_assert_true (d.done);
+  gasync_test_iterate_until_flag (d.context, &d.done);
   g_assert_true (d.ran_on_owner);
   g_assert_true (d.destroyed_on_owner);
 
@@ -692,7 +680,7 @@ main (int    argc,
                    test_pool_without_any_thread);
   g_test_add_func ("/gasync/pool/survives-resource-limit",
                    test_pool_survives_resource_limit);
-  g_test_add_func ("/gasync/dispatch/runs-on-owner-context",
+  g_test_add_func ("/gasync/pool/dispatch-runs-on-owner-context",
                    test_dispatch_runs_on_owner_context);
 
   return g_test_run ();
