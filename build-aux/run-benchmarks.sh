@@ -51,6 +51,8 @@ meson compile -C "$dir" >/dev/null
 
 rm -rf "$dir/bench-report.jsonl" "$dir/callgrind"
 mkdir -p "$dir/callgrind"
+# For the report's header.
+git describe --always --dirty > "$dir/bench-commit" 2>/dev/null || echo unknown > "$dir/bench-commit"
 for bench in "$dir"/tests/benchmarks/bench-*; do
   [ -f "$bench" ] && [ -x "$bench" ] || continue
   name=$(basename "$bench")
