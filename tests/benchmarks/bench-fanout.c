@@ -143,7 +143,7 @@ sleeper_task (GCancellable  *cancellable,
               GError       **error)
 {
   started_add ();
-  gasync_sleep (G_TIME_SPAN_HOUR, cancellable);
+  gasync_sleep (G_TIME_SPAN_HOUR, cancellable, NULL);
   return TRUE;
 }
 

@@ -32,7 +32,7 @@ measure_tasks (guint64  size,
   gint64 start = bench_clock_start ();
 
   for (guint64 i = 0; i < size; i++)
-    gasync_tasks_run (tasks, NULL, "tiny", no_op_task, NULL, NULL);
+    gasync_tasks_run (tasks, "tiny", NULL, no_op_task, NULL, NULL);
   if (!gasync_tasks_wait (tasks, NULL, NULL))
     g_error ("the wait failed");
   while (g_main_context_iteration (NULL, FALSE))
