@@ -181,9 +181,10 @@ struct _GasyncStopper
   GasyncRegistry registry;
   /* Threads that ended the last task and still act on it: they fire the
    * next phase, then give back that reference. Quiescing and closing wait
-   * for them, and a thread waiting in wait_for() takes the reference over
-   * (handed_refs), so that the stop or quiesce it waits for returns once
-   * no other thread touches the stopper. */
+   * for them, and a thread waiting in wait_for(), or after a stop the
+   * owner context once stopped, takes the reference over (handed_refs),
+   * so that the stop or quiesce waited for completes once no other thread
+   * touches the stopper. */
   guint num_ending;
   guint num_waiting; /* threads in wait_for() */
   guint handed_refs; /* the stopper's references to itself, to drop */
@@ -599,6 +600,7 @@ static void
 drain (GasyncStopper *self)
 {
   GasyncRegistryFrame frame;
+  guint handed = 0;
 
   gasync_lock (&self->lock);
   if (self->draining)
@@ -631,7 +633,17 @@ drain (GasyncStopper *self)
 
   gasync_registry_frame_pop (&frame);
   self->draining = FALSE;
+  /* Stopped: the reference handed over by the thread that ended the last
+   * task, if no blocking stop took it (see task_end_last()). Not the last
+   * one: the caller holds one. */
+  if (self->done)
+    {
+      handed = self->handed_refs;
+      self->handed_refs = 0;
+    }
   gasync_unlock (&self->lock);
+  while (handed-- > 0)
+    g_object_unref (self);
 }
 
 typedef struct
@@ -886,10 +898,12 @@ task_end_locked (GasyncStopper       *self,
 
 /* After the last task, without the lock: fires the phase it began, then
  * gives back the reference the running tasks held. Until then the stopper
- * is neither quiesced nor closed. If a thread waits for that, the
- * reference is left to it: otherwise the stop or quiesce could return, and
- * its caller's unref not be the last, while this thread still holds it;
- * the stopper would then be finalized here, with the caller's thread
+ * is neither quiesced nor closed. If a thread waits for that, or a stop was
+ * asked for, the reference is left to the waiting thread or to the owner
+ * context, which drops it once stopped, before the callbacks of
+ * gasync_stopper_stop_async(): otherwise a stop or quiesce could return,
+ * and its caller's unref not be the last, while this thread still holds
+ * it; the stopper would then be finalized here, with the caller's thread
  * reading it. */
 static void
 task_end_last (GasyncStopper *self,
@@ -905,7 +919,7 @@ task_end_last (GasyncStopper *self,
   gasync_registry_frame_pop (&frame);
 
   gasync_lock (&self->lock);
-  if (self->num_waiting > 0)
+  if (self->num_waiting > 0 || self->stop_requested)
     {
       self->handed_refs++;
       last = FALSE;

@@ -2068,6 +2068,30 @@ test_stopper_last_task_lets_go (Fixture       *fixture,
   g_assert_null (alive);
 }
 
+static void
+test_stopper_stop_async_last_task_lets_go (Fixture       *fixture,
+                                           gconstpointer  unused)
+{
+  GasyncStopper *stopper = gasync_stopper_new ();
+  GasyncStopper *alive = stopper;
+  int done = FALSE;
+
+  g_test_summary ("A stop_async() completes once the thread that ended "
+                  "the last task is done with the stopper: the caller's "
+                  "unref in its callback's wake finalizes it");
+  g_test_bug ("14");
+
+  g_object_add_weak_pointer (G_OBJECT (stopper), (gpointer *) &alive);
+  /* It ends once quiescing began: the last task, on a pool thread. */
+  g_assert_true (gasync_stopper_run_async_task (stopper, "last",
+                                                gasync_test_task_until_cancelled,
+                                                NULL, NULL, NULL));
+  gasync_stopper_stop_async (stopper, NULL, stop_done, &done);
+  gasync_test_iterate_until_flag (fixture->context, &done);
+  g_object_unref (stopper);
+  g_assert_null (alive);
+}
+
 /* Structured logs of the stopper, caught by the writer below, and when
  * the reports about tasks named "floor" were written. */
 static GasyncLock stuck_lock;
@@ -2594,6 +2618,7 @@ main (int    argc,
   ADD ("cancellables-race", test_stopper_cancellables_race);
   ADD ("mutual-wait", test_stopper_mutual_wait);
   ADD ("last-task-lets-go", test_stopper_last_task_lets_go);
+  ADD ("stop-async-last-task-lets-go", test_stopper_stop_async_last_task_lets_go);
   ADD ("stuck-log", test_stopper_stuck_log);
   ADD ("stuck-log-floor", test_stopper_stuck_log_floor);
   ADD ("stress", test_stopper_stress);
