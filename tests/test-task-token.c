@@ -8,6 +8,7 @@
 
 #include "gasync-private.h"
 #include "gasync-task-token-private.h"
+#include "gasync-test-util.h"
 
 typedef struct
 {
@@ -89,8 +90,7 @@ test_task_token_dropped_without_end (void)
   g_assert_cmpuint (counts.destroyed, ==, 0);
 
   g_test_expect_message ("Gasync", G_LOG_LEVEL_WARNING, "*“forgotten” was dropped without*");
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
+  gasync_test_flush (NULL);
   g_test_assert_expected_messages ();
   g_assert_cmpuint (counts.ended, ==, 1);
   g_assert_cmpuint (counts.destroyed, ==, 1);

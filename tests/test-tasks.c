@@ -543,8 +543,7 @@ test_tasks_begin_task (Fixture       *f,
   g_clear_object (&token);
   /* Ended on the owner context, not inside the unref. */
   g_assert_cmpuint (gasync_tasks_get_n_running (f->tasks), ==, 1);
-  while (g_main_context_iteration (context, FALSE))
-    ;
+  gasync_test_flush (context);
   g_test_assert_expected_messages ();
   g_assert_cmpuint (gasync_tasks_get_n_running (f->tasks), ==, 0);
   g_assert_true (gasync_tasks_wait (f->tasks, NULL, NULL));
