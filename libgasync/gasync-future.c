@@ -339,7 +339,7 @@ run_free (gpointer data)
 
   if (run->destroy != NULL)
     run->destroy (run->user_data);
-  g_object_unref (run->future);
+  g_clear_object (&run->future);
   g_clear_object (&run->cancellable);
   g_main_context_unref (run->context);
   g_free (run);
@@ -349,12 +349,20 @@ static void
 run_in_thread_func (gpointer data)
 {
   Run *run = data;
+  GasyncFuture *future = g_steal_pointer (&run->future);
+  GMainContext *context = g_main_context_ref (run->context);
   g_autoptr(GError) error = NULL;
 
   gasync_task_func_call (run->func, "gasync_future_run_in_thread",
                          run->cancellable, run->user_data, &error);
-  future_settle (run->future, NULL, error);
-  gasync_dispatch_to_context (run->context, noop_cb, run, run_free);
+  /* The destroy notify is queued on the caller's context before the
+   * future settles, so it runs before a done callback or an await there
+   * reports the outcome (the contract); the future is let go of there
+   * too, once settled. */
+  gasync_dispatch_to_context (context, noop_cb, run, run_free);
+  future_settle (future, NULL, error);
+  gasync_dispatch_to_context (context, noop_cb, future, g_object_unref);
+  g_main_context_unref (context);
 }
 
 /**
@@ -381,6 +389,7 @@ gasync_future_run_in_thread (GCancellable   *cancellable,
                              gpointer        user_data,
                              GDestroyNotify  destroy)
 {
+  GasyncFuture *future;
   Run *run;
 
   g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
@@ -393,8 +402,9 @@ gasync_future_run_in_thread (GCancellable   *cancellable,
   run->user_data = user_data;
   run->destroy = destroy;
   run->context = g_main_context_ref_thread_default ();
+  future = g_object_ref (run->future);
   gasync_pool_push (run_in_thread_func, run);
-  return g_object_ref (run->future);
+  return future;
 }
 
 /* all(), any(), first() */

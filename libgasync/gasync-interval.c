@@ -55,6 +55,7 @@
 
 #include "config.h"
 
+#include "gasync-lifecycle-private.h"
 #include "gasync-private.h"
 #include "gasync-workers-private.h"
 
@@ -62,12 +63,13 @@ struct _GasyncInterval
 {
   GObject parent_instance;
 
-  GasyncWorkersLife life;
+  GasyncLifecycle life;
   GTimeSpan interval;       /* these under life.lock */
   GTimeSpan delay;
   gboolean stop_on_error;
   GasyncIntervalMode mode;
-  gint64 tick;              /* main-context mode: the next run */
+  gint64 tick;              /* the first run, then in main-context mode
+                             * the next one */
 
   GasyncTaskFunc func;
   gpointer user_data;
@@ -120,6 +122,12 @@ interval_run (GasyncInterval *self,
   if (gasync_task_func_call (self->func, "GasyncInterval action", cancellable,
                              self->user_data, &error))
     return TRUE;
+  /* Cancelled is not failed (the contract): no error, no stop on error. */
+  if (gasync_error_is_cancelled (error))
+    {
+      g_error_free (error);
+      return TRUE;
+    }
 
   gasync_workers_emit_error (self->life.mailbox, self,
                              signals[SIGNAL_ERROR], error);
@@ -138,20 +146,18 @@ stop_is_requested (gpointer data)
   return self->life.stop_requested;
 }
 
-static gpointer
-interval_thread (gpointer data)
+static void
+interval_thread (gpointer      data,
+                 GCancellable *cancellable)
 {
   GasyncInterval *self = data;
-  GCancellable *cancellable;
   gboolean go_on = TRUE;
   gint64 tick;
 
-  cancellable = gasync_workers_life_dup_cancellable (&self->life);
+  /* Set by the start. */
   gasync_lock (&self->life.lock);
-  tick = g_get_monotonic_time () + self->delay + self->interval;
+  tick = self->tick;
   gasync_unlock (&self->life.lock);
-
-  gasync_workers_life_thread_started (&self->life);
 
   while (go_on)
     {
@@ -168,10 +174,6 @@ interval_thread (gpointer data)
       tick = interval_next_tick (self, tick);
       gasync_unlock (&self->life.lock);
     }
-
-  g_object_unref (cancellable);
-  gasync_workers_life_thread_exit (&self->life);
-  return NULL;
 }
 
 static gboolean
@@ -180,10 +182,10 @@ interval_source_cb (gpointer data)
   GasyncInterval *self = data;
   g_autoptr(GCancellable) cancellable = NULL;
 
-  cancellable = gasync_workers_life_dup_cancellable (&self->life);
+  cancellable = gasync_lifecycle_dup_cancellable (&self->life);
   if (!interval_run (self, cancellable))
     {
-      gasync_workers_life_end_source (&self->life);
+      gasync_lifecycle_end_source (&self->life);
       return G_SOURCE_REMOVE;
     }
 
@@ -195,7 +197,7 @@ interval_source_cb (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
-/* Moves the latch to stopping and cancels the run under way, without
+/* Moves to stopping and cancels the run under way, without
  * waiting; FALSE if @self was not running. */
 static gboolean
 interval_request_stop (GasyncInterval  *self,
@@ -204,10 +206,10 @@ interval_request_stop (GasyncInterval  *self,
 {
   GCancellable *own;
 
-  if (!gasync_workers_life_request_stop (&self->life, run, error))
+  if (!gasync_lifecycle_request_stop (&self->life, run, error))
     return FALSE;
 
-  own = gasync_workers_life_dup_cancellable (&self->life);
+  own = gasync_lifecycle_dup_cancellable (&self->life);
   g_cancellable_cancel (own);
   g_object_unref (own);
   return TRUE;
@@ -220,9 +222,8 @@ gasync_interval_dispose (GObject *object)
   guint64 run;
 
   /* Dropped while running: stopped, without waiting. */
-  if (self->life.latch != NULL)
-    interval_request_stop (self, &run, NULL);
-  if (gasync_workers_life_dispose (&self->life))
+  interval_request_stop (self, &run, NULL);
+  if (gasync_lifecycle_dispose (&self->life))
     return;
 
   G_OBJECT_CLASS (gasync_interval_parent_class)->dispose (object);
@@ -235,7 +236,7 @@ gasync_interval_finalize (GObject *object)
 
   if (self->user_data_free != NULL)
     self->user_data_free (self->user_data);
-  gasync_workers_life_clear (&self->life);
+  gasync_lifecycle_clear (&self->life);
 
   G_OBJECT_CLASS (gasync_interval_parent_class)->finalize (object);
 }
@@ -326,7 +327,7 @@ gasync_interval_class_init (GasyncIntervalClass *klass)
    *
    * Since: 0.1
    */
-  properties[PROP_STATE] = gasync_workers_state_pspec_new ();
+  properties[PROP_STATE] = gasync_lifecycle_state_pspec_new ();
 
   /**
    * GasyncInterval:interval:
@@ -394,12 +395,15 @@ gasync_interval_class_init (GasyncIntervalClass *klass)
    *
    * Emitted on the owner context for each run of the action that failed.
    * An action that returned %FALSE without an error is reported as
-   * %GASYNC_ERROR_FAILED.
+   * %GASYNC_ERROR_FAILED, unless its cancellable had fired: a run that
+   * was cancelled (that, or %G_IO_ERROR_CANCELLED) did not fail, is not
+   * reported and does not stop the interval on error. With no handler
+   * connected, the failure is logged as a warning instead.
    *
    * Since: 0.1
    */
   signals[SIGNAL_ERROR] =
-    gasync_workers_error_signal_new (G_TYPE_FROM_CLASS (klass));
+    gasync_lifecycle_error_signal_new (G_TYPE_FROM_CLASS (klass));
 
   gasync_type_class_publish (klass);
 }
@@ -409,8 +413,8 @@ gasync_interval_init (GasyncInterval *self)
 {
   gasync_type_class_acquire (self);
 
-  gasync_workers_life_init (&self->life, G_OBJECT (self),
-                            properties[PROP_STATE]);
+  gasync_lifecycle_init (&self->life, G_OBJECT (self),
+                         properties[PROP_STATE], FALSE);
   self->interval = GASYNC_INTERVAL_DEFAULT_INTERVAL;
   self->mode = GASYNC_INTERVAL_MODE_THREAD;
 }
@@ -462,7 +466,7 @@ gasync_interval_get_state (GasyncInterval *self)
 {
   g_return_val_if_fail (GASYNC_IS_INTERVAL (self), GASYNC_LATCH_STATE_STOPPED);
 
-  return gasync_latch_get_state (self->life.latch);
+  return gasync_lifecycle_get_state (&self->life);
 }
 
 /* The setters: store under the lock and notify on a change. */
@@ -665,30 +669,24 @@ gasync_interval_start (GasyncInterval  *self,
                        GError         **error)
 {
   gboolean main_context;
+  gint64 tick;
 
   g_return_val_if_fail (GASYNC_IS_INTERVAL (self), FALSE);
   g_return_val_if_fail (self->func != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (!gasync_workers_life_begin (&self->life, error))
+  if (!gasync_lifecycle_begin (&self->life, error))
     return FALSE;
 
   gasync_lock (&self->life.lock);
   main_context = self->mode == GASYNC_INTERVAL_MODE_MAIN_CONTEXT;
-  if (main_context)
-    {
-      self->life.source = gasync_workers_life_source_new (&self->life,
-                                                          "[gasync] interval",
-                                                          interval_source_cb);
-      self->tick = g_get_monotonic_time () + self->delay + self->interval;
-      g_source_set_ready_time (self->life.source, self->tick);
-      g_source_attach (self->life.source, self->life.owner);
-    }
+  tick = self->tick = g_get_monotonic_time () + self->delay + self->interval;
   gasync_unlock (&self->life.lock);
 
   if (main_context)
-    return gasync_latch_started (self->life.latch, error);
-  gasync_workers_life_spawn (&self->life, "gasync-interval", interval_thread);
+    return gasync_lifecycle_start_source (&self->life, "[gasync] interval",
+                                          interval_source_cb, tick, error);
+  gasync_lifecycle_spawn (&self->life, "gasync-interval", interval_thread);
   return TRUE;
 }
 
@@ -726,7 +724,7 @@ gasync_interval_stop (GasyncInterval  *self,
                         G_IS_CANCELLABLE (cancellable), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (gasync_workers_life_is_own_thread (&self->life))
+  if (gasync_lifecycle_is_own_thread (&self->life))
     {
       gasync_report_self_deadlock (error, "gasync_interval_stop",
                                    "called from the interval's own thread, "
@@ -737,6 +735,6 @@ gasync_interval_stop (GasyncInterval  *self,
   if (!interval_request_stop (self, &run, error))
     return FALSE;
 
-  gasync_workers_life_end_source (&self->life);
-  return gasync_workers_life_wait_stopped (&self->life, run, cancellable, error);
+  gasync_lifecycle_end_source (&self->life);
+  return gasync_lifecycle_wait_run (&self->life, run, cancellable, error);
 }

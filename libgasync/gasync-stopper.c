@@ -316,17 +316,13 @@ static void
 emit_task_failed (GasyncStopper *self,
                   Failure       *failure)
 {
-  if (g_signal_has_handler_pending (self, signals[SIGNAL_TASK_FAILED], 0,
-                                    FALSE))
+  g_autofree char *label = describe (self);
+  g_autofree char *what = g_strdup_printf ("task “%s”", failure->name);
+
+  if (gasync_failure_is_handled (self, signals[SIGNAL_TASK_FAILED], label,
+                                 what, failure->error))
     g_signal_emit (self, signals[SIGNAL_TASK_FAILED], 0, failure->name,
                    failure->error);
-  else
-    {
-      g_autofree char *label = describe (self);
-
-      g_warning ("%s: task “%s” failed: %s", label, failure->name,
-                 failure->error->message);
-    }
 }
 
 /* With @report FALSE (the stopper is being finalized), a failure is
@@ -794,8 +790,16 @@ report_failure (GasyncStopper *self,
                 const char    *name,
                 GError        *error)
 {
-  Failure *failure = g_new (Failure, 1);
+  Failure *failure;
 
+  /* Cancelled is not failed (the contract). */
+  if (gasync_error_is_cancelled (error))
+    {
+      g_error_free (error);
+      return;
+    }
+
+  failure = g_new (Failure, 1);
   failure->name = g_strdup (name);
   failure->error = error;
   call_on_owner (self, (PendingCall) { NULL, failure });
@@ -1374,9 +1378,11 @@ gasync_stopper_class_init (GasyncStopperClass *klass)
    *
    * Emitted on the owner context when an asynchronous task or a worker
    * failed: its function returned %FALSE (without an error, it is
-   * reported as %GASYNC_ERROR_FAILED naming the task). With no handler
-   * connected, the failure is logged as a warning instead. It is emitted
-   * before the closers run.
+   * reported as %GASYNC_ERROR_FAILED naming the task). A task that was
+   * cancelled (%G_IO_ERROR_CANCELLED, or %FALSE without an error after
+   * its cancellable fired) did not fail and is not reported. With no
+   * handler connected, the failure is logged as a warning instead. It is
+   * emitted before the closers run.
    *
    * Since: 0.1
    */
@@ -2009,7 +2015,8 @@ gasync_stopper_begin_task (GasyncStopper  *self,
     }
 
   data->stopper = g_object_ref (self);
-  return gasync_task_token_new (name, token_end, data, token_data_free);
+  return gasync_task_token_new (name, self->context, token_end, data,
+                                token_data_free);
 }
 
 /**

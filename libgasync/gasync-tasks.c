@@ -40,10 +40,12 @@
  * ]|
  *
  * Errors are never dropped: every error a task reports (other than
- * %G_IO_ERROR_CANCELLED, which is how a task says it was told to stop)
- * is kept, prefixed with the task's name, and emitted with
- * #GasyncTasks::task-failed on the owner context.
- * gasync_tasks_dup_errors() returns the kept errors and
+ * %G_IO_ERROR_CANCELLED, or %FALSE without an error after its cancellable
+ * fired, which is how a task says it was told to stop) is kept, prefixed
+ * with the task's name, and emitted with #GasyncTasks::task-failed on the
+ * owner context; with no handler connected to that signal, it is logged
+ * as a warning instead, as every class does with a failure that no caller
+ * gets back. gasync_tasks_dup_errors() returns the kept errors and
  * gasync_tasks_clear_errors() forgets them.
  *
  * Tracing: every run of a task function, close step and token is logged
@@ -207,9 +209,12 @@ static gboolean
 failure_emit (gpointer data)
 {
   Failure *failure = data;
+  g_autofree char *what = g_strdup_printf ("task “%s”", failure->task_name);
 
-  g_signal_emit (failure->tasks, signals[TASK_FAILED], 0, failure->task_name,
-                 failure->error);
+  if (gasync_failure_is_handled (failure->tasks, signals[TASK_FAILED], NULL,
+                                 what, failure->error))
+    g_signal_emit (failure->tasks, signals[TASK_FAILED], 0,
+                   failure->task_name, failure->error);
   return G_SOURCE_REMOVE;
 }
 
@@ -236,7 +241,7 @@ tasks_record (GasyncTasks  *self,
   GError *copy;
 
   tasks_trace (self, task_name, start, error);
-  if (error == NULL || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (error == NULL || gasync_error_is_cancelled (error))
     return;
 
   copy = g_error_copy (error);
@@ -283,6 +288,8 @@ task_free (gpointer data)
   if (task->task.destroy != NULL)
     task->task.destroy (task->task.user_data);
   g_clear_object (&task->cancellable);
+  /* Under the lock: the thread that ended the task has let go of it by
+   * then (see task_run()), so the reference may be the last one. */
   gasync_lock (&self->lock);
   gasync_registry_task_free_locked (&self->registry, task);
   gasync_unlock (&self->lock);
@@ -321,10 +328,15 @@ task_run (gpointer data)
       task_call (task, close_name, task->close_func);
     }
 
+  /* The destroy notify is queued on the owner context under the lock:
+   * before the waits that this end completes, and before any wait that
+   * begins later and finds the group idle, so that a wait_async()
+   * callback there finds it run (the contract). task_free() takes the
+   * lock before it lets go of the group. */
   gasync_lock (&self->lock);
+  gasync_dispatch_to_context (self->context, nothing_cb, task, task_free);
   tasks_end_locked (self, &task->task.entry);
   gasync_unlock (&self->lock);
-  gasync_dispatch_to_context (self->context, nothing_cb, task, task_free);
 }
 
 static void
@@ -453,7 +465,10 @@ gasync_tasks_class_init (GasyncTasksClass *klass)
    *   gasync_tasks_dup_errors() keeps it
    *
    * Emitted on the owner context of @self for every error a task
-   * reports, other than %G_IO_ERROR_CANCELLED, after the error was kept.
+   * reports, other than a cancellation (%G_IO_ERROR_CANCELLED, or %FALSE
+   * without an error after the task's cancellable fired), after the error
+   * was kept. With no handler connected, the failure is logged as a
+   * warning instead.
    *
    * Since: 0.1
    */
@@ -789,7 +804,8 @@ gasync_tasks_begin_task (GasyncTasks *self,
   g_queue_push_tail_link (&self->tokens, &data->link);
   gasync_unlock (&self->lock);
 
-  return gasync_task_token_new (name, token_ended, data, token_data_free);
+  return gasync_task_token_new (name, data->context, token_ended, data,
+                                token_data_free);
 }
 
 /* Called with the lock held: whether a running token was begun on a

@@ -28,7 +28,11 @@
  *
  * Items are #GObjects for bindings; C may also queue plain pointers with
  * gasync_work_queue_new_for_pointers(). Items that fail are reported with
- * the #GasyncWorkQueue::error signal.
+ * the #GasyncWorkQueue::error signal (a warning when nothing handles it;
+ * a cancelled item is no failure). Each item is freed (unreferenced, or
+ * given to the item free function) once, on the owner context, after it
+ * was processed or discarded, as #GasyncWorker does; a queue that refuses
+ * an item takes nothing, and the caller keeps it.
  *
  * |[<!-- language="C" -->
  * static gboolean
@@ -48,7 +52,9 @@
  * The main-context form, gasync_work_queue_new_for_main_context(), is for
  * JavaScript: its #GasyncWorkBeginFunc runs on the owner's main context
  * and begins asynchronous work that ends with a #GasyncTaskToken; at most
- * #GasyncWorkQueue:parallelism items are in flight at a time.
+ * #GasyncWorkQueue:parallelism items are in flight at a time. The
+ * cancellable it gets is cancelled on the owner context too, whichever
+ * thread closes the queue, so a JavaScript `cancelled` handler runs.
  *
  * Threading: starting, enqueueing, stopping and closing may be done from
  * any thread (the blocking stop and close not where they would wait for
@@ -83,6 +89,7 @@
 #include "gasync-work-queue-private.h"
 #include "gasync-dispatch-private.h"
 #include "gasync-leak-private.h"
+#include "gasync-lifecycle-private.h"
 #include "gasync-pool-private.h"
 #include "gasync-private.h"
 #include "gasync-sync-private.h"
@@ -148,10 +155,12 @@ struct _GasyncWorkQueue
   gpointer user_data;
   GDestroyNotify destroy;
   GDestroyNotify item_free;
+  gboolean borrowed_items;
   GasyncWorkQueueErrorFunc error_func;
   gpointer error_data;
 
   GMainContext *owner;
+  GSource *mailbox;  /* to the owner context: frees items there */
   GCancellable *cancellable;
   GThread **threads;
   GSource *pump;
@@ -214,8 +223,10 @@ emit_error_cb (gpointer data)
 {
   ErrorEmission *emission = data;
 
-  g_signal_emit (emission->self, signals[SIGNAL_ERROR], 0,
-                 emission->item, emission->error);
+  if (gasync_failure_is_handled (emission->self, signals[SIGNAL_ERROR], NULL,
+                                 "an item", emission->error))
+    g_signal_emit (emission->self, signals[SIGNAL_ERROR], 0,
+                   emission->item, emission->error);
   return G_SOURCE_REMOVE;
 }
 
@@ -245,6 +256,12 @@ report_error (GasyncWorkQueue *self,
       g_error_free (error);
       return;
     }
+  /* Cancelled is not failed (the contract). */
+  if (gasync_error_is_cancelled (error))
+    {
+      g_error_free (error);
+      return;
+    }
 
   emission = g_new0 (ErrorEmission, 1);
   emission->self = g_object_ref (self);
@@ -253,6 +270,46 @@ report_error (GasyncWorkQueue *self,
   emission->error = error;
   gasync_dispatch_to_context (self->owner, emit_error_cb, emission,
                               error_emission_free);
+}
+
+static void keep_item (gpointer item);
+
+/* Frees @item, processed or discarded, on the owner context, as
+ * GasyncWorker does: through the mailbox, in order, with one wake-up of
+ * the owner context per batch. */
+static void
+release_item (GasyncWorkQueue *self,
+              gpointer         item)
+{
+  if (self->item_free == keep_item)
+    return;
+  if (self->borrowed_items)
+    self->item_free (item);
+  else
+    gasync_workers_destroy (self->mailbox, self->item_free, item);
+}
+
+static GSource *
+mailbox_new (GMainContext *owner)
+{
+  GSource *mailbox;
+
+  /* From whichever thread makes the queue (a batch makes one on a pool
+   * thread): GMainContext's source lists are guarded by a GMutex that
+   * TSan cannot see (see gasync_dispatch_to_context()). */
+  GASYNC_TSAN_IGNORE_BEGIN ();
+  mailbox = gasync_workers_mailbox_new (owner);
+  GASYNC_TSAN_IGNORE_END ();
+  return mailbox;
+}
+
+/* Runs what the mailbox still holds, in this thread, and closes it. */
+static void
+mailbox_close (GSource *mailbox)
+{
+  GASYNC_TSAN_IGNORE_BEGIN ();
+  gasync_workers_mailbox_close (mailbox);
+  GASYNC_TSAN_IGNORE_END ();
 }
 
 /* Called with the lock held and the ring full: doubles it, up to
@@ -394,7 +451,7 @@ process_item (GasyncWorkQueue *self,
                                 self->cancellable, &work, &error);
   if (!ok)
     report_error (self, item, error);
-  self->item_free (item);
+  release_item (self, item);
 }
 
 /* Called with the lock held: whether a worker thread stops waiting for
@@ -449,7 +506,7 @@ token_ended (GasyncTaskToken *token,
   Work *work = user_data;
   GasyncWorkQueue *self = g_steal_pointer (&work->self);
 
-  self->item_free (g_steal_pointer (&work->item));
+  release_item (self, g_steal_pointer (&work->item));
   gasync_lock (&self->lock);
   item_done_locked (self);
   gasync_unlock (&self->lock);
@@ -467,35 +524,37 @@ begin_item (GasyncWorkQueue *self,
 
   work->self = g_object_ref (self);
   work->item = item;
-  token = gasync_task_token_new ("work item", token_ended, work, g_free);
+  token = gasync_task_token_new ("work item", self->owner, token_ended, work,
+                                 g_free);
+  /* A begin function may end the token, which releases the item, and
+   * fail after that: the report still needs the item. */
+  g_object_ref (item);
   if (self->func.begin (item, token, self->cancellable, self->user_data,
                         &error))
     {
       g_clear_error (&error);
+      g_object_unref (item);
       return;
     }
 
-  if (error == NULL)
+  /* FALSE after the cancellable fired is a cancellation (the contract). */
+  if (error == NULL &&
+      !g_cancellable_set_error_if_cancelled (self->cancellable, &error))
     gasync_set_task_failed_error (&error, "work item");
   report_error (self, item, error);
   if (!gasync_task_token_is_ended (token))
     gasync_task_token_end (token);
+  g_object_unref (item);
 }
 
 /* The pump holds a weak reference: a started queue that is dropped is
  * disposed, which closes it. */
 static gboolean
-pump_dispatch (GSource     *source,
-               GSourceFunc  callback,
-               gpointer     user_data)
+pump_cb (gpointer data)
 {
-  g_autoptr(GasyncWorkQueue) self = g_weak_ref_get (user_data);
-
-  if (self == NULL)
-    return G_SOURCE_REMOVE;
+  GasyncWorkQueue *self = data;
 
   GASYNC_TSAN_ACQUIRE (self);
-  g_source_set_ready_time (source, -1);
   gasync_lock (&self->lock);
   while (may_take_locked (self) && self->n_in_flight < self->parallelism)
     {
@@ -510,15 +569,6 @@ pump_dispatch (GSource     *source,
   return G_SOURCE_CONTINUE;
 }
 
-static GSourceFuncs pump_funcs = { NULL, NULL, pump_dispatch, NULL, NULL, NULL };
-
-static void
-weak_ref_free (gpointer data)
-{
-  g_weak_ref_clear (data);
-  g_free (data);
-}
-
 /* Called with the lock held: whether the grace period of a close is
  * over. */
 static gboolean
@@ -527,6 +577,31 @@ close_may_discard (gpointer data)
   GasyncWorkQueue *self = data;
 
   return self->aborting || (self->n_queued == 0 && self->n_in_flight == 0);
+}
+
+static gboolean
+cancel_cb (gpointer data)
+{
+  g_cancellable_cancel (data);
+  return G_SOURCE_REMOVE;
+}
+
+/* Cancels the items' cancellable. In the main-context form their work
+ * lives on the owner context, where its `cancelled` handlers must run
+ * (GJS refuses a JavaScript callback on any other thread, or while it
+ * collects garbage): from anywhere else, or when disposing, the cancel is
+ * dispatched there, and the close waits for the items to end anyway. */
+static void
+cancel_items (GasyncWorkQueue *self,
+              gboolean         disposing)
+{
+  if (self->mode == MODE_MAIN_CONTEXT &&
+      (disposing || !g_main_context_is_owner (self->owner)))
+    gasync_dispatch_to_context (self->owner, cancel_cb,
+                                g_object_ref (self->cancellable),
+                                g_object_unref);
+  else
+    g_cancellable_cancel (self->cancellable);
 }
 
 static gboolean
@@ -617,7 +692,7 @@ close_queue (GasyncWorkQueue *self,
   threads = g_steal_pointer (&self->threads);
   gasync_unlock (&self->lock);
 
-  g_cancellable_cancel (self->cancellable);
+  cancel_items (self, disposing);
   join_threads (self, threads);
 
   gasync_lock (&self->lock);
@@ -651,6 +726,10 @@ state_at_least (GasyncWorkQueue *self,
   return result;
 }
 
+static guint hand_back (GasyncWorkQueue  *self,
+                        GPtrArray        *discarded,
+                        GPtrArray       **out);
+
 static void
 gasync_work_queue_dispose (GObject *object)
 {
@@ -669,7 +748,7 @@ gasync_work_queue_dispose (GObject *object)
     }
 
   if (!state_at_least (self, STATE_CLOSED))
-    g_ptr_array_unref (close_queue (self, NULL, TRUE));
+    hand_back (self, close_queue (self, NULL, TRUE), NULL);
 
   G_OBJECT_CLASS (gasync_work_queue_parent_class)->dispose (object);
 }
@@ -684,6 +763,8 @@ gasync_work_queue_finalize (GObject *object)
   GASYNC_TSAN_ACQUIRE (self);
   gasync_leak_untrack (self);
   g_free (self->name);
+  /* The items' frees that the owner context has not run yet run now. */
+  mailbox_close (self->mailbox);
   gasync_invoke_destroy (self->owner, self->destroy, self->user_data);
   g_clear_pointer (&self->pump, g_source_unref);
   g_clear_object (&self->interceptor);
@@ -873,7 +954,10 @@ gasync_work_queue_class_init (GasyncWorkQueueClass *klass)
    * @error: the item's error
    *
    * Emitted on the owner context for every item that failed. Errors are
-   * never dropped: each failed item is reported once.
+   * never dropped: each failed item is reported once, and with no handler
+   * connected it is logged as a warning instead. An item that was
+   * cancelled (%G_IO_ERROR_CANCELLED, or %FALSE without an error after its
+   * cancellable fired) did not fail and is not reported.
    *
    * Since: 0.1
    */
@@ -898,6 +982,7 @@ gasync_work_queue_init (GasyncWorkQueue *self)
   self->max_work = GASYNC_WORK_QUEUE_DEFAULT_MAX_WORK;
   self->grace_period = GASYNC_WORK_QUEUE_DEFAULT_SHUTDOWN_GRACE_PERIOD;
   self->owner = g_main_context_ref_thread_default ();
+  self->mailbox = mailbox_new (self->owner);
   self->cancellable = g_cancellable_new ();
   self->item_free = g_object_unref;
 }
@@ -1344,7 +1429,6 @@ gasync_work_queue_start (GasyncWorkQueue  *self,
                          GError          **error)
 {
   GThread **old_threads;
-  GWeakRef *weak;
 
   g_return_val_if_fail (GASYNC_IS_WORK_QUEUE (self), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
@@ -1376,12 +1460,10 @@ gasync_work_queue_start (GasyncWorkQueue  *self,
     }
   else if (self->mode == MODE_MAIN_CONTEXT)
     {
-      self->pump = g_source_new (&pump_funcs, sizeof (GSource));
-      g_source_set_static_name (self->pump, "[gasync] work queue");
       /* A weak reference, which a dispatch makes strong while it runs. */
-      weak = g_new (GWeakRef, 1);
-      g_weak_ref_init (weak, self);
-      g_source_set_callback (self->pump, NULL, weak, weak_ref_free);
+      self->pump = gasync_lifecycle_source_new (G_OBJECT (self),
+                                                "[gasync] work queue",
+                                                pump_cb);
       GASYNC_TSAN_RELEASE (self);
       g_source_set_ready_time (self->pump, self->n_queued > 0 ? 0 : -1);
       g_source_attach (self->pump, self->owner);
@@ -1641,17 +1723,24 @@ gasync_work_queue_try_enqueue_pointer (GasyncWorkQueue  *self,
   return enqueue (self, item, FALSE, NULL, error);
 }
 
-/* Hands @discarded back through @out, or frees it; returns its length. */
+/* Hands @discarded back through @out, or frees its items on the owner
+ * context; returns its length. */
 static guint
-hand_back (GPtrArray  *discarded,
-           GPtrArray **out)
+hand_back (GasyncWorkQueue  *self,
+           GPtrArray        *discarded,
+           GPtrArray       **out)
 {
   guint n = discarded->len;
 
   if (out != NULL)
-    *out = discarded;
-  else
-    g_ptr_array_unref (discarded);
+    {
+      *out = discarded;
+      return n;
+    }
+  for (guint i = 0; i < n; i++)
+    release_item (self, discarded->pdata[i]);
+  g_ptr_array_set_free_func (discarded, NULL);
+  g_ptr_array_unref (discarded);
   return n;
 }
 
@@ -1904,7 +1993,7 @@ gasync_work_queue_close (GasyncWorkQueue  *self,
                             close_waits_for_owner (self), NULL))
     return 0;
 
-  return hand_back (close_queue (self, cancellable, FALSE), discarded);
+  return hand_back (self, close_queue (self, cancellable, FALSE), discarded);
 }
 
 typedef struct
@@ -2127,7 +2216,7 @@ gasync_work_queue_close_finish (GasyncWorkQueue  *self,
   array = g_task_propagate_pointer (G_TASK (result), error);
   if (array == NULL)
     return 0;
-  return hand_back (array, discarded);
+  return hand_back (self, array, discarded);
 }
 
 void
@@ -2142,6 +2231,14 @@ gasync_work_queue_set_error_func (GasyncWorkQueue          *self,
 }
 
 void
+gasync_work_queue_set_borrowed_items (GasyncWorkQueue *self)
+{
+  g_assert (self->state == STATE_NEW);
+
+  self->borrowed_items = TRUE;
+}
+
+void
 gasync_work_queue_set_owner_context (GasyncWorkQueue *self,
                                      GMainContext    *context)
 {
@@ -2149,4 +2246,6 @@ gasync_work_queue_set_owner_context (GasyncWorkQueue *self,
 
   g_main_context_unref (self->owner);
   self->owner = g_main_context_ref (context);
+  mailbox_close (self->mailbox);
+  self->mailbox = mailbox_new (self->owner);
 }

@@ -75,6 +75,7 @@
 
 #include "config.h"
 
+#include "gasync-lifecycle-private.h"
 #include "gasync-private.h"
 #include "gasync-workers-private.h"
 
@@ -89,7 +90,7 @@ struct _GasyncWorker
   GObject parent_instance;
 
   /* life.stop_requested: refuse new items, end when the queue is empty */
-  GasyncWorkersLife life;
+  GasyncLifecycle life;
   GQueue items;             /* Item, under life.lock */
   gboolean main_context_mode;
 
@@ -164,8 +165,12 @@ worker_process (GasyncWorker *self,
   Call call = { self, item->data };
   GError *error = NULL;
 
-  if (!gasync_task_func_call (call_func, "GasyncWorker item", cancellable,
-                              &call, &error))
+  if (gasync_task_func_call (call_func, "GasyncWorker item", cancellable,
+                             &call, &error))
+    ;
+  else if (gasync_error_is_cancelled (error))
+    g_error_free (error); /* cancelled is not failed (the contract) */
+  else
     gasync_workers_emit_error (self->life.mailbox, self,
                                signals[SIGNAL_ERROR], error);
   worker_release_item (self, item);
@@ -193,15 +198,12 @@ has_item_or_stop (gpointer data)
   return !g_queue_is_empty (&self->items) || self->life.stop_requested;
 }
 
-static gpointer
-worker_thread (gpointer data)
+static void
+worker_thread (gpointer      data,
+               GCancellable *cancellable)
 {
   GasyncWorker *self = data;
-  GCancellable *cancellable;
   gboolean finished = FALSE;
-
-  cancellable = gasync_workers_life_dup_cancellable (&self->life);
-  gasync_workers_life_thread_started (&self->life);
 
   while (!finished)
     {
@@ -216,10 +218,6 @@ worker_thread (gpointer data)
       if (item != NULL)
         worker_process (self, item, cancellable);
     }
-
-  g_object_unref (cancellable);
-  gasync_workers_life_thread_exit (&self->life);
-  return NULL;
 }
 
 /* One item per main-loop iteration, so that the loop stays responsive. */
@@ -244,7 +242,7 @@ worker_source_cb (gpointer data)
   if (!finished)
     return G_SOURCE_CONTINUE;
 
-  gasync_workers_life_end_source (&self->life);
+  gasync_lifecycle_end_source (&self->life);
   return G_SOURCE_REMOVE;
 }
 
@@ -264,7 +262,7 @@ gasync_worker_dispose (GObject *object)
   if (worker_request_close (self, &run, &n_discarded) &&
       self->main_context_mode)
     worker_drain (self);
-  if (gasync_workers_life_dispose (&self->life))
+  if (gasync_lifecycle_dispose (&self->life))
     return;
 
   G_OBJECT_CLASS (gasync_worker_parent_class)->dispose (object);
@@ -279,7 +277,7 @@ gasync_worker_finalize (GObject *object)
   g_free (self->name);
   if (self->user_data_free != NULL)
     self->user_data_free (self->user_data);
-  gasync_workers_life_clear (&self->life);
+  gasync_lifecycle_clear (&self->life);
 
   G_OBJECT_CLASS (gasync_worker_parent_class)->finalize (object);
 }
@@ -348,7 +346,7 @@ gasync_worker_class_init (GasyncWorkerClass *klass)
    *
    * Since: 0.1
    */
-  properties[PROP_STATE] = gasync_workers_state_pspec_new ();
+  properties[PROP_STATE] = gasync_lifecycle_state_pspec_new ();
 
   /**
    * GasyncWorker:name:
@@ -376,12 +374,15 @@ gasync_worker_class_init (GasyncWorkerClass *klass)
    *
    * Emitted on the owner context for each item whose function failed; the
    * worker goes on with the next item. A function that returned %FALSE
-   * without an error is reported as %GASYNC_ERROR_FAILED.
+   * without an error is reported as %GASYNC_ERROR_FAILED, unless its
+   * cancellable had fired: an item that was cancelled (that, or
+   * %G_IO_ERROR_CANCELLED) did not fail and is not reported. With no
+   * handler connected, the failure is logged as a warning instead.
    *
    * Since: 0.1
    */
   signals[SIGNAL_ERROR] =
-    gasync_workers_error_signal_new (G_TYPE_FROM_CLASS (klass));
+    gasync_lifecycle_error_signal_new (G_TYPE_FROM_CLASS (klass));
 
   gasync_type_class_publish (klass);
 }
@@ -391,8 +392,8 @@ gasync_worker_init (GasyncWorker *self)
 {
   gasync_type_class_acquire (self);
 
-  gasync_workers_life_init (&self->life, G_OBJECT (self),
-                            properties[PROP_STATE]);
+  gasync_lifecycle_init (&self->life, G_OBJECT (self),
+                         properties[PROP_STATE], FALSE);
   g_queue_init (&self->items);
 }
 
@@ -479,7 +480,7 @@ gasync_worker_get_state (GasyncWorker *self)
 {
   g_return_val_if_fail (GASYNC_IS_WORKER (self), GASYNC_LATCH_STATE_STOPPED);
 
-  return gasync_latch_get_state (self->life.latch);
+  return gasync_lifecycle_get_state (&self->life);
 }
 
 /**
@@ -570,24 +571,14 @@ gasync_worker_start (GasyncWorker  *self,
   g_return_val_if_fail (self->func != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (!gasync_workers_life_begin (&self->life, error))
+  if (!gasync_lifecycle_begin (&self->life, error))
     return FALSE;
 
-  gasync_lock (&self->life.lock);
+  /* Items may have come since gasync_lifecycle_begin(): ready at once. */
   if (self->main_context_mode)
-    {
-      self->life.source = gasync_workers_life_source_new (&self->life,
-                                                          "[gasync] worker",
-                                                          worker_source_cb);
-      /* Items may have come since gasync_workers_life_begin(). */
-      g_source_set_ready_time (self->life.source, 0);
-      g_source_attach (self->life.source, self->life.owner);
-    }
-  gasync_unlock (&self->life.lock);
-
-  if (self->main_context_mode)
-    return gasync_latch_started (self->life.latch, error);
-  gasync_workers_life_spawn (&self->life, "gasync-worker", worker_thread);
+    return gasync_lifecycle_start_source (&self->life, "[gasync] worker",
+                                          worker_source_cb, 0, error);
+  gasync_lifecycle_spawn (&self->life, "gasync-worker", worker_thread);
   return TRUE;
 }
 
@@ -696,7 +687,8 @@ worker_request_close (GasyncWorker *self,
   gasync_cond_broadcast (&self->life.cond);
   gasync_unlock (&self->life.lock);
 
-  gasync_latch_stopping (self->life.latch, NULL);
+  gasync_lifecycle_move (&self->life, GASYNC_LIFECYCLE_STOPPABLE,
+                         GASYNC_LATCH_STATE_STOPPING, NULL);
   g_cancellable_cancel (cancellable);
   g_object_unref (cancellable);
 
@@ -724,7 +716,7 @@ worker_drain (GasyncWorker *self)
     }
   while (!finished);
 
-  gasync_workers_life_end_source (&self->life);
+  gasync_lifecycle_end_source (&self->life);
 }
 
 /**
@@ -761,7 +753,7 @@ gasync_worker_stop (GasyncWorker  *self,
                         G_IS_CANCELLABLE (cancellable), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (gasync_workers_life_is_own_thread (&self->life))
+  if (gasync_lifecycle_is_own_thread (&self->life))
     {
       g_autofree char *label = describe (self);
 
@@ -771,7 +763,7 @@ gasync_worker_stop (GasyncWorker  *self,
       return FALSE;
     }
 
-  if (!gasync_workers_life_request_stop (&self->life, &run, error))
+  if (!gasync_lifecycle_request_stop (&self->life, &run, error))
     return FALSE;
 
   if (self->main_context_mode)
@@ -779,7 +771,7 @@ gasync_worker_stop (GasyncWorker  *self,
       worker_drain (self);
       return TRUE;
     }
-  return gasync_workers_life_wait_stopped (&self->life, run, cancellable, error);
+  return gasync_lifecycle_wait_run (&self->life, run, cancellable, error);
 }
 
 /**
@@ -806,7 +798,7 @@ gasync_worker_close (GasyncWorker *self)
 
   g_return_val_if_fail (GASYNC_IS_WORKER (self), 0);
 
-  if (gasync_workers_life_is_own_thread (&self->life))
+  if (gasync_lifecycle_is_own_thread (&self->life))
     {
       g_autofree char *label = describe (self);
 
@@ -822,6 +814,6 @@ gasync_worker_close (GasyncWorker *self)
   if (self->main_context_mode)
     worker_drain (self);
   else
-    gasync_workers_life_wait_stopped (&self->life, run, NULL, NULL);
+    gasync_lifecycle_wait_run (&self->life, run, NULL, NULL);
   return n;
 }

@@ -112,6 +112,21 @@ fail_silently (GCancellable  *cancellable,
   return FALSE;
 }
 
+static gboolean
+fail_with_error (GCancellable  *cancellable,
+                 gpointer       user_data,
+                 GError       **error)
+{
+  g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED, "failing");
+  return FALSE;
+}
+
+static gboolean
+no_tasks (gpointer data)
+{
+  return gasync_stopper_get_n_tasks (data) == 0;
+}
+
 static void
 count_on_main (gpointer user_data)
 {
@@ -346,6 +361,10 @@ test_stopper_task_failed_unhandled (Fixture       *fixture,
                          "Stopper 0x*: task “silent” failed*");
   g_assert_true (gasync_stopper_run_async_task (stopper, "silent", fail_silently,
                                                 NULL, NULL, NULL));
+  /* Not before the task has failed: FALSE after the stop's cancellable
+   * fired would be a cancellation, which is no failure. */
+  gasync_test_iterate_until (fixture->context, no_tasks, stopper,
+                             GASYNC_TEST_TIMEOUT_SECONDS);
   gasync_stopper_stop (stopper);
   gasync_test_flush (fixture->context);
   g_test_assert_expected_messages ();
@@ -903,6 +922,9 @@ test_stopper_name (Fixture       *fixture,
                          "Stopper “crawler”: task “silent” failed: *");
   g_assert_true (gasync_stopper_run_async_task (stopper, "silent", fail_silently,
                                                 NULL, NULL, NULL));
+  /* Failed before the stop: after it, FALSE would be a cancellation. */
+  gasync_test_iterate_until (fixture->context, no_tasks, stopper,
+                             GASYNC_TEST_TIMEOUT_SECONDS);
   gasync_stopper_stop (stopper);
   g_test_assert_expected_messages ();
 }
@@ -1416,9 +1438,11 @@ test_stopper_nothing_after_closers (Fixture       *fixture,
     g_assert_true (gasync_stopper_run_async_task (shutdown.stopper, "gated",
                                                   shutdown_gated_task, &shutdown,
                                                   shutdown_destroy, NULL));
+  /* With an error: FALSE alone, once the stop's cancellable fired, would
+   * be a cancellation, which is not reported. */
   for (guint i = 0; i < SHUTDOWN_FAILING; i++)
     g_assert_true (gasync_stopper_run_async_task (shutdown.stopper, "failing",
-                                                  fail_silently, &shutdown,
+                                                  fail_with_error, &shutdown,
                                                   shutdown_destroy, NULL));
   for (guint i = 0; i < SHUTDOWN_QUICK; i++)
     g_assert_true (gasync_stopper_run_async_task (shutdown.stopper, "quick",
@@ -1709,10 +1733,14 @@ test_stopper_begin_task (Fixture       *fixture,
   g_assert_false (done);
   g_assert_cmpint (gasync_stopper_get_state (stopper), ==, GASYNC_STOPPER_STATE_QUIESCING);
 
-  g_test_expect_message ("Gasync", G_LOG_LEVEL_WARNING, "*“main-loop work” was dropped*");
+  /* The token ends itself later, on the owner context (not inside the
+   * unref, which a garbage collector may make). */
   g_object_unref (token);
-  g_test_assert_expected_messages ();
+  g_assert_false (done);
+  g_assert_cmpuint (gasync_stopper_get_n_tasks (stopper), ==, 1);
+  g_test_expect_message ("Gasync", G_LOG_LEVEL_WARNING, "*“main-loop work” was dropped*");
   gasync_test_iterate_until_flag (fixture->context, &done);
+  g_test_assert_expected_messages ();
 }
 
 static void
