@@ -771,16 +771,21 @@ append_letter_cb (gpointer   user_data,
   return TRUE;
 }
 
+/* Sets a timeout due at @due, a monotonic time: the delay is taken from
+ * it at the call, so that a thread descheduled between two calls (on a
+ * loaded machine) does not shift the later deadlines past the others. */
 static void
 set_ordered (Ordered    *ordered,
-             GTimeSpan   delay,
+             gint64      due,
              const char *letter)
 {
   GObject *tag = g_object_new (G_TYPE_OBJECT, NULL);
 
   g_object_set_data (tag, "ordered", ordered);
   g_object_set_data (tag, "letter", (gpointer) letter);
-  gasync_event_loop_set_timeout (ordered->loop, delay, append_letter_cb, tag, g_object_unref);
+  gasync_event_loop_set_timeout (ordered->loop,
+                                 MAX (0, due - g_get_monotonic_time ()),
+                                 append_letter_cb, tag, g_object_unref);
 }
 
 static gboolean
@@ -788,15 +793,15 @@ set_out_of_order_cb (gpointer   user_data,
                      GError   **error)
 {
   Ordered *ordered = user_data;
-  gint64 all_due = g_get_monotonic_time () + 31 * G_TIME_SPAN_MILLISECOND;
+  gint64 start = g_get_monotonic_time ();
 
-  set_ordered (ordered, 30 * G_TIME_SPAN_MILLISECOND, "c");
-  set_ordered (ordered, 10 * G_TIME_SPAN_MILLISECOND, "a");
-  set_ordered (ordered, 20 * G_TIME_SPAN_MILLISECOND, "b");
-  set_ordered (ordered, 10 * G_TIME_SPAN_MILLISECOND, "A");
+  set_ordered (ordered, start + 300 * G_TIME_SPAN_MILLISECOND, "c");
+  set_ordered (ordered, start + 100 * G_TIME_SPAN_MILLISECOND, "a");
+  set_ordered (ordered, start + 200 * G_TIME_SPAN_MILLISECOND, "b");
+  set_ordered (ordered, start + 100 * G_TIME_SPAN_MILLISECOND, "A");
   /* Busy on the loop's thread until all four are due, so that the loop
    * finds them due in the same pass. */
-  while (g_get_monotonic_time () < all_due)
+  while (g_get_monotonic_time () < start + 400 * G_TIME_SPAN_MILLISECOND)
     g_usleep (G_TIME_SPAN_MILLISECOND);
   return TRUE;
 }
