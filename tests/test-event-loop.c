@@ -771,20 +771,16 @@ append_letter_cb (gpointer   user_data,
   return TRUE;
 }
 
-/* Sets a timeout due at @due, a monotonic time: the delay is taken from
- * it at the call, so that a thread descheduled between two calls (on a
- * loaded machine) does not shift the later deadlines past the others. */
 static void
 set_ordered (Ordered    *ordered,
-             gint64      due,
+             GTimeSpan   delay,
              const char *letter)
 {
   GObject *tag = g_object_new (G_TYPE_OBJECT, NULL);
 
   g_object_set_data (tag, "ordered", ordered);
   g_object_set_data (tag, "letter", (gpointer) letter);
-  gasync_event_loop_set_timeout (ordered->loop,
-                                 MAX (0, due - g_get_monotonic_time ()),
+  gasync_event_loop_set_timeout (ordered->loop, MAX (0, delay),
                                  append_letter_cb, tag, g_object_unref);
 }
 
@@ -795,10 +791,14 @@ set_out_of_order_cb (gpointer   user_data,
   Ordered *ordered = user_data;
   gint64 start = g_get_monotonic_time ();
 
-  set_ordered (ordered, start + 300 * G_TIME_SPAN_MILLISECOND, "c");
-  set_ordered (ordered, start + 100 * G_TIME_SPAN_MILLISECOND, "a");
-  set_ordered (ordered, start + 200 * G_TIME_SPAN_MILLISECOND, "b");
-  set_ordered (ordered, start + 100 * G_TIME_SPAN_MILLISECOND, "A");
+  /* "a" and "A" take the same delay, so that "A", set later, is due at
+   * the same time or later; "b" and "c" are due at fixed times from the
+   * start, so that a thread descheduled between two calls (TSan or
+   * valgrind on a loaded machine) cannot move "A" past "b". */
+  set_ordered (ordered, start + 300 * G_TIME_SPAN_MILLISECOND - g_get_monotonic_time (), "c");
+  set_ordered (ordered, 100 * G_TIME_SPAN_MILLISECOND, "a");
+  set_ordered (ordered, start + 200 * G_TIME_SPAN_MILLISECOND - g_get_monotonic_time (), "b");
+  set_ordered (ordered, 100 * G_TIME_SPAN_MILLISECOND, "A");
   /* Busy on the loop's thread until all four are due, so that the loop
    * finds them due in the same pass. */
   while (g_get_monotonic_time () < start + 400 * G_TIME_SPAN_MILLISECOND)
