@@ -62,33 +62,6 @@ measure_stopper (guint64  size,
   return (double) elapsed / n;
 }
 
-static void
-no_op_pool_task (gpointer data,
-                 gpointer user_data)
-{
-}
-
-static void
-push_thread_pool (guint64  n,
-                  gpointer pool)
-{
-  for (guint64 i = 0; i < n; i++)
-    g_thread_pool_push (pool, GUINT_TO_POINTER (1), NULL);
-}
-
-static double
-measure_thread_pool (guint64  size,
-                     gpointer producers)
-{
-  GThreadPool *pool = g_thread_pool_new (no_op_pool_task, NULL, 2, FALSE, NULL);
-  gint64 start = bench_clock_start ();
-  guint64 n = bench_run_producers (GPOINTER_TO_UINT (producers), size,
-                                   push_thread_pool, pool);
-
-  g_thread_pool_free (pool, FALSE, TRUE);
-  return (double) bench_clock_stop (start) / n;
-}
-
 /* Limited dispatch. */
 
 static double
@@ -163,25 +136,10 @@ main (int    argc,
 {
   BenchOptions o = bench_parse_options (argc, argv, 1000000);
   gpointer one = GUINT_TO_POINTER (1);
-  guint64 last_size = 0;
   BenchResult r;
 
-  /* 1k to 1M tasks (scaled down with --quick and --callgrind). */
-  for (guint64 scale = 1000; scale >= 1; scale /= 10)
-    {
-      BenchOptions sized = o;
-      g_autofree char *what = NULL;
-      g_autofree char *section = NULL;
-
-      sized.size = MAX (o.size / scale, 16);
-      if (sized.size == last_size)
-        continue;
-      last_size = sized.size;
-      what = g_strdup_printf ("stopper run_async_task, %" G_GUINT64_FORMAT " tasks", sized.size);
-      section = g_strdup_printf ("stopper-%" G_GUINT64_FORMAT "-tasks", sized.size);
-      bench_compare (&sized, section, measure_stopper, one, measure_thread_pool, one, &r, NULL);
-      bench_report (&sized, what, "ns/task", "GThreadPool (2 threads)", &r);
-    }
+  bench_compare_sizes (&o, "stopper run_async_task", "stopper", "-tasks",
+                       measure_stopper, one);
 
   for (guint producers = 2; producers <= BENCH_MAX_PRODUCERS; producers *= 2)
     {
@@ -189,7 +147,7 @@ main (int    argc,
       g_autofree char *section = g_strdup_printf ("stopper-%u-producers", producers);
 
       bench_compare (&o, section, measure_stopper, GUINT_TO_POINTER (producers),
-                     measure_thread_pool, GUINT_TO_POINTER (producers), &r, NULL);
+                     bench_thread_pool_2, GUINT_TO_POINTER (producers), &r, NULL);
       bench_report (&o, what, "ns/task", "GThreadPool (2 threads)", &r);
     }
 

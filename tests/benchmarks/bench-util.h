@@ -435,6 +435,37 @@ bench_run_producers (guint          producers,
   return producer.n * producers;
 }
 
+static inline void
+bench_no_op_pool_task (gpointer data,
+                       gpointer user_data)
+{
+}
+
+static inline void
+bench_push_thread_pool (guint64  n,
+                        gpointer pool)
+{
+  for (guint64 i = 0; i < n; i++)
+    g_thread_pool_push (pool, GUINT_TO_POINTER (1), NULL);
+}
+
+/* The raw-GLib anchor of tiny-task dispatch: @size no-op tasks pushed from
+ * @producers threads (GUINT_TO_POINTER) onto a GThreadPool of 2 threads,
+ * waiting until all ran; ns per task. A #BenchFunc. */
+static inline double
+bench_thread_pool_2 (guint64  size,
+                     gpointer producers)
+{
+  GThreadPool *pool = g_thread_pool_new (bench_no_op_pool_task, NULL, 2,
+                                         FALSE, NULL);
+  gint64 start = bench_clock_start ();
+  guint64 n = bench_run_producers (GPOINTER_TO_UINT (producers), size,
+                                   bench_push_thread_pool, pool);
+
+  g_thread_pool_free (pool, FALSE, TRUE);
+  return (double) bench_clock_stop (start) / n;
+}
+
 /* The heap in use: small blocks, and the large ones malloc() maps on
  * their own. */
 static inline size_t
@@ -510,5 +541,39 @@ bench_report (const BenchOptions *o,
                r->load_end[0], r->load_end[1], r->load_end[2],
                o->callgrind ? "true" : "false", rss);
       fclose (f);
+    }
+}
+
+/* Compares @func against the 2-thread GThreadPool anchor from one producer
+ * at 1k, 10k, 100k and 1M tasks (@o->size / 1000 .. @o->size, at least 16,
+ * each size once) and reports each as "@what, N tasks" in the section
+ * "@section_prefix-N@section_suffix": the cost per task should stay flat. */
+static inline void
+bench_compare_sizes (const BenchOptions *o,
+                     const char         *what,
+                     const char         *section_prefix,
+                     const char         *section_suffix,
+                     BenchFunc           func,
+                     gpointer            data)
+{
+  guint64 last_size = 0;
+  BenchResult r;
+
+  for (guint64 scale = 1000; scale >= 1; scale /= 10)
+    {
+      BenchOptions sized = *o;
+      g_autofree char *sized_what = NULL;
+      g_autofree char *section = NULL;
+
+      sized.size = MAX (o->size / scale, 16);
+      if (sized.size == last_size)
+        continue;
+      last_size = sized.size;
+      sized_what = g_strdup_printf ("%s, %" G_GUINT64_FORMAT " tasks", what, sized.size);
+      section = g_strdup_printf ("%s-%" G_GUINT64_FORMAT "%s", section_prefix,
+                                 sized.size, section_suffix);
+      bench_compare (&sized, section, func, data, bench_thread_pool_2,
+                     GUINT_TO_POINTER (1), &r, NULL);
+      bench_report (&sized, sized_what, "ns/task", "GThreadPool (2 threads)", &r);
     }
 }
