@@ -780,8 +780,8 @@ set_ordered (Ordered    *ordered,
 
   g_object_set_data (tag, "ordered", ordered);
   g_object_set_data (tag, "letter", (gpointer) letter);
-  gasync_event_loop_set_timeout (ordered->loop, MAX (0, delay),
-                                 append_letter_cb, tag, g_object_unref);
+  gasync_event_loop_set_timeout (ordered->loop, delay, append_letter_cb, tag,
+                                 g_object_unref);
 }
 
 static gboolean
