@@ -125,9 +125,9 @@
 #include "config.h"
 
 #include "gasync-event-loop-private.h"
-#include "gasync-dispatch-private.h"
 #include "gasync-future-private.h"
 #include "gasync-leak-private.h"
+#include "gasync-owner-private.h"
 #include "gasync-private.h"
 #include "gasync-sync-private.h"
 
@@ -261,24 +261,13 @@ gasync_event_loop_queue_get_context (GasyncEventLoopQueue *queue)
   return queue->context;
 }
 
-static gboolean
-drop_cb (gpointer user_data)
-{
-  return G_SOURCE_REMOVE;
-}
-
 void
 gasync_event_loop_queue_drop (GasyncEventLoopQueue *queue,
                               gpointer              user_data,
                               GDestroyNotify        destroy)
 {
-  if (destroy == NULL)
-    return;
-
-  if (g_main_context_is_owner (queue->context))
-    destroy (user_data);
-  else
-    gasync_dispatch_to_context (queue->context, drop_cb, user_data, destroy);
+  gasync_owner_destroy (queue->context, GASYNC_OWNER_NOW_IF_OWNER, destroy,
+                        user_data);
 }
 
 /* Appends a callback under the lock; returns whether the loop must be

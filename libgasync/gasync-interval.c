@@ -55,7 +55,9 @@
 
 #include "config.h"
 
+#include "gasync-owner-private.h"
 #include "gasync-private.h"
+#include "gasync-source-private.h"
 #include "gasync-workers-private.h"
 
 struct _GasyncInterval
@@ -121,8 +123,9 @@ interval_run (GasyncInterval *self,
                              self->user_data, &error))
     return TRUE;
 
-  gasync_workers_emit_error (self->life.mailbox, self,
-                             signals[SIGNAL_ERROR], error);
+  gasync_owner_emit_error (self->life.owner, GASYNC_OWNER_QUEUE, self,
+                           signals[SIGNAL_ERROR], GASYNC_OWNER_ARG_NONE, NULL,
+                           error, NULL);
   gasync_lock (&self->life.lock);
   stop_on_error = self->stop_on_error;
   gasync_unlock (&self->life.lock);
@@ -466,7 +469,7 @@ gasync_interval_get_state (GasyncInterval *self)
     (self)->field = (value);                            \
     gasync_unlock (&(self)->life.lock);                      \
     if (changed)                                        \
-      gasync_workers_notify ((self)->life.mailbox, (self), properties[prop]); \
+      gasync_owner_notify ((self)->life.owner, (self), properties[prop]); \
   } G_STMT_END
 
 #define GET_FIELD(self, field, result)                  \
@@ -674,7 +677,7 @@ gasync_interval_start (GasyncInterval  *self,
                                                           interval_source_cb);
       self->tick = g_get_monotonic_time () + self->delay + self->interval;
       g_source_set_ready_time (self->life.source, self->tick);
-      g_source_attach (self->life.source, self->life.owner);
+      gasync_source_attach (self->life.source, self->life.owner);
     }
   gasync_unlock (&self->life.lock);
 

@@ -63,6 +63,7 @@
 
 #include "config.h"
 
+#include "gasync-owner-private.h"
 #include "gasync-private.h"
 #include "gasync-workers-private.h"
 
@@ -77,7 +78,6 @@ struct _GasyncLatch
   guint64 n_stopped; /* entries into STOPPED */
 
   GMainContext *owner;
-  GSource *mailbox;         /* to the owner context */
 };
 
 enum {
@@ -135,7 +135,7 @@ latch_move (GasyncLatch       *self,
   gasync_cond_broadcast (&self->cond);
   gasync_unlock (&self->lock);
 
-  gasync_workers_notify (self->mailbox, self, properties[PROP_STATE]);
+  gasync_owner_notify (self->owner, self, properties[PROP_STATE]);
   return TRUE;
 }
 
@@ -144,7 +144,6 @@ gasync_latch_finalize (GObject *object)
 {
   GasyncLatch *self = GASYNC_LATCH (object);
 
-  g_clear_pointer (&self->mailbox, gasync_workers_mailbox_close);
   g_main_context_unref (self->owner);
   gasync_cond_clear (&self->cond);
   gasync_lock_clear (&self->lock);
@@ -205,7 +204,6 @@ gasync_latch_init (GasyncLatch *self)
   gasync_cond_init (&self->cond);
   self->state = GASYNC_LATCH_STATE_STOPPED;
   self->owner = g_main_context_ref_thread_default ();
-  self->mailbox = gasync_workers_mailbox_new (self->owner);
 }
 
 /**

@@ -127,9 +127,9 @@
 
 #include "gasync-stopper-private.h"
 
-#include "gasync-dispatch-private.h"
 #include "gasync-enums.h"
 #include "gasync-leak-private.h"
+#include "gasync-owner-private.h"
 #include "gasync-pool-private.h"
 #include "gasync-private.h"
 #include "gasync-run-once-private.h"
@@ -239,15 +239,14 @@ struct _GasyncStopper
   guint stop_prune_at;
 
   GSList *closers; /* Closer, newest first */
-  GArray *pending_calls; /* PendingCall, for the owner context, or NULL */
-  GSource *owner_source; /* runs pending calls and drain(), or NULL */
+  gboolean owner_scheduled; /* run_owner_work() is queued on the context */
   GQueue stop_waiters; /* GTask of stop_async, owned */
 
   char *name;
   gboolean leak_tracked; /* from the first task, worker or closer to stopped */
   gboolean warned_unstopped;
   guint64 n_started; /* tasks and workers */
-  gint64 owner_scheduled_at; /* when owner_source was attached */
+  gint64 owner_scheduled_at; /* when owner_scheduled was set */
   int owner_wait_logged; /* 0, 1 while logging, 2 once logged */
 };
 
@@ -433,169 +432,55 @@ leak_track (GasyncStopper *self)
     gasync_leak_untrack (self);
 }
 
-/* A call waiting for the owner context: a destroy notify, or the report
- * of a failed task. */
-typedef struct
-{
-  GDestroyNotify destroy; /* NULL: data is a Failure to report */
-  gpointer data;
-} PendingCall;
-
-typedef struct
-{
-  char *name;
-  GError *error;
-} Failure;
-
+/* The report of a failed task when #GasyncStopper::task-failed has no
+ * handler. */
 static void
-failure_free (Failure *failure)
+warn_task_failed (gpointer      instance,
+                  const char   *name,
+                  const GError *error)
 {
-  g_free (failure->name);
-  g_error_free (failure->error);
-  g_free (failure);
-}
+  g_autofree char *label = describe (instance);
 
-static void
-emit_task_failed (GasyncStopper *self,
-                  Failure       *failure)
-{
-  if (g_signal_has_handler_pending (self, signals[SIGNAL_TASK_FAILED], 0,
-                                    FALSE))
-    g_signal_emit (self, signals[SIGNAL_TASK_FAILED], 0, failure->name,
-                   failure->error);
-  else
-    {
-      g_autofree char *label = describe (self);
-
-      g_warning ("%s: task “%s” failed: %s", label, failure->name,
-                 failure->error->message);
-    }
-}
-
-/* With @report FALSE (the stopper is being finalized), a failure is
- * dropped instead of reported. */
-static void
-run_call (GasyncStopper     *self,
-          const PendingCall *call,
-          gboolean           report)
-{
-  if (call->destroy != NULL)
-    call->destroy (call->data);
-  else
-    {
-      if (report)
-        emit_task_failed (self, call->data);
-      failure_free (call->data);
-    }
-}
-
-static void
-run_calls (GasyncStopper *self,
-           GArray        *pending,
-           gboolean       report)
-{
-  for (guint i = 0; pending != NULL && i < pending->len; i++)
-    run_call (self, &g_array_index (pending, PendingCall, i), report);
+  g_warning ("%s: task “%s” failed: %s", label, name, error->message);
 }
 
 static void drain (GasyncStopper *self);
 
-/* Makes the pending calls, on the owner context, and destroys the owner
- * source: the caller drains (or is draining) right after. */
-static void
-flush_pending (GasyncStopper *self)
-{
-  g_autoptr(GArray) pending = NULL;
-  GSource *source;
-
-  gasync_lock (&self->lock);
-  pending = g_steal_pointer (&self->pending_calls);
-  source = g_steal_pointer (&self->owner_source);
-  gasync_unlock (&self->lock);
-
-  /* Its reference to @self is not the last: the caller holds one (GLib
-   * holds one while the source dispatches). */
-  if (source != NULL)
-    {
-      g_source_destroy (source);
-      g_source_unref (source);
-    }
-  run_calls (self, pending, TRUE);
-}
-
-/* Does what waits for the owner context: the pending calls, then the phase
- * signals and the closing. Called there only. */
+/* Does what waits for the owner context: the calls queued there (the
+ * destroy notifies and failure reports of the tasks that ended), then the
+ * phase signals and the closing. Called there only. */
 static void
 run_owner_work (GasyncStopper *self)
 {
-  flush_pending (self);
+  gasync_lock (&self->lock);
+  self->owner_scheduled = FALSE;
+  gasync_unlock (&self->lock);
+
+  gasync_owner_drain (self->context);
   drain (self);
 }
 
-static gboolean
-owner_source_cb (gpointer user_data)
+static void
+owner_work_cb (gpointer user_data)
 {
   run_owner_work (user_data);
-  return G_SOURCE_REMOVE;
 }
 
 /* Called with the lock held: makes sure that the owner context will call
- * run_owner_work(). The source is attached under the lock, so that the
- * owner thread, which does that work itself when it stops the stopper,
- * finds and destroys it: a program that does not iterate the context is
- * left with no source that holds the stopper. */
+ * run_owner_work(). The owner thread, which does that work itself when it
+ * stops the stopper, drains the call with the rest, so that a program
+ * that does not iterate the context is left with nothing queued that
+ * holds the stopper. */
 static void
 schedule_owner_locked (GasyncStopper *self)
 {
-  GSource *source;
-
-  if (self->owner_source != NULL)
+  if (self->owner_scheduled)
     return;
 
-  source = g_idle_source_new ();
-  g_source_set_priority (source, G_PRIORITY_DEFAULT);
-  g_source_set_static_name (source, "[gasync] stopper");
-  g_source_set_callback (source, owner_source_cb, g_object_ref (self),
-                         g_object_unref);
-  /* GMainContext guards its source lists with a GMutex that TSan cannot
-   * see (see gasync_dispatch_to_context()); the source itself is handed
-   * over under the lock. */
-  GASYNC_TSAN_IGNORE_BEGIN ();
-  g_source_attach (source, self->context);
-  GASYNC_TSAN_IGNORE_END ();
-  self->owner_source = source;
+  self->owner_scheduled = TRUE;
   self->owner_scheduled_at = g_get_monotonic_time ();
-}
-
-/* Makes @call on the owner context: at once if this thread runs it, else
- * in a batch, so that many tasks ending at once cost one dispatch. The
- * batch runs before the closers, whichever way the stopper is stopped. */
-static void
-call_on_owner (GasyncStopper *self,
-               PendingCall    call)
-{
-  if (g_main_context_is_owner (self->context))
-    {
-      run_call (self, &call, TRUE);
-      return;
-    }
-
-  gasync_lock (&self->lock);
-  if (self->pending_calls == NULL)
-    self->pending_calls = g_array_new (FALSE, FALSE, sizeof (PendingCall));
-  g_array_append_val (self->pending_calls, call);
-  schedule_owner_locked (self);
-  gasync_unlock (&self->lock);
-}
-
-/* Calls @destroy on the owner context (see call_on_owner()). */
-static void
-destroy_on_owner (GasyncStopper  *self,
-                  GDestroyNotify  destroy,
-                  gpointer        data)
-{
-  if (destroy != NULL)
-    call_on_owner (self, (PendingCall) { destroy, data });
+  gasync_owner_invoke (self->context, GASYNC_OWNER_QUEUE, owner_work_cb,
+                       g_object_ref (self), g_object_unref);
 }
 
 /* Acquires the owner context if this thread may run it now: it runs it
@@ -671,13 +556,12 @@ fire_phase (GasyncStopper  *self,
   g_cancellable_cancel (cancellable);
 }
 
-static gboolean
+static void
 closer_run (gpointer user_data)
 {
   Closer *closer = user_data;
 
   closer->func (closer->user_data);
-  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -719,7 +603,7 @@ drain_pending_locked (GasyncStopper *self)
          self->num_workers == 0 && !self->done;
 }
 
-static gboolean
+static void
 complete_stop_waiter (gpointer user_data)
 {
   GTask *task = user_data;
@@ -730,15 +614,13 @@ complete_stop_waiter (gpointer user_data)
     g_task_return_boolean (task, TRUE);
   else if (!g_task_return_error_if_cancelled (task))
     g_assert_not_reached ();
-  return G_SOURCE_REMOVE;
 }
 
 /* Takes over a reference to @task. */
 static void
 finish_stop_waiter (GTask *task)
 {
-  gasync_dispatch_to_context (g_task_get_context (task), complete_stop_waiter,
-                              task, g_object_unref);
+  gasync_owner_complete (task, complete_stop_waiter);
 }
 
 /* Runs the closers (newest first), then enters the stopped state. Called
@@ -752,12 +634,9 @@ close_locked (GasyncStopper *self)
   /* The destroy notifies and failure reports of the tasks and workers
    * come first: every task has ended, so nothing of theirs is left to run
    * after the closers. */
-  while (self->pending_calls != NULL)
-    {
-      gasync_unlock (&self->lock);
-      flush_pending (self);
-      gasync_lock (&self->lock);
-    }
+  gasync_unlock (&self->lock);
+  gasync_owner_drain (self->context);
+  gasync_lock (&self->lock);
 
   while (self->closers != NULL)
     {
@@ -861,7 +740,7 @@ stop_wait_retry_at (gpointer data)
 {
   StopWait *wait = data;
 
-  if (wait->stopper->owner_source == NULL)
+  if (!wait->stopper->owner_scheduled)
     return G_MAXINT64;
   return gasync_deadline_add (g_get_monotonic_time (), OWNER_RETRY_INTERVAL);
 }
@@ -879,10 +758,10 @@ stop_wait_still_held (gpointer data)
   gboolean log;
 
   gasync_lock (&self->lock);
-  if (self->owner_source != NULL)
+  if (self->owner_scheduled)
     waited = g_get_monotonic_time () - self->owner_scheduled_at;
   log = self->owner_wait_logged == 0 && self->stuck_log_interval > 0 &&
-        self->owner_source != NULL &&
+        self->owner_scheduled &&
         waited >= MAX (self->stuck_log_interval,
                        GASYNC_STOPPER_MIN_STUCK_LOG_INTERVAL);
   if (log)
@@ -1094,11 +973,10 @@ report_failure (GasyncStopper *self,
                 const char    *name,
                 GError        *error)
 {
-  Failure *failure = g_new (Failure, 1);
-
-  failure->name = g_strdup (name);
-  failure->error = error;
-  call_on_owner (self, (PendingCall) { NULL, failure });
+  gasync_owner_emit_error (self->context, GASYNC_OWNER_NOW_IF_OWNER, self,
+                           signals[SIGNAL_TASK_FAILED],
+                           GASYNC_OWNER_ARG_STRING, name, error,
+                           warn_task_failed);
 }
 
 /* Counts a new task named @name in @entry, unless the stopper is
@@ -1308,7 +1186,8 @@ async_task_run (gpointer data)
     report_failure (self, task->entry.name_count->name, error);
   frame_pop (&frame);
 
-  destroy_on_owner (self, task->destroy, task->user_data);
+  gasync_owner_destroy (self->context, GASYNC_OWNER_NOW_IF_OWNER,
+                        task->destroy, task->user_data);
   if (task->semaphore != NULL)
     {
       gasync_semaphore_release (task->semaphore);
@@ -1352,7 +1231,8 @@ start_async_task (GasyncStopper    *self,
       set_refused_error (name, error);
       if (semaphore != NULL)
         gasync_semaphore_release (semaphore);
-      destroy_on_owner (self, destroy, user_data);
+      gasync_owner_destroy (self->context, GASYNC_OWNER_NOW_IF_OWNER,
+                            destroy, user_data);
       return FALSE;
     }
 
@@ -1391,7 +1271,8 @@ worker_thread (gpointer data)
     report_failure (self, worker->name_count->name, error);
   frame_pop (&frame);
 
-  destroy_on_owner (self, worker->destroy, worker->user_data);
+  gasync_owner_destroy (self->context, GASYNC_OWNER_NOW_IF_OWNER,
+                        worker->destroy, worker->user_data);
 
   gasync_lock (&self->lock);
   name_count_unref (&self->workers, worker->name_count);
@@ -1484,7 +1365,8 @@ gasync_stopper_dispose (GObject *object)
   gasync_unlock (&self->lock);
 
   for (GSList *l = closers; l != NULL; l = l->next)
-    destroy_on_owner (self, closer_free, l->data);
+    gasync_owner_destroy (self->context, GASYNC_OWNER_NOW_IF_OWNER,
+                          closer_free, l->data);
   g_slist_free (closers);
 
   G_OBJECT_CLASS (gasync_stopper_parent_class)->dispose (object);
@@ -1527,16 +1409,6 @@ gasync_stopper_finalize (GObject *object)
   g_clear_pointer (&self->registry, g_hash_table_unref);
   g_clear_pointer (&self->quiesce_children, g_ptr_array_unref);
   g_clear_pointer (&self->stop_children, g_ptr_array_unref);
-  /* Left only if the owner context was destroyed before running them: its
-   * source was destroyed with it, dropping its reference to @self. */
-  run_calls (self, self->pending_calls, FALSE);
-  g_clear_pointer (&self->pending_calls, g_array_unref);
-  if (self->owner_source != NULL)
-    {
-      GASYNC_TSAN_IGNORE_BEGIN ();
-      g_clear_pointer (&self->owner_source, g_source_unref);
-      GASYNC_TSAN_IGNORE_END ();
-    }
   g_clear_object (&self->quiesce_cancellable);
   g_clear_object (&self->stop_cancellable);
   /* The last reference may go on a pool thread, right after the owner
@@ -2354,7 +2226,8 @@ gasync_stopper_run_limited_async_task (GasyncStopper    *self,
    * whether or not a slot is free. */
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     {
-      destroy_on_owner (self, destroy, user_data);
+      gasync_owner_destroy (self->context, GASYNC_OWNER_NOW_IF_OWNER,
+                            destroy, user_data);
       return FALSE;
     }
 
@@ -2367,7 +2240,8 @@ gasync_stopper_run_limited_async_task (GasyncStopper    *self,
 
       if (!wait)
         {
-          destroy_on_owner (self, destroy, user_data);
+          gasync_owner_destroy (self->context, GASYNC_OWNER_NOW_IF_OWNER,
+                                destroy, user_data);
           g_set_error (error, GASYNC_ERROR, GASYNC_ERROR_THROTTLED,
                        /* Translators: %s is the name of a task */
                        _("Task “%s” was throttled: its semaphore has no free slot"),
@@ -2384,7 +2258,8 @@ gasync_stopper_run_limited_async_task (GasyncStopper    *self,
       g_cancellable_disconnect (cancellable, handler_id);
       if (!acquired)
         {
-          destroy_on_owner (self, destroy, user_data);
+          gasync_owner_destroy (self->context, GASYNC_OWNER_NOW_IF_OWNER,
+                                destroy, user_data);
           if (g_cancellable_is_cancelled (cancellable))
             g_propagate_error (error, g_steal_pointer (&local_error));
           else
@@ -2399,7 +2274,8 @@ gasync_stopper_run_limited_async_task (GasyncStopper    *self,
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     {
       gasync_semaphore_release (semaphore);
-      destroy_on_owner (self, destroy, user_data);
+      gasync_owner_destroy (self->context, GASYNC_OWNER_NOW_IF_OWNER,
+                            destroy, user_data);
       return FALSE;
     }
 
@@ -2468,7 +2344,8 @@ gasync_stopper_run_worker (GasyncStopper   *self,
   if (!accepted)
     {
       g_free (worker);
-      destroy_on_owner (self, destroy, user_data);
+      gasync_owner_destroy (self->context, GASYNC_OWNER_NOW_IF_OWNER,
+                            destroy, user_data);
       g_set_error (error, GASYNC_ERROR, GASYNC_ERROR_UNAVAILABLE,
                    /* Translators: %s is the name of a worker */
                    _("The stopper is stopping: worker “%s” was not started"),
@@ -2610,8 +2487,8 @@ gasync_stopper_add_closer (GasyncStopper          *self,
       g_main_context_release (self->context);
     }
   else if (stopped)
-    gasync_dispatch_to_context (self->context, closer_run, closer,
-                                closer_free);
+    gasync_owner_invoke (self->context, GASYNC_OWNER_QUEUE, closer_run, closer,
+                         closer_free);
 }
 
 /**

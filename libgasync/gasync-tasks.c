@@ -81,7 +81,7 @@
 #include "config.h"
 
 #include "gasync-tasks.h"
-#include "gasync-dispatch-private.h"
+#include "gasync-owner-private.h"
 #include "gasync-pool-private.h"
 #include "gasync-private.h"
 #include "gasync-task-token-private.h"
@@ -218,35 +218,6 @@ tasks_trace (GasyncTasks  *self,
 #endif
 }
 
-/* A #GasyncTasks::task-failed emission, on the owner context. */
-typedef struct
-{
-  GasyncTasks *tasks;
-  char *task_name;
-  GError *error;
-} Failure;
-
-static gboolean
-failure_emit (gpointer data)
-{
-  Failure *failure = data;
-
-  g_signal_emit (failure->tasks, signals[TASK_FAILED], 0, failure->task_name,
-                 failure->error);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-failure_free (gpointer data)
-{
-  Failure *failure = data;
-
-  g_object_unref (failure->tasks);
-  g_free (failure->task_name);
-  g_error_free (failure->error);
-  g_free (failure);
-}
-
 /* Traces one run of a task and keeps its error, unless it only says that
  * the task was cancelled. */
 static void
@@ -255,7 +226,6 @@ tasks_record (GasyncTasks  *self,
               gint64        start,
               const GError *error)
 {
-  Failure *failure;
   GError *copy;
 
   tasks_trace (self, task_name, start, error);
@@ -265,12 +235,10 @@ tasks_record (GasyncTasks  *self,
   copy = g_error_copy (error);
   g_prefix_error (&copy, "%s: ", task_name);
 
-  failure = g_new0 (Failure, 1);
-  failure->tasks = g_object_ref (self);
-  failure->task_name = g_strdup (task_name);
-  failure->error = g_error_copy (copy);
-  gasync_dispatch_to_context (self->context, failure_emit, failure,
-                              failure_free);
+  /* #GasyncTasks::task-failed, on the owner context. */
+  gasync_owner_emit_error (self->context, GASYNC_OWNER_QUEUE, self,
+                           signals[TASK_FAILED], GASYNC_OWNER_ARG_STRING,
+                           task_name, g_error_copy (copy), NULL);
 
   gasync_lock (&self->lock);
   g_ptr_array_add (self->errors, copy);
@@ -297,9 +265,8 @@ task_call (Task           *task,
   return ok;
 }
 
-/* On the owner context, as the destroy notify of a dispatch that has
- * nothing else to run: so it runs even if that context is finalized
- * without being iterated again. */
+/* On the owner context, as a destroy notify: so it runs even if that
+ * context is finalized without being iterated again. */
 static void
 task_free (gpointer data)
 {
@@ -311,12 +278,6 @@ task_free (gpointer data)
   g_object_unref (task->tasks);
   g_free (task->name);
   g_free (task);
-}
-
-static gboolean
-nothing_cb (gpointer data)
-{
-  return G_SOURCE_REMOVE;
 }
 
 /* On a worker thread. */
@@ -345,7 +306,7 @@ task_run (gpointer data)
     }
 
   tasks_end (self);
-  gasync_dispatch_to_context (self->context, nothing_cb, task, task_free);
+  gasync_owner_destroy (self->context, GASYNC_OWNER_QUEUE, task_free, task);
 }
 
 static gpointer

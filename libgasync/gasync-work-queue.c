@@ -81,10 +81,11 @@
 #include "config.h"
 
 #include "gasync-work-queue-private.h"
-#include "gasync-dispatch-private.h"
 #include "gasync-leak-private.h"
+#include "gasync-owner-private.h"
 #include "gasync-pool-private.h"
 #include "gasync-private.h"
+#include "gasync-source-private.h"
 #include "gasync-sync-private.h"
 #include "gasync-task-token-private.h"
 #include "gasync-wait-private.h"
@@ -203,42 +204,12 @@ describe (GasyncWorkQueue *self)
   return label;
 }
 
-typedef struct
-{
-  GasyncWorkQueue *self;
-  GObject *item;
-  GError *error;
-} ErrorEmission;
-
-static gboolean
-emit_error_cb (gpointer data)
-{
-  ErrorEmission *emission = data;
-
-  g_signal_emit (emission->self, signals[SIGNAL_ERROR], 0,
-                 emission->item, emission->error);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-error_emission_free (gpointer data)
-{
-  ErrorEmission *emission = data;
-
-  g_object_unref (emission->self);
-  g_clear_object (&emission->item);
-  g_error_free (emission->error);
-  g_free (emission);
-}
-
 /* Takes @error. Runs in the thread that processed the item. */
 static void
 report_error (GasyncWorkQueue *self,
               gpointer         item,
               GError          *error)
 {
-  ErrorEmission *emission;
-
   if (self->error_func != NULL)
     {
       self->error_func (self->mode != MODE_POINTERS ? item : NULL, error,
@@ -247,13 +218,10 @@ report_error (GasyncWorkQueue *self,
       return;
     }
 
-  emission = g_new0 (ErrorEmission, 1);
-  emission->self = g_object_ref (self);
-  if (self->mode != MODE_POINTERS)
-    emission->item = g_object_ref (item);
-  emission->error = error;
-  gasync_dispatch_to_context (self->owner, emit_error_cb, emission,
-                              error_emission_free);
+  gasync_owner_emit_error (self->owner, GASYNC_OWNER_QUEUE, self,
+                           signals[SIGNAL_ERROR], GASYNC_OWNER_ARG_OBJECT,
+                           self->mode != MODE_POINTERS ? item : NULL, error,
+                           NULL);
 }
 
 /* Called with the lock held and the ring full: doubles it, up to
@@ -676,7 +644,8 @@ gasync_work_queue_finalize (GObject *object)
   GASYNC_TSAN_ACQUIRE (self);
   gasync_leak_untrack (self);
   g_free (self->name);
-  gasync_invoke_destroy (self->owner, self->destroy, self->user_data);
+  gasync_owner_destroy (self->owner, GASYNC_OWNER_NOW_IF_FREE, self->destroy,
+                        self->user_data);
   g_clear_pointer (&self->pump, g_source_unref);
   g_clear_object (&self->interceptor);
   g_clear_object (&self->cancellable);
@@ -1376,7 +1345,7 @@ gasync_work_queue_start (GasyncWorkQueue  *self,
       g_source_set_callback (self->pump, NULL, weak, weak_ref_free);
       GASYNC_TSAN_RELEASE (self);
       g_source_set_ready_time (self->pump, self->n_queued > 0 ? 0 : -1);
-      g_source_attach (self->pump, self->owner);
+      gasync_source_attach (self->pump, self->owner);
     }
   else
     {
@@ -1894,25 +1863,11 @@ typedef struct
   GError *error;
 } StopAsync;
 
-static gboolean
-stop_return_cb (gpointer data)
-{
-  StopAsync *stop = data;
-
-  if (stop->error != NULL)
-    g_task_return_error (stop->task, g_steal_pointer (&stop->error));
-  else
-    g_task_return_boolean (stop->task, TRUE);
-  return G_SOURCE_REMOVE;
-}
-
+/* Returns the stop on the context of its task, and frees it. */
 static void
-stop_async_free (gpointer data)
+stop_async_return (StopAsync *stop)
 {
-  StopAsync *stop = data;
-
-  g_clear_error (&stop->error);
-  g_object_unref (stop->task);
+  gasync_owner_return_boolean (stop->task, stop->error);
   g_free (stop);
 }
 
@@ -1924,8 +1879,7 @@ stop_in_pool (gpointer data)
 
   wait_stopped (g_task_get_source_object (task), stop->run,
                 g_task_get_cancellable (task), &stop->error);
-  gasync_dispatch_to_context (g_task_get_context (task), stop_return_cb,
-                              stop, stop_async_free);
+  stop_async_return (stop);
 }
 
 /**
@@ -1970,8 +1924,7 @@ gasync_work_queue_stop_async (GasyncWorkQueue     *self,
   g_task_set_check_cancellable (stop->task, FALSE);
   if (!begin_stop (self, FALSE, &stop->run, &stop->error))
     {
-      gasync_dispatch_to_context (g_task_get_context (stop->task),
-                                  stop_return_cb, stop, stop_async_free);
+      stop_async_return (stop);
       return;
     }
   gasync_pool_push (stop_in_pool, stop);
@@ -2010,27 +1963,6 @@ typedef struct
   GPtrArray *discarded;
 } CloseAsync;
 
-static gboolean
-close_return_cb (gpointer data)
-{
-  CloseAsync *close_async = data;
-
-  g_task_return_pointer (close_async->task,
-                         g_steal_pointer (&close_async->discarded),
-                         (GDestroyNotify) g_ptr_array_unref);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-close_async_free (gpointer data)
-{
-  CloseAsync *close_async = data;
-
-  g_clear_pointer (&close_async->discarded, g_ptr_array_unref);
-  g_object_unref (close_async->task);
-  g_free (close_async);
-}
-
 static void
 close_in_pool (gpointer data)
 {
@@ -2039,8 +1971,9 @@ close_in_pool (gpointer data)
 
   close_async->discarded = close_queue (g_task_get_source_object (task),
                                         g_task_get_cancellable (task), FALSE);
-  gasync_dispatch_to_context (g_task_get_context (task), close_return_cb,
-                              close_async, close_async_free);
+  gasync_owner_return_pointer (task, g_steal_pointer (&close_async->discarded),
+                               (GDestroyNotify) g_ptr_array_unref, NULL);
+  g_free (close_async);
 }
 
 /**

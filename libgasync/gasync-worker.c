@@ -75,7 +75,9 @@
 
 #include "config.h"
 
+#include "gasync-owner-private.h"
 #include "gasync-private.h"
+#include "gasync-source-private.h"
 #include "gasync-workers-private.h"
 
 typedef struct
@@ -135,7 +137,8 @@ static void
 worker_release_item (GasyncWorker *self,
                      Item         *item)
 {
-  gasync_workers_destroy (self->life.mailbox, item->free, item->data);
+  gasync_owner_destroy (self->life.owner, GASYNC_OWNER_QUEUE, item->free,
+                        item->data);
   g_free (item);
 }
 
@@ -166,8 +169,9 @@ worker_process (GasyncWorker *self,
 
   if (!gasync_task_func_call (call_func, "GasyncWorker item", cancellable,
                               &call, &error))
-    gasync_workers_emit_error (self->life.mailbox, self,
-                               signals[SIGNAL_ERROR], error);
+    gasync_owner_emit_error (self->life.owner, GASYNC_OWNER_QUEUE, self,
+                             signals[SIGNAL_ERROR], GASYNC_OWNER_ARG_NONE,
+                             NULL, error, NULL);
   worker_release_item (self, item);
 }
 
@@ -572,7 +576,7 @@ gasync_worker_start (GasyncWorker  *self,
                                                           worker_source_cb);
       /* Items may have come since gasync_workers_life_begin(). */
       g_source_set_ready_time (self->life.source, 0);
-      g_source_attach (self->life.source, self->life.owner);
+      gasync_source_attach (self->life.source, self->life.owner);
     }
   gasync_unlock (&self->life.lock);
 

@@ -27,51 +27,10 @@ gboolean gasync_workers_wait         (GasyncLock              *lock,
                                       gpointer                 data,
                                       GError                 **error);
 
-/* A mailbox: a source attached to @owner, on the owner thread, that runs
- * posted functions there, in order. Posting from any thread allocates
- * nothing inside GLib (TSan cannot see GLib's locks, see
- * gasync-sync-private.h); close it on the owner thread, which runs what is
- * still queued. */
-GSource *gasync_workers_mailbox_new  (GMainContext   *owner);
-void     gasync_workers_mailbox_close (GSource       *mailbox);
-
-/* Runs @func (@data), then @destroy (@data), on the mailbox's context. */
-void     gasync_workers_post         (GSource        *mailbox,
-                                      GSourceFunc     func,
-                                      gpointer        data,
-                                      GDestroyNotify  destroy);
-
-/* Emits @signal_id (with one GError argument) on @instance through
- * @mailbox, from any thread; takes @error. */
-void     gasync_workers_emit_error   (GSource      *mailbox,
-                                      gpointer      instance,
-                                      guint         signal_id,
-                                      GError       *error);
-
-/* Emits notify for @pspec on @instance through @mailbox, from any thread. */
-void     gasync_workers_notify       (GSource      *mailbox,
-                                      gpointer      instance,
-                                      GParamSpec   *pspec);
-
-/* Runs @destroy (@data) through @mailbox, from any thread (nothing if
- * @destroy is NULL). */
-void     gasync_workers_destroy      (GSource        *mailbox,
-                                      GDestroyNotify  destroy,
-                                      gpointer        data);
-
-/* A source on nothing but its ready time (g_source_set_ready_time(): 0 to
- * run at once, a monotonic time, or -1 to sleep), which resets it to -1
- * before each dispatch; waking it from another thread allocates nothing.
- * Calls @func (@data); @destroy (@data) when destroyed. Not attached yet. */
-GSource *gasync_workers_source_new   (const char     *name,
-                                      GSourceFunc     func,
-                                      gpointer        data,
-                                      GDestroyNotify  destroy);
-
 /* The lifecycle that GasyncWorker and GasyncInterval share: a latch whose
- * notify::state the object mirrors, the owner context and its mailbox,
- * the background thread of a threaded run, and the cancellable of a run.
- * The lock and condition also guard the object's own fields. */
+ * notify::state the object mirrors, the owner context, the background
+ * thread of a threaded run, and the cancellable of a run. The lock and
+ * condition also guard the object's own fields. */
 typedef struct
 {
   GasyncLock lock;
@@ -91,7 +50,6 @@ typedef struct
   GasyncLatch *latch;
   GThread *thread;            /* the last one, until joined */
   GMainContext *owner;
-  GSource *mailbox;           /* to the owner context */
   GObject *object;            /* the owner of the struct, not a reference */
   GParamSpec *state_pspec;
 } GasyncWorkersLife;
@@ -131,7 +89,7 @@ void      gasync_workers_life_spawn        (GasyncWorkersLife  *life,
                                             GThreadFunc         func);
 /* Waits until @run has stopped (even if another run has begun since) or
  * @cancellable is cancelled; once stopped, also joins its thread (which
- * has given its reference back to the mailbox then), unless the next
+ * has given its reference back to the owner context then), unless the next
  * start did. */
 gboolean  gasync_workers_life_wait_stopped (GasyncWorkersLife  *life,
                                             guint64             run,

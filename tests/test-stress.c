@@ -34,7 +34,7 @@
 
 #include <gasync.h>
 
-#include "gasync-dispatch-private.h"
+#include "gasync-owner-private.h"
 #include "test-item.h"
 #include "test-runner-util.h"
 
@@ -746,13 +746,12 @@ queue_closed_cb (GObject      *source,
   queue_hand_back (round, discarded, n);
 }
 
-static gboolean
+static void
 queue_close_on_owner_cb (gpointer data)
 {
   Round *round = data;
 
   gasync_work_queue_close_async (round->queue, NULL, queue_closed_cb, round);
-  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -773,8 +772,8 @@ queue_objects_body (Round *round,
       if (round_stops_at (round, index, i))
         {
           if (round->on_owner)
-            gasync_dispatch_to_context (g_main_context_default (),
-                                        queue_close_on_owner_cb, round, NULL);
+            gasync_owner_invoke (g_main_context_default (), GASYNC_OWNER_QUEUE,
+                                 queue_close_on_owner_cb, round, NULL);
           else
             {
               GPtrArray *discarded = NULL;
@@ -1158,11 +1157,10 @@ worker_shut_down (Round *round)
   g_atomic_int_set (&round->stopped, 1);
 }
 
-static gboolean
+static void
 worker_shut_down_cb (gpointer data)
 {
   worker_shut_down (data);
-  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -1179,8 +1177,8 @@ worker_body (Round *round,
         {
           /* A main-context worker is stopped on its owner context. */
           if (round->on_owner)
-            gasync_dispatch_to_context (g_main_context_default (),
-                                        worker_shut_down_cb, round, NULL);
+            gasync_owner_invoke (g_main_context_default (), GASYNC_OWNER_QUEUE,
+                                 worker_shut_down_cb, round, NULL);
           else
             worker_shut_down (round);
           continue;
@@ -1658,10 +1656,9 @@ interval_stop_with (Round        *round,
     g_assert_error (error, GASYNC_ERROR, GASYNC_ERROR_NOT_STARTED);
 }
 
-/* The calls, as GSourceFuncs to run on the owner context for a
- * main-context interval. */
+/* The calls, to run on the owner context for a main-context interval. */
 
-static gboolean
+static void
 interval_start_cb (gpointer data)
 {
   Round *round = data;
@@ -1670,37 +1667,35 @@ interval_start_cb (gpointer data)
   if (!gasync_interval_start (round->interval, &error))
     g_assert_error (error, GASYNC_ERROR, GASYNC_ERROR_ALREADY_STARTED);
   g_atomic_int_inc (&round->calls_done);
-  return G_SOURCE_REMOVE;
 }
 
-static gboolean
+static void
 interval_stop_cb (gpointer data)
 {
   Round *round = data;
 
   interval_stop_with (round, NULL);
   g_atomic_int_inc (&round->calls_done);
-  return G_SOURCE_REMOVE;
 }
 
 /* A stop that gives up waiting at once. */
-static gboolean
+static void
 interval_stop_cancelled_cb (gpointer data)
 {
   Round *round = data;
 
   interval_stop_with (round, round->cancellable);
   g_atomic_int_inc (&round->calls_done);
-  return G_SOURCE_REMOVE;
 }
 
 static void
-interval_call (Round       *round,
-               GSourceFunc  func)
+interval_call (Round           *round,
+               GasyncOwnerFunc  func)
 {
   g_atomic_int_inc (&round->calls);
   if (round->on_owner)
-    gasync_dispatch_to_context (g_main_context_default (), func, round, NULL);
+    gasync_owner_invoke (g_main_context_default (), GASYNC_OWNER_QUEUE, func,
+                         round, NULL);
   else
     func (round);
 }
@@ -2102,7 +2097,7 @@ async_acquired (GObject      *source,
   async_sleep_start (sleep);
 }
 
-static gboolean
+static void
 async_sleep_on_owner_cb (gpointer data)
 {
   AsyncSleep *sleep = data;
@@ -2112,7 +2107,6 @@ async_sleep_on_owner_cb (gpointer data)
                                     async_acquired, sleep);
   else
     async_sleep_start (sleep);
-  return G_SOURCE_REMOVE;
 }
 
 /* Sleeps on this thread, in one of the two forms, and checks the result. */
@@ -2185,8 +2179,8 @@ semaphore_body (Round *round,
             sleep->acquire = g_rand_boolean (rand);
             sleep->duration = g_rand_int_range (rand, 0, MAX_ASYNC_SLEEP_US + 1);
             g_atomic_int_inc (&round->calls);
-            gasync_dispatch_to_context (g_main_context_default (),
-                                        async_sleep_on_owner_cb, sleep, NULL);
+            gasync_owner_invoke (g_main_context_default (), GASYNC_OWNER_QUEUE,
+                                 async_sleep_on_owner_cb, sleep, NULL);
           }
           break;
         }
