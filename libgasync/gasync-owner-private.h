@@ -44,8 +44,8 @@ typedef enum
   GASYNC_OWNER_NOW_IF_FREE,
 } GasyncOwnerWhen;
 
-/* Runs @func (@data), then @destroy (@data) (either may be NULL), on
- * @context, from any thread. */
+/* Runs @func (@data), then @destroy (@data) (either may be NULL, not
+ * both), on @context, from any thread. */
 void      gasync_owner_invoke         (GMainContext    *context,
                                        GasyncOwnerWhen  when,
                                        GasyncOwnerFunc  func,
@@ -54,10 +54,15 @@ void      gasync_owner_invoke         (GMainContext    *context,
 
 /* Runs @destroy (@data) on @context, from any thread; nothing if @destroy
  * is NULL. Many destroy notifies queued at once cost one wake-up. */
-void      gasync_owner_destroy        (GMainContext    *context,
-                                       GasyncOwnerWhen  when,
-                                       GDestroyNotify   destroy,
-                                       gpointer         data);
+static inline void
+gasync_owner_destroy (GMainContext    *context,
+                      GasyncOwnerWhen  when,
+                      GDestroyNotify   destroy,
+                      gpointer         data)
+{
+  if (destroy != NULL)
+    gasync_owner_invoke (context, when, NULL, data, destroy);
+}
 
 /* What an error signal carries before its GError. */
 typedef enum

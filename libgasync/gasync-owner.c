@@ -470,22 +470,12 @@ gasync_owner_invoke (GMainContext    *context,
   Item item = { .kind = ITEM_INVOKE };
 
   g_assert (context != NULL);
+  g_assert (func != NULL || destroy != NULL);
 
-  if (func == NULL && destroy == NULL)
-    return;
   item.invoke.func = func;
   item.invoke.data = data;
   item.invoke.destroy = destroy;
   schedule (context, when, &item);
-}
-
-void
-gasync_owner_destroy (GMainContext    *context,
-                      GasyncOwnerWhen  when,
-                      GDestroyNotify   destroy,
-                      gpointer         data)
-{
-  gasync_owner_invoke (context, when, NULL, data, destroy);
 }
 
 void
