@@ -113,8 +113,8 @@ void      gasync_owner_return_pointer (GTask           *task,
 void      gasync_owner_complete       (GTask           *task,
                                        GasyncOwnerFunc  complete);
 
-/* Runs every call queued for @context now, those queued meanwhile
- * included, in order; called by the thread that owns @context. */
+/* Runs the calls queued for @context now, in order; called by the thread
+ * that owns @context. Those queued meanwhile wait for its next dispatch. */
 void      gasync_owner_drain          (GMainContext    *context);
 
 /* A blocking wait for work that the owner context does: what a runner's

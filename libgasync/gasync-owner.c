@@ -18,7 +18,9 @@
  * Dispatching takes one call at a time, so that a drain from inside a call
  * (the stopper's, before its closers) goes on in order, and the source may
  * recurse: a call that iterates the context again (a blocking stop on the
- * owner thread) still gets the calls queued after it.
+ * owner thread) still gets the calls queued after it. A dispatch or drain
+ * makes as many calls as were queued when it began, so that a call that
+ * queues another, or threads that keep queuing, cannot hold it.
  */
 
 #include "config.h"
@@ -570,12 +572,13 @@ void
 gasync_owner_drain (GMainContext *context)
 {
   Scheduler *self = scheduler_get (context, FALSE);
-  Item item;
 
-  if (self == NULL)
-    return;
-  while (scheduler_pop (self, &item))
-    item_run (&item);
+  /* As many calls as are queued now: however long the calls take and
+   * whoever pops some of them meanwhile (a call that iterates the
+   * context), the ones queued now have all run when this returns, and
+   * threads that keep queuing cannot hold it. */
+  if (self != NULL)
+    scheduler_run (self, (guint) g_atomic_int_get (&self->n_queued));
 }
 
 static gboolean

@@ -376,7 +376,7 @@ drain_first_cb (gpointer data)
   Drain *drain = data;
 
   g_string_append (drain->log, "a;");
-  /* Queued while draining: the drain runs it too. */
+  /* Queued while draining: it waits for the next dispatch. */
   gasync_owner_invoke (drain->f->context, GASYNC_OWNER_QUEUE, drain_log_cb,
                        drain, NULL);
 }
@@ -395,8 +395,8 @@ test_owner_drain (Fixture       *f,
 {
   Drain drain = { f, g_string_new (NULL) };
 
-  g_test_summary ("A drain runs every queued call now, in order, those "
-                  "queued meanwhile included, and leaves nothing pending");
+  g_test_summary ("A drain runs the queued calls now, in order; a call "
+                  "queued meanwhile waits for the next dispatch");
 
   /* Nothing was ever queued on this context. */
   gasync_owner_drain (f->context);
@@ -405,8 +405,57 @@ test_owner_drain (Fixture       *f,
                        NULL);
   gasync_owner_destroy (f->context, GASYNC_OWNER_QUEUE, drain_destroy, &drain);
   gasync_owner_drain (f->context);
-
+  g_assert_cmpstr (drain.log->str, ==, "a;destroy;");
+  g_main_context_iteration (f->context, FALSE);
   g_assert_cmpstr (drain.log->str, ==, "a;destroy;b;");
+  g_string_free (drain.log, TRUE);
+}
+
+static void
+nested_log_cb (gpointer data)
+{
+  g_string_append (((Drain *) data)->log, "b;");
+}
+
+static void
+nested_iterate_cb (gpointer data)
+{
+  Drain *drain = data;
+
+  /* Pops the calls after this one, as a blocking stop would. */
+  g_string_append (drain->log, "iterate;");
+  g_main_context_iteration (drain->f->context, FALSE);
+}
+
+static void
+nested_drain_cb (gpointer data)
+{
+  Drain *drain = data;
+
+  g_string_append (drain->log, "drain(;");
+  gasync_owner_drain (drain->f->context);
+  g_string_append (drain->log, ");");
+}
+
+static void
+test_owner_drain_nested (Fixture       *f,
+                         gconstpointer  data)
+{
+  Drain drain = { f, g_string_new (NULL) };
+
+  g_test_summary ("A drain from inside a call runs the calls queued after "
+                  "it, even when one of them runs the others first");
+
+  gasync_owner_invoke (f->context, GASYNC_OWNER_QUEUE, nested_drain_cb, &drain,
+                       NULL);
+  gasync_owner_invoke (f->context, GASYNC_OWNER_QUEUE, nested_iterate_cb,
+                       &drain, NULL);
+  gasync_owner_invoke (f->context, GASYNC_OWNER_QUEUE, nested_log_cb, &drain,
+                       NULL);
+  gasync_owner_invoke (f->context, GASYNC_OWNER_QUEUE, nested_log_cb, &drain,
+                       NULL);
+  g_main_context_iteration (f->context, FALSE);
+  g_assert_cmpstr (drain.log->str, ==, "drain(;iterate;b;b;);");
   g_string_free (drain.log, TRUE);
 }
 
@@ -863,6 +912,7 @@ main (int    argc,
   ADD ("queued-from-call-waits", test_owner_queued_from_call_waits);
   ADD ("now-if-owner", test_owner_now_if_owner);
   ADD ("drain", test_owner_drain);
+  ADD ("drain-nested", test_owner_drain_nested);
   ADD ("recursion", test_owner_recursion);
   ADD ("emit", test_owner_emit);
   ADD ("return", test_owner_return);
