@@ -1334,11 +1334,26 @@ warn_if_never_stopped (GasyncStopper *self)
              registered);
 }
 
+/* Never stopped: the closers will not run, but their data is freed. */
+static void
+free_closers (GasyncStopper *self)
+{
+  GSList *closers;
+
+  gasync_lock (&self->lock);
+  closers = g_steal_pointer (&self->closers);
+  gasync_unlock (&self->lock);
+
+  for (GSList *l = closers; l != NULL; l = l->next)
+    gasync_owner_destroy (self->context, GASYNC_OWNER_NOW_IF_OWNER,
+                          closer_free, l->data);
+  g_slist_free (closers);
+}
+
 static void
 gasync_stopper_dispose (GObject *object)
 {
   GasyncStopper *self = GASYNC_STOPPER (object);
-  GSList *closers;
   gboolean keep;
 
   /* First: a stopper kept for its workers still has them. */
@@ -1359,15 +1374,7 @@ gasync_stopper_dispose (GObject *object)
       return;
     }
 
-  /* Never stopped: the closers will not run, but their data is freed. */
-  gasync_lock (&self->lock);
-  closers = g_steal_pointer (&self->closers);
-  gasync_unlock (&self->lock);
-
-  for (GSList *l = closers; l != NULL; l = l->next)
-    gasync_owner_destroy (self->context, GASYNC_OWNER_NOW_IF_OWNER,
-                          closer_free, l->data);
-  g_slist_free (closers);
+  free_closers (self);
 
   G_OBJECT_CLASS (gasync_stopper_parent_class)->dispose (object);
 }
@@ -1393,6 +1400,12 @@ gasync_stopper_finalize (GObject *object)
     gasync_cond_wait (&self->cond, &self->lock);
   gasync_unlock (&self->lock);
   g_assert (g_queue_is_empty (&self->stop_waiters));
+  /* Dispose runs again once the last worker thread gives back the
+   * reference that dispose took for the workers, unless that thread drops
+   * it before the unref that ran dispose has returned: GObject then takes
+   * it for the last reference of that unref, which finalizes without
+   * disposing again. */
+  free_closers (self);
   if (self->leak_tracked)
     gasync_leak_untrack (self);
   g_free (self->name);
