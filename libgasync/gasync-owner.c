@@ -288,8 +288,13 @@ scheduler_run (Scheduler *self,
 static gboolean
 scheduler_is_ready (Scheduler *self)
 {
-  gboolean ready = g_atomic_int_get (&self->n_queued) > 0;
+  gboolean ready;
 
+  /* Made on whichever thread first queued a call, and handed over through
+   * GMainContext's GMutex, which TSan cannot see (see
+   * scheduler_new_locked()). */
+  GASYNC_TSAN_ACQUIRE (self);
+  ready = g_atomic_int_get (&self->n_queued) > 0;
   /* For the last look before the context is finalized, on another thread
    * (see scheduler_context_gone()). */
   GASYNC_TSAN_RELEASE (self);
@@ -317,8 +322,6 @@ scheduler_dispatch (GSource     *source,
 {
   Scheduler *self = (Scheduler *) source;
 
-  /* Made on whichever thread first queued a call, and handed over through
-   * GMainContext's GMutex, which TSan cannot see. */
   GASYNC_TSAN_ACQUIRE (self);
   /* The calls queued by now: the ones that come while they run wait for
    * the next iteration, as idle sources would, so that a call that queues
