@@ -446,9 +446,7 @@ begin_item (GasyncWorkQueue *self,
 /* The pump holds a weak reference: a started queue that is dropped is
  * disposed, which closes it. */
 static gboolean
-pump_dispatch (GSource     *source,
-               GSourceFunc  callback,
-               gpointer     user_data)
+pump_cb (gpointer user_data)
 {
   g_autoptr(GasyncWorkQueue) self = g_weak_ref_get (user_data);
 
@@ -456,7 +454,6 @@ pump_dispatch (GSource     *source,
     return G_SOURCE_REMOVE;
 
   GASYNC_TSAN_ACQUIRE (self);
-  g_source_set_ready_time (source, -1);
   gasync_lock (&self->lock);
   while (may_take_locked (self) && self->n_in_flight < self->parallelism)
     {
@@ -470,8 +467,6 @@ pump_dispatch (GSource     *source,
   GASYNC_TSAN_RELEASE (self);
   return G_SOURCE_CONTINUE;
 }
-
-static GSourceFuncs pump_funcs = { NULL, NULL, pump_dispatch, NULL, NULL, NULL };
 
 static void
 weak_ref_free (gpointer data)
@@ -1337,12 +1332,11 @@ gasync_work_queue_start (GasyncWorkQueue  *self,
     }
   else if (self->mode == MODE_MAIN_CONTEXT)
     {
-      self->pump = g_source_new (&pump_funcs, sizeof (GSource));
-      g_source_set_static_name (self->pump, "[gasync] work queue");
       /* A weak reference, which a dispatch makes strong while it runs. */
       weak = g_new (GWeakRef, 1);
       g_weak_ref_init (weak, self);
-      g_source_set_callback (self->pump, NULL, weak, weak_ref_free);
+      self->pump = gasync_ready_source_new ("[gasync] work queue", pump_cb,
+                                            weak, weak_ref_free);
       GASYNC_TSAN_RELEASE (self);
       g_source_set_ready_time (self->pump, self->n_queued > 0 ? 0 : -1);
       gasync_source_attach (self->pump, self->owner);
