@@ -1911,7 +1911,7 @@ weak_ref_new (gpointer object)
  * emission, that is for itself. The handler may thus still run after the
  * disconnection in another thread; it holds a reference to the link, and
  * finds no child. The count uses inline atomics, which TSan sees (see
- * gasync-cancel-source.c). */
+ * gasync-source.c). */
 typedef struct
 {
   int ref_count; /* atomic */
