@@ -2,17 +2,18 @@
 # gen-bad-input.py: write a GTest program that calls every function of the
 # public API, as the GIR lists them, with bad input:
 #
-#   /bad-input/null-instance/METHOD   a NULL instance, zero for the rest;
-#   /bad-input/wrong-class/METHOD     an object of the wrong class;
-#   /bad-input/null-arg/FUNC/PARAM    a valid instance and valid arguments,
-#                                     except NULL for one pointer parameter
-#                                     that the GIR does not mark nullable.
+#   /gasync/bad-input/null-instance/METHOD   a NULL instance, zero for the rest;
+#   /gasync/bad-input/wrong-class/METHOD     an object of the wrong class;
+#   /gasync/bad-input/null-arg/FUNC/PARAM    a valid instance and valid
+#                                            arguments, except NULL for one
+#                                            pointer parameter that the GIR
+#                                            does not mark nullable.
 #
 # Each call must end in a critical from a g_return_if_fail() check, never a
 # crash or a silent success; for null-arg, a critical that names PARAM. The
 # cases run in-process: g_test_expect_message() catches the critical before
 # G_DEBUG=fatal-criticals would abort. Valid objects come from
-# tests/bad-input-util.h, valid callbacks are generated: dummy_<C type>.
+# tests/gasync-test-util.h, valid callbacks are generated: dummy_<C type>.
 #
 #   gen-bad-input.py GIR OUTPUT.c
 #
@@ -104,7 +105,7 @@ class Param:
 def new_object(locals_, gtype):
     """Declares a fresh object of @gtype in @locals_; returns its name."""
     local = 'a%d' % len(locals_)
-    locals_.append('gpointer %s = make_object (%s);' % (local, gtype))
+    locals_.append('gpointer %s = gasync_test_make_object (%s);' % (local, gtype))
     return local
 
 
@@ -126,9 +127,9 @@ def valid_value(ns, param, locals_):
     if param.type_name == 'gboolean':
         return 'TRUE'
     if param.type_name == 'GLib.PtrArray':
-        return 'make_ptr_array ()'
+        return 'gasync_test_make_ptr_array ()'
     if param.type_name == 'GLib.Error':
-        return 'make_error ()'
+        return 'gasync_test_make_error ()'
     if not param.is_pointer(ns):
         return '1'
     return new_object(locals_, ns.gtype(param.type_name))
@@ -186,7 +187,7 @@ def main():
            '#pragma GCC diagnostic ignored "-Wunused-result"',
            '']
     out += dummy_callbacks(ns)
-    out += ['#include "bad-input-util.h"',
+    out += ['#include "gasync-test-util.h"',
             '',
             '/* NULL, or an object of the wrong class, as the instance. */',
             'static gpointer instance;',
@@ -204,13 +205,13 @@ def main():
     for name, param, locals_, values in null_args:
         out += ['static void', 'null_%s_%s (void)' % (name, param), '{']
         out += ['  ' + line for line in locals_]
-        out += ['', '  expect_critical_naming ("%s");' % param,
+        out += ['', '  gasync_test_expect_critical_naming ("%s");' % param,
                 '  (void) %s (%s);' % (name, ', '.join(values)),
                 '  g_test_assert_expected_messages ();',
-                '  release_all ();', '}', '']
+                '  gasync_test_release_all ();', '}', '']
     out.append('static const struct { const char *path; void (*call) (void); } null_args[] = {')
     for name, param, _, _ in null_args:
-        out.append('  { "/bad-input/null-arg/%s/%s", null_%s_%s },' % (name, param, name, param))
+        out.append('  { "/gasync/bad-input/null-arg/%s/%s", null_%s_%s },' % (name, param, name, param))
     out += ['};', '', TEMPLATE]
     with open(output, 'w') as f:
         f.write('\n'.join(out))
@@ -250,13 +251,13 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
   for (gsize i = 0; i < G_N_ELEMENTS (calls); i++)
     {
-      char *path = g_strconcat ("/bad-input/null-instance/", calls[i].name, NULL);
+      char *path = g_strconcat ("/gasync/bad-input/null-instance/", calls[i].name, NULL);
 
       g_test_add_data_func (path, &calls[i], test_null_instance);
       g_free (path);
       if (!calls[i].is_class)
         continue;
-      path = g_strconcat ("/bad-input/wrong-class/", calls[i].name, NULL);
+      path = g_strconcat ("/gasync/bad-input/wrong-class/", calls[i].name, NULL);
       g_test_add_data_func (path, &calls[i], test_wrong_class);
       g_free (path);
     }

@@ -124,55 +124,12 @@
 
 #include "config.h"
 
-#include "gasync-event-loop-private.h"
 #include "gasync-future-private.h"
 #include "gasync-leak-private.h"
-#include "gasync-owner-private.h"
+#include "gasync-loop-queue-private.h"
+#include "gasync-pending-callback-private.h"
 #include "gasync-private.h"
-#include "gasync-sync-private.h"
-
-typedef struct _Item Item;
-struct _Item
-{
-  Item *next;
-  GasyncEventLoopFunc func;
-  gpointer user_data;
-  GDestroyNotify destroy;
-};
-
-/* A timeout waits in the queue's timer list, ordered by deadline and then
- * by id (the order the timeouts were set in), until the timer source moves
- * it to the queue. */
-typedef struct
-{
-  guint id;
-  gint64 deadline;
-  GSequenceIter *iter;
-  GasyncEventLoopFunc func;
-  gpointer user_data;
-  GDestroyNotify destroy;
-} Timeout;
-
-struct _GasyncEventLoopQueue
-{
-  GasyncLock lock;
-  int ref_count; /* atomic */
-  GMainContext *context;
-
-  /* Under the lock. */
-  Item *head;
-  Item *tail;
-  guint n_reserved;
-  gboolean closed;
-  /* The loop took a batch and will look at the queue again before it
-   * sleeps: what is pushed meanwhile needs no wake-up. */
-  gboolean draining;
-  GPtrArray *rejected;
-  GHashTable *timeouts; /* id -> Timeout */
-  GSequence *timers; /* of Timeout, soonest first */
-  GSource *timer; /* created by the first timeout */
-  guint last_timeout_id;
-};
+#include "gasync-source-private.h"
 
 struct _GasyncEventLoop
 {
@@ -188,285 +145,6 @@ struct _GasyncEventLoop
 
 G_DEFINE_FINAL_TYPE (GasyncEventLoop, gasync_event_loop, G_TYPE_OBJECT)
 
-static void
-items_free (Item *item)
-{
-  while (item != NULL)
-    {
-      Item *next = item->next;
-
-      if (item->destroy != NULL)
-        item->destroy (item->user_data);
-      g_free (item);
-      item = next;
-    }
-}
-
-static int
-timeout_compare (gconstpointer a,
-                 gconstpointer b,
-                 gpointer      user_data)
-{
-  const Timeout *ta = a, *tb = b;
-
-  if (ta->deadline != tb->deadline)
-    return ta->deadline < tb->deadline ? -1 : 1;
-  return ta->id < tb->id ? -1 : ta->id > tb->id;
-}
-
-static GasyncEventLoopQueue *
-queue_new (GMainContext *context)
-{
-  GasyncEventLoopQueue *queue = g_new0 (GasyncEventLoopQueue, 1);
-
-  gasync_lock_init (&queue->lock);
-  queue->ref_count = 1;
-  queue->context = g_main_context_ref (context);
-  queue->rejected = g_ptr_array_new_with_free_func (g_object_unref);
-  queue->timeouts = g_hash_table_new (NULL, NULL);
-  queue->timers = g_sequence_new (NULL);
-  return queue;
-}
-
-GasyncEventLoopQueue *
-gasync_event_loop_queue_ref (GasyncEventLoopQueue *queue)
-{
-  g_atomic_int_inc (&queue->ref_count);
-  return queue;
-}
-
-void
-gasync_event_loop_queue_unref (GasyncEventLoopQueue *queue)
-{
-  /* Inline atomics, which TSan sees, unlike gatomicrefcount in GLib: the
-   * last unref may come from any thread that used the lock. */
-  if (!g_atomic_int_dec_and_test (&queue->ref_count))
-    return;
-
-  g_assert (queue->closed);
-  g_assert (queue->head == NULL);
-  g_assert (g_hash_table_size (queue->timeouts) == 0);
-  g_assert (queue->timer == NULL);
-  g_hash_table_unref (queue->timeouts);
-  g_sequence_free (queue->timers);
-  g_ptr_array_unref (queue->rejected);
-  g_main_context_unref (queue->context);
-  gasync_lock_clear (&queue->lock);
-  g_free (queue);
-}
-
-GMainContext *
-gasync_event_loop_queue_get_context (GasyncEventLoopQueue *queue)
-{
-  return queue->context;
-}
-
-void
-gasync_event_loop_queue_drop (GasyncEventLoopQueue *queue,
-                              gpointer              user_data,
-                              GDestroyNotify        destroy)
-{
-  gasync_owner_destroy (queue->context, GASYNC_OWNER_NOW_IF_OWNER, destroy,
-                        user_data);
-}
-
-/* Appends a callback under the lock; returns whether the loop must be
- * woken up. */
-static gboolean
-queue_append_locked (GasyncEventLoopQueue *queue,
-                     GasyncEventLoopFunc   func,
-                     gpointer              user_data,
-                     GDestroyNotify        destroy,
-                     gboolean              reserved)
-{
-  Item *item = g_new (Item, 1);
-  /* Only the first callback after the loop looked at an empty queue wakes
-   * it: the ones that follow are taken in the same batch. (A loop that
-   * waits only for reservations looks at the queue after each wake-up, so
-   * the last reservation needs no wake-up of its own.) */
-  gboolean wake = queue->head == NULL && !queue->draining;
-
-  item->next = NULL;
-  item->func = func;
-  item->user_data = user_data;
-  item->destroy = destroy;
-  if (reserved)
-    {
-      g_assert (queue->n_reserved > 0);
-      queue->n_reserved--;
-    }
-  if (queue->head == NULL)
-    queue->head = item;
-  else
-    queue->tail->next = item;
-  queue->tail = item;
-  return wake;
-}
-
-void
-gasync_event_loop_queue_push (GasyncEventLoopQueue *queue,
-                              GasyncEventLoopFunc   func,
-                              gpointer              user_data,
-                              GDestroyNotify        destroy,
-                              gboolean              reserved)
-{
-  gboolean wake;
-
-  gasync_lock (&queue->lock);
-  if (queue->closed)
-    {
-      gasync_unlock (&queue->lock);
-      gasync_event_loop_queue_drop (queue, user_data, destroy);
-      return;
-    }
-  wake = queue_append_locked (queue, func, user_data, destroy, reserved);
-  gasync_unlock (&queue->lock);
-
-  if (wake)
-    g_main_context_wakeup (queue->context);
-}
-
-void
-gasync_event_loop_queue_release (GasyncEventLoopQueue *queue)
-{
-  gboolean last;
-
-  gasync_lock (&queue->lock);
-  if (queue->closed)
-    {
-      gasync_unlock (&queue->lock);
-      return;
-    }
-  g_assert (queue->n_reserved > 0);
-  last = --queue->n_reserved == 0;
-  gasync_unlock (&queue->lock);
-
-  /* The loop may be waiting only for this reservation. */
-  if (last)
-    g_main_context_wakeup (queue->context);
-}
-
-void
-gasync_event_loop_queue_add_rejection (GasyncEventLoopQueue *queue,
-                                       GasyncFuture         *future)
-{
-  gasync_lock (&queue->lock);
-  if (!queue->closed)
-    g_ptr_array_add (queue->rejected, g_object_ref (future));
-  gasync_unlock (&queue->lock);
-}
-
-/* Takes every queued callback and, in the same instant, the number of
- * reservations still pending. @draining says whether the caller looks at
- * the queue again before it sleeps. */
-static Item *
-queue_steal_items (GasyncEventLoopQueue *queue,
-                   gboolean              draining,
-                   guint                *n_reserved)
-{
-  Item *items;
-
-  gasync_lock (&queue->lock);
-  items = g_steal_pointer (&queue->head);
-  queue->tail = NULL;
-  queue->draining = draining;
-  if (n_reserved != NULL)
-    *n_reserved = queue->n_reserved;
-  gasync_unlock (&queue->lock);
-  return items;
-}
-
-/* Arms the timer for the soonest timeout, under the lock. */
-static void
-queue_arm_timer_locked (GasyncEventLoopQueue *queue)
-{
-  GSequenceIter *first = g_sequence_get_begin_iter (queue->timers);
-
-  if (queue->timer != NULL)
-    g_source_set_ready_time (queue->timer,
-                             g_sequence_iter_is_end (first)
-                               ? -1
-                               : ((Timeout *) g_sequence_get (first))->deadline);
-}
-
-/* Removes every timeout, releasing its reservation and dropping its
- * callback. */
-static void
-queue_clear_timeouts (GasyncEventLoopQueue *queue)
-{
-  g_autoptr(GList) timeouts = NULL;
-
-  gasync_lock (&queue->lock);
-  timeouts = g_hash_table_get_values (queue->timeouts);
-  g_hash_table_remove_all (queue->timeouts);
-  g_sequence_remove_range (g_sequence_get_begin_iter (queue->timers),
-                           g_sequence_get_end_iter (queue->timers));
-  queue_arm_timer_locked (queue);
-  gasync_unlock (&queue->lock);
-
-  for (GList *l = timeouts; l != NULL; l = l->next)
-    {
-      Timeout *timeout = l->data;
-
-      gasync_event_loop_queue_release (queue);
-      gasync_event_loop_queue_drop (queue, timeout->user_data, timeout->destroy);
-      g_free (timeout);
-    }
-}
-
-/* The queue's one timer: when it fires, every timeout that is due joins the
- * queue, soonest deadline first (as in JavaScript engines, not in the
- * order the timeouts were set), fulfilling its reservation. */
-typedef struct
-{
-  GSource source;
-  GasyncEventLoopQueue *queue;
-} TimerSource;
-
-static gboolean
-timer_source_dispatch (GSource     *source,
-                       GSourceFunc  callback,
-                       gpointer     user_data)
-{
-  GasyncEventLoopQueue *queue = ((TimerSource *) source)->queue;
-  gint64 now = g_source_get_time (source);
-  gboolean wake = FALSE;
-
-  gasync_lock (&queue->lock);
-  while (!g_sequence_is_empty (queue->timers))
-    {
-      GSequenceIter *first = g_sequence_get_begin_iter (queue->timers);
-      Timeout *timeout = g_sequence_get (first);
-
-      if (timeout->deadline > now)
-        break;
-      g_sequence_remove (first);
-      g_hash_table_remove (queue->timeouts, GUINT_TO_POINTER (timeout->id));
-      wake |= queue_append_locked (queue, timeout->func, timeout->user_data,
-                                   timeout->destroy, TRUE);
-      g_free (timeout);
-    }
-  queue_arm_timer_locked (queue);
-  gasync_unlock (&queue->lock);
-
-  if (wake)
-    g_main_context_wakeup (queue->context);
-  return G_SOURCE_CONTINUE;
-}
-
-static void
-timer_source_finalize (GSource *source)
-{
-  gasync_event_loop_queue_unref (((TimerSource *) source)->queue);
-}
-
-static const GSourceFuncs timer_source_funcs = {
-  NULL, NULL,
-  timer_source_dispatch,
-  timer_source_finalize,
-  NULL, NULL,
-};
-
 /* The loop's source: ready while callbacks are queued; dispatching runs
  * them all, in one batch. */
 typedef struct
@@ -475,33 +153,22 @@ typedef struct
   GasyncEventLoop *loop;
 } LoopSource;
 
-/* Whether callbacks are queued; if none is, the loop is about to sleep
- * and the next push must wake it. */
-static gboolean
-queue_has_items (GasyncEventLoopQueue *queue)
-{
-  gboolean has_items;
-
-  gasync_lock (&queue->lock);
-  has_items = queue->head != NULL;
-  if (!has_items)
-    queue->draining = FALSE;
-  gasync_unlock (&queue->lock);
-  return has_items;
-}
-
 static gboolean
 loop_source_prepare (GSource *source,
                      int     *timeout)
 {
+  GasyncEventLoop *self = ((LoopSource *) source)->loop;
+
   *timeout = -1;
-  return queue_has_items (((LoopSource *) source)->loop->queue);
+  return gasync_event_loop_queue_has_items (self->queue);
 }
 
 static gboolean
 loop_source_check (GSource *source)
 {
-  return queue_has_items (((LoopSource *) source)->loop->queue);
+  GasyncEventLoop *self = ((LoopSource *) source)->loop;
+
+  return gasync_event_loop_queue_has_items (self->queue);
 }
 
 /* Runs one callback; returns its error if it failed. */
@@ -534,17 +201,18 @@ loop_source_dispatch (GSource     *source,
                       gpointer     user_data)
 {
   GasyncEventLoop *self = ((LoopSource *) source)->loop;
-  Item *item = queue_steal_items (self->queue, TRUE, NULL);
+  GasyncEventLoopQueueItem *item;
+
+  item = gasync_event_loop_queue_steal (self->queue, TRUE, NULL);
 
   while (item != NULL)
     {
-      Item *next = item->next;
+      GasyncEventLoopQueueItem *next = item->next;
 
       /* After a failure, the rest of the batch is dropped. */
       if (self->error == NULL)
         self->error = event_loop_call (item->func, item->user_data);
-      item->next = NULL;
-      items_free (item);
+      gasync_event_loop_queue_item_free (item);
       item = next;
     }
   return G_SOURCE_CONTINUE;
@@ -562,22 +230,13 @@ static const GSourceFuncs loop_source_funcs = {
 static gboolean
 event_loop_is_done (GasyncEventLoop *self)
 {
-  GasyncEventLoopQueue *queue = self->queue;
   g_autoptr(GPtrArray) rejected = NULL;
-  gboolean idle, done;
+  gboolean done;
 
   if (self->error != NULL)
     return TRUE;
 
-  gasync_lock (&queue->lock);
-  idle = queue->head == NULL;
-  done = idle && queue->n_reserved == 0;
-  if (idle && queue->rejected->len > 0)
-    {
-      rejected = g_steal_pointer (&queue->rejected);
-      queue->rejected = g_ptr_array_new_with_free_func (g_object_unref);
-    }
-  gasync_unlock (&queue->lock);
+  done = gasync_event_loop_queue_poll_idle (self->queue, &rejected);
 
   for (guint i = 0; rejected != NULL && i < rejected->len; i++)
     {
@@ -602,35 +261,18 @@ event_loop_fail (GasyncEventLoop *self)
   GasyncEventLoopQueue *queue = self->queue;
 
   self->failed = TRUE;
-  queue_clear_timeouts (queue);
-  items_free (queue_steal_items (queue, FALSE, NULL));
-
-  gasync_lock (&queue->lock);
-  g_ptr_array_set_size (queue->rejected, 0);
-  gasync_unlock (&queue->lock);
+  gasync_event_loop_queue_clear_timeouts (queue);
+  gasync_event_loop_queue_discard (queue);
+  gasync_event_loop_queue_clear_rejections (queue);
 }
 
 static void
 gasync_event_loop_dispose (GObject *object)
 {
   GasyncEventLoop *self = GASYNC_EVENT_LOOP (object);
-  GasyncEventLoopQueue *queue = self->queue;
-  GSource *timer;
-
-  if (queue != NULL)
+  if (self->queue != NULL)
     {
-      queue_clear_timeouts (queue);
-      gasync_lock (&queue->lock);
-      queue->closed = TRUE;
-      g_ptr_array_set_size (queue->rejected, 0);
-      timer = g_steal_pointer (&queue->timer);
-      gasync_unlock (&queue->lock);
-      if (timer != NULL)
-        {
-          g_source_destroy (timer);
-          g_source_unref (timer);
-        }
-      items_free (queue_steal_items (queue, FALSE, NULL));
+      gasync_event_loop_queue_close (self->queue);
       g_clear_pointer (&self->queue, gasync_event_loop_queue_unref);
     }
 
@@ -687,7 +329,7 @@ gasync_event_loop_new (GMainContext *context)
   owner = context != NULL ? g_main_context_ref (context)
                           : g_main_context_ref_thread_default ();
   self = g_object_new (GASYNC_TYPE_EVENT_LOOP, NULL);
-  self->queue = queue_new (owner);
+  self->queue = gasync_event_loop_queue_new (owner);
   return self;
 }
 
@@ -708,7 +350,7 @@ gasync_event_loop_get_context (GasyncEventLoop *self)
 {
   g_return_val_if_fail (GASYNC_IS_EVENT_LOOP (self), NULL);
 
-  return self->queue->context;
+  return gasync_event_loop_queue_get_context (self->queue);
 }
 
 /**
@@ -730,15 +372,9 @@ gasync_event_loop_get_context (GasyncEventLoop *self)
 GasyncPendingCallback *
 gasync_event_loop_reserve_callback (GasyncEventLoop *self)
 {
-  GasyncEventLoopQueue *queue;
-
   g_return_val_if_fail (GASYNC_IS_EVENT_LOOP (self), NULL);
 
-  queue = self->queue;
-  gasync_lock (&queue->lock);
-  queue->n_reserved++;
-  gasync_unlock (&queue->lock);
-  return gasync_pending_callback_new (queue);
+  return gasync_pending_callback_new (gasync_event_loop_queue_reserve (self->queue));
 }
 
 /**
@@ -798,40 +434,13 @@ gasync_event_loop_set_timeout (GasyncEventLoop     *self,
                                gpointer             user_data,
                                GDestroyNotify       destroy)
 {
-  GasyncEventLoopQueue *queue;
-  Timeout *timeout;
-
   g_return_val_if_fail (GASYNC_IS_EVENT_LOOP (self), 0);
   g_return_val_if_fail (func != NULL, 0);
 
-  queue = self->queue;
-  timeout = g_new0 (Timeout, 1);
-  timeout->deadline = g_get_monotonic_time () + (gint64) delay_ms * 1000;
-  timeout->func = func;
-  timeout->user_data = user_data;
-  timeout->destroy = destroy;
-
-  gasync_lock (&queue->lock);
-  do
-    timeout->id = ++queue->last_timeout_id;
-  while (timeout->id == 0 || g_hash_table_contains (queue->timeouts, GUINT_TO_POINTER (timeout->id)));
-  g_hash_table_insert (queue->timeouts, GUINT_TO_POINTER (timeout->id), timeout);
-  timeout->iter = g_sequence_insert_sorted (queue->timers, timeout, timeout_compare, NULL);
-  queue->n_reserved++;
-  if (queue->timer == NULL)
-    {
-      queue->timer = g_source_new ((GSourceFuncs *) &timer_source_funcs,
-                                   sizeof (TimerSource));
-      ((TimerSource *) queue->timer)->queue = gasync_event_loop_queue_ref (queue);
-      g_source_set_static_name (queue->timer, "[gasync] event loop timer");
-      g_source_set_ready_time (queue->timer, -1);
-      g_source_attach (queue->timer, queue->context);
-    }
-  /* Armed under the lock, so that the timer cannot miss the new deadline. */
-  queue_arm_timer_locked (queue);
-  gasync_unlock (&queue->lock);
-
-  return timeout->id;
+  return gasync_event_loop_queue_add_timeout (self->queue,
+                                        g_get_monotonic_time () +
+                                        (gint64) delay_ms * 1000,
+                                        func, user_data, destroy);
 }
 
 /**
@@ -853,29 +462,9 @@ gboolean
 gasync_event_loop_clear_timeout (GasyncEventLoop *self,
                                  guint            id)
 {
-  GasyncEventLoopQueue *queue;
-  Timeout *timeout;
-
   g_return_val_if_fail (GASYNC_IS_EVENT_LOOP (self), FALSE);
 
-  queue = self->queue;
-  gasync_lock (&queue->lock);
-  timeout = g_hash_table_lookup (queue->timeouts, GUINT_TO_POINTER (id));
-  if (timeout != NULL)
-    {
-      g_hash_table_remove (queue->timeouts, GUINT_TO_POINTER (id));
-      g_sequence_remove (timeout->iter);
-      queue_arm_timer_locked (queue);
-    }
-  gasync_unlock (&queue->lock);
-
-  if (timeout == NULL)
-    return FALSE;
-
-  gasync_event_loop_queue_release (queue);
-  gasync_event_loop_queue_drop (queue, timeout->user_data, timeout->destroy);
-  g_free (timeout);
-  return TRUE;
+  return gasync_event_loop_queue_remove_timeout (self->queue, id);
 }
 
 /**
@@ -928,7 +517,7 @@ gasync_event_loop_start (GasyncEventLoop      *self,
       return FALSE;
     }
 
-  context = self->queue->context;
+  context = gasync_event_loop_queue_get_context (self->queue);
   if (!g_main_context_acquire (context))
     {
       g_critical ("%s: the loop's main context is owned by another thread",
@@ -944,14 +533,14 @@ gasync_event_loop_start (GasyncEventLoop      *self,
   /* Leftovers of a failed run that nobody waited for do not run. */
   if (self->failed)
     {
-      items_free (queue_steal_items (self->queue, FALSE, NULL));
+      gasync_event_loop_queue_discard (self->queue);
       self->failed = FALSE;
     }
 
   source = g_source_new ((GSourceFuncs *) &loop_source_funcs, sizeof (LoopSource));
   ((LoopSource *) source)->loop = self;
   g_source_set_static_name (source, "[gasync] event loop");
-  g_source_attach (source, context);
+  gasync_source_attach (source, context);
 
   if (first_func != NULL)
     self->error = event_loop_call (first_func, user_data);
@@ -960,10 +549,7 @@ gasync_event_loop_start (GasyncEventLoop      *self,
 
   g_source_destroy (source);
   g_source_unref (source);
-  /* Nobody drains the queue until the loop runs again. */
-  gasync_lock (&self->queue->lock);
-  self->queue->draining = FALSE;
-  gasync_unlock (&self->queue->lock);
+  gasync_event_loop_queue_stop_draining (self->queue);
 
   if (self->error != NULL)
     event_loop_fail (self);
@@ -975,10 +561,8 @@ gasync_event_loop_start (GasyncEventLoop      *self,
   ok = self->error == NULL;
   /* A failed run may leave reservations: the loop counts as started until
    * wait_on_registered() waited them out. */
-  gasync_lock (&self->queue->lock);
-  if (self->queue->n_reserved == 0)
+  if (gasync_event_loop_queue_get_n_reserved (self->queue) == 0)
     gasync_leak_untrack (self);
-  gasync_unlock (&self->queue->lock);
   if (!ok)
     g_propagate_error (error, g_steal_pointer (&self->error));
   g_object_unref (self);
@@ -1022,7 +606,7 @@ gasync_event_loop_wait_on_registered (GasyncEventLoop *self)
   g_return_if_fail (!self->running);
 
   queue = self->queue;
-  context = queue->context;
+  context = gasync_event_loop_queue_get_context (queue);
   if (!g_main_context_acquire (context))
     {
       g_critical ("%s: the loop's main context is owned by another thread",
@@ -1038,7 +622,9 @@ gasync_event_loop_wait_on_registered (GasyncEventLoop *self)
   for (;;)
     {
       guint n_reserved;
-      Item *item = queue_steal_items (queue, FALSE, &n_reserved);
+      GasyncEventLoopQueueItem *item;
+
+      item = gasync_event_loop_queue_steal (queue, FALSE, &n_reserved);
 
       if (item == NULL && n_reserved == 0)
         break;
@@ -1047,22 +633,19 @@ gasync_event_loop_wait_on_registered (GasyncEventLoop *self)
 
       while (item != NULL)
         {
-          Item *next = item->next;
+          GasyncEventLoopQueueItem *next = item->next;
           g_autoptr(GError) local_error = event_loop_call (item->func,
                                                            item->user_data);
 
           if (local_error != NULL)
             g_debug ("An event loop callback failed while waiting on "
                      "registered callbacks: %s", local_error->message);
-          item->next = NULL;
-          items_free (item);
+          gasync_event_loop_queue_item_free (item);
           item = next;
         }
     }
 
-  gasync_lock (&queue->lock);
-  g_ptr_array_set_size (queue->rejected, 0);
-  gasync_unlock (&queue->lock);
+  gasync_event_loop_queue_clear_rejections (queue);
 
   self->running = FALSE;
   gasync_leak_untrack (self);

@@ -6,7 +6,7 @@
 
 #pragma once
 
-#include "gasync-event-loop-private.h"
+#include "gasync-loop-queue-private.h"
 #include "gasync-future.h"
 
 G_BEGIN_DECLS

@@ -819,13 +819,12 @@ gasync_future_add_done_callback (GasyncFuture         *self,
 
 /* wait() */
 
-static void
-wait_cancelled_cb (GCancellable *cancellable,
-                   GasyncFuture *self)
+static gboolean
+is_settled (gpointer data)
 {
-  gasync_lock (&self->lock);
-  gasync_cond_broadcast (&self->cond);
-  gasync_unlock (&self->lock);
+  GasyncFuture *self = data;
+
+  return self->state != STATE_PENDING;
 }
 
 /**
@@ -849,26 +848,19 @@ gasync_future_wait (GasyncFuture  *self,
                     GCancellable  *cancellable,
                     GError       **error)
 {
-  gulong handler_id = 0;
   State state;
 
   g_return_val_if_fail (GASYNC_IS_FUTURE (self), FALSE);
   g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (cancellable != NULL)
-    handler_id = g_cancellable_connect (cancellable, G_CALLBACK (wait_cancelled_cb),
-                                        self, NULL);
-
+  /* The wait's error is set only if @self is still pending. */
   gasync_lock (&self->lock);
   self->handled = TRUE;
-  while (self->state == STATE_PENDING && !g_cancellable_is_cancelled (cancellable))
-    gasync_cond_wait (&self->cond, &self->lock);
+  gasync_wait (&self->lock, &self->cond, is_settled, self, G_MAXINT64,
+               cancellable, error);
   state = self->state;
   gasync_unlock (&self->lock);
-
-  if (handler_id != 0)
-    g_cancellable_disconnect (cancellable, handler_id);
 
   switch (state)
     {
@@ -881,7 +873,6 @@ gasync_future_wait (GasyncFuture  *self,
 
     case STATE_PENDING:
     default:
-      g_cancellable_set_error_if_cancelled (cancellable, error);
       return FALSE;
     }
 }

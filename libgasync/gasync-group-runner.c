@@ -82,7 +82,7 @@
 #include "gasync-runner-result-private.h"
 #include "gasync-source-private.h"
 #include "gasync-systemd-notify-private.h"
-#include "gasync-wait-private.h"
+#include "gasync-sync-private.h"
 
 #include <glib-unix.h>
 #include <signal.h>

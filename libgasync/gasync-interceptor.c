@@ -49,7 +49,6 @@
 #include "gasync-pool-private.h"
 #include "gasync-private.h"
 #include "gasync-sync-private.h"
-#include "gasync-wait-private.h"
 
 struct _GasyncInterceptor
 {
@@ -277,17 +276,24 @@ watchdog_unref (Watchdog *watchdog)
   g_free (watchdog);
 }
 
+/* Called with the watchdog's lock held. */
+static gboolean
+watchdog_is_done (gpointer data)
+{
+  Watchdog *watchdog = data;
+
+  return watchdog->done;
+}
+
 static void
 watchdog_run (gpointer data)
 {
   Watchdog *watchdog = data;
-  gboolean timed_out = FALSE;
+  gboolean timed_out;
 
   gasync_lock (&watchdog->lock);
-  while (!watchdog->done && !timed_out)
-    timed_out = !gasync_cond_wait_until (&watchdog->cond, &watchdog->lock,
-                                         watchdog->deadline);
-  timed_out = timed_out && !watchdog->done;
+  timed_out = !gasync_wait (&watchdog->lock, &watchdog->cond, watchdog_is_done,
+                            watchdog, watchdog->deadline, NULL, NULL);
   watchdog->timed_out = timed_out;
   gasync_unlock (&watchdog->lock);
 

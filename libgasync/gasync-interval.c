@@ -55,21 +55,21 @@
 
 #include "config.h"
 
+#include "gasync-lifecycle-private.h"
 #include "gasync-owner-private.h"
 #include "gasync-private.h"
-#include "gasync-source-private.h"
-#include "gasync-workers-private.h"
 
 struct _GasyncInterval
 {
   GObject parent_instance;
 
-  GasyncWorkersLife life;
+  GasyncLifecycle life;
   GTimeSpan interval;       /* these under life.lock */
   GTimeSpan delay;
   gboolean stop_on_error;
   GasyncIntervalMode mode;
-  gint64 tick;              /* main-context mode: the next run */
+  gint64 tick;              /* the first run, then in main-context mode
+                             * the next one */
 
   GasyncTaskFunc func;
   gpointer user_data;
@@ -132,27 +132,34 @@ interval_run (GasyncInterval *self,
   return !stop_on_error;
 }
 
-static gpointer
-interval_thread (gpointer data)
+/* Called with the lock held. */
+static gboolean
+stop_is_requested (gpointer data)
 {
   GasyncInterval *self = data;
-  GCancellable *cancellable;
+
+  return self->life.stop_requested;
+}
+
+static void
+interval_thread (gpointer      data,
+                 GCancellable *cancellable)
+{
+  GasyncInterval *self = data;
   gboolean go_on = TRUE;
   gint64 tick;
 
-  cancellable = gasync_workers_life_dup_cancellable (&self->life);
+  /* Set by the start. */
   gasync_lock (&self->life.lock);
-  tick = g_get_monotonic_time () + self->delay + self->interval;
+  tick = self->tick;
   gasync_unlock (&self->life.lock);
-
-  gasync_workers_life_thread_started (&self->life);
 
   while (go_on)
     {
+      /* Until the tick, unless a stop is requested first. */
       gasync_lock (&self->life.lock);
-      while (!self->life.stop_requested && g_get_monotonic_time () < tick)
-        gasync_cond_wait_until (&self->life.cond, &self->life.lock, tick);
-      go_on = !self->life.stop_requested;
+      go_on = !gasync_wait (&self->life.lock, &self->life.cond,
+                            stop_is_requested, self, tick, NULL, NULL);
       gasync_unlock (&self->life.lock);
 
       if (go_on)
@@ -162,10 +169,6 @@ interval_thread (gpointer data)
       tick = interval_next_tick (self, tick);
       gasync_unlock (&self->life.lock);
     }
-
-  g_object_unref (cancellable);
-  gasync_workers_life_thread_exit (&self->life);
-  return NULL;
 }
 
 static gboolean
@@ -174,10 +177,10 @@ interval_source_cb (gpointer data)
   GasyncInterval *self = data;
   g_autoptr(GCancellable) cancellable = NULL;
 
-  cancellable = gasync_workers_life_dup_cancellable (&self->life);
+  cancellable = gasync_lifecycle_dup_cancellable (&self->life);
   if (!interval_run (self, cancellable))
     {
-      gasync_workers_life_end_source (&self->life);
+      gasync_lifecycle_end_source (&self->life);
       return G_SOURCE_REMOVE;
     }
 
@@ -189,7 +192,7 @@ interval_source_cb (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
-/* Moves the latch to stopping and cancels the run under way, without
+/* Moves to stopping and cancels the run under way, without
  * waiting; FALSE if @self was not running. */
 static gboolean
 interval_request_stop (GasyncInterval  *self,
@@ -198,10 +201,10 @@ interval_request_stop (GasyncInterval  *self,
 {
   GCancellable *own;
 
-  if (!gasync_workers_life_request_stop (&self->life, run, error))
+  if (!gasync_lifecycle_request_stop (&self->life, run, error))
     return FALSE;
 
-  own = gasync_workers_life_dup_cancellable (&self->life);
+  own = gasync_lifecycle_dup_cancellable (&self->life);
   g_cancellable_cancel (own);
   g_object_unref (own);
   return TRUE;
@@ -214,9 +217,8 @@ gasync_interval_dispose (GObject *object)
   guint64 run;
 
   /* Dropped while running: stopped, without waiting. */
-  if (self->life.latch != NULL)
-    interval_request_stop (self, &run, NULL);
-  if (gasync_workers_life_dispose (&self->life))
+  interval_request_stop (self, &run, NULL);
+  if (gasync_lifecycle_dispose (&self->life))
     return;
 
   G_OBJECT_CLASS (gasync_interval_parent_class)->dispose (object);
@@ -229,7 +231,7 @@ gasync_interval_finalize (GObject *object)
 
   if (self->user_data_free != NULL)
     self->user_data_free (self->user_data);
-  gasync_workers_life_clear (&self->life);
+  gasync_lifecycle_clear (&self->life);
 
   G_OBJECT_CLASS (gasync_interval_parent_class)->finalize (object);
 }
@@ -320,7 +322,7 @@ gasync_interval_class_init (GasyncIntervalClass *klass)
    *
    * Since: 0.1
    */
-  properties[PROP_STATE] = gasync_workers_state_pspec_new ();
+  properties[PROP_STATE] = gasync_lifecycle_state_pspec_new ();
 
   /**
    * GasyncInterval:interval:
@@ -393,7 +395,7 @@ gasync_interval_class_init (GasyncIntervalClass *klass)
    * Since: 0.1
    */
   signals[SIGNAL_ERROR] =
-    gasync_workers_error_signal_new (G_TYPE_FROM_CLASS (klass));
+    gasync_lifecycle_error_signal_new (G_TYPE_FROM_CLASS (klass));
 
   gasync_type_class_publish (klass);
 }
@@ -403,8 +405,8 @@ gasync_interval_init (GasyncInterval *self)
 {
   gasync_type_class_acquire (self);
 
-  gasync_workers_life_init (&self->life, G_OBJECT (self),
-                            properties[PROP_STATE]);
+  gasync_lifecycle_init (&self->life, G_OBJECT (self),
+                         properties[PROP_STATE], FALSE);
   self->interval = GASYNC_INTERVAL_DEFAULT_INTERVAL;
   self->mode = GASYNC_INTERVAL_MODE_THREAD;
 }
@@ -457,7 +459,7 @@ gasync_interval_get_state (GasyncInterval *self)
 {
   g_return_val_if_fail (GASYNC_IS_INTERVAL (self), GASYNC_LATCH_STATE_STOPPED);
 
-  return gasync_latch_get_state (self->life.latch);
+  return gasync_lifecycle_get_state (&self->life);
 }
 
 /* The setters: store under the lock and notify on a change. */
@@ -660,30 +662,24 @@ gasync_interval_start (GasyncInterval  *self,
                        GError         **error)
 {
   gboolean main_context;
+  gint64 tick;
 
   g_return_val_if_fail (GASYNC_IS_INTERVAL (self), FALSE);
   g_return_val_if_fail (self->func != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (!gasync_workers_life_begin (&self->life, error))
+  if (!gasync_lifecycle_begin (&self->life, error))
     return FALSE;
 
   gasync_lock (&self->life.lock);
   main_context = self->mode == GASYNC_INTERVAL_MODE_MAIN_CONTEXT;
-  if (main_context)
-    {
-      self->life.source = gasync_workers_life_source_new (&self->life,
-                                                          "[gasync] interval",
-                                                          interval_source_cb);
-      self->tick = g_get_monotonic_time () + self->delay + self->interval;
-      g_source_set_ready_time (self->life.source, self->tick);
-      gasync_source_attach (self->life.source, self->life.owner);
-    }
+  tick = self->tick = g_get_monotonic_time () + self->delay + self->interval;
   gasync_unlock (&self->life.lock);
 
   if (main_context)
-    return gasync_latch_started (self->life.latch, error);
-  gasync_workers_life_spawn (&self->life, "gasync-interval", interval_thread);
+    return gasync_lifecycle_start_source (&self->life, "[gasync] interval",
+                                          interval_source_cb, tick, error);
+  gasync_lifecycle_spawn (&self->life, "gasync-interval", interval_thread);
   return TRUE;
 }
 
@@ -721,7 +717,7 @@ gasync_interval_stop (GasyncInterval  *self,
                         G_IS_CANCELLABLE (cancellable), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (gasync_workers_life_is_own_thread (&self->life))
+  if (gasync_lifecycle_is_own_thread (&self->life))
     {
       gasync_report_self_deadlock (error, "gasync_interval_stop",
                                    "called from the interval's own thread, "
@@ -732,6 +728,6 @@ gasync_interval_stop (GasyncInterval  *self,
   if (!interval_request_stop (self, &run, error))
     return FALSE;
 
-  gasync_workers_life_end_source (&self->life);
-  return gasync_workers_life_wait_stopped (&self->life, run, cancellable, error);
+  gasync_lifecycle_end_source (&self->life);
+  return gasync_lifecycle_wait_run (&self->life, run, cancellable, error);
 }

@@ -63,21 +63,15 @@
 
 #include "config.h"
 
-#include "gasync-owner-private.h"
+#include "gasync-lifecycle-private.h"
 #include "gasync-private.h"
-#include "gasync-workers-private.h"
 
 struct _GasyncLatch
 {
   GObject parent_instance;
 
-  GasyncLock lock;
-  GasyncCond cond;
-  GasyncLatchState state;
-  guint64 n_started; /* entries into STARTED from STARTING */
-  guint64 n_stopped; /* entries into STOPPED */
-
-  GMainContext *owner;
+  /* Only its state machine. */
+  GasyncLifecycle life;
 };
 
 enum {
@@ -90,53 +84,15 @@ static GParamSpec *properties[N_PROPS];
 
 G_DEFINE_FINAL_TYPE (GasyncLatch, gasync_latch, G_TYPE_OBJECT)
 
-#define FROM(s) (1u << GASYNC_LATCH_STATE_##s)
+#define FROM(s) GASYNC_LIFECYCLE_FROM (s)
 
-static const char *
-state_nick (GasyncLatchState state)
-{
-  g_autoptr(GEnumClass) klass = g_type_class_ref (GASYNC_TYPE_LATCH_STATE);
-
-  return g_enum_get_value (klass, state)->value_nick;
-}
-
-/* Moves to @to if the state is one of the @from bits. */
 static gboolean
 latch_move (GasyncLatch       *self,
             guint              from,
             GasyncLatchState   to,
             GError           **error)
 {
-  GasyncLatchState old;
-
-  gasync_lock (&self->lock);
-  old = self->state;
-  if ((from & (1u << old)) == 0)
-    {
-      gasync_unlock (&self->lock);
-      g_set_error (error, GASYNC_ERROR,
-                   to == GASYNC_LATCH_STATE_STARTING ?
-                     GASYNC_ERROR_ALREADY_STARTED :
-                   to == GASYNC_LATCH_STATE_STOPPING ?
-                     GASYNC_ERROR_NOT_STARTED :
-                     GASYNC_ERROR_FAILED,
-                   /* Translators: the placeholders are latch states such
-                    * as “started” and “stopping” */
-                   _("Cannot move from “%s” to “%s”"),
-                   state_nick (old), state_nick (to));
-      return FALSE;
-    }
-
-  self->state = to;
-  if (to == GASYNC_LATCH_STATE_STARTED && old == GASYNC_LATCH_STATE_STARTING)
-    self->n_started++;
-  if (to == GASYNC_LATCH_STATE_STOPPED)
-    self->n_stopped++;
-  gasync_cond_broadcast (&self->cond);
-  gasync_unlock (&self->lock);
-
-  gasync_owner_notify (self->owner, self, properties[PROP_STATE]);
-  return TRUE;
+  return gasync_lifecycle_move (&self->life, from, to, error);
 }
 
 static void
@@ -144,9 +100,7 @@ gasync_latch_finalize (GObject *object)
 {
   GasyncLatch *self = GASYNC_LATCH (object);
 
-  g_main_context_unref (self->owner);
-  gasync_cond_clear (&self->cond);
-  gasync_lock_clear (&self->lock);
+  gasync_lifecycle_clear (&self->life);
 
   G_OBJECT_CLASS (gasync_latch_parent_class)->finalize (object);
 }
@@ -188,7 +142,7 @@ gasync_latch_class_init (GasyncLatchClass *klass)
    *
    * Since: 0.1
    */
-  properties[PROP_STATE] = gasync_workers_state_pspec_new ();
+  properties[PROP_STATE] = gasync_lifecycle_state_pspec_new ();
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -200,10 +154,9 @@ gasync_latch_init (GasyncLatch *self)
 {
   gasync_type_class_acquire (self);
 
-  gasync_lock_init (&self->lock);
-  gasync_cond_init (&self->cond);
-  self->state = GASYNC_LATCH_STATE_STOPPED;
-  self->owner = g_main_context_ref_thread_default ();
+  /* A notification on its way keeps the latch alive. */
+  gasync_lifecycle_init (&self->life, G_OBJECT (self), properties[PROP_STATE],
+                         TRUE);
 }
 
 /**
@@ -236,14 +189,9 @@ gasync_latch_new (void)
 GasyncLatchState
 gasync_latch_get_state (GasyncLatch *self)
 {
-  GasyncLatchState state;
-
   g_return_val_if_fail (GASYNC_IS_LATCH (self), GASYNC_LATCH_STATE_STOPPED);
 
-  gasync_lock (&self->lock);
-  state = self->state;
-  gasync_unlock (&self->lock);
-  return state;
+  return gasync_lifecycle_get_state (&self->life);
 }
 
 /**
@@ -265,7 +213,7 @@ gasync_latch_can_start (GasyncLatch *self)
   return gasync_latch_get_state (self) == GASYNC_LATCH_STATE_STOPPED;
 }
 
-#define STOPPABLE (FROM (STARTED) | FROM (ACTIVE) | FROM (PAUSED))
+#define STOPPABLE GASYNC_LIFECYCLE_STOPPABLE
 
 /**
  * gasync_latch_can_stop:
@@ -488,53 +436,6 @@ gasync_latch_reset (GasyncLatch *self)
   latch_move (self, ~0u, GASYNC_LATCH_STATE_STOPPED, NULL);
 }
 
-typedef struct
-{
-  GasyncLatch *self;
-  guint64 n_started;
-  guint64 n_stopped;
-} Snapshot;
-
-static void
-snapshot_init (Snapshot    *snapshot,
-               GasyncLatch *self)
-{
-  snapshot->self = self;
-  gasync_lock (&self->lock);
-  snapshot->n_started = self->n_started;
-  snapshot->n_stopped = self->n_stopped;
-  gasync_unlock (&self->lock);
-}
-
-/* Called with the lock held. */
-static gboolean
-has_started (Snapshot *snapshot)
-{
-  GasyncLatch *self = snapshot->self;
-
-  return self->state == GASYNC_LATCH_STATE_STARTED ||
-         self->state == GASYNC_LATCH_STATE_ACTIVE ||
-         self->n_started != snapshot->n_started;
-}
-
-static gboolean
-has_started_or_stopped (gpointer data)
-{
-  Snapshot *snapshot = data;
-
-  return has_started (snapshot) ||
-         snapshot->self->n_stopped != snapshot->n_stopped;
-}
-
-static gboolean
-has_stopped (gpointer data)
-{
-  Snapshot *snapshot = data;
-
-  return snapshot->self->state == GASYNC_LATCH_STATE_STOPPED ||
-         snapshot->self->n_stopped != snapshot->n_stopped;
-}
-
 /**
  * gasync_latch_wait_started:
  * @self: a #GasyncLatch
@@ -556,26 +457,12 @@ gasync_latch_wait_started (GasyncLatch   *self,
                            GCancellable  *cancellable,
                            GError       **error)
 {
-  Snapshot snapshot;
-  gboolean started;
-
   g_return_val_if_fail (GASYNC_IS_LATCH (self), FALSE);
   g_return_val_if_fail (cancellable == NULL ||
                         G_IS_CANCELLABLE (cancellable), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  snapshot_init (&snapshot, self);
-  if (!gasync_workers_wait (&self->lock, &self->cond, cancellable,
-                            has_started_or_stopped, &snapshot, error))
-    return FALSE;
-
-  gasync_lock (&self->lock);
-  started = has_started (&snapshot);
-  gasync_unlock (&self->lock);
-  if (!started)
-    g_set_error_literal (error, GASYNC_ERROR, GASYNC_ERROR_NOT_STARTED,
-                         _("Stopped before it started"));
-  return started;
+  return gasync_lifecycle_wait_started (&self->life, cancellable, error);
 }
 
 /**
@@ -597,14 +484,10 @@ gasync_latch_wait_stopped (GasyncLatch   *self,
                            GCancellable  *cancellable,
                            GError       **error)
 {
-  Snapshot snapshot;
-
   g_return_val_if_fail (GASYNC_IS_LATCH (self), FALSE);
   g_return_val_if_fail (cancellable == NULL ||
                         G_IS_CANCELLABLE (cancellable), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  snapshot_init (&snapshot, self);
-  return gasync_workers_wait (&self->lock, &self->cond, cancellable,
-                              has_stopped, &snapshot, error);
+  return gasync_lifecycle_wait_stopped (&self->life, cancellable, error);
 }

@@ -56,7 +56,6 @@
 #include "gasync-leak-private.h"
 #include "gasync-private.h"
 #include "gasync-sync-private.h"
-#include "gasync-wait-private.h"
 
 struct _GasyncLeak
 {
@@ -380,12 +379,13 @@ gasync_leaks_check (GTimeSpan timeout)
       if (acquired)
         g_main_context_release (context);
 
-      /* Nothing to dispatch: wait for an object to stop, looking at the
-       * context again every few milliseconds. */
+      /* Nothing to dispatch: wait for an object to stop (one wake-up),
+       * looking at the context again every few milliseconds. */
       gasync_lock (&registry.lock);
       if (registry.live != NULL && g_hash_table_size (registry.live) > 0)
-        gasync_cond_wait_until (&registry.cond, &registry.lock,
-                                MIN (deadline, g_get_monotonic_time () + 5 * G_TIME_SPAN_MILLISECOND));
+        gasync_wait (&registry.lock, &registry.cond, NULL, NULL,
+                     MIN (deadline, g_get_monotonic_time () + 5 * G_TIME_SPAN_MILLISECOND),
+                     NULL, NULL);
       gasync_unlock (&registry.lock);
     }
 

@@ -186,8 +186,8 @@ gasync_mutex_lock (GasyncMutex   *self,
   gasync_lock (&self->lock);
   /* When woken, the unlocker handed the mutex over: it stays locked. */
   locked = mutex_take_or_mark (self) ||
-           gasync_waiter_wait (&self->waiters, &self->lock, -1, cancellable,
-                               error);
+           gasync_waiter_wait (&self->waiters, &self->lock, G_MAXINT64,
+                               cancellable, error);
   gasync_unlock (&self->lock);
 
   return locked;

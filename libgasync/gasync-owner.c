@@ -637,10 +637,8 @@ gasync_owner_wait (const GasyncOwnerWait *wait)
         {
           if (wait->retry_at != NULL)
             retry_at = wait->retry_at (wait->data);
-          if (retry_at == G_MAXINT64)
-            gasync_cond_wait (wait->cond, wait->lock);
-          else
-            gasync_cond_wait_until (wait->cond, wait->lock, retry_at);
+          gasync_wait (wait->lock, wait->cond, NULL, NULL, retry_at, NULL,
+                       NULL);
           done = wait->done (wait->data);
         }
       gasync_unlock (wait->lock);

@@ -39,8 +39,8 @@
 
 #include "config.h"
 
+#include "gasync-pending-callback-private.h"
 #include "gasync-private.h"
-#include "gasync-event-loop-private.h"
 
 enum {
   STATE_RESERVED,
@@ -84,7 +84,7 @@ gasync_pending_callback_new (GasyncEventLoopQueue *queue)
   GasyncPendingCallback *self = g_new (GasyncPendingCallback, 1);
 
   self->ref_count = 1;
-  self->queue = gasync_event_loop_queue_ref (queue);
+  self->queue = queue;
   self->state = STATE_RESERVED;
   return self;
 }

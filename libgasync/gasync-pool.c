@@ -317,7 +317,6 @@ start_worker_locked (Warnings *warnings)
     }
   pool.n_threads++;
   pool.n_starting++;
-  update_peak_locked ();
   return TRUE;
 }
 
@@ -352,7 +351,6 @@ add_workers_locked (guint     n,
       pool.n_starting -= n - created;
       spawn_failed_locked (r, warnings);
     }
-  update_peak_locked ();
 }
 
 /* Called with the lock held when @self has no task: waits on the idle stack
@@ -399,6 +397,9 @@ worker_main (void *unused)
 
   gasync_lock (&pool.lock);
   pool.n_starting--;
+  /* Sampled as each thread starts: threads exiting while others are being
+   * created cannot hide the moment when most ran at once. */
+  update_peak_locked ();
   self.next = pool.workers;
   if (pool.workers != NULL)
     pool.workers->prev = &self;

@@ -175,6 +175,12 @@ slot_is_free (GasyncSemaphore *self)
   return self->available > 0 && g_queue_is_empty (&self->waiters);
 }
 
+static gboolean
+slot_is_free_cb (gpointer data)
+{
+  return slot_is_free (data);
+}
+
 /**
  * gasync_semaphore_new:
  * @capacity: the number of slots, at least 1
@@ -240,17 +246,6 @@ gasync_semaphore_get_available (GasyncSemaphore *self)
   return available;
 }
 
-static void
-wake_blocked (GCancellable *cancellable,
-              gpointer      user_data)
-{
-  GasyncSemaphore *self = user_data;
-
-  gasync_lock (&self->lock);
-  gasync_cond_broadcast (&self->cond);
-  gasync_unlock (&self->lock);
-}
-
 /**
  * gasync_semaphore_acquire:
  * @self: a #GasyncSemaphore
@@ -272,7 +267,6 @@ gasync_semaphore_acquire (GasyncSemaphore  *self,
                           GCancellable     *cancellable,
                           GError          **error)
 {
-  gulong handler_id = 0;
   gboolean acquired;
 
   g_return_val_if_fail (GASYNC_IS_SEMAPHORE (self), FALSE);
@@ -282,32 +276,14 @@ gasync_semaphore_acquire (GasyncSemaphore  *self,
   if (gasync_semaphore_try_acquire (self))
     return TRUE;
 
-  /* GCancellable keeps its handlers in GObject's signal tables, behind a
-   * GLib lock TSan cannot see (gasync-sync-private.h): threads that connect
-   * to one cancellable at once would read as a race there. */
-  if (cancellable != NULL)
-    {
-      GASYNC_TSAN_IGNORE_BEGIN ();
-      handler_id = g_cancellable_connect (cancellable, G_CALLBACK (wake_blocked),
-                                          self, NULL);
-      GASYNC_TSAN_IGNORE_END ();
-    }
-
   gasync_lock (&self->lock);
   self->n_blocked++;
-  while (!slot_is_free (self) && !g_cancellable_is_cancelled (cancellable))
-    gasync_cond_wait (&self->cond, &self->lock);
+  acquired = gasync_wait (&self->lock, &self->cond, slot_is_free_cb, self,
+                          G_MAXINT64, cancellable, error);
   self->n_blocked--;
-  acquired = slot_is_free (self);
   if (acquired)
     self->available--;
   gasync_unlock (&self->lock);
-
-  GASYNC_TSAN_IGNORE_BEGIN ();
-  g_cancellable_disconnect (cancellable, handler_id);
-  GASYNC_TSAN_IGNORE_END ();
-  if (!acquired)
-    g_cancellable_set_error_if_cancelled (cancellable, error);
   return acquired;
 }
 
@@ -338,11 +314,12 @@ gasync_semaphore_try_acquire (GasyncSemaphore *self)
   return acquired;
 }
 
+/* The task data of an async acquirer. */
 typedef struct
 {
   gulong handler_id;
   gboolean granted;
-} Waiter;
+} AsyncAcquire;
 
 /* Runs on the waiter's context. The cancel handler may be running in
  * another thread: disconnecting waits for it, and it then finds the task
@@ -351,9 +328,10 @@ static void
 complete_waiter (gpointer user_data)
 {
   GTask *task = user_data;
-  Waiter *waiter = g_task_get_task_data (task);
+  AsyncAcquire *waiter = g_task_get_task_data (task);
 
-  /* GObject's signal tables: see gasync_semaphore_acquire(). */
+  /* GObject's signal tables, behind a GLib lock TSan cannot see
+   * (gasync-sync-private.h). */
   GASYNC_TSAN_IGNORE_BEGIN ();
   g_cancellable_disconnect (g_task_get_cancellable (task),
                             waiter->handler_id);
@@ -369,7 +347,7 @@ static void
 finish_waiter (GTask    *task,
                gboolean  granted)
 {
-  Waiter *waiter = g_task_get_task_data (task);
+  AsyncAcquire *waiter = g_task_get_task_data (task);
 
   waiter->granted = granted;
   gasync_owner_complete (task, complete_waiter);
@@ -461,7 +439,7 @@ gasync_semaphore_acquire_async (GasyncSemaphore     *self,
                                 gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
-  Waiter *waiter;
+  AsyncAcquire *waiter;
   gboolean acquired;
   gboolean queued = FALSE;
 
@@ -485,11 +463,12 @@ gasync_semaphore_acquire_async (GasyncSemaphore     *self,
   /* Connected before queueing, so that the handler finds the task
    * whenever it can still be cancelled; a cancellation that came between
    * the check above and the connection is caught under the lock. */
-  waiter = g_new0 (Waiter, 1);
+  waiter = g_new0 (AsyncAcquire, 1);
   g_task_set_task_data (task, waiter, g_free);
   if (cancellable != NULL)
     {
-      /* GObject's signal tables: see gasync_semaphore_acquire(). */
+      /* GObject's signal tables, behind a GLib lock TSan cannot see
+       * (gasync-sync-private.h). */
       GASYNC_TSAN_IGNORE_BEGIN ();
       waiter->handler_id = g_cancellable_connect (cancellable,
                                                   G_CALLBACK (waiter_cancelled),

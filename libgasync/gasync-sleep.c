@@ -36,8 +36,13 @@
 
 #include "gasync-private.h"
 #include "gasync-source-private.h"
-#include "gasync-wait-private.h"
-#include "gasync-waiter-private.h"
+#include "gasync-sync-private.h"
+
+static gboolean
+never (gpointer data)
+{
+  return FALSE;
+}
 
 /**
  * gasync_sleep_until:
@@ -60,7 +65,7 @@ gasync_sleep_until (gint64        deadline,
                     GCancellable *cancellable)
 {
   GasyncLock lock;
-  GQueue queue = G_QUEUE_INIT;
+  GasyncCond cond;
   gboolean cancelled;
 
   g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable),
@@ -71,12 +76,14 @@ gasync_sleep_until (gint64        deadline,
   if (deadline <= g_get_monotonic_time ())
     return TRUE;
 
-  /* A queue of one that nobody wakes: the wait ends by time or cancel. */
+  /* A condition that nobody signals: the wait ends by time or cancel. */
   gasync_lock_init (&lock);
+  gasync_cond_init (&cond);
   gasync_lock (&lock);
-  gasync_waiter_wait (&queue, &lock, deadline, cancellable, NULL);
+  gasync_wait (&lock, &cond, never, NULL, deadline, cancellable, NULL);
   cancelled = g_cancellable_is_cancelled (cancellable);
   gasync_unlock (&lock);
+  gasync_cond_clear (&cond);
   gasync_lock_clear (&lock);
 
   return !cancelled;

@@ -123,54 +123,22 @@
 
 #include "config.h"
 
-#include <string.h>
-
 #include "gasync-stopper-private.h"
 
+#include "gasync-cancel-tree-private.h"
 #include "gasync-enums.h"
 #include "gasync-leak-private.h"
 #include "gasync-owner-private.h"
-#include "gasync-pool-private.h"
 #include "gasync-private.h"
-#include "gasync-run-once-private.h"
+#include "gasync-registry-private.h"
 #include "gasync-sync-private.h"
 #include "gasync-task-token-private.h"
-#include "gasync-wait-private.h"
+#include "gasync-waiter-private.h"
 
 #define DEFAULT_STUCK_LOG_INTERVAL (10 * G_USEC_PER_SEC)
-#define MAX_IDLE_NAMES 64
-#define MAX_FREE_ASYNC_TASKS 256
 /* While work waits for an owner context that another thread holds, how
  * often a blocking stop tries to acquire it. */
 #define OWNER_RETRY_INTERVAL (100 * G_TIME_SPAN_MILLISECOND)
-
-/* The running count of one task or worker name; the name is the key of the
- * table, and stays valid while the count is positive. */
-typedef struct
-{
-  guint count;
-  char name[];
-} NameCount;
-
-/* The running counts by name of the tasks or of the workers, some idle
- * (count 0). The last name counted is remembered, so that a name used
- * again and again costs a string comparison, not a hash lookup. */
-typedef struct
-{
-  GHashTable *table; /* name -> NameCount */
-  guint n_idle;
-  NameCount *last;
-} NameTable;
-
-/* One running task. Lives in the caller's own record (the async task, the
- * token data or the stack of gasync_stopper_run_task()); with
- * track-details it is also in the registry. */
-typedef struct
-{
-  NameCount *name_count;
-  const char *kind;
-  gint64 started;
-} TaskEntry;
 
 typedef struct
 {
@@ -179,16 +147,13 @@ typedef struct
   GDestroyNotify destroy;
 } Closer;
 
-/* Code the stopper runs in this thread: stopping from inside it must not
- * wait for it. */
-typedef struct _Frame Frame;
-struct _Frame
+/* The record of an async task or a worker, from the registry. */
+typedef struct
 {
+  GasyncRegistryTask task;
   GasyncStopper *stopper;
-  Frame *prev;
-};
-
-static _Thread_local Frame *current_frame;
+  GasyncSemaphore *semaphore; /* the slot it holds, or NULL */
+} AsyncTask;
 
 struct _GasyncStopper
 {
@@ -200,8 +165,6 @@ struct _GasyncStopper
   GMainContext *context;
   GThread *owner_thread;
 
-  gboolean watchdog_running;
-
   GasyncStopperState state;
   GasyncStopperState emitted; /* the last phase signalled on the context */
   GasyncStopperState notified; /* the last state notified on the context */
@@ -212,7 +175,9 @@ struct _GasyncStopper
   gint64 quiesce_started;
   GTimeSpan stuck_log_interval;
 
-  guint num_tasks; /* the stopper holds a reference to itself while > 0 */
+  /* The running tasks and workers. The stopper holds a reference to
+   * itself while tasks run. */
+  GasyncRegistry registry;
   /* Threads that ended the last task and still act on it: they fire the
    * next phase, then give back that reference. Quiescing and closing wait
    * for them, and a thread waiting in wait_for() takes the reference over
@@ -221,31 +186,19 @@ struct _GasyncStopper
   guint num_ending;
   guint num_waiting; /* threads in wait_for() */
   guint handed_refs; /* the stopper's references to itself, to drop */
-  NameTable tasks;
-  struct _AsyncTask *free_async_tasks; /* records to reuse */
-  guint n_free_async_tasks;
-  guint num_workers;
-  NameTable workers;
   guint num_worker_threads; /* still touching the stopper */
   gboolean kept_for_workers; /* dispose took a reference for them */
-  gboolean track_details;
-  GHashTable *registry; /* set of TaskEntry, with track-details only */
 
-  GCancellable *quiesce_cancellable;
-  GCancellable *stop_cancellable;
-  GPtrArray *quiesce_children; /* GWeakRef, NULL once fired */
-  GPtrArray *stop_children;
-  guint quiesce_prune_at;
-  guint stop_prune_at;
+  GasyncCancelTree quiesce;
+  GasyncCancelTree stop;
 
   GSList *closers; /* Closer, newest first */
   gboolean owner_scheduled; /* run_owner_work() is queued on the context */
-  GQueue stop_waiters; /* GTask of stop_async, owned */
+  GQueue stop_waiters; /* waiters of stop_async (gasync-waiter) */
 
   char *name;
   gboolean leak_tracked; /* from the first task, worker or closer to stopped */
   gboolean warned_unstopped;
-  guint64 n_started; /* tasks and workers */
   gint64 owner_scheduled_at; /* when owner_scheduled was set */
   int owner_wait_logged; /* 0, 1 while logging, 2 once logged */
 };
@@ -275,113 +228,16 @@ static guint signals[N_SIGNALS];
 enum {
   ACTION_CANCEL_QUIESCE = 1 << 0,
   ACTION_CANCEL_STOP = 1 << 1,
-  ACTION_WATCHDOG = 1 << 2,
 };
 
 G_DEFINE_FINAL_TYPE (GasyncStopper, gasync_stopper, G_TYPE_OBJECT)
 
-static void
-name_table_init (NameTable *names)
-{
-  names->table = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
-  names->n_idle = 0;
-  names->last = NULL;
-}
-
-static void
-name_table_clear (NameTable *names)
-{
-  g_clear_pointer (&names->table, g_hash_table_unref);
-  names->last = NULL;
-}
-
-static NameCount *
-name_count_ref (NameTable  *names,
-                const char *name)
-{
-  NameCount *name_count = names->last;
-
-  if (name_count == NULL || strcmp (name_count->name, name) != 0)
-    name_count = g_hash_table_lookup (names->table, name);
-  if (name_count != NULL && name_count->count == 0)
-    names->n_idle--;
-  else if (name_count == NULL)
-    {
-      size_t len = strlen (name);
-
-      name_count = g_malloc (sizeof (NameCount) + len + 1);
-      name_count->count = 0;
-      memcpy (name_count->name, name, len + 1);
-      g_hash_table_insert (names->table, name_count->name, name_count);
-    }
-  name_count->count++;
-  names->last = name_count;
-  return name_count;
-}
-
-static gboolean
-name_count_is_idle (gpointer key,
-                    gpointer value,
-                    gpointer user_data)
-{
-  return ((NameCount *) value)->count == 0;
-}
-
-/* A name whose count falls to 0 stays in the table, so that a name that
- * keeps starting and ending tasks costs no allocation; the idle names are
- * swept once there are more than MAX_IDLE_NAMES. */
-static void
-name_count_unref (NameTable *names,
-                  NameCount *name_count)
-{
-  if (--name_count->count == 0 && ++names->n_idle > MAX_IDLE_NAMES)
-    {
-      g_hash_table_foreach_remove (names->table, name_count_is_idle, NULL);
-      names->n_idle = 0;
-      names->last = NULL;
-    }
-}
-
-/* Appends "count × name" lines for the running names, sorted. */
-static void
-append_counts (GString    *out,
-               GHashTable *table)
-{
-  g_autoptr(GList) names = g_list_sort (g_hash_table_get_keys (table),
-                                        (GCompareFunc) g_strcmp0);
-
-  for (GList *l = names; l != NULL; l = l->next)
-    {
-      NameCount *name_count = g_hash_table_lookup (table, l->data);
-
-      if (name_count->count > 0)
-        g_string_append_printf (out, "\n  %u × %s", name_count->count,
-                                name_count->name);
-    }
-}
-
+/* Whether this thread runs code of the stopper: stopping from inside it
+ * must not wait for it. */
 static gboolean
 is_inside (GasyncStopper *self)
 {
-  for (Frame *frame = current_frame; frame != NULL; frame = frame->prev)
-    if (frame->stopper == self)
-      return TRUE;
-  return FALSE;
-}
-
-static void
-frame_push (Frame         *frame,
-            GasyncStopper *self)
-{
-  frame->stopper = self;
-  frame->prev = current_frame;
-  current_frame = frame;
-}
-
-static void
-frame_pop (Frame *frame)
-{
-  current_frame = frame->prev;
+  return gasync_registry_runs_here (&self->registry);
 }
 
 /* "Stopper “indexer”" or "Stopper 0x…", for log lines. Called with the
@@ -416,8 +272,8 @@ leak_track_locked (GasyncStopper *self)
 }
 
 /* The leak checks report the stopper from its first task, worker or
- * closer until it has stopped. Called without the lock: the registry reads
- * the name property, which takes it. A stop that completed meanwhile
+ * closer until it has stopped. Called without the lock: the leak checks
+ * read the name property, which takes it. A stop that completed meanwhile
  * untracked it before it was tracked: untracked again, then. */
 static void
 leak_track (GasyncStopper *self)
@@ -510,20 +366,23 @@ advance_locked (GasyncStopper *self)
       self->quiesce_started = g_get_monotonic_time ();
       actions |= ACTION_CANCEL_QUIESCE;
       drain = TRUE;
-      if (self->stuck_log_interval > 0 && self->num_tasks > 0)
-        {
-          self->watchdog_running = TRUE;
-          actions |= ACTION_WATCHDOG;
-        }
+      /* Logs what quiescing waits for, if it lasts. */
+      if (self->stuck_log_interval > 0)
+        gasync_registry_watch_locked (&self->registry, self->quiesce_started,
+                                      MAX (self->stuck_log_interval,
+                                           GASYNC_STOPPER_MIN_STUCK_LOG_INTERVAL),
+                                      (GasyncRegistryDescribeFunc) describe_locked,
+                                      self);
     }
   if (self->state == GASYNC_STOPPER_STATE_QUIESCING && self->stop_requested &&
-      self->num_tasks == 0)
+      gasync_registry_n_tasks_locked (&self->registry) == 0)
     {
       self->state = GASYNC_STOPPER_STATE_STOPPING;
       actions |= ACTION_CANCEL_QUIESCE | ACTION_CANCEL_STOP;
       drain = TRUE;
     }
-  if (self->state == GASYNC_STOPPER_STATE_STOPPING && self->num_workers == 0)
+  if (self->state == GASYNC_STOPPER_STATE_STOPPING &&
+      gasync_registry_n_workers_locked (&self->registry) == 0)
     drain = TRUE;
 
   if (actions != 0 || drain)
@@ -531,29 +390,6 @@ advance_locked (GasyncStopper *self)
   if (drain)
     schedule_owner_locked (self);
   return actions;
-}
-
-/* Cancels the children in *@children and @cancellable; *@children is then
- * NULL, so that later children are made cancelled. */
-static void
-fire_phase (GasyncStopper  *self,
-            GPtrArray     **children,
-            GCancellable   *cancellable)
-{
-  g_autoptr(GPtrArray) fired = NULL;
-
-  gasync_lock (&self->lock);
-  fired = g_steal_pointer (children);
-  gasync_unlock (&self->lock);
-
-  for (guint i = 0; fired != NULL && i < fired->len; i++)
-    {
-      g_autoptr(GCancellable) child = g_weak_ref_get (fired->pdata[i]);
-
-      if (child != NULL)
-        g_cancellable_cancel (child);
-    }
-  g_cancellable_cancel (cancellable);
 }
 
 static void
@@ -574,19 +410,14 @@ closer_free (gpointer user_data)
   g_free (closer);
 }
 
-static gpointer watchdog_thread (gpointer data);
-
 static void
 run_actions (GasyncStopper *self,
              guint          actions)
 {
   if (actions & ACTION_CANCEL_QUIESCE)
-    fire_phase (self, &self->quiesce_children, self->quiesce_cancellable);
+    gasync_cancel_tree_fire (&self->quiesce);
   if (actions & ACTION_CANCEL_STOP)
-    fire_phase (self, &self->stop_children, self->stop_cancellable);
-  if (actions & ACTION_WATCHDOG)
-    g_thread_unref (g_thread_new ("gasync-stopper-watchdog", watchdog_thread,
-                                  self));
+    gasync_cancel_tree_fire (&self->stop);
 }
 
 /* Called with the lock held: something waits for the owner context. Not
@@ -600,27 +431,8 @@ drain_pending_locked (GasyncStopper *self)
   if (self->emitted < self->state && self->state < GASYNC_STOPPER_STATE_STOPPED)
     return TRUE;
   return self->state == GASYNC_STOPPER_STATE_STOPPING &&
-         self->num_workers == 0 && !self->done;
-}
-
-static void
-complete_stop_waiter (gpointer user_data)
-{
-  GTask *task = user_data;
-  gulong *handler_id = g_task_get_task_data (task);
-
-  g_cancellable_disconnect (g_task_get_cancellable (task), *handler_id);
-  if (gasync_stopper_is_stopped (g_task_get_source_object (task)))
-    g_task_return_boolean (task, TRUE);
-  else if (!g_task_return_error_if_cancelled (task))
-    g_assert_not_reached ();
-}
-
-/* Takes over a reference to @task. */
-static void
-finish_stop_waiter (GTask *task)
-{
-  gasync_owner_complete (task, complete_stop_waiter);
+         gasync_registry_n_workers_locked (&self->registry) == 0 &&
+         !self->done;
 }
 
 /* Runs the closers (newest first), then enters the stopped state. Called
@@ -628,9 +440,6 @@ finish_stop_waiter (GTask *task)
 static void
 close_locked (GasyncStopper *self)
 {
-  GQueue waiters;
-  GTask *task;
-
   /* The destroy notifies and failure reports of the tasks and workers
    * come first: every task has ended, so nothing of theirs is left to run
    * after the closers. */
@@ -662,15 +471,8 @@ close_locked (GasyncStopper *self)
       self->leak_tracked = FALSE;
       gasync_leak_untrack (self);
     }
-  waiters = self->stop_waiters;
-  g_queue_init (&self->stop_waiters);
+  gasync_waiter_wake_all (&self->stop_waiters);
   gasync_cond_broadcast (&self->cond);
-  gasync_unlock (&self->lock);
-
-  while ((task = g_queue_pop_head (&waiters)) != NULL)
-    finish_stop_waiter (task);
-
-  gasync_lock (&self->lock);
 }
 
 /* Signals every phase change on the owner context, in order, and closes
@@ -680,7 +482,7 @@ close_locked (GasyncStopper *self)
 static void
 drain (GasyncStopper *self)
 {
-  Frame frame;
+  GasyncRegistryFrame frame;
 
   gasync_lock (&self->lock);
   if (self->draining)
@@ -689,7 +491,7 @@ drain (GasyncStopper *self)
       return;
     }
   self->draining = TRUE;
-  frame_push (&frame, self);
+  gasync_registry_frame_push (&frame, &self->registry);
 
   while (drain_pending_locked (self))
     {
@@ -711,7 +513,7 @@ drain (GasyncStopper *self)
         close_locked (self);
     }
 
-  frame_pop (&frame);
+  gasync_registry_frame_pop (&frame);
   self->draining = FALSE;
   gasync_unlock (&self->lock);
 }
@@ -840,7 +642,7 @@ wait_for (GasyncStopper *self,
 static gboolean
 is_quiesced_locked (GasyncStopper *self)
 {
-  return self->num_tasks == 0;
+  return gasync_registry_n_tasks_locked (&self->registry) == 0;
 }
 
 /* Stopped, and the workers' threads are done with the stopper. */
@@ -865,107 +667,6 @@ begin_shutdown (GasyncStopper *self,
   run_actions (self, actions);
 }
 
-/* Called with the lock held. */
-static char *
-dump_locked (GasyncStopper *self)
-{
-  GString *out = g_string_new (NULL);
-  gint64 now = g_get_monotonic_time ();
-
-  g_string_append_printf (out,
-                          g_dngettext (GETTEXT_PACKAGE,
-                                       /* Translators: the first line of a
-                                        * list of running tasks */
-                                       "%u running task",
-                                       "%u running tasks",
-                                       self->num_tasks),
-                          self->num_tasks);
-  append_counts (out, self->tasks.table);
-
-  g_string_append_c (out, '\n');
-  g_string_append_printf (out,
-                          g_dngettext (GETTEXT_PACKAGE,
-                                       /* Translators: the first line of a
-                                        * list of running workers */
-                                       "%u running worker",
-                                       "%u running workers",
-                                       self->num_workers),
-                          self->num_workers);
-  append_counts (out, self->workers.table);
-
-  if (self->registry != NULL)
-    {
-      GHashTableIter iter;
-      TaskEntry *entry;
-
-      g_string_append_c (out, '\n');
-      /* Translators: the first line of the detailed list of running tasks */
-      g_string_append (out, _("Task details:"));
-      g_hash_table_iter_init (&iter, self->registry);
-      while (g_hash_table_iter_next (&iter, (gpointer *) &entry, NULL))
-        {
-          g_string_append (out, "\n  ");
-          /* Translators: one running task: its name, its kind and how long
-           * it has run, in seconds */
-          g_string_append_printf (out, _("%s (%s, running for %.3f s)"),
-                                  entry->name_count->name, entry->kind,
-                                  (now - entry->started) / (double) G_USEC_PER_SEC);
-        }
-    }
-
-  return g_string_free (out, FALSE);
-}
-
-/* Logs what a stuck quiescing phase waits for, after every interval. It
- * holds no reference (its last one could free the owner context in this
- * thread, a hand-off TSan cannot see): it returns once no task runs, and
- * finalize waits until it has. Each report is due one interval, never
- * less than GASYNC_STOPPER_MIN_STUCK_LOG_INTERVAL, after the previous one
- * was written: however short the interval or slow the log, the reports
- * cannot come in a burst. */
-static gpointer
-watchdog_thread (gpointer data)
-{
-  GasyncStopper *self = data;
-  GTimeSpan interval;
-  gint64 deadline;
-
-  gasync_lock (&self->lock);
-  interval = MAX (self->stuck_log_interval,
-                  GASYNC_STOPPER_MIN_STUCK_LOG_INTERVAL);
-  deadline = gasync_deadline_add (self->quiesce_started, interval);
-  while (self->num_tasks > 0)
-    {
-      if (g_get_monotonic_time () < deadline)
-        {
-          gasync_cond_wait_until (&self->cond, &self->lock, deadline);
-          continue;
-        }
-
-      {
-        g_autofree char *dump = dump_locked (self);
-        g_autofree char *label = describe_locked (self);
-        g_autofree char *num_tasks = g_strdup_printf ("%u", self->num_tasks);
-        double seconds = (g_get_monotonic_time () - self->quiesce_started) /
-                         (double) G_USEC_PER_SEC;
-
-        /* Custom fields are plain strings; MESSAGE, the format, comes last. */
-        gasync_unlock (&self->lock);
-        g_log_structured (G_LOG_DOMAIN, G_LOG_LEVEL_WARNING,
-                          "GASYNC_STOPPER_NUM_TASKS", num_tasks,
-                          "GASYNC_STOPPER_DUMP", dump,
-                          "MESSAGE", "%s is quiescing for %.1f s, "
-                          "waiting for: %s", label, seconds, dump);
-        deadline = gasync_deadline_add (g_get_monotonic_time (), interval);
-        gasync_lock (&self->lock);
-      }
-    }
-  self->watchdog_running = FALSE;
-  gasync_cond_broadcast (&self->cond);
-  gasync_unlock (&self->lock);
-  return NULL;
-}
-
 /* Reports the failure of a task that has no caller to return it to, with
  * #GasyncStopper::task-failed on the owner context. Takes @error. */
 static void
@@ -983,26 +684,18 @@ report_failure (GasyncStopper *self,
  * quiescing. The first task takes a reference to the stopper, which the
  * last one to end gives back. */
 static gboolean
-task_begin_locked (GasyncStopper *self,
-                   const char    *name,
-                   const char    *kind,
-                   TaskEntry     *entry,
-                   gboolean      *track)
+task_begin_locked (GasyncStopper       *self,
+                   const char          *name,
+                   const char          *kind,
+                   GasyncRegistryEntry *entry,
+                   gboolean            *track)
 {
   if (self->state != GASYNC_STOPPER_STATE_RUNNING)
     return FALSE;
 
-  entry->name_count = name_count_ref (&self->tasks, name);
-  if (self->num_tasks++ == 0)
+  if (gasync_registry_begin_locked (&self->registry, entry, name, kind) == 1)
     g_object_ref (self);
-  self->n_started++;
   *track = leak_track_locked (self);
-  if (self->registry != NULL)
-    {
-      entry->kind = kind;
-      entry->started = g_get_monotonic_time ();
-      g_hash_table_add (self->registry, entry);
-    }
   return TRUE;
 }
 
@@ -1016,11 +709,11 @@ set_refused_error (const char  *name,
 }
 
 static gboolean
-task_begin (GasyncStopper  *self,
-            const char     *name,
-            const char     *kind,
-            TaskEntry      *entry,
-            GError        **error)
+task_begin (GasyncStopper        *self,
+            const char           *name,
+            const char           *kind,
+            GasyncRegistryEntry  *entry,
+            GError              **error)
 {
   gboolean running;
   gboolean track = FALSE;
@@ -1050,14 +743,11 @@ wake_waiters_locked (GasyncStopper *self)
  * and in @last whether it was the last task: then the caller is counted
  * in num_ending, and task_end_unlock() must be given @last. */
 static guint
-task_end_locked (GasyncStopper *self,
-                 TaskEntry     *entry,
-                 gboolean      *last)
+task_end_locked (GasyncStopper       *self,
+                 GasyncRegistryEntry *entry,
+                 gboolean            *last)
 {
-  if (self->registry != NULL)
-    g_hash_table_remove (self->registry, entry);
-  name_count_unref (&self->tasks, entry->name_count);
-  *last = --self->num_tasks == 0;
+  *last = gasync_registry_end_locked (&self->registry, entry) == 0;
   if (!*last)
     return 0;
   self->num_ending++;
@@ -1069,28 +759,25 @@ task_end_locked (GasyncStopper *self,
   return 0;
 }
 
-/* After the last task: fires the phase it began, then gives back the
- * reference the running tasks held. Until then the stopper is neither
- * quiesced nor closed. If a thread waits for that, the reference is left
- * to it: otherwise the stop or quiesce could return, and its caller's
- * unref not be the last, while this thread still holds it; the stopper
- * would then be finalized here, with the caller's thread reading it. */
+/* After the last task, without the lock: fires the phase it began, then
+ * gives back the reference the running tasks held. Until then the stopper
+ * is neither quiesced nor closed. If a thread waits for that, the
+ * reference is left to it: otherwise the stop or quiesce could return, and
+ * its caller's unref not be the last, while this thread still holds it;
+ * the stopper would then be finalized here, with the caller's thread
+ * reading it. */
 static void
-task_end_unlock (GasyncStopper *self,
-                 guint          actions,
-                 gboolean       last)
+task_end_last (GasyncStopper *self,
+               guint          actions)
 {
-  Frame frame;
-
-  gasync_unlock (&self->lock);
-  if (!last)
-    return;
+  GasyncRegistryFrame frame;
+  gboolean last = TRUE;
 
   /* A handler of the cancellables that stops the stopper must not wait
    * for this thread. */
-  frame_push (&frame, self);
+  gasync_registry_frame_push (&frame, &self->registry);
   run_actions (self, actions);
-  frame_pop (&frame);
+  gasync_registry_frame_pop (&frame);
 
   gasync_lock (&self->lock);
   if (self->num_waiting > 0)
@@ -1109,9 +796,21 @@ task_end_unlock (GasyncStopper *self,
     g_object_unref (self);
 }
 
+/* Drops the lock taken for task_end_locked(), and finishes the last
+ * task's work. */
+static inline void
+task_end_unlock (GasyncStopper *self,
+                 guint          actions,
+                 gboolean       last)
+{
+  gasync_unlock (&self->lock);
+  if (last)
+    task_end_last (self, actions);
+}
+
 static void
-task_end (GasyncStopper *self,
-          TaskEntry     *entry)
+task_end (GasyncStopper       *self,
+          GasyncRegistryEntry *entry)
 {
   gboolean last;
   guint actions;
@@ -1121,87 +820,38 @@ task_end (GasyncStopper *self,
   task_end_unlock (self, actions, last);
 }
 
-/* The record of an async task, reused from a per-stopper free list: the
- * producer and the pool thread that frees it are different threads, which
- * malloc's per-thread caches do not serve well. */
-typedef struct _AsyncTask AsyncTask;
-struct _AsyncTask
-{
-  GasyncStopper *stopper;
-  TaskEntry entry;
-  GasyncTaskFunc func;
-  gpointer user_data;
-  GDestroyNotify destroy;
-  GasyncSemaphore *semaphore;
-  GasyncPoolJob job;
-  AsyncTask *next_free;
-};
-
-/* May drop the lock while it allocates. */
-static AsyncTask *
-async_task_new_locked (GasyncStopper *self)
-{
-  AsyncTask *task = self->free_async_tasks;
-
-  if (task != NULL)
-    {
-      self->free_async_tasks = task->next_free;
-      self->n_free_async_tasks--;
-      return task;
-    }
-  gasync_unlock (&self->lock);
-  task = g_new (AsyncTask, 1);
-  gasync_lock (&self->lock);
-  return task;
-}
-
-static void
-async_task_free_locked (GasyncStopper *self,
-                        AsyncTask     *task)
-{
-  if (self->n_free_async_tasks >= MAX_FREE_ASYNC_TASKS)
-    {
-      g_free (task);
-      return;
-    }
-  task->next_free = self->free_async_tasks;
-  self->free_async_tasks = task;
-  self->n_free_async_tasks++;
-}
-
 static void
 async_task_run (gpointer data)
 {
   AsyncTask *task = data;
   GasyncStopper *self = task->stopper;
+  const char *name = gasync_registry_entry_get_name (&task->task.entry);
   GError *error = NULL;
   gboolean last;
   guint actions;
-  Frame frame;
 
-  frame_push (&frame, self);
-  if (!gasync_task_func_call (task->func, task->entry.name_count->name,
-                              self->quiesce_cancellable, task->user_data,
-                              &error))
-    report_failure (self, task->entry.name_count->name, error);
-  frame_pop (&frame);
+  if (!gasync_registry_call (&self->registry, task->task.func, name,
+                             self->quiesce.cancellable, task->task.user_data,
+                             &error))
+    report_failure (self, name, error);
 
   gasync_owner_destroy (self->context, GASYNC_OWNER_NOW_IF_OWNER,
-                        task->destroy, task->user_data);
+                        task->task.destroy, task->task.user_data);
   if (task->semaphore != NULL)
     {
       gasync_semaphore_release (task->semaphore);
       g_object_unref (task->semaphore);
     }
   gasync_lock (&self->lock);
-  actions = task_end_locked (self, &task->entry, &last);
-  async_task_free_locked (self, task);
+  actions = task_end_locked (self, &task->task.entry, &last);
+  gasync_registry_task_free_locked (&self->registry, task);
   task_end_unlock (self, actions, last);
 }
 
 /* Starts @func on the pool; @semaphore, if any, holds a slot for it, which
- * is given back when it returns or is refused. */
-static gboolean
+ * is given back when it returns or is refused. Inlined in its two callers:
+ * it is the hottest path of the stopper. */
+G_ALWAYS_INLINE static inline gboolean
 start_async_task (GasyncStopper    *self,
                   const char       *name,
                   const char       *kind,
@@ -1216,10 +866,10 @@ start_async_task (GasyncStopper    *self,
   gboolean track = FALSE;
 
   gasync_lock (&self->lock);
-  task = async_task_new_locked (self);
-  running = task_begin_locked (self, name, kind, &task->entry, &track);
+  task = gasync_registry_task_new_locked (&self->registry);
+  running = task_begin_locked (self, name, kind, &task->task.entry, &track);
   if (!running)
-    async_task_free_locked (self, task);
+    gasync_registry_task_free_locked (&self->registry, task);
   gasync_unlock (&self->lock);
 
   /* Before the task can end. */
@@ -1236,52 +886,40 @@ start_async_task (GasyncStopper    *self,
       return FALSE;
     }
 
+  task->task.func = func;
+  task->task.user_data = user_data;
+  task->task.destroy = destroy;
   task->stopper = self;
-  task->func = func;
-  task->user_data = user_data;
-  task->destroy = destroy;
   task->semaphore = semaphore != NULL ? g_object_ref (semaphore) : NULL;
-  gasync_pool_push_job (&task->job, async_task_run, task);
+  gasync_registry_task_push (&task->task, async_task_run);
   return TRUE;
 }
 
-typedef struct
+static void
+worker_run (gpointer data)
 {
-  GasyncStopper *stopper;
-  NameCount *name_count;
-  GasyncTaskFunc func;
-  gpointer user_data;
-  GDestroyNotify destroy;
-} Worker;
-
-static gpointer
-worker_thread (gpointer data)
-{
-  Worker *worker = data;
+  AsyncTask *worker = data;
   GasyncStopper *self = worker->stopper;
+  const char *name = gasync_registry_entry_get_name (&worker->task.entry);
   GError *error = NULL;
   gboolean last;
   guint actions;
-  Frame frame;
 
-  frame_push (&frame, self);
-  if (!gasync_task_func_call (worker->func, worker->name_count->name,
-                              self->stop_cancellable, worker->user_data,
-                              &error))
-    report_failure (self, worker->name_count->name, error);
-  frame_pop (&frame);
+  if (!gasync_registry_call (&self->registry, worker->task.func, name,
+                             self->stop.cancellable, worker->task.user_data,
+                             &error))
+    report_failure (self, name, error);
 
   gasync_owner_destroy (self->context, GASYNC_OWNER_NOW_IF_OWNER,
-                        worker->destroy, worker->user_data);
+                        worker->task.destroy, worker->task.user_data);
 
   gasync_lock (&self->lock);
-  name_count_unref (&self->workers, worker->name_count);
-  self->num_workers--;
+  gasync_registry_end_worker_locked (&self->registry, &worker->task.entry);
+  gasync_registry_task_free_locked (&self->registry, worker);
   actions = advance_locked (self);
   gasync_unlock (&self->lock);
 
   run_actions (self, actions);
-  g_free (worker);
 
   /* Workers hold no reference (see dispose): past this point this thread
    * no longer touches the stopper, unless it drops the one dispose took. */
@@ -1294,7 +932,6 @@ worker_thread (gpointer data)
   gasync_unlock (&self->lock);
   if (last)
     g_object_unref (self);
-  return NULL;
 }
 
 /* CockroachDB's leak checks report the stoppers never stopped: a stopper
@@ -1318,8 +955,8 @@ warn_if_never_stopped (GasyncStopper *self)
     }
   self->warned_unstopped = TRUE;
   label = describe_locked (self);
-  dump = dump_locked (self);
-  n_started = self->n_started;
+  dump = gasync_registry_dump_locked (&self->registry);
+  n_started = self->registry.n_started;
   n_closers = g_slist_length (self->closers);
   gasync_unlock (&self->lock);
 
@@ -1369,8 +1006,8 @@ gasync_stopper_dispose (GObject *object)
   if (keep)
     {
       g_object_ref (self);
-      fire_phase (self, &self->quiesce_children, self->quiesce_cancellable);
-      fire_phase (self, &self->stop_children, self->stop_cancellable);
+      gasync_cancel_tree_fire (&self->quiesce);
+      gasync_cancel_tree_fire (&self->stop);
       return;
     }
 
@@ -1380,25 +1017,19 @@ gasync_stopper_dispose (GObject *object)
 }
 
 static void
-weak_ref_free (gpointer data)
-{
-  g_weak_ref_clear (data);
-  g_free (data);
-}
-
-static void
 gasync_stopper_finalize (GObject *object)
 {
   GasyncStopper *self = GASYNC_STOPPER (object);
 
-  g_assert (self->num_tasks == 0);
-  g_assert (self->num_workers == 0);
-  g_assert (self->num_worker_threads == 0);
-
+  /* Under the lock: the last task or worker thread wrote it under it,
+   * and its unref reaches here through GObject's atomics, which TSan does
+   * not see. */
   gasync_lock (&self->lock);
-  while (self->watchdog_running)
-    gasync_cond_wait (&self->cond, &self->lock);
+  g_assert (self->num_worker_threads == 0);
   gasync_unlock (&self->lock);
+
+  /* Checks that nothing runs and waits for the stuck report to return. */
+  gasync_registry_clear (&self->registry);
   g_assert (g_queue_is_empty (&self->stop_waiters));
   /* Dispose runs again once the last worker thread gives back the
    * reference that dispose took for the workers, unless that thread drops
@@ -1410,20 +1041,8 @@ gasync_stopper_finalize (GObject *object)
     gasync_leak_untrack (self);
   g_free (self->name);
 
-  name_table_clear (&self->tasks);
-  name_table_clear (&self->workers);
-  while (self->free_async_tasks != NULL)
-    {
-      struct _AsyncTask *task = self->free_async_tasks;
-
-      self->free_async_tasks = task->next_free;
-      g_free (task);
-    }
-  g_clear_pointer (&self->registry, g_hash_table_unref);
-  g_clear_pointer (&self->quiesce_children, g_ptr_array_unref);
-  g_clear_pointer (&self->stop_children, g_ptr_array_unref);
-  g_clear_object (&self->quiesce_cancellable);
-  g_clear_object (&self->stop_cancellable);
+  gasync_cancel_tree_clear (&self->quiesce);
+  gasync_cancel_tree_clear (&self->stop);
   /* The last reference may go on a pool thread, right after the owner
    * thread iterated the context: GObject's and GMainContext's reference
    * counts order the two, but they are atomics in libraries TSan does not
@@ -1456,7 +1075,8 @@ gasync_stopper_get_property (GObject    *object,
       break;
 
     case PROP_TRACK_DETAILS:
-      g_value_set_boolean (value, self->track_details);
+      g_value_set_boolean (value,
+                           gasync_registry_get_track_details (&self->registry));
       break;
 
     case PROP_NAME:
@@ -1485,9 +1105,8 @@ gasync_stopper_set_property (GObject      *object,
       break;
 
     case PROP_TRACK_DETAILS:
-      self->track_details = g_value_get_boolean (value);
-      if (self->track_details)
-        self->registry = g_hash_table_new (NULL, NULL);
+      if (g_value_get_boolean (value))
+        gasync_registry_track_details (&self->registry);
       break;
 
     case PROP_NAME:
@@ -1666,12 +1285,9 @@ gasync_stopper_init (GasyncStopper *self)
   self->context = g_main_context_ref_thread_default ();
   self->owner_thread = g_thread_self ();
   self->stuck_log_interval = DEFAULT_STUCK_LOG_INTERVAL;
-  name_table_init (&self->tasks);
-  name_table_init (&self->workers);
-  self->quiesce_cancellable = g_cancellable_new ();
-  self->stop_cancellable = g_cancellable_new ();
-  self->quiesce_children = g_ptr_array_new_with_free_func (weak_ref_free);
-  self->stop_children = g_ptr_array_new_with_free_func (weak_ref_free);
+  gasync_registry_init (&self->registry, &self->lock, sizeof (AsyncTask));
+  gasync_cancel_tree_init (&self->quiesce);
+  gasync_cancel_tree_init (&self->stop);
   g_queue_init (&self->stop_waiters);
 }
 
@@ -1806,7 +1422,7 @@ gasync_stopper_get_track_details (GasyncStopper *self)
 {
   g_return_val_if_fail (GASYNC_IS_STOPPER (self), FALSE);
 
-  return self->track_details;
+  return gasync_registry_get_track_details (&self->registry);
 }
 
 /**
@@ -1867,7 +1483,7 @@ gasync_stopper_get_quiesce_cancellable (GasyncStopper *self)
 {
   g_return_val_if_fail (GASYNC_IS_STOPPER (self), NULL);
 
-  return self->quiesce_cancellable;
+  return self->quiesce.cancellable;
 }
 
 /**
@@ -1886,148 +1502,7 @@ gasync_stopper_get_stop_cancellable (GasyncStopper *self)
 {
   g_return_val_if_fail (GASYNC_IS_STOPPER (self), NULL);
 
-  return self->stop_cancellable;
-}
-
-static GWeakRef *
-weak_ref_new (gpointer object)
-{
-  GWeakRef *weak_ref = g_new (GWeakRef, 1);
-
-  g_weak_ref_init (weak_ref, object);
-  return weak_ref;
-}
-
-/* What ties a child cancellable to its parent: the parent's handler
- * cancels the child through a weak reference, and the child's weak notify
- * disconnects that handler when the child goes, so that dropped children
- * leave nothing connected to a parent that lives on. It holds the parent
- * (as Go's child contexts do) so that the handler can be disconnected.
- *
- * The handler is disconnected with g_signal_handler_disconnect(), not
- * g_cancellable_disconnect(): the child may go inside the parent's own
- * emission (when the child's last reference is dropped while it is being
- * cancelled), where g_cancellable_disconnect() would wait for that
- * emission, that is for itself. The handler may thus still run after the
- * disconnection in another thread; it holds a reference to the link, and
- * finds no child. The count uses inline atomics, which TSan sees (see
- * gasync-source.c). */
-typedef struct
-{
-  int ref_count; /* atomic */
-  GWeakRef child;
-  GCancellable *parent;
-  gulong handler_id; /* 0 if the parent was cancelled already */
-} ChildLink;
-
-static void
-child_link_unref (gpointer data)
-{
-  ChildLink *link = data;
-
-  if (g_atomic_int_dec_and_test (&link->ref_count))
-    {
-      g_weak_ref_clear (&link->child);
-      g_object_unref (link->parent);
-      g_free (link);
-    }
-}
-
-static void
-child_link_cancel (GCancellable *parent,
-                   gpointer      data)
-{
-  ChildLink *link = data;
-  g_autoptr(GCancellable) child = NULL;
-
-  /* Published by link_child() through GLib's locks, which TSan cannot
-   * see. */
-  GASYNC_TSAN_ACQUIRE (link);
-  child = g_weak_ref_get (&link->child);
-  if (child != NULL)
-    g_cancellable_cancel (child);
-}
-
-/* The weak notify of the child: it runs wherever its last reference goes,
- * possibly inside the parent's emission (see above). */
-static void
-child_link_child_gone (gpointer  data,
-                       GObject  *where_the_object_was)
-{
-  ChildLink *link = data;
-
-  GASYNC_TSAN_ACQUIRE (link);
-  if (link->handler_id != 0)
-    {
-      GASYNC_TSAN_IGNORE_BEGIN ();
-      g_signal_handler_disconnect (link->parent, link->handler_id);
-      GASYNC_TSAN_IGNORE_END ();
-    }
-  child_link_unref (link);
-}
-
-/* Has @child cancelled when @parent is, for as long as @child lives. */
-static void
-link_child (GCancellable *child,
-            GCancellable *parent)
-{
-  ChildLink *link = g_new0 (ChildLink, 1);
-
-  link->ref_count = 2; /* the handler's and the weak notify's */
-  g_weak_ref_init (&link->child, child);
-  link->parent = g_object_ref (parent);
-  GASYNC_TSAN_RELEASE (link);
-  GASYNC_TSAN_IGNORE_BEGIN ();
-  link->handler_id = g_cancellable_connect (parent,
-                                            G_CALLBACK (child_link_cancel),
-                                            link, child_link_unref);
-  GASYNC_TSAN_IGNORE_END ();
-  GASYNC_TSAN_RELEASE (link);
-  g_object_weak_ref (G_OBJECT (child), child_link_child_gone, link);
-}
-
-static void
-prune_children (GPtrArray *children,
-                guint     *prune_at)
-{
-  for (guint i = children->len; i > 0; i--)
-    {
-      g_autoptr(GObject) child = g_weak_ref_get (children->pdata[i - 1]);
-
-      if (child == NULL)
-        g_ptr_array_remove_index_fast (children, i - 1);
-    }
-  *prune_at = MAX (16, 2 * children->len);
-}
-
-/* A new cancellable, cancelled when @parent is or when the phase of
- * *@children fires. The stopper keeps only weak references to its
- * children, pruned as they die. */
-static GCancellable *
-new_child (GasyncStopper  *self,
-           GPtrArray     **children,
-           guint          *prune_at,
-           GCancellable   *parent)
-{
-  GCancellable *child = g_cancellable_new ();
-  gboolean fired;
-
-  if (parent != NULL)
-    link_child (child, parent);
-
-  gasync_lock (&self->lock);
-  fired = *children == NULL;
-  if (!fired)
-    {
-      if ((*children)->len >= *prune_at)
-        prune_children (*children, prune_at);
-      g_ptr_array_add (*children, weak_ref_new (child));
-    }
-  gasync_unlock (&self->lock);
-
-  if (fired)
-    g_cancellable_cancel (child);
-  return child;
+  return self->stop.cancellable;
 }
 
 /**
@@ -2057,8 +1532,7 @@ gasync_stopper_new_cancellable_on_quiesce (GasyncStopper *self,
   g_return_val_if_fail (GASYNC_IS_STOPPER (self), NULL);
   g_return_val_if_fail (parent == NULL || G_IS_CANCELLABLE (parent), NULL);
 
-  return new_child (self, &self->quiesce_children, &self->quiesce_prune_at,
-                    parent);
+  return gasync_cancel_tree_new_child (&self->quiesce, parent);
 }
 
 /**
@@ -2083,7 +1557,7 @@ gasync_stopper_new_cancellable_on_stop (GasyncStopper *self,
   g_return_val_if_fail (GASYNC_IS_STOPPER (self), NULL);
   g_return_val_if_fail (parent == NULL || G_IS_CANCELLABLE (parent), NULL);
 
-  return new_child (self, &self->stop_children, &self->stop_prune_at, parent);
+  return gasync_cancel_tree_new_child (&self->stop, parent);
 }
 
 /**
@@ -2113,9 +1587,8 @@ gasync_stopper_run_task (GasyncStopper   *self,
                          gpointer         user_data,
                          GError         **error)
 {
-  TaskEntry entry;
+  GasyncRegistryEntry entry;
   gboolean ok;
-  Frame frame;
 
   g_return_val_if_fail (GASYNC_IS_STOPPER (self), FALSE);
   g_return_val_if_fail (name != NULL, FALSE);
@@ -2125,10 +1598,8 @@ gasync_stopper_run_task (GasyncStopper   *self,
   if (!task_begin (self, name, "task", &entry, error))
     return FALSE;
 
-  frame_push (&frame, self);
-  ok = gasync_task_func_call (func, name, self->quiesce_cancellable,
-                              user_data, error);
-  frame_pop (&frame);
+  ok = gasync_registry_call (&self->registry, func, name,
+                             self->quiesce.cancellable, user_data, error);
 
   task_end (self, &entry);
   return ok;
@@ -2173,13 +1644,6 @@ gasync_stopper_run_async_task (GasyncStopper   *self,
 
   return start_async_task (self, name, "async task", NULL, func, user_data,
                            destroy, error);
-}
-
-static void
-cancel_other (GCancellable *cancellable,
-              gpointer      user_data)
-{
-  g_cancellable_cancel (user_data);
 }
 
 /**
@@ -2248,7 +1712,6 @@ gasync_stopper_run_limited_async_task (GasyncStopper    *self,
     {
       g_autoptr(GCancellable) waiting = NULL;
       g_autoptr(GError) local_error = NULL;
-      gulong handler_id = 0;
       gboolean acquired;
 
       if (!wait)
@@ -2262,13 +1725,9 @@ gasync_stopper_run_limited_async_task (GasyncStopper    *self,
           return FALSE;
         }
 
-      waiting = gasync_stopper_new_cancellable_on_quiesce (self, NULL);
-      if (cancellable != NULL)
-        handler_id = g_cancellable_connect (cancellable,
-                                            G_CALLBACK (cancel_other),
-                                            waiting, NULL);
+      /* Fires when the caller's cancellable does, or quiescing begins. */
+      waiting = gasync_cancel_tree_new_child (&self->quiesce, cancellable);
       acquired = gasync_semaphore_acquire (semaphore, waiting, &local_error);
-      g_cancellable_disconnect (cancellable, handler_id);
       if (!acquired)
         {
           gasync_owner_destroy (self->context, GASYNC_OWNER_NOW_IF_OWNER,
@@ -2276,9 +1735,7 @@ gasync_stopper_run_limited_async_task (GasyncStopper    *self,
           if (g_cancellable_is_cancelled (cancellable))
             g_propagate_error (error, g_steal_pointer (&local_error));
           else
-            g_set_error (error, GASYNC_ERROR, GASYNC_ERROR_UNAVAILABLE,
-                         _("The stopper is quiescing: task “%s” was not run"),
-                         name);
+            set_refused_error (name, error);
           return FALSE;
         }
     }
@@ -2329,7 +1786,7 @@ gasync_stopper_run_worker (GasyncStopper   *self,
                            GDestroyNotify   destroy,
                            GError         **error)
 {
-  Worker *worker;
+  AsyncTask *worker;
   gboolean accepted;
   gboolean track = FALSE;
 
@@ -2338,17 +1795,18 @@ gasync_stopper_run_worker (GasyncStopper   *self,
   g_return_val_if_fail (func != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  worker = g_new (Worker, 1);
   gasync_lock (&self->lock);
+  worker = gasync_registry_task_new_locked (&self->registry);
   accepted = self->state < GASYNC_STOPPER_STATE_STOPPING;
   if (accepted)
     {
-      worker->name_count = name_count_ref (&self->workers, name);
-      self->num_workers++;
+      gasync_registry_begin_worker_locked (&self->registry,
+                                           &worker->task.entry, name);
       self->num_worker_threads++;
-      self->n_started++;
       track = leak_track_locked (self);
     }
+  else
+    gasync_registry_task_free_locked (&self->registry, worker);
   gasync_unlock (&self->lock);
 
   if (track)
@@ -2356,7 +1814,6 @@ gasync_stopper_run_worker (GasyncStopper   *self,
 
   if (!accepted)
     {
-      g_free (worker);
       gasync_owner_destroy (self->context, GASYNC_OWNER_NOW_IF_OWNER,
                             destroy, user_data);
       g_set_error (error, GASYNC_ERROR, GASYNC_ERROR_UNAVAILABLE,
@@ -2366,18 +1823,19 @@ gasync_stopper_run_worker (GasyncStopper   *self,
       return FALSE;
     }
 
+  worker->task.func = func;
+  worker->task.user_data = user_data;
+  worker->task.destroy = destroy;
   worker->stopper = self;
-  worker->func = func;
-  worker->user_data = user_data;
-  worker->destroy = destroy;
-  g_thread_unref (g_thread_new (name, worker_thread, worker));
+  worker->semaphore = NULL;
+  gasync_registry_task_spawn (&worker->task, worker_run, name);
   return TRUE;
 }
 
 typedef struct
 {
   GasyncStopper *stopper;
-  TaskEntry entry;
+  GasyncRegistryEntry entry;
 } TokenData;
 
 static void
@@ -2523,18 +1981,11 @@ GHashTable *
 gasync_stopper_dup_running_tasks (GasyncStopper *self)
 {
   GHashTable *copy;
-  GHashTableIter iter;
-  NameCount *name_count;
 
   g_return_val_if_fail (GASYNC_IS_STOPPER (self), NULL);
 
-  copy = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   gasync_lock (&self->lock);
-  g_hash_table_iter_init (&iter, self->tasks.table);
-  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &name_count))
-    if (name_count->count > 0)
-      g_hash_table_insert (copy, g_strdup (name_count->name),
-                           GUINT_TO_POINTER (name_count->count));
+  copy = gasync_registry_dup_counts_locked (&self->registry);
   gasync_unlock (&self->lock);
   return copy;
 }
@@ -2559,7 +2010,7 @@ gasync_stopper_get_num_tasks (GasyncStopper *self)
   g_return_val_if_fail (GASYNC_IS_STOPPER (self), 0);
 
   gasync_lock (&self->lock);
-  num_tasks = self->num_tasks;
+  num_tasks = gasync_registry_n_tasks_locked (&self->registry);
   gasync_unlock (&self->lock);
   return num_tasks;
 }
@@ -2588,7 +2039,7 @@ gasync_stopper_dump (GasyncStopper *self)
   g_return_val_if_fail (GASYNC_IS_STOPPER (self), NULL);
 
   gasync_lock (&self->lock);
-  dump = dump_locked (self);
+  dump = gasync_registry_dump_locked (&self->registry);
   gasync_unlock (&self->lock);
   return dump;
 }
@@ -2658,22 +2109,6 @@ gasync_stopper_stop (GasyncStopper *self)
     wait_for (self, is_done_locked);
 }
 
-static void
-stop_waiter_cancelled (GCancellable *cancellable,
-                       gpointer      user_data)
-{
-  GTask *task = user_data;
-  GasyncStopper *self = g_task_get_source_object (task);
-  gboolean removed;
-
-  gasync_lock (&self->lock);
-  removed = g_queue_remove (&self->stop_waiters, task);
-  gasync_unlock (&self->lock);
-
-  if (removed)
-    finish_stop_waiter (task);
-}
-
 /**
  * gasync_stopper_stop_async:
  * @self: a #GasyncStopper
@@ -2698,8 +2133,7 @@ gasync_stopper_stop_async (GasyncStopper       *self,
                            gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
-  gulong *handler_id;
-  gboolean queued;
+  gboolean done;
 
   g_return_if_fail (GASYNC_IS_STOPPER (self));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
@@ -2707,29 +2141,19 @@ gasync_stopper_stop_async (GasyncStopper       *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, gasync_stopper_stop_async);
   g_task_set_name (task, "[gasync] gasync_stopper_stop_async");
-  g_task_set_check_cancellable (task, FALSE);
-  handler_id = g_new0 (gulong, 1);
-  g_task_set_task_data (task, handler_id, g_free);
 
   begin_shutdown (self, TRUE);
 
-  /* Connected before queueing, so that the handler finds the task whenever
-   * it can still be cancelled; a cancellation that came before is caught
-   * under the lock. */
-  if (cancellable != NULL)
-    *handler_id = g_cancellable_connect (cancellable,
-                                         G_CALLBACK (stop_waiter_cancelled),
-                                         task, NULL);
-
+  /* A queued waiter is completed on the task's context by the stop, or by
+   * its cancellation, whichever comes first. */
   gasync_lock (&self->lock);
-  queued = !self->done && !g_cancellable_is_cancelled (cancellable);
-  if (queued)
-    g_queue_push_tail (&self->stop_waiters, g_object_ref (task));
+  done = self->done;
+  if (!done)
+    gasync_waiter_wait_async (&self->stop_waiters, &self->lock, task);
   gasync_unlock (&self->lock);
 
-  /* A queued task is completed by the stop or by its cancellation. */
-  if (!queued)
-    finish_stop_waiter (g_steal_pointer (&task));
+  if (done)
+    g_task_return_boolean (task, TRUE);
 }
 
 /**

@@ -9,6 +9,11 @@
  * condition variables (whose waits use CLOCK_MONOTONIC, so that deadlines
  * are g_get_monotonic_time() values), and the few hand-offs that must go
  * through GLib are annotated with GASYNC_TSAN_RELEASE/ACQUIRE.
+ *
+ * This is the bottom floor of the library's private layers: it also holds
+ * deadlines, and gasync_wait(), the one blocking wait that every blocking
+ * call of the library goes through (gasync-sync.c). Only it and the pool
+ * wait on a condition variable themselves.
  */
 
 #pragma once
@@ -17,7 +22,7 @@
 #include <pthread.h>
 #include <time.h>
 
-#include <glib.h>
+#include <gio/gio.h>
 
 G_BEGIN_DECLS
 
@@ -130,6 +135,63 @@ static inline void
 gasync_cond_broadcast (GasyncCond *cond)
 {
   pthread_cond_broadcast (cond);
+}
+
+/* @time plus @span (not negative), saturated at G_MAXINT64: a huge
+ * duration must not wrap a deadline into the past. */
+static inline gint64
+gasync_deadline_add (gint64    time,
+                     GTimeSpan span)
+{
+  g_assert (time >= 0 && span >= 0);
+
+  return span > G_MAXINT64 - time ? G_MAXINT64 : time + span;
+}
+
+/* Called with the lock of a gasync_wait() held: whether the wait is over. */
+typedef gboolean (*GasyncWaitFunc) (gpointer data);
+
+gboolean gasync_wait_slowpath (GasyncLock      *lock,
+                               GasyncCond      *cond,
+                               GasyncWaitFunc   until,
+                               gpointer         data,
+                               gint64           deadline,
+                               GCancellable    *cancellable,
+                               GError         **error);
+
+/* The one blocking wait. Called with @lock held, and returns with it held.
+ * Waits on @cond until @until (@data) holds (TRUE), @cancellable fires
+ * (FALSE with G_IO_ERROR_CANCELLED) or @deadline, a g_get_monotonic_time()
+ * value (G_MAXINT64 for none), passes (FALSE with G_IO_ERROR_TIMED_OUT).
+ * Whoever makes @until true does so under @lock and signals or broadcasts
+ * @cond.
+ *
+ * @until is called with @lock held, at first and after every wake-up,
+ * and may be called again after it returned TRUE: it only looks, and the
+ * caller acts on what it found once the wait has returned, still under
+ * @lock. It wins over the cancellable and the deadline: TRUE means that it
+ * holds now, and FALSE that it does not. A NULL @until instead ends the
+ * wait (TRUE) at the first wake-up, spurious ones included, for callers
+ * that also poll something the lock does not guard.
+ *
+ * When @until holds already, the wait costs only its call (inline).
+ * A @cancellable is connected only once the wait must block, and @lock is
+ * dropped while the handler is connected and disconnected (the handler
+ * takes it, so that no wake-up is lost): @until is called again
+ * afterwards, and the wait goes on if it no longer holds. */
+static inline gboolean
+gasync_wait (GasyncLock      *lock,
+             GasyncCond      *cond,
+             GasyncWaitFunc   until,
+             gpointer         data,
+             gint64           deadline,
+             GCancellable    *cancellable,
+             GError         **error)
+{
+  if (until != NULL && until (data))
+    return TRUE;
+  return gasync_wait_slowpath (lock, cond, until, data, deadline, cancellable,
+                               error);
 }
 
 /* Replaces the string *@field, guarded by @lock, with a copy of @value;

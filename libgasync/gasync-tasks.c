@@ -82,8 +82,8 @@
 
 #include "gasync-tasks.h"
 #include "gasync-owner-private.h"
-#include "gasync-pool-private.h"
 #include "gasync-private.h"
+#include "gasync-registry-private.h"
 #include "gasync-task-token-private.h"
 #include "gasync-waiter-private.h"
 
@@ -96,7 +96,7 @@ struct _GasyncTasks
   GObject parent_instance;
 
   GasyncLock lock;
-  guint n_running;
+  GasyncRegistry registry; /* the running tasks and tokens */
   GQueue waiters;
   GQueue tokens;    /* TokenData, running */
   GPtrArray *errors;
@@ -122,56 +122,34 @@ static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (GasyncTasks, gasync_tasks, G_TYPE_OBJECT)
 
-/* One started task function, with its optional close step. */
+/* One started task function, with its optional close step: a record of
+ * the registry. */
 typedef struct
 {
+  GasyncRegistryTask task;
   GasyncTasks *tasks;
-  char *name;
   GCancellable *cancellable;
-  gboolean loop;
-
-  GasyncTaskFunc func;
   GasyncTaskFunc close_func;
-  gpointer user_data;
-  GDestroyNotify destroy;
+  gboolean loop;
 } Task;
 
 /* A begun GasyncTaskToken. */
 typedef struct
 {
   GasyncTasks *tasks;
+  GasyncRegistryEntry entry;
   gint64 start;
   GList link;             /* in tasks->tokens while running */
   GMainContext *context;  /* thread-default when begun, where it runs */
 } TokenData;
 
-/* The groups whose task functions this thread runs, innermost first: a
- * wait there would wait for the very task that waits. */
-typedef struct _Frame Frame;
-struct _Frame
-{
-  GasyncTasks *tasks;
-  Frame *prev;
-};
-
-static _Thread_local Frame *current_frame;
-
+/* Called with the lock held. */
 static void
-tasks_begin (GasyncTasks *self)
+tasks_end_locked (GasyncTasks         *self,
+                  GasyncRegistryEntry *entry)
 {
-  gasync_lock (&self->lock);
-  self->n_running++;
-  gasync_unlock (&self->lock);
-}
-
-static void
-tasks_end (GasyncTasks *self)
-{
-  gasync_lock (&self->lock);
-  g_assert (self->n_running > 0);
-  if (--self->n_running == 0)
+  if (gasync_registry_end_locked (&self->registry, entry) == 0)
     gasync_waiter_wake_all (&self->waiters);
-  gasync_unlock (&self->lock);
 }
 
 static void
@@ -245,22 +223,19 @@ tasks_record (GasyncTasks  *self,
   gasync_unlock (&self->lock);
 }
 
-/* Runs @func once, traced. */
+/* Runs @func once, traced; a wait for the group from inside it is
+ * refused. */
 static gboolean
 task_call (Task           *task,
            const char     *name,
-           GasyncTaskFunc  func,
-           gpointer        user_data)
+           GasyncTaskFunc  func)
 {
   g_autoptr(GError) error = NULL;
   gint64 start = g_get_monotonic_time ();
-  Frame frame = { task->tasks, current_frame };
   gboolean ok;
 
-  current_frame = &frame;
-  ok = gasync_task_func_call (func, name, task->cancellable, user_data,
-                              &error);
-  current_frame = frame.prev;
+  ok = gasync_registry_call (&task->tasks->registry, func, name,
+                             task->cancellable, task->task.user_data, &error);
   tasks_record (task->tasks, name, start, error);
   return ok;
 }
@@ -271,13 +246,15 @@ static void
 task_free (gpointer data)
 {
   Task *task = data;
+  GasyncTasks *self = task->tasks;
 
-  if (task->destroy != NULL)
-    task->destroy (task->user_data);
+  if (task->task.destroy != NULL)
+    task->task.destroy (task->task.user_data);
   g_clear_object (&task->cancellable);
-  g_object_unref (task->tasks);
-  g_free (task->name);
-  g_free (task);
+  gasync_lock (&self->lock);
+  gasync_registry_task_free_locked (&self->registry, task);
+  gasync_unlock (&self->lock);
+  g_object_unref (self);
 }
 
 /* On a worker thread. */
@@ -286,34 +263,30 @@ task_run (gpointer data)
 {
   Task *task = data;
   GasyncTasks *self = task->tasks;
+  const char *name = gasync_registry_entry_get_name (&task->task.entry);
 
   if (task->loop)
     {
       while (!g_cancellable_is_cancelled (task->cancellable) &&
-             task_call (task, task->name, task->func, task->user_data))
+             task_call (task, name, task->task.func))
         ;
     }
   else
     {
-      task_call (task, task->name, task->func, task->user_data);
+      task_call (task, name, task->task.func);
     }
 
   if (task->close_func != NULL)
     {
-      g_autofree char *close_name = g_strconcat (task->name, ":close", NULL);
+      g_autofree char *close_name = g_strconcat (name, ":close", NULL);
 
-      task_call (task, close_name, task->close_func, task->user_data);
+      task_call (task, close_name, task->close_func);
     }
 
-  tasks_end (self);
+  gasync_lock (&self->lock);
+  tasks_end_locked (self, &task->task.entry);
+  gasync_unlock (&self->lock);
   gasync_owner_destroy (self->context, GASYNC_OWNER_QUEUE, task_free, task);
-}
-
-static gpointer
-task_thread (gpointer data)
-{
-  task_run (data);
-  return NULL;
 }
 
 static void
@@ -326,23 +299,27 @@ tasks_start (GasyncTasks    *self,
              gpointer        user_data,
              GDestroyNotify  destroy)
 {
-  Task *task = g_new0 (Task, 1);
+  Task *task;
 
+  gasync_lock (&self->lock);
+  task = gasync_registry_task_new_locked (&self->registry);
+  gasync_registry_begin_locked (&self->registry, &task->task.entry, name,
+                                loop ? "loop" : "task");
+  gasync_unlock (&self->lock);
+
+  task->task.func = func;
+  task->task.user_data = user_data;
+  task->task.destroy = destroy;
   task->tasks = g_object_ref (self);
-  task->name = g_strdup (name);
   task->cancellable = cancellable != NULL ? g_object_ref (cancellable) : NULL;
-  task->loop = loop;
-  task->func = func;
   task->close_func = close_func;
-  task->user_data = user_data;
-  task->destroy = destroy;
+  task->loop = loop;
 
-  tasks_begin (self);
   /* A loop runs for long: it gets a thread of its own. */
   if (loop)
-    g_thread_unref (g_thread_new ("gasync-loop", task_thread, task));
+    gasync_registry_task_spawn (&task->task, task_run, "gasync-loop");
   else
-    gasync_pool_push (task_run, task);
+    gasync_registry_task_push (&task->task, task_run);
 }
 
 static void
@@ -350,9 +327,9 @@ gasync_tasks_finalize (GObject *object)
 {
   GasyncTasks *self = GASYNC_TASKS (object);
 
-  g_assert (self->n_running == 0);
   g_assert (g_queue_is_empty (&self->waiters));
   g_assert (g_queue_is_empty (&self->tokens));
+  gasync_registry_clear (&self->registry);
   g_ptr_array_unref (self->errors);
   g_main_context_unref (self->context);
   g_free (self->name);
@@ -456,6 +433,7 @@ gasync_tasks_init (GasyncTasks *self)
   gasync_type_class_acquire (self);
 
   gasync_lock_init (&self->lock);
+  gasync_registry_init (&self->registry, &self->lock, sizeof (Task));
   g_queue_init (&self->waiters);
   g_queue_init (&self->tokens);
   self->errors = g_ptr_array_new_with_free_func ((GDestroyNotify) g_error_free);
@@ -545,7 +523,7 @@ gasync_tasks_get_n_running (GasyncTasks *self)
   g_return_val_if_fail (GASYNC_IS_TASKS (self), 0);
 
   gasync_lock (&self->lock);
-  n_running = self->n_running;
+  n_running = gasync_registry_n_tasks_locked (&self->registry);
   gasync_unlock (&self->lock);
 
   return n_running;
@@ -714,8 +692,8 @@ token_ended (GasyncTaskToken *token,
                 NULL);
   gasync_lock (&data->tasks->lock);
   g_queue_unlink (&data->tasks->tokens, &data->link);
+  tasks_end_locked (data->tasks, &data->entry);
   gasync_unlock (&data->tasks->lock);
-  tasks_end (data->tasks);
 }
 
 static void
@@ -768,8 +746,8 @@ gasync_tasks_begin_task (GasyncTasks *self,
   data->start = g_get_monotonic_time ();
   data->link.data = data;
   data->context = g_main_context_ref_thread_default ();
-  tasks_begin (self);
   gasync_lock (&self->lock);
+  gasync_registry_begin_locked (&self->registry, &data->entry, name, "token");
   g_queue_push_tail_link (&self->tokens, &data->link);
   gasync_unlock (&self->lock);
 
@@ -827,14 +805,13 @@ gasync_tasks_wait (GasyncTasks   *self,
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return FALSE;
 
-  for (Frame *frame = current_frame; frame != NULL; frame = frame->prev)
-    if (frame->tasks == self)
-      {
-        gasync_report_self_deadlock (error, "gasync_tasks_wait",
-                                     "called from a task of the group, "
-                                     "which it waits for");
-        return FALSE;
-      }
+  if (gasync_registry_runs_here (&self->registry))
+    {
+      gasync_report_self_deadlock (error, "gasync_tasks_wait",
+                                   "called from a task of the group, "
+                                   "which it waits for");
+      return FALSE;
+    }
 
   gasync_lock (&self->lock);
   if (tokens_wait_for_caller_locked (self))
@@ -847,9 +824,9 @@ gasync_tasks_wait (GasyncTasks   *self,
                                    "gasync_tasks_wait_async()");
       return FALSE;
     }
-  done = self->n_running == 0 ||
-         gasync_waiter_wait (&self->waiters, &self->lock, -1, cancellable,
-                             error);
+  done = gasync_registry_n_tasks_locked (&self->registry) == 0 ||
+         gasync_waiter_wait (&self->waiters, &self->lock, G_MAXINT64,
+                             cancellable, error);
   gasync_unlock (&self->lock);
 
   return done;
@@ -891,7 +868,7 @@ gasync_tasks_wait_async (GasyncTasks         *self,
     return;
 
   gasync_lock (&self->lock);
-  done = self->n_running == 0;
+  done = gasync_registry_n_tasks_locked (&self->registry) == 0;
   if (!done)
     gasync_waiter_wait_async (&self->waiters, &self->lock, task);
   gasync_unlock (&self->lock);

@@ -49,7 +49,7 @@
 
 #include "gasync-owner-private.h"
 #include "gasync-private.h"
-#include "gasync-workers-private.h"
+#include "gasync-sync-private.h"
 
 struct _GasyncWaitGroup
 {
@@ -307,6 +307,7 @@ gasync_wait_group_wait (GasyncWaitGroup  *self,
                         GError          **error)
 {
   Snapshot snapshot = { self, 0 };
+  gboolean zero;
 
   g_return_val_if_fail (GASYNC_IS_WAIT_GROUP (self), FALSE);
   g_return_val_if_fail (cancellable == NULL ||
@@ -315,10 +316,10 @@ gasync_wait_group_wait (GasyncWaitGroup  *self,
 
   gasync_lock (&self->lock);
   snapshot.n_zero = self->n_zero;
+  zero = gasync_wait (&self->lock, &self->cond, is_zero, &snapshot,
+                      G_MAXINT64, cancellable, error);
   gasync_unlock (&self->lock);
-
-  return gasync_workers_wait (&self->lock, &self->cond, cancellable,
-                              is_zero, &snapshot, error);
+  return zero;
 }
 
 /**

@@ -15,7 +15,8 @@ G_BEGIN_DECLS
 /* A queue of waiters (a GQueue of GasyncWaiter, FIFO) guarded by the
  * owner's GasyncLock. Every function here is called with @lock held. A
  * waiter that is woken always wins over its cancellable: it never fails
- * after being woken, so a lock handed to it is never lost. */
+ * after being woken, so a lock handed to it is never lost. A blocking
+ * waiter waits with gasync_wait() (@deadline is G_MAXINT64 for none). */
 
 gboolean gasync_waiter_wait        (GQueue        *queue,
                                     GasyncLock    *lock,

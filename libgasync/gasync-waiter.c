@@ -5,10 +5,14 @@
  *
  * GasyncMutex queues its lockers and GasyncTasks its waiters here, blocking
  * threads and main-loop (GTask) waiters in one FIFO. A blocking waiter
- * sleeps on its own condition; an async waiter blocks nothing and is
- * completed on the context of its GTask. Cancellation never polls: a
- * blocking waiter is woken by a cancellable handler, an async one by a
- * cancellable source on its task's context.
+ * sleeps on its own condition, in gasync_wait(); an async waiter blocks
+ * nothing and is completed on the context of its GTask. Cancellation never
+ * polls: a blocking waiter is woken by gasync_wait()'s cancellable handler,
+ * an async one by a cancellable source on its task's context.
+ *
+ * Part of the sync layer, but a floor above gasync-sync.c: the async
+ * waiters complete through a source on the task's context, which the
+ * bottom floor must not depend on.
  */
 
 #include "config.h"
@@ -24,7 +28,6 @@ typedef struct
   GQueue *queue;
   GasyncLock *lock;
   gboolean woken;
-  gboolean cancelled;
 
   /* Blocking waiters. */
   GasyncCond cond;
@@ -32,26 +35,20 @@ typedef struct
   /* Async waiters. */
   GTask *task;
   GSource *cancel_source;
-} Waiter;
+} GasyncWaiter;
 
-static void
-blocking_cancelled_cb (GCancellable *cancellable,
-                       gpointer      user_data)
+static gboolean
+waiter_is_woken (gpointer data)
 {
-  Waiter *waiter = user_data;
+  GasyncWaiter *waiter = data;
 
-  GASYNC_TSAN_ACQUIRE (waiter);
-  gasync_lock (waiter->lock);
-  waiter->cancelled = TRUE;
-  gasync_cond_signal (&waiter->cond);
-  gasync_unlock (waiter->lock);
+  return waiter->woken;
 }
 
 /* Waits until woken (TRUE), or until @cancellable fires (FALSE with
- * G_IO_ERROR_CANCELLED) or @deadline passes (-1 for none; FALSE without an
- * error), whichever comes first. Called and returns with
- * @lock held; the lock is dropped while the cancellable is connected and
- * disconnected, since its handler takes the lock. */
+ * G_IO_ERROR_CANCELLED) or @deadline passes (G_MAXINT64 for none; FALSE
+ * with G_IO_ERROR_TIMED_OUT), whichever comes first: gasync_wait() on
+ * the waiter's own condition. Called and returns with @lock held. */
 gboolean
 gasync_waiter_wait (GQueue        *queue,
                     GasyncLock    *lock,
@@ -59,59 +56,25 @@ gasync_waiter_wait (GQueue        *queue,
                     GCancellable  *cancellable,
                     GError       **error)
 {
-  Waiter waiter = { { &waiter, NULL, NULL }, queue, lock };
-  gulong handler_id = 0;
-  gboolean timed_out = FALSE;
+  GasyncWaiter waiter = { { &waiter, NULL, NULL }, queue, lock };
+  gboolean woken;
 
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return FALSE;
 
   gasync_cond_init (&waiter.cond);
   g_queue_push_tail_link (queue, &waiter.link);
-  if (cancellable != NULL)
-    {
-      gasync_unlock (lock);
-      /* Published to the handler through GCancellable's GMutex. */
-      GASYNC_TSAN_RELEASE (&waiter);
-      GASYNC_TSAN_IGNORE_BEGIN ();
-      handler_id = g_cancellable_connect (cancellable,
-                                          G_CALLBACK (blocking_cancelled_cb),
-                                          &waiter, NULL);
-      GASYNC_TSAN_IGNORE_END ();
-      gasync_lock (lock);
-    }
-
-  while (!waiter.woken && !waiter.cancelled && !timed_out)
-    {
-      if (deadline < 0)
-        gasync_cond_wait (&waiter.cond, lock);
-      else if (!gasync_cond_wait_until (&waiter.cond, lock, deadline))
-        timed_out = TRUE;
-    }
-  if (!waiter.woken)
+  woken = gasync_wait (lock, &waiter.cond, waiter_is_woken, &waiter,
+                       deadline, cancellable, error);
+  /* A woken waiter was taken off the queue by its waker. */
+  if (!woken)
     g_queue_unlink (queue, &waiter.link);
-
-  if (cancellable != NULL)
-    {
-      /* After the disconnect the handler has returned; taking the lock
-       * again orders its last touch of @waiter before our return. */
-      gasync_unlock (lock);
-      GASYNC_TSAN_IGNORE_BEGIN ();
-      g_cancellable_disconnect (cancellable, handler_id);
-      GASYNC_TSAN_IGNORE_END ();
-      gasync_lock (lock);
-    }
   gasync_cond_clear (&waiter.cond);
-
-  if (waiter.woken)
-    return TRUE;
-  if (!timed_out)
-    g_cancellable_set_error_if_cancelled (cancellable, error);
-  return FALSE;
+  return woken;
 }
 
 static void
-async_waiter_free (Waiter *waiter)
+async_waiter_free (GasyncWaiter *waiter)
 {
   if (waiter->cancel_source != NULL)
     {
@@ -130,7 +93,7 @@ async_waiter_free (Waiter *waiter)
 static void
 async_woken_cb (gpointer user_data)
 {
-  Waiter *waiter = user_data;
+  GasyncWaiter *waiter = user_data;
 
   g_task_return_boolean (waiter->task, TRUE);
   async_waiter_free (waiter);
@@ -141,7 +104,7 @@ static gboolean
 async_cancelled_cb (GCancellable *cancellable,
                     gpointer      user_data)
 {
-  Waiter *waiter = user_data;
+  GasyncWaiter *waiter = user_data;
   gboolean woken;
 
   GASYNC_TSAN_ACQUIRE (waiter);
@@ -168,7 +131,7 @@ gasync_waiter_wait_async (GQueue     *queue,
                           GTask      *task)
 {
   GCancellable *cancellable = g_task_get_cancellable (task);
-  Waiter *waiter = g_new0 (Waiter, 1);
+  GasyncWaiter *waiter = g_new0 (GasyncWaiter, 1);
 
   /* Woken wins over cancelled: the result must not be turned into an
    * error afterwards, or a lock handed over would be lost. */
@@ -202,7 +165,7 @@ gboolean
 gasync_waiter_wake_one (GQueue *queue)
 {
   GList *link = g_queue_pop_head_link (queue);
-  Waiter *waiter;
+  GasyncWaiter *waiter;
 
   if (link == NULL)
     return FALSE;

@@ -82,14 +82,13 @@
 
 #include "gasync-work-queue-private.h"
 #include "gasync-leak-private.h"
+#include "gasync-lifecycle-private.h"
 #include "gasync-owner-private.h"
 #include "gasync-pool-private.h"
 #include "gasync-private.h"
 #include "gasync-source-private.h"
 #include "gasync-sync-private.h"
 #include "gasync-task-token-private.h"
-#include "gasync-wait-private.h"
-#include "gasync-workers-private.h"
 
 typedef enum
 {
@@ -366,6 +365,16 @@ process_item (GasyncWorkQueue *self,
   self->item_free (item);
 }
 
+/* Called with the lock held: whether a worker thread stops waiting for
+ * an item. */
+static gboolean
+worker_may_go_on (gpointer data)
+{
+  GasyncWorkQueue *self = data;
+
+  return self->n_queued != 0 || self->state != STATE_STARTED;
+}
+
 static gpointer
 worker_thread (gpointer data)
 {
@@ -377,12 +386,10 @@ worker_thread (gpointer data)
     {
       gpointer item;
 
-      while (self->n_queued == 0 && self->state == STATE_STARTED)
-        {
-          self->n_waiting_workers++;
-          gasync_cond_wait (&self->not_empty, &self->lock);
-          self->n_waiting_workers--;
-        }
+      self->n_waiting_workers++;
+      gasync_wait (&self->lock, &self->not_empty, worker_may_go_on, self,
+                   G_MAXINT64, NULL, NULL);
+      self->n_waiting_workers--;
       if (!may_take_locked (self))
         break;
 
@@ -446,12 +453,9 @@ begin_item (GasyncWorkQueue *self,
 /* The pump holds a weak reference: a started queue that is dropped is
  * disposed, which closes it. */
 static gboolean
-pump_cb (gpointer user_data)
+pump_cb (gpointer data)
 {
-  g_autoptr(GasyncWorkQueue) self = g_weak_ref_get (user_data);
-
-  if (self == NULL)
-    return G_SOURCE_REMOVE;
+  GasyncWorkQueue *self = data;
 
   GASYNC_TSAN_ACQUIRE (self);
   gasync_lock (&self->lock);
@@ -468,36 +472,30 @@ pump_cb (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
-static void
-weak_ref_free (gpointer data)
+/* Called with the lock held: whether the grace period of a close is
+ * over. */
+static gboolean
+close_may_discard (gpointer data)
 {
-  g_weak_ref_clear (data);
-  g_free (data);
+  GasyncWorkQueue *self = data;
+
+  return self->aborting || (self->n_queued == 0 && self->n_in_flight == 0);
 }
 
-static void
-abort_cb (GCancellable *cancellable,
-          gpointer      user_data)
+static gboolean
+is_closed (gpointer data)
 {
-  GasyncWorkQueue *self = user_data;
+  GasyncWorkQueue *self = data;
 
-  GASYNC_TSAN_ACQUIRE (self);
-  gasync_lock (&self->lock);
-  self->aborting = TRUE;
-  gasync_cond_broadcast (&self->idle);
-  gasync_unlock (&self->lock);
+  return self->state == STATE_CLOSED;
 }
 
-static void
-wake_producers_cb (GCancellable *cancellable,
-                   gpointer      user_data)
+static gboolean
+nothing_in_flight (gpointer data)
 {
-  GasyncWorkQueue *self = user_data;
+  GasyncWorkQueue *self = data;
 
-  GASYNC_TSAN_ACQUIRE (self);
-  gasync_lock (&self->lock);
-  gasync_cond_broadcast (&self->not_full);
-  gasync_unlock (&self->lock);
+  return self->n_in_flight == 0;
 }
 
 /* Joins and frees @threads, the worker threads of a run that ended (or is
@@ -529,22 +527,22 @@ close_queue (GasyncWorkQueue *self,
 {
   GPtrArray *discarded = g_ptr_array_new_with_free_func (self->item_free);
   GThread **threads;
-  gulong handler = 0;
   gint64 deadline;
-
-  GASYNC_TSAN_RELEASE (self);
-  if (cancellable != NULL)
-    handler = g_cancellable_connect (cancellable, G_CALLBACK (abort_cb),
-                                     self, NULL);
 
   gasync_lock (&self->lock);
   if (self->state >= STATE_CLOSING)
     {
-      /* A second close waits for the first. */
-      while (self->state != STATE_CLOSED)
-        gasync_cond_wait (&self->idle, &self->lock);
+      /* A second close waits for the first; its @cancellable, too, ends
+       * the grace period. */
+      if (!gasync_wait (&self->lock, &self->idle, is_closed, self,
+                        G_MAXINT64, cancellable, NULL))
+        {
+          self->aborting = TRUE;
+          gasync_cond_broadcast (&self->idle);
+          gasync_wait (&self->lock, &self->idle, is_closed, self, G_MAXINT64,
+                       NULL, NULL);
+        }
       gasync_unlock (&self->lock);
-      g_cancellable_disconnect (cancellable, handler);
       return discarded;
     }
 
@@ -555,10 +553,11 @@ close_queue (GasyncWorkQueue *self,
   gasync_cond_broadcast (&self->not_full);
   gasync_cond_broadcast (&self->not_empty);
 
+  /* Until the grace period ends, @cancellable fires or a second close's
+   * does. */
   deadline = gasync_deadline_add (g_get_monotonic_time (), self->grace_period);
-  while (!self->aborting && (self->n_queued > 0 || self->n_in_flight > 0))
-    if (!gasync_cond_wait_until (&self->idle, &self->lock, deadline))
-      break;
+  gasync_wait (&self->lock, &self->idle, close_may_discard, self, deadline,
+               cancellable, NULL);
 
   self->aborting = TRUE;
   while (self->n_queued > 0)
@@ -571,13 +570,12 @@ close_queue (GasyncWorkQueue *self,
   threads = g_steal_pointer (&self->threads);
   gasync_unlock (&self->lock);
 
-  g_cancellable_disconnect (cancellable, handler);
   g_cancellable_cancel (self->cancellable);
   join_threads (self, threads);
 
   gasync_lock (&self->lock);
-  while (self->n_in_flight > 0)
-    gasync_cond_wait (&self->idle, &self->lock);
+  gasync_wait (&self->lock, &self->idle, nothing_in_flight, self, G_MAXINT64,
+               NULL, NULL);
   self->state = STATE_CLOSED;
   gasync_leak_untrack (self);
   gasync_cond_broadcast (&self->idle);
@@ -1300,7 +1298,6 @@ gasync_work_queue_start (GasyncWorkQueue  *self,
                          GError          **error)
 {
   GThread **old_threads;
-  GWeakRef *weak;
 
   g_return_val_if_fail (GASYNC_IS_WORK_QUEUE (self), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
@@ -1333,10 +1330,9 @@ gasync_work_queue_start (GasyncWorkQueue  *self,
   else if (self->mode == MODE_MAIN_CONTEXT)
     {
       /* A weak reference, which a dispatch makes strong while it runs. */
-      weak = g_new (GWeakRef, 1);
-      g_weak_ref_init (weak, self);
-      self->pump = gasync_ready_source_new ("[gasync] work queue", pump_cb,
-                                            weak, weak_ref_free);
+      self->pump = gasync_lifecycle_source_new (G_OBJECT (self),
+                                                "[gasync] work queue",
+                                                pump_cb);
       GASYNC_TSAN_RELEASE (self);
       g_source_set_ready_time (self->pump, self->n_queued > 0 ? 0 : -1);
       gasync_source_attach (self->pump, self->owner);
@@ -1364,6 +1360,36 @@ gasync_work_queue_start (GasyncWorkQueue  *self,
   return TRUE;
 }
 
+/* Called with the lock held, by a producer of a full queue: whether
+ * nothing would make room for it. Only the owner context makes room in a
+ * main-context queue, and only the workers in a threaded one: not when
+ * every one of them waits to enqueue, in its work function
+ * (@n_waiting_workers of them besides the caller), nor when the queue
+ * stops and takes no more items (the stop waits for this work function). */
+static gboolean
+producer_deadlocks_locked (GasyncWorkQueue *self,
+                           guint            n_waiting_workers)
+{
+  return (self->mode == MODE_MAIN_CONTEXT &&
+          g_main_context_is_owner (self->owner)) ||
+         (current_queue == self &&
+          (n_waiting_workers + 1 >= self->parallelism ||
+           (self->state == STATE_STOPPING && self->drain_left == 0)));
+}
+
+/* Called with the lock held, by a producer counted as waiting: whether it
+ * stops waiting for room. */
+static gboolean
+producer_may_go_on (gpointer data)
+{
+  GasyncWorkQueue *self = data;
+
+  return self->state >= STATE_CLOSING || self->n_queued != self->max_work ||
+         producer_deadlocks_locked (self,
+                                    self->n_waiting_workers_producing -
+                                    (current_queue == self));
+}
+
 /* Takes @item only on success. */
 static gboolean
 enqueue (GasyncWorkQueue  *self,
@@ -1372,8 +1398,6 @@ enqueue (GasyncWorkQueue  *self,
          GCancellable     *cancellable,
          GError          **error)
 {
-  gulong handler = 0;
-
   gasync_lock (&self->lock);
   while (self->state < STATE_CLOSING && self->n_queued == self->max_work)
     {
@@ -1387,22 +1411,13 @@ enqueue (GasyncWorkQueue  *self,
         }
       if (g_cancellable_is_cancelled (cancellable))
         break;
-      /* Only the owner context makes room in a main-context queue, and
-       * only the workers in a threaded one: not when every one of them
-       * waits here, in its work function, nor when the queue stops and
-       * takes no more items (the stop waits for this work function). */
-      if ((self->mode == MODE_MAIN_CONTEXT &&
-           g_main_context_is_owner (self->owner)) ||
-          (current_queue == self &&
-           (self->n_waiting_workers_producing + 1 >= self->parallelism ||
-            (self->state == STATE_STOPPING && self->drain_left == 0))))
+      if (producer_deadlocks_locked (self, self->n_waiting_workers_producing))
         {
           gboolean owner = self->mode == MODE_MAIN_CONTEXT;
           gboolean stopping = self->state == STATE_STOPPING;
           g_autofree char *label = describe_locked (self);
 
           gasync_unlock (&self->lock);
-          g_cancellable_disconnect (cancellable, handler);
           gasync_report_self_deadlock_of (error, label,
                                           "gasync_work_queue_enqueue",
                                           owner ?
@@ -1421,19 +1436,10 @@ enqueue (GasyncWorkQueue  *self,
                                           "gasync_work_queue_try_enqueue()");
           return FALSE;
         }
-      if (cancellable != NULL && handler == 0)
-        {
-          gasync_unlock (&self->lock);
-          GASYNC_TSAN_RELEASE (self);
-          handler = g_cancellable_connect (cancellable,
-                                           G_CALLBACK (wake_producers_cb),
-                                           self, NULL);
-          gasync_lock (&self->lock);
-          continue;
-        }
       self->n_waiting_producers++;
       self->n_waiting_workers_producing += current_queue == self;
-      gasync_cond_wait (&self->not_full, &self->lock);
+      gasync_wait (&self->lock, &self->not_full, producer_may_go_on, self,
+                   G_MAXINT64, cancellable, NULL);
       self->n_waiting_workers_producing -= current_queue == self;
       self->n_waiting_producers--;
     }
@@ -1441,20 +1447,17 @@ enqueue (GasyncWorkQueue  *self,
   if (self->state >= STATE_CLOSING)
     {
       gasync_unlock (&self->lock);
-      g_cancellable_disconnect (cancellable, handler);
       return set_closed_error (error);
     }
   if (self->n_queued == self->max_work)
     {
       gasync_unlock (&self->lock);
-      g_cancellable_disconnect (cancellable, handler);
       g_cancellable_set_error_if_cancelled (cancellable, error);
       return FALSE;
     }
 
   push_locked (self, item);
   gasync_unlock (&self->lock);
-  g_cancellable_disconnect (cancellable, handler);
   return TRUE;
 }
 
@@ -1728,11 +1731,13 @@ wait_stopped (GasyncWorkQueue  *self,
   GThread **threads = NULL;
   gboolean stopped;
 
-  if (!gasync_workers_wait (&self->lock, &self->idle, cancellable,
-                            run_stopped_or_closed, &wait, error))
-    return FALSE;
-
   gasync_lock (&self->lock);
+  if (!gasync_wait (&self->lock, &self->idle, run_stopped_or_closed, &wait,
+                    G_MAXINT64, cancellable, error))
+    {
+      gasync_unlock (&self->lock);
+      return FALSE;
+    }
   stopped = self->run_stopped >= run;
   if (self->state == STATE_STOPPED)
     threads = g_steal_pointer (&self->threads);

@@ -75,10 +75,9 @@
 
 #include "config.h"
 
+#include "gasync-lifecycle-private.h"
 #include "gasync-owner-private.h"
 #include "gasync-private.h"
-#include "gasync-source-private.h"
-#include "gasync-workers-private.h"
 
 typedef struct
 {
@@ -91,7 +90,7 @@ struct _GasyncWorker
   GObject parent_instance;
 
   /* life.stop_requested: refuse new items, end when the queue is empty */
-  GasyncWorkersLife life;
+  GasyncLifecycle life;
   GQueue items;             /* Item, under life.lock */
   gboolean main_context_mode;
 
@@ -187,32 +186,36 @@ worker_pop_locked (GasyncWorker *self,
   return item;
 }
 
-static gpointer
-worker_thread (gpointer data)
+/* Called with the lock held: whether worker_pop_locked() returns an
+ * item or finishes. */
+static gboolean
+has_item_or_stop (gpointer data)
 {
   GasyncWorker *self = data;
-  GCancellable *cancellable;
-  gboolean finished = FALSE;
 
-  cancellable = gasync_workers_life_dup_cancellable (&self->life);
-  gasync_workers_life_thread_started (&self->life);
+  return !g_queue_is_empty (&self->items) || self->life.stop_requested;
+}
+
+static void
+worker_thread (gpointer      data,
+               GCancellable *cancellable)
+{
+  GasyncWorker *self = data;
+  gboolean finished = FALSE;
 
   while (!finished)
     {
       Item *item;
 
       gasync_lock (&self->life.lock);
-      while ((item = worker_pop_locked (self, &finished)) == NULL && !finished)
-        gasync_cond_wait (&self->life.cond, &self->life.lock);
+      gasync_wait (&self->life.lock, &self->life.cond, has_item_or_stop, self,
+                   G_MAXINT64, NULL, NULL);
+      item = worker_pop_locked (self, &finished);
       gasync_unlock (&self->life.lock);
 
       if (item != NULL)
         worker_process (self, item, cancellable);
     }
-
-  g_object_unref (cancellable);
-  gasync_workers_life_thread_exit (&self->life);
-  return NULL;
 }
 
 /* One item per main-loop iteration, so that the loop stays responsive. */
@@ -237,7 +240,7 @@ worker_source_cb (gpointer data)
   if (!finished)
     return G_SOURCE_CONTINUE;
 
-  gasync_workers_life_end_source (&self->life);
+  gasync_lifecycle_end_source (&self->life);
   return G_SOURCE_REMOVE;
 }
 
@@ -257,7 +260,7 @@ gasync_worker_dispose (GObject *object)
   if (worker_request_close (self, &run, &n_discarded) &&
       self->main_context_mode)
     worker_drain (self);
-  if (gasync_workers_life_dispose (&self->life))
+  if (gasync_lifecycle_dispose (&self->life))
     return;
 
   G_OBJECT_CLASS (gasync_worker_parent_class)->dispose (object);
@@ -272,7 +275,7 @@ gasync_worker_finalize (GObject *object)
   g_free (self->name);
   if (self->user_data_free != NULL)
     self->user_data_free (self->user_data);
-  gasync_workers_life_clear (&self->life);
+  gasync_lifecycle_clear (&self->life);
 
   G_OBJECT_CLASS (gasync_worker_parent_class)->finalize (object);
 }
@@ -341,7 +344,7 @@ gasync_worker_class_init (GasyncWorkerClass *klass)
    *
    * Since: 0.1
    */
-  properties[PROP_STATE] = gasync_workers_state_pspec_new ();
+  properties[PROP_STATE] = gasync_lifecycle_state_pspec_new ();
 
   /**
    * GasyncWorker:name:
@@ -374,7 +377,7 @@ gasync_worker_class_init (GasyncWorkerClass *klass)
    * Since: 0.1
    */
   signals[SIGNAL_ERROR] =
-    gasync_workers_error_signal_new (G_TYPE_FROM_CLASS (klass));
+    gasync_lifecycle_error_signal_new (G_TYPE_FROM_CLASS (klass));
 
   gasync_type_class_publish (klass);
 }
@@ -384,8 +387,8 @@ gasync_worker_init (GasyncWorker *self)
 {
   gasync_type_class_acquire (self);
 
-  gasync_workers_life_init (&self->life, G_OBJECT (self),
-                            properties[PROP_STATE]);
+  gasync_lifecycle_init (&self->life, G_OBJECT (self),
+                         properties[PROP_STATE], FALSE);
   g_queue_init (&self->items);
 }
 
@@ -474,7 +477,7 @@ gasync_worker_get_state (GasyncWorker *self)
 {
   g_return_val_if_fail (GASYNC_IS_WORKER (self), GASYNC_LATCH_STATE_STOPPED);
 
-  return gasync_latch_get_state (self->life.latch);
+  return gasync_lifecycle_get_state (&self->life);
 }
 
 /**
@@ -565,24 +568,14 @@ gasync_worker_start (GasyncWorker  *self,
   g_return_val_if_fail (self->func != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (!gasync_workers_life_begin (&self->life, error))
+  if (!gasync_lifecycle_begin (&self->life, error))
     return FALSE;
 
-  gasync_lock (&self->life.lock);
+  /* Items may have come since gasync_lifecycle_begin(): ready at once. */
   if (self->main_context_mode)
-    {
-      self->life.source = gasync_workers_life_source_new (&self->life,
-                                                          "[gasync] worker",
-                                                          worker_source_cb);
-      /* Items may have come since gasync_workers_life_begin(). */
-      g_source_set_ready_time (self->life.source, 0);
-      gasync_source_attach (self->life.source, self->life.owner);
-    }
-  gasync_unlock (&self->life.lock);
-
-  if (self->main_context_mode)
-    return gasync_latch_started (self->life.latch, error);
-  gasync_workers_life_spawn (&self->life, "gasync-worker", worker_thread);
+    return gasync_lifecycle_start_source (&self->life, "[gasync] worker",
+                                          worker_source_cb, 0, error);
+  gasync_lifecycle_spawn (&self->life, "gasync-worker", worker_thread);
   return TRUE;
 }
 
@@ -691,7 +684,8 @@ worker_request_close (GasyncWorker *self,
   gasync_cond_broadcast (&self->life.cond);
   gasync_unlock (&self->life.lock);
 
-  gasync_latch_stopping (self->life.latch, NULL);
+  gasync_lifecycle_move (&self->life, GASYNC_LIFECYCLE_STOPPABLE,
+                         GASYNC_LATCH_STATE_STOPPING, NULL);
   g_cancellable_cancel (cancellable);
   g_object_unref (cancellable);
 
@@ -719,7 +713,7 @@ worker_drain (GasyncWorker *self)
     }
   while (!finished);
 
-  gasync_workers_life_end_source (&self->life);
+  gasync_lifecycle_end_source (&self->life);
 }
 
 /**
@@ -756,7 +750,7 @@ gasync_worker_stop (GasyncWorker  *self,
                         G_IS_CANCELLABLE (cancellable), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (gasync_workers_life_is_own_thread (&self->life))
+  if (gasync_lifecycle_is_own_thread (&self->life))
     {
       g_autofree char *label = describe (self);
 
@@ -766,7 +760,7 @@ gasync_worker_stop (GasyncWorker  *self,
       return FALSE;
     }
 
-  if (!gasync_workers_life_request_stop (&self->life, &run, error))
+  if (!gasync_lifecycle_request_stop (&self->life, &run, error))
     return FALSE;
 
   if (self->main_context_mode)
@@ -774,7 +768,7 @@ gasync_worker_stop (GasyncWorker  *self,
       worker_drain (self);
       return TRUE;
     }
-  return gasync_workers_life_wait_stopped (&self->life, run, cancellable, error);
+  return gasync_lifecycle_wait_run (&self->life, run, cancellable, error);
 }
 
 /**
@@ -801,7 +795,7 @@ gasync_worker_close (GasyncWorker *self)
 
   g_return_val_if_fail (GASYNC_IS_WORKER (self), 0);
 
-  if (gasync_workers_life_is_own_thread (&self->life))
+  if (gasync_lifecycle_is_own_thread (&self->life))
     {
       g_autofree char *label = describe (self);
 
@@ -817,6 +811,6 @@ gasync_worker_close (GasyncWorker *self)
   if (self->main_context_mode)
     worker_drain (self);
   else
-    gasync_workers_life_wait_stopped (&self->life, run, NULL, NULL);
+    gasync_lifecycle_wait_run (&self->life, run, NULL, NULL);
   return n;
 }

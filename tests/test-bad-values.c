@@ -67,21 +67,6 @@ stop_cb (gpointer user_data)
 {
 }
 
-static gpointer
-cancel_later_thread (gpointer data)
-{
-  gasync_sleep (SHORT, NULL);
-  g_cancellable_cancel (data);
-  return NULL;
-}
-
-/* A thread that cancels @cancellable after SHORT; join it. */
-static GThread *
-cancel_later (GCancellable *cancellable)
-{
-  return g_thread_new ("cancel-later", cancel_later_thread, cancellable);
-}
-
 static void
 test_semaphore_capacity (void)
 {
@@ -299,12 +284,12 @@ test_sleep_huge (void)
   g_test_summary ("A duration or deadline of G_MAXINT64 sleeps until "
                   "cancelled: it does not wrap into the past.");
 
-  thread = cancel_later (cancellable);
+  thread = gasync_test_cancel_in_thread (cancellable, SHORT);
   g_assert_false (gasync_sleep (G_MAXINT64, cancellable));
   g_thread_join (thread);
 
   g_cancellable_reset (cancellable);
-  thread = cancel_later (cancellable);
+  thread = gasync_test_cancel_in_thread (cancellable, SHORT);
   g_assert_false (gasync_sleep_until (G_MAXINT64, cancellable));
   g_thread_join (thread);
 }
@@ -324,11 +309,10 @@ test_sleep_async_huge (void)
 {
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autoptr(GError) error = NULL;
-  GThread *thread = cancel_later (cancellable);
+  GThread *thread = gasync_test_cancel_in_thread (cancellable, SHORT);
 
   gasync_sleep_async (G_MAXINT64, cancellable, sleep_done_cb, &error);
-  while (error == NULL)
-    g_main_context_iteration (NULL, TRUE);
+  gasync_test_iterate_until_set (NULL, &error);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_thread_join (thread);
 }
@@ -352,7 +336,7 @@ test_interceptor_huge (void)
                                           NULL, NULL, &error));
   g_assert_no_error (error);
 
-  thread = cancel_later (cancellable);
+  thread = gasync_test_cancel_in_thread (cancellable, SHORT);
   g_assert_false (gasync_interceptor_call (retry, "r", task_fails, NULL,
                                            cancellable, &error));
   g_assert_true (g_cancellable_is_cancelled (cancellable));
@@ -414,30 +398,30 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
   g_log_set_writer_func (count_stuck_logs, NULL, NULL);
 
-  g_test_add_func ("/gasync/bad-values/semaphore-capacity",
+  g_test_add_func ("/gasync/semaphore/bad-values/capacity",
                    test_semaphore_capacity);
-  g_test_add_func ("/gasync/bad-values/batch-parallelism",
+  g_test_add_func ("/gasync/batch/bad-values/parallelism",
                    test_batch_parallelism);
-  g_test_add_func ("/gasync/bad-values/work-queue", test_work_queue_ranges);
-  g_test_add_func ("/gasync/bad-values/property-range", test_property_range);
-  g_test_add_func ("/gasync/bad-values/interval", test_interval_ranges);
-  g_test_add_func ("/gasync/bad-values/runner", test_runner_ranges);
-  g_test_add_func ("/gasync/bad-values/group-runner-interrupt-timeout",
+  g_test_add_func ("/gasync/work-queue/bad-values/ranges", test_work_queue_ranges);
+  g_test_add_func ("/gasync/work-queue/bad-values/property-range", test_property_range);
+  g_test_add_func ("/gasync/interval/bad-values/ranges", test_interval_ranges);
+  g_test_add_func ("/gasync/runner/bad-values/ranges", test_runner_ranges);
+  g_test_add_func ("/gasync/group-runner/bad-values/interrupt-timeout",
                    test_group_runner_interrupt_timeout);
-  g_test_add_func ("/gasync/bad-values/stopper-stuck-log-interval",
+  g_test_add_func ("/gasync/stopper/bad-values/stuck-log-interval",
                    test_stopper_stuck_log_interval);
-  g_test_add_func ("/gasync/bad-values/interceptor", test_interceptor_ranges);
-  g_test_add_func ("/gasync/bad-values/future-counts", test_future_counts);
-  g_test_add_func ("/gasync/bad-values/wait-group-below-zero",
+  g_test_add_func ("/gasync/interceptor/bad-values/ranges", test_interceptor_ranges);
+  g_test_add_func ("/gasync/future/bad-values/counts", test_future_counts);
+  g_test_add_func ("/gasync/wait-group/bad-values/below-zero",
                    test_wait_group_below_zero);
-  g_test_add_func ("/gasync/bad-values/event-loop-unknown-timeout",
+  g_test_add_func ("/gasync/event-loop/bad-values/unknown-timeout",
                    test_event_loop_unknown_timeout);
-  g_test_add_func ("/gasync/bad-values/sleep-huge", test_sleep_huge);
-  g_test_add_func ("/gasync/bad-values/sleep-async-huge",
+  g_test_add_func ("/gasync/sleep/bad-values/huge", test_sleep_huge);
+  g_test_add_func ("/gasync/sleep/bad-values/async-huge",
                    test_sleep_async_huge);
-  g_test_add_func ("/gasync/bad-values/interceptor-huge",
+  g_test_add_func ("/gasync/interceptor/bad-values/huge",
                    test_interceptor_huge);
-  g_test_add_func ("/gasync/bad-values/stopper-huge-stuck-log-interval",
+  g_test_add_func ("/gasync/stopper/bad-values/huge-stuck-log-interval",
                    test_stopper_huge_stuck_log_interval);
 
   return g_test_run ();

@@ -8,59 +8,15 @@
 
 #include "gasync-private.h"
 #include "gasync-test-util.h"
-#include "test-item.h"
 
-typedef struct
-{
-  TestWork w;
-  gboolean use_gate;
-  guint fail_modulo;
-} Fixture;
-
-static void
-fixture_setup (Fixture       *f,
-               gconstpointer  data)
-{
-  memset (f, 0, sizeof *f);
-  test_work_init (&f->w);
-}
-
-static void
-fixture_teardown (Fixture       *f,
-                  gconstpointer  data)
-{
-  test_work_clear (&f->w);
-}
-
-static gboolean
-work (GObject       *item,
-      GCancellable  *cancellable,
-      gpointer       user_data,
-      GError       **error)
-{
-  Fixture *f = user_data;
-  TestItem *test_item = TEST_ITEM (item);
-  gboolean ok = TRUE;
-
-  test_work_begin (&f->w);
-
-  g_atomic_int_inc (&test_item->n_processed);
-  if (f->use_gate && !test_gate_pass (&f->w.gate, cancellable))
-    ok = !g_cancellable_set_error_if_cancelled (cancellable, error);
-  else if (f->fail_modulo > 0 && test_item->index % f->fail_modulo == 0)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "item %u failed", test_item->index);
-      ok = FALSE;
-    }
-  test_work_end (&f->w);
-  return ok;
-}
+/* Items are TestItems, worked on by test_work_item(). */
+typedef TestWork Fixture;
 
 static void
 test_run (Fixture       *f,
           gconstpointer  data)
 {
-  g_autoptr(GasyncBatch) batch = gasync_batch_new (work, f, NULL);
+  g_autoptr(GasyncBatch) batch = gasync_batch_new (test_work_object, f, NULL);
   g_autoptr(GPtrArray) items = test_items_new (500);
   g_autoptr(GPtrArray) errors = NULL;
   g_autoptr(GError) error = NULL;
@@ -76,8 +32,8 @@ test_run (Fixture       *f,
   g_assert_true (gasync_batch_run (batch, items, NULL, &error));
   g_assert_no_error (error);
   test_items_assert_processed_once (items);
-  g_assert_cmpint (f->w.max_in_flight, <=, 3);
-  g_assert_cmpint (f->w.n_in_flight, ==, 0);
+  g_assert_cmpint (f->max_in_flight, <=, 3);
+  g_assert_cmpint (f->n_in_flight, ==, 0);
   errors = gasync_batch_dup_errors (batch);
   g_assert_cmpuint (errors->len, ==, 0);
   for (guint i = 0; i < items->len; i++)
@@ -109,7 +65,7 @@ static void
 test_parallel_and_running (Fixture       *f,
                            gconstpointer  data)
 {
-  g_autoptr(GasyncBatch) batch = gasync_batch_new (work, f, NULL);
+  g_autoptr(GasyncBatch) batch = gasync_batch_new (test_work_object, f, NULL);
   g_autoptr(GPtrArray) items = test_items_new (4);
   g_autoptr(GError) error = NULL;
   Runner r = { batch, items, FALSE };
@@ -120,12 +76,12 @@ test_parallel_and_running (Fixture       *f,
   f->use_gate = TRUE;
   gasync_batch_set_parallelism (batch, 4);
   thread = g_thread_new ("runner", run_thread, &r);
-  test_gate_wait_waiting (&f->w.gate, 4);
+  test_gate_wait_waiting (&f->gate, 4);
 
   g_assert_false (gasync_batch_run (batch, items, NULL, &error));
   g_assert_error (error, GASYNC_ERROR, GASYNC_ERROR_ALREADY_STARTED);
 
-  test_gate_open (&f->w.gate);
+  test_gate_open (&f->gate);
   g_thread_join (thread);
   g_assert_true (r.ok);
   test_items_assert_processed_once (items);
@@ -135,7 +91,7 @@ static void
 test_errors_collected (Fixture       *f,
                        gconstpointer  data)
 {
-  g_autoptr(GasyncBatch) batch = gasync_batch_new (work, f, NULL);
+  g_autoptr(GasyncBatch) batch = gasync_batch_new (test_work_object, f, NULL);
   g_autoptr(GPtrArray) items = test_items_new (30);
   g_autoptr(GPtrArray) errors = NULL;
   g_autoptr(GError) error = NULL;
@@ -208,7 +164,7 @@ static void
 test_errors_kept_for_run (Fixture       *f,
                           gconstpointer  data)
 {
-  g_autoptr(GasyncBatch) batch = gasync_batch_new (work, f, NULL);
+  g_autoptr(GasyncBatch) batch = gasync_batch_new (test_work_object, f, NULL);
   g_autoptr(GPtrArray) failing = test_items_new (200);
   BatchRuns succeeding = { batch, test_items_new (2), FALSE };
   GThread *threads[N_RUNNERS];
@@ -218,7 +174,7 @@ test_errors_kept_for_run (Fixture       *f,
                   "starts the next run, which clears them, as soon as it ends");
   /* Under valgrind (the timeout multiplier is set), which runs one thread
    * at a time, the other threads starve this one of runs. */
-  if (g_getenv ("GASYNC_TEST_TIMEOUT_MULTIPLIER") != NULL)
+  if (gasync_test_is_slow ())
     {
       g_test_skip ("a race between threads that valgrind serializes");
       g_ptr_array_unref (succeeding.items);
@@ -250,7 +206,7 @@ static void
 test_cancelled (Fixture       *f,
                 gconstpointer  data)
 {
-  g_autoptr(GasyncBatch) batch = gasync_batch_new (work, f, NULL);
+  g_autoptr(GasyncBatch) batch = gasync_batch_new (test_work_object, f, NULL);
   g_autoptr(GPtrArray) items = test_items_new (10);
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autoptr(GError) error = NULL;
@@ -291,13 +247,10 @@ static GError *
 run_async_and_wait (GasyncBatch *batch,
                     GPtrArray   *items)
 {
-  gint64 deadline = gasync_test_deadline (10);
   GError *error = NULL;
 
   gasync_batch_run_async (batch, items, NULL, on_run, &error);
-  while (error == NULL && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_nonnull (error);
+  gasync_test_iterate_until_set (NULL, &error);
   return error;
 }
 
@@ -305,7 +258,7 @@ static void
 test_run_async (Fixture       *f,
                 gconstpointer  data)
 {
-  g_autoptr(GasyncBatch) batch = gasync_batch_new (work, f, NULL);
+  g_autoptr(GasyncBatch) batch = gasync_batch_new (test_work_object, f, NULL);
   g_autoptr(GPtrArray) items = test_items_new (40);
   GError *error;
 
@@ -388,7 +341,7 @@ test_bad_input (void)
 {
   if (g_test_subprocess ())
     {
-      g_autoptr(GasyncBatch) batch = gasync_batch_new (work, NULL, NULL);
+      g_autoptr(GasyncBatch) batch = gasync_batch_new (test_work_object, NULL, NULL);
 
       g_test_expect_message ("Gasync", G_LOG_LEVEL_CRITICAL, "*func != NULL*");
       g_assert_null (gasync_batch_new (NULL, NULL, NULL));
@@ -435,7 +388,7 @@ test_last_unref_while_running (void)
   g_test_bug ("13");
   gasync_test_lifetime_init (&lifetime);
   batch = gasync_batch_new (gated_work, &lifetime.destroyed[0],
-                            gasync_test_lifetime_count);
+                            gasync_test_count);
   gasync_test_lifetime_watch (&lifetime, batch);
   gasync_batch_set_parallelism (batch, 2);
   gasync_batch_run_async (batch, items, NULL, on_run, &error);
@@ -494,7 +447,7 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
 
 #define ADD(path, func) \
-  g_test_add ("/gasync/batch/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  g_test_add ("/gasync/batch/" path, Fixture, NULL, test_work_setup, func, test_work_teardown)
   ADD ("run", test_run);
   ADD ("parallel-and-running", test_parallel_and_running);
   ADD ("errors-collected", test_errors_collected);

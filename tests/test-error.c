@@ -1,4 +1,5 @@
-/* test-error.c: the GASYNC_ERROR domain, its enum GType and its translations
+/* test-error.c: the GASYNC_ERROR domain, its enum GType, its translations
+ * and how a task function's result becomes an error
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  * Copyright 2026 The libgasync authors
@@ -6,9 +7,8 @@
 
 #include "config.h"
 
-#include <locale.h>
-
 #include "gasync-private.h"
+#include "gasync-test-util.h"
 
 static void
 test_error_domain (void)
@@ -64,38 +64,65 @@ test_error_task_failed (void)
   gasync_set_task_failed_error (NULL, "ignored");
 }
 
-/* Runs in a child process, so that LANGUAGE and the locale are set before
- * gettext reads them for the first time. */
+typedef struct
+{
+  gboolean result;
+  gboolean set_error;
+} FuncData;
+
+static gboolean
+task_func (GCancellable  *cancellable,
+           gpointer       user_data,
+           GError       **error)
+{
+  FuncData *data = user_data;
+
+  if (data->set_error)
+    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "gone");
+  return data->result;
+}
+
+static void
+test_error_task_func_call (void)
+{
+  FuncData ok = { TRUE, FALSE };
+  FuncData failed = { FALSE, TRUE };
+  FuncData silent = { FALSE, FALSE };
+  FuncData confused = { TRUE, TRUE };
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (gasync_task_func_call (task_func, "ok", NULL, &ok, &error));
+  g_assert_no_error (error);
+
+  g_assert_false (gasync_task_func_call (task_func, "failed", NULL, &failed, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  g_test_summary ("FALSE without an error is GASYNC_ERROR_FAILED naming the task");
+  g_assert_false (gasync_task_func_call (task_func, "silent", NULL, &silent, &error));
+  g_assert_error (error, GASYNC_ERROR, GASYNC_ERROR_FAILED);
+  g_assert_nonnull (strstr (error->message, "“silent”"));
+  g_clear_error (&error);
+
+  g_test_expect_message ("Gasync", G_LOG_LEVEL_WARNING, "*“confused” succeeded but set an error*");
+  g_assert_true (gasync_task_func_call (task_func, "confused", NULL, &confused, &error));
+  g_test_assert_expected_messages ();
+  g_assert_no_error (error);
+}
+
 static void
 test_error_translated (void)
 {
-  const char *localedir = g_getenv ("GASYNC_TEST_LOCALEDIR");
   g_autoptr(GError) error = NULL;
 
-  if (g_test_subprocess ())
-    {
-      g_setenv ("LANGUAGE", "de", TRUE);
-      g_assert_nonnull (setlocale (LC_ALL, "C.UTF-8"));
-      gasync_i18n_init ();
-      /* The messages catalogue of the build tree, not of the prefix. */
-      bindtextdomain (GETTEXT_PACKAGE, localedir);
+  if (!gasync_test_in_german ())
+    return;
 
-      gasync_set_task_failed_error (&error, "db.flush");
-      g_assert_cmpstr (error->message, ==,
-                       "Aufgabe „db.flush“ ist fehlgeschlagen, ohne einen Fehler zu melden");
-      g_assert_cmpstr (gasync_check_version (GASYNC_MAJOR_VERSION + 1, 0, 0), ==,
-                       "libgasync-Version zu alt (Hauptversion passt nicht)");
-      return;
-    }
-
-  if (localedir == NULL)
-    {
-      g_test_skip ("GASYNC_TEST_LOCALEDIR is not set (run through meson test)");
-      return;
-    }
-
-  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
-  g_test_trap_assert_passed ();
+  gasync_set_task_failed_error (&error, "db.flush");
+  g_assert_cmpstr (error->message, ==,
+                   "Aufgabe „db.flush“ ist fehlgeschlagen, ohne einen Fehler zu melden");
+  g_assert_cmpstr (gasync_check_version (GASYNC_MAJOR_VERSION + 1, 0, 0), ==,
+                   "libgasync-Version zu alt (Hauptversion passt nicht)");
 }
 
 int
@@ -107,6 +134,7 @@ main (int    argc,
   g_test_add_func ("/gasync/error/domain", test_error_domain);
   g_test_add_func ("/gasync/error/enum-type", test_error_enum_type);
   g_test_add_func ("/gasync/error/task-failed", test_error_task_failed);
+  g_test_add_func ("/gasync/error/task-func-call", test_error_task_func_call);
   g_test_add_func ("/gasync/error/translated", test_error_translated);
 
   return g_test_run ();

@@ -10,13 +10,6 @@
 
 #include "gasync-test-util.h"
 
-static gboolean
-is_valgrind (void)
-{
-  return g_getenv ("GASYNC_TEST_TIMEOUT_MULTIPLIER") != NULL;
-}
-
-
 /* A callback that counts its runs and its destruction, and checks that it
  * runs on the loop's thread. */
 typedef struct
@@ -291,7 +284,7 @@ test_event_loop_concurrent_enqueue (void)
   g_autoptr(GasyncEventLoop) loop = gasync_event_loop_new (NULL);
   g_autoptr(GError) error = NULL;
   Concurrent concurrent = { loop, g_thread_self () };
-  guint n = is_valgrind () ? 250 : 2500;
+  guint n = gasync_test_is_slow () ? 250 : 2500;
 
   g_test_summary ("Reservations made and enqueued concurrently from several "
                   "threads each run exactly once, on the loop's thread, in "
@@ -390,7 +383,7 @@ test_event_loop_batched_dispatch (void)
   g_assert_true (gasync_event_loop_start (loop, batch_start_cb, batch, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (batch->ran, ==, G_N_ELEMENTS (batch->callbacks));
-  gasync_test_iterate_until (NULL, &batch->idle_fired, "the idle");
+  gasync_test_iterate_until_flag (NULL, &batch->idle_fired);
   g_assert_cmpuint (batch->ran_when_idle_fired, ==, G_N_ELEMENTS (batch->callbacks));
 }
 
@@ -1063,8 +1056,8 @@ test_event_loop_disposed_with_reservation (void)
   g_object_unref (loop);
   gasync_pending_callback_cancel (cancelled);
   gasync_pending_callback_enqueue (callback, count_cb, &counter, count_destroy);
-  gasync_test_iterate_until (NULL, &timeout.destroyed, "the timeout's destroy notify");
-  gasync_test_iterate_until (NULL, &counter.destroyed, "the destroy notify");
+  gasync_test_iterate_until_flag (NULL, &timeout.destroyed);
+  gasync_test_iterate_until_flag (NULL, &counter.destroyed);
   g_assert_cmpint (counter.runs, ==, 0);
   g_assert_cmpint (timeout.runs, ==, 0);
 }
@@ -1156,7 +1149,7 @@ enqueue_later_thread (gpointer data)
 
   gasync_pending_callback_enqueue (callback, count_run_cb,
                                    &dropped_lifetime.destroyed[0],
-                                   gasync_test_lifetime_count);
+                                   gasync_test_count);
   gasync_pending_callback_unref (callback);
   return NULL;
 }
@@ -1169,7 +1162,7 @@ drop_loop_first (gpointer   user_data,
 
   gasync_event_loop_set_timeout (dropped_loop, 1, count_run_cb,
                                  &dropped_lifetime.destroyed[1],
-                                 gasync_test_lifetime_count);
+                                 gasync_test_count);
   g_thread_unref (g_thread_new ("enqueue", enqueue_later_thread, callback));
   g_clear_object (&dropped_loop);
   return TRUE;

@@ -29,13 +29,10 @@ static void
 blocking_closer (gpointer data)
 {
   Blocking *b = data;
-  gint64 deadline = gasync_test_deadline (30);
 
   g_atomic_int_set (&b->closer_started, 1);
   /* Blocks the owner thread until the other thread lets it go. */
-  while (!g_atomic_int_get (&b->release) && g_get_monotonic_time () < deadline)
-    g_thread_yield ();
-  g_assert_true (g_atomic_int_get (&b->release));
+  gasync_test_wait_flag (&b->release);
   g_assert_false (b->stopped_seen);
   b->closers_run++;
 }
@@ -54,10 +51,8 @@ static gpointer
 releaser_main (gpointer data)
 {
   Blocking *b = data;
-  gint64 deadline = gasync_test_deadline (30);
 
-  while (!g_atomic_int_get (&b->closer_started) && g_get_monotonic_time () < deadline)
-    g_thread_yield ();
+  gasync_test_wait_flag (&b->closer_started);
   g_atomic_int_set (&b->release, 1);
   return NULL;
 }
@@ -92,7 +87,6 @@ test_faults_closer_blocks (void)
   g_autoptr(GasyncStopper) stopper = gasync_stopper_new ();
   Blocking b = { 0 };
   GThread *releaser;
-  gint64 deadline = gasync_test_deadline (30);
 
   g_test_summary ("A closer that blocks delays `stopped` and the stop's "
                   "completion until it returns; the other closers still run "
@@ -104,11 +98,9 @@ test_faults_closer_blocks (void)
   releaser = g_thread_new ("releaser", releaser_main, &b);
 
   gasync_stopper_stop_async (stopper, NULL, stop_done, &b);
-  while (!b.stop_done && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, FALSE);
+  gasync_test_iterate_until_flag (NULL, &b.stop_done);
   g_thread_join (releaser);
 
-  g_assert_true (b.stop_done);
   g_assert_cmpint (b.closers_run, ==, 2);
   g_assert_true (gasync_stopper_is_stopped (stopper));
 }
@@ -173,16 +165,10 @@ test_faults_context_not_iterated (void)
   g_assert_cmpuint (gasync_stopper_get_num_tasks (stopper), ==, 0);
 
   /* Now the context runs: every destroy notify once, then nothing else. */
-  {
-    gint64 deadline = gasync_test_deadline (30);
-
-    while (g_atomic_int_get (&n.destroyed) < 100 && g_get_monotonic_time () < deadline)
-      g_main_context_iteration (context, FALSE);
-  }
+  gasync_test_iterate_until_count (context, &n.destroyed, 100);
   g_assert_cmpint (n.destroyed, ==, 100);
   g_object_unref (stopper);
-  while (g_main_context_iteration (context, FALSE))
-    ;
+  gasync_test_flush (context);
   g_main_context_pop_thread_default (context);
   g_assert_cmpint (n.destroyed, ==, 100);
   g_assert_cmpint (n.closed, ==, 1);
@@ -194,8 +180,8 @@ main (int    argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-  g_test_add_func ("/faults/closer-blocks", test_faults_closer_blocks);
-  g_test_add_func ("/faults/context-not-iterated", test_faults_context_not_iterated);
+  g_test_add_func ("/gasync/stopper/faults/closer-blocks", test_faults_closer_blocks);
+  g_test_add_func ("/gasync/stopper/faults/context-not-iterated", test_faults_context_not_iterated);
 
   return g_test_run ();
 }

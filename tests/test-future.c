@@ -175,7 +175,7 @@ test_future_then (void)
   gasync_future_add_done_callback (future, then_cb, &then, then_destroy);
   g_thread_join (g_thread_new ("resolve", resolve_thread, future));
   g_assert_cmpint (then.runs, ==, 0);
-  gasync_test_iterate_until (NULL, &then.destroyed, "the done callback");
+  gasync_test_iterate_until_flag (NULL, &then.destroyed);
   g_assert_cmpint (then.runs, ==, 1);
   g_assert_cmpint (then.value, ==, 7);
 
@@ -184,7 +184,7 @@ test_future_then (void)
   resolve_int (settled, 8);
   gasync_future_add_done_callback (settled, then_cb, &later, then_destroy);
   g_assert_cmpint (later.runs, ==, 0);
-  gasync_test_iterate_until (NULL, &later.destroyed, "add_done_callback() on a settled future");
+  gasync_test_iterate_until_flag (NULL, &later.destroyed);
   g_assert_cmpint (later.value, ==, 8);
   g_main_context_pop_thread_default (context);
   keeper_free (keeper);
@@ -200,16 +200,8 @@ test_future_then_dropped (void)
                   "only their destroy notifies run, on their context");
   gasync_future_add_done_callback (future, then_cb, &then, then_destroy);
   g_object_unref (future);
-  gasync_test_iterate_until (NULL, &then.destroyed, "the destroy notify");
+  gasync_test_iterate_until_flag (NULL, &then.destroyed);
   g_assert_cmpint (then.runs, ==, 0);
-}
-
-/* wait() */
-static gpointer
-cancel_thread (gpointer data)
-{
-  g_cancellable_cancel (data);
-  return NULL;
 }
 
 static void
@@ -229,7 +221,7 @@ test_future_wait (void)
   g_thread_join (thread);
 
   g_test_summary ("wait() stops when its cancellable is cancelled");
-  thread = g_thread_new ("cancel", cancel_thread, cancellable);
+  thread = gasync_test_cancel_in_thread (cancellable, 0);
   g_assert_false (gasync_future_wait (never, cancellable, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_false (gasync_future_is_done (never));
@@ -289,7 +281,7 @@ test_future_await (void)
                   "copy of the value, or the rejection");
   gasync_future_await_async (future, NULL, awaited_cb, &awaited);
   thread = g_thread_new ("resolve", resolve_thread, future);
-  gasync_test_iterate_until (NULL, &awaited.done, "await");
+  gasync_test_iterate_until_flag (NULL, &awaited.done);
   g_thread_join (thread);
   g_assert_no_error (awaited.error);
   g_assert_cmpint (g_value_get_int (awaited.value), ==, 7);
@@ -297,7 +289,7 @@ test_future_await (void)
 
   gasync_future_reject (rejected, reason);
   gasync_future_await_async (rejected, NULL, awaited_cb, &awaited);
-  gasync_test_iterate_until (NULL, &awaited.done, "await of a rejected future");
+  gasync_test_iterate_until_flag (NULL, &awaited.done);
   g_assert_error (awaited.error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
   g_assert_null (awaited.value);
   awaited_clear (&awaited);
@@ -306,14 +298,13 @@ test_future_await (void)
                   "leaves the future pending");
   gasync_future_await_async (never, cancellable, awaited_cb, &awaited);
   g_cancellable_cancel (cancellable);
-  gasync_test_iterate_until (NULL, &awaited.done, "cancelled await");
+  gasync_test_iterate_until_flag (NULL, &awaited.done);
   g_assert_error (awaited.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_false (gasync_future_is_done (never));
   awaited_clear (&awaited);
   resolve_int (never, 1);
   /* The handler still registered with the future completes nothing more. */
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
+  gasync_test_flush (NULL);
 }
 
 /* run_in_thread() */
@@ -364,21 +355,21 @@ test_future_run_in_thread (void)
   g_assert_true (gasync_future_wait (future, NULL, &error));
   g_assert_no_error (error);
   g_assert_true (ok.ran_in_other_thread);
-  gasync_test_iterate_until (NULL, &ok.destroyed, "destroy notify");
+  gasync_test_iterate_until_flag (NULL, &ok.destroyed);
   g_clear_object (&future);
 
   future = gasync_future_run_in_thread (NULL, job_func, &failed, job_destroy);
   g_assert_false (gasync_future_wait (future, NULL, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
   g_clear_error (&error);
-  gasync_test_iterate_until (NULL, &failed.destroyed, "destroy notify");
+  gasync_test_iterate_until_flag (NULL, &failed.destroyed);
   g_clear_object (&future);
 
   g_test_summary ("FALSE without an error is GASYNC_ERROR_FAILED");
   future = gasync_future_run_in_thread (NULL, job_func, &silent, job_destroy);
   g_assert_false (gasync_future_wait (future, NULL, &error));
   g_assert_error (error, GASYNC_ERROR, GASYNC_ERROR_FAILED);
-  gasync_test_iterate_until (NULL, &silent.destroyed, "destroy notify");
+  gasync_test_iterate_until_flag (NULL, &silent.destroyed);
 }
 
 /* all(), any(), first() */
@@ -500,7 +491,7 @@ racer_thread (gpointer data)
 static void
 test_future_race (void)
 {
-  guint rounds = g_getenv ("GASYNC_TEST_TIMEOUT_MULTIPLIER") != NULL ? 20 : 200;
+  guint rounds = gasync_test_is_slow () ? 20 : 200;
 
   g_test_summary ("Of several threads settling a future at once, exactly one "
                   "wins");
@@ -577,11 +568,11 @@ test_future_last_unref_while_running (void)
   g_test_bug ("13");
   gasync_test_lifetime_init (&lifetime);
   future = gasync_future_run_in_thread (NULL, gated_task, &lifetime.destroyed[0],
-                                        gasync_test_lifetime_count);
+                                        gasync_test_count);
   gasync_test_lifetime_watch (&lifetime, future);
   g_object_set_data (G_OBJECT (future), "n-done", &n_done);
   gasync_future_add_done_callback (future, count_done, &lifetime.destroyed[1],
-                                   gasync_test_lifetime_count);
+                                   gasync_test_count);
   g_object_unref (future);
   g_assert_false (g_atomic_int_get (&lifetime.gone));
 

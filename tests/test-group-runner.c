@@ -12,7 +12,7 @@
 #include <stdio.h>
 #include <sys/wait.h>
 
-#include "test-runner-util.h"
+#include "gasync-test-util.h"
 
 static const char *test_argv0;
 
@@ -107,8 +107,8 @@ test_group_runner_one_finishes_first (void)
   g_assert_cmpuint (b->stop_calls, ==, 1);
 
   g_clear_object (&group);
-  test_drop_and_wait (ra);
-  test_drop_and_wait (rb);
+  gasync_test_unref_and_wait (ra);
+  gasync_test_unref_and_wait (rb);
 }
 
 static void
@@ -133,7 +133,7 @@ test_group_runner_interrupt (void)
   test_service_iterate_until_running (b);
   gasync_group_runner_interrupt (group);
   gasync_group_runner_interrupt (group);
-  test_iterate_until (&run.done);
+  gasync_test_iterate_until_flag (NULL, &run.done);
 
   g_assert_no_error (run.error);
   g_assert_cmpuint (run.results->len, ==, 2);
@@ -145,9 +145,9 @@ test_group_runner_interrupt (void)
     else
       assert_result (run.results, i, "a", 0, 0);
 
-  test_drop_and_wait (group);
-  test_drop_and_wait (ra);
-  test_drop_and_wait (rb);
+  gasync_test_unref_and_wait (group);
+  gasync_test_unref_and_wait (ra);
+  gasync_test_unref_and_wait (rb);
   group_run_clear (&run);
 }
 
@@ -165,15 +165,15 @@ test_group_runner_cancellable (void)
   gasync_group_runner_run_async (group, cancellable, group_run_done_cb, &run);
   test_service_iterate_until_running (a);
   g_cancellable_cancel (cancellable);
-  test_iterate_until (&run.done);
+  gasync_test_iterate_until_flag (NULL, &run.done);
 
   g_assert_no_error (run.error);
   g_assert_cmpuint (run.results->len, ==, 1);
   assert_result (run.results, 0, "a", 0, 0);
   g_assert_cmpuint (a->stop_calls, ==, 1);
 
-  test_drop_and_wait (group);
-  test_drop_and_wait (ra);
+  gasync_test_unref_and_wait (group);
+  gasync_test_unref_and_wait (ra);
   g_object_unref (cancellable);
   group_run_clear (&run);
 }
@@ -203,7 +203,7 @@ test_group_runner_timeout (void)
   gasync_group_runner_run_async (group, NULL, group_run_done_cb, &run);
   test_service_iterate_until_running (stuck);
   gasync_group_runner_interrupt (group);
-  test_iterate_until (&run.done);
+  gasync_test_iterate_until_flag (NULL, &run.done);
 
   g_assert_cmpuint (run.results->len, ==, 2);
   assert_result (run.results, 0, "a", 0, 0);
@@ -214,9 +214,9 @@ test_group_runner_timeout (void)
   g_assert_nonnull (strstr (error->message, "0.03 s"));
 
   test_service_release (stuck);
-  test_drop_and_wait (group);
-  test_drop_and_wait (ra);
-  test_drop_and_wait (rstuck);
+  gasync_test_unref_and_wait (group);
+  gasync_test_unref_and_wait (ra);
+  gasync_test_unref_and_wait (rstuck);
   group_run_clear (&run);
 }
 
@@ -270,7 +270,7 @@ test_group_runner_result_signal (void)
   test_service_iterate_until_running (stuck);
   test_service_iterate_until_running (a);
   test_service_finish (a);
-  test_iterate_until (&run.done);
+  gasync_test_iterate_until_flag (NULL, &run.done);
 
   g_assert_cmpstr (ids->str, ==, "a,b,_unknown_");
   g_assert_false (streamed.after_done);
@@ -279,10 +279,10 @@ test_group_runner_result_signal (void)
   assert_result (run.results, 1, "b", 0, 0);
 
   test_service_release (stuck);
-  test_drop_and_wait (group);
-  test_drop_and_wait (ra);
-  test_drop_and_wait (rb);
-  test_drop_and_wait (rstuck);
+  gasync_test_unref_and_wait (group);
+  gasync_test_unref_and_wait (ra);
+  gasync_test_unref_and_wait (rb);
+  gasync_test_unref_and_wait (rstuck);
   group_run_clear (&run);
 }
 
@@ -304,14 +304,14 @@ test_group_runner_runner_timeout (void)
   gasync_group_runner_run_async (group, NULL, group_run_done_cb, &run);
   test_service_iterate_until_running (stuck);
   gasync_group_runner_interrupt (group);
-  test_iterate_until (&run.done);
+  gasync_test_iterate_until_flag (NULL, &run.done);
 
   g_assert_cmpuint (run.results->len, ==, 1);
   assert_result (run.results, 0, "stuck", GASYNC_ERROR, GASYNC_ERROR_TIMEOUT);
 
   test_service_release (stuck);
-  test_drop_and_wait (group);
-  test_drop_and_wait (rstuck);
+  gasync_test_unref_and_wait (group);
+  gasync_test_unref_and_wait (rstuck);
   group_run_clear (&run);
 }
 
@@ -332,11 +332,11 @@ test_group_runner_empty_and_twice (void)
   g_clear_error (&error);
 
   gasync_group_runner_run_async (group, NULL, group_run_done_cb, &run);
-  test_iterate_until (&run.done);
+  gasync_test_iterate_until_flag (NULL, &run.done);
   g_assert_null (run.results);
   g_assert_error (run.error, GASYNC_ERROR, GASYNC_ERROR_ALREADY_STARTED);
 
-  test_drop_and_wait (group);
+  gasync_test_unref_and_wait (group);
   group_run_clear (&run);
 }
 
@@ -367,9 +367,9 @@ test_group_runner_started_runner (void)
   assert_result (results, 1, "b", 0, 0);
   g_assert_cmpuint (a->stop_calls, ==, 0);
 
-  test_drop_and_wait (group);
-  test_drop_and_wait (ra);
-  test_drop_and_wait (rb);
+  gasync_test_unref_and_wait (group);
+  gasync_test_unref_and_wait (ra);
+  gasync_test_unref_and_wait (rb);
 }
 
 static void
@@ -405,12 +405,11 @@ test_group_runner_gave_up_stops_group (void)
   gasync_group_runner_run_async (group, NULL, group_run_done_cb, &run);
   test_service_iterate_until_running (flaky);
   test_service_finish (flaky);
-  while (restarting == 0)
-    g_main_context_iteration (NULL, TRUE);
+  gasync_test_iterate_until_count (NULL, &restarting, 1);
   g_assert_cmpuint (b->stop_calls, ==, 0);
   test_service_iterate_until_runs (flaky, 2);
   test_service_finish (flaky);
-  test_iterate_until (&run.done);
+  gasync_test_iterate_until_flag (NULL, &run.done);
 
   g_assert_cmpuint (restarting, ==, 1);
   g_assert_cmpuint (gave_up, ==, 1);
@@ -420,9 +419,9 @@ test_group_runner_gave_up_stops_group (void)
   g_assert_cmpuint (b->stop_calls, ==, 1);
   g_assert_cmpuint (flaky->stop_calls, ==, 0);
 
-  test_drop_and_wait (group);
-  test_drop_and_wait (rflaky);
-  test_drop_and_wait (rb);
+  gasync_test_unref_and_wait (group);
+  gasync_test_unref_and_wait (rflaky);
+  gasync_test_unref_and_wait (rb);
   group_run_clear (&run);
 }
 
@@ -456,14 +455,14 @@ test_group_runner_bad_input (void)
   g_test_assert_expected_messages ();
 
   gasync_group_runner_interrupt (group);
-  test_iterate_until (&run.done);
+  gasync_test_iterate_until_flag (NULL, &run.done);
   g_assert_cmpuint (run.results->len, ==, 1);
   assert_result (run.results, 0, "a", 0, 0);
   g_assert_cmpuint (test_service_get_runs (a2), ==, 0);
   g_assert_cmpuint (test_service_get_runs (late), ==, 0);
 
-  test_drop_and_wait (group);
-  test_drop_and_wait (ra);
+  gasync_test_unref_and_wait (group);
+  gasync_test_unref_and_wait (ra);
   g_object_unref (ra2);
   g_object_unref (rlate);
   group_run_clear (&run);
@@ -519,7 +518,7 @@ iterate_until_message (GPtrArray  *messages,
 {
   Expect expect = { messages, prefix, count };
 
-  test_iterate_until_func (has_messages, &expect);
+  gasync_test_iterate_until (NULL, has_messages, &expect, GASYNC_TEST_TIMEOUT_SECONDS);
 }
 
 /* Binds a datagram socket at @address and collects what it receives into
@@ -591,7 +590,7 @@ test_group_runner_systemd_notify (void)
   g_assert_cmpuint (count_messages (messages, "READY=1\nSTATUS=Running"), ==, 1);
 
   gasync_group_runner_interrupt (group);
-  test_iterate_until (&run.done);
+  gasync_test_iterate_until_flag (NULL, &run.done);
   g_assert_cmpuint (run.results->len, ==, 2);
   iterate_until_message (messages, "STATUS=Stopping, 1 of 2 runners left\nEXTEND_TIMEOUT_USEC=", 1);
   stopping = g_strdup_printf ("STOPPING=1\nSTATUS=Stopping\nEXTEND_TIMEOUT_USEC=%" G_GINT64_FORMAT,
@@ -604,9 +603,9 @@ test_group_runner_systemd_notify (void)
   g_unsetenv ("WATCHDOG_USEC");
   g_source_destroy (source);
   g_source_unref (source);
-  test_drop_and_wait (group);
-  test_drop_and_wait (ra);
-  test_drop_and_wait (rb);
+  gasync_test_unref_and_wait (group);
+  gasync_test_unref_and_wait (ra);
+  gasync_test_unref_and_wait (rb);
   group_run_clear (&run);
   g_assert_no_errno (g_unlink (path));
   g_assert_no_errno (g_rmdir (dir));
@@ -640,7 +639,7 @@ test_group_runner_systemd_notify_abstract (void)
   gasync_group_runner_run_async (group, NULL, group_run_done_cb, &run);
   iterate_until_message (messages, "READY=1\nSTATUS=Running", 1);
   gasync_group_runner_interrupt (group);
-  test_iterate_until (&run.done);
+  gasync_test_iterate_until_flag (NULL, &run.done);
   iterate_until_message (messages, "STOPPING=1", 1);
   g_assert_cmpuint (count_messages (messages, "WATCHDOG=1"), ==, 0);
 
@@ -649,8 +648,8 @@ test_group_runner_systemd_notify_abstract (void)
   g_unsetenv ("WATCHDOG_PID");
   g_source_destroy (source);
   g_source_unref (source);
-  test_drop_and_wait (group);
-  test_drop_and_wait (ra);
+  gasync_test_unref_and_wait (group);
+  gasync_test_unref_and_wait (ra);
   group_run_clear (&run);
 }
 
@@ -814,20 +813,6 @@ test_group_runner_sigterm_twice (void)
   g_assert_cmpint (g_get_monotonic_time () - start, <, 60 * G_TIME_SPAN_SECOND);
 }
 
-static gboolean
-sleep_until_cancelled (GCancellable  *cancellable,
-                       gpointer       user_data,
-                       GError       **error)
-{
-  g_assert_false (gasync_sleep (G_TIME_SPAN_HOUR, cancellable));
-  return TRUE;
-}
-
-static void
-stop_nothing (gpointer user_data)
-{
-}
-
 static void
 test_group_runner_last_unref_while_running (void)
 {
@@ -843,16 +828,15 @@ test_group_runner_last_unref_while_running (void)
   g_test_bug ("13");
   gasync_test_lifetime_init (&lifetime);
   gasync_test_lifetime_watch (&lifetime, group);
-  runner = gasync_runner_new ("member", sleep_until_cancelled,
-                              &lifetime.destroyed[0], gasync_test_lifetime_count,
-                              stop_nothing, &lifetime.destroyed[1],
-                              gasync_test_lifetime_count);
+  runner = gasync_runner_new ("member", gasync_test_task_until_cancelled,
+                              &lifetime.destroyed[0], gasync_test_count,
+                              gasync_test_nothing, &lifetime.destroyed[1],
+                              gasync_test_count);
   gasync_group_runner_add (group, runner);
   g_object_unref (runner);
   gasync_group_runner_run_async (group, cancellable, group_run_done_cb, &run);
   g_object_unref (group);
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
+  gasync_test_flush (NULL);
   g_assert_false (g_atomic_int_get (&lifetime.gone));
 
   g_cancellable_cancel (cancellable);

@@ -8,8 +8,7 @@
 
 #include "gasync-private.h"
 #include "gasync-test-util.h"
-#include "gasync-wait-private.h"
-#include "test-item.h"
+#include "gasync-sync-private.h"
 
 /* A task that fails its first n_failures calls. */
 typedef struct
@@ -152,13 +151,6 @@ wait_for_cancel (GCancellable  *cancellable,
   return !g_cancellable_set_error_if_cancelled (cancellable, error);
 }
 
-static gpointer
-cancel_soon (gpointer data)
-{
-  g_cancellable_cancel (data);
-  return NULL;
-}
-
 static void
 test_timeout (void)
 {
@@ -182,7 +174,7 @@ test_timeout (void)
   g_clear_error (&error);
 
   g_test_summary ("The task's own cancellation passes through unchanged");
-  thread = g_thread_new ("canceller", cancel_soon, cancellable);
+  thread = gasync_test_cancel_in_thread (cancellable, 0);
   g_assert_false (gasync_interceptor_call (long_timeout, "cancelled", wait_for_cancel,
                                            GINT_TO_POINTER (FALSE), cancellable, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
@@ -322,7 +314,7 @@ test_work_queue_and_batch (void)
   g_assert_true (gasync_batch_get_interceptor (batch) == retry);
   g_assert_true (gasync_batch_run (batch, items, NULL, &error));
   g_assert_no_error (error);
-  while (g_main_context_iteration (NULL, FALSE));
+  gasync_test_flush (NULL);
 }
 
 static void

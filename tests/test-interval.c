@@ -10,7 +10,7 @@
 #include <gasync.h>
 
 #include "gasync-sync-private.h"
-#include "test-workers-util.h"
+#include "gasync-test-util.h"
 
 #define INTERVAL (20 * G_TIME_SPAN_MILLISECOND)
 
@@ -42,7 +42,7 @@ static void
 fixture_teardown (Fixture       *fixture,
                   gconstpointer  user_data)
 {
-  workers_test_flush ();
+  gasync_test_flush (NULL);
   gasync_lock_clear (&fixture->lock);
 }
 
@@ -114,16 +114,16 @@ run_repeatedly (Fixture            *fixture,
   g_assert_true (gasync_interval_start (interval, &error));
   g_assert_no_error (error);
   g_assert_cmpint (gasync_interval_get_state (interval), ==, GASYNC_LATCH_STATE_STARTED);
-  workers_test_iterate_until_uint (&fixture->n_runs, 3);
+  gasync_test_iterate_until_count (NULL, &fixture->n_runs, 3);
   g_assert_true (gasync_interval_stop (interval, NULL, &error));
   g_assert_no_error (error);
   g_assert_cmpint (gasync_interval_get_state (interval), ==, GASYNC_LATCH_STATE_STOPPED);
 
   /* Nothing runs after stop() returned. */
   n_runs = g_atomic_int_get (&fixture->n_runs);
-  workers_test_flush ();
+  gasync_test_flush (NULL);
   g_usleep (2 * INTERVAL);  /* a window in which a run would show */
-  workers_test_flush ();
+  gasync_test_flush (NULL);
   g_assert_cmpuint (g_atomic_int_get (&fixture->n_runs), ==, n_runs);
 }
 
@@ -159,7 +159,7 @@ check_delay (Fixture            *fixture,
   gasync_interval_set_delay (interval, delay);
   fixture->started = g_get_monotonic_time ();
   g_assert_true (gasync_interval_start (interval, NULL));
-  workers_test_iterate_until_uint (&fixture->n_runs, 1);
+  gasync_test_iterate_until_count (NULL, &fixture->n_runs, 1);
   g_assert_true (gasync_interval_stop (interval, NULL, NULL));
   g_assert_cmpint (fixture->first_run - fixture->started, >=, delay + INTERVAL);
 }
@@ -193,9 +193,9 @@ check_errors (Fixture            *fixture,
   /* Errors go on without stop-on-error. */
   fixture->fail_from = 1;
   g_assert_true (gasync_interval_start (interval, NULL));
-  workers_test_iterate_until_uint (&fixture->n_errors, 3);
+  gasync_test_iterate_until_count (NULL, &fixture->n_errors, 3);
   g_assert_true (gasync_interval_stop (interval, NULL, NULL));
-  workers_test_flush ();
+  gasync_test_flush (NULL);
 
   /* With stop-on-error, the first error stops the interval by itself. */
   fixture->n_errors = 0;
@@ -203,14 +203,14 @@ check_errors (Fixture            *fixture,
   fixture->fail_from = 2;
   gasync_interval_set_stop_on_error (interval, TRUE);
   g_assert_true (gasync_interval_start (interval, NULL));
-  workers_test_iterate_until (interval_is_stopped, interval, 10);
-  workers_test_iterate_until_uint (&fixture->n_errors, 1);
-  workers_test_flush ();
+  gasync_test_iterate_until (NULL, interval_is_stopped, interval, 10);
+  gasync_test_iterate_until_count (NULL, &fixture->n_errors, 1);
+  gasync_test_flush (NULL);
   g_assert_cmpuint (fixture->n_runs, ==, 2);
   g_assert_cmpuint (fixture->n_errors, ==, 1);
   g_assert_false (gasync_interval_stop (interval, NULL, &error));
   g_assert_error (error, GASYNC_ERROR, GASYNC_ERROR_NOT_STARTED);
-  workers_test_unref_and_wait (interval);
+  gasync_test_unref_and_wait (interval);
 }
 
 static void
@@ -238,7 +238,7 @@ test_interval_stop_cancels (Fixture       *fixture,
   fixture->block = TRUE;
   gasync_interval_set_interval (interval, 1);
   g_assert_true (gasync_interval_start (interval, NULL));
-  workers_test_iterate_until_uint (&fixture->n_blocked, 1);
+  gasync_test_iterate_until_count (NULL, &fixture->n_blocked, 1);
   g_assert_true (gasync_interval_stop (interval, NULL, NULL));
   g_assert_true (fixture->was_cancelled);
   g_assert_cmpuint (fixture->n_runs, ==, 1);
@@ -283,10 +283,10 @@ test_interval_start_stops_at_once (Fixture       *fixture,
 
       g_assert_true (gasync_interval_start (interval, &error));
       g_assert_no_error (error);
-      workers_test_iterate_until (interval_is_stopped, interval, 10);
-      workers_test_iterate_until_uint (&fixture->n_errors, i);
+      gasync_test_iterate_until (NULL, interval_is_stopped, interval, 10);
+      gasync_test_iterate_until_count (NULL, &fixture->n_errors, i);
     }
-  workers_test_unref_and_wait (interval);
+  gasync_test_unref_and_wait (interval);
 }
 
 typedef struct
@@ -349,7 +349,7 @@ test_interval_stop_then_restart (void)
                    GASYNC_LATCH_STATE_STARTED);
   g_assert_true (gasync_interval_stop (restart.interval, NULL, NULL));
   g_object_unref (restart.cancellable);
-  workers_test_unref_and_wait (restart.interval);
+  gasync_test_unref_and_wait (restart.interval);
 }
 
 static void
@@ -374,7 +374,7 @@ test_interval_properties (void)
   g_assert_true (stop_on_error);
   g_assert_cmpint (mode, ==, GASYNC_INTERVAL_MODE_MAIN_CONTEXT);
   g_assert_cmpint (gasync_interval_get_delay (interval), ==, 9);
-  workers_test_flush ();
+  gasync_test_flush (NULL);
 
   g_test_expect_message ("Gasync", G_LOG_LEVEL_CRITICAL, "*interval > 0*");
   gasync_interval_set_interval (interval, 0);
@@ -387,23 +387,16 @@ test_interval_properties (void)
 }
 
 static void
-count_notify (GObject    *object,
-              GParamSpec *pspec,
-              gpointer    user_data)
-{
-  (*(guint *) user_data)++;
-}
-
-static void
 test_interval_notify (void)
 {
   g_autoptr(GasyncInterval) interval = gasync_interval_new (action, NULL, NULL);
   guint n_notifies = 0;
 
-  g_signal_connect (interval, "notify::delay", G_CALLBACK (count_notify), &n_notifies);
+  g_signal_connect (interval, "notify::delay",
+                    G_CALLBACK (gasync_test_count_notify), &n_notifies);
   gasync_interval_set_delay (interval, 5);
   gasync_interval_set_delay (interval, 5);
-  workers_test_flush ();
+  gasync_test_flush (NULL);
   g_assert_cmpuint (n_notifies, ==, 1);
 }
 
@@ -433,7 +426,7 @@ fixture_destroy (gpointer data)
   Fixture *fixture = data;
 
   g_assert_true (g_thread_self () == fixture->main_thread);
-  gasync_test_lifetime_count (&fixture->lifetime->destroyed[0]);
+  gasync_test_count (&fixture->lifetime->destroyed[0]);
 }
 
 static void
@@ -454,7 +447,7 @@ test_interval_last_unref_while_running (Fixture       *fixture,
   fixture->block = TRUE;
   gasync_interval_set_interval (interval, 1);
   g_assert_true (gasync_interval_start (interval, NULL));
-  workers_test_iterate_until_uint (&fixture->n_blocked, 1);
+  gasync_test_iterate_until_count (NULL, &fixture->n_blocked, 1);
 
   g_object_unref (interval);
   gasync_test_lifetime_wait (&lifetime, 1);
@@ -479,7 +472,7 @@ test_interval_last_unref_while_running_main_context (Fixture       *fixture,
   gasync_interval_set_interval (interval, INTERVAL);
   gasync_interval_set_mode (interval, GASYNC_INTERVAL_MODE_MAIN_CONTEXT);
   g_assert_true (gasync_interval_start (interval, NULL));
-  workers_test_iterate_until_uint (&fixture->n_runs, 1);
+  gasync_test_iterate_until_count (NULL, &fixture->n_runs, 1);
 
   g_object_unref (interval);
   g_assert_true (g_atomic_int_get (&lifetime.gone));
@@ -521,7 +514,7 @@ test_interval_stop_from_own_thread (void)
       g_assert_true (gasync_interval_start (misuse_interval, NULL));
       gasync_test_wait_flag (&misuse_done);
       g_assert_true (gasync_interval_stop (misuse_interval, NULL, NULL));
-      workers_test_unref_and_wait (g_steal_pointer (&misuse_interval));
+      gasync_test_unref_and_wait (g_steal_pointer (&misuse_interval));
       return;
     }
 

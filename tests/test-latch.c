@@ -6,12 +6,9 @@
 
 #include "config.h"
 
-#include <locale.h>
-
-#include <glib/gi18n-lib.h>
 #include <gasync.h>
 
-#include "test-workers-util.h"
+#include "gasync-test-util.h"
 
 typedef gboolean (*Transition) (GasyncLatch *latch, GError **error);
 
@@ -120,7 +117,7 @@ test_latch_transitions (void)
         else
           g_assert_error (error, GASYNC_ERROR, GASYNC_ERROR_FAILED);
         g_assert_nonnull (strstr (error->message, transitions[t].name));
-        workers_test_flush ();
+        gasync_test_flush (NULL);
       }
 }
 
@@ -135,7 +132,7 @@ test_latch_reset (void)
       gasync_latch_reset (latch);
       g_assert_cmpint (gasync_latch_get_state (latch), ==, GASYNC_LATCH_STATE_STOPPED);
     }
-  workers_test_flush ();
+  gasync_test_flush (NULL);
 }
 
 typedef struct
@@ -199,7 +196,7 @@ test_latch_notify_on_owner (void)
         if (transitions[t].to == expected[i])
           g_assert_true (transitions[t].move (latch, NULL));
       g_assert_cmpuint (data.seen->len, ==, i);
-      workers_test_flush ();
+      gasync_test_flush (NULL);
       g_assert_cmpuint (data.seen->len, ==, i + 1);
       g_assert_cmpint (g_array_index (data.seen, GasyncLatchState, i), ==, expected[i]);
     }
@@ -207,8 +204,8 @@ test_latch_notify_on_owner (void)
   /* From another thread: four notifies, all on this thread. */
   g_array_set_size (data.seen, 0);
   g_thread_join (g_thread_new ("cycle", run_cycle_thread, latch));
-  workers_test_iterate_until (seen_four, &data, 10);
-  workers_test_flush ();
+  gasync_test_iterate_until (NULL, seen_four, &data, 10);
+  gasync_test_flush (NULL);
   g_assert_cmpuint (data.seen->len, ==, 4);
 
   g_signal_handlers_disconnect_by_data (latch, &data);
@@ -259,14 +256,7 @@ test_latch_wait (void)
 
   g_assert_true (gasync_latch_wait_stopped (latch, NULL, &error));
   g_assert_no_error (error);
-  workers_test_flush ();
-}
-
-static gpointer
-cancel_thread (gpointer user_data)
-{
-  g_cancellable_cancel (user_data);
-  return NULL;
+  gasync_test_flush (NULL);
 }
 
 static void
@@ -280,7 +270,7 @@ test_latch_wait_cancelled (void)
   g_test_summary ("A wait that would never end ends when its cancellable "
                   "is cancelled, from another thread or before the call");
 
-  thread = g_thread_new ("cancel", cancel_thread, cancellable);
+  thread = gasync_test_cancel_in_thread (cancellable, 0);
   g_assert_false (gasync_latch_wait_started (latch, cancellable, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_clear_error (&error);
@@ -292,12 +282,12 @@ test_latch_wait_cancelled (void)
 
   latch_go_to (latch, GASYNC_LATCH_STATE_STARTED);
   g_cancellable_reset (cancellable);
-  thread = g_thread_new ("cancel", cancel_thread, cancellable);
+  thread = gasync_test_cancel_in_thread (cancellable, 0);
   g_assert_false (gasync_latch_wait_stopped (latch, cancellable, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_thread_join (thread);
   g_assert_cmpint (gasync_latch_get_state (latch), ==, GASYNC_LATCH_STATE_STARTED);
-  workers_test_flush ();
+  gasync_test_flush (NULL);
 }
 
 typedef struct
@@ -336,41 +326,22 @@ test_latch_wait_started_but_stopped (void)
   g_assert_error (error, GASYNC_ERROR, GASYNC_ERROR_NOT_STARTED);
   g_atomic_int_set (&data.done, TRUE);
   g_thread_join (thread);
-  workers_test_flush ();
+  gasync_test_flush (NULL);
 }
 
-/* In a child process, so that LANGUAGE and the locale are set before
- * gettext reads them for the first time. */
 static void
 test_latch_error_translated (void)
 {
-  const char *localedir = g_getenv ("GASYNC_TEST_LOCALEDIR");
+  g_autoptr(GasyncLatch) latch = NULL;
+  g_autoptr(GError) error = NULL;
 
-  if (g_test_subprocess ())
-    {
-      g_autoptr(GasyncLatch) latch = NULL;
-      g_autoptr(GError) error = NULL;
+  if (!gasync_test_in_german ())
+    return;
 
-      g_setenv ("LANGUAGE", "de", TRUE);
-      g_assert_nonnull (setlocale (LC_ALL, "C.UTF-8"));
-      latch = gasync_latch_new ();
-      /* The messages catalogue of the build tree, not of the prefix. */
-      bindtextdomain (GETTEXT_PACKAGE, localedir);
-
-      g_assert_false (gasync_latch_stopped (latch, &error));
-      g_assert_cmpstr (error->message, ==,
-                       "Wechsel von „stopped“ nach „stopped“ nicht möglich");
-      return;
-    }
-
-  if (localedir == NULL)
-    {
-      g_test_skip ("GASYNC_TEST_LOCALEDIR is not set (run through meson test)");
-      return;
-    }
-
-  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
-  g_test_trap_assert_passed ();
+  latch = gasync_latch_new ();
+  g_assert_false (gasync_latch_stopped (latch, &error));
+  g_assert_cmpstr (error->message, ==,
+                   "Wechsel von „stopped“ nach „stopped“ nicht möglich");
 }
 
 static void
@@ -387,14 +358,6 @@ test_latch_bad_input (void)
   g_test_expect_message ("Gasync", G_LOG_LEVEL_CRITICAL, "*GASYNC_IS_LATCH*");
   g_assert_false (gasync_latch_wait_stopped (NULL, NULL, NULL));
   g_test_assert_expected_messages ();
-}
-
-static void
-count_notify_cb (GObject    *object,
-                 GParamSpec *pspec,
-                 gpointer    user_data)
-{
-  (*(guint *) user_data)++;
 }
 
 static gpointer
@@ -419,7 +382,7 @@ test_latch_last_unref_while_running (void)
   g_test_bug ("13");
   gasync_test_lifetime_init (&lifetime);
   gasync_test_lifetime_watch (&lifetime, latch);
-  g_signal_connect (latch, "notify::state", G_CALLBACK (count_notify_cb),
+  g_signal_connect (latch, "notify::state", G_CALLBACK (gasync_test_count_notify),
                     &n_notifies);
   g_assert_true (gasync_latch_starting (latch, NULL));
   g_thread_join (g_thread_new ("latch", start_latch_thread, g_object_ref (latch)));

@@ -131,11 +131,6 @@ run_until_cancelled (GCancellable  *cancellable,
 }
 
 static void
-stop_nothing (gpointer user_data)
-{
-}
-
-static void
 runner_done_cb (GObject      *source,
                 GAsyncResult *result,
                 gpointer      user_data)
@@ -155,7 +150,7 @@ test_leak_runner (void)
   g_test_summary ("A running runner is reported under its id until it "
                   "finished");
   runner = gasync_runner_new ("http", run_until_cancelled, NULL, NULL,
-                              stop_nothing, NULL, NULL);
+                              gasync_test_nothing, NULL, NULL);
   gasync_runner_run_async (runner, cancellable, runner_done_cb, &done);
   leaks = gasync_leaks_check (0);
   g_assert_cmpuint (leaks->len, ==, 1);
@@ -166,7 +161,7 @@ test_leak_runner (void)
   /* The run finishes on this thread's context, which the check iterates. */
   leaks = gasync_leaks_check (10 * G_TIME_SPAN_SECOND);
   g_assert_cmpuint (leaks->len, ==, 0);
-  gasync_test_iterate_until (NULL, &done, "the run's completion");
+  gasync_test_iterate_until_flag (NULL, &done);
 }
 
 typedef struct

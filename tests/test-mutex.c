@@ -6,7 +6,7 @@
 
 #include <gasync.h>
 
-#include "tasks-test-util.h"
+#include "gasync-test-util.h"
 
 #define N_ASYNC_LOCKERS 8
 
@@ -89,8 +89,7 @@ test_mutex_lock_cancelled_while_waiting (void)
 
   g_assert_true (gasync_mutex_try_lock (locker.mutex));
   thread = g_thread_new ("locker", locker_thread, &locker);
-  while (!g_atomic_int_get (&locker.started))
-    g_thread_yield ();
+  gasync_test_wait_flag (&locker.started);
   g_cancellable_cancel (locker.cancellable);
   g_thread_join (thread);
 
@@ -115,8 +114,7 @@ test_mutex_handed_to_blocked_locker (void)
 
   g_assert_true (gasync_mutex_try_lock (locker.mutex));
   thread = g_thread_new ("locker", locker_thread, &locker);
-  while (!g_atomic_int_get (&locker.started))
-    g_thread_yield ();
+  gasync_test_wait_flag (&locker.started);
   gasync_mutex_unlock (locker.mutex);
   g_thread_join (thread);
 
@@ -241,14 +239,12 @@ test_mutex_async_fifo (void)
   gasync_mutex_unlock (lockers.mutex);
   g_assert_false (gasync_mutex_try_lock (lockers.mutex));
 
-  g_assert_true (tasks_test_iterate_until (context, &lockers.n_locked,
-                                           N_ASYNC_LOCKERS, 10));
+  gasync_test_iterate_until_count (context, &lockers.n_locked, N_ASYNC_LOCKERS);
   for (guint i = 0; i < N_ASYNC_LOCKERS; i++)
     g_assert_cmpuint (lockers.order[i], ==, i);
 
   /* The last one unlocked: the mutex is free. */
-  while (g_main_context_iteration (context, FALSE))
-    ;
+  gasync_test_flush (context);
   g_assert_false (lockers.holding);
   g_assert_true (gasync_mutex_try_lock (lockers.mutex));
   gasync_mutex_unlock (lockers.mutex);
@@ -270,15 +266,13 @@ test_mutex_async_cancelled_waiter (void)
   gasync_mutex_lock_async (lockers.mutex, cancellable, async_locked_cb, &first);
   gasync_mutex_lock_async (lockers.mutex, NULL, async_locked_cb, &second);
   g_cancellable_cancel (cancellable);
-  g_assert_true (tasks_test_iterate_until (context, &lockers.n_cancelled, 1,
-                                           10));
+  gasync_test_iterate_until_count (context, &lockers.n_cancelled, 1);
 
   gasync_mutex_unlock (lockers.mutex);
-  g_assert_true (tasks_test_iterate_until (context, &lockers.n_locked, 1, 10));
+  gasync_test_iterate_until_count (context, &lockers.n_locked, 1);
   g_assert_cmpuint (lockers.order[0], ==, 1);
 
-  while (g_main_context_iteration (context, FALSE))
-    ;
+  gasync_test_flush (context);
   g_assert_cmpint (lockers.n_locked, ==, 1);
   g_assert_cmpint (lockers.n_cancelled, ==, 1);
   g_assert_true (gasync_mutex_try_lock (lockers.mutex));
@@ -294,9 +288,8 @@ test_mutex_async_free (void)
   AsyncLocker locker = { &lockers, 0 };
 
   gasync_mutex_lock_async (lockers.mutex, NULL, async_locked_cb, &locker);
-  g_assert_true (tasks_test_iterate_until (context, &lockers.n_locked, 1, 10));
-  while (g_main_context_iteration (context, FALSE))
-    ;
+  gasync_test_iterate_until_count (context, &lockers.n_locked, 1);
+  gasync_test_flush (context);
   g_assert_true (gasync_mutex_try_lock (lockers.mutex));
   gasync_mutex_unlock (lockers.mutex);
   g_object_unref (lockers.mutex);
@@ -322,9 +315,8 @@ test_mutex_async_after_blocking_holder (void)
   g_assert_true (gasync_mutex_lock (lockers.mutex, NULL, NULL));
   gasync_mutex_lock_async (lockers.mutex, NULL, async_locked_cb, &locker);
   g_thread_join (g_thread_new ("unlocker", unlock_thread, lockers.mutex));
-  g_assert_true (tasks_test_iterate_until (context, &lockers.n_locked, 1, 10));
-  while (g_main_context_iteration (context, FALSE))
-    ;
+  gasync_test_iterate_until_count (context, &lockers.n_locked, 1);
+  gasync_test_flush (context);
   g_assert_true (gasync_mutex_try_lock (lockers.mutex));
   gasync_mutex_unlock (lockers.mutex);
   g_object_unref (lockers.mutex);
@@ -433,8 +425,7 @@ test_mutex_stress_cancel (void)
   g_test_summary ("Blocking and async lockers under random cancellation: "
                   "never two holders, and the mutex ends up free.");
 
-  stress.rounds = g_getenv ("GASYNC_TEST_TIMEOUT_MULTIPLIER") != NULL ? 100
-                                                                       : 1000;
+  stress.rounds = gasync_test_is_slow () ? 100 : 1000;
   n_cancellables = STRESS_THREADS * stress.rounds;
   stress.cancellables = g_new (GCancellable *, n_cancellables);
   for (guint i = 0; i < n_cancellables; i++)
@@ -467,8 +458,8 @@ test_mutex_stress_cancel (void)
             g_cancellable_cancel (cancellables[i]);
           g_object_unref (cancellables[i]);
         }
-      g_assert_true (tasks_test_iterate_until (context, &stress.n_async_done,
-                                               n_async, 60));
+      gasync_test_iterate_until (context, gasync_test_count_reached,
+                                 (&(GasyncTestCount) { &stress.n_async_done, n_async }), 60);
     }
 
   for (guint t = 0; t < STRESS_THREADS; t++)

@@ -184,7 +184,7 @@ test_owner_invoke_in_order (Fixture       *f,
       firsts[i] = (Call) { f, i, 0 };
       threads[i] = g_thread_new ("queue", order_thread, &firsts[i]);
     }
-  gasync_test_iterate_until (f->context, &order.done, "the calls");
+  gasync_test_iterate_until_flag (f->context, &order.done);
   for (guint i = 0; i < N_THREADS; i++)
     g_thread_join (threads[i]);
 
@@ -639,7 +639,7 @@ test_owner_emit (Fixture       *f,
   g_signal_connect (emit.emitter, "notify::value", G_CALLBACK (notify_cb), &emit);
 
   thread = g_thread_new ("emit", emit_thread, &emit);
-  gasync_test_iterate_until (f->context, &emit.done, "the emissions");
+  gasync_test_iterate_until_flag (f->context, &emit.done);
   g_thread_join (thread);
   g_assert_false (emit.misplaced);
   g_assert_cmpuint (emit.n_errors, ==, 1);
@@ -757,7 +757,7 @@ test_owner_return (Fixture       *f,
   for (int i = 0; i < 5; i++)
     tasks[i] = new_task (&returns, i + 1);
   gasync_pool_push (returns_in_pool, tasks);
-  gasync_test_iterate_until (f->context, &returns.done, "the returns");
+  gasync_test_iterate_until_flag (f->context, &returns.done);
   g_assert_false (returns.misplaced);
 }
 
@@ -838,7 +838,7 @@ test_owner_contexts_come_and_go (void)
       int ran = FALSE;
 
       gasync_owner_invoke (context, GASYNC_OWNER_QUEUE, reuse_cb, &ran, NULL);
-      gasync_test_iterate_until (context, &ran, "the call");
+      gasync_test_iterate_until_flag (context, &ran);
       if (i % 2 == 0)
         gasync_owner_invoke (context, GASYNC_OWNER_QUEUE, reuse_cb, &ran,
                              NULL);
@@ -892,7 +892,7 @@ test_owner_from_pool (Fixture       *f,
                   "notify, in the thread that iterates the owner context");
 
   gasync_pool_push (from_pool, &d);
-  gasync_test_iterate_until (f->context, &d.done, "the call");
+  gasync_test_iterate_until_flag (f->context, &d.done);
   g_assert_true (d.ran_on_owner);
   g_assert_true (d.destroyed_on_owner);
 }

@@ -19,14 +19,6 @@
 
 #define TIMEOUT_SECONDS 60
 
-/* Under valgrind (whose setup sets GASYNC_TEST_TIMEOUT_MULTIPLIER)
- * everything runs ~20x slower: the big loads are scaled down there. */
-static gboolean
-is_slow (void)
-{
-  return g_getenv ("GASYNC_TEST_TIMEOUT_MULTIPLIER") != NULL;
-}
-
 typedef struct
 {
   GasyncLock lock;
@@ -280,7 +272,7 @@ test_pool_threads_are_bounded_for_tiny_tasks (void)
 {
   Counter counter;
   GasyncPoolStats stats;
-  guint n = is_slow () ? 100000 : 1000000;
+  guint n = gasync_test_is_slow () ? 100000 : 1000000;
 
   g_test_summary ("A million queued tiny tasks that never block run on the "
                   "base threads: the pool grows only while the queue makes "
@@ -422,7 +414,7 @@ run_blocked_under_pressure (void (*apply_pressure) (void),
 {
   Counter counter;
   GasyncPoolStats stats;
-  guint n = is_slow () ? 2000 : 5000;
+  guint n = gasync_test_is_slow () ? 2000 : 5000;
   guint n_threads;
 
   /* The base threads first, as in a program that used the pool before;

@@ -6,10 +6,9 @@
 
 #include "config.h"
 
-#include <locale.h>
-
+#include "gasync-private.h"
 #include "gasync-runner-private.h"
-#include "test-runner-util.h"
+#include "gasync-test-util.h"
 
 static GThread *main_thread;
 
@@ -102,10 +101,10 @@ test_runner_returns_by_itself (void)
 
   /* Interrupting a runner that finished never calls its stop function. */
   gasync_runner_interrupt (runner);
-  while (g_main_context_iteration (NULL, FALSE));
+  gasync_test_flush (NULL);
   g_assert_cmpuint (svc->stop_calls, ==, 0);
 
-  test_drop_and_wait (runner);
+  gasync_test_unref_and_wait (runner);
   g_assert_cmpuint (svc->run_destroyed, ==, 1);
   observed_clear (&obs);
 }
@@ -127,7 +126,7 @@ test_runner_error (void)
   g_assert_error ((GError *) gasync_runner_result_get_error (obs.result),
                   G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE);
   g_clear_error (&error);
-  test_drop_and_wait (runner);
+  gasync_test_unref_and_wait (runner);
 
   /* FALSE without an error is FAILED, naming the runner. */
   silent->fail_silently = TRUE;
@@ -137,7 +136,7 @@ test_runner_error (void)
   g_assert_error (error, GASYNC_ERROR, GASYNC_ERROR_FAILED);
   g_assert_nonnull (strstr (error->message, "quiet"));
   g_clear_error (&error);
-  test_drop_and_wait (runner);
+  gasync_test_unref_and_wait (runner);
   observed_clear (&obs);
 }
 
@@ -172,13 +171,13 @@ test_runner_interrupt (void)
   g_assert_true (gasync_runner_run (runner, NULL, &error));
   g_assert_no_error (error);
   g_thread_join (thread);
-  while (g_main_context_iteration (NULL, FALSE));
+  gasync_test_flush (NULL);
 
   g_assert_cmpuint (svc->stop_calls, ==, 1);
   g_assert_true (svc->stop_thread == main_thread);
   g_assert_true (svc->cancelled_at_stop);
   g_assert_cmpuint (obs.finished, ==, 1);
-  test_drop_and_wait (runner);
+  gasync_test_unref_and_wait (runner);
   observed_clear (&obs);
 }
 
@@ -190,14 +189,14 @@ test_runner_interrupt_before_run (void)
   GError *error = NULL;
 
   gasync_runner_interrupt (runner);
-  while (g_main_context_iteration (NULL, FALSE));
+  gasync_test_flush (NULL);
   g_assert_cmpuint (svc->stop_calls, ==, 0);
 
   test_service_finish (svc);
   g_assert_true (gasync_runner_run (runner, NULL, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (svc->stop_calls, ==, 0);
-  test_drop_and_wait (runner);
+  gasync_test_unref_and_wait (runner);
 }
 
 static void
@@ -221,7 +220,7 @@ test_runner_timeout (void)
   test_service_iterate_until_running (svc);
   start = g_get_monotonic_time ();
   gasync_runner_interrupt (runner);
-  test_iterate_until (&obs.callback_done);
+  gasync_test_iterate_until_flag (NULL, &obs.callback_done);
   g_assert_cmpint (g_get_monotonic_time () - start, >=, 50 * G_TIME_SPAN_MILLISECOND);
 
   g_assert_false (obs.ok);
@@ -232,7 +231,7 @@ test_runner_timeout (void)
   g_assert_cmpuint (obs.finished, ==, 1);
 
   test_service_release (svc);
-  test_drop_and_wait (runner);
+  gasync_test_unref_and_wait (runner);
   g_assert_cmpuint (obs.finished, ==, 1);
   g_assert_cmpuint (svc->returns, ==, 1);
   observed_clear (&obs);
@@ -255,7 +254,7 @@ test_runner_zero_timeout (void)
   g_clear_error (&error);
 
   test_service_release (svc);
-  test_drop_and_wait (runner);
+  gasync_test_unref_and_wait (runner);
   g_object_unref (cancellable);
 }
 
@@ -292,7 +291,7 @@ test_runner_cancellable (void)
   g_thread_join (thread);
   g_assert_cmpuint (svc->stop_calls, ==, 1);
 
-  test_drop_and_wait (runner);
+  gasync_test_unref_and_wait (runner);
   g_object_unref (cancellable);
 }
 
@@ -314,11 +313,11 @@ test_runner_already_started (void)
   g_clear_error (&error);
 
   gasync_runner_run_async (runner, NULL, run_done_cb, &obs);
-  test_iterate_until (&obs.callback_done);
+  gasync_test_iterate_until_flag (NULL, &obs.callback_done);
   g_assert_error (obs.error, GASYNC_ERROR, GASYNC_ERROR_ALREADY_STARTED);
   g_assert_cmpuint (svc->runs, ==, 1);
 
-  test_drop_and_wait (runner);
+  gasync_test_unref_and_wait (runner);
   observed_clear (&obs);
 }
 
@@ -337,13 +336,13 @@ test_runner_run_async (void)
   test_service_iterate_until_running (svc);
   g_assert_false (obs.callback_done);
   gasync_runner_interrupt (runner);
-  test_iterate_until (&obs.callback_done);
+  gasync_test_iterate_until_flag (NULL, &obs.callback_done);
   g_assert_true (obs.ok);
   g_assert_no_error (obs.error);
   g_assert_true (obs.callback_after_finished);
   g_assert_cmpuint (svc->stop_calls, ==, 1);
 
-  test_drop_and_wait (runner);
+  gasync_test_unref_and_wait (runner);
   observed_clear (&obs);
 }
 
@@ -417,13 +416,12 @@ test_runner_main_loop (void)
   mls.complete_on_stop = TRUE;
   g_signal_connect (runner, "finished", G_CALLBACK (finished_cb), &obs);
   gasync_runner_run_async (runner, NULL, run_done_cb, &obs);
-  while (mls.starts == 0)
-    g_main_context_iteration (NULL, TRUE);
+  gasync_test_iterate_until_count (NULL, &mls.starts, 1);
   g_assert_true (mls.start_thread == main_thread);
   g_assert_false (obs.callback_done);
 
   gasync_runner_interrupt (runner);
-  test_iterate_until (&obs.callback_done);
+  gasync_test_iterate_until_flag (NULL, &obs.callback_done);
   g_assert_cmpuint (mls.stops, ==, 1);
   g_assert_error (obs.error, G_IO_ERROR, G_IO_ERROR_CLOSED);
 
@@ -432,7 +430,7 @@ test_runner_main_loop (void)
   gasync_runner_complete (runner, NULL);
   g_test_assert_expected_messages ();
 
-  test_drop_and_wait (runner);
+  gasync_test_unref_and_wait (runner);
   observed_clear (&obs);
 }
 
@@ -448,15 +446,14 @@ test_runner_main_loop_timeout (void)
   mls.runner = runner;
   gasync_runner_set_interrupt_timeout (runner, 20 * G_TIME_SPAN_MILLISECOND);
   gasync_runner_run_async (runner, NULL, run_done_cb, &obs);
-  while (mls.starts == 0)
-    g_main_context_iteration (NULL, TRUE);
+  gasync_test_iterate_until_count (NULL, &mls.starts, 1);
   gasync_runner_interrupt (runner);
-  test_iterate_until (&obs.callback_done);
+  gasync_test_iterate_until_flag (NULL, &obs.callback_done);
   g_assert_error (obs.error, GASYNC_ERROR, GASYNC_ERROR_TIMEOUT);
 
   /* The late completion is accepted and ignored. */
   gasync_runner_complete (runner, NULL);
-  test_drop_and_wait (runner);
+  gasync_test_unref_and_wait (runner);
   observed_clear (&obs);
 }
 
@@ -491,20 +488,19 @@ test_runner_ready (void)
   gasync_runner_run_async (reporting, NULL, NULL, NULL);
   test_service_iterate_until_running (svc);
   test_service_iterate_until_running (svc2);
-  while (g_main_context_iteration (NULL, FALSE));
+  gasync_test_flush (NULL);
   g_assert_true (gasync_runner_get_ready (plain));
   g_assert_cmpuint (plain_notified, ==, 1);
   g_assert_false (gasync_runner_get_ready (reporting));
 
   gasync_runner_notify_ready (reporting);
-  while (reporting_notified == 0)
-    g_main_context_iteration (NULL, TRUE);
+  gasync_test_iterate_until_count (NULL, &reporting_notified, 1);
   g_assert_true (gasync_runner_get_ready (reporting));
 
   gasync_runner_interrupt (plain);
   gasync_runner_interrupt (reporting);
-  test_drop_and_wait (plain);
-  test_drop_and_wait (reporting);
+  gasync_test_unref_and_wait (plain);
+  gasync_test_unref_and_wait (reporting);
 }
 
 typedef struct
@@ -604,7 +600,7 @@ test_runner_restart_gives_up (void)
   g_assert_cmpint (restarts.delays[1], >=, 4000);
   g_assert_cmpint (restarts.delays[1], <=, 6000);
   g_assert_cmpuint (svc->stop_calls, ==, 0);
-  test_drop_and_wait (runner);
+  gasync_test_unref_and_wait (runner);
 }
 
 static void
@@ -622,7 +618,7 @@ test_runner_restart_on_failure_success (void)
   g_assert_true (gasync_runner_run (runner, NULL, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (restarts.restarting, ==, 0);
-  test_drop_and_wait (runner);
+  gasync_test_unref_and_wait (runner);
 }
 
 static gpointer
@@ -661,7 +657,7 @@ test_runner_restart_always (void)
   g_assert_cmpuint (restarts.restarting, ==, 1);
   g_assert_cmpuint (restarts.gave_up, ==, 0);
   g_assert_cmpuint (svc->stop_calls, ==, 1);
-  test_drop_and_wait (runner);
+  gasync_test_unref_and_wait (runner);
 }
 
 static void
@@ -678,15 +674,14 @@ test_runner_interrupt_during_backoff (void)
   gasync_runner_set_restart_delay (runner, 60 * G_TIME_SPAN_SECOND);
   gasync_runner_run_async (runner, NULL, run_done_cb, &obs);
   test_service_finish (svc);
-  while (restarts.restarting == 0)
-    g_main_context_iteration (NULL, TRUE);
+  gasync_test_iterate_until_count (NULL, &restarts.restarting, 1);
 
   gasync_runner_interrupt (runner);
-  test_iterate_until (&obs.callback_done);
+  gasync_test_iterate_until_flag (NULL, &obs.callback_done);
   g_assert_error (obs.error, G_IO_ERROR, G_IO_ERROR_FAILED);
   g_assert_cmpuint (svc->runs, ==, 1);
   g_assert_cmpuint (svc->stop_calls, ==, 0);
-  test_drop_and_wait (runner);
+  gasync_test_unref_and_wait (runner);
   observed_clear (&obs);
 }
 
@@ -738,57 +733,24 @@ test_runner_bad_input (void)
   g_object_unref (runner);
 }
 
-/* In a child process, so that LANGUAGE and the locale are set before
- * gettext reads them for the first time. */
 static void
 test_runner_translated (void)
 {
-  const char *localedir = g_getenv ("GASYNC_TEST_LOCALEDIR");
   g_autoptr(GError) error = NULL;
 
-  if (g_test_subprocess ())
-    {
-      g_setenv ("LANGUAGE", "de", TRUE);
-      g_assert_nonnull (setlocale (LC_ALL, "C.UTF-8"));
-      gasync_i18n_init ();
-      bindtextdomain (GETTEXT_PACKAGE, localedir);
+  if (!gasync_test_in_german ())
+    return;
 
-      gasync_runner_set_timeout_error (&error, "http", 50 * G_TIME_SPAN_MILLISECOND);
-      g_assert_cmpstr (error->message, ==,
-                       "Runner „http“ hat nicht innerhalb von 0.05 s angehalten");
-      return;
-    }
-
-  if (localedir == NULL)
-    {
-      g_test_skip ("GASYNC_TEST_LOCALEDIR is not set (run through meson test)");
-      return;
-    }
-
-  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
-  g_test_trap_assert_passed ();
-}
-
-
-static gboolean
-sleep_until_cancelled (GCancellable  *cancellable,
-                       gpointer       user_data,
-                       GError       **error)
-{
-  g_assert_false (gasync_sleep (G_TIME_SPAN_HOUR, cancellable));
-  return TRUE;
-}
-
-static void
-stop_nothing (gpointer user_data)
-{
+  gasync_runner_set_timeout_error (&error, "http", 50 * G_TIME_SPAN_MILLISECOND);
+  g_assert_cmpstr (error->message, ==,
+                   "Runner „http“ hat nicht innerhalb von 0.05 s angehalten");
 }
 
 static void
 count_destroy_on_main (gpointer counter)
 {
   g_assert_true (g_thread_self () == main_thread);
-  gasync_test_lifetime_count (counter);
+  gasync_test_count (counter);
 }
 
 static void
@@ -804,15 +766,14 @@ test_runner_last_unref_while_running (void)
                   "is finalized and each destroy notify is called once");
   g_test_bug ("13");
   gasync_test_lifetime_init (&lifetime);
-  runner = gasync_runner_new ("dropped", sleep_until_cancelled,
+  runner = gasync_runner_new ("dropped", gasync_test_task_until_cancelled,
                               &lifetime.destroyed[0], count_destroy_on_main,
-                              stop_nothing, &lifetime.destroyed[1],
+                              gasync_test_nothing, &lifetime.destroyed[1],
                               count_destroy_on_main);
   gasync_test_lifetime_watch (&lifetime, runner);
   gasync_runner_run_async (runner, cancellable, run_done_cb, &obs);
   g_object_unref (runner);
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
+  gasync_test_flush (NULL);
   g_assert_false (g_atomic_int_get (&lifetime.gone));
 
   /* The caller's cancellable still ends the run. */

@@ -8,8 +8,6 @@
 
 #include "gasync-test-util.h"
 
-#define TIMEOUT_SECONDS 60
-
 static void
 test_semaphore_new (void)
 {
@@ -224,10 +222,7 @@ static void
 async_data_wait (AsyncData *data,
                  guint      n_done)
 {
-  gint64 deadline = gasync_test_deadline (TIMEOUT_SECONDS);
-
-  while (data->n_done < n_done && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (data->context, TRUE);
+  gasync_test_iterate_until_count (data->context, &data->n_done, n_done);
   g_assert_cmpuint (data->n_done, ==, n_done);
 }
 
@@ -246,8 +241,7 @@ async_data_clear (AsyncData *data)
 {
   g_assert_true (data->on_owner);
   g_main_context_pop_thread_default (data->context);
-  while (g_main_context_iteration (data->context, FALSE))
-    ;
+  gasync_test_flush (data->context);
   g_main_context_unref (data->context);
   g_ptr_array_unref (data->order);
 }

@@ -6,7 +6,7 @@
 
 #include <gasync.h>
 
-#include "tasks-test-util.h"
+#include "gasync-test-util.h"
 
 #define LONG_SLEEP (60 * G_USEC_PER_SEC)
 
@@ -79,8 +79,7 @@ test_sleep_cancelled (void)
                   "cancelled from another thread.");
 
   thread = g_thread_new ("sleeper", sleeper_thread, &sleeper);
-  while (!g_atomic_int_get (&sleeper.started))
-    g_thread_yield ();
+  gasync_test_wait_flag (&sleeper.started);
   g_cancellable_cancel (sleeper.cancellable);
   g_thread_join (thread);
 
@@ -116,14 +115,14 @@ test_sleep_async (void)
   gint64 start = g_get_monotonic_time ();
 
   gasync_sleep_async (20 * 1000, NULL, sleep_done_cb, &sleep);
-  g_assert_true (tasks_test_iterate_until (context, &sleep.done, 1, 10));
+  gasync_test_iterate_until_count (context, &sleep.done, 1);
   g_assert_no_error (sleep.error);
   g_assert_true (sleep.slept);
   g_assert_cmpint (g_get_monotonic_time () - start, >=, 20 * 1000);
 
   memset (&sleep, 0, sizeof sleep);
   gasync_sleep_async (-1, NULL, sleep_done_cb, &sleep);
-  g_assert_true (tasks_test_iterate_until (context, &sleep.done, 1, 10));
+  gasync_test_iterate_until_count (context, &sleep.done, 1);
   g_assert_no_error (sleep.error);
   g_assert_true (sleep.slept);
 }
@@ -139,7 +138,7 @@ test_sleep_async_cancelled (void)
   gasync_sleep_async (LONG_SLEEP, cancellable, sleep_done_cb, &sleep);
   g_main_context_iteration (context, FALSE);
   g_cancellable_cancel (cancellable);
-  g_assert_true (tasks_test_iterate_until (context, &sleep.done, 1, 10));
+  gasync_test_iterate_until_count (context, &sleep.done, 1);
   g_assert_error (sleep.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_false (sleep.slept);
   g_assert_cmpint (g_get_monotonic_time () - start, <, LONG_SLEEP / 2);
@@ -148,7 +147,7 @@ test_sleep_async_cancelled (void)
   /* Already cancelled. */
   memset (&sleep, 0, sizeof sleep);
   gasync_sleep_async (LONG_SLEEP, cancellable, sleep_done_cb, &sleep);
-  g_assert_true (tasks_test_iterate_until (context, &sleep.done, 1, 10));
+  gasync_test_iterate_until_count (context, &sleep.done, 1);
   g_assert_error (sleep.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_clear_error (&sleep.error);
 
@@ -173,8 +172,7 @@ async_sleeper_thread (gpointer data)
   g_main_context_push_thread_default (ts->context);
   gasync_sleep_async (LONG_SLEEP, ts->cancellable, sleep_done_cb, &ts->sleep);
   g_atomic_int_set (&ts->started, 1);
-  while (!g_atomic_int_get (&ts->sleep.done))
-    g_main_context_iteration (ts->context, TRUE);
+  gasync_test_iterate_until_count (ts->context, &ts->sleep.done, 1);
   g_main_context_pop_thread_default (ts->context);
   /* The task and both of its sources are gone now. */
   g_atomic_int_set (&ts->finished, 1);
@@ -206,8 +204,7 @@ test_sleep_async_cancelled_from_thread (void)
                   "then; valgrind and LSan see the leak).");
 
   thread = g_thread_new ("async-sleeper", async_sleeper_thread, &ts);
-  while (!g_atomic_int_get (&ts.started))
-    g_thread_yield ();
+  gasync_test_wait_flag (&ts.started);
   /* A second handler keeps the emission running until the sleeper has
    * finished and dropped its sources. */
   g_signal_connect (ts.cancellable, "cancelled",

@@ -35,8 +35,7 @@
 #include <gasync.h>
 
 #include "gasync-owner-private.h"
-#include "test-item.h"
-#include "test-runner-util.h"
+#include "gasync-test-util.h"
 
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
 #include <sanitizer/common_interface_defs.h>
@@ -51,7 +50,7 @@ static guint
 n_rounds (void)
 {
   /* Under valgrind (the timeout multiplier is set) fewer rounds. */
-  return g_getenv ("GASYNC_TEST_TIMEOUT_MULTIPLIER") != NULL ? 4 : 25;
+  return gasync_test_is_slow () ? 4 : 25;
 }
 
 /* The current round's random numbers, for its setup on the main thread
@@ -219,18 +218,14 @@ round_user_data_destroy (gpointer data)
   g_atomic_int_inc (&round->user_data_destroyed);
 }
 
-/* Iterates the main context until *@counter reaches @value or a bounded
- * deadline passes, then checks that it is exactly @value. */
+/* Iterates the main context until *@counter reaches @value, then checks
+ * that it is exactly @value. */
 static void
 iterate_until_count (const gint *counter,
                      gint        value)
 {
-  gint64 deadline = gasync_test_deadline (30);
-
-  while (g_atomic_int_get (counter) < value && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, FALSE);
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
+  gasync_test_iterate_until_count (NULL, counter, value);
+  gasync_test_flush (NULL);
   g_assert_cmpint (g_atomic_int_get (counter), ==, value);
 }
 
@@ -308,6 +303,20 @@ thread_main (gpointer data)
   return NULL;
 }
 
+typedef struct
+{
+  Round *round;
+  gboolean (*done) (Round *round);
+} RoundDone;
+
+static gboolean
+round_is_done (gpointer data)
+{
+  RoundDone *d = data;
+
+  return g_atomic_int_get (&d->round->threads_done) >= N_THREADS && d->done (d->round);
+}
+
 /* Runs round->body on N_THREADS threads while this thread iterates the
  * owner context (signals, closers and destroy notifies run there), with a
  * bounded deadline, then until @done says everything was delivered. */
@@ -316,7 +325,7 @@ run_round (Round    *round,
            gboolean (*done) (Round *round))
 {
   GThread *threads[N_THREADS];
-  gint64 deadline = gasync_test_deadline (60);
+  RoundDone round_done = { round, done };
 
   round->ops_per_thread = 50 + rand_range (0, 150);
   round->stopper_thread = rand_range (0, N_THREADS);
@@ -334,15 +343,12 @@ run_round (Round    *round,
       data[1] = GUINT_TO_POINTER (i);
       threads[i] = g_thread_new ("stress", thread_main, data);
     }
-  while ((g_atomic_int_get (&round->threads_done) < N_THREADS || !done (round)) &&
-         g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, FALSE);
+  gasync_test_iterate_until (NULL, round_is_done, &round_done, 60);
   g_assert_cmpint (g_atomic_int_get (&round->threads_done), ==, N_THREADS);
   g_assert_true (done (round));
   for (guint i = 0; i < N_THREADS; i++)
     g_thread_join (threads[i]);
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
+  gasync_test_flush (NULL);
   total_operations += (guint64) N_THREADS * round->ops_per_thread;
 }
 
@@ -1302,7 +1308,6 @@ stress_futures (void)
 {
   FutureRound round = { .seed = rand_u32 (), .main_thread = g_thread_self () };
   GThread *threads[N_THREADS];
-  gint64 deadline = gasync_test_deadline (60);
   gboolean settled[N_FUTURES];
   guint n_settled = 0;
 
@@ -1328,8 +1333,7 @@ stress_futures (void)
       settled[i] = gasync_future_is_done (round.futures[i]);
       n_settled += settled[i];
     }
-  while (round.callbacks < (gint) n_settled && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, FALSE);
+  gasync_test_iterate_until_count (NULL, &round.callbacks, n_settled);
 
   g_assert_cmpint (round.wins, ==, (gint) n_settled);
   g_assert_cmpint (round.callbacks, ==, (gint) n_settled);
@@ -1585,14 +1589,14 @@ stress_runners (void)
   for (guint g = 0; g < round.n_groups; g++)
     {
       group_slot_check_results (&round.groups[g]);
-      test_drop_and_wait (round.groups[g].group);
+      gasync_test_unref_and_wait (round.groups[g].group);
       g_ptr_array_unref (round.groups[g].results);
       g_object_unref (round.groups[g].cancellable);
     }
   for (guint i = 0; i < n_runners; i++)
     {
       test_service_release (round.runners[i].svc);
-      test_drop_and_wait (round.runners[i].runner);
+      gasync_test_unref_and_wait (round.runners[i].runner);
       runner_slot_check (&round.runners[i]);
       test_service_free (round.runners[i].svc);
     }
@@ -1790,7 +1794,7 @@ stress_interval (void)
   g_signal_connect (round.interval, "error", G_CALLBACK (interval_error_cb), &round);
   run_round (&round, interval_done);
   g_atomic_int_set (&round.stopped, 1);
-  test_drop_and_wait (round.interval);
+  gasync_test_unref_and_wait (round.interval);
   iterate_until_count (&round.user_data_destroyed, 1);
 
   g_assert_cmpint (round.ran_outside_run, ==, 0);
@@ -2524,17 +2528,17 @@ main (int    argc,
   catch_failures ();
 
   if (soak_seconds > 0)
-    g_test_add_func ("/stress/soak", test_soak);
+    g_test_add_func ("/gasync/stress/soak", test_soak);
   else if (replay_scenario != NULL)
     {
-      g_autofree char *path = g_strdup_printf ("/stress/%s/round", replay_scenario->name);
+      g_autofree char *path = g_strdup_printf ("/gasync/stress/%s/round", replay_scenario->name);
 
       g_test_add_func (path, test_replay);
     }
   else
     for (guint i = 0; i < N_SCENARIOS; i++)
       {
-        g_autofree char *path = g_strdup_printf ("/stress/%s", scenarios[i].name);
+        g_autofree char *path = g_strdup_printf ("/gasync/stress/%s", scenarios[i].name);
 
         g_test_add_data_func (path, &scenarios[i], test_scenario);
       }

@@ -100,52 +100,6 @@ test_task_token_bad_input (void)
   g_test_assert_expected_messages ();
 }
 
-typedef struct
-{
-  gboolean result;
-  gboolean set_error;
-} FuncData;
-
-static gboolean
-task_func (GCancellable  *cancellable,
-           gpointer       user_data,
-           GError       **error)
-{
-  FuncData *data = user_data;
-
-  if (data->set_error)
-    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "gone");
-  return data->result;
-}
-
-static void
-test_task_func_call (void)
-{
-  FuncData ok = { TRUE, FALSE };
-  FuncData failed = { FALSE, TRUE };
-  FuncData silent = { FALSE, FALSE };
-  FuncData confused = { TRUE, TRUE };
-  g_autoptr(GError) error = NULL;
-
-  g_assert_true (gasync_task_func_call (task_func, "ok", NULL, &ok, &error));
-  g_assert_no_error (error);
-
-  g_assert_false (gasync_task_func_call (task_func, "failed", NULL, &failed, &error));
-  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
-  g_clear_error (&error);
-
-  g_test_summary ("FALSE without an error is GASYNC_ERROR_FAILED naming the task");
-  g_assert_false (gasync_task_func_call (task_func, "silent", NULL, &silent, &error));
-  g_assert_error (error, GASYNC_ERROR, GASYNC_ERROR_FAILED);
-  g_assert_nonnull (strstr (error->message, "“silent”"));
-  g_clear_error (&error);
-
-  g_test_expect_message ("Gasync", G_LOG_LEVEL_WARNING, "*“confused” succeeded but set an error*");
-  g_assert_true (gasync_task_func_call (task_func, "confused", NULL, &confused, &error));
-  g_test_assert_expected_messages ();
-  g_assert_no_error (error);
-}
-
 int
 main (int    argc,
       char **argv)
@@ -157,7 +111,6 @@ main (int    argc,
   g_test_add_func ("/gasync/task-token/dropped-without-end",
                    test_task_token_dropped_without_end);
   g_test_add_func ("/gasync/task-token/bad-input", test_task_token_bad_input);
-  g_test_add_func ("/gasync/task-func/call", test_task_func_call);
 
   return g_test_run ();
 }

@@ -6,7 +6,7 @@
 
 #include <gasync.h>
 
-#include "tasks-test-util.h"
+#include "gasync-test-util.h"
 
 #define WAIT_SECONDS 20
 
@@ -43,9 +43,7 @@ fixture_drain (Fixture *f,
 
   g_assert_true (gasync_tasks_wait (f->tasks, NULL, &error));
   g_assert_no_error (error);
-  g_assert_true (tasks_test_iterate_until (g_main_context_default (),
-                                           &f->destroyed, n_destroyed,
-                                           WAIT_SECONDS));
+  gasync_test_iterate_until_count (NULL, &f->destroyed, n_destroyed);
 }
 
 static void
@@ -54,16 +52,6 @@ fixture_teardown (Fixture       *f,
 {
   g_assert_cmpuint (gasync_tasks_get_n_running (f->tasks), ==, 0);
   g_assert_finalize_object (f->tasks);
-}
-
-static void
-wait_for_gate (gint *gate)
-{
-  gint64 deadline = gasync_test_deadline (WAIT_SECONDS);
-
-  while (!g_atomic_int_get (gate) && g_get_monotonic_time () < deadline)
-    gasync_sleep (1000, NULL);
-  g_assert_true (g_atomic_int_get (gate));
 }
 
 static gboolean
@@ -96,7 +84,7 @@ gated_func (GCancellable  *cancellable,
   Fixture *f = user_data;
 
   f->seen_cancellable = cancellable;
-  wait_for_gate (&f->gate);
+  gasync_test_wait_flag (&f->gate);
   g_atomic_int_inc (&f->calls);
   return TRUE;
 }
@@ -227,9 +215,7 @@ test_tasks_task_failed_signal (Fixture       *f,
   f->fail_at = 1;
   gasync_tasks_run (f->tasks, NULL, "fetch", count_func, f, destroy_cb);
   fixture_drain (f, 1);
-  g_assert_true (tasks_test_iterate_until (g_main_context_default (),
-                                           &failed.n_failed, 1,
-                                           WAIT_SECONDS));
+  gasync_test_iterate_until_count (NULL, &failed.n_failed, 1);
   g_assert_true (failed.thread == f->main_thread);
   g_assert_cmpstr (failed.task_name, ==, "fetch");
   g_assert_error (failed.error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
@@ -290,8 +276,7 @@ test_tasks_loop_stops_on_cancel (Fixture       *f,
 
   gasync_tasks_loop (f->tasks, cancellable, "poller", count_func, f,
                      destroy_cb);
-  g_assert_true (tasks_test_iterate_until (g_main_context_default (),
-                                           &f->calls, 3, WAIT_SECONDS));
+  gasync_test_iterate_until_count (NULL, &f->calls, 3);
   g_cancellable_cancel (cancellable);
   fixture_drain (f, 1);
 
@@ -470,13 +455,11 @@ test_tasks_wait_async (Fixture       *f,
   g_assert_cmpint (g_atomic_int_get (&f->close_calls), ==, 1);
   g_assert_cmpuint (gasync_tasks_get_n_running (f->tasks), ==, 1);
   /* Whatever A's end queued has run: the wait is still pending. */
-  while (g_main_context_iteration (context, FALSE))
-    ;
+  gasync_test_flush (context);
   g_assert_false (waiter.done);
 
   g_atomic_int_set (&f->gate, 1);
-  g_assert_true (tasks_test_iterate_until (context, &waiter.done, 1,
-                                           WAIT_SECONDS));
+  gasync_test_iterate_until_count (context, &waiter.done, 1);
   g_assert_no_error (waiter.error);
   g_assert_true (waiter.waited);
   g_assert_cmpint (waiter.calls_seen, ==, 1);
@@ -486,8 +469,7 @@ test_tasks_wait_async (Fixture       *f,
   memset (&waiter, 0, sizeof waiter);
   waiter.f = f;
   gasync_tasks_wait_async (f->tasks, NULL, wait_done_cb, &waiter);
-  g_assert_true (tasks_test_iterate_until (context, &waiter.done, 1,
-                                           WAIT_SECONDS));
+  gasync_test_iterate_until_count (context, &waiter.done, 1);
   g_assert_true (waiter.waited);
 }
 
@@ -503,8 +485,7 @@ test_tasks_wait_cancelled (Fixture       *f,
   gasync_tasks_run (f->tasks, NULL, "gated", gated_func, f, destroy_cb);
   gasync_tasks_wait_async (f->tasks, cancellable, wait_done_cb, &waiter);
   g_cancellable_cancel (cancellable);
-  g_assert_true (tasks_test_iterate_until (context, &waiter.done, 1,
-                                           WAIT_SECONDS));
+  gasync_test_iterate_until_count (context, &waiter.done, 1);
   g_assert_false (waiter.waited);
   g_assert_error (waiter.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_clear_error (&waiter.error);
@@ -533,14 +514,12 @@ test_tasks_begin_task (Fixture       *f,
   g_assert_cmpuint (gasync_tasks_get_n_running (f->tasks), ==, 1);
 
   gasync_tasks_wait_async (f->tasks, NULL, wait_done_cb, &waiter);
-  while (g_main_context_iteration (context, FALSE))
-    ;
+  gasync_test_flush (context);
   g_assert_false (waiter.done);
 
   gasync_task_token_end (token);
   g_assert_cmpuint (gasync_tasks_get_n_running (f->tasks), ==, 0);
-  g_assert_true (tasks_test_iterate_until (context, &waiter.done, 1,
-                                           WAIT_SECONDS));
+  gasync_test_iterate_until_count (context, &waiter.done, 1);
   g_assert_true (waiter.waited);
 
   /* A token dropped without end() ends itself: no wait hangs on it. */
@@ -743,8 +722,7 @@ test_tasks_stress (void)
 {
   GMainContext *context = g_main_context_default ();
   Stress stress = { gasync_tasks_new ("stress") };
-  guint n_tasks = g_getenv ("GASYNC_TEST_TIMEOUT_MULTIPLIER") != NULL ? 200
-                                                                       : 1000;
+  guint n_tasks = gasync_test_is_slow () ? 200 : 1000;
   guint n_failing = (n_tasks + 6) / 7;
   g_autoptr(GPtrArray) errors = NULL;
   GThread *waiters[2] = { NULL, NULL };
@@ -778,15 +756,14 @@ test_tasks_stress (void)
           stress.cancellables[g_test_rand_int_range (0, STRESS_CANCELLABLES)]);
     }
 
-  g_assert_true (tasks_test_iterate_until (context, &stress.waits_done, 3,
-                                           120));
+  gasync_test_iterate_until (context, gasync_test_count_reached,
+                             (&(GasyncTestCount) { &stress.waits_done, 3 }), 120);
   g_thread_join (waiters[0]);
   g_thread_join (waiters[1]);
   g_assert_true (gasync_tasks_wait (stress.tasks, NULL, NULL));
-  g_assert_true (tasks_test_iterate_until (context, &stress.n_destroyed,
-                                           n_tasks, 120));
-  while (g_main_context_iteration (context, FALSE))
-    ;
+  gasync_test_iterate_until (context, gasync_test_count_reached,
+                             (&(GasyncTestCount) { &stress.n_destroyed, n_tasks }), 120);
+  gasync_test_flush (context);
 
   errors = gasync_tasks_dup_errors (stress.tasks);
   g_assert_cmpuint (errors->len, ==, n_failing);
@@ -809,7 +786,7 @@ dropped_gated_func (GCancellable  *cancellable,
             gpointer       user_data,
             GError       **error)
 {
-  wait_for_gate (&dropped_gate);
+  gasync_test_wait_flag (&dropped_gate);
   return TRUE;
 }
 
@@ -827,11 +804,10 @@ test_tasks_last_unref_while_running (void)
   gasync_test_lifetime_init (&lifetime);
   gasync_test_lifetime_watch (&lifetime, tasks);
   gasync_tasks_run (tasks, NULL, "gated", dropped_gated_func, &lifetime.destroyed[0],
-                    gasync_test_lifetime_count);
+                    gasync_test_count);
   token = gasync_tasks_begin_task (tasks, "token");
   g_object_unref (tasks);
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
+  gasync_test_flush (NULL);
   g_assert_false (g_atomic_int_get (&lifetime.gone));
 
   g_atomic_int_set (&dropped_gate, TRUE);

@@ -9,7 +9,7 @@
 
 #include <gasync.h>
 
-#include "test-workers-util.h"
+#include "gasync-test-util.h"
 
 #define N_THREADS 8
 
@@ -42,13 +42,6 @@ test_wait_group_wait (void)
     g_thread_join (threads[i]);
 }
 
-static gpointer
-cancel_thread (gpointer user_data)
-{
-  g_cancellable_cancel (user_data);
-  return NULL;
-}
-
 static void
 test_wait_group_wait_cancelled (void)
 {
@@ -58,7 +51,7 @@ test_wait_group_wait_cancelled (void)
   GThread *thread;
 
   gasync_wait_group_add (group, 1);
-  thread = g_thread_new ("cancel", cancel_thread, cancellable);
+  thread = gasync_test_cancel_in_thread (cancellable, 0);
   g_assert_false (gasync_wait_group_wait (group, cancellable, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_clear_error (&error);
@@ -144,22 +137,22 @@ test_wait_group_wait_async (void)
   /* Zero already: completes, but not from inside the call. */
   gasync_wait_group_wait_async (group, NULL, wait_cb, &data[0]);
   g_assert_cmpuint (data[0].n_called, ==, 0);
-  workers_test_iterate_until_uint (&data[0].n_called, 1);
+  gasync_test_iterate_until_count (NULL, &data[0].n_called, 1);
   g_assert_true (data[0].ok);
   g_assert_no_error (data[0].error);
 
   gasync_wait_group_add (group, N_THREADS);
   gasync_wait_group_wait_async (group, NULL, wait_cb, &data[1]);
   gasync_wait_group_wait_async (group, NULL, wait_cb, &data[2]);
-  workers_test_flush ();
+  gasync_test_flush (NULL);
   g_assert_cmpuint (data[1].n_called, ==, 0);
   for (guint i = 0; i < N_THREADS; i++)
     threads[i] = g_thread_new ("done", done_thread, group);
-  workers_test_iterate_until_uint (&data[1].n_called, 1);
-  workers_test_iterate_until_uint (&data[2].n_called, 1);
+  gasync_test_iterate_until_count (NULL, &data[1].n_called, 1);
+  gasync_test_iterate_until_count (NULL, &data[2].n_called, 1);
   for (guint i = 0; i < N_THREADS; i++)
     g_thread_join (threads[i]);
-  workers_test_flush ();
+  gasync_test_flush (NULL);
   for (guint i = 0; i < 3; i++)
     {
       g_assert_cmpuint (data[i].n_called, ==, 1);
@@ -208,15 +201,15 @@ test_wait_group_wait_async_cancelled (void)
 
   /* Cancelled from another thread while waiting. */
   gasync_wait_group_wait_async (group, cancellable, wait_cb, &data);
-  thread = g_thread_new ("cancel", cancel_thread, cancellable);
-  workers_test_iterate_until_uint (&data.n_called, 1);
+  thread = gasync_test_cancel_in_thread (cancellable, 0);
+  gasync_test_iterate_until_count (NULL, &data.n_called, 1);
   g_thread_join (thread);
   g_assert_false (data.ok);
   g_assert_error (data.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
 
   /* Cancelled before the call. */
   gasync_wait_group_wait_async (group, cancellable, wait_cb, &data);
-  workers_test_iterate_until_uint (&data.n_called, 2);
+  gasync_test_iterate_until_count (NULL, &data.n_called, 2);
   g_assert_error (data.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
 
   /* The cancelled waiters are gone: reaching zero completes nothing more,
@@ -224,11 +217,11 @@ test_wait_group_wait_async_cancelled (void)
   g_cancellable_reset (cancellable);
   gasync_wait_group_wait_async (group, cancellable, wait_cb, &data);
   gasync_wait_group_done (group);
-  workers_test_iterate_until_uint (&data.n_called, 3);
+  gasync_test_iterate_until_count (NULL, &data.n_called, 3);
   g_assert_true (data.ok);
   g_assert_no_error (data.error);
   g_cancellable_cancel (cancellable);
-  workers_test_flush ();
+  gasync_test_flush (NULL);
   g_assert_cmpuint (data.n_called, ==, 3);
   g_clear_error (&data.error);
 }
@@ -252,7 +245,7 @@ static void
 test_wait_group_wait_async_race (void)
 {
   g_autoptr(GasyncWaitGroup) group = gasync_wait_group_new ();
-  guint n = g_getenv ("GASYNC_TEST_TIMEOUT_MULTIPLIER") ? 50 : 500;
+  guint n = gasync_test_is_slow () ? 50 : 500;
 
   g_test_summary ("Cancellation racing with the count reaching zero "
                   "completes each wait exactly once");
@@ -267,11 +260,11 @@ test_wait_group_wait_async_race (void)
       gasync_wait_group_add (group, 1);
       gasync_wait_group_wait_async (group, cancellable, wait_cb, &data);
       threads[0] = g_thread_new ("done", race_done_thread, &race);
-      threads[1] = g_thread_new ("cancel", cancel_thread, cancellable);
-      workers_test_iterate_until_uint (&data.n_called, 1);
+      threads[1] = gasync_test_cancel_in_thread (cancellable, 0);
+      gasync_test_iterate_until_count (NULL, &data.n_called, 1);
       g_thread_join (threads[0]);
       g_thread_join (threads[1]);
-      workers_test_flush ();
+      gasync_test_flush (NULL);
       g_assert_cmpuint (data.n_called, ==, 1);
       if (!data.ok)
         g_assert_error (data.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);

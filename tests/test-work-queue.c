@@ -9,84 +9,10 @@
 
 #include "gasync-private.h"
 #include "gasync-test-util.h"
-#include "gasync-wait-private.h"
-#include "test-item.h"
+#include "gasync-sync-private.h"
 
-/* What the work functions of a test share. */
-typedef struct
-{
-  TestWork w;
-  gboolean use_gate;
-  gboolean fail_odd;
-  gboolean fail_silently;
-  int n_processed;      /* atomic */
-  int n_cancelled;      /* atomic */
-  guint n_destroyed;
-  GasyncTestLifetime *lifetime; /* counts the destroy notify too */
-} Fixture;
-
-static void
-fixture_setup (Fixture       *f,
-               gconstpointer  data)
-{
-  memset (f, 0, sizeof *f);
-  test_work_init (&f->w);
-}
-
-static void
-fixture_teardown (Fixture       *f,
-                  gconstpointer  data)
-{
-  test_work_clear (&f->w);
-}
-
-static void
-count_destroy (gpointer data)
-{
-  Fixture *f = data;
-
-  g_assert_true (g_thread_self () == f->w.owner_thread);
-  f->n_destroyed++;
-  if (f->lifetime != NULL)
-    gasync_test_lifetime_count (&f->lifetime->destroyed[0]);
-}
-
-/* The common body of the object and pointer work functions. */
-static gboolean
-work (Fixture       *f,
-      guint          index,
-      GCancellable  *cancellable,
-      GError       **error)
-{
-  gboolean ok = TRUE;
-
-  test_work_begin (&f->w);
-  if (f->use_gate && !test_gate_pass (&f->w.gate, cancellable))
-    {
-      g_atomic_int_inc (&f->n_cancelled);
-      g_cancellable_set_error_if_cancelled (cancellable, error);
-      ok = FALSE;
-    }
-  else if (f->fail_odd && index % 2 == 1)
-    {
-      if (!f->fail_silently)
-        g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "item %u failed", index);
-      ok = FALSE;
-    }
-  test_work_end (&f->w);
-  g_atomic_int_inc (&f->n_processed);
-  return ok;
-}
-
-static gboolean
-work_object (GObject       *item,
-             GCancellable  *cancellable,
-             gpointer       user_data,
-             GError       **error)
-{
-  g_atomic_int_inc (&TEST_ITEM (item)->n_processed);
-  return work (user_data, TEST_ITEM (item)->index, cancellable, error);
-}
+/* Items are TestItems (or pointers), worked on by test_work_item(). */
+typedef TestWork Fixture;
 
 static void
 enqueue_all (GasyncWorkQueue *queue,
@@ -105,7 +31,7 @@ static void
 test_defaults (Fixture       *f,
                gconstpointer  data)
 {
-  g_autoptr(GasyncWorkQueue) queue = gasync_work_queue_new (work_object, f, count_destroy);
+  g_autoptr(GasyncWorkQueue) queue = gasync_work_queue_new (test_work_object, f, test_work_destroyed);
   guint parallelism, max_work;
   gint64 grace;
 
@@ -132,7 +58,7 @@ static void
 test_process_once (Fixture       *f,
                    gconstpointer  data)
 {
-  g_autoptr(GasyncWorkQueue) queue = gasync_work_queue_new (work_object, f, NULL);
+  g_autoptr(GasyncWorkQueue) queue = gasync_work_queue_new (test_work_object, f, NULL);
   g_autoptr(GPtrArray) items = test_items_new (2000);
   g_autoptr(GError) error = NULL;
 
@@ -154,7 +80,7 @@ test_process_once (Fixture       *f,
   g_assert_true (gasync_work_queue_is_closed (queue));
   test_items_assert_processed_once (items);
   g_assert_cmpint (f->n_processed, ==, 2000);
-  g_assert_cmpint (f->w.max_in_flight, <=, 4);
+  g_assert_cmpint (f->max_in_flight, <=, 4);
   for (guint i = 0; i < items->len; i++)
     g_assert_cmpuint (G_OBJECT (items->pdata[i])->ref_count, ==, 1);
 }
@@ -163,7 +89,7 @@ static void
 test_start_twice (Fixture       *f,
                   gconstpointer  data)
 {
-  g_autoptr(GasyncWorkQueue) queue = gasync_work_queue_new (work_object, f, NULL);
+  g_autoptr(GasyncWorkQueue) queue = gasync_work_queue_new (test_work_object, f, NULL);
   g_autoptr(GError) error = NULL;
 
   g_assert_true (gasync_work_queue_start (queue, NULL));
@@ -204,7 +130,7 @@ full_queue (Fixture   *f,
             GPtrArray *items,
             guint      max_work)
 {
-  GasyncWorkQueue *queue = gasync_work_queue_new (work_object, f, NULL);
+  GasyncWorkQueue *queue = gasync_work_queue_new (test_work_object, f, NULL);
 
   f->use_gate = TRUE;
   gasync_work_queue_set_parallelism (queue, 1);
@@ -214,7 +140,7 @@ full_queue (Fixture   *f,
     {
       g_assert_true (gasync_work_queue_enqueue (queue, items->pdata[i], NULL, NULL));
       if (i == 0)
-        test_gate_wait_waiting (&f->w.gate, 1);
+        test_gate_wait_waiting (&f->gate, 1);
     }
   g_assert_cmpuint (gasync_work_queue_get_n_queued (queue), ==, max_work);
   return queue;
@@ -239,7 +165,7 @@ test_bounded (Fixture       *f,
   thread = g_thread_new ("producer", produce_one, &p);
   g_assert_false (g_atomic_int_get (&p.returned));
   g_assert_cmpuint (gasync_work_queue_get_n_queued (queue), ==, 2);
-  test_gate_open (&f->w.gate);
+  test_gate_open (&f->gate);
   g_thread_join (thread);
   g_assert_no_error (p.error);
 
@@ -266,7 +192,7 @@ test_enqueue_cancelled (Fixture       *f,
   g_clear_error (&p.error);
   g_assert_cmpuint (G_OBJECT (items->pdata[2])->ref_count, ==, 1);
 
-  test_gate_open (&f->w.gate);
+  test_gate_open (&f->gate);
   g_assert_cmpuint (gasync_work_queue_close (queue, NULL, NULL), ==, 0);
   g_assert_cmpint (TEST_ITEM (items->pdata[2])->n_processed, ==, 0);
   g_assert_cmpint (f->n_processed, ==, 2);
@@ -302,7 +228,7 @@ test_enqueue_closed (Fixture       *f,
   g_assert_false (gasync_work_queue_enqueue (queue, items->pdata[2], NULL, &error));
   g_assert_error (error, GASYNC_ERROR, GASYNC_ERROR_CLOSED);
 
-  test_gate_open (&f->w.gate);
+  test_gate_open (&f->gate);
   g_assert_cmpuint (GPOINTER_TO_UINT (g_thread_join (closer)), ==, 0);
   g_assert_cmpint (f->n_processed, ==, 2);
   g_assert_cmpuint (G_OBJECT (items->pdata[2])->ref_count, ==, 1);
@@ -312,7 +238,7 @@ static void
 test_grace_period_runs_queued (Fixture       *f,
                                gconstpointer  data)
 {
-  g_autoptr(GasyncWorkQueue) queue = gasync_work_queue_new (work_object, f, NULL);
+  g_autoptr(GasyncWorkQueue) queue = gasync_work_queue_new (test_work_object, f, NULL);
   g_autoptr(GPtrArray) items = test_items_new (50);
 
   g_test_summary ("Items queued when close is called still run during the "
@@ -328,7 +254,7 @@ static void
 test_grace_period_expires (Fixture       *f,
                            gconstpointer  data)
 {
-  g_autoptr(GasyncWorkQueue) queue = gasync_work_queue_new (work_object, f, NULL);
+  g_autoptr(GasyncWorkQueue) queue = gasync_work_queue_new (test_work_object, f, NULL);
   g_autoptr(GPtrArray) items = test_items_new (200);
   g_autoptr(GPtrArray) discarded = NULL;
 
@@ -340,7 +266,7 @@ test_grace_period_expires (Fixture       *f,
   gasync_work_queue_set_shutdown_grace_period (queue, 20 * G_TIME_SPAN_MILLISECOND);
   gasync_work_queue_start (queue, NULL);
   g_assert_true (gasync_work_queue_enqueue (queue, items->pdata[0], NULL, NULL));
-  test_gate_wait_waiting (&f->w.gate, 1);
+  test_gate_wait_waiting (&f->gate, 1);
   for (guint i = 1; i < items->len; i++)
     g_assert_true (gasync_work_queue_enqueue (queue, items->pdata[i], NULL, NULL));
 
@@ -354,7 +280,7 @@ test_grace_period_expires (Fixture       *f,
     g_assert_cmpint (TEST_ITEM (items->pdata[i])->n_processed, ==, 0);
 
   g_clear_pointer (&discarded, g_ptr_array_unref);
-  while (g_main_context_iteration (NULL, FALSE));
+  gasync_test_flush (NULL);
   for (guint i = 0; i < items->len; i++)
     g_assert_cmpuint (G_OBJECT (items->pdata[i])->ref_count, ==, 1);
 }
@@ -363,7 +289,7 @@ static void
 test_close_cancellable (Fixture       *f,
                         gconstpointer  data)
 {
-  g_autoptr(GasyncWorkQueue) queue = gasync_work_queue_new (work_object, f, NULL);
+  g_autoptr(GasyncWorkQueue) queue = gasync_work_queue_new (test_work_object, f, NULL);
   g_autoptr(GPtrArray) items = test_items_new (3);
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
 
@@ -373,7 +299,7 @@ test_close_cancellable (Fixture       *f,
   gasync_work_queue_set_shutdown_grace_period (queue, G_MAXINT64);
   gasync_work_queue_start (queue, NULL);
   enqueue_all (queue, items);
-  test_gate_wait_waiting (&f->w.gate, 1);
+  test_gate_wait_waiting (&f->gate, 1);
 
   g_cancellable_cancel (cancellable);
   g_assert_cmpuint (gasync_work_queue_close (queue, cancellable, NULL), ==, 2);
@@ -385,7 +311,7 @@ static void
 test_close_unstarted (Fixture       *f,
                       gconstpointer  data)
 {
-  g_autoptr(GasyncWorkQueue) queue = gasync_work_queue_new (work_object, f, NULL);
+  g_autoptr(GasyncWorkQueue) queue = gasync_work_queue_new (test_work_object, f, NULL);
   g_autoptr(GPtrArray) items = test_items_new (3);
 
   enqueue_all (queue, items);
@@ -428,25 +354,24 @@ static void
 test_error_signal (Fixture       *f,
                    gconstpointer  data)
 {
-  g_autoptr(GasyncWorkQueue) queue = gasync_work_queue_new (work_object, f, NULL);
+  g_autoptr(GasyncWorkQueue) queue = gasync_work_queue_new (test_work_object, f, NULL);
   g_autoptr(GPtrArray) items = test_items_new (10);
   g_autoptr(GArray) reports = g_array_new (FALSE, TRUE, sizeof (Reported));
-  gint64 deadline = gasync_test_deadline (10);
   gboolean silent = GPOINTER_TO_INT (data);
 
   g_test_summary ("Each failed item is reported once with the error signal, "
                   "on the owner context; FALSE without an error is FAILED");
   g_array_set_clear_func (reports, reported_clear);
-  f->fail_odd = TRUE;
+  f->fail_modulo = 2;
+  f->fail_remainder = 1;
   f->fail_silently = silent;
   g_signal_connect (queue, "error", G_CALLBACK (on_error), reports);
   gasync_work_queue_start (queue, NULL);
   enqueue_all (queue, items);
   gasync_work_queue_close (queue, NULL, NULL);
 
-  while (reports->len < 5 && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-  while (g_main_context_iteration (NULL, FALSE));
+  gasync_test_iterate_until_count (NULL, &reports->len, 5);
+  gasync_test_flush (NULL);
   g_assert_cmpuint (reports->len, ==, 5);
   for (guint i = 0; i < reports->len; i++)
     {
@@ -488,7 +413,7 @@ work_pointer (gpointer       item,
   guint index = GPOINTER_TO_UINT (item) - 1;
 
   g_atomic_int_inc (&pd->counts[index]);
-  return work (pd->f, index, cancellable, error);
+  return test_work_item (pd->f, index, cancellable, error);
 }
 
 static void
@@ -518,7 +443,7 @@ test_pointers (Fixture       *f,
   gasync_work_queue_start (queue, NULL);
   for (guint i = 0; i < N; i++)
     g_assert_true (gasync_work_queue_enqueue_pointer (queue, GUINT_TO_POINTER (i + 1), NULL, NULL));
-  test_gate_wait_waiting (&f->w.gate, 2);
+  test_gate_wait_waiting (&f->gate, 2);
 
   n_discarded = gasync_work_queue_close (queue, NULL, NULL);
   g_assert_cmpuint (n_discarded, ==, N - 2);
@@ -537,7 +462,7 @@ static void
 test_dispose_closes (Fixture       *f,
                      gconstpointer  data)
 {
-  GasyncWorkQueue *queue = gasync_work_queue_new (work_object, f, count_destroy);
+  GasyncWorkQueue *queue = gasync_work_queue_new (test_work_object, f, test_work_destroyed);
   g_autoptr(GPtrArray) items = test_items_new (100);
 
   g_test_summary ("Dropping a started queue closes it: its items are "
@@ -621,7 +546,7 @@ test_start_stop_start (Fixture       *f,
   if (pointers)
     queue = gasync_work_queue_new_for_pointers (work_pointer, &pd, NULL, free_pointer);
   else
-    queue = gasync_work_queue_new (work_object, f, count_destroy);
+    queue = gasync_work_queue_new (test_work_object, f, test_work_destroyed);
   gasync_work_queue_set_parallelism (queue, 4);
   gasync_work_queue_set_max_work (queue, N);
 
@@ -650,7 +575,7 @@ test_start_stop_start (Fixture       *f,
       g_assert_false (gasync_work_queue_is_closed (queue));
       g_assert_cmpuint (gasync_work_queue_get_n_queued (queue), ==, 0);
       /* Stop waited for the items in flight, too. */
-      g_assert_cmpint (g_atomic_int_get (&f->w.n_in_flight), ==, 0);
+      g_assert_cmpint (g_atomic_int_get (&f->n_in_flight), ==, 0);
       g_assert_cmpint (g_atomic_int_get (&f->n_processed), ==, (round + 1) * N);
       for (guint i = 0; i < 2 * N; i++)
         {
@@ -667,7 +592,7 @@ test_start_stop_start (Fixture       *f,
                                ==, expected);
             }
         }
-      g_assert_cmpint (f->w.max_in_flight, <=, 4);
+      g_assert_cmpint (f->max_in_flight, <=, 4);
     }
 
   g_assert_false (gasync_work_queue_stop (queue, NULL, &error));
@@ -698,7 +623,7 @@ static void
 test_stop_drains (Fixture       *f,
                   gconstpointer  data)
 {
-  g_autoptr(GasyncWorkQueue) queue = gasync_work_queue_new (work_object, f, NULL);
+  g_autoptr(GasyncWorkQueue) queue = gasync_work_queue_new (test_work_object, f, NULL);
   g_autoptr(GPtrArray) items = test_items_new (6);
   g_autoptr(GPtrArray) discarded = NULL;
   g_autoptr(GError) error = NULL;
@@ -716,7 +641,7 @@ test_stop_drains (Fixture       *f,
   gasync_work_queue_start (queue, NULL);
   for (guint i = 0; i < 5; i++)
     g_assert_true (gasync_work_queue_enqueue (queue, items->pdata[i], NULL, NULL));
-  test_gate_wait_waiting (&f->w.gate, 1);
+  test_gate_wait_waiting (&f->gate, 1);
   g_assert_cmpuint (gasync_work_queue_get_n_queued (queue), ==, 4);
 
   thread = g_thread_new ("stopper", stop_queue_thread, &call);
@@ -732,7 +657,7 @@ test_stop_drains (Fixture       *f,
   g_clear_error (&error);
   g_assert_false (g_atomic_int_get (&call.returned));
 
-  test_gate_open (&f->w.gate);
+  test_gate_open (&f->gate);
   g_thread_join (thread);
   g_assert_no_error (call.error);
   g_assert_true (call.ok);
@@ -754,7 +679,7 @@ static void
 test_stop_cancelled (Fixture       *f,
                      gconstpointer  data)
 {
-  g_autoptr(GasyncWorkQueue) queue = gasync_work_queue_new (work_object, f, NULL);
+  g_autoptr(GasyncWorkQueue) queue = gasync_work_queue_new (test_work_object, f, NULL);
   g_autoptr(GPtrArray) items = test_items_new (3);
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autoptr(GError) error = NULL;
@@ -766,14 +691,14 @@ test_stop_cancelled (Fixture       *f,
   gasync_work_queue_set_parallelism (queue, 1);
   gasync_work_queue_start (queue, NULL);
   enqueue_all (queue, items);
-  test_gate_wait_waiting (&f->w.gate, 1);
+  test_gate_wait_waiting (&f->gate, 1);
 
   g_cancellable_cancel (cancellable);
   g_assert_false (gasync_work_queue_stop (queue, cancellable, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_false (gasync_work_queue_is_started (queue));
 
-  test_gate_open (&f->w.gate);
+  test_gate_open (&f->gate);
   while (!gasync_work_queue_start (queue, NULL))
     {
       g_assert_cmpint (g_get_monotonic_time (), <, deadline);
@@ -788,7 +713,7 @@ static void
 test_close_while_stopping (Fixture       *f,
                            gconstpointer  data)
 {
-  g_autoptr(GasyncWorkQueue) queue = gasync_work_queue_new (work_object, f, NULL);
+  g_autoptr(GasyncWorkQueue) queue = gasync_work_queue_new (test_work_object, f, NULL);
   g_autoptr(GPtrArray) items = test_items_new (3);
   StopCall call = { queue, NULL, NULL, FALSE, FALSE };
   GThread *thread;
@@ -801,7 +726,7 @@ test_close_while_stopping (Fixture       *f,
   gasync_work_queue_set_shutdown_grace_period (queue, 0);
   gasync_work_queue_start (queue, NULL);
   enqueue_all (queue, items);
-  test_gate_wait_waiting (&f->w.gate, 1);
+  test_gate_wait_waiting (&f->gate, 1);
 
   thread = g_thread_new ("stopper", stop_queue_thread, &call);
   wait_not_started (queue);
@@ -818,7 +743,7 @@ static void
 test_stop_async (Fixture       *f,
                  gconstpointer  data)
 {
-  g_autoptr(GasyncWorkQueue) queue = gasync_work_queue_new (work_object, f, NULL);
+  g_autoptr(GasyncWorkQueue) queue = gasync_work_queue_new (test_work_object, f, NULL);
   g_autoptr(GPtrArray) items = test_items_new (8);
   g_autoptr(GError) error = NULL;
   StopCall call = { queue, NULL, NULL, FALSE, FALSE };
@@ -832,7 +757,7 @@ test_stop_async (Fixture       *f,
   gasync_work_queue_start (queue, NULL);
   for (guint i = 0; i < 4; i++)
     g_assert_true (gasync_work_queue_enqueue (queue, items->pdata[i], NULL, NULL));
-  test_gate_wait_waiting (&f->w.gate, 1);
+  test_gate_wait_waiting (&f->gate, 1);
 
   gasync_work_queue_stop_async (queue, NULL, on_stopped, &call);
   g_assert_false (gasync_work_queue_is_started (queue));
@@ -840,8 +765,8 @@ test_stop_async (Fixture       *f,
   g_assert_no_error (error);
   g_assert_false (g_atomic_int_get (&call.returned));
 
-  test_gate_open (&f->w.gate);
-  gasync_test_iterate_until (NULL, &call.returned, "the stop to complete");
+  test_gate_open (&f->gate);
+  gasync_test_iterate_until_flag (NULL, &call.returned);
   g_assert_no_error (call.error);
   g_assert_true (call.ok);
   for (guint i = 0; i < 4; i++)
@@ -856,7 +781,7 @@ test_stop_async (Fixture       *f,
   call.returned = FALSE;
   call.ok = FALSE;
   gasync_work_queue_stop_async (queue, NULL, on_stopped, &call);
-  gasync_test_iterate_until (NULL, &call.returned, "the second stop");
+  gasync_test_iterate_until_flag (NULL, &call.returned);
   g_assert_no_error (call.error);
   g_assert_true (call.ok);
   test_items_assert_processed_once (items);
@@ -865,7 +790,7 @@ test_stop_async (Fixture       *f,
   call.returned = FALSE;
   gasync_work_queue_stop_async (queue, NULL, on_stopped, &call);
   g_assert_false (g_atomic_int_get (&call.returned));
-  gasync_test_iterate_until (NULL, &call.returned, "the failed stop");
+  gasync_test_iterate_until_flag (NULL, &call.returned);
   g_assert_false (call.ok);
   g_assert_error (call.error, GASYNC_ERROR, GASYNC_ERROR_NOT_STARTED);
   g_clear_error (&call.error);
@@ -892,22 +817,19 @@ static void
 test_close_async (Fixture       *f,
                   gconstpointer  data)
 {
-  g_autoptr(GasyncWorkQueue) queue = gasync_work_queue_new (work_object, f, NULL);
+  g_autoptr(GasyncWorkQueue) queue = gasync_work_queue_new (test_work_object, f, NULL);
   g_autoptr(GPtrArray) items = test_items_new (4);
   GPtrArray *discarded = NULL;
-  gint64 deadline = gasync_test_deadline (10);
 
   f->use_gate = TRUE;
   gasync_work_queue_set_parallelism (queue, 1);
   gasync_work_queue_set_shutdown_grace_period (queue, 0);
   gasync_work_queue_start (queue, NULL);
   enqueue_all (queue, items);
-  test_gate_wait_waiting (&f->w.gate, 1);
+  test_gate_wait_waiting (&f->gate, 1);
 
   gasync_work_queue_close_async (queue, NULL, on_closed, &discarded);
-  while (discarded == NULL && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_nonnull (discarded);
+  gasync_test_iterate_until_set (NULL, &discarded);
   g_assert_cmpuint (discarded->len, ==, 3);
   g_ptr_array_unref (discarded);
 }
@@ -931,7 +853,7 @@ begin_item (GObject          *item,
   Begin *b = user_data;
   guint in_flight = 0;
 
-  g_assert_true (g_thread_self () == b->f->w.owner_thread);
+  g_assert_true (g_thread_self () == b->f->owner_thread);
   b->n_begun++;
   g_atomic_int_inc (&TEST_ITEM (item)->n_processed);
   if (TEST_ITEM (item)->index % 3 == 2)
@@ -947,6 +869,30 @@ begin_item (GObject          *item,
   return TRUE;
 }
 
+/* Ends the oldest token still open, as async work would, each time the
+ * owner context went round; until @n_items have begun. */
+typedef struct
+{
+  Begin *b;
+  guint n_items;
+  guint n_ended;
+} EndOldest;
+
+static gboolean
+all_begun_ending_oldest (gpointer data)
+{
+  EndOldest *e = data;
+
+  g_assert_cmpuint (e->b->max_in_flight, <=, 3);
+  for (; e->n_ended < e->b->tokens->len; e->n_ended++)
+    if (!gasync_task_token_is_ended (e->b->tokens->pdata[e->n_ended]))
+      {
+        gasync_task_token_end (e->b->tokens->pdata[e->n_ended++]);
+        break;
+      }
+  return e->b->n_begun >= e->n_items;
+}
+
 static void
 test_main_context (Fixture       *f,
                    gconstpointer  data)
@@ -955,8 +901,7 @@ test_main_context (Fixture       *f,
   g_autoptr(GasyncWorkQueue) queue = gasync_work_queue_new_for_main_context (begin_item, &b, NULL);
   g_autoptr(GPtrArray) items = test_items_new (30);
   g_autoptr(GArray) reports = g_array_new (FALSE, TRUE, sizeof (Reported));
-  gint64 deadline = gasync_test_deadline (10);
-  guint n_ended = 0;
+  EndOldest ending = { &b, items->len, 0 };
   GPtrArray *discarded = NULL;
 
   g_test_summary ("The main-context form begins items on the owner context, "
@@ -967,26 +912,16 @@ test_main_context (Fixture       *f,
   gasync_work_queue_start (queue, NULL);
   enqueue_all (queue, items);
 
-  while (b.n_begun < items->len && g_get_monotonic_time () < deadline)
-    {
-      g_main_context_iteration (NULL, TRUE);
-      g_assert_cmpuint (b.max_in_flight, <=, 3);
-      /* End the oldest token still open, as async work would. */
-      for (; n_ended < b.tokens->len; n_ended++)
-        if (!gasync_task_token_is_ended (b.tokens->pdata[n_ended]))
-          {
-            gasync_task_token_end (b.tokens->pdata[n_ended++]);
-            break;
-          }
-    }
+  gasync_test_iterate_until (NULL, all_begun_ending_oldest, &ending,
+                             GASYNC_TEST_TIMEOUT_SECONDS);
   g_assert_cmpuint (b.n_begun, ==, items->len);
   g_assert_cmpuint (b.max_in_flight, ==, 3);
-  for (; n_ended < b.tokens->len; n_ended++)
-    gasync_task_token_end (b.tokens->pdata[n_ended]);
+  for (; ending.n_ended < b.tokens->len; ending.n_ended++)
+    gasync_task_token_end (b.tokens->pdata[ending.n_ended]);
 
   gasync_work_queue_close_async (queue, NULL, on_closed, &discarded);
-  while ((discarded == NULL || reports->len < 10) && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
+  gasync_test_iterate_until_set (NULL, &discarded);
+  gasync_test_iterate_until_count (NULL, &reports->len, 10);
   g_assert_cmpuint (discarded->len, ==, 0);
   g_ptr_array_unref (discarded);
   g_assert_cmpuint (reports->len, ==, 10);
@@ -1043,7 +978,7 @@ static void
 test_restart_under_load (Fixture       *f,
                          gconstpointer  data)
 {
-  guint n = g_getenv ("GASYNC_TEST_TIMEOUT_MULTIPLIER") != NULL ? 300 : 3000;
+  guint n = gasync_test_is_slow () ? 300 : 3000;
   g_autoptr(GasyncWorkQueue) queue = gasync_work_queue_new_for_pointers (restart_work, NULL, NULL, restart_free);
   RestartProducer producers[2] = { { queue, n, FALSE }, { queue, n, FALSE } };
   gint64 deadline = gasync_test_deadline (60);
@@ -1078,7 +1013,7 @@ test_restart_under_load (Fixture       *f,
       else
         {
           gasync_work_queue_stop_async (queue, NULL, on_stopped, &call);
-          gasync_test_iterate_until (NULL, &call.returned, "a stop");
+          gasync_test_iterate_until_flag (NULL, &call.returned);
           g_assert_no_error (call.error);
           g_assert_true (call.ok);
         }
@@ -1095,28 +1030,33 @@ test_restart_under_load (Fixture       *f,
   g_assert_cmpint (restart_freed, ==, 2 * n);
 }
 
-/* Iterates the owner context, ending every open token as async work
- * would, until *@flag is set; fails at the deadline instead of hanging. */
-static void
-iterate_ending_tokens (Begin      *b,
-                       const int  *flag,
-                       const char *what)
+/* Ends every open token, as async work would, each time the owner
+ * context went round; until *@flag is set. */
+typedef struct
 {
-  GSource *guard = g_timeout_source_new ((gasync_test_deadline (30) - g_get_monotonic_time ()) / 1000);
+  Begin *b;
+  const int *flag;
+} EndAll;
 
-  g_source_set_callback (guard, gasync_test_deadline_cb, (gpointer) what, NULL);
-  g_source_attach (guard, NULL);
-  for (;;)
-    {
-      for (guint i = 0; i < b->tokens->len; i++)
-        if (!gasync_task_token_is_ended (b->tokens->pdata[i]))
-          gasync_task_token_end (b->tokens->pdata[i]);
-      if (g_atomic_int_get (flag))
-        break;
-      g_main_context_iteration (NULL, TRUE);
-    }
-  g_source_destroy (guard);
-  g_source_unref (guard);
+static gboolean
+flag_set_ending_tokens (gpointer data)
+{
+  EndAll *e = data;
+
+  for (guint i = 0; i < e->b->tokens->len; i++)
+    if (!gasync_task_token_is_ended (e->b->tokens->pdata[i]))
+      gasync_task_token_end (e->b->tokens->pdata[i]);
+  return g_atomic_int_get (e->flag);
+}
+
+static void
+iterate_ending_tokens (Begin     *b,
+                       const int *flag)
+{
+  EndAll e = { b, flag };
+
+  gasync_test_iterate_until (NULL, flag_set_ending_tokens, &e,
+                             GASYNC_TEST_TIMEOUT_SECONDS);
 }
 
 /* Mirrors blend's Test_Queue_Start_Stop_Start (async/queue_test.go) in the
@@ -1154,15 +1094,14 @@ test_main_context_start_stop_start (Fixture       *f,
   gasync_work_queue_stop_async (queue, NULL, on_stopped, &call);
   g_assert_false (gasync_work_queue_is_started (queue));
   g_assert_true (gasync_work_queue_try_enqueue (queue, late, NULL));
-  iterate_ending_tokens (&b, &call.returned, "the first stop");
+  iterate_ending_tokens (&b, &call.returned);
   g_assert_no_error (call.error);
   g_assert_true (call.ok);
   g_assert_cmpuint (b.n_begun, ==, N);
   g_assert_cmpuint (b.max_in_flight, <=, 2);
 
   /* Stopped: the late item waits. */
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
+  gasync_test_flush (NULL);
   g_assert_cmpuint (b.n_begun, ==, N);
   g_assert_cmpint (TEST_ITEM (late)->n_processed, ==, 0);
   g_assert_cmpuint (gasync_work_queue_get_n_queued (queue), ==, 1);
@@ -1175,7 +1114,7 @@ test_main_context_start_stop_start (Fixture       *f,
   call.returned = FALSE;
   call.ok = FALSE;
   thread = g_thread_new ("stopper", stop_queue_thread, &call);
-  iterate_ending_tokens (&b, &call.returned, "the second stop");
+  iterate_ending_tokens (&b, &call.returned);
   g_thread_join (thread);
   g_assert_no_error (call.error);
   g_assert_true (call.ok);
@@ -1233,14 +1172,6 @@ dup_leak_kind (const char *name)
 }
 
 static void
-count_notify (GObject    *object,
-              GParamSpec *pspec,
-              gpointer    user_data)
-{
-  (*(int *) user_data)++;
-}
-
-static void
 test_name (void)
 {
   g_autoptr(GasyncWorkQueue) queue = NULL;
@@ -1257,9 +1188,9 @@ test_name (void)
                   "until it is stopped or closed; its log lines begin "
                   "with it");
 
-  queue = gasync_work_queue_new (work_object, NULL, NULL);
+  queue = gasync_work_queue_new (test_work_object, NULL, NULL);
   g_assert_null (gasync_work_queue_get_name (queue));
-  g_signal_connect (queue, "notify::name", G_CALLBACK (count_notify), &notified);
+  g_signal_connect (queue, "notify::name", G_CALLBACK (gasync_test_count_notify), &notified);
   g_object_set (queue, "name", "thumbnails", NULL);
   gasync_work_queue_set_name (queue, "thumbnails");
   g_assert_cmpint (notified, ==, 1);
@@ -1349,7 +1280,7 @@ static void
 test_stress (Fixture       *f,
              gconstpointer  data)
 {
-  guint n = g_getenv ("GASYNC_TEST_TIMEOUT_MULTIPLIER") != NULL ? 5000 : 100000;
+  guint n = gasync_test_is_slow () ? 5000 : 100000;
   g_autoptr(GCancellable) reached = g_cancellable_new ();
   StressCount count = { 0, n, reached };
   g_autoptr(GasyncWorkQueue) queue = gasync_work_queue_new_for_pointers (stress_work, &count, NULL, stress_free);
@@ -1384,7 +1315,7 @@ static void
 test_last_unref_while_running (Fixture       *f,
                                gconstpointer  data)
 {
-  GasyncWorkQueue *queue = gasync_work_queue_new (work_object, f, count_destroy);
+  GasyncWorkQueue *queue = gasync_work_queue_new (test_work_object, f, test_work_destroyed);
   g_autoptr(GPtrArray) items = test_items_new (4);
   GasyncTestLifetime lifetime;
 
@@ -1400,7 +1331,7 @@ test_last_unref_while_running (Fixture       *f,
   gasync_work_queue_set_shutdown_grace_period (queue, 0);
   gasync_work_queue_start (queue, NULL);
   enqueue_all (queue, items);
-  test_gate_wait_waiting (&f->w.gate, 1);
+  test_gate_wait_waiting (&f->gate, 1);
 
   g_object_unref (queue);
   gasync_test_lifetime_wait (&lifetime, 1);
@@ -1415,8 +1346,8 @@ begin_destroy (gpointer data)
 {
   Begin *b = data;
 
-  g_assert_true (g_thread_self () == b->f->w.owner_thread);
-  gasync_test_lifetime_count (&b->f->lifetime->destroyed[0]);
+  g_assert_true (g_thread_self () == b->f->owner_thread);
+  gasync_test_count (&b->f->lifetime->destroyed[0]);
 }
 
 static void
@@ -1439,13 +1370,11 @@ test_last_unref_while_running_main_context (Fixture       *f,
   gasync_work_queue_set_parallelism (queue, 1);
   gasync_work_queue_start (queue, NULL);
   enqueue_all (queue, items);
-  while (b.n_begun < 1)
-    g_main_context_iteration (NULL, TRUE);
+  gasync_test_iterate_until_count (NULL, &b.n_begun, 1);
 
   g_object_unref (queue);
   /* Still alive: the item in flight holds it. */
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
+  gasync_test_flush (NULL);
   g_assert_false (g_atomic_int_get (&lifetime.gone));
   g_assert_cmpuint (b.n_begun, ==, 1);
 
@@ -1558,8 +1487,7 @@ test_close_on_owner_in_flight (void)
                                                              &token, NULL);
       gasync_work_queue_start (misuse_queue, NULL);
       enqueue_all (misuse_queue, items);
-      while (token == NULL)
-        g_main_context_iteration (NULL, TRUE);
+      gasync_test_iterate_until_set (NULL, &token);
       gasync_task_token_end (token);
       g_object_unref (token);
       g_assert_cmpuint (gasync_work_queue_close (misuse_queue, NULL, NULL), ==, 0);
@@ -1708,8 +1636,7 @@ test_stop_on_owner_in_flight (void)
                                                              &token, NULL);
       gasync_work_queue_start (misuse_queue, NULL);
       enqueue_all (misuse_queue, items);
-      while (token == NULL)
-        g_main_context_iteration (NULL, TRUE);
+      gasync_test_iterate_until_set (NULL, &token);
       gasync_task_token_end (token);
       g_object_unref (token);
       g_assert_true (gasync_work_queue_stop (misuse_queue, NULL, NULL));
@@ -1770,7 +1697,7 @@ test_enqueue_full_from_work_function_while_stopping (void)
       /* Accepted, but kept for the next start: the queue is full now. */
       g_assert_true (gasync_work_queue_try_enqueue (misuse_queue, items->pdata[1], NULL));
       g_atomic_int_set (&misuse_go, TRUE);
-      gasync_test_iterate_until (NULL, &call.returned, "the stop");
+      gasync_test_iterate_until_flag (NULL, &call.returned);
       g_assert_true (call.ok);
       g_assert_true (g_atomic_int_get (&misuse_done));
       g_assert_cmpuint (gasync_work_queue_close (misuse_queue, NULL, NULL), ==, 1);
@@ -1790,7 +1717,7 @@ test_bad_input (void)
 {
   if (g_test_subprocess ())
     {
-      g_autoptr(GasyncWorkQueue) queue = gasync_work_queue_new (work_object, NULL, NULL);
+      g_autoptr(GasyncWorkQueue) queue = gasync_work_queue_new (test_work_object, NULL, NULL);
 
       g_test_expect_message ("Gasync", G_LOG_LEVEL_CRITICAL, "*func != NULL*");
       g_assert_null (gasync_work_queue_new (NULL, NULL, NULL));
@@ -1827,7 +1754,7 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
 
 #define ADD(path, func, data) \
-  g_test_add ("/gasync/work-queue/" path, Fixture, data, fixture_setup, func, fixture_teardown)
+  g_test_add ("/gasync/work-queue/" path, Fixture, data, test_work_setup, func, test_work_teardown)
   ADD ("defaults", test_defaults, NULL);
   ADD ("process-once", test_process_once, NULL);
   ADD ("start-twice", test_start_twice, NULL);

@@ -10,7 +10,7 @@
 #include <gasync.h>
 
 #include "gasync-sync-private.h"
-#include "test-workers-util.h"
+#include "gasync-test-util.h"
 
 typedef struct
 {
@@ -34,7 +34,7 @@ typedef struct
   guint number;
   gboolean fail;
   gboolean fail_silently;
-} TestItem;
+} WorkItem;
 
 static void
 fixture_setup (Fixture       *fixture,
@@ -51,7 +51,7 @@ static void
 fixture_teardown (Fixture       *fixture,
                   gconstpointer  user_data)
 {
-  workers_test_flush ();
+  gasync_test_flush (NULL);
   g_array_unref (fixture->processed);
   g_ptr_array_unref (fixture->errors);
   gasync_cond_clear (&fixture->cond);
@@ -59,9 +59,9 @@ fixture_teardown (Fixture       *fixture,
 }
 
 static void
-test_item_free (gpointer data)
+work_item_free (gpointer data)
 {
-  TestItem *item = data;
+  WorkItem *item = data;
 
   g_assert_true (g_thread_self () == item->fixture->main_thread);
   g_atomic_int_inc (&item->fixture->n_finalized);
@@ -74,7 +74,7 @@ process_item (gpointer       data,
               gpointer       user_data,
               GError       **error)
 {
-  TestItem *item = data;
+  WorkItem *item = data;
   Fixture *fixture = user_data;
 
   g_assert_true (item->fixture == fixture);
@@ -98,11 +98,11 @@ process_item (gpointer       data,
   return !item->fail && !item->fail_silently;
 }
 
-static TestItem *
-test_item_new (Fixture *fixture,
+static WorkItem *
+work_item_new (Fixture *fixture,
                guint    number)
 {
-  TestItem *item = g_new0 (TestItem, 1);
+  WorkItem *item = g_new0 (WorkItem, 1);
 
   item->fixture = fixture;
   item->number = number;
@@ -116,8 +116,8 @@ enqueue_numbers (GasyncWorker *worker,
                  guint         n)
 {
   for (guint i = first; i < first + n; i++)
-    g_assert_true (gasync_worker_enqueue_pointer (worker, test_item_new (fixture, i),
-                                                  test_item_free));
+    g_assert_true (gasync_worker_enqueue_pointer (worker, work_item_new (fixture, i),
+                                                  work_item_free));
 }
 
 static void
@@ -159,7 +159,7 @@ test_worker_in_order (Fixture       *fixture,
 {
   g_autoptr(GasyncWorker) worker = gasync_worker_new (process_item, fixture, NULL);
   g_autoptr(GError) error = NULL;
-  guint n = g_getenv ("GASYNC_TEST_TIMEOUT_MULTIPLIER") ? 200 : 2000;
+  guint n = gasync_test_is_slow () ? 200 : 2000;
 
   g_test_summary ("Items run on one other thread, in order, and each "
                   "finalizer runs once on the owner context");
@@ -175,30 +175,9 @@ test_worker_in_order (Fixture       *fixture,
 
   assert_in_order (fixture, n);
   g_assert_true (fixture->worker_thread != fixture->main_thread);
-  workers_test_iterate_until_uint (&fixture->n_finalized, n);
-  workers_test_flush ();
+  gasync_test_iterate_until_count (NULL, &fixture->n_finalized, n);
+  gasync_test_flush (NULL);
   g_assert_cmpuint (fixture->n_finalized, ==, n);
-}
-
-#define TEST_TYPE_OBJECT (test_object_get_type ())
-G_DECLARE_FINAL_TYPE (TestObject, test_object, TEST, OBJECT, GObject)
-
-struct _TestObject
-{
-  GObject parent_instance;
-  guint number;
-};
-
-G_DEFINE_FINAL_TYPE (TestObject, test_object, G_TYPE_OBJECT)
-
-static void
-test_object_class_init (TestObjectClass *klass)
-{
-}
-
-static void
-test_object_init (TestObject *self)
-{
 }
 
 static gboolean
@@ -209,9 +188,9 @@ process_object (gpointer       data,
 {
   Fixture *fixture = user_data;
 
-  g_assert_true (TEST_IS_OBJECT (data));
+  g_assert_true (TEST_IS_ITEM (data));
   gasync_lock (&fixture->lock);
-  g_array_append_val (fixture->processed, TEST_OBJECT (data)->number);
+  g_array_append_val (fixture->processed, TEST_ITEM (data)->index);
   gasync_unlock (&fixture->lock);
   return TRUE;
 }
@@ -221,13 +200,13 @@ test_worker_objects (Fixture       *fixture,
                      gconstpointer  user_data)
 {
   g_autoptr(GasyncWorker) worker = gasync_worker_new (process_object, fixture, NULL);
-  TestObject *objects[10];
+  TestItem *objects[10];
 
   g_assert_true (gasync_worker_start (worker, NULL));
   for (guint i = 0; i < G_N_ELEMENTS (objects); i++)
     {
-      objects[i] = g_object_new (TEST_TYPE_OBJECT, NULL);
-      objects[i]->number = i;
+      objects[i] = g_object_new (TEST_TYPE_ITEM, NULL);
+      objects[i]->index = i;
       g_object_add_weak_pointer (G_OBJECT (objects[i]), (gpointer *) &objects[i]);
       g_assert_true (gasync_worker_enqueue (worker, G_OBJECT (objects[i])));
       g_object_unref (objects[i]);
@@ -237,7 +216,7 @@ test_worker_objects (Fixture       *fixture,
     }
   g_assert_true (gasync_worker_stop (worker, NULL, NULL));
   assert_in_order (fixture, G_N_ELEMENTS (objects));
-  workers_test_flush ();
+  gasync_test_flush (NULL);
   for (guint i = 0; i < G_N_ELEMENTS (objects); i++)
     g_assert_null (objects[i]);
 }
@@ -247,25 +226,25 @@ test_worker_errors (Fixture       *fixture,
                     gconstpointer  user_data)
 {
   g_autoptr(GasyncWorker) worker = gasync_worker_new (process_item, fixture, NULL);
-  TestItem *item;
+  WorkItem *item;
 
   g_test_summary ("A failed item is emitted as ::error on the owner context "
                   "and the worker goes on; FALSE without an error is FAILED");
 
   g_signal_connect (worker, "error", G_CALLBACK (error_cb), fixture);
   g_assert_true (gasync_worker_start (worker, NULL));
-  item = test_item_new (fixture, 0);
+  item = work_item_new (fixture, 0);
   item->fail = TRUE;
-  g_assert_true (gasync_worker_enqueue_pointer (worker, item, test_item_free));
-  item = test_item_new (fixture, 1);
+  g_assert_true (gasync_worker_enqueue_pointer (worker, item, work_item_free));
+  item = work_item_new (fixture, 1);
   item->fail_silently = TRUE;
-  g_assert_true (gasync_worker_enqueue_pointer (worker, item, test_item_free));
+  g_assert_true (gasync_worker_enqueue_pointer (worker, item, work_item_free));
   enqueue_numbers (worker, fixture, 2, 1);
   g_assert_true (gasync_worker_stop (worker, NULL, NULL));
   assert_in_order (fixture, 3);
 
-  workers_test_iterate_until_uint (&fixture->errors->len, 2);
-  workers_test_flush ();
+  gasync_test_iterate_until_count (NULL, &fixture->errors->len, 2);
+  gasync_test_flush (NULL);
   g_assert_cmpuint (fixture->errors->len, ==, 2);
   g_assert_error ((GError *) g_ptr_array_index (fixture->errors, 0), G_IO_ERROR, G_IO_ERROR_FAILED);
   g_assert_cmpstr (((GError *) g_ptr_array_index (fixture->errors, 0))->message, ==,
@@ -280,13 +259,13 @@ test_worker_lifecycle (Fixture       *fixture,
 {
   g_autoptr(GasyncWorker) worker = gasync_worker_new (process_item, fixture, NULL);
   g_autoptr(GError) error = NULL;
-  TestItem *item = test_item_new (fixture, 0);
+  WorkItem *item = work_item_new (fixture, 0);
 
   g_test_summary ("start and stop follow the latch: no double start, no "
                   "stop of a stopped worker, no items while not running, "
                   "and a stopped worker can start again");
 
-  g_assert_false (gasync_worker_enqueue_pointer (worker, item, test_item_free));
+  g_assert_false (gasync_worker_enqueue_pointer (worker, item, work_item_free));
   g_assert_false (gasync_worker_stop (worker, NULL, &error));
   g_assert_error (error, GASYNC_ERROR, GASYNC_ERROR_NOT_STARTED);
   g_clear_error (&error);
@@ -296,7 +275,7 @@ test_worker_lifecycle (Fixture       *fixture,
   g_assert_false (gasync_worker_start (worker, &error));
   g_assert_error (error, GASYNC_ERROR, GASYNC_ERROR_ALREADY_STARTED);
   g_clear_error (&error);
-  g_assert_true (gasync_worker_enqueue_pointer (worker, item, test_item_free));
+  g_assert_true (gasync_worker_enqueue_pointer (worker, item, work_item_free));
   g_assert_true (gasync_worker_stop (worker, NULL, NULL));
   g_assert_false (gasync_worker_stop (worker, NULL, &error));
   g_assert_error (error, GASYNC_ERROR, GASYNC_ERROR_NOT_STARTED);
@@ -306,7 +285,7 @@ test_worker_lifecycle (Fixture       *fixture,
   enqueue_numbers (worker, fixture, 1, 1);
   g_assert_true (gasync_worker_stop (worker, NULL, NULL));
   assert_in_order (fixture, 2);
-  workers_test_iterate_until_uint (&fixture->n_finalized, 2);
+  gasync_test_iterate_until_count (NULL, &fixture->n_finalized, 2);
 }
 
 static guint restart_n_user_data_freed;
@@ -357,10 +336,10 @@ test_worker_restart (Fixture       *fixture,
       g_assert_true ((fixture->worker_thread == fixture->main_thread) == main_context);
     }
 
-  workers_test_iterate_until_uint (&fixture->n_finalized, 10);
+  gasync_test_iterate_until_count (NULL, &fixture->n_finalized, 10);
   g_assert_cmpuint (restart_n_user_data_freed, ==, 0);
-  workers_test_unref_and_wait (worker);
-  workers_test_flush ();
+  gasync_test_unref_and_wait (worker);
+  gasync_test_flush (NULL);
   g_assert_cmpuint (restart_n_user_data_freed, ==, 1);
   g_assert_cmpuint (fixture->n_finalized, ==, 10);
   g_assert_cmpuint (fixture->errors->len, ==, 0);
@@ -389,8 +368,8 @@ test_worker_notify_state (Fixture       *fixture,
   g_object_get (worker, "state", &state, NULL);
   g_assert_cmpint (state, ==, GASYNC_LATCH_STATE_STARTED);
   g_assert_true (gasync_worker_stop (worker, NULL, NULL));
-  workers_test_iterate_until_uint (&fixture->n_errors, 4);
-  workers_test_flush ();
+  gasync_test_iterate_until_count (NULL, &fixture->n_errors, 4);
+  gasync_test_flush (NULL);
   g_assert_cmpuint (fixture->n_errors, ==, 4);
 }
 
@@ -427,11 +406,11 @@ test_worker_stop_drains (Fixture       *fixture,
   gasync_cond_broadcast (&fixture->cond);
   gasync_unlock (&fixture->lock);
 
-  workers_test_iterate_until (worker_is_stopped, worker, 10);
+  gasync_test_iterate_until (NULL, worker_is_stopped, worker, 10);
   g_assert_false (fixture->was_cancelled);
   assert_in_order (fixture, 10);
-  workers_test_iterate_until_uint (&fixture->n_finalized, 10);
-  workers_test_unref_and_wait (worker);
+  gasync_test_iterate_until_count (NULL, &fixture->n_finalized, 10);
+  gasync_test_unref_and_wait (worker);
 }
 
 static void
@@ -453,8 +432,8 @@ test_worker_close (Fixture       *fixture,
   g_assert_cmpint (gasync_worker_get_state (worker), ==, GASYNC_LATCH_STATE_STOPPED);
   g_assert_true (fixture->was_cancelled);
   g_assert_cmpuint (fixture->processed->len, ==, 1);
-  workers_test_iterate_until_uint (&fixture->n_finalized, 11);
-  workers_test_flush ();
+  gasync_test_iterate_until_count (NULL, &fixture->n_finalized, 11);
+  gasync_test_flush (NULL);
   g_assert_cmpuint (fixture->n_finalized, ==, 11);
 }
 
@@ -477,7 +456,7 @@ test_worker_main_context (Fixture       *fixture,
   g_main_context_iteration (NULL, FALSE);
   g_assert_cmpuint (fixture->processed->len, ==, 1);
   g_assert_true (fixture->worker_thread == fixture->main_thread);
-  workers_test_iterate_until_uint (&fixture->processed->len, 3);
+  gasync_test_iterate_until_count (NULL, &fixture->processed->len, 3);
 
   enqueue_numbers (worker, fixture, 5, 5);
   g_assert_true (gasync_worker_stop (worker, NULL, &error));
@@ -489,8 +468,8 @@ test_worker_main_context (Fixture       *fixture,
   g_assert_true (gasync_worker_start (worker, &error));
   enqueue_numbers (worker, fixture, 10, 3);
   g_assert_cmpuint (gasync_worker_close (worker), ==, 3);
-  workers_test_iterate_until_uint (&fixture->n_finalized, 13);
-  workers_test_flush ();
+  gasync_test_iterate_until_count (NULL, &fixture->n_finalized, 13);
+  gasync_test_flush (NULL);
   g_assert_cmpuint (fixture->processed->len, ==, 10);
   g_assert_cmpuint (fixture->errors->len, ==, 0);
 }
@@ -510,14 +489,6 @@ has_leak (const char *name)
 }
 
 static void
-count_notify (GObject    *object,
-              GParamSpec *pspec,
-              gpointer    user_data)
-{
-  (*(int *) user_data)++;
-}
-
-static void
 test_worker_name (Fixture       *fixture,
                   gconstpointer  user_data)
 {
@@ -534,7 +505,7 @@ test_worker_name (Fixture       *fixture,
 
   worker = gasync_worker_new (process_item, fixture, NULL);
   g_assert_null (gasync_worker_get_name (worker));
-  g_signal_connect (worker, "notify::name", G_CALLBACK (count_notify), &notified);
+  g_signal_connect (worker, "notify::name", G_CALLBACK (gasync_test_count_notify), &notified);
   g_object_set (worker, "name", "mailer", NULL);
   gasync_worker_set_name (worker, "mailer");
   g_assert_cmpint (notified, ==, 1);
@@ -558,7 +529,7 @@ test_worker_name (Fixture       *fixture,
   g_assert_true (has_leak ("main-mailer"));
   g_assert_true (gasync_worker_stop (main_worker, NULL, NULL));
   g_assert_false (has_leak ("main-mailer"));
-  workers_test_flush ();
+  gasync_test_flush (NULL);
   assert_in_order (fixture, 3);
 }
 
@@ -606,7 +577,7 @@ test_worker_nothing_lost (void)
   Producer producers[2];
   GThread *threads[2];
   guint n_discarded, n_accepted = 0;
-  guint n = g_getenv ("GASYNC_TEST_TIMEOUT_MULTIPLIER") ? 2000 : 50000;
+  guint n = gasync_test_is_slow () ? 2000 : 50000;
   gint64 deadline;
 
   g_test_summary ("With producers racing a close(), every accepted item is "
@@ -635,8 +606,8 @@ test_worker_nothing_lost (void)
 
   g_assert_cmpuint (n_accepted, >=, n / 10);
   g_assert_cmpuint ((guint) g_atomic_int_get (&n_processed) + n_discarded, ==, n_accepted);
-  workers_test_iterate_until_uint (&n_finalized, n_accepted);
-  workers_test_unref_and_wait (worker);
+  gasync_test_iterate_until_count (NULL, &n_finalized, n_accepted);
+  gasync_test_unref_and_wait (worker);
   g_assert_cmpuint (n_finalized, ==, n_accepted);
 }
 
@@ -655,8 +626,8 @@ test_worker_user_data_free (void)
   g_assert_true (gasync_worker_start (worker, NULL));
   g_assert_true (gasync_worker_stop (worker, NULL, NULL));
   g_object_unref (worker);
-  workers_test_iterate_until_uint (&n_freed, 1);
-  workers_test_flush ();
+  gasync_test_iterate_until_count (NULL, &n_freed, 1);
+  gasync_test_flush (NULL);
   g_assert_cmpuint (n_freed, ==, 1);
 }
 
@@ -691,7 +662,7 @@ fixture_destroy (gpointer data)
   Fixture *fixture = data;
 
   g_assert_true (g_thread_self () == fixture->main_thread);
-  gasync_test_lifetime_count (&fixture->lifetime->destroyed[0]);
+  gasync_test_count (&fixture->lifetime->destroyed[0]);
 }
 
 static void
@@ -784,7 +755,7 @@ test_worker_stop_from_own_thread (void)
       g_assert_true (gasync_worker_enqueue_pointer (misuse_worker, NULL, NULL));
       gasync_test_wait_flag (&misuse_done);
       g_assert_true (gasync_worker_stop (misuse_worker, NULL, NULL));
-      workers_test_unref_and_wait (g_steal_pointer (&misuse_worker));
+      gasync_test_unref_and_wait (g_steal_pointer (&misuse_worker));
       return;
     }
 

@@ -4,7 +4,6 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 
 import threading
-import time
 
 import gi
 import pytest
@@ -12,15 +11,7 @@ import pytest
 gi.require_version('Gasync', '1')
 from gi.repository import Gio, GLib, Gasync  # noqa: E402
 
-TIMEOUT_S = 20
-
-
-def iterate_until(predicate):
-    context = GLib.MainContext.default()
-    deadline = time.monotonic() + TIMEOUT_S
-    while not predicate():
-        assert time.monotonic() < deadline, 'condition not reached in time'
-        context.iteration(False) or time.sleep(0.001)
+from gasync_test_util import TIMEOUT_S, iterate_until  # noqa: E402
 
 
 def test_lock_try_lock_unlock():

@@ -11,6 +11,9 @@ import gi
 gi.require_version('Gasync', '1')
 from gi.repository import Gio, GLib, Gasync  # noqa: E402
 
+from gasync_test_util import iterate_until  # noqa: E402
+
+
 # PyGObject 3.42 passes the user data of a function that shares a call
 # with another closure as a tuple: give () and the functions take *args.
 
@@ -36,14 +39,6 @@ class Service:
 
     def runner(self, name):
         return Gasync.Runner.new(name, self.run, (), self.stop, ())
-
-
-def iterate_until(predicate, seconds=10):
-    context = GLib.MainContext.default()
-    deadline = GLib.get_monotonic_time() + seconds * 1000000
-    while not predicate():
-        assert GLib.get_monotonic_time() < deadline
-        context.iteration(False) or threading.Event().wait(0.005)
 
 
 def run_group(group):

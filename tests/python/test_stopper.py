@@ -14,15 +14,7 @@ import pytest
 gi.require_version('Gasync', '1')
 from gi.repository import GLib, Gio, Gasync  # noqa: E402
 
-TIMEOUT_S = 30
-
-
-def iterate_until(predicate, context=None):
-    context = context or GLib.MainContext.default()
-    deadline = GLib.get_monotonic_time() + TIMEOUT_S * 1000000
-    while not predicate():
-        assert GLib.get_monotonic_time() < deadline, 'timed out'
-        context.iteration(False)
+from gasync_test_util import TIMEOUT_S, iterate_until  # noqa: E402
 
 
 def test_run_task_returns_result_and_counts_it():

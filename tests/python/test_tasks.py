@@ -4,22 +4,13 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 
 import threading
-import time
 
 import gi
 
 gi.require_version('Gasync', '1')
 from gi.repository import Gio, GLib, Gasync  # noqa: E402
 
-TIMEOUT_S = 20
-
-
-def iterate_until(predicate, context=None):
-    context = context or GLib.MainContext.default()
-    deadline = time.monotonic() + TIMEOUT_S
-    while not predicate():
-        assert time.monotonic() < deadline, 'condition not reached in time'
-        context.iteration(False) or time.sleep(0.001)
+from gasync_test_util import iterate_until  # noqa: E402
 
 
 def not_found(message):

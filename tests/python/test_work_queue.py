@@ -12,19 +12,13 @@ import gi
 gi.require_version('Gasync', '1')
 from gi.repository import GLib, GObject, Gasync  # noqa: E402
 
+from gasync_test_util import iterate_until  # noqa: E402
+
 
 class Item(GObject.Object):
     def __init__(self, index):
         super().__init__()
         self.index = index
-
-
-def iterate_until(predicate, seconds=10):
-    context = GLib.MainContext.default()
-    deadline = GLib.get_monotonic_time() + seconds * GLib.USEC_PER_SEC
-    while not predicate() and GLib.get_monotonic_time() < deadline:
-        context.iteration(True)
-    return predicate()
 
 
 def test_work_queue_processes_every_item_once():

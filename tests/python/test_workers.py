@@ -4,23 +4,13 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 
 import threading
-import time
 
 import gi
 
 gi.require_version('Gasync', '1')
 from gi.repository import GLib, GObject, Gasync, Gio  # noqa: E402
 
-TIMEOUT = 30
-
-
-def iterate_until(condition, timeout=TIMEOUT):
-    """Runs the default main context until condition() holds."""
-    context = GLib.MainContext.default()
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, 'condition not met in time'
-        context.iteration(False) or time.sleep(0.005)
+from gasync_test_util import iterate_until  # noqa: E402
 
 
 def flush():

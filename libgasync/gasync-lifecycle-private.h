@@ -1,0 +1,165 @@
+/* gasync-lifecycle-private.h: the lifecycle shared by the latch, worker,
+ * interval and work queue
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ * Copyright 2026 The libgasync authors
+ */
+
+#pragma once
+
+#include <glib-object.h>
+#include <gio/gio.h>
+
+#include "gasync-latch.h"
+#include "gasync-sync-private.h"
+
+G_BEGIN_DECLS
+
+/* The states a transition may start from, as a mask for
+ * gasync_lifecycle_move(). */
+#define GASYNC_LIFECYCLE_FROM(s) (1u << GASYNC_LATCH_STATE_##s)
+#define GASYNC_LIFECYCLE_STOPPABLE (GASYNC_LIFECYCLE_FROM (STARTED) | \
+                                    GASYNC_LIFECYCLE_FROM (ACTIVE) | \
+                                    GASYNC_LIFECYCLE_FROM (PAUSED))
+
+typedef struct _GasyncLifecycleLink GasyncLifecycleLink;
+
+/* The body of a threaded run: runs on its thread until the run should
+ * end, with the run's cancellable. */
+typedef void (*GasyncLifecycleRunFunc) (gpointer      object,
+                                        GCancellable *cancellable);
+
+/* The lifecycle of an object: the state machine of #GasyncLatch, whose
+ * notify::state the object emits on its owner context, and for
+ * GasyncWorker and GasyncInterval the runs: the background thread of a
+ * threaded run or the source of a main-context one, and the cancellable
+ * of a run. The lock and condition also guard the object's own fields. */
+typedef struct
+{
+  GasyncLock lock;
+  GasyncCond cond;
+
+  /* The state machine. */
+  GasyncLatchState state;
+  guint64 n_started;          /* entries into STARTED from STARTING */
+  guint64 n_stopped;          /* entries into STOPPED */
+
+  /* The runs. */
+  gboolean running;           /* started, the thread or source not ended */
+  gboolean stop_requested;    /* set by a stop, cleared by a start */
+  guint64 run;                /* counts the runs, set by a start */
+  guint64 run_started;        /* the last run whose thread started */
+  guint64 run_ended;          /* the last run that stopped */
+  guint64 thread_run;         /* the run of thread */
+  GSource *source;            /* main-context mode, while running */
+  GCancellable *cancellable;  /* of the current or last run */
+
+  gboolean thread_alive;      /* the thread may still touch the object */
+  gboolean kept_alive;        /* dispose took a reference for the thread */
+
+  GThread *thread;            /* the last one, until joined */
+  GasyncLifecycleRunFunc thread_func; /* of the last spawn */
+  GMainContext *owner;
+  GObject *object;            /* the owner of the struct, not a reference */
+  GasyncLifecycleLink *link;  /* to the object, for notifications */
+  GParamSpec *state_pspec;
+} GasyncLifecycle;
+
+/* In instance_init, on the owner thread: @object emits notify for
+ * @state_pspec on its owner context after each transition. A notification
+ * on its way keeps @object alive if @keep_alive (as a latch's does);
+ * otherwise it is dropped once @object is disposed. */
+void             gasync_lifecycle_init             (GasyncLifecycle       *life,
+                                                    GObject               *object,
+                                                    GParamSpec            *state_pspec,
+                                                    gboolean               keep_alive);
+/* In dispose, once the object has asked its run to end: neither the
+ * thread nor the source holds a reference, so that a running object that
+ * is dropped is disposed. While the thread is still alive this takes a
+ * reference for it, which it gives back on the owner context when it
+ * exits, and returns TRUE: dispose then returns at once, without chaining
+ * up, and runs again after that. */
+gboolean         gasync_lifecycle_dispose          (GasyncLifecycle       *life);
+/* In finalize. */
+void             gasync_lifecycle_clear            (GasyncLifecycle       *life);
+
+/* The state machine, from any thread. */
+
+GasyncLatchState gasync_lifecycle_get_state        (GasyncLifecycle       *life);
+/* Moves to @to if the state is one of the @from bits; else fails with
+ * GASYNC_ERROR_ALREADY_STARTED (to starting), GASYNC_ERROR_NOT_STARTED
+ * (to stopping) or GASYNC_ERROR_FAILED. */
+gboolean         gasync_lifecycle_move             (GasyncLifecycle       *life,
+                                                    guint                  from,
+                                                    GasyncLatchState       to,
+                                                    GError               **error);
+/* Blocks until started or active, or moved from starting to started
+ * since the call (GASYNC_ERROR_NOT_STARTED if it stopped first), or
+ * @cancellable is cancelled. */
+gboolean         gasync_lifecycle_wait_started     (GasyncLifecycle       *life,
+                                                    GCancellable          *cancellable,
+                                                    GError               **error);
+/* Blocks until stopped, or stopped since the call, or @cancellable is
+ * cancelled. */
+gboolean         gasync_lifecycle_wait_stopped     (GasyncLifecycle       *life,
+                                                    GCancellable          *cancellable,
+                                                    GError               **error);
+
+/* The runs. */
+
+/* Whether this thread is the object's own (running) thread, which must not
+ * wait for the object to stop. */
+gboolean         gasync_lifecycle_is_own_thread    (GasyncLifecycle       *life);
+/* Moves to starting, joins the previous thread, and makes a new
+ * cancellable, with running set and stop_requested cleared. */
+gboolean         gasync_lifecycle_begin            (GasyncLifecycle       *life,
+                                                    GError               **error);
+/* After gasync_lifecycle_begin(), main-context mode: attaches the running
+ * source, calling @func (@object) from @ready_time on (see
+ * g_source_set_ready_time()) while the object is alive, and moves to
+ * started. The source resets its ready time to -1 before each dispatch. */
+gboolean         gasync_lifecycle_start_source     (GasyncLifecycle       *life,
+                                                    const char            *name,
+                                                    GSourceFunc            func,
+                                                    gint64                 ready_time,
+                                                    GError               **error);
+/* After gasync_lifecycle_begin(), thread mode: runs @func (@object,
+ * without a reference: see gasync_lifecycle_dispose()) on a new thread,
+ * between moving to started and finishing, and waits until the thread
+ * has moved to started, even if it has stopped again since (not
+ * gasync_lifecycle_wait_started(), which would miss that). */
+void             gasync_lifecycle_spawn            (GasyncLifecycle       *life,
+                                                    const char            *name,
+                                                    GasyncLifecycleRunFunc func);
+/* Moves to stopping and sets stop_requested, waking the thread; *@run is
+ * the run stopped, for gasync_lifecycle_wait_run(). */
+gboolean         gasync_lifecycle_request_stop     (GasyncLifecycle       *life,
+                                                    guint64               *run,
+                                                    GError               **error);
+/* Waits until @run has stopped (even if another run has begun since) or
+ * @cancellable is cancelled; once stopped, also joins its thread (which
+ * has given its reference back to the owner context then), unless the next
+ * start did. */
+gboolean         gasync_lifecycle_wait_run         (GasyncLifecycle       *life,
+                                                    guint64                run,
+                                                    GCancellable          *cancellable,
+                                                    GError               **error);
+GCancellable    *gasync_lifecycle_dup_cancellable  (GasyncLifecycle       *life);
+/* Main-context mode: detaches the source and finishes, once. */
+void             gasync_lifecycle_end_source       (GasyncLifecycle       *life);
+/* Clears running and moves to stopped (through stopping, if a stop did
+ * not). */
+void             gasync_lifecycle_finished         (GasyncLifecycle       *life);
+
+/* A source calling @func (@object) while @object is alive, on nothing but
+ * its ready time (see gasync_lifecycle_start_source()); it holds only a
+ * weak reference, and a strong one while it dispatches. Not attached. */
+GSource         *gasync_lifecycle_source_new       (GObject               *object,
+                                                    const char            *name,
+                                                    GSourceFunc            func);
+
+/* The "state" property and the "error" signal of the lifecycle objects. */
+GParamSpec      *gasync_lifecycle_state_pspec_new  (void);
+guint            gasync_lifecycle_error_signal_new (GType                  type);
+
+G_END_DECLS

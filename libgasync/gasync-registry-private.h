@@ -1,0 +1,218 @@
+/* gasync-registry-private.h: what a stopper or a task group runs
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ * Copyright 2026 The libgasync authors
+ *
+ * A registry is the part of a #GasyncStopper or a #GasyncTasks (its owner)
+ * that knows what runs: the tasks and the workers, counted by name, with
+ * each task's kind and age when details are tracked, as a dump and, when a
+ * shutdown is stuck, as a report logged again and again. It hands out the
+ * records of tasks, reused, starts them on the shared pool or on a thread
+ * of their own, and calls their functions in a frame, so that the owner
+ * can tell code it runs (a stop or wait from inside must not wait for
+ * itself).
+ *
+ * A registry has no lock of its own: its owner's lock guards it. The
+ * functions whose names end in `_locked` are called with that lock held,
+ * the others without it.
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+#include "gasync-pool-private.h"
+#include "gasync-sync-private.h"
+#include "gasync-types.h"
+
+G_BEGIN_DECLS
+
+/* The running count of one name; the string stays valid while the count is
+ * positive. */
+typedef struct
+{
+  guint count;
+  char name[];
+} GasyncRegistryName;
+
+/* The running counts by name of the tasks, or of the workers. */
+typedef struct
+{
+  GHashTable *table; /* name -> GasyncRegistryName, some idle (count 0) */
+  GasyncRegistryName *last; /* the last name counted */
+  guint n_idle;
+  guint n_running;
+} GasyncRegistryNames;
+
+/* One running task, in the owner's own record (a GasyncRegistryTask, or
+ * the stack of a task run in the calling thread, or a token's data). */
+typedef struct
+{
+  GasyncRegistryName *name;
+} GasyncRegistryEntry;
+
+/* The record of a task that runs on the pool or on a thread of its own.
+ * An owner extends it (it comes first in the owner's record) and gives the
+ * size of its record to gasync_registry_init(). */
+typedef struct
+{
+  GasyncPoolJob job; /* also the link in the list of records to reuse */
+  GasyncRegistryEntry entry;
+  GasyncTaskFunc func;
+  gpointer user_data;
+  GDestroyNotify destroy;
+} GasyncRegistryTask;
+
+/* Says, for log lines, which object the registry belongs to (see
+ * gasync_describe()). Called with the owner's lock held. */
+typedef char *(*GasyncRegistryDescribeFunc) (gpointer owner);
+
+typedef struct
+{
+  GasyncLock *lock; /* the owner's */
+  GasyncRegistryNames tasks;
+  GasyncRegistryNames workers;
+  guint64 n_started; /* tasks and workers */
+  GHashTable *details; /* GasyncRegistryEntry -> Detail; with details only */
+
+  gsize task_size;
+  GasyncPoolJob *free_tasks; /* records to reuse, linked by job.next */
+  guint n_free_tasks;
+
+  /* The stuck report (see gasync_registry_watch_locked()). */
+  GasyncCond cond; /* broadcast when the last task ends while watched */
+  gboolean watching;
+  gint64 watch_since;
+  GTimeSpan watch_interval;
+  GasyncRegistryDescribeFunc describe;
+  gpointer owner;
+} GasyncRegistry;
+
+/* Marks code that a registry's owner runs in this thread. */
+typedef struct _GasyncRegistryFrame GasyncRegistryFrame;
+struct _GasyncRegistryFrame
+{
+  const GasyncRegistry *registry;
+  GasyncRegistryFrame *prev;
+};
+
+void      gasync_registry_init                (GasyncRegistry              *self,
+                                               GasyncLock                  *lock,
+                                               gsize                        task_size);
+void      gasync_registry_clear               (GasyncRegistry              *self);
+void      gasync_registry_track_details       (GasyncRegistry              *self);
+gboolean  gasync_registry_get_track_details   (GasyncRegistry              *self);
+
+/* Counting. */
+guint     gasync_registry_begin_locked        (GasyncRegistry              *self,
+                                               GasyncRegistryEntry         *entry,
+                                               const char                  *name,
+                                               const char                  *kind);
+guint     gasync_registry_end_locked          (GasyncRegistry              *self,
+                                               GasyncRegistryEntry         *entry);
+guint     gasync_registry_begin_worker_locked (GasyncRegistry              *self,
+                                               GasyncRegistryEntry         *entry,
+                                               const char                  *name);
+guint     gasync_registry_end_worker_locked   (GasyncRegistry              *self,
+                                               GasyncRegistryEntry         *entry);
+
+static inline guint
+gasync_registry_n_tasks_locked (GasyncRegistry *self)
+{
+  return self->tasks.n_running;
+}
+
+static inline guint
+gasync_registry_n_workers_locked (GasyncRegistry *self)
+{
+  return self->workers.n_running;
+}
+
+static inline const char *
+gasync_registry_entry_get_name (GasyncRegistryEntry *entry)
+{
+  return entry->name->name;
+}
+
+/* Records: reused, since the producer and the pool thread that frees a
+ * record are different threads, which malloc's per-thread caches do not
+ * serve well. Kept inline: a task costs no call into this unit for them. */
+#define GASYNC_REGISTRY_MAX_FREE_TASKS 256
+/* Records allocated at once when none is left to reuse. */
+#define GASYNC_REGISTRY_ALLOC_BATCH 8
+
+static inline void
+gasync_registry_task_free_locked (GasyncRegistry *self,
+                                  gpointer        task)
+{
+  GasyncPoolJob *job = &((GasyncRegistryTask *) task)->job;
+
+  if (G_UNLIKELY (self->n_free_tasks >= GASYNC_REGISTRY_MAX_FREE_TASKS))
+    {
+      g_free (task);
+      return;
+    }
+  job->next = self->free_tasks;
+  self->free_tasks = job;
+  self->n_free_tasks++;
+}
+
+/* With no record to reuse: allocates a few, without the lock, and keeps
+ * the others for the next tasks, so that a burst of tasks drops the lock
+ * once per batch. */
+static inline gpointer
+gasync_registry_task_alloc_locked (GasyncRegistry *self)
+{
+  gpointer batch[GASYNC_REGISTRY_ALLOC_BATCH];
+
+  gasync_unlock (self->lock);
+  for (guint i = 0; i < G_N_ELEMENTS (batch); i++)
+    batch[i] = g_malloc (self->task_size);
+  gasync_lock (self->lock);
+
+  for (guint i = 1; i < G_N_ELEMENTS (batch); i++)
+    gasync_registry_task_free_locked (self, batch[i]);
+  return batch[0];
+}
+
+/* A record of the owner's size. May drop the lock while it allocates. */
+static inline gpointer
+gasync_registry_task_new_locked (GasyncRegistry *self)
+{
+  GasyncPoolJob *task = self->free_tasks;
+
+  if (G_UNLIKELY (task == NULL))
+    return gasync_registry_task_alloc_locked (self);
+  self->free_tasks = task->next;
+  self->n_free_tasks--;
+  return task;
+}
+
+void      gasync_registry_task_push           (GasyncRegistryTask          *task,
+                                               GasyncPoolFunc               run);
+void      gasync_registry_task_spawn          (GasyncRegistryTask          *task,
+                                               GasyncPoolFunc               run,
+                                               const char                  *thread_name);
+
+/* Running. */
+void      gasync_registry_frame_push          (GasyncRegistryFrame         *frame,
+                                               const GasyncRegistry        *self);
+void      gasync_registry_frame_pop           (GasyncRegistryFrame         *frame);
+gboolean  gasync_registry_runs_here           (const GasyncRegistry        *self);
+gboolean  gasync_registry_call                (GasyncRegistry              *self,
+                                               GasyncTaskFunc               func,
+                                               const char                  *name,
+                                               GCancellable                *cancellable,
+                                               gpointer                     user_data,
+                                               GError                     **error);
+
+/* Reading. */
+GHashTable *gasync_registry_dup_counts_locked (GasyncRegistry              *self);
+char     *gasync_registry_dump_locked         (GasyncRegistry              *self);
+gboolean  gasync_registry_watch_locked        (GasyncRegistry              *self,
+                                               gint64                       since,
+                                               GTimeSpan                    interval,
+                                               GasyncRegistryDescribeFunc   describe,
+                                               gpointer                     owner);
+
+G_END_DECLS
