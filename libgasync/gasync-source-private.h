@@ -3,11 +3,12 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  * Copyright 2026 The libgasync authors
  *
- * Every GSource that libgasync makes is made here, and attached here:
- * timeouts in microseconds, sources that run on nothing but their ready
- * time, and sources that fire when a GCancellable is cancelled. Running
- * code on an owner context is not a source of its own: see
- * gasync-owner-private.h.
+ * The GSource kinds that several classes share are made here: timeouts in
+ * microseconds, sources that run on nothing but their ready time, and
+ * sources that fire when a GCancellable is cancelled. Every source of
+ * libgasync, these and the few of its own that a class keeps (the event
+ * loop's), is attached here. Running code on an owner context is not a
+ * source of its own: see gasync-owner-private.h.
  */
 
 #pragma once
