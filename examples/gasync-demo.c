@@ -81,7 +81,7 @@ job_func (GCancellable  *cancellable,
 {
   const char *name = user_data;
 
-  gasync_sleep (500 * G_TIME_SPAN_MILLISECOND, NULL);
+  gasync_sleep (500 * G_TIME_SPAN_MILLISECOND, NULL, NULL);
   say ("job %s done", name);
   return TRUE;
 }
@@ -294,7 +294,7 @@ jobs_stop (gpointer user_data)
   g_autofree char *dump = gasync_stopper_dump (demo->jobs);
 
   say ("jobs: stopping with %u running:\n%s",
-       gasync_stopper_get_num_tasks (demo->jobs), dump);
+       gasync_stopper_get_n_tasks (demo->jobs), dump);
   gasync_stopper_stop_async (demo->jobs, NULL, jobs_stopped, demo);
 }
 

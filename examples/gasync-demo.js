@@ -115,7 +115,7 @@ const ticker = Gasync.Runner.new_for_main_loop('ticker', () => {
 });
 
 const jobsRunner = Gasync.Runner.new_for_main_loop('jobs', () => {}, () => {
-    say(`jobs: stopping with ${jobs.get_num_tasks()} running`);
+    say(`jobs: stopping with ${jobs.get_n_tasks()} running`);
     jobs.stop_async(null).then(() => jobsRunner.complete(null),
         e => jobsRunner.complete(e));
 });

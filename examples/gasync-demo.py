@@ -135,7 +135,7 @@ class Demo:
         self.ticker_runner.complete_ok()
 
     def jobs_stop(self, *data):
-        say('jobs: stopping with %d running' % self.jobs.get_num_tasks())
+        say('jobs: stopping with %d running' % self.jobs.get_n_tasks())
 
         def stopped(stopper, result):
             stopper.stop_finish(result)

@@ -62,6 +62,7 @@ struct _GasyncBatch
 
   GasyncLock lock;
   GPtrArray *errors;
+  guint n_cancelled;  /* items of the run that were cancelled */
   int running; /* atomic */
 
   guint parallelism;
@@ -91,8 +92,12 @@ collect_error (GObject      *item,
 {
   GasyncBatch *self = user_data;
 
+  /* Cancelled is not failed (the contract). */
   gasync_lock (&self->lock);
-  g_ptr_array_add (self->errors, g_error_copy (error));
+  if (gasync_error_is_cancelled (error))
+    self->n_cancelled++;
+  else
+    g_ptr_array_add (self->errors, g_error_copy (error));
   gasync_unlock (&self->lock);
 }
 
@@ -122,6 +127,8 @@ make_queue (GasyncBatch *self,
     queue = gasync_work_queue_new_for_main_context (self->begin_func,
                                                     self->user_data, NULL);
   gasync_work_queue_set_owner_context (queue, self->owner);
+  /* The caller's list (or the run's copy of it) holds the items. */
+  gasync_work_queue_set_borrowed_items (queue);
   gasync_work_queue_set_error_func (queue, collect_error, self);
   gasync_work_queue_set_parallelism (queue, self->parallelism);
   if (self->func != NULL)
@@ -162,8 +169,12 @@ run_batch (GasyncBatch   *self,
 {
   g_autoptr(GasyncWorkQueue) queue = NULL;
   guint n_discarded;
+  guint n_cancelled;
   gboolean ok;
 
+  /* Both forms: a caller that gave up already gets no items run. */
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return FALSE;
   if (!g_atomic_int_compare_and_exchange (&self->running, FALSE, TRUE))
     {
       g_set_error_literal (error, GASYNC_ERROR, GASYNC_ERROR_ALREADY_STARTED,
@@ -173,6 +184,7 @@ run_batch (GasyncBatch   *self,
 
   gasync_lock (&self->lock);
   g_ptr_array_set_size (self->errors, 0);
+  self->n_cancelled = 0;
   gasync_unlock (&self->lock);
 
   queue = make_queue (self, items->len);
@@ -186,11 +198,27 @@ run_batch (GasyncBatch   *self,
   n_discarded = gasync_work_queue_close (queue, cancellable, NULL);
   g_clear_object (&queue);
 
-  if (n_discarded > 0 &&
+  gasync_lock (&self->lock);
+  n_cancelled = self->n_cancelled;
+  gasync_unlock (&self->lock);
+  if ((n_discarded > 0 || n_cancelled > 0) &&
       g_cancellable_set_error_if_cancelled (cancellable, error))
     ok = FALSE;
+  else if (!check_errors (self, items->len, error))
+    ok = FALSE;
+  else if (n_cancelled > 0)
+    {
+      /* Items cancelled by something else than the run's cancellable:
+       * not done, nor failed. */
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                   /* Translators: the first %u is a number of cancelled
+                    * items, the second the number of items */
+                   _("%u of %u items were cancelled"), n_cancelled,
+                   items->len);
+      ok = FALSE;
+    }
   else
-    ok = check_errors (self, items->len, error);
+    ok = TRUE;
   /* Not before: the next run starts by clearing the errors. */
   g_atomic_int_set (&self->running, FALSE);
   return ok;
@@ -494,8 +522,12 @@ gasync_batch_dup_errors (GasyncBatch *self)
  * error when it is the only one, otherwise with %GASYNC_ERROR_FAILED
  * counting them; gasync_batch_dup_errors() then gives each error. When
  * @cancellable fires, the running items are cancelled, the others are not
- * run, and the run fails with %G_IO_ERROR_CANCELLED. A batch runs one list
- * at a time: a run while another is going on fails with
+ * run, and the run fails with %G_IO_ERROR_CANCELLED; when it had fired
+ * before the call, no item runs. An item that was cancelled
+ * (%G_IO_ERROR_CANCELLED, or %FALSE without an error after its cancellable
+ * fired) did not fail: its error is not kept, and if no item failed the run
+ * fails with %G_IO_ERROR_CANCELLED. A batch runs one list at a time: a run
+ * while another is going on fails with
  * %GASYNC_ERROR_ALREADY_STARTED.
  *
  * A main-context batch begins its items on the owner context, so do not
@@ -543,6 +575,8 @@ run_return_cb (gpointer data)
 {
   RunAsync *run = data;
 
+  /* The run lets go of the items before it reports that it is done. */
+  g_clear_pointer (&run->items, g_ptr_array_unref);
   if (run->error != NULL)
     g_task_return_error (run->task, g_steal_pointer (&run->error));
   else
@@ -555,7 +589,7 @@ run_async_free (gpointer data)
   RunAsync *run = data;
 
   g_clear_error (&run->error);
-  g_ptr_array_unref (run->items);
+  g_clear_pointer (&run->items, g_ptr_array_unref);
   g_object_unref (run->task);
   g_free (run);
 }

@@ -141,10 +141,18 @@ gasync_cancel_tree_init (GasyncCancelTree *self)
   self->prune_at = 0;
 }
 
+/* Under the lock: the thread that fired the tree may reach here only
+ * through atomics TSan does not see (GObject's unref). */
 void
 gasync_cancel_tree_clear (GasyncCancelTree *self)
 {
-  g_clear_pointer (&self->children, g_ptr_array_unref);
+  GPtrArray *children;
+
+  gasync_lock (&self->lock);
+  children = g_steal_pointer (&self->children);
+  gasync_unlock (&self->lock);
+
+  g_clear_pointer (&children, g_ptr_array_unref);
   g_clear_object (&self->cancellable);
   gasync_lock_clear (&self->lock);
 }
@@ -182,9 +190,13 @@ void
 gasync_cancel_tree_fire (GasyncCancelTree *self)
 {
   g_autoptr(GPtrArray) fired = NULL;
+  GCancellable *cancellable;
 
+  /* The cancellable too is read under the lock, which orders the read
+   * before gasync_cancel_tree_clear() for TSan. */
   gasync_lock (&self->lock);
   fired = g_steal_pointer (&self->children);
+  cancellable = self->cancellable;
   gasync_unlock (&self->lock);
 
   for (guint i = 0; fired != NULL && i < fired->len; i++)
@@ -194,5 +206,5 @@ gasync_cancel_tree_fire (GasyncCancelTree *self)
       if (child != NULL)
         g_cancellable_cancel (child);
     }
-  g_cancellable_cancel (self->cancellable);
+  g_cancellable_cancel (cancellable);
 }

@@ -31,6 +31,7 @@
 #include "config.h"
 
 #include <pthread.h>
+#include <string.h>
 
 #include "gasync-private.h"
 
@@ -141,9 +142,67 @@ gasync_task_func_call (GasyncTaskFunc   func,
       return TRUE;
     }
 
-  if (local_error == NULL)
+  /* FALSE after the cancellable fired says that the task stopped because
+   * it was told to: cancelled, not failed (CONTRIBUTING: the contract). */
+  if (local_error == NULL &&
+      !g_cancellable_set_error_if_cancelled (cancellable, &local_error))
     gasync_set_task_failed_error (&local_error, task_name);
   g_propagate_error (error, local_error);
+  return FALSE;
+}
+
+/* The contract's rule for counting an outcome: %G_IO_ERROR_CANCELLED is a
+ * task that was cancelled, never a failure to report. */
+gboolean
+gasync_error_is_cancelled (const GError *error)
+{
+  return g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+}
+
+/* As the classes' own log lines name themselves (gasync_describe()):
+ * "Work queue “thumbnails”" for a GasyncWorkQueue named so, or
+ * "Worker 0x…" without a name property or name. */
+static char *
+describe_instance (GObject *object)
+{
+  const char *type_name = G_OBJECT_TYPE_NAME (object);
+  g_autofree char *name = NULL;
+  g_autoptr(GString) kind = g_string_new (NULL);
+
+  if (g_str_has_prefix (type_name, "Gasync"))
+    type_name += strlen ("Gasync");
+  for (const char *c = type_name; *c != '\0'; c++)
+    {
+      if (g_ascii_isupper (*c) && c != type_name)
+        g_string_append_c (kind, ' ');
+      g_string_append_c (kind, c != type_name ? g_ascii_tolower (*c) : *c);
+    }
+  if (g_object_class_find_property (G_OBJECT_GET_CLASS (object), "name"))
+    g_object_get (object, "name", &name, NULL);
+  return gasync_describe (kind->str, name, object);
+}
+
+/* The contract's one report of a failure that no caller gets back: the
+ * failure signal @signal_id of @instance when a handler is connected to it
+ * (return TRUE: the caller emits it), else a warning that names the object
+ * (@label, or as its class would) and @what failed (return FALSE). Called
+ * on the owner context. */
+gboolean
+gasync_failure_is_handled (gpointer      instance,
+                           guint         signal_id,
+                           const char   *label,
+                           const char   *what,
+                           const GError *error)
+{
+  g_autofree char *described = NULL;
+
+  if (g_signal_has_handler_pending (instance, signal_id, 0, FALSE))
+    return TRUE;
+
+  if (label == NULL)
+    label = described = describe_instance (instance);
+  g_warning ("%s: %s failed: %s (connect to ::%s to handle it)", label, what,
+             error->message, g_signal_name (signal_id));
   return FALSE;
 }
 

@@ -130,6 +130,7 @@
 #include "gasync-pending-callback-private.h"
 #include "gasync-private.h"
 #include "gasync-source-private.h"
+#include "gasync-sync-private.h"
 
 struct _GasyncEventLoop
 {
@@ -408,14 +409,16 @@ gasync_event_loop_new_future (GasyncEventLoop *self)
 /**
  * gasync_event_loop_set_timeout:
  * @self: a #GasyncEventLoop
- * @delay_ms: the delay, in milliseconds (like JavaScript's setTimeout())
+ * @delay: the delay, in microseconds like every duration of this library
+ *   (JavaScript's setTimeout() counts milliseconds); zero or negative runs
+ *   @func as soon as the loop gets to it
  * @func: (scope notified) (closure user_data) (destroy destroy): the
- *   callback to run on the loop's thread after @delay_ms
+ *   callback to run on the loop's thread after @delay
  * @user_data: data for @func
  * @destroy: (nullable): called on @user_data on the loop's context once
  *   @func has run or has been dropped
  *
- * Queues @func to run in @self once @delay_ms milliseconds have passed.
+ * Queues @func to run in @self once @delay microseconds have passed.
  * A pending timeout keeps the loop running, as a reserved callback does.
  * The delay runs on the loop's context; if the loop is not running when it
  * expires, @func runs when the loop is started again. When the loop fails,
@@ -429,7 +432,7 @@ gasync_event_loop_new_future (GasyncEventLoop *self)
  */
 guint
 gasync_event_loop_set_timeout (GasyncEventLoop     *self,
-                               guint                delay_ms,
+                               GTimeSpan            delay,
                                GasyncEventLoopFunc  func,
                                gpointer             user_data,
                                GDestroyNotify       destroy)
@@ -437,10 +440,11 @@ gasync_event_loop_set_timeout (GasyncEventLoop     *self,
   g_return_val_if_fail (GASYNC_IS_EVENT_LOOP (self), 0);
   g_return_val_if_fail (func != NULL, 0);
 
+  /* Saturated: a huge delay must not wrap the deadline into the past. */
   return gasync_event_loop_queue_add_timeout (self->queue,
-                                        g_get_monotonic_time () +
-                                        (gint64) delay_ms * 1000,
-                                        func, user_data, destroy);
+                                              gasync_deadline_add (g_get_monotonic_time (),
+                                                                   MAX (delay, 0)),
+                                              func, user_data, destroy);
 }
 
 /**

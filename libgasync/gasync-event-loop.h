@@ -41,7 +41,7 @@ GASYNC_AVAILABLE_IN_0_1
 GasyncFuture          *gasync_event_loop_new_future        (GasyncEventLoop     *self);
 GASYNC_AVAILABLE_IN_0_1
 guint                  gasync_event_loop_set_timeout       (GasyncEventLoop     *self,
-                                                            guint                delay_ms,
+                                                            GTimeSpan            delay,
                                                             GasyncEventLoopFunc  func,
                                                             gpointer             user_data,
                                                             GDestroyNotify       destroy);

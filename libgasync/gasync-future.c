@@ -333,7 +333,7 @@ run_free (gpointer data)
 
   if (run->destroy != NULL)
     run->destroy (run->user_data);
-  g_object_unref (run->future);
+  g_clear_object (&run->future);
   g_clear_object (&run->cancellable);
   g_main_context_unref (run->context);
   g_free (run);
@@ -343,12 +343,20 @@ static void
 run_in_thread_func (gpointer data)
 {
   Run *run = data;
+  GasyncFuture *future = g_steal_pointer (&run->future);
+  GMainContext *context = g_main_context_ref (run->context);
   g_autoptr(GError) error = NULL;
 
   gasync_task_func_call (run->func, "gasync_future_run_in_thread",
                          run->cancellable, run->user_data, &error);
-  future_settle (run->future, NULL, error);
-  gasync_owner_destroy (run->context, GASYNC_OWNER_QUEUE, run_free, run);
+  /* The destroy notify is queued on the caller's context before the
+   * future settles, so it runs before a done callback or an await there
+   * reports the outcome (the contract); the future is let go of there
+   * too, once settled. */
+  gasync_owner_destroy (context, GASYNC_OWNER_QUEUE, run_free, run);
+  future_settle (future, NULL, error);
+  gasync_owner_destroy (context, GASYNC_OWNER_QUEUE, g_object_unref, future);
+  g_main_context_unref (context);
 }
 
 /**
@@ -375,6 +383,7 @@ gasync_future_run_in_thread (GCancellable   *cancellable,
                              gpointer        user_data,
                              GDestroyNotify  destroy)
 {
+  GasyncFuture *future;
   Run *run;
 
   g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
@@ -387,8 +396,9 @@ gasync_future_run_in_thread (GCancellable   *cancellable,
   run->user_data = user_data;
   run->destroy = destroy;
   run->context = g_main_context_ref_thread_default ();
+  future = g_object_ref (run->future);
   gasync_pool_push (run_in_thread_func, run);
-  return g_object_ref (run->future);
+  return future;
 }
 
 /* all(), any(), first() */
@@ -835,7 +845,9 @@ is_settled (gpointer data)
  *
  * Blocks the calling thread until @self is settled or @cancellable is
  * cancelled. Do not call it on the thread of the event loop that would
- * settle @self. Waiting makes the future's rejection handled.
+ * settle @self. Waiting makes the future's rejection handled. As with
+ * gasync_future_await_async(), a cancellation wins: once @cancellable is
+ * cancelled, the wait fails even if @self is settled.
  *
  * Returns: %TRUE if @self was resolved (read its value with
  *   gasync_future_dup_value()), %FALSE with @error set to a copy of the
@@ -862,6 +874,11 @@ gasync_future_wait (GasyncFuture  *self,
   state = self->state;
   gasync_unlock (&self->lock);
 
+  /* As in gasync_future_await_async(): once cancelled, the wait fails,
+   * settled or not. */
+  if (state != STATE_PENDING &&
+      g_cancellable_set_error_if_cancelled (cancellable, error))
+    return FALSE;
   switch (state)
     {
     case STATE_RESOLVED:

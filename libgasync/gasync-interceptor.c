@@ -28,7 +28,7 @@
  * g_autoptr(GasyncInterceptor) both = gasync_interceptor_chain (trace, retry);
  *
  * // Logs one record around up to three attempts of fetch().
- * ok = gasync_interceptor_call (both, "fetch", fetch, data, cancellable, &error);
+ * ok = gasync_interceptor_call (both, "fetch", cancellable, fetch, data, &error);
  * ]|
  *
  * Threading: interceptors are immutable and may be shared and called from
@@ -124,9 +124,9 @@ gasync_interceptor_new (GasyncInterceptFunc func,
 
 static gboolean
 trace_intercept (const char      *name,
+                 GCancellable    *cancellable,
                  GasyncTaskFunc   func,
                  gpointer         func_data,
-                 GCancellable    *cancellable,
                  gpointer         user_data,
                  GError         **error)
 {
@@ -135,7 +135,7 @@ trace_intercept (const char      *name,
   gboolean ok;
   g_autofree char *duration = NULL;
 
-  ok = gasync_interceptor_call_next (name, func, func_data, cancellable,
+  ok = gasync_interceptor_call_next (name, cancellable, func, func_data,
                                      &local_error);
   duration = g_strdup_printf ("%" G_GINT64_FORMAT,
                               g_get_monotonic_time () - start);
@@ -181,9 +181,9 @@ typedef struct
 
 static gboolean
 retry_intercept (const char      *name,
+                 GCancellable    *cancellable,
                  GasyncTaskFunc   func,
                  gpointer         func_data,
-                 GCancellable    *cancellable,
                  gpointer         user_data,
                  GError         **error)
 {
@@ -194,7 +194,7 @@ retry_intercept (const char      *name,
     {
       GError *local_error = NULL;
 
-      if (gasync_interceptor_call_next (name, func, func_data, cancellable,
+      if (gasync_interceptor_call_next (name, cancellable, func, func_data,
                                         &local_error))
         return TRUE;
       if (attempt >= retry->max_attempts ||
@@ -209,7 +209,7 @@ retry_intercept (const char      *name,
                G_GINT64_FORMAT " µs: %s", name, attempt, retry->max_attempts,
                backoff, local_error->message);
       g_error_free (local_error);
-      gasync_sleep (backoff, cancellable);
+      gasync_sleep (backoff, cancellable, NULL);
       backoff = backoff > retry->max_backoff / 2 ? retry->max_backoff
                                                  : backoff * 2;
     }
@@ -311,9 +311,9 @@ cancel_child_cb (GCancellable *parent,
 
 static gboolean
 timeout_intercept (const char      *name,
+                   GCancellable    *cancellable,
                    GasyncTaskFunc   func,
                    gpointer         func_data,
-                   GCancellable    *cancellable,
                    gpointer         user_data,
                    GError         **error)
 {
@@ -334,8 +334,8 @@ timeout_intercept (const char      *name,
                                      g_object_unref);
   gasync_pool_push (watchdog_run, watchdog);
 
-  ok = gasync_interceptor_call_next (name, func, func_data,
-                                     watchdog->cancellable, &local_error);
+  ok = gasync_interceptor_call_next (name, watchdog->cancellable, func,
+                                     func_data, &local_error);
 
   gasync_lock (&watchdog->lock);
   watchdog->done = TRUE;
@@ -405,23 +405,23 @@ next_task_func (GCancellable  *cancellable,
 {
   Next *next = user_data;
 
-  return gasync_interceptor_call (next->inner, next->name, next->func,
-                                  next->func_data, cancellable, error);
+  return gasync_interceptor_call (next->inner, next->name, cancellable,
+                                  next->func, next->func_data, error);
 }
 
 static gboolean
 chain_intercept (const char      *name,
+                 GCancellable    *cancellable,
                  GasyncTaskFunc   func,
                  gpointer         func_data,
-                 GCancellable    *cancellable,
                  gpointer         user_data,
                  GError         **error)
 {
   GasyncInterceptor **pair = user_data;
   Next next = { pair[1], name, func, func_data };
 
-  return gasync_interceptor_call (pair[0], name, next_task_func, &next,
-                                  cancellable, error);
+  return gasync_interceptor_call (pair[0], name, cancellable, next_task_func,
+                                  &next, error);
 }
 
 static void
@@ -466,9 +466,9 @@ gasync_interceptor_chain (GasyncInterceptor *self,
  * gasync_interceptor_call:
  * @self: a #GasyncInterceptor
  * @name: the name of the task, for logs and errors
+ * @cancellable: (nullable): the task's cancellable
  * @func: (scope call) (closure user_data): the task function
  * @user_data: data for @func
- * @cancellable: (nullable): the task's cancellable
  * @error: return location for a #GError
  *
  * Runs @func through @self, in the calling thread. A function that
@@ -482,20 +482,20 @@ gasync_interceptor_chain (GasyncInterceptor *self,
 gboolean
 gasync_interceptor_call (GasyncInterceptor  *self,
                          const char         *name,
+                         GCancellable       *cancellable,
                          GasyncTaskFunc      func,
                          gpointer            user_data,
-                         GCancellable       *cancellable,
                          GError            **error)
 {
   GError *local_error = NULL;
 
   g_return_val_if_fail (GASYNC_IS_INTERCEPTOR (self), FALSE);
   g_return_val_if_fail (name != NULL, FALSE);
-  g_return_val_if_fail (func != NULL, FALSE);
   g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
+  g_return_val_if_fail (func != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (self->func (name, func, user_data, cancellable, self->user_data,
+  if (self->func (name, cancellable, func, user_data, self->user_data,
                   &local_error))
     {
       g_clear_error (&local_error);
@@ -510,10 +510,10 @@ gasync_interceptor_call (GasyncInterceptor  *self,
 /**
  * gasync_interceptor_call_next: (skip)
  * @name: the name of the task
+ * @cancellable: (nullable): the cancellable to run it with
  * @func: (scope call) (closure func_data): the task function given to
  *   the interceptor
  * @func_data: the data given with it
- * @cancellable: (nullable): the cancellable to run it with
  * @error: return location for a #GError
  *
  * Runs the task function an interceptor function was given, with the
@@ -526,9 +526,9 @@ gasync_interceptor_call (GasyncInterceptor  *self,
  */
 gboolean
 gasync_interceptor_call_next (const char      *name,
+                              GCancellable    *cancellable,
                               GasyncTaskFunc   func,
                               gpointer         func_data,
-                              GCancellable    *cancellable,
                               GError         **error)
 {
   g_return_val_if_fail (name != NULL, FALSE);

@@ -32,10 +32,10 @@ G_DECLARE_FINAL_TYPE (GasyncInterceptor, gasync_interceptor, GASYNC, INTERCEPTOR
 /**
  * GasyncInterceptFunc:
  * @name: the name of the task
+ * @cancellable: (nullable): the task's cancellable
  * @func: (scope call): the task function, or the next interceptor of a
  *   chain
  * @func_data: (closure func): the data for @func
- * @cancellable: (nullable): the task's cancellable
  * @user_data: the data given with the interceptor
  * @error: return location for the task's error
  *
@@ -49,9 +49,9 @@ G_DECLARE_FINAL_TYPE (GasyncInterceptor, gasync_interceptor, GASYNC, INTERCEPTOR
  * Since: 0.1
  */
 typedef gboolean (*GasyncInterceptFunc) (const char      *name,
+                                         GCancellable    *cancellable,
                                          GasyncTaskFunc   func,
                                          gpointer         func_data,
-                                         GCancellable    *cancellable,
                                          gpointer         user_data,
                                          GError         **error);
 
@@ -75,15 +75,15 @@ GasyncInterceptor *gasync_interceptor_chain        (GasyncInterceptor    *self,
 GASYNC_AVAILABLE_IN_0_1
 gboolean           gasync_interceptor_call         (GasyncInterceptor    *self,
                                                     const char           *name,
+                                                    GCancellable         *cancellable,
                                                     GasyncTaskFunc        func,
                                                     gpointer              user_data,
-                                                    GCancellable         *cancellable,
                                                     GError              **error);
 GASYNC_AVAILABLE_IN_0_1
 gboolean           gasync_interceptor_call_next    (const char           *name,
+                                                    GCancellable         *cancellable,
                                                     GasyncTaskFunc        func,
                                                     gpointer              func_data,
-                                                    GCancellable         *cancellable,
                                                     GError              **error);
 
 G_END_DECLS

@@ -122,10 +122,16 @@ interval_run (GasyncInterval *self,
   if (gasync_task_func_call (self->func, "GasyncInterval action", cancellable,
                              self->user_data, &error))
     return TRUE;
+  /* Cancelled is not failed (the contract): no error, no stop on error. */
+  if (gasync_error_is_cancelled (error))
+    {
+      g_error_free (error);
+      return TRUE;
+    }
 
   gasync_owner_emit_error (self->life.owner, GASYNC_OWNER_QUEUE, self,
                            signals[SIGNAL_ERROR], GASYNC_OWNER_ARG_NONE, NULL,
-                           error, NULL);
+                           error, "its work");
   gasync_lock (&self->life.lock);
   stop_on_error = self->stop_on_error;
   gasync_unlock (&self->life.lock);
@@ -390,7 +396,10 @@ gasync_interval_class_init (GasyncIntervalClass *klass)
    *
    * Emitted on the owner context for each run of the action that failed.
    * An action that returned %FALSE without an error is reported as
-   * %GASYNC_ERROR_FAILED.
+   * %GASYNC_ERROR_FAILED, unless its cancellable had fired: a run that
+   * was cancelled (that, or %G_IO_ERROR_CANCELLED) did not fail, is not
+   * reported and does not stop the interval on error. With no handler
+   * connected, the failure is logged as a warning instead.
    *
    * Since: 0.1
    */
@@ -413,11 +422,10 @@ gasync_interval_init (GasyncInterval *self)
 
 /**
  * gasync_interval_new:
- * @func: (scope notified) (closure user_data) (destroy user_data_free):
+ * @func: (scope notified) (closure user_data) (destroy destroy):
  *   the action
  * @user_data: data for @func
- * @user_data_free: (nullable): frees @user_data when the interval is
- *   finalized
+ * @destroy: (nullable): frees @user_data when the interval is finalized
  *
  * Creates a stopped interval with the default interval (500 ms), no
  * delay, in %GASYNC_INTERVAL_MODE_THREAD. The thread-default main context
@@ -431,7 +439,7 @@ gasync_interval_init (GasyncInterval *self)
 GasyncInterval *
 gasync_interval_new (GasyncTaskFunc func,
                      gpointer       user_data,
-                     GDestroyNotify user_data_free)
+                     GDestroyNotify destroy)
 {
   GasyncInterval *self;
 
@@ -440,7 +448,7 @@ gasync_interval_new (GasyncTaskFunc func,
   self = g_object_new (GASYNC_TYPE_INTERVAL, NULL);
   self->func = func;
   self->user_data = user_data;
-  self->user_data_free = user_data_free;
+  self->user_data_free = destroy;
   return self;
 }
 

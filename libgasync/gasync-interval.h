@@ -60,7 +60,7 @@ G_DECLARE_FINAL_TYPE (GasyncInterval, gasync_interval, GASYNC, INTERVAL, GObject
 GASYNC_AVAILABLE_IN_0_1
 GasyncInterval     *gasync_interval_new               (GasyncTaskFunc       func,
                                                        gpointer             user_data,
-                                                       GDestroyNotify       user_data_free) G_GNUC_WARN_UNUSED_RESULT;
+                                                       GDestroyNotify       destroy) G_GNUC_WARN_UNUSED_RESULT;
 
 GASYNC_AVAILABLE_IN_0_1
 GasyncLatchState    gasync_interval_get_state         (GasyncInterval      *self);

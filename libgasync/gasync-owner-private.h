@@ -72,25 +72,21 @@ typedef enum
   GASYNC_OWNER_ARG_STRING,      /* (string; GError) */
 } GasyncOwnerArg;
 
-/* Called instead of the emission when the signal has no handler:
- * @arg is the string argument, or NULL. */
-typedef void (*GasyncOwnerUnhandledFunc) (gpointer      instance,
-                                          const char   *arg,
-                                          const GError *error);
-
 /* Emits @signal_id on @instance, on @context, with @arg (a GObject that is
  * referenced or a string that is copied, as @arg_type says, or nothing)
  * and @error, which it takes; from any thread. Holds a reference to
- * @instance until then. If @unhandled is not NULL and nothing is connected
- * to the signal when it would be emitted, @unhandled is called instead. */
-void      gasync_owner_emit_error     (GMainContext             *context,
-                                       GasyncOwnerWhen           when,
-                                       gpointer                  instance,
-                                       guint                     signal_id,
-                                       GasyncOwnerArg            arg_type,
-                                       gconstpointer             arg,
-                                       GError                   *error,
-                                       GasyncOwnerUnhandledFunc  unhandled);
+ * @instance until then. With @what (what failed, such as "an item"), a
+ * failure that no handler is connected to when it would be emitted is
+ * reported instead, as every class reports one (see
+ * gasync_failure_is_handled()). */
+void      gasync_owner_emit_error     (GMainContext    *context,
+                                       GasyncOwnerWhen  when,
+                                       gpointer         instance,
+                                       guint            signal_id,
+                                       GasyncOwnerArg   arg_type,
+                                       gconstpointer    arg,
+                                       GError          *error,
+                                       const char      *what);
 
 /* Emits notify for @pspec on @instance, on @context (always queued, even
  * from the owner thread); from any thread. */

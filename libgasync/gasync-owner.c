@@ -26,6 +26,7 @@
 #include "config.h"
 
 #include "gasync-owner-private.h"
+#include "gasync-private.h"
 #include "gasync-source-private.h"
 
 typedef enum
@@ -61,7 +62,7 @@ typedef struct
       GObject *instance;
       gpointer arg;             /* owned, as arg_type says */
       GError *error;
-      GasyncOwnerUnhandledFunc unhandled;
+      char *what;               /* owned, nullable */
     } emit;
     struct
     {
@@ -113,6 +114,7 @@ item_free_emit (Item *item)
   else
     g_free (item->emit.arg);
   g_error_free (item->emit.error);
+  g_free (item->emit.what);
 }
 
 static void
@@ -120,13 +122,11 @@ item_emit (Item *item)
 {
   GObject *instance = item->emit.instance;
 
-  if (item->emit.unhandled != NULL &&
-      !g_signal_has_handler_pending (instance, item->signal_id, 0, FALSE))
-    item->emit.unhandled (instance,
-                          item->arg_type == GASYNC_OWNER_ARG_STRING ?
-                            item->emit.arg : NULL,
-                          item->emit.error);
-  else if (item->arg_type == GASYNC_OWNER_ARG_NONE)
+  if (item->emit.what != NULL &&
+      !gasync_failure_is_handled (instance, item->signal_id, NULL,
+                                  item->emit.what, item->emit.error))
+    return;
+  if (item->arg_type == GASYNC_OWNER_ARG_NONE)
     g_signal_emit (instance, item->signal_id, 0, item->emit.error);
   else
     g_signal_emit (instance, item->signal_id, 0, item->emit.arg,
@@ -484,14 +484,14 @@ gasync_owner_invoke (GMainContext    *context,
 }
 
 void
-gasync_owner_emit_error (GMainContext             *context,
-                         GasyncOwnerWhen           when,
-                         gpointer                  instance,
-                         guint                     signal_id,
-                         GasyncOwnerArg            arg_type,
-                         gconstpointer             arg,
-                         GError                   *error,
-                         GasyncOwnerUnhandledFunc  unhandled)
+gasync_owner_emit_error (GMainContext    *context,
+                         GasyncOwnerWhen  when,
+                         gpointer         instance,
+                         guint            signal_id,
+                         GasyncOwnerArg   arg_type,
+                         gconstpointer    arg,
+                         GError          *error,
+                         const char      *what)
 {
   Item item = { .kind = ITEM_EMIT };
 
@@ -519,7 +519,7 @@ gasync_owner_emit_error (GMainContext             *context,
       g_assert_not_reached ();
     }
   item.emit.error = error;
-  item.emit.unhandled = unhandled;
+  item.emit.what = g_strdup (what);
   schedule (context, when, &item);
 }
 

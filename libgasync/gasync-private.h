@@ -38,6 +38,13 @@ gboolean gasync_task_func_call           (GasyncTaskFunc   func,
                                           gpointer         user_data,
                                           GError         **error);
 
+gboolean gasync_error_is_cancelled       (const GError    *error);
+gboolean gasync_failure_is_handled       (gpointer         instance,
+                                          guint            signal_id,
+                                          const char      *label,
+                                          const char      *what,
+                                          const GError    *error);
+
 /* How log lines name an object: "Stopper “indexer”", or when it has no
  * name "Stopper 0x5581…" (@kind, then @name or the address). */
 char    *gasync_describe                 (const char     *kind,

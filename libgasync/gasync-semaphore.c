@@ -221,7 +221,7 @@ gasync_semaphore_get_capacity (GasyncSemaphore *self)
 }
 
 /**
- * gasync_semaphore_get_available:
+ * gasync_semaphore_get_n_available:
  * @self: a #GasyncSemaphore
  *
  * Gets the number of free slots of @self at this moment. Another thread
@@ -234,7 +234,7 @@ gasync_semaphore_get_capacity (GasyncSemaphore *self)
  * Since: 0.1
  */
 int
-gasync_semaphore_get_available (GasyncSemaphore *self)
+gasync_semaphore_get_n_available (GasyncSemaphore *self)
 {
   int available;
 
@@ -253,7 +253,9 @@ gasync_semaphore_get_available (GasyncSemaphore *self)
  * @error: return location for a #GError
  *
  * Takes a slot of @self, blocking until one is free or @cancellable is
- * cancelled. Give the slot back with gasync_semaphore_release().
+ * cancelled. Give the slot back with gasync_semaphore_release(). Like
+ * gasync_semaphore_acquire_async(), it takes no slot when @cancellable
+ * was cancelled already, even if one is free.
  *
  * Threading: may be called from any thread; it blocks that thread.
  *
@@ -273,6 +275,8 @@ gasync_semaphore_acquire (GasyncSemaphore  *self,
   g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return FALSE;
   if (gasync_semaphore_try_acquire (self))
     return TRUE;
 

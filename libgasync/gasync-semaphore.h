@@ -34,7 +34,7 @@ GasyncSemaphore *gasync_semaphore_new           (int                  capacity);
 GASYNC_AVAILABLE_IN_0_1
 int              gasync_semaphore_get_capacity  (GasyncSemaphore     *self);
 GASYNC_AVAILABLE_IN_0_1
-int              gasync_semaphore_get_available (GasyncSemaphore     *self);
+int              gasync_semaphore_get_n_available (GasyncSemaphore     *self);
 
 GASYNC_AVAILABLE_IN_0_1
 gboolean         gasync_semaphore_acquire       (GasyncSemaphore     *self,

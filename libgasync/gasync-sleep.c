@@ -12,16 +12,14 @@
  * Go's `async.Sleep(ctx, d)` and `async.SleepUntil(ctx, t)` wait for a
  * time to pass or for their context to be cancelled, whichever comes
  * first. gasync_sleep() and gasync_sleep_until() do the same in a task
- * function, with a #GCancellable: they return %FALSE as soon as it fires,
- * without polling. Main-loop code (and JavaScript) uses
- * gasync_sleep_async(), which blocks no thread.
+ * function, with a #GCancellable: they fail with %G_IO_ERROR_CANCELLED as
+ * soon as it fires, without polling. Main-loop code (and JavaScript) uses
+ * gasync_sleep_async(), which blocks no thread and fails the same way.
  *
  * |[<!-- language="C" -->
- * while (!g_cancellable_is_cancelled (cancellable))
- *   {
- *     poll_the_server ();
- *     gasync_sleep (G_USEC_PER_SEC, cancellable);
- *   }
+ * do
+ *   poll_the_server ();
+ * while (gasync_sleep (G_USEC_PER_SEC, cancellable, NULL));
  * ]|
  *
  * Durations are #GTimeSpan values in microseconds and deadlines are
@@ -48,6 +46,7 @@ never (gpointer data)
  * gasync_sleep_until:
  * @deadline: when to wake up, a g_get_monotonic_time() value
  * @cancellable: (nullable): a #GCancellable, or %NULL
+ * @error: return location for a #GError, or %NULL
  *
  * Blocks the calling thread until @deadline, or until @cancellable is
  * cancelled, whichever comes first. A deadline in the past returns at
@@ -55,14 +54,16 @@ never (gpointer data)
  *
  * Threading: may be called from any thread.
  *
- * Returns: %TRUE when @deadline was reached, %FALSE when @cancellable was
- *   cancelled (also when it was cancelled already)
+ * Returns: %TRUE when @deadline was reached; %FALSE with
+ *   %G_IO_ERROR_CANCELLED when @cancellable was cancelled (also when it
+ *   was cancelled already)
  *
  * Since: 0.1
  */
 gboolean
-gasync_sleep_until (gint64        deadline,
-                    GCancellable *cancellable)
+gasync_sleep_until (gint64         deadline,
+                    GCancellable  *cancellable,
+                    GError       **error)
 {
   GasyncLock lock;
   GasyncCond cond;
@@ -70,8 +71,9 @@ gasync_sleep_until (gint64        deadline,
 
   g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable),
                         FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (g_cancellable_is_cancelled (cancellable))
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return FALSE;
   if (deadline <= g_get_monotonic_time ())
     return TRUE;
@@ -86,35 +88,41 @@ gasync_sleep_until (gint64        deadline,
   gasync_cond_clear (&cond);
   gasync_lock_clear (&lock);
 
-  return !cancelled;
+  if (cancelled)
+    return !g_cancellable_set_error_if_cancelled (cancellable, error);
+  return TRUE;
 }
 
 /**
  * gasync_sleep:
  * @duration: how long to sleep, in microseconds
  * @cancellable: (nullable): a #GCancellable, or %NULL
+ * @error: return location for a #GError, or %NULL
  *
  * Blocks the calling thread for @duration microseconds, or until
  * @cancellable is cancelled, whichever comes first. A zero or negative
- * duration returns at once, like Go's `time.Sleep`.
+ * duration returns at once, like Go's `time.Sleep`. It fails as
+ * gasync_sleep_finish() does.
  *
  * Threading: may be called from any thread.
  *
- * Returns: %TRUE when the time passed, %FALSE when @cancellable was
- *   cancelled (also when it was cancelled already)
+ * Returns: %TRUE when the time passed; %FALSE with %G_IO_ERROR_CANCELLED
+ *   when @cancellable was cancelled (also when it was cancelled already)
  *
  * Since: 0.1
  */
 gboolean
-gasync_sleep (GTimeSpan     duration,
-              GCancellable *cancellable)
+gasync_sleep (GTimeSpan       duration,
+              GCancellable   *cancellable,
+              GError        **error)
 {
   g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable),
                         FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   return gasync_sleep_until (gasync_deadline_add (g_get_monotonic_time (),
                                                  MAX (duration, 0)),
-                             cancellable);
+                             cancellable, error);
 }
 
 typedef struct
@@ -230,7 +238,8 @@ gasync_sleep_async (GTimeSpan            duration,
  * Threading: call it on the context where the callback was called.
  *
  * Returns: %TRUE when the time passed; %FALSE with %G_IO_ERROR_CANCELLED
- *   when the sleep was cancelled
+ *   when the sleep was cancelled (also when it was cancelled already), as
+ *   gasync_sleep() fails
  *
  * Since: 0.1
  */

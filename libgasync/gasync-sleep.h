@@ -18,10 +18,12 @@ G_BEGIN_DECLS
 
 GASYNC_AVAILABLE_IN_0_1
 gboolean gasync_sleep        (GTimeSpan             duration,
-                              GCancellable         *cancellable);
+                              GCancellable         *cancellable,
+                              GError              **error);
 GASYNC_AVAILABLE_IN_0_1
 gboolean gasync_sleep_until  (gint64                deadline,
-                              GCancellable         *cancellable);
+                              GCancellable         *cancellable,
+                              GError              **error);
 GASYNC_AVAILABLE_IN_0_1
 void     gasync_sleep_async  (GTimeSpan             duration,
                               GCancellable         *cancellable,

@@ -180,9 +180,10 @@ struct _GasyncStopper
   GasyncRegistry registry;
   /* Threads that ended the last task and still act on it: they fire the
    * next phase, then give back that reference. Quiescing and closing wait
-   * for them, and a thread waiting in wait_for() takes the reference over
-   * (handed_refs), so that the stop or quiesce it waits for returns once
-   * no other thread touches the stopper. */
+   * for them, and a thread waiting in wait_for(), or after a stop the
+   * owner context once stopped, takes the reference over (handed_refs),
+   * so that the stop or quiesce waited for completes once no other thread
+   * touches the stopper. */
   guint num_ending;
   guint num_waiting; /* threads in wait_for() */
   guint handed_refs; /* the stopper's references to itself, to drop */
@@ -248,17 +249,6 @@ describe_locked (GasyncStopper *self)
   return gasync_describe ("Stopper", self->name, self);
 }
 
-static char *
-describe (GasyncStopper *self)
-{
-  char *label;
-
-  gasync_lock (&self->lock);
-  label = describe_locked (self);
-  gasync_unlock (&self->lock);
-  return label;
-}
-
 /* Called with the lock held, when a task, worker or closer is added:
  * TRUE the first time, when the caller must call leak_track() once it has
  * dropped the lock. */
@@ -286,18 +276,6 @@ leak_track (GasyncStopper *self)
   gasync_unlock (&self->lock);
   if (stopped)
     gasync_leak_untrack (self);
-}
-
-/* The report of a failed task when #GasyncStopper::task-failed has no
- * handler. */
-static void
-warn_task_failed (gpointer      instance,
-                  const char   *name,
-                  const GError *error)
-{
-  g_autofree char *label = describe (instance);
-
-  g_warning ("%s: task “%s” failed: %s", label, name, error->message);
 }
 
 static void drain (GasyncStopper *self);
@@ -483,6 +461,7 @@ static void
 drain (GasyncStopper *self)
 {
   GasyncRegistryFrame frame;
+  guint handed = 0;
 
   gasync_lock (&self->lock);
   if (self->draining)
@@ -515,7 +494,17 @@ drain (GasyncStopper *self)
 
   gasync_registry_frame_pop (&frame);
   self->draining = FALSE;
+  /* Stopped: the reference handed over by the thread that ended the last
+   * task, if no blocking stop took it (see task_end_last()). Not the last
+   * one: the caller holds one. */
+  if (self->done)
+    {
+      handed = self->handed_refs;
+      self->handed_refs = 0;
+    }
   gasync_unlock (&self->lock);
+  while (handed-- > 0)
+    g_object_unref (self);
 }
 
 typedef struct
@@ -674,10 +663,19 @@ report_failure (GasyncStopper *self,
                 const char    *name,
                 GError        *error)
 {
+  g_autofree char *what = NULL;
+
+  /* Cancelled is not failed (the contract). */
+  if (gasync_error_is_cancelled (error))
+    {
+      g_error_free (error);
+      return;
+    }
+
+  what = g_strdup_printf ("task “%s”", name);
   gasync_owner_emit_error (self->context, GASYNC_OWNER_NOW_IF_OWNER, self,
                            signals[SIGNAL_TASK_FAILED],
-                           GASYNC_OWNER_ARG_STRING, name, error,
-                           warn_task_failed);
+                           GASYNC_OWNER_ARG_STRING, name, error, what);
 }
 
 /* Counts a new task named @name in @entry, unless the stopper is
@@ -761,10 +759,12 @@ task_end_locked (GasyncStopper       *self,
 
 /* After the last task, without the lock: fires the phase it began, then
  * gives back the reference the running tasks held. Until then the stopper
- * is neither quiesced nor closed. If a thread waits for that, the
- * reference is left to it: otherwise the stop or quiesce could return, and
- * its caller's unref not be the last, while this thread still holds it;
- * the stopper would then be finalized here, with the caller's thread
+ * is neither quiesced nor closed. If a thread waits for that, or a stop was
+ * asked for, the reference is left to the waiting thread or to the owner
+ * context, which drops it once stopped, before the callbacks of
+ * gasync_stopper_stop_async(): otherwise a stop or quiesce could return,
+ * and its caller's unref not be the last, while this thread still holds
+ * it; the stopper would then be finalized here, with the caller's thread
  * reading it. */
 static void
 task_end_last (GasyncStopper *self,
@@ -780,7 +780,7 @@ task_end_last (GasyncStopper *self,
   gasync_registry_frame_pop (&frame);
 
   gasync_lock (&self->lock);
-  if (self->num_waiting > 0)
+  if (self->num_waiting > 0 || self->stop_requested)
     {
       self->handed_refs++;
       last = FALSE;
@@ -1260,9 +1260,11 @@ gasync_stopper_class_init (GasyncStopperClass *klass)
    *
    * Emitted on the owner context when an asynchronous task or a worker
    * failed: its function returned %FALSE (without an error, it is
-   * reported as %GASYNC_ERROR_FAILED naming the task). With no handler
-   * connected, the failure is logged as a warning instead. It is emitted
-   * before the closers run.
+   * reported as %GASYNC_ERROR_FAILED naming the task). A task that was
+   * cancelled (%G_IO_ERROR_CANCELLED, or %FALSE without an error after
+   * its cancellable fired) did not fail and is not reported. With no
+   * handler connected, the failure is logged as a warning instead. It is
+   * emitted before the closers run.
    *
    * Since: 0.1
    */
@@ -1900,7 +1902,8 @@ gasync_stopper_begin_task (GasyncStopper  *self,
     }
 
   data->stopper = g_object_ref (self);
-  return gasync_task_token_new (name, token_end, data, token_data_free);
+  return gasync_task_token_new (name, self->context, token_end, data,
+                                token_data_free);
 }
 
 /**
@@ -1991,7 +1994,7 @@ gasync_stopper_dup_running_tasks (GasyncStopper *self)
 }
 
 /**
- * gasync_stopper_get_num_tasks:
+ * gasync_stopper_get_n_tasks:
  * @self: a #GasyncStopper
  *
  * Gets how many tasks run now, tokens included (Go's `NumTasks()`).
@@ -2003,7 +2006,7 @@ gasync_stopper_dup_running_tasks (GasyncStopper *self)
  * Since: 0.1
  */
 guint
-gasync_stopper_get_num_tasks (GasyncStopper *self)
+gasync_stopper_get_n_tasks (GasyncStopper *self)
 {
   guint num_tasks;
 

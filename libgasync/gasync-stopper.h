@@ -137,7 +137,7 @@ void                gasync_stopper_add_closer                 (GasyncStopper    
 GASYNC_AVAILABLE_IN_0_1
 GHashTable         *gasync_stopper_dup_running_tasks          (GasyncStopper          *self);
 GASYNC_AVAILABLE_IN_0_1
-guint               gasync_stopper_get_num_tasks              (GasyncStopper          *self);
+guint               gasync_stopper_get_n_tasks                (GasyncStopper          *self);
 GASYNC_AVAILABLE_IN_0_1
 char               *gasync_stopper_dump                       (GasyncStopper          *self);
 

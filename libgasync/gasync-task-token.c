@@ -15,7 +15,12 @@
  * hands one out when the work begins, counts it as a running task, and
  * stops counting it when gasync_task_token_end() is called. A token that
  * is dropped without being ended ends itself, with a warning, so that a
- * forgotten token cannot hang a shutdown.
+ * forgotten token cannot hang a shutdown: on the owner context of what
+ * counts it, in a dispatch of its own, never inside the unref that
+ * dropped it. That end may be the end of a stop, which fires
+ * cancellables and emits signals; the last unref may come from a garbage
+ * collector (GJS refuses to run JavaScript callbacks then) or from
+ * another thread.
  *
  * |[<!-- language="JavaScript" -->
  * const token = stopper.begin_task('fetch');
@@ -41,6 +46,7 @@
 #include "config.h"
 
 #include "gasync-task-token-private.h"
+#include "gasync-owner-private.h"
 #include "gasync-private.h"
 
 struct _GasyncTaskToken
@@ -49,6 +55,8 @@ struct _GasyncTaskToken
 
   char *name;
   int ended; /* atomic */
+  gboolean end_deferred; /* dropped without an end: ends on the context */
+  GMainContext *context;
   GasyncTaskTokenEndFunc end_func;
   gpointer user_data;
   GDestroyNotify destroy;
@@ -76,16 +84,48 @@ task_token_end (GasyncTaskToken *self)
 }
 
 static void
+end_dropped (GasyncTaskToken *self)
+{
+  if (task_token_end (self))
+    g_warning ("Task token “%s” was dropped without gasync_task_token_end(); "
+               "it is ended now", self->name);
+}
+
+static void
+end_dropped_cb (gpointer data)
+{
+  end_dropped (data);
+}
+
+static void
+gasync_task_token_dispose (GObject *object)
+{
+  GasyncTaskToken *self = GASYNC_TASK_TOKEN (object);
+
+  /* Dropped without an end: the dispatch keeps the token until it has
+   * ended it on the owner context, and dispose runs again then. */
+  if (!self->end_deferred && !g_atomic_int_get (&self->ended))
+    {
+      self->end_deferred = TRUE;
+      gasync_owner_invoke (self->context, GASYNC_OWNER_QUEUE, end_dropped_cb,
+                           g_object_ref (self), g_object_unref);
+      return;
+    }
+
+  G_OBJECT_CLASS (gasync_task_token_parent_class)->dispose (object);
+}
+
+static void
 gasync_task_token_finalize (GObject *object)
 {
   GasyncTaskToken *self = GASYNC_TASK_TOKEN (object);
 
-  if (task_token_end (self))
-    g_warning ("Task token “%s” was dropped without gasync_task_token_end(); "
-               "it is ended now", self->name);
+  /* The context went away without running the dispatch. */
+  end_dropped (self);
 
   if (self->destroy != NULL)
     self->destroy (self->user_data);
+  g_main_context_unref (self->context);
   g_free (self->name);
 
   G_OBJECT_CLASS (gasync_task_token_parent_class)->finalize (object);
@@ -115,6 +155,7 @@ gasync_task_token_class_init (GasyncTaskTokenClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
+  object_class->dispose = gasync_task_token_dispose;
   object_class->finalize = gasync_task_token_finalize;
   object_class->get_property = gasync_task_token_get_property;
 
@@ -143,6 +184,7 @@ gasync_task_token_init (GasyncTaskToken *self)
 
 GasyncTaskToken *
 gasync_task_token_new (const char             *name,
+                       GMainContext           *context,
                        GasyncTaskTokenEndFunc  end_func,
                        gpointer                user_data,
                        GDestroyNotify          destroy)
@@ -154,6 +196,8 @@ gasync_task_token_new (const char             *name,
 
   self = g_object_new (GASYNC_TYPE_TASK_TOKEN, NULL);
   self->name = g_strdup (name);
+  self->context = context != NULL ? g_main_context_ref (context)
+                                  : g_main_context_ref_thread_default ();
   self->end_func = end_func;
   self->user_data = user_data;
   self->destroy = destroy;

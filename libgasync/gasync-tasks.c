@@ -29,22 +29,23 @@
  * {
  *   if (!fetch_updates (cancellable, error))
  *     return FALSE;
- *   gasync_sleep (G_USEC_PER_SEC, cancellable);
- *   return TRUE;
+ *   return gasync_sleep (G_USEC_PER_SEC, cancellable, error);
  * }
  *
  * tasks = gasync_tasks_new ("updates");
- * gasync_tasks_loop (tasks, cancellable, "poll", poll_once, NULL, NULL);
+ * gasync_tasks_loop (tasks, "poll", cancellable, poll_once, NULL, NULL);
  * …
  * g_cancellable_cancel (cancellable);
  * gasync_tasks_wait (tasks, NULL, NULL);
  * ]|
  *
  * Errors are never dropped: every error a task reports (other than
- * %G_IO_ERROR_CANCELLED, which is how a task says it was told to stop)
- * is kept, prefixed with the task's name, and emitted with
- * #GasyncTasks::task-failed on the owner context.
- * gasync_tasks_dup_errors() returns the kept errors and
+ * %G_IO_ERROR_CANCELLED, or %FALSE without an error after its cancellable
+ * fired, which is how a task says it was told to stop) is kept, prefixed
+ * with the task's name, and emitted with #GasyncTasks::task-failed on the
+ * owner context; with no handler connected to that signal, it is logged
+ * as a warning instead, as every class does with a failure that no caller
+ * gets back. gasync_tasks_dup_errors() returns the kept errors and
  * gasync_tasks_clear_errors() forgets them.
  *
  * Tracing: every run of a task function, close step and token is logged
@@ -204,19 +205,21 @@ tasks_record (GasyncTasks  *self,
               gint64        start,
               const GError *error)
 {
+  g_autofree char *what = NULL;
   GError *copy;
 
   tasks_trace (self, task_name, start, error);
-  if (error == NULL || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (error == NULL || gasync_error_is_cancelled (error))
     return;
 
   copy = g_error_copy (error);
   g_prefix_error (&copy, "%s: ", task_name);
 
   /* #GasyncTasks::task-failed, on the owner context. */
+  what = g_strdup_printf ("task “%s”", task_name);
   gasync_owner_emit_error (self->context, GASYNC_OWNER_QUEUE, self,
                            signals[TASK_FAILED], GASYNC_OWNER_ARG_STRING,
-                           task_name, g_error_copy (copy), NULL);
+                           task_name, g_error_copy (copy), what);
 
   gasync_lock (&self->lock);
   g_ptr_array_add (self->errors, copy);
@@ -251,6 +254,8 @@ task_free (gpointer data)
   if (task->task.destroy != NULL)
     task->task.destroy (task->task.user_data);
   g_clear_object (&task->cancellable);
+  /* Under the lock: the thread that ended the task has let go of it by
+   * then (see task_run()), so the reference may be the last one. */
   gasync_lock (&self->lock);
   gasync_registry_task_free_locked (&self->registry, task);
   gasync_unlock (&self->lock);
@@ -283,10 +288,15 @@ task_run (gpointer data)
       task_call (task, close_name, task->close_func);
     }
 
+  /* The destroy notify is queued on the owner context under the lock:
+   * before the waits that this end completes, and before any wait that
+   * begins later and finds the group idle, so that a wait_async()
+   * callback there finds it run (the contract). task_free() takes the
+   * lock before it lets go of the group. */
   gasync_lock (&self->lock);
+  gasync_owner_destroy (self->context, GASYNC_OWNER_QUEUE, task_free, task);
   tasks_end_locked (self, &task->task.entry);
   gasync_unlock (&self->lock);
-  gasync_owner_destroy (self->context, GASYNC_OWNER_QUEUE, task_free, task);
 }
 
 static void
@@ -415,7 +425,10 @@ gasync_tasks_class_init (GasyncTasksClass *klass)
    *   gasync_tasks_dup_errors() keeps it
    *
    * Emitted on the owner context of @self for every error a task
-   * reports, other than %G_IO_ERROR_CANCELLED, after the error was kept.
+   * reports, other than a cancellation (%G_IO_ERROR_CANCELLED, or %FALSE
+   * without an error after the task's cancellable fired), after the error
+   * was kept. With no handler connected, the failure is logged as a
+   * warning instead.
    *
    * Since: 0.1
    */
@@ -532,8 +545,8 @@ gasync_tasks_get_n_running (GasyncTasks *self)
 /**
  * gasync_tasks_run:
  * @self: a #GasyncTasks
- * @cancellable: (nullable): passed to @func, to tell it to stop
  * @name: the name of the task, used in traces and errors
+ * @cancellable: (nullable): passed to @func, to tell it to stop
  * @func: (scope notified) (closure user_data) (destroy destroy): the task
  *   function
  * @user_data: data for @func
@@ -551,15 +564,15 @@ gasync_tasks_get_n_running (GasyncTasks *self)
  */
 void
 gasync_tasks_run (GasyncTasks    *self,
-                  GCancellable   *cancellable,
                   const char     *name,
+                  GCancellable   *cancellable,
                   GasyncTaskFunc  func,
                   gpointer        user_data,
                   GDestroyNotify  destroy)
 {
   g_return_if_fail (GASYNC_IS_TASKS (self));
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
   g_return_if_fail (name != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
   g_return_if_fail (func != NULL);
 
   tasks_start (self, cancellable, name, FALSE, func, NULL, user_data,
@@ -569,9 +582,9 @@ gasync_tasks_run (GasyncTasks    *self,
 /**
  * gasync_tasks_loop:
  * @self: a #GasyncTasks
+ * @name: the name of the task, used in traces and errors
  * @cancellable: (nullable): ends the loop when cancelled, and is passed
  *   to @func
- * @name: the name of the task, used in traces and errors
  * @func: (scope notified) (closure user_data) (destroy destroy): the
  *   function to repeat
  * @user_data: data for @func
@@ -590,15 +603,15 @@ gasync_tasks_run (GasyncTasks    *self,
  */
 void
 gasync_tasks_loop (GasyncTasks    *self,
-                   GCancellable   *cancellable,
                    const char     *name,
+                   GCancellable   *cancellable,
                    GasyncTaskFunc  func,
                    gpointer        user_data,
                    GDestroyNotify  destroy)
 {
   g_return_if_fail (GASYNC_IS_TASKS (self));
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
   g_return_if_fail (name != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
   g_return_if_fail (func != NULL);
 
   tasks_start (self, cancellable, name, TRUE, func, NULL, user_data,
@@ -641,8 +654,8 @@ gasync_tasks_run_background (GasyncTasks    *self,
 /**
  * gasync_tasks_run_with_close:
  * @self: a #GasyncTasks
- * @cancellable: (nullable): passed to @func and @close_func
  * @name: the name of the task, used in traces and errors
+ * @cancellable: (nullable): passed to @func and @close_func
  * @func: (scope notified) (closure user_data) (destroy destroy): the task
  *   function
  * @close_func: (scope notified) (closure user_data): the close step,
@@ -665,16 +678,16 @@ gasync_tasks_run_background (GasyncTasks    *self,
  */
 void
 gasync_tasks_run_with_close (GasyncTasks    *self,
-                             GCancellable   *cancellable,
                              const char     *name,
+                             GCancellable   *cancellable,
                              GasyncTaskFunc  func,
                              GasyncTaskFunc  close_func,
                              gpointer        user_data,
                              GDestroyNotify  destroy)
 {
   g_return_if_fail (GASYNC_IS_TASKS (self));
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
   g_return_if_fail (name != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
   g_return_if_fail (func != NULL);
   g_return_if_fail (close_func != NULL);
 
@@ -751,7 +764,8 @@ gasync_tasks_begin_task (GasyncTasks *self,
   g_queue_push_tail_link (&self->tokens, &data->link);
   gasync_unlock (&self->lock);
 
-  return gasync_task_token_new (name, token_ended, data, token_data_free);
+  return gasync_task_token_new (name, data->context, token_ended, data,
+                                token_data_free);
 }
 
 /* Called with the lock held: whether a running token was begun on a

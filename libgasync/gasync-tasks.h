@@ -41,15 +41,15 @@ guint            gasync_tasks_get_n_running  (GasyncTasks          *self);
 
 GASYNC_AVAILABLE_IN_0_1
 void             gasync_tasks_run            (GasyncTasks          *self,
-                                              GCancellable         *cancellable,
                                               const char           *name,
+                                              GCancellable         *cancellable,
                                               GasyncTaskFunc        func,
                                               gpointer              user_data,
                                               GDestroyNotify        destroy);
 GASYNC_AVAILABLE_IN_0_1
 void             gasync_tasks_loop           (GasyncTasks          *self,
-                                              GCancellable         *cancellable,
                                               const char           *name,
+                                              GCancellable         *cancellable,
                                               GasyncTaskFunc        func,
                                               gpointer              user_data,
                                               GDestroyNotify        destroy);
@@ -61,8 +61,8 @@ void             gasync_tasks_run_background (GasyncTasks          *self,
                                               GDestroyNotify        destroy);
 GASYNC_AVAILABLE_IN_0_1
 void             gasync_tasks_run_with_close (GasyncTasks          *self,
-                                              GCancellable         *cancellable,
                                               const char           *name,
+                                              GCancellable         *cancellable,
                                               GasyncTaskFunc        func,
                                               GasyncTaskFunc        close_func,
                                               gpointer              user_data,

@@ -209,7 +209,7 @@ gasync_wait_group_new (void)
 }
 
 /**
- * gasync_wait_group_get_count:
+ * gasync_wait_group_get_n_outstanding:
  * @self: a #GasyncWaitGroup
  *
  * Gets the number of outstanding tasks; another thread may change it at
@@ -220,7 +220,7 @@ gasync_wait_group_new (void)
  * Since: 0.1
  */
 gint64
-gasync_wait_group_get_count (GasyncWaitGroup *self)
+gasync_wait_group_get_n_outstanding (GasyncWaitGroup *self)
 {
   gint64 count;
 
@@ -292,8 +292,10 @@ is_zero (gpointer data)
  * @error: return location for a #GError
  *
  * Blocks until the count is zero (or became zero since the call, even if
- * it rose again) or @cancellable is cancelled. Do not call it on a thread
- * whose main context must run for the tasks to end: use
+ * it rose again) or @cancellable is cancelled. Like
+ * gasync_wait_group_wait_async(), it fails when @cancellable was cancelled
+ * already, even if the count is zero. Do not call it on a thread whose
+ * main context must run for the tasks to end: use
  * gasync_wait_group_wait_async() there.
  *
  * Returns: %TRUE once the count was zero; %FALSE with
@@ -313,6 +315,9 @@ gasync_wait_group_wait (GasyncWaitGroup  *self,
   g_return_val_if_fail (cancellable == NULL ||
                         G_IS_CANCELLABLE (cancellable), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return FALSE;
 
   gasync_lock (&self->lock);
   snapshot.n_zero = self->n_zero;

@@ -32,7 +32,7 @@ GASYNC_AVAILABLE_IN_0_1
 GasyncWaitGroup *gasync_wait_group_new         (void) G_GNUC_WARN_UNUSED_RESULT;
 
 GASYNC_AVAILABLE_IN_0_1
-gint64           gasync_wait_group_get_count   (GasyncWaitGroup      *self);
+gint64           gasync_wait_group_get_n_outstanding (GasyncWaitGroup      *self);
 
 GASYNC_AVAILABLE_IN_0_1
 void             gasync_wait_group_add         (GasyncWaitGroup      *self,

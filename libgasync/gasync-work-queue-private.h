@@ -21,5 +21,10 @@ void     gasync_work_queue_set_error_func    (GasyncWorkQueue          *self,
                                               gpointer                  user_data);
 void     gasync_work_queue_set_owner_context (GasyncWorkQueue          *self,
                                               GMainContext             *context);
+/* The items are borrowed: whoever gave them keeps them alive until the
+ * queue is closed (a batch run), so the queue's own references to them are
+ * never the last ones, and it drops them where it is done with each
+ * instead of on the owner context. */
+void     gasync_work_queue_set_borrowed_items (GasyncWorkQueue         *self);
 
 G_END_DECLS

@@ -28,7 +28,11 @@
  *
  * Items are #GObjects for bindings; C may also queue plain pointers with
  * gasync_work_queue_new_for_pointers(). Items that fail are reported with
- * the #GasyncWorkQueue::error signal.
+ * the #GasyncWorkQueue::error signal (a warning when nothing handles it;
+ * a cancelled item is no failure). Each item is freed (unreferenced, or
+ * given to the item free function) once, on the owner context, after it
+ * was processed or discarded, as #GasyncWorker does; a queue that refuses
+ * an item takes nothing, and the caller keeps it.
  *
  * |[<!-- language="C" -->
  * static gboolean
@@ -48,7 +52,9 @@
  * The main-context form, gasync_work_queue_new_for_main_context(), is for
  * JavaScript: its #GasyncWorkBeginFunc runs on the owner's main context
  * and begins asynchronous work that ends with a #GasyncTaskToken; at most
- * #GasyncWorkQueue:parallelism items are in flight at a time.
+ * #GasyncWorkQueue:parallelism items are in flight at a time. The
+ * cancellable it gets is cancelled on the owner context too, whichever
+ * thread closes the queue, so a JavaScript `cancelled` handler runs.
  *
  * Threading: starting, enqueueing, stopping and closing may be done from
  * any thread (the blocking stop and close not where they would wait for
@@ -149,6 +155,7 @@ struct _GasyncWorkQueue
   gpointer user_data;
   GDestroyNotify destroy;
   GDestroyNotify item_free;
+  gboolean borrowed_items;
   GasyncWorkQueueErrorFunc error_func;
   gpointer error_data;
 
@@ -216,11 +223,35 @@ report_error (GasyncWorkQueue *self,
       g_error_free (error);
       return;
     }
+  /* Cancelled is not failed (the contract). */
+  if (gasync_error_is_cancelled (error))
+    {
+      g_error_free (error);
+      return;
+    }
 
   gasync_owner_emit_error (self->owner, GASYNC_OWNER_QUEUE, self,
                            signals[SIGNAL_ERROR], GASYNC_OWNER_ARG_OBJECT,
                            self->mode != MODE_POINTERS ? item : NULL, error,
-                           NULL);
+                           "an item");
+}
+
+static void keep_item (gpointer item);
+
+/* Frees @item, processed or discarded, on the owner context, as
+ * GasyncWorker does: in order, with one wake-up of the owner context per
+ * batch. */
+static void
+release_item (GasyncWorkQueue *self,
+              gpointer         item)
+{
+  if (self->item_free == keep_item)
+    return;
+  if (self->borrowed_items)
+    self->item_free (item);
+  else
+    gasync_owner_destroy (self->owner, GASYNC_OWNER_QUEUE, self->item_free,
+                          item);
 }
 
 /* Called with the lock held and the ring full: doubles it, up to
@@ -355,14 +386,14 @@ process_item (GasyncWorkQueue *self,
 
   if (self->interceptor != NULL)
     ok = gasync_interceptor_call (self->interceptor, "work item",
-                                  work_task_func, &work, self->cancellable,
+                                  self->cancellable, work_task_func, &work,
                                   &error);
   else
     ok = gasync_task_func_call (work_task_func, "work item",
                                 self->cancellable, &work, &error);
   if (!ok)
     report_error (self, item, error);
-  self->item_free (item);
+  release_item (self, item);
 }
 
 /* Called with the lock held: whether a worker thread stops waiting for
@@ -417,7 +448,7 @@ token_ended (GasyncTaskToken *token,
   Work *work = user_data;
   GasyncWorkQueue *self = g_steal_pointer (&work->self);
 
-  self->item_free (g_steal_pointer (&work->item));
+  release_item (self, g_steal_pointer (&work->item));
   gasync_lock (&self->lock);
   item_done_locked (self);
   gasync_unlock (&self->lock);
@@ -435,19 +466,27 @@ begin_item (GasyncWorkQueue *self,
 
   work->self = g_object_ref (self);
   work->item = item;
-  token = gasync_task_token_new ("work item", token_ended, work, g_free);
+  token = gasync_task_token_new ("work item", self->owner, token_ended, work,
+                                 g_free);
+  /* A begin function may end the token, which releases the item, and
+   * fail after that: the report still needs the item. */
+  g_object_ref (item);
   if (self->func.begin (item, token, self->cancellable, self->user_data,
                         &error))
     {
       g_clear_error (&error);
+      g_object_unref (item);
       return;
     }
 
-  if (error == NULL)
+  /* FALSE after the cancellable fired is a cancellation (the contract). */
+  if (error == NULL &&
+      !g_cancellable_set_error_if_cancelled (self->cancellable, &error))
     gasync_set_task_failed_error (&error, "work item");
   report_error (self, item, error);
   if (!gasync_task_token_is_ended (token))
     gasync_task_token_end (token);
+  g_object_unref (item);
 }
 
 /* The pump holds a weak reference: a started queue that is dropped is
@@ -480,6 +519,29 @@ close_may_discard (gpointer data)
   GasyncWorkQueue *self = data;
 
   return self->aborting || (self->n_queued == 0 && self->n_in_flight == 0);
+}
+
+static void
+cancel_cb (gpointer data)
+{
+  g_cancellable_cancel (data);
+}
+
+/* Cancels the items' cancellable. In the main-context form their work
+ * lives on the owner context, where its `cancelled` handlers must run
+ * (GJS refuses a JavaScript callback on any other thread, or while it
+ * collects garbage): from anywhere else, or when disposing, the cancel is
+ * dispatched there, and the close waits for the items to end anyway. */
+static void
+cancel_items (GasyncWorkQueue *self,
+              gboolean         disposing)
+{
+  if (self->mode == MODE_MAIN_CONTEXT &&
+      (disposing || !g_main_context_is_owner (self->owner)))
+    gasync_owner_invoke (self->owner, GASYNC_OWNER_QUEUE, cancel_cb,
+                         g_object_ref (self->cancellable), g_object_unref);
+  else
+    g_cancellable_cancel (self->cancellable);
 }
 
 static gboolean
@@ -570,7 +632,7 @@ close_queue (GasyncWorkQueue *self,
   threads = g_steal_pointer (&self->threads);
   gasync_unlock (&self->lock);
 
-  g_cancellable_cancel (self->cancellable);
+  cancel_items (self, disposing);
   join_threads (self, threads);
 
   gasync_lock (&self->lock);
@@ -604,6 +666,10 @@ state_at_least (GasyncWorkQueue *self,
   return result;
 }
 
+static guint hand_back (GasyncWorkQueue  *self,
+                        GPtrArray        *discarded,
+                        GPtrArray       **out);
+
 static void
 gasync_work_queue_dispose (GObject *object)
 {
@@ -622,7 +688,7 @@ gasync_work_queue_dispose (GObject *object)
     }
 
   if (!state_at_least (self, STATE_CLOSED))
-    g_ptr_array_unref (close_queue (self, NULL, TRUE));
+    hand_back (self, close_queue (self, NULL, TRUE), NULL);
 
   G_OBJECT_CLASS (gasync_work_queue_parent_class)->dispose (object);
 }
@@ -637,8 +703,20 @@ gasync_work_queue_finalize (GObject *object)
   GASYNC_TSAN_ACQUIRE (self);
   gasync_leak_untrack (self);
   g_free (self->name);
-  gasync_owner_destroy (self->owner, GASYNC_OWNER_NOW_IF_FREE, self->destroy,
-                        self->user_data);
+  /* The frees of the items are queued on the owner context, before the
+   * destroy notify. A thread that may run the context runs them now,
+   * with whatever else was queued there before: the destroy notify then
+   * runs at once. */
+  if (g_main_context_acquire (self->owner))
+    {
+      gasync_owner_drain (self->owner);
+      if (self->destroy != NULL)
+        self->destroy (self->user_data);
+      g_main_context_release (self->owner);
+    }
+  else
+    gasync_owner_destroy (self->owner, GASYNC_OWNER_QUEUE, self->destroy,
+                          self->user_data);
   g_clear_pointer (&self->pump, g_source_unref);
   g_clear_object (&self->interceptor);
   g_clear_object (&self->cancellable);
@@ -827,7 +905,10 @@ gasync_work_queue_class_init (GasyncWorkQueueClass *klass)
    * @error: the item's error
    *
    * Emitted on the owner context for every item that failed. Errors are
-   * never dropped: each failed item is reported once.
+   * never dropped: each failed item is reported once, and with no handler
+   * connected it is logged as a warning instead. An item that was
+   * cancelled (%G_IO_ERROR_CANCELLED, or %FALSE without an error after its
+   * cancellable fired) did not fail and is not reported.
    *
    * Since: 0.1
    */
@@ -1592,17 +1673,24 @@ gasync_work_queue_try_enqueue_pointer (GasyncWorkQueue  *self,
   return enqueue (self, item, FALSE, NULL, error);
 }
 
-/* Hands @discarded back through @out, or frees it; returns its length. */
+/* Hands @discarded back through @out, or frees its items on the owner
+ * context; returns its length. */
 static guint
-hand_back (GPtrArray  *discarded,
-           GPtrArray **out)
+hand_back (GasyncWorkQueue  *self,
+           GPtrArray        *discarded,
+           GPtrArray       **out)
 {
   guint n = discarded->len;
 
   if (out != NULL)
-    *out = discarded;
-  else
-    g_ptr_array_unref (discarded);
+    {
+      *out = discarded;
+      return n;
+    }
+  for (guint i = 0; i < n; i++)
+    release_item (self, discarded->pdata[i]);
+  g_ptr_array_set_free_func (discarded, NULL);
+  g_ptr_array_unref (discarded);
   return n;
 }
 
@@ -1731,6 +1819,9 @@ wait_stopped (GasyncWorkQueue  *self,
   GThread **threads = NULL;
   gboolean stopped;
 
+  /* Both forms fail the same way when the caller had given up already. */
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return FALSE;
   gasync_lock (&self->lock);
   if (!gasync_wait (&self->lock, &self->idle, run_stopped_or_closed, &wait,
                     G_MAXINT64, cancellable, error))
@@ -1769,8 +1860,8 @@ wait_stopped (GasyncWorkQueue  *self,
  * full) for the next start, or for a close to discard them.
  *
  * Blocks until the queue is stopped, or until @cancellable fires: that
- * gives up waiting (%G_IO_ERROR_CANCELLED), but the queue goes on
- * stopping. Unlike blend's `Stop()`, the stop is not bounded by
+ * gives up waiting (%G_IO_ERROR_CANCELLED, also when it had fired before
+ * the call), but the queue goes on stopping. Unlike blend's `Stop()`, the stop is not bounded by
  * #GasyncWorkQueue:shutdown-grace-period: call gasync_work_queue_close()
  * to end it sooner. A close while the queue stops makes the stop fail
  * with %GASYNC_ERROR_CLOSED once the close is done.
@@ -1852,7 +1943,7 @@ gasync_work_queue_close (GasyncWorkQueue  *self,
                             close_waits_for_owner (self), NULL))
     return 0;
 
-  return hand_back (close_queue (self, cancellable, FALSE), discarded);
+  return hand_back (self, close_queue (self, cancellable, FALSE), discarded);
 }
 
 typedef struct
@@ -2039,7 +2130,7 @@ gasync_work_queue_close_finish (GasyncWorkQueue  *self,
   array = g_task_propagate_pointer (G_TASK (result), error);
   if (array == NULL)
     return 0;
-  return hand_back (array, discarded);
+  return hand_back (self, array, discarded);
 }
 
 void
@@ -2051,6 +2142,14 @@ gasync_work_queue_set_error_func (GasyncWorkQueue          *self,
 
   self->error_func = func;
   self->error_data = user_data;
+}
+
+void
+gasync_work_queue_set_borrowed_items (GasyncWorkQueue *self)
+{
+  g_assert (self->state == STATE_NEW);
+
+  self->borrowed_items = TRUE;
 }
 
 void

@@ -166,11 +166,15 @@ worker_process (GasyncWorker *self,
   Call call = { self, item->data };
   GError *error = NULL;
 
-  if (!gasync_task_func_call (call_func, "GasyncWorker item", cancellable,
-                              &call, &error))
+  if (gasync_task_func_call (call_func, "GasyncWorker item", cancellable,
+                             &call, &error))
+    ;
+  else if (gasync_error_is_cancelled (error))
+    g_error_free (error); /* cancelled is not failed (the contract) */
+  else
     gasync_owner_emit_error (self->life.owner, GASYNC_OWNER_QUEUE, self,
                              signals[SIGNAL_ERROR], GASYNC_OWNER_ARG_NONE,
-                             NULL, error, NULL);
+                             NULL, error, "its work");
   worker_release_item (self, item);
 }
 
@@ -372,7 +376,10 @@ gasync_worker_class_init (GasyncWorkerClass *klass)
    *
    * Emitted on the owner context for each item whose function failed; the
    * worker goes on with the next item. A function that returned %FALSE
-   * without an error is reported as %GASYNC_ERROR_FAILED.
+   * without an error is reported as %GASYNC_ERROR_FAILED, unless its
+   * cancellable had fired: an item that was cancelled (that, or
+   * %G_IO_ERROR_CANCELLED) did not fail and is not reported. With no
+   * handler connected, the failure is logged as a warning instead.
    *
    * Since: 0.1
    */
@@ -409,11 +416,10 @@ worker_new (GasyncWorkerFunc func,
 
 /**
  * gasync_worker_new:
- * @func: (scope notified) (closure user_data) (destroy user_data_free):
+ * @func: (scope notified) (closure user_data) (destroy destroy):
  *   processes one item, on the worker's thread
  * @user_data: data for @func
- * @user_data_free: (nullable): frees @user_data when the worker is
- *   finalized
+ * @destroy: (nullable): frees @user_data when the worker is finalized
  *
  * Creates a stopped worker whose @func runs on a dedicated thread (C and
  * Python; JavaScript uses gasync_worker_new_for_main_context()). The
@@ -426,20 +432,19 @@ worker_new (GasyncWorkerFunc func,
 GasyncWorker *
 gasync_worker_new (GasyncWorkerFunc func,
                    gpointer         user_data,
-                   GDestroyNotify   user_data_free)
+                   GDestroyNotify   destroy)
 {
   g_return_val_if_fail (func != NULL, NULL);
 
-  return worker_new (func, user_data, user_data_free, FALSE);
+  return worker_new (func, user_data, destroy, FALSE);
 }
 
 /**
  * gasync_worker_new_for_main_context:
- * @func: (scope notified) (closure user_data) (destroy user_data_free):
+ * @func: (scope notified) (closure user_data) (destroy destroy):
  *   processes one item, on the owner context
  * @user_data: data for @func
- * @user_data_free: (nullable): frees @user_data when the worker is
- *   finalized
+ * @destroy: (nullable): frees @user_data when the worker is finalized
  *
  * Creates a stopped worker whose @func runs on the owner context (the
  * thread-default main context of the caller), one item per main-loop
@@ -455,11 +460,11 @@ gasync_worker_new (GasyncWorkerFunc func,
 GasyncWorker *
 gasync_worker_new_for_main_context (GasyncWorkerFunc func,
                                     gpointer         user_data,
-                                    GDestroyNotify   user_data_free)
+                                    GDestroyNotify   destroy)
 {
   g_return_val_if_fail (func != NULL, NULL);
 
-  return worker_new (func, user_data, user_data_free, TRUE);
+  return worker_new (func, user_data, destroy, TRUE);
 }
 
 /**

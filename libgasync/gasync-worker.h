@@ -55,11 +55,11 @@ G_DECLARE_FINAL_TYPE (GasyncWorker, gasync_worker, GASYNC, WORKER, GObject)
 GASYNC_AVAILABLE_IN_0_1
 GasyncWorker     *gasync_worker_new                   (GasyncWorkerFunc   func,
                                                        gpointer           user_data,
-                                                       GDestroyNotify     user_data_free) G_GNUC_WARN_UNUSED_RESULT;
+                                                       GDestroyNotify     destroy) G_GNUC_WARN_UNUSED_RESULT;
 GASYNC_AVAILABLE_IN_0_1
 GasyncWorker     *gasync_worker_new_for_main_context  (GasyncWorkerFunc   func,
                                                        gpointer           user_data,
-                                                       GDestroyNotify     user_data_free) G_GNUC_WARN_UNUSED_RESULT;
+                                                       GDestroyNotify     destroy) G_GNUC_WARN_UNUSED_RESULT;
 
 GASYNC_AVAILABLE_IN_0_1
 GasyncLatchState  gasync_worker_get_state             (GasyncWorker      *self);

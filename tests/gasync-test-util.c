@@ -206,7 +206,7 @@ gasync_test_task_until_cancelled (GCancellable  *cancellable,
                                   gpointer       user_data,
                                   GError       **error)
 {
-  g_assert_false (gasync_sleep (G_TIME_SPAN_HOUR, cancellable));
+  g_assert_false (gasync_sleep (G_TIME_SPAN_HOUR, cancellable, NULL));
   return TRUE;
 }
 

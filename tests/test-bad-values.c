@@ -56,7 +56,7 @@ task_not_cancelled (GCancellable  *cancellable,
                     gpointer       user_data,
                     GError       **error)
 {
-  if (gasync_sleep (SHORT, cancellable))
+  if (gasync_sleep (SHORT, cancellable, NULL))
     return TRUE;
   g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "cancelled");
   return FALSE;
@@ -260,7 +260,7 @@ test_wait_group_below_zero (void)
   g_test_expect_message ("Gasync", G_LOG_LEVEL_CRITICAL, "*below zero*");
   gasync_wait_group_add (group, -3);
   g_test_assert_expected_messages ();
-  g_assert_cmpint (gasync_wait_group_get_count (group), ==, 2);
+  g_assert_cmpint (gasync_wait_group_get_n_outstanding (group), ==, 2);
 }
 
 static void
@@ -285,12 +285,12 @@ test_sleep_huge (void)
                   "cancelled: it does not wrap into the past.");
 
   thread = gasync_test_cancel_in_thread (cancellable, SHORT);
-  g_assert_false (gasync_sleep (G_MAXINT64, cancellable));
+  g_assert_false (gasync_sleep (G_MAXINT64, cancellable, NULL));
   g_thread_join (thread);
 
   g_cancellable_reset (cancellable);
   thread = gasync_test_cancel_in_thread (cancellable, SHORT);
-  g_assert_false (gasync_sleep_until (G_MAXINT64, cancellable));
+  g_assert_false (gasync_sleep_until (G_MAXINT64, cancellable, NULL));
   g_thread_join (thread);
 }
 
@@ -332,13 +332,13 @@ test_interceptor_huge (void)
   timeout = gasync_interceptor_new_timeout (G_MAXINT64);
   retry = gasync_interceptor_new_retry (3, G_MAXINT64, G_MAXINT64);
 
-  g_assert_true (gasync_interceptor_call (timeout, "t", task_not_cancelled,
-                                          NULL, NULL, &error));
+  g_assert_true (gasync_interceptor_call (timeout, "t", NULL, task_not_cancelled,
+                                          NULL, &error));
   g_assert_no_error (error);
 
   thread = gasync_test_cancel_in_thread (cancellable, SHORT);
-  g_assert_false (gasync_interceptor_call (retry, "r", task_fails, NULL,
-                                           cancellable, &error));
+  g_assert_false (gasync_interceptor_call (retry, "r", cancellable, task_fails,
+                                           NULL, &error));
   g_assert_true (g_cancellable_is_cancelled (cancellable));
   g_assert_error (error, GASYNC_ERROR, GASYNC_ERROR_FAILED);
   g_thread_join (thread);
@@ -384,7 +384,7 @@ test_stopper_huge_stuck_log_interval (void)
   thread = g_thread_new ("quiesce", quiesce_thread, stopper);
   while (gasync_stopper_get_state (stopper) == GASYNC_STOPPER_STATE_RUNNING)
     g_thread_yield ();
-  gasync_sleep (SHORT, NULL);
+  gasync_sleep (SHORT, NULL, NULL);
   gasync_task_token_end (token);
   g_thread_join (thread);
   g_assert_cmpint (g_atomic_int_get (&stuck_logs), ==, 0);

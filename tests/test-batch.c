@@ -231,6 +231,63 @@ test_cancelled (Fixture       *f,
     g_assert_cmpuint (G_OBJECT (items->pdata[i])->ref_count, ==, 1);
 }
 
+/* Cancels (CANCELLED without a cancellable) the items whose index is a
+ * multiple of 5; with *@fail set, fails the other even ones. */
+static gboolean
+cancel_some (GObject       *object,
+             GCancellable  *cancellable,
+             gpointer       user_data,
+             GError       **error)
+{
+  TestItem *item = TEST_ITEM (object);
+  gboolean *fail = user_data;
+
+  g_atomic_int_inc (&item->n_processed);
+  if (item->index % 5 == 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "item %u cancelled",
+                   item->index);
+      return FALSE;
+    }
+  if (*fail && item->index % 2 == 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "item %u failed",
+                   item->index);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+test_items_cancelled (Fixture       *f,
+                      gconstpointer  data)
+{
+  gboolean fail = FALSE;
+  g_autoptr(GasyncBatch) batch = gasync_batch_new (cancel_some, &fail, NULL);
+  g_autoptr(GPtrArray) items = test_items_new (10);
+  g_autoptr(GPtrArray) errors = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_test_summary ("Items that say they were cancelled did not fail: no "
+                  "error is kept for them, and the run fails with "
+                  "CANCELLED, counting them, unless an item failed");
+  g_assert_false (gasync_batch_run (batch, items, NULL, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpstr (error->message, ==, "2 of 10 items were cancelled");
+  errors = gasync_batch_dup_errors (batch);
+  g_assert_cmpuint (errors->len, ==, 0);
+  test_items_assert_processed_once (items);
+  g_clear_error (&error);
+  g_clear_pointer (&errors, g_ptr_array_unref);
+
+  fail = TRUE;
+  g_assert_false (gasync_batch_run (batch, items, NULL, &error));
+  g_assert_error (error, GASYNC_ERROR, GASYNC_ERROR_FAILED);
+  errors = gasync_batch_dup_errors (batch);
+  /* 2, 4, 6 and 8 failed; 0 and 5 were cancelled. */
+  g_assert_cmpuint (errors->len, ==, 4);
+}
+
 static void
 on_run (GObject      *source,
         GAsyncResult *result,
@@ -453,6 +510,7 @@ main (int    argc,
   ADD ("errors-collected", test_errors_collected);
   ADD ("errors-kept-for-run", test_errors_kept_for_run);
   ADD ("cancelled", test_cancelled);
+  ADD ("items-cancelled", test_items_cancelled);
   ADD ("run-async", test_run_async);
   ADD ("main-context", test_main_context);
 #undef ADD

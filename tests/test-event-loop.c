@@ -673,8 +673,10 @@ set_timeouts_cb (gpointer   user_data,
   guint id;
 
   timeouts->started = g_get_monotonic_time ();
-  gasync_event_loop_set_timeout (timeouts->loop, 30, timeout_fired_cb, timeouts, NULL);
-  id = gasync_event_loop_set_timeout (timeouts->loop, 10, count_cb, &timeouts->cleared, count_destroy);
+  gasync_event_loop_set_timeout (timeouts->loop, 30 * G_TIME_SPAN_MILLISECOND,
+                                 timeout_fired_cb, timeouts, NULL);
+  id = gasync_event_loop_set_timeout (timeouts->loop, 10 * G_TIME_SPAN_MILLISECOND,
+                                      count_cb, &timeouts->cleared, count_destroy);
   g_assert_cmpuint (id, !=, 0);
   g_assert_true (gasync_event_loop_clear_timeout (timeouts->loop, id));
   g_assert_false (gasync_event_loop_clear_timeout (timeouts->loop, id));
@@ -689,7 +691,7 @@ test_event_loop_timeout (void)
   Timeouts timeouts = { loop };
 
   g_test_summary ("A timeout keeps the loop running and runs after its "
-                  "delay in milliseconds; a cleared one never runs");
+                  "delay in microseconds; a cleared one never runs");
   timeouts.fired.loop_thread = g_thread_self ();
   timeouts.cleared.loop_thread = g_thread_self ();
   g_assert_true (gasync_event_loop_start (loop, set_timeouts_cb, &timeouts, &error));
@@ -699,6 +701,58 @@ test_event_loop_timeout (void)
   g_assert_cmpint (timeouts.cleared.runs, ==, 0);
   g_assert_cmpint (timeouts.cleared.destroyed, ==, 1);
   g_assert_false (gasync_event_loop_clear_timeout (loop, 12345));
+}
+
+typedef struct
+{
+  GasyncEventLoop *loop;
+  guint huge_id;
+  Counter huge;
+  Counter negative;
+} Extremes;
+
+static gboolean
+clear_huge_cb (gpointer   user_data,
+               GError   **error)
+{
+  Extremes *extremes = user_data;
+
+  count_cb (&extremes->negative, error);
+  g_assert_cmpint (extremes->huge.runs, ==, 0);
+  g_assert_true (gasync_event_loop_clear_timeout (extremes->loop, extremes->huge_id));
+  return TRUE;
+}
+
+static gboolean
+set_extremes_cb (gpointer   user_data,
+                 GError   **error)
+{
+  Extremes *extremes = user_data;
+
+  extremes->huge_id = gasync_event_loop_set_timeout (extremes->loop, G_MAXINT64,
+                                                     count_cb, &extremes->huge,
+                                                     count_destroy);
+  gasync_event_loop_set_timeout (extremes->loop, -G_TIME_SPAN_HOUR, clear_huge_cb,
+                                 extremes, NULL);
+  return TRUE;
+}
+
+static void
+test_event_loop_timeout_extremes (void)
+{
+  g_autoptr(GasyncEventLoop) loop = gasync_event_loop_new (NULL);
+  g_autoptr(GError) error = NULL;
+  Extremes extremes = { loop };
+
+  g_test_summary ("A negative delay runs at once; a delay of G_MAXINT64 "
+                  "microseconds saturates instead of wrapping into the past");
+  extremes.huge.loop_thread = g_thread_self ();
+  extremes.negative.loop_thread = g_thread_self ();
+  g_assert_true (gasync_event_loop_start (loop, set_extremes_cb, &extremes, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (extremes.negative.runs, ==, 1);
+  g_assert_cmpint (extremes.huge.runs, ==, 0);
+  g_assert_cmpint (extremes.huge.destroyed, ==, 1);
 }
 
 typedef struct
@@ -719,14 +773,14 @@ append_letter_cb (gpointer   user_data,
 
 static void
 set_ordered (Ordered    *ordered,
-             guint       delay_ms,
+             GTimeSpan   delay,
              const char *letter)
 {
   GObject *tag = g_object_new (G_TYPE_OBJECT, NULL);
 
   g_object_set_data (tag, "ordered", ordered);
   g_object_set_data (tag, "letter", (gpointer) letter);
-  gasync_event_loop_set_timeout (ordered->loop, delay_ms, append_letter_cb, tag, g_object_unref);
+  gasync_event_loop_set_timeout (ordered->loop, delay, append_letter_cb, tag, g_object_unref);
 }
 
 static gboolean
@@ -736,10 +790,10 @@ set_out_of_order_cb (gpointer   user_data,
   Ordered *ordered = user_data;
   gint64 all_due = g_get_monotonic_time () + 31 * G_TIME_SPAN_MILLISECOND;
 
-  set_ordered (ordered, 30, "c");
-  set_ordered (ordered, 10, "a");
-  set_ordered (ordered, 20, "b");
-  set_ordered (ordered, 10, "A");
+  set_ordered (ordered, 30 * G_TIME_SPAN_MILLISECOND, "c");
+  set_ordered (ordered, 10 * G_TIME_SPAN_MILLISECOND, "a");
+  set_ordered (ordered, 20 * G_TIME_SPAN_MILLISECOND, "b");
+  set_ordered (ordered, 10 * G_TIME_SPAN_MILLISECOND, "A");
   /* Busy on the loop's thread until all four are due, so that the loop
    * finds them due in the same pass. */
   while (g_get_monotonic_time () < all_due)
@@ -1052,7 +1106,8 @@ test_event_loop_disposed_with_reservation (void)
 
   g_test_summary ("A reservation that outlives its loop is dropped: only "
                   "its destroy notify runs, on the loop's context");
-  gasync_event_loop_set_timeout (loop, 10, count_cb, &timeout, count_destroy);
+  gasync_event_loop_set_timeout (loop, 10 * G_TIME_SPAN_MILLISECOND, count_cb,
+                                 &timeout, count_destroy);
   g_object_unref (loop);
   gasync_pending_callback_cancel (cancelled);
   gasync_pending_callback_enqueue (callback, count_cb, &counter, count_destroy);
@@ -1072,7 +1127,8 @@ test_event_loop_bad_input (void)
   g_test_assert_expected_messages ();
 
   g_test_expect_message ("Gasync", G_LOG_LEVEL_CRITICAL, "*func != NULL*");
-  g_assert_cmpuint (gasync_event_loop_set_timeout (loop, 1, NULL, NULL, NULL), ==, 0);
+  g_assert_cmpuint (gasync_event_loop_set_timeout (loop, G_TIME_SPAN_MILLISECOND,
+                                                   NULL, NULL, NULL), ==, 0);
   g_test_assert_expected_messages ();
 
   g_test_expect_message ("Gasync", G_LOG_LEVEL_CRITICAL, "*self != NULL*");
@@ -1160,7 +1216,7 @@ drop_loop_first (gpointer   user_data,
 {
   GasyncPendingCallback *callback = gasync_event_loop_reserve_callback (dropped_loop);
 
-  gasync_event_loop_set_timeout (dropped_loop, 1, count_run_cb,
+  gasync_event_loop_set_timeout (dropped_loop, G_TIME_SPAN_MILLISECOND, count_run_cb,
                                  &dropped_lifetime.destroyed[1],
                                  gasync_test_count);
   g_thread_unref (g_thread_new ("enqueue", enqueue_later_thread, callback));
@@ -1205,6 +1261,7 @@ main (int    argc,
   g_test_add_func ("/gasync/event-loop/wait-runs-all", test_event_loop_wait_runs_all);
   g_test_add_func ("/gasync/event-loop/timeout-deadline-order", test_event_loop_timeout_deadline_order);
   g_test_add_func ("/gasync/event-loop/timeout", test_event_loop_timeout);
+  g_test_add_func ("/gasync/event-loop/timeout-extremes", test_event_loop_timeout_extremes);
   g_test_add_func ("/gasync/event-loop/already-started", test_event_loop_already_started);
   g_test_add_func ("/gasync/event-loop/given-context", test_event_loop_given_context);
   g_test_add_func ("/gasync/event-loop/do-async-work", test_event_loop_do_async_work);

@@ -162,7 +162,7 @@ test_faults_context_not_iterated (void)
   g_assert_true (gasync_stopper_is_stopped (stopper));
   g_assert_cmpint (g_atomic_int_get (&n.ran), ==, 100);
   g_assert_cmpint (g_atomic_int_get (&n.closed), ==, 1);
-  g_assert_cmpuint (gasync_stopper_get_num_tasks (stopper), ==, 0);
+  g_assert_cmpuint (gasync_stopper_get_n_tasks (stopper), ==, 0);
 
   /* Now the context runs: every destroy notify once, then nothing else. */
   gasync_test_iterate_until_count (context, &n.destroyed, 100);

@@ -228,9 +228,10 @@ test_future_wait (void)
   g_thread_join (thread);
   g_clear_error (&error);
 
-  g_test_summary ("A settled future wins over a cancelled cancellable");
-  g_assert_true (gasync_future_wait (future, cancellable, &error));
-  g_assert_no_error (error);
+  g_test_summary ("A cancelled cancellable wins over a settled future, as "
+                  "in await_async()");
+  g_assert_false (gasync_future_wait (future, cancellable, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
 }
 
 /* await_async() */

@@ -80,9 +80,9 @@ test_tracing (void)
   g_test_summary ("The tracing interceptor logs one structured record per "
                   "call, with the task name, duration and result");
   traces = g_ptr_array_new_with_free_func (g_free);
-  g_assert_true (gasync_interceptor_call (trace, "fetch", flaky, &ok, NULL, &error));
+  g_assert_true (gasync_interceptor_call (trace, "fetch", NULL, flaky, &ok, &error));
   g_assert_no_error (error);
-  g_assert_false (gasync_interceptor_call (trace, "store", flaky, &failing, NULL, &error));
+  g_assert_false (gasync_interceptor_call (trace, "store", NULL, flaky, &failing, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_FAILED);
 
   g_assert_cmpuint (traces->len, ==, 2);
@@ -104,12 +104,12 @@ test_retry (void)
   g_test_summary ("The retry interceptor calls again after a growing pause "
                   "until success or max attempts, then gives the last error");
   start = g_get_monotonic_time ();
-  g_assert_true (gasync_interceptor_call (retry, "twice", flaky, &twice, NULL, &error));
+  g_assert_true (gasync_interceptor_call (retry, "twice", NULL, flaky, &twice, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (twice.n_calls, ==, 3);
   g_assert_cmpint (g_get_monotonic_time () - start, >=, 25 * G_TIME_SPAN_MILLISECOND);
 
-  g_assert_false (gasync_interceptor_call (retry, "always", flaky, &always, NULL, &error));
+  g_assert_false (gasync_interceptor_call (retry, "always", NULL, flaky, &always, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_FAILED);
   g_assert_cmpstr (error->message, ==, "failure 3");
   g_assert_cmpuint (always.n_calls, ==, 3);
@@ -128,13 +128,13 @@ test_retry_cancelled (void)
 
   g_test_summary ("A cancelled task is not retried, and a cancelled "
                   "cancellable ends the pause at once");
-  g_assert_false (gasync_interceptor_call (retry, "cancelled", flaky, &not_retried, NULL, &error));
+  g_assert_false (gasync_interceptor_call (retry, "cancelled", NULL, flaky, &not_retried, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_cmpuint (not_retried.n_calls, ==, 1);
   g_clear_error (&error);
 
   g_cancellable_cancel (cancellable);
-  g_assert_false (gasync_interceptor_call (retry, "paused", flaky, &flaky_data, cancellable, &error));
+  g_assert_false (gasync_interceptor_call (retry, "paused", cancellable, flaky, &flaky_data, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_FAILED);
   g_assert_cmpuint (flaky_data.n_calls, ==, 1);
 }
@@ -147,7 +147,7 @@ wait_for_cancel (GCancellable  *cancellable,
 {
   if (GPOINTER_TO_INT (user_data))
     return TRUE;
-  g_assert_false (gasync_sleep_until (gasync_test_deadline (60), cancellable));
+  g_assert_false (gasync_sleep_until (gasync_test_deadline (60), cancellable, NULL));
   return !g_cancellable_set_error_if_cancelled (cancellable, error);
 }
 
@@ -162,12 +162,12 @@ test_timeout (void)
 
   g_test_summary ("The timeout interceptor cancels a task that runs too long "
                   "and reports TIMEOUT naming it; a quick task is untouched");
-  g_assert_true (gasync_interceptor_call (timeout, "quick", wait_for_cancel,
-                                          GINT_TO_POINTER (TRUE), NULL, &error));
+  g_assert_true (gasync_interceptor_call (timeout, "quick", NULL, wait_for_cancel,
+                                          GINT_TO_POINTER (TRUE), &error));
   g_assert_no_error (error);
 
-  g_assert_false (gasync_interceptor_call (timeout, "slow", wait_for_cancel,
-                                           GINT_TO_POINTER (FALSE), NULL, &error));
+  g_assert_false (gasync_interceptor_call (timeout, "slow", NULL, wait_for_cancel,
+                                           GINT_TO_POINTER (FALSE), &error));
   g_assert_error (error, GASYNC_ERROR, GASYNC_ERROR_TIMEOUT);
   g_assert_nonnull (strstr (error->message, "“slow”"));
   g_assert_nonnull (strstr (error->message, "30 ms"));
@@ -175,8 +175,8 @@ test_timeout (void)
 
   g_test_summary ("The task's own cancellation passes through unchanged");
   thread = gasync_test_cancel_in_thread (cancellable, 0);
-  g_assert_false (gasync_interceptor_call (long_timeout, "cancelled", wait_for_cancel,
-                                           GINT_TO_POINTER (FALSE), cancellable, &error));
+  g_assert_false (gasync_interceptor_call (long_timeout, "cancelled", cancellable,
+                                           wait_for_cancel, GINT_TO_POINTER (FALSE), &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_thread_join (thread);
 }
@@ -188,7 +188,7 @@ test_failed_without_error (void)
   g_autoptr(GError) error = NULL;
   Flaky silent = { 0, 1, TRUE, NULL };
 
-  g_assert_false (gasync_interceptor_call (trace, "silent", flaky, &silent, NULL, &error));
+  g_assert_false (gasync_interceptor_call (trace, "silent", NULL, flaky, &silent, &error));
   g_assert_error (error, GASYNC_ERROR, GASYNC_ERROR_FAILED);
   g_assert_nonnull (strstr (error->message, "“silent”"));
 }
@@ -196,9 +196,9 @@ test_failed_without_error (void)
 /* A custom interceptor that records when it enters and leaves. */
 static gboolean
 record (const char      *name,
+        GCancellable    *cancellable,
         GasyncTaskFunc   func,
         gpointer         func_data,
-        GCancellable    *cancellable,
         gpointer         user_data,
         GError         **error)
 {
@@ -206,7 +206,7 @@ record (const char      *name,
   gboolean ok;
 
   g_string_append_printf (log, "<%s", (const char *) user_data);
-  ok = gasync_interceptor_call_next (name, func, func_data, cancellable, error);
+  ok = gasync_interceptor_call_next (name, cancellable, func, func_data, error);
   g_string_append_printf (log, "%s>", (const char *) user_data);
   return ok;
 }
@@ -233,7 +233,7 @@ test_chain (void)
 
   g_test_summary ("Chained interceptors run outer around inner around the task");
   g_object_set_data (G_OBJECT (cancellable), "log", log);
-  g_assert_true (gasync_interceptor_call (abc, "t", task_logs, NULL, cancellable, NULL));
+  g_assert_true (gasync_interceptor_call (abc, "t", cancellable, task_logs, NULL, NULL));
   g_assert_cmpstr (log->str, ==, "<a<b<ctaskc>b>a>");
 }
 
@@ -250,7 +250,7 @@ test_chain_retry_in_timeout (void)
   g_test_summary ("The shipped interceptors compose: one trace record around "
                   "a timeout around retries");
   traces = g_ptr_array_new_with_free_func (g_free);
-  g_assert_true (gasync_interceptor_call (all, "composed", flaky, &thrice, NULL, NULL));
+  g_assert_true (gasync_interceptor_call (all, "composed", NULL, flaky, &thrice, NULL));
   g_assert_cmpuint (thrice.n_calls, ==, 4);
   g_assert_cmpuint (traces->len, ==, 1);
   g_assert_cmpstr (traces->pdata[0], ==, "composed:ok");

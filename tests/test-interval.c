@@ -64,7 +64,7 @@ action (GCancellable  *cancellable,
     {
       /* A blocking wait for the cancellable, without polling. */
       g_atomic_int_inc (&fixture->n_blocked);
-      gasync_sleep (G_TIME_SPAN_HOUR, cancellable);
+      gasync_sleep (G_TIME_SPAN_HOUR, cancellable, NULL);
       gasync_lock (&fixture->lock);
       fixture->was_cancelled = g_cancellable_is_cancelled (cancellable);
       gasync_unlock (&fixture->lock);

@@ -126,7 +126,7 @@ run_until_cancelled (GCancellable  *cancellable,
                      GError       **error)
 {
   while (!g_cancellable_is_cancelled (cancellable))
-    gasync_sleep (10 * G_TIME_SPAN_SECOND, cancellable);
+    gasync_sleep (10 * G_TIME_SPAN_SECOND, cancellable, NULL);
   return TRUE;
 }
 

@@ -15,7 +15,7 @@ test_semaphore_new (void)
   int capacity = 0;
 
   g_assert_cmpint (gasync_semaphore_get_capacity (sem), ==, 3);
-  g_assert_cmpint (gasync_semaphore_get_available (sem), ==, 3);
+  g_assert_cmpint (gasync_semaphore_get_n_available (sem), ==, 3);
   g_object_get (sem, "capacity", &capacity, NULL);
   g_assert_cmpint (capacity, ==, 3);
 }
@@ -42,13 +42,13 @@ test_semaphore_try_acquire (void)
   g_assert_true (gasync_semaphore_try_acquire (sem));
   g_assert_true (gasync_semaphore_try_acquire (sem));
   g_assert_false (gasync_semaphore_try_acquire (sem));
-  g_assert_cmpint (gasync_semaphore_get_available (sem), ==, 0);
+  g_assert_cmpint (gasync_semaphore_get_n_available (sem), ==, 0);
   gasync_semaphore_release (sem);
-  g_assert_cmpint (gasync_semaphore_get_available (sem), ==, 1);
+  g_assert_cmpint (gasync_semaphore_get_n_available (sem), ==, 1);
   g_assert_true (gasync_semaphore_try_acquire (sem));
   gasync_semaphore_release (sem);
   gasync_semaphore_release (sem);
-  g_assert_cmpint (gasync_semaphore_get_available (sem), ==, 2);
+  g_assert_cmpint (gasync_semaphore_get_n_available (sem), ==, 2);
 }
 
 static void
@@ -63,7 +63,7 @@ test_semaphore_over_release (void)
                          "*released more slots than were acquired*");
   gasync_semaphore_release (sem);
   g_test_assert_expected_messages ();
-  g_assert_cmpint (gasync_semaphore_get_available (sem), ==, 1);
+  g_assert_cmpint (gasync_semaphore_get_n_available (sem), ==, 1);
   g_assert_true (gasync_semaphore_try_acquire (sem));
   g_assert_false (gasync_semaphore_try_acquire (sem));
   gasync_semaphore_release (sem);
@@ -88,9 +88,9 @@ test_semaphore_bad_input (void)
   g_test_assert_expected_messages ();
 
   g_test_expect_message ("Gasync", G_LOG_LEVEL_CRITICAL, "*GASYNC_IS_SEMAPHORE*");
-  g_assert_cmpint (gasync_semaphore_get_available (NULL), ==, 0);
+  g_assert_cmpint (gasync_semaphore_get_n_available (NULL), ==, 0);
   g_test_assert_expected_messages ();
-  g_assert_cmpint (gasync_semaphore_get_available (sem), ==, 1);
+  g_assert_cmpint (gasync_semaphore_get_n_available (sem), ==, 1);
 }
 
 typedef struct
@@ -128,7 +128,7 @@ test_semaphore_acquire_blocks_until_release (void)
 
   g_assert_true (data.acquired);
   g_assert_no_error (data.error);
-  g_assert_cmpint (gasync_semaphore_get_available (data.sem), ==, 0);
+  g_assert_cmpint (gasync_semaphore_get_n_available (data.sem), ==, 0);
   gasync_semaphore_release (data.sem);
   g_object_unref (data.sem);
 }
@@ -140,7 +140,8 @@ test_semaphore_acquire_cancelled (void)
   GThread *thread;
 
   g_test_summary ("acquire() fails with G_IO_ERROR_CANCELLED when its "
-                  "cancellable fires, before or while it waits");
+                  "cancellable fires, before the call (even with a free "
+                  "slot) or while it waits");
 
   data.sem = gasync_semaphore_new (1);
   data.cancellable = g_cancellable_new ();
@@ -153,17 +154,15 @@ test_semaphore_acquire_cancelled (void)
   g_assert_error (data.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_clear_error (&data.error);
 
-  /* A free slot is taken without waiting, even with a cancelled
-   * cancellable; only a wait is cancelled. */
+  /* A cancellable cancelled before the call takes no slot, even a free
+   * one, as with acquire_async(). */
   gasync_semaphore_release (data.sem);
-  g_assert_true (gasync_semaphore_acquire (data.sem, data.cancellable, NULL));
   g_assert_false (gasync_semaphore_acquire (data.sem, data.cancellable,
                                             &data.error));
   g_assert_error (data.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_clear_error (&data.error);
-  g_assert_cmpint (gasync_semaphore_get_available (data.sem), ==, 0);
+  g_assert_cmpint (gasync_semaphore_get_n_available (data.sem), ==, 1);
 
-  gasync_semaphore_release (data.sem);
   g_object_unref (data.cancellable);
   g_object_unref (data.sem);
 }
@@ -279,9 +278,9 @@ test_semaphore_acquire_async_fifo (void)
   g_assert_cmpuint (data.order->len, ==, 3);
   for (guint i = 0; i < 3; i++)
     g_assert_cmpint (GPOINTER_TO_INT (data.order->pdata[i]), ==, i);
-  g_assert_cmpint (gasync_semaphore_get_available (sem), ==, 0);
+  g_assert_cmpint (gasync_semaphore_get_n_available (sem), ==, 0);
   gasync_semaphore_release (sem);
-  g_assert_cmpint (gasync_semaphore_get_available (sem), ==, 1);
+  g_assert_cmpint (gasync_semaphore_get_n_available (sem), ==, 1);
   async_data_clear (&data);
 }
 
@@ -321,7 +320,7 @@ test_semaphore_acquire_async_cancelled (void)
   g_cancellable_cancel (cancellable);
   async_data_wait (&data, 4);
   g_assert_cmpuint (data.order->len, ==, 2);
-  g_assert_cmpint (gasync_semaphore_get_available (sem), ==, 0);
+  g_assert_cmpint (gasync_semaphore_get_n_available (sem), ==, 0);
   gasync_semaphore_release (sem);
   async_data_clear (&data);
 }

@@ -15,11 +15,11 @@ test_sleep_elapses (void)
 {
   gint64 start = g_get_monotonic_time ();
 
-  g_assert_true (gasync_sleep (20 * 1000, NULL));
+  g_assert_true (gasync_sleep (20 * 1000, NULL, NULL));
   g_assert_cmpint (g_get_monotonic_time () - start, >=, 20 * 1000);
 
   start = g_get_monotonic_time ();
-  g_assert_true (gasync_sleep_until (start + 20 * 1000, NULL));
+  g_assert_true (gasync_sleep_until (start + 20 * 1000, NULL, NULL));
   g_assert_cmpint (g_get_monotonic_time () - start, >=, 20 * 1000);
 }
 
@@ -32,9 +32,9 @@ test_sleep_past_deadline (void)
   g_test_summary ("A deadline in the past, or a duration that is not "
                   "positive, returns at once.");
 
-  g_assert_true (gasync_sleep_until (start - LONG_SLEEP, cancellable));
-  g_assert_true (gasync_sleep (-LONG_SLEEP, cancellable));
-  g_assert_true (gasync_sleep (0, NULL));
+  g_assert_true (gasync_sleep_until (start - LONG_SLEEP, cancellable, NULL));
+  g_assert_true (gasync_sleep (-LONG_SLEEP, cancellable, NULL));
+  g_assert_true (gasync_sleep (0, NULL, NULL));
   g_assert_cmpint (g_get_monotonic_time () - start, <, LONG_SLEEP / 2);
 }
 
@@ -43,10 +43,27 @@ test_sleep_already_cancelled (void)
 {
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   gint64 start = g_get_monotonic_time ();
+  GError *error = NULL;
+
+  g_test_summary ("A sleep whose cancellable was cancelled already fails "
+                  "at once with G_IO_ERROR_CANCELLED, as the async form "
+                  "does, even when there is no time left to sleep.");
 
   g_cancellable_cancel (cancellable);
-  g_assert_false (gasync_sleep (LONG_SLEEP, cancellable));
-  g_assert_false (gasync_sleep_until (start + LONG_SLEEP, cancellable));
+  g_assert_false (gasync_sleep (LONG_SLEEP, cancellable, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+  g_assert_false (gasync_sleep_until (start + LONG_SLEEP, cancellable, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+  g_assert_false (gasync_sleep (0, cancellable, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+  g_assert_false (gasync_sleep_until (start - 1, cancellable, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+  /* Without an error location, it still fails. */
+  g_assert_false (gasync_sleep (LONG_SLEEP, cancellable, NULL));
   g_assert_cmpint (g_get_monotonic_time () - start, <, LONG_SLEEP / 2);
 }
 
@@ -55,28 +72,30 @@ typedef struct
   GCancellable *cancellable;
   gint started;
   gint result;
+  GError *error;
 } Sleeper;
 
 static gpointer
 sleeper_thread (gpointer data)
 {
   Sleeper *sleeper = data;
+  gboolean slept;
 
   g_atomic_int_set (&sleeper->started, 1);
-  g_atomic_int_set (&sleeper->result,
-                    gasync_sleep (LONG_SLEEP, sleeper->cancellable) ? 1 : 2);
+  slept = gasync_sleep (LONG_SLEEP, sleeper->cancellable, &sleeper->error);
+  g_atomic_int_set (&sleeper->result, slept ? 1 : 2);
   return NULL;
 }
 
 static void
 test_sleep_cancelled (void)
 {
-  Sleeper sleeper = { g_cancellable_new (), 0, 0 };
+  Sleeper sleeper = { g_cancellable_new (), 0, 0, NULL };
   gint64 start = g_get_monotonic_time ();
   GThread *thread;
 
-  g_test_summary ("A sleep returns FALSE soon after its cancellable is "
-                  "cancelled from another thread.");
+  g_test_summary ("A sleep fails with G_IO_ERROR_CANCELLED soon after its "
+                  "cancellable is cancelled from another thread.");
 
   thread = g_thread_new ("sleeper", sleeper_thread, &sleeper);
   gasync_test_wait_flag (&sleeper.started);
@@ -84,6 +103,8 @@ test_sleep_cancelled (void)
   g_thread_join (thread);
 
   g_assert_cmpint (sleeper.result, ==, 2);
+  g_assert_error (sleeper.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&sleeper.error);
   g_assert_cmpint (g_get_monotonic_time () - start, <, LONG_SLEEP / 2);
   g_object_unref (sleeper.cancellable);
 }
@@ -225,7 +246,7 @@ test_sleep_bad_input (void)
   g_autoptr(GObject) not_cancellable = g_object_new (G_TYPE_OBJECT, NULL);
 
   g_test_expect_message ("Gasync", G_LOG_LEVEL_CRITICAL, "*G_IS_CANCELLABLE*");
-  g_assert_false (gasync_sleep (0, (GCancellable *) not_cancellable));
+  g_assert_false (gasync_sleep (0, (GCancellable *) not_cancellable, NULL));
   g_test_assert_expected_messages ();
 
   g_test_expect_message ("Gasync", G_LOG_LEVEL_CRITICAL, "*G_IS_CANCELLABLE*");

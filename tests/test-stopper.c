@@ -112,6 +112,21 @@ fail_silently (GCancellable  *cancellable,
   return FALSE;
 }
 
+static gboolean
+fail_with_error (GCancellable  *cancellable,
+                 gpointer       user_data,
+                 GError       **error)
+{
+  g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED, "failing");
+  return FALSE;
+}
+
+static gboolean
+no_tasks (gpointer data)
+{
+  return gasync_stopper_get_n_tasks (data) == 0;
+}
+
 static void
 count_on_main (gpointer user_data)
 {
@@ -158,7 +173,7 @@ test_stopper_new (Fixture       *fixture,
   g_object_get (stopper, "state", &state, NULL);
   g_assert_cmpint (state, ==, GASYNC_STOPPER_STATE_RUNNING);
   g_assert_false (gasync_stopper_is_stopped (stopper));
-  g_assert_cmpuint (gasync_stopper_get_num_tasks (stopper), ==, 0);
+  g_assert_cmpuint (gasync_stopper_get_n_tasks (stopper), ==, 0);
   g_assert_false (gasync_stopper_get_track_details (stopper));
   g_assert_cmpint (gasync_stopper_get_stuck_log_interval (stopper), ==, 10 * G_USEC_PER_SEC);
   running = gasync_stopper_dup_running_tasks (stopper);
@@ -189,7 +204,7 @@ checking_task (GCancellable  *cancellable,
   g_assert_true (cancellable == gasync_stopper_get_quiesce_cancellable (data->stopper));
   g_assert_cmpuint (g_hash_table_size (running), ==, 1);
   g_assert_cmpuint (GPOINTER_TO_UINT (g_hash_table_lookup (running, "check")), ==, 1);
-  g_assert_cmpuint (gasync_stopper_get_num_tasks (data->stopper), ==, 1);
+  g_assert_cmpuint (gasync_stopper_get_n_tasks (data->stopper), ==, 1);
   if (data->set_error)
     g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "gone");
   return data->result;
@@ -210,7 +225,7 @@ test_stopper_run_task (Fixture       *fixture,
   g_assert_true (gasync_stopper_run_task (stopper, "check", checking_task, &data, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (data.calls, ==, 1);
-  g_assert_cmpuint (gasync_stopper_get_num_tasks (stopper), ==, 0);
+  g_assert_cmpuint (gasync_stopper_get_n_tasks (stopper), ==, 0);
 
   data.result = FALSE;
   data.set_error = TRUE;
@@ -346,6 +361,10 @@ test_stopper_task_failed_unhandled (Fixture       *fixture,
                          "Stopper 0x*: task “silent” failed*");
   g_assert_true (gasync_stopper_run_async_task (stopper, "silent", fail_silently,
                                                 NULL, NULL, NULL));
+  /* Not before the task has failed: FALSE after the stop's cancellable
+   * fired would be a cancellation, which is no failure. */
+  gasync_test_iterate_until (fixture->context, no_tasks, stopper,
+                             GASYNC_TEST_TIMEOUT_SECONDS);
   gasync_stopper_stop (stopper);
   gasync_test_flush (fixture->context);
   g_test_assert_expected_messages ();
@@ -369,13 +388,13 @@ assert_running (GasyncStopper *stopper,
       g_assert_cmpuint (GPOINTER_TO_UINT (g_hash_table_lookup (running, pair[0])), ==, count);
       total += count;
     }
-  g_assert_cmpuint (gasync_stopper_get_num_tasks (stopper), ==, total);
+  g_assert_cmpuint (gasync_stopper_get_n_tasks (stopper), ==, total);
 }
 
 static gboolean
 num_tasks_is_zero (gpointer data)
 {
-  return gasync_stopper_get_num_tasks (data) == 0;
+  return gasync_stopper_get_n_tasks (data) == 0;
 }
 
 static gboolean
@@ -383,7 +402,7 @@ checking_nothing (GCancellable  *cancellable,
                   gpointer       user_data,
                   GError       **error)
 {
-  g_assert_cmpuint (gasync_stopper_get_num_tasks (user_data), ==, 1);
+  g_assert_cmpuint (gasync_stopper_get_n_tasks (user_data), ==, 1);
   return TRUE;
 }
 
@@ -396,7 +415,7 @@ test_stopper_running_tasks (Fixture       *fixture,
   g_autofree char *dump = NULL;
   TestGate gate;
 
-  g_test_summary ("dup_running_tasks and get_num_tasks are exact; tokens "
+  g_test_summary ("dup_running_tasks and get_n_tasks are exact; tokens "
                   "count as tasks; dump lists the counts by name");
 
   test_gate_init (&gate);
@@ -467,7 +486,7 @@ logging_worker (GCancellable  *cancellable,
       g_usleep (1000);
     }
   /* Only once every task has returned. */
-  g_assert_cmpuint (gasync_stopper_get_num_tasks (data->stopper), ==, 0);
+  g_assert_cmpuint (gasync_stopper_get_n_tasks (data->stopper), ==, 0);
   g_assert_cmpuint (test_gate_get_passed (data->gate), ==, 2);
   log_event ("worker-cancelled");
   return TRUE;
@@ -903,6 +922,9 @@ test_stopper_name (Fixture       *fixture,
                          "Stopper “crawler”: task “silent” failed: *");
   g_assert_true (gasync_stopper_run_async_task (stopper, "silent", fail_silently,
                                                 NULL, NULL, NULL));
+  /* Failed before the stop: after it, FALSE would be a cancellation. */
+  gasync_test_iterate_until (fixture->context, no_tasks, stopper,
+                             GASYNC_TEST_TIMEOUT_SECONDS);
   gasync_stopper_stop (stopper);
   g_test_assert_expected_messages ();
 }
@@ -1105,7 +1127,7 @@ free_stop_thread (gpointer user_data)
 
   g_atomic_pointer_set (&data->stopping, g_thread_self ());
   gasync_stopper_quiesce (data->stopper);
-  g_assert_cmpuint (gasync_stopper_get_num_tasks (data->stopper), ==, 0);
+  g_assert_cmpuint (gasync_stopper_get_n_tasks (data->stopper), ==, 0);
   g_atomic_int_set (&data->quiesced, TRUE);
   gasync_stopper_stop (data->stopper);
   g_assert_true (gasync_stopper_is_stopped (data->stopper));
@@ -1416,9 +1438,11 @@ test_stopper_nothing_after_closers (Fixture       *fixture,
     g_assert_true (gasync_stopper_run_async_task (shutdown.stopper, "gated",
                                                   shutdown_gated_task, &shutdown,
                                                   shutdown_destroy, NULL));
+  /* With an error: FALSE alone, once the stop's cancellable fired, would
+   * be a cancellation, which is not reported. */
   for (guint i = 0; i < SHUTDOWN_FAILING; i++)
     g_assert_true (gasync_stopper_run_async_task (shutdown.stopper, "failing",
-                                                  fail_silently, &shutdown,
+                                                  fail_with_error, &shutdown,
                                                   shutdown_destroy, NULL));
   for (guint i = 0; i < SHUTDOWN_QUICK; i++)
     g_assert_true (gasync_stopper_run_async_task (shutdown.stopper, "quick",
@@ -1500,7 +1524,7 @@ test_stopper_limited (Fixture       *fixture,
   g_assert_true (gasync_stopper_run_limited_async_task (stopper, "limited", sem, TRUE, NULL,
                                                         gated_task, &gate, NULL, &error));
   g_assert_no_error (error);
-  g_assert_cmpint (gasync_semaphore_get_available (sem), ==, 0);
+  g_assert_cmpint (gasync_semaphore_get_n_available (sem), ==, 0);
 
   g_assert_false (gasync_stopper_run_limited_async_task (stopper, "limited", sem, FALSE, NULL,
                                                          never_called, &destroyed,
@@ -1519,12 +1543,12 @@ test_stopper_limited (Fixture       *fixture,
 
   test_gate_open (&gate);
   gasync_test_iterate_until (fixture->context, num_tasks_is_zero, stopper, TIMEOUT_SECONDS);
-  g_assert_cmpint (gasync_semaphore_get_available (sem), ==, 2);
+  g_assert_cmpint (gasync_semaphore_get_n_available (sem), ==, 2);
   gasync_stopper_stop (stopper);
   g_assert_false (gasync_stopper_run_limited_async_task (stopper, "limited", sem, TRUE, NULL,
                                                          never_called, NULL, NULL, &error));
   g_assert_error (error, GASYNC_ERROR, GASYNC_ERROR_UNAVAILABLE);
-  g_assert_cmpint (gasync_semaphore_get_available (sem), ==, 2);
+  g_assert_cmpint (gasync_semaphore_get_n_available (sem), ==, 2);
   test_gate_clear (&gate);
 }
 
@@ -1585,7 +1609,7 @@ test_stopper_limited_cancelled (Fixture       *fixture,
                                                              &error));
       g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
       g_clear_error (&error);
-      g_assert_cmpint (gasync_semaphore_get_available (sem), ==, 1);
+      g_assert_cmpint (gasync_semaphore_get_n_available (sem), ==, 1);
     }
 
   g_test_summary ("A slot that frees in the same instant as the "
@@ -1604,7 +1628,7 @@ test_stopper_limited_cancelled (Fixture       *fixture,
   g_assert_false (late.ok);
   g_assert_error (late.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_clear_error (&late.error);
-  g_assert_cmpint (gasync_semaphore_get_available (sem), ==, 1);
+  g_assert_cmpint (gasync_semaphore_get_n_available (sem), ==, 1);
   g_clear_object (&late.cancellable);
 
   gasync_test_flush (fixture->context);
@@ -1671,7 +1695,7 @@ test_stopper_limited_wait (Fixture       *fixture,
   g_thread_join (thread);
   g_assert_true (runner.ok);
   test_gate_wait_waiting (&gate, 1);
-  g_assert_cmpint (gasync_semaphore_get_available (sem), ==, 0);
+  g_assert_cmpint (gasync_semaphore_get_n_available (sem), ==, 0);
   test_gate_open (&gate);
   gasync_test_iterate_until (fixture->context, num_tasks_is_zero, stopper, TIMEOUT_SECONDS);
 
@@ -1709,10 +1733,14 @@ test_stopper_begin_task (Fixture       *fixture,
   g_assert_false (done);
   g_assert_cmpint (gasync_stopper_get_state (stopper), ==, GASYNC_STOPPER_STATE_QUIESCING);
 
-  g_test_expect_message ("Gasync", G_LOG_LEVEL_WARNING, "*“main-loop work” was dropped*");
+  /* The token ends itself later, on the owner context (not inside the
+   * unref, which a garbage collector may make). */
   g_object_unref (token);
-  g_test_assert_expected_messages ();
+  g_assert_false (done);
+  g_assert_cmpuint (gasync_stopper_get_n_tasks (stopper), ==, 1);
+  g_test_expect_message ("Gasync", G_LOG_LEVEL_WARNING, "*“main-loop work” was dropped*");
   gasync_test_iterate_until_flag (fixture->context, &done);
+  g_test_assert_expected_messages ();
 }
 
 static void
@@ -2040,6 +2068,30 @@ test_stopper_last_task_lets_go (Fixture       *fixture,
   g_assert_null (alive);
 }
 
+static void
+test_stopper_stop_async_last_task_lets_go (Fixture       *fixture,
+                                           gconstpointer  unused)
+{
+  GasyncStopper *stopper = gasync_stopper_new ();
+  GasyncStopper *alive = stopper;
+  int done = FALSE;
+
+  g_test_summary ("A stop_async() completes once the thread that ended "
+                  "the last task is done with the stopper: the caller's "
+                  "unref in its callback's wake finalizes it");
+  g_test_bug ("14");
+
+  g_object_add_weak_pointer (G_OBJECT (stopper), (gpointer *) &alive);
+  /* It ends once quiescing began: the last task, on a pool thread. */
+  g_assert_true (gasync_stopper_run_async_task (stopper, "last",
+                                                gasync_test_task_until_cancelled,
+                                                NULL, NULL, NULL));
+  gasync_stopper_stop_async (stopper, NULL, stop_done, &done);
+  gasync_test_iterate_until_flag (fixture->context, &done);
+  g_object_unref (stopper);
+  g_assert_null (alive);
+}
+
 /* Structured logs of the stopper, caught by the writer below, and when
  * the reports about tasks named "floor" were written. */
 static GasyncLock stuck_lock;
@@ -2315,7 +2367,7 @@ test_stopper_stress (Fixture       *fixture,
   for (guint i = 0; i < 4; i++)
     g_thread_join (handles[i]);
   gasync_stopper_stop (stopper);
-  g_assert_cmpuint (gasync_stopper_get_num_tasks (stopper), ==, 0);
+  g_assert_cmpuint (gasync_stopper_get_n_tasks (stopper), ==, 0);
   gasync_test_iterate_until (fixture->context, all_destroyed, &stress, TIMEOUT_SECONDS);
 
   for (guint i = 0; i < total; i++)
@@ -2566,6 +2618,7 @@ main (int    argc,
   ADD ("cancellables-race", test_stopper_cancellables_race);
   ADD ("mutual-wait", test_stopper_mutual_wait);
   ADD ("last-task-lets-go", test_stopper_last_task_lets_go);
+  ADD ("stop-async-last-task-lets-go", test_stopper_stop_async_last_task_lets_go);
   ADD ("stuck-log", test_stopper_stuck_log);
   ADD ("stuck-log-floor", test_stopper_stuck_log_floor);
   ADD ("stress", test_stopper_stress);

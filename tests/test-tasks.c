@@ -27,11 +27,23 @@ typedef struct
 } Fixture;
 
 static void
+ignore_failure (GasyncTasks  *tasks,
+                const char   *task_name,
+                const GError *error,
+                gpointer      user_data)
+{
+}
+
+static void
 fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
   f->tasks = gasync_tasks_new ("test");
   f->main_thread = g_thread_self ();
+  /* The errors are checked through gasync_tasks_dup_errors(); unhandled,
+   * each would be a warning (test-contract checks that). */
+  g_signal_connect (f->tasks, "task-failed", G_CALLBACK (ignore_failure),
+                    NULL);
 }
 
 /* Waits for the tasks, then iterates until every destroy notify ran. */
@@ -72,7 +84,7 @@ count_func (GCancellable  *cancellable,
     }
   /* A loop that should end by cancellation waits a little for it. */
   if (f->fail_at == 0 && cancellable != NULL)
-    gasync_sleep (1000, cancellable);
+    gasync_sleep (1000, cancellable, NULL);
   return TRUE;
 }
 
@@ -135,7 +147,7 @@ test_tasks_run (Fixture       *f,
                   "caller's cancellable; its destroy notify runs on the "
                   "owner context.");
 
-  gasync_tasks_run (f->tasks, cancellable, "once", count_func, f, destroy_cb);
+  gasync_tasks_run (f->tasks, "once", cancellable, count_func, f, destroy_cb);
   fixture_drain (f, 1);
 
   g_assert_cmpint (f->calls, ==, 1);
@@ -156,12 +168,12 @@ test_tasks_run_error_kept (Fixture       *f,
                   "task that fails without an error is FAILED, naming it.");
 
   f->fail_at = 1;
-  gasync_tasks_run (f->tasks, NULL, "fetch", count_func, f, destroy_cb);
+  gasync_tasks_run (f->tasks, "fetch", NULL, count_func, f, destroy_cb);
   fixture_drain (f, 1);
 
   f->fail_at = 2;
   f->fail_silent = TRUE;
-  gasync_tasks_run (f->tasks, NULL, "silent", count_func, f, destroy_cb);
+  gasync_tasks_run (f->tasks, "silent", NULL, count_func, f, destroy_cb);
   fixture_drain (f, 2);
 
   errors = gasync_tasks_dup_errors (f->tasks);
@@ -213,7 +225,7 @@ test_tasks_task_failed_signal (Fixture       *f,
   handler = g_signal_connect (f->tasks, "task-failed",
                               G_CALLBACK (task_failed_cb), &failed);
   f->fail_at = 1;
-  gasync_tasks_run (f->tasks, NULL, "fetch", count_func, f, destroy_cb);
+  gasync_tasks_run (f->tasks, "fetch", NULL, count_func, f, destroy_cb);
   fixture_drain (f, 1);
   gasync_test_iterate_until_count (NULL, &failed.n_failed, 1);
   g_assert_true (failed.thread == f->main_thread);
@@ -224,7 +236,7 @@ test_tasks_task_failed_signal (Fixture       *f,
   /* A cancelled task is no failure. */
   f->fail_at = 0;
   g_cancellable_cancel (cancellable);
-  gasync_tasks_run (f->tasks, cancellable, "stopped", cancelled_func, f,
+  gasync_tasks_run (f->tasks, "stopped", cancellable, cancelled_func, f,
                     destroy_cb);
   fixture_drain (f, 2);
   g_assert_cmpint (failed.n_failed, ==, 1);
@@ -252,7 +264,7 @@ test_tasks_loop_stops_on_error (Fixture       *f,
                   "the error that ended it.");
 
   f->fail_at = 3;
-  gasync_tasks_loop (f->tasks, cancellable, "reader", count_func, f,
+  gasync_tasks_loop (f->tasks, "reader", cancellable, count_func, f,
                      destroy_cb);
   fixture_drain (f, 1);
 
@@ -274,7 +286,7 @@ test_tasks_loop_stops_on_cancel (Fixture       *f,
   g_test_summary ("loop() ends when its cancellable is cancelled, without "
                   "an error.");
 
-  gasync_tasks_loop (f->tasks, cancellable, "poller", count_func, f,
+  gasync_tasks_loop (f->tasks, "poller", cancellable, count_func, f,
                      destroy_cb);
   gasync_test_iterate_until_count (NULL, &f->calls, 3);
   g_cancellable_cancel (cancellable);
@@ -287,7 +299,7 @@ test_tasks_loop_stops_on_cancel (Fixture       *f,
   g_assert_cmpuint (errors->len, ==, 0);
 
   /* Already cancelled: the function is not called at all. */
-  gasync_tasks_loop (f->tasks, cancellable, "poller", count_func, f,
+  gasync_tasks_loop (f->tasks, "poller", cancellable, count_func, f,
                      destroy_cb);
   fixture_drain (f, 2);
   g_assert_cmpint (f->calls, ==, calls);
@@ -341,7 +353,7 @@ test_tasks_run_with_close (Fixture       *f,
                   "failed; the wait covers it and its error is kept.");
 
   f->fail_at = 1;
-  gasync_tasks_run_with_close (f->tasks, NULL, "conn", count_func,
+  gasync_tasks_run_with_close (f->tasks, "conn", NULL, count_func,
                                close_func, f, destroy_cb);
   g_assert_true (gasync_tasks_wait (f->tasks, NULL, NULL));
   g_assert_cmpint (g_atomic_int_get (&f->close_calls), ==, 1);
@@ -365,7 +377,7 @@ spawning_func (GCancellable  *cancellable,
 {
   Fixture *f = user_data;
 
-  gasync_tasks_run (f->tasks, NULL, "b", gated_func, f, destroy_cb);
+  gasync_tasks_run (f->tasks, "b", NULL, gated_func, f, destroy_cb);
   g_atomic_int_inc (&f->close_calls);
   return TRUE;
 }
@@ -400,7 +412,7 @@ test_tasks_wait_covers_new_tasks (Fixture       *f,
 
   g_test_summary ("wait() also waits for tasks started while it waits.");
 
-  gasync_tasks_run (f->tasks, NULL, "a", spawning_func, f, destroy_cb);
+  gasync_tasks_run (f->tasks, "a", NULL, spawning_func, f, destroy_cb);
   thread = g_thread_new ("waiter", blocking_wait_thread, &waiter);
 
   /* A ended and B is held at its gate: the waiter must still wait. */
@@ -445,7 +457,7 @@ test_tasks_wait_async (Fixture       *f,
   g_test_summary ("wait_async() completes on the caller's context once no "
                   "task runs, including tasks started during the wait.");
 
-  gasync_tasks_run (f->tasks, NULL, "a", spawning_func, f, destroy_cb);
+  gasync_tasks_run (f->tasks, "a", NULL, spawning_func, f, destroy_cb);
   gasync_tasks_wait_async (f->tasks, NULL, wait_done_cb, &waiter);
 
   while ((g_atomic_int_get (&f->close_calls) != 1 ||
@@ -482,7 +494,7 @@ test_tasks_wait_cancelled (Fixture       *f,
   g_autoptr(GError) error = NULL;
   Waiter waiter = { f };
 
-  gasync_tasks_run (f->tasks, NULL, "gated", gated_func, f, destroy_cb);
+  gasync_tasks_run (f->tasks, "gated", NULL, gated_func, f, destroy_cb);
   gasync_tasks_wait_async (f->tasks, cancellable, wait_done_cb, &waiter);
   g_cancellable_cancel (cancellable);
   gasync_test_iterate_until_count (context, &waiter.done, 1);
@@ -529,6 +541,9 @@ test_tasks_begin_task (Fixture       *f,
   g_test_expect_message ("Gasync", G_LOG_LEVEL_WARNING,
                          "*“forgotten” was dropped without*");
   g_clear_object (&token);
+  /* Ended on the owner context, not inside the unref. */
+  g_assert_cmpuint (gasync_tasks_get_n_running (f->tasks), ==, 1);
+  gasync_test_flush (context);
   g_test_assert_expected_messages ();
   g_assert_cmpuint (gasync_tasks_get_n_running (f->tasks), ==, 0);
   g_assert_true (gasync_tasks_wait (f->tasks, NULL, NULL));
@@ -590,7 +605,7 @@ test_tasks_trace (Fixture       *f,
       g_log_set_writer_func (capture_writer, NULL, NULL);
 
       f->fail_at = 1;
-      gasync_tasks_run (f->tasks, NULL, "traced", count_func, f, destroy_cb);
+      gasync_tasks_run (f->tasks, "traced", NULL, count_func, f, destroy_cb);
       fixture_drain (f, 1);
 
       g_assert_cmpuint (record.n_records, ==, 1);
@@ -622,7 +637,7 @@ test_tasks_bad_input (Fixture       *f,
   g_test_assert_expected_messages ();
 
   g_test_expect_message ("Gasync", G_LOG_LEVEL_CRITICAL, "*func != NULL*");
-  gasync_tasks_loop (f->tasks, NULL, "x", NULL, f, NULL);
+  gasync_tasks_loop (f->tasks, "x", NULL, NULL, f, NULL);
   g_test_assert_expected_messages ();
 
   g_test_expect_message ("Gasync", G_LOG_LEVEL_CRITICAL, "*GASYNC_IS_TASKS*");
@@ -665,7 +680,7 @@ stress_task_func (GCancellable  *cancellable,
                    task->index);
       return FALSE;
     }
-  if (!gasync_sleep ((task->index % 5) * 50, cancellable))
+  if (!gasync_sleep ((task->index % 5) * 50, cancellable, NULL))
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED,
                            "cancelled");
@@ -742,9 +757,9 @@ test_tasks_stress (void)
 
       task->stress = &stress;
       task->index = i;
-      gasync_tasks_run (stress.tasks,
+      gasync_tasks_run (stress.tasks, "stress",
                         stress.cancellables[i % STRESS_CANCELLABLES],
-                        "stress", stress_task_func, task, stress_task_free);
+                        stress_task_func, task, stress_task_free);
       if (i == n_tasks / 4)
         {
           waiters[0] = g_thread_new ("waiter", stress_wait_thread, &stress);
@@ -803,7 +818,7 @@ test_tasks_last_unref_while_running (void)
   g_test_bug ("13");
   gasync_test_lifetime_init (&lifetime);
   gasync_test_lifetime_watch (&lifetime, tasks);
-  gasync_tasks_run (tasks, NULL, "gated", dropped_gated_func, &lifetime.destroyed[0],
+  gasync_tasks_run (tasks, "gated", NULL, dropped_gated_func, &lifetime.destroyed[0],
                     gasync_test_count);
   token = gasync_tasks_begin_task (tasks, "token");
   g_object_unref (tasks);
@@ -843,7 +858,7 @@ test_tasks_wait_from_task (void)
     {
       gasync_test_criticals_not_fatal ();
       misuse_tasks = gasync_tasks_new ("misuse");
-      gasync_tasks_run (misuse_tasks, NULL, "waits", wait_from_task, NULL, NULL);
+      gasync_tasks_run (misuse_tasks, "waits", NULL, wait_from_task, NULL, NULL);
       g_assert_true (gasync_tasks_wait (misuse_tasks, NULL, NULL));
       g_assert_true (g_atomic_int_get (&misuse_done));
       g_clear_object (&misuse_tasks);

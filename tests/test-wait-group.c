@@ -27,17 +27,17 @@ test_wait_group_wait (void)
   g_autoptr(GError) error = NULL;
   GThread *threads[N_THREADS];
 
-  g_assert_cmpint (gasync_wait_group_get_count (group), ==, 0);
+  g_assert_cmpint (gasync_wait_group_get_n_outstanding (group), ==, 0);
   g_assert_true (gasync_wait_group_wait (group, NULL, &error));
   g_assert_no_error (error);
 
   gasync_wait_group_add (group, N_THREADS);
-  g_assert_cmpint (gasync_wait_group_get_count (group), ==, N_THREADS);
+  g_assert_cmpint (gasync_wait_group_get_n_outstanding (group), ==, N_THREADS);
   for (guint i = 0; i < N_THREADS; i++)
     threads[i] = g_thread_new ("done", done_thread, group);
   g_assert_true (gasync_wait_group_wait (group, NULL, &error));
   g_assert_no_error (error);
-  g_assert_cmpint (gasync_wait_group_get_count (group), ==, 0);
+  g_assert_cmpint (gasync_wait_group_get_n_outstanding (group), ==, 0);
   for (guint i = 0; i < N_THREADS; i++)
     g_thread_join (threads[i]);
 }
@@ -56,7 +56,7 @@ test_wait_group_wait_cancelled (void)
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_clear_error (&error);
   g_thread_join (thread);
-  g_assert_cmpint (gasync_wait_group_get_count (group), ==, 1);
+  g_assert_cmpint (gasync_wait_group_get_n_outstanding (group), ==, 1);
 
   g_assert_false (gasync_wait_group_wait (group, cancellable, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
@@ -74,16 +74,16 @@ test_wait_group_below_zero (void)
   g_test_expect_message ("Gasync", G_LOG_LEVEL_CRITICAL, "*below zero*");
   gasync_wait_group_done (group);
   g_test_assert_expected_messages ();
-  g_assert_cmpint (gasync_wait_group_get_count (group), ==, 0);
+  g_assert_cmpint (gasync_wait_group_get_n_outstanding (group), ==, 0);
 
   gasync_wait_group_add (group, 2);
   g_test_expect_message ("Gasync", G_LOG_LEVEL_CRITICAL, "*below zero*");
   gasync_wait_group_add (group, -3);
   g_test_assert_expected_messages ();
-  g_assert_cmpint (gasync_wait_group_get_count (group), ==, 2);
+  g_assert_cmpint (gasync_wait_group_get_n_outstanding (group), ==, 2);
 
   gasync_wait_group_add (group, -2);
-  g_assert_cmpint (gasync_wait_group_get_count (group), ==, 0);
+  g_assert_cmpint (gasync_wait_group_get_n_outstanding (group), ==, 0);
 }
 
 static void

@@ -5,9 +5,10 @@
  *
  * Every figure is the cost per task, in ns, of pushing N no-op tasks and
  * waiting until all ran: on libgasync's pool, on a GThreadPool with as many
- * threads as the pool's base, and with g_task_run_in_thread() (whose
- * completion comes back through the main context, the GIO way). Then the
- * same with 1, 2 and 4 producer threads.
+ * threads as the pool's base, with 1, 2, 4 and 8 producer threads; then
+ * the pool against g_task_run_in_thread() (whose completion comes back
+ * through the main context, the GIO way), with all N GTasks alive at once
+ * and with at most BENCH_G_TASK_BOUND in flight.
  */
 
 #include "config.h"
@@ -100,10 +101,10 @@ measure_push (guint64  size,
   gint64 start;
 
   counter_reset (&counter, size - size % run->producers);
-  start = bench_now_ns ();
+  start = bench_clock_start ();
   bench_run_producers (run->producers, size, run->push, NULL);
   counter_wait (&counter);
-  return (double) (bench_now_ns () - start) / counter.expected;
+  return (double) bench_clock_stop (start) / counter.expected;
 }
 
 int
@@ -112,33 +113,39 @@ main (int    argc,
 {
   BenchOptions o = bench_parse_options (argc, argv, 1000000);
   guint base = gasync_pool_get_base_threads ();
-  guint producers[] = { 1, 2, 4 };
+  g_autofree char *anchor = g_strdup_printf ("GThreadPool (%u threads)", base);
+  BenchResult r;
 
   gasync_lock_init (&counter.lock);
   gasync_cond_init (&counter.cond);
   thread_pool = g_thread_pool_new (thread_pool_task, &counter, base, FALSE, NULL);
 
-  for (guint i = 0; i < G_N_ELEMENTS (producers); i++)
+  for (guint producers = 1; producers <= BENCH_MAX_PRODUCERS; producers *= 2)
     {
-      Run pool_run = { push_pool, producers[i] };
-      Run thread_pool_run = { push_thread_pool, producers[i] };
-      g_autofree char *what = g_strdup_printf ("pool dispatch, %u producer(s)", producers[i]);
-      g_autofree char *anchor = g_strdup_printf ("GThreadPool (%u threads)", base);
-      g_autofree char *pool_label = g_strdup_printf ("pool-%u", producers[i]);
-      g_autofree char *anchor_label = g_strdup_printf ("gthreadpool-%u", producers[i]);
-      double figure = bench_median (&o, pool_label, measure_push, &pool_run);
-      double anchor_figure = bench_median (&o, anchor_label, measure_push, &thread_pool_run);
+      Run pool_run = { push_pool, producers };
+      Run thread_pool_run = { push_thread_pool, producers };
+      g_autofree char *what = g_strdup_printf ("pool dispatch, %u producer(s)", producers);
+      g_autofree char *section = g_strdup_printf ("pool-%u-producers", producers);
 
-      bench_report (&o, what, "ns/task", figure, anchor, anchor_figure);
+      bench_compare (&o, section, measure_push, &pool_run,
+                     measure_push, &thread_pool_run, &r, NULL);
+      bench_report (&o, what, "ns/task", anchor, &r);
     }
 
   {
     Run pool_run = { push_pool, 1 };
-    double figure = bench_median (&o, "pool-1-again", measure_push, &pool_run);
-    double anchor_figure = bench_median (&o, "g-task-run-in-thread", bench_g_task_run_in_thread, NULL);
+    /* g_task_run_in_thread() costs tens of µs per task here. */
+    BenchOptions g_task = bench_options_scaled (&o, 10);
 
-    bench_report (&o, "pool dispatch, 1 producer", "ns/task", figure,
-                  "g_task_run_in_thread", anchor_figure);
+    bench_compare (&g_task, "pool-vs-g-task", measure_push, &pool_run,
+                   bench_g_task_run_in_thread, NULL, &r, NULL);
+    bench_report (&g_task, "pool dispatch, 1 producer", "ns/task",
+                  "g_task_run_in_thread (all in flight)", &r);
+    bench_compare (&g_task, "pool-vs-g-task-bounded", measure_push, &pool_run,
+                   bench_g_task_run_in_thread, GUINT_TO_POINTER (BENCH_G_TASK_BOUND),
+                   &r, NULL);
+    bench_report (&g_task, "pool dispatch, 1 producer", "ns/task",
+                  "g_task_run_in_thread (<=" G_STRINGIFY (BENCH_G_TASK_BOUND) " in flight)", &r);
   }
 
   g_thread_pool_free (thread_pool, FALSE, TRUE);

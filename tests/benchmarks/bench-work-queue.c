@@ -4,9 +4,13 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  * Copyright 2026 The libgasync authors
  *
- * Throughput: one producer pushes tiny items through a work queue of
- * PARALLELISM workers and waits until all are done; the anchor pushes the
- * same items through a GThreadPool with as many threads. Stress: two
+ * Throughput: one producer pushes tiny items through a work queue of 4 or
+ * 2 workers (default max-work, GASYNC_WORK_QUEUE_DEFAULT_MAX_WORK, so the
+ * producer waits while that many items are queued) and waits until all
+ * are done; the anchors push the same items through a GThreadPool with as
+ * many threads, unbounded (GThreadPool then wakes a thread on every push)
+ * and bounded (the producer waits while as many items as max-work are
+ * queued or running, a GMutex and GCond counter). Stress: two
  * producers push through 4 workers with max-work 64, the queue is closed
  * with no grace period, and processed + discarded must equal enqueued;
  * peak RSS shows that memory stays bounded.
@@ -16,8 +20,6 @@
 
 #include "bench-util.h"
 #include "gasync-private.h"
-
-#define PARALLELISM 4
 
 static int n_done;
 
@@ -40,38 +42,83 @@ tiny_pool_func (gpointer data,
 
 static double
 bench_work_queue (guint64  size,
-                  gpointer data)
+                  gpointer parallelism)
 {
   GasyncWorkQueue *queue = gasync_work_queue_new_for_pointers (tiny_work, NULL, NULL, NULL);
   gint64 start;
 
-  gasync_work_queue_set_parallelism (queue, PARALLELISM);
+  gasync_work_queue_set_parallelism (queue, GPOINTER_TO_UINT (parallelism));
   gasync_work_queue_set_shutdown_grace_period (queue, G_MAXINT64);
   gasync_work_queue_start (queue, NULL);
   n_done = 0;
-  start = bench_now_ns ();
+  start = bench_clock_start ();
   for (guint64 i = 0; i < size; i++)
     gasync_work_queue_enqueue_pointer (queue, GUINT_TO_POINTER (1), NULL, NULL);
   gasync_work_queue_close (queue, NULL, NULL);
-  start = bench_now_ns () - start;
+  start = bench_clock_stop (start);
   g_assert_cmpint (n_done, ==, size);
   g_object_unref (queue);
   return (double) start / size;
+}
+
+typedef struct
+{
+  guint threads;
+  guint bound;  /* 0: unbounded */
+  GMutex mutex;
+  GCond cond;
+  guint in_flight;
+  gboolean waiting;
+} PoolRun;
+
+static void
+bounded_pool_func (gpointer data,
+                   gpointer user_data)
+{
+  PoolRun *run = user_data;
+
+  g_atomic_int_inc (&n_done);
+  g_mutex_lock (&run->mutex);
+  run->in_flight--;
+  if (run->waiting)
+    {
+      run->waiting = FALSE;
+      g_cond_signal (&run->cond);
+    }
+  g_mutex_unlock (&run->mutex);
 }
 
 static double
 bench_thread_pool (guint64  size,
                    gpointer data)
 {
-  GThreadPool *pool = g_thread_pool_new (tiny_pool_func, NULL, PARALLELISM, FALSE, NULL);
+  PoolRun *run = data;
+  GThreadPool *pool;
   gint64 start;
 
+  pool = g_thread_pool_new (run->bound > 0 ? bounded_pool_func : tiny_pool_func,
+                            run, run->threads, FALSE, NULL);
   n_done = 0;
-  start = bench_now_ns ();
+  run->in_flight = 0;
+  run->waiting = FALSE;
+  start = bench_clock_start ();
   for (guint64 i = 0; i < size; i++)
-    g_thread_pool_push (pool, GUINT_TO_POINTER (1), NULL);
+    {
+      if (run->bound > 0)
+        {
+          g_mutex_lock (&run->mutex);
+          while (run->in_flight >= run->bound)
+            {
+              run->waiting = TRUE;
+              g_cond_wait (&run->cond, &run->mutex);
+            }
+          run->in_flight++;
+          g_mutex_unlock (&run->mutex);
+        }
+      g_thread_pool_push (pool, GUINT_TO_POINTER (1), NULL);
+    }
   g_thread_pool_free (pool, FALSE, TRUE);
-  start = bench_now_ns () - start;
+  start = bench_clock_stop (start);
   g_assert_cmpint (n_done, ==, size);
   return (double) start / size;
 }
@@ -145,7 +192,7 @@ main (int    argc,
       char **argv)
 {
   BenchOptions o = bench_parse_options (argc, argv, 1000000);
-  double queue_ns, pool_ns;
+  BenchResult r;
 
   if (!stress (o.size))
     {
@@ -153,13 +200,30 @@ main (int    argc,
       return 1;
     }
 
-  if (!o.quick)
-    o.size /= 4;
-  queue_ns = bench_median (&o, "work-queue", bench_work_queue, NULL);
-  pool_ns = bench_median (&o, "gthreadpool", bench_thread_pool, NULL);
-  bench_report (&o, "GasyncWorkQueue (4 workers), per item", "ns", queue_ns,
-                "GThreadPool (4 threads)", pool_ns);
-  g_print ("throughput: GasyncWorkQueue %.0f items/s, GThreadPool %.0f items/s\n",
-           1e9 / queue_ns, 1e9 / pool_ns);
+  o = bench_options_scaled (&o, 4);
+  for (guint parallelism = 4; parallelism >= 2; parallelism /= 2)
+    for (guint bounded = 0; bounded < 2; bounded++)
+      {
+        PoolRun run = { parallelism, bounded ? GASYNC_WORK_QUEUE_DEFAULT_MAX_WORK : 0 };
+        g_autofree char *what = g_strdup_printf ("GasyncWorkQueue (%u workers), per item",
+                                                 parallelism);
+        g_autofree char *anchor = NULL;
+        g_autofree char *section = g_strdup_printf ("work-queue-%u%s", parallelism,
+                                                    bounded ? "-bounded" : "");
+
+        if (bounded)
+          anchor = g_strdup_printf ("GThreadPool (%u), <= %u queued", parallelism, run.bound);
+        else
+          anchor = g_strdup_printf ("GThreadPool (%u threads), unbounded", parallelism);
+        g_mutex_init (&run.mutex);
+        g_cond_init (&run.cond);
+        bench_compare (&o, section, bench_work_queue, GUINT_TO_POINTER (parallelism),
+                       bench_thread_pool, &run, &r, NULL);
+        bench_report (&o, what, "ns", anchor, &r);
+        g_print ("throughput: GasyncWorkQueue %.0f items/s, %s %.0f items/s\n",
+                 1e9 / r.figure, anchor, 1e9 / r.anchor);
+        g_cond_clear (&run.cond);
+        g_mutex_clear (&run.mutex);
+      }
   return 0;
 }

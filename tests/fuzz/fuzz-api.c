@@ -227,7 +227,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   drain_owner_context ();
 
   check (gasync_stopper_is_stopped (stopper), "the stopper stopped");
-  check (gasync_stopper_get_num_tasks (stopper) == 0, "no task is left running");
+  check (gasync_stopper_get_n_tasks (stopper) == 0, "no task is left running");
   check (counts.ran == counts.accepted, "every accepted task ran once, no refused one");
   check (counts.destroyed == counts.accepted + counts.refused,
          "every destroy notify ran once");

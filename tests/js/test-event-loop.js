@@ -133,8 +133,8 @@ test('a timeout keeps the loop running', () => {
     const loop = Gasync.EventLoop.new(null);
     const fired = [];
     assert(loop.start(() => {
-        loop.set_timeout(10, () => fired.push('kept') > 0);
-        const id = loop.set_timeout(5, () => fired.push('cleared') > 0);
+        loop.set_timeout(10 * 1000, () => fired.push('kept') > 0);
+        const id = loop.set_timeout(5 * 1000, () => fired.push('cleared') > 0);
         assert(loop.clear_timeout(id));
         return true;
     }));
@@ -145,9 +145,9 @@ test('timeouts run in deadline order', () => {
     const loop = Gasync.EventLoop.new(null);
     const fired = [];
     assert(loop.start(() => {
-        loop.set_timeout(30, () => fired.push('c') > 0);
-        loop.set_timeout(10, () => fired.push('a') > 0);
-        loop.set_timeout(20, () => fired.push('b') > 0);
+        loop.set_timeout(30 * 1000, () => fired.push('c') > 0);
+        loop.set_timeout(10 * 1000, () => fired.push('a') > 0);
+        loop.set_timeout(20 * 1000, () => fired.push('b') > 0);
         // Busy until all three are due, so the loop finds them together.
         const due = GLib.get_monotonic_time() + 31000;
         while (GLib.get_monotonic_time() < due)

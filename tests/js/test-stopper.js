@@ -39,7 +39,7 @@ test('stop_async waits for begin_task tokens, then closers and stopped', async (
             token.end();
         }
     })();
-    assertEqual(stopper.get_num_tasks(), 1);
+    assertEqual(stopper.get_n_tasks(), 1);
     assertEqual(stopper.dup_running_tasks()['js: fetch'], 1);
 
     const stopped = stopper.stop_async(null);
@@ -76,7 +76,7 @@ test('a token ended from a promise chain counts like a task', async () => {
         return GLib.SOURCE_REMOVE;
     }));
     await stopper.stop_async(null);
-    assertEqual(stopper.get_num_tasks(), 0);
+    assertEqual(stopper.get_n_tasks(), 0);
     assertEqual(stopper.get_state(), Gasync.StopperState.STOPPED);
 });
 

@@ -39,7 +39,7 @@ test('wait_async resolves when the count reaches zero', async () => {
             return GLib.SOURCE_REMOVE;
         });
     assertEqual(await waiting, true);
-    assertEqual(group.get_count(), 0);
+    assertEqual(group.get_n_outstanding(), 0);
 });
 
 test('wait_async on a zero count resolves at once', async () => {

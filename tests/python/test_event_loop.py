@@ -126,8 +126,8 @@ def test_timeouts():
     fired = []
 
     def first():
-        loop.set_timeout(10, lambda: fired.append('kept') is None)
-        cleared = loop.set_timeout(5, lambda: fired.append('cleared') is None)
+        loop.set_timeout(10 * 1000, lambda: fired.append('kept') is None)
+        cleared = loop.set_timeout(5 * 1000, lambda: fired.append('cleared') is None)
         assert loop.clear_timeout(cleared)
         return True
 
@@ -175,9 +175,9 @@ def test_timeouts_run_in_deadline_order():
     fired = []
 
     def first():
-        loop.set_timeout(30, lambda: fired.append('c') is None)
-        loop.set_timeout(10, lambda: fired.append('a') is None)
-        loop.set_timeout(20, lambda: fired.append('b') is None)
+        loop.set_timeout(30 * 1000, lambda: fired.append('c') is None)
+        loop.set_timeout(10 * 1000, lambda: fired.append('a') is None)
+        loop.set_timeout(20 * 1000, lambda: fired.append('b') is None)
         # Busy until all three are due, so the loop finds them together.
         due = GLib.get_monotonic_time() + 31000
         while GLib.get_monotonic_time() < due:

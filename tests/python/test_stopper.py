@@ -23,7 +23,7 @@ def test_run_task_returns_result_and_counts_it():
 
     def task(cancellable, data):
         seen.append((data, dict(stopper.dup_running_tasks()),
-                     stopper.get_num_tasks(),
+                     stopper.get_n_tasks(),
                      cancellable == stopper.get_quiesce_cancellable()))
         return True
 
@@ -58,11 +58,11 @@ def test_run_async_task_runs_on_another_thread():
     for i in range(3):
         assert stopper.run_async_task('py: async', task, i)
     assert started.wait(TIMEOUT_S)
-    assert stopper.get_num_tasks() == 3
+    assert stopper.get_n_tasks() == 3
     assert stopper.dup_running_tasks() == {'py: async': 3}
     assert 'py: async' in stopper.dump()
     gate.set()
-    iterate_until(lambda: stopper.get_num_tasks() == 0)
+    iterate_until(lambda: stopper.get_n_tasks() == 0)
     assert sorted(ran) == [(0, True), (1, True), (2, True)]
     stopper.stop()
     assert stopper.is_stopped()
@@ -123,7 +123,7 @@ def test_limited_task_is_throttled():
     assert stopper.run_limited_async_task('py: limited', sem, True, None,
                                           lambda c, d: True, None)
     stopper.stop()
-    assert sem.get_available() == 1
+    assert sem.get_n_available() == 1
 
 
 def test_limited_task_honours_a_cancelled_cancellable():
@@ -141,7 +141,7 @@ def test_limited_task_honours_a_cancelled_cancellable():
                                            lambda c, d: ran.append(d), None)
         assert info.value.matches(Gio.io_error_quark(),
                                   Gio.IOErrorEnum.CANCELLED)
-    assert sem.get_available() == 1
+    assert sem.get_n_available() == 1
     stopper.stop()
     assert ran == []
 
@@ -166,7 +166,7 @@ def test_worker_gets_the_stop_cancellable():
         cancellable.connect(lambda c: None)
         while not cancellable.is_cancelled():
             GLib.usleep(1000)
-        seen.append(stopper.get_num_tasks())
+        seen.append(stopper.get_n_tasks())
         return True
 
     assert stopper.run_worker('py: worker', worker, None)
@@ -267,6 +267,6 @@ def test_stop_from_a_thread_runs_the_free_owner_context():
     thread.join(TIMEOUT_S)
     assert not thread.is_alive(), 'the stop did not return'
     assert stopper.is_stopped()
-    assert stopper.get_num_tasks() == 0
+    assert stopper.get_n_tasks() == 0
     assert events == [('quiescing', True), ('stopping', True),
                       ('closer', True), ('stopped', True)]

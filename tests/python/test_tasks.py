@@ -6,6 +6,7 @@
 import threading
 
 import gi
+import pytest
 
 gi.require_version('Gasync', '1')
 from gi.repository import Gio, GLib, Gasync  # noqa: E402
@@ -29,7 +30,7 @@ def test_run_and_wait():
         seen.append((threading.get_ident(), data))
         return True
 
-    tasks.run(None, 'once', body, 'payload')
+    tasks.run('once', None, body, 'payload')
     assert tasks.wait(None)
     assert tasks.get_n_running() == 0
     assert len(seen) == 1
@@ -48,7 +49,7 @@ def test_loop_stops_on_error_and_keeps_it():
             raise not_found('third')
         return True
 
-    tasks.loop(None, 'reader', body, None)
+    tasks.loop('reader', None, body, None)
     assert tasks.wait(None)
     assert len(calls) == 3
     errors = tasks.dup_errors()
@@ -70,7 +71,7 @@ def test_task_failed_signal_and_clear_errors():
     def body(cancellable, data):
         raise not_found('gone')
 
-    tasks.run(None, 'fetch', body, None)
+    tasks.run('fetch', None, body, None)
     assert tasks.wait(None)
     iterate_until(lambda: failures)
     assert failures == [(main_thread, 'fetch', 'fetch: gone')]
@@ -89,7 +90,7 @@ def test_loop_stops_on_cancel():
         Gasync.sleep(1000, cancellable)
         return True
 
-    tasks.loop(cancellable, 'poller', body, None)
+    tasks.loop('poller', cancellable, body, None)
     iterate_until(lambda: len(calls) >= 3)
     cancellable.cancel()
     assert tasks.wait(None)
@@ -98,7 +99,7 @@ def test_loop_stops_on_cancel():
 
 def test_false_without_error_is_failed():
     tasks = Gasync.Tasks.new('py')
-    tasks.run(None, 'silent', lambda cancellable, data: False, None)
+    tasks.run('silent', None, lambda cancellable, data: False, None)
     assert tasks.wait(None)
     [error] = tasks.dup_errors()
     assert error.matches(Gasync.error_quark(), Gasync.Error.FAILED)
@@ -125,7 +126,7 @@ def test_run_with_close():
         order.append(('close', data))
         return True
 
-    tasks.run_with_close(None, 'conn', body, close, 'shared')
+    tasks.run_with_close('conn', None, body, close, 'shared')
     assert tasks.wait(None)
     assert order == [('run', 'shared'), ('close', 'shared')]
     assert [e.message for e in tasks.dup_errors()] == ['conn: run failed']
@@ -178,7 +179,10 @@ def test_sleep():
     assert Gasync.sleep(1000, cancellable)
     assert Gasync.sleep_until(GLib.get_monotonic_time() - 1, cancellable)
     cancellable.cancel()
-    assert not Gasync.sleep(60 * 1000 * 1000, cancellable)
+    # Fails as sleep_finish() does: with the CANCELLED error.
+    with pytest.raises(GLib.Error) as info:
+        Gasync.sleep(60 * 1000 * 1000, cancellable)
+    assert info.value.matches(Gio.io_error_quark(), Gio.IOErrorEnum.CANCELLED)
 
 
 def test_sleep_async_cancelled():

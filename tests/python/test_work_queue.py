@@ -225,7 +225,7 @@ def test_interceptors_chain_tracing_retry_and_timeout():
     trace = Gasync.Interceptor.new_tracing()
     retry = Gasync.Interceptor.new_retry(3, 1000, 2000)
     chain = trace.chain(retry)
-    assert chain.call('flaky', flaky, 'data', None)
+    assert chain.call('flaky', None, flaky, 'data')
     assert calls == ['data'] * 3
 
     def slow(cancellable, user_data):
@@ -235,7 +235,7 @@ def test_interceptors_chain_tracing_retry_and_timeout():
 
     timeout = Gasync.Interceptor.new_timeout(20 * 1000)
     try:
-        timeout.call('slow', slow, None, None)
+        timeout.call('slow', None, slow, None)
         assert False, 'a slow task did not time out'
     except GLib.Error as e:
         assert e.matches(Gasync.error_quark(), Gasync.Error.TIMEOUT)

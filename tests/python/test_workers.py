@@ -32,7 +32,7 @@ def test_wait_group_blocking_wait():
     for t in threads:
         t.start()
     assert group.wait(None)
-    assert group.get_count() == 0
+    assert group.get_n_outstanding() == 0
     for t in threads:
         t.join()
 
@@ -47,7 +47,7 @@ def test_wait_group_wait_cancelled():
         assert False, 'not cancelled'
     except GLib.Error as e:
         assert e.matches(Gio.io_error_quark(), Gio.IOErrorEnum.CANCELLED)
-    assert group.get_count() == 1
+    assert group.get_n_outstanding() == 1
     group.done()
 
 
@@ -93,7 +93,7 @@ def test_wait_group_done_below_zero_is_critical():
         group.done()    # logs a critical and changes nothing
     finally:
         GLib.log_set_always_fatal(old)
-    assert group.get_count() == 0
+    assert group.get_n_outstanding() == 0
 
 
 # Worker

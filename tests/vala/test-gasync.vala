@@ -48,8 +48,18 @@ static void test_mutex_and_sleep () {
     mutex.unlock ();
 
     cancellable.cancel ();
-    assert (!Gasync.sleep (GLib.TimeSpan.SECOND, cancellable));
-    assert (Gasync.sleep (GLib.TimeSpan.MILLISECOND, null));
+    try {
+        Gasync.sleep (GLib.TimeSpan.SECOND, cancellable);
+        assert_not_reached ();
+    } catch (GLib.IOError.CANCELLED e) {
+    } catch (GLib.Error e) {
+        assert_not_reached ();
+    }
+    try {
+        assert (Gasync.sleep (GLib.TimeSpan.MILLISECOND, null));
+    } catch (GLib.Error e) {
+        assert_not_reached ();
+    }
 }
 
 static void test_event_loop () {
@@ -58,8 +68,8 @@ static void test_event_loop () {
 
     try {
         assert (loop.start (() => {
-            loop.set_timeout (20, () => { order.append ("b"); return true; });
-            loop.set_timeout (10, () => { order.append ("a"); return true; });
+            loop.set_timeout (20 * GLib.TimeSpan.MILLISECOND, () => { order.append ("b"); return true; });
+            loop.set_timeout (10 * GLib.TimeSpan.MILLISECOND, () => { order.append ("a"); return true; });
             return true;
         }));
     } catch (GLib.Error e) {
