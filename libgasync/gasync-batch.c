@@ -168,7 +168,6 @@ run_batch (GasyncBatch   *self,
            GError       **error)
 {
   g_autoptr(GasyncWorkQueue) queue = NULL;
-  guint n_discarded;
   guint n_cancelled;
   gboolean ok;
 
@@ -195,14 +194,15 @@ run_batch (GasyncBatch   *self,
       g_assert (queued);
     }
   gasync_work_queue_start (queue, NULL);
-  n_discarded = gasync_work_queue_close (queue, cancellable, NULL);
+  gasync_work_queue_close (queue, cancellable, NULL);
   g_clear_object (&queue);
 
   gasync_lock (&self->lock);
   n_cancelled = self->n_cancelled;
   gasync_unlock (&self->lock);
-  if ((n_discarded > 0 || n_cancelled > 0) &&
-      g_cancellable_set_error_if_cancelled (cancellable, error))
+  /* Once the run's cancellable fired, the run was cancelled, whatever its
+   * items did, in both forms (as GTask reports an async call). */
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
     ok = FALSE;
   else if (!check_errors (self, items->len, error))
     ok = FALSE;
@@ -525,9 +525,9 @@ gasync_batch_dup_errors (GasyncBatch *self)
  * run, and the run fails with %G_IO_ERROR_CANCELLED; when it had fired
  * before the call, no item runs. An item that was cancelled
  * (%G_IO_ERROR_CANCELLED, or %FALSE without an error after its cancellable
- * fired) did not fail: its error is not kept, and if no item failed the run
- * fails with %G_IO_ERROR_CANCELLED. A batch runs one list at a time: a run
- * while another is going on fails with
+ * fired) did not fail: its error is not kept, and if no item failed the
+ * run fails with %G_IO_ERROR_CANCELLED. A batch runs one list at a time: a
+ * run while another is going on fails with
  * %GASYNC_ERROR_ALREADY_STARTED.
  *
  * A main-context batch begins its items on the owner context, so do not

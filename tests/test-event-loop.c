@@ -780,7 +780,8 @@ set_ordered (Ordered    *ordered,
 
   g_object_set_data (tag, "ordered", ordered);
   g_object_set_data (tag, "letter", (gpointer) letter);
-  gasync_event_loop_set_timeout (ordered->loop, delay, append_letter_cb, tag, g_object_unref);
+  gasync_event_loop_set_timeout (ordered->loop, MAX (0, delay),
+                                 append_letter_cb, tag, g_object_unref);
 }
 
 static gboolean
@@ -788,15 +789,19 @@ set_out_of_order_cb (gpointer   user_data,
                      GError   **error)
 {
   Ordered *ordered = user_data;
-  gint64 all_due = g_get_monotonic_time () + 31 * G_TIME_SPAN_MILLISECOND;
+  gint64 start = g_get_monotonic_time ();
 
-  set_ordered (ordered, 30 * G_TIME_SPAN_MILLISECOND, "c");
-  set_ordered (ordered, 10 * G_TIME_SPAN_MILLISECOND, "a");
-  set_ordered (ordered, 20 * G_TIME_SPAN_MILLISECOND, "b");
-  set_ordered (ordered, 10 * G_TIME_SPAN_MILLISECOND, "A");
+  /* "a" and "A" take the same delay, so that "A", set later, is due at
+   * the same time or later; "b" and "c" are due at fixed times from the
+   * start, so that a thread descheduled between two calls (TSan or
+   * valgrind on a loaded machine) cannot move "A" past "b". */
+  set_ordered (ordered, start + 300 * G_TIME_SPAN_MILLISECOND - g_get_monotonic_time (), "c");
+  set_ordered (ordered, 100 * G_TIME_SPAN_MILLISECOND, "a");
+  set_ordered (ordered, start + 200 * G_TIME_SPAN_MILLISECOND - g_get_monotonic_time (), "b");
+  set_ordered (ordered, 100 * G_TIME_SPAN_MILLISECOND, "A");
   /* Busy on the loop's thread until all four are due, so that the loop
    * finds them due in the same pass. */
-  while (g_get_monotonic_time () < all_due)
+  while (g_get_monotonic_time () < start + 400 * G_TIME_SPAN_MILLISECOND)
     g_usleep (G_TIME_SPAN_MILLISECOND);
   return TRUE;
 }
