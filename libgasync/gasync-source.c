@@ -151,12 +151,13 @@ cancel_source_dispatch (GSource     *source,
                         gpointer     user_data)
 {
   CancelSource *self = (CancelSource *) source;
+  GCancellableSourceFunc func =
+    (GCancellableSourceFunc) (void (*) (void)) callback;
 
   g_source_set_ready_time (source, -1);
-  if (callback == NULL)
+  if (func == NULL)
     return G_SOURCE_REMOVE;
-  return ((GCancellableSourceFunc) (void (*) (void)) callback) (self->cancellable,
-                                                               user_data);
+  return func (self->cancellable, user_data);
 }
 
 static void

@@ -620,9 +620,12 @@ test_owner_emit (Fixture       *f,
   emit.emitter = g_object_new (TEST_TYPE_EMITTER, NULL);
   emit.item = g_object_new (G_TYPE_OBJECT, NULL);
   g_signal_connect (emit.emitter, "error", G_CALLBACK (error_cb), &emit);
-  g_signal_connect (emit.emitter, "item-error", G_CALLBACK (item_error_cb), &emit);
-  g_signal_connect (emit.emitter, "task-failed", G_CALLBACK (task_failed_cb), &emit);
-  g_signal_connect (emit.emitter, "notify::value", G_CALLBACK (notify_cb), &emit);
+  g_signal_connect (emit.emitter, "item-error", G_CALLBACK (item_error_cb),
+                    &emit);
+  g_signal_connect (emit.emitter, "task-failed", G_CALLBACK (task_failed_cb),
+                    &emit);
+  g_signal_connect (emit.emitter, "notify::value", G_CALLBACK (notify_cb),
+                    &emit);
 
   thread = g_thread_new ("emit", emit_thread, &emit);
   gasync_test_iterate_until_flag (f->context, &emit.done);
@@ -639,10 +642,10 @@ test_owner_emit (Fixture       *f,
   g_test_expect_message ("Gasync", G_LOG_LEVEL_WARNING,
                          "Test emitter 0x*: task “unhandled” failed: failed "
                          "(connect to ::task-failed to handle it)");
-  gasync_owner_emit_error (f->context, GASYNC_OWNER_NOW_IF_OWNER, emit.emitter,
-                           emitter_signals[SIGNAL_TASK_FAILED],
-                           GASYNC_OWNER_ARG_STRING, "unhandled", new_failure (),
-                           "task “unhandled”");
+  gasync_owner_emit_error (f->context, GASYNC_OWNER_NOW_IF_OWNER,
+                           emit.emitter, emitter_signals[SIGNAL_TASK_FAILED],
+                           GASYNC_OWNER_ARG_STRING, "unhandled",
+                           new_failure (), "task “unhandled”");
   g_test_assert_expected_messages ();
   g_assert_cmpuint (emit.n_failures, ==, 1);
   gasync_owner_emit_error (f->context, GASYNC_OWNER_NOW_IF_OWNER, emit.emitter,
