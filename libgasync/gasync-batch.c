@@ -50,7 +50,7 @@
 #include "config.h"
 
 #include "gasync-batch.h"
-#include "gasync-dispatch-private.h"
+#include "gasync-owner-private.h"
 #include "gasync-pool-private.h"
 #include "gasync-private.h"
 #include "gasync-sync-private.h"
@@ -570,7 +570,7 @@ typedef struct
   GError *error;
 } RunAsync;
 
-static gboolean
+static void
 run_return_cb (gpointer data)
 {
   RunAsync *run = data;
@@ -581,7 +581,6 @@ run_return_cb (gpointer data)
     g_task_return_error (run->task, g_steal_pointer (&run->error));
   else
     g_task_return_boolean (run->task, TRUE);
-  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -603,8 +602,8 @@ run_in_pool (gpointer data)
 
   run_batch (g_task_get_source_object (task), run->items,
              g_task_get_cancellable (task), &run->error);
-  gasync_dispatch_to_context (g_task_get_context (task), run_return_cb, run,
-                              run_async_free);
+  gasync_owner_invoke (g_task_get_context (task), GASYNC_OWNER_QUEUE,
+                       run_return_cb, run, run_async_free);
 }
 
 /**

@@ -24,7 +24,7 @@
  * emission, that is for itself. The handler may thus still run after the
  * disconnection in another thread; it holds a reference to the link, and
  * finds no child. The count uses inline atomics, which TSan sees (see
- * gasync-cancel-source.c). */
+ * gasync-source.c). */
 typedef struct
 {
   int ref_count; /* atomic */

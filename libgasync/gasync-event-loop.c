@@ -129,6 +129,7 @@
 #include "gasync-loop-queue-private.h"
 #include "gasync-pending-callback-private.h"
 #include "gasync-private.h"
+#include "gasync-source-private.h"
 #include "gasync-sync-private.h"
 
 struct _GasyncEventLoop
@@ -543,7 +544,7 @@ gasync_event_loop_start (GasyncEventLoop      *self,
   source = g_source_new ((GSourceFuncs *) &loop_source_funcs, sizeof (LoopSource));
   ((LoopSource *) source)->loop = self;
   g_source_set_static_name (source, "[gasync] event loop");
-  g_source_attach (source, context);
+  gasync_source_attach (source, context);
 
   if (first_func != NULL)
     self->error = event_loop_call (first_func, user_data);

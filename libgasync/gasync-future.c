@@ -68,11 +68,11 @@
 
 #include "config.h"
 
-#include "gasync-cancel-source-private.h"
 #include "gasync-future-private.h"
-#include "gasync-dispatch-private.h"
+#include "gasync-owner-private.h"
 #include "gasync-pool-private.h"
 #include "gasync-private.h"
+#include "gasync-source-private.h"
 #include "gasync-sync-private.h"
 
 typedef enum
@@ -235,12 +235,6 @@ future_new_like (GasyncFuture *other)
   return gasync_future_new ();
 }
 
-static gboolean
-noop_cb (gpointer data)
-{
-  return G_SOURCE_REMOVE;
-}
-
 static void
 gasync_future_finalize (GObject *object)
 {
@@ -359,9 +353,9 @@ run_in_thread_func (gpointer data)
    * future settles, so it runs before a done callback or an await there
    * reports the outcome (the contract); the future is let go of there
    * too, once settled. */
-  gasync_dispatch_to_context (context, noop_cb, run, run_free);
+  gasync_owner_destroy (context, GASYNC_OWNER_QUEUE, run_free, run);
   future_settle (future, NULL, error);
-  gasync_dispatch_to_context (context, noop_cb, future, g_object_unref);
+  gasync_owner_destroy (context, GASYNC_OWNER_QUEUE, g_object_unref, future);
   g_main_context_unref (context);
 }
 
@@ -753,13 +747,12 @@ then_free (gpointer data)
   g_free (then);
 }
 
-static gboolean
+static void
 then_run_cb (gpointer data)
 {
   Then *then = data;
 
   then->func (then->future, then->user_data);
-  return G_SOURCE_REMOVE;
 }
 
 static gboolean
@@ -780,7 +773,8 @@ then_settled (GasyncFuture *future,
   if (then->queue != NULL)
     gasync_event_loop_queue_push (then->queue, then_run_in_loop, then, then_free, FALSE);
   else
-    gasync_dispatch_to_context (then->context, then_run_cb, then, then_free);
+    gasync_owner_invoke (then->context, GASYNC_OWNER_QUEUE, then_run_cb, then,
+                         then_free);
 }
 
 static void
@@ -788,7 +782,7 @@ then_drop (gpointer data)
 {
   Then *then = data;
 
-  gasync_dispatch_to_context (then->context, noop_cb, then, then_free);
+  gasync_owner_destroy (then->context, GASYNC_OWNER_QUEUE, then_free, then);
 }
 
 /**
@@ -909,63 +903,50 @@ typedef struct
 } Await;
 
 static void
-await_clear_cancel_source (Await *await)
-{
-  if (await->cancel_source != NULL)
-    {
-      g_source_destroy (await->cancel_source);
-      g_clear_pointer (&await->cancel_source, g_source_unref);
-    }
-}
-
-static void
 await_free (gpointer data)
 {
   Await *await = data;
 
-  await_clear_cancel_source (await);
+  gasync_clear_source (&await->cancel_source);
   g_free (await);
 }
 
 /* On the task's context: returns the task once, settled or cancelled. */
-static gboolean
-await_return_cb (gpointer data)
+static void
+await_return (gpointer data)
 {
   GTask *task = data;
   GasyncFuture *self = g_task_get_source_object (task);
   Await *await = g_task_get_task_data (task);
 
   if (await->returned)
-    return G_SOURCE_REMOVE;
+    return;
   await->returned = TRUE;
-  await_clear_cancel_source (await);
+  gasync_clear_source (&await->cancel_source);
 
   if (g_task_return_error_if_cancelled (task))
-    return G_SOURCE_REMOVE;
+    return;
 
   /* Settled: the value and error are fixed. */
   if (self->error != NULL)
     g_task_return_error (task, g_error_copy (self->error));
   else
     g_task_return_pointer (task, value_dup (&self->value), value_free);
-  return G_SOURCE_REMOVE;
 }
 
 static void
 await_settled (GasyncFuture *future,
                gpointer      data)
 {
-  GTask *task = data;
-
-  gasync_dispatch_to_context (g_task_get_context (task), await_return_cb,
-                              task, g_object_unref);
+  gasync_owner_complete (data, await_return);
 }
 
 static gboolean
 await_cancelled_cb (GCancellable *cancellable,
                     gpointer      data)
 {
-  return await_return_cb (data);
+  await_return (data);
+  return G_SOURCE_REMOVE;
 }
 
 /**
@@ -1008,7 +989,7 @@ gasync_future_await_async (GasyncFuture        *self,
       g_source_set_static_name (await->cancel_source, "[gasync] future await cancelled");
       g_source_set_callback (await->cancel_source, G_SOURCE_FUNC (await_cancelled_cb),
                              task, NULL);
-      g_source_attach (await->cancel_source, g_task_get_context (task));
+      gasync_source_attach (await->cancel_source, g_task_get_context (task));
     }
 
   future_add_handler (self, await_settled, g_object_ref (task), g_object_unref);

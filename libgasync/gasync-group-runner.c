@@ -80,6 +80,7 @@
 #include "gasync-run-once-private.h"
 #include "gasync-runner-private.h"
 #include "gasync-runner-result-private.h"
+#include "gasync-source-private.h"
 #include "gasync-systemd-notify-private.h"
 #include "gasync-sync-private.h"
 
@@ -340,7 +341,7 @@ group_add_signal_sources (GasyncGroupRunner *self)
 
       g_source_set_static_name (source, "[gasync] group runner signal");
       g_source_set_callback (source, group_signal_cb, self, NULL);
-      g_source_attach (source, self->run.context);
+      gasync_source_attach (source, self->run.context);
       self->signal_sources[i] = source;
     }
 }
@@ -790,5 +791,6 @@ gasync_group_runner_interrupt (GasyncGroupRunner *self)
 {
   g_return_if_fail (GASYNC_IS_GROUP_RUNNER (self));
 
-  gasync_invoke_on_owner (self->run.context, G_OBJECT (self), group_do_interrupt);
+  gasync_owner_invoke (self->run.context, GASYNC_OWNER_NOW_IF_OWNER,
+                       group_do_interrupt, g_object_ref (self), g_object_unref);
 }

@@ -56,8 +56,8 @@
 #include "config.h"
 
 #include "gasync-lifecycle-private.h"
+#include "gasync-owner-private.h"
 #include "gasync-private.h"
-#include "gasync-workers-private.h"
 
 struct _GasyncInterval
 {
@@ -129,8 +129,9 @@ interval_run (GasyncInterval *self,
       return TRUE;
     }
 
-  gasync_workers_emit_error (self->life.mailbox, self,
-                             signals[SIGNAL_ERROR], error);
+  gasync_owner_emit_error (self->life.owner, GASYNC_OWNER_QUEUE, self,
+                           signals[SIGNAL_ERROR], GASYNC_OWNER_ARG_NONE, NULL,
+                           error, "its work");
   gasync_lock (&self->life.lock);
   stop_on_error = self->stop_on_error;
   gasync_unlock (&self->life.lock);
@@ -478,7 +479,7 @@ gasync_interval_get_state (GasyncInterval *self)
     (self)->field = (value);                            \
     gasync_unlock (&(self)->life.lock);                      \
     if (changed)                                        \
-      gasync_workers_notify ((self)->life.mailbox, (self), properties[prop]); \
+      gasync_owner_notify ((self)->life.owner, (self), properties[prop]); \
   } G_STMT_END
 
 #define GET_FIELD(self, field, result)                  \

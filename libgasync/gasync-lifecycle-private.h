@@ -60,7 +60,6 @@ typedef struct
   GThread *thread;            /* the last one, until joined */
   GasyncLifecycleRunFunc thread_func; /* of the last spawn */
   GMainContext *owner;
-  GSource *mailbox;           /* to the owner context */
   GObject *object;            /* the owner of the struct, not a reference */
   GasyncLifecycleLink *link;  /* to the object, for notifications */
   GParamSpec *state_pspec;
@@ -139,7 +138,7 @@ gboolean         gasync_lifecycle_request_stop     (GasyncLifecycle       *life,
                                                     GError               **error);
 /* Waits until @run has stopped (even if another run has begun since) or
  * @cancellable is cancelled; once stopped, also joins its thread (which
- * has given its reference back to the mailbox then), unless the next
+ * has given its reference back to the owner context then), unless the next
  * start did. */
 gboolean         gasync_lifecycle_wait_run         (GasyncLifecycle       *life,
                                                     guint64                run,

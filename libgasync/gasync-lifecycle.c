@@ -9,8 +9,9 @@
 
 #include "gasync-lifecycle-private.h"
 #include "gasync-leak-private.h"
+#include "gasync-owner-private.h"
 #include "gasync-private.h"
-#include "gasync-workers-private.h"
+#include "gasync-source-private.h"
 
 #define FROM(s) GASYNC_LIFECYCLE_FROM (s)
 
@@ -55,7 +56,7 @@ typedef struct
   GParamSpec *pspec;
 } StateNotification;
 
-static gboolean
+static void
 state_notification_cb (gpointer user_data)
 {
   StateNotification *notification = user_data;
@@ -63,7 +64,6 @@ state_notification_cb (gpointer user_data)
 
   if (object != NULL)
     g_object_notify_by_pspec (object, notification->pspec);
-  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -83,15 +83,15 @@ life_notify_state (GasyncLifecycle *life)
 
   if (life->link == NULL)
     {
-      gasync_workers_notify (life->mailbox, life->object, life->state_pspec);
+      gasync_owner_notify (life->owner, life->object, life->state_pspec);
       return;
     }
 
   notification = g_new (StateNotification, 1);
   notification->link = life_link_ref (life->link);
   notification->pspec = life->state_pspec;
-  gasync_workers_post (life->mailbox, state_notification_cb, notification,
-                       state_notification_free);
+  gasync_owner_invoke (life->owner, GASYNC_OWNER_QUEUE, state_notification_cb,
+                       notification, state_notification_free);
 }
 
 static const char *
@@ -261,7 +261,6 @@ gasync_lifecycle_init (GasyncLifecycle *life,
   gasync_cond_init (&life->cond);
   life->state = GASYNC_LATCH_STATE_STOPPED;
   life->owner = g_main_context_ref_thread_default ();
-  life->mailbox = gasync_workers_mailbox_new (life->owner);
   life->object = object;
   life->state_pspec = state_pspec;
   if (!keep_alive)
@@ -343,8 +342,8 @@ gasync_lifecycle_source_new (GObject    *object,
   g_weak_ref_init (&life_source->object, object);
   life_source->func = func;
   GASYNC_TSAN_RELEASE (life_source);
-  return gasync_workers_source_new (name, life_source_cb, life_source,
-                                    life_source_free);
+  return gasync_ready_source_new (name, life_source_cb, life_source,
+                                  life_source_free);
 }
 
 static void
@@ -368,7 +367,6 @@ gasync_lifecycle_clear (GasyncLifecycle *life)
   gasync_leak_untrack (life->object);
   life_join (life);
   g_clear_object (&life->cancellable);
-  g_clear_pointer (&life->mailbox, gasync_workers_mailbox_close);
   g_clear_pointer (&life->link, life_link_unref);
   g_main_context_unref (life->owner);
   gasync_cond_clear (&life->cond);
@@ -409,7 +407,7 @@ gasync_lifecycle_start_source (GasyncLifecycle  *life,
   gasync_lock (&life->lock);
   life->source = gasync_lifecycle_source_new (life->object, name, func);
   g_source_set_ready_time (life->source, ready_time);
-  g_source_attach (life->source, life->owner);
+  gasync_source_attach (life->source, life->owner);
   gasync_unlock (&life->lock);
 
   return gasync_lifecycle_move (life, FROM (STARTING) | FROM (RESUMING) |
@@ -473,7 +471,8 @@ life_thread_exit (GasyncLifecycle *life)
 
   /* The last reference: drop it where the object lives. */
   if (kept)
-    gasync_workers_destroy (life->mailbox, g_object_unref, life->object);
+    gasync_owner_destroy (life->owner, GASYNC_OWNER_QUEUE, g_object_unref,
+                          life->object);
 }
 
 static gpointer

@@ -8,7 +8,8 @@
 #include "config.h"
 
 #include "gasync-loop-queue-private.h"
-#include "gasync-dispatch-private.h"
+#include "gasync-owner-private.h"
+#include "gasync-source-private.h"
 #include "gasync-sync-private.h"
 
 typedef GasyncEventLoopQueueItem Item;
@@ -127,24 +128,13 @@ gasync_event_loop_queue_reserve (GasyncEventLoopQueue *queue)
   return gasync_event_loop_queue_ref (queue);
 }
 
-static gboolean
-drop_cb (gpointer user_data)
-{
-  return G_SOURCE_REMOVE;
-}
-
 void
 gasync_event_loop_queue_drop (GasyncEventLoopQueue *queue,
                               gpointer              user_data,
                               GDestroyNotify        destroy)
 {
-  if (destroy == NULL)
-    return;
-
-  if (g_main_context_is_owner (queue->context))
-    destroy (user_data);
-  else
-    gasync_dispatch_to_context (queue->context, drop_cb, user_data, destroy);
+  gasync_owner_destroy (queue->context, GASYNC_OWNER_NOW_IF_OWNER, destroy,
+                        user_data);
 }
 
 /* Appends a callback under the lock; returns whether the loop must be
@@ -439,7 +429,7 @@ gasync_event_loop_queue_add_timeout (GasyncEventLoopQueue     *queue,
       ((TimerSource *) queue->timer)->queue = gasync_event_loop_queue_ref (queue);
       g_source_set_static_name (queue->timer, "[gasync] event loop timer");
       g_source_set_ready_time (queue->timer, -1);
-      g_source_attach (queue->timer, queue->context);
+      gasync_source_attach (queue->timer, queue->context);
     }
   /* Armed under the lock, so that the timer cannot miss the new deadline. */
   queue_arm_timer_locked (queue);

@@ -13,11 +13,10 @@
 
 #include <gio/gio.h>
 
+#include "gasync-owner-private.h"
 #include "gasync-sync-private.h"
 
 G_BEGIN_DECLS
-
-typedef void (*GasyncOwnerFunc) (gpointer object);
 
 typedef struct
 {
@@ -79,62 +78,7 @@ GTask    *gasync_run_once_done        (GasyncRunOnce        *self) G_GNUC_WARN_U
  * can acquire it (see gasync_owner_wait()). */
 void      gasync_run_once_wait        (GasyncRunOnce        *self);
 
-/* A blocking wait for work that the owner context does: what a runner's
- * run and a stopper's stop share. */
-typedef struct
-{
-  GMainContext *context;        /* the owner context */
-  GasyncLock *lock;
-  GasyncCond *cond;
-  gpointer data;
-
-  /* Called with @lock held: whether the wait is over. Whoever makes it
-   * so broadcasts @cond under @lock and, unless it does so in a dispatch
-   * on @context, wakes @context up (g_main_context_wakeup()). */
-  gboolean (*done) (gpointer data);
-
-  /* Optional, called with @lock held while this thread cannot acquire
-   * @context: when to try again if nothing broadcasts @cond before
-   * (G_MAXINT64: never). */
-  gint64 (*retry_at) (gpointer data);
-
-  /* Optional, called without the lock when a retry failed: @context is
-   * still held by a thread that does not run it for us. */
-  void (*still_held) (gpointer data);
-} GasyncOwnerWait;
-
-/* Waits until @wait->done holds. If this thread can acquire the owner
- * context (it runs it already, or nobody does), it runs it meanwhile, as
- * g_main_loop_run() would: it makes it its thread-default context and
- * iterates it, so that whatever is dispatched there runs in this thread.
- * It then returns TRUE with the context still acquired and pushed, for
- * the caller to finish its owner work; gasync_owner_wait_end() gives it
- * back. Otherwise it waits on the condition, trying to acquire the
- * context again at every broadcast and at @wait->retry_at, and returns
- * FALSE. */
-gboolean  gasync_owner_wait           (const GasyncOwnerWait *wait);
-void      gasync_owner_wait_end       (GMainContext         *context);
-
 /* Stops watching the cancellable (dispose). */
 void      gasync_run_once_disconnect  (GasyncRunOnce        *self);
-
-/* Runs @func (@object) now if this thread owns @context, else dispatches
- * it there with a reference on @object. */
-void      gasync_invoke_on_owner      (GMainContext         *context,
-                                       GObject              *object,
-                                       GasyncOwnerFunc       func);
-
-/* A timeout source for @timeout microseconds (not negative), rounded up
- * to milliseconds; beyond G_MAXUINT milliseconds (49 days), to seconds,
- * and at most G_MAXUINT seconds (136 years). */
-GSource  *gasync_timeout_source_new   (GTimeSpan             timeout);
-
-/* A source on @context that calls @func after @timeout (microseconds).
- * Returns a reference, for gasync_clear_source(). */
-GSource  *gasync_timeout_source_add   (GMainContext         *context,
-                                       GTimeSpan             timeout,
-                                       GSourceFunc           func,
-                                       gpointer              data);
-void      gasync_clear_source         (GSource             **source);
 
 G_END_DECLS

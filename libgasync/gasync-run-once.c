@@ -7,7 +7,6 @@
 #include "config.h"
 
 #include "gasync-run-once-private.h"
-#include "gasync-dispatch-private.h"
 #include "gasync-leak-private.h"
 
 void
@@ -70,7 +69,8 @@ gasync_run_once_begin (GasyncRunOnce   *self,
   gasync_leak_track (object, NULL, name);
   self->task = task != NULL ? g_object_ref (task) : NULL;
   self->cancellable = cancellable != NULL ? g_object_ref (cancellable) : NULL;
-  gasync_invoke_on_owner (self->context, object, launch);
+  gasync_owner_invoke (self->context, GASYNC_OWNER_NOW_IF_OWNER, launch,
+                       g_object_ref (object), g_object_unref);
   return TRUE;
 }
 
@@ -80,7 +80,9 @@ cancelled_cb (GCancellable *cancellable,
 {
   GasyncRunOnce *self = data;
 
-  gasync_invoke_on_owner (self->context, self->object, self->interrupt);
+  gasync_owner_invoke (self->context, GASYNC_OWNER_NOW_IF_OWNER,
+                       self->interrupt, g_object_ref (self->object),
+                       g_object_unref);
 }
 
 void
@@ -139,156 +141,4 @@ gasync_run_once_wait (GasyncRunOnce *self)
   /* The run is done on the owner context: in a dispatch there. */
   if (gasync_owner_wait (&wait))
     gasync_owner_wait_end (context);
-}
-
-static gboolean
-owner_wait_is_done (const GasyncOwnerWait *wait)
-{
-  gboolean done;
-
-  gasync_lock (wait->lock);
-  done = wait->done (wait->data);
-  gasync_unlock (wait->lock);
-  return done;
-}
-
-gboolean
-gasync_owner_wait (const GasyncOwnerWait *wait)
-{
-  gboolean timed_out = FALSE;
-
-  for (;;)
-    {
-      gint64 retry_at = G_MAXINT64;
-      gboolean done;
-
-      if (g_main_context_acquire (wait->context))
-        {
-          /* This thread is the owner context's thread until it is done:
-           * it dispatches there, with it as its thread-default context,
-           * as a thread running it with g_main_loop_run() would. */
-          g_main_context_push_thread_default (wait->context);
-          g_main_context_release (wait->context);
-          /* Each iteration takes the context from whichever thread
-           * iterated it last (the owner thread, between ours) through
-           * GLib's own lock, which TSan cannot see: its poll array then
-           * reads as written by both threads unordered. TSan ignores this
-           * thread's accesses inside the iteration (the dispatched code
-           * included); synchronisation is still followed. */
-          while (!owner_wait_is_done (wait))
-            {
-              GASYNC_TSAN_IGNORE_BEGIN ();
-              g_main_context_iteration (wait->context, TRUE);
-              GASYNC_TSAN_IGNORE_END ();
-            }
-          return TRUE;
-        }
-      if (timed_out && wait->still_held != NULL)
-        wait->still_held (wait->data);
-
-      /* Another thread holds it: it runs it, or will. Look again at every
-       * broadcast, and at @retry_at. */
-      gasync_lock (wait->lock);
-      done = wait->done (wait->data);
-      if (!done)
-        {
-          if (wait->retry_at != NULL)
-            retry_at = wait->retry_at (wait->data);
-          gasync_wait (wait->lock, wait->cond, NULL, NULL, retry_at, NULL,
-                       NULL);
-          done = wait->done (wait->data);
-        }
-      gasync_unlock (wait->lock);
-
-      if (done)
-        return FALSE;
-      timed_out = retry_at != G_MAXINT64 &&
-                  g_get_monotonic_time () >= retry_at;
-    }
-}
-
-void
-gasync_owner_wait_end (GMainContext *context)
-{
-  g_main_context_pop_thread_default (context);
-}
-
-typedef struct
-{
-  GasyncOwnerFunc func;
-  GObject *object;
-} Invoke;
-
-static gboolean
-invoke_cb (gpointer data)
-{
-  Invoke *invoke = data;
-
-  invoke->func (invoke->object);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-invoke_free (gpointer data)
-{
-  Invoke *invoke = data;
-
-  g_object_unref (invoke->object);
-  g_free (invoke);
-}
-
-void
-gasync_invoke_on_owner (GMainContext    *context,
-                        GObject         *object,
-                        GasyncOwnerFunc  func)
-{
-  Invoke *invoke;
-
-  if (g_main_context_is_owner (context))
-    {
-      func (object);
-      return;
-    }
-
-  invoke = g_new (Invoke, 1);
-  invoke->func = func;
-  invoke->object = g_object_ref (object);
-  gasync_dispatch_to_context (context, invoke_cb, invoke, invoke_free);
-}
-
-GSource *
-gasync_timeout_source_new (GTimeSpan timeout)
-{
-  GTimeSpan ms = timeout / G_TIME_SPAN_MILLISECOND +
-                 (timeout % G_TIME_SPAN_MILLISECOND != 0);
-
-  g_assert (timeout >= 0);
-
-  if (ms <= G_MAXUINT)
-    return g_timeout_source_new ((guint) ms);
-  return g_timeout_source_new_seconds ((guint) MIN (ms / 1000, G_MAXUINT));
-}
-
-GSource *
-gasync_timeout_source_add (GMainContext *context,
-                           GTimeSpan     timeout,
-                           GSourceFunc   func,
-                           gpointer      data)
-{
-  GSource *source = gasync_timeout_source_new (timeout);
-
-  g_source_set_static_name (source, "[gasync] timeout");
-  g_source_set_callback (source, func, data, NULL);
-  g_source_attach (source, context);
-  return source;
-}
-
-void
-gasync_clear_source (GSource **source)
-{
-  if (*source == NULL)
-    return;
-
-  g_source_destroy (*source);
-  g_clear_pointer (source, g_source_unref);
 }

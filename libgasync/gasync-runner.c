@@ -75,10 +75,10 @@
 #include "config.h"
 
 #include "gasync-runner-private.h"
-#include "gasync-dispatch-private.h"
 #include "gasync-private.h"
 #include "gasync-run-once-private.h"
 #include "gasync-runner-result-private.h"
+#include "gasync-source-private.h"
 
 #define DEFAULT_RESTART_DELAY (100 * G_TIME_SPAN_MILLISECOND)
 #define DEFAULT_RESTART_LIMIT 5
@@ -331,13 +331,12 @@ typedef struct
   GError *error;
 } Returned;
 
-static gboolean
+static void
 returned_cb (gpointer data)
 {
   Returned *returned = data;
 
   runner_function_returned (returned->runner, g_steal_pointer (&returned->error));
-  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -360,7 +359,8 @@ runner_dispatch_returned (GasyncRunner *self,
 
   returned->runner = self;
   returned->error = error;
-  gasync_dispatch_to_context (self->run.context, returned_cb, returned, returned_free);
+  gasync_owner_invoke (self->run.context, GASYNC_OWNER_QUEUE, returned_cb,
+                       returned, returned_free);
 }
 
 static gpointer
@@ -1310,7 +1310,8 @@ gasync_runner_interrupt (GasyncRunner *self)
 {
   g_return_if_fail (GASYNC_IS_RUNNER (self));
 
-  gasync_invoke_on_owner (self->run.context, G_OBJECT (self), runner_do_interrupt);
+  gasync_owner_invoke (self->run.context, GASYNC_OWNER_NOW_IF_OWNER,
+                       runner_do_interrupt, g_object_ref (self), g_object_unref);
 }
 
 static void
@@ -1339,7 +1340,9 @@ gasync_runner_notify_ready (GasyncRunner *self)
 {
   g_return_if_fail (GASYNC_IS_RUNNER (self));
 
-  gasync_invoke_on_owner (self->run.context, G_OBJECT (self), runner_do_notify_ready);
+  gasync_owner_invoke (self->run.context, GASYNC_OWNER_NOW_IF_OWNER,
+                       runner_do_notify_ready, g_object_ref (self),
+                       g_object_unref);
 }
 
 /**

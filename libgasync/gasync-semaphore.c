@@ -51,7 +51,7 @@
 
 #include "gasync-semaphore.h"
 
-#include "gasync-dispatch-private.h"
+#include "gasync-owner-private.h"
 #include "gasync-private.h"
 #include "gasync-sync-private.h"
 
@@ -328,7 +328,7 @@ typedef struct
 /* Runs on the waiter's context. The cancel handler may be running in
  * another thread: disconnecting waits for it, and it then finds the task
  * gone from the queue. */
-static gboolean
+static void
 complete_waiter (gpointer user_data)
 {
   GTask *task = user_data;
@@ -344,7 +344,6 @@ complete_waiter (gpointer user_data)
     g_task_return_boolean (task, TRUE);
   else if (!g_task_return_error_if_cancelled (task))
     g_assert_not_reached ();
-  return G_SOURCE_REMOVE;
 }
 
 /* Takes over the caller's reference to @task. */
@@ -355,8 +354,7 @@ finish_waiter (GTask    *task,
   AsyncAcquire *waiter = g_task_get_task_data (task);
 
   waiter->granted = granted;
-  gasync_dispatch_to_context (g_task_get_context (task), complete_waiter,
-                              task, g_object_unref);
+  gasync_owner_complete (task, complete_waiter);
 }
 
 static void

@@ -32,9 +32,8 @@
 
 #include "config.h"
 
-#include "gasync-cancel-source-private.h"
 #include "gasync-private.h"
-#include "gasync-run-once-private.h"
+#include "gasync-source-private.h"
 #include "gasync-sync-private.h"
 
 static gboolean
@@ -176,9 +175,7 @@ sleep_attach (GTask       *task,
 {
   g_source_set_static_name (source, "[gasync] sleep");
   g_source_set_callback (source, func, g_object_ref (task), g_object_unref);
-  GASYNC_TSAN_IGNORE_BEGIN ();
-  g_source_attach (source, g_task_get_context (task));
-  GASYNC_TSAN_IGNORE_END ();
+  gasync_source_attach (source, g_task_get_context (task));
   return source;
 }
 

@@ -126,12 +126,11 @@
 #include "gasync-stopper-private.h"
 
 #include "gasync-cancel-tree-private.h"
-#include "gasync-dispatch-private.h"
 #include "gasync-enums.h"
 #include "gasync-leak-private.h"
+#include "gasync-owner-private.h"
 #include "gasync-private.h"
 #include "gasync-registry-private.h"
-#include "gasync-run-once-private.h"
 #include "gasync-sync-private.h"
 #include "gasync-task-token-private.h"
 #include "gasync-waiter-private.h"
@@ -195,14 +194,13 @@ struct _GasyncStopper
   GasyncCancelTree stop;
 
   GSList *closers; /* Closer, newest first */
-  GArray *pending_calls; /* PendingCall, for the owner context, or NULL */
-  GSource *owner_source; /* runs pending calls and drain(), or NULL */
+  gboolean owner_scheduled; /* run_owner_work() is queued on the context */
   GQueue stop_waiters; /* waiters of stop_async (gasync-waiter) */
 
   char *name;
   gboolean leak_tracked; /* from the first task, worker or closer to stopped */
   gboolean warned_unstopped;
-  gint64 owner_scheduled_at; /* when owner_source was attached */
+  gint64 owner_scheduled_at; /* when owner_scheduled was set */
   int owner_wait_logged; /* 0, 1 while logging, 2 once logged */
 };
 
@@ -251,17 +249,6 @@ describe_locked (GasyncStopper *self)
   return gasync_describe ("Stopper", self->name, self);
 }
 
-static char *
-describe (GasyncStopper *self)
-{
-  char *label;
-
-  gasync_lock (&self->lock);
-  label = describe_locked (self);
-  gasync_unlock (&self->lock);
-  return label;
-}
-
 /* Called with the lock held, when a task, worker or closer is added:
  * TRUE the first time, when the caller must call leak_track() once it has
  * dropped the lock. */
@@ -291,165 +278,43 @@ leak_track (GasyncStopper *self)
     gasync_leak_untrack (self);
 }
 
-/* A call waiting for the owner context: a destroy notify, or the report
- * of a failed task. */
-typedef struct
-{
-  GDestroyNotify destroy; /* NULL: data is a Failure to report */
-  gpointer data;
-} PendingCall;
-
-typedef struct
-{
-  char *name;
-  GError *error;
-} Failure;
-
-static void
-failure_free (Failure *failure)
-{
-  g_free (failure->name);
-  g_error_free (failure->error);
-  g_free (failure);
-}
-
-static void
-emit_task_failed (GasyncStopper *self,
-                  Failure       *failure)
-{
-  g_autofree char *label = describe (self);
-  g_autofree char *what = g_strdup_printf ("task “%s”", failure->name);
-
-  if (gasync_failure_is_handled (self, signals[SIGNAL_TASK_FAILED], label,
-                                 what, failure->error))
-    g_signal_emit (self, signals[SIGNAL_TASK_FAILED], 0, failure->name,
-                   failure->error);
-}
-
-/* With @report FALSE (the stopper is being finalized), a failure is
- * dropped instead of reported. */
-static void
-run_call (GasyncStopper     *self,
-          const PendingCall *call,
-          gboolean           report)
-{
-  if (call->destroy != NULL)
-    call->destroy (call->data);
-  else
-    {
-      if (report)
-        emit_task_failed (self, call->data);
-      failure_free (call->data);
-    }
-}
-
-static void
-run_calls (GasyncStopper *self,
-           GArray        *pending,
-           gboolean       report)
-{
-  for (guint i = 0; pending != NULL && i < pending->len; i++)
-    run_call (self, &g_array_index (pending, PendingCall, i), report);
-}
-
 static void drain (GasyncStopper *self);
 
-/* Makes the pending calls, on the owner context, and destroys the owner
- * source: the caller drains (or is draining) right after. */
-static void
-flush_pending (GasyncStopper *self)
-{
-  g_autoptr(GArray) pending = NULL;
-  GSource *source;
-
-  gasync_lock (&self->lock);
-  pending = g_steal_pointer (&self->pending_calls);
-  source = g_steal_pointer (&self->owner_source);
-  gasync_unlock (&self->lock);
-
-  /* Its reference to @self is not the last: the caller holds one (GLib
-   * holds one while the source dispatches). */
-  if (source != NULL)
-    {
-      g_source_destroy (source);
-      g_source_unref (source);
-    }
-  run_calls (self, pending, TRUE);
-}
-
-/* Does what waits for the owner context: the pending calls, then the phase
- * signals and the closing. Called there only. */
+/* Does what waits for the owner context: the calls queued there (the
+ * destroy notifies and failure reports of the tasks that ended), then the
+ * phase signals and the closing. Called there only. */
 static void
 run_owner_work (GasyncStopper *self)
 {
-  flush_pending (self);
+  gasync_lock (&self->lock);
+  self->owner_scheduled = FALSE;
+  gasync_unlock (&self->lock);
+
+  gasync_owner_drain (self->context);
   drain (self);
 }
 
-static gboolean
-owner_source_cb (gpointer user_data)
+static void
+owner_work_cb (gpointer user_data)
 {
   run_owner_work (user_data);
-  return G_SOURCE_REMOVE;
 }
 
 /* Called with the lock held: makes sure that the owner context will call
- * run_owner_work(). The source is attached under the lock, so that the
- * owner thread, which does that work itself when it stops the stopper,
- * finds and destroys it: a program that does not iterate the context is
- * left with no source that holds the stopper. */
+ * run_owner_work(). The owner thread, which does that work itself when it
+ * stops the stopper, drains the call with the rest, so that a program
+ * that does not iterate the context is left with nothing queued that
+ * holds the stopper. */
 static void
 schedule_owner_locked (GasyncStopper *self)
 {
-  GSource *source;
-
-  if (self->owner_source != NULL)
+  if (self->owner_scheduled)
     return;
 
-  source = g_idle_source_new ();
-  g_source_set_priority (source, G_PRIORITY_DEFAULT);
-  g_source_set_static_name (source, "[gasync] stopper");
-  g_source_set_callback (source, owner_source_cb, g_object_ref (self),
-                         g_object_unref);
-  /* GMainContext guards its source lists with a GMutex that TSan cannot
-   * see (see gasync_dispatch_to_context()); the source itself is handed
-   * over under the lock. */
-  GASYNC_TSAN_IGNORE_BEGIN ();
-  g_source_attach (source, self->context);
-  GASYNC_TSAN_IGNORE_END ();
-  self->owner_source = source;
+  self->owner_scheduled = TRUE;
   self->owner_scheduled_at = g_get_monotonic_time ();
-}
-
-/* Makes @call on the owner context: at once if this thread runs it, else
- * in a batch, so that many tasks ending at once cost one dispatch. The
- * batch runs before the closers, whichever way the stopper is stopped. */
-static void
-call_on_owner (GasyncStopper *self,
-               PendingCall    call)
-{
-  if (g_main_context_is_owner (self->context))
-    {
-      run_call (self, &call, TRUE);
-      return;
-    }
-
-  gasync_lock (&self->lock);
-  if (self->pending_calls == NULL)
-    self->pending_calls = g_array_new (FALSE, FALSE, sizeof (PendingCall));
-  g_array_append_val (self->pending_calls, call);
-  schedule_owner_locked (self);
-  gasync_unlock (&self->lock);
-}
-
-/* Calls @destroy on the owner context (see call_on_owner()). */
-static void
-destroy_on_owner (GasyncStopper  *self,
-                  GDestroyNotify  destroy,
-                  gpointer        data)
-{
-  if (destroy != NULL)
-    call_on_owner (self, (PendingCall) { destroy, data });
+  gasync_owner_invoke (self->context, GASYNC_OWNER_QUEUE, owner_work_cb,
+                       g_object_ref (self), g_object_unref);
 }
 
 /* Acquires the owner context if this thread may run it now: it runs it
@@ -505,13 +370,12 @@ advance_locked (GasyncStopper *self)
   return actions;
 }
 
-static gboolean
+static void
 closer_run (gpointer user_data)
 {
   Closer *closer = user_data;
 
   closer->func (closer->user_data);
-  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -557,12 +421,9 @@ close_locked (GasyncStopper *self)
   /* The destroy notifies and failure reports of the tasks and workers
    * come first: every task has ended, so nothing of theirs is left to run
    * after the closers. */
-  while (self->pending_calls != NULL)
-    {
-      gasync_unlock (&self->lock);
-      flush_pending (self);
-      gasync_lock (&self->lock);
-    }
+  gasync_unlock (&self->lock);
+  gasync_owner_drain (self->context);
+  gasync_lock (&self->lock);
 
   while (self->closers != NULL)
     {
@@ -670,7 +531,7 @@ stop_wait_retry_at (gpointer data)
 {
   StopWait *wait = data;
 
-  if (wait->stopper->owner_source == NULL)
+  if (!wait->stopper->owner_scheduled)
     return G_MAXINT64;
   return gasync_deadline_add (g_get_monotonic_time (), OWNER_RETRY_INTERVAL);
 }
@@ -688,10 +549,10 @@ stop_wait_still_held (gpointer data)
   gboolean log;
 
   gasync_lock (&self->lock);
-  if (self->owner_source != NULL)
+  if (self->owner_scheduled)
     waited = g_get_monotonic_time () - self->owner_scheduled_at;
   log = self->owner_wait_logged == 0 && self->stuck_log_interval > 0 &&
-        self->owner_source != NULL &&
+        self->owner_scheduled &&
         waited >= MAX (self->stuck_log_interval,
                        GASYNC_STOPPER_MIN_STUCK_LOG_INTERVAL);
   if (log)
@@ -802,7 +663,7 @@ report_failure (GasyncStopper *self,
                 const char    *name,
                 GError        *error)
 {
-  Failure *failure;
+  g_autofree char *what = NULL;
 
   /* Cancelled is not failed (the contract). */
   if (gasync_error_is_cancelled (error))
@@ -811,10 +672,10 @@ report_failure (GasyncStopper *self,
       return;
     }
 
-  failure = g_new (Failure, 1);
-  failure->name = g_strdup (name);
-  failure->error = error;
-  call_on_owner (self, (PendingCall) { NULL, failure });
+  what = g_strdup_printf ("task “%s”", name);
+  gasync_owner_emit_error (self->context, GASYNC_OWNER_NOW_IF_OWNER, self,
+                           signals[SIGNAL_TASK_FAILED],
+                           GASYNC_OWNER_ARG_STRING, name, error, what);
 }
 
 /* Counts a new task named @name in @entry, unless the stopper is
@@ -974,7 +835,8 @@ async_task_run (gpointer data)
                              &error))
     report_failure (self, name, error);
 
-  destroy_on_owner (self, task->task.destroy, task->task.user_data);
+  gasync_owner_destroy (self->context, GASYNC_OWNER_NOW_IF_OWNER,
+                        task->task.destroy, task->task.user_data);
   if (task->semaphore != NULL)
     {
       gasync_semaphore_release (task->semaphore);
@@ -1019,7 +881,8 @@ start_async_task (GasyncStopper    *self,
       set_refused_error (name, error);
       if (semaphore != NULL)
         gasync_semaphore_release (semaphore);
-      destroy_on_owner (self, destroy, user_data);
+      gasync_owner_destroy (self->context, GASYNC_OWNER_NOW_IF_OWNER,
+                            destroy, user_data);
       return FALSE;
     }
 
@@ -1047,7 +910,8 @@ worker_run (gpointer data)
                              &error))
     report_failure (self, name, error);
 
-  destroy_on_owner (self, worker->task.destroy, worker->task.user_data);
+  gasync_owner_destroy (self->context, GASYNC_OWNER_NOW_IF_OWNER,
+                        worker->task.destroy, worker->task.user_data);
 
   gasync_lock (&self->lock);
   gasync_registry_end_worker_locked (&self->registry, &worker->task.entry);
@@ -1107,11 +971,26 @@ warn_if_never_stopped (GasyncStopper *self)
              registered);
 }
 
+/* Never stopped: the closers will not run, but their data is freed. */
+static void
+free_closers (GasyncStopper *self)
+{
+  GSList *closers;
+
+  gasync_lock (&self->lock);
+  closers = g_steal_pointer (&self->closers);
+  gasync_unlock (&self->lock);
+
+  for (GSList *l = closers; l != NULL; l = l->next)
+    gasync_owner_destroy (self->context, GASYNC_OWNER_NOW_IF_OWNER,
+                          closer_free, l->data);
+  g_slist_free (closers);
+}
+
 static void
 gasync_stopper_dispose (GObject *object)
 {
   GasyncStopper *self = GASYNC_STOPPER (object);
-  GSList *closers;
   gboolean keep;
 
   /* First: a stopper kept for its workers still has them. */
@@ -1132,14 +1011,7 @@ gasync_stopper_dispose (GObject *object)
       return;
     }
 
-  /* Never stopped: the closers will not run, but their data is freed. */
-  gasync_lock (&self->lock);
-  closers = g_steal_pointer (&self->closers);
-  gasync_unlock (&self->lock);
-
-  for (GSList *l = closers; l != NULL; l = l->next)
-    destroy_on_owner (self, closer_free, l->data);
-  g_slist_free (closers);
+  free_closers (self);
 
   G_OBJECT_CLASS (gasync_stopper_parent_class)->dispose (object);
 }
@@ -1159,20 +1031,16 @@ gasync_stopper_finalize (GObject *object)
   /* Checks that nothing runs and waits for the stuck report to return. */
   gasync_registry_clear (&self->registry);
   g_assert (g_queue_is_empty (&self->stop_waiters));
+  /* Dispose runs again once the last worker thread gives back the
+   * reference that dispose took for the workers, unless that thread drops
+   * it before the unref that ran dispose has returned: GObject then takes
+   * it for the last reference of that unref, which finalizes without
+   * disposing again. */
+  free_closers (self);
   if (self->leak_tracked)
     gasync_leak_untrack (self);
   g_free (self->name);
 
-  /* Left only if the owner context was destroyed before running them: its
-   * source was destroyed with it, dropping its reference to @self. */
-  run_calls (self, self->pending_calls, FALSE);
-  g_clear_pointer (&self->pending_calls, g_array_unref);
-  if (self->owner_source != NULL)
-    {
-      GASYNC_TSAN_IGNORE_BEGIN ();
-      g_clear_pointer (&self->owner_source, g_source_unref);
-      GASYNC_TSAN_IGNORE_END ();
-    }
   gasync_cancel_tree_clear (&self->quiesce);
   gasync_cancel_tree_clear (&self->stop);
   /* The last reference may go on a pool thread, right after the owner
@@ -1837,7 +1705,8 @@ gasync_stopper_run_limited_async_task (GasyncStopper    *self,
    * whether or not a slot is free. */
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     {
-      destroy_on_owner (self, destroy, user_data);
+      gasync_owner_destroy (self->context, GASYNC_OWNER_NOW_IF_OWNER,
+                            destroy, user_data);
       return FALSE;
     }
 
@@ -1849,7 +1718,8 @@ gasync_stopper_run_limited_async_task (GasyncStopper    *self,
 
       if (!wait)
         {
-          destroy_on_owner (self, destroy, user_data);
+          gasync_owner_destroy (self->context, GASYNC_OWNER_NOW_IF_OWNER,
+                                destroy, user_data);
           g_set_error (error, GASYNC_ERROR, GASYNC_ERROR_THROTTLED,
                        /* Translators: %s is the name of a task */
                        _("Task “%s” was throttled: its semaphore has no free slot"),
@@ -1862,7 +1732,8 @@ gasync_stopper_run_limited_async_task (GasyncStopper    *self,
       acquired = gasync_semaphore_acquire (semaphore, waiting, &local_error);
       if (!acquired)
         {
-          destroy_on_owner (self, destroy, user_data);
+          gasync_owner_destroy (self->context, GASYNC_OWNER_NOW_IF_OWNER,
+                                destroy, user_data);
           if (g_cancellable_is_cancelled (cancellable))
             g_propagate_error (error, g_steal_pointer (&local_error));
           else
@@ -1875,7 +1746,8 @@ gasync_stopper_run_limited_async_task (GasyncStopper    *self,
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     {
       gasync_semaphore_release (semaphore);
-      destroy_on_owner (self, destroy, user_data);
+      gasync_owner_destroy (self->context, GASYNC_OWNER_NOW_IF_OWNER,
+                            destroy, user_data);
       return FALSE;
     }
 
@@ -1944,7 +1816,8 @@ gasync_stopper_run_worker (GasyncStopper   *self,
 
   if (!accepted)
     {
-      destroy_on_owner (self, destroy, user_data);
+      gasync_owner_destroy (self->context, GASYNC_OWNER_NOW_IF_OWNER,
+                            destroy, user_data);
       g_set_error (error, GASYNC_ERROR, GASYNC_ERROR_UNAVAILABLE,
                    /* Translators: %s is the name of a worker */
                    _("The stopper is stopping: worker “%s” was not started"),
@@ -2088,8 +1961,8 @@ gasync_stopper_add_closer (GasyncStopper          *self,
       g_main_context_release (self->context);
     }
   else if (stopped)
-    gasync_dispatch_to_context (self->context, closer_run, closer,
-                                closer_free);
+    gasync_owner_invoke (self->context, GASYNC_OWNER_QUEUE, closer_run, closer,
+                         closer_free);
 }
 
 /**

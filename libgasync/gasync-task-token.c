@@ -46,7 +46,7 @@
 #include "config.h"
 
 #include "gasync-task-token-private.h"
-#include "gasync-dispatch-private.h"
+#include "gasync-owner-private.h"
 #include "gasync-private.h"
 
 struct _GasyncTaskToken
@@ -91,11 +91,10 @@ end_dropped (GasyncTaskToken *self)
                "it is ended now", self->name);
 }
 
-static gboolean
+static void
 end_dropped_cb (gpointer data)
 {
   end_dropped (data);
-  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -108,8 +107,8 @@ gasync_task_token_dispose (GObject *object)
   if (!self->end_deferred && !g_atomic_int_get (&self->ended))
     {
       self->end_deferred = TRUE;
-      gasync_dispatch_to_context (self->context, end_dropped_cb,
-                                  g_object_ref (self), g_object_unref);
+      gasync_owner_invoke (self->context, GASYNC_OWNER_QUEUE, end_dropped_cb,
+                           g_object_ref (self), g_object_unref);
       return;
     }
 

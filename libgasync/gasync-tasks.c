@@ -82,7 +82,7 @@
 #include "config.h"
 
 #include "gasync-tasks.h"
-#include "gasync-dispatch-private.h"
+#include "gasync-owner-private.h"
 #include "gasync-private.h"
 #include "gasync-registry-private.h"
 #include "gasync-task-token-private.h"
@@ -197,38 +197,6 @@ tasks_trace (GasyncTasks  *self,
 #endif
 }
 
-/* A #GasyncTasks::task-failed emission, on the owner context. */
-typedef struct
-{
-  GasyncTasks *tasks;
-  char *task_name;
-  GError *error;
-} Failure;
-
-static gboolean
-failure_emit (gpointer data)
-{
-  Failure *failure = data;
-  g_autofree char *what = g_strdup_printf ("task “%s”", failure->task_name);
-
-  if (gasync_failure_is_handled (failure->tasks, signals[TASK_FAILED], NULL,
-                                 what, failure->error))
-    g_signal_emit (failure->tasks, signals[TASK_FAILED], 0,
-                   failure->task_name, failure->error);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-failure_free (gpointer data)
-{
-  Failure *failure = data;
-
-  g_object_unref (failure->tasks);
-  g_free (failure->task_name);
-  g_error_free (failure->error);
-  g_free (failure);
-}
-
 /* Traces one run of a task and keeps its error, unless it only says that
  * the task was cancelled. */
 static void
@@ -237,7 +205,7 @@ tasks_record (GasyncTasks  *self,
               gint64        start,
               const GError *error)
 {
-  Failure *failure;
+  g_autofree char *what = NULL;
   GError *copy;
 
   tasks_trace (self, task_name, start, error);
@@ -247,12 +215,11 @@ tasks_record (GasyncTasks  *self,
   copy = g_error_copy (error);
   g_prefix_error (&copy, "%s: ", task_name);
 
-  failure = g_new0 (Failure, 1);
-  failure->tasks = g_object_ref (self);
-  failure->task_name = g_strdup (task_name);
-  failure->error = g_error_copy (copy);
-  gasync_dispatch_to_context (self->context, failure_emit, failure,
-                              failure_free);
+  /* #GasyncTasks::task-failed, on the owner context. */
+  what = g_strdup_printf ("task “%s”", task_name);
+  gasync_owner_emit_error (self->context, GASYNC_OWNER_QUEUE, self,
+                           signals[TASK_FAILED], GASYNC_OWNER_ARG_STRING,
+                           task_name, g_error_copy (copy), what);
 
   gasync_lock (&self->lock);
   g_ptr_array_add (self->errors, copy);
@@ -276,9 +243,8 @@ task_call (Task           *task,
   return ok;
 }
 
-/* On the owner context, as the destroy notify of a dispatch that has
- * nothing else to run: so it runs even if that context is finalized
- * without being iterated again. */
+/* On the owner context, as a destroy notify: so it runs even if that
+ * context is finalized without being iterated again. */
 static void
 task_free (gpointer data)
 {
@@ -294,12 +260,6 @@ task_free (gpointer data)
   gasync_registry_task_free_locked (&self->registry, task);
   gasync_unlock (&self->lock);
   g_object_unref (self);
-}
-
-static gboolean
-nothing_cb (gpointer data)
-{
-  return G_SOURCE_REMOVE;
 }
 
 /* On a worker thread. */
@@ -334,7 +294,7 @@ task_run (gpointer data)
    * callback there finds it run (the contract). task_free() takes the
    * lock before it lets go of the group. */
   gasync_lock (&self->lock);
-  gasync_dispatch_to_context (self->context, nothing_cb, task, task_free);
+  gasync_owner_destroy (self->context, GASYNC_OWNER_QUEUE, task_free, task);
   tasks_end_locked (self, &task->task.entry);
   gasync_unlock (&self->lock);
 }

@@ -47,9 +47,9 @@
 
 #include "config.h"
 
+#include "gasync-owner-private.h"
 #include "gasync-private.h"
 #include "gasync-sync-private.h"
-#include "gasync-workers-private.h"
 
 struct _GasyncWaitGroup
 {
@@ -66,26 +66,20 @@ G_DEFINE_FINAL_TYPE (GasyncWaitGroup, gasync_wait_group, G_TYPE_OBJECT)
 
 /* One gasync_wait_group_wait_async() call. Whoever takes it out of
  * self->waiters (the counter reaching zero, or the cancellable) completes
- * it: it wakes the waiter's source, attached on the task's context when
- * the call was made, so that nothing is allocated inside GLib on the
- * completing thread. */
+ * it on the task's context. */
 typedef struct
 {
   GasyncWaitGroup *self;
   GTask *task;
-  GSource *source;
   gulong handler;
   gboolean cancelled;
 } AsyncWaiter;
 
-static gboolean
+static void
 async_waiter_complete_cb (gpointer data)
 {
   AsyncWaiter *waiter = data;
 
-  /* Pairs with the release in async_waiter_complete(): the wake-up went
-   * through GLib's locks. */
-  GASYNC_TSAN_ACQUIRE (waiter);
   if (waiter->handler != 0)
     g_cancellable_disconnect (g_task_get_cancellable (waiter->task),
                               waiter->handler);
@@ -98,7 +92,6 @@ async_waiter_complete_cb (gpointer data)
                              "%s", _("Operation was cancelled"));
   else
     g_task_return_boolean (waiter->task, TRUE);
-  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -107,23 +100,18 @@ async_waiter_free (gpointer data)
   AsyncWaiter *waiter = data;
 
   g_object_unref (waiter->task);
-  g_source_unref (waiter->source);
   g_free (waiter);
 }
 
 /* Called with self->lock held, after taking @waiter out of the list (or
- * never putting it there): the source cannot run and free the waiter
- * before the wake-up has returned. */
+ * never putting it there). */
 static void
 async_waiter_complete (AsyncWaiter *waiter,
                        gboolean     cancelled)
 {
-  /* Read before the release: the waiter may be freed from then on. */
-  GSource *source = waiter->source;
-
   waiter->cancelled = cancelled;
-  GASYNC_TSAN_RELEASE (waiter);
-  g_source_set_ready_time (source, 0);
+  gasync_owner_invoke (g_task_get_context (waiter->task), GASYNC_OWNER_QUEUE,
+                       async_waiter_complete_cb, waiter, async_waiter_free);
 }
 
 static void
@@ -369,11 +357,6 @@ gasync_wait_group_wait_async (GasyncWaitGroup     *self,
   waiter->task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (waiter->task, gasync_wait_group_wait_async);
   g_task_set_name (waiter->task, "[gasync] gasync_wait_group_wait_async");
-  waiter->source = gasync_workers_source_new ("[gasync] wait group waiter",
-                                              async_waiter_complete_cb,
-                                              waiter, async_waiter_free);
-  g_source_attach (waiter->source, g_task_get_context (waiter->task));
-
   /* Connected before the waiter is published, so that whoever completes
    * it sees the handler id; a cancellation in between is seen below. */
   GASYNC_TSAN_RELEASE (waiter);

@@ -17,10 +17,10 @@
 
 #include "config.h"
 
-#include "gasync-cancel-source-private.h"
 #include "gasync-waiter-private.h"
-#include "gasync-dispatch-private.h"
+#include "gasync-owner-private.h"
 #include "gasync-private.h"
+#include "gasync-source-private.h"
 
 typedef struct
 {
@@ -90,14 +90,13 @@ async_waiter_free (GasyncWaiter *waiter)
 }
 
 /* On the task's context, after the waiter was woken. */
-static gboolean
+static void
 async_woken_cb (gpointer user_data)
 {
   GasyncWaiter *waiter = user_data;
 
   g_task_return_boolean (waiter->task, TRUE);
   async_waiter_free (waiter);
-  return G_SOURCE_REMOVE;
 }
 
 /* On the task's context, when its cancellable fires. */
@@ -145,7 +144,7 @@ gasync_waiter_wait_async (GQueue     *queue,
   if (cancellable != NULL)
     {
       /* Published to the callback through GMainContext's GMutex, which
-       * also guards what g_source_attach() changes. */
+       * also guards what attaching the source changes. */
       GASYNC_TSAN_RELEASE (waiter);
       GASYNC_TSAN_IGNORE_BEGIN ();
       waiter->cancel_source = gasync_cancel_source_new (cancellable);
@@ -154,7 +153,7 @@ gasync_waiter_wait_async (GQueue     *queue,
       g_source_set_callback (waiter->cancel_source,
                              G_SOURCE_FUNC (async_cancelled_cb), waiter,
                              NULL);
-      g_source_attach (waiter->cancel_source, g_task_get_context (task));
+      gasync_source_attach (waiter->cancel_source, g_task_get_context (task));
       GASYNC_TSAN_IGNORE_END ();
     }
   g_queue_push_tail_link (queue, &waiter->link);
@@ -176,8 +175,8 @@ gasync_waiter_wake_one (GQueue *queue)
   if (waiter->task == NULL)
     gasync_cond_signal (&waiter->cond);
   else
-    gasync_dispatch_to_context (g_task_get_context (waiter->task),
-                                async_woken_cb, waiter, NULL);
+    gasync_owner_invoke (g_task_get_context (waiter->task), GASYNC_OWNER_QUEUE,
+                         async_woken_cb, waiter, NULL);
   return TRUE;
 }
 

@@ -87,14 +87,14 @@
 #include "config.h"
 
 #include "gasync-work-queue-private.h"
-#include "gasync-dispatch-private.h"
 #include "gasync-leak-private.h"
 #include "gasync-lifecycle-private.h"
+#include "gasync-owner-private.h"
 #include "gasync-pool-private.h"
 #include "gasync-private.h"
+#include "gasync-source-private.h"
 #include "gasync-sync-private.h"
 #include "gasync-task-token-private.h"
-#include "gasync-workers-private.h"
 
 typedef enum
 {
@@ -160,7 +160,6 @@ struct _GasyncWorkQueue
   gpointer error_data;
 
   GMainContext *owner;
-  GSource *mailbox;  /* to the owner context: frees items there */
   GCancellable *cancellable;
   GThread **threads;
   GSource *pump;
@@ -211,44 +210,12 @@ describe (GasyncWorkQueue *self)
   return label;
 }
 
-typedef struct
-{
-  GasyncWorkQueue *self;
-  GObject *item;
-  GError *error;
-} ErrorEmission;
-
-static gboolean
-emit_error_cb (gpointer data)
-{
-  ErrorEmission *emission = data;
-
-  if (gasync_failure_is_handled (emission->self, signals[SIGNAL_ERROR], NULL,
-                                 "an item", emission->error))
-    g_signal_emit (emission->self, signals[SIGNAL_ERROR], 0,
-                   emission->item, emission->error);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-error_emission_free (gpointer data)
-{
-  ErrorEmission *emission = data;
-
-  g_object_unref (emission->self);
-  g_clear_object (&emission->item);
-  g_error_free (emission->error);
-  g_free (emission);
-}
-
 /* Takes @error. Runs in the thread that processed the item. */
 static void
 report_error (GasyncWorkQueue *self,
               gpointer         item,
               GError          *error)
 {
-  ErrorEmission *emission;
-
   if (self->error_func != NULL)
     {
       self->error_func (self->mode != MODE_POINTERS ? item : NULL, error,
@@ -263,20 +230,17 @@ report_error (GasyncWorkQueue *self,
       return;
     }
 
-  emission = g_new0 (ErrorEmission, 1);
-  emission->self = g_object_ref (self);
-  if (self->mode != MODE_POINTERS)
-    emission->item = g_object_ref (item);
-  emission->error = error;
-  gasync_dispatch_to_context (self->owner, emit_error_cb, emission,
-                              error_emission_free);
+  gasync_owner_emit_error (self->owner, GASYNC_OWNER_QUEUE, self,
+                           signals[SIGNAL_ERROR], GASYNC_OWNER_ARG_OBJECT,
+                           self->mode != MODE_POINTERS ? item : NULL, error,
+                           "an item");
 }
 
 static void keep_item (gpointer item);
 
 /* Frees @item, processed or discarded, on the owner context, as
- * GasyncWorker does: through the mailbox, in order, with one wake-up of
- * the owner context per batch. */
+ * GasyncWorker does: in order, with one wake-up of the owner context per
+ * batch. */
 static void
 release_item (GasyncWorkQueue *self,
               gpointer         item)
@@ -286,30 +250,8 @@ release_item (GasyncWorkQueue *self,
   if (self->borrowed_items)
     self->item_free (item);
   else
-    gasync_workers_destroy (self->mailbox, self->item_free, item);
-}
-
-static GSource *
-mailbox_new (GMainContext *owner)
-{
-  GSource *mailbox;
-
-  /* From whichever thread makes the queue (a batch makes one on a pool
-   * thread): GMainContext's source lists are guarded by a GMutex that
-   * TSan cannot see (see gasync_dispatch_to_context()). */
-  GASYNC_TSAN_IGNORE_BEGIN ();
-  mailbox = gasync_workers_mailbox_new (owner);
-  GASYNC_TSAN_IGNORE_END ();
-  return mailbox;
-}
-
-/* Runs what the mailbox still holds, in this thread, and closes it. */
-static void
-mailbox_close (GSource *mailbox)
-{
-  GASYNC_TSAN_IGNORE_BEGIN ();
-  gasync_workers_mailbox_close (mailbox);
-  GASYNC_TSAN_IGNORE_END ();
+    gasync_owner_destroy (self->owner, GASYNC_OWNER_QUEUE, self->item_free,
+                          item);
 }
 
 /* Called with the lock held and the ring full: doubles it, up to
@@ -579,11 +521,10 @@ close_may_discard (gpointer data)
   return self->aborting || (self->n_queued == 0 && self->n_in_flight == 0);
 }
 
-static gboolean
+static void
 cancel_cb (gpointer data)
 {
   g_cancellable_cancel (data);
-  return G_SOURCE_REMOVE;
 }
 
 /* Cancels the items' cancellable. In the main-context form their work
@@ -597,9 +538,8 @@ cancel_items (GasyncWorkQueue *self,
 {
   if (self->mode == MODE_MAIN_CONTEXT &&
       (disposing || !g_main_context_is_owner (self->owner)))
-    gasync_dispatch_to_context (self->owner, cancel_cb,
-                                g_object_ref (self->cancellable),
-                                g_object_unref);
+    gasync_owner_invoke (self->owner, GASYNC_OWNER_QUEUE, cancel_cb,
+                         g_object_ref (self->cancellable), g_object_unref);
   else
     g_cancellable_cancel (self->cancellable);
 }
@@ -763,9 +703,20 @@ gasync_work_queue_finalize (GObject *object)
   GASYNC_TSAN_ACQUIRE (self);
   gasync_leak_untrack (self);
   g_free (self->name);
-  /* The items' frees that the owner context has not run yet run now. */
-  mailbox_close (self->mailbox);
-  gasync_invoke_destroy (self->owner, self->destroy, self->user_data);
+  /* The frees of the items are queued on the owner context, before the
+   * destroy notify. A thread that may run the context runs them now,
+   * with whatever else was queued there before: the destroy notify then
+   * runs at once. */
+  if (g_main_context_acquire (self->owner))
+    {
+      gasync_owner_drain (self->owner);
+      if (self->destroy != NULL)
+        self->destroy (self->user_data);
+      g_main_context_release (self->owner);
+    }
+  else
+    gasync_owner_destroy (self->owner, GASYNC_OWNER_QUEUE, self->destroy,
+                          self->user_data);
   g_clear_pointer (&self->pump, g_source_unref);
   g_clear_object (&self->interceptor);
   g_clear_object (&self->cancellable);
@@ -982,7 +933,6 @@ gasync_work_queue_init (GasyncWorkQueue *self)
   self->max_work = GASYNC_WORK_QUEUE_DEFAULT_MAX_WORK;
   self->grace_period = GASYNC_WORK_QUEUE_DEFAULT_SHUTDOWN_GRACE_PERIOD;
   self->owner = g_main_context_ref_thread_default ();
-  self->mailbox = mailbox_new (self->owner);
   self->cancellable = g_cancellable_new ();
   self->item_free = g_object_unref;
 }
@@ -1466,7 +1416,7 @@ gasync_work_queue_start (GasyncWorkQueue  *self,
                                                 pump_cb);
       GASYNC_TSAN_RELEASE (self);
       g_source_set_ready_time (self->pump, self->n_queued > 0 ? 0 : -1);
-      g_source_attach (self->pump, self->owner);
+      gasync_source_attach (self->pump, self->owner);
     }
   else
     {
@@ -2003,25 +1953,11 @@ typedef struct
   GError *error;
 } StopAsync;
 
-static gboolean
-stop_return_cb (gpointer data)
-{
-  StopAsync *stop = data;
-
-  if (stop->error != NULL)
-    g_task_return_error (stop->task, g_steal_pointer (&stop->error));
-  else
-    g_task_return_boolean (stop->task, TRUE);
-  return G_SOURCE_REMOVE;
-}
-
+/* Returns the stop on the context of its task, and frees it. */
 static void
-stop_async_free (gpointer data)
+stop_async_return (StopAsync *stop)
 {
-  StopAsync *stop = data;
-
-  g_clear_error (&stop->error);
-  g_object_unref (stop->task);
+  gasync_owner_return_boolean (stop->task, stop->error);
   g_free (stop);
 }
 
@@ -2033,8 +1969,7 @@ stop_in_pool (gpointer data)
 
   wait_stopped (g_task_get_source_object (task), stop->run,
                 g_task_get_cancellable (task), &stop->error);
-  gasync_dispatch_to_context (g_task_get_context (task), stop_return_cb,
-                              stop, stop_async_free);
+  stop_async_return (stop);
 }
 
 /**
@@ -2079,8 +2014,7 @@ gasync_work_queue_stop_async (GasyncWorkQueue     *self,
   g_task_set_check_cancellable (stop->task, FALSE);
   if (!begin_stop (self, FALSE, &stop->run, &stop->error))
     {
-      gasync_dispatch_to_context (g_task_get_context (stop->task),
-                                  stop_return_cb, stop, stop_async_free);
+      stop_async_return (stop);
       return;
     }
   gasync_pool_push (stop_in_pool, stop);
@@ -2119,27 +2053,6 @@ typedef struct
   GPtrArray *discarded;
 } CloseAsync;
 
-static gboolean
-close_return_cb (gpointer data)
-{
-  CloseAsync *close_async = data;
-
-  g_task_return_pointer (close_async->task,
-                         g_steal_pointer (&close_async->discarded),
-                         (GDestroyNotify) g_ptr_array_unref);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-close_async_free (gpointer data)
-{
-  CloseAsync *close_async = data;
-
-  g_clear_pointer (&close_async->discarded, g_ptr_array_unref);
-  g_object_unref (close_async->task);
-  g_free (close_async);
-}
-
 static void
 close_in_pool (gpointer data)
 {
@@ -2148,8 +2061,9 @@ close_in_pool (gpointer data)
 
   close_async->discarded = close_queue (g_task_get_source_object (task),
                                         g_task_get_cancellable (task), FALSE);
-  gasync_dispatch_to_context (g_task_get_context (task), close_return_cb,
-                              close_async, close_async_free);
+  gasync_owner_return_pointer (task, g_steal_pointer (&close_async->discarded),
+                               (GDestroyNotify) g_ptr_array_unref, NULL);
+  g_free (close_async);
 }
 
 /**
@@ -2246,6 +2160,4 @@ gasync_work_queue_set_owner_context (GasyncWorkQueue *self,
 
   g_main_context_unref (self->owner);
   self->owner = g_main_context_ref (context);
-  mailbox_close (self->mailbox);
-  self->mailbox = mailbox_new (self->owner);
 }

@@ -76,8 +76,8 @@
 #include "config.h"
 
 #include "gasync-lifecycle-private.h"
+#include "gasync-owner-private.h"
 #include "gasync-private.h"
-#include "gasync-workers-private.h"
 
 typedef struct
 {
@@ -136,7 +136,8 @@ static void
 worker_release_item (GasyncWorker *self,
                      Item         *item)
 {
-  gasync_workers_destroy (self->life.mailbox, item->free, item->data);
+  gasync_owner_destroy (self->life.owner, GASYNC_OWNER_QUEUE, item->free,
+                        item->data);
   g_free (item);
 }
 
@@ -171,8 +172,9 @@ worker_process (GasyncWorker *self,
   else if (gasync_error_is_cancelled (error))
     g_error_free (error); /* cancelled is not failed (the contract) */
   else
-    gasync_workers_emit_error (self->life.mailbox, self,
-                               signals[SIGNAL_ERROR], error);
+    gasync_owner_emit_error (self->life.owner, GASYNC_OWNER_QUEUE, self,
+                             signals[SIGNAL_ERROR], GASYNC_OWNER_ARG_NONE,
+                             NULL, error, "its work");
   worker_release_item (self, item);
 }
 

@@ -1,4 +1,4 @@
-/* test-pool.c: the shared thread pool and owner-context dispatch
+/* test-pool.c: the shared thread pool
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  * Copyright 2026 The libgasync authors
@@ -12,7 +12,6 @@
 
 #include <valgrind/valgrind.h>
 
-#include "gasync-dispatch-private.h"
 #include "gasync-pool-private.h"
 #include "gasync-private.h"
 #include "gasync-sync-private.h"
@@ -601,61 +600,6 @@ test_pool_survives_resource_limit (void)
                                   ? "RLIMIT_AS (root)" : "RLIMIT_NPROC");
 }
 
-typedef struct
-{
-  GMainContext *context;
-  GThread *owner;
-  gboolean ran_on_owner;
-  gboolean destroyed_on_owner;
-  gboolean done;
-} DispatchData;
-
-static gboolean
-dispatched (gpointer data)
-{
-  DispatchData *d = data;
-
-  d->ran_on_owner = g_main_context_is_owner (d->context) &&
-                    g_thread_self () == d->owner;
-  return G_SOURCE_CONTINUE; /* ignored: it runs once */
-}
-
-static void
-dispatched_destroy (gpointer data)
-{
-  DispatchData *d = data;
-
-  d->destroyed_on_owner = g_thread_self () == d->owner;
-  d->done = TRUE;
-  g_main_context_wakeup (d->context);
-}
-
-static void
-dispatch_from_pool (gpointer data)
-{
-  DispatchData *d = data;
-
-  gasync_dispatch_to_context (d->context, dispatched, d, dispatched_destroy);
-}
-
-static void
-test_dispatch_runs_on_owner_context (void)
-{
-  DispatchData d = { 0 };
-
-  d.context = g_main_context_new ();
-  d.owner = g_thread_self ();
-  g_main_context_push_thread_default (d.context);
-
-  gasync_pool_push (dispatch_from_pool, &d);
-  gasync_test_iterate_until_flag (d.context, &d.done);
-  g_assert_true (d.ran_on_owner);
-  g_assert_true (d.destroyed_on_owner);
-
-  g_main_context_pop_thread_default (d.context);
-  g_main_context_unref (d.context);
-}
-
 int
 main (int    argc,
       char **argv)
@@ -680,8 +624,6 @@ main (int    argc,
                    test_pool_without_any_thread);
   g_test_add_func ("/gasync/pool/survives-resource-limit",
                    test_pool_survives_resource_limit);
-  g_test_add_func ("/gasync/pool/dispatch-runs-on-owner-context",
-                   test_dispatch_runs_on_owner_context);
 
   return g_test_run ();
 }

@@ -34,7 +34,7 @@
 
 #include <gasync.h>
 
-#include "gasync-dispatch-private.h"
+#include "gasync-owner-private.h"
 #include "gasync-test-util.h"
 
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
@@ -767,13 +767,12 @@ queue_closed_cb (GObject      *source,
   queue_hand_back (round, discarded, n);
 }
 
-static gboolean
+static void
 queue_close_on_owner_cb (gpointer data)
 {
   Round *round = data;
 
   gasync_work_queue_close_async (round->queue, NULL, queue_closed_cb, round);
-  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -794,8 +793,8 @@ queue_objects_body (Round *round,
       if (round_stops_at (round, index, i))
         {
           if (round->on_owner)
-            gasync_dispatch_to_context (g_main_context_default (),
-                                        queue_close_on_owner_cb, round, NULL);
+            gasync_owner_invoke (g_main_context_default (), GASYNC_OWNER_QUEUE,
+                                 queue_close_on_owner_cb, round, NULL);
           else
             {
               GPtrArray *discarded = NULL;
@@ -1179,11 +1178,10 @@ worker_shut_down (Round *round)
   g_atomic_int_set (&round->stopped, 1);
 }
 
-static gboolean
+static void
 worker_shut_down_cb (gpointer data)
 {
   worker_shut_down (data);
-  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -1200,8 +1198,8 @@ worker_body (Round *round,
         {
           /* A main-context worker is stopped on its owner context. */
           if (round->on_owner)
-            gasync_dispatch_to_context (g_main_context_default (),
-                                        worker_shut_down_cb, round, NULL);
+            gasync_owner_invoke (g_main_context_default (), GASYNC_OWNER_QUEUE,
+                                 worker_shut_down_cb, round, NULL);
           else
             worker_shut_down (round);
           continue;
@@ -1680,10 +1678,9 @@ interval_stop_with (Round        *round,
     g_assert_error (error, GASYNC_ERROR, GASYNC_ERROR_NOT_STARTED);
 }
 
-/* The calls, as GSourceFuncs to run on the owner context for a
- * main-context interval. */
+/* The calls, to run on the owner context for a main-context interval. */
 
-static gboolean
+static void
 interval_start_cb (gpointer data)
 {
   Round *round = data;
@@ -1692,37 +1689,35 @@ interval_start_cb (gpointer data)
   if (!gasync_interval_start (round->interval, &error))
     g_assert_error (error, GASYNC_ERROR, GASYNC_ERROR_ALREADY_STARTED);
   g_atomic_int_inc (&round->calls_done);
-  return G_SOURCE_REMOVE;
 }
 
-static gboolean
+static void
 interval_stop_cb (gpointer data)
 {
   Round *round = data;
 
   interval_stop_with (round, NULL);
   g_atomic_int_inc (&round->calls_done);
-  return G_SOURCE_REMOVE;
 }
 
 /* A stop that gives up waiting at once. */
-static gboolean
+static void
 interval_stop_cancelled_cb (gpointer data)
 {
   Round *round = data;
 
   interval_stop_with (round, round->cancellable);
   g_atomic_int_inc (&round->calls_done);
-  return G_SOURCE_REMOVE;
 }
 
 static void
-interval_call (Round       *round,
-               GSourceFunc  func)
+interval_call (Round           *round,
+               GasyncOwnerFunc  func)
 {
   g_atomic_int_inc (&round->calls);
   if (round->on_owner)
-    gasync_dispatch_to_context (g_main_context_default (), func, round, NULL);
+    gasync_owner_invoke (g_main_context_default (), GASYNC_OWNER_QUEUE, func,
+                         round, NULL);
   else
     func (round);
 }
@@ -2124,7 +2119,7 @@ async_acquired (GObject      *source,
   async_sleep_start (sleep);
 }
 
-static gboolean
+static void
 async_sleep_on_owner_cb (gpointer data)
 {
   AsyncSleep *sleep = data;
@@ -2134,7 +2129,6 @@ async_sleep_on_owner_cb (gpointer data)
                                     async_acquired, sleep);
   else
     async_sleep_start (sleep);
-  return G_SOURCE_REMOVE;
 }
 
 /* Sleeps on this thread, in one of the two forms, and checks the result. */
@@ -2209,8 +2203,8 @@ semaphore_body (Round *round,
             sleep->acquire = g_rand_boolean (rand);
             sleep->duration = g_rand_int_range (rand, 0, MAX_ASYNC_SLEEP_US + 1);
             g_atomic_int_inc (&round->calls);
-            gasync_dispatch_to_context (g_main_context_default (),
-                                        async_sleep_on_owner_cb, sleep, NULL);
+            gasync_owner_invoke (g_main_context_default (), GASYNC_OWNER_QUEUE,
+                                 async_sleep_on_owner_cb, sleep, NULL);
           }
           break;
         }

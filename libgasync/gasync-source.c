@@ -1,27 +1,99 @@
-/* gasync-cancel-source.c: a GSource that fires on cancellation
+/* gasync-source.c: the private GSource kinds of libgasync
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  * Copyright 2026 The libgasync authors
- *
- * Used instead of g_cancellable_source_new(), whose source leaks in GLib
- * 2.74 when its last reference goes while another thread is still
- * emitting #GCancellable::cancelled (the source is "resurrected" for a
- * handler call that has already happened, and never unreferenced). That
- * is the normal case when one cancellable wakes many sleepers.
+ */
+
+#include "config.h"
+
+#include "gasync-source-private.h"
+#include "gasync-sync-private.h"
+
+void
+gasync_source_attach (GSource      *source,
+                      GMainContext *context)
+{
+  GASYNC_TSAN_IGNORE_BEGIN ();
+  g_source_attach (source, context);
+  GASYNC_TSAN_IGNORE_END ();
+}
+
+GSource *
+gasync_timeout_source_new (GTimeSpan timeout)
+{
+  GTimeSpan ms = timeout / G_TIME_SPAN_MILLISECOND +
+                 (timeout % G_TIME_SPAN_MILLISECOND != 0);
+
+  g_assert (timeout >= 0);
+
+  if (ms <= G_MAXUINT)
+    return g_timeout_source_new ((guint) ms);
+  return g_timeout_source_new_seconds ((guint) MIN (ms / 1000, G_MAXUINT));
+}
+
+GSource *
+gasync_timeout_source_add (GMainContext *context,
+                           GTimeSpan     timeout,
+                           GSourceFunc   func,
+                           gpointer      data)
+{
+  GSource *source = gasync_timeout_source_new (timeout);
+
+  g_source_set_static_name (source, "[gasync] timeout");
+  g_source_set_callback (source, func, data, NULL);
+  gasync_source_attach (source, context);
+  return source;
+}
+
+void
+gasync_clear_source (GSource **source)
+{
+  if (*source == NULL)
+    return;
+
+  g_source_destroy (*source);
+  g_clear_pointer (source, g_source_unref);
+}
+
+static gboolean
+ready_source_dispatch (GSource     *source,
+                       GSourceFunc  callback,
+                       gpointer     user_data)
+{
+  g_source_set_ready_time (source, -1);
+  return callback (user_data);
+}
+
+static GSourceFuncs ready_source_funcs = {
+  .dispatch = ready_source_dispatch,
+};
+
+GSource *
+gasync_ready_source_new (const char     *name,
+                         GSourceFunc     func,
+                         gpointer        data,
+                         GDestroyNotify  destroy)
+{
+  GSource *source = g_source_new (&ready_source_funcs, sizeof (GSource));
+
+  g_source_set_static_name (source, name);
+  g_source_set_callback (source, func, data, destroy);
+  return source;
+}
+
+/* The cancellable source is used instead of g_cancellable_source_new(),
+ * whose source leaks in GLib 2.74 when its last reference goes while
+ * another thread is still emitting #GCancellable::cancelled (the source
+ * is "resurrected" for a handler call that has already happened, and
+ * never unreferenced). That is the normal case when one cancellable wakes
+ * many sleepers.
  *
  * Here the signal handler holds a small reference-counted link instead
  * of the source. The source clears the link's pointer under the link's
  * lock when it is disposed, so a handler that runs late (a GObject signal
  * handler may still run after it was disconnected) finds nothing to wake.
- * The callback has the #GCancellableSourceFunc signature.
- */
-
-#include "config.h"
-
-#include "gasync-cancel-source-private.h"
-#include "gasync-sync-private.h"
-
-/* The count uses inline atomics, not gatomicrefcount, whose functions live
+ *
+ * The count uses inline atomics, not gatomicrefcount, whose functions live
  * in GLib where TSan cannot see them: the last unref, on whichever thread,
  * must be seen to come after the other's use of the lock. */
 typedef struct
@@ -79,12 +151,13 @@ cancel_source_dispatch (GSource     *source,
                         gpointer     user_data)
 {
   CancelSource *self = (CancelSource *) source;
+  GCancellableSourceFunc func =
+    (GCancellableSourceFunc) (void (*) (void)) callback;
 
   g_source_set_ready_time (source, -1);
-  if (callback == NULL)
+  if (func == NULL)
     return G_SOURCE_REMOVE;
-  return ((GCancellableSourceFunc) (void (*) (void)) callback) (self->cancellable,
-                                                               user_data);
+  return func (self->cancellable, user_data);
 }
 
 static void
@@ -118,8 +191,6 @@ static GSourceFuncs cancel_source_funcs = {
   .finalize = cancel_source_finalize,
 };
 
-/* Like g_cancellable_source_new() (without its NULL case): @cancellable
- * must not be %NULL. */
 GSource *
 gasync_cancel_source_new (GCancellable *cancellable)
 {
