@@ -317,9 +317,12 @@ test_pool_idle_threads_exit (void)
   gasync_pool_get_stats (&stats);
   g_assert_cmpuint (stats.peak_threads, >=, 64);
 
-  /* One tiny task after another, never two at once: if each woke the
-   * longest idle thread, 64 threads would share them and none would ever be
-   * idle for a second. */
+  /* One tiny task after another, each pushed once every thread is idle
+   * again: if each woke the longest idle thread, 64 threads would share
+   * them and none would ever be idle for a second. (Pushing as soon as the
+   * previous task counted would, on a loaded machine, often find the
+   * thread that ran it not yet idle again and wake another, so that a few
+   * threads could take turns for ever.) */
   counter_init (&counter, 0);
   deadline = gasync_test_deadline (TIMEOUT_SECONDS);
   for (;;)
@@ -328,7 +331,14 @@ test_pool_idle_threads_exit (void)
       gasync_pool_push (count_task, &counter);
       g_assert_true (counter_wait_finished (&counter));
       rounds++;
-      gasync_pool_get_stats (&stats);
+      for (;;)
+        {
+          gasync_pool_get_stats (&stats);
+          if (stats.n_idle == stats.n_threads)
+            break;
+          g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+          g_thread_yield ();
+        }
       if (stats.n_threads <= stats.base_threads)
         break;
       g_assert_cmpint (g_get_monotonic_time (), <, deadline);
