@@ -116,22 +116,13 @@ static gboolean
 interval_run (GasyncInterval *self,
               GCancellable   *cancellable)
 {
-  GError *error = NULL;
   gboolean stop_on_error;
 
-  if (gasync_task_func_call (self->func, "GasyncInterval action", cancellable,
-                             self->user_data, &error))
+  if (gasync_lifecycle_call (&self->life, self->func, "GasyncInterval action",
+                             cancellable, self->user_data,
+                             signals[SIGNAL_ERROR]))
     return TRUE;
-  /* Cancelled is not failed (the contract): no error, no stop on error. */
-  if (gasync_error_is_cancelled (error))
-    {
-      g_error_free (error);
-      return TRUE;
-    }
 
-  gasync_owner_emit_error (self->life.owner, GASYNC_OWNER_QUEUE, self,
-                           signals[SIGNAL_ERROR], GASYNC_OWNER_ARG_NONE, NULL,
-                           error, "its work");
   gasync_lock (&self->life.lock);
   stop_on_error = self->stop_on_error;
   gasync_unlock (&self->life.lock);
@@ -215,6 +206,13 @@ interval_request_stop (GasyncInterval  *self,
   g_object_unref (own);
   return TRUE;
 }
+
+static const GasyncLifecycleRunner interval_runner = {
+  .source_name = "[gasync] interval",
+  .source_func = interval_source_cb,
+  .thread_name = "gasync-interval",
+  .thread_func = interval_thread,
+};
 
 static void
 gasync_interval_dispose (GObject *object)
@@ -684,11 +682,8 @@ gasync_interval_start (GasyncInterval  *self,
   tick = self->tick = g_get_monotonic_time () + self->delay + self->interval;
   gasync_unlock (&self->life.lock);
 
-  if (main_context)
-    return gasync_lifecycle_start_source (&self->life, "[gasync] interval",
-                                          interval_source_cb, tick, error);
-  gasync_lifecycle_spawn (&self->life, "gasync-interval", interval_thread);
-  return TRUE;
+  return gasync_lifecycle_launch (&self->life, &interval_runner,
+                                  main_context, tick, error);
 }
 
 /**
@@ -725,13 +720,12 @@ gasync_interval_stop (GasyncInterval  *self,
                         G_IS_CANCELLABLE (cancellable), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (gasync_lifecycle_is_own_thread (&self->life))
-    {
-      gasync_report_self_deadlock (error, "gasync_interval_stop",
-                                   "called from the interval's own thread, "
-                                   "which it waits for");
-      return FALSE;
-    }
+  if (gasync_lifecycle_refuse_own_thread (&self->life, NULL, NULL,
+                                          "gasync_interval_stop",
+                                          "called from the interval's own "
+                                          "thread, which it waits for",
+                                          error))
+    return FALSE;
 
   if (!interval_request_stop (self, &run, error))
     return FALSE;

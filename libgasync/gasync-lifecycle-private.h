@@ -11,6 +11,7 @@
 #include <gio/gio.h>
 
 #include "gasync-latch.h"
+#include "gasync-types.h"
 #include "gasync-sync-private.h"
 
 G_BEGIN_DECLS
@@ -107,30 +108,56 @@ gboolean         gasync_lifecycle_wait_stopped     (GasyncLifecycle       *life,
 
 /* The runs. */
 
-/* Whether this thread is the object's own (running) thread, which must not
- * wait for the object to stop. */
-gboolean         gasync_lifecycle_is_own_thread    (GasyncLifecycle       *life);
+/* Whether this thread is the object's own (running) thread, where @call,
+ * which waits for the object to stop, would wait for itself: then reports
+ * it as gasync_report_self_deadlock_of() does, with @why, naming the
+ * object as gasync_describe() does (@kind and *@name, read under the lock)
+ * if @kind is not %NULL, and returns TRUE. */
+gboolean         gasync_lifecycle_refuse_own_thread (GasyncLifecycle      *life,
+                                                    const char            *kind,
+                                                    char *const           *name,
+                                                    const char            *call,
+                                                    const char            *why,
+                                                    GError               **error);
 /* Moves to starting, joins the previous thread, and makes a new
  * cancellable, with running set and stop_requested cleared. */
 gboolean         gasync_lifecycle_begin            (GasyncLifecycle       *life,
                                                     GError               **error);
-/* After gasync_lifecycle_begin(), main-context mode: attaches the running
- * source, calling @func (@object) from @ready_time on (see
- * g_source_set_ready_time()) while the object is alive, and moves to
- * started. The source resets its ready time to -1 before each dispatch. */
-gboolean         gasync_lifecycle_start_source     (GasyncLifecycle       *life,
-                                                    const char            *name,
-                                                    GSourceFunc            func,
-                                                    gint64                 ready_time,
-                                                    GError               **error);
-/* After gasync_lifecycle_begin(), thread mode: runs @func (@object,
- * without a reference: see gasync_lifecycle_dispose()) on a new thread,
- * between moving to started and finishing, and waits until the thread
- * has moved to started, even if it has stopped again since (not
- * gasync_lifecycle_wait_started(), which would miss that). */
-void             gasync_lifecycle_spawn            (GasyncLifecycle       *life,
-                                                    const char            *name,
-                                                    GasyncLifecycleRunFunc func);
+/* How an object runs, for gasync_lifecycle_launch(): a source on the
+ * owner context, or a thread. The names are static strings. */
+typedef struct
+{
+  const char *source_name;
+  GSourceFunc source_func;
+  const char *thread_name;
+  GasyncLifecycleRunFunc thread_func;
+} GasyncLifecycleRunner;
+
+/* After gasync_lifecycle_begin(), starts the run:
+ * - with @main_context, attaches the running source, which calls
+ *   @runner's source_func (@object) from @ready_time on (see
+ *   g_source_set_ready_time()) while the object is alive, and moves to
+ *   started. The source resets its ready time to -1 before each dispatch.
+ * - else runs @runner's thread_func (@object, without a reference: see
+ *   gasync_lifecycle_dispose()) on a new thread, between moving to started
+ *   and finishing, and waits until the thread has moved to started, even
+ *   if it has stopped again since (not gasync_lifecycle_wait_started(),
+ *   which would miss that). */
+gboolean         gasync_lifecycle_launch           (GasyncLifecycle             *life,
+                                                    const GasyncLifecycleRunner *runner,
+                                                    gboolean                     main_context,
+                                                    gint64                       ready_time,
+                                                    GError                     **error);
+/* Calls @func as gasync_task_func_call() does, naming it @task_name, and
+ * emits the object's @error_signal (which carries the GError alone) on
+ * the owner context if it failed; a call that was cancelled did not fail
+ * (the contract) and is not reported. Returns FALSE if it failed. */
+gboolean         gasync_lifecycle_call             (GasyncLifecycle       *life,
+                                                    GasyncTaskFunc         func,
+                                                    const char            *task_name,
+                                                    GCancellable          *cancellable,
+                                                    gpointer               user_data,
+                                                    guint                  error_signal);
 /* Moves to stopping and sets stop_requested, waking the thread; *@run is
  * the run stopped, for gasync_lifecycle_wait_run(). */
 gboolean         gasync_lifecycle_request_stop     (GasyncLifecycle       *life,
@@ -152,7 +179,7 @@ void             gasync_lifecycle_end_source       (GasyncLifecycle       *life)
 void             gasync_lifecycle_finished         (GasyncLifecycle       *life);
 
 /* A source calling @func (@object) while @object is alive, on nothing but
- * its ready time (see gasync_lifecycle_start_source()); it holds only a
+ * its ready time (see gasync_lifecycle_launch()); it holds only a
  * weak reference, and a strong one while it dispatches. Not attached. */
 GSource         *gasync_lifecycle_source_new       (GObject               *object,
                                                     const char            *name,

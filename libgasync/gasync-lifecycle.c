@@ -211,6 +211,24 @@ has_stopped (gpointer data)
          snapshot->life->n_stopped != snapshot->n_stopped;
 }
 
+/* Waits until @done (a Snapshot taken now) holds, or @cancellable is
+ * cancelled; returns with the lock held if it does. */
+static gboolean
+life_wait_since (GasyncLifecycle   *life,
+                 Snapshot          *snapshot,
+                 GasyncWaitFunc     done,
+                 GCancellable      *cancellable,
+                 GError           **error)
+{
+  snapshot_init (snapshot, life);
+  gasync_lock (&life->lock);
+  if (gasync_wait (&life->lock, &life->cond, done, snapshot, G_MAXINT64,
+                   cancellable, error))
+    return TRUE;
+  gasync_unlock (&life->lock);
+  return FALSE;
+}
+
 gboolean
 gasync_lifecycle_wait_started (GasyncLifecycle  *life,
                                GCancellable     *cancellable,
@@ -219,14 +237,9 @@ gasync_lifecycle_wait_started (GasyncLifecycle  *life,
   Snapshot snapshot;
   gboolean started;
 
-  snapshot_init (&snapshot, life);
-  gasync_lock (&life->lock);
-  if (!gasync_wait (&life->lock, &life->cond, has_started_or_stopped,
-                    &snapshot, G_MAXINT64, cancellable, error))
-    {
-      gasync_unlock (&life->lock);
-      return FALSE;
-    }
+  if (!life_wait_since (life, &snapshot, has_started_or_stopped,
+                        cancellable, error))
+    return FALSE;
   started = has_started (&snapshot);
   gasync_unlock (&life->lock);
   if (!started)
@@ -241,14 +254,11 @@ gasync_lifecycle_wait_stopped (GasyncLifecycle  *life,
                                GError          **error)
 {
   Snapshot snapshot;
-  gboolean stopped;
 
-  snapshot_init (&snapshot, life);
-  gasync_lock (&life->lock);
-  stopped = gasync_wait (&life->lock, &life->cond, has_stopped, &snapshot,
-                         G_MAXINT64, cancellable, error);
+  if (!life_wait_since (life, &snapshot, has_stopped, cancellable, error))
+    return FALSE;
   gasync_unlock (&life->lock);
-  return stopped;
+  return TRUE;
 }
 
 void
@@ -288,14 +298,49 @@ gasync_lifecycle_dispose (GasyncLifecycle *life)
 }
 
 gboolean
-gasync_lifecycle_is_own_thread (GasyncLifecycle *life)
+gasync_lifecycle_refuse_own_thread (GasyncLifecycle  *life,
+                                    const char       *kind,
+                                    char *const      *name,
+                                    const char       *call,
+                                    const char       *why,
+                                    GError          **error)
 {
+  g_autofree char *label = NULL;
   gboolean own;
 
   gasync_lock (&life->lock);
   own = life->thread_alive && life->thread == g_thread_self ();
+  if (own && kind != NULL)
+    label = gasync_describe (kind, *name, life->object);
   gasync_unlock (&life->lock);
+  if (own)
+    gasync_report_self_deadlock_of (error, label, call, why);
   return own;
+}
+
+gboolean
+gasync_lifecycle_call (GasyncLifecycle *life,
+                       GasyncTaskFunc   func,
+                       const char      *task_name,
+                       GCancellable    *cancellable,
+                       gpointer         user_data,
+                       guint            error_signal)
+{
+  GError *error = NULL;
+
+  if (gasync_task_func_call (func, task_name, cancellable, user_data, &error))
+    return TRUE;
+  /* Cancelled is not failed (the contract). */
+  if (gasync_error_is_cancelled (error))
+    {
+      g_error_free (error);
+      return TRUE;
+    }
+
+  gasync_owner_emit_error (life->owner, GASYNC_OWNER_QUEUE, life->object,
+                           error_signal, GASYNC_OWNER_ARG_NONE, NULL, error,
+                           "its work");
+  return FALSE;
 }
 
 typedef struct
@@ -395,12 +440,12 @@ gasync_lifecycle_begin (GasyncLifecycle  *life,
   return TRUE;
 }
 
-gboolean
-gasync_lifecycle_start_source (GasyncLifecycle  *life,
-                               const char       *name,
-                               GSourceFunc       func,
-                               gint64            ready_time,
-                               GError          **error)
+static gboolean
+life_start_source (GasyncLifecycle  *life,
+                   const char       *name,
+                   GSourceFunc       func,
+                   gint64            ready_time,
+                   GError          **error)
 {
   /* Under the lock: the object's own threads look at the source to wake
    * it. */
@@ -494,10 +539,10 @@ life_thread (gpointer data)
   return NULL;
 }
 
-void
-gasync_lifecycle_spawn (GasyncLifecycle        *life,
-                        const char             *name,
-                        GasyncLifecycleRunFunc  func)
+static void
+life_spawn (GasyncLifecycle        *life,
+            const char             *name,
+            GasyncLifecycleRunFunc  func)
 {
   RunWait wait = { life, 0 };
 
@@ -511,6 +556,20 @@ gasync_lifecycle_spawn (GasyncLifecycle        *life,
   gasync_wait (&life->lock, &life->cond, run_has_started, &wait, G_MAXINT64,
                NULL, NULL);
   gasync_unlock (&life->lock);
+}
+
+gboolean
+gasync_lifecycle_launch (GasyncLifecycle              *life,
+                         const GasyncLifecycleRunner  *runner,
+                         gboolean                      main_context,
+                         gint64                        ready_time,
+                         GError                      **error)
+{
+  if (main_context)
+    return life_start_source (life, runner->source_name, runner->source_func,
+                              ready_time, error);
+  life_spawn (life, runner->thread_name, runner->thread_func);
+  return TRUE;
 }
 
 gboolean

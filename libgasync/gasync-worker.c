@@ -119,17 +119,9 @@ static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (GasyncWorker, gasync_worker, G_TYPE_OBJECT)
 
-/* "Worker “mailer”" or "Worker 0x…", for log lines. */
-static char *
-describe (GasyncWorker *self)
-{
-  char *label;
-
-  gasync_lock (&self->life.lock);
-  label = gasync_describe ("Worker", self->name, self);
-  gasync_unlock (&self->life.lock);
-  return label;
-}
+/* Why the blocking calls refuse to run on the worker's own thread. */
+#define OWN_THREAD_WHY \
+  "called from the worker's own thread, which it waits for"
 
 /* Finalizes @item on the owner context. */
 static void
@@ -164,17 +156,9 @@ worker_process (GasyncWorker *self,
                 GCancellable *cancellable)
 {
   Call call = { self, item->data };
-  GError *error = NULL;
 
-  if (gasync_task_func_call (call_func, "GasyncWorker item", cancellable,
-                             &call, &error))
-    ;
-  else if (gasync_error_is_cancelled (error))
-    g_error_free (error); /* cancelled is not failed (the contract) */
-  else
-    gasync_owner_emit_error (self->life.owner, GASYNC_OWNER_QUEUE, self,
-                             signals[SIGNAL_ERROR], GASYNC_OWNER_ARG_NONE,
-                             NULL, error, "its work");
+  gasync_lifecycle_call (&self->life, call_func, "GasyncWorker item",
+                         cancellable, &call, signals[SIGNAL_ERROR]);
   worker_release_item (self, item);
 }
 
@@ -247,6 +231,13 @@ worker_source_cb (gpointer data)
   gasync_lifecycle_end_source (&self->life);
   return G_SOURCE_REMOVE;
 }
+
+static const GasyncLifecycleRunner worker_runner = {
+  .source_name = "[gasync] worker",
+  .source_func = worker_source_cb,
+  .thread_name = "gasync-worker",
+  .thread_func = worker_thread,
+};
 
 static gboolean worker_request_close (GasyncWorker *self,
                                       guint64      *run,
@@ -577,11 +568,8 @@ gasync_worker_start (GasyncWorker  *self,
     return FALSE;
 
   /* Items may have come since gasync_lifecycle_begin(): ready at once. */
-  if (self->main_context_mode)
-    return gasync_lifecycle_start_source (&self->life, "[gasync] worker",
-                                          worker_source_cb, 0, error);
-  gasync_lifecycle_spawn (&self->life, "gasync-worker", worker_thread);
-  return TRUE;
+  return gasync_lifecycle_launch (&self->life, &worker_runner,
+                                  self->main_context_mode, 0, error);
 }
 
 static gboolean
@@ -755,15 +743,10 @@ gasync_worker_stop (GasyncWorker  *self,
                         G_IS_CANCELLABLE (cancellable), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (gasync_lifecycle_is_own_thread (&self->life))
-    {
-      g_autofree char *label = describe (self);
-
-      gasync_report_self_deadlock_of (error, label, "gasync_worker_stop",
-                                      "called from the worker's own thread, "
-                                      "which it waits for");
-      return FALSE;
-    }
+  if (gasync_lifecycle_refuse_own_thread (&self->life, "Worker", &self->name,
+                                          "gasync_worker_stop", OWN_THREAD_WHY,
+                                          error))
+    return FALSE;
 
   if (!gasync_lifecycle_request_stop (&self->life, &run, error))
     return FALSE;
@@ -800,15 +783,10 @@ gasync_worker_close (GasyncWorker *self)
 
   g_return_val_if_fail (GASYNC_IS_WORKER (self), 0);
 
-  if (gasync_lifecycle_is_own_thread (&self->life))
-    {
-      g_autofree char *label = describe (self);
-
-      gasync_report_self_deadlock_of (NULL, label, "gasync_worker_close",
-                                      "called from the worker's own thread, "
-                                      "which it waits for");
-      return 0;
-    }
+  if (gasync_lifecycle_refuse_own_thread (&self->life, "Worker", &self->name,
+                                          "gasync_worker_close", OWN_THREAD_WHY,
+                                          NULL))
+    return 0;
 
   if (!worker_request_close (self, &run, &n))
     return 0;
