@@ -319,16 +319,6 @@ gasync_interval_class_init (GasyncIntervalClass *klass)
   object_class->set_property = gasync_interval_set_property;
 
   /**
-   * GasyncInterval:state:
-   *
-   * The lifecycle state, as in #GasyncLatch. Its #GObject::notify is
-   * emitted on the owner context after each transition.
-   *
-   * Since: 0.1
-   */
-  properties[PROP_STATE] = gasync_lifecycle_state_pspec_new ();
-
-  /**
    * GasyncInterval:interval:
    *
    * The time between two runs of the action, in microseconds; at least 1.
@@ -385,7 +375,14 @@ gasync_interval_class_init (GasyncIntervalClass *klass)
                        G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
                        G_PARAM_EXPLICIT_NOTIFY);
 
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+  /**
+   * GasyncInterval:state:
+   *
+   * The lifecycle state, as in #GasyncLatch. Its #GObject::notify is
+   * emitted on the owner context after each transition.
+   *
+   * Since: 0.1
+   */
 
   /**
    * GasyncInterval::error:
@@ -401,8 +398,8 @@ gasync_interval_class_init (GasyncIntervalClass *klass)
    *
    * Since: 0.1
    */
-  signals[SIGNAL_ERROR] =
-    gasync_lifecycle_error_signal_new (G_TYPE_FROM_CLASS (klass));
+  gasync_lifecycle_class_install (object_class, properties, N_PROPS,
+                                  PROP_STATE, &signals[SIGNAL_ERROR]);
 
   gasync_type_class_publish (klass);
 }

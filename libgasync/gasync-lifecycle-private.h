@@ -185,8 +185,15 @@ GSource         *gasync_lifecycle_source_new       (GObject               *objec
                                                     const char            *name,
                                                     GSourceFunc            func);
 
-/* The "state" property and the "error" signal of the lifecycle objects. */
+/* The "state" property of the lifecycle objects. */
 GParamSpec      *gasync_lifecycle_state_pspec_new  (void);
-guint            gasync_lifecycle_error_signal_new (GType                  type);
+/* In class_init, once @properties holds the class's other properties:
+ * puts the "state" property at @prop_state, installs them all, and adds
+ * the "error" signal (with the GError alone), in *@error_signal. */
+void             gasync_lifecycle_class_install    (GObjectClass          *object_class,
+                                                    GParamSpec           **properties,
+                                                    guint                  n_props,
+                                                    guint                  prop_state,
+                                                    guint                 *error_signal);
 
 G_END_DECLS

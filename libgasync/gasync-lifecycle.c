@@ -680,9 +680,16 @@ gasync_lifecycle_state_pspec_new (void)
                             G_PARAM_EXPLICIT_NOTIFY);
 }
 
-guint
-gasync_lifecycle_error_signal_new (GType type)
+void
+gasync_lifecycle_class_install (GObjectClass  *object_class,
+                                GParamSpec   **properties,
+                                guint          n_props,
+                                guint          prop_state,
+                                guint         *error_signal)
 {
-  return g_signal_new ("error", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                       G_TYPE_NONE, 1, G_TYPE_ERROR);
+  properties[prop_state] = gasync_lifecycle_state_pspec_new ();
+  g_object_class_install_properties (object_class, n_props, properties);
+  *error_signal = g_signal_new ("error", G_TYPE_FROM_CLASS (object_class),
+                                G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                G_TYPE_NONE, 1, G_TYPE_ERROR);
 }

@@ -332,16 +332,6 @@ gasync_worker_class_init (GasyncWorkerClass *klass)
   object_class->set_property = gasync_worker_set_property;
 
   /**
-   * GasyncWorker:state:
-   *
-   * The lifecycle state, as in #GasyncLatch. Its #GObject::notify is
-   * emitted on the owner context after each transition.
-   *
-   * Since: 0.1
-   */
-  properties[PROP_STATE] = gasync_lifecycle_state_pspec_new ();
-
-  /**
    * GasyncWorker:name:
    *
    * A name for the worker, such as `mailer`, or %NULL (the default). The
@@ -358,7 +348,14 @@ gasync_worker_class_init (GasyncWorkerClass *klass)
                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
                          G_PARAM_EXPLICIT_NOTIFY);
 
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+  /**
+   * GasyncWorker:state:
+   *
+   * The lifecycle state, as in #GasyncLatch. Its #GObject::notify is
+   * emitted on the owner context after each transition.
+   *
+   * Since: 0.1
+   */
 
   /**
    * GasyncWorker::error:
@@ -374,8 +371,8 @@ gasync_worker_class_init (GasyncWorkerClass *klass)
    *
    * Since: 0.1
    */
-  signals[SIGNAL_ERROR] =
-    gasync_lifecycle_error_signal_new (G_TYPE_FROM_CLASS (klass));
+  gasync_lifecycle_class_install (object_class, properties, N_PROPS,
+                                  PROP_STATE, &signals[SIGNAL_ERROR]);
 
   gasync_type_class_publish (klass);
 }
