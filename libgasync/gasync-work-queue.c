@@ -2047,23 +2047,16 @@ gasync_work_queue_stop_finish (GasyncWorkQueue  *self,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
-typedef struct
-{
-  GTask *task;
-  GPtrArray *discarded;
-} CloseAsync;
-
 static void
 close_in_pool (gpointer data)
 {
-  CloseAsync *close_async = data;
-  GTask *task = close_async->task;
+  GTask *task = data;
+  GPtrArray *discarded;
 
-  close_async->discarded = close_queue (g_task_get_source_object (task),
-                                        g_task_get_cancellable (task), FALSE);
-  gasync_owner_return_pointer (task, g_steal_pointer (&close_async->discarded),
+  discarded = close_queue (g_task_get_source_object (task),
+                           g_task_get_cancellable (task), FALSE);
+  gasync_owner_return_pointer (task, discarded,
                                (GDestroyNotify) g_ptr_array_unref, NULL);
-  g_free (close_async);
 }
 
 /**
@@ -2086,18 +2079,17 @@ gasync_work_queue_close_async (GasyncWorkQueue     *self,
                                GAsyncReadyCallback  callback,
                                gpointer             user_data)
 {
-  CloseAsync *close_async;
+  GTask *task;
 
   g_return_if_fail (GASYNC_IS_WORK_QUEUE (self));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  close_async = g_new0 (CloseAsync, 1);
-  close_async->task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (close_async->task, gasync_work_queue_close_async);
-  g_task_set_name (close_async->task, "gasync_work_queue_close_async");
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, gasync_work_queue_close_async);
+  g_task_set_name (task, "gasync_work_queue_close_async");
   /* The cancellable ends the grace period; it is not an error. */
-  g_task_set_check_cancellable (close_async->task, FALSE);
-  gasync_pool_push (close_in_pool, close_async);
+  g_task_set_check_cancellable (task, FALSE);
+  gasync_pool_push (close_in_pool, task);
 }
 
 /**
