@@ -304,11 +304,7 @@ gasync_batch_class_init (GasyncBatchClass *klass)
    *
    * Since: 0.1
    */
-  properties[PROP_PARALLELISM] =
-    g_param_spec_uint ("parallelism", "Parallelism",
-                       "How many items are processed at the same time",
-                       1, G_MAXUINT16, 1,
-                       G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_PARALLELISM] = gasync_work_queue_parallelism_pspec_new ();
 
   /**
    * GasyncBatch:interceptor:
@@ -318,11 +314,7 @@ gasync_batch_class_init (GasyncBatchClass *klass)
    *
    * Since: 0.1
    */
-  properties[PROP_INTERCEPTOR] =
-    g_param_spec_object ("interceptor", "Interceptor",
-                         "The interceptor around each item's work function",
-                         GASYNC_TYPE_INTERCEPTOR,
-                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_INTERCEPTOR] = gasync_work_queue_interceptor_pspec_new ();
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 

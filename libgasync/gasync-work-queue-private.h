@@ -27,4 +27,9 @@ void     gasync_work_queue_set_owner_context (GasyncWorkQueue          *self,
  * instead of on the owner context. */
 void     gasync_work_queue_set_borrowed_items (GasyncWorkQueue         *self);
 
+/* #GasyncWorkQueue:parallelism and #GasyncWorkQueue:interceptor, which a
+ * batch has too and hands to the queue of each run. */
+GParamSpec *gasync_work_queue_parallelism_pspec_new (void);
+GParamSpec *gasync_work_queue_interceptor_pspec_new (void);
+
 G_END_DECLS

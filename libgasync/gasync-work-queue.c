@@ -823,11 +823,7 @@ gasync_work_queue_class_init (GasyncWorkQueueClass *klass)
    *
    * Since: 0.1
    */
-  properties[PROP_PARALLELISM] =
-    g_param_spec_uint ("parallelism", "Parallelism",
-                       "How many items are processed at the same time",
-                       1, G_MAXUINT16, 1,
-                       G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_PARALLELISM] = gasync_work_queue_parallelism_pspec_new ();
 
   /**
    * GasyncWorkQueue:max-work:
@@ -873,11 +869,7 @@ gasync_work_queue_class_init (GasyncWorkQueueClass *klass)
    *
    * Since: 0.1
    */
-  properties[PROP_INTERCEPTOR] =
-    g_param_spec_object ("interceptor", "Interceptor",
-                         "The interceptor around each item's work function",
-                         GASYNC_TYPE_INTERCEPTOR,
-                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_INTERCEPTOR] = gasync_work_queue_interceptor_pspec_new ();
 
   /**
    * GasyncWorkQueue:name:
@@ -2123,6 +2115,27 @@ gasync_work_queue_close_finish (GasyncWorkQueue  *self,
   if (array == NULL)
     return 0;
   return hand_back (self, array, discarded);
+}
+
+GParamSpec *
+gasync_work_queue_parallelism_pspec_new (void)
+{
+  return g_param_spec_uint ("parallelism", "Parallelism",
+                            "How many items are processed at the same time",
+                            1, G_MAXUINT16, 1,
+                            G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+                            G_PARAM_EXPLICIT_NOTIFY);
+}
+
+GParamSpec *
+gasync_work_queue_interceptor_pspec_new (void)
+{
+  return g_param_spec_object ("interceptor", "Interceptor",
+                              "The interceptor around each item's work "
+                              "function",
+                              GASYNC_TYPE_INTERCEPTOR,
+                              G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+                              G_PARAM_EXPLICIT_NOTIFY);
 }
 
 void
