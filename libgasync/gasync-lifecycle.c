@@ -164,25 +164,17 @@ gasync_lifecycle_get_state (GasyncLifecycle *life)
   return state;
 }
 
+/* What a wait started from: it ends on a transition since, even if the
+ * state has moved on again when it looks. */
 typedef struct
 {
   GasyncLifecycle *life;
   guint64 n_started;
   guint64 n_stopped;
+  gboolean started;   /* once the wait is over */
 } Snapshot;
 
-static void
-snapshot_init (Snapshot        *snapshot,
-               GasyncLifecycle *life)
-{
-  snapshot->life = life;
-  gasync_lock (&life->lock);
-  snapshot->n_started = life->n_started;
-  snapshot->n_stopped = life->n_stopped;
-  gasync_unlock (&life->lock);
-}
-
-/* Called with the lock held. */
+/* Called with the lock held, as the predicates below. */
 static gboolean
 has_started (Snapshot *snapshot)
 {
@@ -211,8 +203,8 @@ has_stopped (gpointer data)
          snapshot->life->n_stopped != snapshot->n_stopped;
 }
 
-/* Waits until @done (a Snapshot taken now) holds, or @cancellable is
- * cancelled; returns with the lock held if it does. */
+/* Takes a snapshot and waits until @done holds for it, or @cancellable
+ * is cancelled; then notes whether it has started. */
 static gboolean
 life_wait_since (GasyncLifecycle   *life,
                  Snapshot          *snapshot,
@@ -220,13 +212,17 @@ life_wait_since (GasyncLifecycle   *life,
                  GCancellable      *cancellable,
                  GError           **error)
 {
-  snapshot_init (snapshot, life);
+  gboolean ok;
+
   gasync_lock (&life->lock);
-  if (gasync_wait (&life->lock, &life->cond, done, snapshot, G_MAXINT64,
-                   cancellable, error))
-    return TRUE;
+  snapshot->life = life;
+  snapshot->n_started = life->n_started;
+  snapshot->n_stopped = life->n_stopped;
+  ok = gasync_wait (&life->lock, &life->cond, done, snapshot, G_MAXINT64,
+                    cancellable, error);
+  snapshot->started = has_started (snapshot);
   gasync_unlock (&life->lock);
-  return FALSE;
+  return ok;
 }
 
 gboolean
@@ -235,17 +231,14 @@ gasync_lifecycle_wait_started (GasyncLifecycle  *life,
                                GError          **error)
 {
   Snapshot snapshot;
-  gboolean started;
 
   if (!life_wait_since (life, &snapshot, has_started_or_stopped,
                         cancellable, error))
     return FALSE;
-  started = has_started (&snapshot);
-  gasync_unlock (&life->lock);
-  if (!started)
+  if (!snapshot.started)
     g_set_error_literal (error, GASYNC_ERROR, GASYNC_ERROR_NOT_STARTED,
                          _("Stopped before it started"));
-  return started;
+  return snapshot.started;
 }
 
 gboolean
@@ -255,10 +248,7 @@ gasync_lifecycle_wait_stopped (GasyncLifecycle  *life,
 {
   Snapshot snapshot;
 
-  if (!life_wait_since (life, &snapshot, has_stopped, cancellable, error))
-    return FALSE;
-  gasync_unlock (&life->lock);
-  return TRUE;
+  return life_wait_since (life, &snapshot, has_stopped, cancellable, error);
 }
 
 void
