@@ -118,6 +118,7 @@ interval_run (GasyncInterval *self,
 {
   gboolean stop_on_error;
 
+  /* A cancelled run did not fail: no error, no stop on error. */
   if (gasync_lifecycle_call (&self->life, self->func, "GasyncInterval action",
                              cancellable, self->user_data,
                              signals[SIGNAL_ERROR]))

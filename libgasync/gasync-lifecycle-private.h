@@ -113,12 +113,12 @@ gboolean         gasync_lifecycle_wait_stopped     (GasyncLifecycle       *life,
  * it as gasync_report_self_deadlock_of() does, with @why, naming the
  * object as gasync_describe() does (@kind and *@name, read under the lock)
  * if @kind is not %NULL, and returns TRUE. */
-gboolean         gasync_lifecycle_refuse_own_thread (GasyncLifecycle      *life,
-                                                    const char            *kind,
-                                                    char *const           *name,
-                                                    const char            *call,
-                                                    const char            *why,
-                                                    GError               **error);
+gboolean         gasync_lifecycle_refuse_own_thread (GasyncLifecycle  *life,
+                                                     const char       *kind,
+                                                     char *const      *name,
+                                                     const char       *call,
+                                                     const char       *why,
+                                                     GError          **error);
 /* Moves to starting, joins the previous thread, and makes a new
  * cancellable, with running set and stop_requested cleared. */
 gboolean         gasync_lifecycle_begin            (GasyncLifecycle       *life,
