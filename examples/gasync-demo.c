@@ -72,7 +72,7 @@ say (const char *format,
   g_print ("gasync-demo: %s\n", text);
 }
 
-/* A job: half a second of "work". It ignores the cancellable on purpose:
+/* A job: two seconds of "work". It ignores the cancellable on purpose:
  * a job that was accepted finishes, and the stopper waits for it. */
 static gboolean
 job_func (GCancellable  *cancellable,
@@ -81,7 +81,7 @@ job_func (GCancellable  *cancellable,
 {
   const char *name = user_data;
 
-  gasync_sleep (500 * G_TIME_SPAN_MILLISECOND, NULL, NULL);
+  gasync_sleep (2 * G_USEC_PER_SEC, NULL, NULL);
   say ("job %s done", name);
   return TRUE;
 }

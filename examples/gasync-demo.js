@@ -42,7 +42,7 @@ jobs.connect('quiescing', () => say('jobs: quiescing, new jobs are refused'));
 jobs.connect('stopped', () => say('jobs: stopped'));
 jobs.add_closer(() => say('closer: closed the job cache'));
 
-// A job: half a second of main-loop work, counted until its token ends.
+// A job: two seconds of main-loop work, counted until its token ends.
 function submit(name, count) {
     let accepted = 0;
     for (let i = 0; i < count; i++) {
@@ -53,7 +53,7 @@ function submit(name, count) {
             say(`job ${name} refused: ${e.message}`);
             continue;
         }
-        GLib.timeout_add(GLib.PRIORITY_DEFAULT, 500, () => {
+        GLib.timeout_add(GLib.PRIORITY_DEFAULT, 2000, () => {
             say(`job ${name} done`);
             token.end();
             return GLib.SOURCE_REMOVE;

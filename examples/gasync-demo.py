@@ -76,7 +76,7 @@ class Demo:
 
     def job(self, name):
         # Runs on a pool thread; time.sleep() releases the GIL meanwhile.
-        time.sleep(0.5)
+        time.sleep(2)
         say('job %s done' % name)
         return True
 

@@ -43,6 +43,8 @@ def main():
         subprocess.run(['gdbus', 'wait', '--session', '--timeout',
                         str(TIMEOUT), name], check=True, timeout=TIMEOUT + 5)
 
+        # A job lasts two seconds, long enough for these two calls and the
+        # stop request even on a loaded machine.
         assert gdbus_call(name, 'Submit', 'probe', '2').strip() == '(uint32 2,)'
         running = gdbus_call(name, 'RunningTasks').strip()
         assert running == "({'probe': uint32 2},)", running
