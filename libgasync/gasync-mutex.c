@@ -377,7 +377,8 @@ gasync_mutex_lock (GasyncMutex   *self,
                         FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+  if (cancellable != NULL &&
+      g_cancellable_set_error_if_cancelled (cancellable, error))
     return FALSE;
 
   if (mutex_try_barge (self))
