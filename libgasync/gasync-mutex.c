@@ -295,8 +295,10 @@ mutex_waiter_left (GasyncMutex *self)
     g_atomic_int_and (&self->state, ~STATE_WAITERS);
 }
 
-/* The contended gasync_mutex_lock(), with the lock held. */
-static gboolean
+/* The contended gasync_mutex_lock(), with the lock held. Kept out of line,
+ * as the other slow paths, so that the uncontended lock and unlock save
+ * no registers. */
+static G_NO_INLINE gboolean
 mutex_lock_slow (GasyncMutex   *self,
                  GCancellable  *cancellable,
                  GError       **error)
@@ -345,6 +347,19 @@ mutex_lock_slow (GasyncMutex   *self,
     }
 }
 
+static G_NO_INLINE gboolean
+mutex_lock_contended (GasyncMutex   *self,
+                      GCancellable  *cancellable,
+                      GError       **error)
+{
+  gboolean locked;
+
+  gasync_lock (&self->lock);
+  locked = mutex_lock_slow (self, cancellable, error);
+  gasync_unlock (&self->lock);
+  return locked;
+}
+
 /**
  * gasync_mutex_lock:
  * @self: a #GasyncMutex
@@ -370,8 +385,6 @@ gasync_mutex_lock (GasyncMutex   *self,
                    GCancellable  *cancellable,
                    GError       **error)
 {
-  gboolean locked;
-
   g_return_val_if_fail (GASYNC_IS_MUTEX (self), FALSE);
   g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable),
                         FALSE);
@@ -384,11 +397,7 @@ gasync_mutex_lock (GasyncMutex   *self,
   if (mutex_try_barge (self))
     return TRUE;
 
-  gasync_lock (&self->lock);
-  locked = mutex_lock_slow (self, cancellable, error);
-  gasync_unlock (&self->lock);
-
-  return locked;
+  return mutex_lock_contended (self, cancellable, error);
 }
 
 /**
@@ -411,6 +420,14 @@ gasync_mutex_try_lock (GasyncMutex *self)
   g_return_val_if_fail (GASYNC_IS_MUTEX (self), FALSE);
 
   return mutex_try_barge (self);
+}
+
+static G_NO_INLINE void
+mutex_unlock_contended (GasyncMutex *self)
+{
+  gasync_lock (&self->lock);
+  mutex_release (self);
+  gasync_unlock (&self->lock);
 }
 
 /**
@@ -452,9 +469,7 @@ gasync_mutex_unlock (GasyncMutex *self)
         return;
     }
 
-  gasync_lock (&self->lock);
-  mutex_release (self);
-  gasync_unlock (&self->lock);
+  mutex_unlock_contended (self);
 }
 
 /**
