@@ -23,10 +23,20 @@ gboolean gasync_waiter_wait        (GQueue        *queue,
                                     gint64         deadline,
                                     GCancellable  *cancellable,
                                     GError       **error);
+gboolean gasync_waiter_wait_full   (GQueue        *queue,
+                                    GasyncLock    *lock,
+                                    gboolean       at_head,
+                                    gint64         deadline,
+                                    GCancellable  *cancellable,
+                                    guint         *woken_as,
+                                    GError       **error);
 void     gasync_waiter_wait_async  (GQueue        *queue,
                                     GasyncLock    *lock,
                                     GTask         *task);
 gboolean gasync_waiter_wake_one    (GQueue        *queue);
+gboolean gasync_waiter_wake_one_as (GQueue        *queue,
+                                    guint          woken_as);
+gboolean gasync_waiter_head_is_async (GQueue      *queue);
 void     gasync_waiter_wake_all    (GQueue        *queue);
 
 G_END_DECLS

@@ -27,7 +27,7 @@ typedef struct
   GList link;
   GQueue *queue;
   GasyncLock *lock;
-  gboolean woken;
+  guint woken;  /* how, for the waker's owner; 0 while waiting */
 
   /* Blocking waiters. */
   GasyncCond cond;
@@ -42,19 +42,37 @@ waiter_is_woken (gpointer data)
 {
   GasyncWaiter *waiter = data;
 
-  return waiter->woken;
+  return waiter->woken != 0;
 }
 
 /* Waits until woken (TRUE), or until @cancellable fires (FALSE with
  * G_IO_ERROR_CANCELLED) or @deadline passes (G_MAXINT64 for none; FALSE
- * with G_IO_ERROR_TIMED_OUT), whichever comes first: gasync_wait() on
- * the waiter's own condition. Called and returns with @lock held. */
+ * with G_IO_ERROR_TIMED_OUT), whichever comes first: gasync_waiter_wait_full()
+ * at the tail. */
 gboolean
 gasync_waiter_wait (GQueue        *queue,
                     GasyncLock    *lock,
                     gint64         deadline,
                     GCancellable  *cancellable,
                     GError       **error)
+{
+  return gasync_waiter_wait_full (queue, lock, FALSE, deadline, cancellable,
+                                  NULL, error);
+}
+
+/* gasync_waiter_wait(), queued at the head of @queue when @at_head (a
+ * waiter that was woken, found it had lost a race, and waits again ahead
+ * of the later ones), and telling in @woken_as (if not NULL) the value
+ * that its waker passed to gasync_waiter_wake_one_as(): gasync_wait() on
+ * the waiter's own condition. Called and returns with @lock held. */
+gboolean
+gasync_waiter_wait_full (GQueue        *queue,
+                         GasyncLock    *lock,
+                         gboolean       at_head,
+                         gint64         deadline,
+                         GCancellable  *cancellable,
+                         guint         *woken_as,
+                         GError       **error)
 {
   GasyncWaiter waiter = { { &waiter, NULL, NULL }, queue, lock };
   gboolean woken;
@@ -63,13 +81,18 @@ gasync_waiter_wait (GQueue        *queue,
     return FALSE;
 
   gasync_cond_init (&waiter.cond);
-  g_queue_push_tail_link (queue, &waiter.link);
+  if (at_head)
+    g_queue_push_head_link (queue, &waiter.link);
+  else
+    g_queue_push_tail_link (queue, &waiter.link);
   woken = gasync_wait (lock, &waiter.cond, waiter_is_woken, &waiter,
                        deadline, cancellable, error);
   /* A woken waiter was taken off the queue by its waker. */
   if (!woken)
     g_queue_unlink (queue, &waiter.link);
   gasync_cond_clear (&waiter.cond);
+  if (woken_as != NULL)
+    *woken_as = waiter.woken;
   return woken;
 }
 
@@ -164,14 +187,35 @@ gasync_waiter_wait_async (GQueue     *queue,
 gboolean
 gasync_waiter_wake_one (GQueue *queue)
 {
+  return gasync_waiter_wake_one_as (queue, 1);
+}
+
+/* Whether the first waiter of @queue is an async one (FALSE when empty). */
+gboolean
+gasync_waiter_head_is_async (GQueue *queue)
+{
+  GasyncWaiter *waiter = g_queue_peek_head (queue);
+
+  return waiter != NULL && waiter->task != NULL;
+}
+
+/* gasync_waiter_wake_one(), passing @woken_as (not 0) to a blocking
+ * waiter's gasync_waiter_wait_full(); an async waiter completes with TRUE
+ * whatever it is. */
+gboolean
+gasync_waiter_wake_one_as (GQueue *queue,
+                           guint   woken_as)
+{
   GList *link = g_queue_pop_head_link (queue);
   GasyncWaiter *waiter;
+
+  g_assert (woken_as != 0);
 
   if (link == NULL)
     return FALSE;
 
   waiter = link->data;
-  waiter->woken = TRUE;
+  waiter->woken = woken_as;
   if (waiter->task == NULL)
     gasync_cond_signal (&waiter->cond);
   else

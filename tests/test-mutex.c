@@ -479,6 +479,423 @@ test_mutex_stress_cancel (void)
   g_object_unref (stress.mutex);
 }
 
+/* Fairness (#17): normal mode lets a running thread take the mutex, and a
+ * waiter that waited longer than about 1 ms turns it to hand-off mode. */
+
+/* How long the hog holds the mutex each time: far longer than the gap
+ * between its unlock and its next lock, so that a woken waiter almost
+ * never finds the mutex free, and would starve without hand-off mode. */
+#define HOG_HOLD_US 20
+
+typedef struct
+{
+  GasyncMutex *mutex;
+  gint stop;
+  gint n_rounds;
+} Hog;
+
+static gpointer
+hog_thread (gpointer data)
+{
+  Hog *hog = data;
+
+  while (!g_atomic_int_get (&hog->stop))
+    {
+      gint64 until;
+
+      g_assert_true (gasync_mutex_lock (hog->mutex, NULL, NULL));
+      until = g_get_monotonic_time () + HOG_HOLD_US;
+      while (g_get_monotonic_time () < until)
+        ;
+      g_atomic_int_inc (&hog->n_rounds);
+      gasync_mutex_unlock (hog->mutex);
+    }
+  return NULL;
+}
+
+/* Whether the blocking locker with @cancellable is queued and about to
+ * sleep: gasync_wait() connects to its cancellable only then. The signal
+ * tables are behind GLib's locks, which TSan cannot see. */
+static gboolean
+locker_is_queued (gpointer data)
+{
+  Locker *locker = data;
+  gboolean pending;
+
+  if (g_atomic_int_get (&locker->result) != 0)
+    return TRUE;
+  GASYNC_TSAN_IGNORE_BEGIN ();
+  pending = g_signal_has_handler_pending (locker->cancellable,
+                                          g_signal_lookup ("cancelled",
+                                                           G_TYPE_CANCELLABLE),
+                                          0, FALSE);
+  GASYNC_TSAN_IGNORE_END ();
+  return pending;
+}
+
+/* Waits until the locker is queued: TRUE, or went through: FALSE. */
+static gboolean
+wait_locker_queued (Locker *locker)
+{
+  gint64 deadline = gasync_test_deadline (GASYNC_TEST_TIMEOUT_SECONDS);
+
+  while (!locker_is_queued (locker))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_thread_yield ();
+    }
+  return g_atomic_int_get (&locker->result) == 0;
+}
+
+/* Waits for *@flag, failing the test (after stopping @hog) at the usual
+ * bound: a starving waiter would never set it. */
+static void
+wait_flag_beside_hog (const int *flag,
+                      Hog       *hog)
+{
+  gint64 deadline = gasync_test_deadline (GASYNC_TEST_TIMEOUT_SECONDS);
+
+  while (!g_atomic_int_get (flag))
+    {
+      if (g_get_monotonic_time () >= deadline)
+        {
+          g_atomic_int_set (&hog->stop, 1);
+          g_error ("a waiter starved beside a thread that locks in a loop");
+        }
+      g_thread_yield ();
+    }
+}
+
+/* The id of the handler that a blocking locker waiting with @cancellable
+ * connected (0 when none): a new one each time it queues and sleeps. */
+static gulong
+locker_handler_id (Locker *locker)
+{
+  gulong id;
+
+  GASYNC_TSAN_IGNORE_BEGIN ();
+  id = g_signal_handler_find (locker->cancellable, G_SIGNAL_MATCH_ID,
+                              g_signal_lookup ("cancelled", G_TYPE_CANCELLABLE),
+                              0, NULL, NULL, NULL);
+  GASYNC_TSAN_IGNORE_END ();
+  return id;
+}
+
+/* Waits until the locker sleeps with a handler other than @old, or holds
+ * the mutex (then returns 0). */
+static gulong
+wait_locker_requeued (Locker *locker,
+                      gulong  old)
+{
+  gint64 deadline = gasync_test_deadline (GASYNC_TEST_TIMEOUT_SECONDS);
+
+  for (;;)
+    {
+      gulong id = locker_handler_id (locker);
+
+      if (id != 0 && id != old)
+        return id;
+      if (g_atomic_int_get (&locker->result) != 0)
+        return 0;
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_thread_yield ();
+    }
+}
+
+static void
+test_mutex_starving_hands_off (void)
+{
+  gint64 deadline = gasync_test_deadline (GASYNC_TEST_TIMEOUT_SECONDS);
+  guint attempts = 0;
+
+  g_test_summary ("Normal mode lets the unlocking thread take the mutex "
+                  "back ahead of the woken waiter; once that waiter has "
+                  "waited longer than 1 ms it is handed the mutex, which "
+                  "stays locked through the unlock, and then normal mode "
+                  "returns.");
+  g_test_bug ("17");
+
+  for (;;)
+    {
+      g_autoptr(GasyncMutex) mutex = gasync_mutex_new ();
+      Locker locker = { mutex, g_cancellable_new () };
+      GThread *thread;
+      gulong first_id;
+      gint64 queued_at;
+
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      attempts++;
+
+      g_assert_true (gasync_mutex_try_lock (mutex));
+      thread = g_thread_new ("locker", locker_thread, &locker);
+      first_id = wait_locker_requeued (&locker, 0);
+      g_assert_cmpuint (first_id, !=, 0);
+      /* Past the starvation threshold (1 ms): what is under test. */
+      queued_at = g_get_monotonic_time ();
+      while (g_get_monotonic_time () - queued_at < 2000)
+        g_thread_yield ();
+
+      /* Normal mode: the waiter is woken to try again, and this running
+       * thread may take the mutex first. */
+      gasync_mutex_unlock (mutex);
+      if (gasync_mutex_try_lock (mutex))
+        {
+          /* The waiter lost and waited too long: it queues again, at the
+           * head, and turns the mutex to hand-off mode. */
+          if (wait_locker_requeued (&locker, first_id) != 0)
+            {
+              gasync_mutex_unlock (mutex);
+              /* Handed over: not free for an instant. */
+              g_assert_false (gasync_mutex_try_lock (mutex));
+              g_thread_join (thread);
+              g_assert_cmpint (locker.result, ==, 1);
+              gasync_mutex_unlock (mutex);
+              /* The queue drained: normal mode again. */
+              g_assert_true (gasync_mutex_try_lock (mutex));
+              gasync_mutex_unlock (mutex);
+              g_object_unref (locker.cancellable);
+              break;
+            }
+          gasync_mutex_unlock (mutex);
+        }
+      /* Rarely, the woken waiter took the mutex before this thread could:
+       * try again. */
+      g_thread_join (thread);
+      g_assert_cmpint (locker.result, ==, 1);
+      gasync_mutex_unlock (mutex);
+      g_object_unref (locker.cancellable);
+    }
+  g_test_message ("%u attempts", attempts);
+}
+
+static void
+test_mutex_no_starvation (void)
+{
+  Hog hog = { gasync_mutex_new () };
+  Locker locker = { hog.mutex, g_cancellable_new () };
+  GThread *hog_id;
+  GThread *locker_id;
+
+  g_test_summary ("A waiter beside a thread that locks and unlocks in a "
+                  "tight loop, holding the mutex nearly all the time, gets "
+                  "the mutex within a bounded time: hand-off mode.");
+  g_test_bug ("17");
+
+  hog_id = g_thread_new ("hog", hog_thread, &hog);
+  /* The hog is running its loop. */
+  gasync_test_wait_flag (&hog.n_rounds);
+
+  for (guint i = 0; i < 3; i++)
+    {
+      locker.result = 0;
+      locker_id = g_thread_new ("locker", locker_thread, &locker);
+      wait_flag_beside_hog (&locker.result, &hog);
+      g_thread_join (locker_id);
+      g_assert_cmpint (locker.result, ==, 1);
+      g_assert_no_error (locker.error);
+      gasync_mutex_unlock (locker.mutex);
+    }
+
+  g_atomic_int_set (&hog.stop, 1);
+  g_thread_join (hog_id);
+  g_assert_true (gasync_mutex_try_lock (hog.mutex));
+  gasync_mutex_unlock (hog.mutex);
+  g_object_unref (locker.cancellable);
+  g_object_unref (hog.mutex);
+}
+
+#define N_FIFO_LOCKERS 4
+
+typedef struct
+{
+  Locker locker;
+  gint *next_rank;
+  gint rank;
+  gboolean queued;
+} RankedLocker;
+
+static gpointer
+ranked_locker_thread (gpointer data)
+{
+  RankedLocker *ranked = data;
+  Locker *locker = &ranked->locker;
+
+  g_atomic_int_set (&locker->started, 1);
+  if (gasync_mutex_lock (locker->mutex, locker->cancellable, &locker->error))
+    {
+      /* Under the mutex. */
+      ranked->rank = (*ranked->next_rank)++;
+      gasync_mutex_unlock (locker->mutex);
+      g_atomic_int_set (&locker->result, 1);
+    }
+  else
+    g_atomic_int_set (&locker->result, 2);
+  return NULL;
+}
+
+static void
+test_mutex_starving_fifo (void)
+{
+  Hog hog = { gasync_mutex_new () };
+  RankedLocker lockers[N_FIFO_LOCKERS];
+  GThread *threads[N_FIFO_LOCKERS];
+  GThread *hog_id;
+  gint next_rank = 0;
+  gint last_queued_rank = -1;
+  guint n_queued = 0;
+
+  g_test_summary ("Waiters queued one after the other beside a thread that "
+                  "holds the mutex nearly all the time all get it, in "
+                  "their order: hand-off mode is first-in, first-out, and "
+                  "a woken waiter that lost keeps its place.");
+  g_test_bug ("17");
+
+  hog_id = g_thread_new ("hog", hog_thread, &hog);
+  gasync_test_wait_flag (&hog.n_rounds);
+
+  for (guint i = 0; i < N_FIFO_LOCKERS; i++)
+    {
+      lockers[i] = (RankedLocker) { { hog.mutex, g_cancellable_new () },
+                                    &next_rank, -1 };
+      threads[i] = g_thread_new ("locker", ranked_locker_thread, &lockers[i]);
+      /* Queued, or (rarely) it found the mutex free and went through,
+       * ahead of the queue as normal mode allows. */
+      lockers[i].queued = wait_locker_queued (&lockers[i].locker);
+    }
+
+  for (guint i = 0; i < N_FIFO_LOCKERS; i++)
+    {
+      wait_flag_beside_hog (&lockers[i].locker.result, &hog);
+      g_thread_join (threads[i]);
+    }
+  g_atomic_int_set (&hog.stop, 1);
+  g_thread_join (hog_id);
+
+  for (guint i = 0; i < N_FIFO_LOCKERS; i++)
+    {
+      g_assert_cmpint (lockers[i].locker.result, ==, 1);
+      g_assert_no_error (lockers[i].locker.error);
+      if (lockers[i].queued)
+        {
+          g_assert_cmpint (lockers[i].rank, >, last_queued_rank);
+          last_queued_rank = lockers[i].rank;
+          n_queued++;
+        }
+      g_object_unref (lockers[i].locker.cancellable);
+    }
+  g_test_message ("%u of %u lockers queued", n_queued, N_FIFO_LOCKERS);
+  g_assert_true (gasync_mutex_try_lock (hog.mutex));
+  gasync_mutex_unlock (hog.mutex);
+  g_object_unref (hog.mutex);
+}
+
+static void
+test_mutex_cancelled_waiter_passes_on (void)
+{
+  guint rounds = gasync_test_is_slow () ? 20 : 200;
+
+  g_test_summary ("A waiter cancelled just before the unlock that wakes it "
+                  "never takes the mutex, and the waiter behind it gets it: "
+                  "the wake-up is passed on, not lost.");
+  g_test_bug ("17");
+
+  for (guint round = 0; round < rounds; round++)
+    {
+      g_autoptr(GasyncMutex) mutex = gasync_mutex_new ();
+      Locker first = { mutex, g_cancellable_new () };
+      Locker second = { mutex, g_cancellable_new () };
+      GThread *first_id;
+      GThread *second_id;
+
+      g_assert_true (gasync_mutex_try_lock (mutex));
+      first_id = g_thread_new ("first", locker_thread, &first);
+      wait_locker_queued (&first);
+      second_id = g_thread_new ("second", locker_thread, &second);
+      wait_locker_queued (&second);
+
+      /* The cancel races with the unlock's wake-up; either way the first
+       * waiter must not take the mutex. */
+      g_cancellable_cancel (first.cancellable);
+      if (round % 2 == 0)
+        gasync_mutex_unlock (mutex);
+      g_thread_join (first_id);
+      if (round % 2 == 1)
+        gasync_mutex_unlock (mutex);
+      g_thread_join (second_id);
+
+      g_assert_cmpint (first.result, ==, 2);
+      g_assert_error (first.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+      g_assert_cmpint (second.result, ==, 1);
+      g_assert_no_error (second.error);
+      g_assert_false (gasync_mutex_try_lock (mutex));
+      gasync_mutex_unlock (mutex);
+      g_assert_true (gasync_mutex_try_lock (mutex));
+      gasync_mutex_unlock (mutex);
+
+      g_clear_error (&first.error);
+      g_object_unref (first.cancellable);
+      g_object_unref (second.cancellable);
+    }
+}
+
+#define N_CONTENDERS 8
+#define N_CONTENDED_ROUNDS 20000
+
+typedef struct
+{
+  GasyncMutex *mutex;
+  guint64 counter;  /* guarded by mutex, not atomic on purpose */
+  gint holders;
+  GCancellable *cancellable;
+} Contended;
+
+static gpointer
+contender_thread (gpointer data)
+{
+  Contended *contended = data;
+  guint rounds = gasync_test_is_slow () ? N_CONTENDED_ROUNDS / 20
+                                        : N_CONTENDED_ROUNDS;
+
+  for (guint i = 0; i < rounds; i++)
+    {
+      /* Every form: barging try, blocking, cancellable blocking. */
+      if (i % 3 != 0 || !gasync_mutex_try_lock (contended->mutex))
+        g_assert_true (gasync_mutex_lock (contended->mutex,
+                                          i % 2 ? contended->cancellable : NULL,
+                                          NULL));
+      g_assert_cmpint (g_atomic_int_add (&contended->holders, 1), ==, 0);
+      contended->counter++;
+      g_atomic_int_add (&contended->holders, -1);
+      gasync_mutex_unlock (contended->mutex);
+    }
+  return NULL;
+}
+
+static void
+test_mutex_excludes_contended (void)
+{
+  Contended contended = { gasync_mutex_new (), 0, 0, g_cancellable_new () };
+  GThread *threads[N_CONTENDERS];
+  guint rounds = gasync_test_is_slow () ? N_CONTENDED_ROUNDS / 20
+                                        : N_CONTENDED_ROUNDS;
+
+  g_test_summary ("8 threads locking a tiny critical section in a loop "
+                  "(barging, woken waiters racing, hand-offs) never hold "
+                  "the mutex together and lose no increment.");
+  g_test_bug ("17");
+
+  for (guint i = 0; i < N_CONTENDERS; i++)
+    threads[i] = g_thread_new ("contender", contender_thread, &contended);
+  for (guint i = 0; i < N_CONTENDERS; i++)
+    g_thread_join (threads[i]);
+
+  g_assert_cmpuint (contended.counter, ==, (guint64) N_CONTENDERS * rounds);
+  g_assert_true (gasync_mutex_try_lock (contended.mutex));
+  gasync_mutex_unlock (contended.mutex);
+  g_object_unref (contended.cancellable);
+  g_object_unref (contended.mutex);
+}
+
 static void
 test_mutex_bad_input (void)
 {
@@ -555,6 +972,14 @@ main (int    argc,
   g_test_add_func ("/gasync/mutex/async-after-blocking-holder",
                    test_mutex_async_after_blocking_holder);
   g_test_add_func ("/gasync/mutex/stress-cancel", test_mutex_stress_cancel);
+  g_test_add_func ("/gasync/mutex/no-starvation", test_mutex_no_starvation);
+  g_test_add_func ("/gasync/mutex/starving-hands-off",
+                   test_mutex_starving_hands_off);
+  g_test_add_func ("/gasync/mutex/starving-fifo", test_mutex_starving_fifo);
+  g_test_add_func ("/gasync/mutex/cancelled-waiter-passes-on",
+                   test_mutex_cancelled_waiter_passes_on);
+  g_test_add_func ("/gasync/mutex/excludes-contended",
+                   test_mutex_excludes_contended);
   g_test_add_func ("/gasync/mutex/bad-input", test_mutex_bad_input);
   g_test_add_func ("/gasync/mutex/last-unref-while-running",
                    test_mutex_last_unref_while_running);
