@@ -126,34 +126,19 @@
 #include "gasync-stopper-private.h"
 
 #include "gasync-cancel-tree-private.h"
+#include "gasync-closers-private.h"
 #include "gasync-enums.h"
 #include "gasync-leak-private.h"
+#include "gasync-owner-job-private.h"
 #include "gasync-owner-private.h"
 #include "gasync-private.h"
 #include "gasync-registry-private.h"
 #include "gasync-sync-private.h"
+#include "gasync-task-run-private.h"
 #include "gasync-task-token-private.h"
 #include "gasync-waiter-private.h"
 
 #define DEFAULT_STUCK_LOG_INTERVAL (10 * G_USEC_PER_SEC)
-/* While work waits for an owner context that another thread holds, how
- * often a blocking stop tries to acquire it. */
-#define OWNER_RETRY_INTERVAL (100 * G_TIME_SPAN_MILLISECOND)
-
-typedef struct
-{
-  GasyncStopperCloseFunc func;
-  gpointer user_data;
-  GDestroyNotify destroy;
-} Closer;
-
-/* The record of an async task or a worker, from the registry. */
-typedef struct
-{
-  GasyncRegistryTask task;
-  GasyncStopper *stopper;
-  GasyncSemaphore *semaphore; /* the slot it holds, or NULL */
-} AsyncTask;
 
 struct _GasyncStopper
 {
@@ -193,15 +178,13 @@ struct _GasyncStopper
   GasyncCancelTree quiesce;
   GasyncCancelTree stop;
 
-  GSList *closers; /* Closer, newest first */
-  gboolean owner_scheduled; /* run_owner_work() is queued on the context */
+  GasyncClosers closers;
+  GasyncOwnerJob owner_job; /* drain(), on the owner context */
   GQueue stop_waiters; /* waiters of stop_async (gasync-waiter) */
 
   char *name;
   gboolean leak_tracked; /* from the first task, worker or closer to stopped */
   gboolean warned_unstopped;
-  gint64 owner_scheduled_at; /* when owner_scheduled was set */
-  int owner_wait_logged; /* 0, 1 while logging, 2 once logged */
 };
 
 enum {
@@ -278,57 +261,6 @@ leak_track (GasyncStopper *self)
     gasync_leak_untrack (self);
 }
 
-static void drain (GasyncStopper *self);
-
-/* Does what waits for the owner context: the calls queued there (the
- * destroy notifies and failure reports of the tasks that ended), then the
- * phase signals and the closing. Called there only. */
-static void
-run_owner_work (GasyncStopper *self)
-{
-  gasync_lock (&self->lock);
-  self->owner_scheduled = FALSE;
-  gasync_unlock (&self->lock);
-
-  gasync_owner_drain (self->context);
-  drain (self);
-}
-
-static void
-owner_work_cb (gpointer user_data)
-{
-  run_owner_work (user_data);
-}
-
-/* Called with the lock held: makes sure that the owner context will call
- * run_owner_work(). The owner thread, which does that work itself when it
- * stops the stopper, drains the call with the rest, so that a program
- * that does not iterate the context is left with nothing queued that
- * holds the stopper. */
-static void
-schedule_owner_locked (GasyncStopper *self)
-{
-  if (self->owner_scheduled)
-    return;
-
-  self->owner_scheduled = TRUE;
-  self->owner_scheduled_at = g_get_monotonic_time ();
-  gasync_owner_invoke (self->context, GASYNC_OWNER_QUEUE, owner_work_cb,
-                       g_object_ref (self), g_object_unref);
-}
-
-/* Acquires the owner context if this thread may run it now: it runs it
- * already, or it is the thread that made the stopper and nobody else runs
- * it. Release with g_main_context_release() if TRUE. */
-static gboolean
-acquire_owner (GasyncStopper *self)
-{
-  if (!g_main_context_is_owner (self->context) &&
-      g_thread_self () != self->owner_thread)
-    return FALSE;
-  return g_main_context_acquire (self->context);
-}
-
 /* Called with the lock held: moves to the next phase when its condition
  * holds, has the owner context signal it, and says what else to do about
  * it once the lock is dropped. */
@@ -366,26 +298,8 @@ advance_locked (GasyncStopper *self)
   if (actions != 0 || drain)
     gasync_cond_broadcast (&self->cond);
   if (drain)
-    schedule_owner_locked (self);
+    gasync_owner_job_schedule_locked (&self->owner_job);
   return actions;
-}
-
-static void
-closer_run (gpointer user_data)
-{
-  Closer *closer = user_data;
-
-  closer->func (closer->user_data);
-}
-
-static void
-closer_free (gpointer user_data)
-{
-  Closer *closer = user_data;
-
-  if (closer->destroy != NULL)
-    closer->destroy (closer->user_data);
-  g_free (closer);
 }
 
 static void
@@ -425,16 +339,7 @@ close_locked (GasyncStopper *self)
   gasync_owner_drain (self->context);
   gasync_lock (&self->lock);
 
-  while (self->closers != NULL)
-    {
-      Closer *closer = self->closers->data;
-
-      self->closers = g_slist_delete_link (self->closers, self->closers);
-      gasync_unlock (&self->lock);
-      closer_run (closer);
-      closer_free (closer);
-      gasync_lock (&self->lock);
-    }
+  gasync_closers_run_locked (&self->closers, &self->lock);
 
   self->state = self->emitted = self->notified = GASYNC_STOPPER_STATE_STOPPED;
   gasync_unlock (&self->lock);
@@ -458,8 +363,9 @@ close_locked (GasyncStopper *self)
  * thread at a time runs; a handler that iterates the context again does
  * not nest. */
 static void
-drain (GasyncStopper *self)
+drain (gpointer data)
 {
+  GasyncStopper *self = data;
   GasyncRegistryFrame frame;
   guint handed = 0;
 
@@ -523,75 +429,23 @@ stop_wait_done (gpointer data)
   return wait->done_func (wait->stopper) && wait->stopper->num_ending == 0;
 }
 
-/* While work waits for the owner context, which another thread holds,
- * tries again to acquire it every OWNER_RETRY_INTERVAL: the holder may let
- * it go without running it. */
-static gint64
-stop_wait_retry_at (gpointer data)
+static char *
+stop_wait_describe (gpointer data)
 {
   StopWait *wait = data;
 
-  if (!wait->stopper->owner_scheduled)
-    return G_MAXINT64;
-  return gasync_deadline_add (g_get_monotonic_time (), OWNER_RETRY_INTERVAL);
-}
-
-/* Logs, once, a blocking stop or quiesce that has waited longer than the
- * stuck-log interval for an owner context that another thread holds and
- * does not run. */
-static void
-stop_wait_still_held (gpointer data)
-{
-  StopWait *wait = data;
-  GasyncStopper *self = wait->stopper;
-  g_autofree char *label = NULL;
-  GTimeSpan waited = 0;
-  gboolean log;
-
-  gasync_lock (&self->lock);
-  if (self->owner_scheduled)
-    waited = g_get_monotonic_time () - self->owner_scheduled_at;
-  log = self->owner_wait_logged == 0 && self->stuck_log_interval > 0 &&
-        self->owner_scheduled &&
-        waited >= MAX (self->stuck_log_interval,
-                       GASYNC_STOPPER_MIN_STUCK_LOG_INTERVAL);
-  if (log)
-    {
-      self->owner_wait_logged = 1;
-      label = describe_locked (self);
-    }
-  gasync_unlock (&self->lock);
-
-  if (!log)
-    return;
-  g_warning ("%s: a blocking stop has waited %.1f s for the owner context, "
-             "which another thread holds and has not run since: the phase "
-             "signals, closers and destroy notifies run there. Iterate it, "
-             "release it, or use gasync_stopper_stop_async()",
-             label, (double) waited / G_TIME_SPAN_SECOND);
-
-  gasync_lock (&self->lock);
-  self->owner_wait_logged = 2;
-  gasync_unlock (&self->lock);
+  return describe_locked (wait->stopper);
 }
 
 gboolean
 gasync_stopper_owner_wait_was_logged (GasyncStopper *self)
 {
-  gboolean logged;
-
-  gasync_lock (&self->lock);
-  logged = self->owner_wait_logged == 2;
-  gasync_unlock (&self->lock);
-  return logged;
+  return gasync_owner_job_was_logged (&self->owner_job);
 }
 
-/* Waits for the phase @done_func tells to be reached. A thread that can
- * acquire the owner context (it runs it, or nobody does) runs it
- * meanwhile, as gasync_runner_run() does: the signals and closers then run
- * in this thread. Before it gives the context back, it makes the calls
- * left for it (the destroy notifies of the tasks that ended), so that
- * nothing of the stopper is left on the context. */
+/* Waits for the phase @done_func tells to be reached, running the owner
+ * context meanwhile when it can (gasync_owner_job_wait()): the signals and
+ * closers then run in this thread. */
 static void
 wait_for (GasyncStopper *self,
           gboolean     (*done_func) (GasyncStopper *self))
@@ -600,9 +454,12 @@ wait_for (GasyncStopper *self,
    * references are dropped. */
   GMainContext *context = self->context;
   StopWait data = { self, done_func };
-  GasyncOwnerWait wait = {
-    context, &self->lock, &self->cond, &data,
-    stop_wait_done, stop_wait_retry_at, stop_wait_still_held,
+  GasyncOwnerJobWait wait = {
+    &self->owner_job, &self->cond, stop_wait_done, &data,
+    &self->stuck_log_interval, GASYNC_STOPPER_MIN_STUCK_LOG_INTERVAL,
+    stop_wait_describe, "a blocking stop",
+    "the phase signals, closers and destroy notifies run there. Iterate "
+    "it, release it, or use gasync_stopper_stop_async()",
   };
   gboolean owner;
   guint handed;
@@ -611,7 +468,7 @@ wait_for (GasyncStopper *self,
   self->num_waiting++;
   gasync_unlock (&self->lock);
 
-  owner = gasync_owner_wait (&wait);
+  owner = gasync_owner_job_wait (&wait);
 
   gasync_lock (&self->lock);
   self->num_waiting--;
@@ -620,7 +477,7 @@ wait_for (GasyncStopper *self,
   gasync_unlock (&self->lock);
 
   if (owner)
-    run_owner_work (self);
+    gasync_owner_job_run (&self->owner_job);
   /* Not the last references: the caller holds one. */
   while (handed-- > 0)
     g_object_unref (self);
@@ -656,26 +513,15 @@ begin_shutdown (GasyncStopper *self,
   run_actions (self, actions);
 }
 
-/* Reports the failure of a task that has no caller to return it to, with
- * #GasyncStopper::task-failed on the owner context. Takes @error. */
+/* gasync_stopper_stop() (@stop) or gasync_stopper_quiesce(): begins the
+ * shutdown and waits for its phase, unless called from inside. */
 static void
-report_failure (GasyncStopper *self,
-                const char    *name,
-                GError        *error)
+stop_or_quiesce (GasyncStopper *self,
+                 gboolean       stop)
 {
-  g_autofree char *what = NULL;
-
-  /* Cancelled is not failed (the contract). */
-  if (gasync_error_is_cancelled (error))
-    {
-      g_error_free (error);
-      return;
-    }
-
-  what = g_strdup_printf ("task “%s”", name);
-  gasync_owner_emit_error (self->context, GASYNC_OWNER_NOW_IF_OWNER, self,
-                           signals[SIGNAL_TASK_FAILED],
-                           GASYNC_OWNER_ARG_STRING, name, error, what);
+  begin_shutdown (self, stop);
+  if (!is_inside (self))
+    wait_for (self, stop ? is_done_locked : is_quiesced_locked);
 }
 
 /* Counts a new task named @name in @entry, unless the stopper is
@@ -789,7 +635,7 @@ task_end_last (GasyncStopper *self,
     {
       wake_waiters_locked (self);
       if (drain_pending_locked (self))
-        schedule_owner_locked (self);
+        gasync_owner_job_schedule_locked (&self->owner_job);
     }
   gasync_unlock (&self->lock);
   if (last)
@@ -823,25 +669,13 @@ task_end (GasyncStopper       *self,
 static void
 async_task_run (gpointer data)
 {
-  AsyncTask *task = data;
-  GasyncStopper *self = task->stopper;
-  const char *name = gasync_registry_entry_get_name (&task->task.entry);
-  GError *error = NULL;
+  GasyncTaskRun *task = data;
+  GasyncStopper *self = task->instance;
   gboolean last;
   guint actions;
 
-  if (!gasync_registry_call (&self->registry, task->task.func, name,
-                             self->quiesce.cancellable, task->task.user_data,
-                             &error))
-    report_failure (self, name, error);
-
-  gasync_owner_destroy (self->context, GASYNC_OWNER_NOW_IF_OWNER,
-                        task->task.destroy, task->task.user_data);
-  if (task->semaphore != NULL)
-    {
-      gasync_semaphore_release (task->semaphore);
-      g_object_unref (task->semaphore);
-    }
+  gasync_task_run_call (task, &self->registry, self->quiesce.cancellable,
+                        self->context, signals[SIGNAL_TASK_FAILED]);
   gasync_lock (&self->lock);
   actions = task_end_locked (self, &task->task.entry, &last);
   gasync_registry_task_free_locked (&self->registry, task);
@@ -861,7 +695,7 @@ start_async_task (GasyncStopper    *self,
                   GDestroyNotify    destroy,
                   GError          **error)
 {
-  AsyncTask *task;
+  GasyncTaskRun *task;
   gboolean running;
   gboolean track = FALSE;
 
@@ -886,11 +720,7 @@ start_async_task (GasyncStopper    *self,
       return FALSE;
     }
 
-  task->task.func = func;
-  task->task.user_data = user_data;
-  task->task.destroy = destroy;
-  task->stopper = self;
-  task->semaphore = semaphore != NULL ? g_object_ref (semaphore) : NULL;
+  gasync_task_run_set (task, self, func, user_data, destroy, semaphore);
   gasync_registry_task_push (&task->task, async_task_run);
   return TRUE;
 }
@@ -898,20 +728,13 @@ start_async_task (GasyncStopper    *self,
 static void
 worker_run (gpointer data)
 {
-  AsyncTask *worker = data;
-  GasyncStopper *self = worker->stopper;
-  const char *name = gasync_registry_entry_get_name (&worker->task.entry);
-  GError *error = NULL;
+  GasyncTaskRun *worker = data;
+  GasyncStopper *self = worker->instance;
   gboolean last;
   guint actions;
 
-  if (!gasync_registry_call (&self->registry, worker->task.func, name,
-                             self->stop.cancellable, worker->task.user_data,
-                             &error))
-    report_failure (self, name, error);
-
-  gasync_owner_destroy (self->context, GASYNC_OWNER_NOW_IF_OWNER,
-                        worker->task.destroy, worker->task.user_data);
+  gasync_task_run_call (worker, &self->registry, self->stop.cancellable,
+                        self->context, signals[SIGNAL_TASK_FAILED]);
 
   gasync_lock (&self->lock);
   gasync_registry_end_worker_locked (&self->registry, &worker->task.entry);
@@ -957,7 +780,7 @@ warn_if_never_stopped (GasyncStopper *self)
   label = describe_locked (self);
   dump = gasync_registry_dump_locked (&self->registry);
   n_started = self->registry.n_started;
-  n_closers = g_slist_length (self->closers);
+  n_closers = gasync_closers_n_locked (&self->closers);
   gasync_unlock (&self->lock);
 
   /* On one line: the dump's lines, without their indentation. */
@@ -969,22 +792,6 @@ warn_if_never_stopped (GasyncStopper *self)
              "workers it ran: %" G_GUINT64_FORMAT "; closers that will not "
              "run: %u); still registered: %s", label, n_started, n_closers,
              registered);
-}
-
-/* Never stopped: the closers will not run, but their data is freed. */
-static void
-free_closers (GasyncStopper *self)
-{
-  GSList *closers;
-
-  gasync_lock (&self->lock);
-  closers = g_steal_pointer (&self->closers);
-  gasync_unlock (&self->lock);
-
-  for (GSList *l = closers; l != NULL; l = l->next)
-    gasync_owner_destroy (self->context, GASYNC_OWNER_NOW_IF_OWNER,
-                          closer_free, l->data);
-  g_slist_free (closers);
 }
 
 static void
@@ -1011,7 +818,8 @@ gasync_stopper_dispose (GObject *object)
       return;
     }
 
-  free_closers (self);
+  /* Never stopped: the closers will not run, but their data is freed. */
+  gasync_closers_free (&self->closers, &self->lock, self->context);
 
   G_OBJECT_CLASS (gasync_stopper_parent_class)->dispose (object);
 }
@@ -1036,7 +844,8 @@ gasync_stopper_finalize (GObject *object)
    * it before the unref that ran dispose has returned: GObject then takes
    * it for the last reference of that unref, which finalizes without
    * disposing again. */
-  free_closers (self);
+  /* Never stopped: the closers will not run, but their data is freed. */
+  gasync_closers_free (&self->closers, &self->lock, self->context);
   if (self->leak_tracked)
     gasync_leak_untrack (self);
   g_free (self->name);
@@ -1287,10 +1096,12 @@ gasync_stopper_init (GasyncStopper *self)
   self->context = g_main_context_ref_thread_default ();
   self->owner_thread = g_thread_self ();
   self->stuck_log_interval = DEFAULT_STUCK_LOG_INTERVAL;
-  gasync_registry_init (&self->registry, &self->lock, sizeof (AsyncTask));
+  gasync_registry_init (&self->registry, &self->lock, sizeof (GasyncTaskRun));
   gasync_cancel_tree_init (&self->quiesce);
   gasync_cancel_tree_init (&self->stop);
   g_queue_init (&self->stop_waiters);
+  gasync_owner_job_init (&self->owner_job, self, self->context, &self->lock,
+                         drain);
 }
 
 /**
@@ -1369,14 +1180,9 @@ gasync_stopper_is_stopped (GasyncStopper *self)
 GTimeSpan
 gasync_stopper_get_stuck_log_interval (GasyncStopper *self)
 {
-  GTimeSpan interval;
-
   g_return_val_if_fail (GASYNC_IS_STOPPER (self), 0);
 
-  gasync_lock (&self->lock);
-  interval = self->stuck_log_interval;
-  gasync_unlock (&self->lock);
-  return interval;
+  return gasync_read_timespan (&self->lock, &self->stuck_log_interval);
 }
 
 /**
@@ -1394,17 +1200,11 @@ void
 gasync_stopper_set_stuck_log_interval (GasyncStopper *self,
                                        GTimeSpan      interval)
 {
-  gboolean changed;
-
   g_return_if_fail (GASYNC_IS_STOPPER (self));
   g_return_if_fail (interval >= 0);
 
-  gasync_lock (&self->lock);
-  changed = self->stuck_log_interval != interval;
-  self->stuck_log_interval = interval;
-  gasync_unlock (&self->lock);
-
-  if (changed)
+  if (gasync_replace_timespan (&self->lock, &self->stuck_log_interval,
+                               interval))
     g_object_notify_by_pspec (G_OBJECT (self),
                               properties[PROP_STUCK_LOG_INTERVAL]);
 }
@@ -1701,51 +1501,16 @@ gasync_stopper_run_limited_async_task (GasyncStopper    *self,
   g_return_val_if_fail (func != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  /* As CockroachDB's RunAsyncTaskEx: a cancelled caller gets no task,
-   * whether or not a slot is free. */
-  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+  switch (gasync_task_run_acquire_slot (semaphore, wait, cancellable,
+                                        &self->quiesce, name, error))
     {
-      gasync_owner_destroy (self->context, GASYNC_OWNER_NOW_IF_OWNER,
-                            destroy, user_data);
-      return FALSE;
-    }
-
-  if (!gasync_semaphore_try_acquire (semaphore))
-    {
-      g_autoptr(GCancellable) waiting = NULL;
-      g_autoptr(GError) local_error = NULL;
-      gboolean acquired;
-
-      if (!wait)
-        {
-          gasync_owner_destroy (self->context, GASYNC_OWNER_NOW_IF_OWNER,
-                                destroy, user_data);
-          g_set_error (error, GASYNC_ERROR, GASYNC_ERROR_THROTTLED,
-                       /* Translators: %s is the name of a task */
-                       _("Task “%s” was throttled: its semaphore has no free slot"),
-                       name);
-          return FALSE;
-        }
-
-      /* Fires when the caller's cancellable does, or quiescing begins. */
-      waiting = gasync_cancel_tree_new_child (&self->quiesce, cancellable);
-      acquired = gasync_semaphore_acquire (semaphore, waiting, &local_error);
-      if (!acquired)
-        {
-          gasync_owner_destroy (self->context, GASYNC_OWNER_NOW_IF_OWNER,
-                                destroy, user_data);
-          if (g_cancellable_is_cancelled (cancellable))
-            g_propagate_error (error, g_steal_pointer (&local_error));
-          else
-            set_refused_error (name, error);
-          return FALSE;
-        }
-    }
-
-  /* A slot may come free in the same instant as the cancellation. */
-  if (g_cancellable_set_error_if_cancelled (cancellable, error))
-    {
-      gasync_semaphore_release (semaphore);
+    case GASYNC_TASK_SLOT_ACQUIRED:
+      break;
+    case GASYNC_TASK_SLOT_REFUSED:
+      set_refused_error (name, error);
+      G_GNUC_FALLTHROUGH;
+    case GASYNC_TASK_SLOT_FAILED:
+    default:
       gasync_owner_destroy (self->context, GASYNC_OWNER_NOW_IF_OWNER,
                             destroy, user_data);
       return FALSE;
@@ -1788,7 +1553,7 @@ gasync_stopper_run_worker (GasyncStopper   *self,
                            GDestroyNotify   destroy,
                            GError         **error)
 {
-  AsyncTask *worker;
+  GasyncTaskRun *worker;
   gboolean accepted;
   gboolean track = FALSE;
 
@@ -1825,11 +1590,7 @@ gasync_stopper_run_worker (GasyncStopper   *self,
       return FALSE;
     }
 
-  worker->task.func = func;
-  worker->task.user_data = user_data;
-  worker->task.destroy = destroy;
-  worker->stopper = self;
-  worker->semaphore = NULL;
+  gasync_task_run_set (worker, self, func, user_data, destroy, NULL);
   gasync_registry_task_spawn (&worker->task, worker_run, name);
   return TRUE;
 }
@@ -1930,39 +1691,26 @@ gasync_stopper_add_closer (GasyncStopper          *self,
                            gpointer                user_data,
                            GDestroyNotify          destroy)
 {
-  Closer *closer;
   gboolean stopped;
   gboolean track = FALSE;
 
   g_return_if_fail (GASYNC_IS_STOPPER (self));
   g_return_if_fail (func != NULL);
 
-  closer = g_new (Closer, 1);
-  closer->func = func;
-  closer->user_data = user_data;
-  closer->destroy = destroy;
-
   gasync_lock (&self->lock);
   stopped = self->state == GASYNC_STOPPER_STATE_STOPPED;
   if (!stopped)
     {
-      self->closers = g_slist_prepend (self->closers, closer);
+      gasync_closers_add_locked (&self->closers, func, user_data, destroy);
       track = leak_track_locked (self);
     }
   gasync_unlock (&self->lock);
 
   if (track)
     leak_track (self);
-
-  if (stopped && acquire_owner (self))
-    {
-      closer_run (closer);
-      closer_free (closer);
-      g_main_context_release (self->context);
-    }
-  else if (stopped)
-    gasync_owner_invoke (self->context, GASYNC_OWNER_QUEUE, closer_run, closer,
-                         closer_free);
+  if (stopped)
+    gasync_closers_run_late (self->context, self->owner_thread, func,
+                             user_data, destroy);
 }
 
 /**
@@ -2067,9 +1815,7 @@ gasync_stopper_quiesce (GasyncStopper *self)
 {
   g_return_if_fail (GASYNC_IS_STOPPER (self));
 
-  begin_shutdown (self, FALSE);
-  if (!is_inside (self))
-    wait_for (self, is_quiesced_locked);
+  stop_or_quiesce (self, FALSE);
 }
 
 /**
@@ -2107,9 +1853,7 @@ gasync_stopper_stop (GasyncStopper *self)
 {
   g_return_if_fail (GASYNC_IS_STOPPER (self));
 
-  begin_shutdown (self, TRUE);
-  if (!is_inside (self))
-    wait_for (self, is_done_locked);
+  stop_or_quiesce (self, TRUE);
 }
 
 /**
