@@ -209,6 +209,7 @@ gboolean  gasync_registry_call                (GasyncRegistry              *self
 /* Reading. */
 GHashTable *gasync_registry_dup_counts_locked (GasyncRegistry              *self);
 char     *gasync_registry_dump_locked         (GasyncRegistry              *self);
+char     *gasync_registry_dump_line_locked    (GasyncRegistry              *self);
 gboolean  gasync_registry_watch_locked        (GasyncRegistry              *self,
                                                gint64                       since,
                                                GTimeSpan                    interval,

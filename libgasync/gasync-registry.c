@@ -458,3 +458,16 @@ gasync_registry_watch_locked (GasyncRegistry             *self,
   g_thread_unref (g_thread_new ("gasync-stopper-watchdog", watch_thread, self));
   return TRUE;
 }
+
+/* gasync_registry_dump_locked() on one line, for a log line: its lines,
+ * without their indentation, joined with commas. */
+char *
+gasync_registry_dump_line_locked (GasyncRegistry *self)
+{
+  g_autofree char *dump = gasync_registry_dump_locked (self);
+  g_auto(GStrv) lines = g_strsplit (dump, "\n", -1);
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    g_strstrip (lines[i]);
+  return g_strjoinv (", ", lines);
+}

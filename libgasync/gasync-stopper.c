@@ -183,7 +183,7 @@ struct _GasyncStopper
   GQueue stop_waiters; /* waiters of stop_async (gasync-waiter) */
 
   char *name;
-  gboolean leak_tracked; /* from the first task, worker or closer to stopped */
+  GasyncLeakWatch leak; /* from the first task, worker or closer to stopped */
   gboolean warned_unstopped;
 };
 
@@ -230,35 +230,6 @@ static char *
 describe_locked (GasyncStopper *self)
 {
   return gasync_describe ("Stopper", self->name, self);
-}
-
-/* Called with the lock held, when a task, worker or closer is added:
- * TRUE the first time, when the caller must call leak_track() once it has
- * dropped the lock. */
-static inline gboolean
-leak_track_locked (GasyncStopper *self)
-{
-  if (G_LIKELY (self->leak_tracked))
-    return FALSE;
-  self->leak_tracked = TRUE;
-  return TRUE;
-}
-
-/* The leak checks report the stopper from its first task, worker or
- * closer until it has stopped. Called without the lock: the leak checks
- * read the name property, which takes it. A stop that completed meanwhile
- * untracked it before it was tracked: untracked again, then. */
-static void
-leak_track (GasyncStopper *self)
-{
-  gboolean stopped;
-
-  gasync_leak_track (self, NULL, NULL);
-  gasync_lock (&self->lock);
-  stopped = !self->leak_tracked;
-  gasync_unlock (&self->lock);
-  if (stopped)
-    gasync_leak_untrack (self);
 }
 
 /* Called with the lock held: moves to the next phase when its condition
@@ -349,11 +320,7 @@ close_locked (GasyncStopper *self)
 
   gasync_lock (&self->lock);
   self->done = TRUE;
-  if (self->leak_tracked)
-    {
-      self->leak_tracked = FALSE;
-      gasync_leak_untrack (self);
-    }
+  gasync_leak_watch_end_locked (&self->leak, self);
   gasync_waiter_wake_all (&self->stop_waiters);
   gasync_cond_broadcast (&self->cond);
 }
@@ -539,7 +506,7 @@ task_begin_locked (GasyncStopper       *self,
 
   if (gasync_registry_begin_locked (&self->registry, entry, name, kind) == 1)
     g_object_ref (self);
-  *track = leak_track_locked (self);
+  *track = gasync_leak_watch_begin_locked (&self->leak);
   return TRUE;
 }
 
@@ -567,7 +534,7 @@ task_begin (GasyncStopper        *self,
   gasync_unlock (&self->lock);
 
   if (G_UNLIKELY (track))
-    leak_track (self);
+    gasync_leak_watch_track (&self->leak, self, &self->lock);
   if (!running)
     set_refused_error (name, error);
   return running;
@@ -708,7 +675,7 @@ start_async_task (GasyncStopper    *self,
 
   /* Before the task can end. */
   if (G_UNLIKELY (track))
-    leak_track (self);
+    gasync_leak_watch_track (&self->leak, self, &self->lock);
 
   if (!running)
     {
@@ -764,30 +731,23 @@ static void
 warn_if_never_stopped (GasyncStopper *self)
 {
   g_autofree char *label = NULL;
-  g_autofree char *dump = NULL;
-  g_auto(GStrv) lines = NULL;
   g_autofree char *registered = NULL;
   guint64 n_started;
   guint n_closers;
 
   gasync_lock (&self->lock);
-  if (!self->leak_tracked || self->stop_requested || self->warned_unstopped)
+  if (!self->leak.tracked || self->stop_requested || self->warned_unstopped)
     {
       gasync_unlock (&self->lock);
       return;
     }
   self->warned_unstopped = TRUE;
   label = describe_locked (self);
-  dump = gasync_registry_dump_locked (&self->registry);
+  registered = gasync_registry_dump_line_locked (&self->registry);
   n_started = self->registry.n_started;
   n_closers = gasync_closers_n_locked (&self->closers);
   gasync_unlock (&self->lock);
 
-  /* On one line: the dump's lines, without their indentation. */
-  lines = g_strsplit (dump, "\n", -1);
-  for (guint i = 0; lines[i] != NULL; i++)
-    g_strstrip (lines[i]);
-  registered = g_strjoinv (", ", lines);
   g_warning ("%s was finalized without gasync_stopper_stop() (tasks and "
              "workers it ran: %" G_GUINT64_FORMAT "; closers that will not "
              "run: %u); still registered: %s", label, n_started, n_closers,
@@ -846,8 +806,7 @@ gasync_stopper_finalize (GObject *object)
    * disposing again. */
   /* Never stopped: the closers will not run, but their data is freed. */
   gasync_closers_free (&self->closers, &self->lock, self->context);
-  if (self->leak_tracked)
-    gasync_leak_untrack (self);
+  gasync_leak_watch_end_locked (&self->leak, self);
   g_free (self->name);
 
   gasync_cancel_tree_clear (&self->quiesce);
@@ -1570,14 +1529,14 @@ gasync_stopper_run_worker (GasyncStopper   *self,
       gasync_registry_begin_worker_locked (&self->registry,
                                            &worker->task.entry, name);
       self->num_worker_threads++;
-      track = leak_track_locked (self);
+      track = gasync_leak_watch_begin_locked (&self->leak);
     }
   else
     gasync_registry_task_free_locked (&self->registry, worker);
   gasync_unlock (&self->lock);
 
   if (track)
-    leak_track (self);
+    gasync_leak_watch_track (&self->leak, self, &self->lock);
 
   if (!accepted)
     {
@@ -1702,12 +1661,12 @@ gasync_stopper_add_closer (GasyncStopper          *self,
   if (!stopped)
     {
       gasync_closers_add_locked (&self->closers, func, user_data, destroy);
-      track = leak_track_locked (self);
+      track = gasync_leak_watch_begin_locked (&self->leak);
     }
   gasync_unlock (&self->lock);
 
   if (track)
-    leak_track (self);
+    gasync_leak_watch_track (&self->leak, self, &self->lock);
   if (stopped)
     gasync_closers_run_late (self->context, self->owner_thread, func,
                              user_data, destroy);
