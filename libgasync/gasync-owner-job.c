@@ -29,6 +29,8 @@ gasync_owner_job_init (GasyncOwnerJob  *self,
   self->scheduled = FALSE;
   self->scheduled_at = 0;
   self->wait_logged = 0;
+  self->n_waiting = 0;
+  self->handed_refs = 0;
 }
 
 static void
@@ -148,17 +150,39 @@ wait_still_held (gpointer data)
 
 /* Waits until @wait->done holds. A thread that can acquire the owner
  * context (it runs it, or nobody does) runs it meanwhile, as
- * gasync_owner_wait() does: then it returns TRUE, still running it, and
- * the caller runs the job (gasync_owner_job_run()) before it gives the
- * context back with gasync_owner_wait_end(), so that nothing of the
- * object is left on the context. */
-gboolean
+ * gasync_owner_wait() does, and before it gives the context back it runs
+ * the job, so that nothing of the object is left on the context. Then it
+ * drops the references handed over meanwhile (not the last ones: the
+ * caller holds one). */
+void
 gasync_owner_job_wait (const GasyncOwnerJobWait *wait)
 {
+  GasyncOwnerJob *self = wait->job;
+  /* Read now: the context is given back last, once the handed
+   * references are dropped. */
+  GMainContext *context = self->context;
   GasyncOwnerWait owner_wait = {
-    wait->job->context, wait->job->lock, wait->cond, (gpointer) wait,
+    context, self->lock, wait->cond, (gpointer) wait,
     wait_done, wait_retry_at, wait_still_held,
   };
+  gboolean owner;
+  guint handed;
 
-  return gasync_owner_wait (&owner_wait);
+  gasync_lock (self->lock);
+  self->n_waiting++;
+  gasync_unlock (self->lock);
+
+  owner = gasync_owner_wait (&owner_wait);
+
+  gasync_lock (self->lock);
+  self->n_waiting--;
+  handed = gasync_owner_job_take_refs_locked (self);
+  gasync_unlock (self->lock);
+
+  if (owner)
+    gasync_owner_job_run (self);
+  while (handed-- > 0)
+    g_object_unref (self->instance);
+  if (owner)
+    gasync_owner_wait_end (context);
 }

@@ -166,12 +166,10 @@ struct _GasyncStopper
   /* Threads that ended the last task and still act on it: they fire the
    * next phase, then give back that reference. Quiescing and closing wait
    * for them, and a thread waiting in wait_for(), or after a stop the
-   * owner context once stopped, takes the reference over (handed_refs),
-   * so that the stop or quiesce waited for completes once no other thread
-   * touches the stopper. */
+   * owner context once stopped, takes the reference over (handed to the
+   * owner job), so that the stop or quiesce waited for completes once no
+   * other thread touches the stopper. */
   guint num_ending;
-  guint num_waiting; /* threads in wait_for() */
-  guint handed_refs; /* the stopper's references to itself, to drop */
   guint num_worker_threads; /* still touching the stopper */
   gboolean kept_for_workers; /* dispose took a reference for them */
 
@@ -371,10 +369,7 @@ drain (gpointer data)
    * task, if no blocking stop took it (see task_end_last()). Not the last
    * one: the caller holds one. */
   if (self->done)
-    {
-      handed = self->handed_refs;
-      self->handed_refs = 0;
-    }
+    handed = gasync_owner_job_take_refs_locked (&self->owner_job);
   gasync_unlock (&self->lock);
   while (handed-- > 0)
     g_object_unref (self);
@@ -417,9 +412,6 @@ static void
 wait_for (GasyncStopper *self,
           gboolean     (*done_func) (GasyncStopper *self))
 {
-  /* Read now: the context is given back last, once the handed
-   * references are dropped. */
-  GMainContext *context = self->context;
   StopWait data = { self, done_func };
   GasyncOwnerJobWait wait = {
     &self->owner_job, &self->cond, stop_wait_done, &data,
@@ -428,28 +420,8 @@ wait_for (GasyncStopper *self,
     "the phase signals, closers and destroy notifies run there. Iterate "
     "it, release it, or use gasync_stopper_stop_async()",
   };
-  gboolean owner;
-  guint handed;
 
-  gasync_lock (&self->lock);
-  self->num_waiting++;
-  gasync_unlock (&self->lock);
-
-  owner = gasync_owner_job_wait (&wait);
-
-  gasync_lock (&self->lock);
-  self->num_waiting--;
-  handed = self->handed_refs;
-  self->handed_refs = 0;
-  gasync_unlock (&self->lock);
-
-  if (owner)
-    gasync_owner_job_run (&self->owner_job);
-  /* Not the last references: the caller holds one. */
-  while (handed-- > 0)
-    g_object_unref (self);
-  if (owner)
-    gasync_owner_wait_end (context);
+  gasync_owner_job_wait (&wait);
 }
 
 static gboolean
@@ -584,7 +556,7 @@ task_end_last (GasyncStopper *self,
                guint          actions)
 {
   GasyncRegistryFrame frame;
-  gboolean last = TRUE;
+  gboolean last;
 
   /* A handler of the cancellables that stops the stopper must not wait
    * for this thread. */
@@ -593,11 +565,8 @@ task_end_last (GasyncStopper *self,
   gasync_registry_frame_pop (&frame);
 
   gasync_lock (&self->lock);
-  if (self->num_waiting > 0 || self->stop_requested)
-    {
-      self->handed_refs++;
-      last = FALSE;
-    }
+  last = !gasync_owner_job_hand_ref_locked (&self->owner_job,
+                                            self->stop_requested);
   if (--self->num_ending == 0)
     {
       wake_waiters_locked (self);
