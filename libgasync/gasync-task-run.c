@@ -96,8 +96,12 @@ gasync_task_run_acquire_slot (GasyncSemaphore   *semaphore,
           return GASYNC_TASK_SLOT_FAILED;
         }
 
-      /* Fires when the caller's cancellable does, or @refuse. */
-      waiting = gasync_cancel_tree_new_child (refuse, cancellable);
+      /* Fires when the caller's cancellable does, or @refuse: @refuse's
+       * own without a caller's, which spares making a child (a
+       * #GCancellable, a weak reference and a handler) for every wait. */
+      waiting = cancellable != NULL ?
+                gasync_cancel_tree_new_child (refuse, cancellable) :
+                g_object_ref (refuse->cancellable);
       if (!gasync_semaphore_acquire (semaphore, waiting, &local_error))
         {
           if (!g_cancellable_is_cancelled (cancellable))
