@@ -471,3 +471,37 @@ gasync_registry_dump_line_locked (GasyncRegistry *self)
     g_strstrip (lines[i]);
   return g_strjoinv (", ", lines);
 }
+
+/* The readings above, for a caller without the lock: they take it. */
+GHashTable *
+gasync_registry_dup_counts (GasyncRegistry *self)
+{
+  GHashTable *copy;
+
+  gasync_lock (self->lock);
+  copy = gasync_registry_dup_counts_locked (self);
+  gasync_unlock (self->lock);
+  return copy;
+}
+
+char *
+gasync_registry_dump (GasyncRegistry *self)
+{
+  char *dump;
+
+  gasync_lock (self->lock);
+  dump = gasync_registry_dump_locked (self);
+  gasync_unlock (self->lock);
+  return dump;
+}
+
+guint
+gasync_registry_n_tasks (GasyncRegistry *self)
+{
+  guint n_tasks;
+
+  gasync_lock (self->lock);
+  n_tasks = gasync_registry_n_tasks_locked (self);
+  gasync_unlock (self->lock);
+  return n_tasks;
+}

@@ -1659,14 +1659,9 @@ gasync_stopper_add_closer (GasyncStopper          *self,
 GHashTable *
 gasync_stopper_dup_running_tasks (GasyncStopper *self)
 {
-  GHashTable *copy;
-
   g_return_val_if_fail (GASYNC_IS_STOPPER (self), NULL);
 
-  gasync_lock (&self->lock);
-  copy = gasync_registry_dup_counts_locked (&self->registry);
-  gasync_unlock (&self->lock);
-  return copy;
+  return gasync_registry_dup_counts (&self->registry);
 }
 
 /**
@@ -1684,14 +1679,9 @@ gasync_stopper_dup_running_tasks (GasyncStopper *self)
 guint
 gasync_stopper_get_n_tasks (GasyncStopper *self)
 {
-  guint num_tasks;
-
   g_return_val_if_fail (GASYNC_IS_STOPPER (self), 0);
 
-  gasync_lock (&self->lock);
-  num_tasks = gasync_registry_n_tasks_locked (&self->registry);
-  gasync_unlock (&self->lock);
-  return num_tasks;
+  return gasync_registry_n_tasks (&self->registry);
 }
 
 /**
@@ -1713,14 +1703,9 @@ gasync_stopper_get_n_tasks (GasyncStopper *self)
 char *
 gasync_stopper_dump (GasyncStopper *self)
 {
-  char *dump;
-
   g_return_val_if_fail (GASYNC_IS_STOPPER (self), NULL);
 
-  gasync_lock (&self->lock);
-  dump = gasync_registry_dump_locked (&self->registry);
-  gasync_unlock (&self->lock);
-  return dump;
+  return gasync_registry_dump (&self->registry);
 }
 
 /**
