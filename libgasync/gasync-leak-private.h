@@ -7,6 +7,7 @@
 #pragma once
 
 #include "gasync-leak.h"
+#include "gasync-sync-private.h"
 
 G_BEGIN_DECLS
 
@@ -20,5 +21,41 @@ void  gasync_leak_track   (gpointer    object,
 /* @object stopped or closed (or is being finalized): no longer reported.
  * Untracking an object that is not tracked does nothing. */
 void  gasync_leak_untrack (gpointer    object);
+
+/* An object listed by the leak checks from its first piece of work until
+ * it has stopped (or is finalized), guarded by the object's lock. */
+typedef struct
+{
+  gboolean tracked;
+} GasyncLeakWatch;
+
+/* Called with the object's lock held, when it takes work: TRUE the first
+ * time, when the caller must call gasync_leak_watch_track() once it has
+ * dropped the lock. */
+static inline gboolean
+gasync_leak_watch_begin_locked (GasyncLeakWatch *self)
+{
+  if (G_LIKELY (self->tracked))
+    return FALSE;
+  self->tracked = TRUE;
+  return TRUE;
+}
+
+void  gasync_leak_watch_track (GasyncLeakWatch *self,
+                               gpointer         object,
+                               GasyncLock      *lock);
+
+/* Called with the object's lock held (or from its finalizer): it has
+ * stopped. */
+static inline void
+gasync_leak_watch_end_locked (GasyncLeakWatch *self,
+                              gpointer         object)
+{
+  if (self->tracked)
+    {
+      self->tracked = FALSE;
+      gasync_leak_untrack (object);
+    }
+}
 
 G_END_DECLS

@@ -144,6 +144,25 @@ gasync_leak_untrack (gpointer object)
   gasync_unlock (&registry.lock);
 }
 
+/* Lists @object in the leak checks, after gasync_leak_watch_begin_locked()
+ * said so. Called without @lock, the object's: the leak checks read its
+ * name property, which may take it. A stop that completed meanwhile
+ * untracked it before it was tracked: untracked again, then. */
+void
+gasync_leak_watch_track (GasyncLeakWatch *self,
+                         gpointer         object,
+                         GasyncLock      *lock)
+{
+  gboolean stopped;
+
+  gasync_leak_track (object, NULL, NULL);
+  gasync_lock (lock);
+  stopped = !self->tracked;
+  gasync_unlock (lock);
+  if (stopped)
+    gasync_leak_untrack (object);
+}
+
 /**
  * gasync_leak_ref:
  * @self: a #GasyncLeak

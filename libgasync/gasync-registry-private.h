@@ -209,6 +209,10 @@ gboolean  gasync_registry_call                (GasyncRegistry              *self
 /* Reading. */
 GHashTable *gasync_registry_dup_counts_locked (GasyncRegistry              *self);
 char     *gasync_registry_dump_locked         (GasyncRegistry              *self);
+char     *gasync_registry_dump_line_locked    (GasyncRegistry              *self);
+GHashTable *gasync_registry_dup_counts      (GasyncRegistry              *self);
+char     *gasync_registry_dump                (GasyncRegistry              *self);
+guint     gasync_registry_n_tasks             (GasyncRegistry              *self);
 gboolean  gasync_registry_watch_locked        (GasyncRegistry              *self,
                                                gint64                       since,
                                                GTimeSpan                    interval,

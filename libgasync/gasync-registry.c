@@ -458,3 +458,50 @@ gasync_registry_watch_locked (GasyncRegistry             *self,
   g_thread_unref (g_thread_new ("gasync-stopper-watchdog", watch_thread, self));
   return TRUE;
 }
+
+/* gasync_registry_dump_locked() on one line, for a log line: its lines,
+ * without their indentation, joined with commas. */
+char *
+gasync_registry_dump_line_locked (GasyncRegistry *self)
+{
+  g_autofree char *dump = gasync_registry_dump_locked (self);
+  g_auto(GStrv) lines = g_strsplit (dump, "\n", -1);
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    g_strstrip (lines[i]);
+  return g_strjoinv (", ", lines);
+}
+
+/* The readings above, for a caller without the lock: they take it. */
+GHashTable *
+gasync_registry_dup_counts (GasyncRegistry *self)
+{
+  GHashTable *copy;
+
+  gasync_lock (self->lock);
+  copy = gasync_registry_dup_counts_locked (self);
+  gasync_unlock (self->lock);
+  return copy;
+}
+
+char *
+gasync_registry_dump (GasyncRegistry *self)
+{
+  char *dump;
+
+  gasync_lock (self->lock);
+  dump = gasync_registry_dump_locked (self);
+  gasync_unlock (self->lock);
+  return dump;
+}
+
+guint
+gasync_registry_n_tasks (GasyncRegistry *self)
+{
+  guint n_tasks;
+
+  gasync_lock (self->lock);
+  n_tasks = gasync_registry_n_tasks_locked (self);
+  gasync_unlock (self->lock);
+  return n_tasks;
+}

@@ -126,34 +126,19 @@
 #include "gasync-stopper-private.h"
 
 #include "gasync-cancel-tree-private.h"
+#include "gasync-closers-private.h"
 #include "gasync-enums.h"
 #include "gasync-leak-private.h"
+#include "gasync-owner-job-private.h"
 #include "gasync-owner-private.h"
 #include "gasync-private.h"
 #include "gasync-registry-private.h"
 #include "gasync-sync-private.h"
+#include "gasync-task-run-private.h"
 #include "gasync-task-token-private.h"
 #include "gasync-waiter-private.h"
 
 #define DEFAULT_STUCK_LOG_INTERVAL (10 * G_USEC_PER_SEC)
-/* While work waits for an owner context that another thread holds, how
- * often a blocking stop tries to acquire it. */
-#define OWNER_RETRY_INTERVAL (100 * G_TIME_SPAN_MILLISECOND)
-
-typedef struct
-{
-  GasyncStopperCloseFunc func;
-  gpointer user_data;
-  GDestroyNotify destroy;
-} Closer;
-
-/* The record of an async task or a worker, from the registry. */
-typedef struct
-{
-  GasyncRegistryTask task;
-  GasyncStopper *stopper;
-  GasyncSemaphore *semaphore; /* the slot it holds, or NULL */
-} AsyncTask;
 
 struct _GasyncStopper
 {
@@ -181,27 +166,23 @@ struct _GasyncStopper
   /* Threads that ended the last task and still act on it: they fire the
    * next phase, then give back that reference. Quiescing and closing wait
    * for them, and a thread waiting in wait_for(), or after a stop the
-   * owner context once stopped, takes the reference over (handed_refs),
-   * so that the stop or quiesce waited for completes once no other thread
-   * touches the stopper. */
+   * owner context once stopped, takes the reference over (handed to the
+   * owner job), so that the stop or quiesce waited for completes once no
+   * other thread touches the stopper. */
   guint num_ending;
-  guint num_waiting; /* threads in wait_for() */
-  guint handed_refs; /* the stopper's references to itself, to drop */
   guint num_worker_threads; /* still touching the stopper */
   gboolean kept_for_workers; /* dispose took a reference for them */
 
   GasyncCancelTree quiesce;
   GasyncCancelTree stop;
 
-  GSList *closers; /* Closer, newest first */
-  gboolean owner_scheduled; /* run_owner_work() is queued on the context */
+  GasyncClosers closers;
+  GasyncOwnerJob owner_job; /* drain(), on the owner context */
   GQueue stop_waiters; /* waiters of stop_async (gasync-waiter) */
 
   char *name;
-  gboolean leak_tracked; /* from the first task, worker or closer to stopped */
+  GasyncLeakWatch leak; /* from the first task, worker or closer to stopped */
   gboolean warned_unstopped;
-  gint64 owner_scheduled_at; /* when owner_scheduled was set */
-  int owner_wait_logged; /* 0, 1 while logging, 2 once logged */
 };
 
 enum {
@@ -249,86 +230,6 @@ describe_locked (GasyncStopper *self)
   return gasync_describe ("Stopper", self->name, self);
 }
 
-/* Called with the lock held, when a task, worker or closer is added:
- * TRUE the first time, when the caller must call leak_track() once it has
- * dropped the lock. */
-static inline gboolean
-leak_track_locked (GasyncStopper *self)
-{
-  if (G_LIKELY (self->leak_tracked))
-    return FALSE;
-  self->leak_tracked = TRUE;
-  return TRUE;
-}
-
-/* The leak checks report the stopper from its first task, worker or
- * closer until it has stopped. Called without the lock: the leak checks
- * read the name property, which takes it. A stop that completed meanwhile
- * untracked it before it was tracked: untracked again, then. */
-static void
-leak_track (GasyncStopper *self)
-{
-  gboolean stopped;
-
-  gasync_leak_track (self, NULL, NULL);
-  gasync_lock (&self->lock);
-  stopped = !self->leak_tracked;
-  gasync_unlock (&self->lock);
-  if (stopped)
-    gasync_leak_untrack (self);
-}
-
-static void drain (GasyncStopper *self);
-
-/* Does what waits for the owner context: the calls queued there (the
- * destroy notifies and failure reports of the tasks that ended), then the
- * phase signals and the closing. Called there only. */
-static void
-run_owner_work (GasyncStopper *self)
-{
-  gasync_lock (&self->lock);
-  self->owner_scheduled = FALSE;
-  gasync_unlock (&self->lock);
-
-  gasync_owner_drain (self->context);
-  drain (self);
-}
-
-static void
-owner_work_cb (gpointer user_data)
-{
-  run_owner_work (user_data);
-}
-
-/* Called with the lock held: makes sure that the owner context will call
- * run_owner_work(). The owner thread, which does that work itself when it
- * stops the stopper, drains the call with the rest, so that a program
- * that does not iterate the context is left with nothing queued that
- * holds the stopper. */
-static void
-schedule_owner_locked (GasyncStopper *self)
-{
-  if (self->owner_scheduled)
-    return;
-
-  self->owner_scheduled = TRUE;
-  self->owner_scheduled_at = g_get_monotonic_time ();
-  gasync_owner_invoke (self->context, GASYNC_OWNER_QUEUE, owner_work_cb,
-                       g_object_ref (self), g_object_unref);
-}
-
-/* Acquires the owner context if this thread may run it now: it runs it
- * already, or it is the thread that made the stopper and nobody else runs
- * it. Release with g_main_context_release() if TRUE. */
-static gboolean
-acquire_owner (GasyncStopper *self)
-{
-  if (!g_main_context_is_owner (self->context) &&
-      g_thread_self () != self->owner_thread)
-    return FALSE;
-  return g_main_context_acquire (self->context);
-}
-
 /* Called with the lock held: moves to the next phase when its condition
  * holds, has the owner context signal it, and says what else to do about
  * it once the lock is dropped. */
@@ -366,26 +267,8 @@ advance_locked (GasyncStopper *self)
   if (actions != 0 || drain)
     gasync_cond_broadcast (&self->cond);
   if (drain)
-    schedule_owner_locked (self);
+    gasync_owner_job_schedule_locked (&self->owner_job);
   return actions;
-}
-
-static void
-closer_run (gpointer user_data)
-{
-  Closer *closer = user_data;
-
-  closer->func (closer->user_data);
-}
-
-static void
-closer_free (gpointer user_data)
-{
-  Closer *closer = user_data;
-
-  if (closer->destroy != NULL)
-    closer->destroy (closer->user_data);
-  g_free (closer);
 }
 
 static void
@@ -425,16 +308,7 @@ close_locked (GasyncStopper *self)
   gasync_owner_drain (self->context);
   gasync_lock (&self->lock);
 
-  while (self->closers != NULL)
-    {
-      Closer *closer = self->closers->data;
-
-      self->closers = g_slist_delete_link (self->closers, self->closers);
-      gasync_unlock (&self->lock);
-      closer_run (closer);
-      closer_free (closer);
-      gasync_lock (&self->lock);
-    }
+  gasync_closers_run_locked (&self->closers, &self->lock);
 
   self->state = self->emitted = self->notified = GASYNC_STOPPER_STATE_STOPPED;
   gasync_unlock (&self->lock);
@@ -444,11 +318,7 @@ close_locked (GasyncStopper *self)
 
   gasync_lock (&self->lock);
   self->done = TRUE;
-  if (self->leak_tracked)
-    {
-      self->leak_tracked = FALSE;
-      gasync_leak_untrack (self);
-    }
+  gasync_leak_watch_end_locked (&self->leak, self);
   gasync_waiter_wake_all (&self->stop_waiters);
   gasync_cond_broadcast (&self->cond);
 }
@@ -458,8 +328,9 @@ close_locked (GasyncStopper *self)
  * thread at a time runs; a handler that iterates the context again does
  * not nest. */
 static void
-drain (GasyncStopper *self)
+drain (gpointer data)
 {
+  GasyncStopper *self = data;
   GasyncRegistryFrame frame;
   guint handed = 0;
 
@@ -498,10 +369,7 @@ drain (GasyncStopper *self)
    * task, if no blocking stop took it (see task_end_last()). Not the last
    * one: the caller holds one. */
   if (self->done)
-    {
-      handed = self->handed_refs;
-      self->handed_refs = 0;
-    }
+    handed = gasync_owner_job_take_refs_locked (&self->owner_job);
   gasync_unlock (&self->lock);
   while (handed-- > 0)
     g_object_unref (self);
@@ -523,109 +391,37 @@ stop_wait_done (gpointer data)
   return wait->done_func (wait->stopper) && wait->stopper->num_ending == 0;
 }
 
-/* While work waits for the owner context, which another thread holds,
- * tries again to acquire it every OWNER_RETRY_INTERVAL: the holder may let
- * it go without running it. */
-static gint64
-stop_wait_retry_at (gpointer data)
+static char *
+stop_wait_describe (gpointer data)
 {
   StopWait *wait = data;
 
-  if (!wait->stopper->owner_scheduled)
-    return G_MAXINT64;
-  return gasync_deadline_add (g_get_monotonic_time (), OWNER_RETRY_INTERVAL);
-}
-
-/* Logs, once, a blocking stop or quiesce that has waited longer than the
- * stuck-log interval for an owner context that another thread holds and
- * does not run. */
-static void
-stop_wait_still_held (gpointer data)
-{
-  StopWait *wait = data;
-  GasyncStopper *self = wait->stopper;
-  g_autofree char *label = NULL;
-  GTimeSpan waited = 0;
-  gboolean log;
-
-  gasync_lock (&self->lock);
-  if (self->owner_scheduled)
-    waited = g_get_monotonic_time () - self->owner_scheduled_at;
-  log = self->owner_wait_logged == 0 && self->stuck_log_interval > 0 &&
-        self->owner_scheduled &&
-        waited >= MAX (self->stuck_log_interval,
-                       GASYNC_STOPPER_MIN_STUCK_LOG_INTERVAL);
-  if (log)
-    {
-      self->owner_wait_logged = 1;
-      label = describe_locked (self);
-    }
-  gasync_unlock (&self->lock);
-
-  if (!log)
-    return;
-  g_warning ("%s: a blocking stop has waited %.1f s for the owner context, "
-             "which another thread holds and has not run since: the phase "
-             "signals, closers and destroy notifies run there. Iterate it, "
-             "release it, or use gasync_stopper_stop_async()",
-             label, (double) waited / G_TIME_SPAN_SECOND);
-
-  gasync_lock (&self->lock);
-  self->owner_wait_logged = 2;
-  gasync_unlock (&self->lock);
+  return describe_locked (wait->stopper);
 }
 
 gboolean
 gasync_stopper_owner_wait_was_logged (GasyncStopper *self)
 {
-  gboolean logged;
-
-  gasync_lock (&self->lock);
-  logged = self->owner_wait_logged == 2;
-  gasync_unlock (&self->lock);
-  return logged;
+  return gasync_owner_job_was_logged (&self->owner_job);
 }
 
-/* Waits for the phase @done_func tells to be reached. A thread that can
- * acquire the owner context (it runs it, or nobody does) runs it
- * meanwhile, as gasync_runner_run() does: the signals and closers then run
- * in this thread. Before it gives the context back, it makes the calls
- * left for it (the destroy notifies of the tasks that ended), so that
- * nothing of the stopper is left on the context. */
+/* Waits for the phase @done_func tells to be reached, running the owner
+ * context meanwhile when it can (gasync_owner_job_wait()): the signals and
+ * closers then run in this thread. */
 static void
 wait_for (GasyncStopper *self,
           gboolean     (*done_func) (GasyncStopper *self))
 {
-  /* Read now: the context is given back last, once the handed
-   * references are dropped. */
-  GMainContext *context = self->context;
   StopWait data = { self, done_func };
-  GasyncOwnerWait wait = {
-    context, &self->lock, &self->cond, &data,
-    stop_wait_done, stop_wait_retry_at, stop_wait_still_held,
+  GasyncOwnerJobWait wait = {
+    &self->owner_job, &self->cond, stop_wait_done, &data,
+    &self->stuck_log_interval, GASYNC_STOPPER_MIN_STUCK_LOG_INTERVAL,
+    stop_wait_describe, "a blocking stop",
+    "the phase signals, closers and destroy notifies run there. Iterate "
+    "it, release it, or use gasync_stopper_stop_async()",
   };
-  gboolean owner;
-  guint handed;
 
-  gasync_lock (&self->lock);
-  self->num_waiting++;
-  gasync_unlock (&self->lock);
-
-  owner = gasync_owner_wait (&wait);
-
-  gasync_lock (&self->lock);
-  self->num_waiting--;
-  handed = self->handed_refs;
-  self->handed_refs = 0;
-  gasync_unlock (&self->lock);
-
-  if (owner)
-    run_owner_work (self);
-  /* Not the last references: the caller holds one. */
-  while (handed-- > 0)
-    g_object_unref (self);
-  if (owner)
-    gasync_owner_wait_end (context);
+  gasync_owner_job_wait (&wait);
 }
 
 static gboolean
@@ -656,26 +452,15 @@ begin_shutdown (GasyncStopper *self,
   run_actions (self, actions);
 }
 
-/* Reports the failure of a task that has no caller to return it to, with
- * #GasyncStopper::task-failed on the owner context. Takes @error. */
+/* gasync_stopper_stop() (@stop) or gasync_stopper_quiesce(): begins the
+ * shutdown and waits for its phase, unless called from inside. */
 static void
-report_failure (GasyncStopper *self,
-                const char    *name,
-                GError        *error)
+stop_or_quiesce (GasyncStopper *self,
+                 gboolean       stop)
 {
-  g_autofree char *what = NULL;
-
-  /* Cancelled is not failed (the contract). */
-  if (gasync_error_is_cancelled (error))
-    {
-      g_error_free (error);
-      return;
-    }
-
-  what = g_strdup_printf ("task “%s”", name);
-  gasync_owner_emit_error (self->context, GASYNC_OWNER_NOW_IF_OWNER, self,
-                           signals[SIGNAL_TASK_FAILED],
-                           GASYNC_OWNER_ARG_STRING, name, error, what);
+  begin_shutdown (self, stop);
+  if (!is_inside (self))
+    wait_for (self, stop ? is_done_locked : is_quiesced_locked);
 }
 
 /* Counts a new task named @name in @entry, unless the stopper is
@@ -693,7 +478,7 @@ task_begin_locked (GasyncStopper       *self,
 
   if (gasync_registry_begin_locked (&self->registry, entry, name, kind) == 1)
     g_object_ref (self);
-  *track = leak_track_locked (self);
+  *track = gasync_leak_watch_begin_locked (&self->leak);
   return TRUE;
 }
 
@@ -721,7 +506,7 @@ task_begin (GasyncStopper        *self,
   gasync_unlock (&self->lock);
 
   if (G_UNLIKELY (track))
-    leak_track (self);
+    gasync_leak_watch_track (&self->leak, self, &self->lock);
   if (!running)
     set_refused_error (name, error);
   return running;
@@ -771,7 +556,7 @@ task_end_last (GasyncStopper *self,
                guint          actions)
 {
   GasyncRegistryFrame frame;
-  gboolean last = TRUE;
+  gboolean last;
 
   /* A handler of the cancellables that stops the stopper must not wait
    * for this thread. */
@@ -780,16 +565,13 @@ task_end_last (GasyncStopper *self,
   gasync_registry_frame_pop (&frame);
 
   gasync_lock (&self->lock);
-  if (self->num_waiting > 0 || self->stop_requested)
-    {
-      self->handed_refs++;
-      last = FALSE;
-    }
+  last = !gasync_owner_job_hand_ref_locked (&self->owner_job,
+                                            self->stop_requested);
   if (--self->num_ending == 0)
     {
       wake_waiters_locked (self);
       if (drain_pending_locked (self))
-        schedule_owner_locked (self);
+        gasync_owner_job_schedule_locked (&self->owner_job);
     }
   gasync_unlock (&self->lock);
   if (last)
@@ -823,25 +605,13 @@ task_end (GasyncStopper       *self,
 static void
 async_task_run (gpointer data)
 {
-  AsyncTask *task = data;
-  GasyncStopper *self = task->stopper;
-  const char *name = gasync_registry_entry_get_name (&task->task.entry);
-  GError *error = NULL;
+  GasyncTaskRun *task = data;
+  GasyncStopper *self = task->instance;
   gboolean last;
   guint actions;
 
-  if (!gasync_registry_call (&self->registry, task->task.func, name,
-                             self->quiesce.cancellable, task->task.user_data,
-                             &error))
-    report_failure (self, name, error);
-
-  gasync_owner_destroy (self->context, GASYNC_OWNER_NOW_IF_OWNER,
-                        task->task.destroy, task->task.user_data);
-  if (task->semaphore != NULL)
-    {
-      gasync_semaphore_release (task->semaphore);
-      g_object_unref (task->semaphore);
-    }
+  gasync_task_run_call (task, &self->registry, self->quiesce.cancellable,
+                        self->context, signals[SIGNAL_TASK_FAILED]);
   gasync_lock (&self->lock);
   actions = task_end_locked (self, &task->task.entry, &last);
   gasync_registry_task_free_locked (&self->registry, task);
@@ -861,7 +631,7 @@ start_async_task (GasyncStopper    *self,
                   GDestroyNotify    destroy,
                   GError          **error)
 {
-  AsyncTask *task;
+  GasyncTaskRun *task;
   gboolean running;
   gboolean track = FALSE;
 
@@ -874,7 +644,7 @@ start_async_task (GasyncStopper    *self,
 
   /* Before the task can end. */
   if (G_UNLIKELY (track))
-    leak_track (self);
+    gasync_leak_watch_track (&self->leak, self, &self->lock);
 
   if (!running)
     {
@@ -886,11 +656,7 @@ start_async_task (GasyncStopper    *self,
       return FALSE;
     }
 
-  task->task.func = func;
-  task->task.user_data = user_data;
-  task->task.destroy = destroy;
-  task->stopper = self;
-  task->semaphore = semaphore != NULL ? g_object_ref (semaphore) : NULL;
+  gasync_task_run_set (task, self, func, user_data, destroy, semaphore);
   gasync_registry_task_push (&task->task, async_task_run);
   return TRUE;
 }
@@ -898,20 +664,13 @@ start_async_task (GasyncStopper    *self,
 static void
 worker_run (gpointer data)
 {
-  AsyncTask *worker = data;
-  GasyncStopper *self = worker->stopper;
-  const char *name = gasync_registry_entry_get_name (&worker->task.entry);
-  GError *error = NULL;
+  GasyncTaskRun *worker = data;
+  GasyncStopper *self = worker->instance;
   gboolean last;
   guint actions;
 
-  if (!gasync_registry_call (&self->registry, worker->task.func, name,
-                             self->stop.cancellable, worker->task.user_data,
-                             &error))
-    report_failure (self, name, error);
-
-  gasync_owner_destroy (self->context, GASYNC_OWNER_NOW_IF_OWNER,
-                        worker->task.destroy, worker->task.user_data);
+  gasync_task_run_call (worker, &self->registry, self->stop.cancellable,
+                        self->context, signals[SIGNAL_TASK_FAILED]);
 
   gasync_lock (&self->lock);
   gasync_registry_end_worker_locked (&self->registry, &worker->task.entry);
@@ -941,50 +700,27 @@ static void
 warn_if_never_stopped (GasyncStopper *self)
 {
   g_autofree char *label = NULL;
-  g_autofree char *dump = NULL;
-  g_auto(GStrv) lines = NULL;
   g_autofree char *registered = NULL;
   guint64 n_started;
   guint n_closers;
 
   gasync_lock (&self->lock);
-  if (!self->leak_tracked || self->stop_requested || self->warned_unstopped)
+  if (!self->leak.tracked || self->stop_requested || self->warned_unstopped)
     {
       gasync_unlock (&self->lock);
       return;
     }
   self->warned_unstopped = TRUE;
   label = describe_locked (self);
-  dump = gasync_registry_dump_locked (&self->registry);
+  registered = gasync_registry_dump_line_locked (&self->registry);
   n_started = self->registry.n_started;
-  n_closers = g_slist_length (self->closers);
+  n_closers = gasync_closers_n_locked (&self->closers);
   gasync_unlock (&self->lock);
 
-  /* On one line: the dump's lines, without their indentation. */
-  lines = g_strsplit (dump, "\n", -1);
-  for (guint i = 0; lines[i] != NULL; i++)
-    g_strstrip (lines[i]);
-  registered = g_strjoinv (", ", lines);
   g_warning ("%s was finalized without gasync_stopper_stop() (tasks and "
              "workers it ran: %" G_GUINT64_FORMAT "; closers that will not "
              "run: %u); still registered: %s", label, n_started, n_closers,
              registered);
-}
-
-/* Never stopped: the closers will not run, but their data is freed. */
-static void
-free_closers (GasyncStopper *self)
-{
-  GSList *closers;
-
-  gasync_lock (&self->lock);
-  closers = g_steal_pointer (&self->closers);
-  gasync_unlock (&self->lock);
-
-  for (GSList *l = closers; l != NULL; l = l->next)
-    gasync_owner_destroy (self->context, GASYNC_OWNER_NOW_IF_OWNER,
-                          closer_free, l->data);
-  g_slist_free (closers);
 }
 
 static void
@@ -1011,7 +747,8 @@ gasync_stopper_dispose (GObject *object)
       return;
     }
 
-  free_closers (self);
+  /* Never stopped: the closers will not run, but their data is freed. */
+  gasync_closers_free (&self->closers, &self->lock, self->context);
 
   G_OBJECT_CLASS (gasync_stopper_parent_class)->dispose (object);
 }
@@ -1036,9 +773,9 @@ gasync_stopper_finalize (GObject *object)
    * it before the unref that ran dispose has returned: GObject then takes
    * it for the last reference of that unref, which finalizes without
    * disposing again. */
-  free_closers (self);
-  if (self->leak_tracked)
-    gasync_leak_untrack (self);
+  /* Never stopped: the closers will not run, but their data is freed. */
+  gasync_closers_free (&self->closers, &self->lock, self->context);
+  gasync_leak_watch_end_locked (&self->leak, self);
   g_free (self->name);
 
   gasync_cancel_tree_clear (&self->quiesce);
@@ -1287,10 +1024,12 @@ gasync_stopper_init (GasyncStopper *self)
   self->context = g_main_context_ref_thread_default ();
   self->owner_thread = g_thread_self ();
   self->stuck_log_interval = DEFAULT_STUCK_LOG_INTERVAL;
-  gasync_registry_init (&self->registry, &self->lock, sizeof (AsyncTask));
+  gasync_registry_init (&self->registry, &self->lock, sizeof (GasyncTaskRun));
   gasync_cancel_tree_init (&self->quiesce);
   gasync_cancel_tree_init (&self->stop);
   g_queue_init (&self->stop_waiters);
+  gasync_owner_job_init (&self->owner_job, self, self->context, &self->lock,
+                         drain);
 }
 
 /**
@@ -1369,14 +1108,9 @@ gasync_stopper_is_stopped (GasyncStopper *self)
 GTimeSpan
 gasync_stopper_get_stuck_log_interval (GasyncStopper *self)
 {
-  GTimeSpan interval;
-
   g_return_val_if_fail (GASYNC_IS_STOPPER (self), 0);
 
-  gasync_lock (&self->lock);
-  interval = self->stuck_log_interval;
-  gasync_unlock (&self->lock);
-  return interval;
+  return gasync_read_timespan (&self->lock, &self->stuck_log_interval);
 }
 
 /**
@@ -1394,17 +1128,11 @@ void
 gasync_stopper_set_stuck_log_interval (GasyncStopper *self,
                                        GTimeSpan      interval)
 {
-  gboolean changed;
-
   g_return_if_fail (GASYNC_IS_STOPPER (self));
   g_return_if_fail (interval >= 0);
 
-  gasync_lock (&self->lock);
-  changed = self->stuck_log_interval != interval;
-  self->stuck_log_interval = interval;
-  gasync_unlock (&self->lock);
-
-  if (changed)
+  if (gasync_replace_timespan (&self->lock, &self->stuck_log_interval,
+                               interval))
     g_object_notify_by_pspec (G_OBJECT (self),
                               properties[PROP_STUCK_LOG_INTERVAL]);
 }
@@ -1701,51 +1429,16 @@ gasync_stopper_run_limited_async_task (GasyncStopper    *self,
   g_return_val_if_fail (func != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  /* As CockroachDB's RunAsyncTaskEx: a cancelled caller gets no task,
-   * whether or not a slot is free. */
-  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+  switch (gasync_task_run_acquire_slot (semaphore, wait, cancellable,
+                                        &self->quiesce, name, error))
     {
-      gasync_owner_destroy (self->context, GASYNC_OWNER_NOW_IF_OWNER,
-                            destroy, user_data);
-      return FALSE;
-    }
-
-  if (!gasync_semaphore_try_acquire (semaphore))
-    {
-      g_autoptr(GCancellable) waiting = NULL;
-      g_autoptr(GError) local_error = NULL;
-      gboolean acquired;
-
-      if (!wait)
-        {
-          gasync_owner_destroy (self->context, GASYNC_OWNER_NOW_IF_OWNER,
-                                destroy, user_data);
-          g_set_error (error, GASYNC_ERROR, GASYNC_ERROR_THROTTLED,
-                       /* Translators: %s is the name of a task */
-                       _("Task “%s” was throttled: its semaphore has no free slot"),
-                       name);
-          return FALSE;
-        }
-
-      /* Fires when the caller's cancellable does, or quiescing begins. */
-      waiting = gasync_cancel_tree_new_child (&self->quiesce, cancellable);
-      acquired = gasync_semaphore_acquire (semaphore, waiting, &local_error);
-      if (!acquired)
-        {
-          gasync_owner_destroy (self->context, GASYNC_OWNER_NOW_IF_OWNER,
-                                destroy, user_data);
-          if (g_cancellable_is_cancelled (cancellable))
-            g_propagate_error (error, g_steal_pointer (&local_error));
-          else
-            set_refused_error (name, error);
-          return FALSE;
-        }
-    }
-
-  /* A slot may come free in the same instant as the cancellation. */
-  if (g_cancellable_set_error_if_cancelled (cancellable, error))
-    {
-      gasync_semaphore_release (semaphore);
+    case GASYNC_TASK_SLOT_ACQUIRED:
+      break;
+    case GASYNC_TASK_SLOT_REFUSED:
+      set_refused_error (name, error);
+      G_GNUC_FALLTHROUGH;
+    case GASYNC_TASK_SLOT_FAILED:
+    default:
       gasync_owner_destroy (self->context, GASYNC_OWNER_NOW_IF_OWNER,
                             destroy, user_data);
       return FALSE;
@@ -1788,7 +1481,7 @@ gasync_stopper_run_worker (GasyncStopper   *self,
                            GDestroyNotify   destroy,
                            GError         **error)
 {
-  AsyncTask *worker;
+  GasyncTaskRun *worker;
   gboolean accepted;
   gboolean track = FALSE;
 
@@ -1805,14 +1498,14 @@ gasync_stopper_run_worker (GasyncStopper   *self,
       gasync_registry_begin_worker_locked (&self->registry,
                                            &worker->task.entry, name);
       self->num_worker_threads++;
-      track = leak_track_locked (self);
+      track = gasync_leak_watch_begin_locked (&self->leak);
     }
   else
     gasync_registry_task_free_locked (&self->registry, worker);
   gasync_unlock (&self->lock);
 
   if (track)
-    leak_track (self);
+    gasync_leak_watch_track (&self->leak, self, &self->lock);
 
   if (!accepted)
     {
@@ -1825,11 +1518,7 @@ gasync_stopper_run_worker (GasyncStopper   *self,
       return FALSE;
     }
 
-  worker->task.func = func;
-  worker->task.user_data = user_data;
-  worker->task.destroy = destroy;
-  worker->stopper = self;
-  worker->semaphore = NULL;
+  gasync_task_run_set (worker, self, func, user_data, destroy, NULL);
   gasync_registry_task_spawn (&worker->task, worker_run, name);
   return TRUE;
 }
@@ -1930,39 +1619,26 @@ gasync_stopper_add_closer (GasyncStopper          *self,
                            gpointer                user_data,
                            GDestroyNotify          destroy)
 {
-  Closer *closer;
   gboolean stopped;
   gboolean track = FALSE;
 
   g_return_if_fail (GASYNC_IS_STOPPER (self));
   g_return_if_fail (func != NULL);
 
-  closer = g_new (Closer, 1);
-  closer->func = func;
-  closer->user_data = user_data;
-  closer->destroy = destroy;
-
   gasync_lock (&self->lock);
   stopped = self->state == GASYNC_STOPPER_STATE_STOPPED;
   if (!stopped)
     {
-      self->closers = g_slist_prepend (self->closers, closer);
-      track = leak_track_locked (self);
+      gasync_closers_add_locked (&self->closers, func, user_data, destroy);
+      track = gasync_leak_watch_begin_locked (&self->leak);
     }
   gasync_unlock (&self->lock);
 
   if (track)
-    leak_track (self);
-
-  if (stopped && acquire_owner (self))
-    {
-      closer_run (closer);
-      closer_free (closer);
-      g_main_context_release (self->context);
-    }
-  else if (stopped)
-    gasync_owner_invoke (self->context, GASYNC_OWNER_QUEUE, closer_run, closer,
-                         closer_free);
+    gasync_leak_watch_track (&self->leak, self, &self->lock);
+  if (stopped)
+    gasync_closers_run_late (self->context, self->owner_thread, func,
+                             user_data, destroy);
 }
 
 /**
@@ -1983,14 +1659,9 @@ gasync_stopper_add_closer (GasyncStopper          *self,
 GHashTable *
 gasync_stopper_dup_running_tasks (GasyncStopper *self)
 {
-  GHashTable *copy;
-
   g_return_val_if_fail (GASYNC_IS_STOPPER (self), NULL);
 
-  gasync_lock (&self->lock);
-  copy = gasync_registry_dup_counts_locked (&self->registry);
-  gasync_unlock (&self->lock);
-  return copy;
+  return gasync_registry_dup_counts (&self->registry);
 }
 
 /**
@@ -2008,14 +1679,9 @@ gasync_stopper_dup_running_tasks (GasyncStopper *self)
 guint
 gasync_stopper_get_n_tasks (GasyncStopper *self)
 {
-  guint num_tasks;
-
   g_return_val_if_fail (GASYNC_IS_STOPPER (self), 0);
 
-  gasync_lock (&self->lock);
-  num_tasks = gasync_registry_n_tasks_locked (&self->registry);
-  gasync_unlock (&self->lock);
-  return num_tasks;
+  return gasync_registry_n_tasks (&self->registry);
 }
 
 /**
@@ -2037,14 +1703,9 @@ gasync_stopper_get_n_tasks (GasyncStopper *self)
 char *
 gasync_stopper_dump (GasyncStopper *self)
 {
-  char *dump;
-
   g_return_val_if_fail (GASYNC_IS_STOPPER (self), NULL);
 
-  gasync_lock (&self->lock);
-  dump = gasync_registry_dump_locked (&self->registry);
-  gasync_unlock (&self->lock);
-  return dump;
+  return gasync_registry_dump (&self->registry);
 }
 
 /**
@@ -2067,9 +1728,7 @@ gasync_stopper_quiesce (GasyncStopper *self)
 {
   g_return_if_fail (GASYNC_IS_STOPPER (self));
 
-  begin_shutdown (self, FALSE);
-  if (!is_inside (self))
-    wait_for (self, is_quiesced_locked);
+  stop_or_quiesce (self, FALSE);
 }
 
 /**
@@ -2107,9 +1766,7 @@ gasync_stopper_stop (GasyncStopper *self)
 {
   g_return_if_fail (GASYNC_IS_STOPPER (self));
 
-  begin_shutdown (self, TRUE);
-  if (!is_inside (self))
-    wait_for (self, is_done_locked);
+  stop_or_quiesce (self, TRUE);
 }
 
 /**

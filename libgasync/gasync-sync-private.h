@@ -218,4 +218,33 @@ gasync_replace_string (GasyncLock  *lock,
   return changed;
 }
 
+/* Reads the duration *@field, guarded by @lock. */
+static inline GTimeSpan
+gasync_read_timespan (GasyncLock      *lock,
+                      const GTimeSpan *field)
+{
+  GTimeSpan value;
+
+  gasync_lock (lock);
+  value = *field;
+  gasync_unlock (lock);
+  return value;
+}
+
+/* Replaces the duration *@field, guarded by @lock, with @value; returns
+ * whether it changed (for a notify, outside the lock). */
+static inline gboolean
+gasync_replace_timespan (GasyncLock *lock,
+                         GTimeSpan  *field,
+                         GTimeSpan   value)
+{
+  gboolean changed;
+
+  gasync_lock (lock);
+  changed = *field != value;
+  *field = value;
+  gasync_unlock (lock);
+  return changed;
+}
+
 G_END_DECLS

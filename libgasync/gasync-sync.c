@@ -59,11 +59,14 @@ wait_once (GasyncCond *cond,
   return gasync_cond_wait_until (cond, lock, deadline);
 }
 
+/* Without @error, no message is made: translating one costs more than
+ * the rest of a wake-up. */
 static gboolean
 set_timed_out (GError **error)
 {
-  g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
-                       _("The wait timed out"));
+  if (error != NULL)
+    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
+                         _("The wait timed out"));
   return FALSE;
 }
 
@@ -71,6 +74,8 @@ static gboolean
 set_cancelled (GCancellable  *cancellable,
                GError       **error)
 {
+  if (error == NULL)
+    return FALSE;
   /* It fired, but it may have been reset since. */
   if (!g_cancellable_set_error_if_cancelled (cancellable, error))
     g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED,
@@ -116,8 +121,8 @@ gasync_wait_slowpath (GasyncLock      *lock,
     return wait_uncancellable (lock, cond, until, data, deadline, error);
 
   /* Neither worth a connection. */
-  if (g_cancellable_set_error_if_cancelled (cancellable, error))
-    return FALSE;
+  if (g_cancellable_is_cancelled (cancellable))
+    return set_cancelled (cancellable, error);
   if (deadline != G_MAXINT64 && g_get_monotonic_time () >= deadline)
     return set_timed_out (error);
 

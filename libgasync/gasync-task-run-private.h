@@ -1,0 +1,75 @@
+/* gasync-task-run-private.h: running a task record for an object
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ * Copyright 2026 The libgasync authors
+ *
+ * What an object that runs named task functions off its owner context
+ * does around each one, whatever counts them: take a slot of a semaphore
+ * first if the task is limited (gasync_task_run_acquire_slot()); call the
+ * function in a frame of the registry; report a failure that no caller
+ * gets back on the owner context, with the object's failure signal (the
+ * contract's rules 4 and 5); run the destroy notify of the task's data
+ * there; give the slot back. The record comes from the object's registry
+ * (gasync_registry_task_new_locked()), which the object counts it in and
+ * frees it to once it has ended.
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+#include "gasync-cancel-tree-private.h"
+#include "gasync-registry-private.h"
+#include "gasync-semaphore.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  GasyncRegistryTask task;
+  gpointer instance;            /* the object, which emits the failures */
+  GasyncSemaphore *semaphore;   /* the slot it holds, or NULL */
+} GasyncTaskRun;
+
+/* Fills @run in, once counted: @semaphore is a slot taken for it. */
+static inline void
+gasync_task_run_set (GasyncTaskRun   *run,
+                     gpointer         instance,
+                     GasyncTaskFunc   func,
+                     gpointer         user_data,
+                     GDestroyNotify   destroy,
+                     GasyncSemaphore *semaphore)
+{
+  run->task.func = func;
+  run->task.user_data = user_data;
+  run->task.destroy = destroy;
+  run->instance = instance;
+  run->semaphore = semaphore != NULL ? g_object_ref (semaphore) : NULL;
+}
+
+void      gasync_task_run_call          (GasyncTaskRun    *run,
+                                         GasyncRegistry   *registry,
+                                         GCancellable     *cancellable,
+                                         GMainContext     *context,
+                                         guint             failed_signal);
+void      gasync_task_run_report        (GMainContext     *context,
+                                         gpointer          instance,
+                                         guint             failed_signal,
+                                         const char       *name,
+                                         GError           *error);
+
+typedef enum
+{
+  GASYNC_TASK_SLOT_ACQUIRED,
+  GASYNC_TASK_SLOT_FAILED,      /* the error is set */
+  GASYNC_TASK_SLOT_REFUSED,     /* @refuse fired first; no error set */
+} GasyncTaskSlot;
+
+GasyncTaskSlot gasync_task_run_acquire_slot (GasyncSemaphore   *semaphore,
+                                             gboolean           wait,
+                                             GCancellable      *cancellable,
+                                             GasyncCancelTree  *refuse,
+                                             const char        *name,
+                                             GError           **error);
+
+G_END_DECLS

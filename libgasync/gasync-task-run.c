@@ -1,0 +1,121 @@
+/* gasync-task-run.c: running a task record for an object
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ * Copyright 2026 The libgasync authors
+ *
+ * See gasync-task-run-private.h.
+ */
+
+#include "config.h"
+
+#include "gasync-task-run-private.h"
+
+#include "gasync-owner-private.h"
+#include "gasync-private.h"
+
+/* Reports the failure of a task that has no caller to return it to, with
+ * @failed_signal of @instance (its arguments: the task's name, the error)
+ * on @context. Cancelled is not failed (the contract). Takes @error. */
+void
+gasync_task_run_report (GMainContext *context,
+                        gpointer      instance,
+                        guint         failed_signal,
+                        const char   *name,
+                        GError       *error)
+{
+  g_autofree char *what = NULL;
+
+  if (gasync_error_is_cancelled (error))
+    {
+      g_error_free (error);
+      return;
+    }
+
+  what = g_strdup_printf ("task “%s”", name);
+  gasync_owner_emit_error (context, GASYNC_OWNER_NOW_IF_OWNER, instance,
+                           failed_signal, GASYNC_OWNER_ARG_STRING, name, error,
+                           what);
+}
+
+/* Calls the function of @run with @cancellable, in a frame of @registry;
+ * reports its failure; runs the destroy notify of its data on @context;
+ * gives its slot back. The caller then ends it. */
+void
+gasync_task_run_call (GasyncTaskRun  *run,
+                      GasyncRegistry *registry,
+                      GCancellable   *cancellable,
+                      GMainContext   *context,
+                      guint           failed_signal)
+{
+  const char *name = gasync_registry_entry_get_name (&run->task.entry);
+  GError *error = NULL;
+
+  if (!gasync_registry_call (registry, run->task.func, name, cancellable,
+                             run->task.user_data, &error))
+    gasync_task_run_report (context, run->instance, failed_signal, name,
+                            error);
+
+  gasync_owner_destroy (context, GASYNC_OWNER_NOW_IF_OWNER, run->task.destroy,
+                        run->task.user_data);
+  if (run->semaphore != NULL)
+    {
+      gasync_semaphore_release (run->semaphore);
+      g_object_unref (run->semaphore);
+    }
+}
+
+/* Takes a slot of @semaphore for the task named @name, as CockroachDB's
+ * RunAsyncTaskEx does with its context: a @cancellable that fired already
+ * fails it whether or not a slot is free, and so does one that fired by
+ * the time a slot was acquired (the slot is given back). With no free
+ * slot, fails with %GASYNC_ERROR_THROTTLED unless @wait; with @wait,
+ * blocks until a slot is free, @cancellable fires (failed) or @refuse
+ * fires (refused). */
+GasyncTaskSlot
+gasync_task_run_acquire_slot (GasyncSemaphore   *semaphore,
+                              gboolean           wait,
+                              GCancellable      *cancellable,
+                              GasyncCancelTree  *refuse,
+                              const char        *name,
+                              GError           **error)
+{
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return GASYNC_TASK_SLOT_FAILED;
+
+  if (!gasync_semaphore_try_acquire (semaphore))
+    {
+      g_autoptr(GCancellable) waiting = NULL;
+      g_autoptr(GError) local_error = NULL;
+
+      if (!wait)
+        {
+          g_set_error (error, GASYNC_ERROR, GASYNC_ERROR_THROTTLED,
+                       /* Translators: %s is the name of a task */
+                       _("Task “%s” was throttled: its semaphore has no free slot"),
+                       name);
+          return GASYNC_TASK_SLOT_FAILED;
+        }
+
+      /* Fires when the caller's cancellable does, or @refuse: @refuse's
+       * own without a caller's, which spares making a child (a
+       * #GCancellable, a weak reference and a handler) for every wait. */
+      waiting = cancellable != NULL ?
+                gasync_cancel_tree_new_child (refuse, cancellable) :
+                g_object_ref (refuse->cancellable);
+      if (!gasync_semaphore_acquire (semaphore, waiting, &local_error))
+        {
+          if (!g_cancellable_is_cancelled (cancellable))
+            return GASYNC_TASK_SLOT_REFUSED;
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return GASYNC_TASK_SLOT_FAILED;
+        }
+    }
+
+  /* A slot may come free in the same instant as the cancellation. */
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    {
+      gasync_semaphore_release (semaphore);
+      return GASYNC_TASK_SLOT_FAILED;
+    }
+  return GASYNC_TASK_SLOT_ACQUIRED;
+}
