@@ -88,6 +88,9 @@ gasync_sleep_until (gint64         deadline,
   gasync_cond_clear (&cond);
   gasync_lock_clear (&lock);
 
+  /* Without @error, no message: GLib translates it even then. */
+  if (cancelled && error == NULL)
+    return FALSE;
   if (cancelled)
     return !g_cancellable_set_error_if_cancelled (cancellable, error);
   return TRUE;
