@@ -130,6 +130,8 @@ def valid_value(ns, param, locals_):
         return 'gasync_test_make_ptr_array ()'
     if param.type_name == 'GLib.Error':
         return 'gasync_test_make_error ()'
+    if param.type_name == 'GObject.Closure':
+        return 'gasync_test_make_closure ()'
     if not param.is_pointer(ns):
         return '1'
     return new_object(locals_, ns.gtype(param.type_name))

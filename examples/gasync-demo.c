@@ -324,8 +324,8 @@ add_runner (Demo                  *demo,
             GasyncRunnerStartFunc  start,
             GasyncRunnerStopFunc   stop)
 {
-  GasyncRunner *runner = gasync_runner_new_for_main_loop (id, start, demo, NULL,
-                                                          stop, demo, NULL);
+  GasyncRunner *runner = gasync_runner_new_for_main_loop (id, start, stop,
+                                                          demo, NULL);
 
   gasync_group_runner_add (demo->group, runner);
   return runner;

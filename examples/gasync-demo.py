@@ -56,16 +56,14 @@ class Demo:
         self.ticker.set_interval(100 * GLib.TIME_SPAN_MILLISECOND)
 
         self.group = Gasync.GroupRunner.new()
-        # Two callbacks, each with its own data: PyGObject wants both data
-        # arguments, as tuples of extra arguments for the callbacks.
-        self.bus = Gasync.Runner.new_for_main_loop('bus', self.bus_start, (),
-                                                   self.bus_stop, ())
+        # The stop function is called with the runner.
+        self.bus = Gasync.Runner.new_for_main_loop('bus', self.bus_start,
+                                                   self.bus_stop)
         self.bus.set_reports_ready(True)
         self.ticker_runner = Gasync.Runner.new_for_main_loop(
-            'ticker', lambda r, c: self.ticker.start(), (),
-            self.ticker_stop, ())
+            'ticker', lambda r, c: self.ticker.start(), self.ticker_stop)
         self.jobs_runner = Gasync.Runner.new_for_main_loop(
-            'jobs', lambda r, c: None, (), self.jobs_stop, ())
+            'jobs', lambda r, c: None, self.jobs_stop)
         for runner in (self.bus, self.ticker_runner, self.jobs_runner):
             self.group.add(runner)
         self.group.interrupt_on_unix_signals()

@@ -32,9 +32,9 @@
  *   return my_server_serve (user_data, cancellable, error);
  * }
  *
- * runner = gasync_runner_new ("http", serve, server, NULL,
+ * runner = gasync_runner_new ("http", serve,
  *                             (GasyncRunnerStopFunc) my_server_shutdown,
- *                             server, NULL);
+ *                             g_object_ref (server), g_object_unref);
  * if (!gasync_runner_run (runner, cancellable, &error))
  *   g_printerr ("http: %s\n", error->message);
  * ]|
@@ -97,11 +97,10 @@ struct _GasyncRunner
   char *id;
   GasyncTaskFunc run_func;
   GasyncRunnerStartFunc start_func;
-  gpointer run_data;
-  GDestroyNotify run_destroy;
   GasyncRunnerStopFunc stop_func;
-  gpointer stop_data;
-  GDestroyNotify stop_destroy;
+  GClosure *stop_closure;       /* instead of stop_func, for bindings */
+  gpointer user_data;           /* of all the functions */
+  GDestroyNotify destroy;
 
   /* Properties, on the owner context. */
   GTimeSpan interrupt_timeout;
@@ -117,6 +116,8 @@ struct _GasyncRunner
   gboolean launched;
   gboolean interrupted;
   gboolean finished;
+  gboolean function_running;    /* the threaded function has not returned */
+  gboolean released;            /* the functions and their data are gone */
   GSource *timeout_source;
   GSource *backoff_source;
   GArray *restart_times;        /* gint64 monotonic times, recent first */
@@ -162,15 +163,39 @@ gasync_runner_set_timeout_error (GError     **error,
                id, (double) timeout / G_TIME_SPAN_SECOND);
 }
 
+/* On the owner context, once nothing calls the functions any more (the
+ * runner finished and its function returned, or it is finalized): frees
+ * their data. A binding frees the functions themselves with it, so that
+ * none of them is called afterwards. */
 static void
-runner_release_stop_func (GasyncRunner *self)
+runner_release_functions (GasyncRunner *self)
 {
-  GDestroyNotify destroy = g_steal_pointer (&self->stop_destroy);
-  gpointer data = g_steal_pointer (&self->stop_data);
+  GDestroyNotify destroy = g_steal_pointer (&self->destroy);
+  gpointer data = g_steal_pointer (&self->user_data);
 
-  self->stop_func = NULL;
+  if (self->released)
+    return;
+  self->released = TRUE;
+  g_clear_pointer (&self->stop_closure, g_closure_unref);
   if (destroy != NULL)
     destroy (data);
+}
+
+static void
+runner_call_stop (GasyncRunner *self)
+{
+  GValue param = G_VALUE_INIT;
+
+  if (self->stop_closure == NULL)
+    {
+      self->stop_func (self->user_data);
+      return;
+    }
+
+  g_value_init (&param, GASYNC_TYPE_RUNNER);
+  g_value_set_object (&param, self);
+  g_closure_invoke (self->stop_closure, NULL, 1, &param, NULL);
+  g_value_unset (&param);
 }
 
 static void
@@ -196,7 +221,8 @@ runner_finish (GasyncRunner *self,
   gasync_clear_source (&self->timeout_source);
   gasync_clear_source (&self->backoff_source);
   g_clear_error (&self->last_error);
-  runner_release_stop_func (self);
+  if (!self->function_running)
+    runner_release_functions (self);
   self->result = gasync_runner_result_ref (result);
   task = gasync_run_once_done (&self->run);
 
@@ -248,7 +274,7 @@ runner_do_interrupt (gpointer data)
                                                     self->interrupt_timeout,
                                                     runner_timeout_cb, self);
   g_cancellable_cancel (self->cancellable);
-  self->stop_func (self->stop_data);
+  runner_call_stop (self);
 }
 
 /* Whether to run the function again after it returned by itself with
@@ -306,10 +332,12 @@ runner_function_returned (GasyncRunner *self,
 {
   GTimeSpan delay = 0;
 
+  self->function_running = FALSE;
   if (self->finished)
     {
       g_debug ("Runner “%s” returned after its timeout", self->id);
       g_clear_error (&error);
+      runner_release_functions (self);
       return;
     }
 
@@ -370,7 +398,7 @@ runner_thread (gpointer data)
   GError *error = NULL;
 
   gasync_task_func_call (self->run_func, self->id, self->cancellable,
-                         self->run_data, &error);
+                         self->user_data, &error);
   runner_dispatch_returned (self, error);
   return NULL;
 }
@@ -383,6 +411,7 @@ runner_launch_function (GasyncRunner *self)
 
   if (self->run_func != NULL)
     {
+      self->function_running = TRUE;
       g_thread_unref (g_thread_new ("gasync-runner", runner_thread,
                                     g_object_ref (self)));
     }
@@ -391,7 +420,7 @@ runner_launch_function (GasyncRunner *self)
       gasync_lock (&self->run.lock);
       self->awaiting_complete = TRUE;
       gasync_unlock (&self->run.lock);
-      self->start_func (self, self->cancellable, self->run_data);
+      self->start_func (self, self->cancellable, self->user_data);
     }
 
   if (!self->reports_ready)
@@ -451,9 +480,7 @@ gasync_runner_finalize (GObject *object)
 {
   GasyncRunner *self = GASYNC_RUNNER (object);
 
-  runner_release_stop_func (self);
-  if (self->run_destroy != NULL)
-    self->run_destroy (self->run_data);
+  runner_release_functions (self);
   g_clear_pointer (&self->result, gasync_runner_result_unref);
   g_clear_error (&self->last_error);
   g_clear_pointer (&self->restart_times, g_array_unref);
@@ -735,44 +762,58 @@ static GasyncRunner *
 runner_new (const char           *id,
             GasyncTaskFunc        run_func,
             GasyncRunnerStartFunc start_func,
-            gpointer              run_data,
-            GDestroyNotify        run_destroy,
             GasyncRunnerStopFunc  stop_func,
-            gpointer              stop_data,
-            GDestroyNotify        stop_destroy)
+            GClosure             *stop_closure,
+            gpointer              user_data,
+            GDestroyNotify        destroy)
 {
   GasyncRunner *self = g_object_new (GASYNC_TYPE_RUNNER, NULL);
 
   self->id = g_strdup (id);
   self->run_func = run_func;
   self->start_func = start_func;
-  self->run_data = run_data;
-  self->run_destroy = run_destroy;
   self->stop_func = stop_func;
-  self->stop_data = stop_data;
-  self->stop_destroy = stop_destroy;
+  if (stop_closure != NULL)
+    {
+      self->stop_closure = g_closure_ref (stop_closure);
+      g_closure_sink (stop_closure);
+      if (G_CLOSURE_NEEDS_MARSHAL (stop_closure))
+        g_closure_set_marshal (stop_closure, g_cclosure_marshal_VOID__VOID);
+    }
+  self->user_data = user_data;
+  self->destroy = destroy;
   return self;
 }
 
 /**
  * gasync_runner_new:
  * @id: the runner's id, not empty
- * @run_func: (scope notified) (closure run_data) (destroy run_destroy):
+ * @run_func: (scope notified) (closure user_data) (destroy destroy):
  *   the long-running function, run on a dedicated thread
- * @run_data: data for @run_func
- * @run_destroy: (nullable): frees @run_data when the runner is finalized
- * @stop_func: (scope notified) (closure stop_data) (destroy stop_destroy):
- *   asks @run_func to return, called on the owner context
- * @stop_data: data for @stop_func
- * @stop_destroy: (nullable): frees @stop_data once the runner finished
+ * @stop_func: (scope notified) (closure user_data): asks @run_func to
+ *   return, called on the owner context
+ * @user_data: data for @run_func and @stop_func
+ * @destroy: (nullable): frees @user_data once neither function can be
+ *   called any more
  *
  * Makes a runner for @run_func. @run_func receives a #GCancellable that
  * is cancelled when the runner is interrupted, right before @stop_func is
  * called. Use gasync_runner_new_for_main_loop() for a service that lives
  * on the main loop, and from JavaScript.
  *
+ * Both functions share @user_data, as the callbacks of g_bus_own_name()
+ * do: one data pointer and one destroy notify, so that a binding passes
+ * one set of user data (or none) for both. @destroy is called once, on
+ * the owner context: when the runner finished and @run_func returned
+ * (a function that outlived its interrupt timeout keeps its data until
+ * it returns), or when a runner that never ran is finalized.
+ *
  * The owner context of the runner is the thread-default #GMainContext of
  * the caller.
+ *
+ * |[<!-- language="Python" -->
+ * runner = Gasync.Runner.new('http', serve, server.shutdown)
+ * ]|
  *
  * Returns: (transfer full): a new #GasyncRunner
  *
@@ -781,38 +822,34 @@ runner_new (const char           *id,
 GasyncRunner *
 gasync_runner_new (const char           *id,
                    GasyncTaskFunc        run_func,
-                   gpointer              run_data,
-                   GDestroyNotify        run_destroy,
                    GasyncRunnerStopFunc  stop_func,
-                   gpointer              stop_data,
-                   GDestroyNotify        stop_destroy)
+                   gpointer              user_data,
+                   GDestroyNotify        destroy)
 {
   g_return_val_if_fail (id != NULL && *id != '\0', NULL);
   g_return_val_if_fail (run_func != NULL, NULL);
   g_return_val_if_fail (stop_func != NULL, NULL);
 
-  return runner_new (id, run_func, NULL, run_data, run_destroy,
-                     stop_func, stop_data, stop_destroy);
+  return runner_new (id, run_func, NULL, stop_func, NULL, user_data, destroy);
 }
 
 /**
  * gasync_runner_new_for_main_loop:
  * @id: the runner's id, not empty
- * @start_func: (scope notified) (closure start_data) (destroy start_destroy):
+ * @start_func: (scope notified) (closure user_data) (destroy destroy):
  *   starts the service on the owner context
- * @start_data: data for @start_func
- * @start_destroy: (nullable): frees @start_data when the runner is
- *   finalized
- * @stop_func: (scope notified) (closure stop_data) (destroy stop_destroy):
- *   asks the service to complete, called on the owner context
- * @stop_data: data for @stop_func
- * @stop_destroy: (nullable): frees @stop_data once the runner finished
+ * @stop_func: (scope notified) (closure user_data): asks the service to
+ *   complete, called on the owner context
+ * @user_data: data for @start_func and @stop_func
+ * @destroy: (nullable): frees @user_data once the runner finished, or
+ *   when a runner that never ran is finalized
  *
  * Makes a runner for a service that lives on the main loop (GIO calls, a
  * JavaScript promise). @start_func is called on the owner context when
  * the runner runs and returns at once; the runner counts as running until
  * gasync_runner_complete() is called, with the same interrupt, timeout
- * and restart rules as the threaded form.
+ * and restart rules as the threaded form. Both functions share
+ * @user_data and @destroy, as in gasync_runner_new().
  *
  * |[<!-- language="JavaScript" -->
  * const runner = Gasync.Runner.new_for_main_loop('server',
@@ -823,6 +860,10 @@ gasync_runner_new (const char           *id,
  *     () => server.shutdown());
  * ]|
  *
+ * |[<!-- language="Python" -->
+ * runner = Gasync.Runner.new_for_main_loop('server', start, stop)
+ * ]|
+ *
  * Returns: (transfer full): a new #GasyncRunner
  *
  * Since: 0.1
@@ -830,18 +871,108 @@ gasync_runner_new (const char           *id,
 GasyncRunner *
 gasync_runner_new_for_main_loop (const char            *id,
                                  GasyncRunnerStartFunc  start_func,
-                                 gpointer               start_data,
-                                 GDestroyNotify         start_destroy,
                                  GasyncRunnerStopFunc   stop_func,
-                                 gpointer               stop_data,
-                                 GDestroyNotify         stop_destroy)
+                                 gpointer               user_data,
+                                 GDestroyNotify         destroy)
 {
   g_return_val_if_fail (id != NULL && *id != '\0', NULL);
   g_return_val_if_fail (start_func != NULL, NULL);
   g_return_val_if_fail (stop_func != NULL, NULL);
 
-  return runner_new (id, NULL, start_func, start_data, start_destroy,
-                     stop_func, stop_data, stop_destroy);
+  return runner_new (id, NULL, start_func, stop_func, NULL, user_data,
+                     destroy);
+}
+
+/**
+ * gasync_runner_new_with_stop_closure: (rename-to gasync_runner_new)
+ * @id: the runner's id, not empty
+ * @run_func: (scope notified) (closure user_data) (destroy destroy):
+ *   the long-running function, run on a dedicated thread
+ * @stop_closure: asks @run_func to return: called with the runner, on the
+ *   owner context
+ * @user_data: data for @run_func
+ * @destroy: (nullable): frees @user_data once @run_func cannot be called
+ *   any more
+ *
+ * The same as gasync_runner_new() with the stop function as a #GClosure,
+ * for language bindings: they pass one function with its user data (or
+ * none) and one closure, which they handle without leaks, rather than two
+ * functions sharing one user data. @stop_closure receives the runner
+ * (`GasyncRunner *runner, gpointer data` for a #GCClosure); it is
+ * released when @destroy is called.
+ *
+ * |[<!-- language="Python" -->
+ * def serve(cancellable):
+ *     server.serve_until_cancelled(cancellable)
+ *     return True
+ *
+ * runner = Gasync.Runner.new('http', serve, lambda runner: server.shutdown())
+ * ]|
+ *
+ * Returns: (transfer full): a new #GasyncRunner
+ *
+ * Since: 0.1
+ */
+GasyncRunner *
+gasync_runner_new_with_stop_closure (const char     *id,
+                                     GasyncTaskFunc  run_func,
+                                     GClosure       *stop_closure,
+                                     gpointer        user_data,
+                                     GDestroyNotify  destroy)
+{
+  g_return_val_if_fail (id != NULL && *id != '\0', NULL);
+  g_return_val_if_fail (run_func != NULL, NULL);
+  g_return_val_if_fail (stop_closure != NULL, NULL);
+
+  return runner_new (id, run_func, NULL, NULL, stop_closure, user_data,
+                     destroy);
+}
+
+/**
+ * gasync_runner_new_for_main_loop_with_stop_closure: (rename-to gasync_runner_new_for_main_loop)
+ * @id: the runner's id, not empty
+ * @start_func: (scope notified) (closure user_data) (destroy destroy):
+ *   starts the service on the owner context
+ * @stop_closure: asks the service to complete: called with the runner, on
+ *   the owner context
+ * @user_data: data for @start_func
+ * @destroy: (nullable): frees @user_data once the runner finished, or
+ *   when a runner that never ran is finalized
+ *
+ * The same as gasync_runner_new_for_main_loop() with the stop function as
+ * a #GClosure, for language bindings: see
+ * gasync_runner_new_with_stop_closure().
+ *
+ * |[<!-- language="JavaScript" -->
+ * const runner = Gasync.Runner.new_for_main_loop('server',
+ *     (self, cancellable) => {
+ *         serve(cancellable).then(() => self.complete(null),
+ *             e => self.complete(e));
+ *     },
+ *     () => server.shutdown());
+ * ]|
+ *
+ * |[<!-- language="Python" -->
+ * runner = Gasync.Runner.new_for_main_loop('server', start, stop)
+ * ]|
+ *
+ * Returns: (transfer full): a new #GasyncRunner
+ *
+ * Since: 0.1
+ */
+GasyncRunner *
+gasync_runner_new_for_main_loop_with_stop_closure (const char            *id,
+                                                   GasyncRunnerStartFunc  start_func,
+                                                   GClosure              *stop_closure,
+                                                   gpointer               user_data,
+                                                   GDestroyNotify         destroy)
+{
+  g_return_val_if_fail (id != NULL && *id != '\0', NULL);
+  g_return_val_if_fail (start_func != NULL, NULL);
+  g_return_val_if_fail (stop_closure != NULL, NULL);
+
+  return runner_new (id, NULL, start_func, NULL, stop_closure, user_data,
+                     destroy);
 }
 
 /**

@@ -41,7 +41,7 @@ typedef enum
 
 /**
  * GasyncRunnerStopFunc:
- * @user_data: the data given with the function
+ * @user_data: the data given with the runner's functions
  *
  * Asks a running service to stop, for example by calling its server's
  * shutdown method. It should only notify the service and return soon:
@@ -71,7 +71,7 @@ G_DECLARE_FINAL_TYPE (GasyncRunner, gasync_runner, GASYNC, RUNNER, GObject)
  * GasyncRunnerStartFunc:
  * @runner: the runner
  * @cancellable: cancelled when the runner is interrupted
- * @user_data: the data given with the function
+ * @user_data: the data given with the runner's functions
  *
  * Starts a service that lives on the main loop, for runners made with
  * gasync_runner_new_for_main_loop(). It is called on the owner context of
@@ -87,19 +87,27 @@ typedef void (*GasyncRunnerStartFunc) (GasyncRunner *runner,
 GASYNC_AVAILABLE_IN_0_1
 GasyncRunner        *gasync_runner_new                      (const char            *id,
                                                              GasyncTaskFunc         run_func,
-                                                             gpointer               run_data,
-                                                             GDestroyNotify         run_destroy,
                                                              GasyncRunnerStopFunc   stop_func,
-                                                             gpointer               stop_data,
-                                                             GDestroyNotify         stop_destroy) G_GNUC_WARN_UNUSED_RESULT;
+                                                             gpointer               user_data,
+                                                             GDestroyNotify         destroy) G_GNUC_WARN_UNUSED_RESULT;
 GASYNC_AVAILABLE_IN_0_1
 GasyncRunner        *gasync_runner_new_for_main_loop        (const char            *id,
                                                              GasyncRunnerStartFunc  start_func,
-                                                             gpointer               start_data,
-                                                             GDestroyNotify         start_destroy,
                                                              GasyncRunnerStopFunc   stop_func,
-                                                             gpointer               stop_data,
-                                                             GDestroyNotify         stop_destroy) G_GNUC_WARN_UNUSED_RESULT;
+                                                             gpointer               user_data,
+                                                             GDestroyNotify         destroy) G_GNUC_WARN_UNUSED_RESULT;
+GASYNC_AVAILABLE_IN_0_1
+GasyncRunner        *gasync_runner_new_with_stop_closure    (const char            *id,
+                                                             GasyncTaskFunc         run_func,
+                                                             GClosure              *stop_closure,
+                                                             gpointer               user_data,
+                                                             GDestroyNotify         destroy) G_GNUC_WARN_UNUSED_RESULT;
+GASYNC_AVAILABLE_IN_0_1
+GasyncRunner        *gasync_runner_new_for_main_loop_with_stop_closure (const char *id,
+                                                             GasyncRunnerStartFunc  start_func,
+                                                             GClosure              *stop_closure,
+                                                             gpointer               user_data,
+                                                             GDestroyNotify         destroy) G_GNUC_WARN_UNUSED_RESULT;
 
 GASYNC_AVAILABLE_IN_0_1
 void                 gasync_runner_set_default_interrupt_timeout (GTimeSpan         timeout);

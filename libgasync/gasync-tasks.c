@@ -695,6 +695,120 @@ gasync_tasks_run_with_close (GasyncTasks    *self,
                destroy);
 }
 
+typedef struct
+{
+  GasyncTaskFunc func;
+  GClosure *close_closure;
+  gpointer user_data;
+  GDestroyNotify destroy;
+} CloseClosureData;
+
+static gboolean
+close_closure_run_cb (GCancellable  *cancellable,
+                      gpointer       user_data,
+                      GError       **error)
+{
+  CloseClosureData *data = user_data;
+
+  return data->func (cancellable, data->user_data, error);
+}
+
+static gboolean
+close_closure_close_cb (GCancellable  *cancellable,
+                        gpointer       user_data,
+                        GError       **error)
+{
+  CloseClosureData *data = user_data;
+  GValue param = G_VALUE_INIT;
+  GValue ret = G_VALUE_INIT;
+  gboolean ok;
+
+  g_value_init (&param, G_TYPE_CANCELLABLE);
+  g_value_set_object (&param, cancellable);
+  g_value_init (&ret, G_TYPE_BOOLEAN);
+  g_closure_invoke (data->close_closure, &ret, 1, &param, NULL);
+  ok = g_value_get_boolean (&ret);
+  g_value_unset (&ret);
+  g_value_unset (&param);
+  return ok;
+}
+
+static void
+close_closure_data_free (gpointer user_data)
+{
+  CloseClosureData *data = user_data;
+
+  g_closure_unref (data->close_closure);
+  if (data->destroy != NULL)
+    data->destroy (data->user_data);
+  g_free (data);
+}
+
+/**
+ * gasync_tasks_run_with_close_closure: (rename-to gasync_tasks_run_with_close)
+ * @self: a #GasyncTasks
+ * @name: the name of the task, used in traces and errors
+ * @cancellable: (nullable): passed to @func and @close_closure
+ * @func: (scope notified) (closure user_data) (destroy destroy): the task
+ *   function
+ * @close_closure: the close step, called with the cancellable after @func
+ *   returned, whatever it returned; it returns a #gboolean, %TRUE on
+ *   success
+ * @user_data: data for @func
+ * @destroy: (nullable): frees @user_data once the task ended
+ *
+ * The same as gasync_tasks_run_with_close() with the close step as a
+ * #GClosure, for language bindings: they pass one function with its user
+ * data (or none) and one closure, which they handle without leaks, rather
+ * than two functions sharing one user data. @close_closure receives the
+ * #GCancellable (`GCancellable *cancellable, gpointer data` for a
+ * #GCClosure) and returns whether the close step succeeded; a close step
+ * that returns %FALSE fails without a message, unless @cancellable was
+ * cancelled. It is released when @destroy is called.
+ *
+ * |[<!-- language="Python" -->
+ * def serve(cancellable, conn):
+ *     conn.serve(cancellable)
+ *     return True
+ *
+ * tasks.run_with_close('conn', None, serve, lambda c: conn.close(c), conn)
+ * ]|
+ *
+ * Threading: may be called from any thread. @func and @close_closure run
+ * on a worker thread, so not from JavaScript. @destroy is called on the
+ * owner context of @self.
+ *
+ * Since: 0.1
+ */
+void
+gasync_tasks_run_with_close_closure (GasyncTasks    *self,
+                                     const char     *name,
+                                     GCancellable   *cancellable,
+                                     GasyncTaskFunc  func,
+                                     GClosure       *close_closure,
+                                     gpointer        user_data,
+                                     GDestroyNotify  destroy)
+{
+  CloseClosureData *data;
+
+  g_return_if_fail (GASYNC_IS_TASKS (self));
+  g_return_if_fail (name != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+  g_return_if_fail (func != NULL);
+  g_return_if_fail (close_closure != NULL);
+
+  data = g_new (CloseClosureData, 1);
+  data->func = func;
+  data->close_closure = g_closure_ref (close_closure);
+  g_closure_sink (close_closure);
+  if (G_CLOSURE_NEEDS_MARSHAL (close_closure))
+    g_closure_set_marshal (close_closure, g_cclosure_marshal_generic);
+  data->user_data = user_data;
+  data->destroy = destroy;
+  tasks_start (self, cancellable, name, FALSE, close_closure_run_cb,
+               close_closure_close_cb, data, close_closure_data_free);
+}
+
 static void
 token_ended (GasyncTaskToken *token,
              gpointer         user_data)

@@ -68,6 +68,14 @@ void             gasync_tasks_run_with_close (GasyncTasks          *self,
                                               gpointer              user_data,
                                               GDestroyNotify        destroy);
 GASYNC_AVAILABLE_IN_0_1
+void             gasync_tasks_run_with_close_closure (GasyncTasks  *self,
+                                              const char           *name,
+                                              GCancellable         *cancellable,
+                                              GasyncTaskFunc        func,
+                                              GClosure             *close_closure,
+                                              gpointer              user_data,
+                                              GDestroyNotify        destroy);
+GASYNC_AVAILABLE_IN_0_1
 GasyncTaskToken *gasync_tasks_begin_task     (GasyncTasks          *self,
                                               const char           *name) G_GNUC_WARN_UNUSED_RESULT;
 

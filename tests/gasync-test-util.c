@@ -558,23 +558,21 @@ test_service_stop (gpointer user_data)
 }
 
 static void
-test_service_stop_destroyed (gpointer user_data)
+test_service_destroyed (gpointer user_data)
 {
-  ((TestService *) user_data)->stop_destroyed++;
-}
+  TestService *svc = user_data;
 
-static void
-test_service_run_destroyed (gpointer user_data)
-{
-  ((TestService *) user_data)->run_destroyed++;
+  g_assert_true (svc->stop_thread == NULL ||
+                 svc->stop_thread == g_thread_self ());
+  svc->destroyed++;
 }
 
 GasyncRunner *
 test_service_new_runner (TestService *svc,
                          const char  *id)
 {
-  return gasync_runner_new (id, test_service_run, svc, test_service_run_destroyed,
-                            test_service_stop, svc, test_service_stop_destroyed);
+  return gasync_runner_new (id, test_service_run, test_service_stop, svc,
+                            test_service_destroyed);
 }
 
 void
@@ -701,8 +699,8 @@ new_object (GType type)
   if (type == GASYNC_TYPE_MUTEX)
     return G_OBJECT (gasync_mutex_new ());
   if (type == GASYNC_TYPE_RUNNER)
-    return G_OBJECT (gasync_runner_new ("x", no_task, NULL, NULL,
-                                        gasync_test_nothing, NULL, NULL));
+    return G_OBJECT (gasync_runner_new ("x", no_task, gasync_test_nothing,
+                                        NULL, NULL));
   if (type == GASYNC_TYPE_SEMAPHORE)
     return G_OBJECT (gasync_semaphore_new (1));
   if (type == GASYNC_TYPE_STOPPER)
@@ -754,6 +752,18 @@ gasync_test_make_error (void)
 {
   return track (g_error_new_literal (GASYNC_ERROR, GASYNC_ERROR_FAILED, "x"),
                 (GDestroyNotify) g_error_free);
+}
+
+GClosure *
+gasync_test_make_closure (void)
+{
+  GClosure *closure = g_cclosure_new (G_CALLBACK (gasync_test_nothing), NULL, NULL);
+
+  /* Owned here: a call that takes it refs and sinks it, one that fails
+   * its checks leaves it alone. */
+  g_closure_ref (closure);
+  g_closure_sink (closure);
+  return track (closure, (GDestroyNotify) g_closure_unref);
 }
 
 void

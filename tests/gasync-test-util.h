@@ -267,8 +267,7 @@ typedef struct
   GThread *run_thread;
   gboolean cancelled_at_stop;
   GCancellable *cancellable;    /* of the last run */
-  guint stop_destroyed;
-  guint run_destroyed;
+  guint destroyed;      /* the runner's shared data */
 } TestService;
 
 TestService *test_service_new (void);
@@ -302,6 +301,7 @@ void test_service_iterate_until_runs (TestService *svc,
 gpointer gasync_test_make_object (GType type);
 GPtrArray *gasync_test_make_ptr_array (void);
 GError *gasync_test_make_error (void);
+GClosure *gasync_test_make_closure (void);
 /* Frees what the gasync_test_make_*() calls made, in reverse order. */
 void gasync_test_release_all (void);
 /* Expects the critical of a g_return_if_fail() whose expression names

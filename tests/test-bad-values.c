@@ -163,8 +163,8 @@ test_interval_ranges (void)
 static void
 test_runner_ranges (void)
 {
-  g_autoptr(GasyncRunner) runner = gasync_runner_new ("r", task_ok, NULL, NULL,
-                                                      stop_cb, NULL, NULL);
+  g_autoptr(GasyncRunner) runner = gasync_runner_new ("r", task_ok, stop_cb,
+                                                      NULL, NULL);
   GTimeSpan default_timeout = gasync_runner_get_default_interrupt_timeout ();
   GasyncRunnerRestartPolicy bad_policy = (GasyncRunnerRestartPolicy) 3;
 

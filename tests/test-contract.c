@@ -1011,7 +1011,9 @@ interval_stop (Fx *fx)
 static void
 runner_stop_func (gpointer data)
 {
-  fx_record (data, "a runner's stop function");
+  Unit *unit = data;
+
+  fx_record (unit->fx, "a runner's stop function");
 }
 
 static void
@@ -1037,11 +1039,11 @@ runner_new_for_unit (Fx   *fx,
   g_autofree char *id = g_strdup_printf ("contract %u", fx->units->len);
 
   if (fx->row->body == BODY_OWNER_ASYNC)
-    return gasync_runner_new_for_main_loop (id, unit_start_func, unit,
-                                            unit_destroy, runner_stop_func,
-                                            fx, NULL);
-  return gasync_runner_new (id, unit_task_func, unit, unit_destroy,
-                            runner_stop_func, fx, NULL);
+    return gasync_runner_new_for_main_loop (id, unit_start_func,
+                                            runner_stop_func, unit,
+                                            unit_destroy);
+  return gasync_runner_new (id, unit_task_func, runner_stop_func, unit,
+                            unit_destroy);
 }
 
 static gboolean

@@ -831,8 +831,7 @@ test_group_runner_last_unref_while_running (void)
   gasync_test_lifetime_init (&lifetime);
   gasync_test_lifetime_watch (&lifetime, group);
   runner = gasync_runner_new ("member", gasync_test_task_until_cancelled,
-                              &lifetime.destroyed[0], gasync_test_count,
-                              gasync_test_nothing, &lifetime.destroyed[1],
+                              gasync_test_nothing, &lifetime.destroyed[0],
                               gasync_test_count);
   gasync_group_runner_add (group, runner);
   g_object_unref (runner);
@@ -842,7 +841,7 @@ test_group_runner_last_unref_while_running (void)
   g_assert_false (g_atomic_int_get (&lifetime.gone));
 
   g_cancellable_cancel (cancellable);
-  gasync_test_lifetime_wait (&lifetime, 2);
+  gasync_test_lifetime_wait (&lifetime, 1);
   g_assert_true (run.done);
   g_assert_no_error (run.error);
   g_assert_cmpuint (run.results->len, ==, 1);

@@ -149,7 +149,7 @@ test_leak_runner (void)
 
   g_test_summary ("A running runner is reported under its id until it "
                   "finished");
-  runner = gasync_runner_new ("http", run_until_cancelled, NULL, NULL,
+  runner = gasync_runner_new ("http", run_until_cancelled,
                               gasync_test_nothing, NULL, NULL);
   gasync_runner_run_async (runner, cancellable, runner_done_cb, &done);
   leaks = gasync_leaks_check (0);

@@ -93,7 +93,8 @@ test_runner_returns_by_itself (void)
   g_assert_cmpuint (svc->runs, ==, 1);
   g_assert_true (svc->run_thread != main_thread);
   g_assert_cmpuint (svc->stop_calls, ==, 0);
-  g_assert_cmpuint (svc->stop_destroyed, ==, 1);
+  /* Finished and returned: nothing calls the functions any more. */
+  g_assert_cmpuint (svc->destroyed, ==, 1);
   g_assert_cmpuint (obs.finished, ==, 1);
   g_assert_true (obs.thread == main_thread);
   g_assert_cmpstr (gasync_runner_result_get_id (obs.result), ==, "http");
@@ -105,7 +106,7 @@ test_runner_returns_by_itself (void)
   g_assert_cmpuint (svc->stop_calls, ==, 0);
 
   gasync_test_unref_and_wait (runner);
-  g_assert_cmpuint (svc->run_destroyed, ==, 1);
+  g_assert_cmpuint (svc->destroyed, ==, 1);
   observed_clear (&obs);
 }
 
@@ -410,7 +411,7 @@ test_runner_main_loop (void)
   g_test_summary ("The main-loop form starts on the owner context and runs "
                   "until complete(); interrupt calls its stop function");
 
-  runner = gasync_runner_new_for_main_loop ("loop", main_loop_start, &mls, NULL,
+  runner = gasync_runner_new_for_main_loop ("loop", main_loop_start,
                                             main_loop_stop, &mls, NULL);
   mls.runner = runner;
   mls.complete_on_stop = TRUE;
@@ -441,7 +442,7 @@ test_runner_main_loop_timeout (void)
   Observed obs = { 0 };
   GasyncRunner *runner;
 
-  runner = gasync_runner_new_for_main_loop ("slow", main_loop_start, &mls, NULL,
+  runner = gasync_runner_new_for_main_loop ("slow", main_loop_start,
                                             main_loop_stop, &mls, NULL);
   mls.runner = runner;
   gasync_runner_set_interrupt_timeout (runner, 20 * G_TIME_SPAN_MILLISECOND);
@@ -703,21 +704,21 @@ test_runner_bad_input (void)
   GasyncRunner *runner;
 
   g_test_expect_message ("Gasync", G_LOG_LEVEL_CRITICAL, "*id != NULL*");
-  g_assert_null (gasync_runner_new (NULL, never_run, NULL, NULL, never_stop, NULL, NULL));
+  g_assert_null (gasync_runner_new (NULL, never_run, never_stop, NULL, NULL));
   g_test_expect_message ("Gasync", G_LOG_LEVEL_CRITICAL, "*id != NULL*");
-  g_assert_null (gasync_runner_new ("", never_run, NULL, NULL, never_stop, NULL, NULL));
+  g_assert_null (gasync_runner_new ("", never_run, never_stop, NULL, NULL));
   g_test_expect_message ("Gasync", G_LOG_LEVEL_CRITICAL, "*stop_func != NULL*");
-  g_assert_null (gasync_runner_new ("a", never_run, NULL, NULL, NULL, NULL, NULL));
+  g_assert_null (gasync_runner_new ("a", never_run, NULL, NULL, NULL));
   g_test_expect_message ("Gasync", G_LOG_LEVEL_CRITICAL, "*run_func != NULL*");
-  g_assert_null (gasync_runner_new ("a", NULL, NULL, NULL, never_stop, NULL, NULL));
+  g_assert_null (gasync_runner_new ("a", NULL, never_stop, NULL, NULL));
   g_test_expect_message ("Gasync", G_LOG_LEVEL_CRITICAL, "*stop_func != NULL*");
-  g_assert_null (gasync_runner_new_for_main_loop ("a", main_loop_start, NULL, NULL, NULL, NULL, NULL));
+  g_assert_null (gasync_runner_new_for_main_loop ("a", main_loop_start, NULL, NULL, NULL));
   g_test_expect_message ("Gasync", G_LOG_LEVEL_CRITICAL, "*timeout >= 0*");
   gasync_runner_set_default_interrupt_timeout (-1);
   g_test_assert_expected_messages ();
   g_assert_cmpint (gasync_runner_get_default_interrupt_timeout (), ==, 10 * G_TIME_SPAN_SECOND);
 
-  runner = gasync_runner_new ("a", never_run, NULL, NULL, never_stop, NULL, NULL);
+  runner = gasync_runner_new ("a", never_run, never_stop, NULL, NULL);
   g_test_expect_message ("Gasync", G_LOG_LEVEL_CRITICAL, "*timeout >= 0*");
   gasync_runner_set_interrupt_timeout (runner, -5);
   g_test_expect_message ("Gasync", G_LOG_LEVEL_CRITICAL, "*delay >= 0*");
@@ -767,8 +768,7 @@ test_runner_last_unref_while_running (void)
   g_test_bug ("13");
   gasync_test_lifetime_init (&lifetime);
   runner = gasync_runner_new ("dropped", gasync_test_task_until_cancelled,
-                              &lifetime.destroyed[0], count_destroy_on_main,
-                              gasync_test_nothing, &lifetime.destroyed[1],
+                              gasync_test_nothing, &lifetime.destroyed[0],
                               count_destroy_on_main);
   gasync_test_lifetime_watch (&lifetime, runner);
   gasync_runner_run_async (runner, cancellable, run_done_cb, &obs);
@@ -778,7 +778,7 @@ test_runner_last_unref_while_running (void)
 
   /* The caller's cancellable still ends the run. */
   g_cancellable_cancel (cancellable);
-  gasync_test_lifetime_wait (&lifetime, 2);
+  gasync_test_lifetime_wait (&lifetime, 1);
   g_assert_true (obs.callback_done);
   g_assert_true (obs.ok);
   observed_clear (&obs);

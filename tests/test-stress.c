@@ -1582,8 +1582,7 @@ runner_slot_check (RunnerSlot *slot)
   g_assert_cmpuint (svc->stop_calls, <=, 1);
   g_assert_cmpuint (svc->stop_calls, ==, slot->stops_at_finish);
   g_assert_cmpuint (svc->stop_calls, ==, slot->stops_at_group_end);
-  g_assert_cmpuint (svc->run_destroyed, ==, 1);
-  g_assert_cmpuint (svc->stop_destroyed, ==, 1);
+  g_assert_cmpuint (svc->destroyed, ==, 1);
 }
 
 static void

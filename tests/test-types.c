@@ -109,8 +109,8 @@ make_mutex (void)
 static GObject *
 make_runner (void)
 {
-  return G_OBJECT (gasync_runner_new ("x", task_func, NULL, NULL,
-                                      stop_func, NULL, NULL));
+  return G_OBJECT (gasync_runner_new ("x", task_func, stop_func,
+                                      NULL, NULL));
 }
 
 static GObject *

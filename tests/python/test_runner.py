@@ -4,9 +4,12 @@
 #
 # SPDX-License-Identifier: LGPL-2.1-or-later
 
+import gc
 import threading
+import weakref
 
 import gi
+import pytest
 
 gi.require_version('Gasync', '1')
 from gi.repository import Gio, GLib, Gasync  # noqa: E402
@@ -14,8 +17,10 @@ from gi.repository import Gio, GLib, Gasync  # noqa: E402
 from gasync_test_util import iterate_until  # noqa: E402
 
 
-# PyGObject 3.42 passes the user data of a function that shares a call
-# with another closure as a tuple: give () and the functions take *args.
+# The run or start function carries the user data, which is optional and
+# comes last; the stop function is a closure called with the runner
+# (issue #16: two functions with their own user data made PyGObject 3.42
+# want () tuples, and hang when given None).
 
 
 class Service:
@@ -38,7 +43,7 @@ class Service:
         self.stopped.set()
 
     def runner(self, name):
-        return Gasync.Runner.new(name, self.run, (), self.stop, ())
+        return Gasync.Runner.new(name, self.run, self.stop)
 
 
 def run_group(group):
@@ -74,8 +79,8 @@ def test_group_timeout_reports_unknown():
     a = Service()
     group = Gasync.GroupRunner.new()
     group.props.interrupt_timeout = 20 * 1000
-    stuck = Gasync.Runner.new('stuck', lambda c, *args: a.finished.wait(10),
-                              (), lambda *args: None, ())
+    stuck = Gasync.Runner.new('stuck', lambda c: a.finished.wait(10),
+                              lambda runner: None)
     group.add(stuck)
     done = run_group(group)
     GLib.idle_add(group.interrupt)
@@ -134,7 +139,7 @@ def test_main_loop_form_completes_with_an_error():
                                      Gasync.Error.CLOSED)
         GLib.idle_add(lambda: runner.complete(err))
 
-    runner = Gasync.Runner.new_for_main_loop('loop', start, (), stop, ())
+    runner = Gasync.Runner.new_for_main_loop('loop', start, stop)
     done = []
 
     def on_done(r, res):
@@ -170,8 +175,8 @@ def test_main_loop_form_completes_ok_from_python():
     # binding's way to say the service ended well.
     started = []
     runner = Gasync.Runner.new_for_main_loop(
-        'loop', lambda r, c: started.append(True), (),
-        lambda *args: GLib.idle_add(runner.complete_ok), ())
+        'loop', lambda r, c: started.append(True),
+        lambda r: GLib.idle_add(r.complete_ok))
     done = []
 
     def on_done(r, res):
@@ -182,3 +187,72 @@ def test_main_loop_form_completes_ok_from_python():
     runner.interrupt()
     iterate_until(lambda: done)
     assert done == [True]
+
+
+class Callable:
+    """A function object that a weak reference can watch."""
+
+    def __init__(self, body):
+        self.body = body
+
+    def __call__(self, *args):
+        return self.body(*args)
+
+
+@pytest.mark.parametrize('user_data', [(), (None,), ('data',)],
+                         ids=['omitted', 'none', 'given'])
+def test_main_loop_form_natural_call(user_data):
+    seen = []
+
+    def start(runner, cancellable, *data):
+        seen.append(('start', data))
+
+    def stop(runner):
+        seen.append(('stop', runner))
+        runner.complete_ok()
+
+    start_fn, stop_fn = Callable(start), Callable(stop)
+    watch = [weakref.ref(start_fn), weakref.ref(stop_fn)]
+    runner = Gasync.Runner.new_for_main_loop('loop', start_fn, stop_fn,
+                                             *user_data)
+    del start_fn, stop_fn
+    GLib.timeout_add(10, lambda: runner.interrupt() and False)
+    assert runner.run(None)
+    assert seen == [('start', user_data), ('stop', runner)]
+
+    # Released once the runner finished: no leak, no cycle through C.
+    gc.collect()
+    assert [w() for w in watch] == [None, None]
+
+
+@pytest.mark.parametrize('user_data', [(), (None,), ('data',)],
+                         ids=['omitted', 'none', 'given'])
+def test_threaded_form_natural_call(user_data):
+    stopped = threading.Event()
+    seen = []
+
+    def run(cancellable, *data):
+        seen.append(('run', data))
+        return stopped.wait(10)
+
+    def stop(runner):
+        seen.append(('stop', runner.get_id()))
+        stopped.set()
+
+    runner = Gasync.Runner.new('thread', run, stop, *user_data)
+    GLib.timeout_add(10, lambda: runner.interrupt() and False)
+    assert runner.run(None)
+    assert seen == [('run', user_data), ('stop', 'thread')]
+
+
+def test_runner_that_never_ran_releases_its_functions():
+    start_fn = Callable(lambda runner, cancellable: None)
+    stop_fn = Callable(lambda runner: None)
+    watch = [weakref.ref(start_fn), weakref.ref(stop_fn)]
+    runner = Gasync.Runner.new_for_main_loop('idle', start_fn, stop_fn)
+    del start_fn, stop_fn
+    gc.collect()
+    assert [w() is None for w in watch] == [False, False]
+    del runner
+    gc.collect()
+    assert [w() for w in watch] == [None, None]

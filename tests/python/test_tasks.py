@@ -3,7 +3,9 @@
 #
 # SPDX-License-Identifier: LGPL-2.1-or-later
 
+import gc
 import threading
+import weakref
 
 import gi
 import pytest
@@ -122,14 +124,49 @@ def test_run_with_close():
         order.append(('run', data))
         raise not_found('run failed')
 
-    def close(cancellable, data):
-        order.append(('close', data))
+    def close(cancellable):
+        order.append(('close', cancellable))
         return True
 
     tasks.run_with_close('conn', None, body, close, 'shared')
     assert tasks.wait(None)
-    assert order == [('run', 'shared'), ('close', 'shared')]
+    assert order == [('run', 'shared'), ('close', None)]
     assert [e.message for e in tasks.dup_errors()] == ['conn: run failed']
+
+
+@pytest.mark.parametrize('user_data', [(), (None,), ('data',)],
+                         ids=['omitted', 'none', 'given'])
+def test_run_with_close_natural_call(user_data):
+    # One function with its optional user data, and a close closure
+    # (issue #16): both released once the task ended.
+    tasks = Gasync.Tasks.new('py')
+    cancellable = Gio.Cancellable()
+    order = []
+
+    class Step:
+        def __init__(self, body):
+            self.body = body
+
+        def __call__(self, *args):
+            return self.body(*args)
+
+    body = Step(lambda c, *data: order.append(('run', data)) or True)
+    close = Step(lambda c: order.append(('close', c)) or False)
+    watch = [weakref.ref(body), weakref.ref(close)]
+    tasks.run_with_close('conn', cancellable, body, close, *user_data)
+    del body, close
+    assert tasks.wait(None)
+    assert order == [('run', user_data), ('close', cancellable)]
+    # A close step that returns False fails under its own name.
+    assert [e.message for e in tasks.dup_errors()] == [
+        'conn:close: Task “conn:close” failed without reporting an error']
+
+    def released():
+        gc.collect()
+        return all(w() is None for w in watch)
+
+    # The destroy notify runs on the owner context.
+    iterate_until(released)
 
 
 def test_wait_async_covers_a_token():
