@@ -95,10 +95,11 @@ const bus = Gasync.Runner.new_for_main_loop('bus', runner => {
         (connection, name) => runner.complete(
             new GLib.Error(Gio.IOErrorEnum, Gio.IOErrorEnum.NOT_CONNECTED,
                 `lost the name ${name}`)));
-}, () => {
+}, runner => {
+    // The stop function is a closure, called with the runner.
     say(`releasing ${BUS_NAME}`);
     Gio.bus_unown_name(ownerId);
-    bus.complete(null);
+    runner.complete(null);
 });
 bus.set_reports_ready(true);
 

@@ -557,7 +557,7 @@ test_service_stop (gpointer user_data)
   gasync_unlock (&svc->lock);
 }
 
-static void
+void
 test_service_destroyed (gpointer user_data)
 {
   TestService *svc = user_data;

@@ -278,6 +278,8 @@ gboolean test_service_run (GCancellable  *cancellable,
                            gpointer       user_data,
                            GError       **error);
 void test_service_stop (gpointer user_data);
+/* The destroy notify of test_service_new_runner(): counts in destroyed. */
+void test_service_destroyed (gpointer user_data);
 GasyncRunner *test_service_new_runner (TestService *svc,
                                        const char  *id);
 /* Lets one run return by itself, without a stop. */

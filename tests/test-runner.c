@@ -230,11 +230,15 @@ test_runner_timeout (void)
   g_assert_nonnull (strstr (obs.error->message, "0.05 s"));
   g_assert_cmpuint (svc->stop_calls, ==, 1);
   g_assert_cmpuint (obs.finished, ==, 1);
+  /* The function still runs, with its data. */
+  g_assert_cmpuint (svc->destroyed, ==, 0);
 
   test_service_release (svc);
+  gasync_test_iterate_until_count (NULL, &svc->destroyed, 1);
   gasync_test_unref_and_wait (runner);
   g_assert_cmpuint (obs.finished, ==, 1);
   g_assert_cmpuint (svc->returns, ==, 1);
+  g_assert_cmpuint (svc->destroyed, ==, 1);
   observed_clear (&obs);
 }
 
@@ -456,6 +460,136 @@ test_runner_main_loop_timeout (void)
   gasync_runner_complete (runner, NULL);
   gasync_test_unref_and_wait (runner);
   observed_clear (&obs);
+}
+
+typedef struct
+{
+  guint calls;
+  GasyncRunner *runner;         /* as given to the closure */
+  GThread *thread;
+  gboolean complete;            /* the main-loop form: complete when stopped */
+  guint finalized;
+} StopClosure;
+
+static void
+stop_closure_cb (GasyncRunner *runner,
+                 gpointer      data)
+{
+  StopClosure *stop = data;
+
+  g_assert_true (GASYNC_IS_RUNNER (runner));
+  stop->calls++;
+  stop->runner = runner;
+  stop->thread = g_thread_self ();
+  if (stop->complete)
+    gasync_runner_complete_ok (runner);
+}
+
+static void
+stop_closure_finalized (gpointer  data,
+                        GClosure *closure)
+{
+  ((StopClosure *) data)->finalized++;
+}
+
+static void
+test_runner_stop_closure (void)
+{
+  g_autoptr(TestService) svc = test_service_new ();
+  StopClosure stop = { 0 };
+  Observed obs = { 0 };
+  GasyncRunner *runner;
+
+  g_test_summary ("The form for bindings: the stop function is a GClosure, "
+                  "called with the runner on the owner context; it and the "
+                  "run function's data are released once the runner "
+                  "finished and its function returned");
+  g_test_bug ("16");
+
+  runner = gasync_runner_new_with_stop_closure ("closure", test_service_run,
+                                                g_cclosure_new (G_CALLBACK (stop_closure_cb),
+                                                                &stop, stop_closure_finalized),
+                                                svc, test_service_destroyed);
+  gasync_runner_run_async (runner, NULL, run_done_cb, &obs);
+  test_service_iterate_until_running (svc);
+  g_assert_cmpuint (stop.finalized, ==, 0);
+
+  /* The closure stands for the stop function: the run function waits for
+   * the cancellation, which comes with it. */
+  test_service_finish (svc);
+  gasync_test_iterate_until_flag (NULL, &obs.callback_done);
+  g_assert_true (obs.ok);
+  g_assert_cmpuint (stop.calls, ==, 0);
+  g_assert_cmpuint (stop.finalized, ==, 1);
+  g_assert_cmpuint (svc->destroyed, ==, 1);
+  gasync_test_unref_and_wait (runner);
+  observed_clear (&obs);
+
+  /* Interrupted: the closure gets the runner, on the owner context. */
+  memset (&obs, 0, sizeof obs);
+  memset (&stop, 0, sizeof stop);
+  svc->destroyed = 0;
+  svc->ignore_stop = TRUE;
+  runner = gasync_runner_new_with_stop_closure ("closure", test_service_run,
+                                                g_cclosure_new (G_CALLBACK (stop_closure_cb),
+                                                                &stop, stop_closure_finalized),
+                                                svc, test_service_destroyed);
+  gasync_runner_run_async (runner, NULL, run_done_cb, &obs);
+  test_service_iterate_until_running (svc);
+  gasync_runner_interrupt (runner);
+  gasync_test_iterate_until_count (NULL, &stop.calls, 1);
+  g_assert_true (stop.runner == runner);
+  g_assert_true (stop.thread == main_thread);
+  g_assert_cmpuint (stop.finalized, ==, 0);
+  test_service_release (svc);
+  gasync_test_iterate_until_flag (NULL, &obs.callback_done);
+  gasync_test_iterate_until_count (NULL, &stop.finalized, 1);
+  g_assert_cmpuint (svc->destroyed, ==, 1);
+  gasync_test_unref_and_wait (runner);
+  g_assert_cmpuint (stop.calls, ==, 1);
+  observed_clear (&obs);
+}
+
+static void
+test_runner_main_loop_stop_closure (void)
+{
+  MainLoopService mls = { 0 };
+  StopClosure stop = { .complete = TRUE };
+  Observed obs = { 0 };
+  GasyncRunner *runner;
+
+  g_test_summary ("The main-loop form for bindings: the stop closure gets "
+                  "the runner; the closure and the start function's data "
+                  "are released once the runner finished");
+  g_test_bug ("16");
+
+  runner = gasync_runner_new_for_main_loop_with_stop_closure ("loop",
+      main_loop_start,
+      g_cclosure_new (G_CALLBACK (stop_closure_cb), &stop, stop_closure_finalized),
+      &mls, NULL);
+  gasync_runner_run_async (runner, NULL, run_done_cb, &obs);
+  gasync_test_iterate_until_count (NULL, &mls.starts, 1);
+  gasync_runner_interrupt (runner);
+  gasync_test_iterate_until_flag (NULL, &obs.callback_done);
+  g_assert_no_error (obs.error);
+  g_assert_true (obs.ok);
+  g_assert_cmpuint (stop.calls, ==, 1);
+  g_assert_true (stop.runner == runner);
+  g_assert_true (stop.thread == main_thread);
+  g_assert_cmpuint (stop.finalized, ==, 1);
+  gasync_test_unref_and_wait (runner);
+  observed_clear (&obs);
+
+  /* A runner that never ran releases them when finalized. */
+  memset (&stop, 0, sizeof stop);
+  runner = gasync_runner_new_for_main_loop_with_stop_closure ("idle",
+      main_loop_start,
+      g_cclosure_new (G_CALLBACK (stop_closure_cb), &stop, stop_closure_finalized),
+      &mls, NULL);
+  g_assert_cmpuint (stop.finalized, ==, 0);
+  g_object_unref (runner);
+  g_assert_cmpuint (stop.finalized, ==, 1);
+  g_assert_cmpuint (stop.calls, ==, 0);
 }
 
 static void
@@ -796,6 +930,9 @@ main (int   argc,
   g_test_add_func ("/gasync/runner/interrupt", test_runner_interrupt);
   g_test_add_func ("/gasync/runner/interrupt-before-run", test_runner_interrupt_before_run);
   g_test_add_func ("/gasync/runner/timeout", test_runner_timeout);
+  g_test_add_func ("/gasync/runner/stop-closure", test_runner_stop_closure);
+  g_test_add_func ("/gasync/runner/main-loop-stop-closure",
+                   test_runner_main_loop_stop_closure);
   g_test_add_func ("/gasync/runner/zero-timeout", test_runner_zero_timeout);
   g_test_add_func ("/gasync/runner/cancellable", test_runner_cancellable);
   g_test_add_func ("/gasync/runner/already-started", test_runner_already_started);

@@ -369,6 +369,84 @@ test_tasks_run_with_close (Fixture       *f,
   g_assert_cmpstr (error->message, ==, "conn:close: close");
 }
 
+typedef struct
+{
+  Fixture *f;
+  gint calls;                   /* atomic */
+  GCancellable *cancellable;
+  gboolean result;
+  gint finalized;               /* atomic */
+} CloseClosure;
+
+static gboolean
+close_closure_cb (GCancellable *cancellable,
+                  gpointer      data)
+{
+  CloseClosure *close = data;
+
+  g_assert_true (g_thread_self () != close->f->main_thread);
+  /* After the task function, with the same cancellable. */
+  g_assert_cmpint (g_atomic_int_get (&close->f->calls), ==, 1);
+  close->cancellable = cancellable;
+  g_atomic_int_inc (&close->calls);
+  return close->result;
+}
+
+static void
+close_closure_finalized (gpointer  data,
+                         GClosure *closure)
+{
+  g_atomic_int_inc (&((CloseClosure *) data)->finalized);
+}
+
+static void
+test_tasks_run_with_close_closure (Fixture       *f,
+                                   gconstpointer  data)
+{
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GPtrArray) errors = NULL;
+  CloseClosure close = { .f = f, .result = TRUE };
+  GError *error;
+
+  g_test_summary ("The form for bindings: the close step is a GClosure, "
+                  "called with the cancellable on the worker thread after "
+                  "the task; a FALSE it returns is the close step's "
+                  "failure; the closure and the data are released once");
+  g_test_bug ("16");
+
+  gasync_tasks_run_with_close_closure (f->tasks, "conn", cancellable, count_func,
+                                       g_cclosure_new (G_CALLBACK (close_closure_cb), &close,
+                                                       close_closure_finalized),
+                                       f, destroy_cb);
+  fixture_drain (f, 1);
+  g_assert_cmpint (g_atomic_int_get (&close.calls), ==, 1);
+  g_assert_true (close.cancellable == cancellable);
+  g_assert_true (f->seen_cancellable == cancellable);
+  g_assert_cmpint (g_atomic_int_get (&close.finalized), ==, 1);
+  g_assert_true (f->destroy_thread == f->main_thread);
+  errors = gasync_tasks_dup_errors (f->tasks);
+  g_assert_cmpuint (errors->len, ==, 0);
+  g_clear_pointer (&errors, g_ptr_array_unref);
+
+  /* Without a cancellable; the close step fails. */
+  g_atomic_int_set (&f->calls, 0);
+  memset (&close, 0, sizeof close);
+  close.f = f;
+  gasync_tasks_run_with_close_closure (f->tasks, "conn", NULL, count_func,
+                                       g_cclosure_new (G_CALLBACK (close_closure_cb), &close,
+                                                       close_closure_finalized),
+                                       f, destroy_cb);
+  fixture_drain (f, 2);
+  g_assert_cmpint (g_atomic_int_get (&close.calls), ==, 1);
+  g_assert_null (close.cancellable);
+  g_assert_cmpint (g_atomic_int_get (&close.finalized), ==, 1);
+  errors = gasync_tasks_dup_errors (f->tasks);
+  g_assert_cmpuint (errors->len, ==, 1);
+  error = g_ptr_array_index (errors, 0);
+  g_assert_error (error, GASYNC_ERROR, GASYNC_ERROR_FAILED);
+  g_assert_nonnull (strstr (error->message, "conn:close"));
+}
+
 /* Task A starts task B, gated, before it ends. */
 static gboolean
 spawning_func (GCancellable  *cancellable,
@@ -916,6 +994,7 @@ main (int    argc,
   ADD ("loop-stops-on-cancel", test_tasks_loop_stops_on_cancel);
   ADD ("run-background", test_tasks_run_background);
   ADD ("run-with-close", test_tasks_run_with_close);
+  ADD ("run-with-close-closure", test_tasks_run_with_close_closure);
   ADD ("wait-covers-new-tasks", test_tasks_wait_covers_new_tasks);
   ADD ("wait-async", test_tasks_wait_async);
   ADD ("wait-cancelled", test_tasks_wait_cancelled);

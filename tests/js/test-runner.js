@@ -107,6 +107,38 @@ test('a group streams each result as it arrives', async () => {
     assertEqual(results.map(r => r.get_id()).join(','), 'a,b');
 });
 
+test('the natural call: a start function and a stop closure, no user data', async () => {
+    // Issue #16: one function with its user data (which GJS hides) and the
+    // stop function as a closure, called with the runner.
+    const calls = [];
+    const runner = Gasync.Runner.new_for_main_loop('natural',
+        (self, cancellable, ...rest) => calls.push(['start', self, rest.length]),
+        (self, ...rest) => {
+            calls.push(['stop', self, rest.length]);
+            self.complete(null);
+        });
+    const promise = runner.run_async(null);
+    await idle();
+    runner.interrupt();
+    assert(await promise, 'run_finish returns true');
+    assertEqual(calls.length, 2);
+    assertEqual(calls[0][0], 'start');
+    assert(calls[0][1] === runner, 'start gets the runner');
+    assertEqual(calls[0][2], 0);
+    assertEqual(calls[1][0], 'stop');
+    assert(calls[1][1] === runner, 'stop gets the runner');
+    assertEqual(calls[1][2], 0);
+});
+
+test('the threaded form and run_with_close take a closure too', () => {
+    // JavaScript cannot run on their threads, but their shape must be
+    // one function plus a closure for GJS as well.
+    const info = Gasync.Runner.new.length;
+    assertEqual(info, 3);
+    assertEqual(Gasync.Runner.new_for_main_loop.length, 3);
+    assertEqual(Gasync.Tasks.prototype.run_with_close.length, 4);
+});
+
 test('a group reports _unknown_ for a service past its timeout', async () => {
     const stuck = Gasync.Runner.new_for_main_loop('stuck', () => {}, () => {});
     const group = new Gasync.GroupRunner({interrupt_timeout: 20 * 1000});
