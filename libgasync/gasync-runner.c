@@ -801,9 +801,8 @@ runner_new (const char           *id,
  * called. Use gasync_runner_new_for_main_loop() for a service that lives
  * on the main loop, and from JavaScript.
  *
- * Both functions share @user_data, as the callbacks of g_bus_own_name()
- * do: one data pointer and one destroy notify, so that a binding passes
- * one set of user data (or none) for both. @destroy is called once, on
+ * Both functions share @user_data and @destroy, as the callbacks of
+ * g_bus_own_name() do. @destroy is called once, on
  * the owner context: when the runner finished and @run_func returned
  * (a function that outlived its interrupt timeout keeps its data until
  * it returns), or when a runner that never ran is finalized.
@@ -811,9 +810,8 @@ runner_new (const char           *id,
  * The owner context of the runner is the thread-default #GMainContext of
  * the caller.
  *
- * |[<!-- language="Python" -->
- * runner = Gasync.Runner.new('http', serve, server.shutdown)
- * ]|
+ * Language bindings see gasync_runner_new_with_stop_closure() under this
+ * name: the stop function is a #GClosure there, called with the runner.
  *
  * Returns: (transfer full): a new #GasyncRunner
  *
@@ -857,12 +855,13 @@ gasync_runner_new (const char           *id,
  *         serve(cancellable).then(() => self.complete(null),
  *             e => self.complete(e));
  *     },
- *     () => server.shutdown());
+ *     self => server.shutdown());
  * ]|
  *
- * |[<!-- language="Python" -->
- * runner = Gasync.Runner.new_for_main_loop('server', start, stop)
- * ]|
+ * Language bindings see
+ * gasync_runner_new_for_main_loop_with_stop_closure() under this name:
+ * the stop function is a #GClosure there, called with the runner, as in
+ * the example.
  *
  * Returns: (transfer full): a new #GasyncRunner
  *

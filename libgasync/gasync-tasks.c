@@ -671,6 +671,9 @@ gasync_tasks_run_background (GasyncTasks    *self,
  * kept like the task's own, under the name `<name>:close`, which is also
  * the name its trace carries.
  *
+ * Language bindings see gasync_tasks_run_with_close_closure() under this
+ * name: the close step is a #GClosure there.
+ *
  * Threading: may be called from any thread. @destroy is called on the
  * owner context of @self.
  *
