@@ -153,6 +153,41 @@ tasks_end_locked (GasyncTasks         *self,
     gasync_waiter_wake_all (&self->waiters);
 }
 
+/* Whether the default log writer keeps debug records of the Gasync domain
+ * by the environment: G_MESSAGES_DEBUG, read the first time a task ends
+ * (0 unknown, 1 no, 2 yes). */
+static gint trace_env_state;
+
+/* Whether a trace record would be kept: tracing costs nothing more than
+ * this check when debug output is off, as GLib recommends for expensive
+ * debug records (see g_log_writer_default_would_drop()). GLib reads
+ * G_MESSAGES_DEBUG on every record; a task reads it once, since it would
+ * cost more than the task itself, and g_log_set_debug_enabled() is what
+ * switches debug output at run time. */
+static inline gboolean
+tasks_trace_enabled (void)
+{
+  gint state = g_atomic_int_get (&trace_env_state);
+
+  if (G_UNLIKELY (g_log_get_debug_enabled ()))
+    return TRUE;
+#if HAVE_SYSPROF
+  if (sysprof_collector_is_active ())
+    return TRUE;
+#endif
+  if (G_UNLIKELY (state == 0))
+    {
+      /* Debug output is off here, so that only the environment can keep
+       * the record. A race reads the environment twice, to the same
+       * answer. */
+      state = g_log_writer_default_would_drop (G_LOG_LEVEL_DEBUG,
+                                               G_LOG_DOMAIN) ? 1 : 2;
+      g_atomic_int_set (&trace_env_state, state);
+    }
+  return state == 2;
+}
+
+/* Logs one run of a task; called when tasks_trace_enabled(). */
 static void
 tasks_trace (GasyncTasks  *self,
              const char   *task_name,
@@ -185,20 +220,24 @@ tasks_trace (GasyncTasks  *self,
                                  self->name, task_name, duration_str);
     }
   fields[n_fields++] = (GLogField) { "MESSAGE", message, -1 };
-  g_log_structured_array (G_LOG_LEVEL_DEBUG, fields, n_fields);
+  /* Not for Sysprof alone. */
+  if (g_log_get_debug_enabled () || g_atomic_int_get (&trace_env_state) == 2)
+    g_log_structured_array (G_LOG_LEVEL_DEBUG, fields, n_fields);
 
 #if HAVE_SYSPROF
-  {
-    g_autofree char *mark = g_strdup_printf ("%s/%s", self->name, task_name);
+  if (sysprof_collector_is_active ())
+    {
+      g_autofree char *mark = g_strdup_printf ("%s/%s", self->name, task_name);
 
-    sysprof_collector_mark (start * 1000, duration * 1000, "Gasync", mark,
-                            error != NULL ? error->message : NULL);
-  }
+      sysprof_collector_mark (start * 1000, duration * 1000, "Gasync", mark,
+                              error != NULL ? error->message : NULL);
+    }
 #endif
 }
 
-/* Traces one run of a task and keeps its error, unless it only says that
- * the task was cancelled. */
+/* Traces one run of a task, if tracing was enabled when it began (@start
+ * is -1 otherwise), and keeps its error, unless it only says that the task
+ * was cancelled. */
 static void
 tasks_record (GasyncTasks  *self,
               const char   *task_name,
@@ -208,8 +247,9 @@ tasks_record (GasyncTasks  *self,
   g_autofree char *what = NULL;
   GError *copy;
 
-  tasks_trace (self, task_name, start, error);
-  if (error == NULL || gasync_error_is_cancelled (error))
+  if (start != -1 && tasks_trace_enabled ())
+    tasks_trace (self, task_name, start, error);
+  if (G_LIKELY (error == NULL) || gasync_error_is_cancelled (error))
     return;
 
   copy = g_error_copy (error);
@@ -234,7 +274,7 @@ task_call (Task           *task,
            GasyncTaskFunc  func)
 {
   g_autoptr(GError) error = NULL;
-  gint64 start = g_get_monotonic_time ();
+  gint64 start = tasks_trace_enabled () ? g_get_monotonic_time () : -1;
   gboolean ok;
 
   ok = gasync_registry_call (&task->tasks->registry, func, name,
