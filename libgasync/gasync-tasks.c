@@ -50,11 +50,19 @@
  *
  * Tracing: every run of a task function, close step and token is logged
  * when it ends, as a structured log record at debug level in the
- * `Gasync` domain (shown with `G_MESSAGES_DEBUG=Gasync`) with the fields
- * `GASYNC_TASKS_NAME`, `GASYNC_TASK_NAME`, `GASYNC_DURATION_USEC` and,
- * for a failed task, `GASYNC_ERROR`. When libgasync is built with the
- * `sysprof` option, each one is also a Sysprof mark named
- * `<tasks name>/<task name>` with its duration.
+ * `Gasync` domain with the fields `GASYNC_TASKS_NAME`, `GASYNC_TASK_NAME`,
+ * `GASYNC_DURATION_USEC` and, for a failed task, `GASYNC_ERROR`, when
+ * debug output for that domain is on as GLib's default log writer sees it
+ * (g_log_writer_default_would_drop()): `G_MESSAGES_DEBUG=Gasync` (or
+ * `all`), or g_log_set_debug_enabled(). With debug output off, a task
+ * formats and logs nothing, so that tracing costs a tiny task nothing; an
+ * application with a log writer of its own that wants the records turns
+ * debug output on. libgasync reads `G_MESSAGES_DEBUG` once, when the first
+ * task ends (GLib reads it at every record, which costs more than a tiny
+ * task); g_log_set_debug_enabled() takes effect for the tasks that begin
+ * after it. When libgasync is built with the `sysprof` option, each run
+ * is also a Sysprof mark named `<tasks name>/<task name>` with its
+ * duration, while a Sysprof collector is active.
  *
  * Lifetime: every running task, and every token until it is ended, holds
  * a reference to its group: a group dropped while tasks run is finalized
@@ -128,7 +136,7 @@ G_DEFINE_FINAL_TYPE (GasyncTasks, gasync_tasks, G_TYPE_OBJECT)
 typedef struct
 {
   GasyncRegistryTask task;
-  GasyncTasks *tasks;
+  GasyncTasks *tasks;       /* not owned: the group's busy reference */
   GCancellable *cancellable;
   GasyncTaskFunc close_func;
   gboolean loop;
@@ -144,13 +152,48 @@ typedef struct
   GMainContext *context;  /* thread-default when begun, where it runs */
 } TokenData;
 
-/* Called with the lock held. */
+/* Called with the lock held: counts a task or token of @self as running.
+ * The first one takes a reference to @self, which the last one to end
+ * gives back on the owner context: running work keeps the group alive
+ * (the contract's rule 6) for one reference per busy period, not one per
+ * task. */
+static void
+tasks_begin_locked (GasyncTasks         *self,
+                    GasyncRegistryEntry *entry,
+                    const char          *name,
+                    const char          *kind)
+{
+  if (gasync_registry_begin_locked (&self->registry, entry, name, kind) == 1)
+    g_object_ref (self);
+}
+
+/* On the owner context, as a destroy notify: so it runs even if that
+ * context is finalized without being iterated again. Takes the lock
+ * first: the thread that ended the last task has let go of it by then
+ * (see task_run()), so the reference may be the last one. */
+static void
+tasks_release (gpointer data)
+{
+  GasyncTasks *self = data;
+
+  gasync_lock (&self->lock);
+  gasync_unlock (&self->lock);
+  g_object_unref (self);
+}
+
+/* Called with the lock held. The reference is dropped on the owner
+ * context, after the destroy notifies queued there before (the queue runs
+ * in order), so that the group is finalized there, in a dispatch. */
 static void
 tasks_end_locked (GasyncTasks         *self,
                   GasyncRegistryEntry *entry)
 {
   if (gasync_registry_end_locked (&self->registry, entry) == 0)
-    gasync_waiter_wake_all (&self->waiters);
+    {
+      gasync_waiter_wake_all (&self->waiters);
+      gasync_owner_invoke (self->context, GASYNC_OWNER_QUEUE, NULL, self,
+                           tasks_release);
+    }
 }
 
 /* Whether the default log writer keeps debug records of the Gasync domain
@@ -283,25 +326,6 @@ task_call (Task           *task,
   return ok;
 }
 
-/* On the owner context, as a destroy notify: so it runs even if that
- * context is finalized without being iterated again. */
-static void
-task_free (gpointer data)
-{
-  Task *task = data;
-  GasyncTasks *self = task->tasks;
-
-  if (task->task.destroy != NULL)
-    task->task.destroy (task->task.user_data);
-  g_clear_object (&task->cancellable);
-  /* Under the lock: the thread that ended the task has let go of it by
-   * then (see task_run()), so the reference may be the last one. */
-  gasync_lock (&self->lock);
-  gasync_registry_task_free_locked (&self->registry, task);
-  gasync_unlock (&self->lock);
-  g_object_unref (self);
-}
-
 /* On a worker thread. */
 static void
 task_run (gpointer data)
@@ -309,6 +333,7 @@ task_run (gpointer data)
   Task *task = data;
   GasyncTasks *self = task->tasks;
   const char *name = gasync_registry_entry_get_name (&task->task.entry);
+  GCancellable *cancellable = task->cancellable;
 
   if (task->loop)
     {
@@ -331,12 +356,20 @@ task_run (gpointer data)
   /* The destroy notify is queued on the owner context under the lock:
    * before the waits that this end completes, and before any wait that
    * begins later and finds the group idle, so that a wait_async()
-   * callback there finds it run (the contract). task_free() takes the
-   * lock before it lets go of the group. */
+   * callback there finds it run (the contract). With no destroy notify,
+   * the task costs the owner context nothing. The record is reused at
+   * once; the group's reference, if this was its last task, is given back
+   * on the owner context (tasks_end_locked()). */
   gasync_lock (&self->lock);
-  gasync_owner_destroy (self->context, GASYNC_OWNER_QUEUE, task_free, task);
+  gasync_owner_destroy (self->context, GASYNC_OWNER_QUEUE, task->task.destroy,
+                        task->task.user_data);
   tasks_end_locked (self, &task->task.entry);
+  gasync_registry_task_free_locked (&self->registry, task);
   gasync_unlock (&self->lock);
+
+  /* As GIO's threads do with the cancellables of their tasks. */
+  if (cancellable != NULL)
+    g_object_unref (cancellable);
 }
 
 static void
@@ -353,14 +386,13 @@ tasks_start (GasyncTasks    *self,
 
   gasync_lock (&self->lock);
   task = gasync_registry_task_new_locked (&self->registry);
-  gasync_registry_begin_locked (&self->registry, &task->task.entry, name,
-                                loop ? "loop" : "task");
+  tasks_begin_locked (self, &task->task.entry, name, loop ? "loop" : "task");
   gasync_unlock (&self->lock);
 
   task->task.func = func;
   task->task.user_data = user_data;
   task->task.destroy = destroy;
-  task->tasks = g_object_ref (self);
+  task->tasks = self;
   task->cancellable = cancellable != NULL ? g_object_ref (cancellable) : NULL;
   task->close_func = close_func;
   task->loop = loop;
@@ -800,7 +832,7 @@ gasync_tasks_begin_task (GasyncTasks *self,
   data->link.data = data;
   data->context = g_main_context_ref_thread_default ();
   gasync_lock (&self->lock);
-  gasync_registry_begin_locked (&self->registry, &data->entry, name, "token");
+  tasks_begin_locked (self, &data->entry, name, "token");
   g_queue_push_tail_link (&self->tokens, &data->link);
   gasync_unlock (&self->lock);
 
