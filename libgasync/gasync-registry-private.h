@@ -63,13 +63,6 @@ typedef struct
   GDestroyNotify destroy;
 } GasyncRegistryTask;
 
-/* At the start of a block of records (see
- * gasync_registry_task_carve_locked()), before its records. */
-typedef struct
-{
-  guint n_live;         /* records carved and not released */
-} GasyncRegistryBlock;
-
 /* Says, for log lines, which object the registry belongs to (see
  * gasync_describe()). Called with the owner's lock held. */
 typedef char *(*GasyncRegistryDescribeFunc) (gpointer owner);
@@ -82,13 +75,9 @@ typedef struct
   guint64 n_started; /* tasks and workers */
   GHashTable *details; /* GasyncRegistryEntry -> Detail; with details only */
 
-  gsize task_size; /* rounded up to 16 */
+  gsize task_size;
   GasyncPoolJob *free_tasks; /* records to reuse, linked by job.next */
   guint n_free_tasks;
-  GasyncRegistryBlock *block; /* the block records are carved from */
-  guint n_carved; /* records carved from it */
-  guint block_capacity; /* records in a block */
-  guint n_blocks; /* blocks allocated, for tests */
 
   /* The stuck report (see gasync_registry_watch_locked()). */
   GasyncCond cond; /* broadcast when the last task ends while watched */
@@ -147,22 +136,10 @@ gasync_registry_entry_get_name (GasyncRegistryEntry *entry)
 
 /* Records: reused, since the producer and the pool thread that frees a
  * record are different threads, which malloc's per-thread caches do not
- * serve well: a record that the producer allocates and a pool thread frees
- * cost about half of a tiny task's instructions. Those not kept for reuse
- * are released to their block: records are carved from blocks of
- * GASYNC_REGISTRY_BLOCK_SIZE bytes, aligned to that size so that a record
- * finds its block without a field of its own, and a block is freed when
- * all its records were released. Kept inline: a task costs no call into
- * this unit for them. */
+ * serve well. Kept inline: a task costs no call into this unit for them. */
 #define GASYNC_REGISTRY_MAX_FREE_TASKS 256
-#define GASYNC_REGISTRY_BLOCK_SIZE 4096
-
-#define GASYNC_REGISTRY_BLOCK_HEADER \
-  ((sizeof (GasyncRegistryBlock) + 15) & ~(gsize) 15)
-
-void      gasync_registry_task_release_locked (GasyncRegistry              *self,
-                                               gpointer                     task);
-gpointer  gasync_registry_task_carve_locked   (GasyncRegistry              *self);
+/* Records allocated at once when none is left to reuse. */
+#define GASYNC_REGISTRY_ALLOC_BATCH 8
 
 static inline void
 gasync_registry_task_free_locked (GasyncRegistry *self,
@@ -172,7 +149,7 @@ gasync_registry_task_free_locked (GasyncRegistry *self,
 
   if (G_UNLIKELY (self->n_free_tasks >= GASYNC_REGISTRY_MAX_FREE_TASKS))
     {
-      gasync_registry_task_release_locked (self, task);
+      g_free (task);
       return;
     }
   job->next = self->free_tasks;
@@ -180,14 +157,32 @@ gasync_registry_task_free_locked (GasyncRegistry *self,
   self->n_free_tasks++;
 }
 
-/* A record of the owner's size. */
+/* With no record to reuse: allocates a few, without the lock, and keeps
+ * the others for the next tasks, so that a burst of tasks drops the lock
+ * once per batch. */
+static inline gpointer
+gasync_registry_task_alloc_locked (GasyncRegistry *self)
+{
+  gpointer batch[GASYNC_REGISTRY_ALLOC_BATCH];
+
+  gasync_unlock (self->lock);
+  for (guint i = 0; i < G_N_ELEMENTS (batch); i++)
+    batch[i] = g_malloc (self->task_size);
+  gasync_lock (self->lock);
+
+  for (guint i = 1; i < G_N_ELEMENTS (batch); i++)
+    gasync_registry_task_free_locked (self, batch[i]);
+  return batch[0];
+}
+
+/* A record of the owner's size. May drop the lock while it allocates. */
 static inline gpointer
 gasync_registry_task_new_locked (GasyncRegistry *self)
 {
   GasyncPoolJob *task = self->free_tasks;
 
   if (G_UNLIKELY (task == NULL))
-    return gasync_registry_task_carve_locked (self);
+    return gasync_registry_task_alloc_locked (self);
   self->free_tasks = task->next;
   self->n_free_tasks--;
   return task;

@@ -130,11 +130,7 @@ gasync_registry_init (GasyncRegistry *self,
 
   memset (self, 0, sizeof (*self));
   self->lock = lock;
-  self->task_size = (task_size + 15) & ~(gsize) 15;
-  self->block_capacity = (GASYNC_REGISTRY_BLOCK_SIZE -
-                          GASYNC_REGISTRY_BLOCK_HEADER) / self->task_size;
-  /* A block is worth it for records this small only. */
-  g_assert (self->block_capacity >= 8);
+  self->task_size = task_size;
   names_init (&self->tasks);
   names_init (&self->workers);
   gasync_cond_init (&self->cond);
@@ -175,75 +171,12 @@ gasync_registry_clear (GasyncRegistry *self)
       GasyncPoolJob *task = self->free_tasks;
 
       self->free_tasks = task->next;
-      gasync_registry_task_release_locked (self, task);
+      g_free (task);
     }
-  self->n_free_tasks = 0;
-  /* Every record has ended, and was freed to the registry. */
-  if (self->block != NULL)
-    {
-      g_assert (self->block->n_live == 0);
-      g_aligned_free (self->block);
-      self->block = NULL;
-      self->n_blocks--;
-    }
-  g_assert (self->n_blocks == 0);
   g_clear_pointer (&self->details, g_hash_table_unref);
   names_clear (&self->tasks);
   names_clear (&self->workers);
   gasync_cond_clear (&self->cond);
-}
-
-static inline GasyncRegistryBlock *
-block_of (gpointer task)
-{
-  return (GasyncRegistryBlock *) ((guintptr) task &
-                                  ~(guintptr) (GASYNC_REGISTRY_BLOCK_SIZE - 1));
-}
-
-/* Called with the lock held (or by gasync_registry_clear()): @task is not
- * kept for reuse. Frees its block once all the block's records are, unless
- * records are still carved from it. */
-void
-gasync_registry_task_release_locked (GasyncRegistry *self,
-                                     gpointer        task)
-{
-  GasyncRegistryBlock *block = block_of (task);
-
-  if (--block->n_live == 0 && block != self->block)
-    {
-      g_aligned_free (block);
-      self->n_blocks--;
-    }
-}
-
-/* Called with the lock held, with no record to reuse: the next record of
- * the current block, or of a new one. One allocation per block rather than
- * per record: a burst of tasks queued faster than they run costs malloc
- * little. */
-gpointer
-gasync_registry_task_carve_locked (GasyncRegistry *self)
-{
-  GasyncRegistryBlock *block = self->block;
-
-  if (G_UNLIKELY (block == NULL || self->n_carved == self->block_capacity))
-    {
-      /* The old block is freed by its last release from now on, or now if
-       * that came already. */
-      if (block != NULL && block->n_live == 0)
-        {
-          g_aligned_free (block);
-          self->n_blocks--;
-        }
-      block = g_aligned_alloc (1, GASYNC_REGISTRY_BLOCK_SIZE,
-                               GASYNC_REGISTRY_BLOCK_SIZE);
-      block->n_live = 0;
-      self->block = block;
-      self->n_carved = 0;
-      self->n_blocks++;
-    }
-  block->n_live++;
-  return (char *) block + GASYNC_REGISTRY_BLOCK_HEADER +
-         self->n_carved++ * self->task_size;
 }
 
 /* From now on, keeps every running task's kind and start time, for the
