@@ -50,11 +50,19 @@
  *
  * Tracing: every run of a task function, close step and token is logged
  * when it ends, as a structured log record at debug level in the
- * `Gasync` domain (shown with `G_MESSAGES_DEBUG=Gasync`) with the fields
- * `GASYNC_TASKS_NAME`, `GASYNC_TASK_NAME`, `GASYNC_DURATION_USEC` and,
- * for a failed task, `GASYNC_ERROR`. When libgasync is built with the
- * `sysprof` option, each one is also a Sysprof mark named
- * `<tasks name>/<task name>` with its duration.
+ * `Gasync` domain with the fields `GASYNC_TASKS_NAME`, `GASYNC_TASK_NAME`,
+ * `GASYNC_DURATION_USEC` and, for a failed task, `GASYNC_ERROR`, when
+ * debug output for that domain is on as GLib's default log writer sees it
+ * (g_log_writer_default_would_drop()): `G_MESSAGES_DEBUG=Gasync` (or
+ * `all`), or g_log_set_debug_enabled(). With debug output off, a task
+ * formats and logs nothing, so that tracing costs a tiny task nothing; an
+ * application with a log writer of its own that wants the records turns
+ * debug output on. libgasync reads `G_MESSAGES_DEBUG` once, when the first
+ * task ends (GLib reads it at every record, which costs more than a tiny
+ * task); g_log_set_debug_enabled() takes effect for the tasks that begin
+ * after it. When libgasync is built with the `sysprof` option, each run
+ * is also a Sysprof mark named `<tasks name>/<task name>` with its
+ * duration, while a Sysprof collector is active.
  *
  * Lifetime: every running task, and every token until it is ended, holds
  * a reference to its group: a group dropped while tasks run is finalized
@@ -128,7 +136,7 @@ G_DEFINE_FINAL_TYPE (GasyncTasks, gasync_tasks, G_TYPE_OBJECT)
 typedef struct
 {
   GasyncRegistryTask task;
-  GasyncTasks *tasks;
+  GasyncTasks *tasks;       /* not owned: the group's busy reference */
   GCancellable *cancellable;
   GasyncTaskFunc close_func;
   gboolean loop;
@@ -144,15 +152,85 @@ typedef struct
   GMainContext *context;  /* thread-default when begun, where it runs */
 } TokenData;
 
-/* Called with the lock held. */
+/* Called with the lock held: counts a task or token of @self as running.
+ * The first one takes a reference to @self, which the last one to end
+ * gives back on the owner context: running work keeps the group alive
+ * (the contract's rule 6) for one reference per busy period, not one per
+ * task. */
+static void
+tasks_begin_locked (GasyncTasks         *self,
+                    GasyncRegistryEntry *entry,
+                    const char          *name,
+                    const char          *kind)
+{
+  if (gasync_registry_begin_locked (&self->registry, entry, name, kind) == 1)
+    g_object_ref (self);
+}
+
+/* On the owner context, as a destroy notify: so it runs even if that
+ * context is finalized without being iterated again. Takes the lock
+ * first: the thread that ended the last task has let go of it by then
+ * (see task_run()), so the reference may be the last one. */
+static void
+tasks_release (gpointer data)
+{
+  GasyncTasks *self = data;
+
+  gasync_lock (&self->lock);
+  gasync_unlock (&self->lock);
+  g_object_unref (self);
+}
+
+/* Called with the lock held. The reference is dropped on the owner
+ * context, after the destroy notifies queued there before (the queue runs
+ * in order), so that the group is finalized there, in a dispatch. */
 static void
 tasks_end_locked (GasyncTasks         *self,
                   GasyncRegistryEntry *entry)
 {
   if (gasync_registry_end_locked (&self->registry, entry) == 0)
-    gasync_waiter_wake_all (&self->waiters);
+    {
+      gasync_waiter_wake_all (&self->waiters);
+      gasync_owner_invoke (self->context, GASYNC_OWNER_QUEUE, NULL, self,
+                           tasks_release);
+    }
 }
 
+/* Whether the default log writer keeps debug records of the Gasync domain
+ * by the environment: G_MESSAGES_DEBUG, read the first time a task ends
+ * (0 unknown, 1 no, 2 yes). */
+static gint trace_env_state;
+
+/* Whether a trace record would be kept: tracing costs nothing more than
+ * this check when debug output is off, as GLib recommends for expensive
+ * debug records (see g_log_writer_default_would_drop()). GLib reads
+ * G_MESSAGES_DEBUG on every record; a task reads it once, since it would
+ * cost more than the task itself, and g_log_set_debug_enabled() is what
+ * switches debug output at run time. */
+static inline gboolean
+tasks_trace_enabled (void)
+{
+  gint state = g_atomic_int_get (&trace_env_state);
+
+  if (G_UNLIKELY (g_log_get_debug_enabled ()))
+    return TRUE;
+#if HAVE_SYSPROF
+  if (sysprof_collector_is_active ())
+    return TRUE;
+#endif
+  if (G_UNLIKELY (state == 0))
+    {
+      /* Debug output is off here, so that only the environment can keep
+       * the record. A race reads the environment twice, to the same
+       * answer. */
+      state = g_log_writer_default_would_drop (G_LOG_LEVEL_DEBUG,
+                                               G_LOG_DOMAIN) ? 1 : 2;
+      g_atomic_int_set (&trace_env_state, state);
+    }
+  return state == 2;
+}
+
+/* Logs one run of a task; called when tasks_trace_enabled(). */
 static void
 tasks_trace (GasyncTasks  *self,
              const char   *task_name,
@@ -185,20 +263,24 @@ tasks_trace (GasyncTasks  *self,
                                  self->name, task_name, duration_str);
     }
   fields[n_fields++] = (GLogField) { "MESSAGE", message, -1 };
-  g_log_structured_array (G_LOG_LEVEL_DEBUG, fields, n_fields);
+  /* Not for Sysprof alone. */
+  if (g_log_get_debug_enabled () || g_atomic_int_get (&trace_env_state) == 2)
+    g_log_structured_array (G_LOG_LEVEL_DEBUG, fields, n_fields);
 
 #if HAVE_SYSPROF
-  {
-    g_autofree char *mark = g_strdup_printf ("%s/%s", self->name, task_name);
+  if (sysprof_collector_is_active ())
+    {
+      g_autofree char *mark = g_strdup_printf ("%s/%s", self->name, task_name);
 
-    sysprof_collector_mark (start * 1000, duration * 1000, "Gasync", mark,
-                            error != NULL ? error->message : NULL);
-  }
+      sysprof_collector_mark (start * 1000, duration * 1000, "Gasync", mark,
+                              error != NULL ? error->message : NULL);
+    }
 #endif
 }
 
-/* Traces one run of a task and keeps its error, unless it only says that
- * the task was cancelled. */
+/* Traces one run of a task, if tracing was enabled when it began (@start
+ * is -1 otherwise), and keeps its error, unless it only says that the task
+ * was cancelled. */
 static void
 tasks_record (GasyncTasks  *self,
               const char   *task_name,
@@ -208,8 +290,9 @@ tasks_record (GasyncTasks  *self,
   g_autofree char *what = NULL;
   GError *copy;
 
-  tasks_trace (self, task_name, start, error);
-  if (error == NULL || gasync_error_is_cancelled (error))
+  if (start != -1 && tasks_trace_enabled ())
+    tasks_trace (self, task_name, start, error);
+  if (G_LIKELY (error == NULL) || gasync_error_is_cancelled (error))
     return;
 
   copy = g_error_copy (error);
@@ -233,33 +316,19 @@ task_call (Task           *task,
            const char     *name,
            GasyncTaskFunc  func)
 {
-  g_autoptr(GError) error = NULL;
-  gint64 start = g_get_monotonic_time ();
+  GError *error = NULL;
+  gint64 start = tasks_trace_enabled () ? g_get_monotonic_time () : -1;
   gboolean ok;
 
   ok = gasync_registry_call (&task->tasks->registry, func, name,
                              task->cancellable, task->task.user_data, &error);
-  tasks_record (task->tasks, name, start, error);
+  /* A tiny task that succeeds untraced costs nothing more. */
+  if (G_UNLIKELY (start != -1 || error != NULL))
+    {
+      tasks_record (task->tasks, name, start, error);
+      g_clear_error (&error);
+    }
   return ok;
-}
-
-/* On the owner context, as a destroy notify: so it runs even if that
- * context is finalized without being iterated again. */
-static void
-task_free (gpointer data)
-{
-  Task *task = data;
-  GasyncTasks *self = task->tasks;
-
-  if (task->task.destroy != NULL)
-    task->task.destroy (task->task.user_data);
-  g_clear_object (&task->cancellable);
-  /* Under the lock: the thread that ended the task has let go of it by
-   * then (see task_run()), so the reference may be the last one. */
-  gasync_lock (&self->lock);
-  gasync_registry_task_free_locked (&self->registry, task);
-  gasync_unlock (&self->lock);
-  g_object_unref (self);
 }
 
 /* On a worker thread. */
@@ -269,6 +338,7 @@ task_run (gpointer data)
   Task *task = data;
   GasyncTasks *self = task->tasks;
   const char *name = gasync_registry_entry_get_name (&task->task.entry);
+  GCancellable *cancellable = task->cancellable;
 
   if (task->loop)
     {
@@ -291,12 +361,20 @@ task_run (gpointer data)
   /* The destroy notify is queued on the owner context under the lock:
    * before the waits that this end completes, and before any wait that
    * begins later and finds the group idle, so that a wait_async()
-   * callback there finds it run (the contract). task_free() takes the
-   * lock before it lets go of the group. */
+   * callback there finds it run (the contract). With no destroy notify,
+   * the task costs the owner context nothing. The record is reused at
+   * once; the group's reference, if this was its last task, is given back
+   * on the owner context (tasks_end_locked()). */
   gasync_lock (&self->lock);
-  gasync_owner_destroy (self->context, GASYNC_OWNER_QUEUE, task_free, task);
+  gasync_owner_destroy (self->context, GASYNC_OWNER_QUEUE, task->task.destroy,
+                        task->task.user_data);
   tasks_end_locked (self, &task->task.entry);
+  gasync_registry_task_free_locked (&self->registry, task);
   gasync_unlock (&self->lock);
+
+  /* As GIO's threads do with the cancellables of their tasks. */
+  if (cancellable != NULL)
+    g_object_unref (cancellable);
 }
 
 static void
@@ -313,14 +391,13 @@ tasks_start (GasyncTasks    *self,
 
   gasync_lock (&self->lock);
   task = gasync_registry_task_new_locked (&self->registry);
-  gasync_registry_begin_locked (&self->registry, &task->task.entry, name,
-                                loop ? "loop" : "task");
+  tasks_begin_locked (self, &task->task.entry, name, loop ? "loop" : "task");
   gasync_unlock (&self->lock);
 
   task->task.func = func;
   task->task.user_data = user_data;
   task->task.destroy = destroy;
-  task->tasks = g_object_ref (self);
+  task->tasks = self;
   task->cancellable = cancellable != NULL ? g_object_ref (cancellable) : NULL;
   task->close_func = close_func;
   task->loop = loop;
@@ -877,7 +954,7 @@ gasync_tasks_begin_task (GasyncTasks *self,
   data->link.data = data;
   data->context = g_main_context_ref_thread_default ();
   gasync_lock (&self->lock);
-  gasync_registry_begin_locked (&self->registry, &data->entry, name, "token");
+  tasks_begin_locked (self, &data->entry, name, "token");
   g_queue_push_tail_link (&self->tokens, &data->link);
   gasync_unlock (&self->lock);
 

@@ -674,34 +674,97 @@ capture_writer (GLogLevelFlags   log_level,
   return G_LOG_WRITER_HANDLED;
 }
 
+/* How a subprocess of the trace tests turns debug output on. */
+typedef enum
+{
+  TRACE_OFF,            /* G_MESSAGES_DEBUG unset, debug output off */
+  TRACE_DEBUG_ENABLED,  /* g_log_set_debug_enabled (TRUE) */
+  TRACE_ENV,            /* G_MESSAGES_DEBUG=Gasync */
+} TraceMode;
+
+static void
+check_trace (Fixture   *f,
+             TraceMode  mode)
+{
+  /* Before any task ended: G_MESSAGES_DEBUG is read once, then. */
+  g_unsetenv ("G_MESSAGES_DEBUG");
+  if (mode == TRACE_ENV)
+    g_setenv ("G_MESSAGES_DEBUG", "Gasync", TRUE);
+  g_log_set_debug_enabled (mode == TRACE_DEBUG_ENABLED);
+  g_log_set_writer_func (capture_writer, NULL, NULL);
+
+  f->fail_at = 1;
+  gasync_tasks_run (f->tasks, "traced", NULL, count_func, f, destroy_cb);
+  fixture_drain (f, 1);
+
+  if (mode == TRACE_OFF)
+    {
+      /* No record, but the error is kept all the same. */
+      g_autoptr(GPtrArray) errors = gasync_tasks_dup_errors (f->tasks);
+
+      g_assert_cmpuint (record.n_records, ==, 0);
+      g_assert_cmpuint (errors->len, ==, 1);
+      return;
+    }
+
+  g_assert_cmpuint (record.n_records, ==, 1);
+  g_assert_cmpstr (record.tasks_name, ==, "test");
+  g_assert_cmpstr (record.task_name, ==, "traced");
+  g_assert_nonnull (record.duration);
+  g_assert_cmpint (g_ascii_strtoll (record.duration, NULL, 10), >=, 0);
+  g_assert_cmpstr (record.error, ==, "call 1");
+  g_free (record.tasks_name);
+  g_free (record.task_name);
+  g_free (record.duration);
+  g_free (record.error);
+}
+
 static void
 test_tasks_trace (Fixture       *f,
                   gconstpointer  data)
 {
   if (g_test_subprocess ())
     {
-      g_log_set_writer_func (capture_writer, NULL, NULL);
-
-      f->fail_at = 1;
-      gasync_tasks_run (f->tasks, "traced", NULL, count_func, f, destroy_cb);
-      fixture_drain (f, 1);
-
-      g_assert_cmpuint (record.n_records, ==, 1);
-      g_assert_cmpstr (record.tasks_name, ==, "test");
-      g_assert_cmpstr (record.task_name, ==, "traced");
-      g_assert_nonnull (record.duration);
-      g_assert_cmpint (g_ascii_strtoll (record.duration, NULL, 10), >=, 0);
-      g_assert_cmpstr (record.error, ==, "call 1");
-      g_free (record.tasks_name);
-      g_free (record.task_name);
-      g_free (record.duration);
-      g_free (record.error);
+      check_trace (f, TRACE_DEBUG_ENABLED);
       return;
     }
 
-  g_test_summary ("Every task leaves a structured debug record in the "
-                  "Gasync domain with the tasks name, task name, duration "
-                  "and error.");
+  g_test_summary ("With debug output on (g_log_set_debug_enabled()), every "
+                  "task leaves a structured debug record in the Gasync "
+                  "domain with the tasks name, task name, duration and "
+                  "error.");
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+}
+
+static void
+test_tasks_trace_env (Fixture       *f,
+                      gconstpointer  data)
+{
+  if (g_test_subprocess ())
+    {
+      check_trace (f, TRACE_ENV);
+      return;
+    }
+
+  g_test_summary ("With G_MESSAGES_DEBUG=Gasync, every task leaves its "
+                  "structured debug record.");
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+}
+
+static void
+test_tasks_trace_off (Fixture       *f,
+                      gconstpointer  data)
+{
+  if (g_test_subprocess ())
+    {
+      check_trace (f, TRACE_OFF);
+      return;
+    }
+
+  g_test_summary ("With debug output off, no task formats or logs a trace "
+                  "record: the log writer sees none.");
   g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
   g_test_trap_assert_passed ();
 }
@@ -1000,6 +1063,8 @@ main (int    argc,
   ADD ("wait-cancelled", test_tasks_wait_cancelled);
   ADD ("begin-task", test_tasks_begin_task);
   ADD ("trace", test_tasks_trace);
+  ADD ("trace-env", test_tasks_trace_env);
+  ADD ("trace-off", test_tasks_trace_off);
   ADD ("bad-input", test_tasks_bad_input);
   g_test_add_func ("/gasync/tasks/stress", test_tasks_stress);
   g_test_add_func ("/gasync/tasks/last-unref-while-running",
