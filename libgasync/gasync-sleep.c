@@ -152,8 +152,11 @@ sleep_complete (gpointer user_data)
   GTask *task = user_data;
   SleepData *sleep = g_task_get_task_data (task);
 
-  if (!g_task_return_error_if_cancelled (task))
-    g_task_return_boolean (task, TRUE);
+  /* A cancelled sleep returns FALSE, not an error: the error's message is
+   * made in gasync_sleep_finish(), only for a caller that asks for it
+   * (GLib translates it even when nobody reads it). */
+  g_task_return_boolean (task,
+                         !g_cancellable_is_cancelled (g_task_get_cancellable (task)));
   /* Destroying a source detaches it from the context's lists, guarded
    * by a GMutex TSan cannot see: see gasync-sync-private.h. */
   GASYNC_TSAN_IGNORE_BEGIN ();
@@ -215,6 +218,8 @@ gasync_sleep_async (GTimeSpan            duration,
   task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, gasync_sleep_async);
   g_task_set_name (task, "[gasync] sleep");
+  /* gasync_sleep_finish() checks the cancellable itself. */
+  g_task_set_check_cancellable (task, FALSE);
 
   /* Whichever source fires first completes the task, and freeing the task
    * data then destroys the other one. */
@@ -254,5 +259,13 @@ gasync_sleep_finish (GAsyncResult  *result,
   g_return_val_if_fail (g_async_result_is_tagged (result, gasync_sleep_async),
                         FALSE);
 
-  return g_task_propagate_boolean (G_TASK (result), error);
+  /* As GTask's own check would: a sleep cancelled after it completed,
+   * before this call, fails too. */
+  if (g_task_propagate_boolean (G_TASK (result), NULL) &&
+      !g_cancellable_is_cancelled (g_task_get_cancellable (G_TASK (result))))
+    return TRUE;
+  if (error != NULL)
+    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                         _("Operation was cancelled"));
+  return FALSE;
 }

@@ -178,6 +178,62 @@ test_sleep_async_cancelled (void)
 
 typedef struct
 {
+  GCancellable *cancel_first; /* cancelled before the finish call */
+  gint done;
+  gboolean slept;
+} AsyncSleepNoError;
+
+static void
+sleep_done_no_error_cb (GObject      *source,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  AsyncSleepNoError *sleep = user_data;
+
+  if (sleep->cancel_first != NULL)
+    g_cancellable_cancel (sleep->cancel_first);
+  sleep->slept = gasync_sleep_finish (result, NULL);
+  g_atomic_int_set (&sleep->done, 1);
+}
+
+static void
+test_sleep_async_cancelled_no_error (void)
+{
+  GMainContext *context = g_main_context_default ();
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  AsyncSleepNoError sleep = { NULL, 0, TRUE };
+
+  g_test_summary ("A cancelled async sleep fails without an error location "
+                  "too, and a sleep cancelled after it completed but before "
+                  "gasync_sleep_finish() fails as GTask's own check does.");
+
+  gasync_sleep_async (LONG_SLEEP, cancellable, sleep_done_no_error_cb, &sleep);
+  g_main_context_iteration (context, FALSE);
+  g_cancellable_cancel (cancellable);
+  gasync_test_iterate_until_count (context, &sleep.done, 1);
+  g_assert_false (sleep.slept);
+
+  /* Completed, then cancelled before the finish call. */
+  g_cancellable_reset (cancellable);
+  memset (&sleep, 0, sizeof sleep);
+  sleep.slept = TRUE;
+  sleep.cancel_first = cancellable;
+  gasync_sleep_async (0, cancellable, sleep_done_no_error_cb, &sleep);
+  gasync_test_iterate_until_count (context, &sleep.done, 1);
+  g_assert_false (sleep.slept);
+
+  /* Not cancelled: it slept. */
+  g_cancellable_reset (cancellable);
+  memset (&sleep, 0, sizeof sleep);
+  gasync_sleep_async (0, cancellable, sleep_done_no_error_cb, &sleep);
+  gasync_test_iterate_until_count (context, &sleep.done, 1);
+  g_assert_true (sleep.slept);
+
+  g_assert_false (g_main_context_pending (context));
+}
+
+typedef struct
+{
   GCancellable *cancellable;
   GMainContext *context;
   AsyncSleep sleep;
@@ -267,6 +323,8 @@ main (int    argc,
   g_test_add_func ("/gasync/sleep/cancelled", test_sleep_cancelled);
   g_test_add_func ("/gasync/sleep/async", test_sleep_async);
   g_test_add_func ("/gasync/sleep/async-cancelled", test_sleep_async_cancelled);
+  g_test_add_func ("/gasync/sleep/async-cancelled-no-error",
+                   test_sleep_async_cancelled_no_error);
   g_test_add_func ("/gasync/sleep/async-cancelled-from-thread",
                    test_sleep_async_cancelled_from_thread);
   g_test_add_func ("/gasync/sleep/bad-input", test_sleep_bad_input);
