@@ -88,11 +88,8 @@ gasync_sleep_until (gint64         deadline,
   gasync_cond_clear (&cond);
   gasync_lock_clear (&lock);
 
-  /* Without @error, no message: GLib translates it even then. */
-  if (cancelled && error == NULL)
-    return FALSE;
   if (cancelled)
-    return !g_cancellable_set_error_if_cancelled (cancellable, error);
+    return gasync_set_cancelled_error (cancellable, error);
   return TRUE;
 }
 
@@ -255,17 +252,17 @@ gboolean
 gasync_sleep_finish (GAsyncResult  *result,
                      GError       **error)
 {
+  GCancellable *cancellable;
+
   g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
   g_return_val_if_fail (g_async_result_is_tagged (result, gasync_sleep_async),
                         FALSE);
 
+  cancellable = g_task_get_cancellable (G_TASK (result));
   /* As GTask's own check would: a sleep cancelled after it completed,
    * before this call, fails too. */
   if (g_task_propagate_boolean (G_TASK (result), NULL) &&
-      !g_cancellable_is_cancelled (g_task_get_cancellable (G_TASK (result))))
+      !g_cancellable_is_cancelled (cancellable))
     return TRUE;
-  if (error != NULL)
-    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED,
-                         _("Operation was cancelled"));
-  return FALSE;
+  return gasync_set_cancelled_error (cancellable, error);
 }

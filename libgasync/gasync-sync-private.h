@@ -194,6 +194,11 @@ gasync_wait (GasyncLock      *lock,
                                error);
 }
 
+/* Returns FALSE, with @error (if given) set to %G_IO_ERROR_CANCELLED for
+ * @cancellable, which fired; no message is made for a NULL @error. */
+gboolean gasync_set_cancelled_error (GCancellable  *cancellable,
+                                     GError       **error);
+
 /* Replaces the string *@field, guarded by @lock, with a copy of @value;
  * returns whether it changed (for a notify, outside the lock). The old
  * string is freed outside the lock. */

@@ -70,9 +70,12 @@ set_timed_out (GError **error)
   return FALSE;
 }
 
-static gboolean
-set_cancelled (GCancellable  *cancellable,
-               GError       **error)
+/* Returns FALSE, and sets @error, if given, to %G_IO_ERROR_CANCELLED for
+ * @cancellable, which fired: without @error no message is made, since
+ * GLib translates it even when nobody reads it (about 550 instructions). */
+gboolean
+gasync_set_cancelled_error (GCancellable  *cancellable,
+                            GError       **error)
 {
   if (error == NULL)
     return FALSE;
@@ -122,7 +125,7 @@ gasync_wait_slowpath (GasyncLock      *lock,
 
   /* Neither worth a connection. */
   if (g_cancellable_is_cancelled (cancellable))
-    return set_cancelled (cancellable, error);
+    return gasync_set_cancelled_error (cancellable, error);
   if (deadline != G_MAXINT64 && g_get_monotonic_time () >= deadline)
     return set_timed_out (error);
 
@@ -165,7 +168,7 @@ gasync_wait_slowpath (GasyncLock      *lock,
       if (until != NULL ? until (data) : woken && !wake.cancelled)
         return TRUE;
       if (wake.cancelled)
-        return set_cancelled (cancellable, error);
+        return gasync_set_cancelled_error (cancellable, error);
       if (timed_out)
         return set_timed_out (error);
       /* It held, but no longer does since the lock was dropped. */
