@@ -62,15 +62,17 @@
  * Threading: every function may be called from any thread. Task functions
  * run in the calling thread (gasync_stopper_run_task()), on the library's
  * shared thread pool (the `_async_` forms) or on a dedicated thread
- * (gasync_stopper_run_worker()). Signals, `notify::state`, closers and the
- * destroy notifies of task data run on the stopper's owner context: the
- * thread-default #GMainContext of the thread that created it.
+ * (gasync_stopper_run_worker()). Signals, `notify::state`, closers, the
+ * destroy notifies of task data and the `cancelled` signals of the quiesce
+ * and stop cancellables (and of their children) run on the stopper's owner
+ * context: the thread-default #GMainContext of the thread that created it.
+ * A phase's cancellables fire at once when the thread that begins it runs
+ * that context, else in its next dispatch, before the phase's signal.
  *
  * Stopping from inside: when gasync_stopper_stop() or
  * gasync_stopper_quiesce() is called from code this stopper is running
- * (one of its tasks or workers, a closer, a handler of its signals, or a
- * handler of its cancellables fired by the thread that ended its last
- * task), it begins the shutdown and returns at once instead of waiting,
+ * (one of its tasks or workers, a closer, a handler of its signals or
+ * of its cancellables), it begins the shutdown and returns at once instead of waiting,
  * since the shutdown waits for that very code to return.
  *
  * Blocking stops: gasync_stopper_stop() and gasync_stopper_quiesce() wait
@@ -98,9 +100,8 @@
  * finalized once the workers have returned. A stopper finalized without
  * being stopped does not run its closers; every destroy notify still runs
  * once. A blocking stop or quiesce returns only once the thread that ended
- * the last task is done with the stopper (it has fired the cancellable of
- * the phase that began, and given back the tasks' reference), and a stop
- * only once the workers' threads are too: the caller's last unref then
+ * the last task is done with the stopper (it has given back the tasks'
+ * reference), and a stop only once the workers' threads are too: the caller's last unref then
  * finalizes the stopper in the caller's thread.
  *
  * Leaks: a stopper that ran tasks or workers, or has closers, and is
@@ -136,6 +137,7 @@
 #include "gasync-sync-private.h"
 #include "gasync-task-run-private.h"
 #include "gasync-task-token-private.h"
+#include "gasync-thread-hold-private.h"
 #include "gasync-waiter-private.h"
 
 #define DEFAULT_STUCK_LOG_INTERVAL (10 * G_USEC_PER_SEC)
@@ -153,6 +155,7 @@ struct _GasyncStopper
   GasyncStopperState state;
   GasyncStopperState emitted; /* the last phase signalled on the context */
   GasyncStopperState notified; /* the last state notified on the context */
+  GasyncStopperState fired; /* the last phase whose cancellables fired */
   gboolean quiesce_requested;
   gboolean stop_requested;
   gboolean draining;
@@ -170,8 +173,7 @@ struct _GasyncStopper
    * owner job), so that the stop or quiesce waited for completes once no
    * other thread touches the stopper. */
   guint num_ending;
-  guint num_worker_threads; /* still touching the stopper */
-  gboolean kept_for_workers; /* dispose took a reference for them */
+  GasyncThreadHold workers; /* hold no reference, but touch the stopper */
 
   GasyncCancelTree quiesce;
   GasyncCancelTree stop;
@@ -206,12 +208,6 @@ enum {
 
 static guint signals[N_SIGNALS];
 
-/* What a phase change asks for, done after the lock is dropped. */
-enum {
-  ACTION_CANCEL_QUIESCE = 1 << 0,
-  ACTION_CANCEL_STOP = 1 << 1,
-};
-
 G_DEFINE_FINAL_TYPE (GasyncStopper, gasync_stopper, G_TYPE_OBJECT)
 
 /* Whether this thread runs code of the stopper: stopping from inside it
@@ -231,19 +227,17 @@ describe_locked (GasyncStopper *self)
 }
 
 /* Called with the lock held: moves to the next phase when its condition
- * holds, has the owner context signal it, and says what else to do about
- * it once the lock is dropped. */
-static guint
+ * holds, and has the owner context fire its cancellables and signal it
+ * (drain()). */
+static void
 advance_locked (GasyncStopper *self)
 {
   gboolean drain = FALSE;
-  guint actions = 0;
 
   if (self->state == GASYNC_STOPPER_STATE_RUNNING && self->quiesce_requested)
     {
       self->state = GASYNC_STOPPER_STATE_QUIESCING;
       self->quiesce_started = g_get_monotonic_time ();
-      actions |= ACTION_CANCEL_QUIESCE;
       drain = TRUE;
       /* Logs what quiescing waits for, if it lasts. */
       if (self->stuck_log_interval > 0)
@@ -257,33 +251,59 @@ advance_locked (GasyncStopper *self)
       gasync_registry_n_tasks_locked (&self->registry) == 0)
     {
       self->state = GASYNC_STOPPER_STATE_STOPPING;
-      actions |= ACTION_CANCEL_QUIESCE | ACTION_CANCEL_STOP;
       drain = TRUE;
     }
   if (self->state == GASYNC_STOPPER_STATE_STOPPING &&
       gasync_registry_n_workers_locked (&self->registry) == 0)
     drain = TRUE;
 
-  if (actions != 0 || drain)
-    gasync_cond_broadcast (&self->cond);
   if (drain)
-    gasync_owner_job_schedule_locked (&self->owner_job);
-  return actions;
+    {
+      gasync_cond_broadcast (&self->cond);
+      gasync_owner_job_schedule_locked (&self->owner_job);
+    }
 }
 
+/* Fires the cancellables of the phases up to @phase that have not fired.
+ * They emit `cancelled`, which runs user code: on the owner context only
+ * (the contract), which one thread at a time runs, before the phase
+ * signals. */
 static void
-run_actions (GasyncStopper *self,
-             guint          actions)
+fire_phases (GasyncStopper      *self,
+             GasyncStopperState  phase)
 {
-  if (actions & ACTION_CANCEL_QUIESCE)
-    gasync_cancel_tree_fire (&self->quiesce);
-  if (actions & ACTION_CANCEL_STOP)
+  GasyncStopperState fired;
+
+  phase = MIN (phase, GASYNC_STOPPER_STATE_STOPPING);
+  gasync_lock (&self->lock);
+  fired = self->fired;
+  gasync_unlock (&self->lock);
+  if (phase <= fired)
+    return;
+
+  gasync_cancel_tree_fire (&self->quiesce);
+  if (phase == GASYNC_STOPPER_STATE_STOPPING)
     gasync_cancel_tree_fire (&self->stop);
+
+  gasync_lock (&self->lock);
+  self->fired = MAX (self->fired, phase);
+  gasync_cond_broadcast (&self->cond);
+  gasync_unlock (&self->lock);
+}
+
+/* In the thread that moved the stopper on: its cancellables fire at once
+ * if that thread runs the owner context, else in drain(). */
+static void
+fire_if_owner (GasyncStopper      *self,
+               GasyncStopperState  phase)
+{
+  if (g_main_context_is_owner (self->context))
+    fire_phases (self, phase);
 }
 
 /* Called with the lock held: something waits for the owner context. Not
- * while a thread that ended the last task fires the next phase: its
- * cancellable fires before its signal, and before the closers. */
+ * while a thread that ended the last task still holds the tasks'
+ * reference (see task_end_last()). */
 static gboolean
 drain_pending_locked (GasyncStopper *self)
 {
@@ -353,6 +373,7 @@ drain (gpointer data)
 
           self->notified = self->state;
           gasync_unlock (&self->lock);
+          fire_phases (self, phase);
           if (notify)
             g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
           g_signal_emit (self, signals[phase == GASYNC_STOPPER_STATE_QUIESCING ?
@@ -424,6 +445,9 @@ wait_for (GasyncStopper *self,
   gasync_owner_job_wait (&wait);
 }
 
+/* Every task has returned. The quiesce cancellable may fire later, when
+ * this thread cannot run the owner context: a quiesce does not wait for a
+ * context that another thread holds unless a task does. */
 static gboolean
 is_quiesced_locked (GasyncStopper *self)
 {
@@ -434,22 +458,23 @@ is_quiesced_locked (GasyncStopper *self)
 static gboolean
 is_done_locked (GasyncStopper *self)
 {
-  return self->done && self->num_worker_threads == 0;
+  return self->done && gasync_thread_hold_is_empty_locked (&self->workers);
 }
 
 static void
 begin_shutdown (GasyncStopper *self,
                 gboolean       stop)
 {
-  guint actions;
+  GasyncStopperState state;
 
   gasync_lock (&self->lock);
   self->quiesce_requested = TRUE;
   self->stop_requested |= stop;
-  actions = advance_locked (self);
+  advance_locked (self);
+  state = self->state;
   gasync_unlock (&self->lock);
 
-  run_actions (self, actions);
+  fire_if_owner (self, state);
 }
 
 /* gasync_stopper_stop() (@stop) or gasync_stopper_quiesce(): begins the
@@ -516,35 +541,35 @@ task_begin (GasyncStopper        *self,
  * for may have come: it may wait on the condition, or iterating the owner
  * context (see wait_for()). */
 static void
-wake_waiters_locked (GasyncStopper *self)
+wake_waiters_locked (GObject *object)
 {
+  GasyncStopper *self = GASYNC_STOPPER (object);
+
   gasync_cond_broadcast (&self->cond);
   g_main_context_wakeup (self->context);
 }
 
-/* Ends the task counted in @entry. Returns the actions for run_actions(),
- * and in @last whether it was the last task: then the caller is counted
- * in num_ending, and task_end_unlock() must be given @last. */
-static guint
+/* Ends the task counted in @entry. Returns whether it was the last task:
+ * then the caller is counted in num_ending, and task_end_unlock() must be
+ * given that. */
+static gboolean
 task_end_locked (GasyncStopper       *self,
-                 GasyncRegistryEntry *entry,
-                 gboolean            *last)
+                 GasyncRegistryEntry *entry)
 {
-  *last = gasync_registry_end_locked (&self->registry, entry) == 0;
-  if (!*last)
-    return 0;
+  if (gasync_registry_end_locked (&self->registry, entry) != 0)
+    return FALSE;
   self->num_ending++;
   if (self->state == GASYNC_STOPPER_STATE_QUIESCING)
     {
       gasync_cond_broadcast (&self->cond);
-      return advance_locked (self);
+      advance_locked (self);
     }
-  return 0;
+  return TRUE;
 }
 
-/* After the last task, without the lock: fires the phase it began, then
- * gives back the reference the running tasks held. Until then the stopper
- * is neither quiesced nor closed. If a thread waits for that, or a stop was
+/* After the last task, without the lock: gives back the reference the
+ * running tasks held. Until then the stopper is neither quiesced nor
+ * closed. If a thread waits for that, or a stop was
  * asked for, the reference is left to the waiting thread or to the owner
  * context, which drops it once stopped, before the callbacks of
  * gasync_stopper_stop_async(): otherwise a stop or quiesce could return,
@@ -552,8 +577,7 @@ task_end_locked (GasyncStopper       *self,
  * it; the stopper would then be finalized here, with the caller's thread
  * reading it. */
 static void
-task_end_last (GasyncStopper *self,
-               guint          actions)
+task_end_last (GasyncStopper *self)
 {
   GasyncRegistryFrame frame;
   gboolean last;
@@ -561,7 +585,7 @@ task_end_last (GasyncStopper *self,
   /* A handler of the cancellables that stops the stopper must not wait
    * for this thread. */
   gasync_registry_frame_push (&frame, &self->registry);
-  run_actions (self, actions);
+  fire_if_owner (self, gasync_stopper_get_state (self));
   gasync_registry_frame_pop (&frame);
 
   gasync_lock (&self->lock);
@@ -569,7 +593,7 @@ task_end_last (GasyncStopper *self,
                                             self->stop_requested);
   if (--self->num_ending == 0)
     {
-      wake_waiters_locked (self);
+      wake_waiters_locked (G_OBJECT (self));
       if (drain_pending_locked (self))
         gasync_owner_job_schedule_locked (&self->owner_job);
     }
@@ -582,12 +606,11 @@ task_end_last (GasyncStopper *self,
  * task's work. */
 static inline void
 task_end_unlock (GasyncStopper *self,
-                 guint          actions,
                  gboolean       last)
 {
   gasync_unlock (&self->lock);
   if (last)
-    task_end_last (self, actions);
+    task_end_last (self);
 }
 
 static void
@@ -595,11 +618,10 @@ task_end (GasyncStopper       *self,
           GasyncRegistryEntry *entry)
 {
   gboolean last;
-  guint actions;
 
   gasync_lock (&self->lock);
-  actions = task_end_locked (self, entry, &last);
-  task_end_unlock (self, actions, last);
+  last = task_end_locked (self, entry);
+  task_end_unlock (self, last);
 }
 
 static void
@@ -608,14 +630,13 @@ async_task_run (gpointer data)
   GasyncTaskRun *task = data;
   GasyncStopper *self = task->instance;
   gboolean last;
-  guint actions;
 
   gasync_task_run_call (task, &self->registry, self->quiesce.cancellable,
                         self->context, signals[SIGNAL_TASK_FAILED]);
   gasync_lock (&self->lock);
-  actions = task_end_locked (self, &task->task.entry, &last);
+  last = task_end_locked (self, &task->task.entry);
   gasync_registry_task_free_locked (&self->registry, task);
-  task_end_unlock (self, actions, last);
+  task_end_unlock (self, last);
 }
 
 /* Starts @func on the pool; @semaphore, if any, holds a slot for it, which
@@ -666,8 +687,6 @@ worker_run (gpointer data)
 {
   GasyncTaskRun *worker = data;
   GasyncStopper *self = worker->instance;
-  gboolean last;
-  guint actions;
 
   gasync_task_run_call (worker, &self->registry, self->stop.cancellable,
                         self->context, signals[SIGNAL_TASK_FAILED]);
@@ -675,22 +694,12 @@ worker_run (gpointer data)
   gasync_lock (&self->lock);
   gasync_registry_end_worker_locked (&self->registry, &worker->task.entry);
   gasync_registry_task_free_locked (&self->registry, worker);
-  actions = advance_locked (self);
+  advance_locked (self);
   gasync_unlock (&self->lock);
 
-  run_actions (self, actions);
-
-  /* Workers hold no reference (see dispose): past this point this thread
-   * no longer touches the stopper, unless it drops the one dispose took. */
-  gasync_lock (&self->lock);
-  if (--self->num_worker_threads == 0)
-    wake_waiters_locked (self);
-  last = self->num_worker_threads == 0 && self->kept_for_workers;
-  if (last)
-    self->kept_for_workers = FALSE;
-  gasync_unlock (&self->lock);
-  if (last)
-    g_object_unref (self);
+  /* Workers hold no reference (see dispose). */
+  gasync_thread_hold_leave (&self->workers, &self->lock, G_OBJECT (self),
+                            wake_waiters_locked);
 }
 
 /* CockroachDB's leak checks report the stoppers never stopped: a stopper
@@ -724,26 +733,28 @@ warn_if_never_stopped (GasyncStopper *self)
 }
 
 static void
+fire_for_workers (gpointer data)
+{
+  fire_phases (data, GASYNC_STOPPER_STATE_STOPPING);
+}
+
+static void
 gasync_stopper_dispose (GObject *object)
 {
   GasyncStopper *self = GASYNC_STOPPER (object);
-  gboolean keep;
 
   /* First: a stopper kept for its workers still has them. */
   warn_if_never_stopped (self);
 
   /* Running tasks hold a reference, workers do not: they run until a stop
-   * that can no longer come. Their cancellables fire as for a stop, and
-   * the stopper lives on until the last of them has returned. */
-  gasync_lock (&self->lock);
-  keep = self->num_worker_threads > 0 && !self->kept_for_workers;
-  self->kept_for_workers |= keep;
-  gasync_unlock (&self->lock);
-  if (keep)
+   * that can no longer come. Their cancellables fire as for a stop, on the
+   * owner context, and the stopper lives on until the last of them has
+   * returned. */
+  if (gasync_thread_hold_keep (&self->workers, &self->lock, object))
     {
-      g_object_ref (self);
-      gasync_cancel_tree_fire (&self->quiesce);
-      gasync_cancel_tree_fire (&self->stop);
+      gasync_owner_invoke (self->context, GASYNC_OWNER_NOW_IF_OWNER,
+                           fire_for_workers, g_object_ref (self),
+                           g_object_unref);
       return;
     }
 
@@ -758,21 +769,10 @@ gasync_stopper_finalize (GObject *object)
 {
   GasyncStopper *self = GASYNC_STOPPER (object);
 
-  /* Under the lock: the last task or worker thread wrote it under it,
-   * and its unref reaches here through GObject's atomics, which TSan does
-   * not see. */
-  gasync_lock (&self->lock);
-  g_assert (self->num_worker_threads == 0);
-  gasync_unlock (&self->lock);
-
+  gasync_thread_hold_clear (&self->workers, &self->lock);
   /* Checks that nothing runs and waits for the stuck report to return. */
   gasync_registry_clear (&self->registry);
   g_assert (g_queue_is_empty (&self->stop_waiters));
-  /* Dispose runs again once the last worker thread gives back the
-   * reference that dispose took for the workers, unless that thread drops
-   * it before the unref that ran dispose has returned: GObject then takes
-   * it for the last reference of that unref, which finalizes without
-   * disposing again. */
   /* Never stopped: the closers will not run, but their data is freed. */
   gasync_closers_free (&self->closers, &self->lock, self->context);
   gasync_leak_watch_end_locked (&self->leak, self);
@@ -1248,8 +1248,9 @@ gasync_stopper_get_stop_cancellable (GasyncStopper *self)
  * handler on @parent is disconnected, so that any number of children can
  * come and go. While it lives, it holds a reference to @parent.
  *
- * Threading: may be called from any thread. The cancellation happens in
- * the thread that begins quiescing or cancels @parent.
+ * Threading: may be called from any thread. The cancellation happens on
+ * the owner context when @self begins quiescing, or in the thread that
+ * cancels @parent.
  *
  * Returns: (transfer full): a new #GCancellable
  *
@@ -1497,7 +1498,7 @@ gasync_stopper_run_worker (GasyncStopper   *self,
     {
       gasync_registry_begin_worker_locked (&self->registry,
                                            &worker->task.entry, name);
-      self->num_worker_threads++;
+      gasync_thread_hold_enter_locked (&self->workers);
       track = gasync_leak_watch_begin_locked (&self->leak);
     }
   else
