@@ -92,6 +92,9 @@ latch_move (GasyncLatch       *self,
             GasyncLatchState   to,
             GError           **error)
 {
+  g_return_val_if_fail (GASYNC_IS_LATCH (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
   return gasync_lifecycle_move (&self->life, from, to, error);
 }
 
@@ -251,9 +254,6 @@ gboolean
 gasync_latch_starting (GasyncLatch  *self,
                        GError      **error)
 {
-  g_return_val_if_fail (GASYNC_IS_LATCH (self), FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
   return latch_move (self, FROM (STOPPED), GASYNC_LATCH_STATE_STARTING, error);
 }
 
@@ -275,9 +275,6 @@ gboolean
 gasync_latch_started (GasyncLatch  *self,
                       GError      **error)
 {
-  g_return_val_if_fail (GASYNC_IS_LATCH (self), FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
   return latch_move (self, FROM (STARTING) | FROM (RESUMING) | FROM (ACTIVE),
                      GASYNC_LATCH_STATE_STARTED, error);
 }
@@ -299,9 +296,6 @@ gboolean
 gasync_latch_active (GasyncLatch  *self,
                      GError      **error)
 {
-  g_return_val_if_fail (GASYNC_IS_LATCH (self), FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
   return latch_move (self, FROM (STARTED), GASYNC_LATCH_STATE_ACTIVE, error);
 }
 
@@ -321,9 +315,6 @@ gboolean
 gasync_latch_pausing (GasyncLatch  *self,
                       GError      **error)
 {
-  g_return_val_if_fail (GASYNC_IS_LATCH (self), FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
   return latch_move (self, FROM (STARTED) | FROM (ACTIVE),
                      GASYNC_LATCH_STATE_PAUSING, error);
 }
@@ -344,9 +335,6 @@ gboolean
 gasync_latch_paused (GasyncLatch  *self,
                      GError      **error)
 {
-  g_return_val_if_fail (GASYNC_IS_LATCH (self), FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
   return latch_move (self, FROM (PAUSING), GASYNC_LATCH_STATE_PAUSED, error);
 }
 
@@ -367,9 +355,6 @@ gboolean
 gasync_latch_resuming (GasyncLatch  *self,
                        GError      **error)
 {
-  g_return_val_if_fail (GASYNC_IS_LATCH (self), FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
   return latch_move (self, FROM (PAUSED), GASYNC_LATCH_STATE_RESUMING, error);
 }
 
@@ -390,9 +375,6 @@ gboolean
 gasync_latch_stopping (GasyncLatch  *self,
                        GError      **error)
 {
-  g_return_val_if_fail (GASYNC_IS_LATCH (self), FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
   return latch_move (self, STOPPABLE, GASYNC_LATCH_STATE_STOPPING, error);
 }
 
@@ -413,9 +395,6 @@ gboolean
 gasync_latch_stopped (GasyncLatch  *self,
                       GError      **error)
 {
-  g_return_val_if_fail (GASYNC_IS_LATCH (self), FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
   return latch_move (self, FROM (STOPPING), GASYNC_LATCH_STATE_STOPPED, error);
 }
 

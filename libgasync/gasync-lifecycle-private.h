@@ -11,6 +11,7 @@
 #include <gio/gio.h>
 
 #include "gasync-latch.h"
+#include "gasync-property-private.h"
 #include "gasync-types.h"
 #include "gasync-sync-private.h"
 
@@ -188,12 +189,14 @@ GSource         *gasync_lifecycle_source_new       (GObject               *objec
 /* The "state" property of the lifecycle objects. */
 GParamSpec      *gasync_lifecycle_state_pspec_new  (void);
 /* In class_init, once @properties holds the class's other properties:
- * puts the "state" property at @prop_state, installs them all, and adds
- * the "error" signal (with the GError alone), in *@error_signal. */
-void             gasync_lifecycle_class_install    (GObjectClass          *object_class,
-                                                    GParamSpec           **properties,
-                                                    guint                  n_props,
-                                                    guint                  prop_state,
-                                                    guint                 *error_signal);
+ * puts the "state" property at @prop_state, installs them all with the
+ * accessors of @access (gasync_property_install()), and adds the "error"
+ * signal (with the GError alone), in *@error_signal. */
+void             gasync_lifecycle_class_install    (GObjectClass               *object_class,
+                                                    const GasyncPropertyAccess *access,
+                                                    GParamSpec                **properties,
+                                                    guint                       n_props,
+                                                    guint                       prop_state,
+                                                    guint                      *error_signal);
 
 G_END_DECLS

@@ -671,14 +671,15 @@ gasync_lifecycle_state_pspec_new (void)
 }
 
 void
-gasync_lifecycle_class_install (GObjectClass  *object_class,
-                                GParamSpec   **properties,
-                                guint          n_props,
-                                guint          prop_state,
-                                guint         *error_signal)
+gasync_lifecycle_class_install (GObjectClass               *object_class,
+                                const GasyncPropertyAccess *access,
+                                GParamSpec                **properties,
+                                guint                       n_props,
+                                guint                       prop_state,
+                                guint                      *error_signal)
 {
   properties[prop_state] = gasync_lifecycle_state_pspec_new ();
-  g_object_class_install_properties (object_class, n_props, properties);
+  gasync_property_install (object_class, access, properties, n_props);
   *error_signal = g_signal_new ("error", G_TYPE_FROM_CLASS (object_class),
                                 G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                                 G_TYPE_NONE, 1, G_TYPE_ERROR);

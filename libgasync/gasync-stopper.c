@@ -133,6 +133,7 @@
 #include "gasync-owner-job-private.h"
 #include "gasync-owner-private.h"
 #include "gasync-private.h"
+#include "gasync-property-private.h"
 #include "gasync-registry-private.h"
 #include "gasync-sync-private.h"
 #include "gasync-task-run-private.h"
@@ -221,8 +222,10 @@ is_inside (GasyncStopper *self)
 /* "Stopper “indexer”" or "Stopper 0x…", for log lines. Called with the
  * lock held. */
 static char *
-describe_locked (GasyncStopper *self)
+describe_locked (gpointer data)
 {
+  GasyncStopper *self = data;
+
   return gasync_describe ("Stopper", self->name, self);
 }
 
@@ -244,7 +247,7 @@ advance_locked (GasyncStopper *self)
         gasync_registry_watch_locked (&self->registry, self->quiesce_started,
                                       MAX (self->stuck_log_interval,
                                            GASYNC_STOPPER_MIN_STUCK_LOG_INTERVAL),
-                                      (GasyncRegistryDescribeFunc) describe_locked,
+                                      describe_locked,
                                       self);
     }
   if (self->state == GASYNC_STOPPER_STATE_QUIESCING && self->stop_requested &&
@@ -396,69 +399,52 @@ drain (gpointer data)
     g_object_unref (self);
 }
 
-typedef struct
-{
-  GasyncStopper *stopper;
-  gboolean (*done_func) (GasyncStopper *self);
-} StopWait;
-
-/* Done, and the thread that ended the last task is done with the
- * stopper. */
-static gboolean
-stop_wait_done (gpointer data)
-{
-  StopWait *wait = data;
-
-  return wait->done_func (wait->stopper) && wait->stopper->num_ending == 0;
-}
-
-static char *
-stop_wait_describe (gpointer data)
-{
-  StopWait *wait = data;
-
-  return describe_locked (wait->stopper);
-}
-
 gboolean
 gasync_stopper_owner_wait_was_logged (GasyncStopper *self)
 {
   return gasync_owner_job_was_logged (&self->owner_job);
 }
 
-/* Waits for the phase @done_func tells to be reached, running the owner
- * context meanwhile when it can (gasync_owner_job_wait()): the signals and
- * closers then run in this thread. */
+/* Every task has returned, and the thread that ended the last one is done
+ * with the stopper. The quiesce cancellable may fire later, when this
+ * thread cannot run the owner context: a quiesce does not wait for a
+ * context that another thread holds unless a task does. */
+static gboolean
+is_quiesced_locked (gpointer data)
+{
+  GasyncStopper *self = data;
+
+  return gasync_registry_n_tasks_locked (&self->registry) == 0 &&
+         self->num_ending == 0;
+}
+
+/* Stopped, and the threads of the last task and of the workers are done
+ * with the stopper. */
+static gboolean
+is_done_locked (gpointer data)
+{
+  GasyncStopper *self = data;
+
+  return self->done && self->num_ending == 0 &&
+         gasync_thread_hold_is_empty_locked (&self->workers);
+}
+
+/* Waits until @done_locked (@self) holds, running the owner context
+ * meanwhile when it can (gasync_owner_job_wait()): the signals and closers
+ * then run in this thread. */
 static void
 wait_for (GasyncStopper *self,
-          gboolean     (*done_func) (GasyncStopper *self))
+          gboolean     (*done_locked) (gpointer self))
 {
-  StopWait data = { self, done_func };
   GasyncOwnerJobWait wait = {
-    &self->owner_job, &self->cond, stop_wait_done, &data,
+    &self->owner_job, &self->cond, done_locked, self,
     &self->stuck_log_interval, GASYNC_STOPPER_MIN_STUCK_LOG_INTERVAL,
-    stop_wait_describe, "a blocking stop",
+    describe_locked, "a blocking stop",
     "the phase signals, closers and destroy notifies run there. Iterate "
     "it, release it, or use gasync_stopper_stop_async()",
   };
 
   gasync_owner_job_wait (&wait);
-}
-
-/* Every task has returned. The quiesce cancellable may fire later, when
- * this thread cannot run the owner context: a quiesce does not wait for a
- * context that another thread holds unless a task does. */
-static gboolean
-is_quiesced_locked (GasyncStopper *self)
-{
-  return gasync_registry_n_tasks_locked (&self->registry) == 0;
-}
-
-/* Stopped, and the workers' threads are done with the stopper. */
-static gboolean
-is_done_locked (GasyncStopper *self)
-{
-  return self->done && gasync_thread_hold_is_empty_locked (&self->workers);
 }
 
 static void
@@ -793,67 +779,30 @@ gasync_stopper_finalize (GObject *object)
   G_OBJECT_CLASS (gasync_stopper_parent_class)->finalize (object);
 }
 
+/* Construct-only. */
 static void
-gasync_stopper_get_property (GObject    *object,
-                             guint       prop_id,
-                             GValue     *value,
-                             GParamSpec *pspec)
+set_track_details (GasyncStopper *self,
+                   gboolean       track)
 {
-  GasyncStopper *self = GASYNC_STOPPER (object);
-
-  switch (prop_id)
-    {
-    case PROP_STATE:
-      g_value_set_enum (value, gasync_stopper_get_state (self));
-      break;
-
-    case PROP_STUCK_LOG_INTERVAL:
-      g_value_set_int64 (value, gasync_stopper_get_stuck_log_interval (self));
-      break;
-
-    case PROP_TRACK_DETAILS:
-      g_value_set_boolean (value,
-                           gasync_registry_get_track_details (&self->registry));
-      break;
-
-    case PROP_NAME:
-      gasync_lock (&self->lock);
-      g_value_set_string (value, self->name);
-      gasync_unlock (&self->lock);
-      break;
-
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
+  if (track)
+    gasync_registry_track_details (&self->registry);
 }
 
-static void
-gasync_stopper_set_property (GObject      *object,
-                             guint         prop_id,
-                             const GValue *value,
-                             GParamSpec   *pspec)
-{
-  GasyncStopper *self = GASYNC_STOPPER (object);
-
-  switch (prop_id)
-    {
-    case PROP_STUCK_LOG_INTERVAL:
-      gasync_stopper_set_stuck_log_interval (self, g_value_get_int64 (value));
-      break;
-
-    case PROP_TRACK_DETAILS:
-      if (g_value_get_boolean (value))
-        gasync_registry_track_details (&self->registry);
-      break;
-
-    case PROP_NAME:
-      gasync_stopper_set_name (self, g_value_get_string (value));
-      break;
-
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
+static const GasyncPropertyAccess property_access[N_PROPS] = {
+  [PROP_STATE] = { G_CALLBACK (gasync_stopper_get_state), NULL },
+  [PROP_STUCK_LOG_INTERVAL] = {
+    G_CALLBACK (gasync_stopper_get_stuck_log_interval),
+    G_CALLBACK (gasync_stopper_set_stuck_log_interval),
+  },
+  [PROP_TRACK_DETAILS] = {
+    G_CALLBACK (gasync_stopper_get_track_details),
+    G_CALLBACK (set_track_details),
+  },
+  [PROP_NAME] = {
+    G_CALLBACK (gasync_stopper_get_name),
+    G_CALLBACK (gasync_stopper_set_name),
+  },
+};
 
 static void
 gasync_stopper_class_init (GasyncStopperClass *klass)
@@ -864,8 +813,6 @@ gasync_stopper_class_init (GasyncStopperClass *klass)
 
   object_class->dispose = gasync_stopper_dispose;
   object_class->finalize = gasync_stopper_finalize;
-  object_class->get_property = gasync_stopper_get_property;
-  object_class->set_property = gasync_stopper_set_property;
 
   /**
    * GasyncStopper:state:
@@ -947,7 +894,8 @@ gasync_stopper_class_init (GasyncStopperClass *klass)
                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
                          G_PARAM_EXPLICIT_NOTIFY);
 
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+  gasync_property_install (object_class, property_access, properties,
+                           N_PROPS);
 
   /**
    * GasyncStopper::quiescing:

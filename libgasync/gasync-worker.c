@@ -78,6 +78,7 @@
 #include "gasync-lifecycle-private.h"
 #include "gasync-owner-private.h"
 #include "gasync-private.h"
+#include "gasync-property-private.h"
 
 typedef struct
 {
@@ -275,49 +276,13 @@ gasync_worker_finalize (GObject *object)
   G_OBJECT_CLASS (gasync_worker_parent_class)->finalize (object);
 }
 
-static void
-gasync_worker_get_property (GObject    *object,
-                            guint       prop_id,
-                            GValue     *value,
-                            GParamSpec *pspec)
-{
-  GasyncWorker *self = GASYNC_WORKER (object);
-
-  switch (prop_id)
-    {
-    case PROP_STATE:
-      g_value_set_enum (value, gasync_worker_get_state (self));
-      break;
-
-    case PROP_NAME:
-      gasync_lock (&self->life.lock);
-      g_value_set_string (value, self->name);
-      gasync_unlock (&self->life.lock);
-      break;
-
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-gasync_worker_set_property (GObject      *object,
-                            guint         prop_id,
-                            const GValue *value,
-                            GParamSpec   *pspec)
-{
-  GasyncWorker *self = GASYNC_WORKER (object);
-
-  switch (prop_id)
-    {
-    case PROP_NAME:
-      gasync_worker_set_name (self, g_value_get_string (value));
-      break;
-
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
+static const GasyncPropertyAccess property_access[N_PROPS] = {
+  [PROP_STATE] = { G_CALLBACK (gasync_worker_get_state), NULL },
+  [PROP_NAME] = {
+    G_CALLBACK (gasync_worker_get_name),
+    G_CALLBACK (gasync_worker_set_name),
+  },
+};
 
 static void
 gasync_worker_class_init (GasyncWorkerClass *klass)
@@ -328,8 +293,6 @@ gasync_worker_class_init (GasyncWorkerClass *klass)
 
   object_class->dispose = gasync_worker_dispose;
   object_class->finalize = gasync_worker_finalize;
-  object_class->get_property = gasync_worker_get_property;
-  object_class->set_property = gasync_worker_set_property;
 
   /**
    * GasyncWorker:name:
@@ -371,7 +334,8 @@ gasync_worker_class_init (GasyncWorkerClass *klass)
    *
    * Since: 0.1
    */
-  gasync_lifecycle_class_install (object_class, properties, N_PROPS,
+  gasync_lifecycle_class_install (object_class, property_access, properties,
+                                  N_PROPS,
                                   PROP_STATE, &signals[SIGNAL_ERROR]);
 
   gasync_type_class_publish (klass);
