@@ -74,7 +74,7 @@ struct _GasyncInterval
 
   GasyncTaskFunc func;
   gpointer user_data;
-  GDestroyNotify user_data_free;
+  GDestroyNotify destroy;
 };
 
 enum {
@@ -235,8 +235,10 @@ gasync_interval_finalize (GObject *object)
 {
   GasyncInterval *self = GASYNC_INTERVAL (object);
 
-  if (self->user_data_free != NULL)
-    self->user_data_free (self->user_data);
+  /* On the owner context, as every destroy notify (the contract): the
+   * last reference may go in another thread. */
+  gasync_owner_destroy (self->life.owner, GASYNC_OWNER_NOW_IF_OWNER,
+                        self->destroy, self->user_data);
   gasync_lifecycle_clear (&self->life);
 
   G_OBJECT_CLASS (gasync_interval_parent_class)->finalize (object);
@@ -398,7 +400,7 @@ gasync_interval_new (GasyncTaskFunc func,
   self = g_object_new (GASYNC_TYPE_INTERVAL, NULL);
   self->func = func;
   self->user_data = user_data;
-  self->user_data_free = destroy;
+  self->destroy = destroy;
   return self;
 }
 

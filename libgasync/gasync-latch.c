@@ -98,6 +98,23 @@ latch_move (GasyncLatch       *self,
   return gasync_lifecycle_move (&self->life, from, to, error);
 }
 
+/* gasync_latch_wait_started() (@started) or gasync_latch_wait_stopped(). */
+static gboolean
+latch_wait (GasyncLatch   *self,
+            gboolean       started,
+            GCancellable  *cancellable,
+            GError       **error)
+{
+  g_return_val_if_fail (GASYNC_IS_LATCH (self), FALSE);
+  g_return_val_if_fail (cancellable == NULL ||
+                        G_IS_CANCELLABLE (cancellable), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (started)
+    return gasync_lifecycle_wait_started (&self->life, cancellable, error);
+  return gasync_lifecycle_wait_stopped (&self->life, cancellable, error);
+}
+
 static void
 gasync_latch_finalize (GObject *object)
 {
@@ -436,12 +453,7 @@ gasync_latch_wait_started (GasyncLatch   *self,
                            GCancellable  *cancellable,
                            GError       **error)
 {
-  g_return_val_if_fail (GASYNC_IS_LATCH (self), FALSE);
-  g_return_val_if_fail (cancellable == NULL ||
-                        G_IS_CANCELLABLE (cancellable), FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
-  return gasync_lifecycle_wait_started (&self->life, cancellable, error);
+  return latch_wait (self, TRUE, cancellable, error);
 }
 
 /**
@@ -463,10 +475,5 @@ gasync_latch_wait_stopped (GasyncLatch   *self,
                            GCancellable  *cancellable,
                            GError       **error)
 {
-  g_return_val_if_fail (GASYNC_IS_LATCH (self), FALSE);
-  g_return_val_if_fail (cancellable == NULL ||
-                        G_IS_CANCELLABLE (cancellable), FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
-  return gasync_lifecycle_wait_stopped (&self->life, cancellable, error);
+  return latch_wait (self, FALSE, cancellable, error);
 }

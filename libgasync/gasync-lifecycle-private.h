@@ -14,6 +14,7 @@
 #include "gasync-property-private.h"
 #include "gasync-types.h"
 #include "gasync-sync-private.h"
+#include "gasync-thread-hold-private.h"
 
 G_BEGIN_DECLS
 
@@ -56,8 +57,7 @@ typedef struct
   GSource *source;            /* main-context mode, while running */
   GCancellable *cancellable;  /* of the current or last run */
 
-  gboolean thread_alive;      /* the thread may still touch the object */
-  gboolean kept_alive;        /* dispose took a reference for the thread */
+  GasyncThreadHold thread_hold; /* the thread may still touch the object */
 
   GThread *thread;            /* the last one, until joined */
   GasyncLifecycleRunFunc thread_func; /* of the last spawn */

@@ -685,7 +685,7 @@ worker_run (gpointer data)
 
   /* Workers hold no reference (see dispose). */
   gasync_thread_hold_leave (&self->workers, &self->lock, G_OBJECT (self),
-                            wake_waiters_locked);
+                            wake_waiters_locked, NULL);
 }
 
 /* CockroachDB's leak checks report the stoppers never stopped: a stopper

@@ -4,9 +4,10 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  * Copyright 2026 The libgasync authors
  *
- * Some threads of an object must not keep it alive: a stopper's worker
- * runs until a stop that only a holder of a reference can ask for. Such a
- * thread still touches the object until it has returned. The object counts
+ * Some threads of an object must not keep it alive: a stopper's worker,
+ * or the thread of a latch-like object (gasync-lifecycle), runs until a
+ * stop that only a holder of a reference can ask for. Such a thread still
+ * touches the object until it has returned. The object counts
  * these threads under its lock; when its last reference goes while some
  * run, its dispose keeps it alive for them (one reference, taken once),
  * and the last thread to leave gives that reference back, so that the
@@ -47,7 +48,8 @@ gboolean  gasync_thread_hold_keep  (GasyncThreadHold *self,
 void      gasync_thread_hold_leave (GasyncThreadHold *self,
                                     GasyncLock       *lock,
                                     GObject          *object,
-                                    void            (*emptied_locked) (GObject *object));
+                                    void            (*emptied_locked) (GObject *object),
+                                    GMainContext     *owner);
 void      gasync_thread_hold_clear (GasyncThreadHold *self,
                                     GasyncLock       *lock);
 

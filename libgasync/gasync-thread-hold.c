@@ -11,6 +11,8 @@
 
 #include "gasync-thread-hold-private.h"
 
+#include "gasync-owner-private.h"
+
 /* From the object's dispose: when such threads run, takes a reference to
  * @object for them (once) and returns TRUE: dispose then returns at once,
  * and runs again once the last of them has left. */
@@ -32,26 +34,30 @@ gasync_thread_hold_keep (GasyncThreadHold *self,
 }
 
 /* The last thing such a thread does with @object: past this point it no
- * longer touches it, unless it drops the reference that dispose took.
- * @emptied_locked (@object) runs under the lock when the last one
- * leaves. */
+ * longer touches it, unless it drops the reference that dispose took:
+ * here, or with @owner, on that context (queued), where the object lives.
+ * @emptied_locked (@object), if not NULL, runs under the lock when the
+ * last one leaves. */
 void
 gasync_thread_hold_leave (GasyncThreadHold *self,
                           GasyncLock       *lock,
                           GObject          *object,
-                          void            (*emptied_locked) (GObject *object))
+                          void            (*emptied_locked) (GObject *object),
+                          GMainContext     *owner)
 {
   gboolean last;
 
   gasync_lock (lock);
-  if (--self->n_threads == 0)
+  if (--self->n_threads == 0 && emptied_locked != NULL)
     emptied_locked (object);
   last = self->n_threads == 0 && self->kept;
   if (last)
     self->kept = FALSE;
   gasync_unlock (lock);
 
-  if (last)
+  if (last && owner != NULL)
+    gasync_owner_destroy (owner, GASYNC_OWNER_QUEUE, g_object_unref, object);
+  else if (last)
     g_object_unref (object);
 }
 

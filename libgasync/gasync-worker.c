@@ -97,7 +97,7 @@ struct _GasyncWorker
 
   GasyncWorkerFunc func;
   gpointer user_data;
-  GDestroyNotify user_data_free;
+  GDestroyNotify destroy;
 
   char *name; /* under life.lock */
 };
@@ -269,8 +269,10 @@ gasync_worker_finalize (GObject *object)
 
   g_assert (g_queue_is_empty (&self->items));
   g_free (self->name);
-  if (self->user_data_free != NULL)
-    self->user_data_free (self->user_data);
+  /* On the owner context, as every destroy notify (the contract): the
+   * last reference may go in another thread. */
+  gasync_owner_destroy (self->life.owner, GASYNC_OWNER_NOW_IF_OWNER,
+                        self->destroy, self->user_data);
   gasync_lifecycle_clear (&self->life);
 
   G_OBJECT_CLASS (gasync_worker_parent_class)->finalize (object);
@@ -354,14 +356,17 @@ gasync_worker_init (GasyncWorker *self)
 static GasyncWorker *
 worker_new (GasyncWorkerFunc func,
             gpointer         user_data,
-            GDestroyNotify   user_data_free,
+            GDestroyNotify   destroy,
             gboolean         main_context_mode)
 {
-  GasyncWorker *self = g_object_new (GASYNC_TYPE_WORKER, NULL);
+  GasyncWorker *self;
 
+  g_return_val_if_fail (func != NULL, NULL);
+
+  self = g_object_new (GASYNC_TYPE_WORKER, NULL);
   self->func = func;
   self->user_data = user_data;
-  self->user_data_free = user_data_free;
+  self->destroy = destroy;
   self->main_context_mode = main_context_mode;
   return self;
 }
@@ -386,8 +391,6 @@ gasync_worker_new (GasyncWorkerFunc func,
                    gpointer         user_data,
                    GDestroyNotify   destroy)
 {
-  g_return_val_if_fail (func != NULL, NULL);
-
   return worker_new (func, user_data, destroy, FALSE);
 }
 
@@ -414,8 +417,6 @@ gasync_worker_new_for_main_context (GasyncWorkerFunc func,
                                     gpointer         user_data,
                                     GDestroyNotify   destroy)
 {
-  g_return_val_if_fail (func != NULL, NULL);
-
   return worker_new (func, user_data, destroy, TRUE);
 }
 
