@@ -129,16 +129,14 @@
 #include "gasync-cancel-tree-private.h"
 #include "gasync-closers-private.h"
 #include "gasync-enums.h"
-#include "gasync-leak-private.h"
 #include "gasync-owner-job-private.h"
 #include "gasync-owner-private.h"
 #include "gasync-private.h"
 #include "gasync-property-private.h"
 #include "gasync-registry-private.h"
 #include "gasync-sync-private.h"
+#include "gasync-task-gate-private.h"
 #include "gasync-task-run-private.h"
-#include "gasync-task-token-private.h"
-#include "gasync-thread-hold-private.h"
 #include "gasync-waiter-private.h"
 
 #define DEFAULT_STUCK_LOG_INTERVAL (10 * G_USEC_PER_SEC)
@@ -164,17 +162,14 @@ struct _GasyncStopper
   gint64 quiesce_started;
   GTimeSpan stuck_log_interval;
 
-  /* The running tasks and workers. The stopper holds a reference to
-   * itself while tasks run. */
-  GasyncRegistry registry;
-  /* Threads that ended the last task and still act on it: they fire the
-   * next phase, then give back that reference. Quiescing and closing wait
-   * for them, and a thread waiting in wait_for(), or after a stop the
-   * owner context once stopped, takes the reference over (handed to the
-   * owner job), so that the stop or quiesce waited for completes once no
-   * other thread touches the stopper. */
-  guint num_ending;
-  GasyncThreadHold workers; /* hold no reference, but touch the stopper */
+  /* The running tasks and workers; the stopper holds a reference to
+   * itself while tasks run. The threads that ended the last task and
+   * still act on it (gate.n_ending) give back that reference: quiescing
+   * and closing wait for them, and a thread waiting in wait_for(), or
+   * after a stop the owner context once stopped, takes the reference over
+   * (handed to the owner job), so that the stop or quiesce waited for
+   * completes once no other thread touches the stopper. */
+  GasyncTaskGate gate;
 
   GasyncCancelTree quiesce;
   GasyncCancelTree stop;
@@ -184,7 +179,6 @@ struct _GasyncStopper
   GQueue stop_waiters; /* waiters of stop_async (gasync-waiter) */
 
   char *name;
-  GasyncLeakWatch leak; /* from the first task, worker or closer to stopped */
   gboolean warned_unstopped;
 };
 
@@ -216,7 +210,7 @@ G_DEFINE_FINAL_TYPE (GasyncStopper, gasync_stopper, G_TYPE_OBJECT)
 static gboolean
 is_inside (GasyncStopper *self)
 {
-  return gasync_registry_runs_here (&self->registry);
+  return gasync_registry_runs_here (&self->gate.registry);
 }
 
 /* "Stopper “indexer”" or "Stopper 0x…", for log lines. Called with the
@@ -240,24 +234,26 @@ advance_locked (GasyncStopper *self)
   if (self->state == GASYNC_STOPPER_STATE_RUNNING && self->quiesce_requested)
     {
       self->state = GASYNC_STOPPER_STATE_QUIESCING;
+      self->gate.refuse_tasks = TRUE;
       self->quiesce_started = g_get_monotonic_time ();
       drain = TRUE;
       /* Logs what quiescing waits for, if it lasts. */
       if (self->stuck_log_interval > 0)
-        gasync_registry_watch_locked (&self->registry, self->quiesce_started,
+        gasync_registry_watch_locked (&self->gate.registry, self->quiesce_started,
                                       MAX (self->stuck_log_interval,
                                            GASYNC_STOPPER_MIN_STUCK_LOG_INTERVAL),
                                       describe_locked,
                                       self);
     }
   if (self->state == GASYNC_STOPPER_STATE_QUIESCING && self->stop_requested &&
-      gasync_registry_n_tasks_locked (&self->registry) == 0)
+      gasync_registry_n_tasks_locked (&self->gate.registry) == 0)
     {
       self->state = GASYNC_STOPPER_STATE_STOPPING;
+      self->gate.refuse_workers = TRUE;
       drain = TRUE;
     }
   if (self->state == GASYNC_STOPPER_STATE_STOPPING &&
-      gasync_registry_n_workers_locked (&self->registry) == 0)
+      gasync_registry_n_workers_locked (&self->gate.registry) == 0)
     drain = TRUE;
 
   if (drain)
@@ -310,12 +306,12 @@ fire_if_owner (GasyncStopper      *self,
 static gboolean
 drain_pending_locked (GasyncStopper *self)
 {
-  if (self->num_ending > 0)
+  if (self->gate.n_ending > 0)
     return FALSE;
   if (self->emitted < self->state && self->state < GASYNC_STOPPER_STATE_STOPPED)
     return TRUE;
   return self->state == GASYNC_STOPPER_STATE_STOPPING &&
-         gasync_registry_n_workers_locked (&self->registry) == 0 &&
+         gasync_registry_n_workers_locked (&self->gate.registry) == 0 &&
          !self->done;
 }
 
@@ -341,7 +337,7 @@ close_locked (GasyncStopper *self)
 
   gasync_lock (&self->lock);
   self->done = TRUE;
-  gasync_leak_watch_end_locked (&self->leak, self);
+  gasync_leak_watch_end_locked (&self->gate.leak, self);
   gasync_waiter_wake_all (&self->stop_waiters);
   gasync_cond_broadcast (&self->cond);
 }
@@ -364,7 +360,7 @@ drain (gpointer data)
       return;
     }
   self->draining = TRUE;
-  gasync_registry_frame_push (&frame, &self->registry);
+  gasync_registry_frame_push (&frame, &self->gate.registry);
 
   while (drain_pending_locked (self))
     {
@@ -414,8 +410,8 @@ is_quiesced_locked (gpointer data)
 {
   GasyncStopper *self = data;
 
-  return gasync_registry_n_tasks_locked (&self->registry) == 0 &&
-         self->num_ending == 0;
+  return gasync_registry_n_tasks_locked (&self->gate.registry) == 0 &&
+         self->gate.n_ending == 0;
 }
 
 /* Stopped, and the threads of the last task and of the workers are done
@@ -425,8 +421,8 @@ is_done_locked (gpointer data)
 {
   GasyncStopper *self = data;
 
-  return self->done && self->num_ending == 0 &&
-         gasync_thread_hold_is_empty_locked (&self->workers);
+  return self->done && self->gate.n_ending == 0 &&
+         gasync_thread_hold_is_empty_locked (&self->gate.workers);
 }
 
 /* Waits until @done_locked (@self) holds, running the owner context
@@ -474,60 +470,44 @@ stop_or_quiesce (GasyncStopper *self,
     wait_for (self, stop ? is_done_locked : is_quiesced_locked);
 }
 
-/* Counts a new task named @name in @entry, unless the stopper is
- * quiescing. The first task takes a reference to the stopper, which the
- * last one to end gives back. */
-static gboolean
-task_begin_locked (GasyncStopper       *self,
-                   const char          *name,
-                   const char          *kind,
-                   GasyncRegistryEntry *entry,
-                   gboolean            *track)
-{
-  if (self->state != GASYNC_STOPPER_STATE_RUNNING)
-    return FALSE;
-
-  if (gasync_registry_begin_locked (&self->registry, entry, name, kind) == 1)
-    g_object_ref (self);
-  *track = gasync_leak_watch_begin_locked (&self->leak);
-  return TRUE;
-}
-
-static void
-set_refused_error (const char  *name,
-                   GError     **error)
-{
-  g_set_error (error, GASYNC_ERROR, GASYNC_ERROR_UNAVAILABLE,
-               /* Translators: %s is the name of a task */
-               _("The stopper is quiescing: task “%s” was not run"), name);
-}
-
-static gboolean
+/* The task side is the gate's (gasync-task-gate): these are its calls for
+ * this stopper. */
+static inline gboolean
 task_begin (GasyncStopper        *self,
             const char           *name,
             const char           *kind,
             GasyncRegistryEntry  *entry,
             GError              **error)
 {
-  gboolean running;
-  gboolean track = FALSE;
+  return gasync_task_gate_begin (&self->gate, name, kind, entry, error);
+}
 
-  gasync_lock (&self->lock);
-  running = task_begin_locked (self, name, kind, entry, &track);
-  gasync_unlock (&self->lock);
+static inline void
+task_end (GasyncStopper       *self,
+          GasyncRegistryEntry *entry)
+{
+  gasync_task_gate_end (&self->gate, entry);
+}
 
-  if (G_UNLIKELY (track))
-    gasync_leak_watch_track (&self->leak, self, &self->lock);
-  if (!running)
-    set_refused_error (name, error);
-  return running;
+static inline gboolean
+start_async_task (GasyncStopper    *self,
+                  const char       *name,
+                  const char       *kind,
+                  GasyncSemaphore  *semaphore,
+                  GasyncTaskFunc    func,
+                  gpointer          user_data,
+                  GDestroyNotify    destroy,
+                  GError          **error)
+{
+  return gasync_task_gate_start_async (&self->gate, name, kind, semaphore,
+                                       func, user_data, destroy, error);
 }
 
 /* Called with the lock held, when what a blocking stop or quiesce waits
  * for may have come: it may wait on the condition, or iterating the owner
  * context (see wait_for()). */
 static void
-wake_waiters_locked (GObject *object)
+workers_gone_locked (GObject *object)
 {
   GasyncStopper *self = GASYNC_STOPPER (object);
 
@@ -535,22 +515,20 @@ wake_waiters_locked (GObject *object)
   g_main_context_wakeup (self->context);
 }
 
-/* Ends the task counted in @entry. Returns whether it was the last task:
- * then the caller is counted in num_ending, and task_end_unlock() must be
- * given that. */
-static gboolean
-task_end_locked (GasyncStopper       *self,
-                 GasyncRegistryEntry *entry)
+/* The gate's hook, with the lock held: the last task or a worker ended. */
+static void
+task_ended_locked (GObject  *instance,
+                   gboolean  worker)
 {
-  if (gasync_registry_end_locked (&self->registry, entry) != 0)
-    return FALSE;
-  self->num_ending++;
-  if (self->state == GASYNC_STOPPER_STATE_QUIESCING)
+  GasyncStopper *self = GASYNC_STOPPER (instance);
+
+  if (worker)
+    advance_locked (self);
+  else if (self->state == GASYNC_STOPPER_STATE_QUIESCING)
     {
       gasync_cond_broadcast (&self->cond);
       advance_locked (self);
     }
-  return TRUE;
 }
 
 /* After the last task, without the lock: gives back the reference the
@@ -563,23 +541,24 @@ task_end_locked (GasyncStopper       *self,
  * it; the stopper would then be finalized here, with the caller's thread
  * reading it. */
 static void
-task_end_last (GasyncStopper *self)
+task_end_last (GObject *instance)
 {
+  GasyncStopper *self = GASYNC_STOPPER (instance);
   GasyncRegistryFrame frame;
   gboolean last;
 
   /* A handler of the cancellables that stops the stopper must not wait
    * for this thread. */
-  gasync_registry_frame_push (&frame, &self->registry);
+  gasync_registry_frame_push (&frame, &self->gate.registry);
   fire_if_owner (self, gasync_stopper_get_state (self));
   gasync_registry_frame_pop (&frame);
 
   gasync_lock (&self->lock);
   last = !gasync_owner_job_hand_ref_locked (&self->owner_job,
                                             self->stop_requested);
-  if (--self->num_ending == 0)
+  if (--self->gate.n_ending == 0)
     {
-      wake_waiters_locked (G_OBJECT (self));
+      workers_gone_locked (G_OBJECT (self));
       if (drain_pending_locked (self))
         gasync_owner_job_schedule_locked (&self->owner_job);
     }
@@ -588,105 +567,9 @@ task_end_last (GasyncStopper *self)
     g_object_unref (self);
 }
 
-/* Drops the lock taken for task_end_locked(), and finishes the last
- * task's work. */
-static inline void
-task_end_unlock (GasyncStopper *self,
-                 gboolean       last)
-{
-  gasync_unlock (&self->lock);
-  if (last)
-    task_end_last (self);
-}
-
-static void
-task_end (GasyncStopper       *self,
-          GasyncRegistryEntry *entry)
-{
-  gboolean last;
-
-  gasync_lock (&self->lock);
-  last = task_end_locked (self, entry);
-  task_end_unlock (self, last);
-}
-
-static void
-async_task_run (gpointer data)
-{
-  GasyncTaskRun *task = data;
-  GasyncStopper *self = task->instance;
-  gboolean last;
-
-  gasync_task_run_call (task, &self->registry, self->quiesce.cancellable,
-                        self->context, signals[SIGNAL_TASK_FAILED]);
-  gasync_lock (&self->lock);
-  last = task_end_locked (self, &task->task.entry);
-  gasync_registry_task_free_locked (&self->registry, task);
-  task_end_unlock (self, last);
-}
-
-/* Starts @func on the pool; @semaphore, if any, holds a slot for it, which
- * is given back when it returns or is refused. Inlined in its two callers:
- * it is the hottest path of the stopper. */
-G_ALWAYS_INLINE static inline gboolean
-start_async_task (GasyncStopper    *self,
-                  const char       *name,
-                  const char       *kind,
-                  GasyncSemaphore  *semaphore,
-                  GasyncTaskFunc    func,
-                  gpointer          user_data,
-                  GDestroyNotify    destroy,
-                  GError          **error)
-{
-  GasyncTaskRun *task;
-  gboolean running;
-  gboolean track = FALSE;
-
-  gasync_lock (&self->lock);
-  task = gasync_registry_task_new_locked (&self->registry);
-  running = task_begin_locked (self, name, kind, &task->task.entry, &track);
-  if (!running)
-    gasync_registry_task_free_locked (&self->registry, task);
-  gasync_unlock (&self->lock);
-
-  /* Before the task can end. */
-  if (G_UNLIKELY (track))
-    gasync_leak_watch_track (&self->leak, self, &self->lock);
-
-  if (!running)
-    {
-      set_refused_error (name, error);
-      if (semaphore != NULL)
-        gasync_semaphore_release (semaphore);
-      gasync_owner_destroy (self->context, GASYNC_OWNER_NOW_IF_OWNER,
-                            destroy, user_data);
-      return FALSE;
-    }
-
-  gasync_task_run_set (task, self, func, user_data, destroy, semaphore);
-  gasync_registry_task_push (&task->task, async_task_run);
-  return TRUE;
-}
-
-static void
-worker_run (gpointer data)
-{
-  GasyncTaskRun *worker = data;
-  GasyncStopper *self = worker->instance;
-
-  gasync_task_run_call (worker, &self->registry, self->stop.cancellable,
-                        self->context, signals[SIGNAL_TASK_FAILED]);
-
-  gasync_lock (&self->lock);
-  gasync_registry_end_worker_locked (&self->registry, &worker->task.entry);
-  gasync_registry_task_free_locked (&self->registry, worker);
-  advance_locked (self);
-  gasync_unlock (&self->lock);
-
-  /* Workers hold no reference (see dispose). */
-  gasync_thread_hold_leave (&self->workers, &self->lock, G_OBJECT (self),
-                            wake_waiters_locked, NULL);
-}
+static const GasyncTaskGateHooks gate_hooks = {
+  task_ended_locked, task_end_last, workers_gone_locked,
+};
 
 /* CockroachDB's leak checks report the stoppers never stopped: a stopper
  * that ran tasks or workers, or has closers, and is dropped without a stop
@@ -695,27 +578,20 @@ static void
 warn_if_never_stopped (GasyncStopper *self)
 {
   g_autofree char *label = NULL;
-  g_autofree char *registered = NULL;
-  guint64 n_started;
   guint n_closers;
 
   gasync_lock (&self->lock);
-  if (!self->leak.tracked || self->stop_requested || self->warned_unstopped)
+  if (!self->gate.leak.tracked || self->stop_requested || self->warned_unstopped)
     {
       gasync_unlock (&self->lock);
       return;
     }
   self->warned_unstopped = TRUE;
   label = describe_locked (self);
-  registered = gasync_registry_dump_line_locked (&self->registry);
-  n_started = self->registry.n_started;
   n_closers = gasync_closers_n_locked (&self->closers);
   gasync_unlock (&self->lock);
 
-  g_warning ("%s was finalized without gasync_stopper_stop() (tasks and "
-             "workers it ran: %" G_GUINT64_FORMAT "; closers that will not "
-             "run: %u); still registered: %s", label, n_started, n_closers,
-             registered);
+  gasync_task_gate_warn_unstopped (&self->gate, label, n_closers);
 }
 
 static void
@@ -736,7 +612,7 @@ gasync_stopper_dispose (GObject *object)
    * that can no longer come. Their cancellables fire as for a stop, on the
    * owner context, and the stopper lives on until the last of them has
    * returned. */
-  if (gasync_thread_hold_keep (&self->workers, &self->lock, object))
+  if (gasync_thread_hold_keep (&self->gate.workers, &self->lock, object))
     {
       gasync_owner_invoke (self->context, GASYNC_OWNER_NOW_IF_OWNER,
                            fire_for_workers, g_object_ref (self),
@@ -755,13 +631,10 @@ gasync_stopper_finalize (GObject *object)
 {
   GasyncStopper *self = GASYNC_STOPPER (object);
 
-  gasync_thread_hold_clear (&self->workers, &self->lock);
-  /* Checks that nothing runs and waits for the stuck report to return. */
-  gasync_registry_clear (&self->registry);
+  gasync_task_gate_clear (&self->gate);
   g_assert (g_queue_is_empty (&self->stop_waiters));
   /* Never stopped: the closers will not run, but their data is freed. */
   gasync_closers_free (&self->closers, &self->lock, self->context);
-  gasync_leak_watch_end_locked (&self->leak, self);
   g_free (self->name);
 
   gasync_cancel_tree_clear (&self->quiesce);
@@ -785,7 +658,7 @@ set_track_details (GasyncStopper *self,
                    gboolean       track)
 {
   if (track)
-    gasync_registry_track_details (&self->registry);
+    gasync_registry_track_details (&self->gate.registry);
 }
 
 static const GasyncPropertyAccess property_access[N_PROPS] = {
@@ -972,9 +845,12 @@ gasync_stopper_init (GasyncStopper *self)
   self->context = g_main_context_ref_thread_default ();
   self->owner_thread = g_thread_self ();
   self->stuck_log_interval = DEFAULT_STUCK_LOG_INTERVAL;
-  gasync_registry_init (&self->registry, &self->lock, sizeof (GasyncTaskRun));
   gasync_cancel_tree_init (&self->quiesce);
   gasync_cancel_tree_init (&self->stop);
+  gasync_task_gate_init (&self->gate, G_OBJECT (self), &self->lock,
+                         self->context, &gate_hooks,
+                         signals[SIGNAL_TASK_FAILED], self->quiesce.cancellable,
+                         self->stop.cancellable);
   g_queue_init (&self->stop_waiters);
   gasync_owner_job_init (&self->owner_job, self, self->context, &self->lock,
                          drain);
@@ -1100,7 +976,7 @@ gasync_stopper_get_track_details (GasyncStopper *self)
 {
   g_return_val_if_fail (GASYNC_IS_STOPPER (self), FALSE);
 
-  return gasync_registry_get_track_details (&self->registry);
+  return gasync_registry_get_track_details (&self->gate.registry);
 }
 
 /**
@@ -1277,7 +1153,7 @@ gasync_stopper_run_task (GasyncStopper   *self,
   if (!task_begin (self, name, "task", &entry, error))
     return FALSE;
 
-  ok = gasync_registry_call (&self->registry, func, name,
+  ok = gasync_registry_call (&self->gate.registry, func, name,
                              self->quiesce.cancellable, user_data, error);
 
   task_end (self, &entry);
@@ -1384,7 +1260,7 @@ gasync_stopper_run_limited_async_task (GasyncStopper    *self,
     case GASYNC_TASK_SLOT_ACQUIRED:
       break;
     case GASYNC_TASK_SLOT_REFUSED:
-      set_refused_error (name, error);
+      gasync_task_gate_set_refused_error (name, error);
       G_GNUC_FALLTHROUGH;
     case GASYNC_TASK_SLOT_FAILED:
     default:
@@ -1430,70 +1306,13 @@ gasync_stopper_run_worker (GasyncStopper   *self,
                            GDestroyNotify   destroy,
                            GError         **error)
 {
-  GasyncTaskRun *worker;
-  gboolean accepted;
-  gboolean track = FALSE;
-
   g_return_val_if_fail (GASYNC_IS_STOPPER (self), FALSE);
   g_return_val_if_fail (name != NULL, FALSE);
   g_return_val_if_fail (func != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  gasync_lock (&self->lock);
-  worker = gasync_registry_task_new_locked (&self->registry);
-  accepted = self->state < GASYNC_STOPPER_STATE_STOPPING;
-  if (accepted)
-    {
-      gasync_registry_begin_worker_locked (&self->registry,
-                                           &worker->task.entry, name);
-      gasync_thread_hold_enter_locked (&self->workers);
-      track = gasync_leak_watch_begin_locked (&self->leak);
-    }
-  else
-    gasync_registry_task_free_locked (&self->registry, worker);
-  gasync_unlock (&self->lock);
-
-  if (track)
-    gasync_leak_watch_track (&self->leak, self, &self->lock);
-
-  if (!accepted)
-    {
-      gasync_owner_destroy (self->context, GASYNC_OWNER_NOW_IF_OWNER,
-                            destroy, user_data);
-      g_set_error (error, GASYNC_ERROR, GASYNC_ERROR_UNAVAILABLE,
-                   /* Translators: %s is the name of a worker */
-                   _("The stopper is stopping: worker “%s” was not started"),
-                   name);
-      return FALSE;
-    }
-
-  gasync_task_run_set (worker, self, func, user_data, destroy, NULL);
-  gasync_registry_task_spawn (&worker->task, worker_run, name);
-  return TRUE;
-}
-
-typedef struct
-{
-  GasyncStopper *stopper;
-  GasyncRegistryEntry entry;
-} TokenData;
-
-static void
-token_end (GasyncTaskToken *token,
-           gpointer         user_data)
-{
-  TokenData *data = user_data;
-
-  task_end (data->stopper, &data->entry);
-}
-
-static void
-token_data_free (gpointer user_data)
-{
-  TokenData *data = user_data;
-
-  g_object_unref (data->stopper);
-  g_free (data);
+  return gasync_task_gate_start_worker (&self->gate, name, func, user_data,
+                                        destroy, error);
 }
 
 /**
@@ -1526,22 +1345,11 @@ gasync_stopper_begin_task (GasyncStopper  *self,
                            const char     *name,
                            GError        **error)
 {
-  TokenData *data;
-
   g_return_val_if_fail (GASYNC_IS_STOPPER (self), NULL);
   g_return_val_if_fail (name != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  data = g_new (TokenData, 1);
-  if (!task_begin (self, name, "token", &data->entry, error))
-    {
-      g_free (data);
-      return NULL;
-    }
-
-  data->stopper = g_object_ref (self);
-  return gasync_task_token_new (name, self->context, token_end, data,
-                                token_data_free);
+  return gasync_task_gate_begin_token (&self->gate, name, error);
 }
 
 /**
@@ -1579,12 +1387,12 @@ gasync_stopper_add_closer (GasyncStopper          *self,
   if (!stopped)
     {
       gasync_closers_add_locked (&self->closers, func, user_data, destroy);
-      track = gasync_leak_watch_begin_locked (&self->leak);
+      track = gasync_leak_watch_begin_locked (&self->gate.leak);
     }
   gasync_unlock (&self->lock);
 
   if (track)
-    gasync_leak_watch_track (&self->leak, self, &self->lock);
+    gasync_leak_watch_track (&self->gate.leak, self, &self->lock);
   if (stopped)
     gasync_closers_run_late (self->context, self->owner_thread, func,
                              user_data, destroy);
@@ -1610,7 +1418,7 @@ gasync_stopper_dup_running_tasks (GasyncStopper *self)
 {
   g_return_val_if_fail (GASYNC_IS_STOPPER (self), NULL);
 
-  return gasync_registry_dup_counts (&self->registry);
+  return gasync_registry_dup_counts (&self->gate.registry);
 }
 
 /**
@@ -1630,7 +1438,7 @@ gasync_stopper_get_n_tasks (GasyncStopper *self)
 {
   g_return_val_if_fail (GASYNC_IS_STOPPER (self), 0);
 
-  return gasync_registry_n_tasks (&self->registry);
+  return gasync_registry_n_tasks (&self->gate.registry);
 }
 
 /**
@@ -1654,7 +1462,7 @@ gasync_stopper_dump (GasyncStopper *self)
 {
   g_return_val_if_fail (GASYNC_IS_STOPPER (self), NULL);
 
-  return gasync_registry_dump (&self->registry);
+  return gasync_registry_dump (&self->gate.registry);
 }
 
 /**
