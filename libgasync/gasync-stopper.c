@@ -470,38 +470,12 @@ stop_or_quiesce (GasyncStopper *self,
     wait_for (self, stop ? is_done_locked : is_quiesced_locked);
 }
 
-/* The task side is the gate's (gasync-task-gate): these are its calls for
- * this stopper. */
-static inline gboolean
-task_begin (GasyncStopper        *self,
-            const char           *name,
-            const char           *kind,
-            GasyncRegistryEntry  *entry,
-            GError              **error)
-{
-  return gasync_task_gate_begin (&self->gate, name, kind, entry, error);
-}
-
-static inline void
-task_end (GasyncStopper       *self,
-          GasyncRegistryEntry *entry)
-{
-  gasync_task_gate_end (&self->gate, entry);
-}
-
-static inline gboolean
-start_async_task (GasyncStopper    *self,
-                  const char       *name,
-                  const char       *kind,
-                  GasyncSemaphore  *semaphore,
-                  GasyncTaskFunc    func,
-                  gpointer          user_data,
-                  GDestroyNotify    destroy,
-                  GError          **error)
-{
-  return gasync_task_gate_start_async (&self->gate, name, kind, semaphore,
-                                       func, user_data, destroy, error);
-}
+/* The task side is the gate's (gasync-task-gate): its calls for this
+ * stopper. */
+#define task_begin(self, ...) gasync_task_gate_begin (&(self)->gate, __VA_ARGS__)
+#define task_end(self, entry) gasync_task_gate_end (&(self)->gate, (entry))
+#define start_async_task(self, ...) \
+  gasync_task_gate_start (&(self)->gate, __VA_ARGS__)
 
 /* Called with the lock held, when what a blocking stop or quiesce waits
  * for may have come: it may wait on the condition, or iterating the owner
@@ -1311,8 +1285,8 @@ gasync_stopper_run_worker (GasyncStopper   *self,
   g_return_val_if_fail (func != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  return gasync_task_gate_start_worker (&self->gate, name, func, user_data,
-                                        destroy, error);
+  return gasync_task_gate_start (&self->gate, name, NULL, NULL, func,
+                                 user_data, destroy, error);
 }
 
 /**

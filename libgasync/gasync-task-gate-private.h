@@ -103,16 +103,10 @@ gasync_task_gate_end_unlock (GasyncTaskGate *self,
     self->hooks->last_ended (self->instance);
 }
 
-gboolean  gasync_task_gate_start_async   (GasyncTaskGate             *self,
+gboolean  gasync_task_gate_start         (GasyncTaskGate             *self,
                                           const char                 *name,
                                           const char                 *kind,
                                           GasyncSemaphore            *semaphore,
-                                          GasyncTaskFunc              func,
-                                          gpointer                    user_data,
-                                          GDestroyNotify              destroy,
-                                          GError                    **error);
-gboolean  gasync_task_gate_start_worker  (GasyncTaskGate             *self,
-                                          const char                 *name,
                                           GasyncTaskFunc              func,
                                           gpointer                    user_data,
                                           GDestroyNotify              destroy,

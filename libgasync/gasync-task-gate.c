@@ -143,65 +143,6 @@ async_task_run (gpointer data)
   gasync_task_gate_end_unlock (self, last);
 }
 
-/* Refused: the slot of @semaphore, if any, is given back, and @user_data
- * destroyed on the owner context. */
-static void
-refused (GasyncTaskGate  *self,
-         GasyncSemaphore *semaphore,
-         GDestroyNotify   destroy,
-         gpointer         user_data)
-{
-  if (semaphore != NULL)
-    gasync_semaphore_release (semaphore);
-  gasync_owner_destroy (self->context, GASYNC_OWNER_NOW_IF_OWNER, destroy,
-                        user_data);
-}
-
-/* Starts @func on the pool; @semaphore, if any, holds a slot for it,
- * which is given back when it returns or is refused. The hottest path of
- * the stopper. */
-gboolean
-gasync_task_gate_start_async (GasyncTaskGate   *self,
-                              const char       *name,
-                              const char       *kind,
-                              GasyncSemaphore  *semaphore,
-                              GasyncTaskFunc    func,
-                              gpointer          user_data,
-                              GDestroyNotify    destroy,
-                              GError          **error)
-{
-  GateRun *record;
-  GasyncTaskRun *task;
-  gboolean running;
-  gboolean track = FALSE;
-
-  gasync_lock (self->lock);
-  record = gasync_registry_task_new_locked (&self->registry);
-  task = &record->run;
-  running = gasync_task_gate_begin_locked (self, name, kind, &task->task.entry,
-                                           &track);
-  if (!running)
-    gasync_registry_task_free_locked (&self->registry, task);
-  gasync_unlock (self->lock);
-
-  /* Before the task can end. */
-  if (G_UNLIKELY (track))
-    gasync_leak_watch_track (&self->leak, self->instance, self->lock);
-
-  if (!running)
-    {
-      gasync_task_gate_set_refused_error (name, error);
-      refused (self, semaphore, destroy, user_data);
-      return FALSE;
-    }
-
-  gasync_task_run_set (task, self->instance, func, user_data, destroy,
-                       semaphore);
-  record->gate = self;
-  gasync_registry_task_push (&task->task, async_task_run);
-  return TRUE;
-}
-
 static void
 worker_run (gpointer data)
 {
@@ -223,53 +164,68 @@ worker_run (gpointer data)
                             self->hooks->workers_gone_locked, NULL);
 }
 
-/* Starts @func on a thread of its own, named @name, unless workers are
- * refused. */
+/* Starts @func as a task of @kind on the pool, or with @kind NULL as a
+ * worker on a thread of its own named @name; @semaphore, if any, holds a
+ * slot for the task, which is given back when it returns. Or refuses it:
+ * sets @error, gives the slot back, destroys @user_data on the owner
+ * context and returns FALSE. The hottest path of the stopper. */
 gboolean
-gasync_task_gate_start_worker (GasyncTaskGate  *self,
-                               const char      *name,
-                               GasyncTaskFunc   func,
-                               gpointer         user_data,
-                               GDestroyNotify   destroy,
-                               GError         **error)
+gasync_task_gate_start (GasyncTaskGate   *self,
+                        const char       *name,
+                        const char       *kind,
+                        GasyncSemaphore  *semaphore,
+                        GasyncTaskFunc    func,
+                        gpointer          user_data,
+                        GDestroyNotify    destroy,
+                        GError          **error)
 {
   GateRun *record;
-  GasyncTaskRun *worker;
-  gboolean accepted;
+  gboolean admitted;
   gboolean track = FALSE;
 
   gasync_lock (self->lock);
   record = gasync_registry_task_new_locked (&self->registry);
-  worker = &record->run;
-  accepted = !self->refuse_workers;
-  if (accepted)
+  if (kind != NULL)
+    admitted = gasync_task_gate_begin_locked (self, name, kind,
+                                              &record->run.task.entry, &track);
+  else if ((admitted = !self->refuse_workers))
     {
       gasync_registry_begin_worker_locked (&self->registry,
-                                           &worker->task.entry, name);
+                                           &record->run.task.entry, name);
       gasync_thread_hold_enter_locked (&self->workers);
       track = gasync_leak_watch_begin_locked (&self->leak);
     }
-  else
-    gasync_registry_task_free_locked (&self->registry, worker);
+  if (!admitted)
+    gasync_registry_task_free_locked (&self->registry, record);
   gasync_unlock (self->lock);
 
-  if (track)
+  /* Before the task can end. */
+  if (G_UNLIKELY (track))
     gasync_leak_watch_track (&self->leak, self->instance, self->lock);
 
-  if (!accepted)
+  if (!admitted)
     {
-      refused (self, NULL, destroy, user_data);
-      g_set_error (error, GASYNC_ERROR, GASYNC_ERROR_UNAVAILABLE,
-                   /* Translators: %s is the name of a worker */
-                   _("The stopper is stopping: worker “%s” was not started"),
-                   name);
+      if (kind != NULL)
+        gasync_task_gate_set_refused_error (name, error);
+      else
+        g_set_error (error, GASYNC_ERROR, GASYNC_ERROR_UNAVAILABLE,
+                     /* Translators: %s is the name of a worker */
+                     _("The stopper is stopping: worker “%s” was not started"),
+                     name);
+      if (semaphore != NULL)
+        gasync_semaphore_release (semaphore);
+      gasync_owner_destroy (self->context, GASYNC_OWNER_NOW_IF_OWNER, destroy,
+                            user_data);
       return FALSE;
     }
 
-  gasync_task_run_set (worker, self->instance, func, user_data, destroy,
-                       NULL);
+  gasync_task_run_set (&record->run, self->instance, func, user_data, destroy,
+                       semaphore);
   record->gate = self;
-  gasync_registry_task_spawn (&worker->task, worker_run, name);
+  if (kind != NULL)
+    gasync_registry_task_push (&record->run.task, async_task_run);
+  else
+    gasync_registry_task_spawn (&record->run.task, worker_run, name);
   return TRUE;
 }
 
