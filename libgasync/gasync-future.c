@@ -463,6 +463,16 @@ combine_settled (GasyncFuture *future,
   combine_release (combine);
 }
 
+static gboolean
+futures_are_valid (GasyncFuture **futures,
+                   guint          n_futures)
+{
+  for (guint i = 0; i < n_futures; i++)
+    if (!GASYNC_IS_FUTURE (futures[i]))
+      return FALSE;
+  return TRUE;
+}
+
 static GasyncFuture *
 future_combine (GasyncFuture **futures,
                 guint          n_futures,
@@ -470,6 +480,11 @@ future_combine (GasyncFuture **futures,
 {
   GasyncFuture *result;
   Combine *combine;
+
+  /* all() of no futures is resolved at once; any() and first() need one. */
+  g_return_val_if_fail (futures != NULL || n_futures == 0, NULL);
+  g_return_val_if_fail (mode == COMBINE_ALL || n_futures > 0, NULL);
+  g_return_val_if_fail (futures_are_valid (futures, n_futures), NULL);
 
   result = future_new_like (n_futures > 0 ? futures[0] : NULL);
   combine = g_atomic_rc_box_new0 (Combine);
@@ -484,16 +499,6 @@ future_combine (GasyncFuture **futures,
                         g_atomic_rc_box_acquire (combine), combine_release);
   combine_release (combine);
   return result;
-}
-
-static gboolean
-futures_are_valid (GasyncFuture **futures,
-                   guint          n_futures)
-{
-  for (guint i = 0; i < n_futures; i++)
-    if (!GASYNC_IS_FUTURE (futures[i]))
-      return FALSE;
-  return TRUE;
 }
 
 /**
@@ -518,9 +523,6 @@ GasyncFuture *
 gasync_future_all (GasyncFuture **futures,
                    guint          n_futures)
 {
-  g_return_val_if_fail (futures != NULL || n_futures == 0, NULL);
-  g_return_val_if_fail (futures_are_valid (futures, n_futures), NULL);
-
   return future_combine (futures, n_futures, COMBINE_ALL);
 }
 
@@ -546,9 +548,6 @@ GasyncFuture *
 gasync_future_any (GasyncFuture **futures,
                    guint          n_futures)
 {
-  g_return_val_if_fail (futures != NULL && n_futures > 0, NULL);
-  g_return_val_if_fail (futures_are_valid (futures, n_futures), NULL);
-
   return future_combine (futures, n_futures, COMBINE_ANY);
 }
 
@@ -573,9 +572,6 @@ GasyncFuture *
 gasync_future_first (GasyncFuture **futures,
                      guint          n_futures)
 {
-  g_return_val_if_fail (futures != NULL && n_futures > 0, NULL);
-  g_return_val_if_fail (futures_are_valid (futures, n_futures), NULL);
-
   return future_combine (futures, n_futures, COMBINE_FIRST);
 }
 
