@@ -289,12 +289,7 @@ gasync_event_loop_queue_poll_idle (GasyncEventLoopQueue  *queue,
 guint
 gasync_event_loop_queue_get_n_reserved (GasyncEventLoopQueue *queue)
 {
-  guint n_reserved;
-
-  gasync_lock (&queue->lock);
-  n_reserved = queue->n_reserved;
-  gasync_unlock (&queue->lock);
-  return n_reserved;
+  return gasync_read_uint (&queue->lock, &queue->n_reserved);
 }
 
 void

@@ -585,15 +585,9 @@ gasync_tasks_get_name (GasyncTasks *self)
 guint
 gasync_tasks_get_n_running (GasyncTasks *self)
 {
-  guint n_running;
-
   g_return_val_if_fail (GASYNC_IS_TASKS (self), 0);
 
-  gasync_lock (&self->lock);
-  n_running = gasync_registry_n_tasks_locked (&self->registry);
-  gasync_unlock (&self->lock);
-
-  return n_running;
+  return gasync_registry_n_tasks (&self->registry);
 }
 
 /**

@@ -1237,14 +1237,9 @@ gasync_work_queue_set_name (GasyncWorkQueue *self,
 guint
 gasync_work_queue_get_n_queued (GasyncWorkQueue *self)
 {
-  guint n;
-
   g_return_val_if_fail (GASYNC_IS_WORK_QUEUE (self), 0);
 
-  gasync_lock (&self->lock);
-  n = self->n_queued;
-  gasync_unlock (&self->lock);
-  return n;
+  return gasync_read_uint (&self->lock, &self->n_queued);
 }
 
 /**

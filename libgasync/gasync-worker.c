@@ -452,14 +452,9 @@ gasync_worker_get_state (GasyncWorker *self)
 guint
 gasync_worker_get_n_queued (GasyncWorker *self)
 {
-  guint n;
-
   g_return_val_if_fail (GASYNC_IS_WORKER (self), 0);
 
-  gasync_lock (&self->life.lock);
-  n = self->items.length;
-  gasync_unlock (&self->life.lock);
-  return n;
+  return gasync_read_uint (&self->life.lock, &self->items.length);
 }
 
 /**
