@@ -811,7 +811,7 @@ then_settled (GasyncFuture *future,
 
   then->future = g_object_ref (future);
   if (then->queue != NULL)
-    gasync_event_loop_queue_push (then->queue, then_run_in_loop, then, then_free, FALSE);
+    gasync_event_loop_queue_push (then->queue, then_run_in_loop, then, then_free);
   else
     gasync_owner_invoke (then->context, GASYNC_OWNER_QUEUE, then_run_cb, then,
                          then_free);
