@@ -199,7 +199,7 @@ gasync_wait (GasyncLock      *lock,
 /* For tests: how many waits block on @cancellable now, and, in
  * @n_entered if not NULL, how many times waits registered with it. */
 guint gasync_cancellable_get_n_waits (GCancellable *cancellable,
-                                      guint64      *n_entered);
+                                      guint        *n_entered);
 
 /* Returns FALSE, with @error (if given) set to %G_IO_ERROR_CANCELLED for
  * @cancellable, which fired; no message is made for a NULL @error. */

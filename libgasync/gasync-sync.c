@@ -38,7 +38,10 @@ typedef struct
 {
   GasyncLock lock;
   GQueue waits; /* of CancelWake, under lock */
-  guint64 n_entered; /* under lock: registrations so far, for tests */
+  /* For tests, atomic: read without the lock, from a predicate that
+   * holds a wait's lock. */
+  int n_waits;
+  int n_entered; /* registrations so far */
 } CancelHub;
 
 static void
@@ -84,10 +87,11 @@ cancel_hub_enter (CancelHub  *hub,
   if (enter)
     {
       g_queue_push_tail_link (&hub->waits, &wake->link);
-      hub->n_entered++;
+      g_atomic_int_inc (&hub->n_entered);
     }
   else
     g_queue_unlink (&hub->waits, &wake->link);
+  g_atomic_int_set (&hub->n_waits, hub->waits.length);
   gasync_unlock (&hub->lock);
   gasync_lock (wake->lock);
 }
@@ -203,23 +207,21 @@ wait_uncancellable (GasyncLock      *lock,
 
 guint
 gasync_cancellable_get_n_waits (GCancellable *cancellable,
-                                guint64      *n_entered)
+                                guint        *n_entered)
 {
   CancelHub *hub = g_object_get_qdata (G_OBJECT (cancellable),
                                        cancel_hub_quark ());
-  guint n_waits = 0;
 
-  if (n_entered != NULL)
-    *n_entered = 0;
   if (hub == NULL)
-    return 0;
+    {
+      if (n_entered != NULL)
+        *n_entered = 0;
+      return 0;
+    }
   GASYNC_TSAN_ACQUIRE (hub);
-  gasync_lock (&hub->lock);
-  n_waits = hub->waits.length;
   if (n_entered != NULL)
-    *n_entered = hub->n_entered;
-  gasync_unlock (&hub->lock);
-  return n_waits;
+    *n_entered = g_atomic_int_get (&hub->n_entered);
+  return g_atomic_int_get (&hub->n_waits);
 }
 
 /* gasync_wait() once @until did not hold: see there. */

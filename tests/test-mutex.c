@@ -561,10 +561,10 @@ wait_flag_beside_hog (const int *flag,
 /* How many times a blocking locker waiting with @cancellable registered
  * with it (0 while it does not wait): one more each time it queues and
  * sleeps. */
-static guint64
+static guint
 locker_wait_number (Locker *locker)
 {
-  guint64 n_entered;
+  guint n_entered;
 
   if (gasync_cancellable_get_n_waits (locker->cancellable, &n_entered) == 0)
     return 0;
@@ -573,15 +573,15 @@ locker_wait_number (Locker *locker)
 
 /* Waits until the locker sleeps again, after wait number @old, or holds
  * the mutex (then returns 0). */
-static guint64
-wait_locker_requeued (Locker  *locker,
-                      guint64  old)
+static guint
+wait_locker_requeued (Locker *locker,
+                      guint   old)
 {
   gint64 deadline = gasync_test_deadline (GASYNC_TEST_TIMEOUT_SECONDS);
 
   for (;;)
     {
-      guint64 id = locker_wait_number (locker);
+      guint id = locker_wait_number (locker);
 
       if (id != 0 && id != old)
         return id;
@@ -610,7 +610,7 @@ test_mutex_starving_hands_off (void)
       g_autoptr(GasyncMutex) mutex = gasync_mutex_new ();
       Locker locker = { mutex, g_cancellable_new () };
       GThread *thread;
-      guint64 first_id;
+      guint first_id;
       gint64 queued_at;
 
       g_assert_cmpint (g_get_monotonic_time (), <, deadline);
