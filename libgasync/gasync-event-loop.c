@@ -90,6 +90,65 @@
  * }
  * ]|
  *
+ * In Python, with a thread of its own:
+ * |[<!-- language="Python" -->
+ * import threading
+ *
+ * import gi
+ * gi.require_version('Gasync', '1')
+ * from gi.repository import Gasync
+ *
+ * loop = Gasync.EventLoop.new(None)
+ * results = []
+ *
+ *
+ * def first():
+ *     # Runs on the loop's thread. Reserve a callback for work that ends on
+ *     # another thread: the loop does not return before it has run.
+ *     pending = loop.reserve_callback()
+ *
+ *     def work():
+ *         answer = 6 * 7  # off the loop's thread
+ *
+ *         def settle():
+ *             results.append(answer)  # back on the loop's thread
+ *             return True
+ *
+ *         pending.enqueue(settle)
+ *
+ *     threading.Thread(target=work).start()
+ *     return True
+ *
+ *
+ * assert loop.start(first)  # returns once nothing is reserved any more
+ * assert results == [42]
+ * ]|
+ *
+ * In JavaScript, where the later work is a timeout on the main loop:
+ * |[<!-- language="JavaScript" -->
+ * import GLib from 'gi://GLib';
+ * import Gasync from 'gi://Gasync?version=1';
+ *
+ * const loop = Gasync.EventLoop.new(null);
+ * const results = [];
+ *
+ * loop.start(() => {
+ *     // Reserve a callback for work that ends later: the loop does not
+ *     // return before it has run.
+ *     const pending = loop.reserve_callback();
+ *     GLib.timeout_add(GLib.PRIORITY_DEFAULT, 10, () => {
+ *         pending.enqueue(() => {
+ *             results.push(42);
+ *             return true;
+ *         });
+ *         return GLib.SOURCE_REMOVE;
+ *     });
+ *     return true;
+ * });
+ * if (results[0] !== 42)
+ *     throw new Error('the reserved callback did not run');
+ * ]|
+ *
  * Lifetime: gasync_event_loop_start() holds a reference while it runs,
  * so a loop dropped by one of its own callbacks runs on until it is out of
  * work and is finalized as start returns. Reservations, futures and

@@ -45,6 +45,46 @@
  *   g_warning ("fetch failed: %s", error->message);
  * ]|
  *
+ * In Python, awaiting a future without blocking:
+ * |[<!-- language="Python" -->
+ * import gi
+ * gi.require_version('Gasync', '1')
+ * from gi.repository import GLib, Gasync
+ *
+ * future = Gasync.Future.new()
+ * main_loop = GLib.MainLoop()
+ * seen = []
+ *
+ *
+ * def on_done(future, result):
+ *     seen.append(future.await_finish(result))
+ *     main_loop.quit()
+ *
+ *
+ * future.await_async(None, on_done)
+ * GLib.timeout_add(10, lambda: future.resolve_value('fetched') and False)
+ * main_loop.run()
+ * assert seen == ['fetched']
+ * ]|
+ *
+ * And in JavaScript (GJS, as an ES module):
+ * |[<!-- language="JavaScript" -->
+ * import GLib from 'gi://GLib';
+ * import Gio from 'gi://Gio';
+ * import Gasync from 'gi://Gasync?version=1';
+ *
+ * Gio._promisify(Gasync.Future.prototype, 'await_async', 'await_finish');
+ *
+ * const future = new Gasync.Future();
+ * GLib.timeout_add(GLib.PRIORITY_DEFAULT, 10, () => {
+ *     future.resolve_value('fetched');
+ *     return GLib.SOURCE_REMOVE;
+ * });
+ * const value = await future.await_async(null);
+ * if (value !== 'fetched')
+ *     throw new Error(`got ${value}`);
+ * ]|
+ *
  * Lifetime: what will settle a future holds a reference to it (the
  * thread of gasync_future_run_in_thread(), a combinator's inputs), and so
  * does a pending gasync_future_await_async(), until its callback has run.
@@ -771,7 +811,7 @@ then_settled (GasyncFuture *future,
 
   then->future = g_object_ref (future);
   if (then->queue != NULL)
-    gasync_event_loop_queue_push (then->queue, then_run_in_loop, then, then_free, FALSE);
+    gasync_event_loop_queue_push (then->queue, then_run_in_loop, then, then_free);
   else
     gasync_owner_invoke (then->context, GASYNC_OWNER_QUEUE, then_run_cb, then,
                          then_free);

@@ -41,6 +41,75 @@
  *   }
  * ]|
  *
+ * In Python, with two main-loop services:
+ * |[<!-- language="Python" -->
+ * import gi
+ * gi.require_version('Gasync', '1')
+ * from gi.repository import GLib, Gasync
+ *
+ *
+ * def service(name):
+ *     # A main-loop service: it completes when it is asked to stop.
+ *     def start(runner, cancellable):
+ *         print(name, 'started')
+ *
+ *     def stop(runner):
+ *         GLib.idle_add(runner.complete_ok)
+ *
+ *     return Gasync.Runner.new_for_main_loop(name, start, stop)
+ *
+ *
+ * group = Gasync.GroupRunner.new()
+ * group.add(service('http'))
+ * group.add(service('dbus'))
+ * group.interrupt_on_unix_signals()  # SIGINT and SIGTERM stop the group
+ * GLib.timeout_add(50, group.interrupt)  # here: stop after 50 ms
+ * main_loop = GLib.MainLoop()
+ * outcome = []
+ *
+ *
+ * def on_done(group, result):
+ *     outcome.extend(group.run_finish(result))
+ *     main_loop.quit()
+ *
+ *
+ * group.run_async(None, on_done)
+ * main_loop.run()
+ * assert [r.get_id() for r in outcome] == ['http', 'dbus']
+ * assert all(r.get_error() is None for r in outcome)
+ * ]|
+ *
+ * And in JavaScript (GJS, as an ES module):
+ * |[<!-- language="JavaScript" -->
+ * import GLib from 'gi://GLib';
+ * import Gio from 'gi://Gio';
+ * import Gasync from 'gi://Gasync?version=1';
+ *
+ * Gio._promisify(Gasync.GroupRunner.prototype, 'run_async', 'run_finish');
+ *
+ * // A main-loop service: it completes when it is asked to stop.
+ * function service(name) {
+ *     return Gasync.Runner.new_for_main_loop(name,
+ *         () => print(`${name} started`),
+ *         runner => GLib.idle_add(GLib.PRIORITY_DEFAULT, () => {
+ *             runner.complete(null);
+ *             return GLib.SOURCE_REMOVE;
+ *         }));
+ * }
+ *
+ * const group = new Gasync.GroupRunner();
+ * group.add(service('http'));
+ * group.add(service('dbus'));
+ * group.interrupt_on_unix_signals(); // SIGINT and SIGTERM stop the group
+ * GLib.timeout_add(GLib.PRIORITY_DEFAULT, 50, () => {
+ *     group.interrupt(); // here: stop after 50 ms
+ *     return GLib.SOURCE_REMOVE;
+ * });
+ * const results = await group.run_async(null);
+ * for (const result of results)
+ *     print(result.get_id(), result.get_error()?.message ?? 'ok');
+ * ]|
+ *
  * As a service: gasync_group_runner_interrupt_on_unix_signals() makes
  * `SIGINT` and `SIGTERM` interrupt the group, and a second signal during
  * the interrupt timeout stop waiting at once. When `NOTIFY_SOCKET` is set

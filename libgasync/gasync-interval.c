@@ -37,6 +37,51 @@
  * gasync_interval_stop (interval, NULL, NULL);
  * ]|
  *
+ * In Python, where the action runs on a pool thread:
+ * |[<!-- language="Python" -->
+ * import threading
+ *
+ * import gi
+ * gi.require_version('Gasync', '1')
+ * from gi.repository import Gasync
+ *
+ * ticks = threading.Semaphore(0)
+ *
+ *
+ * def tick(cancellable):
+ *     ticks.release()  # a pool thread, every 10 ms
+ *     return True
+ *
+ *
+ * interval = Gasync.Interval.new(tick)
+ * interval.props.interval = 10 * 1000  # microseconds
+ * interval.start()
+ * for _ in range(3):
+ *     assert ticks.acquire(timeout=10)
+ * interval.stop(None)
+ * assert interval.get_state() == Gasync.LatchState.STOPPED
+ * ]|
+ *
+ * In JavaScript, where the action runs on the main context:
+ * |[<!-- language="JavaScript" -->
+ * import GLib from 'gi://GLib';
+ * import Gasync from 'gi://Gasync?version=1';
+ *
+ * let ticks = 0;
+ * const loop = new GLib.MainLoop(null, false);
+ * // In GJS the action runs on the main context, never on a pool thread.
+ * const interval = Gasync.Interval.new(() => {
+ *     if (++ticks === 3)
+ *         loop.quit();
+ *     return true;
+ * });
+ * interval.mode = Gasync.IntervalMode.MAIN_CONTEXT;
+ * interval.interval = 10 * 1000; // microseconds
+ * interval.start();
+ * loop.run();
+ * interval.stop(null);
+ * ]|
+ *
  * Threading: the interval, delay and stop-on-error are read at each tick
  * and may be set from any thread; the mode is read at the start. A
  * threaded interval may be started and stopped from any thread, a

@@ -42,6 +42,57 @@
  * gasync_latch_stopped (latch, NULL);
  * ]|
  *
+ * In Python:
+ * |[<!-- language="Python" -->
+ * import threading
+ *
+ * import gi
+ * gi.require_version('Gasync', '1')
+ * from gi.repository import Gasync
+ *
+ * latch = Gasync.Latch.new()
+ * work_done = []
+ *
+ *
+ * def run_loop():  # the background thread
+ *     latch.started()
+ *     while latch.get_state() != Gasync.LatchState.STOPPING:
+ *         work_done.append(1)
+ *     latch.stopped()
+ *
+ *
+ * latch.starting()  # raises a GLib.Error if someone else started it
+ * threading.Thread(target=run_loop).start()
+ * latch.wait_started(None)
+ * latch.stopping()
+ * latch.wait_stopped(None)
+ * assert latch.get_state() == Gasync.LatchState.STOPPED
+ * ]|
+ *
+ * In JavaScript, for a service that starts and stops on the main loop:
+ * |[<!-- language="JavaScript" -->
+ * import GLib from 'gi://GLib';
+ * import Gasync from 'gi://Gasync?version=1';
+ *
+ * // A service that starts and stops on the main loop reports each step;
+ * // notify::state tells the rest of the program.
+ * const latch = Gasync.Latch.new();
+ * const states = [];
+ * latch.connect('notify::state', () => states.push(latch.state));
+ * latch.starting();
+ * GLib.idle_add(GLib.PRIORITY_DEFAULT, () => {
+ *     latch.started();
+ *     latch.stopping();
+ *     latch.stopped();
+ *     return GLib.SOURCE_REMOVE;
+ * });
+ * const loop = new GLib.MainLoop(null, false);
+ * GLib.idle_add(GLib.PRIORITY_LOW, () => loop.quit());
+ * loop.run();
+ * if (latch.state !== Gasync.LatchState.STOPPED)
+ *     throw new Error(`states ${states}`);
+ * ]|
+ *
  * Lifetime: a latch is only a state. A notification on its way to the
  * owner context keeps the latch alive until it was emitted; nothing else
  * does, so a thread that moves the latch should hold its own reference.

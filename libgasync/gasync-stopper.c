@@ -54,6 +54,53 @@
  * gasync_stopper_stop (stopper);   // waits for every request
  * ]|
  *
+ * In Python, where a task function returns %TRUE for success:
+ * |[<!-- language="Python" -->
+ * import gi
+ * gi.require_version('Gasync', '1')
+ * from gi.repository import Gasync
+ *
+ * stopper = Gasync.Stopper.new()
+ * done = []
+ *
+ *
+ * def handle_request(cancellable, number):
+ *     # Runs on a pool thread; return True for success.
+ *     done.append(number)
+ *     return True
+ *
+ *
+ * for number in range(3):
+ *     stopper.run_async_task('server: handle request', handle_request, number)
+ * stopper.stop()  # waits for every request
+ * assert sorted(done) == [0, 1, 2]
+ * ]|
+ *
+ * In JavaScript, where main-loop work holds a #GasyncTaskToken (task
+ * functions run on pool threads, where GJS cannot call JavaScript):
+ * |[<!-- language="JavaScript" -->
+ * import Gio from 'gi://Gio';
+ * import Gasync from 'gi://Gasync?version=1';
+ *
+ * Gio._promisify(Gasync.Stopper.prototype, 'stop_async');
+ * const stopper = new Gasync.Stopper();
+ *
+ * async function handleRequest(number) {
+ *     // Main-loop work holds a token instead of running on a thread.
+ *     const token = stopper.begin_task('server: handle request');
+ *     try {
+ *         await Promise.resolve(number);
+ *     } finally {
+ *         token.end();
+ *     }
+ * }
+ *
+ * await Promise.all([1, 2, 3].map(handleRequest));
+ * await stopper.stop_async(null);
+ * if (!stopper.is_stopped())
+ *     throw new Error('not stopped');
+ * ]|
+ *
  * Main-loop work, such as a chain of GIO calls or a JavaScript promise, is
  * counted with gasync_stopper_begin_task(), which returns a
  * #GasyncTaskToken to end when the work is done; this is how GJS code uses

@@ -39,6 +39,53 @@
  * gasync_tasks_wait (tasks, NULL, NULL);
  * ]|
  *
+ * In Python:
+ * |[<!-- language="Python" -->
+ * import gi
+ * gi.require_version('Gasync', '1')
+ * from gi.repository import Gasync, Gio
+ *
+ * polls = []
+ *
+ *
+ * def poll_once(cancellable):
+ *     polls.append(len(polls))  # fetch updates here
+ *     if len(polls) == 3:
+ *         cancellable.cancel()
+ *     # Once cancelled, the sleep raises CANCELLED: the group takes that
+ *     # as told to stop, not as a failure.
+ *     return Gasync.sleep(1000, cancellable)
+ *
+ *
+ * tasks = Gasync.Tasks.new('updates')
+ * cancellable = Gio.Cancellable()
+ * tasks.loop('poll', cancellable, poll_once)
+ * tasks.wait(None)
+ * assert tasks.dup_errors() == [] and len(polls) == 3
+ * ]|
+ *
+ * In JavaScript, where main-loop work holds tokens:
+ * |[<!-- language="JavaScript" -->
+ * import GLib from 'gi://GLib';
+ * import Gio from 'gi://Gio';
+ * import Gasync from 'gi://Gasync?version=1';
+ *
+ * Gio._promisify(Gasync.Tasks.prototype, 'wait_async', 'wait_finish');
+ *
+ * // Main-loop work holds a token: the group counts it until it ends.
+ * const tasks = Gasync.Tasks.new('updates');
+ * for (const name of ['fetch a', 'fetch b']) {
+ *     const token = tasks.begin_task(name);
+ *     GLib.timeout_add(GLib.PRIORITY_DEFAULT, 5, () => {
+ *         token.end();
+ *         return GLib.SOURCE_REMOVE;
+ *     });
+ * }
+ * await tasks.wait_async(null); // until both tokens ended
+ * if (tasks.get_n_running() !== 0)
+ *     throw new Error('still running');
+ * ]|
+ *
  * Errors are never dropped: every error a task reports (other than
  * %G_IO_ERROR_CANCELLED, or %FALSE without an error after its cancellable
  * fired, which is how a task says it was told to stop) is kept, prefixed

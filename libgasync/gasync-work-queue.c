@@ -49,6 +49,60 @@
  * n_lost = gasync_work_queue_close (queue, NULL, NULL);
  * ]|
  *
+ * In Python:
+ * |[<!-- language="Python" -->
+ * import gi
+ * gi.require_version('Gasync', '1')
+ * from gi.repository import Gasync, Gio
+ *
+ * done = []
+ *
+ *
+ * def upload(item, cancellable):
+ *     done.append(item.get_basename())  # pool threads, 2 at a time
+ *     return True
+ *
+ *
+ * queue = Gasync.WorkQueue.new(upload)
+ * queue.props.parallelism = 2
+ * queue.props.max_work = 8  # enqueue() waits while 8 items are queued
+ * queue.start()
+ * for i in range(20):
+ *     assert queue.enqueue(Gio.File.new_for_path('/tmp/photo-%d.jpg' % i), None)
+ * n_discarded, discarded = queue.close(None)  # runs what is queued, then stops
+ * assert n_discarded == 0 and len(done) == 20
+ * ]|
+ *
+ * In JavaScript, with a main-context queue:
+ * |[<!-- language="JavaScript" -->
+ * import GLib from 'gi://GLib';
+ * import Gio from 'gi://Gio';
+ * import Gasync from 'gi://Gasync?version=1';
+ *
+ * Gio._promisify(Gasync.WorkQueue.prototype, 'close_async', 'close_finish');
+ *
+ * const done = [];
+ * // A main-context queue begins each item on the main loop; the item counts
+ * // until its token ends.
+ * const queue = Gasync.WorkQueue.new_for_main_context((file, token) => {
+ *     GLib.timeout_add(GLib.PRIORITY_DEFAULT, 1, () => {
+ *         done.push(file.get_basename());
+ *         token.end();
+ *         return GLib.SOURCE_REMOVE;
+ *     });
+ *     return true;
+ * });
+ * queue.parallelism = 2;
+ * queue.start();
+ * for (let i = 0; i < 20; i++) {
+ *     if (!queue.try_enqueue(Gio.File.new_for_path(`/tmp/photo-${i}.jpg`)))
+ *         throw new Error('the queue is full');
+ * }
+ * const [nDiscarded] = await queue.close_async(null);
+ * if (nDiscarded !== 0 || done.length !== 20)
+ *     throw new Error(`${nDiscarded} discarded, ${done.length} done`);
+ * ]|
+ *
  * The main-context form, gasync_work_queue_new_for_main_context(), is for
  * JavaScript: its #GasyncWorkBeginFunc runs on the owner's main context
  * and begins asynchronous work that ends with a #GasyncTaskToken; at most

@@ -52,6 +52,52 @@
  * gasync_worker_stop (worker, NULL, NULL);   // after the queued mails
  * ]|
  *
+ * In Python:
+ * |[<!-- language="Python" -->
+ * import gi
+ * gi.require_version('Gasync', '1')
+ * from gi.repository import Gasync, Gio
+ *
+ * sent = []
+ *
+ *
+ * def send(item, cancellable):
+ *     sent.append(item.get_basename())  # one thread, items in order
+ *     return True
+ *
+ *
+ * worker = Gasync.Worker.new(send)
+ * worker.start()
+ * for name in ('a', 'b', 'c'):
+ *     worker.enqueue(Gio.File.new_for_path('/tmp/mail-' + name))
+ * worker.stop(None)  # processes what is queued, then stops
+ * assert sent == ['mail-a', 'mail-b', 'mail-c']
+ * ]|
+ *
+ * In JavaScript, with a main-context worker:
+ * |[<!-- language="JavaScript" -->
+ * import GLib from 'gi://GLib';
+ * import Gio from 'gi://Gio';
+ * import Gasync from 'gi://Gasync?version=1';
+ *
+ * const sent = [];
+ * const loop = new GLib.MainLoop(null, false);
+ * // In GJS a worker runs its items on the main context, one at a time.
+ * const worker = Gasync.Worker.new_for_main_context(file => {
+ *     sent.push(file.get_basename());
+ *     if (sent.length === 3)
+ *         loop.quit();
+ *     return true;
+ * });
+ * worker.start();
+ * for (const name of ['a', 'b', 'c'])
+ *     worker.enqueue(Gio.File.new_for_path(`/tmp/mail-${name}`));
+ * loop.run();
+ * worker.stop(null);
+ * if (sent.join() !== 'mail-a,mail-b,mail-c')
+ *     throw new Error(sent.join());
+ * ]|
+ *
  * JavaScript cannot run on another thread: gasync_worker_new_for_main_context()
  * makes a worker that runs its function on the owner context instead, one
  * item per main-loop iteration.
