@@ -401,6 +401,161 @@ gasync_future_run_in_thread (GCancellable   *cancellable,
   return future;
 }
 
+/* run_value_in_thread(), and the future forms of the stopper and task
+ * groups: a value task whose outcome settles a future. */
+
+struct _GasyncValueCall
+{
+  GasyncFuture *future;
+  char *name;
+  GasyncValueFunc func;
+  gpointer user_data;
+  GDestroyNotify destroy;       /* cleared once handed to the context */
+  GMainContext *context;
+  GCancellable *cancellable;    /* for gasync_future_run_value_in_thread() */
+};
+
+GasyncValueCall *
+gasync_value_call_new (const char       *name,
+                       GasyncValueFunc   func,
+                       gpointer          user_data,
+                       GDestroyNotify    destroy,
+                       GMainContext     *context,
+                       GasyncFuture    **future)
+{
+  GasyncValueCall *call = g_new0 (GasyncValueCall, 1);
+
+  call->future = gasync_future_new ();
+  call->name = g_strdup (name);
+  call->func = func;
+  call->user_data = user_data;
+  call->destroy = destroy;
+  call->context = g_main_context_ref (context);
+  *future = g_object_ref (call->future);
+  return call;
+}
+
+/* A GasyncTaskFunc: runs the value task and settles its future with the
+ * outcome. The destroy notify of its data is queued on the owner context
+ * before the future settles, so that it runs before a done callback or an
+ * await there reports the outcome (the contract's rule 2). The outcome
+ * goes back to the caller through the future: it never fails the task
+ * that runs it (rule 5). */
+gboolean
+gasync_value_call_run (GCancellable  *cancellable,
+                       gpointer       data,
+                       GError       **error)
+{
+  GasyncValueCall *call = data;
+  g_auto(GValue) value = G_VALUE_INIT;
+  g_autoptr(GError) local_error = NULL;
+
+  gasync_value_func_call (call->func, call->name, cancellable, &value,
+                          call->user_data, &local_error);
+  gasync_owner_destroy (call->context, GASYNC_OWNER_QUEUE,
+                        g_steal_pointer (&call->destroy), call->user_data);
+  future_settle (call->future, &value, local_error);
+  return TRUE;
+}
+
+/* On the owner context: a call that never ran (it was refused) frees its
+ * data here. */
+void
+gasync_value_call_free (gpointer data)
+{
+  GasyncValueCall *call = data;
+
+  if (call->destroy != NULL)
+    call->destroy (call->user_data);
+  g_object_unref (call->future);
+  g_clear_object (&call->cancellable);
+  g_main_context_unref (call->context);
+  g_free (call->name);
+  g_free (call);
+}
+
+static void
+value_call_run_in_thread (gpointer data)
+{
+  GasyncValueCall *call = data;
+
+  gasync_value_call_run (call->cancellable, call, NULL);
+  /* The future is let go of on the caller's context too, once settled. */
+  gasync_owner_destroy (call->context, GASYNC_OWNER_QUEUE,
+                        gasync_value_call_free, call);
+}
+
+/**
+ * gasync_future_run_value_in_thread:
+ * @cancellable: (nullable): a #GCancellable passed to @func
+ * @func: (scope notified) (closure user_data) (destroy destroy): the value
+ *   task function to run on a worker thread
+ * @user_data: data for @func
+ * @destroy: (nullable): called on @user_data on the thread-default main
+ *   context of the caller once @func has run
+ *
+ * Runs @func on the library's shared thread pool and returns the future of
+ * its outcome, like gasync_future_run_in_thread(), but the future is
+ * resolved with the value @func set (without a value if it set none).
+ * It is rejected with the error of @func when it fails, with
+ * %G_IO_ERROR_CANCELLED when it returned %FALSE without an error after
+ * @cancellable fired, and with %GASYNC_ERROR_FAILED when it returned
+ * %FALSE without an error otherwise. @func runs even when @cancellable is
+ * cancelled already: it is for @func to look at it.
+ *
+ * |[<!-- language="C" -->
+ * static gboolean
+ * count_lines (GCancellable *cancellable, GValue *value, gpointer user_data,
+ *              GError **error)
+ * {
+ *   g_autofree char *contents = NULL;
+ *
+ *   if (!g_file_get_contents (user_data, &contents, NULL, error))
+ *     return FALSE;
+ *   g_value_init (value, G_TYPE_UINT);
+ *   g_value_set_uint (value, count_newlines (contents));
+ *   return TRUE;
+ * }
+ *
+ * future = gasync_future_run_value_in_thread (NULL, count_lines,
+ *                                             g_strdup (path), g_free);
+ * ]|
+ *
+ * From Python, `Gasync.Future.run_value_in_thread(None, lambda c: (True,
+ * 42))`. JavaScript cannot run on a worker thread: GJS code awaits the
+ * futures that C or Python code made this way.
+ *
+ * Threading: may be called from any thread. @func runs on a worker
+ * thread; @destroy runs on the thread-default main context of the caller,
+ * before a done callback or an await there sees the outcome. The future
+ * settles on the worker thread, so gasync_future_wait() needs no main
+ * context.
+ *
+ * Returns: (transfer full): the future of @func
+ *
+ * Since: 0.1
+ */
+GasyncFuture *
+gasync_future_run_value_in_thread (GCancellable    *cancellable,
+                                   GasyncValueFunc  func,
+                                   gpointer         user_data,
+                                   GDestroyNotify   destroy)
+{
+  g_autoptr(GMainContext) context = NULL;
+  GasyncValueCall *call;
+  GasyncFuture *future;
+
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
+  g_return_val_if_fail (func != NULL, NULL);
+
+  context = g_main_context_ref_thread_default ();
+  call = gasync_value_call_new ("gasync_future_run_value_in_thread", func,
+                                user_data, destroy, context, &future);
+  call->cancellable = cancellable != NULL ? g_object_ref (cancellable) : NULL;
+  gasync_pool_push (value_call_run_in_thread, call);
+  return future;
+}
+
 /* all(), any(), first() */
 
 typedef enum
@@ -410,34 +565,86 @@ typedef enum
   COMBINE_FIRST,
 } CombineMode;
 
+typedef struct _Combine Combine;
+
+/* One input of a combinator: the handler data of its future. */
 typedef struct
+{
+  Combine *combine;
+  GValue value;         /* all(): the input's value, once resolved */
+} CombineSlot;
+
+struct _Combine
 {
   GasyncFuture *result;
   CombineMode mode;
   int remaining; /* atomic */
-} Combine;
+  guint n_slots;
+  CombineSlot slots[];
+};
 
 static void
 combine_clear (gpointer data)
 {
   Combine *combine = data;
 
+  for (guint i = 0; i < combine->n_slots; i++)
+    if (G_IS_VALUE (&combine->slots[i].value))
+      g_value_unset (&combine->slots[i].value);
   g_object_unref (combine->result);
 }
 
 static void
 combine_release (gpointer data)
 {
-  g_atomic_rc_box_release_full (data, combine_clear);
+  CombineSlot *slot = data;
+
+  g_atomic_rc_box_release_full (slot->combine, combine_clear);
+}
+
+/* all(): resolves @combine's result with the values of its inputs, in
+ * order, once each slot has its value (the atomic count orders them). */
+static void
+combine_resolve_all (Combine *combine)
+{
+  g_auto(GValue) result = G_VALUE_INIT;
+  GValueArray *values;
+
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  values = g_value_array_new (combine->n_slots);
+  for (guint i = 0; i < combine->n_slots; i++)
+    {
+      GValue *value = &combine->slots[i].value;
+
+      /* Without a value: a NULL object, which bindings read as None or
+       * null. */
+      if (!G_IS_VALUE (value))
+        g_value_init (value, G_TYPE_OBJECT);
+      g_value_array_append (values, value);
+    }
+  g_value_init (&result, g_value_array_get_type ());
+  g_value_take_boxed (&result, values);
+  G_GNUC_END_IGNORE_DEPRECATIONS
+
+  future_settle (combine->result, &result, NULL);
 }
 
 static void
 combine_settled (GasyncFuture *future,
                  gpointer      data)
 {
-  Combine *combine = data;
+  CombineSlot *slot = data;
+  Combine *combine = slot->combine;
   gboolean rejected = future_is_rejected (future);
-  gboolean last = g_atomic_int_dec_and_test (&combine->remaining);
+  gboolean last;
+
+  /* @future is settled: its value is fixed. */
+  if (combine->mode == COMBINE_ALL && !rejected && G_IS_VALUE (&future->value))
+    {
+      g_value_init (&slot->value, G_VALUE_TYPE (&future->value));
+      g_value_copy (&future->value, &slot->value);
+    }
+  last = g_atomic_int_dec_and_test (&combine->remaining);
 
   switch (combine->mode)
     {
@@ -445,7 +652,7 @@ combine_settled (GasyncFuture *future,
       if (rejected)
         future_settle_like (combine->result, future);
       else if (last)
-        future_settle (combine->result, NULL, NULL);
+        combine_resolve_all (combine);
       break;
 
     case COMBINE_ANY:
@@ -460,7 +667,7 @@ combine_settled (GasyncFuture *future,
     default:
       g_assert_not_reached ();
     }
-  combine_release (combine);
+  combine_release (slot);
 }
 
 static GasyncFuture *
@@ -472,17 +679,22 @@ future_combine (GasyncFuture **futures,
   Combine *combine;
 
   result = future_new_like (n_futures > 0 ? futures[0] : NULL);
-  combine = g_atomic_rc_box_new0 (Combine);
+  combine = g_atomic_rc_box_alloc0 (sizeof (Combine) +
+                                    n_futures * sizeof (CombineSlot));
   combine->result = g_object_ref (result);
   combine->mode = mode;
   combine->remaining = n_futures;
+  combine->n_slots = n_futures;
 
   if (n_futures == 0)
-    future_settle (result, NULL, NULL);
+    combine_resolve_all (combine);
   for (guint i = 0; i < n_futures; i++)
-    future_add_handler (futures[i], combine_settled,
-                        g_atomic_rc_box_acquire (combine), combine_release);
-  combine_release (combine);
+    {
+      combine->slots[i].combine = g_atomic_rc_box_acquire (combine);
+      future_add_handler (futures[i], combine_settled, &combine->slots[i],
+                          combine_release);
+    }
+  g_atomic_rc_box_release_full (combine, combine_clear);
   return result;
 }
 
@@ -503,9 +715,19 @@ futures_are_valid (GasyncFuture **futures,
  * @n_futures: the number of @futures
  *
  * Combines @futures like JavaScript's Promise.all(): the returned future
- * is resolved, without a value, once every one of @futures is resolved
- * (read their values from them), and rejected as soon as one of them is
- * rejected, with its error. With no futures it is resolved at once.
+ * is resolved once every one of @futures is resolved, and rejected as soon
+ * as one of them is rejected, with its error. With no futures it is
+ * resolved at once.
+ *
+ * Its value is a #GValueArray (%G_TYPE_VALUE_ARRAY) of the values of
+ * @futures, in the order of @futures: a copy of the value of each, or a
+ * %NULL #GObject for a future resolved without a value. PyGObject reads it
+ * as a list; GJS as a `GObject.ValueArray`, whose `get_nth(i)` gives the
+ * value at @i (`n_values` counts them):
+ * |[<!-- language="JavaScript" -->
+ * const values = await Gasync.Future.all([a, b]).await_async(null);
+ * const first = values.get_nth(0);
+ * ]|
  *
  * If the first of @futures belongs to an event loop, so does the returned
  * future.

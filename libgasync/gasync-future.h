@@ -52,6 +52,11 @@ GasyncFuture *gasync_future_run_in_thread      (GCancellable          *cancellab
                                                 gpointer               user_data,
                                                 GDestroyNotify         destroy);
 GASYNC_AVAILABLE_IN_0_1
+GasyncFuture *gasync_future_run_value_in_thread (GCancellable     *cancellable,
+                                                 GasyncValueFunc   func,
+                                                 gpointer          user_data,
+                                                 GDestroyNotify    destroy);
+GASYNC_AVAILABLE_IN_0_1
 GasyncFuture *gasync_future_all                (GasyncFuture         **futures,
                                                 guint                  n_futures);
 GASYNC_AVAILABLE_IN_0_1
