@@ -165,22 +165,19 @@ gasync_task_func_call (GasyncTaskFunc   func,
   return task_outcome (ok, local_error, task_name, cancellable, error);
 }
 
-/* The same for a value task: @value (unset on entry) holds its value on
- * success, and is unset again when it fails. */
+/* The same for a value task, which resolves @result. */
 gboolean
 gasync_value_func_call (GasyncValueFunc   func,
                         const char       *task_name,
                         GCancellable     *cancellable,
-                        GValue           *value,
+                        GasyncFuture     *result,
                         gpointer          user_data,
                         GError          **error)
 {
   GError *local_error = NULL;
   gboolean ok;
 
-  ok = func (cancellable, value, user_data, &local_error);
-  if (!ok && G_IS_VALUE (value))
-    g_value_unset (value);
+  ok = func (cancellable, result, user_data, &local_error);
   return task_outcome (ok, local_error, task_name, cancellable, error);
 }
 

@@ -447,14 +447,22 @@ gasync_value_call_run (GCancellable  *cancellable,
                        GError       **error)
 {
   GasyncValueCall *call = data;
-  g_auto(GValue) value = G_VALUE_INIT;
+  g_autoptr(GasyncFuture) result = gasync_future_new ();
   g_autoptr(GError) local_error = NULL;
 
-  gasync_value_func_call (call->func, call->name, cancellable, &value,
-                          call->user_data, &local_error);
+  if (gasync_value_func_call (call->func, call->name, cancellable, result,
+                              call->user_data, &local_error))
+    {
+      /* Sealed: what settles it later is ignored, and its value and error
+       * are fixed. */
+      future_settle (result, NULL, NULL);
+      if (result->error != NULL)
+        local_error = g_error_copy (result->error);
+    }
   gasync_owner_destroy (call->context, GASYNC_OWNER_QUEUE,
                         g_steal_pointer (&call->destroy), call->user_data);
-  future_settle (call->future, &value, local_error);
+  future_settle (call->future, local_error != NULL ? NULL : &result->value,
+                 local_error);
   return TRUE;
 }
 
@@ -496,7 +504,8 @@ value_call_run_in_thread (gpointer data)
  *
  * Runs @func on the library's shared thread pool and returns the future of
  * its outcome, like gasync_future_run_in_thread(), but the future is
- * resolved with the value @func set (without a value if it set none).
+ * resolved with the value @func gave its result future (without a value
+ * if it gave none; see #GasyncValueFunc).
  * It is rejected with the error of @func when it fails, with
  * %G_IO_ERROR_CANCELLED when it returned %FALSE without an error after
  * @cancellable fired, and with %GASYNC_ERROR_FAILED when it returned
@@ -505,15 +514,17 @@ value_call_run_in_thread (gpointer data)
  *
  * |[<!-- language="C" -->
  * static gboolean
- * count_lines (GCancellable *cancellable, GValue *value, gpointer user_data,
- *              GError **error)
+ * count_lines (GCancellable *cancellable, GasyncFuture *result,
+ *              gpointer user_data, GError **error)
  * {
+ *   g_auto(GValue) value = G_VALUE_INIT;
  *   g_autofree char *contents = NULL;
  *
  *   if (!g_file_get_contents (user_data, &contents, NULL, error))
  *     return FALSE;
- *   g_value_init (value, G_TYPE_UINT);
- *   g_value_set_uint (value, count_newlines (contents));
+ *   g_value_init (&value, G_TYPE_UINT);
+ *   g_value_set_uint (&value, count_newlines (contents));
+ *   gasync_future_resolve_value (result, &value);
  *   return TRUE;
  * }
  *
@@ -521,9 +532,16 @@ value_call_run_in_thread (gpointer data)
  *                                             g_strdup (path), g_free);
  * ]|
  *
- * From Python, `Gasync.Future.run_value_in_thread(None, lambda c: (True,
- * 42))`. JavaScript cannot run on a worker thread: GJS code awaits the
- * futures that C or Python code made this way.
+ * From Python:
+ * |[<!-- language="Python" -->
+ * def count(cancellable, result):
+ *     result.resolve_value(42)
+ *     return True
+ *
+ * future = Gasync.Future.run_value_in_thread(None, count)
+ * ]|
+ * JavaScript cannot run on a worker thread: GJS code awaits the futures
+ * that C or Python code made this way.
  *
  * Threading: may be called from any thread. @func runs on a worker
  * thread; @destroy runs on the thread-default main context of the caller,

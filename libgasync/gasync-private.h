@@ -40,7 +40,7 @@ gboolean gasync_task_func_call           (GasyncTaskFunc   func,
 gboolean gasync_value_func_call          (GasyncValueFunc  func,
                                           const char      *task_name,
                                           GCancellable    *cancellable,
-                                          GValue          *value,
+                                          GasyncFuture    *result,
                                           gpointer         user_data,
                                           GError         **error);
 

@@ -1388,14 +1388,15 @@ gasync_stopper_run_async_task (GasyncStopper   *self,
  *
  * Runs @func on the library's shared thread pool like
  * gasync_stopper_run_async_task(), and returns the future of its outcome:
- * resolved with the value @func set (without a value if it set none), or
- * rejected with its error (see gasync_future_run_value_in_thread()). Once
+ * resolved with the value @func gave its result future (without a value if
+ * it gave none), or rejected with its error (see gasync_future_run_value_in_thread()). Once
  * @self is quiescing, @func is not called and the future is rejected with
  * %GASYNC_ERROR_UNAVAILABLE. The outcome goes back through the future
  * only: a failure of @func does not emit #GasyncStopper::task-failed.
  *
- * From Python, `stopper.submit("sum", lambda cancellable: (True, 42))`;
- * GJS code cannot pass a task function (it would run on a worker thread),
+ * From Python, `stopper.submit("sum", func)` with a `func (cancellable,
+ * result)` that calls `result.resolve_value(42)` and returns %TRUE; GJS
+ * code cannot pass a task function (it would run on a worker thread),
  * but awaits such futures with gasync_future_await_async().
  *
  * Threading: may be called from any thread. @destroy is called exactly

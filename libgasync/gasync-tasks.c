@@ -668,15 +668,16 @@ gasync_tasks_run (GasyncTasks    *self,
  * @destroy: (nullable): frees @user_data once the task ended
  *
  * Starts @func on a worker thread like gasync_tasks_run(), and returns the
- * future of its outcome: resolved with the value @func set (without a
- * value if it set none), or rejected with its error (see
+ * future of its outcome: resolved with the value @func gave its result
+ * future (without a value if it gave none), or rejected with its error (see
  * gasync_future_run_value_in_thread()). The error goes back through the
  * future only: it is neither kept for gasync_tasks_dup_errors() nor
  * emitted with #GasyncTasks::task-failed. The task counts as running, is
  * waited for and traced like any other.
  *
- * From Python, `tasks.submit("sum", None, lambda cancellable: (True,
- * 42))`; GJS code cannot pass a task function (it would run on a worker
+ * From Python, `tasks.submit("sum", None, func)` with a `func (cancellable,
+ * result)` that calls `result.resolve_value(42)` and returns %TRUE; GJS
+ * code cannot pass a task function (it would run on a worker
  * thread), but awaits such futures with gasync_future_await_async().
  *
  * Threading: may be called from any thread. @destroy is called on the

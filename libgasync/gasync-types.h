@@ -19,13 +19,13 @@ G_BEGIN_DECLS
 /**
  * SECTION:gasync-types
  * @title: Shared types
- * @short_description: the task function types that several classes run
+ * @short_description: the task function type that several classes run
  *
  * Go's goroutine bodies become #GasyncTaskFunc functions: they run on a
  * worker thread, receive a #GCancellable where Go passed a
  * `context.Context`, and report failure as a #GError. A task that
- * produces a value is a #GasyncValueFunc, whose value arrives as the value
- * of a #GasyncFuture.
+ * produces a value is a #GasyncValueFunc (see #GasyncFuture), whose value
+ * arrives as the value of a future.
  */
 
 /**
@@ -51,41 +51,5 @@ G_BEGIN_DECLS
 typedef gboolean (*GasyncTaskFunc) (GCancellable  *cancellable,
                                     gpointer       user_data,
                                     GError       **error);
-
-/**
- * GasyncValueFunc:
- * @cancellable: (nullable): cancelled when the task should return soon,
- *   for example when its owner stops
- * @value: (out caller-allocates): a zero-filled #GValue (%G_VALUE_INIT)
- *   for the task's result: the function initializes it with
- *   g_value_init() and sets it, or leaves it unset for no value
- * @user_data: the data given with the function
- * @error: return location for the task's error
- *
- * The body of a task that produces a value: a #GasyncTaskFunc with a
- * result. The value becomes the value of the task's #GasyncFuture (see
- * gasync_future_run_value_in_thread()); what the function left in @value
- * when it fails is dropped.
- *
- * From Python (PyGObject) the function returns a pair: `return True,
- * value` (a Python value gets the #GType PyGObject gives it: a `str` is a
- * %G_TYPE_STRING, an `int` a %G_TYPE_INT, a #GObject its own type; pass a
- * `GObject.Value` to choose) or `return True, None` for no value; a
- * raised `GLib.Error` is the task's error. Like a #GasyncTaskFunc, it runs
- * in a worker thread, where JavaScript cannot run: GJS code gets the
- * values of such tasks by awaiting their futures (see
- * gasync_future_await_async()).
- *
- * A task that returns %FALSE without setting @error, as a binding may, is
- * reported as %GASYNC_ERROR_FAILED with the task's name.
- *
- * Returns: %TRUE on success, %FALSE with @error set on failure
- *
- * Since: 0.1
- */
-typedef gboolean (*GasyncValueFunc) (GCancellable  *cancellable,
-                                     GValue        *value,
-                                     gpointer       user_data,
-                                     GError       **error);
 
 G_END_DECLS

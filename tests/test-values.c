@@ -20,7 +20,9 @@ typedef enum
   KIND_OBJECT,
   KIND_STRV,
   KIND_NONE,            /* succeeds without a value */
-  KIND_ERROR,           /* sets a value, then fails with an error */
+  KIND_ERROR,           /* resolves its result, then fails with an error */
+  KIND_REJECTS,         /* rejects its result, and returns TRUE */
+  KIND_KEEPS,           /* keeps its result pending, for later */
   KIND_SILENT,          /* FALSE without an error */
   KIND_UNTIL_CANCELLED, /* waits at the gate, FALSE once cancelled */
   KIND_GATE,            /* waits at the gate, then an int */
@@ -37,6 +39,7 @@ typedef struct
   int destroyed;        /* atomic */
   int done;             /* the done callback ran */
   int destroyed_before_done;
+  GasyncFuture *kept;
 } Job;
 
 static void
@@ -50,55 +53,70 @@ job_init (Job      *job,
 
 static gboolean
 job_func (GCancellable  *cancellable,
-          GValue        *value,
+          GasyncFuture  *result,
           gpointer       user_data,
           GError       **error)
 {
   Job *job = user_data;
+  g_auto(GValue) value = G_VALUE_INIT;
 
   g_atomic_int_set (&job->ran_elsewhere, g_thread_self () != job->caller);
   g_atomic_int_set (&job->ran, TRUE);
-  g_assert_false (G_IS_VALUE (value));
+  g_assert_true (GASYNC_IS_FUTURE (result));
+  g_assert_false (gasync_future_is_done (result));
 
   switch (job->kind)
     {
     case KIND_INT:
-      g_value_init (value, G_TYPE_INT);
-      g_value_set_int (value, job->n);
-      return TRUE;
+      g_value_init (&value, G_TYPE_INT);
+      g_value_set_int (&value, job->n);
+      break;
 
     case KIND_INT64:
-      g_value_init (value, G_TYPE_INT64);
-      g_value_set_int64 (value, G_GINT64_CONSTANT (1) << 40 | job->n);
-      return TRUE;
+      g_value_init (&value, G_TYPE_INT64);
+      g_value_set_int64 (&value, G_GINT64_CONSTANT (1) << 40 | job->n);
+      break;
 
     case KIND_STRING:
-      g_value_init (value, G_TYPE_STRING);
-      g_value_take_string (value, g_strdup_printf ("value %d", job->n));
-      return TRUE;
+      g_value_init (&value, G_TYPE_STRING);
+      g_value_take_string (&value, g_strdup_printf ("value %d", job->n));
+      break;
 
     case KIND_OBJECT:
-      g_value_init (value, G_TYPE_SIMPLE_ACTION);
-      g_value_take_object (value, g_simple_action_new ("action", NULL));
-      return TRUE;
+      {
+        g_autoptr(GSimpleAction) action = g_simple_action_new ("action", NULL);
+
+        g_assert_true (gasync_future_resolve_object (result, G_OBJECT (action)));
+        return TRUE;
+      }
 
     case KIND_STRV:
       {
         const char * const strv[] = { "a", "b", NULL };
 
-        g_value_init (value, G_TYPE_STRV);
-        g_value_set_boxed (value, strv);
-        return TRUE;
+        g_value_init (&value, G_TYPE_STRV);
+        g_value_set_boxed (&value, strv);
+        break;
       }
 
     case KIND_NONE:
       return TRUE;
 
     case KIND_ERROR:
-      g_value_init (value, G_TYPE_STRING);
-      g_value_set_string (value, "dropped");
+      g_value_init (&value, G_TYPE_STRING);
+      g_value_set_string (&value, "dropped");
+      gasync_future_resolve_value (result, &value);
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "job %d failed", job->n);
       return FALSE;
+
+    case KIND_REJECTS:
+      {
+        g_autoptr(GError) reason = g_error_new (G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                                                "job %d rejected", job->n);
+
+        gasync_future_reject (result, reason);
+        return TRUE;
+      }
 
     case KIND_SILENT:
       return FALSE;
@@ -109,13 +127,21 @@ job_func (GCancellable  *cancellable,
 
     case KIND_GATE:
       g_assert_true (test_gate_pass (job->gate, NULL));
-      g_value_init (value, G_TYPE_INT);
-      g_value_set_int (value, job->n);
+      g_value_init (&value, G_TYPE_INT);
+      g_value_set_int (&value, job->n);
+      break;
+
+    case KIND_KEEPS:
+      /* Settled after the function returned: ignored. */
+      job->kept = g_object_ref (result);
       return TRUE;
 
     default:
       g_assert_not_reached ();
     }
+
+  g_assert_true (gasync_future_resolve_value (result, &value));
+  return TRUE;
 }
 
 static void
@@ -264,7 +290,8 @@ test_run_value_in_thread_errors (void)
   Job job;
 
   g_test_summary ("A failing value task rejects its future with its error "
-                  "and its value is dropped; FALSE without an error is "
+                  "and its value is dropped, as does one that rejects its "
+                  "result; FALSE without an error is "
                   "GASYNC_ERROR_FAILED naming the call, or CANCELLED once "
                   "the cancellable fired");
   job_init (&job, KIND_ERROR, 3, NULL);
@@ -278,6 +305,34 @@ test_run_value_in_thread_errors (void)
     g_assert_null (awaited.value);
     g_assert_null (gasync_future_dup_value (future));
     g_assert_true (job.destroyed);
+  }
+
+  job_init (&job, KIND_REJECTS, 4, NULL);
+  {
+    g_autoptr(GasyncFuture) future =
+      gasync_future_run_value_in_thread (NULL, job_func, &job, job_destroy);
+
+    await_future (future, &awaited);
+    g_assert_error (awaited.error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+    g_assert_cmpstr (awaited.error->message, ==, "job 4 rejected");
+  }
+
+  g_test_summary ("What settles the result future after the function "
+                  "returned is ignored");
+  job_init (&job, KIND_KEEPS, 0, NULL);
+  {
+    g_autoptr(GasyncFuture) future =
+      gasync_future_run_value_in_thread (NULL, job_func, &job, job_destroy);
+    g_auto(GValue) late = G_VALUE_INIT;
+
+    await_future (future, &awaited);
+    g_assert_no_error (awaited.error);
+    g_assert_null (awaited.value);
+    g_value_init (&late, G_TYPE_INT);
+    g_value_set_int (&late, 1);
+    g_assert_false (gasync_future_resolve_value (job.kept, &late));
+    g_assert_null (gasync_future_dup_value (future));
+    g_clear_object (&job.kept);
   }
 
   job_init (&job, KIND_SILENT, 0, NULL);
