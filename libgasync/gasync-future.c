@@ -26,6 +26,20 @@
  * task function on the library's thread pool and returns the future of its
  * outcome.
  *
+ * Values from threads: a #GasyncValueFunc is a task function that
+ * produces a value, by resolving the result future it is given.
+ * gasync_future_run_value_in_thread(), gasync_stopper_submit() and
+ * gasync_tasks_submit() run one on the pool and return a future resolved
+ * with that value, and gasync_future_all() collects the values of several
+ * futures, in order, into a #GValueArray. From GJS, which cannot run a
+ * function on a worker thread, such futures are awaited:
+ * |[<!-- language="JavaScript" -->
+ * Gio._promisify(Gasync.Future.prototype, 'await_async', 'await_finish');
+ * const values = await Gasync.Future.all(futures).await_async(null);
+ * for (let i = 0; i < values.n_values; i++)
+ *     print(values.get_nth(i));
+ * ]|
+ *
  * A future made by gasync_event_loop_new_future() belongs to that loop: its
  * done callbacks run in the loop, and a rejection that has no handler when
  * the loop goes idle stops the loop.
