@@ -254,6 +254,14 @@ gasync_future_finalize (GObject *object)
 {
   GasyncFuture *self = GASYNC_FUTURE (object);
 
+  /* The last reference may go in any thread, such as a pool thread that
+   * settled the last input of a combinator, after the caller read the value
+   * and dropped its own: GObject's reference count orders that, with
+   * atomics TSan cannot see in libgobject. The value is read under the
+   * lock, so taking it orders those reads before the value is freed. */
+  gasync_lock (&self->lock);
+  gasync_unlock (&self->lock);
+
   for (guint i = 0; self->handlers != NULL && i < self->handlers->len; i++)
     {
       Handler *handler = &g_array_index (self->handlers, Handler, i);
@@ -606,8 +614,12 @@ typedef struct
   GValue value;         /* all(): the input's value, once resolved */
 } CombineSlot;
 
+/* Reference-counted with the inlined g_atomic_int_*() macros, not
+ * g_atomic_rc_box_*(), whose atomics inside libglib TSan cannot see: a
+ * slot's last reads of @combine would seem to race with its free. */
 struct _Combine
 {
+  int ref_count; /* atomic: each slot, and the combinator while it starts */
   GasyncFuture *result;
   CombineMode mode;
   int remaining; /* atomic */
@@ -616,14 +628,16 @@ struct _Combine
 };
 
 static void
-combine_clear (gpointer data)
+combine_unref (Combine *combine)
 {
-  Combine *combine = data;
+  if (!g_atomic_int_dec_and_test (&combine->ref_count))
+    return;
 
   for (guint i = 0; i < combine->n_slots; i++)
     if (G_IS_VALUE (&combine->slots[i].value))
       g_value_unset (&combine->slots[i].value);
   g_object_unref (combine->result);
+  g_free (combine);
 }
 
 static void
@@ -631,7 +645,7 @@ combine_release (gpointer data)
 {
   CombineSlot *slot = data;
 
-  g_atomic_rc_box_release_full (slot->combine, combine_clear);
+  combine_unref (slot->combine);
 }
 
 /* all(): resolves @combine's result with the values of its inputs, in
@@ -711,8 +725,8 @@ future_combine (GasyncFuture **futures,
   Combine *combine;
 
   result = future_new_like (n_futures > 0 ? futures[0] : NULL);
-  combine = g_atomic_rc_box_alloc0 (sizeof (Combine) +
-                                    n_futures * sizeof (CombineSlot));
+  combine = g_malloc0 (sizeof (Combine) + n_futures * sizeof (CombineSlot));
+  combine->ref_count = n_futures + 1;
   combine->result = g_object_ref (result);
   combine->mode = mode;
   combine->remaining = n_futures;
@@ -722,11 +736,11 @@ future_combine (GasyncFuture **futures,
     combine_resolve_all (combine);
   for (guint i = 0; i < n_futures; i++)
     {
-      combine->slots[i].combine = g_atomic_rc_box_acquire (combine);
+      combine->slots[i].combine = combine;
       future_add_handler (futures[i], combine_settled, &combine->slots[i],
                           combine_release);
     }
-  g_atomic_rc_box_release_full (combine, combine_clear);
+  combine_unref (combine);
   return result;
 }
 
@@ -1172,6 +1186,8 @@ await_return (gpointer data)
   GTask *task = data;
   GasyncFuture *self = g_task_get_source_object (task);
   Await *await = g_task_get_task_data (task);
+  GError *error;
+  GValue *value;
 
   if (await->returned)
     return;
@@ -1181,11 +1197,16 @@ await_return (gpointer data)
   if (g_task_return_error_if_cancelled (task))
     return;
 
-  /* Settled: the value and error are fixed. */
-  if (self->error != NULL)
-    g_task_return_error (task, g_error_copy (self->error));
+  /* Settled: the value and error are fixed. Read under the lock, as every
+   * reader does (see gasync_future_finalize()). */
+  gasync_lock (&self->lock);
+  error = self->error != NULL ? g_error_copy (self->error) : NULL;
+  value = error == NULL ? value_dup (&self->value) : NULL;
+  gasync_unlock (&self->lock);
+  if (error != NULL)
+    g_task_return_error (task, error);
   else
-    g_task_return_pointer (task, value_dup (&self->value), value_free);
+    g_task_return_pointer (task, value, value_free);
 }
 
 static void
