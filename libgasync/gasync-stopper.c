@@ -175,6 +175,7 @@
 #include "gasync-cancel-tree-private.h"
 #include "gasync-closers-private.h"
 #include "gasync-enums.h"
+#include "gasync-future-private.h"
 #include "gasync-leak-private.h"
 #include "gasync-owner-job-private.h"
 #include "gasync-owner-private.h"
@@ -1421,6 +1422,63 @@ gasync_stopper_run_async_task (GasyncStopper   *self,
 
   return start_async_task (self, name, "async task", NULL, func, user_data,
                            destroy, error);
+}
+
+/**
+ * gasync_stopper_submit:
+ * @self: a #GasyncStopper
+ * @name: the name the task is counted under
+ * @func: (scope notified) (closure user_data) (destroy destroy): the value
+ *   task function, given the quiesce cancellable
+ * @user_data: data for @func
+ * @destroy: (nullable): frees @user_data
+ *
+ * Runs @func on the library's shared thread pool like
+ * gasync_stopper_run_async_task(), and returns the future of its outcome:
+ * resolved with the value @func gave its result future (without a value if
+ * it gave none), or rejected with its error (see gasync_future_run_value_in_thread()). Once
+ * @self is quiescing, @func is not called and the future is rejected with
+ * %GASYNC_ERROR_UNAVAILABLE. The outcome goes back through the future
+ * only: a failure of @func does not emit #GasyncStopper::task-failed.
+ *
+ * From Python, `stopper.submit("sum", func)` with a `func (cancellable,
+ * result)` that calls `result.resolve_value(42)` and returns %TRUE; GJS
+ * code cannot pass a task function (it would run on a worker thread),
+ * but awaits such futures with gasync_future_await_async().
+ *
+ * Threading: may be called from any thread. @destroy is called exactly
+ * once, on the owner context, whether @func ran or not: before a done
+ * callback or an await on that context sees the outcome, and before the
+ * closers if @func ran or was refused before they began. The future
+ * settles on the worker thread once @func has returned (at once, in the
+ * calling thread, when refused).
+ *
+ * Returns: (transfer full): the future of @func
+ *
+ * Since: 0.1
+ */
+GasyncFuture *
+gasync_stopper_submit (GasyncStopper   *self,
+                       const char      *name,
+                       GasyncValueFunc  func,
+                       gpointer         user_data,
+                       GDestroyNotify   destroy)
+{
+  g_autoptr(GError) error = NULL;
+  GasyncValueCall *call;
+  GasyncFuture *future;
+
+  g_return_val_if_fail (GASYNC_IS_STOPPER (self), NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+  g_return_val_if_fail (func != NULL, NULL);
+
+  call = gasync_value_call_new (name, func, user_data, destroy, self->context,
+                                &future);
+  if (!start_async_task (self, name, "submitted task", NULL,
+                         gasync_value_call_run, call, gasync_value_call_free,
+                         &error))
+    gasync_future_reject (future, error);
+  return future;
 }
 
 /**

@@ -13,6 +13,7 @@
 #include <gio/gio.h>
 
 #include "gasync-version-macros.h"
+#include "gasync-future.h"
 #include "gasync-semaphore.h"
 #include "gasync-task-token.h"
 #include "gasync-types.h"
@@ -107,6 +108,12 @@ gboolean            gasync_stopper_run_async_task             (GasyncStopper    
                                                                gpointer                user_data,
                                                                GDestroyNotify          destroy,
                                                                GError                **error);
+GASYNC_AVAILABLE_IN_0_1
+GasyncFuture       *gasync_stopper_submit                     (GasyncStopper          *self,
+                                                               const char             *name,
+                                                               GasyncValueFunc         func,
+                                                               gpointer                user_data,
+                                                               GDestroyNotify          destroy) G_GNUC_WARN_UNUSED_RESULT;
 GASYNC_AVAILABLE_IN_0_1
 gboolean            gasync_stopper_run_limited_async_task     (GasyncStopper          *self,
                                                                const char             *name,

@@ -137,6 +137,7 @@
 #include "config.h"
 
 #include "gasync-tasks.h"
+#include "gasync-future-private.h"
 #include "gasync-owner-private.h"
 #include "gasync-private.h"
 #include "gasync-registry-private.h"
@@ -701,6 +702,61 @@ gasync_tasks_run (GasyncTasks    *self,
 
   tasks_start (self, cancellable, name, FALSE, func, NULL, user_data,
                destroy);
+}
+
+/**
+ * gasync_tasks_submit:
+ * @self: a #GasyncTasks
+ * @name: the name of the task, used in traces and errors
+ * @cancellable: (nullable): passed to @func, to tell it to stop
+ * @func: (scope notified) (closure user_data) (destroy destroy): the value
+ *   task function
+ * @user_data: data for @func
+ * @destroy: (nullable): frees @user_data once the task ended
+ *
+ * Starts @func on a worker thread like gasync_tasks_run(), and returns the
+ * future of its outcome: resolved with the value @func gave its result
+ * future (without a value if it gave none), or rejected with its error (see
+ * gasync_future_run_value_in_thread()). The error goes back through the
+ * future only: it is neither kept for gasync_tasks_dup_errors() nor
+ * emitted with #GasyncTasks::task-failed. The task counts as running, is
+ * waited for and traced like any other.
+ *
+ * From Python, `tasks.submit("sum", None, func)` with a `func (cancellable,
+ * result)` that calls `result.resolve_value(42)` and returns %TRUE; GJS
+ * code cannot pass a task function (it would run on a worker
+ * thread), but awaits such futures with gasync_future_await_async().
+ *
+ * Threading: may be called from any thread. @destroy is called on the
+ * owner context of @self, before a done callback or an await on that
+ * context sees the outcome. The future settles on the worker thread once
+ * @func has returned.
+ *
+ * Returns: (transfer full): the future of @func
+ *
+ * Since: 0.1
+ */
+GasyncFuture *
+gasync_tasks_submit (GasyncTasks     *self,
+                     const char      *name,
+                     GCancellable    *cancellable,
+                     GasyncValueFunc  func,
+                     gpointer         user_data,
+                     GDestroyNotify   destroy)
+{
+  GasyncValueCall *call;
+  GasyncFuture *future;
+
+  g_return_val_if_fail (GASYNC_IS_TASKS (self), NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
+  g_return_val_if_fail (func != NULL, NULL);
+
+  call = gasync_value_call_new (name, func, user_data, destroy, self->context,
+                                &future);
+  tasks_start (self, cancellable, name, FALSE, gasync_value_call_run, NULL,
+               call, gasync_value_call_free);
+  return future;
 }
 
 /**
