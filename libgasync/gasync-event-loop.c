@@ -846,22 +846,24 @@ async_run_dispatch (LoopSource *loop_source)
 /**
  * gasync_event_loop_start_async:
  * @self: a #GasyncEventLoop
- * @first_func: (nullable) (scope call) (closure first_data): the first
- *   callback to run
- * @first_data: data for @first_func
  * @cancellable: (nullable): a #GCancellable that stops the loop
  * @callback: (scope async): called once the loop ran out of work or
  *   failed
  * @user_data: data for @callback
  *
  * Runs @self like gasync_event_loop_start(), without blocking the caller
- * and without iterating the context itself: @first_func runs before this
- * returns, and the loop's other callbacks run as the loop's context is
- * iterated by its thread's own main loop (in GJS, the one that runs the
- * script). @callback is called once nothing is queued and no reserved
- * callback or timeout is pending, or once a callback failed; call
- * gasync_event_loop_start_finish() from it. Cancelling @cancellable stops
- * the loop as a failing callback does, with %G_IO_ERROR_CANCELLED.
+ * and without iterating the context itself: the loop's callbacks run as
+ * the loop's context is iterated by its thread's own main loop (in GJS,
+ * the one that runs the script). @callback is called once nothing is
+ * queued and no reserved callback or timeout is pending, or once a
+ * callback failed; call gasync_event_loop_start_finish() from it.
+ * Cancelling @cancellable stops the loop as a failing callback does, with
+ * %G_IO_ERROR_CANCELLED.
+ *
+ * There is no first callback: queue the first work before, with
+ * gasync_event_loop_set_timeout() and a zero delay, or reserve the
+ * callbacks of work under way. A loop with nothing queued or reserved
+ * completes in a later iteration.
  *
  * Since the loop's callbacks run from that main loop, a JavaScript
  * callback may await promises, and gasync_event_loop_start_async() may be
@@ -878,13 +880,10 @@ async_run_dispatch (LoopSource *loop_source)
  */
 void
 gasync_event_loop_start_async (GasyncEventLoop     *self,
-                               GasyncEventLoopFunc  first_func,
-                               gpointer             first_data,
                                GCancellable        *cancellable,
                                GAsyncReadyCallback  callback,
                                gpointer             user_data)
 {
-  GMainContext *context;
   GTask *task;
 
   g_return_if_fail (GASYNC_IS_EVENT_LOOP (self));
@@ -904,13 +903,6 @@ gasync_event_loop_start_async (GasyncEventLoop     *self,
       self->failed = FALSE;
     }
 
-  if (first_func != NULL)
-    {
-      context = gasync_event_loop_queue_get_context (self->queue);
-      g_main_context_push_thread_default (context);
-      self->error = event_loop_call (first_func, first_data);
-      g_main_context_pop_thread_default (context);
-    }
   async_run_attach (self, task, FALSE);
 }
 

@@ -59,8 +59,6 @@ void                   gasync_event_loop_wait_on_registered (GasyncEventLoop    
 
 GASYNC_AVAILABLE_IN_0_1
 void                   gasync_event_loop_start_async       (GasyncEventLoop     *self,
-                                                            GasyncEventLoopFunc  first_func,
-                                                            gpointer             first_data,
                                                             GCancellable        *cancellable,
                                                             GAsyncReadyCallback  callback,
                                                             gpointer             user_data);

@@ -1983,6 +1983,9 @@ limited_submit_in_pool (gpointer data)
  * @cancellable fires first. @func_data_destroy is called exactly once, on
  * the owner context of @self, whether @func ran or not.
  *
+ * Language bindings see gasync_stopper_run_limited_task_closure_async()
+ * under this name: the task is a #GClosure there.
+ *
  * Threading: may be called from any thread; @callback runs on the
  * thread-default main context of the caller. @func runs on a pool thread,
  * so it cannot be a JavaScript function.
@@ -2025,6 +2028,87 @@ gasync_stopper_run_limited_task_async (GasyncStopper       *self,
   submit->func_data = func_data;
   submit->func_data_destroy = func_data_destroy;
   gasync_pool_push (limited_submit_in_pool, submit);
+}
+
+static gboolean
+closure_task_run (GCancellable  *cancellable,
+                  gpointer       user_data,
+                  GError       **error)
+{
+  GValue param = G_VALUE_INIT;
+  GValue ret = G_VALUE_INIT;
+  gboolean ok;
+
+  g_value_init (&param, G_TYPE_CANCELLABLE);
+  g_value_set_object (&param, cancellable);
+  g_value_init (&ret, G_TYPE_BOOLEAN);
+  g_closure_invoke (user_data, &ret, 1, &param, NULL);
+  ok = g_value_get_boolean (&ret);
+  g_value_unset (&ret);
+  g_value_unset (&param);
+  return ok;
+}
+
+/**
+ * gasync_stopper_run_limited_task_closure_async: (rename-to gasync_stopper_run_limited_task_async)
+ * @self: a #GasyncStopper
+ * @name: the name the task is counted under
+ * @semaphore: the #GasyncSemaphore that limits the number of such tasks
+ * @cancellable: (nullable): gives up waiting for a slot; the task is then
+ *   not started
+ * @func: the task, a closure given the quiesce cancellable that returns a
+ *   #gboolean, %TRUE on success; it runs on a pool thread
+ * @callback: (scope async): called once @func was started or refused
+ * @user_data: data for @callback
+ *
+ * The same as gasync_stopper_run_limited_task_async() with the task as a
+ * #GClosure, for language bindings: they pass one closure and one
+ * callback with its user data (or none), rather than two functions that
+ * each carry their own user data. @func receives the #GCancellable
+ * (`GCancellable *cancellable, gpointer data` for a #GCClosure); a task
+ * that returns %FALSE fails without a message. @func is released on the
+ * owner context of @self once it cannot be called any more.
+ *
+ * |[<!-- language="Python" -->
+ * def fetch(cancellable):
+ *     download(url, cancellable)
+ *     return True
+ *
+ * stopper.run_limited_task_async('fetch', semaphore, None, fetch,
+ *                                lambda s, res: s.run_limited_task_finish(res))
+ * ]|
+ *
+ * Threading: may be called from any thread; @callback runs on the
+ * thread-default main context of the caller. @func runs on a pool
+ * thread, so it cannot be a JavaScript function.
+ *
+ * Blocking: no, as gasync_stopper_run_limited_task_async().
+ *
+ * Since: 0.1
+ */
+void
+gasync_stopper_run_limited_task_closure_async (GasyncStopper       *self,
+                                               const char          *name,
+                                               GasyncSemaphore     *semaphore,
+                                               GCancellable        *cancellable,
+                                               GClosure            *func,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data)
+{
+  g_return_if_fail (GASYNC_IS_STOPPER (self));
+  g_return_if_fail (name != NULL);
+  g_return_if_fail (GASYNC_IS_SEMAPHORE (semaphore));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+  g_return_if_fail (func != NULL);
+
+  g_closure_ref (func);
+  g_closure_sink (func);
+  if (G_CLOSURE_NEEDS_MARSHAL (func))
+    g_closure_set_marshal (func, g_cclosure_marshal_generic);
+  gasync_stopper_run_limited_task_async (self, name, semaphore, cancellable,
+                                         closure_task_run, func,
+                                         (GDestroyNotify) g_closure_unref,
+                                         callback, user_data);
 }
 
 /**

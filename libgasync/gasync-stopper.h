@@ -175,6 +175,14 @@ void                gasync_stopper_run_limited_task_async     (GasyncStopper    
                                                                GAsyncReadyCallback     callback,
                                                                gpointer                user_data);
 GASYNC_AVAILABLE_IN_0_1
+void                gasync_stopper_run_limited_task_closure_async (GasyncStopper      *self,
+                                                                   const char         *name,
+                                                                   GasyncSemaphore    *semaphore,
+                                                                   GCancellable       *cancellable,
+                                                                   GClosure           *func,
+                                                                   GAsyncReadyCallback callback,
+                                                                   gpointer            user_data);
+GASYNC_AVAILABLE_IN_0_1
 gboolean            gasync_stopper_run_limited_task_finish    (GasyncStopper          *self,
                                                                GAsyncResult           *result,
                                                                GError                **error);

@@ -659,15 +659,15 @@ test_start_async (void)
   g_autoptr(GPtrArray) threads = g_ptr_array_new ();
   g_autoptr(GError) error = NULL;
 
-  g_test_summary ("start_async() runs the first callback at once and the "
-                  "others from the caller's main loop, then completes once "
+  g_test_summary ("start_async() runs nothing itself: the callbacks run "
+                  "from the caller's main loop, and it completes once "
                   "nothing is queued or reserved; it can run again");
   n_loop_calls = 0;
   g_ptr_array_add (threads, NULL);
   g_ptr_array_add (threads, loop);
-  gasync_event_loop_start_async (loop, first_reserves, threads, NULL,
-                                 store_result, &result);
-  g_assert_cmpint (n_loop_calls, ==, 1);
+  gasync_event_loop_set_timeout (loop, 0, first_reserves, threads, NULL);
+  gasync_event_loop_start_async (loop, NULL, store_result, &result);
+  g_assert_cmpint (n_loop_calls, ==, 0);
   g_assert_null (result);
   g_assert_true (gasync_event_loop_start_finish (loop, wait_result (&result),
                                                  &error));
@@ -675,7 +675,7 @@ test_start_async (void)
   g_assert_cmpint (n_loop_calls, ==, 2);
   g_thread_join (threads->pdata[0]);
 
-  gasync_event_loop_start_async (loop, NULL, NULL, NULL, store_result, &again);
+  gasync_event_loop_start_async (loop, NULL, store_result, &again);
   g_assert_true (gasync_event_loop_start_finish (loop, wait_result (&again),
                                                  NULL));
 }
@@ -687,7 +687,7 @@ start_inside (gpointer   user_data,
   GAsyncResult **inner = user_data;
 
   gasync_event_loop_start_async (g_object_get_data (G_OBJECT (inner[1]), "loop"),
-                                 NULL, NULL, NULL, store_result, &inner[0]);
+                                 NULL, store_result, &inner[0]);
   return TRUE;
 }
 
@@ -713,7 +713,7 @@ test_start_async_errors (void)
   first = fulfil_later (loop, TRUE);
   second = fulfil_later (loop, FALSE);
   g_thread_join (first);
-  gasync_event_loop_start_async (loop, NULL, NULL, NULL, store_result, &failed);
+  gasync_event_loop_start_async (loop, NULL, store_result, &failed);
   g_assert_false (gasync_event_loop_start_finish (loop, wait_result (&failed),
                                                   &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_FAILED);
@@ -731,8 +731,7 @@ test_start_async_errors (void)
   {
     g_autoptr(GasyncPendingCallback) pending = gasync_event_loop_reserve_callback (loop);
 
-    gasync_event_loop_start_async (loop, NULL, NULL, cancellable, store_result,
-                                   &cancelled);
+    gasync_event_loop_start_async (loop, cancellable, store_result, &cancelled);
     gasync_test_flush (NULL);
     g_assert_null (cancelled);
     g_cancellable_cancel (cancellable);
@@ -745,8 +744,8 @@ test_start_async_errors (void)
   }
 
   g_object_set_data (holder, "loop", loop);
-  gasync_event_loop_start_async (loop, start_inside, inner, NULL, store_result,
-                                 &outer);
+  gasync_event_loop_set_timeout (loop, 0, start_inside, inner, NULL);
+  gasync_event_loop_start_async (loop, NULL, store_result, &outer);
   g_assert_true (gasync_event_loop_start_finish (loop, wait_result (&outer),
                                                  NULL));
   gasync_test_iterate_until_set (NULL, &inner[0]);
