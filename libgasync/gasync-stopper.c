@@ -1952,8 +1952,8 @@ limited_submit_in_pool (gpointer data)
                                          g_task_get_cancellable (submit->task),
                                          submit->func, submit->func_data,
                                          submit->func_data_destroy, &error);
+  /* The semaphore goes with the task, on its context. */
   gasync_owner_return_boolean (submit->task, error);
-  g_object_unref (submit->semaphore);
   g_free (submit->name);
   g_free (submit);
 }
@@ -2023,7 +2023,8 @@ gasync_stopper_run_limited_task_async (GasyncStopper       *self,
    * before the cancellable fired was started. */
   g_task_set_check_cancellable (submit->task, FALSE);
   submit->name = g_strdup (name);
-  submit->semaphore = g_object_ref (semaphore);
+  submit->semaphore = semaphore;
+  g_task_set_task_data (submit->task, g_object_ref (semaphore), g_object_unref);
   submit->func = func;
   submit->func_data = func_data;
   submit->func_data_destroy = func_data_destroy;

@@ -624,20 +624,28 @@ fulfil_thread (gpointer data)
 
   gasync_pending_callback_enqueue (fulfil->callback, loop_call,
                                    GINT_TO_POINTER (fulfil->fail), NULL);
-  g_object_unref (fulfil->callback);
+  gasync_pending_callback_unref (fulfil->callback);
   g_free (fulfil);
   return NULL;
+}
+
+/* Fulfils @callback, which it takes, from a new thread. */
+static GThread *
+fulfil_reserved (GasyncPendingCallback *callback,
+                 gboolean               fail)
+{
+  Fulfil *fulfil = g_new (Fulfil, 1);
+
+  fulfil->callback = callback;
+  fulfil->fail = fail;
+  return g_thread_new ("fulfil", fulfil_thread, fulfil);
 }
 
 static GThread *
 fulfil_later (GasyncEventLoop *loop,
               gboolean         fail)
 {
-  Fulfil *fulfil = g_new (Fulfil, 1);
-
-  fulfil->callback = gasync_event_loop_reserve_callback (loop);
-  fulfil->fail = fail;
-  return g_thread_new ("fulfil", fulfil_thread, fulfil);
+  return fulfil_reserved (gasync_event_loop_reserve_callback (loop), fail);
 }
 
 static gboolean
@@ -703,6 +711,7 @@ test_start_async_errors (void)
   GAsyncResult *inner[2] = { NULL, (GAsyncResult *) holder };
   g_autoptr(GAsyncResult) outer = NULL;
   g_autoptr(GError) error = NULL;
+  GasyncPendingCallback *late;
   GThread *first, *second;
 
   g_test_summary ("start_async() ends with the error of a failing callback "
@@ -710,8 +719,8 @@ test_start_async_errors (void)
                   "which runs them; a cancelled run ends with CANCELLED; a "
                   "start from inside fails with ALREADY_STARTED");
   n_loop_calls = 0;
+  late = gasync_event_loop_reserve_callback (loop);
   first = fulfil_later (loop, TRUE);
-  second = fulfil_later (loop, FALSE);
   g_thread_join (first);
   gasync_event_loop_start_async (loop, NULL, store_result, &failed);
   g_assert_false (gasync_event_loop_start_finish (loop, wait_result (&failed),
@@ -720,6 +729,9 @@ test_start_async_errors (void)
   g_clear_error (&error);
 
   gasync_event_loop_wait_on_registered_async (loop, NULL, store_result, &waited);
+  gasync_test_flush (NULL);
+  g_assert_null (waited);
+  second = fulfil_reserved (late, FALSE);
   g_assert_true (gasync_event_loop_wait_on_registered_finish (loop,
                                                               wait_result (&waited),
                                                               &error));
