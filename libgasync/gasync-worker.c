@@ -77,7 +77,6 @@
 
 #include "gasync-lifecycle-private.h"
 #include "gasync-owner-private.h"
-#include "gasync-pool-private.h"
 #include "gasync-private.h"
 
 typedef struct
@@ -796,27 +795,6 @@ gasync_worker_close (GasyncWorker *self)
   return n;
 }
 
-typedef struct
-{
-  GTask *task;
-  guint64 run;
-} StopAsync;
-
-/* On a pool thread, which may block: waits for the run to end (and joins
- * its thread), then returns on the task's context. */
-static void
-stop_in_pool (gpointer data)
-{
-  StopAsync *stop = data;
-  GasyncWorker *self = g_task_get_source_object (stop->task);
-  GError *error = NULL;
-
-  gasync_lifecycle_wait_run (&self->life, stop->run,
-                             g_task_get_cancellable (stop->task), &error);
-  gasync_owner_return_boolean (stop->task, error);
-  g_free (stop);
-}
-
 /* The end of gasync_worker_stop_async() and gasync_worker_close_async(),
  * once the stop or close of @run was asked for. */
 static void
@@ -824,8 +802,6 @@ wait_run_async (GasyncWorker *self,
                 GTask        *task,
                 guint64       run)
 {
-  StopAsync *stop;
-
   if (self->main_context_mode)
     {
       worker_drain (self);
@@ -833,11 +809,7 @@ wait_run_async (GasyncWorker *self,
       g_object_unref (task);
       return;
     }
-
-  stop = g_new (StopAsync, 1);
-  stop->task = task;
-  stop->run = run;
-  gasync_pool_push (stop_in_pool, stop);
+  gasync_lifecycle_wait_run_async (&self->life, run, task);
 }
 
 static GTask *

@@ -795,6 +795,93 @@ test_wait_on_registered_async_cancel (void)
                                                               NULL));
 }
 
+/* Latch and interval */
+
+static void
+test_latch_waits_async (void)
+{
+  g_autoptr(GasyncLatch) latch = gasync_latch_new ();
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GAsyncResult) started = NULL;
+  g_autoptr(GAsyncResult) stopped = NULL;
+  g_autoptr(GAsyncResult) cancelled = NULL;
+  g_autoptr(GAsyncResult) never = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_test_summary ("wait_started_async() and wait_stopped_async() complete "
+                  "on the transitions since the call, even when the state "
+                  "moved on before the wait looked; cancelling ends them; "
+                  "a latch that stops before it starts fails the start wait");
+  g_assert_true (gasync_latch_starting (latch, NULL));
+  gasync_latch_wait_started_async (latch, NULL, store_result, &started);
+  gasync_latch_wait_stopped_async (latch, cancellable, store_result, &cancelled);
+  g_assert_true (gasync_latch_started (latch, NULL));
+  g_assert_true (gasync_latch_stopping (latch, NULL));
+  g_assert_true (gasync_latch_wait_started_finish (latch, wait_result (&started),
+                                                   &error));
+  g_assert_no_error (error);
+  g_cancellable_cancel (cancellable);
+  g_assert_false (gasync_latch_wait_stopped_finish (latch, wait_result (&cancelled),
+                                                    &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+
+  gasync_latch_wait_stopped_async (latch, NULL, store_result, &stopped);
+  gasync_test_flush (NULL);
+  g_assert_null (stopped);
+  g_assert_true (gasync_latch_stopped (latch, NULL));
+  g_assert_true (gasync_latch_wait_stopped_finish (latch, wait_result (&stopped),
+                                                   NULL));
+
+  g_assert_true (gasync_latch_starting (latch, NULL));
+  gasync_latch_wait_started_async (latch, NULL, store_result, &never);
+  gasync_latch_reset (latch);
+  g_assert_false (gasync_latch_wait_started_finish (latch, wait_result (&never),
+                                                    &error));
+  g_assert_error (error, GASYNC_ERROR, GASYNC_ERROR_NOT_STARTED);
+}
+
+static gboolean
+interval_action (GCancellable  *cancellable,
+                 gpointer       user_data,
+                 GError       **error)
+{
+  TestGate *gate = user_data;
+
+  test_gate_pass (gate, cancellable);
+  return TRUE;
+}
+
+static void
+test_interval_stop_async (void)
+{
+  TestGate gate;
+  g_autoptr(GasyncInterval) interval = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GAsyncResult) again = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_test_summary ("stop_async() cancels a run under way and completes once "
+                  "the interval is stopped; a second one fails with "
+                  "NOT_STARTED");
+  test_gate_init (&gate);
+  interval = gasync_interval_new (interval_action, &gate, NULL);
+  gasync_interval_set_interval (interval, G_TIME_SPAN_MILLISECOND);
+  g_assert_true (gasync_interval_start (interval, NULL));
+  test_gate_wait_waiting (&gate, 1);
+  gasync_interval_stop_async (interval, NULL, store_result, &result);
+  g_assert_true (gasync_interval_stop_finish (interval, wait_result (&result),
+                                              &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (gasync_interval_get_state (interval), ==,
+                   GASYNC_LATCH_STATE_STOPPED);
+  gasync_interval_stop_async (interval, NULL, store_result, &again);
+  g_assert_false (gasync_interval_stop_finish (interval, wait_result (&again),
+                                               &error));
+  g_assert_error (error, GASYNC_ERROR, GASYNC_ERROR_NOT_STARTED);
+  test_gate_clear (&gate);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -830,6 +917,9 @@ main (int   argc,
   g_test_add_func ("/gasync/async-twins/event-loop/start-errors", test_start_async_errors);
   g_test_add_func ("/gasync/async-twins/event-loop/wait-on-registered-cancel",
                    test_wait_on_registered_async_cancel);
+
+  g_test_add_func ("/gasync/async-twins/latch/waits", test_latch_waits_async);
+  g_test_add_func ("/gasync/async-twins/interval/stop", test_interval_stop_async);
 
   return g_test_run ();
 }
