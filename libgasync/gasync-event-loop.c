@@ -525,6 +525,11 @@ gasync_event_loop_clear_timeout (GasyncEventLoop *self,
  *
  * Threading: call it on a thread that can acquire the loop's context.
  *
+ * Blocking: yes, until the loop ran out of work or a callback failed; it
+ * iterates the loop's context meanwhile, a nested main loop in which GJS
+ * runs no promise job. gasync_event_loop_start_async() is its twin that
+ * does not block.
+ *
  * Returns: %TRUE once the loop ran out of work, %FALSE with @error set if
  *   a callback failed
  *
@@ -625,7 +630,9 @@ gasync_event_loop_start (GasyncEventLoop      *self,
  * not from one of the loop's callbacks.
  *
  * Blocking: until the last reservation is fulfilled or released; it
- * iterates the loop's context meanwhile.
+ * iterates the loop's context meanwhile, a nested main loop in which GJS
+ * runs no promise job. gasync_event_loop_wait_on_registered_async() is
+ * its twin that does not block.
  *
  * Since: 0.1
  */

@@ -656,6 +656,9 @@ gasync_interval_set_mode (GasyncInterval     *self,
  * first run comes #GasyncInterval:delay plus #GasyncInterval:interval
  * later. A stopped interval can be started again.
  *
+ * Blocking: briefly: a threaded interval returns once its thread has
+ * started.
+ *
  * Returns: %TRUE on success; %FALSE with %GASYNC_ERROR_ALREADY_STARTED if
  *   @self is not stopped
  *
@@ -698,6 +701,10 @@ gasync_interval_start (GasyncInterval  *self,
  * Called from the action of a threaded interval, it would wait for itself
  * forever: that is a critical, and it returns %FALSE with
  * %G_IO_ERROR_WOULD_BLOCK without stopping anything.
+ *
+ * Blocking: yes, until a run under way has returned, or @cancellable
+ * fires; it iterates no main loop. gasync_interval_stop_async() is its
+ * twin that does not block.
  *
  * Returns: %TRUE once stopped; %FALSE with %GASYNC_ERROR_NOT_STARTED if
  *   @self was not started (or stopped by itself on an error), with

@@ -447,6 +447,10 @@ gasync_latch_reset (GasyncLatch *self)
  * before it starts, for example because the start failed and the latch
  * was reset, the wait ends with an error instead of hanging.
  *
+ * Blocking: yes, until @self has started or stopped, or @cancellable
+ * fires; it iterates no main loop. gasync_latch_wait_started_async() is
+ * its twin that does not block.
+ *
  * Returns: %TRUE once started; %FALSE with %G_IO_ERROR_CANCELLED, or with
  *   %GASYNC_ERROR_NOT_STARTED if @self stopped first
  *
@@ -474,6 +478,10 @@ gasync_latch_wait_started (GasyncLatch   *self,
  * Blocks until @self is stopped, or has become stopped since the call, or
  * @cancellable is cancelled. It does not ask @self to stop: call
  * gasync_latch_stopping() for that.
+ *
+ * Blocking: yes, until @self has stopped, or @cancellable fires; it
+ * iterates no main loop. gasync_latch_wait_stopped_async() is its twin
+ * that does not block.
  *
  * Returns: %TRUE once stopped; %FALSE with %G_IO_ERROR_CANCELLED
  *

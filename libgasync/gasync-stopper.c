@@ -87,7 +87,9 @@
  * blocks, waiting for the stop) would leave the stop waiting forever; once
  * the wait is longer than #GasyncStopper:stuck-log-interval, the stop logs
  * a warning that says so, once. Such code releases the context, or uses
- * gasync_stopper_stop_async().
+ * gasync_stopper_stop_async() or gasync_stopper_quiesce_async(), which
+ * never block nor iterate a main loop: from GJS, where a nested main loop
+ * runs no promise job, use those.
  *
  * Lifetime: stop a stopper before dropping it. A running task (or task
  * token) holds a reference to its stopper until it returns, so a stopper
@@ -1312,6 +1314,8 @@ gasync_stopper_new_cancellable_on_stop (GasyncStopper *self,
  *
  * Threading: may be called from any thread.
  *
+ * Blocking: for as long as @func runs, in the calling thread.
+ *
  * Returns: %TRUE if @func ran and succeeded
  *
  * Since: 0.1
@@ -1412,6 +1416,10 @@ gasync_stopper_run_async_task (GasyncStopper   *self,
  *
  * Threading: may be called from any thread; with @wait, it may block that
  * thread.
+ *
+ * Blocking: with @wait, until a slot is free, @cancellable fires or @self
+ * quiesces; it iterates no main loop.
+ * gasync_stopper_run_limited_task_async() is its twin that does not block.
  *
  * Returns: %TRUE if @func was started
  *
@@ -1727,6 +1735,11 @@ gasync_stopper_dump (GasyncStopper *self)
  *
  * Threading: may be called from any thread; it blocks that thread.
  *
+ * Blocking: yes, until every running task has returned; it iterates the
+ * owner context meanwhile when it can acquire it, a nested main loop in
+ * which GJS runs no promise job. gasync_stopper_quiesce_async() is its
+ * twin that does not block.
+ *
  * Since: 0.1
  */
 void
@@ -1765,6 +1778,11 @@ gasync_stopper_quiesce (GasyncStopper *self)
  *
  * Threading: may be called from any thread; it blocks that thread.
  *
+ * Blocking: yes, until @self has stopped; it iterates the owner context
+ * meanwhile when it can acquire it, a nested main loop in which GJS runs
+ * no promise job. gasync_stopper_stop_async() is its twin that does not
+ * block.
+ *
  * Since: 0.1
  */
 void
@@ -1789,6 +1807,8 @@ gasync_stopper_stop (GasyncStopper *self)
  *
  * Threading: may be called from any thread; @callback runs on the
  * thread-default main context of the caller.
+ *
+ * Blocking: no; no main loop is iterated in the meantime.
  *
  * Since: 0.1
  */

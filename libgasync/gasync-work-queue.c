@@ -1362,6 +1362,9 @@ set_closed_error (GError **error)
  *
  * Threading: may be called from any thread.
  *
+ * Blocking: briefly: it joins the threads of the previous run, which
+ * have ended or are about to return.
+ *
  * Returns: %TRUE if the queue started
  *
  * Since: 0.1
@@ -1555,6 +1558,10 @@ enqueue (GasyncWorkQueue  *self,
  * would wait forever, so it fails with a critical and
  * %G_IO_ERROR_WOULD_BLOCK instead.
  *
+ * Blocking: while the queue is full, until there is room, the queue closes
+ * or @cancellable fires; it iterates no main loop.
+ * gasync_work_queue_enqueue_async() is its twin that does not block.
+ *
  * Returns: %TRUE if @item was queued
  *
  * Since: 0.1
@@ -1742,6 +1749,9 @@ gasync_work_queue_try_enqueue (GasyncWorkQueue  *self,
  * Queues a plain pointer, like gasync_work_queue_enqueue(). On success the
  * queue owns @item and frees it with the queue's item free function; on
  * failure the caller keeps it.
+ *
+ * Blocking: as gasync_work_queue_enqueue(). It has no asynchronous twin:
+ * it is for C, where a thread of its own may wait.
  *
  * Returns: %TRUE if @item was queued
  *
@@ -1987,7 +1997,8 @@ wait_stopped (GasyncWorkQueue  *self,
  * %G_IO_ERROR_WOULD_BLOCK, and the queue goes on running.
  *
  * Blocking: yes, until the drained items are processed and the items in
- * flight have finished.
+ * flight have finished; it iterates no main loop.
+ * gasync_work_queue_stop_async() is its twin that does not block.
  *
  * Returns: %TRUE once the queue is stopped; %FALSE with
  *   %GASYNC_ERROR_NOT_STARTED if it is not started (never started, stopped
@@ -2039,6 +2050,10 @@ gasync_work_queue_stop (GasyncWorkQueue  *self,
  * main-context queue with items in flight: use
  * gasync_work_queue_close_async() there. Both would wait forever, so they
  * are refused with a critical: the queue is left open and 0 is returned.
+ *
+ * Blocking: yes, for the grace period and until the items in flight have
+ * returned; it iterates no main loop. gasync_work_queue_close_async() is
+ * its twin that does not block.
  *
  * Returns: how many items were discarded without being processed
  *
@@ -2183,6 +2198,9 @@ close_in_pool (gpointer data)
  * Closes the queue like gasync_work_queue_close() without blocking the
  * caller. @callback runs on the thread-default main context of the
  * caller; get the result with gasync_work_queue_close_finish().
+ *
+ * Blocking: no; the close happens on a thread of the library's pool, and
+ * no main loop is iterated in the meantime.
  *
  * Since: 0.1
  */

@@ -548,6 +548,9 @@ gasync_worker_set_name (GasyncWorker *self,
  * and returns once it is %GASYNC_LATCH_STATE_STARTED. A stopped worker
  * can be started again.
  *
+ * Blocking: briefly: a threaded worker returns once its thread has
+ * started.
+ *
  * Returns: %TRUE on success; %FALSE with %GASYNC_ERROR_ALREADY_STARTED if
  *   @self is not stopped
  *
@@ -722,6 +725,11 @@ worker_drain (GasyncWorker *self)
  * wait for itself forever: that is a critical, and it returns %FALSE with
  * %G_IO_ERROR_WOULD_BLOCK without stopping anything.
  *
+ * Blocking: yes, until the queued items were processed and the worker
+ * stopped, or @cancellable fires; it iterates no main loop (a main-context
+ * worker processes them in the caller). gasync_worker_stop_async() is its
+ * twin that does not block.
+ *
  * Returns: %TRUE once stopped; %FALSE with %GASYNC_ERROR_NOT_STARTED if
  *   @self was not started, with %G_IO_ERROR_CANCELLED, or with
  *   %G_IO_ERROR_WOULD_BLOCK on the worker's own thread
@@ -767,6 +775,10 @@ gasync_worker_stop (GasyncWorker  *self,
  * under way; does nothing on a stopped worker. Called from the worker's
  * own thread, it would wait for itself forever: that is a critical, and it
  * returns 0 without closing anything.
+ *
+ * Blocking: yes, until the item being processed has returned; it iterates
+ * no main loop. gasync_worker_close_async() is its twin that does not
+ * block.
  *
  * Returns: the number of discarded items
  *
