@@ -23,6 +23,9 @@ Gio._promisify(Gasync.WorkQueue.prototype, 'stop_async');
 Gio._promisify(Gasync.WorkQueue.prototype, 'close_async');
 Gio._promisify(Gasync.Worker.prototype, 'stop_async');
 Gio._promisify(Gasync.Worker.prototype, 'close_async');
+Gio._promisify(Gasync.Latch.prototype, 'wait_started_async');
+Gio._promisify(Gasync.Latch.prototype, 'wait_stopped_async');
+Gio._promisify(Gasync.Interval.prototype, 'stop_async');
 
 function timeout(ms) {
     return new Promise(resolve => {
@@ -217,6 +220,36 @@ test('a main-context worker stops with stop_async after an await', async () => {
     assertEqual(worker.get_state(), Gasync.LatchState.STOPPED);
     // A stopped worker is closed with nothing to discard.
     assertEqual(await worker.close_async(), 0);
+});
+
+test('latch waits are awaited; a main-context interval stops after an await', async () => {
+    const latch = Gasync.Latch.new();
+    latch.starting();
+    const started = latch.wait_started_async(null);
+    (async () => {
+        await timeout(10);
+        latch.started();
+    })();
+    assertEqual(await started, true);
+    latch.stopping();
+    const stopped = latch.wait_stopped_async(null);
+    await timeout(5);
+    latch.stopped();
+    assertEqual(await stopped, true);
+
+    let runs = 0;
+    const interval = Gasync.Interval.new(() => {
+        runs++;
+        return true;
+    });
+    interval.set_mode(Gasync.IntervalMode.MAIN_CONTEXT);
+    interval.set_interval(1000);
+    interval.start();
+    while (runs === 0)
+        // eslint-disable-next-line no-await-in-loop
+        await timeout(5);
+    assertEqual(await interval.stop_async(null), true);
+    assertEqual(interval.get_state(), Gasync.LatchState.STOPPED);
 });
 
 run();
