@@ -107,10 +107,24 @@
  * there. Callbacks enqueued from other threads between two iterations of
  * the loop are dispatched together, in one wake-up.
  *
- * GJS runs no promise job while it is running one. If the loop's work
- * awaits promises, start the loop from a main-loop callback (an idle, a
- * signal handler), not from within an async function, or those awaits
- * never resume.
+ * GJS runs no promise job while it is running one, nor inside the nested
+ * main loop that gasync_event_loop_start() and
+ * gasync_event_loop_wait_on_registered() iterate. From JavaScript, use
+ * gasync_event_loop_start_async() and
+ * gasync_event_loop_wait_on_registered_async(), which run the loop's
+ * callbacks from the script's own main loop and can be awaited:
+ *
+ * |[<!-- language="JavaScript" -->
+ * Gio._promisify(Gasync.EventLoop.prototype, 'start_async');
+ *
+ * const loop = Gasync.EventLoop.new(null);
+ * loop.set_timeout(0, () => {
+ *     const pending = loop.reserve_callback();
+ *     fetchAsync().then(() => pending.enqueue(() => true));
+ *     return true;
+ * });
+ * await loop.start_async(null);
+ * ]|
  */
 
 /**
