@@ -574,6 +574,10 @@ gasync_batch_dup_errors (GasyncBatch *self)
  * context is being run, it would wait forever: that is a critical, and it
  * returns %FALSE with %G_IO_ERROR_WOULD_BLOCK without running anything.
  *
+ * Blocking: yes, until every item has finished (or was cancelled or not
+ * run); it iterates no main loop. gasync_batch_run_async() is its twin
+ * that does not block.
+ *
  * Returns: %TRUE if every item succeeded
  *
  * Since: 0.1
@@ -656,6 +660,8 @@ run_in_pool (gpointer data)
  * Processes every item like gasync_batch_run() without blocking the
  * caller. @callback runs on the thread-default main context of the
  * caller; get the result with gasync_batch_run_finish().
+ *
+ * Blocking: no; no main loop is iterated in the meantime.
  *
  * Since: 0.1
  */

@@ -1157,6 +1157,10 @@ is_settled (gpointer data)
  * gasync_future_await_async(), a cancellation wins: once @cancellable is
  * cancelled, the wait fails even if @self is settled.
  *
+ * Blocking: yes, until @self is settled or @cancellable fires; it iterates
+ * no main loop. gasync_future_await_async() is its twin that does not
+ * block.
+ *
  * Returns: %TRUE if @self was resolved (read its value with
  *   gasync_future_dup_value()), %FALSE with @error set to a copy of the
  *   rejection, or to %G_IO_ERROR_CANCELLED
@@ -1276,6 +1280,8 @@ await_cancelled_cb (GCancellable *cancellable,
  * main context of the caller; call gasync_future_await_finish() there.
  * Cancelling @cancellable completes the wait with %G_IO_ERROR_CANCELLED
  * but leaves @self as it is. Waiting makes the future's rejection handled.
+ *
+ * Blocking: no; no main loop is iterated in the meantime.
  *
  * Since: 0.1
  */

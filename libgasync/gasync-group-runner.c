@@ -754,6 +754,10 @@ gasync_group_runner_interrupt_on_unix_signals (GasyncGroupRunner *self)
  * the owner context it is iterated while waiting; otherwise another
  * thread must iterate it.
  *
+ * Blocking: yes, until every runner has finished; it iterates the owner
+ * context meanwhile when it can acquire it.
+ * gasync_group_runner_run_async() is its twin that does not block.
+ *
  * Returns: (transfer container) (element-type GasyncRunnerResult): one result
  *   per runner, in the order they finished, or %NULL with @error set. The
  *   array owns its results: g_ptr_array_unref() frees them too.
@@ -792,6 +796,8 @@ gasync_group_runner_run (GasyncGroupRunner  *self,
  * gasync_group_runner_run_finish() there.
  *
  * Threading: may be called from any thread.
+ *
+ * Blocking: no; no main loop is iterated in the meantime.
  *
  * Since: 0.1
  */

@@ -498,6 +498,10 @@ gasync_latch_reset (GasyncLatch *self)
  * before it starts, for example because the start failed and the latch
  * was reset, the wait ends with an error instead of hanging.
  *
+ * Blocking: yes, until @self has started or stopped, or @cancellable
+ * fires; it iterates no main loop. gasync_latch_wait_started_async() is
+ * its twin that does not block.
+ *
  * Returns: %TRUE once started; %FALSE with %G_IO_ERROR_CANCELLED, or with
  *   %GASYNC_ERROR_NOT_STARTED if @self stopped first
  *
@@ -526,6 +530,10 @@ gasync_latch_wait_started (GasyncLatch   *self,
  * @cancellable is cancelled. It does not ask @self to stop: call
  * gasync_latch_stopping() for that.
  *
+ * Blocking: yes, until @self has stopped, or @cancellable fires; it
+ * iterates no main loop. gasync_latch_wait_stopped_async() is its twin
+ * that does not block.
+ *
  * Returns: %TRUE once stopped; %FALSE with %G_IO_ERROR_CANCELLED
  *
  * Since: 0.1
@@ -541,4 +549,129 @@ gasync_latch_wait_stopped (GasyncLatch   *self,
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   return gasync_lifecycle_wait_stopped (&self->life, cancellable, error);
+}
+
+/**
+ * gasync_latch_wait_started_async:
+ * @self: a #GasyncLatch
+ * @cancellable: (nullable): a #GCancellable to give up waiting
+ * @callback: (scope async): called once @self is started
+ * @user_data: data for @callback
+ *
+ * Waits like gasync_latch_wait_started() without blocking the caller:
+ * @callback is called once @self is started or active (or has moved from starting to started since the call). Call
+ * gasync_latch_wait_started_finish() from it.
+ *
+ * Threading: may be called from any thread; @callback runs on the
+ * thread-default main context of the caller.
+ *
+ * Blocking: no; the wait happens on a thread of the library's pool, and
+ * no main loop is iterated in the meantime.
+ *
+ * Since: 0.1
+ */
+void
+gasync_latch_wait_started_async (GasyncLatch         *self,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (GASYNC_IS_LATCH (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, gasync_latch_wait_started_async);
+  g_task_set_name (task, "[gasync] gasync_latch_wait_started_async");
+  gasync_lifecycle_wait_started_async (&self->life, task);
+}
+
+/**
+ * gasync_latch_wait_started_finish:
+ * @self: a #GasyncLatch
+ * @result: the #GAsyncResult given to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes gasync_latch_wait_started_async().
+ *
+ * Returns: %TRUE once started; %FALSE with %G_IO_ERROR_CANCELLED, or with
+ *   %GASYNC_ERROR_NOT_STARTED if @self stopped first
+ *
+ * Since: 0.1
+ */
+gboolean
+gasync_latch_wait_started_finish (GasyncLatch   *self,
+                                  GAsyncResult  *result,
+                                  GError       **error)
+{
+  g_return_val_if_fail (GASYNC_IS_LATCH (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
+                        gasync_latch_wait_started_async, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/**
+ * gasync_latch_wait_stopped_async:
+ * @self: a #GasyncLatch
+ * @cancellable: (nullable): a #GCancellable to give up waiting
+ * @callback: (scope async): called once @self is stopped
+ * @user_data: data for @callback
+ *
+ * Waits like gasync_latch_wait_stopped() without blocking the caller:
+ * @callback is called once @self is stopped (or has become stopped since the call). Call
+ * gasync_latch_wait_stopped_finish() from it.
+ *
+ * Threading: may be called from any thread; @callback runs on the
+ * thread-default main context of the caller.
+ *
+ * Blocking: no; the wait happens on a thread of the library's pool, and
+ * no main loop is iterated in the meantime.
+ *
+ * Since: 0.1
+ */
+void
+gasync_latch_wait_stopped_async (GasyncLatch         *self,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (GASYNC_IS_LATCH (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, gasync_latch_wait_stopped_async);
+  g_task_set_name (task, "[gasync] gasync_latch_wait_stopped_async");
+  gasync_lifecycle_wait_stopped_async (&self->life, task);
+}
+
+/**
+ * gasync_latch_wait_stopped_finish:
+ * @self: a #GasyncLatch
+ * @result: the #GAsyncResult given to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes gasync_latch_wait_stopped_async().
+ *
+ * Returns: %TRUE once stopped; %FALSE with %G_IO_ERROR_CANCELLED
+ *
+ * Since: 0.1
+ */
+gboolean
+gasync_latch_wait_stopped_finish (GasyncLatch   *self,
+                                  GAsyncResult  *result,
+                                  GError       **error)
+{
+  g_return_val_if_fail (GASYNC_IS_LATCH (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
+                        gasync_latch_wait_stopped_async, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
 }

@@ -435,6 +435,10 @@ mutex_lock_contended (GasyncMutex   *self,
  * that a holder needs in order to unlock; use gasync_mutex_lock_async()
  * there.
  *
+ * Blocking: yes, until the lock is acquired or @cancellable fires; it
+ * iterates no main loop. gasync_mutex_lock_async() is its twin that does
+ * not block.
+ *
  * Returns: %TRUE when the caller now holds @self, %FALSE with @error set
  *   otherwise
  *
@@ -547,6 +551,8 @@ gasync_mutex_unlock (GasyncMutex *self)
  *
  * Threading: @callback is called on the thread-default main context of
  * the caller.
+ *
+ * Blocking: no; no main loop is iterated in the meantime.
  *
  * Since: 0.1
  */

@@ -1386,6 +1386,10 @@ result_to_error (GasyncRunnerResult  *result,
  * the owner context (it is the owner's thread, or nobody iterates it), it
  * is iterated while waiting; otherwise another thread must iterate it.
  *
+ * Blocking: yes, until the service has finished; it iterates the owner
+ * context meanwhile when it can acquire it. gasync_runner_run_async() is
+ * its twin that does not block.
+ *
  * Returns: %TRUE when the function succeeded, %FALSE with @error set
  *
  * Since: 0.1
@@ -1418,6 +1422,8 @@ gasync_runner_run (GasyncRunner  *self,
  * finished; call gasync_runner_run_finish() there.
  *
  * Threading: may be called from any thread.
+ *
+ * Blocking: no; no main loop is iterated in the meantime.
  *
  * Since: 0.1
  */

@@ -319,6 +319,10 @@ gasync_semaphore_get_n_available (GasyncSemaphore *self)
  *
  * Threading: may be called from any thread; it blocks that thread.
  *
+ * Blocking: yes, until a slot is free or @cancellable fires; it iterates
+ * no main loop. gasync_semaphore_acquire_async() is its twin that does not
+ * block.
+ *
  * Returns: %TRUE if a slot was taken, %FALSE with %G_IO_ERROR_CANCELLED
  *   if @cancellable was cancelled first
  *
@@ -493,6 +497,8 @@ gasync_semaphore_release (GasyncSemaphore *self)
  *
  * Threading: may be called from any thread; @callback runs on the
  * thread-default main context of the caller.
+ *
+ * Blocking: no; no main loop is iterated in the meantime.
  *
  * Since: 0.1
  */

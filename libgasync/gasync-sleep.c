@@ -93,6 +93,9 @@ never (gpointer data)
  *
  * Threading: may be called from any thread.
  *
+ * Blocking: yes, until @deadline or until @cancellable fires; it iterates
+ * no main loop. gasync_sleep_async() is its twin that does not block.
+ *
  * Returns: %TRUE when @deadline was reached; %FALSE with
  *   %G_IO_ERROR_CANCELLED when @cancellable was cancelled (also when it
  *   was cancelled already)
@@ -144,6 +147,9 @@ gasync_sleep_until (gint64         deadline,
  * gasync_sleep_finish() does.
  *
  * Threading: may be called from any thread.
+ *
+ * Blocking: yes, for @duration or until @cancellable fires; it iterates no
+ * main loop. gasync_sleep_async() is its twin that does not block.
  *
  * Returns: %TRUE when the time passed; %FALSE with %G_IO_ERROR_CANCELLED
  *   when @cancellable was cancelled (also when it was cancelled already)
@@ -237,6 +243,8 @@ sleep_attach (GTask       *task,
  *
  * Threading: @callback is called on the thread-default main context of
  * the caller.
+ *
+ * Blocking: no; no main loop is iterated in the meantime.
  *
  * Since: 0.1
  */

@@ -134,7 +134,9 @@
  * blocks, waiting for the stop) would leave the stop waiting forever; once
  * the wait is longer than #GasyncStopper:stuck-log-interval, the stop logs
  * a warning that says so, once. Such code releases the context, or uses
- * gasync_stopper_stop_async().
+ * gasync_stopper_stop_async() or gasync_stopper_quiesce_async(), which
+ * never block nor iterate a main loop: from GJS, where a nested main loop
+ * runs no promise job, use those.
  *
  * Lifetime: stop a stopper before dropping it. A running task (or task
  * token) holds a reference to its stopper until it returns, so a stopper
@@ -179,6 +181,7 @@
 #include "gasync-leak-private.h"
 #include "gasync-owner-job-private.h"
 #include "gasync-owner-private.h"
+#include "gasync-pool-private.h"
 #include "gasync-private.h"
 #include "gasync-registry-private.h"
 #include "gasync-sync-private.h"
@@ -227,6 +230,7 @@ struct _GasyncStopper
   GasyncClosers closers;
   GasyncOwnerJob owner_job; /* drain(), on the owner context */
   GQueue stop_waiters; /* waiters of stop_async (gasync-waiter) */
+  GQueue quiesce_waiters; /* waiters of quiesce_async */
 
   char *name;
   GasyncLeakWatch leak; /* from the first task, worker or closer to stopped */
@@ -618,6 +622,8 @@ task_end_last (GasyncStopper *self,
   if (--self->num_ending == 0)
     {
       wake_waiters_locked (self);
+      if (self->quiesce_requested && is_quiesced_locked (self))
+        gasync_waiter_wake_all (&self->quiesce_waiters);
       if (drain_pending_locked (self))
         gasync_owner_job_schedule_locked (&self->owner_job);
     }
@@ -816,6 +822,7 @@ gasync_stopper_finalize (GObject *object)
   /* Checks that nothing runs and waits for the stuck report to return. */
   gasync_registry_clear (&self->registry);
   g_assert (g_queue_is_empty (&self->stop_waiters));
+  g_assert (g_queue_is_empty (&self->quiesce_waiters));
   /* Dispose runs again once the last worker thread gives back the
    * reference that dispose took for the workers, unless that thread drops
    * it before the unref that ran dispose has returned: GObject then takes
@@ -1076,6 +1083,7 @@ gasync_stopper_init (GasyncStopper *self)
   gasync_cancel_tree_init (&self->quiesce);
   gasync_cancel_tree_init (&self->stop);
   g_queue_init (&self->stop_waiters);
+  g_queue_init (&self->quiesce_waiters);
   gasync_owner_job_init (&self->owner_job, self, self->context, &self->lock,
                          drain);
 }
@@ -1354,6 +1362,8 @@ gasync_stopper_new_cancellable_on_stop (GasyncStopper *self,
  *
  * Threading: may be called from any thread.
  *
+ * Blocking: for as long as @func runs, in the calling thread.
+ *
  * Returns: %TRUE if @func ran and succeeded
  *
  * Since: 0.1
@@ -1511,6 +1521,10 @@ gasync_stopper_submit (GasyncStopper   *self,
  *
  * Threading: may be called from any thread; with @wait, it may block that
  * thread.
+ *
+ * Blocking: with @wait, until a slot is free, @cancellable fires or @self
+ * quiesces; it iterates no main loop.
+ * gasync_stopper_run_limited_task_async() is its twin that does not block.
  *
  * Returns: %TRUE if @func was started
  *
@@ -1826,6 +1840,11 @@ gasync_stopper_dump (GasyncStopper *self)
  *
  * Threading: may be called from any thread; it blocks that thread.
  *
+ * Blocking: yes, until every running task has returned; it iterates the
+ * owner context meanwhile when it can acquire it, a nested main loop in
+ * which GJS runs no promise job. gasync_stopper_quiesce_async() is its
+ * twin that does not block.
+ *
  * Since: 0.1
  */
 void
@@ -1864,6 +1883,11 @@ gasync_stopper_quiesce (GasyncStopper *self)
  *
  * Threading: may be called from any thread; it blocks that thread.
  *
+ * Blocking: yes, until @self has stopped; it iterates the owner context
+ * meanwhile when it can acquire it, a nested main loop in which GJS runs
+ * no promise job. gasync_stopper_stop_async() is its twin that does not
+ * block.
+ *
  * Since: 0.1
  */
 void
@@ -1888,6 +1912,8 @@ gasync_stopper_stop (GasyncStopper *self)
  *
  * Threading: may be called from any thread; @callback runs on the
  * thread-default main context of the caller.
+ *
+ * Blocking: no; no main loop is iterated in the meantime.
  *
  * Since: 0.1
  */
@@ -1943,6 +1969,296 @@ gasync_stopper_stop_finish (GasyncStopper  *self,
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
                         gasync_stopper_stop_async, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/**
+ * gasync_stopper_quiesce_async:
+ * @self: a #GasyncStopper
+ * @cancellable: (nullable): stops waiting (not the quiescing)
+ * @callback: (scope async): called when @self has quiesced
+ * @user_data: data for @callback
+ *
+ * Begins quiescing like gasync_stopper_quiesce(), without blocking:
+ * @callback is called once every running task has returned (workers are
+ * not stopped). Call gasync_stopper_quiesce_finish() from it. Cancelling
+ * @cancellable only stops the waiting: the quiescing goes on. Called from
+ * code this stopper runs, it does not wait for itself: @callback runs
+ * once that code has returned too.
+ *
+ * Threading: may be called from any thread; @callback runs on the
+ * thread-default main context of the caller.
+ *
+ * Blocking: no; no main loop is iterated in the meantime.
+ *
+ * Since: 0.1
+ */
+void
+gasync_stopper_quiesce_async (GasyncStopper       *self,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  gboolean done;
+
+  g_return_if_fail (GASYNC_IS_STOPPER (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, gasync_stopper_quiesce_async);
+  g_task_set_name (task, "[gasync] gasync_stopper_quiesce_async");
+
+  begin_shutdown (self, FALSE);
+
+  /* Quiesced as a blocking quiesce returns: no task runs, and no thread
+   * that ended the last one still acts on it (see task_end_last(), which
+   * wakes the queued waiters). */
+  gasync_lock (&self->lock);
+  done = is_quiesced_locked (self) && self->num_ending == 0;
+  if (!done)
+    gasync_waiter_wait_async (&self->quiesce_waiters, &self->lock, task);
+  gasync_unlock (&self->lock);
+
+  if (done)
+    g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * gasync_stopper_quiesce_finish:
+ * @self: a #GasyncStopper
+ * @result: the #GAsyncResult given to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes gasync_stopper_quiesce_async().
+ *
+ * Returns: %TRUE once @self has quiesced, %FALSE with
+ *   %G_IO_ERROR_CANCELLED if the wait was cancelled first
+ *
+ * Since: 0.1
+ */
+gboolean
+gasync_stopper_quiesce_finish (GasyncStopper  *self,
+                               GAsyncResult   *result,
+                               GError        **error)
+{
+  g_return_val_if_fail (GASYNC_IS_STOPPER (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
+                        gasync_stopper_quiesce_async, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+typedef struct
+{
+  GTask *task;
+  char *name;
+  GasyncSemaphore *semaphore;
+  GasyncTaskFunc func;
+  gpointer func_data;
+  GDestroyNotify func_data_destroy;
+} LimitedSubmit;
+
+/* On a pool thread, which may block: waits for the slot as the blocking
+ * form does, then returns on the task's context. */
+static void
+limited_submit_in_pool (gpointer data)
+{
+  LimitedSubmit *submit = data;
+  GError *error = NULL;
+
+  gasync_stopper_run_limited_async_task (g_task_get_source_object (submit->task),
+                                         submit->name, submit->semaphore,
+                                         TRUE,
+                                         g_task_get_cancellable (submit->task),
+                                         submit->func, submit->func_data,
+                                         submit->func_data_destroy, &error);
+  /* The semaphore goes with the task, on its context. */
+  gasync_owner_return_boolean (submit->task, error);
+  g_free (submit->name);
+  g_free (submit);
+}
+
+/**
+ * gasync_stopper_run_limited_task_async:
+ * @self: a #GasyncStopper
+ * @name: the name the task is counted under
+ * @semaphore: the #GasyncSemaphore that limits the number of such tasks
+ * @cancellable: (nullable): gives up waiting for a slot; the task is then
+ *   not started
+ * @func: (scope notified) (closure func_data) (destroy func_data_destroy):
+ *   the task function, given the quiesce cancellable; it runs on a pool
+ *   thread
+ * @func_data: data for @func
+ * @func_data_destroy: (nullable): frees @func_data
+ * @callback: (scope async): called once @func was started or refused
+ * @user_data: data for @callback
+ *
+ * Runs @func like gasync_stopper_run_limited_async_task() with @wait set,
+ * without blocking the caller while it waits for a slot of @semaphore:
+ * @callback is called once @func was started (on a pool thread; its
+ * return is not waited for) or refused. Call
+ * gasync_stopper_run_limited_task_finish() from it. Refusals are those of
+ * gasync_stopper_run_limited_async_task(): %GASYNC_ERROR_UNAVAILABLE once
+ * @self is quiescing (also while waiting), %G_IO_ERROR_CANCELLED if
+ * @cancellable fires first. @func_data_destroy is called exactly once, on
+ * the owner context of @self, whether @func ran or not.
+ *
+ * Language bindings see gasync_stopper_run_limited_task_closure_async()
+ * under this name: the task is a #GClosure there.
+ *
+ * Threading: may be called from any thread; @callback runs on the
+ * thread-default main context of the caller. @func runs on a pool thread,
+ * so it cannot be a JavaScript function.
+ *
+ * Blocking: no; the wait for a slot happens on a thread of the library's
+ * pool, and no main loop is iterated in the meantime.
+ *
+ * Since: 0.1
+ */
+void
+gasync_stopper_run_limited_task_async (GasyncStopper       *self,
+                                       const char          *name,
+                                       GasyncSemaphore     *semaphore,
+                                       GCancellable        *cancellable,
+                                       GasyncTaskFunc       func,
+                                       gpointer             func_data,
+                                       GDestroyNotify       func_data_destroy,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data)
+{
+  LimitedSubmit *submit;
+
+  g_return_if_fail (GASYNC_IS_STOPPER (self));
+  g_return_if_fail (name != NULL);
+  g_return_if_fail (GASYNC_IS_SEMAPHORE (semaphore));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+  g_return_if_fail (func != NULL);
+
+  submit = g_new (LimitedSubmit, 1);
+  submit->task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (submit->task, gasync_stopper_run_limited_task_async);
+  g_task_set_name (submit->task,
+                   "[gasync] gasync_stopper_run_limited_task_async");
+  /* The submit reports its own cancellation: a task that was started
+   * before the cancellable fired was started. */
+  g_task_set_check_cancellable (submit->task, FALSE);
+  submit->name = g_strdup (name);
+  submit->semaphore = semaphore;
+  g_task_set_task_data (submit->task, g_object_ref (semaphore), g_object_unref);
+  submit->func = func;
+  submit->func_data = func_data;
+  submit->func_data_destroy = func_data_destroy;
+  gasync_pool_push (limited_submit_in_pool, submit);
+}
+
+static gboolean
+closure_task_run (GCancellable  *cancellable,
+                  gpointer       user_data,
+                  GError       **error)
+{
+  GValue param = G_VALUE_INIT;
+  GValue ret = G_VALUE_INIT;
+  gboolean ok;
+
+  g_value_init (&param, G_TYPE_CANCELLABLE);
+  g_value_set_object (&param, cancellable);
+  g_value_init (&ret, G_TYPE_BOOLEAN);
+  g_closure_invoke (user_data, &ret, 1, &param, NULL);
+  ok = g_value_get_boolean (&ret);
+  g_value_unset (&ret);
+  g_value_unset (&param);
+  return ok;
+}
+
+/**
+ * gasync_stopper_run_limited_task_closure_async: (rename-to gasync_stopper_run_limited_task_async)
+ * @self: a #GasyncStopper
+ * @name: the name the task is counted under
+ * @semaphore: the #GasyncSemaphore that limits the number of such tasks
+ * @cancellable: (nullable): gives up waiting for a slot; the task is then
+ *   not started
+ * @func: the task, a closure given the quiesce cancellable that returns a
+ *   #gboolean, %TRUE on success; it runs on a pool thread
+ * @callback: (scope async): called once @func was started or refused
+ * @user_data: data for @callback
+ *
+ * The same as gasync_stopper_run_limited_task_async() with the task as a
+ * #GClosure, for language bindings: they pass one closure and one
+ * callback with its user data (or none), rather than two functions that
+ * each carry their own user data. @func receives the #GCancellable
+ * (`GCancellable *cancellable, gpointer data` for a #GCClosure); a task
+ * that returns %FALSE fails without a message. @func is released on the
+ * owner context of @self once it cannot be called any more.
+ *
+ * |[<!-- language="Python" -->
+ * def fetch(cancellable):
+ *     download(url, cancellable)
+ *     return True
+ *
+ * stopper.run_limited_task_async('fetch', semaphore, None, fetch,
+ *                                lambda s, res: s.run_limited_task_finish(res))
+ * ]|
+ *
+ * Threading: may be called from any thread; @callback runs on the
+ * thread-default main context of the caller. @func runs on a pool
+ * thread, so it cannot be a JavaScript function.
+ *
+ * Blocking: no, as gasync_stopper_run_limited_task_async().
+ *
+ * Since: 0.1
+ */
+void
+gasync_stopper_run_limited_task_closure_async (GasyncStopper       *self,
+                                               const char          *name,
+                                               GasyncSemaphore     *semaphore,
+                                               GCancellable        *cancellable,
+                                               GClosure            *func,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data)
+{
+  g_return_if_fail (GASYNC_IS_STOPPER (self));
+  g_return_if_fail (name != NULL);
+  g_return_if_fail (GASYNC_IS_SEMAPHORE (semaphore));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+  g_return_if_fail (func != NULL);
+
+  g_closure_ref (func);
+  g_closure_sink (func);
+  if (G_CLOSURE_NEEDS_MARSHAL (func))
+    g_closure_set_marshal (func, g_cclosure_marshal_generic);
+  gasync_stopper_run_limited_task_async (self, name, semaphore, cancellable,
+                                         closure_task_run, func,
+                                         (GDestroyNotify) g_closure_unref,
+                                         callback, user_data);
+}
+
+/**
+ * gasync_stopper_run_limited_task_finish:
+ * @self: a #GasyncStopper
+ * @result: the #GAsyncResult given to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes gasync_stopper_run_limited_task_async().
+ *
+ * Returns: %TRUE if the task was started; %FALSE with @error set as
+ *   gasync_stopper_run_limited_async_task() sets it if it was not
+ *
+ * Since: 0.1
+ */
+gboolean
+gasync_stopper_run_limited_task_finish (GasyncStopper  *self,
+                                        GAsyncResult   *result,
+                                        GError        **error)
+{
+  g_return_val_if_fail (GASYNC_IS_STOPPER (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
+                        gasync_stopper_run_limited_task_async, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   return g_task_propagate_boolean (G_TASK (result), error);

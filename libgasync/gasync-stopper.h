@@ -162,4 +162,36 @@ gboolean            gasync_stopper_stop_finish                (GasyncStopper    
                                                                GAsyncResult           *result,
                                                                GError                **error);
 
+GASYNC_AVAILABLE_IN_0_1
+void                gasync_stopper_quiesce_async              (GasyncStopper          *self,
+                                                               GCancellable           *cancellable,
+                                                               GAsyncReadyCallback     callback,
+                                                               gpointer                user_data);
+GASYNC_AVAILABLE_IN_0_1
+gboolean            gasync_stopper_quiesce_finish             (GasyncStopper          *self,
+                                                               GAsyncResult           *result,
+                                                               GError                **error);
+GASYNC_AVAILABLE_IN_0_1
+void                gasync_stopper_run_limited_task_async     (GasyncStopper          *self,
+                                                               const char             *name,
+                                                               GasyncSemaphore        *semaphore,
+                                                               GCancellable           *cancellable,
+                                                               GasyncTaskFunc          func,
+                                                               gpointer                func_data,
+                                                               GDestroyNotify          func_data_destroy,
+                                                               GAsyncReadyCallback     callback,
+                                                               gpointer                user_data);
+GASYNC_AVAILABLE_IN_0_1
+void                gasync_stopper_run_limited_task_closure_async (GasyncStopper      *self,
+                                                                   const char         *name,
+                                                                   GasyncSemaphore    *semaphore,
+                                                                   GCancellable       *cancellable,
+                                                                   GClosure           *func,
+                                                                   GAsyncReadyCallback callback,
+                                                                   gpointer            user_data);
+GASYNC_AVAILABLE_IN_0_1
+gboolean            gasync_stopper_run_limited_task_finish    (GasyncStopper          *self,
+                                                               GAsyncResult           *result,
+                                                               GError                **error);
+
 G_END_DECLS

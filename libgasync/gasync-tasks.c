@@ -1095,6 +1095,10 @@ tokens_wait_for_caller_locked (GasyncTasks *self)
  * refused with a critical: the wait returns %FALSE with
  * %G_IO_ERROR_WOULD_BLOCK at once.
  *
+ * Blocking: yes, until every task has ended or @cancellable fires; it
+ * iterates no main loop. gasync_tasks_wait_async() is its twin that does
+ * not block.
+ *
  * Returns: %TRUE when no task runs any more; %FALSE with
  *   %G_IO_ERROR_CANCELLED when @cancellable was cancelled first, or with
  *   %G_IO_ERROR_WOULD_BLOCK when called where it would wait forever
@@ -1156,6 +1160,8 @@ gasync_tasks_wait (GasyncTasks   *self,
  *
  * Threading: @callback is called on the thread-default main context of
  * the caller.
+ *
+ * Blocking: no; no main loop is iterated in the meantime.
  *
  * Since: 0.1
  */

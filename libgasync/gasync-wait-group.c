@@ -343,6 +343,10 @@ is_zero (gpointer data)
  * main context must run for the tasks to end: use
  * gasync_wait_group_wait_async() there.
  *
+ * Blocking: yes, until the count is zero or @cancellable fires; it
+ * iterates no main loop. gasync_wait_group_wait_async() is its twin that
+ * does not block.
+ *
  * Returns: %TRUE once the count was zero; %FALSE with
  *   %G_IO_ERROR_CANCELLED
  *
@@ -383,6 +387,8 @@ gasync_wait_group_wait (GasyncWaitGroup  *self,
  * Waits without blocking until the count is zero; the asynchronous form
  * of gasync_wait_group_wait(). @callback runs on the thread-default main
  * context of the caller; call gasync_wait_group_wait_finish() there.
+ *
+ * Blocking: no; no main loop is iterated in the meantime.
  *
  * Since: 0.1
  */
