@@ -36,8 +36,6 @@ User data.
     data)``. No call needs a ``()`` tuple.
 """
 
-import functools
-
 from gi.module import get_introspection_module
 from gi.overrides import override
 from gi.repository import Gio, GLib
@@ -62,7 +60,6 @@ def _task(func):
     if func is None:
         return None
 
-    @functools.wraps(func)
     def task(*args):
         try:
             result = func(*args)
@@ -77,7 +74,9 @@ def _task(func):
 def _step(func):
     """Wraps a Python function for a GClosure that returns a gboolean:
     None means success."""
-    @functools.wraps(func)
+    if func is None:
+        return None
+
     def step(*args):
         result = func(*args)
         return True if result is None else result
