@@ -273,22 +273,22 @@ def pending_callback_enqueue(func, *user_data):
 
 def interval_new(func, *user_data):
     ticks = []
-    ran = threading.Event()
+    second_tick = threading.Event()
 
     def tick(*args):
         ticks.append(args)
-        if len(ticks) > 1:
-            return True
-        try:
+        if len(ticks) == 1:
             return func(*args)
-        finally:
-            ran.set()
+        second_tick.set()
+        return True
 
     interval = Gasync.Interval.new(tick, *user_data)
     errors = on_error_signal(interval)
     interval.props.interval = GLib.TIME_SPAN_MILLISECOND
     assert interval.start()
-    assert ran.wait(TIMEOUT_S)
+    # Once the second tick runs, the first one's outcome was taken: a stop
+    # before would have made a False a cancelled tick, not a failed one.
+    assert second_tick.wait(TIMEOUT_S)
     interval.stop(None)
     flush()
     return errors
