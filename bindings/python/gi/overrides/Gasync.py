@@ -14,13 +14,15 @@ Task functions.
     may return ``None`` for success, as Python functions do when they fall
     off their end. ``False`` still means failure, and any other value is
     passed on. A raised ``GLib.Error`` becomes the task's error as it is;
-    any other exception becomes a ``GLib.Error`` in the ``G_IO_ERROR``
+    any other ``Exception`` becomes a ``GLib.Error`` in the ``G_IO_ERROR``
     domain with code ``Gio.IOErrorEnum.FAILED`` and the message
-    ``"TypeName: message"`` (``"ValueError: bad port"``; a
-    ``Gasync.Tasks`` group puts the task's name before it, as it does
-    for every error: ``"fetch: ValueError: bad port"``). The close step of ``Tasks.run_with_close()`` is a GClosure,
-    which cannot carry an error: it may return ``None`` for success, but an
-    exception there is printed and the step fails without its message.
+    ``"TypeName: message"`` (``"ValueError: bad port"``; a ``Gasync.Tasks``
+    group puts the task's name before it, as it does for every error:
+    ``"fetch: ValueError: bad port"``). C code matches it without knowing
+    about Python. The close step of ``Tasks.run_with_close()`` is a
+    GClosure, which cannot carry an error: it may return ``None`` for
+    success, but an exception there is printed and the step fails without
+    its message.
 
 Context managers.
     ``with mutex:`` locks a ``Gasync.Mutex`` (blocking, without a
