@@ -415,6 +415,47 @@ def test_close_step_returning_none_succeeds_and_false_fails():
     assert error.message.startswith('bad:close: ')
 
 
+@pytest.mark.parametrize('raised', ['exception', 'glib-error'])
+def test_runner_start_function_that_raises_completes_the_runner(raised):
+    def start(runner, cancellable):
+        if raised == 'exception':
+            raise OSError('no socket')
+        raise GLib.Error.new_literal(Gio.io_error_quark(), 'gone',
+                                     Gio.IOErrorEnum.NOT_FOUND)
+
+    runner = Gasync.Runner.new_for_main_loop('svc', start, lambda r: None)
+    done = []
+
+    def on_done(r, result):
+        try:
+            done.append(r.run_finish(result))
+        except GLib.Error as error:
+            done.append(error)
+
+    runner.run_async(None, on_done)
+    iterate_until(lambda: done)
+    [error] = done
+    if raised == 'exception':
+        assert error.matches(Gio.io_error_quark(), Gio.IOErrorEnum.FAILED)
+        assert error.message.endswith('OSError: no socket')
+    else:
+        assert error.matches(Gio.io_error_quark(), Gio.IOErrorEnum.NOT_FOUND)
+
+
+def test_runner_start_function_returning_none_keeps_it_running():
+    started = []
+    runner = Gasync.Runner.new_for_main_loop(
+        'svc', lambda r, c: started.append(r), lambda r: None)
+    done = []
+    runner.run_async(None, lambda r, res: done.append(r.run_finish(res)))
+    iterate_until(lambda: started)
+    flush()
+    assert done == []
+    started[0].complete_ok()
+    iterate_until(lambda: done)
+    assert done == [True]
+
+
 def test_mutex_is_a_context_manager():
     mutex = Gasync.Mutex.new()
     with mutex as held:

@@ -22,7 +22,10 @@ Task functions.
     about Python. The close step of ``Tasks.run_with_close()`` is a
     GClosure, which cannot carry an error: it may return ``None`` for
     success, but an exception there is printed and the step fails without
-    its message.
+    its message. The start function of ``Runner.new_for_main_loop()``
+    returns nothing; if it raises, the runner completes with the error as
+    above, instead of running until ``complete()`` that never comes (so
+    a start function that raises must not have called ``complete()``).
 
 Context managers.
     ``with mutex:`` locks a ``Gasync.Mutex`` (blocking, without a
@@ -71,6 +74,22 @@ def _task(func):
             raise _error_from(exception) from exception
         return True if result is None else result
     return task
+
+
+def _start(func):
+    """Wraps the start function of a main-loop runner: an exception
+    completes the runner with it, rather than leaving it running."""
+    if func is None:
+        return None
+
+    def start(runner, *args):
+        try:
+            func(runner, *args)
+        except GLib.Error as error:
+            runner.complete(error)
+        except Exception as exception:
+            runner.complete(_error_from(exception))
+    return start
 
 
 def _step(func):
@@ -137,6 +156,11 @@ class Runner(Gasync.Runner):
     @classmethod
     def new(cls, id, run_func, stop_func, *user_data):
         return Gasync.Runner.new(id, _task(run_func), stop_func, *user_data)
+
+    @classmethod
+    def new_for_main_loop(cls, id, start_func, stop_func, *user_data):
+        return Gasync.Runner.new_for_main_loop(id, _start(start_func),
+                                               stop_func, *user_data)
 
 
 @override
