@@ -60,7 +60,8 @@ def test_every_task_function_parameter_is_wrapped():
         if isinstance(info, FunctionInfo):
             owner, callables = Gasync, [info]
         elif hasattr(info, 'get_methods'):
-            owner, callables = getattr(Gasync, info.get_name()), info.get_methods()
+            owner = getattr(Gasync, info.get_name())
+            callables = info.get_methods()
         else:
             continue
         for function in callables:
@@ -69,10 +70,11 @@ def test_every_task_function_parameter_is_wrapped():
                 if not (isinstance(callback, CallbackInfo)
                         and callback.can_throw_gerror()):
                     continue
+                name = f'{info.get_name()}.{function.get_name()}'
                 attr = getattr(owner, function.get_name())
-                checked.append(f'{info.get_name()}.{function.get_name()}')
+                checked.append(name)
                 if getattr(attr, '__module__', None) != 'gi.overrides.Gasync':
-                    unwrapped.append(f'{info.get_name()}.{function.get_name()}')
+                    unwrapped.append(name)
     assert len(checked) > 20 and 'Tasks.run' in checked
     assert unwrapped == []
 
@@ -512,7 +514,10 @@ def test_semaphore_is_a_context_manager():
 
 @pytest.mark.parametrize('owner', ['stopper', 'tasks'])
 def test_task_token_is_a_context_manager(owner):
-    group = Gasync.Stopper.new() if owner == 'stopper' else Gasync.Tasks.new('py')
+    if owner == 'stopper':
+        group = Gasync.Stopper.new()
+    else:
+        group = Gasync.Tasks.new('py')
     count = group.get_n_tasks if owner == 'stopper' else group.get_n_running
     with group.begin_task('x') as token:
         assert isinstance(token, Gasync.TaskToken)
