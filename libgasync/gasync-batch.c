@@ -23,6 +23,53 @@
  *   g_warning ("Some images were not resized: %s", error->message);
  * ]|
  *
+ * The same in Python:
+ * |[<!-- language="Python" -->
+ * import gi
+ * gi.require_version('Gasync', '1')
+ * from gi.repository import Gasync, Gio
+ *
+ * sizes = {}
+ *
+ *
+ * def measure(item, cancellable):
+ *     # Runs on a pool thread, at most 4 at a time.
+ *     sizes[item.get_basename()] = len(item.get_path())
+ *     return True
+ *
+ *
+ * batch = Gasync.Batch.new(measure)
+ * batch.props.parallelism = 4
+ * files = [Gio.File.new_for_path('/tmp/image-%d.png' % i) for i in range(10)]
+ * assert batch.run(files, None)
+ * assert len(sizes) == 10
+ * ]|
+ *
+ * And in JavaScript (GJS, as an ES module):
+ * |[<!-- language="JavaScript" -->
+ * import GLib from 'gi://GLib';
+ * import Gio from 'gi://Gio';
+ * import Gasync from 'gi://Gasync?version=1';
+ *
+ * Gio._promisify(Gasync.Batch.prototype, 'run_async');
+ * const done = [];
+ * // A main-context batch begins each item on the main loop; the item's
+ * // token ends when its asynchronous work is over.
+ * const batch = Gasync.Batch.new_for_main_context((file, token) => {
+ *     GLib.idle_add(GLib.PRIORITY_DEFAULT, () => {
+ *         done.push(file.get_basename());
+ *         token.end();
+ *         return GLib.SOURCE_REMOVE;
+ *     });
+ *     return true;
+ * });
+ * batch.parallelism = 4;
+ * const files = [...Array(10).keys()].map(i => Gio.File.new_for_path(`/tmp/image-${i}.png`));
+ * await batch.run_async(files, null);
+ * if (done.length !== 10)
+ *     throw new Error(`${done.length} items done`);
+ * ]|
+ *
  * gasync_batch_new_for_main_context() is the form for JavaScript: its
  * #GasyncWorkBeginFunc runs on the owner context and ends each item's
  * #GasyncTaskToken when the item is done; run it with
@@ -527,6 +574,10 @@ gasync_batch_dup_errors (GasyncBatch *self)
  * context is being run, it would wait forever: that is a critical, and it
  * returns %FALSE with %G_IO_ERROR_WOULD_BLOCK without running anything.
  *
+ * Blocking: yes, until every item has finished (or was cancelled or not
+ * run); it iterates no main loop. gasync_batch_run_async() is its twin
+ * that does not block.
+ *
  * Returns: %TRUE if every item succeeded
  *
  * Since: 0.1
@@ -609,6 +660,8 @@ run_in_pool (gpointer data)
  * Processes every item like gasync_batch_run() without blocking the
  * caller. @callback runs on the thread-default main context of the
  * caller; get the result with gasync_batch_run_finish().
+ *
+ * Blocking: no; no main loop is iterated in the meantime.
  *
  * Since: 0.1
  */

@@ -120,18 +120,17 @@ gasync_report_self_deadlock_of (GError     **error,
                call);
 }
 
-/* Calls a task function with the rule of DESIGN §3: FALSE without an error
- * (as a binding may return) becomes GASYNC_ERROR_FAILED naming the task. */
-gboolean
-gasync_task_func_call (GasyncTaskFunc   func,
-                       const char      *task_name,
-                       GCancellable    *cancellable,
-                       gpointer         user_data,
-                       GError         **error)
+/* The outcome of a task function that returned @ok with @local_error,
+ * by the rule of DESIGN §3: FALSE without an error (as a binding may
+ * return) becomes GASYNC_ERROR_FAILED naming the task. */
+static gboolean
+task_outcome (gboolean       ok,
+              GError        *local_error,
+              const char    *task_name,
+              GCancellable  *cancellable,
+              GError       **error)
 {
-  GError *local_error = NULL;
-
-  if (func (cancellable, user_data, &local_error))
+  if (ok)
     {
       if (local_error != NULL)
         {
@@ -149,6 +148,37 @@ gasync_task_func_call (GasyncTaskFunc   func,
     gasync_set_task_failed_error (&local_error, task_name);
   g_propagate_error (error, local_error);
   return FALSE;
+}
+
+/* Calls a task function with the rule of DESIGN §3 (see task_outcome()). */
+gboolean
+gasync_task_func_call (GasyncTaskFunc   func,
+                       const char      *task_name,
+                       GCancellable    *cancellable,
+                       gpointer         user_data,
+                       GError         **error)
+{
+  GError *local_error = NULL;
+  gboolean ok;
+
+  ok = func (cancellable, user_data, &local_error);
+  return task_outcome (ok, local_error, task_name, cancellable, error);
+}
+
+/* The same for a value task, which resolves @result. */
+gboolean
+gasync_value_func_call (GasyncValueFunc   func,
+                        const char       *task_name,
+                        GCancellable     *cancellable,
+                        GasyncFuture     *result,
+                        gpointer          user_data,
+                        GError          **error)
+{
+  GError *local_error = NULL;
+  gboolean ok;
+
+  ok = func (cancellable, result, user_data, &local_error);
+  return task_outcome (ok, local_error, task_name, cancellable, error);
 }
 
 /* The contract's rule for counting an outcome: %G_IO_ERROR_CANCELLED is a

@@ -90,6 +90,65 @@
  * }
  * ]|
  *
+ * In Python, with a thread of its own:
+ * |[<!-- language="Python" -->
+ * import threading
+ *
+ * import gi
+ * gi.require_version('Gasync', '1')
+ * from gi.repository import Gasync
+ *
+ * loop = Gasync.EventLoop.new(None)
+ * results = []
+ *
+ *
+ * def first():
+ *     # Runs on the loop's thread. Reserve a callback for work that ends on
+ *     # another thread: the loop does not return before it has run.
+ *     pending = loop.reserve_callback()
+ *
+ *     def work():
+ *         answer = 6 * 7  # off the loop's thread
+ *
+ *         def settle():
+ *             results.append(answer)  # back on the loop's thread
+ *             return True
+ *
+ *         pending.enqueue(settle)
+ *
+ *     threading.Thread(target=work).start()
+ *     return True
+ *
+ *
+ * assert loop.start(first)  # returns once nothing is reserved any more
+ * assert results == [42]
+ * ]|
+ *
+ * In JavaScript, where the later work is a timeout on the main loop:
+ * |[<!-- language="JavaScript" -->
+ * import GLib from 'gi://GLib';
+ * import Gasync from 'gi://Gasync?version=1';
+ *
+ * const loop = Gasync.EventLoop.new(null);
+ * const results = [];
+ *
+ * loop.start(() => {
+ *     // Reserve a callback for work that ends later: the loop does not
+ *     // return before it has run.
+ *     const pending = loop.reserve_callback();
+ *     GLib.timeout_add(GLib.PRIORITY_DEFAULT, 10, () => {
+ *         pending.enqueue(() => {
+ *             results.push(42);
+ *             return true;
+ *         });
+ *         return GLib.SOURCE_REMOVE;
+ *     });
+ *     return true;
+ * });
+ * if (results[0] !== 42)
+ *     throw new Error('the reserved callback did not run');
+ * ]|
+ *
  * Lifetime: gasync_event_loop_start() holds a reference while it runs,
  * so a loop dropped by one of its own callbacks runs on until it is out of
  * work and is finalized as start returns. Reservations, futures and
@@ -107,10 +166,24 @@
  * there. Callbacks enqueued from other threads between two iterations of
  * the loop are dispatched together, in one wake-up.
  *
- * GJS runs no promise job while it is running one. If the loop's work
- * awaits promises, start the loop from a main-loop callback (an idle, a
- * signal handler), not from within an async function, or those awaits
- * never resume.
+ * GJS runs no promise job while it is running one, nor inside the nested
+ * main loop that gasync_event_loop_start() and
+ * gasync_event_loop_wait_on_registered() iterate. From JavaScript, use
+ * gasync_event_loop_start_async() and
+ * gasync_event_loop_wait_on_registered_async(), which run the loop's
+ * callbacks from the script's own main loop and can be awaited:
+ *
+ * |[<!-- language="JavaScript" -->
+ * Gio._promisify(Gasync.EventLoop.prototype, 'start_async');
+ *
+ * const loop = Gasync.EventLoop.new(null);
+ * loop.set_timeout(0, () => {
+ *     const pending = loop.reserve_callback();
+ *     fetchAsync().then(() => pending.enqueue(() => true));
+ *     return true;
+ * });
+ * await loop.start_async(null);
+ * ]|
  */
 
 /**
@@ -152,24 +225,47 @@ typedef struct
 {
   GSource source;
   GasyncEventLoop *loop;
+  /* The run of gasync_event_loop_start_async() (or, with @waiting, of
+   * gasync_event_loop_wait_on_registered_async()) that the source ends
+   * when it is done, or NULL for the blocking forms. */
+  GTask *task;
+  gboolean waiting;
 } LoopSource;
+
+static gboolean event_loop_is_done (GasyncEventLoop *self);
+static void async_run_dispatch (LoopSource *source);
+
+/* Ready while callbacks are queued, and for an async run once it is
+ * done, so that it can end. */
+static gboolean
+loop_source_ready (GSource *source)
+{
+  LoopSource *loop_source = (LoopSource *) source;
+  GasyncEventLoop *self = loop_source->loop;
+
+  if (gasync_event_loop_queue_has_items (self->queue))
+    return TRUE;
+  if (loop_source->task == NULL)
+    return FALSE;
+  if (g_cancellable_is_cancelled (g_task_get_cancellable (loop_source->task)))
+    return TRUE;
+  if (loop_source->waiting)
+    return gasync_event_loop_queue_get_n_reserved (self->queue) == 0;
+  return event_loop_is_done (self);
+}
 
 static gboolean
 loop_source_prepare (GSource *source,
                      int     *timeout)
 {
-  GasyncEventLoop *self = ((LoopSource *) source)->loop;
-
   *timeout = -1;
-  return gasync_event_loop_queue_has_items (self->queue);
+  return loop_source_ready (source);
 }
 
 static gboolean
 loop_source_check (GSource *source)
 {
-  GasyncEventLoop *self = ((LoopSource *) source)->loop;
-
-  return gasync_event_loop_queue_has_items (self->queue);
+  return loop_source_ready (source);
 }
 
 /* Runs one callback; returns its error if it failed. */
@@ -203,6 +299,12 @@ loop_source_dispatch (GSource     *source,
 {
   GasyncEventLoop *self = ((LoopSource *) source)->loop;
   GasyncEventLoopQueueItem *item;
+
+  if (((LoopSource *) source)->task != NULL)
+    {
+      async_run_dispatch ((LoopSource *) source);
+      return G_SOURCE_CONTINUE;
+    }
 
   item = gasync_event_loop_queue_steal (self->queue, TRUE, NULL);
 
@@ -496,6 +598,11 @@ gasync_event_loop_clear_timeout (GasyncEventLoop *self,
  *
  * Threading: call it on a thread that can acquire the loop's context.
  *
+ * Blocking: yes, until the loop ran out of work or a callback failed; it
+ * iterates the loop's context meanwhile, a nested main loop in which GJS
+ * runs no promise job. gasync_event_loop_start_async() is its twin that
+ * does not block.
+ *
  * Returns: %TRUE once the loop ran out of work, %FALSE with @error set if
  *   a callback failed
  *
@@ -596,7 +703,9 @@ gasync_event_loop_start (GasyncEventLoop      *self,
  * not from one of the loop's callbacks.
  *
  * Blocking: until the last reservation is fulfilled or released; it
- * iterates the loop's context meanwhile.
+ * iterates the loop's context meanwhile, a nested main loop in which GJS
+ * runs no promise job. gasync_event_loop_wait_on_registered_async() is
+ * its twin that does not block.
  *
  * Since: 0.1
  */
@@ -656,4 +765,323 @@ gasync_event_loop_wait_on_registered (GasyncEventLoop *self)
   g_main_context_pop_thread_default (context);
   g_main_context_release (context);
   g_object_unref (self);
+}
+
+/* Runs the batch of callbacks queued as the waiting of
+ * gasync_event_loop_wait_on_registered() does: a failure is logged and
+ * dropped. */
+static void
+run_items_logged (GasyncEventLoopQueueItem *item)
+{
+  while (item != NULL)
+    {
+      GasyncEventLoopQueueItem *next = item->next;
+      g_autoptr(GError) local_error = event_loop_call (item->func,
+                                                       item->user_data);
+
+      if (local_error != NULL)
+        g_debug ("An event loop callback failed while waiting on "
+                 "registered callbacks: %s", local_error->message);
+      gasync_event_loop_queue_item_free (item);
+      item = next;
+    }
+}
+
+/* Begins an async run (@waiting: of wait_on_registered) of @self, with
+ * its context acquired by the caller; returns the task or NULL (the task
+ * returned already). */
+static GTask *
+async_run_begin (GasyncEventLoop     *self,
+                 gpointer             source_tag,
+                 const char          *name,
+                 GCancellable        *cancellable,
+                 GAsyncReadyCallback  callback,
+                 gpointer             user_data)
+{
+  GMainContext *context = gasync_event_loop_queue_get_context (self->queue);
+  GTask *task;
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, source_tag);
+  g_task_set_name (task, name);
+  /* The run reports its own cancellation. */
+  g_task_set_check_cancellable (task, FALSE);
+
+  if (self->running)
+    {
+      g_task_return_new_error (task, GASYNC_ERROR, GASYNC_ERROR_ALREADY_STARTED,
+                               "%s", _("The event loop is already running"));
+      g_object_unref (task);
+      return NULL;
+    }
+  if (!g_main_context_acquire (context))
+    {
+      g_critical ("%s: the loop's main context is owned by another thread",
+                  name);
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK,
+                               "%s", "The loop's main context is owned by "
+                               "another thread");
+      g_object_unref (task);
+      return NULL;
+    }
+  self->running = TRUE;
+  return task;
+}
+
+/* Attaches the source that runs @task on the loop's context, whose
+ * acquisition it gives back. */
+static void
+async_run_attach (GasyncEventLoop *self,
+                  GTask           *task,
+                  gboolean         waiting)
+{
+  GMainContext *context = gasync_event_loop_queue_get_context (self->queue);
+  GCancellable *cancellable = g_task_get_cancellable (task);
+  GSource *source;
+
+  source = g_source_new ((GSourceFuncs *) &loop_source_funcs, sizeof (LoopSource));
+  ((LoopSource *) source)->loop = self;
+  ((LoopSource *) source)->task = task;
+  ((LoopSource *) source)->waiting = waiting;
+  g_source_set_static_name (source, waiting ?
+                            "[gasync] event loop wait on registered" :
+                            "[gasync] event loop");
+  if (cancellable != NULL)
+    {
+      /* A cancellation makes the source ready. */
+      GSource *cancel_source = gasync_cancel_source_new (cancellable);
+
+      g_source_add_child_source (source, cancel_source);
+      g_source_unref (cancel_source);
+    }
+  gasync_source_attach (source, context);
+  g_source_unref (source);
+  g_main_context_release (context);
+}
+
+/* In the source's dispatch: runs what is queued, and ends the async run
+ * once it is done, or cancelled. */
+static void
+async_run_dispatch (LoopSource *loop_source)
+{
+  GasyncEventLoop *self = loop_source->loop;
+  GTask *task = loop_source->task;
+  GCancellable *cancellable = g_task_get_cancellable (task);
+  GError *error = NULL;
+  guint n_reserved = 0;
+
+  if (loop_source->waiting)
+    {
+      GasyncEventLoopQueueItem *item;
+
+      while (!g_cancellable_is_cancelled (cancellable) &&
+             (item = gasync_event_loop_queue_steal (self->queue, FALSE,
+                                                    &n_reserved)) != NULL)
+        run_items_logged (item);
+      if (g_cancellable_set_error_if_cancelled (cancellable, &error))
+        self->failed = TRUE; /* what is left does not run at the next start */
+      else if (n_reserved > 0)
+        return;
+      gasync_event_loop_queue_clear_rejections (self->queue);
+    }
+  else
+    {
+      GasyncEventLoopQueueItem *item;
+
+      item = gasync_event_loop_queue_steal (self->queue, TRUE, NULL);
+      while (item != NULL)
+        {
+          GasyncEventLoopQueueItem *next = item->next;
+
+          if (self->error == NULL && !g_cancellable_is_cancelled (cancellable))
+            self->error = event_loop_call (item->func, item->user_data);
+          gasync_event_loop_queue_item_free (item);
+          item = next;
+        }
+      if (self->error == NULL)
+        g_cancellable_set_error_if_cancelled (cancellable, &self->error);
+      if (!event_loop_is_done (self))
+        return;
+      gasync_event_loop_queue_stop_draining (self->queue);
+      if (self->error != NULL)
+        event_loop_fail (self);
+      error = g_steal_pointer (&self->error);
+    }
+
+  /* Done: the source ends, and so does the run, before the callback can
+   * start another one. */
+  g_source_destroy ((GSource *) loop_source);
+  loop_source->task = NULL;
+  self->running = FALSE;
+  if (loop_source->waiting ||
+      gasync_event_loop_queue_get_n_reserved (self->queue) == 0)
+    gasync_leak_untrack (self);
+  if (error != NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+  g_object_unref (task);
+}
+
+/**
+ * gasync_event_loop_start_async:
+ * @self: a #GasyncEventLoop
+ * @cancellable: (nullable): a #GCancellable that stops the loop
+ * @callback: (scope async): called once the loop ran out of work or
+ *   failed
+ * @user_data: data for @callback
+ *
+ * Runs @self like gasync_event_loop_start(), without blocking the caller
+ * and without iterating the context itself: the loop's callbacks run as
+ * the loop's context is iterated by its thread's own main loop (in GJS,
+ * the one that runs the script). @callback is called once nothing is
+ * queued and no reserved callback or timeout is pending, or once a
+ * callback failed; call gasync_event_loop_start_finish() from it.
+ * Cancelling @cancellable stops the loop as a failing callback does, with
+ * %G_IO_ERROR_CANCELLED.
+ *
+ * There is no first callback: queue the first work before, with
+ * gasync_event_loop_set_timeout() and a zero delay, or reserve the
+ * callbacks of work under way. A loop with nothing queued or reserved
+ * completes in a later iteration.
+ *
+ * Since the loop's callbacks run from that main loop, a JavaScript
+ * callback may await promises, and gasync_event_loop_start_async() may be
+ * awaited from an async function.
+ *
+ * Threading: call it on the thread that runs the loop's context, not
+ * from one of the loop's callbacks (that fails with
+ * %GASYNC_ERROR_ALREADY_STARTED). @callback runs on the thread-default
+ * main context of the caller.
+ *
+ * Blocking: no; no main loop is iterated in the meantime.
+ *
+ * Since: 0.1
+ */
+void
+gasync_event_loop_start_async (GasyncEventLoop     *self,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (GASYNC_IS_EVENT_LOOP (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = async_run_begin (self, gasync_event_loop_start_async,
+                          "gasync_event_loop_start_async", cancellable,
+                          callback, user_data);
+  if (task == NULL)
+    return;
+
+  gasync_leak_track (self, NULL, NULL);
+  /* Leftovers of a failed run that nobody waited for do not run. */
+  if (self->failed)
+    {
+      gasync_event_loop_queue_discard (self->queue);
+      self->failed = FALSE;
+    }
+
+  async_run_attach (self, task, FALSE);
+}
+
+/**
+ * gasync_event_loop_start_finish:
+ * @self: a #GasyncEventLoop
+ * @result: the #GAsyncResult given to the callback
+ * @error: return location for the error of the callback that failed
+ *
+ * Finishes gasync_event_loop_start_async().
+ *
+ * Returns: %TRUE once the loop ran out of work, %FALSE with @error set if
+ *   a callback failed, if the run was cancelled, or if it could not start
+ *
+ * Since: 0.1
+ */
+gboolean
+gasync_event_loop_start_finish (GasyncEventLoop  *self,
+                                GAsyncResult     *result,
+                                GError          **error)
+{
+  g_return_val_if_fail (GASYNC_IS_EVENT_LOOP (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
+                        gasync_event_loop_start_async, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/**
+ * gasync_event_loop_wait_on_registered_async:
+ * @self: a #GasyncEventLoop
+ * @cancellable: (nullable): a #GCancellable to give up waiting
+ * @callback: (scope async): called once nothing is queued or reserved
+ * @user_data: data for @callback
+ *
+ * Waits like gasync_event_loop_wait_on_registered(), without blocking the
+ * caller and without iterating the context itself: the callbacks enqueued
+ * meanwhile run as the loop's context is iterated by its thread's own
+ * main loop, a failure being logged and dropped, and @callback is called
+ * once nothing is queued and no reserved callback is pending. Call
+ * gasync_event_loop_wait_on_registered_finish() from it. If @cancellable
+ * fires first, the waiting ends with %G_IO_ERROR_CANCELLED, and what is
+ * still queued then does not run at the next start.
+ *
+ * Threading: call it on the thread that runs the loop's context, not
+ * from one of the loop's callbacks (that fails with
+ * %GASYNC_ERROR_ALREADY_STARTED). @callback runs on the thread-default
+ * main context of the caller.
+ *
+ * Blocking: no; no main loop is iterated in the meantime.
+ *
+ * Since: 0.1
+ */
+void
+gasync_event_loop_wait_on_registered_async (GasyncEventLoop     *self,
+                                            GCancellable        *cancellable,
+                                            GAsyncReadyCallback  callback,
+                                            gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (GASYNC_IS_EVENT_LOOP (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = async_run_begin (self, gasync_event_loop_wait_on_registered_async,
+                          "gasync_event_loop_wait_on_registered_async",
+                          cancellable, callback, user_data);
+  if (task == NULL)
+    return;
+
+  self->failed = FALSE;
+  async_run_attach (self, task, TRUE);
+}
+
+/**
+ * gasync_event_loop_wait_on_registered_finish:
+ * @self: a #GasyncEventLoop
+ * @result: the #GAsyncResult given to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes gasync_event_loop_wait_on_registered_async().
+ *
+ * Returns: %TRUE once nothing is queued or reserved; %FALSE with
+ *   %G_IO_ERROR_CANCELLED, or with an error if the wait could not start
+ *
+ * Since: 0.1
+ */
+gboolean
+gasync_event_loop_wait_on_registered_finish (GasyncEventLoop  *self,
+                                             GAsyncResult     *result,
+                                             GError          **error)
+{
+  g_return_val_if_fail (GASYNC_IS_EVENT_LOOP (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
+                        gasync_event_loop_wait_on_registered_async, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
 }

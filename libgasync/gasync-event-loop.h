@@ -57,4 +57,23 @@ gboolean               gasync_event_loop_start             (GasyncEventLoop     
 GASYNC_AVAILABLE_IN_0_1
 void                   gasync_event_loop_wait_on_registered (GasyncEventLoop    *self);
 
+GASYNC_AVAILABLE_IN_0_1
+void                   gasync_event_loop_start_async       (GasyncEventLoop     *self,
+                                                            GCancellable        *cancellable,
+                                                            GAsyncReadyCallback  callback,
+                                                            gpointer             user_data);
+GASYNC_AVAILABLE_IN_0_1
+gboolean               gasync_event_loop_start_finish      (GasyncEventLoop     *self,
+                                                            GAsyncResult        *result,
+                                                            GError             **error);
+GASYNC_AVAILABLE_IN_0_1
+void                   gasync_event_loop_wait_on_registered_async (GasyncEventLoop     *self,
+                                                                   GCancellable        *cancellable,
+                                                                   GAsyncReadyCallback  callback,
+                                                                   gpointer             user_data);
+GASYNC_AVAILABLE_IN_0_1
+gboolean               gasync_event_loop_wait_on_registered_finish (GasyncEventLoop     *self,
+                                                                    GAsyncResult        *result,
+                                                                    GError             **error);
+
 G_END_DECLS

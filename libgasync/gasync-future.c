@@ -26,6 +26,20 @@
  * task function on the library's thread pool and returns the future of its
  * outcome.
  *
+ * Values from threads: a #GasyncValueFunc is a task function that
+ * produces a value, by resolving the result future it is given.
+ * gasync_future_run_value_in_thread(), gasync_stopper_submit() and
+ * gasync_tasks_submit() run one on the pool and return a future resolved
+ * with that value, and gasync_future_all() collects the values of several
+ * futures, in order, into a #GValueArray. From GJS, which cannot run a
+ * function on a worker thread, such futures are awaited:
+ * |[<!-- language="JavaScript" -->
+ * Gio._promisify(Gasync.Future.prototype, 'await_async', 'await_finish');
+ * const values = await Gasync.Future.all(futures).await_async(null);
+ * for (let i = 0; i < values.n_values; i++)
+ *     print(values.get_nth(i));
+ * ]|
+ *
  * A future made by gasync_event_loop_new_future() belongs to that loop: its
  * done callbacks run in the loop, and a rejection that has no handler when
  * the loop goes idle stops the loop.
@@ -43,6 +57,46 @@
  *
  * if (!gasync_future_wait (future, cancellable, &error))
  *   g_warning ("fetch failed: %s", error->message);
+ * ]|
+ *
+ * In Python, awaiting a future without blocking:
+ * |[<!-- language="Python" -->
+ * import gi
+ * gi.require_version('Gasync', '1')
+ * from gi.repository import GLib, Gasync
+ *
+ * future = Gasync.Future.new()
+ * main_loop = GLib.MainLoop()
+ * seen = []
+ *
+ *
+ * def on_done(future, result):
+ *     seen.append(future.await_finish(result))
+ *     main_loop.quit()
+ *
+ *
+ * future.await_async(None, on_done)
+ * GLib.timeout_add(10, lambda: future.resolve_value('fetched') and False)
+ * main_loop.run()
+ * assert seen == ['fetched']
+ * ]|
+ *
+ * And in JavaScript (GJS, as an ES module):
+ * |[<!-- language="JavaScript" -->
+ * import GLib from 'gi://GLib';
+ * import Gio from 'gi://Gio';
+ * import Gasync from 'gi://Gasync?version=1';
+ *
+ * Gio._promisify(Gasync.Future.prototype, 'await_async', 'await_finish');
+ *
+ * const future = new Gasync.Future();
+ * GLib.timeout_add(GLib.PRIORITY_DEFAULT, 10, () => {
+ *     future.resolve_value('fetched');
+ *     return GLib.SOURCE_REMOVE;
+ * });
+ * const value = await future.await_async(null);
+ * if (value !== 'fetched')
+ *     throw new Error(`got ${value}`);
  * ]|
  *
  * Lifetime: what will settle a future holds a reference to it (the
@@ -240,6 +294,14 @@ gasync_future_finalize (GObject *object)
 {
   GasyncFuture *self = GASYNC_FUTURE (object);
 
+  /* The last reference may go in any thread, such as a pool thread that
+   * settled the last input of a combinator, after the caller read the value
+   * and dropped its own: GObject's reference count orders that, with
+   * atomics TSan cannot see in libgobject. The value is read under the
+   * lock, so taking it orders those reads before the value is freed. */
+  gasync_lock (&self->lock);
+  gasync_unlock (&self->lock);
+
   for (guint i = 0; self->handlers != NULL && i < self->handlers->len; i++)
     {
       Handler *handler = &g_array_index (self->handlers, Handler, i);
@@ -401,6 +463,179 @@ gasync_future_run_in_thread (GCancellable   *cancellable,
   return future;
 }
 
+/* run_value_in_thread(), and the future forms of the stopper and task
+ * groups: a value task whose outcome settles a future. */
+
+struct _GasyncValueCall
+{
+  GasyncFuture *future;
+  char *name;
+  GasyncValueFunc func;
+  gpointer user_data;
+  GDestroyNotify destroy;       /* cleared once handed to the context */
+  GMainContext *context;
+  GCancellable *cancellable;    /* for gasync_future_run_value_in_thread() */
+};
+
+GasyncValueCall *
+gasync_value_call_new (const char       *name,
+                       GasyncValueFunc   func,
+                       gpointer          user_data,
+                       GDestroyNotify    destroy,
+                       GMainContext     *context,
+                       GasyncFuture    **future)
+{
+  GasyncValueCall *call = g_new0 (GasyncValueCall, 1);
+
+  call->future = gasync_future_new ();
+  call->name = g_strdup (name);
+  call->func = func;
+  call->user_data = user_data;
+  call->destroy = destroy;
+  call->context = g_main_context_ref (context);
+  *future = g_object_ref (call->future);
+  return call;
+}
+
+/* A GasyncTaskFunc: runs the value task and settles its future with the
+ * outcome. The destroy notify of its data is queued on the owner context
+ * before the future settles, so that it runs before a done callback or an
+ * await there reports the outcome (the contract's rule 2). The outcome
+ * goes back to the caller through the future: it never fails the task
+ * that runs it (rule 5). */
+gboolean
+gasync_value_call_run (GCancellable  *cancellable,
+                       gpointer       data,
+                       GError       **error)
+{
+  GasyncValueCall *call = data;
+  g_autoptr(GasyncFuture) result = gasync_future_new ();
+  g_autoptr(GError) local_error = NULL;
+
+  if (gasync_value_func_call (call->func, call->name, cancellable, result,
+                              call->user_data, &local_error))
+    {
+      /* Sealed: what settles it later is ignored, and its value and error
+       * are fixed. */
+      future_settle (result, NULL, NULL);
+      if (result->error != NULL)
+        local_error = g_error_copy (result->error);
+    }
+  gasync_owner_destroy (call->context, GASYNC_OWNER_QUEUE,
+                        g_steal_pointer (&call->destroy), call->user_data);
+  future_settle (call->future, local_error != NULL ? NULL : &result->value,
+                 local_error);
+  return TRUE;
+}
+
+/* On the owner context: a call that never ran (it was refused) frees its
+ * data here. */
+void
+gasync_value_call_free (gpointer data)
+{
+  GasyncValueCall *call = data;
+
+  if (call->destroy != NULL)
+    call->destroy (call->user_data);
+  g_object_unref (call->future);
+  g_clear_object (&call->cancellable);
+  g_main_context_unref (call->context);
+  g_free (call->name);
+  g_free (call);
+}
+
+static void
+value_call_run_in_thread (gpointer data)
+{
+  GasyncValueCall *call = data;
+
+  gasync_value_call_run (call->cancellable, call, NULL);
+  /* The future is let go of on the caller's context too, once settled. */
+  gasync_owner_destroy (call->context, GASYNC_OWNER_QUEUE,
+                        gasync_value_call_free, call);
+}
+
+/**
+ * gasync_future_run_value_in_thread:
+ * @cancellable: (nullable): a #GCancellable passed to @func
+ * @func: (scope notified) (closure user_data) (destroy destroy): the value
+ *   task function to run on a worker thread
+ * @user_data: data for @func
+ * @destroy: (nullable): called on @user_data on the thread-default main
+ *   context of the caller once @func has run
+ *
+ * Runs @func on the library's shared thread pool and returns the future of
+ * its outcome, like gasync_future_run_in_thread(), but the future is
+ * resolved with the value @func gave its result future (without a value
+ * if it gave none; see #GasyncValueFunc).
+ * It is rejected with the error of @func when it fails, with
+ * %G_IO_ERROR_CANCELLED when it returned %FALSE without an error after
+ * @cancellable fired, and with %GASYNC_ERROR_FAILED when it returned
+ * %FALSE without an error otherwise. @func runs even when @cancellable is
+ * cancelled already: it is for @func to look at it.
+ *
+ * |[<!-- language="C" -->
+ * static gboolean
+ * count_lines (GCancellable *cancellable, GasyncFuture *result,
+ *              gpointer user_data, GError **error)
+ * {
+ *   g_auto(GValue) value = G_VALUE_INIT;
+ *   g_autofree char *contents = NULL;
+ *
+ *   if (!g_file_get_contents (user_data, &contents, NULL, error))
+ *     return FALSE;
+ *   g_value_init (&value, G_TYPE_UINT);
+ *   g_value_set_uint (&value, count_newlines (contents));
+ *   gasync_future_resolve_value (result, &value);
+ *   return TRUE;
+ * }
+ *
+ * future = gasync_future_run_value_in_thread (NULL, count_lines,
+ *                                             g_strdup (path), g_free);
+ * ]|
+ *
+ * From Python:
+ * |[<!-- language="Python" -->
+ * def count(cancellable, result):
+ *     result.resolve_value(42)
+ *     return True
+ *
+ * future = Gasync.Future.run_value_in_thread(None, count)
+ * ]|
+ * JavaScript cannot run on a worker thread: GJS code awaits the futures
+ * that C or Python code made this way.
+ *
+ * Threading: may be called from any thread. @func runs on a worker
+ * thread; @destroy runs on the thread-default main context of the caller,
+ * before a done callback or an await there sees the outcome. The future
+ * settles on the worker thread, so gasync_future_wait() needs no main
+ * context.
+ *
+ * Returns: (transfer full): the future of @func
+ *
+ * Since: 0.1
+ */
+GasyncFuture *
+gasync_future_run_value_in_thread (GCancellable    *cancellable,
+                                   GasyncValueFunc  func,
+                                   gpointer         user_data,
+                                   GDestroyNotify   destroy)
+{
+  g_autoptr(GMainContext) context = NULL;
+  GasyncValueCall *call;
+  GasyncFuture *future;
+
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
+  g_return_val_if_fail (func != NULL, NULL);
+
+  context = g_main_context_ref_thread_default ();
+  call = gasync_value_call_new ("gasync_future_run_value_in_thread", func,
+                                user_data, destroy, context, &future);
+  call->cancellable = cancellable != NULL ? g_object_ref (cancellable) : NULL;
+  gasync_pool_push (value_call_run_in_thread, call);
+  return future;
+}
+
 /* all(), any(), first() */
 
 typedef enum
@@ -410,34 +645,92 @@ typedef enum
   COMBINE_FIRST,
 } CombineMode;
 
+typedef struct _Combine Combine;
+
+/* One input of a combinator: the handler data of its future. */
 typedef struct
 {
+  Combine *combine;
+  GValue value;         /* all(): the input's value, once resolved */
+} CombineSlot;
+
+/* Reference-counted with the inlined g_atomic_int_*() macros, not
+ * g_atomic_rc_box_*(), whose atomics inside libglib TSan cannot see: a
+ * slot's last reads of @combine would seem to race with its free. */
+struct _Combine
+{
+  int ref_count; /* atomic: each slot, and the combinator while it starts */
   GasyncFuture *result;
   CombineMode mode;
   int remaining; /* atomic */
-} Combine;
+  guint n_slots;
+  CombineSlot slots[];
+};
 
 static void
-combine_clear (gpointer data)
+combine_unref (Combine *combine)
 {
-  Combine *combine = data;
+  if (!g_atomic_int_dec_and_test (&combine->ref_count))
+    return;
 
+  for (guint i = 0; i < combine->n_slots; i++)
+    if (G_IS_VALUE (&combine->slots[i].value))
+      g_value_unset (&combine->slots[i].value);
   g_object_unref (combine->result);
+  g_free (combine);
 }
 
 static void
 combine_release (gpointer data)
 {
-  g_atomic_rc_box_release_full (data, combine_clear);
+  CombineSlot *slot = data;
+
+  combine_unref (slot->combine);
+}
+
+/* all(): resolves @combine's result with the values of its inputs, in
+ * order, once each slot has its value (the atomic count orders them). */
+static void
+combine_resolve_all (Combine *combine)
+{
+  g_auto(GValue) result = G_VALUE_INIT;
+  GValueArray *values;
+
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  values = g_value_array_new (combine->n_slots);
+  for (guint i = 0; i < combine->n_slots; i++)
+    {
+      GValue *value = &combine->slots[i].value;
+
+      /* Without a value: a NULL object, which bindings read as None or
+       * null. */
+      if (!G_IS_VALUE (value))
+        g_value_init (value, G_TYPE_OBJECT);
+      g_value_array_append (values, value);
+    }
+  g_value_init (&result, g_value_array_get_type ());
+  g_value_take_boxed (&result, values);
+  G_GNUC_END_IGNORE_DEPRECATIONS
+
+  future_settle (combine->result, &result, NULL);
 }
 
 static void
 combine_settled (GasyncFuture *future,
                  gpointer      data)
 {
-  Combine *combine = data;
+  CombineSlot *slot = data;
+  Combine *combine = slot->combine;
   gboolean rejected = future_is_rejected (future);
-  gboolean last = g_atomic_int_dec_and_test (&combine->remaining);
+  gboolean last;
+
+  /* @future is settled: its value is fixed. */
+  if (combine->mode == COMBINE_ALL && !rejected && G_IS_VALUE (&future->value))
+    {
+      g_value_init (&slot->value, G_VALUE_TYPE (&future->value));
+      g_value_copy (&future->value, &slot->value);
+    }
+  last = g_atomic_int_dec_and_test (&combine->remaining);
 
   switch (combine->mode)
     {
@@ -445,7 +738,7 @@ combine_settled (GasyncFuture *future,
       if (rejected)
         future_settle_like (combine->result, future);
       else if (last)
-        future_settle (combine->result, NULL, NULL);
+        combine_resolve_all (combine);
       break;
 
     case COMBINE_ANY:
@@ -460,7 +753,7 @@ combine_settled (GasyncFuture *future,
     default:
       g_assert_not_reached ();
     }
-  combine_release (combine);
+  combine_release (slot);
 }
 
 static gboolean
@@ -487,17 +780,22 @@ future_combine (GasyncFuture **futures,
   g_return_val_if_fail (futures_are_valid (futures, n_futures), NULL);
 
   result = future_new_like (n_futures > 0 ? futures[0] : NULL);
-  combine = g_atomic_rc_box_new0 (Combine);
+  combine = g_malloc0 (sizeof (Combine) + n_futures * sizeof (CombineSlot));
+  combine->ref_count = n_futures + 1;
   combine->result = g_object_ref (result);
   combine->mode = mode;
   combine->remaining = n_futures;
+  combine->n_slots = n_futures;
 
   if (n_futures == 0)
-    future_settle (result, NULL, NULL);
+    combine_resolve_all (combine);
   for (guint i = 0; i < n_futures; i++)
-    future_add_handler (futures[i], combine_settled,
-                        g_atomic_rc_box_acquire (combine), combine_release);
-  combine_release (combine);
+    {
+      combine->slots[i].combine = combine;
+      future_add_handler (futures[i], combine_settled, &combine->slots[i],
+                          combine_release);
+    }
+  combine_unref (combine);
   return result;
 }
 
@@ -508,9 +806,19 @@ future_combine (GasyncFuture **futures,
  * @n_futures: the number of @futures
  *
  * Combines @futures like JavaScript's Promise.all(): the returned future
- * is resolved, without a value, once every one of @futures is resolved
- * (read their values from them), and rejected as soon as one of them is
- * rejected, with its error. With no futures it is resolved at once.
+ * is resolved once every one of @futures is resolved, and rejected as soon
+ * as one of them is rejected, with its error. With no futures it is
+ * resolved at once.
+ *
+ * Its value is a #GValueArray (%G_TYPE_VALUE_ARRAY) of the values of
+ * @futures, in the order of @futures: a copy of the value of each, or a
+ * %NULL #GObject for a future resolved without a value. PyGObject reads it
+ * as a list; GJS as a `GObject.ValueArray`, whose `get_nth(i)` gives the
+ * value at @i (`n_values` counts them):
+ * |[<!-- language="JavaScript" -->
+ * const values = await Gasync.Future.all([a, b]).await_async(null);
+ * const first = values.get_nth(0);
+ * ]|
  *
  * If the first of @futures belongs to an event loop, so does the returned
  * future.
@@ -767,7 +1075,7 @@ then_settled (GasyncFuture *future,
 
   then->future = g_object_ref (future);
   if (then->queue != NULL)
-    gasync_event_loop_queue_push (then->queue, then_run_in_loop, then, then_free, FALSE);
+    gasync_event_loop_queue_push (then->queue, then_run_in_loop, then, then_free);
   else
     gasync_owner_invoke (then->context, GASYNC_OWNER_QUEUE, then_run_cb, then,
                          then_free);
@@ -845,6 +1153,10 @@ is_settled (gpointer data)
  * gasync_future_await_async(), a cancellation wins: once @cancellable is
  * cancelled, the wait fails even if @self is settled.
  *
+ * Blocking: yes, until @self is settled or @cancellable fires; it iterates
+ * no main loop. gasync_future_await_async() is its twin that does not
+ * block.
+ *
  * Returns: %TRUE if @self was resolved (read its value with
  *   gasync_future_dup_value()), %FALSE with @error set to a copy of the
  *   rejection, or to %G_IO_ERROR_CANCELLED
@@ -914,6 +1226,8 @@ await_return (gpointer data)
   GTask *task = data;
   GasyncFuture *self = g_task_get_source_object (task);
   Await *await = g_task_get_task_data (task);
+  GError *error;
+  GValue *value;
 
   if (await->returned)
     return;
@@ -923,11 +1237,16 @@ await_return (gpointer data)
   if (g_task_return_error_if_cancelled (task))
     return;
 
-  /* Settled: the value and error are fixed. */
-  if (self->error != NULL)
-    g_task_return_error (task, g_error_copy (self->error));
+  /* Settled: the value and error are fixed. Read under the lock, as every
+   * reader does (see gasync_future_finalize()). */
+  gasync_lock (&self->lock);
+  error = self->error != NULL ? g_error_copy (self->error) : NULL;
+  value = error == NULL ? value_dup (&self->value) : NULL;
+  gasync_unlock (&self->lock);
+  if (error != NULL)
+    g_task_return_error (task, error);
   else
-    g_task_return_pointer (task, value_dup (&self->value), value_free);
+    g_task_return_pointer (task, value, value_free);
 }
 
 static void
@@ -957,6 +1276,8 @@ await_cancelled_cb (GCancellable *cancellable,
  * main context of the caller; call gasync_future_await_finish() there.
  * Cancelling @cancellable completes the wait with %G_IO_ERROR_CANCELLED
  * but leaves @self as it is. Waiting makes the future's rejection handled.
+ *
+ * Blocking: no; no main loop is iterated in the meantime.
  *
  * Since: 0.1
  */

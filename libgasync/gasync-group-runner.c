@@ -41,6 +41,75 @@
  *   }
  * ]|
  *
+ * In Python, with two main-loop services:
+ * |[<!-- language="Python" -->
+ * import gi
+ * gi.require_version('Gasync', '1')
+ * from gi.repository import GLib, Gasync
+ *
+ *
+ * def service(name):
+ *     # A main-loop service: it completes when it is asked to stop.
+ *     def start(runner, cancellable):
+ *         print(name, 'started')
+ *
+ *     def stop(runner):
+ *         GLib.idle_add(runner.complete_ok)
+ *
+ *     return Gasync.Runner.new_for_main_loop(name, start, stop)
+ *
+ *
+ * group = Gasync.GroupRunner.new()
+ * group.add(service('http'))
+ * group.add(service('dbus'))
+ * group.interrupt_on_unix_signals()  # SIGINT and SIGTERM stop the group
+ * GLib.timeout_add(50, group.interrupt)  # here: stop after 50 ms
+ * main_loop = GLib.MainLoop()
+ * outcome = []
+ *
+ *
+ * def on_done(group, result):
+ *     outcome.extend(group.run_finish(result))
+ *     main_loop.quit()
+ *
+ *
+ * group.run_async(None, on_done)
+ * main_loop.run()
+ * assert [r.get_id() for r in outcome] == ['http', 'dbus']
+ * assert all(r.get_error() is None for r in outcome)
+ * ]|
+ *
+ * And in JavaScript (GJS, as an ES module):
+ * |[<!-- language="JavaScript" -->
+ * import GLib from 'gi://GLib';
+ * import Gio from 'gi://Gio';
+ * import Gasync from 'gi://Gasync?version=1';
+ *
+ * Gio._promisify(Gasync.GroupRunner.prototype, 'run_async', 'run_finish');
+ *
+ * // A main-loop service: it completes when it is asked to stop.
+ * function service(name) {
+ *     return Gasync.Runner.new_for_main_loop(name,
+ *         () => print(`${name} started`),
+ *         runner => GLib.idle_add(GLib.PRIORITY_DEFAULT, () => {
+ *             runner.complete(null);
+ *             return GLib.SOURCE_REMOVE;
+ *         }));
+ * }
+ *
+ * const group = new Gasync.GroupRunner();
+ * group.add(service('http'));
+ * group.add(service('dbus'));
+ * group.interrupt_on_unix_signals(); // SIGINT and SIGTERM stop the group
+ * GLib.timeout_add(GLib.PRIORITY_DEFAULT, 50, () => {
+ *     group.interrupt(); // here: stop after 50 ms
+ *     return GLib.SOURCE_REMOVE;
+ * });
+ * const results = await group.run_async(null);
+ * for (const result of results)
+ *     print(result.get_id(), result.get_error()?.message ?? 'ok');
+ * ]|
+ *
  * As a service: gasync_group_runner_interrupt_on_unix_signals() makes
  * `SIGINT` and `SIGTERM` interrupt the group, and a second signal during
  * the interrupt timeout stop waiting at once. When `NOTIFY_SOCKET` is set
@@ -685,6 +754,10 @@ gasync_group_runner_interrupt_on_unix_signals (GasyncGroupRunner *self)
  * the owner context it is iterated while waiting; otherwise another
  * thread must iterate it.
  *
+ * Blocking: yes, until every runner has finished; it iterates the owner
+ * context meanwhile when it can acquire it.
+ * gasync_group_runner_run_async() is its twin that does not block.
+ *
  * Returns: (transfer container) (element-type GasyncRunnerResult): one result
  *   per runner, in the order they finished, or %NULL with @error set. The
  *   array owns its results: g_ptr_array_unref() frees them too.
@@ -723,6 +796,8 @@ gasync_group_runner_run (GasyncGroupRunner  *self,
  * gasync_group_runner_run_finish() there.
  *
  * Threading: may be called from any thread.
+ *
+ * Blocking: no; no main loop is iterated in the meantime.
  *
  * Since: 0.1
  */

@@ -31,6 +31,30 @@
  * ok = gasync_interceptor_call (both, "fetch", cancellable, fetch, data, &error);
  * ]|
  *
+ * In Python (GJS cannot use interceptors with JavaScript functions: they
+ * call task functions on pool threads):
+ * |[<!-- language="Python" -->
+ * import gi
+ * gi.require_version('Gasync', '1')
+ * from gi.repository import GLib, Gasync
+ *
+ * attempts = []
+ *
+ *
+ * def flaky(cancellable):
+ *     attempts.append(len(attempts))
+ *     if len(attempts) < 3:
+ *         raise GLib.Error('the server is busy')
+ *     return True
+ *
+ *
+ * # Up to 3 attempts, 1 ms then 2 ms apart, each logged when it ends.
+ * chain = Gasync.Interceptor.new_tracing().chain(
+ *     Gasync.Interceptor.new_retry(3, 1000, 2000))
+ * assert chain.call('fetch', None, flaky)
+ * assert attempts == [0, 1, 2]
+ * ]|
+ *
  * Threading: interceptors are immutable and may be shared and called from
  * any thread; the task function runs in the calling thread.
  */

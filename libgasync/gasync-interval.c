@@ -37,6 +37,51 @@
  * gasync_interval_stop (interval, NULL, NULL);
  * ]|
  *
+ * In Python, where the action runs on a pool thread:
+ * |[<!-- language="Python" -->
+ * import threading
+ *
+ * import gi
+ * gi.require_version('Gasync', '1')
+ * from gi.repository import Gasync
+ *
+ * ticks = threading.Semaphore(0)
+ *
+ *
+ * def tick(cancellable):
+ *     ticks.release()  # a pool thread, every 10 ms
+ *     return True
+ *
+ *
+ * interval = Gasync.Interval.new(tick)
+ * interval.props.interval = 10 * 1000  # microseconds
+ * interval.start()
+ * for _ in range(3):
+ *     assert ticks.acquire(timeout=10)
+ * interval.stop(None)
+ * assert interval.get_state() == Gasync.LatchState.STOPPED
+ * ]|
+ *
+ * In JavaScript, where the action runs on the main context:
+ * |[<!-- language="JavaScript" -->
+ * import GLib from 'gi://GLib';
+ * import Gasync from 'gi://Gasync?version=1';
+ *
+ * let ticks = 0;
+ * const loop = new GLib.MainLoop(null, false);
+ * // In GJS the action runs on the main context, never on a pool thread.
+ * const interval = Gasync.Interval.new(() => {
+ *     if (++ticks === 3)
+ *         loop.quit();
+ *     return true;
+ * });
+ * interval.mode = Gasync.IntervalMode.MAIN_CONTEXT;
+ * interval.interval = 10 * 1000; // microseconds
+ * interval.start();
+ * loop.run();
+ * interval.stop(null);
+ * ]|
+ *
  * Threading: the interval, delay and stop-on-error are read at each tick
  * and may be set from any thread; the mode is read at the start. A
  * threaded interval may be started and stopped from any thread, a
@@ -612,6 +657,9 @@ gasync_interval_set_mode (GasyncInterval     *self,
  * first run comes #GasyncInterval:delay plus #GasyncInterval:interval
  * later. A stopped interval can be started again.
  *
+ * Blocking: briefly: a threaded interval returns once its thread has
+ * started.
+ *
  * Returns: %TRUE on success; %FALSE with %GASYNC_ERROR_ALREADY_STARTED if
  *   @self is not stopped
  *
@@ -655,6 +703,10 @@ gasync_interval_start (GasyncInterval  *self,
  * forever: that is a critical, and it returns %FALSE with
  * %G_IO_ERROR_WOULD_BLOCK without stopping anything.
  *
+ * Blocking: yes, until a run under way has returned, or @cancellable
+ * fires; it iterates no main loop. gasync_interval_stop_async() is its
+ * twin that does not block.
+ *
  * Returns: %TRUE once stopped; %FALSE with %GASYNC_ERROR_NOT_STARTED if
  *   @self was not started (or stopped by itself on an error), with
  *   %G_IO_ERROR_CANCELLED, or with %G_IO_ERROR_WOULD_BLOCK from its own
@@ -686,4 +738,79 @@ gasync_interval_stop (GasyncInterval  *self,
 
   gasync_lifecycle_end_source (&self->life);
   return gasync_lifecycle_wait_run (&self->life, run, cancellable, error);
+}
+
+/**
+ * gasync_interval_stop_async:
+ * @self: a #GasyncInterval
+ * @cancellable: (nullable): a #GCancellable to give up waiting
+ * @callback: (scope async): called once @self has stopped
+ * @user_data: data for @callback
+ *
+ * Stops @self like gasync_interval_stop() without blocking the caller: no
+ * further run starts from now on, a run under way is cancelled, and
+ * @callback is called once @self is %GASYNC_LATCH_STATE_STOPPED. Call
+ * gasync_interval_stop_finish() from it. Cancelling @cancellable gives up
+ * the waiting only.
+ *
+ * Threading: may be called from any thread, also from the action of a
+ * threaded interval: it does not wait there. @callback runs on the
+ * thread-default main context of the caller.
+ *
+ * Blocking: no; the wait happens on a thread of the library's pool, and
+ * no main loop is iterated in the meantime.
+ *
+ * Since: 0.1
+ */
+void
+gasync_interval_stop_async (GasyncInterval      *self,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  GTask *task;
+  GError *error = NULL;
+  guint64 run;
+
+  g_return_if_fail (GASYNC_IS_INTERVAL (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, gasync_interval_stop_async);
+  g_task_set_name (task, "[gasync] gasync_interval_stop_async");
+  if (!interval_request_stop (self, &run, &error))
+    {
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+  gasync_lifecycle_end_source (&self->life);
+  gasync_lifecycle_wait_run_async (&self->life, run, task);
+}
+
+/**
+ * gasync_interval_stop_finish:
+ * @self: a #GasyncInterval
+ * @result: the #GAsyncResult given to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes gasync_interval_stop_async().
+ *
+ * Returns: %TRUE once stopped; %FALSE with %GASYNC_ERROR_NOT_STARTED if
+ *   @self was not started, or with %G_IO_ERROR_CANCELLED
+ *
+ * Since: 0.1
+ */
+gboolean
+gasync_interval_stop_finish (GasyncInterval  *self,
+                             GAsyncResult    *result,
+                             GError         **error)
+{
+  g_return_val_if_fail (GASYNC_IS_INTERVAL (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
+                        gasync_interval_stop_async, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
 }

@@ -93,4 +93,14 @@ gboolean            gasync_interval_stop              (GasyncInterval      *self
                                                        GCancellable        *cancellable,
                                                        GError             **error);
 
+GASYNC_AVAILABLE_IN_0_1
+void              gasync_interval_stop_async     (GasyncInterval      *self,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+GASYNC_AVAILABLE_IN_0_1
+gboolean          gasync_interval_stop_finish    (GasyncInterval      *self,
+                                                  GAsyncResult        *result,
+                                                  GError             **error);
+
 G_END_DECLS

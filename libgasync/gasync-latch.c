@@ -42,6 +42,57 @@
  * gasync_latch_stopped (latch, NULL);
  * ]|
  *
+ * In Python:
+ * |[<!-- language="Python" -->
+ * import threading
+ *
+ * import gi
+ * gi.require_version('Gasync', '1')
+ * from gi.repository import Gasync
+ *
+ * latch = Gasync.Latch.new()
+ * work_done = []
+ *
+ *
+ * def run_loop():  # the background thread
+ *     latch.started()
+ *     while latch.get_state() != Gasync.LatchState.STOPPING:
+ *         work_done.append(1)
+ *     latch.stopped()
+ *
+ *
+ * latch.starting()  # raises a GLib.Error if someone else started it
+ * threading.Thread(target=run_loop).start()
+ * latch.wait_started(None)
+ * latch.stopping()
+ * latch.wait_stopped(None)
+ * assert latch.get_state() == Gasync.LatchState.STOPPED
+ * ]|
+ *
+ * In JavaScript, for a service that starts and stops on the main loop:
+ * |[<!-- language="JavaScript" -->
+ * import GLib from 'gi://GLib';
+ * import Gasync from 'gi://Gasync?version=1';
+ *
+ * // A service that starts and stops on the main loop reports each step;
+ * // notify::state tells the rest of the program.
+ * const latch = Gasync.Latch.new();
+ * const states = [];
+ * latch.connect('notify::state', () => states.push(latch.state));
+ * latch.starting();
+ * GLib.idle_add(GLib.PRIORITY_DEFAULT, () => {
+ *     latch.started();
+ *     latch.stopping();
+ *     latch.stopped();
+ *     return GLib.SOURCE_REMOVE;
+ * });
+ * const loop = new GLib.MainLoop(null, false);
+ * GLib.idle_add(GLib.PRIORITY_LOW, () => loop.quit());
+ * loop.run();
+ * if (latch.state !== Gasync.LatchState.STOPPED)
+ *     throw new Error(`states ${states}`);
+ * ]|
+ *
  * Lifetime: a latch is only a state. A notification on its way to the
  * owner context keeps the latch alive until it was emitted; nothing else
  * does, so a thread that moves the latch should hold its own reference.
@@ -443,6 +494,10 @@ gasync_latch_reset (GasyncLatch *self)
  * before it starts, for example because the start failed and the latch
  * was reset, the wait ends with an error instead of hanging.
  *
+ * Blocking: yes, until @self has started or stopped, or @cancellable
+ * fires; it iterates no main loop. gasync_latch_wait_started_async() is
+ * its twin that does not block.
+ *
  * Returns: %TRUE once started; %FALSE with %G_IO_ERROR_CANCELLED, or with
  *   %GASYNC_ERROR_NOT_STARTED if @self stopped first
  *
@@ -466,6 +521,10 @@ gasync_latch_wait_started (GasyncLatch   *self,
  * @cancellable is cancelled. It does not ask @self to stop: call
  * gasync_latch_stopping() for that.
  *
+ * Blocking: yes, until @self has stopped, or @cancellable fires; it
+ * iterates no main loop. gasync_latch_wait_stopped_async() is its twin
+ * that does not block.
+ *
  * Returns: %TRUE once stopped; %FALSE with %G_IO_ERROR_CANCELLED
  *
  * Since: 0.1
@@ -476,4 +535,129 @@ gasync_latch_wait_stopped (GasyncLatch   *self,
                            GError       **error)
 {
   return latch_wait (self, FALSE, cancellable, error);
+}
+
+/**
+ * gasync_latch_wait_started_async:
+ * @self: a #GasyncLatch
+ * @cancellable: (nullable): a #GCancellable to give up waiting
+ * @callback: (scope async): called once @self is started
+ * @user_data: data for @callback
+ *
+ * Waits like gasync_latch_wait_started() without blocking the caller:
+ * @callback is called once @self is started or active (or has moved from starting to started since the call). Call
+ * gasync_latch_wait_started_finish() from it.
+ *
+ * Threading: may be called from any thread; @callback runs on the
+ * thread-default main context of the caller.
+ *
+ * Blocking: no; the wait happens on a thread of the library's pool, and
+ * no main loop is iterated in the meantime.
+ *
+ * Since: 0.1
+ */
+void
+gasync_latch_wait_started_async (GasyncLatch         *self,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (GASYNC_IS_LATCH (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, gasync_latch_wait_started_async);
+  g_task_set_name (task, "[gasync] gasync_latch_wait_started_async");
+  gasync_lifecycle_wait_started_async (&self->life, task);
+}
+
+/**
+ * gasync_latch_wait_started_finish:
+ * @self: a #GasyncLatch
+ * @result: the #GAsyncResult given to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes gasync_latch_wait_started_async().
+ *
+ * Returns: %TRUE once started; %FALSE with %G_IO_ERROR_CANCELLED, or with
+ *   %GASYNC_ERROR_NOT_STARTED if @self stopped first
+ *
+ * Since: 0.1
+ */
+gboolean
+gasync_latch_wait_started_finish (GasyncLatch   *self,
+                                  GAsyncResult  *result,
+                                  GError       **error)
+{
+  g_return_val_if_fail (GASYNC_IS_LATCH (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
+                        gasync_latch_wait_started_async, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/**
+ * gasync_latch_wait_stopped_async:
+ * @self: a #GasyncLatch
+ * @cancellable: (nullable): a #GCancellable to give up waiting
+ * @callback: (scope async): called once @self is stopped
+ * @user_data: data for @callback
+ *
+ * Waits like gasync_latch_wait_stopped() without blocking the caller:
+ * @callback is called once @self is stopped (or has become stopped since the call). Call
+ * gasync_latch_wait_stopped_finish() from it.
+ *
+ * Threading: may be called from any thread; @callback runs on the
+ * thread-default main context of the caller.
+ *
+ * Blocking: no; the wait happens on a thread of the library's pool, and
+ * no main loop is iterated in the meantime.
+ *
+ * Since: 0.1
+ */
+void
+gasync_latch_wait_stopped_async (GasyncLatch         *self,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (GASYNC_IS_LATCH (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, gasync_latch_wait_stopped_async);
+  g_task_set_name (task, "[gasync] gasync_latch_wait_stopped_async");
+  gasync_lifecycle_wait_stopped_async (&self->life, task);
+}
+
+/**
+ * gasync_latch_wait_stopped_finish:
+ * @self: a #GasyncLatch
+ * @result: the #GAsyncResult given to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes gasync_latch_wait_stopped_async().
+ *
+ * Returns: %TRUE once stopped; %FALSE with %G_IO_ERROR_CANCELLED
+ *
+ * Since: 0.1
+ */
+gboolean
+gasync_latch_wait_stopped_finish (GasyncLatch   *self,
+                                  GAsyncResult  *result,
+                                  GError       **error)
+{
+  g_return_val_if_fail (GASYNC_IS_LATCH (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
+                        gasync_latch_wait_stopped_async, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
 }

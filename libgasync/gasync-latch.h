@@ -102,4 +102,23 @@ gboolean          gasync_latch_wait_stopped (GasyncLatch   *self,
                                              GCancellable  *cancellable,
                                              GError       **error);
 
+GASYNC_AVAILABLE_IN_0_1
+void              gasync_latch_wait_started_async  (GasyncLatch         *self,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+GASYNC_AVAILABLE_IN_0_1
+gboolean          gasync_latch_wait_started_finish (GasyncLatch   *self,
+                                                  GAsyncResult  *result,
+                                                  GError       **error);
+GASYNC_AVAILABLE_IN_0_1
+void              gasync_latch_wait_stopped_async  (GasyncLatch         *self,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+GASYNC_AVAILABLE_IN_0_1
+gboolean          gasync_latch_wait_stopped_finish (GasyncLatch   *self,
+                                                  GAsyncResult  *result,
+                                                  GError       **error);
+
 G_END_DECLS

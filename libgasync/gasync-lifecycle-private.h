@@ -172,6 +172,17 @@ gboolean         gasync_lifecycle_wait_run         (GasyncLifecycle       *life,
                                                     guint64                run,
                                                     GCancellable          *cancellable,
                                                     GError               **error);
+/* The async forms of the waits above: each takes @task (a reference, its
+ * source object keeping @life alive) and returns it on its context, with
+ * TRUE or the wait's error, without blocking the caller (the wait happens
+ * on a pool thread). */
+void             gasync_lifecycle_wait_started_async (GasyncLifecycle *life,
+                                                      GTask           *task);
+void             gasync_lifecycle_wait_stopped_async (GasyncLifecycle *life,
+                                                      GTask           *task);
+void             gasync_lifecycle_wait_run_async   (GasyncLifecycle       *life,
+                                                    guint64                run,
+                                                    GTask                 *task);
 GCancellable    *gasync_lifecycle_dup_cancellable  (GasyncLifecycle       *life);
 /* Main-context mode: detaches the source and finishes, once. */
 void             gasync_lifecycle_end_source       (GasyncLifecycle       *life);

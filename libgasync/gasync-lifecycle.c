@@ -10,6 +10,7 @@
 #include "gasync-lifecycle-private.h"
 #include "gasync-leak-private.h"
 #include "gasync-owner-private.h"
+#include "gasync-pool-private.h"
 #include "gasync-private.h"
 #include "gasync-source-private.h"
 
@@ -665,4 +666,84 @@ gasync_lifecycle_class_install (GObjectClass               *object_class,
   *error_signal = g_signal_new ("error", G_TYPE_FROM_CLASS (object_class),
                                 G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                                 G_TYPE_NONE, 1, G_TYPE_ERROR);
+}
+
+/* The async waits: the snapshot is taken at the call, the wait happens on
+ * a pool thread, and the task returns on its context. */
+typedef struct
+{
+  GTask *task;
+  GasyncLifecycle *life;
+  GasyncWaitFunc done;   /* NULL: wait for @run */
+  Snapshot snapshot;
+  guint64 run;
+} AsyncWait;
+
+static void
+async_wait_in_pool (gpointer data)
+{
+  AsyncWait *wait = data;
+  GasyncLifecycle *life = wait->life;
+  GCancellable *cancellable = g_task_get_cancellable (wait->task);
+  GError *error = NULL;
+
+  if (wait->done == NULL)
+    gasync_lifecycle_wait_run (life, wait->run, cancellable, &error);
+  else
+    {
+      gasync_lock (&life->lock);
+      if (gasync_wait (&life->lock, &life->cond, wait->done, &wait->snapshot,
+                       G_MAXINT64, cancellable, &error) &&
+          wait->done == has_started_or_stopped &&
+          !has_started (&wait->snapshot))
+        g_set_error_literal (&error, GASYNC_ERROR, GASYNC_ERROR_NOT_STARTED,
+                             _("Stopped before it started"));
+      gasync_unlock (&life->lock);
+    }
+  gasync_owner_return_boolean (wait->task, error);
+  g_free (wait);
+}
+
+static void
+async_wait_push (GasyncLifecycle *life,
+                 GTask           *task,
+                 GasyncWaitFunc   done,
+                 guint64          run)
+{
+  AsyncWait *wait = g_new0 (AsyncWait, 1);
+
+  /* The wait reports its own cancellation. */
+  g_task_set_check_cancellable (task, FALSE);
+  wait->task = task;
+  wait->life = life;
+  wait->done = done;
+  wait->run = run;
+  gasync_lock (&life->lock);
+  wait->snapshot.life = life;
+  wait->snapshot.n_started = life->n_started;
+  wait->snapshot.n_stopped = life->n_stopped;
+  gasync_unlock (&life->lock);
+  gasync_pool_push (async_wait_in_pool, wait);
+}
+
+void
+gasync_lifecycle_wait_started_async (GasyncLifecycle *life,
+                                     GTask           *task)
+{
+  async_wait_push (life, task, has_started_or_stopped, 0);
+}
+
+void
+gasync_lifecycle_wait_stopped_async (GasyncLifecycle *life,
+                                     GTask           *task)
+{
+  async_wait_push (life, task, has_stopped, 0);
+}
+
+void
+gasync_lifecycle_wait_run_async (GasyncLifecycle *life,
+                                 guint64          run,
+                                 GTask           *task)
+{
+  async_wait_push (life, task, NULL, run);
 }

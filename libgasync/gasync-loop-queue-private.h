@@ -23,7 +23,10 @@ typedef struct _GasyncEventLoopQueue GasyncEventLoopQueue;
 typedef gboolean (*GasyncEventLoopQueueFunc) (gpointer   user_data,
                                               GError   **error);
 
-/* A queued callback, in a list that the loop takes in one batch. */
+/* A queued callback, in a list that the loop takes in one batch. It may
+ * be part of a bigger struct (a pending callback queues itself, so that a
+ * callback costs one allocation): @release frees it once it ran or was
+ * dropped. */
 typedef struct _GasyncEventLoopQueueItem GasyncEventLoopQueueItem;
 struct _GasyncEventLoopQueueItem
 {
@@ -31,6 +34,7 @@ struct _GasyncEventLoopQueueItem
   GasyncEventLoopQueueFunc func;
   gpointer user_data;
   GDestroyNotify destroy;
+  void (*release) (GasyncEventLoopQueueItem *item);
 };
 
 GasyncEventLoopQueue      *gasync_event_loop_queue_new              (GMainContext             *context);
@@ -46,8 +50,9 @@ GasyncEventLoopQueue      *gasync_event_loop_queue_reserve          (GasyncEvent
 void                       gasync_event_loop_queue_push             (GasyncEventLoopQueue     *queue,
                                                                      GasyncEventLoopQueueFunc  func,
                                                                      gpointer                  user_data,
-                                                                     GDestroyNotify            destroy,
-                                                                     gboolean                  reserved);
+                                                                     GDestroyNotify            destroy);
+void                       gasync_event_loop_queue_push_reserved    (GasyncEventLoopQueue     *queue,
+                                                                     GasyncEventLoopQueueItem *item);
 /* Releases one reservation without queueing anything. */
 void                       gasync_event_loop_queue_release          (GasyncEventLoopQueue     *queue);
 /* Runs @destroy (if any) on @user_data on the queue's context: at once
@@ -109,7 +114,7 @@ gasync_event_loop_queue_item_free (GasyncEventLoopQueueItem *item)
 {
   if (item->destroy != NULL)
     item->destroy (item->user_data);
-  g_free (item);
+  item->release (item);
 }
 
 G_END_DECLS

@@ -32,11 +32,14 @@ struct _GasyncEventLoopQueue
   GasyncLock lock;
   int ref_count; /* atomic */
   GMainContext *context;
+  /* Atomic: reserving is lock-free. A reservation fulfilled by a callback
+   * is released under the lock, with the callback appended, so that the
+   * loop never sees neither. */
+  int n_reserved;
 
   /* Under the lock. */
   Item *head;
   Item *tail;
-  guint n_reserved;
   gboolean closed;
   /* The loop took a batch and will look at the queue again before it
    * sleeps: what is pushed meanwhile needs no wake-up. */
@@ -122,9 +125,7 @@ gasync_event_loop_queue_get_context (GasyncEventLoopQueue *queue)
 GasyncEventLoopQueue *
 gasync_event_loop_queue_reserve (GasyncEventLoopQueue *queue)
 {
-  gasync_lock (&queue->lock);
-  queue->n_reserved++;
-  gasync_unlock (&queue->lock);
+  g_atomic_int_inc (&queue->n_reserved);
   return gasync_event_loop_queue_ref (queue);
 }
 
@@ -140,13 +141,10 @@ gasync_event_loop_queue_drop (GasyncEventLoopQueue *queue,
 /* Appends a callback under the lock; returns whether the loop must be
  * woken up. */
 static gboolean
-queue_append_locked (GasyncEventLoopQueue     *queue,
-                     GasyncEventLoopQueueFunc  func,
-                     gpointer                  user_data,
-                     GDestroyNotify            destroy,
-                     gboolean                  reserved)
+queue_append_locked (GasyncEventLoopQueue *queue,
+                     Item                 *item,
+                     gboolean              reserved)
 {
-  Item *item = g_new (Item, 1);
   /* Only the first callback after the loop looked at an empty queue wakes
    * it: the ones that follow are taken in the same batch. (A loop that
    * waits only for reservations looks at the queue after each wake-up, so
@@ -154,13 +152,10 @@ queue_append_locked (GasyncEventLoopQueue     *queue,
   gboolean wake = queue->head == NULL && !queue->draining;
 
   item->next = NULL;
-  item->func = func;
-  item->user_data = user_data;
-  item->destroy = destroy;
   if (reserved)
     {
-      g_assert (queue->n_reserved > 0);
-      queue->n_reserved--;
+      g_assert (g_atomic_int_get (&queue->n_reserved) > 0);
+      g_atomic_int_dec_and_test (&queue->n_reserved);
     }
   if (queue->head == NULL)
     queue->head = item;
@@ -170,12 +165,10 @@ queue_append_locked (GasyncEventLoopQueue     *queue,
   return wake;
 }
 
-void
-gasync_event_loop_queue_push (GasyncEventLoopQueue     *queue,
-                              GasyncEventLoopQueueFunc  func,
-                              gpointer                  user_data,
-                              GDestroyNotify            destroy,
-                              gboolean                  reserved)
+static void
+queue_push_item (GasyncEventLoopQueue *queue,
+                 Item                 *item,
+                 gboolean              reserved)
 {
   gboolean wake;
 
@@ -183,33 +176,55 @@ gasync_event_loop_queue_push (GasyncEventLoopQueue     *queue,
   if (queue->closed)
     {
       gasync_unlock (&queue->lock);
-      gasync_event_loop_queue_drop (queue, user_data, destroy);
+      gasync_event_loop_queue_drop (queue, item->user_data, item->destroy);
+      item->release (item);
       return;
     }
-  wake = queue_append_locked (queue, func, user_data, destroy, reserved);
+  wake = queue_append_locked (queue, item, reserved);
   gasync_unlock (&queue->lock);
 
   if (wake)
     g_main_context_wakeup (queue->context);
 }
 
+static Item *
+item_new (GasyncEventLoopQueueFunc func,
+          gpointer                 user_data,
+          GDestroyNotify           destroy)
+{
+  Item *item = g_new (Item, 1);
+
+  item->func = func;
+  item->user_data = user_data;
+  item->destroy = destroy;
+  item->release = (void (*) (Item *)) g_free;
+  return item;
+}
+
+/* Queues a callback that was not reserved. */
+void
+gasync_event_loop_queue_push (GasyncEventLoopQueue     *queue,
+                              GasyncEventLoopQueueFunc  func,
+                              gpointer                  user_data,
+                              GDestroyNotify            destroy)
+{
+  queue_push_item (queue, item_new (func, user_data, destroy), FALSE);
+}
+
+/* Queues @item, made by the caller, fulfilling a reservation. */
+void
+gasync_event_loop_queue_push_reserved (GasyncEventLoopQueue *queue,
+                                       Item                 *item)
+{
+  queue_push_item (queue, item, TRUE);
+}
+
 void
 gasync_event_loop_queue_release (GasyncEventLoopQueue *queue)
 {
-  gboolean last;
-
-  gasync_lock (&queue->lock);
-  if (queue->closed)
-    {
-      gasync_unlock (&queue->lock);
-      return;
-    }
-  g_assert (queue->n_reserved > 0);
-  last = --queue->n_reserved == 0;
-  gasync_unlock (&queue->lock);
-
+  g_assert (g_atomic_int_get (&queue->n_reserved) > 0);
   /* The loop may be waiting only for this reservation. */
-  if (last)
+  if (g_atomic_int_dec_and_test (&queue->n_reserved))
     g_main_context_wakeup (queue->context);
 }
 
@@ -235,7 +250,7 @@ gasync_event_loop_queue_steal (GasyncEventLoopQueue *queue,
   queue->tail = NULL;
   queue->draining = draining;
   if (n_reserved != NULL)
-    *n_reserved = queue->n_reserved;
+    *n_reserved = g_atomic_int_get (&queue->n_reserved);
   gasync_unlock (&queue->lock);
   return items;
 }
@@ -276,7 +291,7 @@ gasync_event_loop_queue_poll_idle (GasyncEventLoopQueue  *queue,
   *rejected = NULL;
   gasync_lock (&queue->lock);
   idle = queue->head == NULL;
-  done = idle && queue->n_reserved == 0;
+  done = idle && g_atomic_int_get (&queue->n_reserved) == 0;
   if (idle && queue->rejected->len > 0)
     {
       *rejected = g_steal_pointer (&queue->rejected);
@@ -289,7 +304,7 @@ gasync_event_loop_queue_poll_idle (GasyncEventLoopQueue  *queue,
 guint
 gasync_event_loop_queue_get_n_reserved (GasyncEventLoopQueue *queue)
 {
-  return gasync_read_uint (&queue->lock, &queue->n_reserved);
+  return g_atomic_int_get (&queue->n_reserved);
 }
 
 void
@@ -369,8 +384,10 @@ timer_source_dispatch (GSource     *source,
         break;
       g_sequence_remove (first);
       g_hash_table_remove (queue->timeouts, GUINT_TO_POINTER (timeout->id));
-      wake |= queue_append_locked (queue, timeout->func, timeout->user_data,
-                                   timeout->destroy, TRUE);
+      wake |= queue_append_locked (queue,
+                                   item_new (timeout->func, timeout->user_data,
+                                             timeout->destroy),
+                                   TRUE);
       g_free (timeout);
     }
   queue_arm_timer_locked (queue);
@@ -416,7 +433,7 @@ gasync_event_loop_queue_add_timeout (GasyncEventLoopQueue     *queue,
   id = timeout->id;
   g_hash_table_insert (queue->timeouts, GUINT_TO_POINTER (timeout->id), timeout);
   timeout->iter = g_sequence_insert_sorted (queue->timers, timeout, timeout_compare, NULL);
-  queue->n_reserved++;
+  g_atomic_int_inc (&queue->n_reserved);
   if (queue->timer == NULL)
     {
       queue->timer = g_source_new ((GSourceFuncs *) &timer_source_funcs,

@@ -48,6 +48,66 @@
  * gasync_mutex_unlock (mutex);
  * ]|
  *
+ * In Python, from threads:
+ * |[<!-- language="Python" -->
+ * import threading
+ *
+ * import gi
+ * gi.require_version('Gasync', '1')
+ * from gi.repository import Gasync, Gio
+ *
+ * mutex = Gasync.Mutex.new()
+ * counter = [0]
+ *
+ *
+ * def add(cancellable):
+ *     for _ in range(1000):
+ *         # lock() waits, but gives up with an error once @cancellable fires.
+ *         mutex.lock(cancellable)
+ *         try:
+ *             counter[0] += 1
+ *         finally:
+ *             mutex.unlock()
+ *
+ *
+ * cancellable = Gio.Cancellable()
+ * threads = [threading.Thread(target=add, args=(cancellable,)) for _ in range(4)]
+ * for t in threads:
+ *     t.start()
+ * for t in threads:
+ *     t.join()
+ * assert counter[0] == 4000
+ * ]|
+ *
+ * In JavaScript, from async functions on the main loop:
+ * |[<!-- language="JavaScript" -->
+ * import Gio from 'gi://Gio';
+ * import Gasync from 'gi://Gasync?version=1';
+ *
+ * Gio._promisify(Gasync.Mutex.prototype, 'lock_async', 'lock_finish');
+ * Gio._promisify(Gasync, 'sleep_async', 'sleep_finish');
+ *
+ * // lock_async() lets async functions take turns without blocking the
+ * // main loop: they get the mutex in the order they asked for it.
+ * const mutex = Gasync.Mutex.new();
+ * const log = [];
+ *
+ * async function update(name) {
+ *     await mutex.lock_async(null);
+ *     try {
+ *         log.push(`${name} begins`);
+ *         await Gasync.sleep_async(1000, null); // 1 ms, holding the mutex
+ *         log.push(`${name} ends`);
+ *     } finally {
+ *         mutex.unlock();
+ *     }
+ * }
+ *
+ * await Promise.all([update('a'), update('b')]);
+ * if (log.join() !== 'a begins,a ends,b begins,b ends')
+ *     throw new Error(log.join());
+ * ]|
+ *
  * Lifetime: a main-loop locker queued by gasync_mutex_lock_async() keeps
  * the mutex alive until its callback has run, as a GIO asynchronous call
  * keeps its source object; nothing else does. Whoever holds the lock needs
@@ -375,6 +435,10 @@ mutex_lock_contended (GasyncMutex   *self,
  * that a holder needs in order to unlock; use gasync_mutex_lock_async()
  * there.
  *
+ * Blocking: yes, until the lock is acquired or @cancellable fires; it
+ * iterates no main loop. gasync_mutex_lock_async() is its twin that does
+ * not block.
+ *
  * Returns: %TRUE when the caller now holds @self, %FALSE with @error set
  *   otherwise
  *
@@ -487,6 +551,8 @@ gasync_mutex_unlock (GasyncMutex *self)
  *
  * Threading: @callback is called on the thread-default main context of
  * the caller.
+ *
+ * Blocking: no; no main loop is iterated in the meantime.
  *
  * Since: 0.1
  */

@@ -48,15 +48,83 @@ enum {
   STATE_CANCELLED,
 };
 
+typedef struct _Chunk Chunk;
+
 struct _GasyncPendingCallback
 {
+  /* Queued as itself once enqueued, holding a reference: a callback from
+   * another thread costs one allocation. */
+  GasyncEventLoopQueueItem item;
   int ref_count; /* atomic; inline atomics, which TSan sees */
   GasyncEventLoopQueue *queue;
   int state; /* atomic */
+  Chunk *chunk;
 };
 
 G_DEFINE_BOXED_TYPE (GasyncPendingCallback, gasync_pending_callback,
                      gasync_pending_callback_ref, gasync_pending_callback_unref)
+
+/* Records come from chunks. A callback is reserved on one thread and
+ * freed on the loop's, and glibc's malloc() makes each such cross-thread
+ * free a slow one. So each reserving thread cuts its records from a chunk
+ * of its own, and a chunk is freed, on whichever thread, once every
+ * record cut from it was freed: one malloc() and one free() per
+ * CHUNK_RECORDS callbacks. A record that lives long keeps its chunk. */
+#define CHUNK_RECORDS 64
+
+struct _Chunk
+{
+  /* Atomic: records not yet freed, counting uncut ones, plus one while
+   * the chunk is its thread's current one. */
+  int n_live;
+  guint n_cut; /* used by the owning thread only */
+  GasyncPendingCallback records[CHUNK_RECORDS];
+};
+
+static void
+chunk_release (Chunk *chunk,
+               int    n_records)
+{
+  if (g_atomic_int_add (&chunk->n_live, -n_records) == n_records)
+    g_free (chunk);
+}
+
+/* When its thread replaces it or exits: the records that were never cut
+ * are done with, and so is the thread. */
+static void
+chunk_retire (gpointer data)
+{
+  Chunk *chunk = data;
+
+  chunk_release (chunk, CHUNK_RECORDS - chunk->n_cut + 1);
+}
+
+static GPrivate current_chunk = G_PRIVATE_INIT (chunk_retire);
+
+static GasyncPendingCallback *
+record_new (void)
+{
+  Chunk *chunk = g_private_get (&current_chunk);
+  GasyncPendingCallback *record;
+
+  if (chunk == NULL || chunk->n_cut == CHUNK_RECORDS)
+    {
+      chunk = g_new (Chunk, 1);
+      chunk->n_live = CHUNK_RECORDS + 1;
+      chunk->n_cut = 0;
+      /* Retires the full chunk being replaced, if any. */
+      g_private_replace (&current_chunk, chunk);
+    }
+  record = &chunk->records[chunk->n_cut++];
+  record->chunk = chunk;
+  return record;
+}
+
+static void
+record_free (GasyncPendingCallback *record)
+{
+  chunk_release (record->chunk, 1);
+}
 
 static gboolean
 pending_callback_settle (GasyncPendingCallback *self,
@@ -75,13 +143,13 @@ pending_callback_free (GasyncPendingCallback *self)
       gasync_event_loop_queue_release (self->queue);
     }
   gasync_event_loop_queue_unref (self->queue);
-  g_free (self);
+  record_free (self);
 }
 
 GasyncPendingCallback *
 gasync_pending_callback_new (GasyncEventLoopQueue *queue)
 {
-  GasyncPendingCallback *self = g_new (GasyncPendingCallback, 1);
+  GasyncPendingCallback *self = record_new ();
 
   self->ref_count = 1;
   self->queue = queue;
@@ -130,6 +198,13 @@ gasync_pending_callback_unref (GasyncPendingCallback *self)
     pending_callback_free (self);
 }
 
+/* Drops the queue's reference once the callback ran or was dropped. */
+static void
+pending_callback_release_item (GasyncEventLoopQueueItem *item)
+{
+  gasync_pending_callback_unref ((GasyncPendingCallback *) item);
+}
+
 /**
  * gasync_pending_callback_enqueue:
  * @self: a #GasyncPendingCallback
@@ -168,7 +243,12 @@ gasync_pending_callback_enqueue (GasyncPendingCallback *self,
       gasync_event_loop_queue_drop (self->queue, user_data, destroy);
       return;
     }
-  gasync_event_loop_queue_push (self->queue, func, user_data, destroy, TRUE);
+  self->item.func = func;
+  self->item.user_data = user_data;
+  self->item.destroy = destroy;
+  self->item.release = pending_callback_release_item;
+  gasync_pending_callback_ref (self);
+  gasync_event_loop_queue_push_reserved (self->queue, &self->item);
 }
 
 /**

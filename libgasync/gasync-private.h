@@ -37,6 +37,12 @@ gboolean gasync_task_func_call           (GasyncTaskFunc   func,
                                           GCancellable    *cancellable,
                                           gpointer         user_data,
                                           GError         **error);
+gboolean gasync_value_func_call          (GasyncValueFunc  func,
+                                          const char      *task_name,
+                                          GCancellable    *cancellable,
+                                          GasyncFuture    *result,
+                                          gpointer         user_data,
+                                          GError         **error);
 
 gboolean gasync_error_is_cancelled       (const GError    *error);
 gboolean gasync_failure_is_handled       (gpointer         instance,

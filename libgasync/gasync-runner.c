@@ -39,6 +39,51 @@
  *   g_printerr ("http: %s\n", error->message);
  * ]|
  *
+ * In Python:
+ * |[<!-- language="Python" -->
+ * import threading
+ *
+ * import gi
+ * gi.require_version('Gasync', '1')
+ * from gi.repository import GLib, Gasync
+ *
+ * stopped = threading.Event()
+ *
+ *
+ * def serve(cancellable):
+ *     # A dedicated thread: serve until asked to stop.
+ *     stopped.wait(10)
+ *     return True
+ *
+ *
+ * runner = Gasync.Runner.new('http', serve, lambda runner: stopped.set())
+ * GLib.timeout_add(10, runner.interrupt)  # here: stop it after 10 ms
+ * assert runner.run(None)  # blocks, iterating the main context
+ * ]|
+ *
+ * In JavaScript, with the main-loop form:
+ * |[<!-- language="JavaScript" -->
+ * import GLib from 'gi://GLib';
+ * import Gio from 'gi://Gio';
+ * import Gasync from 'gi://Gasync?version=1';
+ *
+ * Gio._promisify(Gasync.Runner.prototype, 'run_async', 'run_finish');
+ *
+ * // The main-loop form: start() runs on the main context and the service
+ * // runs until it calls complete() (or complete_ok()).
+ * const runner = Gasync.Runner.new_for_main_loop('http',
+ *     () => print('serving'),
+ *     self => GLib.idle_add(GLib.PRIORITY_DEFAULT, () => {
+ *         self.complete_ok();
+ *         return GLib.SOURCE_REMOVE;
+ *     }));
+ * GLib.timeout_add(GLib.PRIORITY_DEFAULT, 10, () => {
+ *     runner.interrupt(); // here: stop it after 10 ms
+ *     return GLib.SOURCE_REMOVE;
+ * });
+ * await runner.run_async(null);
+ * ]|
+ *
  * Bindings that cannot run code on other threads (GJS) use
  * gasync_runner_new_for_main_loop(): its start function runs on the owner
  * context and the runner counts as running until gasync_runner_complete()
@@ -1341,6 +1386,10 @@ result_to_error (GasyncRunnerResult  *result,
  * the owner context (it is the owner's thread, or nobody iterates it), it
  * is iterated while waiting; otherwise another thread must iterate it.
  *
+ * Blocking: yes, until the service has finished; it iterates the owner
+ * context meanwhile when it can acquire it. gasync_runner_run_async() is
+ * its twin that does not block.
+ *
  * Returns: %TRUE when the function succeeded, %FALSE with @error set
  *
  * Since: 0.1
@@ -1373,6 +1422,8 @@ gasync_runner_run (GasyncRunner  *self,
  * finished; call gasync_runner_run_finish() there.
  *
  * Threading: may be called from any thread.
+ *
+ * Blocking: no; no main loop is iterated in the meantime.
  *
  * Since: 0.1
  */

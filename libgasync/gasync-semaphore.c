@@ -29,6 +29,66 @@
  * gasync_semaphore_release (sem);
  * ]|
  *
+ * In Python, from threads:
+ * |[<!-- language="Python" -->
+ * import threading
+ *
+ * import gi
+ * gi.require_version('Gasync', '1')
+ * from gi.repository import Gasync
+ *
+ * downloads = Gasync.Semaphore.new(2)  # at most 2 at once
+ * lock = threading.Lock()
+ * running = [0, 0]  # now, most
+ *
+ *
+ * def download():
+ *     downloads.acquire(None)
+ *     try:
+ *         with lock:
+ *             running[0] += 1
+ *             running[1] = max(running)
+ *         with lock:
+ *             running[0] -= 1
+ *     finally:
+ *         downloads.release()
+ *
+ *
+ * threads = [threading.Thread(target=download) for _ in range(8)]
+ * for t in threads:
+ *     t.start()
+ * for t in threads:
+ *     t.join()
+ * assert running[1] <= 2 and downloads.get_n_available() == 2
+ * ]|
+ *
+ * In JavaScript, from async functions on the main loop:
+ * |[<!-- language="JavaScript" -->
+ * import Gio from 'gi://Gio';
+ * import Gasync from 'gi://Gasync?version=1';
+ *
+ * Gio._promisify(Gasync.Semaphore.prototype, 'acquire_async', 'acquire_finish');
+ * Gio._promisify(Gasync, 'sleep_async', 'sleep_finish');
+ *
+ * const downloads = Gasync.Semaphore.new(2); // at most 2 at once
+ * let running = 0, most = 0;
+ *
+ * async function download() {
+ *     await downloads.acquire_async(null);
+ *     try {
+ *         most = Math.max(most, ++running);
+ *         await Gasync.sleep_async(1000, null);
+ *         running--;
+ *     } finally {
+ *         downloads.release();
+ *     }
+ * }
+ *
+ * await Promise.all([...Array(8)].map(download));
+ * if (most !== 2)
+ *     throw new Error(`${most} at once`);
+ * ]|
+ *
  * Lifetime: a main-loop acquirer queued by gasync_semaphore_acquire_async()
  * keeps the semaphore alive until its callback has run, as a GIO
  * asynchronous call keeps its source object; nothing else does. Whoever
@@ -259,6 +319,10 @@ gasync_semaphore_get_n_available (GasyncSemaphore *self)
  *
  * Threading: may be called from any thread; it blocks that thread.
  *
+ * Blocking: yes, until a slot is free or @cancellable fires; it iterates
+ * no main loop. gasync_semaphore_acquire_async() is its twin that does not
+ * block.
+ *
  * Returns: %TRUE if a slot was taken, %FALSE with %G_IO_ERROR_CANCELLED
  *   if @cancellable was cancelled first
  *
@@ -433,6 +497,8 @@ gasync_semaphore_release (GasyncSemaphore *self)
  *
  * Threading: may be called from any thread; @callback runs on the
  * thread-default main context of the caller.
+ *
+ * Blocking: no; no main loop is iterated in the meantime.
  *
  * Since: 0.1
  */

@@ -22,6 +22,45 @@
  * while (gasync_sleep (G_USEC_PER_SEC, cancellable, NULL));
  * ]|
  *
+ * In Python:
+ * |[<!-- language="Python" -->
+ * import threading
+ *
+ * import gi
+ * gi.require_version('Gasync', '1')
+ * from gi.repository import GLib, Gasync, Gio
+ *
+ * cancellable = Gio.Cancellable()
+ * threading.Timer(0.01, cancellable.cancel).start()
+ * try:
+ *     Gasync.sleep(60 * GLib.USEC_PER_SEC, cancellable)  # cut short
+ *     raise AssertionError('slept a minute')
+ * except GLib.Error as e:
+ *     assert e.matches(Gio.io_error_quark(), Gio.IOErrorEnum.CANCELLED)
+ * ]|
+ *
+ * In JavaScript:
+ * |[<!-- language="JavaScript" -->
+ * import GLib from 'gi://GLib';
+ * import Gio from 'gi://Gio';
+ * import Gasync from 'gi://Gasync?version=1';
+ *
+ * Gio._promisify(Gasync, 'sleep_async', 'sleep_finish');
+ *
+ * const cancellable = new Gio.Cancellable();
+ * GLib.timeout_add(GLib.PRIORITY_DEFAULT, 10, () => {
+ *     cancellable.cancel();
+ *     return GLib.SOURCE_REMOVE;
+ * });
+ * try {
+ *     await Gasync.sleep_async(60 * GLib.USEC_PER_SEC, cancellable);
+ *     throw new Error('slept a minute');
+ * } catch (e) {
+ *     if (!e.matches(Gio.IOErrorEnum, Gio.IOErrorEnum.CANCELLED))
+ *         throw e;
+ * }
+ * ]|
+ *
  * Durations are #GTimeSpan values in microseconds and deadlines are
  * g_get_monotonic_time() values.
  *
@@ -53,6 +92,9 @@ never (gpointer data)
  * once.
  *
  * Threading: may be called from any thread.
+ *
+ * Blocking: yes, until @deadline or until @cancellable fires; it iterates
+ * no main loop. gasync_sleep_async() is its twin that does not block.
  *
  * Returns: %TRUE when @deadline was reached; %FALSE with
  *   %G_IO_ERROR_CANCELLED when @cancellable was cancelled (also when it
@@ -105,6 +147,9 @@ gasync_sleep_until (gint64         deadline,
  * gasync_sleep_finish() does.
  *
  * Threading: may be called from any thread.
+ *
+ * Blocking: yes, for @duration or until @cancellable fires; it iterates no
+ * main loop. gasync_sleep_async() is its twin that does not block.
  *
  * Returns: %TRUE when the time passed; %FALSE with %G_IO_ERROR_CANCELLED
  *   when @cancellable was cancelled (also when it was cancelled already)
@@ -198,6 +243,8 @@ sleep_attach (GTask       *task,
  *
  * Threading: @callback is called on the thread-default main context of
  * the caller.
+ *
+ * Blocking: no; no main loop is iterated in the meantime.
  *
  * Since: 0.1
  */

@@ -54,6 +54,53 @@
  * gasync_stopper_stop (stopper);   // waits for every request
  * ]|
  *
+ * In Python, where a task function returns %TRUE for success:
+ * |[<!-- language="Python" -->
+ * import gi
+ * gi.require_version('Gasync', '1')
+ * from gi.repository import Gasync
+ *
+ * stopper = Gasync.Stopper.new()
+ * done = []
+ *
+ *
+ * def handle_request(cancellable, number):
+ *     # Runs on a pool thread; return True for success.
+ *     done.append(number)
+ *     return True
+ *
+ *
+ * for number in range(3):
+ *     stopper.run_async_task('server: handle request', handle_request, number)
+ * stopper.stop()  # waits for every request
+ * assert sorted(done) == [0, 1, 2]
+ * ]|
+ *
+ * In JavaScript, where main-loop work holds a #GasyncTaskToken (task
+ * functions run on pool threads, where GJS cannot call JavaScript):
+ * |[<!-- language="JavaScript" -->
+ * import Gio from 'gi://Gio';
+ * import Gasync from 'gi://Gasync?version=1';
+ *
+ * Gio._promisify(Gasync.Stopper.prototype, 'stop_async');
+ * const stopper = new Gasync.Stopper();
+ *
+ * async function handleRequest(number) {
+ *     // Main-loop work holds a token instead of running on a thread.
+ *     const token = stopper.begin_task('server: handle request');
+ *     try {
+ *         await Promise.resolve(number);
+ *     } finally {
+ *         token.end();
+ *     }
+ * }
+ *
+ * await Promise.all([1, 2, 3].map(handleRequest));
+ * await stopper.stop_async(null);
+ * if (!stopper.is_stopped())
+ *     throw new Error('not stopped');
+ * ]|
+ *
  * Main-loop work, such as a chain of GIO calls or a JavaScript promise, is
  * counted with gasync_stopper_begin_task(), which returns a
  * #GasyncTaskToken to end when the work is done; this is how GJS code uses
@@ -89,7 +136,9 @@
  * blocks, waiting for the stop) would leave the stop waiting forever; once
  * the wait is longer than #GasyncStopper:stuck-log-interval, the stop logs
  * a warning that says so, once. Such code releases the context, or uses
- * gasync_stopper_stop_async().
+ * gasync_stopper_stop_async() or gasync_stopper_quiesce_async(), which
+ * never block nor iterate a main loop: from GJS, where a nested main loop
+ * runs no promise job, use those.
  *
  * Lifetime: stop a stopper before dropping it. A running task (or task
  * token) holds a reference to its stopper until it returns, so a stopper
@@ -129,8 +178,11 @@
 #include "gasync-cancel-tree-private.h"
 #include "gasync-closers-private.h"
 #include "gasync-enums.h"
+#include "gasync-future-private.h"
+#include "gasync-leak-private.h"
 #include "gasync-owner-job-private.h"
 #include "gasync-owner-private.h"
+#include "gasync-pool-private.h"
 #include "gasync-private.h"
 #include "gasync-property-private.h"
 #include "gasync-registry-private.h"
@@ -177,6 +229,7 @@ struct _GasyncStopper
   GasyncClosers closers;
   GasyncOwnerJob owner_job; /* drain(), on the owner context */
   GQueue stop_waiters; /* waiters of stop_async (gasync-waiter) */
+  GQueue quiesce_waiters; /* waiters of quiesce_async */
 
   char *name;
   gboolean warned_unstopped;
@@ -533,6 +586,8 @@ task_end_last (GObject *instance)
   if (--self->gate.n_ending == 0)
     {
       workers_gone_locked (G_OBJECT (self));
+      if (self->quiesce_requested && is_quiesced_locked (self))
+        gasync_waiter_wake_all (&self->quiesce_waiters);
       if (drain_pending_locked (self))
         gasync_owner_job_schedule_locked (&self->owner_job);
     }
@@ -607,6 +662,7 @@ gasync_stopper_finalize (GObject *object)
 
   gasync_task_gate_clear (&self->gate);
   g_assert (g_queue_is_empty (&self->stop_waiters));
+  g_assert (g_queue_is_empty (&self->quiesce_waiters));
   /* Never stopped: the closers will not run, but their data is freed. */
   gasync_closers_free (&self->closers, &self->lock, self->context);
   g_free (self->name);
@@ -826,6 +882,7 @@ gasync_stopper_init (GasyncStopper *self)
                          signals[SIGNAL_TASK_FAILED], self->quiesce.cancellable,
                          self->stop.cancellable);
   g_queue_init (&self->stop_waiters);
+  g_queue_init (&self->quiesce_waiters);
   gasync_owner_job_init (&self->owner_job, self, self->context, &self->lock,
                          drain);
 }
@@ -1105,6 +1162,8 @@ gasync_stopper_new_cancellable_on_stop (GasyncStopper *self,
  *
  * Threading: may be called from any thread.
  *
+ * Blocking: for as long as @func runs, in the calling thread.
+ *
  * Returns: %TRUE if @func ran and succeeded
  *
  * Since: 0.1
@@ -1176,6 +1235,63 @@ gasync_stopper_run_async_task (GasyncStopper   *self,
 }
 
 /**
+ * gasync_stopper_submit:
+ * @self: a #GasyncStopper
+ * @name: the name the task is counted under
+ * @func: (scope notified) (closure user_data) (destroy destroy): the value
+ *   task function, given the quiesce cancellable
+ * @user_data: data for @func
+ * @destroy: (nullable): frees @user_data
+ *
+ * Runs @func on the library's shared thread pool like
+ * gasync_stopper_run_async_task(), and returns the future of its outcome:
+ * resolved with the value @func gave its result future (without a value if
+ * it gave none), or rejected with its error (see gasync_future_run_value_in_thread()). Once
+ * @self is quiescing, @func is not called and the future is rejected with
+ * %GASYNC_ERROR_UNAVAILABLE. The outcome goes back through the future
+ * only: a failure of @func does not emit #GasyncStopper::task-failed.
+ *
+ * From Python, `stopper.submit("sum", func)` with a `func (cancellable,
+ * result)` that calls `result.resolve_value(42)` and returns %TRUE; GJS
+ * code cannot pass a task function (it would run on a worker thread),
+ * but awaits such futures with gasync_future_await_async().
+ *
+ * Threading: may be called from any thread. @destroy is called exactly
+ * once, on the owner context, whether @func ran or not: before a done
+ * callback or an await on that context sees the outcome, and before the
+ * closers if @func ran or was refused before they began. The future
+ * settles on the worker thread once @func has returned (at once, in the
+ * calling thread, when refused).
+ *
+ * Returns: (transfer full): the future of @func
+ *
+ * Since: 0.1
+ */
+GasyncFuture *
+gasync_stopper_submit (GasyncStopper   *self,
+                       const char      *name,
+                       GasyncValueFunc  func,
+                       gpointer         user_data,
+                       GDestroyNotify   destroy)
+{
+  g_autoptr(GError) error = NULL;
+  GasyncValueCall *call;
+  GasyncFuture *future;
+
+  g_return_val_if_fail (GASYNC_IS_STOPPER (self), NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+  g_return_val_if_fail (func != NULL, NULL);
+
+  call = gasync_value_call_new (name, func, user_data, destroy, self->context,
+                                &future);
+  if (!start_async_task (self, name, "submitted task", NULL,
+                         gasync_value_call_run, call, gasync_value_call_free,
+                         &error))
+    gasync_future_reject (future, error);
+  return future;
+}
+
+/**
  * gasync_stopper_run_limited_async_task:
  * @self: a #GasyncStopper
  * @name: the name the task is counted under
@@ -1205,6 +1321,10 @@ gasync_stopper_run_async_task (GasyncStopper   *self,
  *
  * Threading: may be called from any thread; with @wait, it may block that
  * thread.
+ *
+ * Blocking: with @wait, until a slot is free, @cancellable fires or @self
+ * quiesces; it iterates no main loop.
+ * gasync_stopper_run_limited_task_async() is its twin that does not block.
  *
  * Returns: %TRUE if @func was started
  *
@@ -1452,6 +1572,11 @@ gasync_stopper_dump (GasyncStopper *self)
  *
  * Threading: may be called from any thread; it blocks that thread.
  *
+ * Blocking: yes, until every running task has returned; it iterates the
+ * owner context meanwhile when it can acquire it, a nested main loop in
+ * which GJS runs no promise job. gasync_stopper_quiesce_async() is its
+ * twin that does not block.
+ *
  * Since: 0.1
  */
 void
@@ -1490,6 +1615,11 @@ gasync_stopper_quiesce (GasyncStopper *self)
  *
  * Threading: may be called from any thread; it blocks that thread.
  *
+ * Blocking: yes, until @self has stopped; it iterates the owner context
+ * meanwhile when it can acquire it, a nested main loop in which GJS runs
+ * no promise job. gasync_stopper_stop_async() is its twin that does not
+ * block.
+ *
  * Since: 0.1
  */
 void
@@ -1514,6 +1644,8 @@ gasync_stopper_stop (GasyncStopper *self)
  *
  * Threading: may be called from any thread; @callback runs on the
  * thread-default main context of the caller.
+ *
+ * Blocking: no; no main loop is iterated in the meantime.
  *
  * Since: 0.1
  */
@@ -1569,6 +1701,296 @@ gasync_stopper_stop_finish (GasyncStopper  *self,
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
                         gasync_stopper_stop_async, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/**
+ * gasync_stopper_quiesce_async:
+ * @self: a #GasyncStopper
+ * @cancellable: (nullable): stops waiting (not the quiescing)
+ * @callback: (scope async): called when @self has quiesced
+ * @user_data: data for @callback
+ *
+ * Begins quiescing like gasync_stopper_quiesce(), without blocking:
+ * @callback is called once every running task has returned (workers are
+ * not stopped). Call gasync_stopper_quiesce_finish() from it. Cancelling
+ * @cancellable only stops the waiting: the quiescing goes on. Called from
+ * code this stopper runs, it does not wait for itself: @callback runs
+ * once that code has returned too.
+ *
+ * Threading: may be called from any thread; @callback runs on the
+ * thread-default main context of the caller.
+ *
+ * Blocking: no; no main loop is iterated in the meantime.
+ *
+ * Since: 0.1
+ */
+void
+gasync_stopper_quiesce_async (GasyncStopper       *self,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  gboolean done;
+
+  g_return_if_fail (GASYNC_IS_STOPPER (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, gasync_stopper_quiesce_async);
+  g_task_set_name (task, "[gasync] gasync_stopper_quiesce_async");
+
+  begin_shutdown (self, FALSE);
+
+  /* Quiesced as a blocking quiesce returns: no task runs, and no thread
+   * that ended the last one still acts on it (see task_end_last(), which
+   * wakes the queued waiters). */
+  gasync_lock (&self->lock);
+  done = is_quiesced_locked (self);
+  if (!done)
+    gasync_waiter_wait_async (&self->quiesce_waiters, &self->lock, task);
+  gasync_unlock (&self->lock);
+
+  if (done)
+    g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * gasync_stopper_quiesce_finish:
+ * @self: a #GasyncStopper
+ * @result: the #GAsyncResult given to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes gasync_stopper_quiesce_async().
+ *
+ * Returns: %TRUE once @self has quiesced, %FALSE with
+ *   %G_IO_ERROR_CANCELLED if the wait was cancelled first
+ *
+ * Since: 0.1
+ */
+gboolean
+gasync_stopper_quiesce_finish (GasyncStopper  *self,
+                               GAsyncResult   *result,
+                               GError        **error)
+{
+  g_return_val_if_fail (GASYNC_IS_STOPPER (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
+                        gasync_stopper_quiesce_async, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+typedef struct
+{
+  GTask *task;
+  char *name;
+  GasyncSemaphore *semaphore;
+  GasyncTaskFunc func;
+  gpointer func_data;
+  GDestroyNotify func_data_destroy;
+} LimitedSubmit;
+
+/* On a pool thread, which may block: waits for the slot as the blocking
+ * form does, then returns on the task's context. */
+static void
+limited_submit_in_pool (gpointer data)
+{
+  LimitedSubmit *submit = data;
+  GError *error = NULL;
+
+  gasync_stopper_run_limited_async_task (g_task_get_source_object (submit->task),
+                                         submit->name, submit->semaphore,
+                                         TRUE,
+                                         g_task_get_cancellable (submit->task),
+                                         submit->func, submit->func_data,
+                                         submit->func_data_destroy, &error);
+  /* The semaphore goes with the task, on its context. */
+  gasync_owner_return_boolean (submit->task, error);
+  g_free (submit->name);
+  g_free (submit);
+}
+
+/**
+ * gasync_stopper_run_limited_task_async:
+ * @self: a #GasyncStopper
+ * @name: the name the task is counted under
+ * @semaphore: the #GasyncSemaphore that limits the number of such tasks
+ * @cancellable: (nullable): gives up waiting for a slot; the task is then
+ *   not started
+ * @func: (scope notified) (closure func_data) (destroy func_data_destroy):
+ *   the task function, given the quiesce cancellable; it runs on a pool
+ *   thread
+ * @func_data: data for @func
+ * @func_data_destroy: (nullable): frees @func_data
+ * @callback: (scope async): called once @func was started or refused
+ * @user_data: data for @callback
+ *
+ * Runs @func like gasync_stopper_run_limited_async_task() with @wait set,
+ * without blocking the caller while it waits for a slot of @semaphore:
+ * @callback is called once @func was started (on a pool thread; its
+ * return is not waited for) or refused. Call
+ * gasync_stopper_run_limited_task_finish() from it. Refusals are those of
+ * gasync_stopper_run_limited_async_task(): %GASYNC_ERROR_UNAVAILABLE once
+ * @self is quiescing (also while waiting), %G_IO_ERROR_CANCELLED if
+ * @cancellable fires first. @func_data_destroy is called exactly once, on
+ * the owner context of @self, whether @func ran or not.
+ *
+ * Language bindings see gasync_stopper_run_limited_task_closure_async()
+ * under this name: the task is a #GClosure there.
+ *
+ * Threading: may be called from any thread; @callback runs on the
+ * thread-default main context of the caller. @func runs on a pool thread,
+ * so it cannot be a JavaScript function.
+ *
+ * Blocking: no; the wait for a slot happens on a thread of the library's
+ * pool, and no main loop is iterated in the meantime.
+ *
+ * Since: 0.1
+ */
+void
+gasync_stopper_run_limited_task_async (GasyncStopper       *self,
+                                       const char          *name,
+                                       GasyncSemaphore     *semaphore,
+                                       GCancellable        *cancellable,
+                                       GasyncTaskFunc       func,
+                                       gpointer             func_data,
+                                       GDestroyNotify       func_data_destroy,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data)
+{
+  LimitedSubmit *submit;
+
+  g_return_if_fail (GASYNC_IS_STOPPER (self));
+  g_return_if_fail (name != NULL);
+  g_return_if_fail (GASYNC_IS_SEMAPHORE (semaphore));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+  g_return_if_fail (func != NULL);
+
+  submit = g_new (LimitedSubmit, 1);
+  submit->task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (submit->task, gasync_stopper_run_limited_task_async);
+  g_task_set_name (submit->task,
+                   "[gasync] gasync_stopper_run_limited_task_async");
+  /* The submit reports its own cancellation: a task that was started
+   * before the cancellable fired was started. */
+  g_task_set_check_cancellable (submit->task, FALSE);
+  submit->name = g_strdup (name);
+  submit->semaphore = semaphore;
+  g_task_set_task_data (submit->task, g_object_ref (semaphore), g_object_unref);
+  submit->func = func;
+  submit->func_data = func_data;
+  submit->func_data_destroy = func_data_destroy;
+  gasync_pool_push (limited_submit_in_pool, submit);
+}
+
+static gboolean
+closure_task_run (GCancellable  *cancellable,
+                  gpointer       user_data,
+                  GError       **error)
+{
+  GValue param = G_VALUE_INIT;
+  GValue ret = G_VALUE_INIT;
+  gboolean ok;
+
+  g_value_init (&param, G_TYPE_CANCELLABLE);
+  g_value_set_object (&param, cancellable);
+  g_value_init (&ret, G_TYPE_BOOLEAN);
+  g_closure_invoke (user_data, &ret, 1, &param, NULL);
+  ok = g_value_get_boolean (&ret);
+  g_value_unset (&ret);
+  g_value_unset (&param);
+  return ok;
+}
+
+/**
+ * gasync_stopper_run_limited_task_closure_async: (rename-to gasync_stopper_run_limited_task_async)
+ * @self: a #GasyncStopper
+ * @name: the name the task is counted under
+ * @semaphore: the #GasyncSemaphore that limits the number of such tasks
+ * @cancellable: (nullable): gives up waiting for a slot; the task is then
+ *   not started
+ * @func: the task, a closure given the quiesce cancellable that returns a
+ *   #gboolean, %TRUE on success; it runs on a pool thread
+ * @callback: (scope async): called once @func was started or refused
+ * @user_data: data for @callback
+ *
+ * The same as gasync_stopper_run_limited_task_async() with the task as a
+ * #GClosure, for language bindings: they pass one closure and one
+ * callback with its user data (or none), rather than two functions that
+ * each carry their own user data. @func receives the #GCancellable
+ * (`GCancellable *cancellable, gpointer data` for a #GCClosure); a task
+ * that returns %FALSE fails without a message. @func is released on the
+ * owner context of @self once it cannot be called any more.
+ *
+ * |[<!-- language="Python" -->
+ * def fetch(cancellable):
+ *     download(url, cancellable)
+ *     return True
+ *
+ * stopper.run_limited_task_async('fetch', semaphore, None, fetch,
+ *                                lambda s, res: s.run_limited_task_finish(res))
+ * ]|
+ *
+ * Threading: may be called from any thread; @callback runs on the
+ * thread-default main context of the caller. @func runs on a pool
+ * thread, so it cannot be a JavaScript function.
+ *
+ * Blocking: no, as gasync_stopper_run_limited_task_async().
+ *
+ * Since: 0.1
+ */
+void
+gasync_stopper_run_limited_task_closure_async (GasyncStopper       *self,
+                                               const char          *name,
+                                               GasyncSemaphore     *semaphore,
+                                               GCancellable        *cancellable,
+                                               GClosure            *func,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data)
+{
+  g_return_if_fail (GASYNC_IS_STOPPER (self));
+  g_return_if_fail (name != NULL);
+  g_return_if_fail (GASYNC_IS_SEMAPHORE (semaphore));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+  g_return_if_fail (func != NULL);
+
+  g_closure_ref (func);
+  g_closure_sink (func);
+  if (G_CLOSURE_NEEDS_MARSHAL (func))
+    g_closure_set_marshal (func, g_cclosure_marshal_generic);
+  gasync_stopper_run_limited_task_async (self, name, semaphore, cancellable,
+                                         closure_task_run, func,
+                                         (GDestroyNotify) g_closure_unref,
+                                         callback, user_data);
+}
+
+/**
+ * gasync_stopper_run_limited_task_finish:
+ * @self: a #GasyncStopper
+ * @result: the #GAsyncResult given to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes gasync_stopper_run_limited_task_async().
+ *
+ * Returns: %TRUE if the task was started; %FALSE with @error set as
+ *   gasync_stopper_run_limited_async_task() sets it if it was not
+ *
+ * Since: 0.1
+ */
+gboolean
+gasync_stopper_run_limited_task_finish (GasyncStopper  *self,
+                                        GAsyncResult   *result,
+                                        GError        **error)
+{
+  g_return_val_if_fail (GASYNC_IS_STOPPER (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
+                        gasync_stopper_run_limited_task_async, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   return g_task_propagate_boolean (G_TASK (result), error);

@@ -13,6 +13,7 @@
 #include <gio/gio.h>
 
 #include "gasync-version-macros.h"
+#include "gasync-future.h"
 #include "gasync-semaphore.h"
 #include "gasync-task-token.h"
 #include "gasync-types.h"
@@ -108,6 +109,12 @@ gboolean            gasync_stopper_run_async_task             (GasyncStopper    
                                                                GDestroyNotify          destroy,
                                                                GError                **error);
 GASYNC_AVAILABLE_IN_0_1
+GasyncFuture       *gasync_stopper_submit                     (GasyncStopper          *self,
+                                                               const char             *name,
+                                                               GasyncValueFunc         func,
+                                                               gpointer                user_data,
+                                                               GDestroyNotify          destroy) G_GNUC_WARN_UNUSED_RESULT;
+GASYNC_AVAILABLE_IN_0_1
 gboolean            gasync_stopper_run_limited_async_task     (GasyncStopper          *self,
                                                                const char             *name,
                                                                GasyncSemaphore        *semaphore,
@@ -152,6 +159,38 @@ void                gasync_stopper_stop_async                 (GasyncStopper    
                                                                gpointer                user_data);
 GASYNC_AVAILABLE_IN_0_1
 gboolean            gasync_stopper_stop_finish                (GasyncStopper          *self,
+                                                               GAsyncResult           *result,
+                                                               GError                **error);
+
+GASYNC_AVAILABLE_IN_0_1
+void                gasync_stopper_quiesce_async              (GasyncStopper          *self,
+                                                               GCancellable           *cancellable,
+                                                               GAsyncReadyCallback     callback,
+                                                               gpointer                user_data);
+GASYNC_AVAILABLE_IN_0_1
+gboolean            gasync_stopper_quiesce_finish             (GasyncStopper          *self,
+                                                               GAsyncResult           *result,
+                                                               GError                **error);
+GASYNC_AVAILABLE_IN_0_1
+void                gasync_stopper_run_limited_task_async     (GasyncStopper          *self,
+                                                               const char             *name,
+                                                               GasyncSemaphore        *semaphore,
+                                                               GCancellable           *cancellable,
+                                                               GasyncTaskFunc          func,
+                                                               gpointer                func_data,
+                                                               GDestroyNotify          func_data_destroy,
+                                                               GAsyncReadyCallback     callback,
+                                                               gpointer                user_data);
+GASYNC_AVAILABLE_IN_0_1
+void                gasync_stopper_run_limited_task_closure_async (GasyncStopper      *self,
+                                                                   const char         *name,
+                                                                   GasyncSemaphore    *semaphore,
+                                                                   GCancellable       *cancellable,
+                                                                   GClosure           *func,
+                                                                   GAsyncReadyCallback callback,
+                                                                   gpointer            user_data);
+GASYNC_AVAILABLE_IN_0_1
+gboolean            gasync_stopper_run_limited_task_finish    (GasyncStopper          *self,
                                                                GAsyncResult           *result,
                                                                GError                **error);
 

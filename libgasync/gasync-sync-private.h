@@ -175,10 +175,12 @@ gboolean gasync_wait_slowpath (GasyncLock      *lock,
  * that also poll something the lock does not guard.
  *
  * When @until holds already, the wait costs only its call (inline).
- * A @cancellable is connected only once the wait must block, and @lock is
- * dropped while the handler is connected and disconnected (the handler
+ * A wait registers with @cancellable only once it must block, and @lock
+ * is dropped while it registers and unregisters (the cancel handler
  * takes it, so that no wake-up is lost): @until is called again
- * afterwards, and the wait goes on if it no longer holds. */
+ * afterwards, and the wait goes on if it no longer holds. The first wait
+ * on a cancellable connects the one handler that every wait on it
+ * shares, for the cancellable's lifetime. */
 static inline gboolean
 gasync_wait (GasyncLock      *lock,
              GasyncCond      *cond,
@@ -193,6 +195,11 @@ gasync_wait (GasyncLock      *lock,
   return gasync_wait_slowpath (lock, cond, until, data, deadline, cancellable,
                                error);
 }
+
+/* For tests: how many waits block on @cancellable now, and, in
+ * @n_entered if not NULL, how many times waits registered with it. */
+guint gasync_cancellable_get_n_waits (GCancellable *cancellable,
+                                      guint        *n_entered);
 
 /* Returns FALSE, with @error (if given) set to %G_IO_ERROR_CANCELLED for
  * @cancellable, which fired; no message is made for a NULL @error. */

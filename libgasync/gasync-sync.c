@@ -7,15 +7,17 @@
  * gasync-sync-private.h): on one of its own condition variables, for a
  * predicate, until a deadline, interrupted by a GCancellable.
  *
- * A cancellable is interrupted by a handler that takes the lock and
- * broadcasts the condition, so that no wake-up is lost between a look at
- * the predicate and the wait. The handler may run on another thread, and
- * reaches the waiter through GCancellable's GLib mutex, which TSan cannot
- * see: the waiter releases before it connects and acquires after it
- * disconnects, the handler does the opposite. Connecting and disconnecting
- * go through GObject's signal tables, behind GLib locks too: threads that
- * connect to one cancellable at once would read as a race there, so TSan
- * ignores them.
+ * A cancellable interrupts the waits on it through one hub: the first
+ * wait connects one handler to it, and every wait registers with the hub
+ * for as long as it blocks. The handler takes the hub's lock, then each
+ * wait's lock, and broadcasts its condition, so that no wake-up is lost
+ * between a look at the predicate and the wait. The handler stays
+ * connected until the cancellable is finalized: connecting and
+ * disconnecting a handler per wait takes GLib's global cancellable mutex
+ * twice, and a disconnection waits for a running emission, so that a
+ * thousand threads woken by one cancel formed a convoy there. The hub is
+ * published through the cancellable's qdata, behind a GLib lock that TSan
+ * cannot see: it is annotated.
  */
 
 #include "config.h"
@@ -26,23 +28,118 @@
 
 typedef struct
 {
+  GList link; /* in the hub's waits */
   GasyncLock *lock;
   GasyncCond *cond;
   gboolean cancelled;  /* under lock */
 } CancelWake;
 
-static void
-cancel_wake_cb (GCancellable *cancellable,
-                gpointer      user_data)
+typedef struct
 {
-  CancelWake *wake = user_data;
+  GasyncLock lock;
+  GQueue waits; /* of CancelWake, under lock */
+  /* For tests, atomic: read without the lock, from a predicate that
+   * holds a wait's lock. */
+  int n_waits;
+  int n_entered; /* registrations so far */
+} CancelHub;
 
-  GASYNC_TSAN_ACQUIRE (wake);
-  gasync_lock (wake->lock);
-  wake->cancelled = TRUE;
-  gasync_cond_broadcast (wake->cond);
+static void
+cancel_hub_free (gpointer data)
+{
+  CancelHub *hub = data;
+
+  g_assert (hub->waits.length == 0);
+  gasync_lock_clear (&hub->lock);
+  g_free (hub);
+}
+
+static void
+cancel_hub_cancelled_cb (GCancellable *cancellable,
+                         gpointer      user_data)
+{
+  CancelHub *hub = user_data;
+
+  GASYNC_TSAN_ACQUIRE (hub);
+  gasync_lock (&hub->lock);
+  for (GList *l = hub->waits.head; l != NULL; l = l->next)
+    {
+      CancelWake *wake = l->data;
+
+      gasync_lock (wake->lock);
+      wake->cancelled = TRUE;
+      gasync_cond_broadcast (wake->cond);
+      gasync_unlock (wake->lock);
+    }
+  gasync_unlock (&hub->lock);
+}
+
+/* Registers @wake with @hub, or unregisters it. Called with @wake's lock
+ * held, which is dropped meanwhile: the handler takes the hub's lock and
+ * then the wait's, so a wait takes them in that order too. */
+static void
+cancel_hub_enter (CancelHub  *hub,
+                  CancelWake *wake,
+                  gboolean    enter)
+{
   gasync_unlock (wake->lock);
-  GASYNC_TSAN_RELEASE (wake);
+  gasync_lock (&hub->lock);
+  if (enter)
+    {
+      g_queue_push_tail_link (&hub->waits, &wake->link);
+      g_atomic_int_inc (&hub->n_entered);
+    }
+  else
+    g_queue_unlink (&hub->waits, &wake->link);
+  g_atomic_int_set (&hub->n_waits, hub->waits.length);
+  gasync_unlock (&hub->lock);
+  gasync_lock (wake->lock);
+}
+
+static GQuark
+cancel_hub_quark (void)
+{
+  static GQuark quark;
+
+  if (G_UNLIKELY (quark == 0))
+    quark = g_quark_from_static_string ("gasync-cancel-hub");
+  return quark;
+}
+
+/* The hub of @cancellable, made and connected by the first wait on it. */
+static CancelHub *
+cancel_hub_get (GCancellable *cancellable)
+{
+  GQuark quark = cancel_hub_quark ();
+  CancelHub *hub;
+
+  hub = g_object_get_qdata (G_OBJECT (cancellable), quark);
+  if (hub != NULL)
+    {
+      GASYNC_TSAN_ACQUIRE (hub);
+      return hub;
+    }
+
+  hub = g_new0 (CancelHub, 1);
+  gasync_lock_init (&hub->lock);
+  g_queue_init (&hub->waits);
+  GASYNC_TSAN_RELEASE (hub);
+  if (!g_object_replace_qdata (G_OBJECT (cancellable), quark, NULL, hub,
+                               cancel_hub_free, NULL))
+    {
+      /* Another wait made one first. */
+      cancel_hub_free (hub);
+      hub = g_object_get_qdata (G_OBJECT (cancellable), quark);
+      GASYNC_TSAN_ACQUIRE (hub);
+      return hub;
+    }
+  /* Waits may register before the handler is connected: if @cancellable
+   * fired meanwhile, the handler runs here, at once, and wakes them. */
+  GASYNC_TSAN_IGNORE_BEGIN ();
+  g_cancellable_connect (cancellable, G_CALLBACK (cancel_hub_cancelled_cb),
+                         hub, NULL);
+  GASYNC_TSAN_IGNORE_END ();
+  return hub;
 }
 
 /* One wait on @cond: FALSE once @deadline has passed. */
@@ -108,6 +205,25 @@ wait_uncancellable (GasyncLock      *lock,
     }
 }
 
+guint
+gasync_cancellable_get_n_waits (GCancellable *cancellable,
+                                guint        *n_entered)
+{
+  CancelHub *hub = g_object_get_qdata (G_OBJECT (cancellable),
+                                       cancel_hub_quark ());
+
+  if (hub == NULL)
+    {
+      if (n_entered != NULL)
+        *n_entered = 0;
+      return 0;
+    }
+  GASYNC_TSAN_ACQUIRE (hub);
+  if (n_entered != NULL)
+    *n_entered = g_atomic_int_get (&hub->n_entered);
+  return g_atomic_int_get (&hub->n_waits);
+}
+
 /* gasync_wait() once @until did not hold: see there. */
 gboolean
 gasync_wait_slowpath (GasyncLock      *lock,
@@ -118,35 +234,33 @@ gasync_wait_slowpath (GasyncLock      *lock,
                       GCancellable    *cancellable,
                       GError         **error)
 {
-  CancelWake wake = { lock, cond, FALSE };
+  CancelWake wake = { { &wake, NULL, NULL }, lock, cond, FALSE };
+  CancelHub *hub;
 
   if (cancellable == NULL)
     return wait_uncancellable (lock, cond, until, data, deadline, error);
 
-  /* Neither worth a connection. */
+  /* Neither worth a registration. */
   if (g_cancellable_is_cancelled (cancellable))
     return gasync_set_cancelled_error (cancellable, error);
   if (deadline != G_MAXINT64 && g_get_monotonic_time () >= deadline)
     return set_timed_out (error);
 
+  gasync_unlock (lock);
+  hub = cancel_hub_get (cancellable);
+  gasync_lock (lock);
+
   for (;;)
     {
       gboolean woken = FALSE;
       gboolean timed_out = FALSE;
-      gulong handler_id;
 
-      /* The handler takes the lock, and runs at once if @cancellable has
-       * fired already. */
-      gasync_unlock (lock);
-      GASYNC_TSAN_RELEASE (&wake);
-      GASYNC_TSAN_IGNORE_BEGIN ();
-      handler_id = g_cancellable_connect (cancellable,
-                                          G_CALLBACK (cancel_wake_cb),
-                                          &wake, NULL);
-      GASYNC_TSAN_IGNORE_END ();
-      gasync_lock (lock);
-
-      /* The lock was dropped: look again before each wait. */
+      cancel_hub_enter (hub, &wake, TRUE);
+      /* A cancel that came before the registration found no wait to wake,
+       * but it set the flag first. The lock was dropped: look again
+       * before each wait. */
+      if (g_cancellable_is_cancelled (cancellable))
+        wake.cancelled = TRUE;
       while (!(until != NULL ? until (data) : woken) &&
              !wake.cancelled && !timed_out)
         {
@@ -155,15 +269,7 @@ gasync_wait_slowpath (GasyncLock      *lock,
           else
             timed_out = TRUE;
         }
-
-      /* The disconnection waits for a handler that is running, which
-       * waits for the lock. */
-      gasync_unlock (lock);
-      GASYNC_TSAN_IGNORE_BEGIN ();
-      g_cancellable_disconnect (cancellable, handler_id);
-      GASYNC_TSAN_IGNORE_END ();
-      GASYNC_TSAN_ACQUIRE (&wake);
-      gasync_lock (lock);
+      cancel_hub_enter (hub, &wake, FALSE);
 
       if (until != NULL ? until (data) : woken && !wake.cancelled)
         return TRUE;

@@ -31,6 +31,33 @@
  * }
  * ]|
  *
+ * In Python:
+ * |[<!-- language="Python" -->
+ * import gi
+ * gi.require_version('Gasync', '1')
+ * from gi.repository import GLib, Gasync, Gio
+ *
+ * stopper = Gasync.Stopper.new()
+ * main_loop = GLib.MainLoop()
+ * token = stopper.begin_task('read config')  # counts as a running task
+ *
+ *
+ * def on_read(file, result):
+ *     try:
+ *         file.load_contents_finish(result)
+ *     except GLib.Error:
+ *         pass
+ *     finally:
+ *         token.end()  # the task is over
+ *         main_loop.quit()
+ *
+ *
+ * Gio.File.new_for_path('/etc/hostname').load_contents_async(None, on_read)
+ * main_loop.run()
+ * assert stopper.get_n_tasks() == 0
+ * stopper.stop()
+ * ]|
+ *
  * Threading: gasync_task_token_end() may be called from any thread, once.
  */
 

@@ -39,6 +39,53 @@
  * gasync_tasks_wait (tasks, NULL, NULL);
  * ]|
  *
+ * In Python:
+ * |[<!-- language="Python" -->
+ * import gi
+ * gi.require_version('Gasync', '1')
+ * from gi.repository import Gasync, Gio
+ *
+ * polls = []
+ *
+ *
+ * def poll_once(cancellable):
+ *     polls.append(len(polls))  # fetch updates here
+ *     if len(polls) == 3:
+ *         cancellable.cancel()
+ *     # Once cancelled, the sleep raises CANCELLED: the group takes that
+ *     # as told to stop, not as a failure.
+ *     return Gasync.sleep(1000, cancellable)
+ *
+ *
+ * tasks = Gasync.Tasks.new('updates')
+ * cancellable = Gio.Cancellable()
+ * tasks.loop('poll', cancellable, poll_once)
+ * tasks.wait(None)
+ * assert tasks.dup_errors() == [] and len(polls) == 3
+ * ]|
+ *
+ * In JavaScript, where main-loop work holds tokens:
+ * |[<!-- language="JavaScript" -->
+ * import GLib from 'gi://GLib';
+ * import Gio from 'gi://Gio';
+ * import Gasync from 'gi://Gasync?version=1';
+ *
+ * Gio._promisify(Gasync.Tasks.prototype, 'wait_async', 'wait_finish');
+ *
+ * // Main-loop work holds a token: the group counts it until it ends.
+ * const tasks = Gasync.Tasks.new('updates');
+ * for (const name of ['fetch a', 'fetch b']) {
+ *     const token = tasks.begin_task(name);
+ *     GLib.timeout_add(GLib.PRIORITY_DEFAULT, 5, () => {
+ *         token.end();
+ *         return GLib.SOURCE_REMOVE;
+ *     });
+ * }
+ * await tasks.wait_async(null); // until both tokens ended
+ * if (tasks.get_n_running() !== 0)
+ *     throw new Error('still running');
+ * ]|
+ *
  * Errors are never dropped: every error a task reports (other than
  * %G_IO_ERROR_CANCELLED, or %FALSE without an error after its cancellable
  * fired, which is how a task says it was told to stop) is kept, prefixed
@@ -90,6 +137,7 @@
 #include "config.h"
 
 #include "gasync-tasks.h"
+#include "gasync-future-private.h"
 #include "gasync-owner-private.h"
 #include "gasync-private.h"
 #include "gasync-property-private.h"
@@ -623,6 +671,61 @@ gasync_tasks_run (GasyncTasks    *self,
 }
 
 /**
+ * gasync_tasks_submit:
+ * @self: a #GasyncTasks
+ * @name: the name of the task, used in traces and errors
+ * @cancellable: (nullable): passed to @func, to tell it to stop
+ * @func: (scope notified) (closure user_data) (destroy destroy): the value
+ *   task function
+ * @user_data: data for @func
+ * @destroy: (nullable): frees @user_data once the task ended
+ *
+ * Starts @func on a worker thread like gasync_tasks_run(), and returns the
+ * future of its outcome: resolved with the value @func gave its result
+ * future (without a value if it gave none), or rejected with its error (see
+ * gasync_future_run_value_in_thread()). The error goes back through the
+ * future only: it is neither kept for gasync_tasks_dup_errors() nor
+ * emitted with #GasyncTasks::task-failed. The task counts as running, is
+ * waited for and traced like any other.
+ *
+ * From Python, `tasks.submit("sum", None, func)` with a `func (cancellable,
+ * result)` that calls `result.resolve_value(42)` and returns %TRUE; GJS
+ * code cannot pass a task function (it would run on a worker
+ * thread), but awaits such futures with gasync_future_await_async().
+ *
+ * Threading: may be called from any thread. @destroy is called on the
+ * owner context of @self, before a done callback or an await on that
+ * context sees the outcome. The future settles on the worker thread once
+ * @func has returned.
+ *
+ * Returns: (transfer full): the future of @func
+ *
+ * Since: 0.1
+ */
+GasyncFuture *
+gasync_tasks_submit (GasyncTasks     *self,
+                     const char      *name,
+                     GCancellable    *cancellable,
+                     GasyncValueFunc  func,
+                     gpointer         user_data,
+                     GDestroyNotify   destroy)
+{
+  GasyncValueCall *call;
+  GasyncFuture *future;
+
+  g_return_val_if_fail (GASYNC_IS_TASKS (self), NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
+  g_return_val_if_fail (func != NULL, NULL);
+
+  call = gasync_value_call_new (name, func, user_data, destroy, self->context,
+                                &future);
+  tasks_start (self, cancellable, name, FALSE, gasync_value_call_run, NULL,
+               call, gasync_value_call_free);
+  return future;
+}
+
+/**
  * gasync_tasks_loop:
  * @self: a #GasyncTasks
  * @name: the name of the task, used in traces and errors
@@ -945,6 +1048,10 @@ tokens_wait_for_caller_locked (GasyncTasks *self)
  * refused with a critical: the wait returns %FALSE with
  * %G_IO_ERROR_WOULD_BLOCK at once.
  *
+ * Blocking: yes, until every task has ended or @cancellable fires; it
+ * iterates no main loop. gasync_tasks_wait_async() is its twin that does
+ * not block.
+ *
  * Returns: %TRUE when no task runs any more; %FALSE with
  *   %G_IO_ERROR_CANCELLED when @cancellable was cancelled first, or with
  *   %G_IO_ERROR_WOULD_BLOCK when called where it would wait forever
@@ -1006,6 +1113,8 @@ gasync_tasks_wait (GasyncTasks   *self,
  *
  * Threading: @callback is called on the thread-default main context of
  * the caller.
+ *
+ * Blocking: no; no main loop is iterated in the meantime.
  *
  * Since: 0.1
  */

@@ -12,6 +12,7 @@
 
 #include <gio/gio.h>
 
+#include "gasync-future.h"
 #include "gasync-task-token.h"
 #include "gasync-types.h"
 #include "gasync-version-macros.h"
@@ -46,6 +47,13 @@ void             gasync_tasks_run            (GasyncTasks          *self,
                                               GasyncTaskFunc        func,
                                               gpointer              user_data,
                                               GDestroyNotify        destroy);
+GASYNC_AVAILABLE_IN_0_1
+GasyncFuture    *gasync_tasks_submit         (GasyncTasks          *self,
+                                              const char           *name,
+                                              GCancellable         *cancellable,
+                                              GasyncValueFunc       func,
+                                              gpointer              user_data,
+                                              GDestroyNotify        destroy) G_GNUC_WARN_UNUSED_RESULT;
 GASYNC_AVAILABLE_IN_0_1
 void             gasync_tasks_loop           (GasyncTasks          *self,
                                               const char           *name,

@@ -23,7 +23,9 @@ G_BEGIN_DECLS
  *
  * Go's goroutine bodies become #GasyncTaskFunc functions: they run on a
  * worker thread, receive a #GCancellable where Go passed a
- * `context.Context`, and report failure as a #GError.
+ * `context.Context`, and report failure as a #GError. A task that
+ * produces a value is a #GasyncValueFunc (see #GasyncFuture), whose value
+ * arrives as the value of a future.
  */
 
 /**

@@ -26,6 +26,51 @@
  *   return FALSE;                        // cancelled
  * ]|
  *
+ * In Python:
+ * |[<!-- language="Python" -->
+ * import threading
+ *
+ * import gi
+ * gi.require_version('Gasync', '1')
+ * from gi.repository import Gasync
+ *
+ * group = Gasync.WaitGroup.new()
+ * results = [None] * 4
+ *
+ *
+ * def fetch(i):
+ *     results[i] = i * i
+ *     group.done()
+ *
+ *
+ * group.add(4)
+ * for i in range(4):
+ *     threading.Thread(target=fetch, args=(i,)).start()
+ * group.wait(None)  # until done() was called 4 times
+ * assert results == [0, 1, 4, 9]
+ * ]|
+ *
+ * In JavaScript:
+ * |[<!-- language="JavaScript" -->
+ * import GLib from 'gi://GLib';
+ * import Gio from 'gi://Gio';
+ * import Gasync from 'gi://Gasync?version=1';
+ *
+ * Gio._promisify(Gasync.WaitGroup.prototype, 'wait_async', 'wait_finish');
+ *
+ * const group = new Gasync.WaitGroup();
+ * group.add(3);
+ * for (let i = 1; i <= 3; i++) {
+ *     GLib.timeout_add(GLib.PRIORITY_DEFAULT, i, () => {
+ *         group.done();
+ *         return GLib.SOURCE_REMOVE;
+ *     });
+ * }
+ * await group.wait_async(null); // until done() was called 3 times
+ * if (group.get_n_outstanding() !== 0)
+ *     throw new Error('still outstanding');
+ * ]|
+ *
  * Lifetime: a main-loop waiter queued by gasync_wait_group_wait_async()
  * keeps the group alive until its callback has run, as a GIO asynchronous
  * call keeps its source object; nothing else does, so the tasks that call
@@ -298,6 +343,10 @@ is_zero (gpointer data)
  * main context must run for the tasks to end: use
  * gasync_wait_group_wait_async() there.
  *
+ * Blocking: yes, until the count is zero or @cancellable fires; it
+ * iterates no main loop. gasync_wait_group_wait_async() is its twin that
+ * does not block.
+ *
  * Returns: %TRUE once the count was zero; %FALSE with
  *   %G_IO_ERROR_CANCELLED
  *
@@ -338,6 +387,8 @@ gasync_wait_group_wait (GasyncWaitGroup  *self,
  * Waits without blocking until the count is zero; the asynchronous form
  * of gasync_wait_group_wait(). @callback runs on the thread-default main
  * context of the caller; call gasync_wait_group_wait_finish() there.
+ *
+ * Blocking: no; no main loop is iterated in the meantime.
  *
  * Since: 0.1
  */

@@ -49,6 +49,60 @@
  * n_lost = gasync_work_queue_close (queue, NULL, NULL);
  * ]|
  *
+ * In Python:
+ * |[<!-- language="Python" -->
+ * import gi
+ * gi.require_version('Gasync', '1')
+ * from gi.repository import Gasync, Gio
+ *
+ * done = []
+ *
+ *
+ * def upload(item, cancellable):
+ *     done.append(item.get_basename())  # pool threads, 2 at a time
+ *     return True
+ *
+ *
+ * queue = Gasync.WorkQueue.new(upload)
+ * queue.props.parallelism = 2
+ * queue.props.max_work = 8  # enqueue() waits while 8 items are queued
+ * queue.start()
+ * for i in range(20):
+ *     assert queue.enqueue(Gio.File.new_for_path('/tmp/photo-%d.jpg' % i), None)
+ * n_discarded, discarded = queue.close(None)  # runs what is queued, then stops
+ * assert n_discarded == 0 and len(done) == 20
+ * ]|
+ *
+ * In JavaScript, with a main-context queue:
+ * |[<!-- language="JavaScript" -->
+ * import GLib from 'gi://GLib';
+ * import Gio from 'gi://Gio';
+ * import Gasync from 'gi://Gasync?version=1';
+ *
+ * Gio._promisify(Gasync.WorkQueue.prototype, 'close_async', 'close_finish');
+ *
+ * const done = [];
+ * // A main-context queue begins each item on the main loop; the item counts
+ * // until its token ends.
+ * const queue = Gasync.WorkQueue.new_for_main_context((file, token) => {
+ *     GLib.timeout_add(GLib.PRIORITY_DEFAULT, 1, () => {
+ *         done.push(file.get_basename());
+ *         token.end();
+ *         return GLib.SOURCE_REMOVE;
+ *     });
+ *     return true;
+ * });
+ * queue.parallelism = 2;
+ * queue.start();
+ * for (let i = 0; i < 20; i++) {
+ *     if (!queue.try_enqueue(Gio.File.new_for_path(`/tmp/photo-${i}.jpg`)))
+ *         throw new Error('the queue is full');
+ * }
+ * const [nDiscarded] = await queue.close_async(null);
+ * if (nDiscarded !== 0 || done.length !== 20)
+ *     throw new Error(`${nDiscarded} discarded, ${done.length} done`);
+ * ]|
+ *
  * The main-context form, gasync_work_queue_new_for_main_context(), is for
  * JavaScript: its #GasyncWorkBeginFunc runs on the owner's main context
  * and begins asynchronous work that ends with a #GasyncTaskToken; at most
@@ -1308,6 +1362,9 @@ set_closed_error (GError **error)
  *
  * Threading: may be called from any thread.
  *
+ * Blocking: briefly: it joins the threads of the previous run, which
+ * have ended or are about to return.
+ *
  * Returns: %TRUE if the queue started
  *
  * Since: 0.1
@@ -1501,6 +1558,10 @@ enqueue (GasyncWorkQueue  *self,
  * would wait forever, so it fails with a critical and
  * %G_IO_ERROR_WOULD_BLOCK instead.
  *
+ * Blocking: while the queue is full, until there is room, the queue closes
+ * or @cancellable fires; it iterates no main loop.
+ * gasync_work_queue_enqueue_async() is its twin that does not block.
+ *
  * Returns: %TRUE if @item was queued
  *
  * Since: 0.1
@@ -1522,6 +1583,127 @@ gasync_work_queue_enqueue (GasyncWorkQueue  *self,
     return TRUE;
   g_object_unref (item);
   return FALSE;
+}
+
+typedef struct
+{
+  GTask *task;
+  GObject *item;
+} EnqueueAsync;
+
+/* On a pool thread, which may block: waits for room as the blocking
+ * enqueue does, then returns on the task's context, where the item's
+ * reference is dropped with the task. */
+static void
+enqueue_in_pool (gpointer data)
+{
+  EnqueueAsync *enqueue_async = data;
+  GasyncWorkQueue *self = g_task_get_source_object (enqueue_async->task);
+  GError *error = NULL;
+
+  /* The queue's reference, taken only if it accepts the item. */
+  g_object_ref (enqueue_async->item);
+  if (!enqueue (self, enqueue_async->item, TRUE,
+                g_task_get_cancellable (enqueue_async->task), &error))
+    g_object_unref (enqueue_async->item);
+  gasync_owner_return_boolean (enqueue_async->task, error);
+  g_free (enqueue_async);
+}
+
+/**
+ * gasync_work_queue_enqueue_async:
+ * @self: a #GasyncWorkQueue
+ * @item: the item to process
+ * @cancellable: (nullable): a #GCancellable to stop waiting
+ * @callback: (scope async): called once @item was queued or refused
+ * @user_data: data for @callback
+ *
+ * Queues @item like gasync_work_queue_enqueue(), waiting for room while
+ * the queue is full, without blocking the caller: @callback is called
+ * once @item is queued (the queue took a reference) or refused. Call
+ * gasync_work_queue_enqueue_finish() from it. Refusals are those of
+ * gasync_work_queue_enqueue(): %GASYNC_ERROR_CLOSED once the queue is
+ * closing, %G_IO_ERROR_CANCELLED if @cancellable fires while waiting; the
+ * item is not queued then. An item that was queued is processed exactly
+ * once or discarded, as every queued item is.
+ *
+ * Unlike the blocking form, this may be called on the owner context of a
+ * main-context queue (a JavaScript producer awaits it there) and from a
+ * work function: it makes room by not waiting in that thread.
+ *
+ * Threading: may be called from any thread; @callback runs on the
+ * thread-default main context of the caller. Producers that wait at the
+ * same time are not served in a guaranteed order.
+ *
+ * Blocking: no; the wait for room happens on a thread of the library's
+ * pool, and no main loop is iterated in the meantime.
+ *
+ * Since: 0.1
+ */
+void
+gasync_work_queue_enqueue_async (GasyncWorkQueue     *self,
+                                 GObject             *item,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  EnqueueAsync *enqueue_async;
+  GTask *task;
+
+  g_return_if_fail (GASYNC_IS_WORK_QUEUE (self));
+  g_return_if_fail (self->mode != MODE_POINTERS);
+  g_return_if_fail (G_IS_OBJECT (item));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, gasync_work_queue_enqueue_async);
+  g_task_set_name (task, "[gasync] gasync_work_queue_enqueue_async");
+  /* The enqueue reports its own cancellation: an item queued before the
+   * cancellable fired was queued. */
+  g_task_set_check_cancellable (task, FALSE);
+  /* Dropped with the task, on its context. */
+  g_task_set_task_data (task, g_object_ref (item), g_object_unref);
+
+  /* Room now: queued at once, without a thread. */
+  g_object_ref (item);
+  if (enqueue (self, item, FALSE, NULL, NULL))
+    {
+      g_task_return_boolean (task, TRUE);
+      g_object_unref (task);
+      return;
+    }
+  g_object_unref (item);
+
+  enqueue_async = g_new (EnqueueAsync, 1);
+  enqueue_async->task = task;
+  enqueue_async->item = item;
+  gasync_pool_push (enqueue_in_pool, enqueue_async);
+}
+
+/**
+ * gasync_work_queue_enqueue_finish:
+ * @self: a #GasyncWorkQueue
+ * @result: the #GAsyncResult given to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes gasync_work_queue_enqueue_async().
+ *
+ * Returns: %TRUE if the item was queued; %FALSE with @error set if not
+ *
+ * Since: 0.1
+ */
+gboolean
+gasync_work_queue_enqueue_finish (GasyncWorkQueue  *self,
+                                  GAsyncResult     *result,
+                                  GError          **error)
+{
+  g_return_val_if_fail (GASYNC_IS_WORK_QUEUE (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
+                        gasync_work_queue_enqueue_async, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 /**
@@ -1567,6 +1749,9 @@ gasync_work_queue_try_enqueue (GasyncWorkQueue  *self,
  * Queues a plain pointer, like gasync_work_queue_enqueue(). On success the
  * queue owns @item and frees it with the queue's item free function; on
  * failure the caller keeps it.
+ *
+ * Blocking: as gasync_work_queue_enqueue(). It has no asynchronous twin:
+ * it is for C, where a thread of its own may wait.
  *
  * Returns: %TRUE if @item was queued
  *
@@ -1812,7 +1997,8 @@ wait_stopped (GasyncWorkQueue  *self,
  * %G_IO_ERROR_WOULD_BLOCK, and the queue goes on running.
  *
  * Blocking: yes, until the drained items are processed and the items in
- * flight have finished.
+ * flight have finished; it iterates no main loop.
+ * gasync_work_queue_stop_async() is its twin that does not block.
  *
  * Returns: %TRUE once the queue is stopped; %FALSE with
  *   %GASYNC_ERROR_NOT_STARTED if it is not started (never started, stopped
@@ -1864,6 +2050,10 @@ gasync_work_queue_stop (GasyncWorkQueue  *self,
  * main-context queue with items in flight: use
  * gasync_work_queue_close_async() there. Both would wait forever, so they
  * are refused with a critical: the queue is left open and 0 is returned.
+ *
+ * Blocking: yes, for the grace period and until the items in flight have
+ * returned; it iterates no main loop. gasync_work_queue_close_async() is
+ * its twin that does not block.
  *
  * Returns: how many items were discarded without being processed
  *
@@ -2008,6 +2198,9 @@ close_in_pool (gpointer data)
  * Closes the queue like gasync_work_queue_close() without blocking the
  * caller. @callback runs on the thread-default main context of the
  * caller; get the result with gasync_work_queue_close_finish().
+ *
+ * Blocking: no; the close happens on a thread of the library's pool, and
+ * no main loop is iterated in the meantime.
  *
  * Since: 0.1
  */

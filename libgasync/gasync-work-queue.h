@@ -209,4 +209,15 @@ guint            gasync_work_queue_close_finish              (GasyncWorkQueue   
                                                               GPtrArray             **discarded,
                                                               GError                **error);
 
+GASYNC_AVAILABLE_IN_0_1
+void             gasync_work_queue_enqueue_async             (GasyncWorkQueue        *self,
+                                                              GObject                *item,
+                                                              GCancellable           *cancellable,
+                                                              GAsyncReadyCallback     callback,
+                                                              gpointer                user_data);
+GASYNC_AVAILABLE_IN_0_1
+gboolean         gasync_work_queue_enqueue_finish            (GasyncWorkQueue        *self,
+                                                              GAsyncResult           *result,
+                                                              GError                **error);
+
 G_END_DECLS

@@ -52,6 +52,52 @@
  * gasync_worker_stop (worker, NULL, NULL);   // after the queued mails
  * ]|
  *
+ * In Python:
+ * |[<!-- language="Python" -->
+ * import gi
+ * gi.require_version('Gasync', '1')
+ * from gi.repository import Gasync, Gio
+ *
+ * sent = []
+ *
+ *
+ * def send(item, cancellable):
+ *     sent.append(item.get_basename())  # one thread, items in order
+ *     return True
+ *
+ *
+ * worker = Gasync.Worker.new(send)
+ * worker.start()
+ * for name in ('a', 'b', 'c'):
+ *     worker.enqueue(Gio.File.new_for_path('/tmp/mail-' + name))
+ * worker.stop(None)  # processes what is queued, then stops
+ * assert sent == ['mail-a', 'mail-b', 'mail-c']
+ * ]|
+ *
+ * In JavaScript, with a main-context worker:
+ * |[<!-- language="JavaScript" -->
+ * import GLib from 'gi://GLib';
+ * import Gio from 'gi://Gio';
+ * import Gasync from 'gi://Gasync?version=1';
+ *
+ * const sent = [];
+ * const loop = new GLib.MainLoop(null, false);
+ * // In GJS a worker runs its items on the main context, one at a time.
+ * const worker = Gasync.Worker.new_for_main_context(file => {
+ *     sent.push(file.get_basename());
+ *     if (sent.length === 3)
+ *         loop.quit();
+ *     return true;
+ * });
+ * worker.start();
+ * for (const name of ['a', 'b', 'c'])
+ *     worker.enqueue(Gio.File.new_for_path(`/tmp/mail-${name}`));
+ * loop.run();
+ * worker.stop(null);
+ * if (sent.join() !== 'mail-a,mail-b,mail-c')
+ *     throw new Error(sent.join());
+ * ]|
+ *
  * JavaScript cannot run on another thread: gasync_worker_new_for_main_context()
  * makes a worker that runs its function on the owner context instead, one
  * item per main-loop iteration.
@@ -508,6 +554,9 @@ gasync_worker_set_name (GasyncWorker *self,
  * and returns once it is %GASYNC_LATCH_STATE_STARTED. A stopped worker
  * can be started again.
  *
+ * Blocking: briefly: a threaded worker returns once its thread has
+ * started.
+ *
  * Returns: %TRUE on success; %FALSE with %GASYNC_ERROR_ALREADY_STARTED if
  *   @self is not stopped
  *
@@ -682,6 +731,11 @@ worker_drain (GasyncWorker *self)
  * wait for itself forever: that is a critical, and it returns %FALSE with
  * %G_IO_ERROR_WOULD_BLOCK without stopping anything.
  *
+ * Blocking: yes, until the queued items were processed and the worker
+ * stopped, or @cancellable fires; it iterates no main loop (a main-context
+ * worker processes them in the caller). gasync_worker_stop_async() is its
+ * twin that does not block.
+ *
  * Returns: %TRUE once stopped; %FALSE with %GASYNC_ERROR_NOT_STARTED if
  *   @self was not started, with %G_IO_ERROR_CANCELLED, or with
  *   %G_IO_ERROR_WOULD_BLOCK on the worker's own thread
@@ -728,6 +782,10 @@ gasync_worker_stop (GasyncWorker  *self,
  * own thread, it would wait for itself forever: that is a critical, and it
  * returns 0 without closing anything.
  *
+ * Blocking: yes, until the item being processed has returned; it iterates
+ * no main loop. gasync_worker_close_async() is its twin that does not
+ * block.
+ *
  * Returns: the number of discarded items
  *
  * Since: 0.1
@@ -753,4 +811,186 @@ gasync_worker_close (GasyncWorker *self)
   else
     gasync_lifecycle_wait_run (&self->life, run, NULL, NULL);
   return n;
+}
+
+/* The end of gasync_worker_stop_async() and gasync_worker_close_async(),
+ * once the stop or close of @run was asked for. */
+static void
+wait_run_async (GasyncWorker *self,
+                GTask        *task,
+                guint64       run)
+{
+  if (self->main_context_mode)
+    {
+      worker_drain (self);
+      g_task_return_boolean (task, TRUE);
+      g_object_unref (task);
+      return;
+    }
+  gasync_lifecycle_wait_run_async (&self->life, run, task);
+}
+
+static GTask *
+worker_task_new (GasyncWorker        *self,
+                 gpointer             source_tag,
+                 const char          *name,
+                 GCancellable        *cancellable,
+                 GAsyncReadyCallback  callback,
+                 gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, source_tag);
+  g_task_set_name (task, name);
+  /* The wait reports its own cancellation: a worker that stopped before
+   * the cancellable fired has stopped. */
+  g_task_set_check_cancellable (task, FALSE);
+  return task;
+}
+
+/**
+ * gasync_worker_stop_async:
+ * @self: a #GasyncWorker
+ * @cancellable: (nullable): a #GCancellable to give up waiting
+ * @callback: (scope async): called once @self has stopped
+ * @user_data: data for @callback
+ *
+ * Stops @self like gasync_worker_stop() without blocking the caller: it
+ * refuses new items at once, and @callback is called once the queued
+ * items were processed and @self is %GASYNC_LATCH_STATE_STOPPED. Call
+ * gasync_worker_stop_finish() from it. Cancelling @cancellable gives up
+ * the waiting only; the worker goes on stopping. A main-context worker
+ * processes the rest before this returns, as gasync_worker_stop() does.
+ *
+ * Threading: may be called from any thread, also from the worker's own
+ * thread (an item's function): it does not wait there. @callback runs on
+ * the thread-default main context of the caller.
+ *
+ * Blocking: no; the wait happens on a thread of the library's pool, and
+ * no main loop is iterated in the meantime.
+ *
+ * Since: 0.1
+ */
+void
+gasync_worker_stop_async (GasyncWorker        *self,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  GTask *task;
+  GError *error = NULL;
+  guint64 run;
+
+  g_return_if_fail (GASYNC_IS_WORKER (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = worker_task_new (self, gasync_worker_stop_async,
+                          "[gasync] gasync_worker_stop_async", cancellable,
+                          callback, user_data);
+  if (!gasync_lifecycle_request_stop (&self->life, &run, &error))
+    {
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+  wait_run_async (self, task, run);
+}
+
+/**
+ * gasync_worker_stop_finish:
+ * @self: a #GasyncWorker
+ * @result: the #GAsyncResult given to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes gasync_worker_stop_async().
+ *
+ * Returns: %TRUE once stopped; %FALSE with %GASYNC_ERROR_NOT_STARTED if
+ *   @self was not started, or with %G_IO_ERROR_CANCELLED
+ *
+ * Since: 0.1
+ */
+gboolean
+gasync_worker_stop_finish (GasyncWorker  *self,
+                           GAsyncResult  *result,
+                           GError       **error)
+{
+  g_return_val_if_fail (GASYNC_IS_WORKER (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
+                        gasync_worker_stop_async, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/**
+ * gasync_worker_close_async:
+ * @self: a #GasyncWorker
+ * @callback: (scope async): called once @self is closed
+ * @user_data: data for @callback
+ *
+ * Closes @self like gasync_worker_close() without blocking the caller:
+ * the queued items are discarded and the running one is cancelled at
+ * once, and @callback is called once that item has returned and @self is
+ * stopped. Call gasync_worker_close_finish() from it.
+ *
+ * Threading: may be called from any thread, also from the worker's own
+ * thread (an item's function): it does not wait there. @callback runs on
+ * the thread-default main context of the caller.
+ *
+ * Blocking: no; the wait happens on a thread of the library's pool, and
+ * no main loop is iterated in the meantime.
+ *
+ * Since: 0.1
+ */
+void
+gasync_worker_close_async (GasyncWorker        *self,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  GTask *task;
+  guint64 run;
+  guint n = 0;
+
+  g_return_if_fail (GASYNC_IS_WORKER (self));
+
+  task = worker_task_new (self, gasync_worker_close_async,
+                          "[gasync] gasync_worker_close_async", NULL,
+                          callback, user_data);
+  if (!worker_request_close (self, &run, &n))
+    {
+      g_task_return_boolean (task, TRUE);
+      g_object_unref (task);
+      return;
+    }
+  g_task_set_task_data (task, GUINT_TO_POINTER (n), NULL);
+  wait_run_async (self, task, run);
+}
+
+/**
+ * gasync_worker_close_finish:
+ * @self: a #GasyncWorker
+ * @result: the #GAsyncResult given to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes gasync_worker_close_async().
+ *
+ * Returns: the number of discarded items
+ *
+ * Since: 0.1
+ */
+guint
+gasync_worker_close_finish (GasyncWorker  *self,
+                            GAsyncResult  *result,
+                            GError       **error)
+{
+  g_return_val_if_fail (GASYNC_IS_WORKER (self), 0);
+  g_return_val_if_fail (g_task_is_valid (result, self), 0);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
+                        gasync_worker_close_async, 0);
+  g_return_val_if_fail (error == NULL || *error == NULL, 0);
+
+  if (!g_task_propagate_boolean (G_TASK (result), error))
+    return 0;
+  return GPOINTER_TO_UINT (g_task_get_task_data (G_TASK (result)));
 }

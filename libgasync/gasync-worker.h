@@ -88,4 +88,22 @@ gboolean          gasync_worker_stop                  (GasyncWorker      *self,
 GASYNC_AVAILABLE_IN_0_1
 guint             gasync_worker_close                 (GasyncWorker      *self);
 
+GASYNC_AVAILABLE_IN_0_1
+void              gasync_worker_stop_async            (GasyncWorker       *self,
+                                                       GCancellable       *cancellable,
+                                                       GAsyncReadyCallback callback,
+                                                       gpointer            user_data);
+GASYNC_AVAILABLE_IN_0_1
+gboolean          gasync_worker_stop_finish           (GasyncWorker       *self,
+                                                       GAsyncResult       *result,
+                                                       GError            **error);
+GASYNC_AVAILABLE_IN_0_1
+void              gasync_worker_close_async           (GasyncWorker       *self,
+                                                       GAsyncReadyCallback callback,
+                                                       gpointer            user_data);
+GASYNC_AVAILABLE_IN_0_1
+guint             gasync_worker_close_finish          (GasyncWorker       *self,
+                                                       GAsyncResult       *result,
+                                                       GError            **error);
+
 G_END_DECLS

@@ -696,6 +696,10 @@ new_object (GType type)
     return G_OBJECT (gasync_group_runner_new ());
   if (type == GASYNC_TYPE_INTERCEPTOR)
     return G_OBJECT (gasync_interceptor_new_tracing ());
+  if (type == GASYNC_TYPE_INTERVAL)
+    return G_OBJECT (gasync_interval_new (no_task, NULL, NULL));
+  if (type == GASYNC_TYPE_LATCH)
+    return G_OBJECT (gasync_latch_new ());
   if (type == GASYNC_TYPE_MUTEX)
     return G_OBJECT (gasync_mutex_new ());
   if (type == GASYNC_TYPE_RUNNER)

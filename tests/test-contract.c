@@ -1238,6 +1238,64 @@ future_submit (Fx       *fx,
   return TRUE;
 }
 
+/* The value forms, gasync_stopper_submit() and gasync_tasks_submit(): the
+ * work reports through its future, as a future does; a refusal rejects
+ * the future at once. */
+
+static gboolean
+unit_value_func (GCancellable  *cancellable,
+                 GasyncFuture  *result,
+                 gpointer       user_data,
+                 GError       **error)
+{
+  return unit_run (user_data, cancellable, error);
+}
+
+static gboolean
+value_future_await (Fx            *fx,
+                    Unit          *unit,
+                    GasyncFuture  *future,
+                    GError       **error)
+{
+  const GError *rejection = gasync_future_get_error (future);
+
+  if (g_error_matches (rejection, GASYNC_ERROR, GASYNC_ERROR_UNAVAILABLE))
+    {
+      g_propagate_error (error, g_error_copy (rejection));
+      g_object_unref (future);
+      return FALSE;
+    }
+  fx_add_object (fx, future);
+  fx_expect (fx);
+  gasync_future_await_async (future, NULL, future_await_cb, unit);
+  return TRUE;
+}
+
+static gboolean
+stopper_submit_value (Fx       *fx,
+                      Unit     *unit,
+                      GError  **error)
+{
+  return value_future_await (fx, unit,
+                             gasync_stopper_submit (fx->object, "contract",
+                                                    unit_value_func, unit,
+                                                    unit_destroy),
+                             error);
+}
+
+static gboolean
+tasks_submit_value (Fx       *fx,
+                    Unit     *unit,
+                    GError  **error)
+{
+  return value_future_await (fx, unit,
+                             gasync_tasks_submit (fx->object, "contract",
+                                                  fx->cancellable,
+                                                  unit_value_func, unit,
+                                                  unit_destroy),
+                             error);
+}
+
 /* GasyncSemaphore, GasyncMutex: the work is a queued acquirer. */
 
 static void
@@ -1360,11 +1418,32 @@ static const Row rows[] = {
     },
   },
   {
+    .name = "stopper/submit", .body = BODY_THREAD,
+    .create = stopper_create, .submit = stopper_submit_value,
+    .stop = stopper_stop,
+    .refused_domain = gasync_error_domain,
+    .refused_code = GASYNC_ERROR_UNAVAILABLE,
+    .last_unref = LAST_UNREF_KEEPS,
+    .last_unref_warning = "*finalized without gasync_stopper_stop()*",
+    .skip = {
+      [CHECK_UNHANDLED] = "a failure goes to whoever awaits the future",
+    },
+  },
+  {
     .name = "tasks/run", .body = BODY_THREAD,
     .create = tasks_create, .submit = tasks_submit, .stop = tasks_stop,
     .failure_signal = "task-failed", .n_failures = tasks_n_failures,
     .last_unref = LAST_UNREF_KEEPS,
     .skip = { [CHECK_REFUSED] = NO_REFUSAL_TASKS },
+  },
+  {
+    .name = "tasks/submit", .body = BODY_THREAD,
+    .create = tasks_create, .submit = tasks_submit_value, .stop = tasks_stop,
+    .last_unref = LAST_UNREF_KEEPS,
+    .skip = {
+      [CHECK_REFUSED] = NO_REFUSAL_TASKS,
+      [CHECK_UNHANDLED] = "a failure goes to whoever awaits the future",
+    },
   },
   {
     .name = "tasks/token", .body = BODY_OWNER_ASYNC,

@@ -514,23 +514,15 @@ hog_thread (gpointer data)
 }
 
 /* Whether the blocking locker with @cancellable is queued and about to
- * sleep: gasync_wait() connects to its cancellable only then. The signal
- * tables are behind GLib's locks, which TSan cannot see. */
+ * sleep: gasync_wait() registers with its cancellable only then. */
 static gboolean
 locker_is_queued (gpointer data)
 {
   Locker *locker = data;
-  gboolean pending;
 
   if (g_atomic_int_get (&locker->result) != 0)
     return TRUE;
-  GASYNC_TSAN_IGNORE_BEGIN ();
-  pending = g_signal_has_handler_pending (locker->cancellable,
-                                          g_signal_lookup ("cancelled",
-                                                           G_TYPE_CANCELLABLE),
-                                          0, FALSE);
-  GASYNC_TSAN_IGNORE_END ();
-  return pending;
+  return gasync_cancellable_get_n_waits (locker->cancellable, NULL) > 0;
 }
 
 /* Waits until the locker is queued: TRUE, or went through: FALSE. */
@@ -566,32 +558,30 @@ wait_flag_beside_hog (const int *flag,
     }
 }
 
-/* The id of the handler that a blocking locker waiting with @cancellable
- * connected (0 when none): a new one each time it queues and sleeps. */
-static gulong
-locker_handler_id (Locker *locker)
+/* How many times a blocking locker waiting with @cancellable registered
+ * with it (0 while it does not wait): one more each time it queues and
+ * sleeps. */
+static guint
+locker_wait_number (Locker *locker)
 {
-  gulong id;
+  guint n_entered;
 
-  GASYNC_TSAN_IGNORE_BEGIN ();
-  id = g_signal_handler_find (locker->cancellable, G_SIGNAL_MATCH_ID,
-                              g_signal_lookup ("cancelled", G_TYPE_CANCELLABLE),
-                              0, NULL, NULL, NULL);
-  GASYNC_TSAN_IGNORE_END ();
-  return id;
+  if (gasync_cancellable_get_n_waits (locker->cancellable, &n_entered) == 0)
+    return 0;
+  return n_entered;
 }
 
-/* Waits until the locker sleeps with a handler other than @old, or holds
+/* Waits until the locker sleeps again, after wait number @old, or holds
  * the mutex (then returns 0). */
-static gulong
+static guint
 wait_locker_requeued (Locker *locker,
-                      gulong  old)
+                      guint   old)
 {
   gint64 deadline = gasync_test_deadline (GASYNC_TEST_TIMEOUT_SECONDS);
 
   for (;;)
     {
-      gulong id = locker_handler_id (locker);
+      guint id = locker_wait_number (locker);
 
       if (id != 0 && id != old)
         return id;
@@ -620,7 +610,7 @@ test_mutex_starving_hands_off (void)
       g_autoptr(GasyncMutex) mutex = gasync_mutex_new ();
       Locker locker = { mutex, g_cancellable_new () };
       GThread *thread;
-      gulong first_id;
+      guint first_id;
       gint64 queued_at;
 
       g_assert_cmpint (g_get_monotonic_time (), <, deadline);

@@ -1,6 +1,7 @@
 #!/bin/bash
 # install-test.sh: install libgasync into a temporary prefix, then use it as
-# a user would: pkg-config, a tiny C program, the typelib from Python and GJS.
+# a user would: pkg-config, a tiny C program, the typelib from Python and GJS,
+# the PyGObject override.
 #
 # SPDX-License-Identifier: LGPL-2.1-or-later
 set -euo pipefail
@@ -12,7 +13,8 @@ trap 'rm -rf "$work"' EXIT
 
 prefix=$work/prefix
 "$meson" setup "$work/build" "$srcdir" --prefix="$prefix" --libdir=lib \
-  -Dtests=false -Dexamples=false -Dgtk_doc=false -Dintrospection=enabled >"$work/setup.log" 2>&1 \
+  -Dtests=false -Dexamples=false -Dgtk_doc=false -Dintrospection=enabled \
+  -Dpython_override=enabled >"$work/setup.log" 2>&1 \
   || { cat "$work/setup.log"; exit 1; }
 "$meson" install -C "$work/build" --quiet >"$work/install.log" 2>&1 \
   || { cat "$work/install.log"; exit 1; }
@@ -74,4 +76,14 @@ if (Gasync.check_version(Gasync.MAJOR_VERSION, Gasync.MINOR_VERSION, 0) !== null
     throw new Error('check_version failed');
 print('installed typelib loads in GJS');
 "
+# The PyGObject override, installed inside the prefix, in its Python module
+# directory: PyGObject finds it there once that is on PYTHONPATH.
+override=$(find "$prefix" -path '*/gi/overrides/Gasync.py')
+test -n "$override" && test "$(echo "$override" | wc -l)" -eq 1
+echo "# override: ${override#"$prefix"/}"
+PYTHONPATH=$(dirname "$(dirname "$(dirname "$override")")") \
+GASYNC_PYTHON_OVERRIDE=$override PYTHONDONTWRITEBYTECODE=1 \
+  /usr/bin/python3 -m pytest -q -p no:cacheprovider "$srcdir/tests/python/test_override.py"
+echo "installed override is used"
+
 echo "install test passed"

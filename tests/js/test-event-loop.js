@@ -164,7 +164,9 @@ test('combinators', async () => {
     later(5, () => a.reject(new GLib.Error(Gasync.error_quark(), Gasync.Error.FAILED, 'a')));
     later(10, () => b.resolve_value('b'));
     assertEqual(await any.await_async(null), 'b');
-    assertEqual(await Gasync.Future.all([b]).await_async(null), null);
+    const values = await Gasync.Future.all([b]).await_async(null);
+    assertEqual(values.n_values, 1);
+    assertEqual(values.get_nth(0), 'b');
 });
 
 run();

@@ -225,6 +225,6 @@ def test_await_async_and_combinators():
     GLib.idle_add(lambda: b.resolve_value('b') and False)
     GLib.timeout_add_seconds(30, main_loop.quit)
     main_loop.run()
-    assert results == [None]
+    assert results == [['a', 'b']]
     assert first.dup_value() == 'a'
     assert (a.dup_value(), b.dup_value()) == ('a', 'b')
