@@ -49,6 +49,10 @@ cancel_hub_free (gpointer data)
 {
   CancelHub *hub = data;
 
+  /* In the cancellable's finalizer, after the last wait or handler let go
+   * of the hub (see GASYNC_TSAN_RELEASE below): GObject's reference count
+   * orders them, with atomics that TSan does not see. */
+  GASYNC_TSAN_ACQUIRE (hub);
   g_assert (hub->waits.length == 0);
   gasync_lock_clear (&hub->lock);
   g_free (hub);
@@ -72,6 +76,7 @@ cancel_hub_cancelled_cb (GCancellable *cancellable,
       gasync_unlock (wake->lock);
     }
   gasync_unlock (&hub->lock);
+  GASYNC_TSAN_RELEASE (hub);
 }
 
 /* Registers @wake with @hub, or unregisters it. Called with @wake's lock
@@ -93,6 +98,7 @@ cancel_hub_enter (CancelHub  *hub,
     g_queue_unlink (&hub->waits, &wake->link);
   g_atomic_int_set (&hub->n_waits, hub->waits.length);
   gasync_unlock (&hub->lock);
+  GASYNC_TSAN_RELEASE (hub);
   gasync_lock (wake->lock);
 }
 
