@@ -233,6 +233,7 @@ gasync_task_gate_start (GasyncTaskGate   *self,
 typedef struct
 {
   GasyncTaskGate *gate;
+  GObject *instance; /* the reference; freeing reads nothing of the gate */
   GasyncRegistryEntry entry;
 } TokenData;
 
@@ -250,7 +251,7 @@ token_data_free (gpointer user_data)
 {
   TokenData *data = user_data;
 
-  g_object_unref (data->gate->instance);
+  g_object_unref (data->instance);
   g_free (data);
 }
 
@@ -268,7 +269,7 @@ gasync_task_gate_begin_token (GasyncTaskGate  *self,
     }
 
   data->gate = self;
-  g_object_ref (self->instance);
+  data->instance = g_object_ref (self->instance);
   return gasync_task_token_new (name, self->context, token_end, data,
                                 token_data_free);
 }
