@@ -99,11 +99,15 @@ cancel_hub_enter (CancelHub  *hub,
 static GQuark
 cancel_hub_quark (void)
 {
-  static GQuark quark;
+  static int quark; /* atomic: any thread may be the first */
+  GQuark q = g_atomic_int_get (&quark);
 
-  if (G_UNLIKELY (quark == 0))
-    quark = g_quark_from_static_string ("gasync-cancel-hub");
-  return quark;
+  if (G_UNLIKELY (q == 0))
+    {
+      q = g_quark_from_static_string ("gasync-cancel-hub");
+      g_atomic_int_set (&quark, q);
+    }
+  return q;
 }
 
 /* The hub of @cancellable, made and connected by the first wait on it. */
