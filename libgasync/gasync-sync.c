@@ -49,6 +49,9 @@ cancel_hub_free (gpointer data)
 {
   CancelHub *hub = data;
 
+  /* The cancellable's last unref orders this after every wait that left
+   * (GObject's reference count, which TSan cannot see). */
+  GASYNC_TSAN_ACQUIRE (hub);
   g_assert (hub->waits.length == 0);
   gasync_lock_clear (&hub->lock);
   g_free (hub);
@@ -93,6 +96,7 @@ cancel_hub_enter (CancelHub  *hub,
     g_queue_unlink (&hub->waits, &wake->link);
   g_atomic_int_set (&hub->n_waits, hub->waits.length);
   gasync_unlock (&hub->lock);
+  GASYNC_TSAN_RELEASE (hub);
   gasync_lock (wake->lock);
 }
 
