@@ -77,6 +77,8 @@ done
 
 if [ "$introspection" != disabled ] && [ -f "$dir/libgasync/Gasync-1.typelib" ]; then
   echo "=== bench-python"
+  # With the PyGObject override, as installed.
+  PYTHONPATH="bindings/python${PYTHONPATH:+:$PYTHONPATH}" \
   GI_TYPELIB_PATH="$dir/libgasync${GI_TYPELIB_PATH:+:$GI_TYPELIB_PATH}" \
   LD_LIBRARY_PATH="$dir/libgasync${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" \
     /usr/bin/python3 tests/benchmarks/bench-python.py $mode --json "$dir/bench-report.jsonl"

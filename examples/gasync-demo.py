@@ -8,6 +8,10 @@
 # are the runners of one GasyncGroupRunner, stopped by SIGTERM, SIGINT or
 # Quit().
 #
+# It is written for the library's PyGObject override (gi/overrides/
+# Gasync.py): task functions return nothing to succeed and raise to fail,
+# user data is optional, and a Gasync.Mutex is a context manager.
+#
 # SPDX-License-Identifier: LGPL-2.1-or-later
 
 import sys
@@ -45,13 +49,20 @@ class Demo:
     def __init__(self):
         self.ticks = 0
         self.owner_id = 0
+        # The jobs done, counted from the pool threads.
+        self.n_done = 0
+        self.done_lock = Gasync.Mutex.new()
         self.jobs = Gasync.Stopper.new()
-        self.jobs.connect('quiescing',
-                          lambda s: say('jobs: quiescing, new jobs are refused'))
+        self.jobs.connect('quiescing', lambda s: say(
+            'jobs: quiescing, new jobs are refused'))
         self.jobs.connect('stopped', lambda s: say('jobs: stopped'))
+        self.jobs.connect('task-failed', lambda s, name, error: say(
+            'job %s failed: %s' % (name, error.message)))
         self.jobs.add_closer(lambda: say('closer: closed the job cache'))
 
         self.ticker = Gasync.Interval.new(self.tick)
+        self.ticker.connect('error', lambda *args: say(
+            'tick failed: %s' % args[-1].message))
         self.ticker.set_mode(Gasync.IntervalMode.MAIN_CONTEXT)
         self.ticker.set_interval(100 * GLib.TIME_SPAN_MILLISECOND)
 
@@ -70,19 +81,21 @@ class Demo:
 
     def tick(self, cancellable):
         self.ticks += 1
-        return True
 
-    def job(self, name):
+    def job(self, cancellable, name):
         # Runs on a pool thread; time.sleep() releases the GIL meanwhile.
+        # It ignores the cancellable on purpose, as the C demo's: a job
+        # that was accepted finishes, and the stopper waits for it.
         time.sleep(2)
+        with self.done_lock:
+            self.n_done += 1
         say('job %s done' % name)
-        return True
 
     def submit(self, name, count):
         accepted = 0
         for _ in range(count):
             try:
-                self.jobs.run_async_task(name, lambda c: self.job(name))
+                self.jobs.run_async_task(name, self.job, name)
                 accepted += 1
             except GLib.Error as e:
                 say('job %s refused: %s' % (name, e.message))
@@ -92,7 +105,8 @@ class Demo:
                     params, invocation):
         if method == 'Submit':
             name, count = params.unpack()
-            invocation.return_value(GLib.Variant('(u)', (self.submit(name, count),)))
+            accepted = self.submit(name, count)
+            invocation.return_value(GLib.Variant('(u)', (accepted,)))
         elif method == 'RunningTasks':
             tasks = self.jobs.dup_running_tasks()
             invocation.return_value(GLib.Variant('(a{su})', (tasks,)))
@@ -137,6 +151,8 @@ class Demo:
 
         def stopped(stopper, result):
             stopper.stop_finish(result)
+            with self.done_lock:
+                say('jobs: %d done' % self.n_done)
             self.jobs_runner.complete_ok()
         self.jobs.stop_async(None, stopped)
 
@@ -145,8 +161,9 @@ class Demo:
         clean = True
         for result in self.group.run(None):
             error = result.get_error()
-            say('runner %s: %s' % (result.get_id(),
-                                   error.message if error else 'finished cleanly'))
+            say('runner %s: %s' % (
+                result.get_id(),
+                error.message if error else 'finished cleanly'))
             clean = clean and error is None
         say('clean shutdown' if clean else 'shutdown with errors')
         return 0 if clean else 1

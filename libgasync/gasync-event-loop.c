@@ -219,6 +219,14 @@ struct _GasyncEventLoop
 
 G_DEFINE_FINAL_TYPE (GasyncEventLoop, gasync_event_loop, G_TYPE_OBJECT)
 
+enum {
+  PROP_0,
+  PROP_CONTEXT,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
 /* The loop's source: ready while callbacks are queued; dispatching runs
  * them all, in one batch. */
 typedef struct
@@ -394,6 +402,49 @@ gasync_event_loop_finalize (GObject *object)
 }
 
 static void
+gasync_event_loop_get_property (GObject    *object,
+                                guint       prop_id,
+                                GValue     *value,
+                                GParamSpec *pspec)
+{
+  GasyncEventLoop *self = GASYNC_EVENT_LOOP (object);
+
+  switch (prop_id)
+    {
+    case PROP_CONTEXT:
+      g_value_set_boxed (value, gasync_event_loop_get_context (self));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+/* The queue is made here, on the context given or the thread-default
+ * one, so that g_object_new() (GJS's `new Gasync.EventLoop()`) makes a
+ * whole loop too. */
+static void
+gasync_event_loop_set_property (GObject      *object,
+                                guint         prop_id,
+                                const GValue *value,
+                                GParamSpec   *pspec)
+{
+  GasyncEventLoop *self = GASYNC_EVENT_LOOP (object);
+  g_autoptr(GMainContext) owner = NULL;
+
+  switch (prop_id)
+    {
+    case PROP_CONTEXT:
+      owner = g_value_get_boxed (value) != NULL
+                ? g_main_context_ref (g_value_get_boxed (value))
+                : g_main_context_ref_thread_default ();
+      self->queue = gasync_event_loop_queue_new (owner);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 gasync_event_loop_class_init (GasyncEventLoopClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
@@ -402,6 +453,24 @@ gasync_event_loop_class_init (GasyncEventLoopClass *klass)
 
   object_class->dispose = gasync_event_loop_dispose;
   object_class->finalize = gasync_event_loop_finalize;
+  object_class->get_property = gasync_event_loop_get_property;
+  object_class->set_property = gasync_event_loop_set_property;
+
+  /**
+   * GasyncEventLoop:context:
+   *
+   * The #GMainContext that the loop's callbacks run on: set at
+   * construction, the thread-default context of the creator when %NULL.
+   *
+   * Since: 0.1
+   */
+  properties[PROP_CONTEXT] =
+    g_param_spec_boxed ("context", "Context",
+                        "The main context the callbacks run on",
+                        G_TYPE_MAIN_CONTEXT,
+                        G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY |
+                        G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gasync_type_class_publish (klass);
 }
@@ -426,14 +495,7 @@ gasync_event_loop_init (GasyncEventLoop *self)
 GasyncEventLoop *
 gasync_event_loop_new (GMainContext *context)
 {
-  g_autoptr(GMainContext) owner = NULL;
-  GasyncEventLoop *self;
-
-  owner = context != NULL ? g_main_context_ref (context)
-                          : g_main_context_ref_thread_default ();
-  self = g_object_new (GASYNC_TYPE_EVENT_LOOP, NULL);
-  self->queue = gasync_event_loop_queue_new (owner);
-  return self;
+  return g_object_new (GASYNC_TYPE_EVENT_LOOP, "context", context, NULL);
 }
 
 /**

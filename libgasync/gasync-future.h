@@ -67,9 +67,11 @@ typedef void (*GasyncFutureDoneFunc) (GasyncFuture *future,
  * is safe to pass: from Python, `result.resolve_value(42)` (a `str` is a
  * %G_TYPE_STRING, an `int` a %G_TYPE_INT; pass a `GObject.Value` to choose
  * the type) or `result.resolve_object(obj)`, then `return True`; a raised
- * `GLib.Error` is the task's error. Like a #GasyncTaskFunc, it runs in a
- * worker thread, where JavaScript cannot run: GJS code gets the values of
- * such tasks by awaiting their futures with gasync_future_await_async().
+ * `GLib.Error` is the task's error (with the library's PyGObject
+ * override, the function may simply return the value). Like a
+ * #GasyncTaskFunc, it runs in a worker thread, where JavaScript cannot
+ * run: GJS code gets the values of such tasks by awaiting their futures
+ * with gasync_future_await_async().
  *
  * A task that returns %FALSE without setting @error, as a binding may, is
  * reported as %GASYNC_ERROR_FAILED with the task's name (or as

@@ -15,19 +15,19 @@ typedef void (*GasyncPoolFunc) (gpointer data);
 /* A queued call. gasync_pool_push_job() takes one that lives in the
  * caller's own record, to save an allocation per task. */
 typedef struct _GasyncPoolJob GasyncPoolJob;
+/* A job in the pool's queue, made by the caller as the first member of
+ * its own record, so that a queued task costs no allocation of the
+ * pool's: its function is called with the job, that is the record. */
 struct _GasyncPoolJob
 {
   GasyncPoolJob *next;
-  GasyncPoolFunc func;
-  gpointer data;
-  gboolean pool_owned;
+  GasyncPoolFunc func; /* NULL for the pool's own jobs */
 };
 
 void     gasync_pool_push                         (GasyncPoolFunc   func,
                                                    gpointer         data);
 void     gasync_pool_push_job                     (GasyncPoolJob   *job,
-                                                   GasyncPoolFunc   func,
-                                                   gpointer         data);
+                                                   GasyncPoolFunc   func);
 
 /* How long a pool thread beyond the base count stays idle before it exits
  * (gasync_pool_set_idle_timeout_for_testing() changes it). */

@@ -75,6 +75,14 @@
 #define MAX_FREE_JOBS 1024
 
 typedef GasyncPoolJob Job;
+
+/* A job of gasync_pool_push(), which the pool makes and recycles. */
+typedef struct
+{
+  Job job; /* job.func is NULL */
+  GasyncPoolFunc func;
+  gpointer data;
+} OwnedJob;
 typedef struct _Worker Worker;
 
 /* A worker thread, on its own stack. Under the pool lock but in_task. */
@@ -107,7 +115,7 @@ static struct
   Job *head;
   Job *tail;
   guint n_queued;
-  Job *free_jobs;
+  OwnedJob *free_jobs; /* linked by job.next */
   guint n_free_jobs;
 
   Worker *workers;
@@ -410,6 +418,7 @@ worker_main (void *unused)
       Job *job;
       GasyncPoolFunc func;
       gpointer data;
+      OwnedJob *to_free = NULL;
       Warnings warnings = { 0 };
 
       while (pool.head == NULL)
@@ -424,21 +433,27 @@ worker_main (void *unused)
       if (pool.head != NULL)
         wake_monitor (&warnings);
       func = job->func;
-      data = job->data;
-      if (!job->pool_owned)
-        job = NULL; /* the caller's: @func may free it */
-      else if (pool.n_free_jobs < MAX_FREE_JOBS)
+      data = job; /* the caller's: @func may free it */
+      if (func == NULL)
         {
-          job->next = pool.free_jobs;
-          pool.free_jobs = job;
-          pool.n_free_jobs++;
-          job = NULL;
+          OwnedJob *owned = (OwnedJob *) job;
+
+          func = owned->func;
+          data = owned->data;
+          if (pool.n_free_jobs < MAX_FREE_JOBS)
+            {
+              job->next = (Job *) pool.free_jobs;
+              pool.free_jobs = owned;
+              pool.n_free_jobs++;
+            }
+          else
+            to_free = owned;
         }
       gasync_unlock (&pool.lock);
 
       if (G_UNLIKELY (warnings.spawn_failed))
         give_warnings (&warnings);
-      g_free (job);
+      g_free (to_free);
       func (data);
       atomic_store_explicit (&self.in_task, FALSE, memory_order_relaxed);
 
@@ -549,14 +564,10 @@ monitor_main (void *unused)
 
 /* Queues @job, locked, and finds it a thread. */
 static inline void
-push_job_locked (Job            *job,
-                 GasyncPoolFunc  func,
-                 gpointer        data,
-                 Warnings       *warnings)
+push_job_locked (Job      *job,
+                 Warnings *warnings)
 {
   job->next = NULL;
-  job->func = func;
-  job->data = data;
   if (pool.tail != NULL)
     pool.tail->next = job;
   else
@@ -589,26 +600,28 @@ void
 gasync_pool_push (GasyncPoolFunc func,
                   gpointer       data)
 {
-  Job *job;
+  OwnedJob *owned;
   Warnings warnings = { 0 };
 
   pthread_once (&pool_once, pool_init);
 
   gasync_lock (&pool.lock);
-  job = pool.free_jobs;
-  if (job != NULL)
+  owned = pool.free_jobs;
+  if (owned != NULL)
     {
-      pool.free_jobs = job->next;
+      pool.free_jobs = (OwnedJob *) owned->job.next;
       pool.n_free_jobs--;
     }
   else
     {
       gasync_unlock (&pool.lock);
-      job = g_new (Job, 1);
-      job->pool_owned = TRUE;
+      owned = g_new (OwnedJob, 1);
       gasync_lock (&pool.lock);
     }
-  push_job_locked (job, func, data, &warnings);
+  owned->job.func = NULL;
+  owned->func = func;
+  owned->data = data;
+  push_job_locked (&owned->job, &warnings);
   gasync_unlock (&pool.lock);
 
   if (G_UNLIKELY (warnings.spawn_failed))
@@ -616,19 +629,20 @@ gasync_pool_push (GasyncPoolFunc func,
 }
 
 /* Like gasync_pool_push(), in @job, which the caller owns and keeps
- * until @func is called; the pool does not touch it after that. */
+ * until @func is called with it (@job is the data); the pool does not
+ * touch it after that. */
 void
 gasync_pool_push_job (GasyncPoolJob  *job,
-                      GasyncPoolFunc  func,
-                      gpointer        data)
+                      GasyncPoolFunc  func)
 {
   Warnings warnings = { 0 };
 
+  g_assert (func != NULL);
   pthread_once (&pool_once, pool_init);
 
-  job->pool_owned = FALSE;
+  job->func = func;
   gasync_lock (&pool.lock);
-  push_job_locked (job, func, data, &warnings);
+  push_job_locked (job, &warnings);
   gasync_unlock (&pool.lock);
 
   if (G_UNLIKELY (warnings.spawn_failed))

@@ -253,7 +253,9 @@ void
 gasync_registry_task_push (GasyncRegistryTask *task,
                            GasyncPoolFunc      run)
 {
-  gasync_pool_push_job (&task->job, run, task);
+  /* The job comes first in the task: @run gets @task. */
+  G_STATIC_ASSERT (G_STRUCT_OFFSET (GasyncRegistryTask, job) == 0);
+  gasync_pool_push_job (&task->job, run);
 }
 
 static gpointer

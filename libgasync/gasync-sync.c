@@ -49,9 +49,8 @@ cancel_hub_free (gpointer data)
 {
   CancelHub *hub = data;
 
-  /* In the cancellable's finalizer, after the last wait or handler let go
-   * of the hub (see GASYNC_TSAN_RELEASE below): GObject's reference count
-   * orders them, with atomics that TSan does not see. */
+  /* The cancellable's last unref orders this after every wait that left
+   * (GObject's reference count, which TSan cannot see). */
   GASYNC_TSAN_ACQUIRE (hub);
   g_assert (hub->waits.length == 0);
   gasync_lock_clear (&hub->lock);
@@ -76,7 +75,6 @@ cancel_hub_cancelled_cb (GCancellable *cancellable,
       gasync_unlock (wake->lock);
     }
   gasync_unlock (&hub->lock);
-  GASYNC_TSAN_RELEASE (hub);
 }
 
 /* Registers @wake with @hub, or unregisters it. Called with @wake's lock
@@ -105,11 +103,15 @@ cancel_hub_enter (CancelHub  *hub,
 static GQuark
 cancel_hub_quark (void)
 {
-  static GQuark quark;
+  static int quark; /* atomic: any thread may be the first */
+  GQuark q = g_atomic_int_get (&quark);
 
-  if (G_UNLIKELY (quark == 0))
-    quark = g_quark_from_static_string ("gasync-cancel-hub");
-  return quark;
+  if (G_UNLIKELY (q == 0))
+    {
+      q = g_quark_from_static_string ("gasync-cancel-hub");
+      g_atomic_int_set (&quark, q);
+    }
+  return q;
 }
 
 /* The hub of @cancellable, made and connected by the first wait on it. */

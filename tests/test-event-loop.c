@@ -45,6 +45,39 @@ count_destroy (gpointer user_data)
   g_atomic_int_inc (&counter->destroyed);
 }
 
+static gboolean
+set_flag_cb (gpointer   user_data,
+             GError   **error)
+{
+  *(gboolean *) user_data = TRUE;
+  return TRUE;
+}
+
+static void
+test_event_loop_g_object_new (void)
+{
+  g_autoptr(GMainContext) context = g_main_context_new ();
+  g_autoptr(GasyncEventLoop) plain = NULL;
+  g_autoptr(GasyncEventLoop) given = NULL;
+  g_autoptr(GMainContext) read = NULL;
+  gboolean ran = FALSE;
+
+  g_test_summary ("A loop made with g_object_new(), as GJS's new does, "
+                  "runs on the thread-default context, or on the one given "
+                  "in its context property");
+  g_test_bug ("16");
+  plain = g_object_new (GASYNC_TYPE_EVENT_LOOP, NULL);
+  g_assert_true (gasync_event_loop_get_context (plain) ==
+                 g_main_context_default ());
+  g_assert_true (gasync_event_loop_start (plain, set_flag_cb, &ran, NULL));
+  g_assert_true (ran);
+
+  given = g_object_new (GASYNC_TYPE_EVENT_LOOP, "context", context, NULL);
+  g_object_get (given, "context", &read, NULL);
+  g_assert_true (read == context);
+  g_assert_true (gasync_event_loop_get_context (given) == context);
+}
+
 static void
 test_event_loop_first_func (void)
 {
@@ -1254,6 +1287,7 @@ main (int    argc,
 {
   g_test_init (&argc, &argv, NULL);
 
+  g_test_add_func ("/gasync/event-loop/g-object-new", test_event_loop_g_object_new);
   g_test_add_func ("/gasync/event-loop/first-func", test_event_loop_first_func);
   g_test_add_func ("/gasync/event-loop/waits-for-reservation", test_event_loop_waits_for_reservation);
   g_test_add_func ("/gasync/event-loop/cancel", test_event_loop_cancel);

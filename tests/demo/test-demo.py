@@ -60,6 +60,8 @@ def main():
         raise
     print(out)
     assert service.returncode == 0, service.returncode
+    # No job (or tick, in the Python demo) failed.
+    assert ' failed' not in out
 
     # The shutdown order: quiescing refuses new jobs, the running jobs
     # finish, then the closers run, then the stopper is stopped, and the

@@ -36,6 +36,17 @@ function startInIdle(loop, first) {
     });
 }
 
+test('new Gasync.EventLoop() makes a loop on the default context', () => {
+    const loop = new Gasync.EventLoop();
+    let ran = false;
+    assert(loop.start(() => {
+        ran = true;
+        return true;
+    }));
+    assert(ran, 'the first callback did not run');
+    assert(loop.context !== null, 'no context');
+});
+
 test('a reservation fulfilled later resolves a loop future', () => {
     const loop = Gasync.EventLoop.new(null);
     const future = loop.new_future();

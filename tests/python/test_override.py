@@ -65,17 +65,25 @@ def test_every_task_function_parameter_is_wrapped():
         else:
             continue
         for function in callables:
+            name = f'{info.get_name()}.{function.get_name()}'
             for arg in function.get_arguments():
                 callback = arg.get_type().get_interface()
-                if not (isinstance(callback, CallbackInfo)
+                # A task passed as a GClosure (run_limited_task_async)
+                # returns a gboolean that None must not make FALSE; a
+                # runner's stop closure returns nothing.
+                closure = (getattr(callback, 'get_namespace', str)() ==
+                           'GObject' and callback.get_name() == 'Closure'
+                           and not name.startswith('Runner.'))
+                if not (closure or isinstance(callback, CallbackInfo)
                         and callback.can_throw_gerror()):
                     continue
-                name = f'{info.get_name()}.{function.get_name()}'
                 attr = getattr(owner, function.get_name())
                 checked.append(name)
                 if getattr(attr, '__module__', None) != 'gi.overrides.Gasync':
                     unwrapped.append(name)
     assert len(checked) > 20 and 'Tasks.run' in checked
+    assert 'Stopper.run_limited_task_async' in checked
+    assert 'Tasks.run_with_close' in checked
     assert unwrapped == []
 
 
@@ -548,3 +556,266 @@ def test_begin_task_on_a_stopped_stopper_raises():
         with stopper.begin_task('late'):
             pass
     assert info.value.matches(Gasync.error_quark(), Gasync.Error.UNAVAILABLE)
+
+
+# The value functions (GasyncValueFunc): the value a Python function
+# returns resolves the task's future. Each entry point below runs func
+# once, with user_data after (cancellable, result), and returns the task's
+# future.
+
+def future_run_value_in_thread(func, *user_data):
+    return Gasync.Future.run_value_in_thread(None, func, *user_data)
+
+
+def stopper_submit(func, *user_data):
+    stopper = Gasync.Stopper.new()
+    failed = []
+    stopper.connect('task-failed', lambda *args: failed.append(args))
+    future = stopper.submit('job', func, *user_data)
+
+    def stop():
+        stopper.stop()
+        # The future carries the outcome, not the signal.
+        assert failed == []
+    cleanups.append(stop)
+    return future
+
+
+def tasks_submit(func, *user_data):
+    tasks = Gasync.Tasks.new('py')
+    future = tasks.submit('job', None, func, *user_data)
+
+    def wait():
+        assert tasks.wait(None)
+        assert tasks.dup_errors() == []
+    cleanups.append(wait)
+    return future
+
+
+VALUE_ENTRY_POINTS = [future_run_value_in_thread, stopper_submit,
+                      tasks_submit]
+VALUE_ENTRY_POINT_IDS = [entry.__name__ for entry in VALUE_ENTRY_POINTS]
+
+
+def outcome_of(future):
+    """(value, error) of future, awaited in the main loop."""
+    outcome = []
+
+    def done(source, result):
+        try:
+            outcome.append((source.await_finish(result), None))
+        except GLib.Error as error:
+            outcome.append((None, error))
+
+    future.await_async(None, done)
+    iterate_until(lambda: outcome)
+    return outcome[0]
+
+
+@pytest.mark.parametrize('user_data', USER_DATA, ids=USER_DATA_IDS)
+@pytest.mark.parametrize('entry', VALUE_ENTRY_POINTS,
+                         ids=VALUE_ENTRY_POINT_IDS)
+def test_value_function_returns_its_value(entry, user_data):
+    calls = []
+
+    def func(cancellable, result, *args):
+        calls.append((threading.get_ident(), args))
+        assert isinstance(result, Gasync.Future) and not result.is_done()
+        return 'fetched'
+
+    future = entry(func, *user_data)
+    assert outcome_of(future) == ('fetched', None)
+    [(thread, args)] = calls
+    assert thread != threading.get_ident()    # a pool thread
+    assert args == user_data
+
+
+ITEM = Item()
+RETURNED = [
+    (42, 42),
+    (1 << 40, 1 << 40),    # too big for the G_TYPE_INT of a plain int
+    (-(1 << 40), -(1 << 40)),
+    (1 << 63, 1 << 63),    # only a G_TYPE_UINT64 holds it
+    ('text', 'text'),
+    (2.5, 2.5),
+    (ITEM, ITEM),
+    (GObject.Value(GObject.TYPE_BOOLEAN, False), False),
+    (GObject.Value(GObject.TYPE_UINT64, 1 << 63), 1 << 63),
+    ([1, 'two'], [1, 'two']),
+]
+RETURNED_IDS = ['int', 'int64', 'negative-int64', 'uint64', 'str', 'float',
+                'gobject', 'gvalue-boolean', 'gvalue-uint64', 'list']
+
+
+@pytest.mark.parametrize('returned, expected', RETURNED, ids=RETURNED_IDS)
+@pytest.mark.parametrize('entry', VALUE_ENTRY_POINTS,
+                         ids=VALUE_ENTRY_POINT_IDS)
+def test_value_function_return_types(entry, returned, expected):
+    future = entry(lambda cancellable, result: returned)
+    assert outcome_of(future) == (expected, None)
+    assert future.dup_value() == expected
+
+
+@pytest.mark.parametrize('returned', [None, True])
+@pytest.mark.parametrize('entry', VALUE_ENTRY_POINTS,
+                         ids=VALUE_ENTRY_POINT_IDS)
+def test_value_function_none_or_true_without_a_value(entry, returned):
+    future = entry(lambda cancellable, result: returned)
+    assert outcome_of(future) == (None, None)
+    assert future.get_error() is None
+
+
+@pytest.mark.parametrize('returned', [None, True])
+@pytest.mark.parametrize('entry', VALUE_ENTRY_POINTS,
+                         ids=VALUE_ENTRY_POINT_IDS)
+def test_value_function_keeps_what_it_resolved(entry, returned):
+    def func(cancellable, result):
+        assert result.resolve_value('mine')
+        return returned
+
+    assert outcome_of(entry(func)) == ('mine', None)
+
+    def with_object(cancellable, result):
+        assert result.resolve_object(ITEM)
+        return returned
+
+    assert outcome_of(entry(with_object)) == (ITEM, None)
+
+
+@pytest.mark.parametrize('entry', VALUE_ENTRY_POINTS,
+                         ids=VALUE_ENTRY_POINT_IDS)
+def test_value_function_value_after_resolving_is_an_error(entry):
+    def func(cancellable, result):
+        result.resolve_value('mine')
+        return 'other'
+
+    value, error = outcome_of(entry(func))
+    assert value is None
+    assert error.matches(Gio.io_error_quark(), Gio.IOErrorEnum.FAILED)
+    assert error.message.endswith("ValueError: returned 'other' after "
+                                  "settling its result")
+
+
+@pytest.mark.parametrize('entry', VALUE_ENTRY_POINTS,
+                         ids=VALUE_ENTRY_POINT_IDS)
+def test_value_function_exception_becomes_the_error(entry):
+    def func(cancellable, result):
+        result.resolve_value('dropped')
+        raise ValueError('bad port')
+
+    value, error = outcome_of(entry(func))
+    assert value is None
+    assert error.matches(Gio.io_error_quark(), Gio.IOErrorEnum.FAILED)
+    assert error.message.endswith('ValueError: bad port')
+
+
+@pytest.mark.parametrize('entry', VALUE_ENTRY_POINTS,
+                         ids=VALUE_ENTRY_POINT_IDS)
+def test_value_function_glib_error_is_kept(entry):
+    def func(cancellable, result):
+        raise GLib.Error.new_literal(Gio.io_error_quark(), 'gone',
+                                     Gio.IOErrorEnum.NOT_FOUND)
+
+    value, error = outcome_of(entry(func))
+    assert error.matches(Gio.io_error_quark(), Gio.IOErrorEnum.NOT_FOUND)
+    assert error.message.endswith('gone')
+    assert 'Error' not in error.message
+
+
+@pytest.mark.parametrize('entry', VALUE_ENTRY_POINTS,
+                         ids=VALUE_ENTRY_POINT_IDS)
+def test_value_function_false_is_still_failure(entry):
+    value, error = outcome_of(entry(lambda cancellable, result: False))
+    assert error.matches(Gasync.error_quark(), Gasync.Error.FAILED)
+
+
+@pytest.mark.parametrize('entry', VALUE_ENTRY_POINTS,
+                         ids=VALUE_ENTRY_POINT_IDS)
+def test_value_function_value_beyond_64_bits_is_an_error(entry):
+    value, error = outcome_of(entry(lambda cancellable, result: 1 << 70))
+    assert error.matches(Gio.io_error_quark(), Gio.IOErrorEnum.FAILED)
+    assert 'OverflowError' in error.message
+
+
+def test_future_all_gives_the_returned_values():
+    futures = [Gasync.Future.run_value_in_thread(None, lambda c, r, i: i, i)
+               for i in range(3)]
+    assert outcome_of(Gasync.Future.all(futures)) == ([0, 1, 2], None)
+
+
+# Stopper.run_limited_task_async() takes its task as a GClosure and its
+# user data for the callback, after it.
+
+class Finished:
+    """A GAsyncReadyCallback for run_limited_task_async(): records the
+    finish call's outcome and the user data it was given."""
+
+    def __init__(self):
+        self.calls = []
+
+    def __call__(self, stopper, result, *user_data):
+        try:
+            outcome = stopper.run_limited_task_finish(result)
+        except GLib.Error as error:
+            outcome = error
+        self.calls.append((outcome, user_data))
+
+
+def run_limited_task_async(func, *callback_and_data):
+    stopper = Gasync.Stopper.new()
+    failed = []
+    stopper.connect('task-failed', lambda s, name, e: failed.append(e))
+    returned = threading.Event()
+
+    def task(*args):
+        try:
+            return func(*args)
+        finally:
+            returned.set()
+
+    stopper.run_limited_task_async('job', Gasync.Semaphore.new(1), None,
+                                   task, *callback_and_data)
+    assert returned.wait(TIMEOUT_S)
+    iterate_until(lambda: stopper.get_n_tasks() == 0)
+    flush()
+    cleanups.append(stopper.stop)
+    return failed
+
+
+@pytest.mark.parametrize('user_data', USER_DATA, ids=USER_DATA_IDS)
+def test_run_limited_task_async_none_is_success(user_data):
+    calls = []
+    finished = Finished()
+    failed = run_limited_task_async(lambda *args: calls.append(args),
+                                    finished, *user_data)
+    iterate_until(lambda: finished.calls)
+    assert finished.calls == [(True, user_data)]
+    [(cancellable,)] = calls
+    assert isinstance(cancellable, Gio.Cancellable)
+    assert failed == []
+
+
+def test_run_limited_task_async_without_a_callback():
+    calls = []
+    failed = run_limited_task_async(lambda *args: calls.append(args))
+    assert len(calls) == 1
+    assert failed == []
+
+
+@pytest.mark.parametrize('raised', ['exception', 'false'])
+def test_run_limited_task_async_exception_fails_the_task(raised, capsys):
+    def func(cancellable):
+        if raised == 'false':
+            return False
+        raise ValueError('bad port')
+
+    finished = Finished()
+    error = expect_one_error(run_limited_task_async(func, finished))
+    # The closure cannot carry the exception: the task failed, unnamed.
+    assert error.matches(Gasync.error_quark(), Gasync.Error.FAILED)
+    assert 'job' in error.message
+    # It was started, which is what the callback reports.
+    iterate_until(lambda: finished.calls)
+    assert finished.calls == [(True, ())]
+    if raised == 'exception':
+        assert 'ValueError: bad port' in capsys.readouterr().err
