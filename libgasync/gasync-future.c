@@ -756,6 +756,16 @@ combine_settled (GasyncFuture *future,
   combine_release (slot);
 }
 
+static gboolean
+futures_are_valid (GasyncFuture **futures,
+                   guint          n_futures)
+{
+  for (guint i = 0; i < n_futures; i++)
+    if (!GASYNC_IS_FUTURE (futures[i]))
+      return FALSE;
+  return TRUE;
+}
+
 static GasyncFuture *
 future_combine (GasyncFuture **futures,
                 guint          n_futures,
@@ -763,6 +773,11 @@ future_combine (GasyncFuture **futures,
 {
   GasyncFuture *result;
   Combine *combine;
+
+  /* all() of no futures is resolved at once; any() and first() need one. */
+  g_return_val_if_fail (futures != NULL || n_futures == 0, NULL);
+  g_return_val_if_fail (mode == COMBINE_ALL || n_futures > 0, NULL);
+  g_return_val_if_fail (futures_are_valid (futures, n_futures), NULL);
 
   result = future_new_like (n_futures > 0 ? futures[0] : NULL);
   combine = g_malloc0 (sizeof (Combine) + n_futures * sizeof (CombineSlot));
@@ -782,16 +797,6 @@ future_combine (GasyncFuture **futures,
     }
   combine_unref (combine);
   return result;
-}
-
-static gboolean
-futures_are_valid (GasyncFuture **futures,
-                   guint          n_futures)
-{
-  for (guint i = 0; i < n_futures; i++)
-    if (!GASYNC_IS_FUTURE (futures[i]))
-      return FALSE;
-  return TRUE;
 }
 
 /**
@@ -826,9 +831,6 @@ GasyncFuture *
 gasync_future_all (GasyncFuture **futures,
                    guint          n_futures)
 {
-  g_return_val_if_fail (futures != NULL || n_futures == 0, NULL);
-  g_return_val_if_fail (futures_are_valid (futures, n_futures), NULL);
-
   return future_combine (futures, n_futures, COMBINE_ALL);
 }
 
@@ -854,9 +856,6 @@ GasyncFuture *
 gasync_future_any (GasyncFuture **futures,
                    guint          n_futures)
 {
-  g_return_val_if_fail (futures != NULL && n_futures > 0, NULL);
-  g_return_val_if_fail (futures_are_valid (futures, n_futures), NULL);
-
   return future_combine (futures, n_futures, COMBINE_ANY);
 }
 
@@ -881,9 +880,6 @@ GasyncFuture *
 gasync_future_first (GasyncFuture **futures,
                      guint          n_futures)
 {
-  g_return_val_if_fail (futures != NULL && n_futures > 0, NULL);
-  g_return_val_if_fail (futures_are_valid (futures, n_futures), NULL);
-
   return future_combine (futures, n_futures, COMBINE_FIRST);
 }
 

@@ -103,6 +103,7 @@
 #include "gasync-lifecycle-private.h"
 #include "gasync-owner-private.h"
 #include "gasync-private.h"
+#include "gasync-property-private.h"
 
 struct _GasyncInterval
 {
@@ -118,7 +119,7 @@ struct _GasyncInterval
 
   GasyncTaskFunc func;
   gpointer user_data;
-  GDestroyNotify user_data_free;
+  GDestroyNotify destroy;
 };
 
 enum {
@@ -279,78 +280,34 @@ gasync_interval_finalize (GObject *object)
 {
   GasyncInterval *self = GASYNC_INTERVAL (object);
 
-  if (self->user_data_free != NULL)
-    self->user_data_free (self->user_data);
+  /* On the owner context, as every destroy notify (the contract): the
+   * last reference may go in another thread. */
+  gasync_owner_destroy (self->life.owner, GASYNC_OWNER_NOW_IF_OWNER,
+                        self->destroy, self->user_data);
   gasync_lifecycle_clear (&self->life);
 
   G_OBJECT_CLASS (gasync_interval_parent_class)->finalize (object);
 }
 
-static void
-gasync_interval_get_property (GObject    *object,
-                              guint       prop_id,
-                              GValue     *value,
-                              GParamSpec *pspec)
-{
-  GasyncInterval *self = GASYNC_INTERVAL (object);
-
-  switch (prop_id)
-    {
-    case PROP_STATE:
-      g_value_set_enum (value, gasync_interval_get_state (self));
-      break;
-
-    case PROP_INTERVAL:
-      g_value_set_int64 (value, gasync_interval_get_interval (self));
-      break;
-
-    case PROP_DELAY:
-      g_value_set_int64 (value, gasync_interval_get_delay (self));
-      break;
-
-    case PROP_STOP_ON_ERROR:
-      g_value_set_boolean (value, gasync_interval_get_stop_on_error (self));
-      break;
-
-    case PROP_MODE:
-      g_value_set_enum (value, gasync_interval_get_mode (self));
-      break;
-
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-gasync_interval_set_property (GObject      *object,
-                              guint         prop_id,
-                              const GValue *value,
-                              GParamSpec   *pspec)
-{
-  GasyncInterval *self = GASYNC_INTERVAL (object);
-
-  switch (prop_id)
-    {
-    case PROP_INTERVAL:
-      gasync_interval_set_interval (self, g_value_get_int64 (value));
-      break;
-
-    case PROP_DELAY:
-      gasync_interval_set_delay (self, g_value_get_int64 (value));
-      break;
-
-    case PROP_STOP_ON_ERROR:
-      gasync_interval_set_stop_on_error (self, g_value_get_boolean (value));
-      break;
-
-    case PROP_MODE:
-      gasync_interval_set_mode (self, g_value_get_enum (value));
-      break;
-
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
+static const GasyncPropertyAccess property_access[N_PROPS] = {
+  [PROP_STATE] = { G_CALLBACK (gasync_interval_get_state), NULL },
+  [PROP_INTERVAL] = {
+    G_CALLBACK (gasync_interval_get_interval),
+    G_CALLBACK (gasync_interval_set_interval),
+  },
+  [PROP_DELAY] = {
+    G_CALLBACK (gasync_interval_get_delay),
+    G_CALLBACK (gasync_interval_set_delay),
+  },
+  [PROP_STOP_ON_ERROR] = {
+    G_CALLBACK (gasync_interval_get_stop_on_error),
+    G_CALLBACK (gasync_interval_set_stop_on_error),
+  },
+  [PROP_MODE] = {
+    G_CALLBACK (gasync_interval_get_mode),
+    G_CALLBACK (gasync_interval_set_mode),
+  },
+};
 
 static void
 gasync_interval_class_init (GasyncIntervalClass *klass)
@@ -361,8 +318,6 @@ gasync_interval_class_init (GasyncIntervalClass *klass)
 
   object_class->dispose = gasync_interval_dispose;
   object_class->finalize = gasync_interval_finalize;
-  object_class->get_property = gasync_interval_get_property;
-  object_class->set_property = gasync_interval_set_property;
 
   /**
    * GasyncInterval:interval:
@@ -444,7 +399,8 @@ gasync_interval_class_init (GasyncIntervalClass *klass)
    *
    * Since: 0.1
    */
-  gasync_lifecycle_class_install (object_class, properties, N_PROPS,
+  gasync_lifecycle_class_install (object_class, property_access, properties,
+                                  N_PROPS,
                                   PROP_STATE, &signals[SIGNAL_ERROR]);
 
   gasync_type_class_publish (klass);
@@ -489,7 +445,7 @@ gasync_interval_new (GasyncTaskFunc func,
   self = g_object_new (GASYNC_TYPE_INTERVAL, NULL);
   self->func = func;
   self->user_data = user_data;
-  self->user_data_free = destroy;
+  self->destroy = destroy;
   return self;
 }
 

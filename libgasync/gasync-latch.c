@@ -143,7 +143,27 @@ latch_move (GasyncLatch       *self,
             GasyncLatchState   to,
             GError           **error)
 {
+  g_return_val_if_fail (GASYNC_IS_LATCH (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
   return gasync_lifecycle_move (&self->life, from, to, error);
+}
+
+/* gasync_latch_wait_started() (@started) or gasync_latch_wait_stopped(). */
+static gboolean
+latch_wait (GasyncLatch   *self,
+            gboolean       started,
+            GCancellable  *cancellable,
+            GError       **error)
+{
+  g_return_val_if_fail (GASYNC_IS_LATCH (self), FALSE);
+  g_return_val_if_fail (cancellable == NULL ||
+                        G_IS_CANCELLABLE (cancellable), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (started)
+    return gasync_lifecycle_wait_started (&self->life, cancellable, error);
+  return gasync_lifecycle_wait_stopped (&self->life, cancellable, error);
 }
 
 static void
@@ -302,9 +322,6 @@ gboolean
 gasync_latch_starting (GasyncLatch  *self,
                        GError      **error)
 {
-  g_return_val_if_fail (GASYNC_IS_LATCH (self), FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
   return latch_move (self, FROM (STOPPED), GASYNC_LATCH_STATE_STARTING, error);
 }
 
@@ -326,9 +343,6 @@ gboolean
 gasync_latch_started (GasyncLatch  *self,
                       GError      **error)
 {
-  g_return_val_if_fail (GASYNC_IS_LATCH (self), FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
   return latch_move (self, FROM (STARTING) | FROM (RESUMING) | FROM (ACTIVE),
                      GASYNC_LATCH_STATE_STARTED, error);
 }
@@ -350,9 +364,6 @@ gboolean
 gasync_latch_active (GasyncLatch  *self,
                      GError      **error)
 {
-  g_return_val_if_fail (GASYNC_IS_LATCH (self), FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
   return latch_move (self, FROM (STARTED), GASYNC_LATCH_STATE_ACTIVE, error);
 }
 
@@ -372,9 +383,6 @@ gboolean
 gasync_latch_pausing (GasyncLatch  *self,
                       GError      **error)
 {
-  g_return_val_if_fail (GASYNC_IS_LATCH (self), FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
   return latch_move (self, FROM (STARTED) | FROM (ACTIVE),
                      GASYNC_LATCH_STATE_PAUSING, error);
 }
@@ -395,9 +403,6 @@ gboolean
 gasync_latch_paused (GasyncLatch  *self,
                      GError      **error)
 {
-  g_return_val_if_fail (GASYNC_IS_LATCH (self), FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
   return latch_move (self, FROM (PAUSING), GASYNC_LATCH_STATE_PAUSED, error);
 }
 
@@ -418,9 +423,6 @@ gboolean
 gasync_latch_resuming (GasyncLatch  *self,
                        GError      **error)
 {
-  g_return_val_if_fail (GASYNC_IS_LATCH (self), FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
   return latch_move (self, FROM (PAUSED), GASYNC_LATCH_STATE_RESUMING, error);
 }
 
@@ -441,9 +443,6 @@ gboolean
 gasync_latch_stopping (GasyncLatch  *self,
                        GError      **error)
 {
-  g_return_val_if_fail (GASYNC_IS_LATCH (self), FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
   return latch_move (self, STOPPABLE, GASYNC_LATCH_STATE_STOPPING, error);
 }
 
@@ -464,9 +463,6 @@ gboolean
 gasync_latch_stopped (GasyncLatch  *self,
                       GError      **error)
 {
-  g_return_val_if_fail (GASYNC_IS_LATCH (self), FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
   return latch_move (self, FROM (STOPPING), GASYNC_LATCH_STATE_STOPPED, error);
 }
 
@@ -512,12 +508,7 @@ gasync_latch_wait_started (GasyncLatch   *self,
                            GCancellable  *cancellable,
                            GError       **error)
 {
-  g_return_val_if_fail (GASYNC_IS_LATCH (self), FALSE);
-  g_return_val_if_fail (cancellable == NULL ||
-                        G_IS_CANCELLABLE (cancellable), FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
-  return gasync_lifecycle_wait_started (&self->life, cancellable, error);
+  return latch_wait (self, TRUE, cancellable, error);
 }
 
 /**
@@ -543,12 +534,7 @@ gasync_latch_wait_stopped (GasyncLatch   *self,
                            GCancellable  *cancellable,
                            GError       **error)
 {
-  g_return_val_if_fail (GASYNC_IS_LATCH (self), FALSE);
-  g_return_val_if_fail (cancellable == NULL ||
-                        G_IS_CANCELLABLE (cancellable), FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
-  return gasync_lifecycle_wait_stopped (&self->life, cancellable, error);
+  return latch_wait (self, FALSE, cancellable, error);
 }
 
 /**

@@ -11,8 +11,10 @@
 #include <gio/gio.h>
 
 #include "gasync-latch.h"
+#include "gasync-property-private.h"
 #include "gasync-types.h"
 #include "gasync-sync-private.h"
+#include "gasync-thread-hold-private.h"
 
 G_BEGIN_DECLS
 
@@ -55,8 +57,7 @@ typedef struct
   GSource *source;            /* main-context mode, while running */
   GCancellable *cancellable;  /* of the current or last run */
 
-  gboolean thread_alive;      /* the thread may still touch the object */
-  gboolean kept_alive;        /* dispose took a reference for the thread */
+  GasyncThreadHold thread_hold; /* the thread may still touch the object */
 
   GThread *thread;            /* the last one, until joined */
   GasyncLifecycleRunFunc thread_func; /* of the last spawn */
@@ -199,12 +200,14 @@ GSource         *gasync_lifecycle_source_new       (GObject               *objec
 /* The "state" property of the lifecycle objects. */
 GParamSpec      *gasync_lifecycle_state_pspec_new  (void);
 /* In class_init, once @properties holds the class's other properties:
- * puts the "state" property at @prop_state, installs them all, and adds
- * the "error" signal (with the GError alone), in *@error_signal. */
-void             gasync_lifecycle_class_install    (GObjectClass          *object_class,
-                                                    GParamSpec           **properties,
-                                                    guint                  n_props,
-                                                    guint                  prop_state,
-                                                    guint                 *error_signal);
+ * puts the "state" property at @prop_state, installs them all with the
+ * accessors of @access (gasync_property_install()), and adds the "error"
+ * signal (with the GError alone), in *@error_signal. */
+void             gasync_lifecycle_class_install    (GObjectClass               *object_class,
+                                                    const GasyncPropertyAccess *access,
+                                                    GParamSpec                **properties,
+                                                    guint                       n_props,
+                                                    guint                       prop_state,
+                                                    guint                      *error_signal);
 
 G_END_DECLS

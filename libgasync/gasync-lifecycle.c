@@ -271,21 +271,11 @@ gasync_lifecycle_init (GasyncLifecycle *life,
 gboolean
 gasync_lifecycle_dispose (GasyncLifecycle *life)
 {
-  gboolean keep;
-
   /* A source cannot outlive dispose: it holds a weak reference. */
   gasync_lifecycle_end_source (life);
 
-  gasync_lock (&life->lock);
-  keep = life->thread_alive && !life->kept_alive;
-  life->kept_alive |= keep;
-  gasync_unlock (&life->lock);
-  if (keep)
-    {
-      g_object_ref (life->object);
-      return TRUE;
-    }
-  return FALSE;
+  return gasync_thread_hold_keep (&life->thread_hold, &life->lock,
+                                  life->object);
 }
 
 gboolean
@@ -300,7 +290,8 @@ gasync_lifecycle_refuse_own_thread (GasyncLifecycle  *life,
   gboolean own;
 
   gasync_lock (&life->lock);
-  own = life->thread_alive && life->thread == g_thread_self ();
+  own = !gasync_thread_hold_is_empty_locked (&life->thread_hold) &&
+        life->thread == g_thread_self ();
   if (own && kind != NULL)
     label = gasync_describe (kind, *name, life->object);
   gasync_unlock (&life->lock);
@@ -399,7 +390,7 @@ gasync_lifecycle_clear (GasyncLifecycle *life)
 {
   /* Dispose ended the source, and kept the object while its thread ran. */
   g_assert (life->source == NULL);
-  g_assert (!life->thread_alive);
+  gasync_thread_hold_clear (&life->thread_hold, &life->lock);
   gasync_leak_untrack (life->object);
   life_join (life);
   g_clear_object (&life->cancellable);
@@ -493,22 +484,13 @@ life_thread_started (GasyncLifecycle *life)
 static void
 life_thread_exit (GasyncLifecycle *life)
 {
-  gboolean kept;
-
   gasync_lifecycle_finished (life);
 
   /* Without a reference from dispose, the object may be finalized as soon
-   * as the lock is dropped (finalize joins this thread). */
-  gasync_lock (&life->lock);
-  life->thread_alive = FALSE;
-  kept = life->kept_alive;
-  life->kept_alive = FALSE;
-  gasync_unlock (&life->lock);
-
-  /* The last reference: drop it where the object lives. */
-  if (kept)
-    gasync_owner_destroy (life->owner, GASYNC_OWNER_QUEUE, g_object_unref,
-                          life->object);
+   * as the lock is dropped (finalize joins this thread); the reference
+   * dispose took is dropped where the object lives. */
+  gasync_thread_hold_leave (&life->thread_hold, &life->lock, life->object,
+                            NULL, life->owner);
 }
 
 static gpointer
@@ -541,7 +523,7 @@ life_spawn (GasyncLifecycle        *life,
    * next start finds it to join. */
   gasync_lock (&life->lock);
   wait.run = life->thread_run = life->run;
-  life->thread_alive = TRUE;
+  gasync_thread_hold_enter_locked (&life->thread_hold);
   life->thread_func = func;
   life->thread = g_thread_new (name, life_thread, life);
   gasync_wait (&life->lock, &life->cond, run_has_started, &wait, G_MAXINT64,
@@ -672,14 +654,15 @@ gasync_lifecycle_state_pspec_new (void)
 }
 
 void
-gasync_lifecycle_class_install (GObjectClass  *object_class,
-                                GParamSpec   **properties,
-                                guint          n_props,
-                                guint          prop_state,
-                                guint         *error_signal)
+gasync_lifecycle_class_install (GObjectClass               *object_class,
+                                const GasyncPropertyAccess *access,
+                                GParamSpec                **properties,
+                                guint                       n_props,
+                                guint                       prop_state,
+                                guint                      *error_signal)
 {
   properties[prop_state] = gasync_lifecycle_state_pspec_new ();
-  g_object_class_install_properties (object_class, n_props, properties);
+  gasync_property_install (object_class, access, properties, n_props);
   *error_signal = g_signal_new ("error", G_TYPE_FROM_CLASS (object_class),
                                 G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                                 G_TYPE_NONE, 1, G_TYPE_ERROR);

@@ -109,15 +109,17 @@
  * Threading: every function may be called from any thread. Task functions
  * run in the calling thread (gasync_stopper_run_task()), on the library's
  * shared thread pool (the `_async_` forms) or on a dedicated thread
- * (gasync_stopper_run_worker()). Signals, `notify::state`, closers and the
- * destroy notifies of task data run on the stopper's owner context: the
- * thread-default #GMainContext of the thread that created it.
+ * (gasync_stopper_run_worker()). Signals, `notify::state`, closers, the
+ * destroy notifies of task data and the `cancelled` signals of the quiesce
+ * and stop cancellables (and of their children) run on the stopper's owner
+ * context: the thread-default #GMainContext of the thread that created it.
+ * A phase's cancellables fire at once when the thread that begins it runs
+ * that context, else in its next dispatch, before the phase's signal.
  *
  * Stopping from inside: when gasync_stopper_stop() or
  * gasync_stopper_quiesce() is called from code this stopper is running
- * (one of its tasks or workers, a closer, a handler of its signals, or a
- * handler of its cancellables fired by the thread that ended its last
- * task), it begins the shutdown and returns at once instead of waiting,
+ * (one of its tasks or workers, a closer, a handler of its signals or
+ * of its cancellables), it begins the shutdown and returns at once instead of waiting,
  * since the shutdown waits for that very code to return.
  *
  * Blocking stops: gasync_stopper_stop() and gasync_stopper_quiesce() wait
@@ -147,9 +149,8 @@
  * finalized once the workers have returned. A stopper finalized without
  * being stopped does not run its closers; every destroy notify still runs
  * once. A blocking stop or quiesce returns only once the thread that ended
- * the last task is done with the stopper (it has fired the cancellable of
- * the phase that began, and given back the tasks' reference), and a stop
- * only once the workers' threads are too: the caller's last unref then
+ * the last task is done with the stopper (it has given back the tasks'
+ * reference), and a stop only once the workers' threads are too: the caller's last unref then
  * finalizes the stopper in the caller's thread.
  *
  * Leaks: a stopper that ran tasks or workers, or has closers, and is
@@ -183,10 +184,11 @@
 #include "gasync-owner-private.h"
 #include "gasync-pool-private.h"
 #include "gasync-private.h"
+#include "gasync-property-private.h"
 #include "gasync-registry-private.h"
 #include "gasync-sync-private.h"
+#include "gasync-task-gate-private.h"
 #include "gasync-task-run-private.h"
-#include "gasync-task-token-private.h"
 #include "gasync-waiter-private.h"
 
 #define DEFAULT_STUCK_LOG_INTERVAL (10 * G_USEC_PER_SEC)
@@ -204,6 +206,7 @@ struct _GasyncStopper
   GasyncStopperState state;
   GasyncStopperState emitted; /* the last phase signalled on the context */
   GasyncStopperState notified; /* the last state notified on the context */
+  GasyncStopperState fired; /* the last phase whose cancellables fired */
   gboolean quiesce_requested;
   gboolean stop_requested;
   gboolean draining;
@@ -211,18 +214,14 @@ struct _GasyncStopper
   gint64 quiesce_started;
   GTimeSpan stuck_log_interval;
 
-  /* The running tasks and workers. The stopper holds a reference to
-   * itself while tasks run. */
-  GasyncRegistry registry;
-  /* Threads that ended the last task and still act on it: they fire the
-   * next phase, then give back that reference. Quiescing and closing wait
-   * for them, and a thread waiting in wait_for(), or after a stop the
-   * owner context once stopped, takes the reference over (handed to the
-   * owner job), so that the stop or quiesce waited for completes once no
-   * other thread touches the stopper. */
-  guint num_ending;
-  guint num_worker_threads; /* still touching the stopper */
-  gboolean kept_for_workers; /* dispose took a reference for them */
+  /* The running tasks and workers; the stopper holds a reference to
+   * itself while tasks run. The threads that ended the last task and
+   * still act on it (gate.n_ending) give back that reference: quiescing
+   * and closing wait for them, and a thread waiting in wait_for(), or
+   * after a stop the owner context once stopped, takes the reference over
+   * (handed to the owner job), so that the stop or quiesce waited for
+   * completes once no other thread touches the stopper. */
+  GasyncTaskGate gate;
 
   GasyncCancelTree quiesce;
   GasyncCancelTree stop;
@@ -233,7 +232,6 @@ struct _GasyncStopper
   GQueue quiesce_waiters; /* waiters of quiesce_async */
 
   char *name;
-  GasyncLeakWatch leak; /* from the first task, worker or closer to stopped */
   gboolean warned_unstopped;
 };
 
@@ -258,12 +256,6 @@ enum {
 
 static guint signals[N_SIGNALS];
 
-/* What a phase change asks for, done after the lock is dropped. */
-enum {
-  ACTION_CANCEL_QUIESCE = 1 << 0,
-  ACTION_CANCEL_STOP = 1 << 1,
-};
-
 G_DEFINE_FINAL_TYPE (GasyncStopper, gasync_stopper, G_TYPE_OBJECT)
 
 /* Whether this thread runs code of the stopper: stopping from inside it
@@ -271,80 +263,108 @@ G_DEFINE_FINAL_TYPE (GasyncStopper, gasync_stopper, G_TYPE_OBJECT)
 static gboolean
 is_inside (GasyncStopper *self)
 {
-  return gasync_registry_runs_here (&self->registry);
+  return gasync_registry_runs_here (&self->gate.registry);
 }
 
 /* "Stopper “indexer”" or "Stopper 0x…", for log lines. Called with the
  * lock held. */
 static char *
-describe_locked (GasyncStopper *self)
+describe_locked (gpointer data)
 {
+  GasyncStopper *self = data;
+
   return gasync_describe ("Stopper", self->name, self);
 }
 
 /* Called with the lock held: moves to the next phase when its condition
- * holds, has the owner context signal it, and says what else to do about
- * it once the lock is dropped. */
-static guint
+ * holds, and has the owner context fire its cancellables and signal it
+ * (drain()). */
+static void
 advance_locked (GasyncStopper *self)
 {
   gboolean drain = FALSE;
-  guint actions = 0;
 
   if (self->state == GASYNC_STOPPER_STATE_RUNNING && self->quiesce_requested)
     {
       self->state = GASYNC_STOPPER_STATE_QUIESCING;
+      self->gate.refuse_tasks = TRUE;
       self->quiesce_started = g_get_monotonic_time ();
-      actions |= ACTION_CANCEL_QUIESCE;
       drain = TRUE;
       /* Logs what quiescing waits for, if it lasts. */
       if (self->stuck_log_interval > 0)
-        gasync_registry_watch_locked (&self->registry, self->quiesce_started,
+        gasync_registry_watch_locked (&self->gate.registry, self->quiesce_started,
                                       MAX (self->stuck_log_interval,
                                            GASYNC_STOPPER_MIN_STUCK_LOG_INTERVAL),
-                                      (GasyncRegistryDescribeFunc) describe_locked,
+                                      describe_locked,
                                       self);
     }
   if (self->state == GASYNC_STOPPER_STATE_QUIESCING && self->stop_requested &&
-      gasync_registry_n_tasks_locked (&self->registry) == 0)
+      gasync_registry_n_tasks_locked (&self->gate.registry) == 0)
     {
       self->state = GASYNC_STOPPER_STATE_STOPPING;
-      actions |= ACTION_CANCEL_QUIESCE | ACTION_CANCEL_STOP;
+      self->gate.refuse_workers = TRUE;
       drain = TRUE;
     }
   if (self->state == GASYNC_STOPPER_STATE_STOPPING &&
-      gasync_registry_n_workers_locked (&self->registry) == 0)
+      gasync_registry_n_workers_locked (&self->gate.registry) == 0)
     drain = TRUE;
 
-  if (actions != 0 || drain)
-    gasync_cond_broadcast (&self->cond);
   if (drain)
-    gasync_owner_job_schedule_locked (&self->owner_job);
-  return actions;
+    {
+      gasync_cond_broadcast (&self->cond);
+      gasync_owner_job_schedule_locked (&self->owner_job);
+    }
 }
 
+/* Fires the cancellables of the phases up to @phase that have not fired.
+ * They emit `cancelled`, which runs user code: on the owner context only
+ * (the contract), which one thread at a time runs, before the phase
+ * signals. */
 static void
-run_actions (GasyncStopper *self,
-             guint          actions)
+fire_phases (GasyncStopper      *self,
+             GasyncStopperState  phase)
 {
-  if (actions & ACTION_CANCEL_QUIESCE)
-    gasync_cancel_tree_fire (&self->quiesce);
-  if (actions & ACTION_CANCEL_STOP)
+  GasyncStopperState fired;
+
+  phase = MIN (phase, GASYNC_STOPPER_STATE_STOPPING);
+  gasync_lock (&self->lock);
+  fired = self->fired;
+  gasync_unlock (&self->lock);
+  if (phase <= fired)
+    return;
+
+  gasync_cancel_tree_fire (&self->quiesce);
+  if (phase == GASYNC_STOPPER_STATE_STOPPING)
     gasync_cancel_tree_fire (&self->stop);
+
+  gasync_lock (&self->lock);
+  self->fired = MAX (self->fired, phase);
+  gasync_cond_broadcast (&self->cond);
+  gasync_unlock (&self->lock);
+}
+
+/* In the thread that moved the stopper on: its cancellables fire at once
+ * if that thread runs the owner context, else in drain(). */
+static void
+fire_if_owner (GasyncStopper      *self,
+               GasyncStopperState  phase)
+{
+  if (g_main_context_is_owner (self->context))
+    fire_phases (self, phase);
 }
 
 /* Called with the lock held: something waits for the owner context. Not
- * while a thread that ended the last task fires the next phase: its
- * cancellable fires before its signal, and before the closers. */
+ * while a thread that ended the last task still holds the tasks'
+ * reference (see task_end_last()). */
 static gboolean
 drain_pending_locked (GasyncStopper *self)
 {
-  if (self->num_ending > 0)
+  if (self->gate.n_ending > 0)
     return FALSE;
   if (self->emitted < self->state && self->state < GASYNC_STOPPER_STATE_STOPPED)
     return TRUE;
   return self->state == GASYNC_STOPPER_STATE_STOPPING &&
-         gasync_registry_n_workers_locked (&self->registry) == 0 &&
+         gasync_registry_n_workers_locked (&self->gate.registry) == 0 &&
          !self->done;
 }
 
@@ -370,7 +390,7 @@ close_locked (GasyncStopper *self)
 
   gasync_lock (&self->lock);
   self->done = TRUE;
-  gasync_leak_watch_end_locked (&self->leak, self);
+  gasync_leak_watch_end_locked (&self->gate.leak, self);
   gasync_waiter_wake_all (&self->stop_waiters);
   gasync_cond_broadcast (&self->cond);
 }
@@ -393,7 +413,7 @@ drain (gpointer data)
       return;
     }
   self->draining = TRUE;
-  gasync_registry_frame_push (&frame, &self->registry);
+  gasync_registry_frame_push (&frame, &self->gate.registry);
 
   while (drain_pending_locked (self))
     {
@@ -405,6 +425,7 @@ drain (gpointer data)
 
           self->notified = self->state;
           gasync_unlock (&self->lock);
+          fire_phases (self, phase);
           if (notify)
             g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
           g_signal_emit (self, signals[phase == GASYNC_STOPPER_STATE_QUIESCING ?
@@ -427,48 +448,47 @@ drain (gpointer data)
     g_object_unref (self);
 }
 
-typedef struct
-{
-  GasyncStopper *stopper;
-  gboolean (*done_func) (GasyncStopper *self);
-} StopWait;
-
-/* Done, and the thread that ended the last task is done with the
- * stopper. */
-static gboolean
-stop_wait_done (gpointer data)
-{
-  StopWait *wait = data;
-
-  return wait->done_func (wait->stopper) && wait->stopper->num_ending == 0;
-}
-
-static char *
-stop_wait_describe (gpointer data)
-{
-  StopWait *wait = data;
-
-  return describe_locked (wait->stopper);
-}
-
 gboolean
 gasync_stopper_owner_wait_was_logged (GasyncStopper *self)
 {
   return gasync_owner_job_was_logged (&self->owner_job);
 }
 
-/* Waits for the phase @done_func tells to be reached, running the owner
- * context meanwhile when it can (gasync_owner_job_wait()): the signals and
- * closers then run in this thread. */
+/* Every task has returned, and the thread that ended the last one is done
+ * with the stopper. The quiesce cancellable may fire later, when this
+ * thread cannot run the owner context: a quiesce does not wait for a
+ * context that another thread holds unless a task does. */
+static gboolean
+is_quiesced_locked (gpointer data)
+{
+  GasyncStopper *self = data;
+
+  return gasync_registry_n_tasks_locked (&self->gate.registry) == 0 &&
+         self->gate.n_ending == 0;
+}
+
+/* Stopped, and the threads of the last task and of the workers are done
+ * with the stopper. */
+static gboolean
+is_done_locked (gpointer data)
+{
+  GasyncStopper *self = data;
+
+  return self->done && self->gate.n_ending == 0 &&
+         gasync_thread_hold_is_empty_locked (&self->gate.workers);
+}
+
+/* Waits until @done_locked (@self) holds, running the owner context
+ * meanwhile when it can (gasync_owner_job_wait()): the signals and closers
+ * then run in this thread. */
 static void
 wait_for (GasyncStopper *self,
-          gboolean     (*done_func) (GasyncStopper *self))
+          gboolean     (*done_locked) (gpointer self))
 {
-  StopWait data = { self, done_func };
   GasyncOwnerJobWait wait = {
-    &self->owner_job, &self->cond, stop_wait_done, &data,
+    &self->owner_job, &self->cond, done_locked, self,
     &self->stuck_log_interval, GASYNC_STOPPER_MIN_STUCK_LOG_INTERVAL,
-    stop_wait_describe, "a blocking stop",
+    describe_locked, "a blocking stop",
     "the phase signals, closers and destroy notifies run there. Iterate "
     "it, release it, or use gasync_stopper_stop_async()",
   };
@@ -476,32 +496,20 @@ wait_for (GasyncStopper *self,
   gasync_owner_job_wait (&wait);
 }
 
-static gboolean
-is_quiesced_locked (GasyncStopper *self)
-{
-  return gasync_registry_n_tasks_locked (&self->registry) == 0;
-}
-
-/* Stopped, and the workers' threads are done with the stopper. */
-static gboolean
-is_done_locked (GasyncStopper *self)
-{
-  return self->done && self->num_worker_threads == 0;
-}
-
 static void
 begin_shutdown (GasyncStopper *self,
                 gboolean       stop)
 {
-  guint actions;
+  GasyncStopperState state;
 
   gasync_lock (&self->lock);
   self->quiesce_requested = TRUE;
   self->stop_requested |= stop;
-  actions = advance_locked (self);
+  advance_locked (self);
+  state = self->state;
   gasync_unlock (&self->lock);
 
-  run_actions (self, actions);
+  fire_if_owner (self, state);
 }
 
 /* gasync_stopper_stop() (@stop) or gasync_stopper_quiesce(): begins the
@@ -515,88 +523,44 @@ stop_or_quiesce (GasyncStopper *self,
     wait_for (self, stop ? is_done_locked : is_quiesced_locked);
 }
 
-/* Counts a new task named @name in @entry, unless the stopper is
- * quiescing. The first task takes a reference to the stopper, which the
- * last one to end gives back. */
-static gboolean
-task_begin_locked (GasyncStopper       *self,
-                   const char          *name,
-                   const char          *kind,
-                   GasyncRegistryEntry *entry,
-                   gboolean            *track)
-{
-  if (self->state != GASYNC_STOPPER_STATE_RUNNING)
-    return FALSE;
-
-  if (gasync_registry_begin_locked (&self->registry, entry, name, kind) == 1)
-    g_object_ref (self);
-  *track = gasync_leak_watch_begin_locked (&self->leak);
-  return TRUE;
-}
-
-static void
-set_refused_error (const char  *name,
-                   GError     **error)
-{
-  g_set_error (error, GASYNC_ERROR, GASYNC_ERROR_UNAVAILABLE,
-               /* Translators: %s is the name of a task */
-               _("The stopper is quiescing: task “%s” was not run"), name);
-}
-
-static gboolean
-task_begin (GasyncStopper        *self,
-            const char           *name,
-            const char           *kind,
-            GasyncRegistryEntry  *entry,
-            GError              **error)
-{
-  gboolean running;
-  gboolean track = FALSE;
-
-  gasync_lock (&self->lock);
-  running = task_begin_locked (self, name, kind, entry, &track);
-  gasync_unlock (&self->lock);
-
-  if (G_UNLIKELY (track))
-    gasync_leak_watch_track (&self->leak, self, &self->lock);
-  if (!running)
-    set_refused_error (name, error);
-  return running;
-}
+/* The task side is the gate's (gasync-task-gate): its calls for this
+ * stopper. */
+#define task_begin(self, ...) gasync_task_gate_begin (&(self)->gate, __VA_ARGS__)
+#define task_end(self, entry) gasync_task_gate_end (&(self)->gate, (entry))
+#define start_async_task(self, ...) \
+  gasync_task_gate_start (&(self)->gate, __VA_ARGS__)
 
 /* Called with the lock held, when what a blocking stop or quiesce waits
  * for may have come: it may wait on the condition, or iterating the owner
  * context (see wait_for()). */
 static void
-wake_waiters_locked (GasyncStopper *self)
+workers_gone_locked (GObject *object)
 {
+  GasyncStopper *self = GASYNC_STOPPER (object);
+
   gasync_cond_broadcast (&self->cond);
   g_main_context_wakeup (self->context);
 }
 
-/* Ends the task counted in @entry. Returns the actions for run_actions(),
- * and in @last whether it was the last task: then the caller is counted
- * in num_ending, and task_end_unlock() must be given @last. */
-static guint
-task_end_locked (GasyncStopper       *self,
-                 GasyncRegistryEntry *entry,
-                 gboolean            *last)
+/* The gate's hook, with the lock held: the last task or a worker ended. */
+static void
+task_ended_locked (GObject  *instance,
+                   gboolean  worker)
 {
-  *last = gasync_registry_end_locked (&self->registry, entry) == 0;
-  if (!*last)
-    return 0;
-  self->num_ending++;
-  if (self->state == GASYNC_STOPPER_STATE_QUIESCING)
+  GasyncStopper *self = GASYNC_STOPPER (instance);
+
+  if (worker)
+    advance_locked (self);
+  else if (self->state == GASYNC_STOPPER_STATE_QUIESCING)
     {
       gasync_cond_broadcast (&self->cond);
-      return advance_locked (self);
+      advance_locked (self);
     }
-  return 0;
 }
 
-/* After the last task, without the lock: fires the phase it began, then
- * gives back the reference the running tasks held. Until then the stopper
- * is neither quiesced nor closed. If a thread waits for that, or a stop was
+/* After the last task, without the lock: gives back the reference the
+ * running tasks held. Until then the stopper is neither quiesced nor
+ * closed. If a thread waits for that, or a stop was
  * asked for, the reference is left to the waiting thread or to the owner
  * context, which drops it once stopped, before the callbacks of
  * gasync_stopper_stop_async(): otherwise a stop or quiesce could return,
@@ -604,24 +568,24 @@ task_end_locked (GasyncStopper       *self,
  * it; the stopper would then be finalized here, with the caller's thread
  * reading it. */
 static void
-task_end_last (GasyncStopper *self,
-               guint          actions)
+task_end_last (GObject *instance)
 {
+  GasyncStopper *self = GASYNC_STOPPER (instance);
   GasyncRegistryFrame frame;
   gboolean last;
 
   /* A handler of the cancellables that stops the stopper must not wait
    * for this thread. */
-  gasync_registry_frame_push (&frame, &self->registry);
-  run_actions (self, actions);
+  gasync_registry_frame_push (&frame, &self->gate.registry);
+  fire_if_owner (self, gasync_stopper_get_state (self));
   gasync_registry_frame_pop (&frame);
 
   gasync_lock (&self->lock);
   last = !gasync_owner_job_hand_ref_locked (&self->owner_job,
                                             self->stop_requested);
-  if (--self->num_ending == 0)
+  if (--self->gate.n_ending == 0)
     {
-      wake_waiters_locked (self);
+      workers_gone_locked (G_OBJECT (self));
       if (self->quiesce_requested && is_quiesced_locked (self))
         gasync_waiter_wake_all (&self->quiesce_waiters);
       if (drain_pending_locked (self))
@@ -632,120 +596,9 @@ task_end_last (GasyncStopper *self,
     g_object_unref (self);
 }
 
-/* Drops the lock taken for task_end_locked(), and finishes the last
- * task's work. */
-static inline void
-task_end_unlock (GasyncStopper *self,
-                 guint          actions,
-                 gboolean       last)
-{
-  gasync_unlock (&self->lock);
-  if (last)
-    task_end_last (self, actions);
-}
-
-static void
-task_end (GasyncStopper       *self,
-          GasyncRegistryEntry *entry)
-{
-  gboolean last;
-  guint actions;
-
-  gasync_lock (&self->lock);
-  actions = task_end_locked (self, entry, &last);
-  task_end_unlock (self, actions, last);
-}
-
-static void
-async_task_run (gpointer data)
-{
-  GasyncTaskRun *task = data;
-  GasyncStopper *self = task->instance;
-  gboolean last;
-  guint actions;
-
-  gasync_task_run_call (task, &self->registry, self->quiesce.cancellable,
-                        self->context, signals[SIGNAL_TASK_FAILED]);
-  gasync_lock (&self->lock);
-  actions = task_end_locked (self, &task->task.entry, &last);
-  gasync_registry_task_free_locked (&self->registry, task);
-  task_end_unlock (self, actions, last);
-}
-
-/* Starts @func on the pool; @semaphore, if any, holds a slot for it, which
- * is given back when it returns or is refused. Inlined in its two callers:
- * it is the hottest path of the stopper. */
-G_ALWAYS_INLINE static inline gboolean
-start_async_task (GasyncStopper    *self,
-                  const char       *name,
-                  const char       *kind,
-                  GasyncSemaphore  *semaphore,
-                  GasyncTaskFunc    func,
-                  gpointer          user_data,
-                  GDestroyNotify    destroy,
-                  GError          **error)
-{
-  GasyncTaskRun *task;
-  gboolean running;
-  gboolean track = FALSE;
-
-  gasync_lock (&self->lock);
-  task = gasync_registry_task_new_locked (&self->registry);
-  running = task_begin_locked (self, name, kind, &task->task.entry, &track);
-  if (!running)
-    gasync_registry_task_free_locked (&self->registry, task);
-  gasync_unlock (&self->lock);
-
-  /* Before the task can end. */
-  if (G_UNLIKELY (track))
-    gasync_leak_watch_track (&self->leak, self, &self->lock);
-
-  if (!running)
-    {
-      set_refused_error (name, error);
-      if (semaphore != NULL)
-        gasync_semaphore_release (semaphore);
-      gasync_owner_destroy (self->context, GASYNC_OWNER_NOW_IF_OWNER,
-                            destroy, user_data);
-      return FALSE;
-    }
-
-  gasync_task_run_set (task, self, func, user_data, destroy, semaphore);
-  gasync_registry_task_push (&task->task, async_task_run);
-  return TRUE;
-}
-
-static void
-worker_run (gpointer data)
-{
-  GasyncTaskRun *worker = data;
-  GasyncStopper *self = worker->instance;
-  gboolean last;
-  guint actions;
-
-  gasync_task_run_call (worker, &self->registry, self->stop.cancellable,
-                        self->context, signals[SIGNAL_TASK_FAILED]);
-
-  gasync_lock (&self->lock);
-  gasync_registry_end_worker_locked (&self->registry, &worker->task.entry);
-  gasync_registry_task_free_locked (&self->registry, worker);
-  actions = advance_locked (self);
-  gasync_unlock (&self->lock);
-
-  run_actions (self, actions);
-
-  /* Workers hold no reference (see dispose): past this point this thread
-   * no longer touches the stopper, unless it drops the one dispose took. */
-  gasync_lock (&self->lock);
-  if (--self->num_worker_threads == 0)
-    wake_waiters_locked (self);
-  last = self->num_worker_threads == 0 && self->kept_for_workers;
-  if (last)
-    self->kept_for_workers = FALSE;
-  gasync_unlock (&self->lock);
-  if (last)
-    g_object_unref (self);
-}
+static const GasyncTaskGateHooks gate_hooks = {
+  task_ended_locked, task_end_last, workers_gone_locked,
+};
 
 /* CockroachDB's leak checks report the stoppers never stopped: a stopper
  * that ran tasks or workers, or has closers, and is dropped without a stop
@@ -754,50 +607,45 @@ static void
 warn_if_never_stopped (GasyncStopper *self)
 {
   g_autofree char *label = NULL;
-  g_autofree char *registered = NULL;
-  guint64 n_started;
   guint n_closers;
 
   gasync_lock (&self->lock);
-  if (!self->leak.tracked || self->stop_requested || self->warned_unstopped)
+  if (!self->gate.leak.tracked || self->stop_requested || self->warned_unstopped)
     {
       gasync_unlock (&self->lock);
       return;
     }
   self->warned_unstopped = TRUE;
   label = describe_locked (self);
-  registered = gasync_registry_dump_line_locked (&self->registry);
-  n_started = self->registry.n_started;
   n_closers = gasync_closers_n_locked (&self->closers);
   gasync_unlock (&self->lock);
 
-  g_warning ("%s was finalized without gasync_stopper_stop() (tasks and "
-             "workers it ran: %" G_GUINT64_FORMAT "; closers that will not "
-             "run: %u); still registered: %s", label, n_started, n_closers,
-             registered);
+  gasync_task_gate_warn_unstopped (&self->gate, label, n_closers);
+}
+
+static void
+fire_for_workers (gpointer data)
+{
+  fire_phases (data, GASYNC_STOPPER_STATE_STOPPING);
 }
 
 static void
 gasync_stopper_dispose (GObject *object)
 {
   GasyncStopper *self = GASYNC_STOPPER (object);
-  gboolean keep;
 
   /* First: a stopper kept for its workers still has them. */
   warn_if_never_stopped (self);
 
   /* Running tasks hold a reference, workers do not: they run until a stop
-   * that can no longer come. Their cancellables fire as for a stop, and
-   * the stopper lives on until the last of them has returned. */
-  gasync_lock (&self->lock);
-  keep = self->num_worker_threads > 0 && !self->kept_for_workers;
-  self->kept_for_workers |= keep;
-  gasync_unlock (&self->lock);
-  if (keep)
+   * that can no longer come. Their cancellables fire as for a stop, on the
+   * owner context, and the stopper lives on until the last of them has
+   * returned. */
+  if (gasync_thread_hold_keep (&self->gate.workers, &self->lock, object))
     {
-      g_object_ref (self);
-      gasync_cancel_tree_fire (&self->quiesce);
-      gasync_cancel_tree_fire (&self->stop);
+      gasync_owner_invoke (self->context, GASYNC_OWNER_NOW_IF_OWNER,
+                           fire_for_workers, g_object_ref (self),
+                           g_object_unref);
       return;
     }
 
@@ -812,25 +660,11 @@ gasync_stopper_finalize (GObject *object)
 {
   GasyncStopper *self = GASYNC_STOPPER (object);
 
-  /* Under the lock: the last task or worker thread wrote it under it,
-   * and its unref reaches here through GObject's atomics, which TSan does
-   * not see. */
-  gasync_lock (&self->lock);
-  g_assert (self->num_worker_threads == 0);
-  gasync_unlock (&self->lock);
-
-  /* Checks that nothing runs and waits for the stuck report to return. */
-  gasync_registry_clear (&self->registry);
+  gasync_task_gate_clear (&self->gate);
   g_assert (g_queue_is_empty (&self->stop_waiters));
   g_assert (g_queue_is_empty (&self->quiesce_waiters));
-  /* Dispose runs again once the last worker thread gives back the
-   * reference that dispose took for the workers, unless that thread drops
-   * it before the unref that ran dispose has returned: GObject then takes
-   * it for the last reference of that unref, which finalizes without
-   * disposing again. */
   /* Never stopped: the closers will not run, but their data is freed. */
   gasync_closers_free (&self->closers, &self->lock, self->context);
-  gasync_leak_watch_end_locked (&self->leak, self);
   g_free (self->name);
 
   gasync_cancel_tree_clear (&self->quiesce);
@@ -848,67 +682,30 @@ gasync_stopper_finalize (GObject *object)
   G_OBJECT_CLASS (gasync_stopper_parent_class)->finalize (object);
 }
 
+/* Construct-only. */
 static void
-gasync_stopper_get_property (GObject    *object,
-                             guint       prop_id,
-                             GValue     *value,
-                             GParamSpec *pspec)
+set_track_details (GasyncStopper *self,
+                   gboolean       track)
 {
-  GasyncStopper *self = GASYNC_STOPPER (object);
-
-  switch (prop_id)
-    {
-    case PROP_STATE:
-      g_value_set_enum (value, gasync_stopper_get_state (self));
-      break;
-
-    case PROP_STUCK_LOG_INTERVAL:
-      g_value_set_int64 (value, gasync_stopper_get_stuck_log_interval (self));
-      break;
-
-    case PROP_TRACK_DETAILS:
-      g_value_set_boolean (value,
-                           gasync_registry_get_track_details (&self->registry));
-      break;
-
-    case PROP_NAME:
-      gasync_lock (&self->lock);
-      g_value_set_string (value, self->name);
-      gasync_unlock (&self->lock);
-      break;
-
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
+  if (track)
+    gasync_registry_track_details (&self->gate.registry);
 }
 
-static void
-gasync_stopper_set_property (GObject      *object,
-                             guint         prop_id,
-                             const GValue *value,
-                             GParamSpec   *pspec)
-{
-  GasyncStopper *self = GASYNC_STOPPER (object);
-
-  switch (prop_id)
-    {
-    case PROP_STUCK_LOG_INTERVAL:
-      gasync_stopper_set_stuck_log_interval (self, g_value_get_int64 (value));
-      break;
-
-    case PROP_TRACK_DETAILS:
-      if (g_value_get_boolean (value))
-        gasync_registry_track_details (&self->registry);
-      break;
-
-    case PROP_NAME:
-      gasync_stopper_set_name (self, g_value_get_string (value));
-      break;
-
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
+static const GasyncPropertyAccess property_access[N_PROPS] = {
+  [PROP_STATE] = { G_CALLBACK (gasync_stopper_get_state), NULL },
+  [PROP_STUCK_LOG_INTERVAL] = {
+    G_CALLBACK (gasync_stopper_get_stuck_log_interval),
+    G_CALLBACK (gasync_stopper_set_stuck_log_interval),
+  },
+  [PROP_TRACK_DETAILS] = {
+    G_CALLBACK (gasync_stopper_get_track_details),
+    G_CALLBACK (set_track_details),
+  },
+  [PROP_NAME] = {
+    G_CALLBACK (gasync_stopper_get_name),
+    G_CALLBACK (gasync_stopper_set_name),
+  },
+};
 
 static void
 gasync_stopper_class_init (GasyncStopperClass *klass)
@@ -919,8 +716,6 @@ gasync_stopper_class_init (GasyncStopperClass *klass)
 
   object_class->dispose = gasync_stopper_dispose;
   object_class->finalize = gasync_stopper_finalize;
-  object_class->get_property = gasync_stopper_get_property;
-  object_class->set_property = gasync_stopper_set_property;
 
   /**
    * GasyncStopper:state:
@@ -1002,7 +797,8 @@ gasync_stopper_class_init (GasyncStopperClass *klass)
                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
                          G_PARAM_EXPLICIT_NOTIFY);
 
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+  gasync_property_install (object_class, property_access, properties,
+                           N_PROPS);
 
   /**
    * GasyncStopper::quiescing:
@@ -1079,9 +875,12 @@ gasync_stopper_init (GasyncStopper *self)
   self->context = g_main_context_ref_thread_default ();
   self->owner_thread = g_thread_self ();
   self->stuck_log_interval = DEFAULT_STUCK_LOG_INTERVAL;
-  gasync_registry_init (&self->registry, &self->lock, sizeof (GasyncTaskRun));
   gasync_cancel_tree_init (&self->quiesce);
   gasync_cancel_tree_init (&self->stop);
+  gasync_task_gate_init (&self->gate, G_OBJECT (self), &self->lock,
+                         self->context, &gate_hooks,
+                         signals[SIGNAL_TASK_FAILED], self->quiesce.cancellable,
+                         self->stop.cancellable);
   g_queue_init (&self->stop_waiters);
   g_queue_init (&self->quiesce_waiters);
   gasync_owner_job_init (&self->owner_job, self, self->context, &self->lock,
@@ -1208,7 +1007,7 @@ gasync_stopper_get_track_details (GasyncStopper *self)
 {
   g_return_val_if_fail (GASYNC_IS_STOPPER (self), FALSE);
 
-  return gasync_registry_get_track_details (&self->registry);
+  return gasync_registry_get_track_details (&self->gate.registry);
 }
 
 /**
@@ -1304,8 +1103,9 @@ gasync_stopper_get_stop_cancellable (GasyncStopper *self)
  * handler on @parent is disconnected, so that any number of children can
  * come and go. While it lives, it holds a reference to @parent.
  *
- * Threading: may be called from any thread. The cancellation happens in
- * the thread that begins quiescing or cancels @parent.
+ * Threading: may be called from any thread. The cancellation happens on
+ * the owner context when @self begins quiescing, or in the thread that
+ * cancels @parent.
  *
  * Returns: (transfer full): a new #GCancellable
  *
@@ -1386,7 +1186,7 @@ gasync_stopper_run_task (GasyncStopper   *self,
   if (!task_begin (self, name, "task", &entry, error))
     return FALSE;
 
-  ok = gasync_registry_call (&self->registry, func, name,
+  ok = gasync_registry_call (&self->gate.registry, func, name,
                              self->quiesce.cancellable, user_data, error);
 
   task_end (self, &entry);
@@ -1554,7 +1354,7 @@ gasync_stopper_run_limited_async_task (GasyncStopper    *self,
     case GASYNC_TASK_SLOT_ACQUIRED:
       break;
     case GASYNC_TASK_SLOT_REFUSED:
-      set_refused_error (name, error);
+      gasync_task_gate_set_refused_error (name, error);
       G_GNUC_FALLTHROUGH;
     case GASYNC_TASK_SLOT_FAILED:
     default:
@@ -1600,70 +1400,13 @@ gasync_stopper_run_worker (GasyncStopper   *self,
                            GDestroyNotify   destroy,
                            GError         **error)
 {
-  GasyncTaskRun *worker;
-  gboolean accepted;
-  gboolean track = FALSE;
-
   g_return_val_if_fail (GASYNC_IS_STOPPER (self), FALSE);
   g_return_val_if_fail (name != NULL, FALSE);
   g_return_val_if_fail (func != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  gasync_lock (&self->lock);
-  worker = gasync_registry_task_new_locked (&self->registry);
-  accepted = self->state < GASYNC_STOPPER_STATE_STOPPING;
-  if (accepted)
-    {
-      gasync_registry_begin_worker_locked (&self->registry,
-                                           &worker->task.entry, name);
-      self->num_worker_threads++;
-      track = gasync_leak_watch_begin_locked (&self->leak);
-    }
-  else
-    gasync_registry_task_free_locked (&self->registry, worker);
-  gasync_unlock (&self->lock);
-
-  if (track)
-    gasync_leak_watch_track (&self->leak, self, &self->lock);
-
-  if (!accepted)
-    {
-      gasync_owner_destroy (self->context, GASYNC_OWNER_NOW_IF_OWNER,
-                            destroy, user_data);
-      g_set_error (error, GASYNC_ERROR, GASYNC_ERROR_UNAVAILABLE,
-                   /* Translators: %s is the name of a worker */
-                   _("The stopper is stopping: worker “%s” was not started"),
-                   name);
-      return FALSE;
-    }
-
-  gasync_task_run_set (worker, self, func, user_data, destroy, NULL);
-  gasync_registry_task_spawn (&worker->task, worker_run, name);
-  return TRUE;
-}
-
-typedef struct
-{
-  GasyncStopper *stopper;
-  GasyncRegistryEntry entry;
-} TokenData;
-
-static void
-token_end (GasyncTaskToken *token,
-           gpointer         user_data)
-{
-  TokenData *data = user_data;
-
-  task_end (data->stopper, &data->entry);
-}
-
-static void
-token_data_free (gpointer user_data)
-{
-  TokenData *data = user_data;
-
-  g_object_unref (data->stopper);
-  g_free (data);
+  return gasync_task_gate_start (&self->gate, name, NULL, NULL, func,
+                                 user_data, destroy, error);
 }
 
 /**
@@ -1696,22 +1439,11 @@ gasync_stopper_begin_task (GasyncStopper  *self,
                            const char     *name,
                            GError        **error)
 {
-  TokenData *data;
-
   g_return_val_if_fail (GASYNC_IS_STOPPER (self), NULL);
   g_return_val_if_fail (name != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  data = g_new (TokenData, 1);
-  if (!task_begin (self, name, "token", &data->entry, error))
-    {
-      g_free (data);
-      return NULL;
-    }
-
-  data->stopper = g_object_ref (self);
-  return gasync_task_token_new (name, self->context, token_end, data,
-                                token_data_free);
+  return gasync_task_gate_begin_token (&self->gate, name, error);
 }
 
 /**
@@ -1749,12 +1481,12 @@ gasync_stopper_add_closer (GasyncStopper          *self,
   if (!stopped)
     {
       gasync_closers_add_locked (&self->closers, func, user_data, destroy);
-      track = gasync_leak_watch_begin_locked (&self->leak);
+      track = gasync_leak_watch_begin_locked (&self->gate.leak);
     }
   gasync_unlock (&self->lock);
 
   if (track)
-    gasync_leak_watch_track (&self->leak, self, &self->lock);
+    gasync_leak_watch_track (&self->gate.leak, self, &self->lock);
   if (stopped)
     gasync_closers_run_late (self->context, self->owner_thread, func,
                              user_data, destroy);
@@ -1780,7 +1512,7 @@ gasync_stopper_dup_running_tasks (GasyncStopper *self)
 {
   g_return_val_if_fail (GASYNC_IS_STOPPER (self), NULL);
 
-  return gasync_registry_dup_counts (&self->registry);
+  return gasync_registry_dup_counts (&self->gate.registry);
 }
 
 /**
@@ -1800,7 +1532,7 @@ gasync_stopper_get_n_tasks (GasyncStopper *self)
 {
   g_return_val_if_fail (GASYNC_IS_STOPPER (self), 0);
 
-  return gasync_registry_n_tasks (&self->registry);
+  return gasync_registry_n_tasks (&self->gate.registry);
 }
 
 /**
@@ -1824,7 +1556,7 @@ gasync_stopper_dump (GasyncStopper *self)
 {
   g_return_val_if_fail (GASYNC_IS_STOPPER (self), NULL);
 
-  return gasync_registry_dump (&self->registry);
+  return gasync_registry_dump (&self->gate.registry);
 }
 
 /**
@@ -2017,7 +1749,7 @@ gasync_stopper_quiesce_async (GasyncStopper       *self,
    * that ended the last one still acts on it (see task_end_last(), which
    * wakes the queued waiters). */
   gasync_lock (&self->lock);
-  done = is_quiesced_locked (self) && self->num_ending == 0;
+  done = is_quiesced_locked (self);
   if (!done)
     gasync_waiter_wait_async (&self->quiesce_waiters, &self->lock, task);
   gasync_unlock (&self->lock);

@@ -230,6 +230,19 @@ gasync_replace_string (GasyncLock  *lock,
   return changed;
 }
 
+/* Reads the count *@field, guarded by @lock. */
+static inline guint
+gasync_read_uint (GasyncLock  *lock,
+                  const guint *field)
+{
+  guint value;
+
+  gasync_lock (lock);
+  value = *field;
+  gasync_unlock (lock);
+  return value;
+}
+
 /* Reads the duration *@field, guarded by @lock. */
 static inline GTimeSpan
 gasync_read_timespan (GasyncLock      *lock,

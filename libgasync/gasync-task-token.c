@@ -75,6 +75,7 @@
 #include "gasync-task-token-private.h"
 #include "gasync-owner-private.h"
 #include "gasync-private.h"
+#include "gasync-property-private.h"
 
 struct _GasyncTaskToken
 {
@@ -158,24 +159,9 @@ gasync_task_token_finalize (GObject *object)
   G_OBJECT_CLASS (gasync_task_token_parent_class)->finalize (object);
 }
 
-static void
-gasync_task_token_get_property (GObject    *object,
-                                guint       prop_id,
-                                GValue     *value,
-                                GParamSpec *pspec)
-{
-  GasyncTaskToken *self = GASYNC_TASK_TOKEN (object);
-
-  switch (prop_id)
-    {
-    case PROP_NAME:
-      g_value_set_string (value, self->name);
-      break;
-
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
+static const GasyncPropertyAccess property_access[N_PROPS] = {
+  [PROP_NAME] = { G_CALLBACK (gasync_task_token_get_name), NULL },
+};
 
 static void
 gasync_task_token_class_init (GasyncTaskTokenClass *klass)
@@ -184,7 +170,6 @@ gasync_task_token_class_init (GasyncTaskTokenClass *klass)
 
   object_class->dispose = gasync_task_token_dispose;
   object_class->finalize = gasync_task_token_finalize;
-  object_class->get_property = gasync_task_token_get_property;
 
   /**
    * GasyncTaskToken:name:
@@ -198,7 +183,8 @@ gasync_task_token_class_init (GasyncTaskTokenClass *klass)
                          NULL,
                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
 
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+  gasync_property_install (object_class, property_access, properties,
+                           N_PROPS);
 
   gasync_type_class_publish (klass);
 }

@@ -140,6 +140,7 @@
 #include "gasync-future-private.h"
 #include "gasync-owner-private.h"
 #include "gasync-private.h"
+#include "gasync-property-private.h"
 #include "gasync-registry-private.h"
 #include "gasync-task-token-private.h"
 #include "gasync-waiter-private.h"
@@ -437,6 +438,11 @@ tasks_start (GasyncTasks    *self,
 {
   Task *task;
 
+  g_return_if_fail (GASYNC_IS_TASKS (self));
+  g_return_if_fail (name != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+  g_return_if_fail (func != NULL);
+
   gasync_lock (&self->lock);
   task = gasync_registry_task_new_locked (&self->registry);
   tasks_begin_locked (self, &task->task.entry, name, loop ? "loop" : "task");
@@ -473,46 +479,18 @@ gasync_tasks_finalize (GObject *object)
   G_OBJECT_CLASS (gasync_tasks_parent_class)->finalize (object);
 }
 
+/* Construct-only: a group has a name, "tasks" by default. */
 static void
-gasync_tasks_get_property (GObject    *object,
-                           guint       prop_id,
-                           GValue     *value,
-                           GParamSpec *pspec)
+set_name (GasyncTasks *self,
+          const char  *name)
 {
-  GasyncTasks *self = GASYNC_TASKS (object);
-
-  switch (prop_id)
-    {
-    case PROP_NAME:
-      g_value_set_string (value, self->name);
-      break;
-
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
+  g_free (self->name);
+  self->name = g_strdup (name != NULL ? name : "tasks");
 }
 
-static void
-gasync_tasks_set_property (GObject      *object,
-                           guint         prop_id,
-                           const GValue *value,
-                           GParamSpec   *pspec)
-{
-  GasyncTasks *self = GASYNC_TASKS (object);
-
-  switch (prop_id)
-    {
-    case PROP_NAME:
-      g_free (self->name);
-      self->name = g_value_dup_string (value);
-      if (self->name == NULL)
-        self->name = g_strdup ("tasks");
-      break;
-
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
+static const GasyncPropertyAccess property_access[N_PROPS] = {
+  [PROP_NAME] = { G_CALLBACK (gasync_tasks_get_name), G_CALLBACK (set_name) },
+};
 
 static void
 gasync_tasks_class_init (GasyncTasksClass *klass)
@@ -522,8 +500,6 @@ gasync_tasks_class_init (GasyncTasksClass *klass)
   gasync_i18n_init ();
 
   object_class->finalize = gasync_tasks_finalize;
-  object_class->get_property = gasync_tasks_get_property;
-  object_class->set_property = gasync_tasks_set_property;
 
   /**
    * GasyncTasks:name:
@@ -539,7 +515,8 @@ gasync_tasks_class_init (GasyncTasksClass *klass)
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY |
                          G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
 
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+  gasync_property_install (object_class, property_access, properties,
+                           N_PROPS);
 
   /**
    * GasyncTasks::task-failed:
@@ -656,15 +633,9 @@ gasync_tasks_get_name (GasyncTasks *self)
 guint
 gasync_tasks_get_n_running (GasyncTasks *self)
 {
-  guint n_running;
-
   g_return_val_if_fail (GASYNC_IS_TASKS (self), 0);
 
-  gasync_lock (&self->lock);
-  n_running = gasync_registry_n_tasks_locked (&self->registry);
-  gasync_unlock (&self->lock);
-
-  return n_running;
+  return gasync_registry_n_tasks (&self->registry);
 }
 
 /**
@@ -695,11 +666,6 @@ gasync_tasks_run (GasyncTasks    *self,
                   gpointer        user_data,
                   GDestroyNotify  destroy)
 {
-  g_return_if_fail (GASYNC_IS_TASKS (self));
-  g_return_if_fail (name != NULL);
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
-  g_return_if_fail (func != NULL);
-
   tasks_start (self, cancellable, name, FALSE, func, NULL, user_data,
                destroy);
 }
@@ -789,11 +755,6 @@ gasync_tasks_loop (GasyncTasks    *self,
                    gpointer        user_data,
                    GDestroyNotify  destroy)
 {
-  g_return_if_fail (GASYNC_IS_TASKS (self));
-  g_return_if_fail (name != NULL);
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
-  g_return_if_fail (func != NULL);
-
   tasks_start (self, cancellable, name, TRUE, func, NULL, user_data,
                destroy);
 }
@@ -823,10 +784,6 @@ gasync_tasks_run_background (GasyncTasks    *self,
                              gpointer        user_data,
                              GDestroyNotify  destroy)
 {
-  g_return_if_fail (GASYNC_IS_TASKS (self));
-  g_return_if_fail (name != NULL);
-  g_return_if_fail (func != NULL);
-
   tasks_start (self, NULL, name, FALSE, func, NULL, user_data,
                destroy);
 }
@@ -868,10 +825,6 @@ gasync_tasks_run_with_close (GasyncTasks    *self,
                              gpointer        user_data,
                              GDestroyNotify  destroy)
 {
-  g_return_if_fail (GASYNC_IS_TASKS (self));
-  g_return_if_fail (name != NULL);
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
-  g_return_if_fail (func != NULL);
   g_return_if_fail (close_func != NULL);
 
   tasks_start (self, cancellable, name, FALSE, func, close_func, user_data,

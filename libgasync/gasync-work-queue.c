@@ -146,6 +146,7 @@
 #include "gasync-owner-private.h"
 #include "gasync-pool-private.h"
 #include "gasync-private.h"
+#include "gasync-property-private.h"
 #include "gasync-source-private.h"
 #include "gasync-sync-private.h"
 #include "gasync-task-token-private.h"
@@ -784,77 +785,28 @@ gasync_work_queue_finalize (GObject *object)
   G_OBJECT_CLASS (gasync_work_queue_parent_class)->finalize (object);
 }
 
-static void
-gasync_work_queue_get_property (GObject    *object,
-                                guint       prop_id,
-                                GValue     *value,
-                                GParamSpec *pspec)
-{
-  GasyncWorkQueue *self = GASYNC_WORK_QUEUE (object);
-
-  switch (prop_id)
-    {
-    case PROP_PARALLELISM:
-      g_value_set_uint (value, gasync_work_queue_get_parallelism (self));
-      break;
-
-    case PROP_MAX_WORK:
-      g_value_set_uint (value, gasync_work_queue_get_max_work (self));
-      break;
-
-    case PROP_SHUTDOWN_GRACE_PERIOD:
-      g_value_set_int64 (value, gasync_work_queue_get_shutdown_grace_period (self));
-      break;
-
-    case PROP_INTERCEPTOR:
-      g_value_set_object (value, gasync_work_queue_get_interceptor (self));
-      break;
-
-    case PROP_NAME:
-      gasync_lock (&self->lock);
-      g_value_set_string (value, self->name);
-      gasync_unlock (&self->lock);
-      break;
-
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-gasync_work_queue_set_property (GObject      *object,
-                                guint         prop_id,
-                                const GValue *value,
-                                GParamSpec   *pspec)
-{
-  GasyncWorkQueue *self = GASYNC_WORK_QUEUE (object);
-
-  switch (prop_id)
-    {
-    case PROP_PARALLELISM:
-      gasync_work_queue_set_parallelism (self, g_value_get_uint (value));
-      break;
-
-    case PROP_MAX_WORK:
-      gasync_work_queue_set_max_work (self, g_value_get_uint (value));
-      break;
-
-    case PROP_SHUTDOWN_GRACE_PERIOD:
-      gasync_work_queue_set_shutdown_grace_period (self, g_value_get_int64 (value));
-      break;
-
-    case PROP_INTERCEPTOR:
-      gasync_work_queue_set_interceptor (self, g_value_get_object (value));
-      break;
-
-    case PROP_NAME:
-      gasync_work_queue_set_name (self, g_value_get_string (value));
-      break;
-
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
+static const GasyncPropertyAccess property_access[N_PROPS] = {
+  [PROP_PARALLELISM] = {
+    G_CALLBACK (gasync_work_queue_get_parallelism),
+    G_CALLBACK (gasync_work_queue_set_parallelism),
+  },
+  [PROP_MAX_WORK] = {
+    G_CALLBACK (gasync_work_queue_get_max_work),
+    G_CALLBACK (gasync_work_queue_set_max_work),
+  },
+  [PROP_SHUTDOWN_GRACE_PERIOD] = {
+    G_CALLBACK (gasync_work_queue_get_shutdown_grace_period),
+    G_CALLBACK (gasync_work_queue_set_shutdown_grace_period),
+  },
+  [PROP_INTERCEPTOR] = {
+    G_CALLBACK (gasync_work_queue_get_interceptor),
+    G_CALLBACK (gasync_work_queue_set_interceptor),
+  },
+  [PROP_NAME] = {
+    G_CALLBACK (gasync_work_queue_get_name),
+    G_CALLBACK (gasync_work_queue_set_name),
+  },
+};
 
 static void
 gasync_work_queue_class_init (GasyncWorkQueueClass *klass)
@@ -865,8 +817,6 @@ gasync_work_queue_class_init (GasyncWorkQueueClass *klass)
 
   object_class->dispose = gasync_work_queue_dispose;
   object_class->finalize = gasync_work_queue_finalize;
-  object_class->get_property = gasync_work_queue_get_property;
-  object_class->set_property = gasync_work_queue_set_property;
 
   /**
    * GasyncWorkQueue:parallelism:
@@ -942,7 +892,8 @@ gasync_work_queue_class_init (GasyncWorkQueueClass *klass)
                          NULL,
                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
 
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+  gasync_property_install (object_class, property_access, properties,
+                           N_PROPS);
 
   /**
    * GasyncWorkQueue::error:
@@ -1340,14 +1291,9 @@ gasync_work_queue_set_name (GasyncWorkQueue *self,
 guint
 gasync_work_queue_get_n_queued (GasyncWorkQueue *self)
 {
-  guint n;
-
   g_return_val_if_fail (GASYNC_IS_WORK_QUEUE (self), 0);
 
-  gasync_lock (&self->lock);
-  n = self->n_queued;
-  gasync_unlock (&self->lock);
-  return n;
+  return gasync_read_uint (&self->lock, &self->n_queued);
 }
 
 /**

@@ -124,6 +124,7 @@
 #include "gasync-lifecycle-private.h"
 #include "gasync-owner-private.h"
 #include "gasync-private.h"
+#include "gasync-property-private.h"
 
 typedef struct
 {
@@ -142,7 +143,7 @@ struct _GasyncWorker
 
   GasyncWorkerFunc func;
   gpointer user_data;
-  GDestroyNotify user_data_free;
+  GDestroyNotify destroy;
 
   char *name; /* under life.lock */
 };
@@ -314,56 +315,22 @@ gasync_worker_finalize (GObject *object)
 
   g_assert (g_queue_is_empty (&self->items));
   g_free (self->name);
-  if (self->user_data_free != NULL)
-    self->user_data_free (self->user_data);
+  /* On the owner context, as every destroy notify (the contract): the
+   * last reference may go in another thread. */
+  gasync_owner_destroy (self->life.owner, GASYNC_OWNER_NOW_IF_OWNER,
+                        self->destroy, self->user_data);
   gasync_lifecycle_clear (&self->life);
 
   G_OBJECT_CLASS (gasync_worker_parent_class)->finalize (object);
 }
 
-static void
-gasync_worker_get_property (GObject    *object,
-                            guint       prop_id,
-                            GValue     *value,
-                            GParamSpec *pspec)
-{
-  GasyncWorker *self = GASYNC_WORKER (object);
-
-  switch (prop_id)
-    {
-    case PROP_STATE:
-      g_value_set_enum (value, gasync_worker_get_state (self));
-      break;
-
-    case PROP_NAME:
-      gasync_lock (&self->life.lock);
-      g_value_set_string (value, self->name);
-      gasync_unlock (&self->life.lock);
-      break;
-
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-gasync_worker_set_property (GObject      *object,
-                            guint         prop_id,
-                            const GValue *value,
-                            GParamSpec   *pspec)
-{
-  GasyncWorker *self = GASYNC_WORKER (object);
-
-  switch (prop_id)
-    {
-    case PROP_NAME:
-      gasync_worker_set_name (self, g_value_get_string (value));
-      break;
-
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
+static const GasyncPropertyAccess property_access[N_PROPS] = {
+  [PROP_STATE] = { G_CALLBACK (gasync_worker_get_state), NULL },
+  [PROP_NAME] = {
+    G_CALLBACK (gasync_worker_get_name),
+    G_CALLBACK (gasync_worker_set_name),
+  },
+};
 
 static void
 gasync_worker_class_init (GasyncWorkerClass *klass)
@@ -374,8 +341,6 @@ gasync_worker_class_init (GasyncWorkerClass *klass)
 
   object_class->dispose = gasync_worker_dispose;
   object_class->finalize = gasync_worker_finalize;
-  object_class->get_property = gasync_worker_get_property;
-  object_class->set_property = gasync_worker_set_property;
 
   /**
    * GasyncWorker:name:
@@ -417,7 +382,8 @@ gasync_worker_class_init (GasyncWorkerClass *klass)
    *
    * Since: 0.1
    */
-  gasync_lifecycle_class_install (object_class, properties, N_PROPS,
+  gasync_lifecycle_class_install (object_class, property_access, properties,
+                                  N_PROPS,
                                   PROP_STATE, &signals[SIGNAL_ERROR]);
 
   gasync_type_class_publish (klass);
@@ -436,14 +402,17 @@ gasync_worker_init (GasyncWorker *self)
 static GasyncWorker *
 worker_new (GasyncWorkerFunc func,
             gpointer         user_data,
-            GDestroyNotify   user_data_free,
+            GDestroyNotify   destroy,
             gboolean         main_context_mode)
 {
-  GasyncWorker *self = g_object_new (GASYNC_TYPE_WORKER, NULL);
+  GasyncWorker *self;
 
+  g_return_val_if_fail (func != NULL, NULL);
+
+  self = g_object_new (GASYNC_TYPE_WORKER, NULL);
   self->func = func;
   self->user_data = user_data;
-  self->user_data_free = user_data_free;
+  self->destroy = destroy;
   self->main_context_mode = main_context_mode;
   return self;
 }
@@ -468,8 +437,6 @@ gasync_worker_new (GasyncWorkerFunc func,
                    gpointer         user_data,
                    GDestroyNotify   destroy)
 {
-  g_return_val_if_fail (func != NULL, NULL);
-
   return worker_new (func, user_data, destroy, FALSE);
 }
 
@@ -496,8 +463,6 @@ gasync_worker_new_for_main_context (GasyncWorkerFunc func,
                                     gpointer         user_data,
                                     GDestroyNotify   destroy)
 {
-  g_return_val_if_fail (func != NULL, NULL);
-
   return worker_new (func, user_data, destroy, TRUE);
 }
 
@@ -533,14 +498,9 @@ gasync_worker_get_state (GasyncWorker *self)
 guint
 gasync_worker_get_n_queued (GasyncWorker *self)
 {
-  guint n;
-
   g_return_val_if_fail (GASYNC_IS_WORKER (self), 0);
 
-  gasync_lock (&self->life.lock);
-  n = self->items.length;
-  gasync_unlock (&self->life.lock);
-  return n;
+  return gasync_read_uint (&self->life.lock, &self->items.length);
 }
 
 /**

@@ -671,8 +671,11 @@ stopping_task (GCancellable  *cancellable,
   StopInside *data = user_data;
 
   gasync_stopper_stop (data->stopper);
-  /* Returned at once: the shutdown waits for this very task. */
-  g_assert_true (g_cancellable_is_cancelled (cancellable));
+  /* Returned at once: the shutdown waits for this very task. The quiesce
+   * cancellable fires on the owner context: at once when this task runs
+   * there, else once that context has run. */
+  g_assert_false (gasync_sleep (TIMEOUT_SECONDS * G_USEC_PER_SEC, cancellable,
+                                NULL));
   g_assert_cmpint (gasync_stopper_get_state (data->stopper), ==, GASYNC_STOPPER_STATE_QUIESCING);
   gasync_stopper_quiesce (data->stopper);
   g_atomic_int_set (&data->returned, TRUE);
@@ -722,7 +725,9 @@ stopping_worker (GCancellable  *cancellable,
   GasyncStopper *stopper = user_data;
 
   gasync_stopper_stop (stopper);
-  g_assert_true (g_cancellable_is_cancelled (cancellable));
+  /* The stop cancellable fires on the owner context, once it has run. */
+  g_assert_false (gasync_sleep (TIMEOUT_SECONDS * G_USEC_PER_SEC, cancellable,
+                                NULL));
   return TRUE;
 }
 
@@ -1988,9 +1993,9 @@ test_stopper_mutual_wait (Fixture       *fixture,
   gasync_lock_clear (&r.lock);
 }
 
-/* The last task of a stopper being stopped ends on a pool thread, which
- * then fires the stop cancellable; its handler looks out for ::stopping
- * meanwhile. */
+/* The last task of a stopper being stopped ends on a pool thread; the
+ * stop cancellable then fires on the owner context, whose handler looks
+ * out for ::stopping meanwhile. */
 typedef struct
 {
   int stopping; /* atomic: ::stopping was emitted */
@@ -2032,10 +2037,11 @@ test_stopper_last_task_lets_go (Fixture       *fixture,
   GasyncStopper *alive = stopper;
   LastTask last = { 0 };
 
-  g_test_summary ("The thread that ends the last task fires the stop "
-                  "cancellable before ::stopping, and a stop or quiesce "
-                  "returns once that thread is done with the stopper: the "
-                  "caller's unref then finalizes it");
+  g_test_summary ("When the last task ends on a pool thread, the stop "
+                  "cancellable fires on the owner context (here the stopping "
+                  "thread, which runs it), before ::stopping, and a stop or "
+                  "quiesce returns once that thread is done with the "
+                  "stopper: the caller's unref then finalizes it");
   g_test_bug ("13");
 
   g_object_add_weak_pointer (G_OBJECT (stopper), (gpointer *) &alive);
@@ -2050,7 +2056,7 @@ test_stopper_last_task_lets_go (Fixture       *fixture,
   g_assert_true (g_atomic_int_get (&last.stopping));
   g_assert_true (g_atomic_int_get (&last.fired));
   g_assert_false (g_atomic_int_get (&last.early));
-  g_assert_true (last.fired_in != g_thread_self ());
+  g_assert_true (last.fired_in == g_thread_self ());
   g_object_unref (stopper);
   g_assert_null (alive);
 
@@ -2485,6 +2491,164 @@ test_stopper_last_unref_while_running (Fixture       *fixture,
   test_gate_clear (&unref_gate);
 }
 
+/* Every cancellable a stopper hands out, its own two and a child of each,
+ * records the thread that its `cancelled` handler runs in. */
+typedef struct
+{
+  GCancellable *cancellables[4];
+  GThread *threads[4];
+  int n_fired; /* atomic */
+} OwnerFire;
+
+static void
+owner_fire_cancelled (GCancellable *cancellable,
+                      gpointer      user_data)
+{
+  OwnerFire *fire = user_data;
+
+  for (guint i = 0; i < G_N_ELEMENTS (fire->cancellables); i++)
+    if (fire->cancellables[i] == cancellable)
+      fire->threads[i] = g_thread_self ();
+  g_atomic_int_inc (&fire->n_fired);
+}
+
+static void
+owner_fire_connect (OwnerFire     *fire,
+                    GasyncStopper *stopper)
+{
+  memset (fire, 0, sizeof *fire);
+  fire->cancellables[0] = g_object_ref (gasync_stopper_get_quiesce_cancellable (stopper));
+  fire->cancellables[1] = g_object_ref (gasync_stopper_get_stop_cancellable (stopper));
+  fire->cancellables[2] = gasync_stopper_new_cancellable_on_quiesce (stopper, NULL);
+  fire->cancellables[3] = gasync_stopper_new_cancellable_on_stop (stopper, NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (fire->cancellables); i++)
+    g_cancellable_connect (fire->cancellables[i], G_CALLBACK (owner_fire_cancelled),
+                           fire, NULL);
+}
+
+/* Each handler ran once, on the owner context's thread. */
+static void
+owner_fire_assert_on_owner (OwnerFire *fire)
+{
+  g_assert_cmpint (g_atomic_int_get (&fire->n_fired), ==, 4);
+  for (guint i = 0; i < G_N_ELEMENTS (fire->cancellables); i++)
+    {
+      g_assert_true (fire->threads[i] == main_thread);
+      g_object_unref (fire->cancellables[i]);
+    }
+}
+
+static gpointer
+stop_in_thread (gpointer data)
+{
+  gasync_stopper_stop (data);
+  return NULL;
+}
+
+static void
+test_stopper_cancelled_on_owner_stop_from_thread (Fixture       *fixture,
+                                                  gconstpointer  unused)
+{
+  g_autoptr(GasyncStopper) stopper = gasync_stopper_new ();
+  OwnerFire fire;
+  GThread *thread;
+
+  g_test_summary ("A stop from a thread of its own, while a task and a "
+                  "worker wait for their cancellables: the quiesce and stop "
+                  "cancellables and their children emit cancelled on the "
+                  "owner context, not in the stopping thread nor on the "
+                  "pool thread that ends the last task");
+  g_test_bug ("14");
+
+  owner_fire_connect (&fire, stopper);
+  g_assert_true (gasync_stopper_run_async_task (stopper, "task",
+                                                gasync_test_task_until_cancelled,
+                                                NULL, NULL, NULL));
+  g_assert_true (gasync_stopper_run_worker (stopper, "worker",
+                                            gasync_test_task_until_cancelled,
+                                            NULL, NULL, NULL));
+  thread = g_thread_new ("stop", stop_in_thread, stopper);
+  gasync_test_iterate_until (fixture->context, is_stopped, stopper, TIMEOUT_SECONDS);
+  g_thread_join (thread);
+  owner_fire_assert_on_owner (&fire);
+}
+
+static void
+test_stopper_cancelled_on_owner_token_dropped (Fixture       *fixture,
+                                               gconstpointer  unused)
+{
+  g_autoptr(GasyncStopper) stopper = gasync_stopper_new ();
+  GasyncTaskToken *token;
+  OwnerFire fire;
+  int done = FALSE;
+
+  g_test_summary ("When the last task is a token dropped without end(), as "
+                  "by a garbage collector, the stop cancellable and its "
+                  "child emit cancelled in a dispatch of the owner context "
+                  "afterwards, not inside the unref");
+  g_test_bug ("14");
+
+  owner_fire_connect (&fire, stopper);
+  token = gasync_stopper_begin_task (stopper, "token", NULL);
+  g_assert_nonnull (token);
+  gasync_stopper_stop_async (stopper, NULL, stop_done, &done);
+  g_assert_cmpint (g_atomic_int_get (&fire.n_fired), ==, 2);
+
+  g_test_expect_message ("Gasync", G_LOG_LEVEL_WARNING,
+                         "Task token “token” was dropped without*");
+  g_object_unref (token);
+  g_assert_cmpint (g_atomic_int_get (&fire.n_fired), ==, 2);
+  gasync_test_iterate_until_flag (fixture->context, &done);
+  g_test_assert_expected_messages ();
+  owner_fire_assert_on_owner (&fire);
+}
+
+static gpointer
+unref_in_thread (gpointer data)
+{
+  g_object_unref (data);
+  return NULL;
+}
+
+static gboolean
+all_fired (gpointer data)
+{
+  OwnerFire *fire = data;
+
+  return g_atomic_int_get (&fire->n_fired) == 4;
+}
+
+static void
+test_stopper_cancelled_on_owner_dropped_in_thread (Fixture       *fixture,
+                                                   gconstpointer  unused)
+{
+  GasyncStopper *stopper = gasync_stopper_new ();
+  GasyncTestLifetime lifetime;
+  OwnerFire fire;
+  GThread *thread;
+
+  g_test_summary ("A stopper whose last reference goes in another thread "
+                  "while a worker runs: its cancellables fire as for a stop, "
+                  "on the owner context; then it is finalized");
+  g_test_bug ("14");
+
+  gasync_test_lifetime_init (&lifetime);
+  gasync_test_lifetime_watch (&lifetime, stopper);
+  owner_fire_connect (&fire, stopper);
+  g_assert_true (gasync_stopper_run_worker (stopper, "worker",
+                                            gasync_test_task_until_cancelled,
+                                            &lifetime.destroyed[0],
+                                            count_destroy_on_main, NULL));
+  g_test_expect_message ("Gasync", G_LOG_LEVEL_WARNING,
+                         "Stopper 0x* was finalized without gasync_stopper_stop()*");
+  thread = g_thread_new ("unref", unref_in_thread, stopper);
+  g_thread_join (thread);
+  g_test_assert_expected_messages ();
+  gasync_test_iterate_until (fixture->context, all_fired, &fire, TIMEOUT_SECONDS);
+  gasync_test_lifetime_wait (&lifetime, 1);
+  owner_fire_assert_on_owner (&fire);
+}
+
 static void
 test_stopper_bad_input (void)
 {
@@ -2624,6 +2788,11 @@ main (int    argc,
   ADD ("stress", test_stopper_stress);
   ADD ("dropped-while-running", test_stopper_dropped_while_running);
   ADD ("last-unref-while-running", test_stopper_last_unref_while_running);
+  ADD ("cancelled-on-owner/stop-from-thread",
+       test_stopper_cancelled_on_owner_stop_from_thread);
+  ADD ("cancelled-on-owner/token-dropped", test_stopper_cancelled_on_owner_token_dropped);
+  ADD ("cancelled-on-owner/dropped-in-thread",
+       test_stopper_cancelled_on_owner_dropped_in_thread);
   g_test_add_func ("/gasync/stopper/bad-input", test_stopper_bad_input);
   ADD ("disposed", test_stopper_disposed);
 

@@ -631,6 +631,48 @@ test_worker_user_data_free (void)
   g_assert_cmpuint (n_freed, ==, 1);
 }
 
+typedef struct
+{
+  GThread *thread;
+  int freed; /* atomic */
+} FreedWhere;
+
+static void
+record_free_thread (gpointer data)
+{
+  FreedWhere *where = data;
+
+  where->thread = g_thread_self ();
+  g_atomic_int_set (&where->freed, TRUE);
+}
+
+static gpointer
+unref_in_thread (gpointer object)
+{
+  g_object_unref (object);
+  return NULL;
+}
+
+static void
+test_worker_destroy_on_owner (gconstpointer data)
+{
+  gboolean main_context = GPOINTER_TO_INT (data);
+  FreedWhere where = { NULL, FALSE };
+  GasyncWorker *worker;
+
+  g_test_summary ("A worker whose last reference goes in another thread "
+                  "calls its destroy notify on the owner context, as every "
+                  "class does");
+  g_test_bug ("14");
+
+  worker = main_context ?
+           gasync_worker_new_for_main_context (process_item, &where, record_free_thread) :
+           gasync_worker_new (process_item, &where, record_free_thread);
+  g_thread_join (g_thread_new ("unref", unref_in_thread, worker));
+  gasync_test_iterate_until_flag (NULL, &where.freed);
+  g_assert_true (where.thread == g_thread_self ());
+}
+
 static void
 test_worker_bad_input (void)
 {
@@ -797,6 +839,10 @@ main (int    argc,
   g_test_add_func ("/gasync/worker/nothing-lost", test_worker_nothing_lost);
   g_test_add_func ("/gasync/worker/user-data-free", test_worker_user_data_free);
   g_test_add_func ("/gasync/worker/bad-input", test_worker_bad_input);
+  g_test_add_data_func ("/gasync/worker/destroy-on-owner", GINT_TO_POINTER (FALSE),
+                        test_worker_destroy_on_owner);
+  g_test_add_data_func ("/gasync/worker/destroy-on-owner-main-context",
+                        GINT_TO_POINTER (TRUE), test_worker_destroy_on_owner);
   g_test_add_func ("/gasync/worker/stop-from-own-thread",
                    test_worker_stop_from_own_thread);
 

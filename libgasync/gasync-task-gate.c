@@ -1,0 +1,297 @@
+/* gasync-task-gate.c: admitting, counting and ending the tasks and
+ * workers of a stopper
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ * Copyright 2026 The libgasync authors
+ *
+ * See gasync-task-gate-private.h.
+ */
+
+#include "config.h"
+
+#include "gasync-task-gate-private.h"
+
+#include "gasync-owner-private.h"
+#include "gasync-private.h"
+#include "gasync-task-run-private.h"
+#include "gasync-task-token-private.h"
+
+/* The record of a pooled task or a worker. */
+typedef struct
+{
+  GasyncTaskRun run;
+  GasyncTaskGate *gate;
+} GateRun;
+
+void
+gasync_task_gate_init (GasyncTaskGate            *self,
+                       GObject                   *instance,
+                       GasyncLock                *lock,
+                       GMainContext              *context,
+                       const GasyncTaskGateHooks *hooks,
+                       guint                      failed_signal,
+                       GCancellable              *task_cancellable,
+                       GCancellable              *worker_cancellable)
+{
+  self->instance = instance;
+  self->lock = lock;
+  self->context = context;
+  self->hooks = hooks;
+  self->failed_signal = failed_signal;
+  self->task_cancellable = task_cancellable;
+  self->worker_cancellable = worker_cancellable;
+  gasync_registry_init (&self->registry, lock, sizeof (GateRun));
+}
+
+/* Checks that nothing runs and waits for the stuck report to return. */
+void
+gasync_task_gate_clear (GasyncTaskGate *self)
+{
+  gasync_thread_hold_clear (&self->workers, self->lock);
+  gasync_registry_clear (&self->registry);
+  gasync_leak_watch_end_locked (&self->leak, self->instance);
+}
+
+void
+gasync_task_gate_set_refused_error (const char  *name,
+                                    GError     **error)
+{
+  g_set_error (error, GASYNC_ERROR, GASYNC_ERROR_UNAVAILABLE,
+               /* Translators: %s is the name of a task */
+               _("The stopper is quiescing: task “%s” was not run"), name);
+}
+
+/* Counts a new task named @name in @entry, unless tasks are refused. The
+ * first task takes a reference to the stopper, which the last one to end
+ * gives back. *@track tells to call gasync_leak_watch_track() once the
+ * lock is dropped. */
+gboolean
+gasync_task_gate_begin_locked (GasyncTaskGate      *self,
+                               const char          *name,
+                               const char          *kind,
+                               GasyncRegistryEntry *entry,
+                               gboolean            *track)
+{
+  if (self->refuse_tasks)
+    return FALSE;
+
+  if (gasync_registry_begin_locked (&self->registry, entry, name, kind) == 1)
+    g_object_ref (self->instance);
+  *track = gasync_leak_watch_begin_locked (&self->leak);
+  return TRUE;
+}
+
+gboolean
+gasync_task_gate_begin (GasyncTaskGate       *self,
+                        const char           *name,
+                        const char           *kind,
+                        GasyncRegistryEntry  *entry,
+                        GError              **error)
+{
+  gboolean running;
+  gboolean track = FALSE;
+
+  gasync_lock (self->lock);
+  running = gasync_task_gate_begin_locked (self, name, kind, entry, &track);
+  gasync_unlock (self->lock);
+
+  if (G_UNLIKELY (track))
+    gasync_leak_watch_track (&self->leak, self->instance, self->lock);
+  if (!running)
+    gasync_task_gate_set_refused_error (name, error);
+  return running;
+}
+
+/* Ends the task counted in @entry. Returns whether it was the last task:
+ * then the caller is counted in n_ending, and
+ * gasync_task_gate_end_unlock() must be given that. */
+gboolean
+gasync_task_gate_end_locked (GasyncTaskGate      *self,
+                             GasyncRegistryEntry *entry)
+{
+  if (gasync_registry_end_locked (&self->registry, entry) != 0)
+    return FALSE;
+  self->n_ending++;
+  self->hooks->ended_locked (self->instance, FALSE);
+  return TRUE;
+}
+
+void
+gasync_task_gate_end (GasyncTaskGate      *self,
+                      GasyncRegistryEntry *entry)
+{
+  gboolean last;
+
+  gasync_lock (self->lock);
+  last = gasync_task_gate_end_locked (self, entry);
+  gasync_task_gate_end_unlock (self, last);
+}
+
+static void
+async_task_run (gpointer data)
+{
+  GateRun *record = data;
+  GasyncTaskRun *task = &record->run;
+  GasyncTaskGate *self = record->gate;
+  gboolean last;
+
+  gasync_task_run_call (task, &self->registry, self->task_cancellable,
+                        self->context, self->failed_signal);
+  gasync_lock (self->lock);
+  last = gasync_task_gate_end_locked (self, &task->task.entry);
+  gasync_registry_task_free_locked (&self->registry, task);
+  gasync_task_gate_end_unlock (self, last);
+}
+
+static void
+worker_run (gpointer data)
+{
+  GateRun *record = data;
+  GasyncTaskRun *worker = &record->run;
+  GasyncTaskGate *self = record->gate;
+
+  gasync_task_run_call (worker, &self->registry, self->worker_cancellable,
+                        self->context, self->failed_signal);
+
+  gasync_lock (self->lock);
+  gasync_registry_end_worker_locked (&self->registry, &worker->task.entry);
+  gasync_registry_task_free_locked (&self->registry, worker);
+  self->hooks->ended_locked (self->instance, TRUE);
+  gasync_unlock (self->lock);
+
+  /* Workers hold no reference (see the stopper's dispose). */
+  gasync_thread_hold_leave (&self->workers, self->lock, self->instance,
+                            self->hooks->workers_gone_locked, NULL);
+}
+
+/* Starts @func as a task of @kind on the pool, or with @kind NULL as a
+ * worker on a thread of its own named @name; @semaphore, if any, holds a
+ * slot for the task, which is given back when it returns. Or refuses it:
+ * sets @error, gives the slot back, destroys @user_data on the owner
+ * context and returns FALSE. The hottest path of the stopper. */
+gboolean
+gasync_task_gate_start (GasyncTaskGate   *self,
+                        const char       *name,
+                        const char       *kind,
+                        GasyncSemaphore  *semaphore,
+                        GasyncTaskFunc    func,
+                        gpointer          user_data,
+                        GDestroyNotify    destroy,
+                        GError          **error)
+{
+  GateRun *record;
+  gboolean admitted;
+  gboolean track = FALSE;
+
+  gasync_lock (self->lock);
+  record = gasync_registry_task_new_locked (&self->registry);
+  if (kind != NULL)
+    admitted = gasync_task_gate_begin_locked (self, name, kind,
+                                              &record->run.task.entry, &track);
+  else if ((admitted = !self->refuse_workers))
+    {
+      gasync_registry_begin_worker_locked (&self->registry,
+                                           &record->run.task.entry, name);
+      gasync_thread_hold_enter_locked (&self->workers);
+      track = gasync_leak_watch_begin_locked (&self->leak);
+    }
+  if (!admitted)
+    gasync_registry_task_free_locked (&self->registry, record);
+  gasync_unlock (self->lock);
+
+  /* Before the task can end. */
+  if (G_UNLIKELY (track))
+    gasync_leak_watch_track (&self->leak, self->instance, self->lock);
+
+  if (!admitted)
+    {
+      if (kind != NULL)
+        gasync_task_gate_set_refused_error (name, error);
+      else
+        g_set_error (error, GASYNC_ERROR, GASYNC_ERROR_UNAVAILABLE,
+                     /* Translators: %s is the name of a worker */
+                     _("The stopper is stopping: worker “%s” was not started"),
+                     name);
+      if (semaphore != NULL)
+        gasync_semaphore_release (semaphore);
+      gasync_owner_destroy (self->context, GASYNC_OWNER_NOW_IF_OWNER, destroy,
+                            user_data);
+      return FALSE;
+    }
+
+  gasync_task_run_set (&record->run, self->instance, func, user_data, destroy,
+                       semaphore);
+  record->gate = self;
+  if (kind != NULL)
+    gasync_registry_task_push (&record->run.task, async_task_run);
+  else
+    gasync_registry_task_spawn (&record->run.task, worker_run, name);
+  return TRUE;
+}
+
+/* A token's count; it holds a reference to the stopper. */
+typedef struct
+{
+  GasyncTaskGate *gate;
+  GObject *instance; /* the reference; freeing reads nothing of the gate */
+  GasyncRegistryEntry entry;
+} TokenData;
+
+static void
+token_end (GasyncTaskToken *token,
+           gpointer         user_data)
+{
+  TokenData *data = user_data;
+
+  gasync_task_gate_end (data->gate, &data->entry);
+}
+
+static void
+token_data_free (gpointer user_data)
+{
+  TokenData *data = user_data;
+
+  g_object_unref (data->instance);
+  g_free (data);
+}
+
+GasyncTaskToken *
+gasync_task_gate_begin_token (GasyncTaskGate  *self,
+                              const char      *name,
+                              GError         **error)
+{
+  TokenData *data = g_new (TokenData, 1);
+
+  if (!gasync_task_gate_begin (self, name, "token", &data->entry, error))
+    {
+      g_free (data);
+      return NULL;
+    }
+
+  data->gate = self;
+  data->instance = g_object_ref (self->instance);
+  return gasync_task_token_new (name, self->context, token_end, data,
+                                token_data_free);
+}
+
+/* CockroachDB's leak checks report the stoppers never stopped: a stopper
+ * named @label that ran tasks or workers, or has closers (@n_closers),
+ * and is dropped without a stop says so, naming what it still has. */
+void
+gasync_task_gate_warn_unstopped (GasyncTaskGate *self,
+                                 const char     *label,
+                                 guint           n_closers)
+{
+  g_autofree char *registered = NULL;
+  guint64 n_started;
+
+  gasync_lock (self->lock);
+  registered = gasync_registry_dump_line_locked (&self->registry);
+  n_started = self->registry.n_started;
+  gasync_unlock (self->lock);
+
+  g_warning ("%s was finalized without gasync_stopper_stop() (tasks and "
+             "workers it ran: %" G_GUINT64_FORMAT "; closers that will not "
+             "run: %u); still registered: %s", label, n_started, n_closers,
+             registered);
+}
