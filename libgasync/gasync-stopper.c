@@ -395,6 +395,19 @@ close_locked (GasyncStopper *self)
   gasync_cond_broadcast (&self->cond);
 }
 
+/* Every task has returned, and the thread that ended the last one is done
+ * with the stopper. The quiesce cancellable may fire later, when this
+ * thread cannot run the owner context: a quiesce does not wait for a
+ * context that another thread holds unless a task does. */
+static gboolean
+is_quiesced_locked (gpointer data)
+{
+  GasyncStopper *self = data;
+
+  return gasync_registry_n_tasks_locked (&self->gate.registry) == 0 &&
+         self->gate.n_ending == 0;
+}
+
 /* Signals every phase change on the owner context, in order, and closes
  * once the workers are done. Runs only on the owner context, which one
  * thread at a time runs; a handler that iterates the context again does
@@ -438,10 +451,11 @@ drain (gpointer data)
 
   gasync_registry_frame_pop (&frame);
   self->draining = FALSE;
-  /* Stopped: the reference handed over by the thread that ended the last
-   * task, if no blocking stop took it (see task_end_last()). Not the last
-   * one: the caller holds one. */
-  if (self->done)
+  /* Stopped, or quiesced without a stop asked for: the reference handed
+   * over by the thread that ended the last task, if no blocking stop or
+   * quiesce took it (see task_end_last()). Not the last one: the caller
+   * holds one. */
+  if (self->done || (!self->stop_requested && is_quiesced_locked (self)))
     handed = gasync_owner_job_take_refs_locked (&self->owner_job);
   gasync_unlock (&self->lock);
   while (handed-- > 0)
@@ -452,19 +466,6 @@ gboolean
 gasync_stopper_owner_wait_was_logged (GasyncStopper *self)
 {
   return gasync_owner_job_was_logged (&self->owner_job);
-}
-
-/* Every task has returned, and the thread that ended the last one is done
- * with the stopper. The quiesce cancellable may fire later, when this
- * thread cannot run the owner context: a quiesce does not wait for a
- * context that another thread holds unless a task does. */
-static gboolean
-is_quiesced_locked (gpointer data)
-{
-  GasyncStopper *self = data;
-
-  return gasync_registry_n_tasks_locked (&self->gate.registry) == 0 &&
-         self->gate.n_ending == 0;
 }
 
 /* Stopped, and the threads of the last task and of the workers are done
@@ -560,13 +561,13 @@ task_ended_locked (GObject  *instance,
 
 /* After the last task, without the lock: gives back the reference the
  * running tasks held. Until then the stopper is neither quiesced nor
- * closed. If a thread waits for that, or a stop was
- * asked for, the reference is left to the waiting thread or to the owner
- * context, which drops it once stopped, before the callbacks of
- * gasync_stopper_stop_async(): otherwise a stop or quiesce could return,
- * and its caller's unref not be the last, while this thread still holds
- * it; the stopper would then be finalized here, with the caller's thread
- * reading it. */
+ * closed. If a thread waits for that, or a quiesce or stop was asked for,
+ * the reference is left to the waiting thread or to the owner context,
+ * which drops it once stopped (or quiesced, without a stop), before the
+ * callbacks of gasync_stopper_stop_async(): otherwise a stop or quiesce
+ * (blocking or not) could return, and its caller's unref not be the last,
+ * while this thread still holds it; the stopper would then be finalized
+ * here, with the caller's thread reading it. */
 static void
 task_end_last (GObject *instance)
 {
@@ -582,13 +583,13 @@ task_end_last (GObject *instance)
 
   gasync_lock (&self->lock);
   last = !gasync_owner_job_hand_ref_locked (&self->owner_job,
-                                            self->stop_requested);
+                                            self->quiesce_requested);
   if (--self->gate.n_ending == 0)
     {
       workers_gone_locked (G_OBJECT (self));
       if (self->quiesce_requested && is_quiesced_locked (self))
         gasync_waiter_wake_all (&self->quiesce_waiters);
-      if (drain_pending_locked (self))
+      if (drain_pending_locked (self) || self->owner_job.handed_refs > 0)
         gasync_owner_job_schedule_locked (&self->owner_job);
     }
   gasync_unlock (&self->lock);
