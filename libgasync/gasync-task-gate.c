@@ -19,7 +19,7 @@
 /* The record of a pooled task or a worker. */
 typedef struct
 {
-  GasyncTaskRun run;
+  GasyncRegistryTask task;
   GasyncTaskGate *gate;
 } GateRun;
 
@@ -131,14 +131,15 @@ static void
 async_task_run (gpointer data)
 {
   GateRun *record = data;
-  GasyncTaskRun *task = &record->run;
+  GasyncRegistryTask *task = &record->task;
   GasyncTaskGate *self = record->gate;
   gboolean last;
 
-  gasync_task_run_call (task, &self->registry, self->task_cancellable,
-                        self->context, self->failed_signal);
+  gasync_task_run_call (task, self->instance, &self->registry,
+                        self->task_cancellable, self->context,
+                        self->failed_signal);
   gasync_lock (self->lock);
-  last = gasync_task_gate_end_locked (self, &task->task.entry);
+  last = gasync_task_gate_end_locked (self, &task->entry);
   gasync_registry_task_free_locked (&self->registry, task);
   gasync_task_gate_end_unlock (self, last);
 }
@@ -147,14 +148,15 @@ static void
 worker_run (gpointer data)
 {
   GateRun *record = data;
-  GasyncTaskRun *worker = &record->run;
+  GasyncRegistryTask *worker = &record->task;
   GasyncTaskGate *self = record->gate;
 
-  gasync_task_run_call (worker, &self->registry, self->worker_cancellable,
-                        self->context, self->failed_signal);
+  gasync_task_run_call (worker, self->instance, &self->registry,
+                        self->worker_cancellable, self->context,
+                        self->failed_signal);
 
   gasync_lock (self->lock);
-  gasync_registry_end_worker_locked (&self->registry, &worker->task.entry);
+  gasync_registry_end_worker_locked (&self->registry, &worker->entry);
   gasync_registry_task_free_locked (&self->registry, worker);
   self->hooks->ended_locked (self->instance, TRUE);
   gasync_unlock (self->lock);
@@ -187,11 +189,11 @@ gasync_task_gate_start (GasyncTaskGate   *self,
   record = gasync_registry_task_new_locked (&self->registry);
   if (kind != NULL)
     admitted = gasync_task_gate_begin_locked (self, name, kind,
-                                              &record->run.task.entry, &track);
+                                              &record->task.entry, &track);
   else if ((admitted = !self->refuse_workers))
     {
       gasync_registry_begin_worker_locked (&self->registry,
-                                           &record->run.task.entry, name);
+                                           &record->task.entry, name);
       gasync_thread_hold_enter_locked (&self->workers);
       track = gasync_leak_watch_begin_locked (&self->leak);
     }
@@ -219,13 +221,12 @@ gasync_task_gate_start (GasyncTaskGate   *self,
       return FALSE;
     }
 
-  gasync_task_run_set (&record->run, self->instance, func, user_data, destroy,
-                       semaphore);
+  gasync_task_run_set (&record->task, func, user_data, destroy, semaphore);
   record->gate = self;
   if (kind != NULL)
-    gasync_registry_task_push (&record->run.task, async_task_run);
+    gasync_registry_task_push (&record->task, async_task_run);
   else
-    gasync_registry_task_spawn (&record->run.task, worker_run, name);
+    gasync_registry_task_spawn (&record->task, worker_run, name);
   return TRUE;
 }
 

@@ -24,30 +24,16 @@
 
 G_BEGIN_DECLS
 
-typedef struct
-{
-  GasyncRegistryTask task;
-  gpointer instance;            /* the object, which emits the failures */
-  GasyncSemaphore *semaphore;   /* the slot it holds, or NULL */
-} GasyncTaskRun;
-
-/* Fills @run in, once counted: @semaphore is a slot taken for it. */
-static inline void
-gasync_task_run_set (GasyncTaskRun   *run,
-                     gpointer         instance,
-                     GasyncTaskFunc   func,
-                     gpointer         user_data,
-                     GDestroyNotify   destroy,
-                     GasyncSemaphore *semaphore)
-{
-  run->task.func = func;
-  run->task.user_data = user_data;
-  run->task.destroy = destroy;
-  run->instance = instance;
-  run->semaphore = semaphore != NULL ? g_object_ref (semaphore) : NULL;
-}
-
-void      gasync_task_run_call          (GasyncTaskRun    *run,
+/* Fills @task in, once counted. A task that holds a slot of @semaphore
+ * gets a small record of its own around @func and @user_data, which gives
+ * the slot back as soon as @func returns: only such tasks pay for it. */
+void      gasync_task_run_set           (GasyncRegistryTask *task,
+                                         GasyncTaskFunc      func,
+                                         gpointer            user_data,
+                                         GDestroyNotify      destroy,
+                                         GasyncSemaphore    *semaphore);
+void      gasync_task_run_call          (GasyncRegistryTask *task,
+                                         gpointer          instance,
                                          GasyncRegistry   *registry,
                                          GCancellable     *cancellable,
                                          GMainContext     *context,

@@ -37,31 +37,91 @@ gasync_task_run_report (GMainContext *context,
                            what);
 }
 
-/* Calls the function of @run with @cancellable, in a frame of @registry;
- * reports its failure; runs the destroy notify of its data on @context;
- * gives its slot back. The caller then ends it. */
-void
-gasync_task_run_call (GasyncTaskRun  *run,
-                      GasyncRegistry *registry,
-                      GCancellable   *cancellable,
-                      GMainContext   *context,
-                      guint           failed_signal)
+/* A task that holds a slot of a semaphore until its function returns. */
+typedef struct
 {
-  const char *name = gasync_registry_entry_get_name (&run->task.entry);
+  GasyncTaskFunc func;
+  gpointer user_data;
+  GDestroyNotify destroy;
+  GasyncSemaphore *semaphore; /* until the slot is given back */
+} SlotTask;
+
+static gboolean
+slot_task_call (GCancellable  *cancellable,
+                gpointer       data,
+                GError       **error)
+{
+  SlotTask *slot = data;
+  gboolean ok = slot->func (cancellable, slot->user_data, error);
+
+  gasync_semaphore_release (slot->semaphore);
+  g_clear_object (&slot->semaphore);
+  /* Without a destroy notify to run on the owner context, nothing reads
+   * the record after this call (see gasync_task_run_set()). */
+  if (slot->destroy == NULL)
+    g_free (slot);
+  return ok;
+}
+
+/* On the owner context, for a task with a destroy notify, once it ran. */
+static void
+slot_task_free (gpointer data)
+{
+  SlotTask *slot = data;
+
+  slot->destroy (slot->user_data);
+  g_free (slot);
+}
+
+void
+gasync_task_run_set (GasyncRegistryTask *task,
+                     GasyncTaskFunc      func,
+                     gpointer            user_data,
+                     GDestroyNotify      destroy,
+                     GasyncSemaphore    *semaphore)
+{
+  SlotTask *slot;
+
+  if (semaphore == NULL)
+    {
+      task->func = func;
+      task->user_data = user_data;
+      task->destroy = destroy;
+      return;
+    }
+  slot = g_new (SlotTask, 1);
+  slot->func = func;
+  slot->user_data = user_data;
+  slot->destroy = destroy;
+  slot->semaphore = g_object_ref (semaphore);
+  task->func = slot_task_call;
+  task->user_data = slot;
+  /* An admitted task always runs: without a destroy notify of its own,
+   * the record goes with the call, not through the owner context. */
+  task->destroy = destroy != NULL ? slot_task_free : NULL;
+}
+
+/* Calls the function of @task with @cancellable, in a frame of @registry;
+ * reports its failure as @instance's; runs the destroy notify of its data
+ * on @context (a slot it held is given back when its function returns).
+ * The caller then ends it. */
+void
+gasync_task_run_call (GasyncRegistryTask *task,
+                      gpointer            instance,
+                      GasyncRegistry     *registry,
+                      GCancellable       *cancellable,
+                      GMainContext       *context,
+                      guint               failed_signal)
+{
+  const char *name = gasync_registry_entry_get_name (&task->entry);
   GError *error = NULL;
 
-  if (!gasync_registry_call (registry, run->task.func, name, cancellable,
-                             run->task.user_data, &error))
-    gasync_task_run_report (context, run->instance, failed_signal, name,
-                            error);
+  if (!gasync_registry_call (registry, task->func, name, cancellable,
+                             task->user_data, &error))
+    gasync_task_run_report (context, instance, failed_signal, name, error);
 
-  gasync_owner_destroy (context, GASYNC_OWNER_NOW_IF_OWNER, run->task.destroy,
-                        run->task.user_data);
-  if (run->semaphore != NULL)
-    {
-      gasync_semaphore_release (run->semaphore);
-      g_object_unref (run->semaphore);
-    }
+  gasync_owner_destroy (context, GASYNC_OWNER_NOW_IF_OWNER, task->destroy,
+                        task->user_data);
 }
 
 /* Takes a slot of @semaphore for the task named @name, as CockroachDB's
