@@ -125,6 +125,10 @@ cancel_link_unref (gpointer data)
 
   if (g_atomic_int_dec_and_test (&link->ref_count))
     {
+      /* After the handler's last use: the emitting thread may have let go
+       * of it through GLib's closure reference count, which TSan cannot
+       * see (see cancel_link_fire()). */
+      GASYNC_TSAN_ACQUIRE (link);
       gasync_lock_clear (&link->lock);
       g_free (link);
     }
@@ -143,6 +147,7 @@ cancel_link_fire (GCancellable *cancellable,
   if (link->source != NULL)
     g_source_set_ready_time (link->source, 0);
   gasync_unlock (&link->lock);
+  GASYNC_TSAN_RELEASE (link);
 }
 
 static gboolean
