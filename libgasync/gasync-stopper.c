@@ -468,6 +468,15 @@ gasync_stopper_owner_wait_was_logged (GasyncStopper *self)
   return gasync_owner_job_was_logged (&self->owner_job);
 }
 
+/* Stopped: the closers ran. */
+static gboolean
+is_stopped_locked (gpointer data)
+{
+  GasyncStopper *self = data;
+
+  return self->done;
+}
+
 /* Stopped, and the threads of the last task and of the workers are done
  * with the stopper. */
 static gboolean
@@ -1657,7 +1666,6 @@ gasync_stopper_stop_async (GasyncStopper       *self,
                            gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
-  gboolean done;
 
   g_return_if_fail (GASYNC_IS_STOPPER (self));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
@@ -1670,14 +1678,8 @@ gasync_stopper_stop_async (GasyncStopper       *self,
 
   /* A queued waiter is completed on the task's context by the stop, or by
    * its cancellation, whichever comes first. */
-  gasync_lock (&self->lock);
-  done = self->done;
-  if (!done)
-    gasync_waiter_wait_async (&self->stop_waiters, &self->lock, task);
-  gasync_unlock (&self->lock);
-
-  if (done)
-    g_task_return_boolean (task, TRUE);
+  gasync_waiter_wait_async_until (&self->stop_waiters, &self->lock, task,
+                                  is_stopped_locked, self);
 }
 
 /**
@@ -1735,7 +1737,6 @@ gasync_stopper_quiesce_async (GasyncStopper       *self,
                               gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
-  gboolean done;
 
   g_return_if_fail (GASYNC_IS_STOPPER (self));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
@@ -1749,14 +1750,8 @@ gasync_stopper_quiesce_async (GasyncStopper       *self,
   /* Quiesced as a blocking quiesce returns: no task runs, and no thread
    * that ended the last one still acts on it (see task_end_last(), which
    * wakes the queued waiters). */
-  gasync_lock (&self->lock);
-  done = is_quiesced_locked (self);
-  if (!done)
-    gasync_waiter_wait_async (&self->quiesce_waiters, &self->lock, task);
-  gasync_unlock (&self->lock);
-
-  if (done)
-    g_task_return_boolean (task, TRUE);
+  gasync_waiter_wait_async_until (&self->quiesce_waiters, &self->lock, task,
+                                  is_quiesced_locked, self);
 }
 
 /**

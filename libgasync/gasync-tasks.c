@@ -1029,6 +1029,15 @@ tokens_wait_for_caller_locked (GasyncTasks *self)
   return FALSE;
 }
 
+/* No task of the group runs. */
+static gboolean
+none_running_locked (gpointer data)
+{
+  GasyncTasks *self = data;
+
+  return gasync_registry_n_tasks_locked (&self->registry) == 0;
+}
+
 /**
  * gasync_tasks_wait:
  * @self: a #GasyncTasks
@@ -1092,7 +1101,7 @@ gasync_tasks_wait (GasyncTasks   *self,
                                    "gasync_tasks_wait_async()");
       return FALSE;
     }
-  done = gasync_registry_n_tasks_locked (&self->registry) == 0 ||
+  done = none_running_locked (self) ||
          gasync_waiter_wait (&self->waiters, &self->lock, G_MAXINT64,
                              cancellable, error);
   gasync_unlock (&self->lock);
@@ -1125,7 +1134,6 @@ gasync_tasks_wait_async (GasyncTasks         *self,
                          gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
-  gboolean done;
 
   g_return_if_fail (GASYNC_IS_TASKS (self));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
@@ -1137,14 +1145,8 @@ gasync_tasks_wait_async (GasyncTasks         *self,
   if (g_task_return_error_if_cancelled (task))
     return;
 
-  gasync_lock (&self->lock);
-  done = gasync_registry_n_tasks_locked (&self->registry) == 0;
-  if (!done)
-    gasync_waiter_wait_async (&self->waiters, &self->lock, task);
-  gasync_unlock (&self->lock);
-
-  if (done)
-    g_task_return_boolean (task, TRUE);
+  gasync_waiter_wait_async_until (&self->waiters, &self->lock, task,
+                                  none_running_locked, self);
 }
 
 /**

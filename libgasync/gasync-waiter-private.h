@@ -33,6 +33,11 @@ gboolean gasync_waiter_wait_full   (GQueue        *queue,
 void     gasync_waiter_wait_async  (GQueue        *queue,
                                     GasyncLock    *lock,
                                     GTask         *task);
+void     gasync_waiter_wait_async_until (GQueue         *queue,
+                                         GasyncLock     *lock,
+                                         GTask          *task,
+                                         GasyncWaitFunc  until,
+                                         gpointer        data);
 gboolean gasync_waiter_wake_one    (GQueue        *queue);
 gboolean gasync_waiter_wake_one_as (GQueue        *queue,
                                     guint          woken_as);

@@ -182,6 +182,28 @@ gasync_waiter_wait_async (GQueue     *queue,
   g_queue_push_tail_link (queue, &waiter->link);
 }
 
+/* Returns TRUE for @task at once if @until (@data) holds, looked at under
+ * @lock; otherwise queues it as gasync_waiter_wait_async() does, for
+ * whoever makes @until true to wake. */
+void
+gasync_waiter_wait_async_until (GQueue         *queue,
+                                GasyncLock     *lock,
+                                GTask          *task,
+                                GasyncWaitFunc  until,
+                                gpointer        data)
+{
+  gboolean done;
+
+  gasync_lock (lock);
+  done = until (data);
+  if (!done)
+    gasync_waiter_wait_async (queue, lock, task);
+  gasync_unlock (lock);
+
+  if (done)
+    g_task_return_boolean (task, TRUE);
+}
+
 /* Wakes the first waiter and removes it from @queue. Returns FALSE if
  * @queue was empty. */
 gboolean
