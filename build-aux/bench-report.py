@@ -170,9 +170,11 @@ def write_chart(records, builddir):
                                                 r.get('ratio_max', r['ratio'])))
     height = 120 + 28 * len(records)
     script = f'''
-set terminal png size 1200,{height} noenhanced
+set terminal png size 1600,{height} noenhanced
 set output "{png}"
-set title "libgasync / anchor, interleaved rounds: median ratio and its range (log scale; below 1: libgasync ahead)"
+set title "libgasync / anchor: median per-round ratio (bar) and range (line); log scale; below 1: libgasync ahead"
+set lmargin at screen 0.36
+set rmargin at screen 0.97
 set style fill solid 0.6
 set yrange [-0.5:{len(records) - 0.5}]
 set logscale x 10
