@@ -862,45 +862,6 @@ gasync_event_loop_wait_on_registered (GasyncEventLoop *self)
   g_object_unref (self);
 }
 
-/* Begins an async run (@waiting: of wait_on_registered) of @self, with
- * its context acquired by the caller; returns the task or NULL (the task
- * returned already). */
-static GTask *
-async_run_begin (GasyncEventLoop     *self,
-                 gpointer             source_tag,
-                 const char          *name,
-                 GCancellable        *cancellable,
-                 GAsyncReadyCallback  callback,
-                 gpointer             user_data)
-{
-  GMainContext *context = gasync_event_loop_queue_get_context (self->queue);
-  GTask *task;
-
-  /* The run reports its own cancellation. */
-  task = gasync_gtask_new (self, source_tag, name, FALSE, cancellable,
-                           callback, user_data);
-
-  if (self->running)
-    {
-      g_task_return_new_error (task, GASYNC_ERROR, GASYNC_ERROR_ALREADY_STARTED,
-                               "%s", _("The event loop is already running"));
-      g_object_unref (task);
-      return NULL;
-    }
-  if (!g_main_context_acquire (context))
-    {
-      g_critical ("%s: the loop's main context is owned by another thread",
-                  name);
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK,
-                               "%s", "The loop's main context is owned by "
-                               "another thread");
-      g_object_unref (task);
-      return NULL;
-    }
-  self->running = TRUE;
-  return task;
-}
-
 /* Attaches the source that runs @task on the loop's context, whose
  * acquisition it gives back. */
 static void
@@ -927,7 +888,8 @@ async_run_attach (GasyncEventLoop *self,
 
 /* The body of gasync_event_loop_start_async() and (@waiting)
  * gasync_event_loop_wait_on_registered_async(), which is @source_tag,
- * named @name. */
+ * named @name: the run begins with the loop's context acquired, which
+ * its source gives back. */
 static void
 async_run (GasyncEventLoop     *self,
            gboolean             waiting,
@@ -937,11 +899,32 @@ async_run (GasyncEventLoop     *self,
            GAsyncReadyCallback  callback,
            gpointer             user_data)
 {
-  GTask *task = async_run_begin (self, source_tag, name, cancellable,
-                                 callback, user_data);
+  GMainContext *context = gasync_event_loop_queue_get_context (self->queue);
+  GTask *task;
 
-  if (task == NULL)
-    return;
+  /* The run reports its own cancellation. */
+  task = gasync_gtask_new (self, source_tag, name, FALSE, cancellable,
+                           callback, user_data);
+
+  if (self->running)
+    {
+      g_task_return_new_error (task, GASYNC_ERROR, GASYNC_ERROR_ALREADY_STARTED,
+                               "%s", _("The event loop is already running"));
+      g_object_unref (task);
+      return;
+    }
+  if (!g_main_context_acquire (context))
+    {
+      g_critical ("%s: the loop's main context is owned by another thread",
+                  name);
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK,
+                               "%s", "The loop's main context is owned by "
+                               "another thread");
+      g_object_unref (task);
+      return;
+    }
+
+  self->running = TRUE;
   if (waiting)
     self->failed = FALSE;
   else
