@@ -135,12 +135,8 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-enum {
-  SIGNAL_ERROR,
-  N_SIGNALS
-};
-
-static guint signals[N_SIGNALS];
+/* The "error" signal, which gasync_lifecycle_class_install() adds. */
+static guint error_signal;
 
 G_DEFINE_FINAL_TYPE (GasyncInterval, gasync_interval, G_TYPE_OBJECT)
 
@@ -167,8 +163,7 @@ interval_run (GasyncInterval *self,
 
   /* A cancelled run did not fail: no error, no stop on error. */
   if (gasync_lifecycle_call (&self->life, self->func, "GasyncInterval action",
-                             cancellable, self->user_data,
-                             signals[SIGNAL_ERROR]))
+                             cancellable, self->user_data, error_signal))
     return TRUE;
 
   gasync_lock (&self->life.lock);
@@ -414,10 +409,7 @@ gasync_interval_class_init (GasyncIntervalClass *klass)
    * Since: 0.1
    */
   gasync_lifecycle_class_install (object_class, property_access, properties,
-                                  N_PROPS,
-                                  PROP_STATE, &signals[SIGNAL_ERROR]);
-
-  gasync_type_class_publish (klass);
+                                  N_PROPS, PROP_STATE, &error_signal);
 }
 
 static void

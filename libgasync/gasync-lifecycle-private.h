@@ -228,10 +228,11 @@ GSource         *gasync_lifecycle_source_new       (GObject               *objec
 
 /* The "state" property of the lifecycle objects. */
 GParamSpec      *gasync_lifecycle_state_pspec_new  (void);
-/* In class_init, once @properties holds the class's other properties:
- * puts the "state" property at @prop_state, installs them all with the
- * accessors of @access (gasync_property_install()), and adds the "error"
- * signal (with the GError alone), in *@error_signal. */
+/* Last in class_init, once @properties holds the class's other
+ * properties: puts the "state" property at @prop_state, installs them all
+ * with the accessors of @access (gasync_property_install()), adds the
+ * "error" signal (with the GError alone), in *@error_signal, and
+ * publishes the class (gasync_type_class_publish()). */
 void             gasync_lifecycle_class_install    (GObjectClass               *object_class,
                                                     const GasyncPropertyAccess *access,
                                                     GParamSpec                **properties,

@@ -713,6 +713,7 @@ gasync_lifecycle_class_install (GObjectClass               *object_class,
   *error_signal = g_signal_new ("error", G_TYPE_FROM_CLASS (object_class),
                                 G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                                 G_TYPE_NONE, 1, G_TYPE_ERROR);
+  gasync_type_class_publish (object_class);
 }
 
 /* The async waits: the snapshot is taken at the call, the wait happens on

@@ -158,12 +158,8 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-enum {
-  SIGNAL_ERROR,
-  N_SIGNALS
-};
-
-static guint signals[N_SIGNALS];
+/* The "error" signal, which gasync_lifecycle_class_install() adds. */
+static guint error_signal;
 
 G_DEFINE_FINAL_TYPE (GasyncWorker, gasync_worker, G_TYPE_OBJECT)
 
@@ -206,7 +202,7 @@ worker_process (GasyncWorker *self,
   Call call = { self, item->data };
 
   gasync_lifecycle_call (&self->life, call_func, "GasyncWorker item",
-                         cancellable, &call, signals[SIGNAL_ERROR]);
+                         cancellable, &call, error_signal);
   worker_release_item (self, item);
 }
 
@@ -391,10 +387,7 @@ gasync_worker_class_init (GasyncWorkerClass *klass)
    * Since: 0.1
    */
   gasync_lifecycle_class_install (object_class, property_access, properties,
-                                  N_PROPS,
-                                  PROP_STATE, &signals[SIGNAL_ERROR]);
-
-  gasync_type_class_publish (klass);
+                                  N_PROPS, PROP_STATE, &error_signal);
 }
 
 static void
