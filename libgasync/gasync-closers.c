@@ -24,9 +24,7 @@ closer_new (GasyncOwnerFunc func,
 {
   Closer *closer = g_new (Closer, 1);
 
-  closer->func = func;
-  closer->user_data = user_data;
-  closer->destroy = destroy;
+  *closer = (Closer) { func, user_data, destroy };
   return closer;
 }
 

@@ -198,6 +198,7 @@
 #include "config.h"
 
 #include "gasync-future-private.h"
+#include "gasync-gtask-private.h"
 #include "gasync-leak-private.h"
 #include "gasync-loop-queue-private.h"
 #include "gasync-pending-callback-private.h"
@@ -375,6 +376,59 @@ event_loop_fail (GasyncEventLoop *self)
   gasync_event_loop_queue_clear_timeouts (queue);
   gasync_event_loop_queue_discard (queue);
   gasync_event_loop_queue_clear_rejections (queue);
+}
+
+/* A run of gasync_event_loop_start() or gasync_event_loop_start_async()
+ * begins: the loop counts as started, and the leftovers of a failed run
+ * that nobody waited for do not run. */
+static void
+event_loop_start_begin (GasyncEventLoop *self)
+{
+  gasync_leak_track (self, NULL, NULL);
+  if (self->failed)
+    {
+      gasync_event_loop_queue_discard (self->queue);
+      self->failed = FALSE;
+    }
+}
+
+/* The loop's source, for @task (NULL for the blocking forms); not
+ * attached. */
+static GSource *
+loop_source_new (GasyncEventLoop *self,
+                 GTask           *task,
+                 gboolean         waiting)
+{
+  GSource *source = g_source_new ((GSourceFuncs *) &loop_source_funcs,
+                                  sizeof (LoopSource));
+
+  ((LoopSource *) source)->loop = self;
+  ((LoopSource *) source)->task = task;
+  ((LoopSource *) source)->waiting = waiting;
+  g_source_set_static_name (source, waiting ?
+                            "[gasync] event loop wait on registered" :
+                            "[gasync] event loop");
+  return source;
+}
+
+/* Runs the batch of callbacks queued as the waiting of
+ * gasync_event_loop_wait_on_registered() does: a failure is logged and
+ * dropped. */
+static void
+run_items_logged (GasyncEventLoopQueueItem *item)
+{
+  while (item != NULL)
+    {
+      GasyncEventLoopQueueItem *next = item->next;
+      g_autoptr(GError) local_error = event_loop_call (item->func,
+                                                       item->user_data);
+
+      if (local_error != NULL)
+        g_debug ("An event loop callback failed while waiting on "
+                 "registered callbacks: %s", local_error->message);
+      gasync_event_loop_queue_item_free (item);
+      item = next;
+    }
 }
 
 static void
@@ -701,18 +755,9 @@ gasync_event_loop_start (GasyncEventLoop      *self,
   g_object_ref (self);
   g_main_context_push_thread_default (context);
   self->running = TRUE;
-  gasync_leak_track (self, NULL, NULL);
+  event_loop_start_begin (self);
 
-  /* Leftovers of a failed run that nobody waited for do not run. */
-  if (self->failed)
-    {
-      gasync_event_loop_queue_discard (self->queue);
-      self->failed = FALSE;
-    }
-
-  source = g_source_new ((GSourceFuncs *) &loop_source_funcs, sizeof (LoopSource));
-  ((LoopSource *) source)->loop = self;
-  g_source_set_static_name (source, "[gasync] event loop");
+  source = loop_source_new (self, NULL, FALSE);
   gasync_source_attach (source, context);
 
   if (first_func != NULL)
@@ -805,19 +850,7 @@ gasync_event_loop_wait_on_registered (GasyncEventLoop *self)
         break;
       if (item == NULL)
         g_main_context_iteration (context, TRUE);
-
-      while (item != NULL)
-        {
-          GasyncEventLoopQueueItem *next = item->next;
-          g_autoptr(GError) local_error = event_loop_call (item->func,
-                                                           item->user_data);
-
-          if (local_error != NULL)
-            g_debug ("An event loop callback failed while waiting on "
-                     "registered callbacks: %s", local_error->message);
-          gasync_event_loop_queue_item_free (item);
-          item = next;
-        }
+      run_items_logged (item);
     }
 
   gasync_event_loop_queue_clear_rejections (queue);
@@ -829,67 +862,6 @@ gasync_event_loop_wait_on_registered (GasyncEventLoop *self)
   g_object_unref (self);
 }
 
-/* Runs the batch of callbacks queued as the waiting of
- * gasync_event_loop_wait_on_registered() does: a failure is logged and
- * dropped. */
-static void
-run_items_logged (GasyncEventLoopQueueItem *item)
-{
-  while (item != NULL)
-    {
-      GasyncEventLoopQueueItem *next = item->next;
-      g_autoptr(GError) local_error = event_loop_call (item->func,
-                                                       item->user_data);
-
-      if (local_error != NULL)
-        g_debug ("An event loop callback failed while waiting on "
-                 "registered callbacks: %s", local_error->message);
-      gasync_event_loop_queue_item_free (item);
-      item = next;
-    }
-}
-
-/* Begins an async run (@waiting: of wait_on_registered) of @self, with
- * its context acquired by the caller; returns the task or NULL (the task
- * returned already). */
-static GTask *
-async_run_begin (GasyncEventLoop     *self,
-                 gpointer             source_tag,
-                 const char          *name,
-                 GCancellable        *cancellable,
-                 GAsyncReadyCallback  callback,
-                 gpointer             user_data)
-{
-  GMainContext *context = gasync_event_loop_queue_get_context (self->queue);
-  GTask *task;
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, source_tag);
-  g_task_set_name (task, name);
-  /* The run reports its own cancellation. */
-  g_task_set_check_cancellable (task, FALSE);
-
-  if (self->running)
-    {
-      g_task_return_new_error (task, GASYNC_ERROR, GASYNC_ERROR_ALREADY_STARTED,
-                               "%s", _("The event loop is already running"));
-      g_object_unref (task);
-      return NULL;
-    }
-  if (!g_main_context_acquire (context))
-    {
-      g_critical ("%s: the loop's main context is owned by another thread",
-                  name);
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK,
-                               "%s", "The loop's main context is owned by "
-                               "another thread");
-      g_object_unref (task);
-      return NULL;
-    }
-  self->running = TRUE;
-  return task;
-}
-
 /* Attaches the source that runs @task on the loop's context, whose
  * acquisition it gives back. */
 static void
@@ -899,15 +871,8 @@ async_run_attach (GasyncEventLoop *self,
 {
   GMainContext *context = gasync_event_loop_queue_get_context (self->queue);
   GCancellable *cancellable = g_task_get_cancellable (task);
-  GSource *source;
+  GSource *source = loop_source_new (self, task, waiting);
 
-  source = g_source_new ((GSourceFuncs *) &loop_source_funcs, sizeof (LoopSource));
-  ((LoopSource *) source)->loop = self;
-  ((LoopSource *) source)->task = task;
-  ((LoopSource *) source)->waiting = waiting;
-  g_source_set_static_name (source, waiting ?
-                            "[gasync] event loop wait on registered" :
-                            "[gasync] event loop");
   if (cancellable != NULL)
     {
       /* A cancellation makes the source ready. */
@@ -919,6 +884,52 @@ async_run_attach (GasyncEventLoop *self,
   gasync_source_attach (source, context);
   g_source_unref (source);
   g_main_context_release (context);
+}
+
+/* The body of gasync_event_loop_start_async() and (@waiting)
+ * gasync_event_loop_wait_on_registered_async(), which is @source_tag,
+ * named @name: the run begins with the loop's context acquired, which
+ * its source gives back. */
+static void
+async_run (GasyncEventLoop     *self,
+           gboolean             waiting,
+           gpointer             source_tag,
+           const char          *name,
+           GCancellable        *cancellable,
+           GAsyncReadyCallback  callback,
+           gpointer             user_data)
+{
+  GMainContext *context = gasync_event_loop_queue_get_context (self->queue);
+  GTask *task;
+
+  /* The run reports its own cancellation. */
+  task = gasync_gtask_new (self, source_tag, name, FALSE, cancellable,
+                           callback, user_data);
+
+  if (self->running)
+    {
+      g_task_return_new_error (task, GASYNC_ERROR, GASYNC_ERROR_ALREADY_STARTED,
+                               "%s", _("The event loop is already running"));
+      g_object_unref (task);
+      return;
+    }
+  if (!g_main_context_acquire (context))
+    {
+      g_critical ("%s: the loop's main context is owned by another thread",
+                  name);
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK,
+                               "%s", "The loop's main context is owned by "
+                               "another thread");
+      g_object_unref (task);
+      return;
+    }
+
+  self->running = TRUE;
+  if (waiting)
+    self->failed = FALSE;
+  else
+    event_loop_start_begin (self);
+  async_run_attach (self, task, waiting);
 }
 
 /* In the source's dispatch: runs what is queued, and ends the async run
@@ -1026,26 +1037,12 @@ gasync_event_loop_start_async (GasyncEventLoop     *self,
                                GAsyncReadyCallback  callback,
                                gpointer             user_data)
 {
-  GTask *task;
-
   g_return_if_fail (GASYNC_IS_EVENT_LOOP (self));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  task = async_run_begin (self, gasync_event_loop_start_async,
-                          "gasync_event_loop_start_async", cancellable,
-                          callback, user_data);
-  if (task == NULL)
-    return;
-
-  gasync_leak_track (self, NULL, NULL);
-  /* Leftovers of a failed run that nobody waited for do not run. */
-  if (self->failed)
-    {
-      gasync_event_loop_queue_discard (self->queue);
-      self->failed = FALSE;
-    }
-
-  async_run_attach (self, task, FALSE);
+  async_run (self, FALSE, gasync_event_loop_start_async,
+             "gasync_event_loop_start_async", cancellable, callback,
+             user_data);
 }
 
 /**
@@ -1067,12 +1064,9 @@ gasync_event_loop_start_finish (GasyncEventLoop  *self,
                                 GError          **error)
 {
   g_return_val_if_fail (GASYNC_IS_EVENT_LOOP (self), FALSE);
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
-                        gasync_event_loop_start_async, FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return gasync_gtask_finish_boolean (self, result,
+                                      gasync_event_loop_start_async, error);
 }
 
 /**
@@ -1106,19 +1100,12 @@ gasync_event_loop_wait_on_registered_async (GasyncEventLoop     *self,
                                             GAsyncReadyCallback  callback,
                                             gpointer             user_data)
 {
-  GTask *task;
-
   g_return_if_fail (GASYNC_IS_EVENT_LOOP (self));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  task = async_run_begin (self, gasync_event_loop_wait_on_registered_async,
-                          "gasync_event_loop_wait_on_registered_async",
-                          cancellable, callback, user_data);
-  if (task == NULL)
-    return;
-
-  self->failed = FALSE;
-  async_run_attach (self, task, TRUE);
+  async_run (self, TRUE, gasync_event_loop_wait_on_registered_async,
+             "gasync_event_loop_wait_on_registered_async", cancellable,
+             callback, user_data);
 }
 
 /**
@@ -1140,10 +1127,7 @@ gasync_event_loop_wait_on_registered_finish (GasyncEventLoop  *self,
                                              GError          **error)
 {
   g_return_val_if_fail (GASYNC_IS_EVENT_LOOP (self), FALSE);
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
-                        gasync_event_loop_wait_on_registered_async, FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return gasync_gtask_finish_boolean (self, result,
+                                      gasync_event_loop_wait_on_registered_async, error);
 }

@@ -145,6 +145,7 @@
 #include "config.h"
 
 #include "gasync-group-runner.h"
+#include "gasync-gtask-private.h"
 #include "gasync-private.h"
 #include "gasync-run-once-private.h"
 #include "gasync-runner-private.h"
@@ -813,9 +814,11 @@ gasync_group_runner_run_async (GasyncGroupRunner   *self,
   g_return_if_fail (GASYNC_IS_GROUP_RUNNER (self));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  task = gasync_run_once_new_task (self, cancellable, callback, user_data,
-                                   gasync_group_runner_run_async,
-                                   "[gasync] gasync_group_runner_run_async");
+  /* Cancelling interrupts the run, it does not abort it: the task reports
+   * the run's result. */
+  task = gasync_gtask_new (self, gasync_group_runner_run_async,
+                           "[gasync] gasync_group_runner_run_async", FALSE,
+                           cancellable, callback, user_data);
 
   if (!group_begin (self, cancellable, task, &error))
     g_task_return_error (task, error);

@@ -100,6 +100,7 @@
 
 #include "config.h"
 
+#include "gasync-gtask-private.h"
 #include "gasync-lifecycle-private.h"
 #include "gasync-owner-private.h"
 #include "gasync-private.h"
@@ -134,12 +135,8 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-enum {
-  SIGNAL_ERROR,
-  N_SIGNALS
-};
-
-static guint signals[N_SIGNALS];
+/* The "error" signal, which gasync_lifecycle_class_install() adds. */
+static guint error_signal;
 
 G_DEFINE_FINAL_TYPE (GasyncInterval, gasync_interval, G_TYPE_OBJECT)
 
@@ -166,8 +163,7 @@ interval_run (GasyncInterval *self,
 
   /* A cancelled run did not fail: no error, no stop on error. */
   if (gasync_lifecycle_call (&self->life, self->func, "GasyncInterval action",
-                             cancellable, self->user_data,
-                             signals[SIGNAL_ERROR]))
+                             cancellable, self->user_data, error_signal))
     return TRUE;
 
   gasync_lock (&self->life.lock);
@@ -239,10 +235,11 @@ interval_source_cb (gpointer data)
 /* Moves to stopping and cancels the run under way, without
  * waiting; FALSE if @self was not running. */
 static gboolean
-interval_request_stop (GasyncInterval  *self,
-                       guint64         *run,
-                       GError         **error)
+interval_request_stop (gpointer   object,
+                       guint64   *run,
+                       GError   **error)
 {
+  GasyncInterval *self = object;
   GCancellable *own;
 
   if (!gasync_lifecycle_request_stop (&self->life, run, error))
@@ -254,11 +251,23 @@ interval_request_stop (GasyncInterval  *self,
   return TRUE;
 }
 
+/* After the request: a main-context interval stops at once. */
+static gboolean
+interval_after_stop (gpointer object)
+{
+  GasyncInterval *self = object;
+
+  gasync_lifecycle_end_source (&self->life);
+  return FALSE;
+}
+
 static const GasyncLifecycleRunner interval_runner = {
   .source_name = "[gasync] interval",
   .source_func = interval_source_cb,
   .thread_name = "gasync-interval",
   .thread_func = interval_thread,
+  .request_stop = interval_request_stop,
+  .after_stop = interval_after_stop,
 };
 
 static void
@@ -400,10 +409,7 @@ gasync_interval_class_init (GasyncIntervalClass *klass)
    * Since: 0.1
    */
   gasync_lifecycle_class_install (object_class, property_access, properties,
-                                  N_PROPS,
-                                  PROP_STATE, &signals[SIGNAL_ERROR]);
-
-  gasync_type_class_publish (klass);
+                                  N_PROPS, PROP_STATE, &error_signal);
 }
 
 static void
@@ -719,8 +725,6 @@ gasync_interval_stop (GasyncInterval  *self,
                       GCancellable    *cancellable,
                       GError         **error)
 {
-  guint64 run;
-
   g_return_val_if_fail (GASYNC_IS_INTERVAL (self), FALSE);
   g_return_val_if_fail (cancellable == NULL ||
                         G_IS_CANCELLABLE (cancellable), FALSE);
@@ -733,11 +737,8 @@ gasync_interval_stop (GasyncInterval  *self,
                                           error))
     return FALSE;
 
-  if (!interval_request_stop (self, &run, error))
-    return FALSE;
-
-  gasync_lifecycle_end_source (&self->life);
-  return gasync_lifecycle_wait_run (&self->life, run, cancellable, error);
+  return gasync_lifecycle_stop (&self->life, &interval_runner, cancellable,
+                                error);
 }
 
 /**
@@ -769,23 +770,14 @@ gasync_interval_stop_async (GasyncInterval      *self,
                             gpointer             user_data)
 {
   GTask *task;
-  GError *error = NULL;
-  guint64 run;
 
   g_return_if_fail (GASYNC_IS_INTERVAL (self));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, gasync_interval_stop_async);
-  g_task_set_name (task, "[gasync] gasync_interval_stop_async");
-  if (!interval_request_stop (self, &run, &error))
-    {
-      g_task_return_error (task, error);
-      g_object_unref (task);
-      return;
-    }
-  gasync_lifecycle_end_source (&self->life);
-  gasync_lifecycle_wait_run_async (&self->life, run, task);
+  task = gasync_gtask_new (self, gasync_interval_stop_async,
+                           "[gasync] gasync_interval_stop_async", TRUE,
+                           cancellable, callback, user_data);
+  gasync_lifecycle_stop_async (&self->life, &interval_runner, task);
 }
 
 /**
@@ -807,10 +799,7 @@ gasync_interval_stop_finish (GasyncInterval  *self,
                              GError         **error)
 {
   g_return_val_if_fail (GASYNC_IS_INTERVAL (self), FALSE);
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
-                        gasync_interval_stop_async, FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return gasync_gtask_finish_boolean (self, result, gasync_interval_stop_async,
+                                      error);
 }

@@ -114,6 +114,7 @@
 
 #include "config.h"
 
+#include "gasync-gtask-private.h"
 #include "gasync-lifecycle-private.h"
 #include "gasync-private.h"
 
@@ -164,6 +165,26 @@ latch_wait (GasyncLatch   *self,
   if (started)
     return gasync_lifecycle_wait_started (&self->life, cancellable, error);
   return gasync_lifecycle_wait_stopped (&self->life, cancellable, error);
+}
+
+/* The async twin of latch_wait(), for the _async function @source_tag,
+ * named @name. */
+static void
+latch_wait_async (GasyncLatch         *self,
+                  gboolean             started,
+                  gpointer             source_tag,
+                  const char          *name,
+                  GCancellable        *cancellable,
+                  GAsyncReadyCallback  callback,
+                  gpointer             user_data)
+{
+  GTask *task = gasync_gtask_new (self, source_tag, name, TRUE, cancellable,
+                                  callback, user_data);
+
+  if (started)
+    gasync_lifecycle_wait_started_async (&self->life, task);
+  else
+    gasync_lifecycle_wait_stopped_async (&self->life, task);
 }
 
 static void
@@ -562,15 +583,12 @@ gasync_latch_wait_started_async (GasyncLatch         *self,
                                  GAsyncReadyCallback  callback,
                                  gpointer             user_data)
 {
-  GTask *task;
-
   g_return_if_fail (GASYNC_IS_LATCH (self));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, gasync_latch_wait_started_async);
-  g_task_set_name (task, "[gasync] gasync_latch_wait_started_async");
-  gasync_lifecycle_wait_started_async (&self->life, task);
+  latch_wait_async (self, TRUE, gasync_latch_wait_started_async,
+                    "[gasync] gasync_latch_wait_started_async", cancellable,
+                    callback, user_data);
 }
 
 /**
@@ -592,12 +610,9 @@ gasync_latch_wait_started_finish (GasyncLatch   *self,
                                   GError       **error)
 {
   g_return_val_if_fail (GASYNC_IS_LATCH (self), FALSE);
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
-                        gasync_latch_wait_started_async, FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return gasync_gtask_finish_boolean (self, result,
+                                      gasync_latch_wait_started_async, error);
 }
 
 /**
@@ -625,15 +640,12 @@ gasync_latch_wait_stopped_async (GasyncLatch         *self,
                                  GAsyncReadyCallback  callback,
                                  gpointer             user_data)
 {
-  GTask *task;
-
   g_return_if_fail (GASYNC_IS_LATCH (self));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, gasync_latch_wait_stopped_async);
-  g_task_set_name (task, "[gasync] gasync_latch_wait_stopped_async");
-  gasync_lifecycle_wait_stopped_async (&self->life, task);
+  latch_wait_async (self, FALSE, gasync_latch_wait_stopped_async,
+                    "[gasync] gasync_latch_wait_stopped_async", cancellable,
+                    callback, user_data);
 }
 
 /**
@@ -654,10 +666,7 @@ gasync_latch_wait_stopped_finish (GasyncLatch   *self,
                                   GError       **error)
 {
   g_return_val_if_fail (GASYNC_IS_LATCH (self), FALSE);
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
-                        gasync_latch_wait_stopped_async, FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return gasync_gtask_finish_boolean (self, result,
+                                      gasync_latch_wait_stopped_async, error);
 }

@@ -125,13 +125,23 @@ gboolean         gasync_lifecycle_refuse_own_thread (GasyncLifecycle  *life,
 gboolean         gasync_lifecycle_begin            (GasyncLifecycle       *life,
                                                     GError               **error);
 /* How an object runs, for gasync_lifecycle_launch(): a source on the
- * owner context, or a thread. The names are static strings. */
+ * owner context, or a thread. The names are static strings. And how it
+ * stops, for gasync_lifecycle_stop() and gasync_lifecycle_stop_async():
+ * - request_stop (@object, ...) asks the run to end without waiting,
+ *   as gasync_lifecycle_request_stop() does (which it calls);
+ * - after_stop (@object), called once a request succeeded, ends what
+ *   can be ended in the caller, and returns TRUE if the run is over
+ *   (nothing is left to wait for). */
 typedef struct
 {
   const char *source_name;
   GSourceFunc source_func;
   const char *thread_name;
   GasyncLifecycleRunFunc thread_func;
+  gboolean (*request_stop) (gpointer   object,
+                            guint64   *run,
+                            GError   **error);
+  gboolean (*after_stop) (gpointer object);
 } GasyncLifecycleRunner;
 
 /* After gasync_lifecycle_begin(), starts the run:
@@ -183,6 +193,25 @@ void             gasync_lifecycle_wait_stopped_async (GasyncLifecycle *life,
 void             gasync_lifecycle_wait_run_async   (GasyncLifecycle       *life,
                                                     guint64                run,
                                                     GTask                 *task);
+/* The body of a stop: requests it with @runner, ends what can end in the
+ * caller, then waits for the run as gasync_lifecycle_wait_run() does. */
+gboolean         gasync_lifecycle_stop             (GasyncLifecycle             *life,
+                                                    const GasyncLifecycleRunner *runner,
+                                                    GCancellable                *cancellable,
+                                                    GError                     **error);
+/* The async twin: takes @task (a reference, of the object) and returns it
+ * with the request's error, or TRUE once the run is over, on its context
+ * (at once if the request failed or nothing is left to wait for). */
+void             gasync_lifecycle_stop_async       (GasyncLifecycle             *life,
+                                                    const GasyncLifecycleRunner *runner,
+                                                    GTask                       *task);
+/* Its second half, once @run was asked to end (by a request of the
+ * object's own, such as a close): ends what can end in the caller, and
+ * returns @task with TRUE once the run is over. */
+void             gasync_lifecycle_end_run_async    (GasyncLifecycle             *life,
+                                                    const GasyncLifecycleRunner *runner,
+                                                    guint64                      run,
+                                                    GTask                       *task);
 GCancellable    *gasync_lifecycle_dup_cancellable  (GasyncLifecycle       *life);
 /* Main-context mode: detaches the source and finishes, once. */
 void             gasync_lifecycle_end_source       (GasyncLifecycle       *life);
@@ -199,10 +228,11 @@ GSource         *gasync_lifecycle_source_new       (GObject               *objec
 
 /* The "state" property of the lifecycle objects. */
 GParamSpec      *gasync_lifecycle_state_pspec_new  (void);
-/* In class_init, once @properties holds the class's other properties:
- * puts the "state" property at @prop_state, installs them all with the
- * accessors of @access (gasync_property_install()), and adds the "error"
- * signal (with the GError alone), in *@error_signal. */
+/* Last in class_init, once @properties holds the class's other
+ * properties: puts the "state" property at @prop_state, installs them all
+ * with the accessors of @access (gasync_property_install()), adds the
+ * "error" signal (with the GError alone), in *@error_signal, and
+ * publishes the class (gasync_type_class_publish()). */
 void             gasync_lifecycle_class_install    (GObjectClass               *object_class,
                                                     const GasyncPropertyAccess *access,
                                                     GParamSpec                **properties,

@@ -594,6 +594,53 @@ gasync_lifecycle_request_stop (GasyncLifecycle  *life,
   return TRUE;
 }
 
+gboolean
+gasync_lifecycle_stop (GasyncLifecycle              *life,
+                       const GasyncLifecycleRunner  *runner,
+                       GCancellable                 *cancellable,
+                       GError                      **error)
+{
+  guint64 run;
+
+  if (!runner->request_stop (life->object, &run, error))
+    return FALSE;
+  if (runner->after_stop (life->object))
+    return TRUE;
+  return gasync_lifecycle_wait_run (life, run, cancellable, error);
+}
+
+void
+gasync_lifecycle_stop_async (GasyncLifecycle             *life,
+                             const GasyncLifecycleRunner *runner,
+                             GTask                       *task)
+{
+  GError *error = NULL;
+  guint64 run;
+
+  if (!runner->request_stop (life->object, &run, &error))
+    {
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+  gasync_lifecycle_end_run_async (life, runner, run, task);
+}
+
+void
+gasync_lifecycle_end_run_async (GasyncLifecycle             *life,
+                                const GasyncLifecycleRunner *runner,
+                                guint64                      run,
+                                GTask                       *task)
+{
+  if (runner->after_stop (life->object))
+    {
+      g_task_return_boolean (task, TRUE);
+      g_object_unref (task);
+      return;
+    }
+  gasync_lifecycle_wait_run_async (life, run, task);
+}
+
 GCancellable *
 gasync_lifecycle_dup_cancellable (GasyncLifecycle *life)
 {
@@ -666,6 +713,7 @@ gasync_lifecycle_class_install (GObjectClass               *object_class,
   *error_signal = g_signal_new ("error", G_TYPE_FROM_CLASS (object_class),
                                 G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                                 G_TYPE_NONE, 1, G_TYPE_ERROR);
+  gasync_type_class_publish (object_class);
 }
 
 /* The async waits: the snapshot is taken at the call, the wait happens on

@@ -44,15 +44,6 @@ void      gasync_run_once_init        (GasyncRunOnce        *self,
                                        GasyncOwnerFunc       interrupt);
 void      gasync_run_once_clear       (GasyncRunOnce        *self);
 
-/* For _async: a task that reports the run's result even when @cancellable
- * was cancelled (cancelling interrupts, it does not abort). */
-GTask    *gasync_run_once_new_task    (gpointer              object,
-                                       GCancellable         *cancellable,
-                                       GAsyncReadyCallback   callback,
-                                       gpointer              user_data,
-                                       gpointer              source_tag,
-                                       const char           *name);
-
 /* Returns FALSE if the run was started already. Otherwise keeps
  * @cancellable and @task (both nullable) and runs @launch (@object) on the
  * owner context, where it calls gasync_run_once_watch_cancellable().

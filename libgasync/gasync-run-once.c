@@ -32,22 +32,6 @@ gasync_run_once_clear (GasyncRunOnce *self)
   gasync_lock_clear (&self->lock);
 }
 
-GTask *
-gasync_run_once_new_task (gpointer             object,
-                          GCancellable        *cancellable,
-                          GAsyncReadyCallback  callback,
-                          gpointer             user_data,
-                          gpointer             source_tag,
-                          const char          *name)
-{
-  GTask *task = g_task_new (object, cancellable, callback, user_data);
-
-  g_task_set_source_tag (task, source_tag);
-  g_task_set_name (task, name);
-  g_task_set_check_cancellable (task, FALSE);
-  return task;
-}
-
 gboolean
 gasync_run_once_begin (GasyncRunOnce   *self,
                        GObject         *object,

@@ -120,6 +120,7 @@
 #include "config.h"
 
 #include "gasync-runner-private.h"
+#include "gasync-gtask-private.h"
 #include "gasync-private.h"
 #include "gasync-run-once-private.h"
 #include "gasync-runner-result-private.h"
@@ -1439,9 +1440,11 @@ gasync_runner_run_async (GasyncRunner        *self,
   g_return_if_fail (GASYNC_IS_RUNNER (self));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  task = gasync_run_once_new_task (self, cancellable, callback, user_data,
-                                   gasync_runner_run_async,
-                                   "[gasync] gasync_runner_run_async");
+  /* Cancelling interrupts the run, it does not abort it: the task reports
+   * the run's result. */
+  task = gasync_gtask_new (self, gasync_runner_run_async,
+                           "[gasync] gasync_runner_run_async", FALSE,
+                           cancellable, callback, user_data);
 
   if (!runner_begin (self, cancellable, task, &error))
     g_task_return_error (task, error);

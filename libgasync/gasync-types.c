@@ -16,7 +16,8 @@
  * holds for the statics a class_init fills: properties[], signals[].
  *
  * So every libgasync class_init ends with gasync_type_class_publish(), a
- * TSan release on the class, and every instance init begins with
+ * TSan release on the class (the lifecycle classes' through
+ * gasync_lifecycle_class_install()), and every instance init begins with
  * gasync_type_class_acquire(), the matching acquire: the edge GLib's
  * atomics make, made visible, and no more. (Suppressing the reports, as
  * race:GASYNC_IS_*, would also hide real use-after-free reports there.)

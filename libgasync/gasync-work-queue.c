@@ -141,6 +141,7 @@
 #include "config.h"
 
 #include "gasync-work-queue-private.h"
+#include "gasync-gtask-private.h"
 #include "gasync-leak-private.h"
 #include "gasync-lifecycle-private.h"
 #include "gasync-owner-private.h"
@@ -1655,12 +1656,11 @@ gasync_work_queue_enqueue_async (GasyncWorkQueue     *self,
   g_return_if_fail (G_IS_OBJECT (item));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, gasync_work_queue_enqueue_async);
-  g_task_set_name (task, "[gasync] gasync_work_queue_enqueue_async");
   /* The enqueue reports its own cancellation: an item queued before the
    * cancellable fired was queued. */
-  g_task_set_check_cancellable (task, FALSE);
+  task = gasync_gtask_new (self, gasync_work_queue_enqueue_async,
+                           "[gasync] gasync_work_queue_enqueue_async", FALSE,
+                           cancellable, callback, user_data);
   /* Dropped with the task, on its context. */
   g_task_set_task_data (task, g_object_ref (item), g_object_unref);
 
@@ -1698,12 +1698,9 @@ gasync_work_queue_enqueue_finish (GasyncWorkQueue  *self,
                                   GError          **error)
 {
   g_return_val_if_fail (GASYNC_IS_WORK_QUEUE (self), FALSE);
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
-                        gasync_work_queue_enqueue_async, FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return gasync_gtask_finish_boolean (self, result,
+                                      gasync_work_queue_enqueue_async, error);
 }
 
 /**
@@ -2134,12 +2131,11 @@ gasync_work_queue_stop_async (GasyncWorkQueue     *self,
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
   stop = g_new0 (StopAsync, 1);
-  stop->task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (stop->task, gasync_work_queue_stop_async);
-  g_task_set_name (stop->task, "gasync_work_queue_stop_async");
   /* The wait reports its own cancellation; a stop that was over before
    * the cancellable fired succeeded. */
-  g_task_set_check_cancellable (stop->task, FALSE);
+  stop->task = gasync_gtask_new (self, gasync_work_queue_stop_async,
+                                 "gasync_work_queue_stop_async", FALSE,
+                                 cancellable, callback, user_data);
   if (!begin_stop (self, FALSE, &stop->run, &stop->error))
     {
       stop_async_return (stop);
@@ -2167,12 +2163,9 @@ gasync_work_queue_stop_finish (GasyncWorkQueue  *self,
                                GError          **error)
 {
   g_return_val_if_fail (GASYNC_IS_WORK_QUEUE (self), FALSE);
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
-                        gasync_work_queue_stop_async, FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return gasync_gtask_finish_boolean (self, result,
+                                      gasync_work_queue_stop_async, error);
 }
 
 static void
@@ -2215,11 +2208,10 @@ gasync_work_queue_close_async (GasyncWorkQueue     *self,
   g_return_if_fail (GASYNC_IS_WORK_QUEUE (self));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, gasync_work_queue_close_async);
-  g_task_set_name (task, "gasync_work_queue_close_async");
   /* The cancellable ends the grace period; it is not an error. */
-  g_task_set_check_cancellable (task, FALSE);
+  task = gasync_gtask_new (self, gasync_work_queue_close_async,
+                           "gasync_work_queue_close_async", FALSE,
+                           cancellable, callback, user_data);
   gasync_pool_push (close_in_pool, task);
 }
 

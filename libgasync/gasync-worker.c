@@ -121,6 +121,7 @@
 
 #include "config.h"
 
+#include "gasync-gtask-private.h"
 #include "gasync-lifecycle-private.h"
 #include "gasync-owner-private.h"
 #include "gasync-private.h"
@@ -157,12 +158,8 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-enum {
-  SIGNAL_ERROR,
-  N_SIGNALS
-};
-
-static guint signals[N_SIGNALS];
+/* The "error" signal, which gasync_lifecycle_class_install() adds. */
+static guint error_signal;
 
 G_DEFINE_FINAL_TYPE (GasyncWorker, gasync_worker, G_TYPE_OBJECT)
 
@@ -205,7 +202,7 @@ worker_process (GasyncWorker *self,
   Call call = { self, item->data };
 
   gasync_lifecycle_call (&self->life, call_func, "GasyncWorker item",
-                         cancellable, &call, signals[SIGNAL_ERROR]);
+                         cancellable, &call, error_signal);
   worker_release_item (self, item);
 }
 
@@ -279,11 +276,18 @@ worker_source_cb (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+static gboolean worker_request_stop (gpointer   object,
+                                     guint64   *run,
+                                     GError   **error);
+static gboolean worker_after_stop (gpointer object);
+
 static const GasyncLifecycleRunner worker_runner = {
   .source_name = "[gasync] worker",
   .source_func = worker_source_cb,
   .thread_name = "gasync-worker",
   .thread_func = worker_thread,
+  .request_stop = worker_request_stop,
+  .after_stop = worker_after_stop,
 };
 
 static gboolean worker_request_close (GasyncWorker *self,
@@ -383,10 +387,7 @@ gasync_worker_class_init (GasyncWorkerClass *klass)
    * Since: 0.1
    */
   gasync_lifecycle_class_install (object_class, property_access, properties,
-                                  N_PROPS,
-                                  PROP_STATE, &signals[SIGNAL_ERROR]);
-
-  gasync_type_class_publish (klass);
+                                  N_PROPS, PROP_STATE, &error_signal);
 }
 
 static void
@@ -715,6 +716,29 @@ worker_drain (GasyncWorker *self)
   gasync_lifecycle_end_source (&self->life);
 }
 
+static gboolean
+worker_request_stop (gpointer   object,
+                     guint64   *run,
+                     GError   **error)
+{
+  GasyncWorker *self = object;
+
+  return gasync_lifecycle_request_stop (&self->life, run, error);
+}
+
+/* After a stop or close was requested: a main-context worker processes
+ * the rest in the caller, and is over then. */
+static gboolean
+worker_after_stop (gpointer object)
+{
+  GasyncWorker *self = object;
+
+  if (!self->main_context_mode)
+    return FALSE;
+  worker_drain (self);
+  return TRUE;
+}
+
 /**
  * gasync_worker_stop:
  * @self: a #GasyncWorker
@@ -747,8 +771,6 @@ gasync_worker_stop (GasyncWorker  *self,
                     GCancellable  *cancellable,
                     GError       **error)
 {
-  guint64 run;
-
   g_return_val_if_fail (GASYNC_IS_WORKER (self), FALSE);
   g_return_val_if_fail (cancellable == NULL ||
                         G_IS_CANCELLABLE (cancellable), FALSE);
@@ -759,15 +781,8 @@ gasync_worker_stop (GasyncWorker  *self,
                                           error))
     return FALSE;
 
-  if (!gasync_lifecycle_request_stop (&self->life, &run, error))
-    return FALSE;
-
-  if (self->main_context_mode)
-    {
-      worker_drain (self);
-      return TRUE;
-    }
-  return gasync_lifecycle_wait_run (&self->life, run, cancellable, error);
+  return gasync_lifecycle_stop (&self->life, &worker_runner, cancellable,
+                                error);
 }
 
 /**
@@ -806,46 +821,9 @@ gasync_worker_close (GasyncWorker *self)
   if (!worker_request_close (self, &run, &n))
     return 0;
 
-  if (self->main_context_mode)
-    worker_drain (self);
-  else
+  if (!worker_after_stop (self))
     gasync_lifecycle_wait_run (&self->life, run, NULL, NULL);
   return n;
-}
-
-/* The end of gasync_worker_stop_async() and gasync_worker_close_async(),
- * once the stop or close of @run was asked for. */
-static void
-wait_run_async (GasyncWorker *self,
-                GTask        *task,
-                guint64       run)
-{
-  if (self->main_context_mode)
-    {
-      worker_drain (self);
-      g_task_return_boolean (task, TRUE);
-      g_object_unref (task);
-      return;
-    }
-  gasync_lifecycle_wait_run_async (&self->life, run, task);
-}
-
-static GTask *
-worker_task_new (GasyncWorker        *self,
-                 gpointer             source_tag,
-                 const char          *name,
-                 GCancellable        *cancellable,
-                 GAsyncReadyCallback  callback,
-                 gpointer             user_data)
-{
-  GTask *task = g_task_new (self, cancellable, callback, user_data);
-
-  g_task_set_source_tag (task, source_tag);
-  g_task_set_name (task, name);
-  /* The wait reports its own cancellation: a worker that stopped before
-   * the cancellable fired has stopped. */
-  g_task_set_check_cancellable (task, FALSE);
-  return task;
 }
 
 /**
@@ -878,22 +856,16 @@ gasync_worker_stop_async (GasyncWorker        *self,
                           gpointer             user_data)
 {
   GTask *task;
-  GError *error = NULL;
-  guint64 run;
 
   g_return_if_fail (GASYNC_IS_WORKER (self));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  task = worker_task_new (self, gasync_worker_stop_async,
-                          "[gasync] gasync_worker_stop_async", cancellable,
-                          callback, user_data);
-  if (!gasync_lifecycle_request_stop (&self->life, &run, &error))
-    {
-      g_task_return_error (task, error);
-      g_object_unref (task);
-      return;
-    }
-  wait_run_async (self, task, run);
+  /* The wait reports its own cancellation: a worker that stopped before
+   * the cancellable fired has stopped. */
+  task = gasync_gtask_new (self, gasync_worker_stop_async,
+                           "[gasync] gasync_worker_stop_async", FALSE,
+                           cancellable, callback, user_data);
+  gasync_lifecycle_stop_async (&self->life, &worker_runner, task);
 }
 
 /**
@@ -915,12 +887,9 @@ gasync_worker_stop_finish (GasyncWorker  *self,
                            GError       **error)
 {
   g_return_val_if_fail (GASYNC_IS_WORKER (self), FALSE);
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
-                        gasync_worker_stop_async, FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return gasync_gtask_finish_boolean (self, result, gasync_worker_stop_async,
+                                      error);
 }
 
 /**
@@ -954,9 +923,9 @@ gasync_worker_close_async (GasyncWorker        *self,
 
   g_return_if_fail (GASYNC_IS_WORKER (self));
 
-  task = worker_task_new (self, gasync_worker_close_async,
-                          "[gasync] gasync_worker_close_async", NULL,
-                          callback, user_data);
+  task = gasync_gtask_new (self, gasync_worker_close_async,
+                           "[gasync] gasync_worker_close_async", FALSE, NULL,
+                           callback, user_data);
   if (!worker_request_close (self, &run, &n))
     {
       g_task_return_boolean (task, TRUE);
@@ -964,7 +933,7 @@ gasync_worker_close_async (GasyncWorker        *self,
       return;
     }
   g_task_set_task_data (task, GUINT_TO_POINTER (n), NULL);
-  wait_run_async (self, task, run);
+  gasync_lifecycle_end_run_async (&self->life, &worker_runner, run, task);
 }
 
 /**

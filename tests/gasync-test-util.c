@@ -170,6 +170,13 @@ gasync_test_flush (GMainContext *context)
     ;
 }
 
+GAsyncResult *
+gasync_test_wait_result (GAsyncResult **result)
+{
+  gasync_test_iterate_until_set (NULL, result);
+  return *result;
+}
+
 void
 gasync_test_wait_flag (const int *flag)
 {

@@ -107,6 +107,19 @@ gboolean gasync_test_count_reached (gpointer count);
  * blocking. */
 void gasync_test_flush (GMainContext *context);
 
+/* The async twins, whose GAsyncReadyCallback stores its result in a
+ * GAsyncResult * (NULL before the call). The call has not completed: once
+ * what the thread-default context has pending has run, *@result is still
+ * NULL. */
+#define gasync_test_assert_not_done(result)                                  \
+  G_STMT_START {                                                             \
+    gasync_test_flush (NULL);                                                \
+    g_assert_null (*(result));                                               \
+  } G_STMT_END
+/* Iterates the thread-default context until the callback has stored
+ * *@result, with the usual bound, and returns it. */
+GAsyncResult *gasync_test_wait_result (GAsyncResult **result);
+
 /* On a thread that iterates no context: waits until *@flag is set. */
 void gasync_test_wait_flag (const int *flag);
 

@@ -33,13 +33,6 @@ store_result (GObject      *source,
   *out = g_object_ref (result);
 }
 
-static GAsyncResult *
-wait_result (GAsyncResult **result)
-{
-  gasync_test_iterate_until_set (NULL, result);
-  return *result;
-}
-
 /* A task function that waits at the gate given as user data. */
 static gboolean
 gated_task (GCancellable  *cancellable,
@@ -84,18 +77,19 @@ test_quiesce_async (void)
   g_assert_false (gasync_stopper_run_async_task (stopper, "late", gated_task,
                                                  &gate, NULL, &error));
   g_assert_error (error, GASYNC_ERROR, GASYNC_ERROR_UNAVAILABLE);
-  gasync_test_flush (NULL);
-  g_assert_null (result);
+  gasync_test_assert_not_done (&result);
 
   test_gate_open (&gate);
-  g_assert_true (gasync_stopper_quiesce_finish (stopper, wait_result (&result),
+  g_assert_true (gasync_stopper_quiesce_finish (stopper,
+                                                gasync_test_wait_result (&result),
                                                 NULL));
   g_assert_cmpuint (gasync_stopper_get_n_tasks (stopper), ==, 0);
   g_assert_cmpint (gasync_stopper_get_state (stopper), ==,
                    GASYNC_STOPPER_STATE_QUIESCING);
 
   gasync_stopper_stop_async (stopper, NULL, store_result, &stopped);
-  g_assert_true (gasync_stopper_stop_finish (stopper, wait_result (&stopped),
+  g_assert_true (gasync_stopper_stop_finish (stopper,
+                                             gasync_test_wait_result (&stopped),
                                              NULL));
   test_gate_clear (&gate);
 }
@@ -111,10 +105,12 @@ test_quiesce_async_idle (void)
                   "in a later iteration, and again once quiescing");
   gasync_stopper_quiesce_async (stopper, NULL, store_result, &result);
   g_assert_null (result);
-  g_assert_true (gasync_stopper_quiesce_finish (stopper, wait_result (&result),
+  g_assert_true (gasync_stopper_quiesce_finish (stopper,
+                                                gasync_test_wait_result (&result),
                                                 NULL));
   gasync_stopper_quiesce_async (stopper, NULL, store_result, &again);
-  g_assert_true (gasync_stopper_quiesce_finish (stopper, wait_result (&again),
+  g_assert_true (gasync_stopper_quiesce_finish (stopper,
+                                                gasync_test_wait_result (&again),
                                                 NULL));
   gasync_stopper_stop (stopper);
 }
@@ -138,16 +134,17 @@ test_quiesce_async_cancel (void)
   gasync_stopper_quiesce_async (stopper, cancellable, store_result, &result);
   gasync_stopper_quiesce_async (stopper, NULL, store_result, &second);
   g_cancellable_cancel (cancellable);
-  g_assert_false (gasync_stopper_quiesce_finish (stopper, wait_result (&result),
+  g_assert_false (gasync_stopper_quiesce_finish (stopper,
+                                                 gasync_test_wait_result (&result),
                                                  &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_cmpint (gasync_stopper_get_state (stopper), ==,
                    GASYNC_STOPPER_STATE_QUIESCING);
-  gasync_test_flush (NULL);
-  g_assert_null (second);
+  gasync_test_assert_not_done (&second);
 
   test_gate_open (&gate);
-  g_assert_true (gasync_stopper_quiesce_finish (stopper, wait_result (&second),
+  g_assert_true (gasync_stopper_quiesce_finish (stopper,
+                                                gasync_test_wait_result (&second),
                                                 NULL));
   gasync_stopper_stop (stopper);
   test_gate_clear (&gate);
@@ -253,13 +250,12 @@ test_limited_task_async (void)
   gasync_stopper_run_limited_task_async (stopper, "waiter", semaphore, NULL,
                                          count_run, &counts, count_destroyed,
                                          store_result, &result);
-  gasync_test_flush (NULL);
-  g_assert_null (result);
+  gasync_test_assert_not_done (&result);
   g_assert_cmpint (g_atomic_int_get (&counts.n_run), ==, 0);
 
   test_gate_open (&gate);
   g_assert_true (gasync_stopper_run_limited_task_finish (stopper,
-                                                         wait_result (&result),
+                                                         gasync_test_wait_result (&result),
                                                          &error));
   g_assert_no_error (error);
   gasync_stopper_stop (stopper);
@@ -302,7 +298,7 @@ test_limited_task_async_refused (gconstpointer data)
     g_cancellable_cancel (cancellable);
 
   g_assert_false (gasync_stopper_run_limited_task_finish (stopper,
-                                                          wait_result (&result),
+                                                          gasync_test_wait_result (&result),
                                                           &error));
   if (quiesce)
     g_assert_error (error, GASYNC_ERROR, GASYNC_ERROR_UNAVAILABLE);
@@ -378,12 +374,12 @@ test_worker_stop_async (gconstpointer mode)
   g_assert_false (gasync_worker_enqueue_pointer (worker, &data, NULL));
   if (!main_context)
     {
-      gasync_test_flush (NULL);
-      g_assert_null (result);
+      gasync_test_assert_not_done (&result);
       g_assert_cmpint (g_atomic_int_get (&data.n_processed), ==, 0);
       test_gate_open (&data.gate);
     }
-  g_assert_true (gasync_worker_stop_finish (worker, wait_result (&result),
+  g_assert_true (gasync_worker_stop_finish (worker,
+                                            gasync_test_wait_result (&result),
                                             &error));
   g_assert_no_error (error);
   g_assert_cmpint (gasync_worker_get_state (worker), ==,
@@ -410,7 +406,8 @@ test_worker_stop_async_errors (void)
   test_gate_init (&data.gate);
   data.gated = TRUE;
   gasync_worker_stop_async (worker, NULL, store_result, &result);
-  g_assert_false (gasync_worker_stop_finish (worker, wait_result (&result),
+  g_assert_false (gasync_worker_stop_finish (worker,
+                                             gasync_test_wait_result (&result),
                                              &error));
   g_assert_error (error, GASYNC_ERROR, GASYNC_ERROR_NOT_STARTED);
   g_clear_error (&error);
@@ -422,7 +419,8 @@ test_worker_stop_async_errors (void)
   test_gate_wait_waiting (&data.gate, 1);
   gasync_worker_stop_async (worker, cancellable, store_result, &cancelled);
   g_cancellable_cancel (cancellable);
-  g_assert_false (gasync_worker_stop_finish (worker, wait_result (&cancelled),
+  g_assert_false (gasync_worker_stop_finish (worker,
+                                             gasync_test_wait_result (&cancelled),
                                              &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_cmpint (gasync_worker_get_state (worker), ==,
@@ -430,7 +428,8 @@ test_worker_stop_async_errors (void)
 
   /* The item at the gate is cancelled, the other two discarded. */
   gasync_worker_close_async (worker, store_result, &closed);
-  g_assert_cmpuint (gasync_worker_close_finish (worker, wait_result (&closed),
+  g_assert_cmpuint (gasync_worker_close_finish (worker,
+                                                gasync_test_wait_result (&closed),
                                                 NULL), ==, 2);
   g_assert_cmpint (gasync_worker_get_state (worker), ==,
                    GASYNC_LATCH_STATE_STOPPED);
@@ -471,18 +470,19 @@ test_enqueue_async (TestWork      *w,
                   "blocking; the item is processed exactly once");
   gasync_work_queue_enqueue_async (queue, items->pdata[2], NULL, store_result,
                                    &result);
-  gasync_test_flush (NULL);
-  g_assert_null (result);
+  gasync_test_assert_not_done (&result);
   g_assert_cmpuint (gasync_work_queue_get_n_queued (queue), ==, 1);
 
   test_gate_open (&w->gate);
-  g_assert_true (gasync_work_queue_enqueue_finish (queue, wait_result (&result),
+  g_assert_true (gasync_work_queue_enqueue_finish (queue,
+                                                   gasync_test_wait_result (&result),
                                                    &error));
   g_assert_no_error (error);
 
   gasync_work_queue_enqueue_async (queue, items->pdata[3], NULL, store_result,
                                    &at_once);
-  g_assert_true (gasync_work_queue_enqueue_finish (queue, wait_result (&at_once),
+  g_assert_true (gasync_work_queue_enqueue_finish (queue,
+                                                   gasync_test_wait_result (&at_once),
                                                    &error));
   g_assert_cmpuint (gasync_work_queue_close (queue, NULL, NULL), ==, 0);
   test_items_assert_processed_once (items);
@@ -509,7 +509,8 @@ test_enqueue_async_refused (TestWork      *w,
     gasync_work_queue_close_async (queue, NULL, store_result, &closed);
   else
     g_cancellable_cancel (cancellable);
-  g_assert_false (gasync_work_queue_enqueue_finish (queue, wait_result (&result),
+  g_assert_false (gasync_work_queue_enqueue_finish (queue,
+                                                    gasync_test_wait_result (&result),
                                                     &error));
   if (close)
     g_assert_error (error, GASYNC_ERROR, GASYNC_ERROR_CLOSED);
@@ -522,7 +523,7 @@ test_enqueue_async_refused (TestWork      *w,
   test_gate_open (&w->gate);
   if (close)
     g_assert_cmpuint (gasync_work_queue_close_finish (queue,
-                                                      wait_result (&closed),
+                                                      gasync_test_wait_result (&closed),
                                                       NULL, NULL), ==, 0);
   else
     g_assert_cmpuint (gasync_work_queue_close (queue, NULL, NULL), ==, 0);
@@ -573,13 +574,13 @@ test_enqueue_async_owner_context (void)
 
   gasync_work_queue_enqueue_async (queue, items->pdata[2], NULL, store_result,
                                    &result);
-  gasync_test_flush (NULL);
-  g_assert_null (result);
+  gasync_test_assert_not_done (&result);
   g_assert_cmpint (work.n_begun, ==, 1);
 
   /* The token's end lets the second item begin, which makes room. */
   gasync_task_token_end (work.tokens->pdata[0]);
-  g_assert_true (gasync_work_queue_enqueue_finish (queue, wait_result (&result),
+  g_assert_true (gasync_work_queue_enqueue_finish (queue,
+                                                   gasync_test_wait_result (&result),
                                                    NULL));
   for (guint i = 1; i < 3; i++)
     {
@@ -587,7 +588,8 @@ test_enqueue_async_owner_context (void)
       gasync_task_token_end (work.tokens->pdata[i]);
     }
   gasync_work_queue_stop_async (queue, NULL, store_result, &stopped);
-  g_assert_true (gasync_work_queue_stop_finish (queue, wait_result (&stopped),
+  g_assert_true (gasync_work_queue_stop_finish (queue,
+                                                gasync_test_wait_result (&stopped),
                                                 NULL));
   g_assert_cmpuint (gasync_work_queue_close (queue, NULL, NULL), ==, 0);
   g_ptr_array_unref (work.tokens);
@@ -679,14 +681,16 @@ test_start_async (void)
   gasync_event_loop_start_async (loop, NULL, store_result, &result);
   g_assert_cmpint (n_loop_calls, ==, 0);
   g_assert_null (result);
-  g_assert_true (gasync_event_loop_start_finish (loop, wait_result (&result),
+  g_assert_true (gasync_event_loop_start_finish (loop,
+                                                 gasync_test_wait_result (&result),
                                                  &error));
   g_assert_no_error (error);
   g_assert_cmpint (n_loop_calls, ==, 2);
   g_thread_join (threads->pdata[0]);
 
   gasync_event_loop_start_async (loop, NULL, store_result, &again);
-  g_assert_true (gasync_event_loop_start_finish (loop, wait_result (&again),
+  g_assert_true (gasync_event_loop_start_finish (loop,
+                                                 gasync_test_wait_result (&again),
                                                  NULL));
 }
 
@@ -725,17 +729,17 @@ test_start_async_errors (void)
   first = fulfil_later (loop, TRUE);
   g_thread_join (first);
   gasync_event_loop_start_async (loop, NULL, store_result, &failed);
-  g_assert_false (gasync_event_loop_start_finish (loop, wait_result (&failed),
+  g_assert_false (gasync_event_loop_start_finish (loop,
+                                                  gasync_test_wait_result (&failed),
                                                   &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_FAILED);
   g_clear_error (&error);
 
   gasync_event_loop_wait_on_registered_async (loop, NULL, store_result, &waited);
-  gasync_test_flush (NULL);
-  g_assert_null (waited);
+  gasync_test_assert_not_done (&waited);
   second = fulfil_reserved (late, FALSE);
   g_assert_true (gasync_event_loop_wait_on_registered_finish (loop,
-                                                              wait_result (&waited),
+                                                              gasync_test_wait_result (&waited),
                                                               &error));
   g_assert_no_error (error);
   g_thread_join (second);
@@ -746,11 +750,10 @@ test_start_async_errors (void)
     g_autoptr(GasyncPendingCallback) pending = gasync_event_loop_reserve_callback (loop);
 
     gasync_event_loop_start_async (loop, cancellable, store_result, &cancelled);
-    gasync_test_flush (NULL);
-    g_assert_null (cancelled);
+    gasync_test_assert_not_done (&cancelled);
     g_cancellable_cancel (cancellable);
     g_assert_false (gasync_event_loop_start_finish (loop,
-                                                    wait_result (&cancelled),
+                                                    gasync_test_wait_result (&cancelled),
                                                     &error));
     g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
     g_clear_error (&error);
@@ -760,7 +763,8 @@ test_start_async_errors (void)
   g_object_set_data (holder, "loop", loop);
   gasync_event_loop_set_timeout (loop, 0, start_inside, inner, NULL);
   gasync_event_loop_start_async (loop, NULL, store_result, &outer);
-  g_assert_true (gasync_event_loop_start_finish (loop, wait_result (&outer),
+  g_assert_true (gasync_event_loop_start_finish (loop,
+                                                 gasync_test_wait_result (&outer),
                                                  NULL));
   gasync_test_iterate_until_set (NULL, &inner[0]);
   g_assert_false (gasync_event_loop_start_finish (loop, inner[0], &error));
@@ -782,18 +786,17 @@ test_wait_on_registered_async_cancel (void)
                   "without blocking; cancelling ends it with CANCELLED");
   gasync_event_loop_wait_on_registered_async (loop, cancellable, store_result,
                                               &result);
-  gasync_test_flush (NULL);
-  g_assert_null (result);
+  gasync_test_assert_not_done (&result);
   g_cancellable_cancel (cancellable);
   g_assert_false (gasync_event_loop_wait_on_registered_finish (loop,
-                                                               wait_result (&result),
+                                                               gasync_test_wait_result (&result),
                                                                &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
 
   gasync_pending_callback_cancel (pending);
   gasync_event_loop_wait_on_registered_async (loop, NULL, store_result, &idle);
   g_assert_true (gasync_event_loop_wait_on_registered_finish (loop,
-                                                              wait_result (&idle),
+                                                              gasync_test_wait_result (&idle),
                                                               NULL));
 }
 
@@ -819,26 +822,29 @@ test_latch_waits_async (void)
   gasync_latch_wait_stopped_async (latch, cancellable, store_result, &cancelled);
   g_assert_true (gasync_latch_started (latch, NULL));
   g_assert_true (gasync_latch_stopping (latch, NULL));
-  g_assert_true (gasync_latch_wait_started_finish (latch, wait_result (&started),
+  g_assert_true (gasync_latch_wait_started_finish (latch,
+                                                   gasync_test_wait_result (&started),
                                                    &error));
   g_assert_no_error (error);
   g_cancellable_cancel (cancellable);
-  g_assert_false (gasync_latch_wait_stopped_finish (latch, wait_result (&cancelled),
+  g_assert_false (gasync_latch_wait_stopped_finish (latch,
+                                                    gasync_test_wait_result (&cancelled),
                                                     &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_clear_error (&error);
 
   gasync_latch_wait_stopped_async (latch, NULL, store_result, &stopped);
-  gasync_test_flush (NULL);
-  g_assert_null (stopped);
+  gasync_test_assert_not_done (&stopped);
   g_assert_true (gasync_latch_stopped (latch, NULL));
-  g_assert_true (gasync_latch_wait_stopped_finish (latch, wait_result (&stopped),
+  g_assert_true (gasync_latch_wait_stopped_finish (latch,
+                                                   gasync_test_wait_result (&stopped),
                                                    NULL));
 
   g_assert_true (gasync_latch_starting (latch, NULL));
   gasync_latch_wait_started_async (latch, NULL, store_result, &never);
   gasync_latch_reset (latch);
-  g_assert_false (gasync_latch_wait_started_finish (latch, wait_result (&never),
+  g_assert_false (gasync_latch_wait_started_finish (latch,
+                                                    gasync_test_wait_result (&never),
                                                     &error));
   g_assert_error (error, GASYNC_ERROR, GASYNC_ERROR_NOT_STARTED);
 }
@@ -872,13 +878,15 @@ test_interval_stop_async (void)
   g_assert_true (gasync_interval_start (interval, NULL));
   test_gate_wait_waiting (&gate, 1);
   gasync_interval_stop_async (interval, NULL, store_result, &result);
-  g_assert_true (gasync_interval_stop_finish (interval, wait_result (&result),
+  g_assert_true (gasync_interval_stop_finish (interval,
+                                              gasync_test_wait_result (&result),
                                               &error));
   g_assert_no_error (error);
   g_assert_cmpint (gasync_interval_get_state (interval), ==,
                    GASYNC_LATCH_STATE_STOPPED);
   gasync_interval_stop_async (interval, NULL, store_result, &again);
-  g_assert_false (gasync_interval_stop_finish (interval, wait_result (&again),
+  g_assert_false (gasync_interval_stop_finish (interval,
+                                               gasync_test_wait_result (&again),
                                                &error));
   g_assert_error (error, GASYNC_ERROR, GASYNC_ERROR_NOT_STARTED);
   test_gate_clear (&gate);
