@@ -233,6 +233,9 @@ def test_threaded_form_natural_call(user_data):
 
     def run(cancellable, *data):
         seen.append(('run', data))
+        # Interrupt once the function runs: a fixed delay could fire
+        # before a loaded machine starts the pool thread.
+        GLib.idle_add(lambda: runner.interrupt() and False)
         return stopped.wait(10)
 
     def stop(runner):
@@ -240,7 +243,6 @@ def test_threaded_form_natural_call(user_data):
         stopped.set()
 
     runner = Gasync.Runner.new('thread', run, stop, *user_data)
-    GLib.timeout_add(10, lambda: runner.interrupt() and False)
     assert runner.run(None)
     assert seen == [('run', user_data), ('stop', 'thread')]
 
