@@ -18,6 +18,8 @@
 
 G_BEGIN_DECLS
 
+/* gasync_semaphore_try_acquire() without its checks. */
+gboolean gasync_semaphore_try_acquire_unchecked (GasyncSemaphore *self);
 /* gasync_semaphore_acquire() without its checks and without an error:
  * FALSE when @cancellable fired first. */
 gboolean gasync_semaphore_acquire_unchecked (GasyncSemaphore *self,

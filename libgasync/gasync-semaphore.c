@@ -19,9 +19,7 @@
  * gasync_semaphore_acquire_async() waits on a main loop instead of
  * blocking. gasync_semaphore_release() gives a slot back, straight to a
  * waiter if there is one: asynchronous waiters are served first, in the
- * order they asked, then blocked ones, in the order they blocked. A
- * thread about to block on a machine with two processors or more first
- * looks for a free slot for a few microseconds.
+ * order they asked, then blocked ones, in the order they blocked.
  *
  * |[<!-- language="C" -->
  * g_autoptr(GasyncSemaphore) sem = gasync_semaphore_new (4);
@@ -117,13 +115,6 @@
 #include "gasync-owner-private.h"
 #include "gasync-private.h"
 #include "gasync-sync-private.h"
-
-/* How many times a blocking acquire looks for a free slot, pausing in
- * between, before it queues and sleeps, when there are two processors or
- * more: a slot is often held by a tiny task that another processor is
- * about to finish, and a few microseconds of spinning spare both sides a
- * sleep and a wake-up. */
-#define ACQUIRE_SPINS 100
 
 /* How many records of tasks that hold a slot are kept for reuse (see
  * gasync_semaphore_take_spare()). */
@@ -301,35 +292,6 @@ wait_for_slot_locked (GasyncSemaphore  *self,
   return acquired;
 }
 
-/* Looks for a free slot a little while before a wait would sleep, on a
- * machine where whoever holds one can give it back meanwhile. */
-static gboolean
-spin_for_slot (GasyncSemaphore *self)
-{
-  static int n_processors; /* atomic; 0 until known */
-  int n = g_atomic_int_get (&n_processors);
-
-  if (G_UNLIKELY (n == 0))
-    {
-      n = MAX (1, (int) g_get_num_processors ());
-      g_atomic_int_set (&n_processors, n);
-    }
-  if (n < 2)
-    return FALSE;
-
-  for (guint i = 0; i < ACQUIRE_SPINS; i++)
-    {
-#if defined(__x86_64__) || defined(__i386__)
-      __builtin_ia32_pause ();
-#elif defined(__aarch64__)
-      __asm__ __volatile__ ("yield");
-#endif
-      if (g_atomic_int_get (&self->available) > 0 && take_free_slot (self))
-        return TRUE;
-    }
-  return FALSE;
-}
-
 /* A blocking acquire, once @cancellable was found not cancelled and no
  * slot free. */
 static gboolean
@@ -338,9 +300,6 @@ acquire_blocking (GasyncSemaphore  *self,
                   GError          **error)
 {
   gboolean acquired;
-
-  if (spin_for_slot (self))
-    return TRUE;
 
   gasync_lock (&self->lock);
   acquired = take_free_slot (self) ||
@@ -525,7 +484,6 @@ static void
 release_slot (GasyncSemaphore *self)
 {
   GTask *task;
-  GList *link;
 
   gasync_lock (&self->lock);
   /* Only a release raises the count, under the lock: it cannot rise
@@ -540,10 +498,10 @@ release_slot (GasyncSemaphore *self)
 
   /* The slot goes straight to the first waiter: one wake-up, and no
    * thread that comes meanwhile can take it. */
-  task = g_queue_pop_head (&self->waiters);
-  if (task == NULL && (link = g_queue_pop_head_link (&self->blocked)) != NULL)
+  task = self->waiters.head != NULL ? g_queue_pop_head (&self->waiters) : NULL;
+  if (task == NULL && self->blocked.head != NULL)
     {
-      Blocked *blocked = link->data;
+      Blocked *blocked = g_queue_pop_head_link (&self->blocked)->data;
 
       blocked->granted = TRUE;
       /* Under the lock: the waiter's condition lives on its stack until
@@ -690,6 +648,12 @@ gasync_semaphore_acquire_finish (GasyncSemaphore  *self,
 }
 
 /* Private: see gasync-semaphore-private.h. */
+
+gboolean
+gasync_semaphore_try_acquire_unchecked (GasyncSemaphore *self)
+{
+  return take_free_slot (self);
+}
 
 gboolean
 gasync_semaphore_acquire_unchecked (GasyncSemaphore *self,

@@ -144,10 +144,11 @@ gasync_task_run_acquire_slot (GasyncSemaphore   *semaphore,
                               const char        *name,
                               GError           **error)
 {
-  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+  if (cancellable != NULL &&
+      g_cancellable_set_error_if_cancelled (cancellable, error))
     return GASYNC_TASK_SLOT_FAILED;
 
-  if (!gasync_semaphore_try_acquire (semaphore))
+  if (!gasync_semaphore_try_acquire_unchecked (semaphore))
     {
       g_autoptr(GCancellable) child = NULL;
 
@@ -177,7 +178,8 @@ gasync_task_run_acquire_slot (GasyncSemaphore   *semaphore,
     }
 
   /* A slot may come free in the same instant as the cancellation. */
-  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+  if (cancellable != NULL &&
+      g_cancellable_set_error_if_cancelled (cancellable, error))
     {
       gasync_semaphore_release (semaphore);
       return GASYNC_TASK_SLOT_FAILED;
