@@ -130,16 +130,26 @@ typedef struct
 } Blocked;
 
 /* Slots go straight from a release to the first waiter, so that
- * available > 0 only while no one waits: a free slot can then be taken
- * with one compare-and-swap, and only a release (or a waiter that gives
- * up) takes the lock. */
+ * available > 0 only while no one waits (but for an instant, see
+ * release_slot()): a free slot can then be taken with one
+ * compare-and-swap, and a release takes the lock only when someone
+ * waits.
+ *
+ * A release that finds no one waiting raises the count, then looks again;
+ * a waiter counts itself in n_waiting, under the lock, before it looks
+ * for a free slot a last time and queues. Both are sequentially
+ * consistent atomics, so one of the two sees the other: the waiter the
+ * slot, or the release the waiter, which it then hands the slot to under
+ * the lock. */
 struct _GasyncSemaphore
 {
   GObject parent_instance;
 
   GasyncLock lock;
   int capacity;
-  int available;  /* atomic; raised only under the lock */
+  int available;  /* atomic */
+  int n_waiting;  /* atomic; changed under the lock: in waiters and
+                   * blocked, and those about to queue */
   GQueue waiters; /* GTask of acquire_async, owned; under the lock */
   GQueue blocked; /* of Blocked, first come first; under the lock */
   int n_holds;    /* atomic: slots held by tasks, see gasync_semaphore_hold() */
@@ -270,6 +280,51 @@ is_granted (gpointer data)
   return blocked->granted;
 }
 
+/* Called with the lock held, by a waiter about to queue: counts it as
+ * waiting, then takes a free slot if there is one (then it does not
+ * wait). See the structure. */
+static gboolean
+enter_waiting_locked (GasyncSemaphore *self)
+{
+  g_atomic_int_inc (&self->n_waiting);
+  if (!take_free_slot (self))
+    return FALSE;
+  g_atomic_int_add (&self->n_waiting, -1);
+  return TRUE;
+}
+
+/* Called with the lock held: counts a waiter as no longer waiting, once
+ * it left its queue. */
+static inline void
+leave_waiting_locked (GasyncSemaphore *self)
+{
+  g_atomic_int_add (&self->n_waiting, -1);
+}
+
+/* Called with the lock held: hands free slots to the first waiters, for a
+ * release that raised the count as they queued. Returns the first
+ * asynchronous waiter granted one, to finish once the lock is dropped;
+ * the caller calls again until it returns NULL. */
+static GTask *
+hand_on_locked (GasyncSemaphore *self)
+{
+  while ((self->waiters.head != NULL || self->blocked.head != NULL) &&
+         take_free_slot (self))
+    {
+      leave_waiting_locked (self);
+      if (self->waiters.head != NULL)
+        return g_queue_pop_head (&self->waiters);
+      else
+        {
+          Blocked *blocked = g_queue_pop_head_link (&self->blocked)->data;
+
+          blocked->granted = TRUE;
+          gasync_cond_signal (&blocked->cond);
+        }
+    }
+  return NULL;
+}
+
 /* Called with the lock held and no slot free: queues the calling thread
  * and blocks until a release hands it a slot (TRUE) or @cancellable
  * fires (FALSE, with @error set; a slot handed over in the same instant is
@@ -285,9 +340,12 @@ wait_for_slot_locked (GasyncSemaphore  *self,
   g_queue_push_tail_link (&self->blocked, &blocked.link);
   acquired = gasync_wait (&self->lock, &blocked.cond, is_granted, &blocked,
                           G_MAXINT64, cancellable, error);
-  /* A release unlinks whom it grants a slot. */
+  /* A release unlinks whom it grants a slot, and counts it out. */
   if (!acquired)
-    g_queue_unlink (&self->blocked, &blocked.link);
+    {
+      g_queue_unlink (&self->blocked, &blocked.link);
+      leave_waiting_locked (self);
+    }
   gasync_cond_clear (&blocked.cond);
   return acquired;
 }
@@ -302,7 +360,7 @@ acquire_blocking (GasyncSemaphore  *self,
   gboolean acquired;
 
   gasync_lock (&self->lock);
-  acquired = take_free_slot (self) ||
+  acquired = enter_waiting_locked (self) ||
              wait_for_slot_locked (self, cancellable, error);
   gasync_unlock (&self->lock);
   return acquired;
@@ -473,42 +531,86 @@ waiter_cancelled (GCancellable *cancellable,
 
   gasync_lock (&self->lock);
   removed = g_queue_remove (&self->waiters, task);
+  if (removed)
+    leave_waiting_locked (self);
   gasync_unlock (&self->lock);
 
   if (removed)
     finish_waiter (task, FALSE);
 }
 
-/* Gives a slot back: see gasync_semaphore_release(). */
+static void
+released_too_many (GasyncSemaphore *self)
+{
+  g_critical ("gasync_semaphore_release: released more slots than "
+              "were acquired (capacity %d)", self->capacity);
+}
+
+/* Gives a slot back: see gasync_semaphore_release() and the structure. */
 static void
 release_slot (GasyncSemaphore *self)
 {
-  GTask *task;
+  GTask *task = NULL;
+  int available;
+
+  if (g_atomic_int_get (&self->n_waiting) == 0)
+    {
+      available = g_atomic_int_get (&self->available);
+      do
+        {
+          if (available == self->capacity)
+            {
+              released_too_many (self);
+              return;
+            }
+        }
+      while (!g_atomic_int_compare_and_exchange_full (&self->available, available,
+                                                      available + 1, &available));
+      if (G_LIKELY (g_atomic_int_get (&self->n_waiting) == 0))
+        return;
+
+      /* Someone came to wait meanwhile, and may have queued without
+       * seeing the slot. */
+      do
+        {
+          gasync_lock (&self->lock);
+          task = hand_on_locked (self);
+          gasync_unlock (&self->lock);
+          if (task != NULL)
+            finish_waiter (task, TRUE);
+        }
+      while (task != NULL);
+      return;
+    }
 
   gasync_lock (&self->lock);
-  /* Only a release raises the count, under the lock: it cannot rise
-   * meanwhile. */
+  /* Nobody raises the count while the lock is held and someone waits:
+   * whoever releases takes the lock then. */
   if (g_atomic_int_get (&self->available) == self->capacity)
     {
       gasync_unlock (&self->lock);
-      g_critical ("gasync_semaphore_release: released more slots than "
-                  "were acquired (capacity %d)", self->capacity);
+      released_too_many (self);
       return;
     }
 
   /* The slot goes straight to the first waiter: one wake-up, and no
    * thread that comes meanwhile can take it. */
-  task = self->waiters.head != NULL ? g_queue_pop_head (&self->waiters) : NULL;
-  if (task == NULL && self->blocked.head != NULL)
+  if (self->waiters.head != NULL)
+    {
+      task = g_queue_pop_head (&self->waiters);
+      leave_waiting_locked (self);
+    }
+  else if (self->blocked.head != NULL)
     {
       Blocked *blocked = g_queue_pop_head_link (&self->blocked)->data;
 
+      leave_waiting_locked (self);
       blocked->granted = TRUE;
       /* Under the lock: the waiter's condition lives on its stack until
        * it has seen the grant, which it looks at under the lock. */
       gasync_cond_signal (&blocked->cond);
     }
-  else if (task == NULL)
+  else
     g_atomic_int_inc (&self->available);
   gasync_unlock (&self->lock);
 
@@ -607,11 +709,13 @@ gasync_semaphore_acquire_async (GasyncSemaphore     *self,
     }
 
   gasync_lock (&self->lock);
-  acquired = take_free_slot (self);
+  acquired = enter_waiting_locked (self);
   if (!acquired)
     queued = !g_cancellable_is_cancelled (cancellable);
   if (queued)
     g_queue_push_tail (&self->waiters, g_object_ref (task));
+  else if (!acquired)
+    leave_waiting_locked (self);
   gasync_unlock (&self->lock);
 
   /* A queued task is completed by a release or by its cancellation. */

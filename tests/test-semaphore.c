@@ -443,6 +443,64 @@ test_semaphore_async_before_blocked (void)
   async_data_clear (&data);
 }
 
+typedef struct
+{
+  GasyncSemaphore *sem;
+  int holders;     /* atomic */
+  int max_holders; /* atomic */
+} Contended;
+
+#define CONTENDED_THREADS 4
+#define CONTENDED_ROUNDS 2000
+
+static gpointer
+contended_thread (gpointer user_data)
+{
+  Contended *data = user_data;
+
+  for (guint i = 0; i < CONTENDED_ROUNDS; i++)
+    {
+      int holders;
+
+      /* Blocking, taking a free slot, and releasing without the lock
+       * while others queue. */
+      if (i % 3 != 0 || !gasync_semaphore_try_acquire (data->sem))
+        g_assert_true (gasync_semaphore_acquire (data->sem, NULL, NULL));
+      holders = g_atomic_int_add (&data->holders, 1) + 1;
+      if (holders > g_atomic_int_get (&data->max_holders))
+        g_atomic_int_set (&data->max_holders, holders);
+      g_atomic_int_add (&data->holders, -1);
+      gasync_semaphore_release (data->sem);
+    }
+  return NULL;
+}
+
+static void
+test_semaphore_contended (void)
+{
+  Contended data = { 0 };
+  GThread *threads[CONTENDED_THREADS];
+
+  g_test_summary ("Threads that take and give back slots at once never "
+                  "hold more than the capacity, and none is left waiting: "
+                  "a release that raises the count as a waiter queues "
+                  "hands the slot on");
+  g_test_bug ("17");
+
+  for (int capacity = 1; capacity <= 2; capacity++)
+    {
+      data.sem = gasync_semaphore_new (capacity);
+      g_atomic_int_set (&data.max_holders, 0);
+      for (guint i = 0; i < CONTENDED_THREADS; i++)
+        threads[i] = g_thread_new ("contended", contended_thread, &data);
+      for (guint i = 0; i < CONTENDED_THREADS; i++)
+        g_thread_join (threads[i]);
+      g_assert_cmpint (g_atomic_int_get (&data.max_holders), <=, capacity);
+      g_assert_cmpint (gasync_semaphore_get_n_available (data.sem), ==, capacity);
+      g_object_unref (data.sem);
+    }
+}
+
 static void
 acquired_then_release_cb (GObject      *source,
                           GAsyncResult *result,
@@ -498,6 +556,7 @@ main (int    argc,
   g_test_add_func ("/gasync/semaphore/blocked-hand-off", test_semaphore_blocked_hand_off);
   g_test_add_func ("/gasync/semaphore/async-before-blocked",
                    test_semaphore_async_before_blocked);
+  g_test_add_func ("/gasync/semaphore/contended", test_semaphore_contended);
   g_test_add_func ("/gasync/semaphore/last-unref-while-running",
                    test_semaphore_last_unref_while_running);
 
