@@ -57,6 +57,7 @@ slot_task_mark (GCancellable  *cancellable,
                 GError       **error)
 {
   g_assert_not_reached ();
+  return FALSE;
 }
 
 void
