@@ -17,8 +17,9 @@
  * gasync_semaphore_acquire() takes a slot, waiting for one if none is
  * free; gasync_semaphore_try_acquire() takes one only if it is free; and
  * gasync_semaphore_acquire_async() waits on a main loop instead of
- * blocking. gasync_semaphore_release() gives a slot back. Asynchronous
- * waiters are served first, in the order they asked.
+ * blocking. gasync_semaphore_release() gives a slot back, straight to a
+ * waiter if there is one: asynchronous waiters are served first, in the
+ * order they asked, then blocked ones, in the order they blocked.
  *
  * |[<!-- language="C" -->
  * g_autoptr(GasyncSemaphore) sem = gasync_semaphore_new (4);
@@ -109,22 +110,50 @@
 
 #include "config.h"
 
-#include "gasync-semaphore.h"
+#include "gasync-semaphore-private.h"
 
 #include "gasync-owner-private.h"
 #include "gasync-private.h"
 #include "gasync-sync-private.h"
 
+/* How many records of tasks that hold a slot are kept for reuse (see
+ * gasync_semaphore_take_spare()). */
+#define N_SPARES 8
+
+/* A thread blocked in an acquire, queued until a release hands it a slot
+ * or its cancellable fires. */
+typedef struct
+{
+  GList link; /* in blocked */
+  GasyncCond cond;
+  gboolean granted; /* under the lock */
+} Blocked;
+
+/* Slots go straight from a release to the first waiter, so that
+ * available > 0 only while no one waits (but for an instant, see
+ * release_slot()): a free slot can then be taken with one
+ * compare-and-swap, and a release takes the lock only when someone
+ * waits.
+ *
+ * A release that finds no one waiting raises the count, then looks again;
+ * a waiter counts itself in n_waiting, under the lock, before it looks
+ * for a free slot a last time and queues. Both are sequentially
+ * consistent atomics, so one of the two sees the other: the waiter the
+ * slot, or the release the waiter, which it then hands the slot to under
+ * the lock. */
 struct _GasyncSemaphore
 {
   GObject parent_instance;
 
   GasyncLock lock;
-  GasyncCond cond;
   int capacity;
-  int available;
-  guint n_blocked;
-  GQueue waiters; /* GTask of acquire_async, owned */
+  int available;  /* atomic */
+  int n_waiting;  /* atomic; changed under the lock: in waiters and
+                   * blocked, and those about to queue */
+  GQueue waiters; /* GTask of acquire_async, owned; under the lock */
+  GQueue blocked; /* of Blocked, first come first; under the lock */
+  int n_holds;    /* atomic: slots held by tasks, see gasync_semaphore_hold() */
+  gpointer spares[N_SPARES]; /* atomic: records to reuse */
 };
 
 enum {
@@ -143,7 +172,9 @@ gasync_semaphore_finalize (GObject *object)
   GasyncSemaphore *self = GASYNC_SEMAPHORE (object);
 
   g_assert (g_queue_is_empty (&self->waiters));
-  gasync_cond_clear (&self->cond);
+  g_assert (g_queue_is_empty (&self->blocked));
+  for (guint i = 0; i < N_SPARES; i++)
+    g_free (self->spares[i]);
   gasync_lock_clear (&self->lock);
 
   G_OBJECT_CLASS (gasync_semaphore_parent_class)->finalize (object);
@@ -222,23 +253,117 @@ gasync_semaphore_init (GasyncSemaphore *self)
   gasync_type_class_acquire (self);
 
   gasync_lock_init (&self->lock);
-  gasync_cond_init (&self->cond);
   self->capacity = self->available = 1;
   g_queue_init (&self->waiters);
+  g_queue_init (&self->blocked);
 }
 
-/* Called with the lock held: a slot is free for a blocking waiter only when
- * no asynchronous waiter is ahead of it. */
-static gboolean
-slot_is_free (GasyncSemaphore *self)
+/* Takes a free slot, with or without the lock. A slot is free only while
+ * no one waits (see the structure), so that this never jumps a queue. */
+static inline gboolean
+take_free_slot (GasyncSemaphore *self)
 {
-  return self->available > 0 && g_queue_is_empty (&self->waiters);
+  int available = g_atomic_int_get (&self->available);
+
+  while (available > 0)
+    if (g_atomic_int_compare_and_exchange_full (&self->available, available,
+                                                available - 1, &available))
+      return TRUE;
+  return FALSE;
 }
 
 static gboolean
-slot_is_free_cb (gpointer data)
+is_granted (gpointer data)
 {
-  return slot_is_free (data);
+  Blocked *blocked = data;
+
+  return blocked->granted;
+}
+
+/* Called with the lock held, by a waiter about to queue: counts it as
+ * waiting, then takes a free slot if there is one (then it does not
+ * wait). See the structure. */
+static gboolean
+enter_waiting_locked (GasyncSemaphore *self)
+{
+  g_atomic_int_inc (&self->n_waiting);
+  if (!take_free_slot (self))
+    return FALSE;
+  g_atomic_int_add (&self->n_waiting, -1);
+  return TRUE;
+}
+
+/* Called with the lock held: counts a waiter as no longer waiting, once
+ * it left its queue. */
+static inline void
+leave_waiting_locked (GasyncSemaphore *self)
+{
+  g_atomic_int_add (&self->n_waiting, -1);
+}
+
+/* Called with the lock held: hands free slots to the first waiters, for a
+ * release that raised the count as they queued. Returns the first
+ * asynchronous waiter granted one, to finish once the lock is dropped;
+ * the caller calls again until it returns NULL. */
+static GTask *
+hand_on_locked (GasyncSemaphore *self)
+{
+  while ((self->waiters.head != NULL || self->blocked.head != NULL) &&
+         take_free_slot (self))
+    {
+      leave_waiting_locked (self);
+      if (self->waiters.head != NULL)
+        return g_queue_pop_head (&self->waiters);
+      else
+        {
+          Blocked *blocked = g_queue_pop_head_link (&self->blocked)->data;
+
+          blocked->granted = TRUE;
+          gasync_cond_signal (&blocked->cond);
+        }
+    }
+  return NULL;
+}
+
+/* Called with the lock held and no slot free: queues the calling thread
+ * and blocks until a release hands it a slot (TRUE) or @cancellable
+ * fires (FALSE, with @error set; a slot handed over in the same instant is
+ * kept, as the wait's predicate wins). */
+static gboolean
+wait_for_slot_locked (GasyncSemaphore  *self,
+                      GCancellable     *cancellable,
+                      GError          **error)
+{
+  Blocked blocked = { { &blocked, NULL, NULL }, PTHREAD_COND_INITIALIZER, FALSE };
+  gboolean acquired;
+
+  g_queue_push_tail_link (&self->blocked, &blocked.link);
+  acquired = gasync_wait (&self->lock, &blocked.cond, is_granted, &blocked,
+                          G_MAXINT64, cancellable, error);
+  /* A release unlinks whom it grants a slot, and counts it out. */
+  if (!acquired)
+    {
+      g_queue_unlink (&self->blocked, &blocked.link);
+      leave_waiting_locked (self);
+    }
+  gasync_cond_clear (&blocked.cond);
+  return acquired;
+}
+
+/* A blocking acquire, once @cancellable was found not cancelled and no
+ * slot free. */
+static gboolean
+acquire_blocking (GasyncSemaphore  *self,
+                  GCancellable     *cancellable,
+                  GError          **error)
+{
+  gboolean acquired;
+
+  gasync_lock (&self->lock);
+  acquired = enter_waiting_locked (self) ||
+             wait_for_slot_locked (self, cancellable, error);
+  gasync_unlock (&self->lock);
+  return acquired;
 }
 
 /**
@@ -296,14 +421,9 @@ gasync_semaphore_get_capacity (GasyncSemaphore *self)
 int
 gasync_semaphore_get_n_available (GasyncSemaphore *self)
 {
-  int available;
-
   g_return_val_if_fail (GASYNC_IS_SEMAPHORE (self), 0);
 
-  gasync_lock (&self->lock);
-  available = self->available;
-  gasync_unlock (&self->lock);
-  return available;
+  return g_atomic_int_get (&self->available);
 }
 
 /**
@@ -333,26 +453,13 @@ gasync_semaphore_acquire (GasyncSemaphore  *self,
                           GCancellable     *cancellable,
                           GError          **error)
 {
-  gboolean acquired;
-
   g_return_val_if_fail (GASYNC_IS_SEMAPHORE (self), FALSE);
   g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return FALSE;
-  if (gasync_semaphore_try_acquire (self))
-    return TRUE;
-
-  gasync_lock (&self->lock);
-  self->n_blocked++;
-  acquired = gasync_wait (&self->lock, &self->cond, slot_is_free_cb, self,
-                          G_MAXINT64, cancellable, error);
-  self->n_blocked--;
-  if (acquired)
-    self->available--;
-  gasync_unlock (&self->lock);
-  return acquired;
+  return take_free_slot (self) || acquire_blocking (self, cancellable, error);
 }
 
 /**
@@ -370,16 +477,9 @@ gasync_semaphore_acquire (GasyncSemaphore  *self,
 gboolean
 gasync_semaphore_try_acquire (GasyncSemaphore *self)
 {
-  gboolean acquired;
-
   g_return_val_if_fail (GASYNC_IS_SEMAPHORE (self), FALSE);
 
-  gasync_lock (&self->lock);
-  acquired = slot_is_free (self);
-  if (acquired)
-    self->available--;
-  gasync_unlock (&self->lock);
-  return acquired;
+  return take_free_slot (self);
 }
 
 /* The task data of an async acquirer. */
@@ -431,10 +531,91 @@ waiter_cancelled (GCancellable *cancellable,
 
   gasync_lock (&self->lock);
   removed = g_queue_remove (&self->waiters, task);
+  if (removed)
+    leave_waiting_locked (self);
   gasync_unlock (&self->lock);
 
   if (removed)
     finish_waiter (task, FALSE);
+}
+
+static void
+released_too_many (GasyncSemaphore *self)
+{
+  g_critical ("gasync_semaphore_release: released more slots than "
+              "were acquired (capacity %d)", self->capacity);
+}
+
+/* Gives a slot back: see gasync_semaphore_release() and the structure. */
+static void
+release_slot (GasyncSemaphore *self)
+{
+  GTask *task = NULL;
+  int available;
+
+  if (g_atomic_int_get (&self->n_waiting) == 0)
+    {
+      available = g_atomic_int_get (&self->available);
+      do
+        {
+          if (available == self->capacity)
+            {
+              released_too_many (self);
+              return;
+            }
+        }
+      while (!g_atomic_int_compare_and_exchange_full (&self->available, available,
+                                                      available + 1, &available));
+      if (G_LIKELY (g_atomic_int_get (&self->n_waiting) == 0))
+        return;
+
+      /* Someone came to wait meanwhile, and may have queued without
+       * seeing the slot. */
+      do
+        {
+          gasync_lock (&self->lock);
+          task = hand_on_locked (self);
+          gasync_unlock (&self->lock);
+          if (task != NULL)
+            finish_waiter (task, TRUE);
+        }
+      while (task != NULL);
+      return;
+    }
+
+  gasync_lock (&self->lock);
+  /* Nobody raises the count while the lock is held and someone waits:
+   * whoever releases takes the lock then. */
+  if (g_atomic_int_get (&self->available) == self->capacity)
+    {
+      gasync_unlock (&self->lock);
+      released_too_many (self);
+      return;
+    }
+
+  /* The slot goes straight to the first waiter: one wake-up, and no
+   * thread that comes meanwhile can take it. */
+  if (self->waiters.head != NULL)
+    {
+      task = g_queue_pop_head (&self->waiters);
+      leave_waiting_locked (self);
+    }
+  else if (self->blocked.head != NULL)
+    {
+      Blocked *blocked = g_queue_pop_head_link (&self->blocked)->data;
+
+      leave_waiting_locked (self);
+      blocked->granted = TRUE;
+      /* Under the lock: the waiter's condition lives on its stack until
+       * it has seen the grant, which it looks at under the lock. */
+      gasync_cond_signal (&blocked->cond);
+    }
+  else
+    g_atomic_int_inc (&self->available);
+  gasync_unlock (&self->lock);
+
+  if (task != NULL)
+    finish_waiter (task, TRUE);
 }
 
 /**
@@ -443,8 +624,9 @@ waiter_cancelled (GCancellable *cancellable,
  *
  * Gives back a slot taken with gasync_semaphore_acquire(),
  * gasync_semaphore_try_acquire() or gasync_semaphore_acquire_async(). The
- * slot goes to the longest-waiting gasync_semaphore_acquire_async() caller
- * first, else to a blocked gasync_semaphore_acquire(). Releasing more
+ * slot goes straight to the longest-waiting gasync_semaphore_acquire_async()
+ * caller first, else to the longest-blocked gasync_semaphore_acquire(),
+ * so that no thread that comes meanwhile can take it. Releasing more
  * slots than were taken is a programming error: a critical is logged and
  * the count is left unchanged.
  *
@@ -456,31 +638,11 @@ waiter_cancelled (GCancellable *cancellable,
 void
 gasync_semaphore_release (GasyncSemaphore *self)
 {
-  GTask *task;
-
   g_return_if_fail (GASYNC_IS_SEMAPHORE (self));
 
-  gasync_lock (&self->lock);
-  if (self->available == self->capacity)
-    {
-      gasync_unlock (&self->lock);
-      g_critical ("gasync_semaphore_release: released more slots than "
-                  "were acquired (capacity %d)", self->capacity);
-      return;
-    }
-
-  task = g_queue_pop_head (&self->waiters);
-  if (task == NULL)
-    {
-      self->available++;
-      if (self->n_blocked > 0)
-        gasync_cond_broadcast (&self->cond);
-    }
-  gasync_unlock (&self->lock);
-
-  if (task != NULL)
-    finish_waiter (task, TRUE);
+  release_slot (self);
 }
+
 
 /**
  * gasync_semaphore_acquire_async:
@@ -547,13 +709,13 @@ gasync_semaphore_acquire_async (GasyncSemaphore     *self,
     }
 
   gasync_lock (&self->lock);
-  acquired = slot_is_free (self);
-  if (acquired)
-    self->available--;
-  else
+  acquired = enter_waiting_locked (self);
+  if (!acquired)
     queued = !g_cancellable_is_cancelled (cancellable);
   if (queued)
     g_queue_push_tail (&self->waiters, g_object_ref (task));
+  else if (!acquired)
+    leave_waiting_locked (self);
   gasync_unlock (&self->lock);
 
   /* A queued task is completed by a release or by its cancellation. */
@@ -587,4 +749,62 @@ gasync_semaphore_acquire_finish (GasyncSemaphore  *self,
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* Private: see gasync-semaphore-private.h. */
+
+gboolean
+gasync_semaphore_try_acquire_unchecked (GasyncSemaphore *self)
+{
+  return take_free_slot (self);
+}
+
+gboolean
+gasync_semaphore_acquire_unchecked (GasyncSemaphore *self,
+                                    GCancellable    *cancellable)
+{
+  if (g_cancellable_is_cancelled (cancellable))
+    return FALSE;
+  return take_free_slot (self) || acquire_blocking (self, cancellable, NULL);
+}
+
+void
+gasync_semaphore_hold (GasyncSemaphore *self)
+{
+  /* The first count takes the reference, from a caller that holds one;
+   * the last gives it back. */
+  if (g_atomic_int_add (&self->n_holds, 1) == 0)
+    g_object_ref (self);
+}
+
+gpointer
+gasync_semaphore_take_spare (GasyncSemaphore *self)
+{
+  /* Exchanges, not a list: no ABA problem. */
+  for (guint i = 0; i < N_SPARES; i++)
+    if (g_atomic_pointer_get (&self->spares[i]) != NULL)
+      {
+        gpointer spare = g_atomic_pointer_exchange (&self->spares[i], NULL);
+
+        if (spare != NULL)
+          return spare;
+      }
+  return NULL;
+}
+
+void
+gasync_semaphore_release_held (GasyncSemaphore *self,
+                               gpointer         spare)
+{
+  guint i;
+
+  for (i = 0; i < N_SPARES; i++)
+    if (g_atomic_pointer_compare_and_exchange (&self->spares[i], NULL, spare))
+      break;
+  if (i == N_SPARES)
+    g_free (spare);
+
+  release_slot (self);
+  if (g_atomic_int_dec_and_test (&self->n_holds))
+    g_object_unref (self);
 }

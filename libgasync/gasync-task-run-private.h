@@ -25,8 +25,9 @@
 G_BEGIN_DECLS
 
 /* Fills @task in, once counted. A task that holds a slot of @semaphore
- * gets a small record of its own around @func and @user_data, which gives
- * the slot back as soon as @func returns: only such tasks pay for it. */
+ * gets a small record around @func and @user_data, reused through the
+ * semaphore, and gasync_task_run_call() gives the slot and the record
+ * back as soon as @func returns: only such tasks pay for it. */
 void      gasync_task_run_set           (GasyncRegistryTask *task,
                                          GasyncTaskFunc      func,
                                          gpointer            user_data,

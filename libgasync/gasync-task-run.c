@@ -12,6 +12,7 @@
 
 #include "gasync-owner-private.h"
 #include "gasync-private.h"
+#include "gasync-semaphore-private.h"
 
 /* Reports the failure of a task that has no caller to return it to, with
  * @failed_signal of @instance (its arguments: the task's name, the error)
@@ -37,40 +38,26 @@ gasync_task_run_report (GMainContext *context,
                            what);
 }
 
-/* A task that holds a slot of a semaphore until its function returns. */
+/* The record of a task that holds a slot of a semaphore until its function
+ * returns; the task's user_data, under a func that marks it. It goes back
+ * to the semaphore, for the next such task, as the slot does. */
 typedef struct
 {
   GasyncTaskFunc func;
   gpointer user_data;
   GDestroyNotify destroy;
-  GasyncSemaphore *semaphore; /* until the slot is given back */
+  GasyncSemaphore *semaphore; /* counted by gasync_semaphore_hold() */
 } SlotTask;
 
+/* Marks a task whose user_data is a SlotTask: gasync_task_run_call() calls
+ * the record's function instead. */
 static gboolean
-slot_task_call (GCancellable  *cancellable,
+slot_task_mark (GCancellable  *cancellable,
                 gpointer       data,
                 GError       **error)
 {
-  SlotTask *slot = data;
-  gboolean ok = slot->func (cancellable, slot->user_data, error);
-
-  gasync_semaphore_release (slot->semaphore);
-  g_clear_object (&slot->semaphore);
-  /* Without a destroy notify to run on the owner context, nothing reads
-   * the record after this call (see gasync_task_run_set()). */
-  if (slot->destroy == NULL)
-    g_free (slot);
-  return ok;
-}
-
-/* On the owner context, for a task with a destroy notify, once it ran. */
-static void
-slot_task_free (gpointer data)
-{
-  SlotTask *slot = data;
-
-  slot->destroy (slot->user_data);
-  g_free (slot);
+  g_assert_not_reached ();
+  return FALSE;
 }
 
 void
@@ -89,22 +76,23 @@ gasync_task_run_set (GasyncRegistryTask *task,
       task->destroy = destroy;
       return;
     }
-  slot = g_new (SlotTask, 1);
+  slot = gasync_semaphore_take_spare (semaphore);
+  if (slot == NULL)
+    slot = g_new (SlotTask, 1);
   slot->func = func;
   slot->user_data = user_data;
   slot->destroy = destroy;
-  slot->semaphore = g_object_ref (semaphore);
-  task->func = slot_task_call;
+  slot->semaphore = semaphore;
+  gasync_semaphore_hold (semaphore);
+  task->func = slot_task_mark;
   task->user_data = slot;
-  /* An admitted task always runs: without a destroy notify of its own,
-   * the record goes with the call, not through the owner context. */
-  task->destroy = destroy != NULL ? slot_task_free : NULL;
+  task->destroy = NULL;
 }
 
 /* Calls the function of @task with @cancellable, in a frame of @registry;
- * reports its failure as @instance's; runs the destroy notify of its data
- * on @context (a slot it held is given back when its function returns).
- * The caller then ends it. */
+ * gives back the slot it held, if any, as soon as it returns; reports its
+ * failure as @instance's; runs the destroy notify of its data on
+ * @context. The caller then ends it. */
 void
 gasync_task_run_call (GasyncRegistryTask *task,
                       gpointer            instance,
@@ -114,14 +102,32 @@ gasync_task_run_call (GasyncRegistryTask *task,
                       guint               failed_signal)
 {
   const char *name = gasync_registry_entry_get_name (&task->entry);
+  GasyncTaskFunc func = task->func;
+  gpointer user_data = task->user_data;
+  GDestroyNotify destroy = task->destroy;
   GError *error = NULL;
+  gboolean ok;
 
-  if (!gasync_registry_call (registry, task->func, name, cancellable,
-                             task->user_data, &error))
+  if (func == slot_task_mark)
+    {
+      SlotTask *slot = user_data;
+
+      func = slot->func;
+      user_data = slot->user_data;
+      destroy = slot->destroy;
+      ok = gasync_registry_call (registry, func, name, cancellable, user_data,
+                                 &error);
+      /* Takes the record back. */
+      gasync_semaphore_release_held (slot->semaphore, slot);
+    }
+  else
+    ok = gasync_registry_call (registry, func, name, cancellable, user_data,
+                               &error);
+
+  if (!ok)
     gasync_task_run_report (context, instance, failed_signal, name, error);
-
-  gasync_owner_destroy (context, GASYNC_OWNER_NOW_IF_OWNER, task->destroy,
-                        task->user_data);
+  gasync_owner_destroy (context, GASYNC_OWNER_NOW_IF_OWNER, destroy,
+                        user_data);
 }
 
 /* Takes a slot of @semaphore for the task named @name, as CockroachDB's
@@ -139,13 +145,13 @@ gasync_task_run_acquire_slot (GasyncSemaphore   *semaphore,
                               const char        *name,
                               GError           **error)
 {
-  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+  if (cancellable != NULL &&
+      g_cancellable_set_error_if_cancelled (cancellable, error))
     return GASYNC_TASK_SLOT_FAILED;
 
-  if (!gasync_semaphore_try_acquire (semaphore))
+  if (!gasync_semaphore_try_acquire_unchecked (semaphore))
     {
-      g_autoptr(GCancellable) waiting = NULL;
-      g_autoptr(GError) local_error = NULL;
+      g_autoptr(GCancellable) child = NULL;
 
       if (!wait)
         {
@@ -156,23 +162,25 @@ gasync_task_run_acquire_slot (GasyncSemaphore   *semaphore,
           return GASYNC_TASK_SLOT_FAILED;
         }
 
-      /* Fires when the caller's cancellable does, or @refuse: @refuse's
-       * own without a caller's, which spares making a child (a
-       * #GCancellable, a weak reference and a handler) for every wait. */
-      waiting = cancellable != NULL ?
-                gasync_cancel_tree_new_child (refuse, cancellable) :
-                g_object_ref (refuse->cancellable);
-      if (!gasync_semaphore_acquire (semaphore, waiting, &local_error))
+      /* Interrupted when the caller's cancellable fires, or @refuse: by
+       * @refuse's own without a caller's, which spares making a child (a
+       * #GCancellable, a weak reference and a handler) for every wait.
+       * The caller holds @refuse. */
+      if (cancellable != NULL)
+        child = gasync_cancel_tree_new_child (refuse, cancellable);
+      if (!gasync_semaphore_acquire_unchecked (semaphore,
+                                               child != NULL ? child :
+                                               refuse->cancellable))
         {
-          if (!g_cancellable_is_cancelled (cancellable))
-            return GASYNC_TASK_SLOT_REFUSED;
-          g_propagate_error (error, g_steal_pointer (&local_error));
-          return GASYNC_TASK_SLOT_FAILED;
+          if (g_cancellable_set_error_if_cancelled (cancellable, error))
+            return GASYNC_TASK_SLOT_FAILED;
+          return GASYNC_TASK_SLOT_REFUSED;
         }
     }
 
   /* A slot may come free in the same instant as the cancellation. */
-  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+  if (cancellable != NULL &&
+      g_cancellable_set_error_if_cancelled (cancellable, error))
     {
       gasync_semaphore_release (semaphore);
       return GASYNC_TASK_SLOT_FAILED;

@@ -4,8 +4,11 @@
  * Copyright 2026 The libgasync authors
  */
 
+#include "config.h"
+
 #include <gasync.h>
 
+#include "gasync-sync-private.h"
 #include "gasync-test-util.h"
 
 static void
@@ -325,6 +328,179 @@ test_semaphore_acquire_async_cancelled (void)
   async_data_clear (&data);
 }
 
+/* A thread blocked in acquire() with a cancellable of its own, so that the
+ * test can tell when it is queued. */
+typedef struct
+{
+  GasyncSemaphore *sem;
+  GCancellable *cancellable;
+  GThread *thread;
+  int done;      /* atomic */
+  int acquired;  /* atomic */
+} Blocker;
+
+static gpointer
+blocker_thread (gpointer user_data)
+{
+  Blocker *blocker = user_data;
+
+  g_atomic_int_set (&blocker->acquired,
+                    gasync_semaphore_acquire (blocker->sem, blocker->cancellable, NULL));
+  g_atomic_int_set (&blocker->done, TRUE);
+  return NULL;
+}
+
+static gboolean
+blocker_is_waiting (gpointer user_data)
+{
+  Blocker *blocker = user_data;
+
+  return gasync_cancellable_get_n_waits (blocker->cancellable, NULL) == 1;
+}
+
+/* Starts @blocker and waits until it is queued. */
+static void
+blocker_start (Blocker         *blocker,
+               GasyncSemaphore *sem)
+{
+  blocker->sem = sem;
+  blocker->cancellable = g_cancellable_new ();
+  blocker->thread = g_thread_new ("blocker", blocker_thread, blocker);
+  gasync_test_iterate_until (NULL, blocker_is_waiting, blocker,
+                             GASYNC_TEST_TIMEOUT_SECONDS);
+}
+
+static gboolean
+blocker_acquired (Blocker *blocker)
+{
+  g_thread_join (blocker->thread);
+  g_clear_object (&blocker->cancellable);
+  return g_atomic_int_get (&blocker->acquired);
+}
+
+static void
+test_semaphore_blocked_hand_off (void)
+{
+  g_autoptr(GasyncSemaphore) sem = gasync_semaphore_new (1);
+  Blocker first = { 0 };
+  Blocker cancelled = { 0 };
+  Blocker last = { 0 };
+
+  g_test_summary ("A release hands its slot straight to the longest-blocked "
+                  "acquire(): no other caller can take it meanwhile, and a "
+                  "waiter that was cancelled while queued gets none");
+  g_test_bug ("17");
+
+  g_assert_true (gasync_semaphore_try_acquire (sem));
+  blocker_start (&first, sem);
+  blocker_start (&cancelled, sem);
+  blocker_start (&last, sem);
+
+  /* Granted to the first, before it even woke. */
+  gasync_semaphore_release (sem);
+  g_assert_false (gasync_semaphore_try_acquire (sem));
+  g_assert_cmpint (gasync_semaphore_get_n_available (sem), ==, 0);
+  g_assert_true (blocker_acquired (&first));
+  g_assert_false (g_atomic_int_get (&last.done));
+
+  g_cancellable_cancel (cancelled.cancellable);
+  g_assert_false (blocker_acquired (&cancelled));
+  g_assert_false (g_atomic_int_get (&last.done));
+
+  /* The first's slot goes to the last, not to the cancelled one. */
+  gasync_semaphore_release (sem);
+  g_assert_true (blocker_acquired (&last));
+  g_assert_cmpint (gasync_semaphore_get_n_available (sem), ==, 0);
+  gasync_semaphore_release (sem);
+  g_assert_cmpint (gasync_semaphore_get_n_available (sem), ==, 1);
+}
+
+static void
+test_semaphore_async_before_blocked (void)
+{
+  AsyncData data = { 0 };
+  g_autoptr(GasyncSemaphore) sem = gasync_semaphore_new (1);
+  Blocker blocker = { 0 };
+
+  g_test_summary ("A released slot goes to a queued acquire_async() before "
+                  "a blocked acquire(), then to the blocked one");
+  g_test_bug ("17");
+
+  async_data_init (&data);
+  g_assert_true (gasync_semaphore_try_acquire (sem));
+  blocker_start (&blocker, sem);
+  acquire_async (sem, NULL, &data, 0);
+
+  gasync_semaphore_release (sem);
+  async_data_wait (&data, 1);
+  g_assert_cmpuint (data.order->len, ==, 1);
+  g_assert_false (g_atomic_int_get (&blocker.done));
+
+  gasync_semaphore_release (sem);
+  g_assert_true (blocker_acquired (&blocker));
+  gasync_semaphore_release (sem);
+  g_assert_cmpint (gasync_semaphore_get_n_available (sem), ==, 1);
+  async_data_clear (&data);
+}
+
+typedef struct
+{
+  GasyncSemaphore *sem;
+  int holders;     /* atomic */
+  int max_holders; /* atomic */
+} Contended;
+
+#define CONTENDED_THREADS 4
+#define CONTENDED_ROUNDS 2000
+
+static gpointer
+contended_thread (gpointer user_data)
+{
+  Contended *data = user_data;
+
+  for (guint i = 0; i < CONTENDED_ROUNDS; i++)
+    {
+      int holders;
+
+      /* Blocking, taking a free slot, and releasing without the lock
+       * while others queue. */
+      if (i % 3 != 0 || !gasync_semaphore_try_acquire (data->sem))
+        g_assert_true (gasync_semaphore_acquire (data->sem, NULL, NULL));
+      holders = g_atomic_int_add (&data->holders, 1) + 1;
+      if (holders > g_atomic_int_get (&data->max_holders))
+        g_atomic_int_set (&data->max_holders, holders);
+      g_atomic_int_add (&data->holders, -1);
+      gasync_semaphore_release (data->sem);
+    }
+  return NULL;
+}
+
+static void
+test_semaphore_contended (void)
+{
+  Contended data = { 0 };
+  GThread *threads[CONTENDED_THREADS];
+
+  g_test_summary ("Threads that take and give back slots at once never "
+                  "hold more than the capacity, and none is left waiting: "
+                  "a release that raises the count as a waiter queues "
+                  "hands the slot on");
+  g_test_bug ("17");
+
+  for (int capacity = 1; capacity <= 2; capacity++)
+    {
+      data.sem = gasync_semaphore_new (capacity);
+      g_atomic_int_set (&data.max_holders, 0);
+      for (guint i = 0; i < CONTENDED_THREADS; i++)
+        threads[i] = g_thread_new ("contended", contended_thread, &data);
+      for (guint i = 0; i < CONTENDED_THREADS; i++)
+        g_thread_join (threads[i]);
+      g_assert_cmpint (g_atomic_int_get (&data.max_holders), <=, capacity);
+      g_assert_cmpint (gasync_semaphore_get_n_available (data.sem), ==, capacity);
+      g_object_unref (data.sem);
+    }
+}
+
 static void
 acquired_then_release_cb (GObject      *source,
                           GAsyncResult *result,
@@ -377,6 +553,10 @@ main (int    argc,
   g_test_add_func ("/gasync/semaphore/acquire-cancelled", test_semaphore_acquire_cancelled);
   g_test_add_func ("/gasync/semaphore/acquire-async-fifo", test_semaphore_acquire_async_fifo);
   g_test_add_func ("/gasync/semaphore/acquire-async-cancelled", test_semaphore_acquire_async_cancelled);
+  g_test_add_func ("/gasync/semaphore/blocked-hand-off", test_semaphore_blocked_hand_off);
+  g_test_add_func ("/gasync/semaphore/async-before-blocked",
+                   test_semaphore_async_before_blocked);
+  g_test_add_func ("/gasync/semaphore/contended", test_semaphore_contended);
   g_test_add_func ("/gasync/semaphore/last-unref-while-running",
                    test_semaphore_last_unref_while_running);
 

@@ -1716,6 +1716,52 @@ test_stopper_limited_wait (Fixture       *fixture,
   test_gate_clear (&gate);
 }
 
+static gboolean
+no_op_task (GCancellable  *cancellable,
+            gpointer       user_data,
+            GError       **error)
+{
+  return TRUE;
+}
+
+static void
+test_stopper_limited_semaphore_lifetime (Fixture       *fixture,
+                                         gconstpointer  unused)
+{
+  g_autoptr(GasyncStopper) stopper = gasync_stopper_new ();
+  GasyncSemaphore *sem = gasync_semaphore_new (2);
+  GasyncTestLifetime lifetime;
+  TestGate gate;
+
+  g_test_summary ("Limited tasks keep their semaphore alive while they hold "
+                  "its slots, after its last other reference is dropped; "
+                  "the last one to give its slot back drops it, and the "
+                  "records such tasks reuse go with it");
+  g_test_bug ("17");
+
+  test_gate_init (&gate);
+  gasync_test_lifetime_init (&lifetime);
+  gasync_test_lifetime_watch (&lifetime, sem);
+  /* Records to reuse, then two tasks that hold both slots. */
+  for (guint i = 0; i < 8; i++)
+    g_assert_true (gasync_stopper_run_limited_async_task (stopper, "limited", sem, TRUE,
+                                                          NULL, no_op_task, NULL, NULL,
+                                                          NULL));
+  gasync_test_iterate_until (fixture->context, num_tasks_is_zero, stopper, TIMEOUT_SECONDS);
+  for (guint i = 0; i < 2; i++)
+    g_assert_true (gasync_stopper_run_limited_async_task (stopper, "limited", sem, FALSE,
+                                                          NULL, gated_task, &gate, NULL,
+                                                          NULL));
+  test_gate_wait_waiting (&gate, 2);
+  g_object_unref (sem);
+  g_assert_false (g_atomic_int_get (&lifetime.gone));
+
+  test_gate_open (&gate);
+  gasync_test_lifetime_wait (&lifetime, 0);
+  gasync_stopper_stop (stopper);
+  test_gate_clear (&gate);
+}
+
 static void
 test_stopper_begin_task (Fixture       *fixture,
                          gconstpointer  unused)
@@ -2775,6 +2821,7 @@ main (int    argc,
   ADD ("limited", test_stopper_limited);
   ADD ("limited-wait", test_stopper_limited_wait);
   ADD ("limited-cancelled", test_stopper_limited_cancelled);
+  ADD ("limited-semaphore-lifetime", test_stopper_limited_semaphore_lifetime);
   ADD ("begin-task", test_stopper_begin_task);
   ADD ("cancellables", test_stopper_cancellables);
   ADD ("cancellables-flat", test_stopper_cancellables_flat);
