@@ -23,6 +23,7 @@
 
 #include <gio/gio.h>
 
+#include "gasync-cancel-tree-private.h"
 #include "gasync-leak-private.h"
 #include "gasync-registry-private.h"
 #include "gasync-semaphore.h"
@@ -53,6 +54,7 @@ typedef struct
   GMainContext *context;        /* its owner context, not owned */
   const GasyncTaskGateHooks *hooks;
   guint failed_signal;
+  GasyncCancelTree *refuse;     /* fires when tasks are refused */
   GCancellable *task_cancellable;       /* given to tasks, not owned */
   GCancellable *worker_cancellable;     /* given to workers, not owned */
 
@@ -71,7 +73,7 @@ void      gasync_task_gate_init          (GasyncTaskGate             *self,
                                           GMainContext               *context,
                                           const GasyncTaskGateHooks  *hooks,
                                           guint                       failed_signal,
-                                          GCancellable               *task_cancellable,
+                                          GasyncCancelTree           *refuse,
                                           GCancellable               *worker_cancellable);
 void      gasync_task_gate_clear         (GasyncTaskGate             *self);
 
@@ -111,6 +113,22 @@ gboolean  gasync_task_gate_start         (GasyncTaskGate             *self,
                                           gpointer                    user_data,
                                           GDestroyNotify              destroy,
                                           GError                    **error);
+gboolean  gasync_task_gate_start_limited (GasyncTaskGate            *self,
+                                          const char                *name,
+                                          GasyncSemaphore           *semaphore,
+                                          gboolean                   wait,
+                                          GCancellable              *cancellable,
+                                          GasyncTaskFunc             func,
+                                          gpointer                   user_data,
+                                          GDestroyNotify             destroy,
+                                          GError                   **error);
+void      gasync_task_gate_start_limited_async (GasyncTaskGate      *self,
+                                                GTask               *task,
+                                                const char          *name,
+                                                GasyncSemaphore     *semaphore,
+                                                GasyncTaskFunc       func,
+                                                gpointer             user_data,
+                                                GDestroyNotify       destroy);
 GasyncTaskToken *gasync_task_gate_begin_token (GasyncTaskGate        *self,
                                                const char            *name,
                                                GError               **error);

@@ -30,7 +30,7 @@ gasync_task_gate_init (GasyncTaskGate            *self,
                        GMainContext              *context,
                        const GasyncTaskGateHooks *hooks,
                        guint                      failed_signal,
-                       GCancellable              *task_cancellable,
+                       GasyncCancelTree          *refuse,
                        GCancellable              *worker_cancellable)
 {
   self->instance = instance;
@@ -38,7 +38,8 @@ gasync_task_gate_init (GasyncTaskGate            *self,
   self->context = context;
   self->hooks = hooks;
   self->failed_signal = failed_signal;
-  self->task_cancellable = task_cancellable;
+  self->refuse = refuse;
+  self->task_cancellable = refuse->cancellable;
   self->worker_cancellable = worker_cancellable;
   gasync_registry_init (&self->registry, lock, sizeof (GateRun));
 }
@@ -228,6 +229,98 @@ gasync_task_gate_start (GasyncTaskGate   *self,
   else
     gasync_registry_task_spawn (&record->task, worker_run, name);
   return TRUE;
+}
+
+/* Takes a slot of @semaphore (see gasync_task_run_acquire_slot(); the
+ * wait ends when tasks are refused), then starts @func as a limited task
+ * on the pool. Or fails: sets @error, destroys @user_data on the owner
+ * context and returns FALSE. */
+gboolean
+gasync_task_gate_start_limited (GasyncTaskGate   *self,
+                                const char       *name,
+                                GasyncSemaphore  *semaphore,
+                                gboolean          wait,
+                                GCancellable     *cancellable,
+                                GasyncTaskFunc    func,
+                                gpointer          user_data,
+                                GDestroyNotify    destroy,
+                                GError          **error)
+{
+  switch (gasync_task_run_acquire_slot (semaphore, wait, cancellable,
+                                        self->refuse, name, error))
+    {
+    case GASYNC_TASK_SLOT_ACQUIRED:
+      break;
+    case GASYNC_TASK_SLOT_REFUSED:
+      gasync_task_gate_set_refused_error (name, error);
+      G_GNUC_FALLTHROUGH;
+    case GASYNC_TASK_SLOT_FAILED:
+    default:
+      gasync_owner_destroy (self->context, GASYNC_OWNER_NOW_IF_OWNER,
+                            destroy, user_data);
+      return FALSE;
+    }
+
+  return gasync_task_gate_start (self, name, "limited async task", semaphore,
+                                 func, user_data, destroy, error);
+}
+
+typedef struct
+{
+  GasyncTaskGate *gate;
+  GTask *task;
+  char *name;
+  GasyncSemaphore *semaphore;
+  GasyncTaskFunc func;
+  gpointer func_data;
+  GDestroyNotify func_data_destroy;
+} LimitedSubmit;
+
+/* On a pool thread, which may block: waits for the slot as the blocking
+ * form does, then returns on the task's context. */
+static void
+limited_submit_in_pool (gpointer data)
+{
+  LimitedSubmit *submit = data;
+  GError *error = NULL;
+
+  gasync_task_gate_start_limited (submit->gate, submit->name,
+                                  submit->semaphore, TRUE,
+                                  g_task_get_cancellable (submit->task),
+                                  submit->func, submit->func_data,
+                                  submit->func_data_destroy, &error);
+  /* The semaphore goes with the task, on its context. */
+  gasync_owner_return_boolean (submit->task, error);
+  g_free (submit->name);
+  g_free (submit);
+}
+
+/* gasync_task_gate_start_limited() with a wait, on a pool thread: returns
+ * @task (taken; its source object holds the gate) with TRUE once @func
+ * was started, or with the error that refused it. */
+void
+gasync_task_gate_start_limited_async (GasyncTaskGate  *self,
+                                      GTask           *task,
+                                      const char      *name,
+                                      GasyncSemaphore *semaphore,
+                                      GasyncTaskFunc   func,
+                                      gpointer         user_data,
+                                      GDestroyNotify   destroy)
+{
+  LimitedSubmit *submit = g_new (LimitedSubmit, 1);
+
+  /* The submit reports its own cancellation: a task that was started
+   * before the cancellable fired was started. */
+  g_task_set_check_cancellable (task, FALSE);
+  submit->gate = self;
+  submit->task = task;
+  submit->name = g_strdup (name);
+  submit->semaphore = semaphore;
+  g_task_set_task_data (task, g_object_ref (semaphore), g_object_unref);
+  submit->func = func;
+  submit->func_data = user_data;
+  submit->func_data_destroy = destroy;
+  gasync_pool_push (limited_submit_in_pool, submit);
 }
 
 /* A token's count; it holds a reference to the stopper. */

@@ -44,6 +44,17 @@ void      gasync_task_run_report        (GMainContext     *context,
                                          const char       *name,
                                          GError           *error);
 
+/* The task function of the `_closure` forms that language bindings see:
+ * invokes @closure (the task's data; see gasync_task_run_closure_ref())
+ * with @cancellable. The closure returns a #gboolean, %TRUE on success; a
+ * %FALSE fails without a message. */
+gboolean  gasync_task_run_closure       (GCancellable     *cancellable,
+                                         gpointer          closure,
+                                         GError          **error);
+/* Takes a reference to @closure, sinks it and gives it the generic
+ * marshaller if it has none; g_closure_unref() releases it. */
+GClosure *gasync_task_run_closure_ref   (GClosure         *closure);
+
 typedef enum
 {
   GASYNC_TASK_SLOT_ACQUIRED,

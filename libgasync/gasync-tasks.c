@@ -142,6 +142,7 @@
 #include "gasync-private.h"
 #include "gasync-property-private.h"
 #include "gasync-registry-private.h"
+#include "gasync-task-run-private.h"
 #include "gasync-task-token-private.h"
 #include "gasync-waiter-private.h"
 
@@ -855,18 +856,8 @@ close_closure_close_cb (GCancellable  *cancellable,
                         GError       **error)
 {
   CloseClosureData *data = user_data;
-  GValue param = G_VALUE_INIT;
-  GValue ret = G_VALUE_INIT;
-  gboolean ok;
 
-  g_value_init (&param, G_TYPE_CANCELLABLE);
-  g_value_set_object (&param, cancellable);
-  g_value_init (&ret, G_TYPE_BOOLEAN);
-  g_closure_invoke (data->close_closure, &ret, 1, &param, NULL);
-  ok = g_value_get_boolean (&ret);
-  g_value_unset (&ret);
-  g_value_unset (&param);
-  return ok;
+  return gasync_task_run_closure (cancellable, data->close_closure, error);
 }
 
 static void
@@ -935,10 +926,7 @@ gasync_tasks_run_with_close_closure (GasyncTasks    *self,
 
   data = g_new (CloseClosureData, 1);
   data->func = func;
-  data->close_closure = g_closure_ref (close_closure);
-  g_closure_sink (close_closure);
-  if (G_CLOSURE_NEEDS_MARSHAL (close_closure))
-    g_closure_set_marshal (close_closure, g_cclosure_marshal_generic);
+  data->close_closure = gasync_task_run_closure_ref (close_closure);
   data->user_data = user_data;
   data->destroy = destroy;
   tasks_start (self, cancellable, name, FALSE, close_closure_run_cb,
@@ -1138,9 +1126,8 @@ gasync_tasks_wait_async (GasyncTasks         *self,
   g_return_if_fail (GASYNC_IS_TASKS (self));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, gasync_tasks_wait_async);
-  g_task_set_name (task, "[gasync] tasks wait");
+  task = gasync_owner_task_new (self, cancellable, callback, user_data,
+                                gasync_tasks_wait_async, "[gasync] tasks wait");
 
   if (g_task_return_error_if_cancelled (task))
     return;
