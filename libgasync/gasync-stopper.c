@@ -232,7 +232,6 @@ struct _GasyncStopper
   GQueue quiesce_waiters; /* waiters of quiesce_async */
 
   char *name;
-  gboolean warned_unstopped;
 };
 
 enum {
@@ -546,13 +545,6 @@ stop_or_quiesce_async (GasyncStopper *self,
   g_object_unref (task);
 }
 
-/* The task side is the gate's (gasync-task-gate): its calls for this
- * stopper. */
-#define task_begin(self, ...) gasync_task_gate_begin (&(self)->gate, __VA_ARGS__)
-#define task_end(self, entry) gasync_task_gate_end (&(self)->gate, (entry))
-#define start_async_task(self, ...) \
-  gasync_task_gate_start (&(self)->gate, __VA_ARGS__)
-
 /* Called with the lock held, when what a blocking stop or quiesce waits
  * for may have come: it may wait on the condition, or iterating the owner
  * context (see wait_for()). */
@@ -623,29 +615,6 @@ static const GasyncTaskGateHooks gate_hooks = {
   task_ended_locked, task_end_last, workers_gone_locked,
 };
 
-/* CockroachDB's leak checks report the stoppers never stopped: a stopper
- * that ran tasks or workers, or has closers, and is dropped without a stop
- * says so, once, naming what it still has. */
-static void
-warn_if_never_stopped (GasyncStopper *self)
-{
-  g_autofree char *label = NULL;
-  guint n_closers;
-
-  gasync_lock (&self->lock);
-  if (!self->gate.leak.tracked || self->stop_requested || self->warned_unstopped)
-    {
-      gasync_unlock (&self->lock);
-      return;
-    }
-  self->warned_unstopped = TRUE;
-  label = describe_locked (self);
-  n_closers = gasync_closers_n_locked (&self->closers);
-  gasync_unlock (&self->lock);
-
-  gasync_task_gate_warn_unstopped (&self->gate, label, n_closers);
-}
-
 static void
 fire_for_workers (gpointer data)
 {
@@ -658,7 +627,8 @@ gasync_stopper_dispose (GObject *object)
   GasyncStopper *self = GASYNC_STOPPER (object);
 
   /* First: a stopper kept for its workers still has them. */
-  warn_if_never_stopped (self);
+  gasync_task_gate_warn_unstopped (&self->gate, &self->stop_requested,
+                                   describe_locked, &self->closers);
 
   /* Running tasks hold a reference, workers do not: they run until a stop
    * that can no longer come. Their cancellables fire as for a stop, on the
@@ -1206,13 +1176,13 @@ gasync_stopper_run_task (GasyncStopper   *self,
   g_return_val_if_fail (func != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (!task_begin (self, name, "task", &entry, error))
+  if (!gasync_task_gate_begin (&self->gate, name, "task", &entry, error))
     return FALSE;
 
   ok = gasync_registry_call (&self->gate.registry, func, name,
                              self->quiesce.cancellable, user_data, error);
 
-  task_end (self, &entry);
+  gasync_task_gate_end (&self->gate, &entry);
   return ok;
 }
 
@@ -1253,8 +1223,8 @@ gasync_stopper_run_async_task (GasyncStopper   *self,
   g_return_val_if_fail (func != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  return start_async_task (self, name, "async task", NULL, func, user_data,
-                           destroy, error);
+  return gasync_task_gate_start (&self->gate, name, "async task", NULL, func,
+                                 user_data, destroy, error);
 }
 
 /**
@@ -1307,9 +1277,9 @@ gasync_stopper_submit (GasyncStopper   *self,
 
   call = gasync_value_call_new (name, func, user_data, destroy, self->context,
                                 &future);
-  if (!start_async_task (self, name, "submitted task", NULL,
-                         gasync_value_call_run, call, gasync_value_call_free,
-                         &error))
+  if (!gasync_task_gate_start (&self->gate, name, "submitted task", NULL,
+                               gasync_value_call_run, call,
+                               gasync_value_call_free, &error))
     gasync_future_reject (future, error);
   return future;
 }

@@ -24,6 +24,7 @@
 #include <gio/gio.h>
 
 #include "gasync-cancel-tree-private.h"
+#include "gasync-closers-private.h"
 #include "gasync-leak-private.h"
 #include "gasync-registry-private.h"
 #include "gasync-semaphore.h"
@@ -65,6 +66,7 @@ typedef struct
                                  * still act on it */
   gboolean refuse_tasks;        /* set by the stopper, under the lock */
   gboolean refuse_workers;
+  gboolean warned_unstopped;
 } GasyncTaskGate;
 
 void      gasync_task_gate_init          (GasyncTaskGate             *self,
@@ -133,7 +135,8 @@ GasyncTaskToken *gasync_task_gate_begin_token (GasyncTaskGate        *self,
                                                const char            *name,
                                                GError               **error);
 void      gasync_task_gate_warn_unstopped (GasyncTaskGate            *self,
-                                           const char                *label,
-                                           guint                      n_closers);
+                                           const gboolean            *stop_requested,
+                                           GasyncRegistryDescribeFunc describe,
+                                           GasyncClosers             *closers);
 
 G_END_DECLS

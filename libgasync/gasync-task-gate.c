@@ -369,17 +369,29 @@ gasync_task_gate_begin_token (GasyncTaskGate  *self,
 }
 
 /* CockroachDB's leak checks report the stoppers never stopped: a stopper
- * named @label that ran tasks or workers, or has closers (@n_closers),
- * and is dropped without a stop says so, naming what it still has. */
+ * that ran tasks or workers, or has @closers, and is dropped without a
+ * stop (*@stop_requested, read under the lock) says so, once, naming
+ * itself (@describe, with the lock held) and what it still has. */
 void
-gasync_task_gate_warn_unstopped (GasyncTaskGate *self,
-                                 const char     *label,
-                                 guint           n_closers)
+gasync_task_gate_warn_unstopped (GasyncTaskGate             *self,
+                                 const gboolean             *stop_requested,
+                                 GasyncRegistryDescribeFunc  describe,
+                                 GasyncClosers              *closers)
 {
+  g_autofree char *label = NULL;
   g_autofree char *registered = NULL;
   guint64 n_started;
+  guint n_closers;
 
   gasync_lock (self->lock);
+  if (!self->leak.tracked || *stop_requested || self->warned_unstopped)
+    {
+      gasync_unlock (self->lock);
+      return;
+    }
+  self->warned_unstopped = TRUE;
+  label = describe (self->instance);
+  n_closers = gasync_closers_n_locked (closers);
   registered = gasync_registry_dump_line_locked (&self->registry);
   n_started = self->registry.n_started;
   gasync_unlock (self->lock);
