@@ -1341,8 +1341,8 @@ gasync_stopper_run_limited_async_task (GasyncStopper    *self,
   g_return_val_if_fail (func != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  return gasync_task_gate_start_limited (&self->gate, name, semaphore, wait,
-                                         cancellable, func, user_data,
+  return gasync_task_gate_start_limited (&self->gate, semaphore, wait,
+                                         cancellable, name, func, user_data,
                                          destroy, error);
 }
 

@@ -237,10 +237,10 @@ gasync_task_gate_start (GasyncTaskGate   *self,
  * context and returns FALSE. */
 gboolean
 gasync_task_gate_start_limited (GasyncTaskGate   *self,
-                                const char       *name,
                                 GasyncSemaphore  *semaphore,
                                 gboolean          wait,
                                 GCancellable     *cancellable,
+                                const char       *name,
                                 GasyncTaskFunc    func,
                                 gpointer          user_data,
                                 GDestroyNotify    destroy,
@@ -284,10 +284,9 @@ limited_submit_in_pool (gpointer data)
   LimitedSubmit *submit = data;
   GError *error = NULL;
 
-  gasync_task_gate_start_limited (submit->gate, submit->name,
-                                  submit->semaphore, TRUE,
+  gasync_task_gate_start_limited (submit->gate, submit->semaphore, TRUE,
                                   g_task_get_cancellable (submit->task),
-                                  submit->func, submit->func_data,
+                                  submit->name, submit->func, submit->func_data,
                                   submit->func_data_destroy, &error);
   /* The semaphore goes with the task, on its context. */
   gasync_owner_return_boolean (submit->task, error);
@@ -309,17 +308,13 @@ gasync_task_gate_start_limited_async (GasyncTaskGate  *self,
 {
   LimitedSubmit *submit = g_new (LimitedSubmit, 1);
 
+  *submit = (LimitedSubmit) {
+    self, task, g_strdup (name), semaphore, func, user_data, destroy,
+  };
   /* The submit reports its own cancellation: a task that was started
    * before the cancellable fired was started. */
   g_task_set_check_cancellable (task, FALSE);
-  submit->gate = self;
-  submit->task = task;
-  submit->name = g_strdup (name);
-  submit->semaphore = semaphore;
   g_task_set_task_data (task, g_object_ref (semaphore), g_object_unref);
-  submit->func = func;
-  submit->func_data = user_data;
-  submit->func_data_destroy = destroy;
   gasync_pool_push (limited_submit_in_pool, submit);
 }
 
