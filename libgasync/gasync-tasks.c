@@ -785,8 +785,7 @@ gasync_tasks_run_background (GasyncTasks    *self,
                              gpointer        user_data,
                              GDestroyNotify  destroy)
 {
-  tasks_start (self, NULL, name, FALSE, func, NULL, user_data,
-               destroy);
+  gasync_tasks_run (self, name, NULL, func, user_data, destroy);
 }
 
 /**
