@@ -12,8 +12,12 @@
  * lists the stopper in the leak checks from its first piece of work, and
  * runs each pooled task or worker thread through gasync-task-run. Workers
  * hold no reference to the stopper: the gate counts their threads instead
- * (gasync-thread-hold). A refused task or worker gets
+ * (gasync-thread-hold). A limited task takes a slot of its semaphore
+ * first, waiting for one (in the caller's thread, or on a pool thread for
+ * the async form) until tasks are refused. A refused task or worker gets
  * %GASYNC_ERROR_UNAVAILABLE; its data is destroyed on the owner context.
+ * The gate also says, when the stopper is dropped without a stop, what
+ * it still had.
  *
  * The stopper's lock guards the gate. What a phase change makes of an end
  * is the stopper's: the gate calls its hooks.

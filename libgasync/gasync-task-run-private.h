@@ -11,7 +11,9 @@
  * contract's rules 4 and 5); run the destroy notify of the task's data
  * there; give the slot back. The record comes from the object's registry
  * (gasync_registry_task_new_locked()), which the object counts it in and
- * frees it to once it has ended.
+ * frees it to once it has ended. A task given as a #GClosure (the
+ * `_closure` forms for language bindings) runs through
+ * gasync_task_run_closure().
  */
 
 #pragma once
