@@ -94,15 +94,6 @@ void      gasync_owner_notify         (GMainContext    *context,
                                        gpointer         instance,
                                        GParamSpec      *pspec);
 
-/* A new #GTask for an `_async` call of @source_object, tagged with
- * @source_tag and named @name for debuggers. */
-GTask    *gasync_owner_task_new       (gpointer             source_object,
-                                       GCancellable        *cancellable,
-                                       GAsyncReadyCallback  callback,
-                                       gpointer             user_data,
-                                       gpointer             source_tag,
-                                       const char          *name);
-
 /* Return @task on its context (queued): with @error if it is not NULL,
  * else with TRUE, or with @value and @value_free. Take @task (a
  * reference), @error and @value. */

@@ -537,21 +537,6 @@ gasync_owner_notify (GMainContext *context,
   schedule (context, GASYNC_OWNER_QUEUE, &item);
 }
 
-GTask *
-gasync_owner_task_new (gpointer             source_object,
-                       GCancellable        *cancellable,
-                       GAsyncReadyCallback  callback,
-                       gpointer             user_data,
-                       gpointer             source_tag,
-                       const char          *name)
-{
-  GTask *task = g_task_new (source_object, cancellable, callback, user_data);
-
-  g_task_set_source_tag (task, source_tag);
-  g_task_set_name (task, name);
-  return task;
-}
-
 void
 gasync_owner_return_boolean (GTask  *task,
                              GError *error)

@@ -179,6 +179,7 @@
 #include "gasync-closers-private.h"
 #include "gasync-enums.h"
 #include "gasync-future-private.h"
+#include "gasync-gtask-private.h"
 #include "gasync-leak-private.h"
 #include "gasync-owner-job-private.h"
 #include "gasync-owner-private.h"
@@ -1638,10 +1639,10 @@ gasync_stopper_stop_async (GasyncStopper       *self,
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
   stop_or_quiesce_async (self, TRUE,
-                         gasync_owner_task_new (self, cancellable, callback,
-                                                user_data,
-                                                gasync_stopper_stop_async,
-                                                "[gasync] gasync_stopper_stop_async"));
+                         gasync_gtask_new (self, gasync_stopper_stop_async,
+                                           "[gasync] gasync_stopper_stop_async",
+                                           TRUE, cancellable, callback,
+                                           user_data));
 }
 
 /**
@@ -1663,12 +1664,9 @@ gasync_stopper_stop_finish (GasyncStopper  *self,
                             GError        **error)
 {
   g_return_val_if_fail (GASYNC_IS_STOPPER (self), FALSE);
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
-                        gasync_stopper_stop_async, FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return gasync_gtask_finish_boolean (self, result, gasync_stopper_stop_async,
+                                      error);
 }
 
 /**
@@ -1702,10 +1700,10 @@ gasync_stopper_quiesce_async (GasyncStopper       *self,
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
   stop_or_quiesce_async (self, FALSE,
-                         gasync_owner_task_new (self, cancellable, callback,
-                                                user_data,
-                                                gasync_stopper_quiesce_async,
-                                                "[gasync] gasync_stopper_quiesce_async"));
+                         gasync_gtask_new (self, gasync_stopper_quiesce_async,
+                                           "[gasync] gasync_stopper_quiesce_async",
+                                           TRUE, cancellable, callback,
+                                           user_data));
 }
 
 /**
@@ -1727,12 +1725,9 @@ gasync_stopper_quiesce_finish (GasyncStopper  *self,
                                GError        **error)
 {
   g_return_val_if_fail (GASYNC_IS_STOPPER (self), FALSE);
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
-                        gasync_stopper_quiesce_async, FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return gasync_gtask_finish_boolean (self, result, gasync_stopper_quiesce_async,
+                                      error);
 }
 
 /**
@@ -1791,9 +1786,11 @@ gasync_stopper_run_limited_task_async (GasyncStopper       *self,
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
   g_return_if_fail (func != NULL);
 
-  task = gasync_owner_task_new (self, cancellable, callback, user_data,
-                                gasync_stopper_run_limited_task_async,
-                                "[gasync] gasync_stopper_run_limited_task_async");
+  /* The submit reports its own cancellation: a task that was started
+   * before the cancellable fired was started. */
+  task = gasync_gtask_new (self, gasync_stopper_run_limited_task_async,
+                           "[gasync] gasync_stopper_run_limited_task_async",
+                           FALSE, cancellable, callback, user_data);
   gasync_task_gate_start_limited_async (&self->gate, task, name, semaphore,
                                         func, func_data, func_data_destroy);
 }
@@ -1876,10 +1873,7 @@ gasync_stopper_run_limited_task_finish (GasyncStopper  *self,
                                         GError        **error)
 {
   g_return_val_if_fail (GASYNC_IS_STOPPER (self), FALSE);
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
-                        gasync_stopper_run_limited_task_async, FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return gasync_gtask_finish_boolean (self, result, gasync_stopper_run_limited_task_async,
+                                      error);
 }

@@ -295,8 +295,9 @@ limited_submit_in_pool (gpointer data)
 }
 
 /* gasync_task_gate_start_limited() with a wait, on a pool thread: returns
- * @task (taken; its source object holds the gate) with TRUE once @func
- * was started, or with the error that refused it. */
+ * @task (taken; its source object holds the gate; it reports its own
+ * cancellation) with TRUE once @func was started, or with the error that
+ * refused it. */
 void
 gasync_task_gate_start_limited_async (GasyncTaskGate  *self,
                                       GTask           *task,
@@ -311,9 +312,6 @@ gasync_task_gate_start_limited_async (GasyncTaskGate  *self,
   *submit = (LimitedSubmit) {
     self, task, g_strdup (name), semaphore, func, user_data, destroy,
   };
-  /* The submit reports its own cancellation: a task that was started
-   * before the cancellable fired was started. */
-  g_task_set_check_cancellable (task, FALSE);
   g_task_set_task_data (task, g_object_ref (semaphore), g_object_unref);
   gasync_pool_push (limited_submit_in_pool, submit);
 }

@@ -138,6 +138,7 @@
 
 #include "gasync-tasks.h"
 #include "gasync-future-private.h"
+#include "gasync-gtask-private.h"
 #include "gasync-owner-private.h"
 #include "gasync-private.h"
 #include "gasync-property-private.h"
@@ -1125,8 +1126,9 @@ gasync_tasks_wait_async (GasyncTasks         *self,
   g_return_if_fail (GASYNC_IS_TASKS (self));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  task = gasync_owner_task_new (self, cancellable, callback, user_data,
-                                gasync_tasks_wait_async, "[gasync] tasks wait");
+  task = gasync_gtask_new (self, gasync_tasks_wait_async,
+                           "[gasync] tasks wait", TRUE, cancellable,
+                           callback, user_data);
 
   if (g_task_return_error_if_cancelled (task))
     return;
@@ -1154,12 +1156,9 @@ gasync_tasks_wait_finish (GasyncTasks   *self,
                           GError       **error)
 {
   g_return_val_if_fail (GASYNC_IS_TASKS (self), FALSE);
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  g_return_val_if_fail (g_async_result_is_tagged (result,
-                                                  gasync_tasks_wait_async),
-                        FALSE);
 
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return gasync_gtask_finish_boolean (self, result, gasync_tasks_wait_async,
+                                      error);
 }
 
 static gpointer
