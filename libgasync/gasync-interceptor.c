@@ -300,15 +300,6 @@ watchdog_unref (Watchdog *watchdog)
   g_free (watchdog);
 }
 
-/* Called with the watchdog's lock held. */
-static gboolean
-watchdog_is_done (gpointer data)
-{
-  Watchdog *watchdog = data;
-
-  return watchdog->done;
-}
-
 static void
 watchdog_run (gpointer data)
 {
@@ -316,8 +307,9 @@ watchdog_run (gpointer data)
   gboolean timed_out;
 
   gasync_lock (&watchdog->lock);
-  timed_out = !gasync_wait (&watchdog->lock, &watchdog->cond, watchdog_is_done,
-                            watchdog, watchdog->deadline, NULL, NULL);
+  timed_out = !gasync_wait (&watchdog->lock, &watchdog->cond,
+                            gasync_flag_is_set, &watchdog->done,
+                            watchdog->deadline, NULL, NULL);
   watchdog->timed_out = timed_out;
   gasync_unlock (&watchdog->lock);
 

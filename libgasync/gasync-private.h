@@ -51,6 +51,14 @@ gboolean gasync_failure_is_handled       (gpointer         instance,
                                           const char      *what,
                                           const GError    *error);
 
+/* A wait's predicate (a GasyncWaitFunc) that holds once the gboolean
+ * @flag, read under the wait's lock, is set. */
+static inline gboolean
+gasync_flag_is_set (gpointer flag)
+{
+  return *(const gboolean *) flag;
+}
+
 /* How log lines name an object: "Stopper “indexer”", or when it has no
  * name "Stopper 0x5581…" (@kind, then @name or the address). */
 char    *gasync_describe                 (const char     *kind,

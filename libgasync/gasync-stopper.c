@@ -179,6 +179,7 @@
 #include "gasync-closers-private.h"
 #include "gasync-enums.h"
 #include "gasync-future-private.h"
+#include "gasync-gtask-private.h"
 #include "gasync-leak-private.h"
 #include "gasync-owner-job-private.h"
 #include "gasync-owner-private.h"
@@ -232,7 +233,6 @@ struct _GasyncStopper
   GQueue quiesce_waiters; /* waiters of quiesce_async */
 
   char *name;
-  gboolean warned_unstopped;
 };
 
 enum {
@@ -468,15 +468,6 @@ gasync_stopper_owner_wait_was_logged (GasyncStopper *self)
   return gasync_owner_job_was_logged (&self->owner_job);
 }
 
-/* Stopped: the closers ran. */
-static gboolean
-is_stopped_locked (gpointer data)
-{
-  GasyncStopper *self = data;
-
-  return self->done;
-}
-
 /* Stopped, and the threads of the last task and of the workers are done
  * with the stopper. */
 static gboolean
@@ -533,12 +524,27 @@ stop_or_quiesce (GasyncStopper *self,
     wait_for (self, stop ? is_done_locked : is_quiesced_locked);
 }
 
-/* The task side is the gate's (gasync-task-gate): its calls for this
- * stopper. */
-#define task_begin(self, ...) gasync_task_gate_begin (&(self)->gate, __VA_ARGS__)
-#define task_end(self, entry) gasync_task_gate_end (&(self)->gate, (entry))
-#define start_async_task(self, ...) \
-  gasync_task_gate_start (&(self)->gate, __VA_ARGS__)
+/* gasync_stopper_stop_async() (@stop) or gasync_stopper_quiesce_async():
+ * begins the shutdown and returns @task (taken) with TRUE on its context
+ * once stopped (the closers ran), or quiesced as a blocking quiesce
+ * returns: no task runs, and no thread that ended the last one still acts
+ * on it (see task_end_last(), which wakes the queued quiesce waiters). A
+ * queued waiter is completed by that, or by its cancellation, whichever
+ * comes first. */
+static void
+stop_or_quiesce_async (GasyncStopper *self,
+                       gboolean       stop,
+                       GTask         *task)
+{
+  begin_shutdown (self, stop);
+  if (stop)
+    gasync_waiter_wait_async_until (&self->stop_waiters, &self->lock, task,
+                                    gasync_flag_is_set, &self->done);
+  else
+    gasync_waiter_wait_async_until (&self->quiesce_waiters, &self->lock, task,
+                                    is_quiesced_locked, self);
+  g_object_unref (task);
+}
 
 /* Called with the lock held, when what a blocking stop or quiesce waits
  * for may have come: it may wait on the condition, or iterating the owner
@@ -610,29 +616,6 @@ static const GasyncTaskGateHooks gate_hooks = {
   task_ended_locked, task_end_last, workers_gone_locked,
 };
 
-/* CockroachDB's leak checks report the stoppers never stopped: a stopper
- * that ran tasks or workers, or has closers, and is dropped without a stop
- * says so, once, naming what it still has. */
-static void
-warn_if_never_stopped (GasyncStopper *self)
-{
-  g_autofree char *label = NULL;
-  guint n_closers;
-
-  gasync_lock (&self->lock);
-  if (!self->gate.leak.tracked || self->stop_requested || self->warned_unstopped)
-    {
-      gasync_unlock (&self->lock);
-      return;
-    }
-  self->warned_unstopped = TRUE;
-  label = describe_locked (self);
-  n_closers = gasync_closers_n_locked (&self->closers);
-  gasync_unlock (&self->lock);
-
-  gasync_task_gate_warn_unstopped (&self->gate, label, n_closers);
-}
-
 static void
 fire_for_workers (gpointer data)
 {
@@ -645,7 +628,8 @@ gasync_stopper_dispose (GObject *object)
   GasyncStopper *self = GASYNC_STOPPER (object);
 
   /* First: a stopper kept for its workers still has them. */
-  warn_if_never_stopped (self);
+  gasync_task_gate_warn_unstopped (&self->gate, &self->stop_requested,
+                                   describe_locked, &self->closers);
 
   /* Running tasks hold a reference, workers do not: they run until a stop
    * that can no longer come. Their cancellables fire as for a stop, on the
@@ -889,7 +873,7 @@ gasync_stopper_init (GasyncStopper *self)
   gasync_cancel_tree_init (&self->stop);
   gasync_task_gate_init (&self->gate, G_OBJECT (self), &self->lock,
                          self->context, &gate_hooks,
-                         signals[SIGNAL_TASK_FAILED], self->quiesce.cancellable,
+                         signals[SIGNAL_TASK_FAILED], &self->quiesce,
                          self->stop.cancellable);
   g_queue_init (&self->stop_waiters);
   g_queue_init (&self->quiesce_waiters);
@@ -1193,13 +1177,13 @@ gasync_stopper_run_task (GasyncStopper   *self,
   g_return_val_if_fail (func != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (!task_begin (self, name, "task", &entry, error))
+  if (!gasync_task_gate_begin (&self->gate, name, "task", &entry, error))
     return FALSE;
 
   ok = gasync_registry_call (&self->gate.registry, func, name,
                              self->quiesce.cancellable, user_data, error);
 
-  task_end (self, &entry);
+  gasync_task_gate_end (&self->gate, &entry);
   return ok;
 }
 
@@ -1240,8 +1224,8 @@ gasync_stopper_run_async_task (GasyncStopper   *self,
   g_return_val_if_fail (func != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  return start_async_task (self, name, "async task", NULL, func, user_data,
-                           destroy, error);
+  return gasync_task_gate_start (&self->gate, name, "async task", NULL, func,
+                                 user_data, destroy, error);
 }
 
 /**
@@ -1294,9 +1278,9 @@ gasync_stopper_submit (GasyncStopper   *self,
 
   call = gasync_value_call_new (name, func, user_data, destroy, self->context,
                                 &future);
-  if (!start_async_task (self, name, "submitted task", NULL,
-                         gasync_value_call_run, call, gasync_value_call_free,
-                         &error))
+  if (!gasync_task_gate_start (&self->gate, name, "submitted task", NULL,
+                               gasync_value_call_run, call,
+                               gasync_value_call_free, &error))
     gasync_future_reject (future, error);
   return future;
 }
@@ -1358,23 +1342,9 @@ gasync_stopper_run_limited_async_task (GasyncStopper    *self,
   g_return_val_if_fail (func != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  switch (gasync_task_run_acquire_slot (semaphore, wait, cancellable,
-                                        &self->quiesce, name, error))
-    {
-    case GASYNC_TASK_SLOT_ACQUIRED:
-      break;
-    case GASYNC_TASK_SLOT_REFUSED:
-      gasync_task_gate_set_refused_error (name, error);
-      G_GNUC_FALLTHROUGH;
-    case GASYNC_TASK_SLOT_FAILED:
-    default:
-      gasync_owner_destroy (self->context, GASYNC_OWNER_NOW_IF_OWNER,
-                            destroy, user_data);
-      return FALSE;
-    }
-
-  return start_async_task (self, name, "limited async task", semaphore, func,
-                           user_data, destroy, error);
+  return gasync_task_gate_start_limited (&self->gate, semaphore, wait,
+                                         cancellable, name, func, user_data,
+                                         destroy, error);
 }
 
 /**
@@ -1665,21 +1635,14 @@ gasync_stopper_stop_async (GasyncStopper       *self,
                            GAsyncReadyCallback  callback,
                            gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-
   g_return_if_fail (GASYNC_IS_STOPPER (self));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, gasync_stopper_stop_async);
-  g_task_set_name (task, "[gasync] gasync_stopper_stop_async");
-
-  begin_shutdown (self, TRUE);
-
-  /* A queued waiter is completed on the task's context by the stop, or by
-   * its cancellation, whichever comes first. */
-  gasync_waiter_wait_async_until (&self->stop_waiters, &self->lock, task,
-                                  is_stopped_locked, self);
+  stop_or_quiesce_async (self, TRUE,
+                         gasync_gtask_new (self, gasync_stopper_stop_async,
+                                           "[gasync] gasync_stopper_stop_async",
+                                           TRUE, cancellable, callback,
+                                           user_data));
 }
 
 /**
@@ -1701,12 +1664,9 @@ gasync_stopper_stop_finish (GasyncStopper  *self,
                             GError        **error)
 {
   g_return_val_if_fail (GASYNC_IS_STOPPER (self), FALSE);
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
-                        gasync_stopper_stop_async, FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return gasync_gtask_finish_boolean (self, result, gasync_stopper_stop_async,
+                                      error);
 }
 
 /**
@@ -1736,22 +1696,14 @@ gasync_stopper_quiesce_async (GasyncStopper       *self,
                               GAsyncReadyCallback  callback,
                               gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-
   g_return_if_fail (GASYNC_IS_STOPPER (self));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, gasync_stopper_quiesce_async);
-  g_task_set_name (task, "[gasync] gasync_stopper_quiesce_async");
-
-  begin_shutdown (self, FALSE);
-
-  /* Quiesced as a blocking quiesce returns: no task runs, and no thread
-   * that ended the last one still acts on it (see task_end_last(), which
-   * wakes the queued waiters). */
-  gasync_waiter_wait_async_until (&self->quiesce_waiters, &self->lock, task,
-                                  is_quiesced_locked, self);
+  stop_or_quiesce_async (self, FALSE,
+                         gasync_gtask_new (self, gasync_stopper_quiesce_async,
+                                           "[gasync] gasync_stopper_quiesce_async",
+                                           TRUE, cancellable, callback,
+                                           user_data));
 }
 
 /**
@@ -1773,42 +1725,9 @@ gasync_stopper_quiesce_finish (GasyncStopper  *self,
                                GError        **error)
 {
   g_return_val_if_fail (GASYNC_IS_STOPPER (self), FALSE);
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
-                        gasync_stopper_quiesce_async, FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  return g_task_propagate_boolean (G_TASK (result), error);
-}
-
-typedef struct
-{
-  GTask *task;
-  char *name;
-  GasyncSemaphore *semaphore;
-  GasyncTaskFunc func;
-  gpointer func_data;
-  GDestroyNotify func_data_destroy;
-} LimitedSubmit;
-
-/* On a pool thread, which may block: waits for the slot as the blocking
- * form does, then returns on the task's context. */
-static void
-limited_submit_in_pool (gpointer data)
-{
-  LimitedSubmit *submit = data;
-  GError *error = NULL;
-
-  gasync_stopper_run_limited_async_task (g_task_get_source_object (submit->task),
-                                         submit->name, submit->semaphore,
-                                         TRUE,
-                                         g_task_get_cancellable (submit->task),
-                                         submit->func, submit->func_data,
-                                         submit->func_data_destroy, &error);
-  /* The semaphore goes with the task, on its context. */
-  gasync_owner_return_boolean (submit->task, error);
-  g_free (submit->name);
-  g_free (submit);
+  return gasync_gtask_finish_boolean (self, result, gasync_stopper_quiesce_async,
+                                      error);
 }
 
 /**
@@ -1859,7 +1778,7 @@ gasync_stopper_run_limited_task_async (GasyncStopper       *self,
                                        GAsyncReadyCallback  callback,
                                        gpointer             user_data)
 {
-  LimitedSubmit *submit;
+  GTask *task;
 
   g_return_if_fail (GASYNC_IS_STOPPER (self));
   g_return_if_fail (name != NULL);
@@ -1867,40 +1786,13 @@ gasync_stopper_run_limited_task_async (GasyncStopper       *self,
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
   g_return_if_fail (func != NULL);
 
-  submit = g_new (LimitedSubmit, 1);
-  submit->task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (submit->task, gasync_stopper_run_limited_task_async);
-  g_task_set_name (submit->task,
-                   "[gasync] gasync_stopper_run_limited_task_async");
   /* The submit reports its own cancellation: a task that was started
    * before the cancellable fired was started. */
-  g_task_set_check_cancellable (submit->task, FALSE);
-  submit->name = g_strdup (name);
-  submit->semaphore = semaphore;
-  g_task_set_task_data (submit->task, g_object_ref (semaphore), g_object_unref);
-  submit->func = func;
-  submit->func_data = func_data;
-  submit->func_data_destroy = func_data_destroy;
-  gasync_pool_push (limited_submit_in_pool, submit);
-}
-
-static gboolean
-closure_task_run (GCancellable  *cancellable,
-                  gpointer       user_data,
-                  GError       **error)
-{
-  GValue param = G_VALUE_INIT;
-  GValue ret = G_VALUE_INIT;
-  gboolean ok;
-
-  g_value_init (&param, G_TYPE_CANCELLABLE);
-  g_value_set_object (&param, cancellable);
-  g_value_init (&ret, G_TYPE_BOOLEAN);
-  g_closure_invoke (user_data, &ret, 1, &param, NULL);
-  ok = g_value_get_boolean (&ret);
-  g_value_unset (&ret);
-  g_value_unset (&param);
-  return ok;
+  task = gasync_gtask_new (self, gasync_stopper_run_limited_task_async,
+                           "[gasync] gasync_stopper_run_limited_task_async",
+                           FALSE, cancellable, callback, user_data);
+  gasync_task_gate_start_limited_async (&self->gate, task, name, semaphore,
+                                        func, func_data, func_data_destroy);
 }
 
 /**
@@ -1955,12 +1847,9 @@ gasync_stopper_run_limited_task_closure_async (GasyncStopper       *self,
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
   g_return_if_fail (func != NULL);
 
-  g_closure_ref (func);
-  g_closure_sink (func);
-  if (G_CLOSURE_NEEDS_MARSHAL (func))
-    g_closure_set_marshal (func, g_cclosure_marshal_generic);
   gasync_stopper_run_limited_task_async (self, name, semaphore, cancellable,
-                                         closure_task_run, func,
+                                         gasync_task_run_closure,
+                                         gasync_task_run_closure_ref (func),
                                          (GDestroyNotify) g_closure_unref,
                                          callback, user_data);
 }
@@ -1984,10 +1873,7 @@ gasync_stopper_run_limited_task_finish (GasyncStopper  *self,
                                         GError        **error)
 {
   g_return_val_if_fail (GASYNC_IS_STOPPER (self), FALSE);
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
-                        gasync_stopper_run_limited_task_async, FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return gasync_gtask_finish_boolean (self, result, gasync_stopper_run_limited_task_async,
+                                      error);
 }

@@ -12,8 +12,12 @@
  * lists the stopper in the leak checks from its first piece of work, and
  * runs each pooled task or worker thread through gasync-task-run. Workers
  * hold no reference to the stopper: the gate counts their threads instead
- * (gasync-thread-hold). A refused task or worker gets
+ * (gasync-thread-hold). A limited task takes a slot of its semaphore
+ * first, waiting for one (in the caller's thread, or on a pool thread for
+ * the async form) until tasks are refused. A refused task or worker gets
  * %GASYNC_ERROR_UNAVAILABLE; its data is destroyed on the owner context.
+ * The gate also says, when the stopper is dropped without a stop, what
+ * it still had.
  *
  * The stopper's lock guards the gate. What a phase change makes of an end
  * is the stopper's: the gate calls its hooks.
@@ -23,6 +27,8 @@
 
 #include <gio/gio.h>
 
+#include "gasync-cancel-tree-private.h"
+#include "gasync-closers-private.h"
 #include "gasync-leak-private.h"
 #include "gasync-registry-private.h"
 #include "gasync-semaphore.h"
@@ -53,6 +59,7 @@ typedef struct
   GMainContext *context;        /* its owner context, not owned */
   const GasyncTaskGateHooks *hooks;
   guint failed_signal;
+  GasyncCancelTree *refuse;     /* fires when tasks are refused */
   GCancellable *task_cancellable;       /* given to tasks, not owned */
   GCancellable *worker_cancellable;     /* given to workers, not owned */
 
@@ -63,6 +70,7 @@ typedef struct
                                  * still act on it */
   gboolean refuse_tasks;        /* set by the stopper, under the lock */
   gboolean refuse_workers;
+  gboolean warned_unstopped;
 } GasyncTaskGate;
 
 void      gasync_task_gate_init          (GasyncTaskGate             *self,
@@ -71,7 +79,7 @@ void      gasync_task_gate_init          (GasyncTaskGate             *self,
                                           GMainContext               *context,
                                           const GasyncTaskGateHooks  *hooks,
                                           guint                       failed_signal,
-                                          GCancellable               *task_cancellable,
+                                          GasyncCancelTree           *refuse,
                                           GCancellable               *worker_cancellable);
 void      gasync_task_gate_clear         (GasyncTaskGate             *self);
 
@@ -111,11 +119,28 @@ gboolean  gasync_task_gate_start         (GasyncTaskGate             *self,
                                           gpointer                    user_data,
                                           GDestroyNotify              destroy,
                                           GError                    **error);
+gboolean  gasync_task_gate_start_limited (GasyncTaskGate            *self,
+                                          GasyncSemaphore           *semaphore,
+                                          gboolean                   wait,
+                                          GCancellable              *cancellable,
+                                          const char                *name,
+                                          GasyncTaskFunc             func,
+                                          gpointer                   user_data,
+                                          GDestroyNotify             destroy,
+                                          GError                   **error);
+void      gasync_task_gate_start_limited_async (GasyncTaskGate      *self,
+                                                GTask               *task,
+                                                const char          *name,
+                                                GasyncSemaphore     *semaphore,
+                                                GasyncTaskFunc       func,
+                                                gpointer             user_data,
+                                                GDestroyNotify       destroy);
 GasyncTaskToken *gasync_task_gate_begin_token (GasyncTaskGate        *self,
                                                const char            *name,
                                                GError               **error);
 void      gasync_task_gate_warn_unstopped (GasyncTaskGate            *self,
-                                           const char                *label,
-                                           guint                      n_closers);
+                                           const gboolean            *stop_requested,
+                                           GasyncRegistryDescribeFunc describe,
+                                           GasyncClosers             *closers);
 
 G_END_DECLS

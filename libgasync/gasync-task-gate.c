@@ -30,7 +30,7 @@ gasync_task_gate_init (GasyncTaskGate            *self,
                        GMainContext              *context,
                        const GasyncTaskGateHooks *hooks,
                        guint                      failed_signal,
-                       GCancellable              *task_cancellable,
+                       GasyncCancelTree          *refuse,
                        GCancellable              *worker_cancellable)
 {
   self->instance = instance;
@@ -38,7 +38,8 @@ gasync_task_gate_init (GasyncTaskGate            *self,
   self->context = context;
   self->hooks = hooks;
   self->failed_signal = failed_signal;
-  self->task_cancellable = task_cancellable;
+  self->refuse = refuse;
+  self->task_cancellable = refuse->cancellable;
   self->worker_cancellable = worker_cancellable;
   gasync_registry_init (&self->registry, lock, sizeof (GateRun));
 }
@@ -230,6 +231,91 @@ gasync_task_gate_start (GasyncTaskGate   *self,
   return TRUE;
 }
 
+/* Takes a slot of @semaphore (see gasync_task_run_acquire_slot(); the
+ * wait ends when tasks are refused), then starts @func as a limited task
+ * on the pool. Or fails: sets @error, destroys @user_data on the owner
+ * context and returns FALSE. */
+gboolean
+gasync_task_gate_start_limited (GasyncTaskGate   *self,
+                                GasyncSemaphore  *semaphore,
+                                gboolean          wait,
+                                GCancellable     *cancellable,
+                                const char       *name,
+                                GasyncTaskFunc    func,
+                                gpointer          user_data,
+                                GDestroyNotify    destroy,
+                                GError          **error)
+{
+  switch (gasync_task_run_acquire_slot (semaphore, wait, cancellable,
+                                        self->refuse, name, error))
+    {
+    case GASYNC_TASK_SLOT_ACQUIRED:
+      break;
+    case GASYNC_TASK_SLOT_REFUSED:
+      gasync_task_gate_set_refused_error (name, error);
+      G_GNUC_FALLTHROUGH;
+    case GASYNC_TASK_SLOT_FAILED:
+    default:
+      gasync_owner_destroy (self->context, GASYNC_OWNER_NOW_IF_OWNER,
+                            destroy, user_data);
+      return FALSE;
+    }
+
+  return gasync_task_gate_start (self, name, "limited async task", semaphore,
+                                 func, user_data, destroy, error);
+}
+
+typedef struct
+{
+  GasyncTaskGate *gate;
+  GTask *task;
+  char *name;
+  GasyncSemaphore *semaphore;
+  GasyncTaskFunc func;
+  gpointer func_data;
+  GDestroyNotify func_data_destroy;
+} LimitedSubmit;
+
+/* On a pool thread, which may block: waits for the slot as the blocking
+ * form does, then returns on the task's context. */
+static void
+limited_submit_in_pool (gpointer data)
+{
+  LimitedSubmit *submit = data;
+  GError *error = NULL;
+
+  gasync_task_gate_start_limited (submit->gate, submit->semaphore, TRUE,
+                                  g_task_get_cancellable (submit->task),
+                                  submit->name, submit->func, submit->func_data,
+                                  submit->func_data_destroy, &error);
+  /* The semaphore goes with the task, on its context. */
+  gasync_owner_return_boolean (submit->task, error);
+  g_free (submit->name);
+  g_free (submit);
+}
+
+/* gasync_task_gate_start_limited() with a wait, on a pool thread: returns
+ * @task (taken; its source object holds the gate; it reports its own
+ * cancellation) with TRUE once @func was started, or with the error that
+ * refused it. */
+void
+gasync_task_gate_start_limited_async (GasyncTaskGate  *self,
+                                      GTask           *task,
+                                      const char      *name,
+                                      GasyncSemaphore *semaphore,
+                                      GasyncTaskFunc   func,
+                                      gpointer         user_data,
+                                      GDestroyNotify   destroy)
+{
+  LimitedSubmit *submit = g_new (LimitedSubmit, 1);
+
+  *submit = (LimitedSubmit) {
+    self, task, g_strdup (name), semaphore, func, user_data, destroy,
+  };
+  g_task_set_task_data (task, g_object_ref (semaphore), g_object_unref);
+  gasync_pool_push (limited_submit_in_pool, submit);
+}
+
 /* A token's count; it holds a reference to the stopper. */
 typedef struct
 {
@@ -276,17 +362,29 @@ gasync_task_gate_begin_token (GasyncTaskGate  *self,
 }
 
 /* CockroachDB's leak checks report the stoppers never stopped: a stopper
- * named @label that ran tasks or workers, or has closers (@n_closers),
- * and is dropped without a stop says so, naming what it still has. */
+ * that ran tasks or workers, or has @closers, and is dropped without a
+ * stop (*@stop_requested, read under the lock) says so, once, naming
+ * itself (@describe, with the lock held) and what it still has. */
 void
-gasync_task_gate_warn_unstopped (GasyncTaskGate *self,
-                                 const char     *label,
-                                 guint           n_closers)
+gasync_task_gate_warn_unstopped (GasyncTaskGate             *self,
+                                 const gboolean             *stop_requested,
+                                 GasyncRegistryDescribeFunc  describe,
+                                 GasyncClosers              *closers)
 {
+  g_autofree char *label = NULL;
   g_autofree char *registered = NULL;
   guint64 n_started;
+  guint n_closers;
 
   gasync_lock (self->lock);
+  if (!self->leak.tracked || *stop_requested || self->warned_unstopped)
+    {
+      gasync_unlock (self->lock);
+      return;
+    }
+  self->warned_unstopped = TRUE;
+  label = describe (self->instance);
+  n_closers = gasync_closers_n_locked (closers);
   registered = gasync_registry_dump_line_locked (&self->registry);
   n_started = self->registry.n_started;
   gasync_unlock (self->lock);

@@ -11,7 +11,9 @@
  * contract's rules 4 and 5); run the destroy notify of the task's data
  * there; give the slot back. The record comes from the object's registry
  * (gasync_registry_task_new_locked()), which the object counts it in and
- * frees it to once it has ended.
+ * frees it to once it has ended. A task given as a #GClosure (the
+ * `_closure` forms for language bindings) runs through
+ * gasync_task_run_closure().
  */
 
 #pragma once
@@ -44,6 +46,17 @@ void      gasync_task_run_report        (GMainContext     *context,
                                          guint             failed_signal,
                                          const char       *name,
                                          GError           *error);
+
+/* The task function of the `_closure` forms that language bindings see:
+ * invokes @closure (the task's data; see gasync_task_run_closure_ref())
+ * with @cancellable. The closure returns a #gboolean, %TRUE on success; a
+ * %FALSE fails without a message. */
+gboolean  gasync_task_run_closure       (GCancellable     *cancellable,
+                                         gpointer          closure,
+                                         GError          **error);
+/* Takes a reference to @closure, sinks it and gives it the generic
+ * marshaller if it has none; g_closure_unref() releases it. */
+GClosure *gasync_task_run_closure_ref   (GClosure         *closure);
 
 typedef enum
 {

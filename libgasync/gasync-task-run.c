@@ -130,6 +130,35 @@ gasync_task_run_call (GasyncRegistryTask *task,
                         user_data);
 }
 
+gboolean
+gasync_task_run_closure (GCancellable  *cancellable,
+                         gpointer       closure,
+                         GError       **error)
+{
+  GValue param = G_VALUE_INIT;
+  GValue ret = G_VALUE_INIT;
+  gboolean ok;
+
+  g_value_init (&param, G_TYPE_CANCELLABLE);
+  g_value_set_object (&param, cancellable);
+  g_value_init (&ret, G_TYPE_BOOLEAN);
+  g_closure_invoke (closure, &ret, 1, &param, NULL);
+  ok = g_value_get_boolean (&ret);
+  g_value_unset (&ret);
+  g_value_unset (&param);
+  return ok;
+}
+
+GClosure *
+gasync_task_run_closure_ref (GClosure *closure)
+{
+  g_closure_ref (closure);
+  g_closure_sink (closure);
+  if (G_CLOSURE_NEEDS_MARSHAL (closure))
+    g_closure_set_marshal (closure, g_cclosure_marshal_generic);
+  return closure;
+}
+
 /* Takes a slot of @semaphore for the task named @name, as CockroachDB's
  * RunAsyncTaskEx does with its context: a @cancellable that fired already
  * fails it whether or not a slot is free, and so does one that fired by

@@ -138,10 +138,12 @@
 
 #include "gasync-tasks.h"
 #include "gasync-future-private.h"
+#include "gasync-gtask-private.h"
 #include "gasync-owner-private.h"
 #include "gasync-private.h"
 #include "gasync-property-private.h"
 #include "gasync-registry-private.h"
+#include "gasync-task-run-private.h"
 #include "gasync-task-token-private.h"
 #include "gasync-waiter-private.h"
 
@@ -784,8 +786,7 @@ gasync_tasks_run_background (GasyncTasks    *self,
                              gpointer        user_data,
                              GDestroyNotify  destroy)
 {
-  tasks_start (self, NULL, name, FALSE, func, NULL, user_data,
-               destroy);
+  gasync_tasks_run (self, name, NULL, func, user_data, destroy);
 }
 
 /**
@@ -855,18 +856,8 @@ close_closure_close_cb (GCancellable  *cancellable,
                         GError       **error)
 {
   CloseClosureData *data = user_data;
-  GValue param = G_VALUE_INIT;
-  GValue ret = G_VALUE_INIT;
-  gboolean ok;
 
-  g_value_init (&param, G_TYPE_CANCELLABLE);
-  g_value_set_object (&param, cancellable);
-  g_value_init (&ret, G_TYPE_BOOLEAN);
-  g_closure_invoke (data->close_closure, &ret, 1, &param, NULL);
-  ok = g_value_get_boolean (&ret);
-  g_value_unset (&ret);
-  g_value_unset (&param);
-  return ok;
+  return gasync_task_run_closure (cancellable, data->close_closure, error);
 }
 
 static void
@@ -935,10 +926,7 @@ gasync_tasks_run_with_close_closure (GasyncTasks    *self,
 
   data = g_new (CloseClosureData, 1);
   data->func = func;
-  data->close_closure = g_closure_ref (close_closure);
-  g_closure_sink (close_closure);
-  if (G_CLOSURE_NEEDS_MARSHAL (close_closure))
-    g_closure_set_marshal (close_closure, g_cclosure_marshal_generic);
+  data->close_closure = gasync_task_run_closure_ref (close_closure);
   data->user_data = user_data;
   data->destroy = destroy;
   tasks_start (self, cancellable, name, FALSE, close_closure_run_cb,
@@ -1138,9 +1126,9 @@ gasync_tasks_wait_async (GasyncTasks         *self,
   g_return_if_fail (GASYNC_IS_TASKS (self));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, gasync_tasks_wait_async);
-  g_task_set_name (task, "[gasync] tasks wait");
+  task = gasync_gtask_new (self, gasync_tasks_wait_async,
+                           "[gasync] tasks wait", TRUE, cancellable,
+                           callback, user_data);
 
   if (g_task_return_error_if_cancelled (task))
     return;
@@ -1168,12 +1156,9 @@ gasync_tasks_wait_finish (GasyncTasks   *self,
                           GError       **error)
 {
   g_return_val_if_fail (GASYNC_IS_TASKS (self), FALSE);
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  g_return_val_if_fail (g_async_result_is_tagged (result,
-                                                  gasync_tasks_wait_async),
-                        FALSE);
 
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return gasync_gtask_finish_boolean (self, result, gasync_tasks_wait_async,
+                                      error);
 }
 
 static gpointer
