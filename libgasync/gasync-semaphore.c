@@ -509,8 +509,14 @@ complete_waiter (gpointer user_data)
   GASYNC_TSAN_IGNORE_END ();
   if (waiter->granted)
     g_task_return_boolean (task, TRUE);
-  else if (!g_task_return_error_if_cancelled (task))
-    g_assert_not_reached ();
+  else
+    {
+      GError *error = NULL;
+
+      /* Cancelled, though the cancellable may have been reset since. */
+      gasync_set_cancelled_error (g_task_get_cancellable (task), &error);
+      g_task_return_error (task, error);
+    }
 }
 
 /* Takes over the caller's reference to @task. */

@@ -329,6 +329,34 @@ test_semaphore_acquire_async_cancelled (void)
   async_data_clear (&data);
 }
 
+static void
+test_semaphore_acquire_async_cancelled_then_reset (void)
+{
+  AsyncData data = { 0 };
+  g_autoptr(GasyncSemaphore) sem = gasync_semaphore_new (1);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+
+  g_test_summary ("An acquire_async() cancelled while queued fails with "
+                  "G_IO_ERROR_CANCELLED even if its cancellable was reset "
+                  "before the callback ran, and takes no slot");
+  g_test_bug ("17");
+
+  async_data_init (&data);
+  g_assert_true (gasync_semaphore_try_acquire (sem));
+  acquire_async (sem, cancellable, &data, 0);
+  /* The callback is queued on the context, which is not iterated yet. */
+  g_cancellable_cancel (cancellable);
+  g_cancellable_reset (cancellable);
+  async_data_wait (&data, 1);
+  g_assert_cmpuint (data.n_cancelled, ==, 1);
+  g_assert_cmpuint (data.order->len, ==, 0);
+
+  g_assert_cmpint (gasync_semaphore_get_n_available (sem), ==, 0);
+  gasync_semaphore_release (sem);
+  g_assert_cmpint (gasync_semaphore_get_n_available (sem), ==, 1);
+  async_data_clear (&data);
+}
+
 /* A thread blocked in acquire() with a cancellable of its own, so that the
  * test can tell when it is queued. */
 typedef struct
@@ -632,6 +660,8 @@ main (int    argc,
   g_test_add_func ("/gasync/semaphore/acquire-cancelled", test_semaphore_acquire_cancelled);
   g_test_add_func ("/gasync/semaphore/acquire-async-fifo", test_semaphore_acquire_async_fifo);
   g_test_add_func ("/gasync/semaphore/acquire-async-cancelled", test_semaphore_acquire_async_cancelled);
+  g_test_add_func ("/gasync/semaphore/acquire-async-cancelled-then-reset",
+                   test_semaphore_acquire_async_cancelled_then_reset);
   g_test_add_func ("/gasync/semaphore/blocked-hand-off", test_semaphore_blocked_hand_off);
   g_test_add_func ("/gasync/semaphore/async-before-blocked",
                    test_semaphore_async_before_blocked);
