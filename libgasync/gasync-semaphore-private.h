@@ -38,4 +38,14 @@ gpointer gasync_semaphore_take_spare        (GasyncSemaphore *self);
 void     gasync_semaphore_release_held      (GasyncSemaphore *self,
                                              gpointer         spare);
 
+/* For tests: called by a release of @self that found no one waiting,
+ * before it raises the count and looks again for waiters; a test queues
+ * one meanwhile, which the release must then hand its slot to. Set
+ * before @self is shared between threads; NULL (the default) for none. */
+typedef void (*GasyncSemaphoreReleaseHook) (GasyncSemaphore *self,
+                                            gpointer         data);
+void     gasync_semaphore_set_release_hook_for_testing (GasyncSemaphore            *self,
+                                                        GasyncSemaphoreReleaseHook  hook,
+                                                        gpointer                    data);
+
 G_END_DECLS

@@ -154,6 +154,9 @@ struct _GasyncSemaphore
   GQueue blocked; /* of Blocked, first come first; under the lock */
   int n_holds;    /* atomic: slots held by tasks, see gasync_semaphore_hold() */
   gpointer spares[N_SPARES]; /* atomic: records to reuse */
+  /* For tests, see gasync_semaphore_set_release_hook_for_testing(). */
+  GasyncSemaphoreReleaseHook release_hook;
+  gpointer release_hook_data;
 };
 
 enum {
@@ -506,8 +509,14 @@ complete_waiter (gpointer user_data)
   GASYNC_TSAN_IGNORE_END ();
   if (waiter->granted)
     g_task_return_boolean (task, TRUE);
-  else if (!g_task_return_error_if_cancelled (task))
-    g_assert_not_reached ();
+  else
+    {
+      GError *error = NULL;
+
+      /* Cancelled, though the cancellable may have been reset since. */
+      gasync_set_cancelled_error (g_task_get_cancellable (task), &error);
+      g_task_return_error (task, error);
+    }
 }
 
 /* Takes over the caller's reference to @task. */
@@ -555,6 +564,8 @@ release_slot (GasyncSemaphore *self)
 
   if (g_atomic_int_get (&self->n_waiting) == 0)
     {
+      if (G_UNLIKELY (self->release_hook != NULL))
+        self->release_hook (self, self->release_hook_data);
       available = g_atomic_int_get (&self->available);
       do
         {
@@ -807,4 +818,13 @@ gasync_semaphore_release_held (GasyncSemaphore *self,
   release_slot (self);
   if (g_atomic_int_dec_and_test (&self->n_holds))
     g_object_unref (self);
+}
+
+void
+gasync_semaphore_set_release_hook_for_testing (GasyncSemaphore            *self,
+                                               GasyncSemaphoreReleaseHook  hook,
+                                               gpointer                    data)
+{
+  self->release_hook = hook;
+  self->release_hook_data = data;
 }

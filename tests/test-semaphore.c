@@ -8,6 +8,7 @@
 
 #include <gasync.h>
 
+#include "gasync-semaphore-private.h"
 #include "gasync-sync-private.h"
 #include "gasync-test-util.h"
 
@@ -328,6 +329,34 @@ test_semaphore_acquire_async_cancelled (void)
   async_data_clear (&data);
 }
 
+static void
+test_semaphore_acquire_async_cancelled_then_reset (void)
+{
+  AsyncData data = { 0 };
+  g_autoptr(GasyncSemaphore) sem = gasync_semaphore_new (1);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+
+  g_test_summary ("An acquire_async() cancelled while queued fails with "
+                  "G_IO_ERROR_CANCELLED even if its cancellable was reset "
+                  "before the callback ran, and takes no slot");
+  g_test_bug ("17");
+
+  async_data_init (&data);
+  g_assert_true (gasync_semaphore_try_acquire (sem));
+  acquire_async (sem, cancellable, &data, 0);
+  /* The callback is queued on the context, which is not iterated yet. */
+  g_cancellable_cancel (cancellable);
+  g_cancellable_reset (cancellable);
+  async_data_wait (&data, 1);
+  g_assert_cmpuint (data.n_cancelled, ==, 1);
+  g_assert_cmpuint (data.order->len, ==, 0);
+
+  g_assert_cmpint (gasync_semaphore_get_n_available (sem), ==, 0);
+  gasync_semaphore_release (sem);
+  g_assert_cmpint (gasync_semaphore_get_n_available (sem), ==, 1);
+  async_data_clear (&data);
+}
+
 /* A thread blocked in acquire() with a cancellable of its own, so that the
  * test can tell when it is queued. */
 typedef struct
@@ -501,6 +530,84 @@ test_semaphore_contended (void)
     }
 }
 
+/* Queues a waiter, once, from a release that found no one waiting and is
+ * about to raise the count: the waiter finds no free slot and queues. */
+typedef struct
+{
+  AsyncData *data;  /* for an acquire_async() waiter, or */
+  Blocker *blocker; /* for a blocked acquire() */
+  guint n_calls;
+} QueueWaiterHook;
+
+static void
+queue_waiter_hook (GasyncSemaphore *sem,
+                   gpointer         user_data)
+{
+  QueueWaiterHook *hook = user_data;
+
+  if (hook->n_calls++ > 0)
+    return;
+  if (hook->data != NULL)
+    acquire_async (sem, NULL, hook->data, 0);
+  else
+    blocker_start (hook->blocker, sem);
+  g_assert_cmpint (gasync_semaphore_get_n_available (sem), ==, 0);
+}
+
+static void
+test_semaphore_release_as_async_waiter_queues (void)
+{
+  g_autoptr(GasyncSemaphore) sem = gasync_semaphore_new (1);
+  AsyncData data = { 0 };
+  QueueWaiterHook hook = { &data, NULL, 0 };
+
+  g_test_summary ("A release that found no one waiting, but raises the "
+                  "count only once an acquire_async() queued, hands the "
+                  "slot to it: the slot is not left free with a waiter "
+                  "queued");
+  g_test_bug ("17");
+
+  async_data_init (&data);
+  g_assert_true (gasync_semaphore_try_acquire (sem));
+  gasync_semaphore_set_release_hook_for_testing (sem, queue_waiter_hook, &hook);
+  gasync_semaphore_release (sem);
+  gasync_semaphore_set_release_hook_for_testing (sem, NULL, NULL);
+  g_assert_cmpuint (hook.n_calls, ==, 1);
+
+  /* Handed on before the release returned. */
+  g_assert_cmpint (gasync_semaphore_get_n_available (sem), ==, 0);
+  async_data_wait (&data, 1);
+  g_assert_cmpuint (data.order->len, ==, 1);
+  gasync_semaphore_release (sem);
+  g_assert_cmpint (gasync_semaphore_get_n_available (sem), ==, 1);
+  async_data_clear (&data);
+}
+
+static void
+test_semaphore_release_as_blocked_waiter_queues (void)
+{
+  g_autoptr(GasyncSemaphore) sem = gasync_semaphore_new (1);
+  Blocker blocker = { 0 };
+  QueueWaiterHook hook = { NULL, &blocker, 0 };
+
+  g_test_summary ("A release that found no one waiting, but raises the "
+                  "count only once an acquire() blocked, hands the slot to "
+                  "it: the slot is not left free with a thread blocked");
+  g_test_bug ("17");
+
+  g_assert_true (gasync_semaphore_try_acquire (sem));
+  gasync_semaphore_set_release_hook_for_testing (sem, queue_waiter_hook, &hook);
+  gasync_semaphore_release (sem);
+  gasync_semaphore_set_release_hook_for_testing (sem, NULL, NULL);
+  g_assert_cmpuint (hook.n_calls, ==, 1);
+
+  /* Granted before the release returned. */
+  g_assert_cmpint (gasync_semaphore_get_n_available (sem), ==, 0);
+  g_assert_true (blocker_acquired (&blocker));
+  gasync_semaphore_release (sem);
+  g_assert_cmpint (gasync_semaphore_get_n_available (sem), ==, 1);
+}
+
 static void
 acquired_then_release_cb (GObject      *source,
                           GAsyncResult *result,
@@ -553,10 +660,16 @@ main (int    argc,
   g_test_add_func ("/gasync/semaphore/acquire-cancelled", test_semaphore_acquire_cancelled);
   g_test_add_func ("/gasync/semaphore/acquire-async-fifo", test_semaphore_acquire_async_fifo);
   g_test_add_func ("/gasync/semaphore/acquire-async-cancelled", test_semaphore_acquire_async_cancelled);
+  g_test_add_func ("/gasync/semaphore/acquire-async-cancelled-then-reset",
+                   test_semaphore_acquire_async_cancelled_then_reset);
   g_test_add_func ("/gasync/semaphore/blocked-hand-off", test_semaphore_blocked_hand_off);
   g_test_add_func ("/gasync/semaphore/async-before-blocked",
                    test_semaphore_async_before_blocked);
   g_test_add_func ("/gasync/semaphore/contended", test_semaphore_contended);
+  g_test_add_func ("/gasync/semaphore/release-as-async-waiter-queues",
+                   test_semaphore_release_as_async_waiter_queues);
+  g_test_add_func ("/gasync/semaphore/release-as-blocked-waiter-queues",
+                   test_semaphore_release_as_blocked_waiter_queues);
   g_test_add_func ("/gasync/semaphore/last-unref-while-running",
                    test_semaphore_last_unref_while_running);
 
