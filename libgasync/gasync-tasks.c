@@ -428,6 +428,20 @@ task_run (gpointer data)
     g_object_unref (cancellable);
 }
 
+/* The checks of every call that starts a task. */
+static gboolean
+tasks_start_args_valid (GasyncTasks    *self,
+                        const char     *name,
+                        GCancellable   *cancellable,
+                        GasyncTaskFunc  func)
+{
+  g_return_val_if_fail (GASYNC_IS_TASKS (self), FALSE);
+  g_return_val_if_fail (name != NULL, FALSE);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
+  g_return_val_if_fail (func != NULL, FALSE);
+  return TRUE;
+}
+
 static void
 tasks_start (GasyncTasks    *self,
              GCancellable   *cancellable,
@@ -440,10 +454,8 @@ tasks_start (GasyncTasks    *self,
 {
   Task *task;
 
-  g_return_if_fail (GASYNC_IS_TASKS (self));
-  g_return_if_fail (name != NULL);
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
-  g_return_if_fail (func != NULL);
+  if (!tasks_start_args_valid (self, name, cancellable, func))
+    return;
 
   gasync_lock (&self->lock);
   task = gasync_registry_task_new_locked (&self->registry);
@@ -918,10 +930,8 @@ gasync_tasks_run_with_close_closure (GasyncTasks    *self,
 {
   CloseClosureData *data;
 
-  g_return_if_fail (GASYNC_IS_TASKS (self));
-  g_return_if_fail (name != NULL);
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
-  g_return_if_fail (func != NULL);
+  if (!tasks_start_args_valid (self, name, cancellable, func))
+    return;
   g_return_if_fail (close_closure != NULL);
 
   data = g_new (CloseClosureData, 1);
