@@ -32,6 +32,9 @@ typedef struct
   GasyncLock *lock;
   GasyncCond *cond;
   gboolean cancelled;  /* under lock */
+  /* Under lock, set under the hub's lock too: the handler took the wait
+   * out of the hub's list, so that it leaves without the hub's lock. */
+  gboolean unlinked;
 } CancelWake;
 
 typedef struct
@@ -63,18 +66,26 @@ cancel_hub_cancelled_cb (GCancellable *cancellable,
 {
   CancelHub *hub = user_data;
 
+  GList *l;
+
   GASYNC_TSAN_ACQUIRE (hub);
   gasync_lock (&hub->lock);
-  for (GList *l = hub->waits.head; l != NULL; l = l->next)
+  /* Each wait leaves the list here: a woken wait then leaves without the
+   * hub's lock, which this loop holds. Ten thousand waits woken by one
+   * cancel otherwise queued on it one after the other. */
+  while ((l = g_queue_pop_head_link (&hub->waits)) != NULL)
     {
       CancelWake *wake = l->data;
 
       gasync_lock (wake->lock);
       wake->cancelled = TRUE;
+      wake->unlinked = TRUE;
       gasync_cond_broadcast (wake->cond);
       gasync_unlock (wake->lock);
     }
+  g_atomic_int_set (&hub->n_waits, 0);
   gasync_unlock (&hub->lock);
+  GASYNC_TSAN_RELEASE (hub);
 }
 
 /* Registers @wake with @hub, or unregisters it. Called with @wake's lock
@@ -242,7 +253,7 @@ gasync_wait_slowpath (GasyncLock      *lock,
                       GCancellable    *cancellable,
                       GError         **error)
 {
-  CancelWake wake = { { &wake, NULL, NULL }, lock, cond, FALSE };
+  CancelWake wake = { { &wake, NULL, NULL }, lock, cond, FALSE, FALSE };
   CancelHub *hub;
 
   if (cancellable == NULL)
@@ -277,7 +288,9 @@ gasync_wait_slowpath (GasyncLock      *lock,
           else
             timed_out = TRUE;
         }
-      cancel_hub_enter (hub, &wake, FALSE);
+      /* A wait that the handler woke is out of the list already. */
+      if (!wake.unlinked)
+        cancel_hub_enter (hub, &wake, FALSE);
 
       if (until != NULL ? until (data) : woken && !wake.cancelled)
         return TRUE;
