@@ -65,7 +65,6 @@ cancel_hub_cancelled_cb (GCancellable *cancellable,
                          gpointer      user_data)
 {
   CancelHub *hub = user_data;
-
   GList *l;
 
   GASYNC_TSAN_ACQUIRE (hub);
