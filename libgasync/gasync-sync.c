@@ -32,8 +32,9 @@ typedef struct
   GasyncLock *lock;
   GasyncCond *cond;
   gboolean cancelled;  /* under lock */
-  /* Under lock, set under the hub's lock too: the handler took the wait
-   * out of the hub's list, so that it leaves without the hub's lock. */
+  /* Set under both lock and the hub's lock, read under either: the
+   * handler took the wait out of the hub's list, so that it leaves
+   * without the hub's lock. */
   gboolean unlinked;
 } CancelWake;
 
@@ -102,7 +103,8 @@ cancel_hub_enter (CancelHub  *hub,
       g_queue_push_tail_link (&hub->waits, &wake->link);
       g_atomic_int_inc (&hub->n_entered);
     }
-  else
+  else if (!wake->unlinked)
+    /* The handler may have taken it out since @wake's lock was dropped. */
     g_queue_unlink (&hub->waits, &wake->link);
   g_atomic_int_set (&hub->n_waits, hub->waits.length);
   gasync_unlock (&hub->lock);
