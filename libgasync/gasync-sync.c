@@ -24,6 +24,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "gasync-source-private.h"
 #include "gasync-sync-private.h"
 
 typedef struct
@@ -42,6 +43,7 @@ typedef struct
 {
   GasyncLock lock;
   GQueue waits; /* of CancelWake, under lock */
+  GQueue batches; /* of GasyncCancelBatch, one per context, under lock */
   /* For tests, atomic: read without the lock, from a predicate that
    * holds a wait's lock. */
   int n_waits;
@@ -57,8 +59,40 @@ cancel_hub_free (gpointer data)
    * (GObject's reference count, which TSan cannot see). */
   GASYNC_TSAN_ACQUIRE (hub);
   g_assert (hub->waits.length == 0);
+  g_assert (hub->batches.length == 0);
   gasync_lock_clear (&hub->lock);
   g_free (hub);
+}
+
+/* The entries of one cancellable on one context, in the order they were
+ * added; the source holds a reference on the cancellable, and so keeps
+ * the hub alive. The hub's list holds a reference on the source while it
+ * is in it, which it is as long as it has entries; the entries hold none. */
+struct _GasyncCancelBatch
+{
+  GSource source;
+  CancelHub *hub;
+  GCancellable *cancellable;
+  GMainContext *context; /* unowned: the source's */
+  /* Under the hub's lock. */
+  GList link; /* in the hub's batches */
+  gboolean linked;
+  GQueue entries;
+  guint64 next_serial;
+  /* The entries below it fired: a cancel fires every entry that is in
+   * the queue, so the fired ones are always its head. */
+  guint64 fired_below;
+};
+
+/* Fires every entry of @batch, with the hub's lock held: the batch is
+ * woken once, whatever the number of entries. */
+static void
+cancel_batch_fire_locked (GasyncCancelBatch *batch)
+{
+  if (batch->fired_below == batch->next_serial)
+    return;
+  batch->fired_below = batch->next_serial;
+  g_source_set_ready_time (&batch->source, 0);
 }
 
 static void
@@ -84,6 +118,8 @@ cancel_hub_cancelled_cb (GCancellable *cancellable,
       gasync_unlock (wake->lock);
     }
   g_atomic_int_set (&hub->n_waits, 0);
+  for (l = hub->batches.head; l != NULL; l = l->next)
+    cancel_batch_fire_locked (l->data);
   gasync_unlock (&hub->lock);
   GASYNC_TSAN_RELEASE (hub);
 }
@@ -301,4 +337,172 @@ gasync_wait_slowpath (GasyncLock      *lock,
         return set_timed_out (error);
       /* It held, but no longer does since the lock was dropped. */
     }
+}
+
+/* Takes @batch out of its hub once it has no entries left, with the hub's
+ * lock held: returns whether the caller, once it dropped the lock, must
+ * destroy it and drop the hub's reference. */
+static gboolean
+cancel_batch_unlink_locked (GasyncCancelBatch *batch)
+{
+  if (!batch->linked || batch->entries.length > 0)
+    return FALSE;
+  g_queue_unlink (&batch->hub->batches, &batch->link);
+  batch->linked = FALSE;
+  return TRUE;
+}
+
+static void
+cancel_batch_drop (GasyncCancelBatch *batch)
+{
+  GASYNC_TSAN_IGNORE_BEGIN ();
+  g_source_destroy (&batch->source);
+  GASYNC_TSAN_IGNORE_END ();
+  GASYNC_TSAN_RELEASE (batch);
+  g_source_unref (&batch->source);
+}
+
+/* Calls the fired entries' functions one at a time, each taken out under
+ * the hub's lock, so that an entry removed meanwhile (in a nested
+ * iteration, or on another thread) is never called. */
+static gboolean
+cancel_batch_dispatch (GSource     *source,
+                       GSourceFunc  callback,
+                       gpointer     user_data)
+{
+  GasyncCancelBatch *batch = (GasyncCancelBatch *) source;
+  CancelHub *hub;
+  gboolean drop;
+
+  /* Made on the thread that attached it. */
+  GASYNC_TSAN_ACQUIRE (batch);
+  hub = batch->hub;
+  gasync_lock (&hub->lock);
+  /* Under the lock, before the entries are taken: a cancel that comes
+   * meanwhile wakes it again. */
+  g_source_set_ready_time (source, -1);
+  for (;;)
+    {
+      GList *l = batch->entries.head;
+      GasyncCancelEntry *entry;
+      GSourceFunc func;
+      gpointer data;
+
+      if (l == NULL)
+        break;
+      entry = l->data;
+      if (entry->serial >= batch->fired_below)
+        break;
+      g_queue_unlink (&batch->entries, l);
+      entry->batch = NULL;
+      func = entry->func;
+      data = entry->data;
+      gasync_unlock (&hub->lock);
+      func (data);
+      gasync_lock (&hub->lock);
+    }
+  drop = cancel_batch_unlink_locked (batch);
+  gasync_unlock (&hub->lock);
+
+  if (drop)
+    cancel_batch_drop (batch);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+cancel_batch_finalize (GSource *source)
+{
+  GasyncCancelBatch *batch = (GasyncCancelBatch *) source;
+
+  /* After the last unref, through GLib's atomics. */
+  GASYNC_TSAN_ACQUIRE (batch);
+  g_assert (batch->entries.length == 0);
+  g_object_unref (batch->cancellable);
+}
+
+static GSourceFuncs cancel_batch_funcs = {
+  .dispatch = cancel_batch_dispatch,
+  .finalize = cancel_batch_finalize,
+};
+
+void
+gasync_cancel_entry_add (GasyncCancelEntry *entry,
+                         GCancellable      *cancellable,
+                         GMainContext      *context,
+                         GSourceFunc        func,
+                         gpointer           data)
+{
+  CancelHub *hub = cancel_hub_get (cancellable);
+  GasyncCancelBatch *batch = NULL;
+
+  g_assert (entry->batch == NULL);
+
+  if (context == NULL)
+    context = g_main_context_default ();
+  entry->hub = hub;
+  entry->func = func;
+  entry->data = data;
+  entry->link.data = entry;
+
+  gasync_lock (&hub->lock);
+  for (GList *l = hub->batches.head; l != NULL; l = l->next)
+    {
+      GasyncCancelBatch *b = l->data;
+
+      /* A context that went may have left its batch behind until its
+       * entries are removed, and a new one may have its address. */
+      if (b->context == context && !g_source_is_destroyed (&b->source))
+        {
+          batch = b;
+          break;
+        }
+    }
+  if (batch == NULL)
+    {
+      batch = (GasyncCancelBatch *) g_source_new (&cancel_batch_funcs,
+                                                  sizeof (GasyncCancelBatch));
+      g_source_set_static_name (&batch->source, "[gasync] cancelled");
+      batch->hub = hub;
+      batch->cancellable = g_object_ref (cancellable);
+      batch->context = context;
+      batch->link.data = batch;
+      batch->linked = TRUE;
+      g_queue_push_tail_link (&hub->batches, &batch->link);
+      GASYNC_TSAN_RELEASE (batch);
+      gasync_source_attach (&batch->source, context);
+    }
+  entry->batch = batch;
+  entry->serial = batch->next_serial++;
+  g_queue_push_tail_link (&batch->entries, &entry->link);
+  /* A cancel that came before found no entry to fire, but it set the
+   * flag first; the entries that still wait are the ones its handler is
+   * about to fire. */
+  if (g_cancellable_is_cancelled (cancellable))
+    cancel_batch_fire_locked (batch);
+  gasync_unlock (&hub->lock);
+  GASYNC_TSAN_RELEASE (hub);
+}
+
+void
+gasync_cancel_entry_remove (GasyncCancelEntry *entry)
+{
+  CancelHub *hub = entry->hub;
+  GasyncCancelBatch *batch;
+  gboolean drop = FALSE;
+
+  if (hub == NULL)
+    return;
+
+  GASYNC_TSAN_ACQUIRE (hub);
+  gasync_lock (&hub->lock);
+  batch = g_steal_pointer (&entry->batch);
+  if (batch != NULL)
+    {
+      g_queue_unlink (&batch->entries, &entry->link);
+      drop = cancel_batch_unlink_locked (batch);
+    }
+  gasync_unlock (&hub->lock);
+
+  if (drop)
+    cancel_batch_drop (batch);
 }
