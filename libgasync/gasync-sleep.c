@@ -120,6 +120,15 @@ gasync_sleep_until (gint64         deadline,
   if (deadline <= g_get_monotonic_time ())
     return TRUE;
 
+#ifdef __linux__
+  if (cancellable != NULL)
+    {
+      if (gasync_cancel_sleep (cancellable, deadline))
+        return gasync_set_cancelled_error (cancellable, error);
+      return TRUE;
+    }
+#endif
+
   /* A condition that nobody signals: the wait ends by time or cancel. */
   gasync_lock_init (&lock);
   gasync_cond_init (&cond);

@@ -24,6 +24,14 @@
 
 #include <glib/gi18n-lib.h>
 
+#ifdef __linux__
+# include <errno.h>
+# include <limits.h>
+# include <linux/futex.h>
+# include <sys/syscall.h>
+# include <unistd.h>
+#endif
+
 #include "gasync-source-private.h"
 #include "gasync-sync-private.h"
 
@@ -48,6 +56,10 @@ typedef struct
    * holds a wait's lock. */
   int n_waits;
   int n_entered; /* registrations so far */
+  /* Atomic: the cancels so far, which the sleeps wait on (a futex), and
+   * how many sleeps do. */
+  int epoch;
+  int n_sleeps;
 } CancelHub;
 
 static void
@@ -122,6 +134,13 @@ cancel_hub_cancelled_cb (GCancellable *cancellable,
     cancel_batch_fire_locked (l->data);
   gasync_unlock (&hub->lock);
   GASYNC_TSAN_RELEASE (hub);
+
+  /* Every sleep at once, in one system call: see gasync_cancel_sleep(). */
+  g_atomic_int_inc (&hub->epoch);
+#ifdef __linux__
+  if (g_atomic_int_get (&hub->n_sleeps) > 0)
+    syscall (SYS_futex, &hub->epoch, FUTEX_WAKE_PRIVATE, INT_MAX, NULL, NULL, 0);
+#endif
 }
 
 /* Registers @wake with @hub, or unregisters it. Called with @wake's lock
@@ -277,7 +296,7 @@ gasync_cancellable_get_n_waits (GCancellable *cancellable,
   GASYNC_TSAN_ACQUIRE (hub);
   if (n_entered != NULL)
     *n_entered = g_atomic_int_get (&hub->n_entered);
-  return g_atomic_int_get (&hub->n_waits);
+  return g_atomic_int_get (&hub->n_waits) + g_atomic_int_get (&hub->n_sleeps);
 }
 
 /* gasync_wait() once @until did not hold: see there. */
@@ -506,3 +525,55 @@ gasync_cancel_entry_remove (GasyncCancelEntry *entry)
   if (drop)
     cancel_batch_drop (batch);
 }
+
+#ifdef __linux__
+/* Sleeps wait on the hub's count of cancels, a futex that the handler
+ * wakes all at once, without a lock, a condition variable or a place in
+ * a list of their own: ten thousand sleepers woken one system call at a
+ * time kept the cancelling thread in the kernel for seconds, walking the
+ * futex hash buckets that the sleepers themselves filled. */
+gboolean
+gasync_cancel_sleep (GCancellable *cancellable,
+                     gint64        deadline)
+{
+  CancelHub *hub = cancel_hub_get (cancellable);
+  gboolean cancelled;
+  int epoch;
+
+  /* The count of cancels is read first, so that a cancel (and a reset)
+   * that comes once the sleep is counted (what the tests wait for) is
+   * seen. The handler raises it before it looks at the number of sleeps:
+   * either it wakes this sleep, or this sleep, counted after that look,
+   * sees the new count (all sequentially consistent). A futex wait
+   * returns at once when the count moved before it. */
+  epoch = g_atomic_int_get (&hub->epoch);
+  g_atomic_int_inc (&hub->n_sleeps);
+  for (;;)
+    {
+      struct timespec ts;
+      long r;
+
+      /* The flag is set before the handler runs; a cancel and a reset
+       * since the sleep began count as a cancel. */
+      cancelled = g_cancellable_is_cancelled (cancellable) ||
+                  g_atomic_int_get (&hub->epoch) != epoch;
+      if (cancelled)
+        break;
+      if (deadline != G_MAXINT64 && g_get_monotonic_time () >= deadline)
+        break;
+      /* An absolute CLOCK_MONOTONIC deadline, as g_get_monotonic_time(). */
+      ts.tv_sec = deadline / G_USEC_PER_SEC;
+      ts.tv_nsec = (deadline % G_USEC_PER_SEC) * 1000;
+      r = syscall (SYS_futex, &hub->epoch,
+                   FUTEX_WAIT_BITSET | FUTEX_PRIVATE_FLAG, epoch,
+                   deadline == G_MAXINT64 ? NULL : &ts, NULL,
+                   FUTEX_BITSET_MATCH_ANY);
+      g_assert (r == 0 || errno == EAGAIN || errno == EINTR ||
+                errno == ETIMEDOUT);
+    }
+  g_atomic_int_add (&hub->n_sleeps, -1);
+  /* The hub's handler ran before this sleep saw its cancel. */
+  GASYNC_TSAN_ACQUIRE (hub);
+  return cancelled;
+}
+#endif

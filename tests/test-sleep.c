@@ -6,6 +6,7 @@
 
 #include <gasync.h>
 
+#include "gasync-sync-private.h"
 #include "gasync-test-util.h"
 
 #define LONG_SLEEP (60 * G_USEC_PER_SEC)
@@ -296,6 +297,76 @@ test_sleep_async_cancelled_from_thread (void)
   g_object_unref (ts.cancellable);
 }
 
+#define N_SLEEPERS 50
+
+typedef struct
+{
+  GCancellable *cancellable;
+  int n_returned;
+  int n_cancelled;
+} Sleepers;
+
+static gpointer
+cancelled_sleeper_thread (gpointer data)
+{
+  Sleepers *sleepers = data;
+  g_autoptr(GError) error = NULL;
+
+  if (!gasync_sleep (LONG_SLEEP, sleepers->cancellable, &error))
+    {
+      g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+      g_atomic_int_inc (&sleepers->n_cancelled);
+    }
+  g_atomic_int_inc (&sleepers->n_returned);
+  return NULL;
+}
+
+/* Waits (bounded) until @n sleeps block on @cancellable. */
+static void
+wait_for_sleepers (GCancellable *cancellable,
+                   guint         n)
+{
+  gint64 deadline = gasync_test_deadline (GASYNC_TEST_TIMEOUT_SECONDS);
+
+  while (gasync_cancellable_get_n_waits (cancellable, NULL) < n)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_usleep (1000);
+    }
+}
+
+static void
+test_sleep_fan_out (void)
+{
+  Sleepers sleepers = { g_cancellable_new (), 0, 0 };
+  GThread *threads[N_SLEEPERS];
+
+  g_test_summary ("One cancel wakes every thread sleeping on the "
+                  "cancellable; a cancel and a reset while a thread "
+                  "sleeps cut its sleep short too.");
+
+  for (guint i = 0; i < N_SLEEPERS; i++)
+    threads[i] = g_thread_new ("sleeper", cancelled_sleeper_thread, &sleepers);
+  wait_for_sleepers (sleepers.cancellable, N_SLEEPERS);
+  g_cancellable_cancel (sleepers.cancellable);
+  for (guint i = 0; i < N_SLEEPERS; i++)
+    g_thread_join (threads[i]);
+  g_assert_cmpint (sleepers.n_cancelled, ==, N_SLEEPERS);
+  g_assert_cmpuint (gasync_cancellable_get_n_waits (sleepers.cancellable, NULL), ==, 0);
+
+  /* Cancelled and reset before the sleeper looks again. */
+  g_cancellable_reset (sleepers.cancellable);
+  memset (&sleepers.n_returned, 0, 2 * sizeof (int));
+  threads[0] = g_thread_new ("sleeper", cancelled_sleeper_thread, &sleepers);
+  wait_for_sleepers (sleepers.cancellable, 1);
+  g_cancellable_cancel (sleepers.cancellable);
+  g_cancellable_reset (sleepers.cancellable);
+  gasync_test_wait_flag (&sleepers.n_returned);
+  g_thread_join (threads[0]);
+  g_assert_cmpint (sleepers.n_cancelled, ==, 1);
+  g_object_unref (sleepers.cancellable);
+}
+
 /* The handlers connected to @cancellable's ::cancelled. */
 static guint
 count_cancelled_handlers (GCancellable *cancellable)
@@ -489,6 +560,7 @@ main (int    argc,
                    test_sleep_async_cancelled_no_error);
   g_test_add_func ("/gasync/sleep/async-cancelled-from-thread",
                    test_sleep_async_cancelled_from_thread);
+  g_test_add_func ("/gasync/sleep/fan-out", test_sleep_fan_out);
   g_test_add_func ("/gasync/sleep/async-fan-out", test_sleep_async_fan_out);
   g_test_add_func ("/gasync/sleep/async-fan-out-contexts",
                    test_sleep_async_fan_out_contexts);
