@@ -133,7 +133,6 @@ cancel_hub_cancelled_cb (GCancellable *cancellable,
   for (l = hub->batches.head; l != NULL; l = l->next)
     cancel_batch_fire_locked (l->data);
   gasync_unlock (&hub->lock);
-  GASYNC_TSAN_RELEASE (hub);
 
   /* Every sleep at once, in one system call: see gasync_cancel_sleep(). */
   g_atomic_int_inc (&hub->epoch);
@@ -141,6 +140,9 @@ cancel_hub_cancelled_cb (GCancellable *cancellable,
   if (g_atomic_int_get (&hub->n_sleeps) > 0)
     syscall (SYS_futex, &hub->epoch, FUTEX_WAKE_PRIVATE, INT_MAX, NULL, NULL, 0);
 #endif
+  /* After the handler's last use of the hub, which the cancellable's
+   * finalization frees (see cancel_hub_free()). */
+  GASYNC_TSAN_RELEASE (hub);
 }
 
 /* Registers @wake with @hub, or unregisters it. Called with @wake's lock
