@@ -50,14 +50,15 @@ enum {
 
 typedef struct _Chunk Chunk;
 
+/* 64 bytes, one cache line: see Chunk. */
 struct _GasyncPendingCallback
 {
   /* Queued as itself once enqueued, holding a reference: a callback from
    * another thread costs one allocation. */
   GasyncEventLoopQueueItem item;
   int ref_count; /* atomic; inline atomics, which TSan sees */
-  GasyncEventLoopQueue *queue;
   int state; /* atomic */
+  GasyncEventLoopQueue *queue;
   Chunk *chunk;
 };
 
@@ -71,14 +72,21 @@ G_DEFINE_BOXED_TYPE (GasyncPendingCallback, gasync_pending_callback,
  * record cut from it was freed: one malloc() and one free() per
  * CHUNK_RECORDS callbacks. A record that lives long keeps its chunk. */
 #define CHUNK_RECORDS 64
+#define CACHE_LINE 64
 
+G_STATIC_ASSERT (sizeof (GasyncPendingCallback) == CACHE_LINE);
+
+/* Cache-line aligned, and so is each record: the reserving thread writes
+ * the next records while the loop's thread frees the ones before, and
+ * neither shares a cache line with the other's (nor with the count,
+ * which only the loop's thread changes until the chunk is retired). */
 struct _Chunk
 {
   /* Atomic: records not yet freed, counting uncut ones, plus one while
    * the chunk is its thread's current one. */
   int n_live;
-  guint n_cut; /* used by the owning thread only */
-  GasyncPendingCallback records[CHUNK_RECORDS];
+  guint n_cut; /* used by the owning thread only, when it retires it */
+  _Alignas (CACHE_LINE) GasyncPendingCallback records[CHUNK_RECORDS];
 };
 
 static void
@@ -86,36 +94,52 @@ chunk_release (Chunk *chunk,
                int    n_records)
 {
   if (g_atomic_int_add (&chunk->n_live, -n_records) == n_records)
-    g_free (chunk);
+    g_aligned_free (chunk);
 }
 
 /* When its thread replaces it or exits: the records that were never cut
  * are done with, and so is the thread. */
+static void chunk_retire (gpointer data);
+
+static GPrivate current_chunk = G_PRIVATE_INIT (chunk_retire);
+/* The thread's current chunk and the records cut from it so far: the
+ * GPrivate above only retires the chunk when the thread exits (a GPrivate
+ * look-up costs more than the rest of a reservation). The count is kept
+ * here, not in the chunk's first cache line, which the loop's thread
+ * changes as it frees records. */
+static _Thread_local Chunk *thread_chunk;
+static _Thread_local guint thread_n_cut;
+
+/* Called on the chunk's thread, when it replaces it (which stores the
+ * count in it first) or exits (when the count is still the thread's). */
 static void
 chunk_retire (gpointer data)
 {
   Chunk *chunk = data;
+  guint n_cut = chunk == thread_chunk ? thread_n_cut : chunk->n_cut;
 
-  chunk_release (chunk, CHUNK_RECORDS - chunk->n_cut + 1);
+  chunk_release (chunk, CHUNK_RECORDS - n_cut + 1);
 }
-
-static GPrivate current_chunk = G_PRIVATE_INIT (chunk_retire);
 
 static GasyncPendingCallback *
 record_new (void)
 {
-  Chunk *chunk = g_private_get (&current_chunk);
+  Chunk *chunk = thread_chunk;
   GasyncPendingCallback *record;
 
-  if (chunk == NULL || chunk->n_cut == CHUNK_RECORDS)
+  if (G_UNLIKELY (chunk == NULL || thread_n_cut == CHUNK_RECORDS))
     {
-      chunk = g_new (Chunk, 1);
+      chunk = g_aligned_alloc (1, sizeof (Chunk), CACHE_LINE);
       chunk->n_live = CHUNK_RECORDS + 1;
       chunk->n_cut = 0;
+      if (thread_chunk != NULL)
+        thread_chunk->n_cut = thread_n_cut;
+      thread_chunk = chunk;
+      thread_n_cut = 0;
       /* Retires the full chunk being replaced, if any. */
       g_private_replace (&current_chunk, chunk);
     }
-  record = &chunk->records[chunk->n_cut++];
+  record = &chunk->records[thread_n_cut++];
   record->chunk = chunk;
   return record;
 }
@@ -136,7 +160,9 @@ pending_callback_settle (GasyncPendingCallback *self,
 static void
 pending_callback_free (GasyncPendingCallback *self)
 {
-  if (pending_callback_settle (self, STATE_CANCELLED))
+  /* The last reference is gone: nobody else can settle it now, and a
+   * look costs less than a compare-and-exchange. */
+  if (g_atomic_int_get (&self->state) == STATE_RESERVED)
     {
       g_warning ("A pending callback was dropped without being enqueued or "
                  "cancelled; its reservation is released now");
@@ -247,7 +273,8 @@ gasync_pending_callback_enqueue (GasyncPendingCallback *self,
   self->item.user_data = user_data;
   self->item.destroy = destroy;
   self->item.release = pending_callback_release_item;
-  gasync_pending_callback_ref (self);
+  /* The queue's reference. */
+  g_atomic_int_inc (&self->ref_count);
   gasync_event_loop_queue_push_reserved (self->queue, &self->item);
 }
 

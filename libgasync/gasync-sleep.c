@@ -120,6 +120,15 @@ gasync_sleep_until (gint64         deadline,
   if (deadline <= g_get_monotonic_time ())
     return TRUE;
 
+#ifdef __linux__
+  if (cancellable != NULL)
+    {
+      if (gasync_cancel_sleep (cancellable, deadline))
+        return gasync_set_cancelled_error (cancellable, error);
+      return TRUE;
+    }
+#endif
+
   /* A condition that nobody signals: the wait ends by time or cancel. */
   gasync_lock_init (&lock);
   gasync_cond_init (&cond);
@@ -170,10 +179,20 @@ gasync_sleep (GTimeSpan       duration,
                              cancellable, error);
 }
 
+/* A sleep with a cancellable waits on it through the cancellable's hub
+ * (gasync-sync.c), not with a source and a signal handler of its own: a
+ * cancel then wakes the context once for all the sleeps on it, and
+ * connects and disconnects nothing. The task has no cancellable, so that
+ * GTask calls the callback from the cancel's dispatch, not from an idle
+ * source of its own (which it does for a task whose cancellable fired). */
 typedef struct
 {
   GSource *timeout_source;
-  GSource *cancel_source;
+  GCancellable *cancellable;
+  GasyncCancelEntry cancel_entry;
+  /* Atomic: the timeout and the cancel may both fire, and on two threads
+   * when the context is iterated elsewhere than where the sleep began. */
+  int completed;
 } SleepData;
 
 static void
@@ -182,49 +201,39 @@ sleep_data_free (gpointer data)
   SleepData *sleep = data;
 
   g_source_unref (sleep->timeout_source);
-  g_clear_pointer (&sleep->cancel_source, g_source_unref);
+  if (sleep->cancellable != NULL)
+    {
+      gasync_cancel_entry_remove (&sleep->cancel_entry);
+      g_object_unref (sleep->cancellable);
+    }
   g_free (sleep);
 }
 
-/* Completes @task, then destroys both sources, whichever fired: each holds
- * a reference on @task until it is destroyed. */
+/* Completes @task, then destroys its timeout source, whichever fired; the
+ * source holds the task's reference. */
 static gboolean
 sleep_complete (gpointer user_data)
 {
   GTask *task = user_data;
   SleepData *sleep = g_task_get_task_data (task);
 
+  if (!g_atomic_int_compare_and_exchange (&sleep->completed, FALSE, TRUE))
+    return G_SOURCE_REMOVE;
+  /* The timeout source holds the reference that its destruction drops. */
+  g_object_ref (task);
+  if (sleep->cancellable != NULL)
+    gasync_cancel_entry_remove (&sleep->cancel_entry);
   /* A cancelled sleep returns FALSE, not an error: the error's message is
    * made in gasync_sleep_finish(), only for a caller that asks for it
    * (GLib translates it even when nobody reads it). */
-  g_task_return_boolean (task,
-                         !g_cancellable_is_cancelled (g_task_get_cancellable (task)));
+  g_task_return_boolean (task, !g_cancellable_is_cancelled (sleep->cancellable));
   /* Destroying a source detaches it from the context's lists, guarded
    * by a GMutex TSan cannot see: see gasync-sync-private.h. */
   GASYNC_TSAN_IGNORE_BEGIN ();
   g_source_destroy (sleep->timeout_source);
-  if (sleep->cancel_source != NULL)
-    g_source_destroy (sleep->cancel_source);
   GASYNC_TSAN_IGNORE_END ();
+  g_object_unref (task);
   return G_SOURCE_REMOVE;
-}
-
-static gboolean
-sleep_cancelled_cb (GCancellable *cancellable,
-                    gpointer      user_data)
-{
-  return sleep_complete (user_data);
-}
-
-static GSource *
-sleep_attach (GTask       *task,
-              GSource     *source,
-              GSourceFunc  func)
-{
-  g_source_set_static_name (source, "[gasync] sleep");
-  g_source_set_callback (source, func, g_object_ref (task), g_object_unref);
-  gasync_source_attach (source, g_task_get_context (task));
-  return source;
 }
 
 /**
@@ -259,24 +268,27 @@ gasync_sleep_async (GTimeSpan            duration,
 
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  task = g_task_new (NULL, cancellable, callback, user_data);
+  /* Without its cancellable: see SleepData. gasync_sleep_finish() checks
+   * the cancellable itself. */
+  task = g_task_new (NULL, NULL, callback, user_data);
   g_task_set_source_tag (task, gasync_sleep_async);
   g_task_set_name (task, "[gasync] sleep");
-  /* gasync_sleep_finish() checks the cancellable itself. */
-  g_task_set_check_cancellable (task, FALSE);
 
-  /* Whichever source fires first completes the task, and freeing the task
-   * data then destroys the other one. */
+  /* Whichever fires first, the timeout or the cancel, completes the task
+   * and takes the other one back. */
   sleep = g_new0 (SleepData, 1);
   g_task_set_task_data (task, sleep, sleep_data_free);
-  sleep->timeout_source =
-    sleep_attach (task, gasync_timeout_source_new (MAX (duration, 0)),
-                  sleep_complete);
+  sleep->timeout_source = gasync_timeout_source_new (MAX (duration, 0));
+  g_source_set_static_name (sleep->timeout_source, "[gasync] sleep");
+  g_source_set_callback (sleep->timeout_source, sleep_complete,
+                         g_object_ref (task), g_object_unref);
+  gasync_source_attach (sleep->timeout_source, g_task_get_context (task));
   if (cancellable != NULL)
     {
-      sleep->cancel_source = gasync_cancel_source_new (cancellable);
-      sleep_attach (task, sleep->cancel_source,
-                    G_SOURCE_FUNC (sleep_cancelled_cb));
+      sleep->cancellable = g_object_ref (cancellable);
+      gasync_cancel_entry_add (&sleep->cancel_entry, cancellable,
+                               g_task_get_context (task), sleep_complete,
+                               task);
     }
 }
 
@@ -305,7 +317,7 @@ gasync_sleep_finish (GAsyncResult  *result,
   g_return_val_if_fail (g_async_result_is_tagged (result, gasync_sleep_async),
                         FALSE);
 
-  cancellable = g_task_get_cancellable (G_TASK (result));
+  cancellable = ((SleepData *) g_task_get_task_data (G_TASK (result)))->cancellable;
   /* As GTask's own check would: a sleep cancelled after it completed,
    * before this call, fails too. */
   if (g_task_propagate_boolean (G_TASK (result), NULL) &&

@@ -55,4 +55,39 @@ GSource  *gasync_ready_source_new     (const char    *name,
  * has the #GCancellableSourceFunc signature. Not attached yet. */
 GSource  *gasync_cancel_source_new    (GCancellable  *cancellable);
 
+/* A callback on a context for a cancel, without a signal handler or a
+ * source of its own (gasync-sync.c, with the cancellable's hub): every
+ * entry on one cancellable and one context shares one source, which the
+ * hub's one handler wakes once per cancel, and whose dispatch calls each
+ * fired entry's function in turn. Connecting a handler per waiter takes
+ * GLib's global cancellable lock twice and wakes the context once per
+ * waiter on a cancel. The fields are private. */
+typedef struct _GasyncCancelBatch GasyncCancelBatch;
+
+typedef struct
+{
+  GList link;
+  gpointer hub;
+  GasyncCancelBatch *batch; /* NULL when not added */
+  GSourceFunc func;
+  gpointer data;
+  guint64 serial;
+} GasyncCancelEntry;
+
+/* Calls @func (@data) once, in a dispatch of @context, when @cancellable
+ * fires (at the next iteration if it was cancelled already), unless
+ * gasync_cancel_entry_remove() came first. Its return value is ignored.
+ * @entry is the caller's (zeroed or removed), until it is removed; it
+ * needs no removal once @func was called, but a removal is harmless. The
+ * caller keeps @cancellable alive until then. From any thread. */
+void      gasync_cancel_entry_add     (GasyncCancelEntry *entry,
+                                       GCancellable      *cancellable,
+                                       GMainContext      *context,
+                                       GSourceFunc        func,
+                                       gpointer           data);
+
+/* Takes @entry back: once it returns, its function will not be called.
+ * From any thread, but not from another thread while the function runs. */
+void      gasync_cancel_entry_remove  (GasyncCancelEntry *entry);
+
 G_END_DECLS

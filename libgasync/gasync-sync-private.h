@@ -196,7 +196,17 @@ gasync_wait (GasyncLock      *lock,
                                error);
 }
 
-/* For tests: how many waits block on @cancellable now, and, in
+#ifdef __linux__
+/* Blocks until @cancellable fires (TRUE) or @deadline, a
+ * g_get_monotonic_time() value or G_MAXINT64, passes (FALSE), for
+ * gasync_sleep_until(): through the cancellable's hub, which wakes every
+ * sleep on it at once. */
+gboolean gasync_cancel_sleep (GCancellable *cancellable,
+                              gint64        deadline);
+#endif
+
+/* For tests: how many waits (and gasync_cancel_sleep() sleeps) block on
+ * @cancellable now, and, in
  * @n_entered if not NULL, how many times waits registered with it. */
 guint gasync_cancellable_get_n_waits (GCancellable *cancellable,
                                       guint        *n_entered);

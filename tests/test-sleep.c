@@ -6,6 +6,7 @@
 
 #include <gasync.h>
 
+#include "gasync-sync-private.h"
 #include "gasync-test-util.h"
 
 #define LONG_SLEEP (60 * G_USEC_PER_SEC)
@@ -296,6 +297,238 @@ test_sleep_async_cancelled_from_thread (void)
   g_object_unref (ts.cancellable);
 }
 
+#define N_SLEEPERS 50
+
+typedef struct
+{
+  GCancellable *cancellable;
+  int n_returned;
+  int n_cancelled;
+} Sleepers;
+
+static gpointer
+cancelled_sleeper_thread (gpointer data)
+{
+  Sleepers *sleepers = data;
+  g_autoptr(GError) error = NULL;
+
+  if (!gasync_sleep (LONG_SLEEP, sleepers->cancellable, &error))
+    {
+      g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+      g_atomic_int_inc (&sleepers->n_cancelled);
+    }
+  g_atomic_int_inc (&sleepers->n_returned);
+  return NULL;
+}
+
+/* Waits (bounded) until @n sleeps block on @cancellable. */
+static void
+wait_for_sleepers (GCancellable *cancellable,
+                   guint         n)
+{
+  gint64 deadline = gasync_test_deadline (GASYNC_TEST_TIMEOUT_SECONDS);
+
+  while (gasync_cancellable_get_n_waits (cancellable, NULL) < n)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_usleep (1000);
+    }
+}
+
+static void
+test_sleep_fan_out (void)
+{
+  Sleepers sleepers = { g_cancellable_new (), 0, 0 };
+  GThread *threads[N_SLEEPERS];
+
+  g_test_summary ("One cancel wakes every thread sleeping on the "
+                  "cancellable; a cancel and a reset while a thread "
+                  "sleeps cut its sleep short too.");
+
+  for (guint i = 0; i < N_SLEEPERS; i++)
+    threads[i] = g_thread_new ("sleeper", cancelled_sleeper_thread, &sleepers);
+  wait_for_sleepers (sleepers.cancellable, N_SLEEPERS);
+  g_cancellable_cancel (sleepers.cancellable);
+  for (guint i = 0; i < N_SLEEPERS; i++)
+    g_thread_join (threads[i]);
+  g_assert_cmpint (sleepers.n_cancelled, ==, N_SLEEPERS);
+  g_assert_cmpuint (gasync_cancellable_get_n_waits (sleepers.cancellable, NULL), ==, 0);
+
+  /* Cancelled and reset before the sleeper looks again. */
+  g_cancellable_reset (sleepers.cancellable);
+  memset (&sleepers.n_returned, 0, 2 * sizeof (int));
+  threads[0] = g_thread_new ("sleeper", cancelled_sleeper_thread, &sleepers);
+  wait_for_sleepers (sleepers.cancellable, 1);
+  g_cancellable_cancel (sleepers.cancellable);
+  g_cancellable_reset (sleepers.cancellable);
+  gasync_test_wait_flag (&sleepers.n_returned);
+  g_thread_join (threads[0]);
+  g_assert_cmpint (sleepers.n_cancelled, ==, 1);
+  g_object_unref (sleepers.cancellable);
+}
+
+/* The handlers connected to @cancellable's ::cancelled. */
+static guint
+count_cancelled_handlers (GCancellable *cancellable)
+{
+  guint id = g_signal_lookup ("cancelled", G_TYPE_CANCELLABLE);
+  g_autoptr(GArray) handlers = g_array_new (FALSE, FALSE, sizeof (gulong));
+  gulong handler;
+
+  /* Blocks each one found, to find the next one. */
+  while ((handler = g_signal_handler_find (cancellable,
+                                           G_SIGNAL_MATCH_ID | G_SIGNAL_MATCH_UNBLOCKED,
+                                           id, 0, NULL, NULL, NULL)) != 0)
+    {
+      g_signal_handler_block (cancellable, handler);
+      g_array_append_val (handlers, handler);
+    }
+  for (guint i = 0; i < handlers->len; i++)
+    g_signal_handler_unblock (cancellable, g_array_index (handlers, gulong, i));
+  return handlers->len;
+}
+
+typedef struct
+{
+  int done;
+  int cancelled;
+  GThread *thread; /* where the callbacks must run */
+} FanOut;
+
+static void
+fan_out_done_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  FanOut *fan_out = user_data;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (g_thread_self () == fan_out->thread);
+  if (!gasync_sleep_finish (result, &error))
+    {
+      g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+      g_atomic_int_inc (&fan_out->cancelled);
+    }
+  g_atomic_int_inc (&fan_out->done);
+}
+
+#define FAN_OUT 100
+
+static void
+test_sleep_async_fan_out (void)
+{
+  GMainContext *context = g_main_context_default ();
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  FanOut fan_out = { 0, 0, g_thread_self () };
+
+  g_test_summary ("Async sleeps on one cancellable share one handler on it, "
+                  "and one cancel completes them all on their context; "
+                  "the ones that timed out before are not completed twice; "
+                  "the cancellable can be reset and used again.");
+
+  /* Two that time out first, then FAN_OUT that the cancel ends. */
+  gasync_sleep_async (0, cancellable, fan_out_done_cb, &fan_out);
+  gasync_sleep_async (1000, cancellable, fan_out_done_cb, &fan_out);
+  for (guint i = 0; i < FAN_OUT; i++)
+    gasync_sleep_async (LONG_SLEEP, cancellable, fan_out_done_cb, &fan_out);
+  g_assert_cmpuint (count_cancelled_handlers (cancellable), ==, 1);
+  gasync_test_iterate_until_count (context, &fan_out.done, 2);
+  g_assert_cmpint (fan_out.cancelled, ==, 0);
+
+  g_cancellable_cancel (cancellable);
+  gasync_test_iterate_until_count (context, &fan_out.done, FAN_OUT + 2);
+  g_assert_cmpint (fan_out.cancelled, ==, FAN_OUT);
+  g_assert_false (g_main_context_pending (context));
+
+  /* Again, after a reset. */
+  g_cancellable_reset (cancellable);
+  memset (&fan_out, 0, sizeof fan_out);
+  fan_out.thread = g_thread_self ();
+  for (guint i = 0; i < FAN_OUT; i++)
+    gasync_sleep_async (LONG_SLEEP, cancellable, fan_out_done_cb, &fan_out);
+  g_cancellable_cancel (cancellable);
+  gasync_test_iterate_until_count (context, &fan_out.done, FAN_OUT);
+  g_assert_cmpint (fan_out.cancelled, ==, FAN_OUT);
+  g_assert_cmpuint (count_cancelled_handlers (cancellable), ==, 1);
+  g_assert_false (g_main_context_pending (context));
+}
+
+typedef struct
+{
+  GCancellable *cancellable;
+  GMainContext *context;
+  FanOut fan_out;
+  int started;
+} ContextSleeps;
+
+static gpointer
+context_sleeps_thread (gpointer data)
+{
+  ContextSleeps *cs = data;
+
+  g_main_context_push_thread_default (cs->context);
+  cs->fan_out.thread = g_thread_self ();
+  for (guint i = 0; i < FAN_OUT; i++)
+    gasync_sleep_async (LONG_SLEEP, cs->cancellable, fan_out_done_cb,
+                        &cs->fan_out);
+  g_atomic_int_set (&cs->started, 1);
+  gasync_test_iterate_until_count (cs->context, &cs->fan_out.done, FAN_OUT);
+  g_assert_false (g_main_context_pending (cs->context));
+  g_main_context_pop_thread_default (cs->context);
+  return NULL;
+}
+
+static void
+test_sleep_async_fan_out_contexts (void)
+{
+  GMainContext *context = g_main_context_default ();
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  ContextSleeps cs = { cancellable, g_main_context_new (), { 0 }, 0 };
+  FanOut fan_out = { 0, 0, g_thread_self () };
+  GThread *thread;
+
+  g_test_summary ("Async sleeps on one cancellable from two contexts each "
+                  "complete on their own context when it fires.");
+
+  thread = g_thread_new ("context-sleeps", context_sleeps_thread, &cs);
+  for (guint i = 0; i < FAN_OUT; i++)
+    gasync_sleep_async (LONG_SLEEP, cancellable, fan_out_done_cb, &fan_out);
+  gasync_test_wait_flag (&cs.started);
+  g_cancellable_cancel (cancellable);
+  gasync_test_iterate_until_count (context, &fan_out.done, FAN_OUT);
+  g_thread_join (thread);
+
+  g_assert_cmpint (fan_out.cancelled, ==, FAN_OUT);
+  g_assert_cmpint (cs.fan_out.cancelled, ==, FAN_OUT);
+  g_assert_false (g_main_context_pending (context));
+  g_main_context_unref (cs.context);
+}
+
+static void
+test_sleep_async_context_gone (void)
+{
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  GMainContext *context = g_main_context_new ();
+  FanOut fan_out = { 0, 0, NULL };
+
+  g_test_summary ("Async sleeps whose context goes before they complete "
+                  "are dropped without a callback and leak nothing; the "
+                  "cancellable still serves sleeps on other contexts.");
+
+  g_main_context_push_thread_default (context);
+  for (guint i = 0; i < 3; i++)
+    gasync_sleep_async (LONG_SLEEP, cancellable, fan_out_done_cb, &fan_out);
+  g_main_context_pop_thread_default (context);
+  g_main_context_unref (context);
+  g_assert_cmpint (fan_out.done, ==, 0);
+
+  fan_out.thread = g_thread_self ();
+  gasync_sleep_async (LONG_SLEEP, cancellable, fan_out_done_cb, &fan_out);
+  g_cancellable_cancel (cancellable);
+  gasync_test_iterate_until_count (NULL, &fan_out.done, 1);
+  g_assert_cmpint (fan_out.cancelled, ==, 1);
+}
+
 static void
 test_sleep_bad_input (void)
 {
@@ -327,6 +560,12 @@ main (int    argc,
                    test_sleep_async_cancelled_no_error);
   g_test_add_func ("/gasync/sleep/async-cancelled-from-thread",
                    test_sleep_async_cancelled_from_thread);
+  g_test_add_func ("/gasync/sleep/fan-out", test_sleep_fan_out);
+  g_test_add_func ("/gasync/sleep/async-fan-out", test_sleep_async_fan_out);
+  g_test_add_func ("/gasync/sleep/async-fan-out-contexts",
+                   test_sleep_async_fan_out_contexts);
+  g_test_add_func ("/gasync/sleep/async-context-gone",
+                   test_sleep_async_context_gone);
   g_test_add_func ("/gasync/sleep/bad-input", test_sleep_bad_input);
 
   return g_test_run ();
