@@ -277,21 +277,17 @@ loop_source_check (GSource *source)
   return loop_source_ready (source);
 }
 
-/* Runs one callback; returns its error if it failed. */
-static GError *
-event_loop_call (GasyncEventLoopFunc func,
-                 gpointer            user_data)
+/* The rest of event_loop_call(), out of line: the callback returned
+ * @ok and set @local_error (or not). */
+static G_GNUC_NO_INLINE GError *
+event_loop_call_finish (gboolean  ok,
+                        GError   *local_error)
 {
-  GError *local_error = NULL;
-
-  if (func (user_data, &local_error))
+  if (ok)
     {
-      if (local_error != NULL)
-        {
-          g_warning ("An event loop callback succeeded but set an error: %s",
-                     local_error->message);
-          g_error_free (local_error);
-        }
+      g_warning ("An event loop callback succeeded but set an error: %s",
+                 local_error->message);
+      g_error_free (local_error);
       return NULL;
     }
 
@@ -301,6 +297,20 @@ event_loop_call (GasyncEventLoopFunc func,
   return local_error;
 }
 
+/* Runs one callback; returns its error if it failed. Inline: a callback
+ * that succeeds without an error costs a call and two tests. */
+static inline GError *
+event_loop_call (GasyncEventLoopFunc func,
+                 gpointer            user_data)
+{
+  GError *local_error = NULL;
+  gboolean ok = func (user_data, &local_error);
+
+  if (G_LIKELY (ok && local_error == NULL))
+    return NULL;
+  return event_loop_call_finish (ok, local_error);
+}
+
 static gboolean
 loop_source_dispatch (GSource     *source,
                       GSourceFunc  callback,
@@ -308,6 +318,7 @@ loop_source_dispatch (GSource     *source,
 {
   GasyncEventLoop *self = ((LoopSource *) source)->loop;
   GasyncEventLoopQueueItem *item;
+  int n_refs = 0;
 
   if (((LoopSource *) source)->task != NULL)
     {
@@ -324,9 +335,11 @@ loop_source_dispatch (GSource     *source,
       /* After a failure, the rest of the batch is dropped. */
       if (self->error == NULL)
         self->error = event_loop_call (item->func, item->user_data);
-      gasync_event_loop_queue_item_free (item);
+      n_refs += gasync_event_loop_queue_item_free (item);
       item = next;
     }
+  /* The loop's own reference keeps the queue meanwhile. */
+  gasync_event_loop_queue_unref_n (self->queue, n_refs);
   return G_SOURCE_CONTINUE;
 }
 
@@ -415,8 +428,11 @@ loop_source_new (GasyncEventLoop *self,
  * gasync_event_loop_wait_on_registered() does: a failure is logged and
  * dropped. */
 static void
-run_items_logged (GasyncEventLoopQueueItem *item)
+run_items_logged (GasyncEventLoop          *self,
+                  GasyncEventLoopQueueItem *item)
 {
+  int n_refs = 0;
+
   while (item != NULL)
     {
       GasyncEventLoopQueueItem *next = item->next;
@@ -426,9 +442,10 @@ run_items_logged (GasyncEventLoopQueueItem *item)
       if (local_error != NULL)
         g_debug ("An event loop callback failed while waiting on "
                  "registered callbacks: %s", local_error->message);
-      gasync_event_loop_queue_item_free (item);
+      n_refs += gasync_event_loop_queue_item_free (item);
       item = next;
     }
+  gasync_event_loop_queue_unref_n (self->queue, n_refs);
 }
 
 static void
@@ -850,7 +867,7 @@ gasync_event_loop_wait_on_registered (GasyncEventLoop *self)
         break;
       if (item == NULL)
         g_main_context_iteration (context, TRUE);
-      run_items_logged (item);
+      run_items_logged (self, item);
     }
 
   gasync_event_loop_queue_clear_rejections (queue);
@@ -950,7 +967,7 @@ async_run_dispatch (LoopSource *loop_source)
       while (!g_cancellable_is_cancelled (cancellable) &&
              (item = gasync_event_loop_queue_steal (self->queue, FALSE,
                                                     &n_reserved)) != NULL)
-        run_items_logged (item);
+        run_items_logged (self, item);
       if (g_cancellable_set_error_if_cancelled (cancellable, &error))
         self->failed = TRUE; /* what is left does not run at the next start */
       else if (n_reserved > 0)
@@ -961,6 +978,8 @@ async_run_dispatch (LoopSource *loop_source)
     {
       GasyncEventLoopQueueItem *item;
 
+      int n_refs = 0;
+
       item = gasync_event_loop_queue_steal (self->queue, TRUE, NULL);
       while (item != NULL)
         {
@@ -968,9 +987,10 @@ async_run_dispatch (LoopSource *loop_source)
 
           if (self->error == NULL && !g_cancellable_is_cancelled (cancellable))
             self->error = event_loop_call (item->func, item->user_data);
-          gasync_event_loop_queue_item_free (item);
+          n_refs += gasync_event_loop_queue_item_free (item);
           item = next;
         }
+      gasync_event_loop_queue_unref_n (self->queue, n_refs);
       if (self->error == NULL)
         g_cancellable_set_error_if_cancelled (cancellable, &self->error);
       if (!event_loop_is_done (self))

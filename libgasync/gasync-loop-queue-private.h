@@ -26,7 +26,11 @@ typedef gboolean (*GasyncEventLoopQueueFunc) (gpointer   user_data,
 /* A queued callback, in a list that the loop takes in one batch. It may
  * be part of a bigger struct (a pending callback queues itself, so that a
  * callback costs one allocation): @release frees it once it ran or was
- * dropped. */
+ * dropped. @release returns TRUE when it hands a reference to the queue
+ * over to its caller, who drops it (the loop's thread drops those of a
+ * whole batch at once, with gasync_event_loop_queue_unref_n(), rather
+ * than bouncing the queue's cache line back to the threads that push, once
+ * per callback). */
 typedef struct _GasyncEventLoopQueueItem GasyncEventLoopQueueItem;
 struct _GasyncEventLoopQueueItem
 {
@@ -34,12 +38,15 @@ struct _GasyncEventLoopQueueItem
   GasyncEventLoopQueueFunc func;
   gpointer user_data;
   GDestroyNotify destroy;
-  void (*release) (GasyncEventLoopQueueItem *item);
+  gboolean (*release) (GasyncEventLoopQueueItem *item);
 };
 
 GasyncEventLoopQueue      *gasync_event_loop_queue_new              (GMainContext             *context);
 GasyncEventLoopQueue      *gasync_event_loop_queue_ref              (GasyncEventLoopQueue     *queue);
 void                       gasync_event_loop_queue_unref            (GasyncEventLoopQueue     *queue);
+/* Drops @n references at once (none if @n is 0). */
+void                       gasync_event_loop_queue_unref_n          (GasyncEventLoopQueue     *queue,
+                                                                     int                       n);
 GMainContext              *gasync_event_loop_queue_get_context      (GasyncEventLoopQueue     *queue);
 
 /* Counts one reservation; returns a new reference to @queue that goes
@@ -108,13 +115,15 @@ void                       gasync_event_loop_queue_discard          (GasyncEvent
 void                       gasync_event_loop_queue_close            (GasyncEventLoopQueue     *queue);
 
 /* Frees one item taken by gasync_event_loop_queue_steal() (not the ones
- * after it). */
-static inline void
+ * after it). Returns the number of references to the queue (0 or 1) that
+ * the item handed over: the caller drops them, with those of the rest of
+ * its batch, with gasync_event_loop_queue_unref_n(). */
+static inline int
 gasync_event_loop_queue_item_free (GasyncEventLoopQueueItem *item)
 {
   if (item->destroy != NULL)
     item->destroy (item->user_data);
-  item->release (item);
+  return item->release (item) ? 1 : 0;
 }
 
 G_END_DECLS

@@ -52,15 +52,19 @@ struct _GasyncEventLoopQueue
 };
 
 static void
-items_free (Item *item)
+items_free (GasyncEventLoopQueue *queue,
+            Item                 *item)
 {
+  int n_refs = 0;
+
   while (item != NULL)
     {
       Item *next = item->next;
 
-      gasync_event_loop_queue_item_free (item);
+      n_refs += gasync_event_loop_queue_item_free (item);
       item = next;
     }
+  gasync_event_loop_queue_unref_n (queue, n_refs);
 }
 
 static int
@@ -96,14 +100,9 @@ gasync_event_loop_queue_ref (GasyncEventLoopQueue *queue)
   return queue;
 }
 
-void
-gasync_event_loop_queue_unref (GasyncEventLoopQueue *queue)
+static void
+queue_free (GasyncEventLoopQueue *queue)
 {
-  /* Inline atomics, which TSan sees, unlike gatomicrefcount in GLib: the
-   * last unref may come from any thread that used the lock. */
-  if (!g_atomic_int_dec_and_test (&queue->ref_count))
-    return;
-
   g_assert (queue->closed);
   g_assert (queue->head == NULL);
   g_assert (g_hash_table_size (queue->timeouts) == 0);
@@ -114,6 +113,29 @@ gasync_event_loop_queue_unref (GasyncEventLoopQueue *queue)
   g_main_context_unref (queue->context);
   gasync_lock_clear (&queue->lock);
   g_free (queue);
+}
+
+void
+gasync_event_loop_queue_unref (GasyncEventLoopQueue *queue)
+{
+  /* Inline atomics, which TSan sees, unlike gatomicrefcount in GLib: the
+   * last unref may come from any thread that used the lock. */
+  if (g_atomic_int_dec_and_test (&queue->ref_count))
+    queue_free (queue);
+}
+
+void
+gasync_event_loop_queue_unref_n (GasyncEventLoopQueue *queue,
+                                 int                   n)
+{
+  int old;
+
+  if (n == 0)
+    return;
+  old = g_atomic_int_add (&queue->ref_count, -n);
+  g_assert (old >= n);
+  if (old == n)
+    queue_free (queue);
 }
 
 GMainContext *
@@ -177,7 +199,8 @@ queue_push_item (GasyncEventLoopQueue *queue,
     {
       gasync_unlock (&queue->lock);
       gasync_event_loop_queue_drop (queue, item->user_data, item->destroy);
-      item->release (item);
+      if (item->release (item))
+        gasync_event_loop_queue_unref (queue);
       return;
     }
   wake = queue_append_locked (queue, item, reserved);
@@ -185,6 +208,13 @@ queue_push_item (GasyncEventLoopQueue *queue,
 
   if (wake)
     g_main_context_wakeup (queue->context);
+}
+
+static gboolean
+item_release (Item *item)
+{
+  g_free (item);
+  return FALSE;
 }
 
 static Item *
@@ -197,7 +227,7 @@ item_new (GasyncEventLoopQueueFunc func,
   item->func = func;
   item->user_data = user_data;
   item->destroy = destroy;
-  item->release = (void (*) (Item *)) g_free;
+  item->release = item_release;
   return item;
 }
 
@@ -258,7 +288,7 @@ gasync_event_loop_queue_steal (GasyncEventLoopQueue *queue,
 void
 gasync_event_loop_queue_discard (GasyncEventLoopQueue *queue)
 {
-  items_free (gasync_event_loop_queue_steal (queue, FALSE, NULL));
+  items_free (queue, gasync_event_loop_queue_steal (queue, FALSE, NULL));
 }
 
 gboolean

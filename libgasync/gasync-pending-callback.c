@@ -157,19 +157,28 @@ pending_callback_settle (GasyncPendingCallback *self,
   return g_atomic_int_compare_and_exchange (&self->state, STATE_RESERVED, state);
 }
 
-static void
-pending_callback_free (GasyncPendingCallback *self)
+/* Frees @self but for its reference to the queue, which it returns. */
+static GasyncEventLoopQueue *
+pending_callback_free_keep_queue (GasyncPendingCallback *self)
 {
+  GasyncEventLoopQueue *queue = self->queue;
+
   /* The last reference is gone: nobody else can settle it now, and a
    * look costs less than a compare-and-exchange. */
   if (g_atomic_int_get (&self->state) == STATE_RESERVED)
     {
       g_warning ("A pending callback was dropped without being enqueued or "
                  "cancelled; its reservation is released now");
-      gasync_event_loop_queue_release (self->queue);
+      gasync_event_loop_queue_release (queue);
     }
-  gasync_event_loop_queue_unref (self->queue);
   record_free (self);
+  return queue;
+}
+
+static void
+pending_callback_free (GasyncPendingCallback *self)
+{
+  gasync_event_loop_queue_unref (pending_callback_free_keep_queue (self));
 }
 
 GasyncPendingCallback *
@@ -224,11 +233,18 @@ gasync_pending_callback_unref (GasyncPendingCallback *self)
     pending_callback_free (self);
 }
 
-/* Drops the queue's reference once the callback ran or was dropped. */
-static void
+/* Drops the queue's reference once the callback ran or was dropped. If
+ * that was the last one, the reference to the queue goes to the caller
+ * (see GasyncEventLoopQueueItem). */
+static gboolean
 pending_callback_release_item (GasyncEventLoopQueueItem *item)
 {
-  gasync_pending_callback_unref ((GasyncPendingCallback *) item);
+  GasyncPendingCallback *self = (GasyncPendingCallback *) item;
+
+  if (!g_atomic_int_dec_and_test (&self->ref_count))
+    return FALSE;
+  pending_callback_free_keep_queue (self);
+  return TRUE;
 }
 
 /**
