@@ -53,6 +53,18 @@ void __tsan_ignore_thread_end (void);
 typedef pthread_mutex_t GasyncLock;
 typedef pthread_cond_t GasyncCond;
 
+/* A pause in a spin-wait loop: lets the other hyper-thread run and saves
+ * power, as Go's procyield() does. */
+static inline void
+gasync_cpu_relax (void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause ();
+#elif defined(__aarch64__)
+  __asm__ __volatile__ ("yield");
+#endif
+}
+
 static inline void
 gasync_lock_init (GasyncLock *lock)
 {
