@@ -210,12 +210,19 @@ cancel_hub_get (GCancellable *cancellable)
       GASYNC_TSAN_ACQUIRE (hub);
       return hub;
     }
-  /* Waits may register before the handler is connected: if @cancellable
-   * fired meanwhile, the handler runs here, at once, and wakes them. */
+  /* Connected with g_signal_connect(), not g_cancellable_connect(): that
+   * one connects nothing when @cancellable fired already, and the hub
+   * would then miss every cancel after a g_cancellable_reset(), leaving
+   * its waits blocked. Waits may register before the handler is
+   * connected: if @cancellable fired meanwhile, the handler runs here
+   * too, and wakes them (it may run twice; a second run finds nothing to
+   * do). */
   GASYNC_TSAN_IGNORE_BEGIN ();
-  g_cancellable_connect (cancellable, G_CALLBACK (cancel_hub_cancelled_cb),
-                         hub, NULL);
+  g_signal_connect (cancellable, "cancelled",
+                    G_CALLBACK (cancel_hub_cancelled_cb), hub);
   GASYNC_TSAN_IGNORE_END ();
+  if (g_cancellable_is_cancelled (cancellable))
+    cancel_hub_cancelled_cb (cancellable, hub);
   return hub;
 }
 
