@@ -58,6 +58,7 @@ void     gasync_pool_get_stats                    (GasyncPoolStats *stats);
 void     gasync_pool_reset_peak_threads           (void);
 
 void     gasync_pool_set_idle_timeout_for_testing (GTimeSpan        timeout);
+void     gasync_pool_set_base_threads_for_testing (guint            n);
 void     gasync_pool_set_spawn_limit_for_testing  (guint            limit);
 
 G_END_DECLS

@@ -706,6 +706,14 @@ gasync_pool_reset_peak_threads (void)
   gasync_unlock (&pool.lock);
 }
 
+/* Makes every idle thread look again at the base count and idle timeout. */
+static void
+recheck_idle_locked (void)
+{
+  for (Worker *w = pool.idle; w != NULL; w = w->idle_below)
+    gasync_cond_signal (&w->cond);
+}
+
 /* Testing hook: how long a thread beyond the base count stays idle before
  * it exits; idle threads look again at once. */
 void
@@ -716,8 +724,20 @@ gasync_pool_set_idle_timeout_for_testing (GTimeSpan timeout)
   pthread_once (&pool_once, pool_init);
   gasync_lock (&pool.lock);
   pool.idle_timeout = timeout;
-  for (Worker *w = pool.idle; w != NULL; w = w->idle_below)
-    gasync_cond_signal (&w->cond);
+  recheck_idle_locked ();
+  gasync_unlock (&pool.lock);
+}
+
+/* Testing hook: how many idle threads the pool keeps without a timeout
+ * (the base count); idle threads look again at once. With 0 (and a short
+ * idle timeout) every worker exits, as a test does before it exits. */
+void
+gasync_pool_set_base_threads_for_testing (guint n)
+{
+  pthread_once (&pool_once, pool_init);
+  gasync_lock (&pool.lock);
+  pool.base_threads = MIN (n, pool.max_threads);
+  recheck_idle_locked ();
   gasync_unlock (&pool.lock);
 }
 
