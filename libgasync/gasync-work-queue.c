@@ -311,8 +311,9 @@ release_item (GasyncWorkQueue *self,
 }
 
 /* Called with the lock held and the ring full: doubles it, up to
- * max-work, so that a large bound costs memory only when it is used. */
-static void
+ * max-work, so that a large bound costs memory only when it is used.
+ * Out of line, as the rare path of push_locked(). */
+static G_NO_INLINE void
 grow_ring_locked (GasyncWorkQueue *self)
 {
   guint size = MIN (MAX (self->ring_size * 2, 64), self->max_work);
@@ -326,8 +327,11 @@ grow_ring_locked (GasyncWorkQueue *self)
   self->head = 0;
 }
 
-/* Called with the lock held. */
-static void
+/* Called with the lock held. Always inlined: an enqueue is the queue's
+ * hot path, and a call here costs more than the push itself (left to
+ * itself, GCC keeps it out of line once enqueue() is inlined in several
+ * callers). */
+static inline G_ALWAYS_INLINE void
 push_locked (GasyncWorkQueue *self,
              gpointer         item)
 {
