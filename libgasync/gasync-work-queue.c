@@ -477,10 +477,15 @@ worker_thread (gpointer data)
     {
       gpointer item;
 
-      self->n_waiting_workers++;
-      gasync_wait (&self->lock, &self->not_empty, worker_may_go_on, self,
-                   G_MAXINT64, NULL, NULL);
-      self->n_waiting_workers--;
+      /* gasync_wait() would return at once too, but the count around it
+       * would cost every item: count only a worker that waits. */
+      if (!worker_may_go_on (self))
+        {
+          self->n_waiting_workers++;
+          gasync_wait (&self->lock, &self->not_empty, worker_may_go_on, self,
+                       G_MAXINT64, NULL, NULL);
+          self->n_waiting_workers--;
+        }
       if (!may_take_locked (self))
         break;
 
