@@ -140,6 +140,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "gasync-work-queue-private.h"
 #include "gasync-gtask-private.h"
 #include "gasync-leak-private.h"
@@ -319,8 +321,15 @@ grow_ring_locked (GasyncWorkQueue *self)
   guint size = MIN (MAX (self->ring_size * 2, 64), self->max_work);
   gpointer *ring = g_new (gpointer, size);
 
-  for (guint i = 0; i < self->n_queued; i++)
-    ring[i] = self->ring[(self->head + i) % self->ring_size];
+  /* Oldest first: from the head to the end of the old ring, then what
+   * wrapped around to its start. */
+  if (self->n_queued > 0)
+    {
+      guint tail = MIN (self->n_queued, self->ring_size - self->head);
+
+      memcpy (ring, self->ring + self->head, tail * sizeof (gpointer));
+      memcpy (ring + tail, self->ring, (self->n_queued - tail) * sizeof (gpointer));
+    }
   g_free (self->ring);
   self->ring = ring;
   self->ring_size = size;
