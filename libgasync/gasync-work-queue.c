@@ -140,6 +140,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "gasync-work-queue-private.h"
 #include "gasync-gtask-private.h"
 #include "gasync-leak-private.h"
@@ -311,23 +313,34 @@ release_item (GasyncWorkQueue *self,
 }
 
 /* Called with the lock held and the ring full: doubles it, up to
- * max-work, so that a large bound costs memory only when it is used. */
-static void
+ * max-work, so that a large bound costs memory only when it is used.
+ * Out of line, as the rare path of push_locked(). */
+static G_NO_INLINE void
 grow_ring_locked (GasyncWorkQueue *self)
 {
   guint size = MIN (MAX (self->ring_size * 2, 64), self->max_work);
   gpointer *ring = g_new (gpointer, size);
 
-  for (guint i = 0; i < self->n_queued; i++)
-    ring[i] = self->ring[(self->head + i) % self->ring_size];
+  /* Oldest first: from the head to the end of the old ring, then what
+   * wrapped around to its start. */
+  if (self->n_queued > 0)
+    {
+      guint tail = MIN (self->n_queued, self->ring_size - self->head);
+
+      memcpy (ring, self->ring + self->head, tail * sizeof (gpointer));
+      memcpy (ring + tail, self->ring, (self->n_queued - tail) * sizeof (gpointer));
+    }
   g_free (self->ring);
   self->ring = ring;
   self->ring_size = size;
   self->head = 0;
 }
 
-/* Called with the lock held. */
-static void
+/* Called with the lock held. Always inlined: an enqueue is the queue's
+ * hot path, and a call here costs more than the push itself (left to
+ * itself, GCC keeps it out of line once enqueue() is inlined in several
+ * callers). */
+static inline G_ALWAYS_INLINE void
 push_locked (GasyncWorkQueue *self,
              gpointer         item)
 {
@@ -473,10 +486,15 @@ worker_thread (gpointer data)
     {
       gpointer item;
 
-      self->n_waiting_workers++;
-      gasync_wait (&self->lock, &self->not_empty, worker_may_go_on, self,
-                   G_MAXINT64, NULL, NULL);
-      self->n_waiting_workers--;
+      /* gasync_wait() would return at once too, but the count around it
+       * would cost every item: count only a worker that waits. */
+      if (!worker_may_go_on (self))
+        {
+          self->n_waiting_workers++;
+          gasync_wait (&self->lock, &self->not_empty, worker_may_go_on, self,
+                       G_MAXINT64, NULL, NULL);
+          self->n_waiting_workers--;
+        }
       if (!may_take_locked (self))
         break;
 
