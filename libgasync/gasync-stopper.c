@@ -587,23 +587,38 @@ static void
 task_end_last (GObject *instance)
 {
   GasyncStopper *self = GASYNC_STOPPER (instance);
-  GasyncRegistryFrame frame;
-  gboolean last;
+  GasyncStopperState state;
+  gboolean shutting_down, last;
 
-  /* A handler of the cancellables that stops the stopper must not wait
-   * for this thread. */
-  gasync_registry_frame_push (&frame, &self->gate.registry);
-  fire_if_owner (self, gasync_stopper_get_state (self));
-  gasync_registry_frame_pop (&frame);
+  /* Before a quiesce or stop is asked for, ending the last task moved
+   * nothing on, and nobody waits for this thread: a burst of tasks that
+   * ends one at a time pays no more than the lock. */
+  gasync_lock (&self->lock);
+  shutting_down = self->quiesce_requested;
+  state = self->state;
+  gasync_unlock (&self->lock);
+  if (shutting_down)
+    {
+      GasyncRegistryFrame frame;
+
+      /* A handler of the cancellables that stops the stopper must not
+       * wait for this thread. */
+      gasync_registry_frame_push (&frame, &self->gate.registry);
+      fire_if_owner (self, state);
+      gasync_registry_frame_pop (&frame);
+    }
 
   gasync_lock (&self->lock);
   last = !gasync_owner_job_hand_ref_locked (&self->owner_job,
                                             self->quiesce_requested);
   if (--self->gate.n_ending == 0)
     {
-      workers_gone_locked (G_OBJECT (self));
-      if (self->quiesce_requested && is_quiesced_locked (self))
-        gasync_waiter_wake_all (&self->quiesce_waiters);
+      if (self->quiesce_requested)
+        {
+          workers_gone_locked (G_OBJECT (self));
+          if (is_quiesced_locked (self))
+            gasync_waiter_wake_all (&self->quiesce_waiters);
+        }
       if (drain_pending_locked (self) || self->owner_job.handed_refs > 0)
         gasync_owner_job_schedule_locked (&self->owner_job);
     }
