@@ -141,6 +141,8 @@ static struct
 } pool;
 
 static pthread_once_t pool_once = PTHREAD_ONCE_INIT;
+/* Set once pool_init() has run: a push then costs one load, not a call. */
+static atomic_bool pool_ready;
 
 /* Pool threads alive (workers and the monitor), and how many the testing
  * hook lets exist. */
@@ -562,6 +564,17 @@ monitor_main (void *unused)
   return NULL;
 }
 
+/* Initializes the pool the first time. */
+static inline void
+pool_ensure (void)
+{
+  if (G_UNLIKELY (!atomic_load_explicit (&pool_ready, memory_order_acquire)))
+    {
+      pthread_once (&pool_once, pool_init);
+      atomic_store_explicit (&pool_ready, TRUE, memory_order_release);
+    }
+}
+
 /* Queues @job, locked, and finds it a thread. */
 static inline void
 push_job_locked (Job      *job,
@@ -603,7 +616,7 @@ gasync_pool_push (GasyncPoolFunc func,
   OwnedJob *owned;
   Warnings warnings = { 0 };
 
-  pthread_once (&pool_once, pool_init);
+  pool_ensure ();
 
   gasync_lock (&pool.lock);
   owned = pool.free_jobs;
@@ -638,7 +651,7 @@ gasync_pool_push_job (GasyncPoolJob  *job,
   Warnings warnings = { 0 };
 
   g_assert (func != NULL);
-  pthread_once (&pool_once, pool_init);
+  pool_ensure ();
 
   job->func = func;
   gasync_lock (&pool.lock);

@@ -19,9 +19,12 @@
 
 #pragma once
 
+#include <string.h>
+
 #include <gio/gio.h>
 
 #include "gasync-pool-private.h"
+#include "gasync-private.h"
 #include "gasync-sync-private.h"
 #include "gasync-types.h"
 
@@ -104,12 +107,47 @@ void      gasync_registry_track_details       (GasyncRegistry              *self
 gboolean  gasync_registry_get_track_details   (GasyncRegistry              *self);
 
 /* Counting. */
-guint     gasync_registry_begin_locked        (GasyncRegistry              *self,
+guint     gasync_registry_begin_slow_locked   (GasyncRegistry              *self,
                                                GasyncRegistryEntry         *entry,
                                                const char                  *name,
                                                const char                  *kind);
-guint     gasync_registry_end_locked          (GasyncRegistry              *self,
+guint     gasync_registry_end_slow_locked     (GasyncRegistry              *self,
                                                GasyncRegistryEntry         *entry);
+
+/* Counts a task under @name in @entry; @kind ("task", "async task", …, a
+ * static string) is for the details. Returns how many tasks run now.
+ * Inline for the tiny task's case: without details, the name is the one
+ * counted last (a string comparison, no hash lookup). */
+static inline guint
+gasync_registry_begin_locked (GasyncRegistry      *self,
+                              GasyncRegistryEntry *entry,
+                              const char          *name,
+                              const char          *kind)
+{
+  GasyncRegistryName *last = self->tasks.last;
+
+  if (G_UNLIKELY (last == NULL || self->details != NULL ||
+                  strcmp (last->name, name) != 0))
+    return gasync_registry_begin_slow_locked (self, entry, name, kind);
+  if (last->count++ == 0)
+    self->tasks.n_idle--;
+  entry->name = last;
+  self->n_started++;
+  return ++self->tasks.n_running;
+}
+
+/* Ends the task counted in @entry. Returns how many tasks still run.
+ * Inline while its name stays counted: then another task runs, so that
+ * neither the idle names nor the stuck report need a look. */
+static inline guint
+gasync_registry_end_locked (GasyncRegistry      *self,
+                            GasyncRegistryEntry *entry)
+{
+  if (G_UNLIKELY (entry->name->count <= 1 || self->details != NULL))
+    return gasync_registry_end_slow_locked (self, entry);
+  entry->name->count--;
+  return --self->tasks.n_running;
+}
 guint     gasync_registry_begin_worker_locked (GasyncRegistry              *self,
                                                GasyncRegistryEntry         *entry,
                                                const char                  *name);
@@ -188,23 +226,62 @@ gasync_registry_task_new_locked (GasyncRegistry *self)
   return task;
 }
 
-void      gasync_registry_task_push           (GasyncRegistryTask          *task,
-                                               GasyncPoolFunc               run);
+/* Calls @run (@task) on the shared pool. */
+static inline void
+gasync_registry_task_push (GasyncRegistryTask *task,
+                           GasyncPoolFunc      run)
+{
+  /* The job comes first in the task: @run gets @task. */
+  G_STATIC_ASSERT (G_STRUCT_OFFSET (GasyncRegistryTask, job) == 0);
+  gasync_pool_push_job (&task->job, run);
+}
+
 void      gasync_registry_task_spawn          (GasyncRegistryTask          *task,
                                                GasyncPoolFunc               run,
                                                const char                  *thread_name);
 
 /* Running. */
-void      gasync_registry_frame_push          (GasyncRegistryFrame         *frame,
-                                               const GasyncRegistry        *self);
-void      gasync_registry_frame_pop           (GasyncRegistryFrame         *frame);
+
+/* The frames of this thread, innermost first (gasync-registry.c). */
+extern _Thread_local GasyncRegistryFrame *gasync_registry_current_frame;
+
+/* Marks the code that follows, until gasync_registry_frame_pop(), as run
+ * by the owner of @self in this thread. */
+static inline void
+gasync_registry_frame_push (GasyncRegistryFrame  *frame,
+                            const GasyncRegistry *self)
+{
+  frame->registry = self;
+  frame->prev = gasync_registry_current_frame;
+  gasync_registry_current_frame = frame;
+}
+
+static inline void
+gasync_registry_frame_pop (GasyncRegistryFrame *frame)
+{
+  gasync_registry_current_frame = frame->prev;
+}
+
 gboolean  gasync_registry_runs_here           (const GasyncRegistry        *self);
-gboolean  gasync_registry_call                (GasyncRegistry              *self,
-                                               GasyncTaskFunc               func,
-                                               const char                  *name,
-                                               GCancellable                *cancellable,
-                                               gpointer                     user_data,
-                                               GError                     **error);
+
+/* Calls the task function @func named @name in a frame of @self, with the
+ * rule of gasync_task_func_call(). Inline: it is on every task's path. */
+static inline gboolean
+gasync_registry_call (GasyncRegistry  *self,
+                      GasyncTaskFunc   func,
+                      const char      *name,
+                      GCancellable    *cancellable,
+                      gpointer         user_data,
+                      GError         **error)
+{
+  GasyncRegistryFrame frame;
+  gboolean ok;
+
+  gasync_registry_frame_push (&frame, self);
+  ok = gasync_task_func_call (func, name, cancellable, user_data, error);
+  gasync_registry_frame_pop (&frame);
+  return ok;
+}
 
 /* Reading. */
 GHashTable *gasync_registry_dup_counts_locked (GasyncRegistry              *self);

@@ -31,7 +31,7 @@ typedef struct
 } Detail;
 
 /* The frames of this thread, innermost first. */
-static _Thread_local GasyncRegistryFrame *current_frame;
+_Thread_local GasyncRegistryFrame *gasync_registry_current_frame;
 
 static void
 names_init (GasyncRegistryNames *names)
@@ -194,10 +194,10 @@ gasync_registry_get_track_details (GasyncRegistry *self)
   return self->details != NULL;
 }
 
-/* Counts a task under @name in @entry; @kind ("task", "async task", …, a
- * static string) is for the details. Returns how many tasks run now. */
+/* gasync_registry_begin_locked() for a name other than the last one
+ * counted, or with details. */
 guint
-gasync_registry_begin_locked (GasyncRegistry      *self,
+gasync_registry_begin_slow_locked (GasyncRegistry      *self,
                               GasyncRegistryEntry *entry,
                               const char          *name,
                               const char          *kind)
@@ -215,9 +215,10 @@ gasync_registry_begin_locked (GasyncRegistry      *self,
   return self->tasks.n_running;
 }
 
-/* Ends the task counted in @entry. Returns how many tasks still run. */
+/* gasync_registry_end_locked() for the last task of its name, or with
+ * details. */
 guint
-gasync_registry_end_locked (GasyncRegistry      *self,
+gasync_registry_end_slow_locked (GasyncRegistry      *self,
                             GasyncRegistryEntry *entry)
 {
   guint n_running;
@@ -248,16 +249,6 @@ gasync_registry_end_worker_locked (GasyncRegistry      *self,
   return names_unref (&self->workers, entry->name);
 }
 
-/* Calls @run (@task) on the shared pool. */
-void
-gasync_registry_task_push (GasyncRegistryTask *task,
-                           GasyncPoolFunc      run)
-{
-  /* The job comes first in the task: @run gets @task. */
-  G_STATIC_ASSERT (G_STRUCT_OFFSET (GasyncRegistryTask, job) == 0);
-  gasync_pool_push_job (&task->job, run);
-}
-
 static gpointer
 task_thread (gpointer data)
 {
@@ -278,51 +269,15 @@ gasync_registry_task_spawn (GasyncRegistryTask *task,
   g_thread_unref (g_thread_new (thread_name, task_thread, task));
 }
 
-/* Marks the code that follows, until gasync_registry_frame_pop(), as run
- * by the owner of @self in this thread. */
-void
-gasync_registry_frame_push (GasyncRegistryFrame  *frame,
-                            const GasyncRegistry *self)
-{
-  frame->registry = self;
-  frame->prev = current_frame;
-  current_frame = frame;
-}
-
-void
-gasync_registry_frame_pop (GasyncRegistryFrame *frame)
-{
-  current_frame = frame->prev;
-}
-
 /* Whether this thread runs code of the owner of @self (inside a frame). */
 gboolean
 gasync_registry_runs_here (const GasyncRegistry *self)
 {
-  for (GasyncRegistryFrame *frame = current_frame; frame != NULL;
+  for (GasyncRegistryFrame *frame = gasync_registry_current_frame; frame != NULL;
        frame = frame->prev)
     if (frame->registry == self)
       return TRUE;
   return FALSE;
-}
-
-/* Calls the task function @func named @name in a frame of @self, with the
- * rule of gasync_task_func_call(). */
-gboolean
-gasync_registry_call (GasyncRegistry  *self,
-                      GasyncTaskFunc   func,
-                      const char      *name,
-                      GCancellable    *cancellable,
-                      gpointer         user_data,
-                      GError         **error)
-{
-  GasyncRegistryFrame frame;
-  gboolean ok;
-
-  gasync_registry_frame_push (&frame, self);
-  ok = gasync_task_func_call (func, name, cancellable, user_data, error);
-  gasync_registry_frame_pop (&frame);
-  return ok;
 }
 
 /* A new table from task name to its count of running tasks. */
