@@ -66,6 +66,16 @@ typedef struct
   GDestroyNotify destroy;
 } GasyncRegistryTask;
 
+/* A block of records (see gasync_registry_task_new_locked()). */
+typedef struct _GasyncRegistrySlab GasyncRegistrySlab;
+struct _GasyncRegistrySlab
+{
+  GasyncRegistrySlab *prev; /* in the registry's partial slabs */
+  GasyncRegistrySlab *next;
+  GasyncPoolJob *free; /* its free records, linked by job.next */
+  guint n_free;
+};
+
 /* Says, for log lines, which object the registry belongs to (see
  * gasync_describe()). Called with the owner's lock held. */
 typedef char *(*GasyncRegistryDescribeFunc) (gpointer owner);
@@ -78,9 +88,11 @@ typedef struct
   guint64 n_started; /* tasks and workers */
   GHashTable *details; /* GasyncRegistryEntry -> Detail; with details only */
 
-  gsize task_size;
-  GasyncPoolJob *free_tasks; /* records to reuse, linked by job.next */
-  guint n_free_tasks;
+  /* The records, in slabs (see gasync_registry_task_new_locked()). */
+  gsize slot_size; /* a record and its slab pointer */
+  guint slab_capacity; /* records per slab */
+  GasyncRegistrySlab *partial; /* the slabs with a free record */
+  guint n_free_tasks; /* free records in them */
 
   /* The stuck report (see gasync_registry_watch_locked()). */
   GasyncCond cond; /* broadcast when the last task ends while watched */
@@ -172,57 +184,75 @@ gasync_registry_entry_get_name (GasyncRegistryEntry *entry)
   return entry->name->name;
 }
 
-/* Records: reused, since the producer and the pool thread that frees a
- * record are different threads, which malloc's per-thread caches do not
- * serve well. Kept inline: a task costs no call into this unit for them. */
+/* Records come from slabs of about 4 KiB, each record preceded by a
+ * pointer to its slab, and go back to them: the producer and the pool
+ * thread that frees a record are different threads, which malloc's
+ * per-thread caches serve badly (a malloc and a free cost about 160
+ * instructions, against one or two dozen here), and a burst of tasks
+ * queues far more records than a fixed cache of free ones could keep. A
+ * slab whose records are all free is given back once the registry keeps
+ * GASYNC_REGISTRY_MAX_FREE_TASKS free records besides, so that the memory
+ * of a burst does not stay. Kept inline: a task costs no call into this
+ * unit for them. */
+#define GASYNC_REGISTRY_SLAB_BYTES 4096
 #define GASYNC_REGISTRY_MAX_FREE_TASKS 256
-/* Records allocated at once when none is left to reuse. */
-#define GASYNC_REGISTRY_ALLOC_BATCH 8
+
+GasyncRegistrySlab *gasync_registry_slab_new_locked (GasyncRegistry     *self);
+void                gasync_registry_slab_free_locked (GasyncRegistry     *self,
+                                                      GasyncRegistrySlab *slab);
+
+static inline void
+gasync_registry_slab_unlink_locked (GasyncRegistry     *self,
+                                    GasyncRegistrySlab *slab)
+{
+  if (slab->prev != NULL)
+    slab->prev->next = slab->next;
+  else
+    self->partial = slab->next;
+  if (slab->next != NULL)
+    slab->next->prev = slab->prev;
+  slab->prev = slab->next = NULL;
+}
 
 static inline void
 gasync_registry_task_free_locked (GasyncRegistry *self,
                                   gpointer        task)
 {
   GasyncPoolJob *job = &((GasyncRegistryTask *) task)->job;
+  GasyncRegistrySlab *slab = ((GasyncRegistrySlab **) task)[-1];
 
-  if (G_UNLIKELY (self->n_free_tasks >= GASYNC_REGISTRY_MAX_FREE_TASKS))
-    {
-      g_free (task);
-      return;
-    }
-  job->next = self->free_tasks;
-  self->free_tasks = job;
+  job->next = slab->free;
+  slab->free = job;
   self->n_free_tasks++;
-}
-
-/* With no record to reuse: allocates a few, without the lock, and keeps
- * the others for the next tasks, so that a burst of tasks drops the lock
- * once per batch. */
-static inline gpointer
-gasync_registry_task_alloc_locked (GasyncRegistry *self)
-{
-  gpointer batch[GASYNC_REGISTRY_ALLOC_BATCH];
-
-  gasync_unlock (self->lock);
-  for (guint i = 0; i < G_N_ELEMENTS (batch); i++)
-    batch[i] = g_malloc (self->task_size);
-  gasync_lock (self->lock);
-
-  for (guint i = 1; i < G_N_ELEMENTS (batch); i++)
-    gasync_registry_task_free_locked (self, batch[i]);
-  return batch[0];
+  if (slab->n_free++ == 0)
+    {
+      /* Was full: it has a free record again. */
+      slab->prev = NULL;
+      slab->next = self->partial;
+      if (self->partial != NULL)
+        self->partial->prev = slab;
+      self->partial = slab;
+    }
+  else if (G_UNLIKELY (slab->n_free == self->slab_capacity &&
+                       self->n_free_tasks >
+                       GASYNC_REGISTRY_MAX_FREE_TASKS + self->slab_capacity))
+    gasync_registry_slab_free_locked (self, slab);
 }
 
 /* A record of the owner's size. May drop the lock while it allocates. */
 static inline gpointer
 gasync_registry_task_new_locked (GasyncRegistry *self)
 {
-  GasyncPoolJob *task = self->free_tasks;
+  GasyncRegistrySlab *slab = self->partial;
+  GasyncPoolJob *task;
 
-  if (G_UNLIKELY (task == NULL))
-    return gasync_registry_task_alloc_locked (self);
-  self->free_tasks = task->next;
+  if (G_UNLIKELY (slab == NULL))
+    slab = gasync_registry_slab_new_locked (self);
+  task = slab->free;
+  slab->free = task->next;
   self->n_free_tasks--;
+  if (--slab->n_free == 0)
+    gasync_registry_slab_unlink_locked (self, slab);
   return task;
 }
 

@@ -126,11 +126,17 @@ gasync_registry_init (GasyncRegistry *self,
                       GasyncLock     *lock,
                       gsize           task_size)
 {
+  G_STATIC_ASSERT (sizeof (GasyncRegistrySlab) % sizeof (gpointer) == 0);
   g_assert (task_size >= sizeof (GasyncRegistryTask));
 
   memset (self, 0, sizeof (*self));
   self->lock = lock;
-  self->task_size = task_size;
+  /* A record and the pointer to its slab before it, aligned as pointers:
+   * records hold pointers and integers. */
+  self->slot_size = (sizeof (gpointer) + task_size + sizeof (gpointer) - 1) &
+                    ~(sizeof (gpointer) - 1);
+  self->slab_capacity = MAX (1, (GASYNC_REGISTRY_SLAB_BYTES -
+                                 sizeof (GasyncRegistrySlab)) / self->slot_size);
   names_init (&self->tasks);
   names_init (&self->workers);
   gasync_cond_init (&self->cond);
@@ -166,17 +172,65 @@ gasync_registry_clear (GasyncRegistry *self)
                NULL, NULL);
   gasync_unlock (self->lock);
 
-  while (self->free_tasks != NULL)
+  /* Nothing runs: every slab has only free records. */
+  while (self->partial != NULL)
     {
-      GasyncPoolJob *task = self->free_tasks;
+      GasyncRegistrySlab *slab = self->partial;
 
-      self->free_tasks = task->next;
-      g_free (task);
+      g_assert (slab->n_free == self->slab_capacity);
+      self->partial = slab->next;
+      g_free (slab);
     }
   g_clear_pointer (&self->details, g_hash_table_unref);
   names_clear (&self->tasks);
   names_clear (&self->workers);
   gasync_cond_clear (&self->cond);
+}
+
+/* With no free record: a new slab, allocated without the lock, with all
+ * its records free, first in the partial slabs. */
+GasyncRegistrySlab *
+gasync_registry_slab_new_locked (GasyncRegistry *self)
+{
+  GasyncRegistrySlab *slab;
+  char *slots;
+
+  gasync_unlock (self->lock);
+  slab = g_malloc (sizeof (GasyncRegistrySlab) +
+                   self->slab_capacity * self->slot_size);
+  gasync_lock (self->lock);
+
+  slab->free = NULL;
+  slab->n_free = self->slab_capacity;
+  /* The first slot of the slab is its first free record. */
+  slots = (char *) (slab + 1);
+  for (guint i = self->slab_capacity; i-- > 0;)
+    {
+      GasyncRegistrySlab **slot = (GasyncRegistrySlab **) (slots + i * self->slot_size);
+      GasyncPoolJob *task = (GasyncPoolJob *) (slot + 1);
+
+      *slot = slab;
+      task->next = slab->free;
+      slab->free = task;
+    }
+  self->n_free_tasks += slab->n_free;
+  slab->prev = NULL;
+  slab->next = self->partial;
+  if (self->partial != NULL)
+    self->partial->prev = slab;
+  self->partial = slab;
+  return slab;
+}
+
+/* Gives back @slab, whose records are all free, with more free records
+ * kept than the registry needs. */
+void
+gasync_registry_slab_free_locked (GasyncRegistry     *self,
+                                  GasyncRegistrySlab *slab)
+{
+  gasync_registry_slab_unlink_locked (self, slab);
+  self->n_free_tasks -= slab->n_free;
+  g_free (slab);
 }
 
 /* From now on, keeps every running task's kind and start time, for the
