@@ -277,10 +277,9 @@ idle_remove_locked (Worker *worker)
 
 static void *monitor_main (void *unused);
 
-/* Called with the lock held, whenever tasks stay queued with no thread known
- * to be free for them: the monitor must watch the queue. */
+/* wake_monitor() when the monitor is not watching the queue already. */
 static void
-wake_monitor (Warnings *warnings)
+wake_monitor_slow (Warnings *warnings)
 {
   int r;
 
@@ -305,6 +304,17 @@ wake_monitor (Warnings *warnings)
       pool.monitor_retry_time = g_get_monotonic_time () + MONITOR_RETRY_USEC;
       spawn_failed_locked (r, warnings);
     }
+}
+
+/* Called with the lock held, whenever tasks stay queued with no thread known
+ * to be free for them: the monitor must watch the queue. Inline for the
+ * common case, in which it watches already: a burst of tasks comes here
+ * for most of them. */
+static inline void
+wake_monitor (Warnings *warnings)
+{
+  if (G_UNLIKELY (!pool.monitor_running || pool.monitor_waiting))
+    wake_monitor_slow (warnings);
 }
 
 static void *worker_main (void *unused);
