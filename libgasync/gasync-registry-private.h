@@ -66,10 +66,13 @@ typedef struct
   GDestroyNotify destroy;
 } GasyncRegistryTask;
 
+typedef struct _GasyncRegistry GasyncRegistry;
+
 /* A block of records (see gasync_registry_task_new_locked()). */
 typedef struct _GasyncRegistrySlab GasyncRegistrySlab;
 struct _GasyncRegistrySlab
 {
+  GasyncRegistry *registry; /* its records' */
   GasyncRegistrySlab *prev; /* in the registry's partial slabs */
   GasyncRegistrySlab *next;
   GasyncPoolJob *free; /* its free records, linked by job.next */
@@ -80,7 +83,7 @@ struct _GasyncRegistrySlab
  * gasync_describe()). Called with the owner's lock held. */
 typedef char *(*GasyncRegistryDescribeFunc) (gpointer owner);
 
-typedef struct
+struct _GasyncRegistry
 {
   GasyncLock *lock; /* the owner's */
   GasyncRegistryNames tasks;
@@ -101,7 +104,7 @@ typedef struct
   GTimeSpan watch_interval;
   GasyncRegistryDescribeFunc describe;
   gpointer owner;
-} GasyncRegistry;
+};
 
 /* Marks code that a registry's owner runs in this thread. */
 typedef struct _GasyncRegistryFrame GasyncRegistryFrame;
@@ -237,6 +240,14 @@ gasync_registry_task_free_locked (GasyncRegistry *self,
                        self->n_free_tasks >
                        GASYNC_REGISTRY_MAX_FREE_TASKS + self->slab_capacity))
     gasync_registry_slab_free_locked (self, slab);
+}
+
+/* The registry of the record @task, from any thread that the record was
+ * handed to: its owner need not keep a pointer to itself in each. */
+static inline GasyncRegistry *
+gasync_registry_task_get_registry (gpointer task)
+{
+  return ((GasyncRegistrySlab **) task)[-1]->registry;
 }
 
 /* A record of the owner's size. May drop the lock while it allocates. */

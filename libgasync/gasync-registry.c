@@ -200,6 +200,7 @@ gasync_registry_slab_new_locked (GasyncRegistry *self)
                    self->slab_capacity * self->slot_size);
   gasync_lock (self->lock);
 
+  slab->registry = self;
   slab->free = NULL;
   slab->n_free = self->slab_capacity;
   /* The first slot of the slab is its first free record. */
