@@ -4,11 +4,14 @@
  * Copyright 2026 The libgasync authors
  *
  * GLib 2.74 builds GMutex and GCond on raw futexes, which ThreadSanitizer
- * cannot see, so every hand-off through them reads as a race. libgasync's
- * own locking goes through these thin wrappers on pthread mutexes and
- * condition variables (whose waits use CLOCK_MONOTONIC, so that deadlines
- * are g_get_monotonic_time() values), and the few hand-offs that must go
- * through GLib are annotated with GASYNC_TSAN_RELEASE/ACQUIRE.
+ * cannot see (their atomics are in an uninstrumented libglib), so every
+ * hand-off through them reads as a race. libgasync's own locking goes
+ * through the lock and condition here: on Linux futexes of its own, whose
+ * atomics are compiled into the library, which TSan sees; elsewhere thin
+ * wrappers on pthread mutexes and condition variables. Waits use
+ * CLOCK_MONOTONIC, so that deadlines are g_get_monotonic_time() values.
+ * The few hand-offs that must go through GLib are annotated with
+ * GASYNC_TSAN_RELEASE/ACQUIRE.
  *
  * This is the bottom floor of the library's private layers: it also holds
  * deadlines, and gasync_wait(), the one blocking wait that every blocking
