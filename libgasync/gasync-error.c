@@ -122,9 +122,10 @@ gasync_report_self_deadlock_of (GError     **error,
 
 /* The outcome of a task function that returned @ok with @local_error,
  * by the rule of DESIGN §3: FALSE without an error (as a binding may
- * return) becomes GASYNC_ERROR_FAILED naming the task. */
-static gboolean
-task_outcome (gboolean       ok,
+ * return) becomes GASYNC_ERROR_FAILED naming the task. Takes
+ * @local_error. */
+gboolean
+gasync_task_outcome (gboolean       ok,
               GError        *local_error,
               const char    *task_name,
               GCancellable  *cancellable,
@@ -150,21 +151,6 @@ task_outcome (gboolean       ok,
   return FALSE;
 }
 
-/* Calls a task function with the rule of DESIGN §3 (see task_outcome()). */
-gboolean
-gasync_task_func_call (GasyncTaskFunc   func,
-                       const char      *task_name,
-                       GCancellable    *cancellable,
-                       gpointer         user_data,
-                       GError         **error)
-{
-  GError *local_error = NULL;
-  gboolean ok;
-
-  ok = func (cancellable, user_data, &local_error);
-  return task_outcome (ok, local_error, task_name, cancellable, error);
-}
-
 /* The same for a value task, which resolves @result. */
 gboolean
 gasync_value_func_call (GasyncValueFunc   func,
@@ -178,7 +164,7 @@ gasync_value_func_call (GasyncValueFunc   func,
   gboolean ok;
 
   ok = func (cancellable, result, user_data, &local_error);
-  return task_outcome (ok, local_error, task_name, cancellable, error);
+  return gasync_task_outcome (ok, local_error, task_name, cancellable, error);
 }
 
 /* The contract's rule for counting an outcome: %G_IO_ERROR_CANCELLED is a

@@ -81,7 +81,7 @@ static struct
   int n_live;        /* atomic: read without the lock */
   guint64 serial;
 } registry = {
-  PTHREAD_MUTEX_INITIALIZER,
+  GASYNC_LOCK_INIT,
 };
 
 G_DEFINE_BOXED_TYPE (GasyncLeak, gasync_leak, gasync_leak_ref, gasync_leak_unref)

@@ -94,7 +94,7 @@ typedef struct
 /* The schedulers by context. Bumping schedulers_gone whenever one leaves
  * the table invalidates every thread's cache of its last lookup: a context
  * made at the address of a finalized one is then looked up again. */
-static GasyncLock schedulers_lock = PTHREAD_MUTEX_INITIALIZER;
+static GasyncLock schedulers_lock = GASYNC_LOCK_INIT;
 static GHashTable *schedulers;  /* GMainContext -> Scheduler, schedulers_lock */
 static int schedulers_gone;     /* atomic, written under schedulers_lock */
 

@@ -141,6 +141,8 @@ static struct
 } pool;
 
 static pthread_once_t pool_once = PTHREAD_ONCE_INIT;
+/* Set once pool_init() has run: a push then costs one load, not a call. */
+static atomic_bool pool_ready;
 
 /* Pool threads alive (workers and the monitor), and how many the testing
  * hook lets exist. */
@@ -275,10 +277,9 @@ idle_remove_locked (Worker *worker)
 
 static void *monitor_main (void *unused);
 
-/* Called with the lock held, whenever tasks stay queued with no thread known
- * to be free for them: the monitor must watch the queue. */
+/* wake_monitor() when the monitor is not watching the queue already. */
 static void
-wake_monitor (Warnings *warnings)
+wake_monitor_slow (Warnings *warnings)
 {
   int r;
 
@@ -303,6 +304,17 @@ wake_monitor (Warnings *warnings)
       pool.monitor_retry_time = g_get_monotonic_time () + MONITOR_RETRY_USEC;
       spawn_failed_locked (r, warnings);
     }
+}
+
+/* Called with the lock held, whenever tasks stay queued with no thread known
+ * to be free for them: the monitor must watch the queue. Inline for the
+ * common case, in which it watches already: a burst of tasks comes here
+ * for most of them. */
+static inline void
+wake_monitor (Warnings *warnings)
+{
+  if (G_UNLIKELY (!pool.monitor_running || pool.monitor_waiting))
+    wake_monitor_slow (warnings);
 }
 
 static void *worker_main (void *unused);
@@ -562,6 +574,17 @@ monitor_main (void *unused)
   return NULL;
 }
 
+/* Initializes the pool the first time. */
+static inline void
+pool_ensure (void)
+{
+  if (G_UNLIKELY (!atomic_load_explicit (&pool_ready, memory_order_acquire)))
+    {
+      pthread_once (&pool_once, pool_init);
+      atomic_store_explicit (&pool_ready, TRUE, memory_order_release);
+    }
+}
+
 /* Queues @job, locked, and finds it a thread. */
 static inline void
 push_job_locked (Job      *job,
@@ -603,7 +626,7 @@ gasync_pool_push (GasyncPoolFunc func,
   OwnedJob *owned;
   Warnings warnings = { 0 };
 
-  pthread_once (&pool_once, pool_init);
+  pool_ensure ();
 
   gasync_lock (&pool.lock);
   owned = pool.free_jobs;
@@ -638,7 +661,7 @@ gasync_pool_push_job (GasyncPoolJob  *job,
   Warnings warnings = { 0 };
 
   g_assert (func != NULL);
-  pthread_once (&pool_once, pool_init);
+  pool_ensure ();
 
   job->func = func;
   gasync_lock (&pool.lock);

@@ -32,10 +32,10 @@ void     gasync_report_self_deadlock_of  (GError     **error,
                                           const char  *call,
                                           const char  *why);
 
-gboolean gasync_task_func_call           (GasyncTaskFunc   func,
+gboolean gasync_task_outcome             (gboolean         ok,
+                                          GError          *local_error,
                                           const char      *task_name,
                                           GCancellable    *cancellable,
-                                          gpointer         user_data,
                                           GError         **error);
 gboolean gasync_value_func_call          (GasyncValueFunc  func,
                                           const char      *task_name,
@@ -45,6 +45,24 @@ gboolean gasync_value_func_call          (GasyncValueFunc  func,
                                           GError         **error);
 
 gboolean gasync_error_is_cancelled       (const GError    *error);
+
+/* Calls a task function with the rule of DESIGN §3 (see
+ * gasync_task_outcome()). Inline: a task that succeeds without an error,
+ * the tiny task's case, costs only the call. */
+static inline gboolean
+gasync_task_func_call (GasyncTaskFunc   func,
+                       const char      *task_name,
+                       GCancellable    *cancellable,
+                       gpointer         user_data,
+                       GError         **error)
+{
+  GError *local_error = NULL;
+  gboolean ok = func (cancellable, user_data, &local_error);
+
+  if (G_LIKELY (ok && local_error == NULL))
+    return TRUE;
+  return gasync_task_outcome (ok, local_error, task_name, cancellable, error);
+}
 gboolean gasync_failure_is_handled       (gpointer         instance,
                                           guint            signal_id,
                                           const char      *label,

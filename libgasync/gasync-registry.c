@@ -31,7 +31,7 @@ typedef struct
 } Detail;
 
 /* The frames of this thread, innermost first. */
-static _Thread_local GasyncRegistryFrame *current_frame;
+_Thread_local GasyncRegistryFrame *gasync_registry_current_frame;
 
 static void
 names_init (GasyncRegistryNames *names)
@@ -126,11 +126,17 @@ gasync_registry_init (GasyncRegistry *self,
                       GasyncLock     *lock,
                       gsize           task_size)
 {
+  G_STATIC_ASSERT (sizeof (GasyncRegistrySlab) % sizeof (gpointer) == 0);
   g_assert (task_size >= sizeof (GasyncRegistryTask));
 
   memset (self, 0, sizeof (*self));
   self->lock = lock;
-  self->task_size = task_size;
+  /* A record and the pointer to its slab before it, aligned as pointers:
+   * records hold pointers and integers. */
+  self->slot_size = (sizeof (gpointer) + task_size + sizeof (gpointer) - 1) &
+                    ~(sizeof (gpointer) - 1);
+  self->slab_capacity = MAX (1, (GASYNC_REGISTRY_SLAB_BYTES -
+                                 sizeof (GasyncRegistrySlab)) / self->slot_size);
   names_init (&self->tasks);
   names_init (&self->workers);
   gasync_cond_init (&self->cond);
@@ -166,17 +172,66 @@ gasync_registry_clear (GasyncRegistry *self)
                NULL, NULL);
   gasync_unlock (self->lock);
 
-  while (self->free_tasks != NULL)
+  /* Nothing runs: every slab has only free records. */
+  while (self->partial != NULL)
     {
-      GasyncPoolJob *task = self->free_tasks;
+      GasyncRegistrySlab *slab = self->partial;
 
-      self->free_tasks = task->next;
-      g_free (task);
+      g_assert (slab->n_free == self->slab_capacity);
+      self->partial = slab->next;
+      g_free (slab);
     }
   g_clear_pointer (&self->details, g_hash_table_unref);
   names_clear (&self->tasks);
   names_clear (&self->workers);
   gasync_cond_clear (&self->cond);
+}
+
+/* With no free record: a new slab, allocated without the lock, with all
+ * its records free, first in the partial slabs. */
+GasyncRegistrySlab *
+gasync_registry_slab_new_locked (GasyncRegistry *self)
+{
+  GasyncRegistrySlab *slab;
+  char *slots;
+
+  gasync_unlock (self->lock);
+  slab = g_malloc (sizeof (GasyncRegistrySlab) +
+                   self->slab_capacity * self->slot_size);
+  gasync_lock (self->lock);
+
+  slab->registry = self;
+  slab->free = NULL;
+  slab->n_free = self->slab_capacity;
+  /* The first slot of the slab is its first free record. */
+  slots = (char *) (slab + 1);
+  for (guint i = self->slab_capacity; i-- > 0;)
+    {
+      GasyncRegistrySlab **slot = (GasyncRegistrySlab **) (slots + i * self->slot_size);
+      GasyncPoolJob *task = (GasyncPoolJob *) (slot + 1);
+
+      *slot = slab;
+      task->next = slab->free;
+      slab->free = task;
+    }
+  self->n_free_tasks += slab->n_free;
+  slab->prev = NULL;
+  slab->next = self->partial;
+  if (self->partial != NULL)
+    self->partial->prev = slab;
+  self->partial = slab;
+  return slab;
+}
+
+/* Gives back @slab, whose records are all free, with more free records
+ * kept than the registry needs. */
+void
+gasync_registry_slab_free_locked (GasyncRegistry     *self,
+                                  GasyncRegistrySlab *slab)
+{
+  gasync_registry_slab_unlink_locked (self, slab);
+  self->n_free_tasks -= slab->n_free;
+  g_free (slab);
 }
 
 /* From now on, keeps every running task's kind and start time, for the
@@ -194,10 +249,10 @@ gasync_registry_get_track_details (GasyncRegistry *self)
   return self->details != NULL;
 }
 
-/* Counts a task under @name in @entry; @kind ("task", "async task", …, a
- * static string) is for the details. Returns how many tasks run now. */
+/* gasync_registry_begin_locked() for a name other than the last one
+ * counted, or with details. */
 guint
-gasync_registry_begin_locked (GasyncRegistry      *self,
+gasync_registry_begin_slow_locked (GasyncRegistry      *self,
                               GasyncRegistryEntry *entry,
                               const char          *name,
                               const char          *kind)
@@ -215,9 +270,10 @@ gasync_registry_begin_locked (GasyncRegistry      *self,
   return self->tasks.n_running;
 }
 
-/* Ends the task counted in @entry. Returns how many tasks still run. */
+/* gasync_registry_end_locked() for the last task of its name, or with
+ * details. */
 guint
-gasync_registry_end_locked (GasyncRegistry      *self,
+gasync_registry_end_slow_locked (GasyncRegistry      *self,
                             GasyncRegistryEntry *entry)
 {
   guint n_running;
@@ -248,16 +304,6 @@ gasync_registry_end_worker_locked (GasyncRegistry      *self,
   return names_unref (&self->workers, entry->name);
 }
 
-/* Calls @run (@task) on the shared pool. */
-void
-gasync_registry_task_push (GasyncRegistryTask *task,
-                           GasyncPoolFunc      run)
-{
-  /* The job comes first in the task: @run gets @task. */
-  G_STATIC_ASSERT (G_STRUCT_OFFSET (GasyncRegistryTask, job) == 0);
-  gasync_pool_push_job (&task->job, run);
-}
-
 static gpointer
 task_thread (gpointer data)
 {
@@ -278,51 +324,15 @@ gasync_registry_task_spawn (GasyncRegistryTask *task,
   g_thread_unref (g_thread_new (thread_name, task_thread, task));
 }
 
-/* Marks the code that follows, until gasync_registry_frame_pop(), as run
- * by the owner of @self in this thread. */
-void
-gasync_registry_frame_push (GasyncRegistryFrame  *frame,
-                            const GasyncRegistry *self)
-{
-  frame->registry = self;
-  frame->prev = current_frame;
-  current_frame = frame;
-}
-
-void
-gasync_registry_frame_pop (GasyncRegistryFrame *frame)
-{
-  current_frame = frame->prev;
-}
-
 /* Whether this thread runs code of the owner of @self (inside a frame). */
 gboolean
 gasync_registry_runs_here (const GasyncRegistry *self)
 {
-  for (GasyncRegistryFrame *frame = current_frame; frame != NULL;
+  for (GasyncRegistryFrame *frame = gasync_registry_current_frame; frame != NULL;
        frame = frame->prev)
     if (frame->registry == self)
       return TRUE;
   return FALSE;
-}
-
-/* Calls the task function @func named @name in a frame of @self, with the
- * rule of gasync_task_func_call(). */
-gboolean
-gasync_registry_call (GasyncRegistry  *self,
-                      GasyncTaskFunc   func,
-                      const char      *name,
-                      GCancellable    *cancellable,
-                      gpointer         user_data,
-                      GError         **error)
-{
-  GasyncRegistryFrame frame;
-  gboolean ok;
-
-  gasync_registry_frame_push (&frame, self);
-  ok = gasync_task_func_call (func, name, cancellable, user_data, error);
-  gasync_registry_frame_pop (&frame);
-  return ok;
 }
 
 /* A new table from task name to its count of running tasks. */

@@ -337,7 +337,7 @@ wait_for_slot_locked (GasyncSemaphore  *self,
                       GCancellable     *cancellable,
                       GError          **error)
 {
-  Blocked blocked = { { &blocked, NULL, NULL }, PTHREAD_COND_INITIALIZER, FALSE };
+  Blocked blocked = { { &blocked, NULL, NULL }, GASYNC_COND_INIT, FALSE };
   gboolean acquired;
 
   g_queue_push_tail_link (&self->blocked, &blocked.link);

@@ -16,12 +16,18 @@
 #include "gasync-task-run-private.h"
 #include "gasync-task-token-private.h"
 
-/* The record of a pooled task or a worker. */
-typedef struct
+/* The record of a pooled task or a worker: a registry record; its gate is
+ * the one whose registry it comes from. */
+typedef GasyncRegistryTask GateRun;
+
+static inline GasyncTaskGate *
+gate_run_get_gate (GateRun *record)
 {
-  GasyncRegistryTask task;
-  GasyncTaskGate *gate;
-} GateRun;
+  GasyncRegistry *registry = gasync_registry_task_get_registry (record);
+
+  return (GasyncTaskGate *) ((char *) registry -
+                             G_STRUCT_OFFSET (GasyncTaskGate, registry));
+}
 
 void
 gasync_task_gate_init (GasyncTaskGate            *self,
@@ -131,9 +137,8 @@ gasync_task_gate_end (GasyncTaskGate      *self,
 static void
 async_task_run (gpointer data)
 {
-  GateRun *record = data;
-  GasyncRegistryTask *task = &record->task;
-  GasyncTaskGate *self = record->gate;
+  GateRun *task = data;
+  GasyncTaskGate *self = gate_run_get_gate (task);
   gboolean last;
 
   gasync_task_run_call (task, self->instance, &self->registry,
@@ -148,9 +153,8 @@ async_task_run (gpointer data)
 static void
 worker_run (gpointer data)
 {
-  GateRun *record = data;
-  GasyncRegistryTask *worker = &record->task;
-  GasyncTaskGate *self = record->gate;
+  GateRun *worker = data;
+  GasyncTaskGate *self = gate_run_get_gate (worker);
 
   gasync_task_run_call (worker, self->instance, &self->registry,
                         self->worker_cancellable, self->context,
@@ -190,11 +194,11 @@ gasync_task_gate_start (GasyncTaskGate   *self,
   record = gasync_registry_task_new_locked (&self->registry);
   if (kind != NULL)
     admitted = gasync_task_gate_begin_locked (self, name, kind,
-                                              &record->task.entry, &track);
+                                              &record->entry, &track);
   else if ((admitted = !self->refuse_workers))
     {
       gasync_registry_begin_worker_locked (&self->registry,
-                                           &record->task.entry, name);
+                                           &record->entry, name);
       gasync_thread_hold_enter_locked (&self->workers);
       track = gasync_leak_watch_begin_locked (&self->leak);
     }
@@ -222,12 +226,11 @@ gasync_task_gate_start (GasyncTaskGate   *self,
       return FALSE;
     }
 
-  gasync_task_run_set (&record->task, func, user_data, destroy, semaphore);
-  record->gate = self;
+  gasync_task_run_set (record, func, user_data, destroy, semaphore);
   if (kind != NULL)
-    gasync_registry_task_push (&record->task, async_task_run);
+    gasync_registry_task_push (record, async_task_run);
   else
-    gasync_registry_task_spawn (&record->task, worker_run, name);
+    gasync_registry_task_spawn (record, worker_run, name);
   return TRUE;
 }
 

@@ -21,6 +21,7 @@
 #include <gio/gio.h>
 
 #include "gasync-cancel-tree-private.h"
+#include "gasync-owner-private.h"
 #include "gasync-registry-private.h"
 #include "gasync-semaphore.h"
 
@@ -30,12 +31,15 @@ G_BEGIN_DECLS
  * gets a small record around @func and @user_data, reused through the
  * semaphore, and gasync_task_run_call() gives the slot and the record
  * back as soon as @func returns: only such tasks pay for it. */
-void      gasync_task_run_set           (GasyncRegistryTask *task,
+void      gasync_task_run_set_slot      (GasyncRegistryTask *task,
                                          GasyncTaskFunc      func,
                                          gpointer            user_data,
                                          GDestroyNotify      destroy,
                                          GasyncSemaphore    *semaphore);
-void      gasync_task_run_call          (GasyncRegistryTask *task,
+gboolean  gasync_task_run_slot_mark     (GCancellable     *cancellable,
+                                         gpointer          data,
+                                         GError          **error);
+void      gasync_task_run_call_slot     (GasyncRegistryTask *task,
                                          gpointer          instance,
                                          GasyncRegistry   *registry,
                                          GCancellable     *cancellable,
@@ -46,6 +50,55 @@ void      gasync_task_run_report        (GMainContext     *context,
                                          guint             failed_signal,
                                          const char       *name,
                                          GError           *error);
+
+/* Sets the function, data and destroy notify of @task; @semaphore, if
+ * any, holds a slot for the task until its function returns. */
+static inline void
+gasync_task_run_set (GasyncRegistryTask *task,
+                     GasyncTaskFunc      func,
+                     gpointer            user_data,
+                     GDestroyNotify      destroy,
+                     GasyncSemaphore    *semaphore)
+{
+  if (G_UNLIKELY (semaphore != NULL))
+    {
+      gasync_task_run_set_slot (task, func, user_data, destroy, semaphore);
+      return;
+    }
+  task->func = func;
+  task->user_data = user_data;
+  task->destroy = destroy;
+}
+
+/* Calls the function of @task with @cancellable, in a frame of @registry;
+ * gives back the slot it held, if any, as soon as it returns; reports its
+ * failure as @instance's (@failed_signal) on @context; runs the destroy
+ * notify of its data on @context. The caller then ends it. Inline: a task
+ * without a slot that succeeds costs the call of its function. */
+static inline void
+gasync_task_run_call (GasyncRegistryTask *task,
+                      gpointer            instance,
+                      GasyncRegistry     *registry,
+                      GCancellable       *cancellable,
+                      GMainContext       *context,
+                      guint               failed_signal)
+{
+  const char *name = gasync_registry_entry_get_name (&task->entry);
+  GError *error = NULL;
+
+  if (G_UNLIKELY (task->func == gasync_task_run_slot_mark))
+    {
+      gasync_task_run_call_slot (task, instance, registry, cancellable,
+                                 context, failed_signal);
+      return;
+    }
+  if (G_UNLIKELY (!gasync_registry_call (registry, task->func, name,
+                                         cancellable, task->user_data,
+                                         &error)))
+    gasync_task_run_report (context, instance, failed_signal, name, error);
+  gasync_owner_destroy (context, GASYNC_OWNER_NOW_IF_OWNER, task->destroy,
+                        task->user_data);
+}
 
 /* The task function of the `_closure` forms that language bindings see:
  * invokes @closure (the task's data; see gasync_task_run_closure_ref())

@@ -51,8 +51,8 @@ typedef struct
 
 /* Marks a task whose user_data is a SlotTask: gasync_task_run_call() calls
  * the record's function instead. */
-static gboolean
-slot_task_mark (GCancellable  *cancellable,
+gboolean
+gasync_task_run_slot_mark (GCancellable  *cancellable,
                 gpointer       data,
                 GError       **error)
 {
@@ -60,22 +60,16 @@ slot_task_mark (GCancellable  *cancellable,
   return FALSE;
 }
 
+/* gasync_task_run_set() with a @semaphore. */
 void
-gasync_task_run_set (GasyncRegistryTask *task,
-                     GasyncTaskFunc      func,
-                     gpointer            user_data,
-                     GDestroyNotify      destroy,
-                     GasyncSemaphore    *semaphore)
+gasync_task_run_set_slot (GasyncRegistryTask *task,
+                          GasyncTaskFunc      func,
+                          gpointer            user_data,
+                          GDestroyNotify      destroy,
+                          GasyncSemaphore    *semaphore)
 {
   SlotTask *slot;
 
-  if (semaphore == NULL)
-    {
-      task->func = func;
-      task->user_data = user_data;
-      task->destroy = destroy;
-      return;
-    }
   slot = gasync_semaphore_take_spare (semaphore);
   if (slot == NULL)
     slot = g_new (SlotTask, 1);
@@ -84,45 +78,34 @@ gasync_task_run_set (GasyncRegistryTask *task,
   slot->destroy = destroy;
   slot->semaphore = semaphore;
   gasync_semaphore_hold (semaphore);
-  task->func = slot_task_mark;
+  task->func = gasync_task_run_slot_mark;
   task->user_data = slot;
   task->destroy = NULL;
 }
 
-/* Calls the function of @task with @cancellable, in a frame of @registry;
- * gives back the slot it held, if any, as soon as it returns; reports its
- * failure as @instance's; runs the destroy notify of its data on
- * @context. The caller then ends it. */
+/* gasync_task_run_call() for a task that holds a slot of a semaphore: the
+ * slot goes back as soon as the function returns. */
 void
-gasync_task_run_call (GasyncRegistryTask *task,
-                      gpointer            instance,
-                      GasyncRegistry     *registry,
-                      GCancellable       *cancellable,
-                      GMainContext       *context,
-                      guint               failed_signal)
+gasync_task_run_call_slot (GasyncRegistryTask *task,
+                           gpointer            instance,
+                           GasyncRegistry     *registry,
+                           GCancellable       *cancellable,
+                           GMainContext       *context,
+                           guint               failed_signal)
 {
   const char *name = gasync_registry_entry_get_name (&task->entry);
-  GasyncTaskFunc func = task->func;
-  gpointer user_data = task->user_data;
-  GDestroyNotify destroy = task->destroy;
+  SlotTask *slot = task->user_data;
+  GasyncTaskFunc func = slot->func;
+  gpointer user_data = slot->user_data;
+  GDestroyNotify destroy = slot->destroy;
   GError *error = NULL;
   gboolean ok;
 
-  if (func == slot_task_mark)
-    {
-      SlotTask *slot = user_data;
-
-      func = slot->func;
-      user_data = slot->user_data;
-      destroy = slot->destroy;
-      ok = gasync_registry_call (registry, func, name, cancellable, user_data,
-                                 &error);
-      /* Takes the record back. */
-      gasync_semaphore_release_held (slot->semaphore, slot);
-    }
-  else
-    ok = gasync_registry_call (registry, func, name, cancellable, user_data,
-                               &error);
+  g_assert (task->func == gasync_task_run_slot_mark);
+  ok = gasync_registry_call (registry, func, name, cancellable, user_data,
+                             &error);
+  /* Takes the record back. */
+  gasync_semaphore_release_held (slot->semaphore, slot);
 
   if (!ok)
     gasync_task_run_report (context, instance, failed_signal, name, error);

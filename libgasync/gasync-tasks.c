@@ -186,8 +186,7 @@ G_DEFINE_FINAL_TYPE (GasyncTasks, gasync_tasks, G_TYPE_OBJECT)
  * the registry. */
 typedef struct
 {
-  GasyncRegistryTask task;
-  GasyncTasks *tasks;       /* not owned: the group's busy reference */
+  GasyncRegistryTask task; /* its group is the owner of its registry */
   GCancellable *cancellable;
   GasyncTaskFunc close_func;
   gboolean loop;
@@ -360,6 +359,16 @@ tasks_record (GasyncTasks  *self,
   gasync_unlock (&self->lock);
 }
 
+/* The group of @task, which holds it through its busy reference. */
+static inline GasyncTasks *
+task_get_tasks (Task *task)
+{
+  GasyncRegistry *registry = gasync_registry_task_get_registry (task);
+
+  return (GasyncTasks *) ((char *) registry -
+                          G_STRUCT_OFFSET (GasyncTasks, registry));
+}
+
 /* Runs @func once, traced; a wait for the group from inside it is
  * refused. */
 static gboolean
@@ -367,16 +376,17 @@ task_call (Task           *task,
            const char     *name,
            GasyncTaskFunc  func)
 {
+  GasyncTasks *self = task_get_tasks (task);
   GError *error = NULL;
   gint64 start = tasks_trace_enabled () ? g_get_monotonic_time () : -1;
   gboolean ok;
 
-  ok = gasync_registry_call (&task->tasks->registry, func, name,
+  ok = gasync_registry_call (&self->registry, func, name,
                              task->cancellable, task->task.user_data, &error);
   /* A tiny task that succeeds untraced costs nothing more. */
   if (G_UNLIKELY (start != -1 || error != NULL))
     {
-      tasks_record (task->tasks, name, start, error);
+      tasks_record (self, name, start, error);
       g_clear_error (&error);
     }
   return ok;
@@ -387,7 +397,7 @@ static void
 task_run (gpointer data)
 {
   Task *task = data;
-  GasyncTasks *self = task->tasks;
+  GasyncTasks *self = task_get_tasks (task);
   const char *name = gasync_registry_entry_get_name (&task->task.entry);
   GCancellable *cancellable = task->cancellable;
 
@@ -465,7 +475,6 @@ tasks_start (GasyncTasks    *self,
   task->task.func = func;
   task->task.user_data = user_data;
   task->task.destroy = destroy;
-  task->tasks = self;
   task->cancellable = cancellable != NULL ? g_object_ref (cancellable) : NULL;
   task->close_func = close_func;
   task->loop = loop;

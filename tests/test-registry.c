@@ -6,6 +6,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "gasync-private.h"
 #include "gasync-registry-private.h"
 #include "gasync-sync-private.h"
@@ -170,22 +172,39 @@ test_registry_records (void)
   GPtrArray *records = g_ptr_array_new ();
   gpointer first;
 
-  g_test_summary ("Records are reused; with none to reuse, a batch is "
-                  "allocated; at most 256 are kept");
+  g_test_summary ("Records are reused; with none to reuse, a slab of them "
+                  "is allocated; the slabs of a burst are given back, all "
+                  "but about 256 free records");
 
   owner_init (&owner);
   gasync_lock (&owner.lock);
   first = gasync_registry_task_new_locked (&owner.registry);
-  g_assert_cmpuint (owner.registry.n_free_tasks, ==, GASYNC_REGISTRY_ALLOC_BATCH - 1);
+  g_assert_cmpuint (owner.registry.slab_capacity, >, 1);
+  g_assert_cmpuint (owner.registry.n_free_tasks, ==,
+                    owner.registry.slab_capacity - 1);
   gasync_registry_task_free_locked (&owner.registry, first);
+  g_assert_cmpuint (owner.registry.n_free_tasks, ==,
+                    owner.registry.slab_capacity);
   g_assert_true (gasync_registry_task_new_locked (&owner.registry) == first);
   g_ptr_array_add (records, first);
 
-  for (guint i = 0; i < 2 * GASYNC_REGISTRY_MAX_FREE_TASKS; i++)
-    g_ptr_array_add (records, gasync_registry_task_new_locked (&owner.registry));
+  /* A burst: the records of many slabs, all in use at once. */
+  for (guint i = 0; i < 10 * GASYNC_REGISTRY_MAX_FREE_TASKS; i++)
+    {
+      gpointer record = gasync_registry_task_new_locked (&owner.registry);
+
+      /* Distinct, and writable whole. */
+      memset (record, 0xaa, sizeof (GasyncRegistryTask));
+      g_ptr_array_add (records, record);
+    }
+  g_assert_cmpuint (owner.registry.n_free_tasks, <,
+                    owner.registry.slab_capacity);
   for (guint i = 0; i < records->len; i++)
     gasync_registry_task_free_locked (&owner.registry, records->pdata[i]);
-  g_assert_cmpuint (owner.registry.n_free_tasks, ==, GASYNC_REGISTRY_MAX_FREE_TASKS);
+  g_assert_cmpuint (owner.registry.n_free_tasks, >, GASYNC_REGISTRY_MAX_FREE_TASKS);
+  g_assert_cmpuint (owner.registry.n_free_tasks, <=,
+                    GASYNC_REGISTRY_MAX_FREE_TASKS + owner.registry.slab_capacity);
+  g_assert_cmpuint (owner.registry.n_free_tasks % owner.registry.slab_capacity, ==, 0);
   gasync_unlock (&owner.lock);
 
   g_ptr_array_unref (records);

@@ -18,7 +18,9 @@
  * Options: "--quick" runs one small round, so that the program runs as a
  * normal test (suite bench-smoke) and cannot rot; "--runs N" and
  * "--size N" override the defaults; "--json FILE" also appends each report
- * as one JSON object per line, for build-aux/run-benchmarks.sh to gather.
+ * as one JSON object per line, for build-aux/run-benchmarks.sh to gather;
+ * "--only PREFIX" runs (and reports) only the comparisons whose section
+ * name starts with PREFIX, say to profile one case under callgrind.
  *
  * "--callgrind" is for runs under `valgrind --tool=callgrind
  * --instr-atstart=no`: bench_clock_start() and bench_clock_stop() switch
@@ -64,6 +66,9 @@ typedef double (*BenchFunc) (guint64 size, gpointer data);
 /* Whether bench_clock_start() switches callgrind's instrumentation on. */
 static gboolean bench_callgrind;
 
+/* --only: the prefix of the sections to run, or NULL for all. */
+static const char *bench_only;
+
 /* A second figure of the same run (a 99th percentile), see
  * bench_set_extra(). */
 static double bench_extra;
@@ -107,6 +112,8 @@ bench_parse_options (int      argc,
         }
       else if (g_str_equal (argv[i], "--json") && i + 1 < argc)
         o.json = argv[++i];
+      else if (g_str_equal (argv[i], "--only") && i + 1 < argc)
+        bench_only = argv[++i];
       /* MAX() evaluates its arguments twice: no ++i inside it. */
       else if (g_str_equal (argv[i], "--runs") && i + 1 < argc)
         {
@@ -226,6 +233,7 @@ typedef struct
   guint64 size;
   double load_start[3];
   double load_end[3];
+  gboolean skipped;    /* not run: --only excluded its section */
 } BenchResult;
 
 static inline void
@@ -310,6 +318,13 @@ bench_compare (const BenchOptions *o,
   memset (result, 0, sizeof (*result));
   result->section = section;
   result->size = o->size;
+  if (bench_only != NULL && !g_str_has_prefix (section, bench_only))
+    {
+      result->skipped = TRUE;
+      if (extra != NULL)
+        *extra = *result;
+      return;
+    }
   bench_read_load (result->load_start);
 
   if (o->callgrind)
@@ -515,6 +530,8 @@ bench_report (const BenchOptions *o,
 {
   long rss = bench_peak_rss_kib ();
 
+  if (r->skipped)
+    return;
   g_print ("%-44s %10.1f %-7s | %-36s %10.1f %-7s | ratio %5.2f (%.2f..%.2f) | rounds %u size %" G_GUINT64_FORMAT " | load %.2f->%.2f | peak RSS %ld KiB\n",
            what, r->figure, unit, anchor, r->anchor, unit, r->ratio,
            r->ratio_min, r->ratio_max, r->runs, r->size,
