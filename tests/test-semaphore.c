@@ -554,6 +554,19 @@ queue_waiter_hook (GasyncSemaphore *sem,
   g_assert_cmpint (gasync_semaphore_get_n_available (sem), ==, 0);
 }
 
+/* Takes @sem's only slot and releases it with @hook, which queues a
+ * waiter once the release has found no one waiting. */
+static void
+release_queuing_waiter (GasyncSemaphore *sem,
+                        QueueWaiterHook *hook)
+{
+  g_assert_true (gasync_semaphore_try_acquire (sem));
+  gasync_semaphore_set_release_hook_for_testing (sem, queue_waiter_hook, hook);
+  gasync_semaphore_release (sem);
+  gasync_semaphore_set_release_hook_for_testing (sem, NULL, NULL);
+  g_assert_cmpuint (hook->n_calls, ==, 1);
+}
+
 static void
 test_semaphore_release_as_async_waiter_queues (void)
 {
@@ -568,11 +581,7 @@ test_semaphore_release_as_async_waiter_queues (void)
   g_test_bug ("17");
 
   async_data_init (&data);
-  g_assert_true (gasync_semaphore_try_acquire (sem));
-  gasync_semaphore_set_release_hook_for_testing (sem, queue_waiter_hook, &hook);
-  gasync_semaphore_release (sem);
-  gasync_semaphore_set_release_hook_for_testing (sem, NULL, NULL);
-  g_assert_cmpuint (hook.n_calls, ==, 1);
+  release_queuing_waiter (sem, &hook);
 
   /* Handed on before the release returned. */
   g_assert_cmpint (gasync_semaphore_get_n_available (sem), ==, 0);
@@ -595,11 +604,7 @@ test_semaphore_release_as_blocked_waiter_queues (void)
                   "it: the slot is not left free with a thread blocked");
   g_test_bug ("17");
 
-  g_assert_true (gasync_semaphore_try_acquire (sem));
-  gasync_semaphore_set_release_hook_for_testing (sem, queue_waiter_hook, &hook);
-  gasync_semaphore_release (sem);
-  gasync_semaphore_set_release_hook_for_testing (sem, NULL, NULL);
-  g_assert_cmpuint (hook.n_calls, ==, 1);
+  release_queuing_waiter (sem, &hook);
 
   /* Granted before the release returned. */
   g_assert_cmpint (gasync_semaphore_get_n_available (sem), ==, 0);

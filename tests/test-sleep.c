@@ -321,18 +321,29 @@ cancelled_sleeper_thread (gpointer data)
   return NULL;
 }
 
+typedef struct
+{
+  GCancellable *cancellable;
+  guint n;
+} SleepersWanted;
+
+static gboolean
+sleepers_blocked (gpointer data)
+{
+  SleepersWanted *wanted = data;
+
+  return gasync_cancellable_get_n_waits (wanted->cancellable, NULL) >= wanted->n;
+}
+
 /* Waits (bounded) until @n sleeps block on @cancellable. */
 static void
 wait_for_sleepers (GCancellable *cancellable,
                    guint         n)
 {
-  gint64 deadline = gasync_test_deadline (GASYNC_TEST_TIMEOUT_SECONDS);
+  SleepersWanted wanted = { cancellable, n };
 
-  while (gasync_cancellable_get_n_waits (cancellable, NULL) < n)
-    {
-      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-      g_usleep (1000);
-    }
+  gasync_test_iterate_until (NULL, sleepers_blocked, &wanted,
+                             GASYNC_TEST_TIMEOUT_SECONDS);
 }
 
 static void
