@@ -168,10 +168,6 @@ enum {
 /* How long a waiter may wait before the mutex turns to strict hand-off:
  * Go's starvationThresholdNs. */
 #define STARVATION_US 1000
-/* Go's active spinning before a locker queues: how many tries, and how
- * many processor pauses before each (sync.Mutex: 4 and 30). */
-#define SPIN_ROUNDS 4
-#define SPIN_PAUSES 30
 
 /* How a queued blocking waiter is woken (gasync_waiter_wake_one_as()). */
 enum {
@@ -414,34 +410,17 @@ mutex_lock_slow (GasyncMutex   *self,
     }
 }
 
-/* Go's active spinning: a locker that finds the mutex held in normal
- * mode, on a machine with more than one processor, retries a few times
- * with a short pause before it queues, since a short critical section is
- * often over sooner than a sleep and a wake-up would take. */
-static gboolean
-mutex_spin (GasyncMutex *self)
+/* Go's active spinning (gasync_spin()): a locker that finds the mutex
+ * held in normal mode retries a few times before it queues, since a short
+ * critical section is often over sooner than a sleep and a wake-up. */
+static GasyncSpinResult
+mutex_try_spin (gpointer data)
 {
-  static int n_processors = 0; /* atomic; 0 until known */
-  int n = g_atomic_int_get (&n_processors);
+  GasyncMutex *self = data;
 
-  if (n == 0)
-    {
-      n = (int) g_get_num_processors ();
-      g_atomic_int_set (&n_processors, n);
-    }
-  if (n < 2)
-    return FALSE;
-
-  for (guint i = 0; i < SPIN_ROUNDS; i++)
-    {
-      for (guint j = 0; j < SPIN_PAUSES; j++)
-        gasync_cpu_relax ();
-      if ((g_atomic_int_get (&self->state) & STATE_STARVING) != 0)
-        return FALSE;
-      if (mutex_try_barge (self))
-        return TRUE;
-    }
-  return FALSE;
+  if ((g_atomic_int_get (&self->state) & STATE_STARVING) != 0)
+    return GASYNC_SPIN_STOP;
+  return mutex_try_barge (self) ? GASYNC_SPIN_DONE : GASYNC_SPIN_AGAIN;
 }
 
 static G_NO_INLINE gboolean
@@ -451,7 +430,7 @@ mutex_lock_contended (GasyncMutex   *self,
 {
   gboolean locked;
 
-  if (mutex_spin (self))
+  if (gasync_spin (mutex_try_spin, self))
     return TRUE;
 
   gasync_lock (&self->lock);

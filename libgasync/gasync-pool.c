@@ -112,7 +112,7 @@ static struct
   GasyncLock lock;
   GasyncCond monitor_cond;
 
-  Job *head;
+  Job *head; /* written atomically: a spinning worker reads it unlocked */
   Job *tail;
   guint n_queued;
   OwnedJob *free_jobs; /* linked by job.next */
@@ -127,6 +127,7 @@ static struct
   guint n_starting;
   guint n_idle;
   guint n_waking; /* handed work by a push, not yet running again */
+  guint n_spinning; /* looking for work before they go idle */
   guint peak_threads;
   guint64 n_started;
 
@@ -243,7 +244,7 @@ pop_job (void)
 {
   Job *job = pool.head;
 
-  pool.head = job->next;
+  __atomic_store_n (&pool.head, job->next, __ATOMIC_RELAXED);
   if (pool.head == NULL)
     pool.tail = NULL;
   pool.n_queued--;
@@ -373,6 +374,33 @@ add_workers_locked (guint     n,
     }
 }
 
+static GasyncSpinResult
+pool_try_spin (gpointer unused)
+{
+  return __atomic_load_n (&pool.head, __ATOMIC_RELAXED) != NULL ?
+         GASYNC_SPIN_DONE : GASYNC_SPIN_AGAIN;
+}
+
+/* Called with the lock held when the queue is empty, before a worker goes
+ * idle: Go's spinning threads. One worker at a time looks for a task
+ * without the lock for a little while (gasync_spin()), since a producer's
+ * next push often comes sooner than a sleep and a wake-up would take; a
+ * push meanwhile leaves the idle workers asleep. Returns whether a task
+ * is queued now. */
+static gboolean
+worker_spin_locked (void)
+{
+  if (pool.n_spinning > 0 || !gasync_spin_allowed ())
+    return FALSE;
+
+  pool.n_spinning++;
+  gasync_unlock (&pool.lock);
+  gasync_spin (pool_try_spin, NULL);
+  gasync_lock (&pool.lock);
+  pool.n_spinning--;
+  return pool.head != NULL;
+}
+
 /* Called with the lock held when @self has no task: waits on the idle stack
  * until a push hands it one. Returns FALSE when the thread must exit
  * instead, having been idle for the idle timeout beyond the base count. */
@@ -434,7 +462,7 @@ worker_main (void *unused)
       Warnings warnings = { 0 };
 
       while (pool.head == NULL)
-        if (!worker_idle_locked (&self))
+        if (!worker_spin_locked () && !worker_idle_locked (&self))
           goto out;
 
       job = pop_job ();
@@ -594,11 +622,13 @@ push_job_locked (Job      *job,
   if (pool.tail != NULL)
     pool.tail->next = job;
   else
-    pool.head = job;
+    __atomic_store_n (&pool.head, job, __ATOMIC_RELAXED);
   pool.tail = job;
   pool.n_queued++;
 
-  if (pool.idle != NULL)
+  if (pool.n_queued <= pool.n_spinning)
+    ; /* a spinning worker takes it */
+  else if (pool.idle != NULL)
     {
       Worker *worker = pool.idle;
 

@@ -353,6 +353,19 @@ wait_for_slot_locked (GasyncSemaphore  *self,
   return acquired;
 }
 
+/* Before a blocking acquire queues: a slot held by a short task comes
+ * free sooner than a sleep and a wake-up take (gasync_spin()). Only while
+ * nobody is queued, so that waiters are still served first come first. */
+static GasyncSpinResult
+semaphore_try_spin (gpointer data)
+{
+  GasyncSemaphore *self = data;
+
+  if (g_atomic_int_get (&self->n_waiting) != 0)
+    return GASYNC_SPIN_STOP;
+  return take_free_slot (self) ? GASYNC_SPIN_DONE : GASYNC_SPIN_AGAIN;
+}
+
 /* A blocking acquire, once @cancellable was found not cancelled and no
  * slot free. */
 static gboolean
@@ -361,6 +374,9 @@ acquire_blocking (GasyncSemaphore  *self,
                   GError          **error)
 {
   gboolean acquired;
+
+  if (gasync_spin (semaphore_try_spin, self))
+    return TRUE;
 
   gasync_lock (&self->lock);
   acquired = enter_waiting_locked (self) ||
