@@ -391,6 +391,56 @@ test_wait_any_wake_up (void)
   gasync_lock_clear (&b.lock);
 }
 
+/* gasync_spin(): a try function that says AGAIN until its script runs
+ * out, then what the script's end says. */
+typedef struct
+{
+  guint n_calls;
+  guint done_at;    /* the call that says DONE, or 0 */
+  guint stop_at;    /* the call that says STOP, or 0 */
+} Spin;
+
+static GasyncSpinResult
+spin_try (gpointer data)
+{
+  Spin *spin = data;
+
+  spin->n_calls++;
+  if (spin->n_calls == spin->done_at)
+    return GASYNC_SPIN_DONE;
+  if (spin->n_calls == spin->stop_at)
+    return GASYNC_SPIN_STOP;
+  return GASYNC_SPIN_AGAIN;
+}
+
+static void
+test_spin (void)
+{
+  Spin done = { 0, 2, 0 };
+  Spin stop = { 0, 0, 2 };
+  Spin never = { 0, 0, 0 };
+  Spin late = { 0, GASYNC_SPIN_ROUNDS + 1, 0 };
+
+  if (!gasync_spin_allowed ())
+    {
+      /* One processor, or valgrind: no try at all. */
+      g_assert_false (gasync_spin (spin_try, &done));
+      g_assert_cmpuint (done.n_calls, ==, 0);
+      g_test_skip ("spinning is off on one processor and under valgrind");
+      return;
+    }
+
+  g_assert_true (gasync_spin (spin_try, &done));
+  g_assert_cmpuint (done.n_calls, ==, 2);
+  g_assert_false (gasync_spin (spin_try, &stop));
+  g_assert_cmpuint (stop.n_calls, ==, 2);
+  /* Bounded: a few tries, then the caller sleeps. */
+  g_assert_false (gasync_spin (spin_try, &never));
+  g_assert_cmpuint (never.n_calls, ==, GASYNC_SPIN_ROUNDS);
+  g_assert_false (gasync_spin (spin_try, &late));
+  g_assert_cmpuint (late.n_calls, ==, GASYNC_SPIN_ROUNDS);
+}
+
 static void
 test_deadline_add (void)
 {
@@ -416,6 +466,7 @@ main (int    argc,
   g_test_add_func ("/gasync/sync/wait/timed-out", test_wait_timed_out);
   g_test_add_func ("/gasync/sync/wait/looks-again", test_wait_looks_again);
   g_test_add_func ("/gasync/sync/wait/any-wake-up", test_wait_any_wake_up);
+  g_test_add_func ("/gasync/sync/spin", test_spin);
   g_test_add_func ("/gasync/sync/deadline-add", test_deadline_add);
 
   return g_test_run ();
