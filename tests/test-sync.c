@@ -244,6 +244,49 @@ test_wait_cancelled (void)
 }
 
 static void
+test_wait_new_cancellables (void)
+{
+  guint n_reused = 0;
+
+  g_test_summary ("A wait on a new cancellable is woken by its cancel, "
+                  "also when it has the address of a freed one that a "
+                  "wait on this thread used just before (each thread "
+                  "remembers the last cancellable's hub)");
+  for (guint i = 0; i < 32; i++)
+    {
+      GCancellable *old = g_cancellable_new ();
+      gpointer old_address = old;
+      GCancellable *cancellable;
+      GError *error = NULL;
+      Sync sync;
+      Canceller canceller = { &sync, FALSE };
+      GThread *thread;
+
+      /* A wait that blocks on @old, then times out, and @old goes. */
+      sync_init (&sync, old);
+      g_assert_false (sync_wait (&sync, g_get_monotonic_time () + 100, &error));
+      g_assert_error (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT);
+      g_clear_error (&error);
+      sync_clear (&sync);
+      g_object_unref (old);
+
+      /* Where @old was, if the allocator gives it back at once. */
+      cancellable = g_cancellable_new ();
+      n_reused += (gpointer) cancellable == old_address;
+      sync_init (&sync, cancellable);
+      thread = g_thread_new ("canceller", cancel_thread, &canceller);
+      g_assert_false (sync_wait (&sync, gasync_test_deadline (30), &error));
+      g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+      g_clear_error (&error);
+      g_thread_join (thread);
+      sync_clear (&sync);
+      g_object_unref (cancellable);
+    }
+  g_test_message ("%u of 32 new cancellables had the address of the one "
+                  "before", n_reused);
+}
+
+static void
 test_wait_predicate_wins (void)
 {
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
@@ -461,6 +504,8 @@ main (int    argc,
   g_test_add_func ("/gasync/sync/wait/cancelled-before",
                    test_wait_cancelled_before);
   g_test_add_func ("/gasync/sync/wait/cancelled", test_wait_cancelled);
+  g_test_add_func ("/gasync/sync/wait/new-cancellables",
+                   test_wait_new_cancellables);
   g_test_add_func ("/gasync/sync/wait/predicate-wins",
                    test_wait_predicate_wins);
   g_test_add_func ("/gasync/sync/wait/timed-out", test_wait_timed_out);
