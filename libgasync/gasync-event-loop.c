@@ -213,6 +213,9 @@ struct _GasyncEventLoop
   GasyncEventLoopQueue *queue;
 
   /* On the loop's thread only. */
+  /* The array of the last batch, kept for the next one (see
+   * GasyncEventLoopQueueBatch). */
+  GasyncEventLoopQueueBatch batch;
   gboolean running;
   gboolean failed;
   GError *error;
@@ -311,35 +314,46 @@ event_loop_call (GasyncEventLoopFunc func,
   return event_loop_call_finish (ok, local_error);
 }
 
+/* Takes what is queued and runs it, in one batch, in the loop's array.
+ * After a failure, or once @cancellable (if any) is cancelled, the rest
+ * of the batch is dropped. */
+static void
+event_loop_run_queued (GasyncEventLoop *self,
+                       GCancellable    *cancellable)
+{
+  /* Out of self while it runs, should a callback get here again. */
+  GasyncEventLoopQueueBatch batch = self->batch;
+
+  self->batch = (GasyncEventLoopQueueBatch) { NULL, 0, 0 };
+  gasync_event_loop_queue_steal (self->queue, TRUE, NULL, &batch);
+  for (guint i = 0; i < batch.len; i++)
+    {
+      const GasyncEventLoopQueueCall *call = &batch.calls[i];
+
+      if (self->error == NULL &&
+          (cancellable == NULL || !g_cancellable_is_cancelled (cancellable)))
+        self->error = event_loop_call (call->func, call->user_data);
+      if (call->destroy != NULL)
+        call->destroy (call->user_data);
+    }
+  gasync_event_loop_queue_batch_done (&batch);
+  if (self->batch.calls == NULL)
+    self->batch = batch;
+  else
+    gasync_event_loop_queue_batch_clear (&batch);
+}
+
 static gboolean
 loop_source_dispatch (GSource     *source,
                       GSourceFunc  callback,
                       gpointer     user_data)
 {
   GasyncEventLoop *self = ((LoopSource *) source)->loop;
-  GasyncEventLoopQueueItem *item;
-  int n_refs = 0;
 
   if (((LoopSource *) source)->task != NULL)
-    {
-      async_run_dispatch ((LoopSource *) source);
-      return G_SOURCE_CONTINUE;
-    }
-
-  item = gasync_event_loop_queue_steal (self->queue, TRUE, NULL);
-
-  while (item != NULL)
-    {
-      GasyncEventLoopQueueItem *next = item->next;
-
-      /* After a failure, the rest of the batch is dropped. */
-      if (self->error == NULL)
-        self->error = event_loop_call (item->func, item->user_data);
-      n_refs += gasync_event_loop_queue_item_free (item);
-      item = next;
-    }
-  /* The loop's own reference keeps the queue meanwhile. */
-  gasync_event_loop_queue_unref_n (self->queue, n_refs);
+    async_run_dispatch ((LoopSource *) source);
+  else
+    event_loop_run_queued (self, NULL);
   return G_SOURCE_CONTINUE;
 }
 
@@ -424,28 +438,25 @@ loop_source_new (GasyncEventLoop *self,
   return source;
 }
 
-/* Runs the batch of callbacks queued as the waiting of
+/* Runs a batch of callbacks as the waiting of
  * gasync_event_loop_wait_on_registered() does: a failure is logged and
  * dropped. */
 static void
-run_items_logged (GasyncEventLoop          *self,
-                  GasyncEventLoopQueueItem *item)
+run_batch_logged (GasyncEventLoopQueueBatch *batch)
 {
-  int n_refs = 0;
-
-  while (item != NULL)
+  for (guint i = 0; i < batch->len; i++)
     {
-      GasyncEventLoopQueueItem *next = item->next;
-      g_autoptr(GError) local_error = event_loop_call (item->func,
-                                                       item->user_data);
+      const GasyncEventLoopQueueCall *call = &batch->calls[i];
+      g_autoptr(GError) local_error = event_loop_call (call->func,
+                                                       call->user_data);
 
       if (local_error != NULL)
         g_debug ("An event loop callback failed while waiting on "
                  "registered callbacks: %s", local_error->message);
-      n_refs += gasync_event_loop_queue_item_free (item);
-      item = next;
+      if (call->destroy != NULL)
+        call->destroy (call->user_data);
     }
-  gasync_event_loop_queue_unref_n (self->queue, n_refs);
+  gasync_event_loop_queue_batch_done (batch);
 }
 
 static void
@@ -468,6 +479,7 @@ gasync_event_loop_finalize (GObject *object)
 
   gasync_leak_untrack (self);
   g_clear_error (&self->error);
+  gasync_event_loop_queue_batch_clear (&self->batch);
 
   G_OBJECT_CLASS (gasync_event_loop_parent_class)->finalize (object);
 }
@@ -838,6 +850,7 @@ gasync_event_loop_wait_on_registered (GasyncEventLoop *self)
 {
   GasyncEventLoopQueue *queue;
   GMainContext *context;
+  GasyncEventLoopQueueBatch batch = { NULL, 0, 0 };
 
   g_return_if_fail (GASYNC_IS_EVENT_LOOP (self));
   g_return_if_fail (!self->running);
@@ -859,16 +872,16 @@ gasync_event_loop_wait_on_registered (GasyncEventLoop *self)
   for (;;)
     {
       guint n_reserved;
-      GasyncEventLoopQueueItem *item;
 
-      item = gasync_event_loop_queue_steal (queue, FALSE, &n_reserved);
-
-      if (item == NULL && n_reserved == 0)
-        break;
-      if (item == NULL)
-        g_main_context_iteration (context, TRUE);
-      run_items_logged (self, item);
+      if (!gasync_event_loop_queue_steal (queue, FALSE, &n_reserved, &batch))
+        {
+          if (n_reserved == 0)
+            break;
+          g_main_context_iteration (context, TRUE);
+        }
+      run_batch_logged (&batch);
     }
+  gasync_event_loop_queue_batch_clear (&batch);
 
   gasync_event_loop_queue_clear_rejections (queue);
 
@@ -962,12 +975,13 @@ async_run_dispatch (LoopSource *loop_source)
 
   if (loop_source->waiting)
     {
-      GasyncEventLoopQueueItem *item;
+      GasyncEventLoopQueueBatch batch = { NULL, 0, 0 };
 
       while (!g_cancellable_is_cancelled (cancellable) &&
-             (item = gasync_event_loop_queue_steal (self->queue, FALSE,
-                                                    &n_reserved)) != NULL)
-        run_items_logged (self, item);
+             gasync_event_loop_queue_steal (self->queue, FALSE, &n_reserved,
+                                            &batch))
+        run_batch_logged (&batch);
+      gasync_event_loop_queue_batch_clear (&batch);
       if (g_cancellable_set_error_if_cancelled (cancellable, &error))
         self->failed = TRUE; /* what is left does not run at the next start */
       else if (n_reserved > 0)
@@ -976,21 +990,7 @@ async_run_dispatch (LoopSource *loop_source)
     }
   else
     {
-      GasyncEventLoopQueueItem *item;
-
-      int n_refs = 0;
-
-      item = gasync_event_loop_queue_steal (self->queue, TRUE, NULL);
-      while (item != NULL)
-        {
-          GasyncEventLoopQueueItem *next = item->next;
-
-          if (self->error == NULL && !g_cancellable_is_cancelled (cancellable))
-            self->error = event_loop_call (item->func, item->user_data);
-          n_refs += gasync_event_loop_queue_item_free (item);
-          item = next;
-        }
-      gasync_event_loop_queue_unref_n (self->queue, n_refs);
+      event_loop_run_queued (self, cancellable);
       if (self->error == NULL)
         g_cancellable_set_error_if_cancelled (cancellable, &self->error);
       if (!event_loop_is_done (self))

@@ -12,7 +12,8 @@
 #include "gasync-source-private.h"
 #include "gasync-sync-private.h"
 
-typedef GasyncEventLoopQueueItem Item;
+typedef GasyncEventLoopQueueCall Call;
+typedef GasyncEventLoopQueueBatch Batch;
 
 /* A timeout waits in the queue's timer list, ordered by deadline and then
  * by id (the order the timeouts were set in), until the timer source moves
@@ -32,14 +33,16 @@ struct _GasyncEventLoopQueue
   GasyncLock lock;
   int ref_count; /* atomic */
   GMainContext *context;
-  /* Atomic: reserving is lock-free. A reservation fulfilled by a callback
-   * is released under the lock, with the callback appended, so that the
-   * loop never sees neither. */
-  int n_reserved;
+  /* Reservations made (atomic: reserving is lock-free), and, under the
+   * lock, reservations fulfilled or released: the reservations pending
+   * are the difference (both wrap around). A callback fulfilling one is
+   * counted under the lock with the callback appended, so that the loop
+   * never sees neither, and without an atomic instruction of its own. */
+  guint n_reserved;
+  guint n_settled;
 
   /* Under the lock. */
-  Item *head;
-  Item *tail;
+  Batch calls;
   gboolean closed;
   /* The loop took a batch and will look at the queue again before it
    * sleeps: what is pushed meanwhile needs no wake-up. */
@@ -51,20 +54,27 @@ struct _GasyncEventLoopQueue
   guint last_timeout_id;
 };
 
-static void
-items_free (GasyncEventLoopQueue *queue,
-            Item                 *item)
+/* The smallest array, and the size above which an array that held only
+ * an eighth of its calls is freed rather than kept (see
+ * gasync_event_loop_queue_batch_done()): a burst must not keep its memory
+ * for the life of the loop. */
+#define MIN_CALLS 32
+#define KEEP_CALLS 4096
+
+/* Under the lock. */
+static guint
+queue_get_n_reserved_locked (GasyncEventLoopQueue *queue)
 {
-  int n_refs = 0;
+  return (guint) g_atomic_int_get (&queue->n_reserved) - queue->n_settled;
+}
 
-  while (item != NULL)
-    {
-      Item *next = item->next;
-
-      n_refs += gasync_event_loop_queue_item_free (item);
-      item = next;
-    }
-  gasync_event_loop_queue_unref_n (queue, n_refs);
+static void
+calls_run_destroy (Batch *batch)
+{
+  for (guint i = 0; i < batch->len; i++)
+    if (batch->calls[i].destroy != NULL)
+      batch->calls[i].destroy (batch->calls[i].user_data);
+  batch->len = 0;
 }
 
 static int
@@ -104,9 +114,10 @@ static void
 queue_free (GasyncEventLoopQueue *queue)
 {
   g_assert (queue->closed);
-  g_assert (queue->head == NULL);
+  g_assert (queue->calls.len == 0);
   g_assert (g_hash_table_size (queue->timeouts) == 0);
   g_assert (queue->timer == NULL);
+  gasync_event_loop_queue_batch_clear (&queue->calls);
   g_hash_table_unref (queue->timeouts);
   g_sequence_free (queue->timers);
   g_ptr_array_unref (queue->rejected);
@@ -121,20 +132,6 @@ gasync_event_loop_queue_unref (GasyncEventLoopQueue *queue)
   /* Inline atomics, which TSan sees, unlike gatomicrefcount in GLib: the
    * last unref may come from any thread that used the lock. */
   if (g_atomic_int_dec_and_test (&queue->ref_count))
-    queue_free (queue);
-}
-
-void
-gasync_event_loop_queue_unref_n (GasyncEventLoopQueue *queue,
-                                 int                   n)
-{
-  int old;
-
-  if (n == 0)
-    return;
-  old = g_atomic_int_add (&queue->ref_count, -n);
-  g_assert (old >= n);
-  if (old == n)
     queue_free (queue);
 }
 
@@ -160,75 +157,65 @@ gasync_event_loop_queue_drop (GasyncEventLoopQueue *queue,
                         user_data);
 }
 
+/* Out of line: the arrays keep their size from one batch to the next. */
+static G_GNUC_NO_INLINE void
+calls_grow (Batch *batch)
+{
+  batch->size = MAX (MIN_CALLS, batch->size * 2);
+  batch->calls = g_renew (Call, batch->calls, batch->size);
+}
+
 /* Appends a callback under the lock; returns whether the loop must be
  * woken up. */
-static gboolean
-queue_append_locked (GasyncEventLoopQueue *queue,
-                     Item                 *item,
-                     gboolean              reserved)
+static inline gboolean
+queue_append_locked (GasyncEventLoopQueue     *queue,
+                     GasyncEventLoopQueueFunc  func,
+                     gpointer                  user_data,
+                     GDestroyNotify            destroy,
+                     gboolean                  reserved)
 {
   /* Only the first callback after the loop looked at an empty queue wakes
    * it: the ones that follow are taken in the same batch. (A loop that
    * waits only for reservations looks at the queue after each wake-up, so
    * the last reservation needs no wake-up of its own.) */
-  gboolean wake = queue->head == NULL && !queue->draining;
+  gboolean wake = queue->calls.len == 0 && !queue->draining;
+  Call *call;
 
-  item->next = NULL;
   if (reserved)
     {
-      g_assert (g_atomic_int_get (&queue->n_reserved) > 0);
-      g_atomic_int_dec_and_test (&queue->n_reserved);
+      g_assert (queue_get_n_reserved_locked (queue) > 0);
+      queue->n_settled++;
     }
-  if (queue->head == NULL)
-    queue->head = item;
-  else
-    queue->tail->next = item;
-  queue->tail = item;
+  if (G_UNLIKELY (queue->calls.len == queue->calls.size))
+    calls_grow (&queue->calls);
+  call = &queue->calls.calls[queue->calls.len++];
+  call->func = func;
+  call->user_data = user_data;
+  call->destroy = destroy;
   return wake;
 }
 
-static void
-queue_push_item (GasyncEventLoopQueue *queue,
-                 Item                 *item,
-                 gboolean              reserved)
+static inline void
+queue_push (GasyncEventLoopQueue     *queue,
+            GasyncEventLoopQueueFunc  func,
+            gpointer                  user_data,
+            GDestroyNotify            destroy,
+            gboolean                  reserved)
 {
   gboolean wake;
 
   gasync_lock (&queue->lock);
-  if (queue->closed)
+  if (G_UNLIKELY (queue->closed))
     {
       gasync_unlock (&queue->lock);
-      gasync_event_loop_queue_drop (queue, item->user_data, item->destroy);
-      if (item->release (item))
-        gasync_event_loop_queue_unref (queue);
+      gasync_event_loop_queue_drop (queue, user_data, destroy);
       return;
     }
-  wake = queue_append_locked (queue, item, reserved);
+  wake = queue_append_locked (queue, func, user_data, destroy, reserved);
   gasync_unlock (&queue->lock);
 
   if (wake)
     g_main_context_wakeup (queue->context);
-}
-
-static gboolean
-item_release (Item *item)
-{
-  g_free (item);
-  return FALSE;
-}
-
-static Item *
-item_new (GasyncEventLoopQueueFunc func,
-          gpointer                 user_data,
-          GDestroyNotify           destroy)
-{
-  Item *item = g_new (Item, 1);
-
-  item->func = func;
-  item->user_data = user_data;
-  item->destroy = destroy;
-  item->release = item_release;
-  return item;
 }
 
 /* Queues a callback that was not reserved. */
@@ -238,23 +225,31 @@ gasync_event_loop_queue_push (GasyncEventLoopQueue     *queue,
                               gpointer                  user_data,
                               GDestroyNotify            destroy)
 {
-  queue_push_item (queue, item_new (func, user_data, destroy), FALSE);
+  queue_push (queue, func, user_data, destroy, FALSE);
 }
 
-/* Queues @item, made by the caller, fulfilling a reservation. */
+/* Queues a callback fulfilling a reservation. */
 void
-gasync_event_loop_queue_push_reserved (GasyncEventLoopQueue *queue,
-                                       Item                 *item)
+gasync_event_loop_queue_push_reserved (GasyncEventLoopQueue     *queue,
+                                       GasyncEventLoopQueueFunc  func,
+                                       gpointer                  user_data,
+                                       GDestroyNotify            destroy)
 {
-  queue_push_item (queue, item, TRUE);
+  queue_push (queue, func, user_data, destroy, TRUE);
 }
 
 void
 gasync_event_loop_queue_release (GasyncEventLoopQueue *queue)
 {
-  g_assert (g_atomic_int_get (&queue->n_reserved) > 0);
+  gboolean wake;
+
+  gasync_lock (&queue->lock);
+  g_assert (queue_get_n_reserved_locked (queue) > 0);
+  queue->n_settled++;
+  wake = queue_get_n_reserved_locked (queue) == 0;
+  gasync_unlock (&queue->lock);
   /* The loop may be waiting only for this reservation. */
-  if (g_atomic_int_dec_and_test (&queue->n_reserved))
+  if (wake)
     g_main_context_wakeup (queue->context);
 }
 
@@ -268,27 +263,50 @@ gasync_event_loop_queue_add_rejection (GasyncEventLoopQueue *queue,
   gasync_unlock (&queue->lock);
 }
 
-GasyncEventLoopQueueItem *
+gboolean
 gasync_event_loop_queue_steal (GasyncEventLoopQueue *queue,
                                gboolean              draining,
-                               guint                *n_reserved)
+                               guint                *n_reserved,
+                               Batch                *batch)
 {
-  Item *items;
+  Batch taken;
 
+  g_assert (batch->len == 0);
   gasync_lock (&queue->lock);
-  items = g_steal_pointer (&queue->head);
-  queue->tail = NULL;
+  taken = queue->calls;
+  queue->calls = *batch;
   queue->draining = draining;
   if (n_reserved != NULL)
-    *n_reserved = g_atomic_int_get (&queue->n_reserved);
+    *n_reserved = queue_get_n_reserved_locked (queue);
   gasync_unlock (&queue->lock);
-  return items;
+  *batch = taken;
+  return taken.len > 0;
+}
+
+void
+gasync_event_loop_queue_batch_done (Batch *batch)
+{
+  if (G_UNLIKELY (batch->size > KEEP_CALLS && batch->len < batch->size / 8))
+    gasync_event_loop_queue_batch_clear (batch);
+  batch->len = 0;
+}
+
+void
+gasync_event_loop_queue_batch_clear (Batch *batch)
+{
+  g_clear_pointer (&batch->calls, g_free);
+  batch->len = 0;
+  batch->size = 0;
 }
 
 void
 gasync_event_loop_queue_discard (GasyncEventLoopQueue *queue)
 {
-  items_free (queue, gasync_event_loop_queue_steal (queue, FALSE, NULL));
+  Batch batch = { 0 };
+
+  gasync_event_loop_queue_steal (queue, FALSE, NULL, &batch);
+  calls_run_destroy (&batch);
+  gasync_event_loop_queue_batch_clear (&batch);
 }
 
 gboolean
@@ -297,7 +315,7 @@ gasync_event_loop_queue_has_items (GasyncEventLoopQueue *queue)
   gboolean has_items;
 
   gasync_lock (&queue->lock);
-  has_items = queue->head != NULL;
+  has_items = queue->calls.len > 0;
   if (!has_items)
     queue->draining = FALSE;
   gasync_unlock (&queue->lock);
@@ -320,8 +338,8 @@ gasync_event_loop_queue_poll_idle (GasyncEventLoopQueue  *queue,
 
   *rejected = NULL;
   gasync_lock (&queue->lock);
-  idle = queue->head == NULL;
-  done = idle && g_atomic_int_get (&queue->n_reserved) == 0;
+  idle = queue->calls.len == 0;
+  done = idle && queue_get_n_reserved_locked (queue) == 0;
   if (idle && queue->rejected->len > 0)
     {
       *rejected = g_steal_pointer (&queue->rejected);
@@ -334,7 +352,12 @@ gasync_event_loop_queue_poll_idle (GasyncEventLoopQueue  *queue,
 guint
 gasync_event_loop_queue_get_n_reserved (GasyncEventLoopQueue *queue)
 {
-  return g_atomic_int_get (&queue->n_reserved);
+  guint n_reserved;
+
+  gasync_lock (&queue->lock);
+  n_reserved = queue_get_n_reserved_locked (queue);
+  gasync_unlock (&queue->lock);
+  return n_reserved;
 }
 
 void
@@ -414,10 +437,8 @@ timer_source_dispatch (GSource     *source,
         break;
       g_sequence_remove (first);
       g_hash_table_remove (queue->timeouts, GUINT_TO_POINTER (timeout->id));
-      wake |= queue_append_locked (queue,
-                                   item_new (timeout->func, timeout->user_data,
-                                             timeout->destroy),
-                                   TRUE);
+      wake |= queue_append_locked (queue, timeout->func, timeout->user_data,
+                                   timeout->destroy, TRUE);
       g_free (timeout);
     }
   queue_arm_timer_locked (queue);

@@ -50,42 +50,49 @@ enum {
 
 typedef struct _Chunk Chunk;
 
-/* 64 bytes, one cache line: see Chunk. */
+/* The queue copies the callback into its own array when it is enqueued
+ * and never looks at the record, so that the loop's thread does not touch
+ * a record that another thread wrote: it is usually freed on the thread
+ * that reserved it, right after it enqueued it. Padded to one cache line:
+ * see Chunk. */
 struct _GasyncPendingCallback
 {
-  /* Queued as itself once enqueued, holding a reference: a callback from
-   * another thread costs one allocation. */
-  GasyncEventLoopQueueItem item;
   int ref_count; /* atomic; inline atomics, which TSan sees */
   int state; /* atomic */
   GasyncEventLoopQueue *queue;
   Chunk *chunk;
+  char padding[40];
 };
 
 G_DEFINE_BOXED_TYPE (GasyncPendingCallback, gasync_pending_callback,
                      gasync_pending_callback_ref, gasync_pending_callback_unref)
 
-/* Records come from chunks. A callback is reserved on one thread and
- * freed on the loop's, and glibc's malloc() makes each such cross-thread
+/* Records come from chunks. A callback may be reserved on one thread and
+ * freed on another, and glibc's malloc() makes each such cross-thread
  * free a slow one. So each reserving thread cuts its records from a chunk
  * of its own, and a chunk is freed, on whichever thread, once every
  * record cut from it was freed: one malloc() and one free() per
- * CHUNK_RECORDS callbacks. A record that lives long keeps its chunk. */
+ * CHUNK_RECORDS callbacks. A record that lives long keeps its chunk. The
+ * records that the chunk's thread frees while the chunk is its current
+ * one, the usual case, are only counted in the thread, without an atomic
+ * instruction, and subtracted together when the chunk is retired. */
 #define CHUNK_RECORDS 64
 #define CACHE_LINE 64
 
 G_STATIC_ASSERT (sizeof (GasyncPendingCallback) == CACHE_LINE);
 
 /* Cache-line aligned, and so is each record: the reserving thread writes
- * the next records while the loop's thread frees the ones before, and
- * neither shares a cache line with the other's (nor with the count,
- * which only the loop's thread changes until the chunk is retired). */
+ * the next records while another thread may free the ones before, and
+ * neither shares a cache line with the other's (nor with the count). */
 struct _Chunk
 {
-  /* Atomic: records not yet freed, counting uncut ones, plus one while
-   * the chunk is its thread's current one. */
+  /* Atomic: records not yet freed, counting uncut ones and the ones that
+   * its thread freed while it was current, plus one while the chunk is
+   * its thread's current one. */
   int n_live;
-  guint n_cut; /* used by the owning thread only, when it retires it */
+  /* Used by the owning thread only, when it retires it. */
+  guint n_cut;
+  guint n_freed;
   _Alignas (CACHE_LINE) GasyncPendingCallback records[CHUNK_RECORDS];
 };
 
@@ -102,23 +109,26 @@ chunk_release (Chunk *chunk,
 static void chunk_retire (gpointer data);
 
 static GPrivate current_chunk = G_PRIVATE_INIT (chunk_retire);
-/* The thread's current chunk and the records cut from it so far: the
- * GPrivate above only retires the chunk when the thread exits (a GPrivate
- * look-up costs more than the rest of a reservation). The count is kept
- * here, not in the chunk's first cache line, which the loop's thread
- * changes as it frees records. */
+/* The thread's current chunk, the records cut from it so far and the
+ * ones that the thread freed since: the GPrivate above only retires the
+ * chunk when the thread exits (a GPrivate look-up costs more than the
+ * rest of a reservation). The counts are kept here, not in the chunk's
+ * first cache line, which other threads change as they free records. */
 static _Thread_local Chunk *thread_chunk;
 static _Thread_local guint thread_n_cut;
+static _Thread_local guint thread_n_freed;
 
 /* Called on the chunk's thread, when it replaces it (which stores the
- * count in it first) or exits (when the count is still the thread's). */
+ * counts in it first) or exits (when the counts are still the thread's). */
 static void
 chunk_retire (gpointer data)
 {
   Chunk *chunk = data;
-  guint n_cut = chunk == thread_chunk ? thread_n_cut : chunk->n_cut;
+  gboolean current = chunk == thread_chunk;
+  guint n_cut = current ? thread_n_cut : chunk->n_cut;
+  guint n_freed = current ? thread_n_freed : chunk->n_freed;
 
-  chunk_release (chunk, CHUNK_RECORDS - n_cut + 1);
+  chunk_release (chunk, CHUNK_RECORDS - n_cut + n_freed + 1);
 }
 
 static GasyncPendingCallback *
@@ -132,10 +142,15 @@ record_new (void)
       chunk = g_aligned_alloc (1, sizeof (Chunk), CACHE_LINE);
       chunk->n_live = CHUNK_RECORDS + 1;
       chunk->n_cut = 0;
+      chunk->n_freed = 0;
       if (thread_chunk != NULL)
-        thread_chunk->n_cut = thread_n_cut;
+        {
+          thread_chunk->n_cut = thread_n_cut;
+          thread_chunk->n_freed = thread_n_freed;
+        }
       thread_chunk = chunk;
       thread_n_cut = 0;
+      thread_n_freed = 0;
       /* Retires the full chunk being replaced, if any. */
       g_private_replace (&current_chunk, chunk);
     }
@@ -147,7 +162,10 @@ record_new (void)
 static void
 record_free (GasyncPendingCallback *record)
 {
-  chunk_release (record->chunk, 1);
+  if (record->chunk == thread_chunk)
+    thread_n_freed++;
+  else
+    chunk_release (record->chunk, 1);
 }
 
 static gboolean
@@ -157,9 +175,8 @@ pending_callback_settle (GasyncPendingCallback *self,
   return g_atomic_int_compare_and_exchange (&self->state, STATE_RESERVED, state);
 }
 
-/* Frees @self but for its reference to the queue, which it returns. */
-static GasyncEventLoopQueue *
-pending_callback_free_keep_queue (GasyncPendingCallback *self)
+static void
+pending_callback_free (GasyncPendingCallback *self)
 {
   GasyncEventLoopQueue *queue = self->queue;
 
@@ -172,13 +189,7 @@ pending_callback_free_keep_queue (GasyncPendingCallback *self)
       gasync_event_loop_queue_release (queue);
     }
   record_free (self);
-  return queue;
-}
-
-static void
-pending_callback_free (GasyncPendingCallback *self)
-{
-  gasync_event_loop_queue_unref (pending_callback_free_keep_queue (self));
+  gasync_event_loop_queue_unref (queue);
 }
 
 GasyncPendingCallback *
@@ -229,22 +240,13 @@ gasync_pending_callback_unref (GasyncPendingCallback *self)
 {
   g_return_if_fail (self != NULL);
 
-  if (g_atomic_int_dec_and_test (&self->ref_count))
+  /* When the caller holds the only reference, nobody else can take or
+   * drop one meanwhile: a look costs less than an atomic decrement, and
+   * a reservation usually has one reference, dropped right after it was
+   * enqueued. */
+  if (g_atomic_int_get (&self->ref_count) == 1 ||
+      g_atomic_int_dec_and_test (&self->ref_count))
     pending_callback_free (self);
-}
-
-/* Drops the queue's reference once the callback ran or was dropped. If
- * that was the last one, the reference to the queue goes to the caller
- * (see GasyncEventLoopQueueItem). */
-static gboolean
-pending_callback_release_item (GasyncEventLoopQueueItem *item)
-{
-  GasyncPendingCallback *self = (GasyncPendingCallback *) item;
-
-  if (!g_atomic_int_dec_and_test (&self->ref_count))
-    return FALSE;
-  pending_callback_free_keep_queue (self);
-  return TRUE;
 }
 
 /**
@@ -285,13 +287,8 @@ gasync_pending_callback_enqueue (GasyncPendingCallback *self,
       gasync_event_loop_queue_drop (self->queue, user_data, destroy);
       return;
     }
-  self->item.func = func;
-  self->item.user_data = user_data;
-  self->item.destroy = destroy;
-  self->item.release = pending_callback_release_item;
-  /* The queue's reference. */
-  g_atomic_int_inc (&self->ref_count);
-  gasync_event_loop_queue_push_reserved (self->queue, &self->item);
+  gasync_event_loop_queue_push_reserved (self->queue, func, user_data,
+                                         destroy);
 }
 
 /**
