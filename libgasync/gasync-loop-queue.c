@@ -28,18 +28,27 @@ typedef struct
   GDestroyNotify destroy;
 } Timeout;
 
+/* The queue's counts, in one atomic word, so that a reservation and the
+ * reference that goes with it cost one atomic instruction: the
+ * references in the low half, the reservations made so far (wrapping
+ * around) in the high half. */
+#define COUNT_REF G_GUINT64_CONSTANT (1)
+#define COUNT_RESERVATION (G_GUINT64_CONSTANT (1) << 32)
+
 struct _GasyncEventLoopQueue
 {
   GasyncLock lock;
-  int ref_count; /* atomic */
-  GMainContext *context;
-  /* Reservations made (atomic: reserving is lock-free), and, under the
-   * lock, reservations fulfilled or released: the reservations pending
-   * are the difference (both wrap around). A callback fulfilling one is
-   * counted under the lock with the callback appended, so that the loop
-   * never sees neither, and without an atomic instruction of its own. */
-  guint n_reserved;
+  /* Atomic (inline atomics, which TSan sees, unlike gatomicrefcount in
+   * GLib: the last unref may come from any thread that used the lock).
+   * Reserving is lock-free; the reservations settled, fulfilled or
+   * released, are counted under the lock in @n_settled, and the ones
+   * pending are the difference (both wrap around). A callback fulfilling
+   * one is counted under the lock with the callback appended, so that
+   * the loop never sees neither, and without an atomic instruction of its
+   * own. */
+  guint64 counts;
   guint n_settled;
+  GMainContext *context;
 
   /* Under the lock. */
   Batch calls;
@@ -65,7 +74,8 @@ struct _GasyncEventLoopQueue
 static guint
 queue_get_n_reserved_locked (GasyncEventLoopQueue *queue)
 {
-  return (guint) g_atomic_int_get (&queue->n_reserved) - queue->n_settled;
+  return (guint) (__atomic_load_n (&queue->counts, __ATOMIC_ACQUIRE) >> 32) -
+         queue->n_settled;
 }
 
 static void
@@ -95,7 +105,7 @@ gasync_event_loop_queue_new (GMainContext *context)
   GasyncEventLoopQueue *queue = g_new0 (GasyncEventLoopQueue, 1);
 
   gasync_lock_init (&queue->lock);
-  queue->ref_count = 1;
+  queue->counts = COUNT_REF;
   queue->context = g_main_context_ref (context);
   queue->rejected = g_ptr_array_new_with_free_func (g_object_unref);
   queue->timeouts = g_hash_table_new (NULL, NULL);
@@ -106,7 +116,7 @@ gasync_event_loop_queue_new (GMainContext *context)
 GasyncEventLoopQueue *
 gasync_event_loop_queue_ref (GasyncEventLoopQueue *queue)
 {
-  g_atomic_int_inc (&queue->ref_count);
+  __atomic_fetch_add (&queue->counts, COUNT_REF, __ATOMIC_RELAXED);
   return queue;
 }
 
@@ -129,9 +139,10 @@ queue_free (GasyncEventLoopQueue *queue)
 void
 gasync_event_loop_queue_unref (GasyncEventLoopQueue *queue)
 {
-  /* Inline atomics, which TSan sees, unlike gatomicrefcount in GLib: the
-   * last unref may come from any thread that used the lock. */
-  if (g_atomic_int_dec_and_test (&queue->ref_count))
+  guint64 old = __atomic_fetch_sub (&queue->counts, COUNT_REF, __ATOMIC_ACQ_REL);
+
+  g_assert ((guint32) old > 0);
+  if ((guint32) old == 1)
     queue_free (queue);
 }
 
@@ -144,8 +155,9 @@ gasync_event_loop_queue_get_context (GasyncEventLoopQueue *queue)
 GasyncEventLoopQueue *
 gasync_event_loop_queue_reserve (GasyncEventLoopQueue *queue)
 {
-  g_atomic_int_inc (&queue->n_reserved);
-  return gasync_event_loop_queue_ref (queue);
+  __atomic_fetch_add (&queue->counts, COUNT_RESERVATION | COUNT_REF,
+                      __ATOMIC_SEQ_CST);
+  return queue;
 }
 
 void
@@ -484,7 +496,7 @@ gasync_event_loop_queue_add_timeout (GasyncEventLoopQueue     *queue,
   id = timeout->id;
   g_hash_table_insert (queue->timeouts, GUINT_TO_POINTER (timeout->id), timeout);
   timeout->iter = g_sequence_insert_sorted (queue->timers, timeout, timeout_compare, NULL);
-  g_atomic_int_inc (&queue->n_reserved);
+  __atomic_fetch_add (&queue->counts, COUNT_RESERVATION, __ATOMIC_SEQ_CST);
   if (queue->timer == NULL)
     {
       queue->timer = g_source_new ((GSourceFuncs *) &timer_source_funcs,
