@@ -59,7 +59,11 @@ struct _GasyncPendingCallback
 {
   int ref_count; /* atomic; inline atomics, which TSan sees */
   int state; /* atomic */
-  GasyncEventLoopQueue *queue;
+  union {
+    GasyncEventLoopQueue *queue;
+    /* Once freed into its thread's list (see Chunk). */
+    GasyncPendingCallback *next_free;
+  };
   Chunk *chunk;
   char padding[40];
 };
@@ -74,8 +78,10 @@ G_DEFINE_BOXED_TYPE (GasyncPendingCallback, gasync_pending_callback,
  * record cut from it was freed: one malloc() and one free() per
  * CHUNK_RECORDS callbacks. A record that lives long keeps its chunk. The
  * records that the chunk's thread frees while the chunk is its current
- * one, the usual case, are only counted in the thread, without an atomic
- * instruction, and subtracted together when the chunk is retired. */
+ * one, the usual case, go to a list of the thread's, without an atomic
+ * instruction, and are the first to be used again: a thread that
+ * reserves, enqueues and drops one callback after the other uses one
+ * record, in one cache line, over and over. */
 #define CHUNK_RECORDS 64
 #define CACHE_LINE 64
 
@@ -86,13 +92,11 @@ G_STATIC_ASSERT (sizeof (GasyncPendingCallback) == CACHE_LINE);
  * neither shares a cache line with the other's (nor with the count). */
 struct _Chunk
 {
-  /* Atomic: records not yet freed, counting uncut ones and the ones that
-   * its thread freed while it was current, plus one while the chunk is
-   * its thread's current one. */
+  /* Atomic: records not yet freed, counting uncut ones and the ones in
+   * its thread's list, plus one while the chunk is its thread's current
+   * one. */
   int n_live;
-  /* Used by the owning thread only, when it retires it. */
-  guint n_cut;
-  guint n_freed;
+  guint n_cut; /* used by the owning thread only, when it retires it */
   _Alignas (CACHE_LINE) GasyncPendingCallback records[CHUNK_RECORDS];
 };
 
@@ -109,48 +113,60 @@ chunk_release (Chunk *chunk,
 static void chunk_retire (gpointer data);
 
 static GPrivate current_chunk = G_PRIVATE_INIT (chunk_retire);
-/* The thread's current chunk, the records cut from it so far and the
- * ones that the thread freed since: the GPrivate above only retires the
- * chunk when the thread exits (a GPrivate look-up costs more than the
- * rest of a reservation). The counts are kept here, not in the chunk's
- * first cache line, which other threads change as they free records. */
+/* The thread's current chunk, the records cut from it so far, and the
+ * list of those that the thread freed since: the GPrivate above only
+ * retires the chunk when the thread exits (a GPrivate look-up costs more
+ * than the rest of a reservation). The count is kept here, not in the
+ * chunk's first cache line, which other threads change as they free
+ * records. */
 static _Thread_local Chunk *thread_chunk;
 static _Thread_local guint thread_n_cut;
-static _Thread_local guint thread_n_freed;
+static _Thread_local GasyncPendingCallback *thread_free;
+static _Thread_local guint thread_n_free;
 
 /* Called on the chunk's thread, when it replaces it (which stores the
- * counts in it first) or exits (when the counts are still the thread's). */
+ * count in it first; the thread's list is empty then) or exits (when the
+ * count and the list are still the thread's). */
 static void
 chunk_retire (gpointer data)
 {
   Chunk *chunk = data;
-  gboolean current = chunk == thread_chunk;
-  guint n_cut = current ? thread_n_cut : chunk->n_cut;
-  guint n_freed = current ? thread_n_freed : chunk->n_freed;
+  guint n_cut = chunk->n_cut;
+  guint n_free = 0;
 
-  chunk_release (chunk, CHUNK_RECORDS - n_cut + n_freed + 1);
+  if (chunk == thread_chunk)
+    {
+      n_cut = thread_n_cut;
+      n_free = thread_n_free;
+      thread_chunk = NULL;
+      thread_free = NULL;
+      thread_n_free = 0;
+    }
+  chunk_release (chunk, CHUNK_RECORDS - n_cut + n_free + 1);
 }
 
 static GasyncPendingCallback *
 record_new (void)
 {
   Chunk *chunk = thread_chunk;
-  GasyncPendingCallback *record;
+  GasyncPendingCallback *record = thread_free;
+
+  if (G_LIKELY (record != NULL))
+    {
+      thread_free = record->next_free;
+      thread_n_free--;
+      return record;
+    }
 
   if (G_UNLIKELY (chunk == NULL || thread_n_cut == CHUNK_RECORDS))
     {
       chunk = g_aligned_alloc (1, sizeof (Chunk), CACHE_LINE);
       chunk->n_live = CHUNK_RECORDS + 1;
       chunk->n_cut = 0;
-      chunk->n_freed = 0;
       if (thread_chunk != NULL)
-        {
-          thread_chunk->n_cut = thread_n_cut;
-          thread_chunk->n_freed = thread_n_freed;
-        }
+        thread_chunk->n_cut = thread_n_cut;
       thread_chunk = chunk;
       thread_n_cut = 0;
-      thread_n_freed = 0;
       /* Retires the full chunk being replaced, if any. */
       g_private_replace (&current_chunk, chunk);
     }
@@ -163,7 +179,11 @@ static void
 record_free (GasyncPendingCallback *record)
 {
   if (record->chunk == thread_chunk)
-    thread_n_freed++;
+    {
+      record->next_free = thread_free;
+      thread_free = record;
+      thread_n_free++;
+    }
   else
     chunk_release (record->chunk, 1);
 }
