@@ -54,19 +54,25 @@ GMainContext              *gasync_event_loop_queue_get_context      (GasyncEvent
 /* Counts one reservation; returns a new reference to @queue that goes
  * with it (for gasync_pending_callback_new()). Lock-free. */
 GasyncEventLoopQueue      *gasync_event_loop_queue_reserve          (GasyncEventLoopQueue     *queue);
-/* Appends a callback; the _reserved form fulfils one reservation. If the
- * queue is closed, only @destroy runs, on its context. Neither
- * allocates, but to grow the queue's array. */
+/* Appends a callback. If the queue is closed, only @destroy runs, on its
+ * context. Does not allocate, but to grow the queue's array. */
 void                       gasync_event_loop_queue_push             (GasyncEventLoopQueue     *queue,
                                                                      GasyncEventLoopQueueFunc  func,
                                                                      gpointer                  user_data,
                                                                      GDestroyNotify            destroy);
-void                       gasync_event_loop_queue_push_reserved    (GasyncEventLoopQueue     *queue,
+/* The same, fulfilling one reservation, whose flag *@settled (read and
+ * set under the queue's lock only, once the reservation is shared) says
+ * whether it was fulfilled or released already: then nothing happens
+ * and it returns FALSE. */
+gboolean                   gasync_event_loop_queue_push_reserved    (GasyncEventLoopQueue     *queue,
+                                                                     gboolean                 *settled,
                                                                      GasyncEventLoopQueueFunc  func,
                                                                      gpointer                  user_data,
                                                                      GDestroyNotify            destroy);
-/* Releases one reservation without queueing anything. */
-void                       gasync_event_loop_queue_release          (GasyncEventLoopQueue     *queue);
+/* Releases one reservation without queueing anything; @settled (if not
+ * NULL) is its flag, as for gasync_event_loop_queue_push_reserved(). */
+gboolean                   gasync_event_loop_queue_release          (GasyncEventLoopQueue     *queue,
+                                                                     gboolean                 *settled);
 /* Runs @destroy (if any) on @user_data on the queue's context: at once
  * when called there, later otherwise. */
 void                       gasync_event_loop_queue_drop             (GasyncEventLoopQueue     *queue,

@@ -207,27 +207,40 @@ queue_append_locked (GasyncEventLoopQueue     *queue,
   return wake;
 }
 
-static inline void
+/* Queues a callback, fulfilling the reservation whose flag is *@settled
+ * if that is not NULL; returns FALSE if it was settled already. */
+static inline gboolean
 queue_push (GasyncEventLoopQueue     *queue,
+            gboolean                 *settled,
             GasyncEventLoopQueueFunc  func,
             gpointer                  user_data,
-            GDestroyNotify            destroy,
-            gboolean                  reserved)
+            GDestroyNotify            destroy)
 {
   gboolean wake;
 
   gasync_lock (&queue->lock);
+  if (settled != NULL)
+    {
+      if (G_UNLIKELY (*settled))
+        {
+          gasync_unlock (&queue->lock);
+          return FALSE;
+        }
+      *settled = TRUE;
+    }
   if (G_UNLIKELY (queue->closed))
     {
       gasync_unlock (&queue->lock);
       gasync_event_loop_queue_drop (queue, user_data, destroy);
-      return;
+      return TRUE;
     }
-  wake = queue_append_locked (queue, func, user_data, destroy, reserved);
+  wake = queue_append_locked (queue, func, user_data, destroy,
+                              settled != NULL);
   gasync_unlock (&queue->lock);
 
   if (wake)
     g_main_context_wakeup (queue->context);
+  return TRUE;
 }
 
 /* Queues a callback that was not reserved. */
@@ -237,25 +250,35 @@ gasync_event_loop_queue_push (GasyncEventLoopQueue     *queue,
                               gpointer                  user_data,
                               GDestroyNotify            destroy)
 {
-  queue_push (queue, func, user_data, destroy, FALSE);
+  queue_push (queue, NULL, func, user_data, destroy);
 }
 
-/* Queues a callback fulfilling a reservation. */
-void
+gboolean
 gasync_event_loop_queue_push_reserved (GasyncEventLoopQueue     *queue,
+                                       gboolean                 *settled,
                                        GasyncEventLoopQueueFunc  func,
                                        gpointer                  user_data,
                                        GDestroyNotify            destroy)
 {
-  queue_push (queue, func, user_data, destroy, TRUE);
+  return queue_push (queue, settled, func, user_data, destroy);
 }
 
-void
-gasync_event_loop_queue_release (GasyncEventLoopQueue *queue)
+gboolean
+gasync_event_loop_queue_release (GasyncEventLoopQueue *queue,
+                                 gboolean             *settled)
 {
   gboolean wake;
 
   gasync_lock (&queue->lock);
+  if (settled != NULL)
+    {
+      if (*settled)
+        {
+          gasync_unlock (&queue->lock);
+          return FALSE;
+        }
+      *settled = TRUE;
+    }
   g_assert (queue_get_n_reserved_locked (queue) > 0);
   queue->n_settled++;
   wake = queue_get_n_reserved_locked (queue) == 0;
@@ -263,6 +286,7 @@ gasync_event_loop_queue_release (GasyncEventLoopQueue *queue)
   /* The loop may be waiting only for this reservation. */
   if (wake)
     g_main_context_wakeup (queue->context);
+  return TRUE;
 }
 
 void
@@ -399,7 +423,7 @@ static void
 timeout_drop (GasyncEventLoopQueue *queue,
               Timeout              *timeout)
 {
-  gasync_event_loop_queue_release (queue);
+  gasync_event_loop_queue_release (queue, NULL);
   gasync_event_loop_queue_drop (queue, timeout->user_data, timeout->destroy);
   g_free (timeout);
 }

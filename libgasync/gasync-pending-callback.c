@@ -42,12 +42,6 @@
 #include "gasync-pending-callback-private.h"
 #include "gasync-private.h"
 
-enum {
-  STATE_RESERVED,
-  STATE_ENQUEUED,
-  STATE_CANCELLED,
-};
-
 typedef struct _Chunk Chunk;
 
 /* The queue copies the callback into its own array when it is enqueued
@@ -58,7 +52,9 @@ typedef struct _Chunk Chunk;
 struct _GasyncPendingCallback
 {
   int ref_count; /* atomic; inline atomics, which TSan sees */
-  int state; /* atomic */
+  /* Under the queue's lock, with the callback appended or the reservation
+   * released: settling costs no atomic instruction of its own. */
+  gboolean settled;
   union {
     GasyncEventLoopQueue *queue;
     /* Once freed into its thread's list (see Chunk). */
@@ -188,25 +184,18 @@ record_free (GasyncPendingCallback *record)
     chunk_release (record->chunk, 1);
 }
 
-static gboolean
-pending_callback_settle (GasyncPendingCallback *self,
-                         int                    state)
-{
-  return g_atomic_int_compare_and_exchange (&self->state, STATE_RESERVED, state);
-}
-
 static void
 pending_callback_free (GasyncPendingCallback *self)
 {
   GasyncEventLoopQueue *queue = self->queue;
 
-  /* The last reference is gone: nobody else can settle it now, and a
-   * look costs less than a compare-and-exchange. */
-  if (g_atomic_int_get (&self->state) == STATE_RESERVED)
+  /* The last reference is gone: nobody else can settle it now, and the
+   * threads that did settled it before they dropped their references. */
+  if (!self->settled)
     {
       g_warning ("A pending callback was dropped without being enqueued or "
                  "cancelled; its reservation is released now");
-      gasync_event_loop_queue_release (queue);
+      gasync_event_loop_queue_release (queue, &self->settled);
     }
   record_free (self);
   gasync_event_loop_queue_unref (queue);
@@ -219,7 +208,7 @@ gasync_pending_callback_new (GasyncEventLoopQueue *queue)
 
   self->ref_count = 1;
   self->queue = queue;
-  self->state = STATE_RESERVED;
+  self->settled = FALSE;
   return self;
 }
 
@@ -300,15 +289,13 @@ gasync_pending_callback_enqueue (GasyncPendingCallback *self,
   g_return_if_fail (self != NULL);
   g_return_if_fail (func != NULL);
 
-  if (!pending_callback_settle (self, STATE_ENQUEUED))
+  if (!gasync_event_loop_queue_push_reserved (self->queue, &self->settled,
+                                              func, user_data, destroy))
     {
       g_critical ("A pending callback was enqueued after it was enqueued "
                   "or cancelled; the callback does not run");
       gasync_event_loop_queue_drop (self->queue, user_data, destroy);
-      return;
     }
-  gasync_event_loop_queue_push_reserved (self->queue, func, user_data,
-                                         destroy);
 }
 
 /**
@@ -328,11 +315,7 @@ gasync_pending_callback_cancel (GasyncPendingCallback *self)
 {
   g_return_if_fail (self != NULL);
 
-  if (!pending_callback_settle (self, STATE_CANCELLED))
-    {
-      g_critical ("A pending callback was cancelled after it was enqueued "
-                  "or cancelled");
-      return;
-    }
-  gasync_event_loop_queue_release (self->queue);
+  if (!gasync_event_loop_queue_release (self->queue, &self->settled))
+    g_critical ("A pending callback was cancelled after it was enqueued "
+                "or cancelled");
 }
