@@ -207,28 +207,27 @@ queue_append_locked (GasyncEventLoopQueue     *queue,
   return wake;
 }
 
-/* Queues a callback, fulfilling the reservation whose flag is *@settled
- * if that is not NULL; returns FALSE if it was settled already. */
-static inline gboolean
-queue_push (GasyncEventLoopQueue     *queue,
-            gboolean                 *settled,
-            GasyncEventLoopQueueFunc  func,
-            gpointer                  user_data,
-            GDestroyNotify            destroy)
+/* The rest of queue_push(), out of line, with the lock held: a settled
+ * reservation, a closed queue or a full array. */
+static G_GNUC_NO_INLINE gboolean
+queue_push_slow (GasyncEventLoopQueue     *queue,
+                 gboolean                 *settled,
+                 GasyncEventLoopQueueFunc  func,
+                 gpointer                  user_data,
+                 GDestroyNotify            destroy)
 {
   gboolean wake;
 
-  gasync_lock (&queue->lock);
   if (settled != NULL)
     {
-      if (G_UNLIKELY (*settled))
+      if (*settled)
         {
           gasync_unlock (&queue->lock);
           return FALSE;
         }
       *settled = TRUE;
     }
-  if (G_UNLIKELY (queue->closed))
+  if (queue->closed)
     {
       gasync_unlock (&queue->lock);
       gasync_event_loop_queue_drop (queue, user_data, destroy);
@@ -240,6 +239,45 @@ queue_push (GasyncEventLoopQueue     *queue,
 
   if (wake)
     g_main_context_wakeup (queue->context);
+  return TRUE;
+}
+
+/* Queues a callback, fulfilling the reservation whose flag is *@settled
+ * if that is not NULL; returns FALSE if it was settled already. The usual
+ * case, inline, appends to an array with room left. */
+static inline gboolean
+queue_push (GasyncEventLoopQueue     *queue,
+            gboolean                 *settled,
+            GasyncEventLoopQueueFunc  func,
+            gpointer                  user_data,
+            GDestroyNotify            destroy)
+{
+  Call *call;
+  guint len;
+
+  gasync_lock (&queue->lock);
+  len = queue->calls.len;
+  if (G_UNLIKELY ((settled != NULL && *settled) || queue->closed ||
+                  len == queue->calls.size))
+    return queue_push_slow (queue, settled, func, user_data, destroy);
+  if (settled != NULL)
+    {
+      *settled = TRUE;
+      queue->n_settled++;
+    }
+  queue->calls.len = len + 1;
+  call = &queue->calls.calls[len];
+  call->func = func;
+  call->user_data = user_data;
+  call->destroy = destroy;
+  /* See queue_append_locked(). */
+  if (G_LIKELY (len > 0 || queue->draining))
+    {
+      gasync_unlock (&queue->lock);
+      return TRUE;
+    }
+  gasync_unlock (&queue->lock);
+  g_main_context_wakeup (queue->context);
   return TRUE;
 }
 
