@@ -212,10 +212,10 @@ struct _GasyncEventLoop
 
   GasyncEventLoopQueue *queue;
 
-  /* On the loop's thread only. */
-  /* The array of the last batch, kept for the next one (see
-   * GasyncEventLoopQueueBatch). */
-  GasyncEventLoopQueueBatch batch;
+  /* On the loop's thread only. The threads that reserve callbacks read
+   * the instance's class and @queue: what the loop's thread writes once
+   * per callback or batch is elsewhere, not to bounce their cache line
+   * (see event_loop_run_queued()). */
   gboolean running;
   gboolean failed;
   GError *error;
@@ -242,6 +242,10 @@ typedef struct
    * when it is done, or NULL for the blocking forms. */
   GTask *task;
   gboolean waiting;
+  /* The array of the last batch, kept for the next one (see
+   * GasyncEventLoopQueueBatch): here rather than in the loop, whose first
+   * cache line the threads that reserve callbacks read. */
+  GasyncEventLoopQueueBatch batch;
 } LoopSource;
 
 static gboolean event_loop_is_done (GasyncEventLoop *self);
@@ -314,31 +318,40 @@ event_loop_call (GasyncEventLoopFunc func,
   return event_loop_call_finish (ok, local_error);
 }
 
-/* Takes what is queued and runs it, in one batch, in the loop's array.
+/* Takes what is queued and runs it, in one batch, in the source's array.
  * After a failure, or once @cancellable (if any) is cancelled, the rest
  * of the batch is dropped. */
 static void
-event_loop_run_queued (GasyncEventLoop *self,
-                       GCancellable    *cancellable)
+event_loop_run_queued (LoopSource   *loop_source,
+                       GCancellable *cancellable)
 {
-  /* Out of self while it runs, should a callback get here again. */
-  GasyncEventLoopQueueBatch batch = self->batch;
+  GasyncEventLoop *self = loop_source->loop;
+  /* Out of the source while it runs, should a callback get here again. */
+  GasyncEventLoopQueueBatch batch = loop_source->batch;
+  /* Set in the loop only when a callback fails: the threads that reserve
+   * callbacks read the loop's first cache line, and a store per callback
+   * would take it from them each time. */
+  GError *error = self->error;
 
-  self->batch = (GasyncEventLoopQueueBatch) { NULL, 0, 0 };
+  loop_source->batch = (GasyncEventLoopQueueBatch) { NULL, 0, 0 };
   gasync_event_loop_queue_steal (self->queue, TRUE, NULL, &batch);
   for (guint i = 0; i < batch.len; i++)
     {
       const GasyncEventLoopQueueCall *call = &batch.calls[i];
 
-      if (self->error == NULL &&
+      if (error == NULL &&
           (cancellable == NULL || !g_cancellable_is_cancelled (cancellable)))
-        self->error = event_loop_call (call->func, call->user_data);
+        {
+          error = event_loop_call (call->func, call->user_data);
+          if (G_UNLIKELY (error != NULL))
+            self->error = error;
+        }
       if (call->destroy != NULL)
         call->destroy (call->user_data);
     }
   gasync_event_loop_queue_batch_done (&batch);
-  if (self->batch.calls == NULL)
-    self->batch = batch;
+  if (loop_source->batch.calls == NULL)
+    loop_source->batch = batch;
   else
     gasync_event_loop_queue_batch_clear (&batch);
 }
@@ -348,20 +361,25 @@ loop_source_dispatch (GSource     *source,
                       GSourceFunc  callback,
                       gpointer     user_data)
 {
-  GasyncEventLoop *self = ((LoopSource *) source)->loop;
-
   if (((LoopSource *) source)->task != NULL)
     async_run_dispatch ((LoopSource *) source);
   else
-    event_loop_run_queued (self, NULL);
+    event_loop_run_queued ((LoopSource *) source, NULL);
   return G_SOURCE_CONTINUE;
+}
+
+static void
+loop_source_finalize (GSource *source)
+{
+  gasync_event_loop_queue_batch_clear (&((LoopSource *) source)->batch);
 }
 
 static const GSourceFuncs loop_source_funcs = {
   loop_source_prepare,
   loop_source_check,
   loop_source_dispatch,
-  NULL, NULL, NULL,
+  loop_source_finalize,
+  NULL, NULL,
 };
 
 /* Done when the loop failed, or when nothing is queued or reserved. When
@@ -479,7 +497,6 @@ gasync_event_loop_finalize (GObject *object)
 
   gasync_leak_untrack (self);
   g_clear_error (&self->error);
-  gasync_event_loop_queue_batch_clear (&self->batch);
 
   G_OBJECT_CLASS (gasync_event_loop_parent_class)->finalize (object);
 }
@@ -990,7 +1007,7 @@ async_run_dispatch (LoopSource *loop_source)
     }
   else
     {
-      event_loop_run_queued (self, cancellable);
+      event_loop_run_queued (loop_source, cancellable);
       if (self->error == NULL)
         g_cancellable_set_error_if_cancelled (cancellable, &self->error);
       if (!event_loop_is_done (self))
