@@ -212,7 +212,10 @@ struct _GasyncEventLoop
 
   GasyncEventLoopQueue *queue;
 
-  /* On the loop's thread only. */
+  /* On the loop's thread only. The threads that reserve callbacks read
+   * the instance's class and @queue: what the loop's thread writes once
+   * per callback or batch is elsewhere, not to bounce their cache line
+   * (see event_loop_run_queued()). */
   gboolean running;
   gboolean failed;
   GError *error;
@@ -239,6 +242,10 @@ typedef struct
    * when it is done, or NULL for the blocking forms. */
   GTask *task;
   gboolean waiting;
+  /* The array of the last batch, kept for the next one (see
+   * GasyncEventLoopQueueBatch): here rather than in the loop, whose first
+   * cache line the threads that reserve callbacks read. */
+  GasyncEventLoopQueueBatch batch;
 } LoopSource;
 
 static gboolean event_loop_is_done (GasyncEventLoop *self);
@@ -311,43 +318,68 @@ event_loop_call (GasyncEventLoopFunc func,
   return event_loop_call_finish (ok, local_error);
 }
 
+/* Takes what is queued and runs it, in one batch, in the source's array.
+ * After a failure, or once @cancellable (if any) is cancelled, the rest
+ * of the batch is dropped. */
+static void
+event_loop_run_queued (LoopSource   *loop_source,
+                       GCancellable *cancellable)
+{
+  GasyncEventLoop *self = loop_source->loop;
+  /* Out of the source while it runs, should a callback get here again. */
+  GasyncEventLoopQueueBatch batch = loop_source->batch;
+  /* Set in the loop only when a callback fails: the threads that reserve
+   * callbacks read the loop's first cache line, and a store per callback
+   * would take it from them each time. */
+  GError *error = self->error;
+
+  loop_source->batch = (GasyncEventLoopQueueBatch) { NULL, 0, 0 };
+  gasync_event_loop_queue_steal (self->queue, TRUE, NULL, &batch);
+  for (guint i = 0; i < batch.len; i++)
+    {
+      const GasyncEventLoopQueueCall *call = &batch.calls[i];
+
+      if (error == NULL &&
+          (cancellable == NULL || !g_cancellable_is_cancelled (cancellable)))
+        {
+          error = event_loop_call (call->func, call->user_data);
+          if (G_UNLIKELY (error != NULL))
+            self->error = error;
+        }
+      if (call->destroy != NULL)
+        call->destroy (call->user_data);
+    }
+  gasync_event_loop_queue_batch_done (&batch);
+  if (loop_source->batch.calls == NULL)
+    loop_source->batch = batch;
+  else
+    gasync_event_loop_queue_batch_clear (&batch);
+}
+
 static gboolean
 loop_source_dispatch (GSource     *source,
                       GSourceFunc  callback,
                       gpointer     user_data)
 {
-  GasyncEventLoop *self = ((LoopSource *) source)->loop;
-  GasyncEventLoopQueueItem *item;
-  int n_refs = 0;
-
   if (((LoopSource *) source)->task != NULL)
-    {
-      async_run_dispatch ((LoopSource *) source);
-      return G_SOURCE_CONTINUE;
-    }
-
-  item = gasync_event_loop_queue_steal (self->queue, TRUE, NULL);
-
-  while (item != NULL)
-    {
-      GasyncEventLoopQueueItem *next = item->next;
-
-      /* After a failure, the rest of the batch is dropped. */
-      if (self->error == NULL)
-        self->error = event_loop_call (item->func, item->user_data);
-      n_refs += gasync_event_loop_queue_item_free (item);
-      item = next;
-    }
-  /* The loop's own reference keeps the queue meanwhile. */
-  gasync_event_loop_queue_unref_n (self->queue, n_refs);
+    async_run_dispatch ((LoopSource *) source);
+  else
+    event_loop_run_queued ((LoopSource *) source, NULL);
   return G_SOURCE_CONTINUE;
+}
+
+static void
+loop_source_finalize (GSource *source)
+{
+  gasync_event_loop_queue_batch_clear (&((LoopSource *) source)->batch);
 }
 
 static const GSourceFuncs loop_source_funcs = {
   loop_source_prepare,
   loop_source_check,
   loop_source_dispatch,
-  NULL, NULL, NULL,
+  loop_source_finalize,
+  NULL, NULL,
 };
 
 /* Done when the loop failed, or when nothing is queued or reserved. When
@@ -424,28 +456,25 @@ loop_source_new (GasyncEventLoop *self,
   return source;
 }
 
-/* Runs the batch of callbacks queued as the waiting of
+/* Runs a batch of callbacks as the waiting of
  * gasync_event_loop_wait_on_registered() does: a failure is logged and
  * dropped. */
 static void
-run_items_logged (GasyncEventLoop          *self,
-                  GasyncEventLoopQueueItem *item)
+run_batch_logged (GasyncEventLoopQueueBatch *batch)
 {
-  int n_refs = 0;
-
-  while (item != NULL)
+  for (guint i = 0; i < batch->len; i++)
     {
-      GasyncEventLoopQueueItem *next = item->next;
-      g_autoptr(GError) local_error = event_loop_call (item->func,
-                                                       item->user_data);
+      const GasyncEventLoopQueueCall *call = &batch->calls[i];
+      g_autoptr(GError) local_error = event_loop_call (call->func,
+                                                       call->user_data);
 
       if (local_error != NULL)
         g_debug ("An event loop callback failed while waiting on "
                  "registered callbacks: %s", local_error->message);
-      n_refs += gasync_event_loop_queue_item_free (item);
-      item = next;
+      if (call->destroy != NULL)
+        call->destroy (call->user_data);
     }
-  gasync_event_loop_queue_unref_n (self->queue, n_refs);
+  gasync_event_loop_queue_batch_done (batch);
 }
 
 static void
@@ -838,6 +867,7 @@ gasync_event_loop_wait_on_registered (GasyncEventLoop *self)
 {
   GasyncEventLoopQueue *queue;
   GMainContext *context;
+  GasyncEventLoopQueueBatch batch = { NULL, 0, 0 };
 
   g_return_if_fail (GASYNC_IS_EVENT_LOOP (self));
   g_return_if_fail (!self->running);
@@ -859,16 +889,16 @@ gasync_event_loop_wait_on_registered (GasyncEventLoop *self)
   for (;;)
     {
       guint n_reserved;
-      GasyncEventLoopQueueItem *item;
 
-      item = gasync_event_loop_queue_steal (queue, FALSE, &n_reserved);
-
-      if (item == NULL && n_reserved == 0)
-        break;
-      if (item == NULL)
-        g_main_context_iteration (context, TRUE);
-      run_items_logged (self, item);
+      if (!gasync_event_loop_queue_steal (queue, FALSE, &n_reserved, &batch))
+        {
+          if (n_reserved == 0)
+            break;
+          g_main_context_iteration (context, TRUE);
+        }
+      run_batch_logged (&batch);
     }
+  gasync_event_loop_queue_batch_clear (&batch);
 
   gasync_event_loop_queue_clear_rejections (queue);
 
@@ -962,12 +992,13 @@ async_run_dispatch (LoopSource *loop_source)
 
   if (loop_source->waiting)
     {
-      GasyncEventLoopQueueItem *item;
+      GasyncEventLoopQueueBatch batch = { NULL, 0, 0 };
 
       while (!g_cancellable_is_cancelled (cancellable) &&
-             (item = gasync_event_loop_queue_steal (self->queue, FALSE,
-                                                    &n_reserved)) != NULL)
-        run_items_logged (self, item);
+             gasync_event_loop_queue_steal (self->queue, FALSE, &n_reserved,
+                                            &batch))
+        run_batch_logged (&batch);
+      gasync_event_loop_queue_batch_clear (&batch);
       if (g_cancellable_set_error_if_cancelled (cancellable, &error))
         self->failed = TRUE; /* what is left does not run at the next start */
       else if (n_reserved > 0)
@@ -976,21 +1007,7 @@ async_run_dispatch (LoopSource *loop_source)
     }
   else
     {
-      GasyncEventLoopQueueItem *item;
-
-      int n_refs = 0;
-
-      item = gasync_event_loop_queue_steal (self->queue, TRUE, NULL);
-      while (item != NULL)
-        {
-          GasyncEventLoopQueueItem *next = item->next;
-
-          if (self->error == NULL && !g_cancellable_is_cancelled (cancellable))
-            self->error = event_loop_call (item->func, item->user_data);
-          n_refs += gasync_event_loop_queue_item_free (item);
-          item = next;
-        }
-      gasync_event_loop_queue_unref_n (self->queue, n_refs);
+      event_loop_run_queued (loop_source, cancellable);
       if (self->error == NULL)
         g_cancellable_set_error_if_cancelled (cancellable, &self->error);
       if (!event_loop_is_done (self))

@@ -23,45 +23,56 @@ typedef struct _GasyncEventLoopQueue GasyncEventLoopQueue;
 typedef gboolean (*GasyncEventLoopQueueFunc) (gpointer   user_data,
                                               GError   **error);
 
-/* A queued callback, in a list that the loop takes in one batch. It may
- * be part of a bigger struct (a pending callback queues itself, so that a
- * callback costs one allocation): @release frees it once it ran or was
- * dropped. @release returns TRUE when it hands a reference to the queue
- * over to its caller, who drops it (the loop's thread drops those of a
- * whole batch at once, with gasync_event_loop_queue_unref_n(), rather
- * than bouncing the queue's cache line back to the threads that push, once
- * per callback). */
-typedef struct _GasyncEventLoopQueueItem GasyncEventLoopQueueItem;
-struct _GasyncEventLoopQueueItem
+/* A queued callback. The queue keeps them in an array, by value, which
+ * the loop's thread swaps out and runs as a batch: it reads them one
+ * after the other rather than chasing one record per callback, written
+ * by another thread. */
+typedef struct
 {
-  GasyncEventLoopQueueItem *next;
   GasyncEventLoopQueueFunc func;
   gpointer user_data;
   GDestroyNotify destroy;
-  gboolean (*release) (GasyncEventLoopQueueItem *item);
-};
+} GasyncEventLoopQueueCall;
+
+/* A batch of calls taken by gasync_event_loop_queue_steal(), and the
+ * array that holds them: the loop's thread keeps the array from one batch
+ * to the next, and each steal swaps it with the queue's, so that neither
+ * side allocates once both are big enough. Start with a zeroed one; free
+ * it with gasync_event_loop_queue_batch_clear(). */
+typedef struct
+{
+  GasyncEventLoopQueueCall *calls;
+  guint len;
+  guint size;
+} GasyncEventLoopQueueBatch;
 
 GasyncEventLoopQueue      *gasync_event_loop_queue_new              (GMainContext             *context);
 GasyncEventLoopQueue      *gasync_event_loop_queue_ref              (GasyncEventLoopQueue     *queue);
 void                       gasync_event_loop_queue_unref            (GasyncEventLoopQueue     *queue);
-/* Drops @n references at once (none if @n is 0). */
-void                       gasync_event_loop_queue_unref_n          (GasyncEventLoopQueue     *queue,
-                                                                     int                       n);
 GMainContext              *gasync_event_loop_queue_get_context      (GasyncEventLoopQueue     *queue);
 
 /* Counts one reservation; returns a new reference to @queue that goes
- * with it (for gasync_pending_callback_new()). */
+ * with it (for gasync_pending_callback_new()). Lock-free. */
 GasyncEventLoopQueue      *gasync_event_loop_queue_reserve          (GasyncEventLoopQueue     *queue);
-/* Appends a callback; @reserved says that it fulfils one reservation. If
- * the queue is closed, only @destroy runs, on its context. */
+/* Appends a callback. If the queue is closed, only @destroy runs, on its
+ * context. Does not allocate, but to grow the queue's array. */
 void                       gasync_event_loop_queue_push             (GasyncEventLoopQueue     *queue,
                                                                      GasyncEventLoopQueueFunc  func,
                                                                      gpointer                  user_data,
                                                                      GDestroyNotify            destroy);
-void                       gasync_event_loop_queue_push_reserved    (GasyncEventLoopQueue     *queue,
-                                                                     GasyncEventLoopQueueItem *item);
-/* Releases one reservation without queueing anything. */
-void                       gasync_event_loop_queue_release          (GasyncEventLoopQueue     *queue);
+/* The same, fulfilling one reservation, whose flag *@settled (read and
+ * set under the queue's lock only, once the reservation is shared) says
+ * whether it was fulfilled or released already: then nothing happens
+ * and it returns FALSE. */
+gboolean                   gasync_event_loop_queue_push_reserved    (GasyncEventLoopQueue     *queue,
+                                                                     gboolean                 *settled,
+                                                                     GasyncEventLoopQueueFunc  func,
+                                                                     gpointer                  user_data,
+                                                                     GDestroyNotify            destroy);
+/* Releases one reservation without queueing anything; @settled (if not
+ * NULL) is its flag, as for gasync_event_loop_queue_push_reserved(). */
+gboolean                   gasync_event_loop_queue_release          (GasyncEventLoopQueue     *queue,
+                                                                     gboolean                 *settled);
 /* Runs @destroy (if any) on @user_data on the queue's context: at once
  * when called there, later otherwise. */
 void                       gasync_event_loop_queue_drop             (GasyncEventLoopQueue     *queue,
@@ -89,13 +100,15 @@ void                       gasync_event_loop_queue_clear_timeouts   (GasyncEvent
 
 /* The loop's side, on the loop's thread. */
 
-/* Takes every queued callback and, in the same instant, the number of
- * reservations still pending. @draining says whether the caller looks at
- * the queue again before it sleeps: what is pushed meanwhile needs no
- * wake-up then. */
-GasyncEventLoopQueueItem  *gasync_event_loop_queue_steal            (GasyncEventLoopQueue     *queue,
+/* Takes every queued callback into @batch, which must hold none (its
+ * array goes to the queue in exchange), and, in the same instant, the
+ * number of reservations still pending. @draining says whether the caller
+ * looks at the queue again before it sleeps: what is pushed meanwhile
+ * needs no wake-up then. Returns whether it took any callback. */
+gboolean                   gasync_event_loop_queue_steal            (GasyncEventLoopQueue     *queue,
                                                                      gboolean                  draining,
-                                                                     guint                    *n_reserved);
+                                                                     guint                    *n_reserved,
+                                                                     GasyncEventLoopQueueBatch *batch);
 /* Whether callbacks are queued; if none is, the loop is about to sleep
  * and the next push must wake it. */
 gboolean                   gasync_event_loop_queue_has_items        (GasyncEventLoopQueue     *queue);
@@ -114,16 +127,11 @@ void                       gasync_event_loop_queue_discard          (GasyncEvent
  * pushed is dropped. */
 void                       gasync_event_loop_queue_close            (GasyncEventLoopQueue     *queue);
 
-/* Frees one item taken by gasync_event_loop_queue_steal() (not the ones
- * after it). Returns the number of references to the queue (0 or 1) that
- * the item handed over: the caller drops them, with those of the rest of
- * its batch, with gasync_event_loop_queue_unref_n(). */
-static inline int
-gasync_event_loop_queue_item_free (GasyncEventLoopQueueItem *item)
-{
-  if (item->destroy != NULL)
-    item->destroy (item->user_data);
-  return item->release (item) ? 1 : 0;
-}
+/* Empties @batch once its calls ran or were dropped (their destroy
+ * notifies are the caller's to run), keeping its array for the next
+ * steal unless it grew big for what it held. */
+void                       gasync_event_loop_queue_batch_done       (GasyncEventLoopQueueBatch *batch);
+/* Frees @batch's array; it must hold no call. */
+void                       gasync_event_loop_queue_batch_clear      (GasyncEventLoopQueueBatch *batch);
 
 G_END_DECLS

@@ -12,7 +12,8 @@
 #include "gasync-source-private.h"
 #include "gasync-sync-private.h"
 
-typedef GasyncEventLoopQueueItem Item;
+typedef GasyncEventLoopQueueCall Call;
+typedef GasyncEventLoopQueueBatch Batch;
 
 /* A timeout waits in the queue's timer list, ordered by deadline and then
  * by id (the order the timeouts were set in), until the timer source moves
@@ -27,19 +28,30 @@ typedef struct
   GDestroyNotify destroy;
 } Timeout;
 
+/* The queue's counts, in one atomic word, so that a reservation and the
+ * reference that goes with it cost one atomic instruction: the
+ * references in the low half, the reservations made so far (wrapping
+ * around) in the high half. */
+#define COUNT_REF G_GUINT64_CONSTANT (1)
+#define COUNT_RESERVATION (G_GUINT64_CONSTANT (1) << 32)
+
 struct _GasyncEventLoopQueue
 {
   GasyncLock lock;
-  int ref_count; /* atomic */
+  /* Atomic (inline atomics, which TSan sees, unlike gatomicrefcount in
+   * GLib: the last unref may come from any thread that used the lock).
+   * Reserving is lock-free; the reservations settled, fulfilled or
+   * released, are counted under the lock in @n_settled, and the ones
+   * pending are the difference (both wrap around). A callback fulfilling
+   * one is counted under the lock with the callback appended, so that
+   * the loop never sees neither, and without an atomic instruction of its
+   * own. */
+  guint64 counts;
+  guint n_settled;
   GMainContext *context;
-  /* Atomic: reserving is lock-free. A reservation fulfilled by a callback
-   * is released under the lock, with the callback appended, so that the
-   * loop never sees neither. */
-  int n_reserved;
 
   /* Under the lock. */
-  Item *head;
-  Item *tail;
+  Batch calls;
   gboolean closed;
   /* The loop took a batch and will look at the queue again before it
    * sleeps: what is pushed meanwhile needs no wake-up. */
@@ -51,20 +63,28 @@ struct _GasyncEventLoopQueue
   guint last_timeout_id;
 };
 
-static void
-items_free (GasyncEventLoopQueue *queue,
-            Item                 *item)
+/* The smallest array, and the size above which an array that held only
+ * an eighth of its calls is freed rather than kept (see
+ * gasync_event_loop_queue_batch_done()): a burst must not keep its memory
+ * for the life of the loop. */
+#define MIN_CALLS 32
+#define KEEP_CALLS 4096
+
+/* Under the lock. */
+static guint
+queue_get_n_reserved_locked (GasyncEventLoopQueue *queue)
 {
-  int n_refs = 0;
+  return (guint) (__atomic_load_n (&queue->counts, __ATOMIC_ACQUIRE) >> 32) -
+         queue->n_settled;
+}
 
-  while (item != NULL)
-    {
-      Item *next = item->next;
-
-      n_refs += gasync_event_loop_queue_item_free (item);
-      item = next;
-    }
-  gasync_event_loop_queue_unref_n (queue, n_refs);
+static void
+calls_run_destroy (Batch *batch)
+{
+  for (guint i = 0; i < batch->len; i++)
+    if (batch->calls[i].destroy != NULL)
+      batch->calls[i].destroy (batch->calls[i].user_data);
+  batch->len = 0;
 }
 
 static int
@@ -85,7 +105,7 @@ gasync_event_loop_queue_new (GMainContext *context)
   GasyncEventLoopQueue *queue = g_new0 (GasyncEventLoopQueue, 1);
 
   gasync_lock_init (&queue->lock);
-  queue->ref_count = 1;
+  queue->counts = COUNT_REF;
   queue->context = g_main_context_ref (context);
   queue->rejected = g_ptr_array_new_with_free_func (g_object_unref);
   queue->timeouts = g_hash_table_new (NULL, NULL);
@@ -96,7 +116,7 @@ gasync_event_loop_queue_new (GMainContext *context)
 GasyncEventLoopQueue *
 gasync_event_loop_queue_ref (GasyncEventLoopQueue *queue)
 {
-  g_atomic_int_inc (&queue->ref_count);
+  __atomic_fetch_add (&queue->counts, COUNT_REF, __ATOMIC_RELAXED);
   return queue;
 }
 
@@ -104,9 +124,10 @@ static void
 queue_free (GasyncEventLoopQueue *queue)
 {
   g_assert (queue->closed);
-  g_assert (queue->head == NULL);
+  g_assert (queue->calls.len == 0);
   g_assert (g_hash_table_size (queue->timeouts) == 0);
   g_assert (queue->timer == NULL);
+  gasync_event_loop_queue_batch_clear (&queue->calls);
   g_hash_table_unref (queue->timeouts);
   g_sequence_free (queue->timers);
   g_ptr_array_unref (queue->rejected);
@@ -118,23 +139,10 @@ queue_free (GasyncEventLoopQueue *queue)
 void
 gasync_event_loop_queue_unref (GasyncEventLoopQueue *queue)
 {
-  /* Inline atomics, which TSan sees, unlike gatomicrefcount in GLib: the
-   * last unref may come from any thread that used the lock. */
-  if (g_atomic_int_dec_and_test (&queue->ref_count))
-    queue_free (queue);
-}
+  guint64 old = __atomic_fetch_sub (&queue->counts, COUNT_REF, __ATOMIC_ACQ_REL);
 
-void
-gasync_event_loop_queue_unref_n (GasyncEventLoopQueue *queue,
-                                 int                   n)
-{
-  int old;
-
-  if (n == 0)
-    return;
-  old = g_atomic_int_add (&queue->ref_count, -n);
-  g_assert (old >= n);
-  if (old == n)
+  g_assert ((guint32) old > 0);
+  if ((guint32) old == 1)
     queue_free (queue);
 }
 
@@ -147,8 +155,9 @@ gasync_event_loop_queue_get_context (GasyncEventLoopQueue *queue)
 GasyncEventLoopQueue *
 gasync_event_loop_queue_reserve (GasyncEventLoopQueue *queue)
 {
-  g_atomic_int_inc (&queue->n_reserved);
-  return gasync_event_loop_queue_ref (queue);
+  __atomic_fetch_add (&queue->counts, COUNT_RESERVATION | COUNT_REF,
+                      __ATOMIC_SEQ_CST);
+  return queue;
 }
 
 void
@@ -160,75 +169,116 @@ gasync_event_loop_queue_drop (GasyncEventLoopQueue *queue,
                         user_data);
 }
 
+/* Out of line: the arrays keep their size from one batch to the next. */
+static G_GNUC_NO_INLINE void
+calls_grow (Batch *batch)
+{
+  batch->size = MAX (MIN_CALLS, batch->size * 2);
+  batch->calls = g_renew (Call, batch->calls, batch->size);
+}
+
 /* Appends a callback under the lock; returns whether the loop must be
  * woken up. */
-static gboolean
-queue_append_locked (GasyncEventLoopQueue *queue,
-                     Item                 *item,
-                     gboolean              reserved)
+static inline gboolean
+queue_append_locked (GasyncEventLoopQueue     *queue,
+                     GasyncEventLoopQueueFunc  func,
+                     gpointer                  user_data,
+                     GDestroyNotify            destroy,
+                     gboolean                  reserved)
 {
   /* Only the first callback after the loop looked at an empty queue wakes
    * it: the ones that follow are taken in the same batch. (A loop that
    * waits only for reservations looks at the queue after each wake-up, so
    * the last reservation needs no wake-up of its own.) */
-  gboolean wake = queue->head == NULL && !queue->draining;
+  gboolean wake = queue->calls.len == 0 && !queue->draining;
+  Call *call;
 
-  item->next = NULL;
   if (reserved)
     {
-      g_assert (g_atomic_int_get (&queue->n_reserved) > 0);
-      g_atomic_int_dec_and_test (&queue->n_reserved);
+      g_assert (queue_get_n_reserved_locked (queue) > 0);
+      queue->n_settled++;
     }
-  if (queue->head == NULL)
-    queue->head = item;
-  else
-    queue->tail->next = item;
-  queue->tail = item;
+  if (G_UNLIKELY (queue->calls.len == queue->calls.size))
+    calls_grow (&queue->calls);
+  call = &queue->calls.calls[queue->calls.len++];
+  call->func = func;
+  call->user_data = user_data;
+  call->destroy = destroy;
   return wake;
 }
 
-static void
-queue_push_item (GasyncEventLoopQueue *queue,
-                 Item                 *item,
-                 gboolean              reserved)
+/* The rest of queue_push(), out of line, with the lock held: a settled
+ * reservation, a closed queue or a full array. */
+static G_GNUC_NO_INLINE gboolean
+queue_push_slow (GasyncEventLoopQueue     *queue,
+                 gboolean                 *settled,
+                 GasyncEventLoopQueueFunc  func,
+                 gpointer                  user_data,
+                 GDestroyNotify            destroy)
 {
   gboolean wake;
 
-  gasync_lock (&queue->lock);
+  if (settled != NULL)
+    {
+      if (*settled)
+        {
+          gasync_unlock (&queue->lock);
+          return FALSE;
+        }
+      *settled = TRUE;
+    }
   if (queue->closed)
     {
       gasync_unlock (&queue->lock);
-      gasync_event_loop_queue_drop (queue, item->user_data, item->destroy);
-      if (item->release (item))
-        gasync_event_loop_queue_unref (queue);
-      return;
+      gasync_event_loop_queue_drop (queue, user_data, destroy);
+      return TRUE;
     }
-  wake = queue_append_locked (queue, item, reserved);
+  wake = queue_append_locked (queue, func, user_data, destroy,
+                              settled != NULL);
   gasync_unlock (&queue->lock);
 
   if (wake)
     g_main_context_wakeup (queue->context);
+  return TRUE;
 }
 
-static gboolean
-item_release (Item *item)
+/* Queues a callback, fulfilling the reservation whose flag is *@settled
+ * if that is not NULL; returns FALSE if it was settled already. The usual
+ * case, inline, appends to an array with room left. */
+static inline gboolean
+queue_push (GasyncEventLoopQueue     *queue,
+            gboolean                 *settled,
+            GasyncEventLoopQueueFunc  func,
+            gpointer                  user_data,
+            GDestroyNotify            destroy)
 {
-  g_free (item);
-  return FALSE;
-}
+  Call *call;
+  guint len;
 
-static Item *
-item_new (GasyncEventLoopQueueFunc func,
-          gpointer                 user_data,
-          GDestroyNotify           destroy)
-{
-  Item *item = g_new (Item, 1);
-
-  item->func = func;
-  item->user_data = user_data;
-  item->destroy = destroy;
-  item->release = item_release;
-  return item;
+  gasync_lock (&queue->lock);
+  len = queue->calls.len;
+  if (G_UNLIKELY ((settled != NULL && *settled) || queue->closed ||
+                  len == queue->calls.size))
+    return queue_push_slow (queue, settled, func, user_data, destroy);
+  if (settled != NULL)
+    {
+      *settled = TRUE;
+      queue->n_settled++;
+    }
+  queue->calls.len = len + 1;
+  call = &queue->calls.calls[len];
+  call->func = func;
+  call->user_data = user_data;
+  call->destroy = destroy;
+  /* See queue_append_locked(). */
+  if (G_LIKELY (len > 0 || queue->draining))
+    {
+      gasync_unlock (&queue->lock);
+      return TRUE;
+    }
+  gasync_unlock (&queue->lock);
+  g_main_context_wakeup (queue->context);
+  return TRUE;
 }
 
 /* Queues a callback that was not reserved. */
@@ -238,24 +288,43 @@ gasync_event_loop_queue_push (GasyncEventLoopQueue     *queue,
                               gpointer                  user_data,
                               GDestroyNotify            destroy)
 {
-  queue_push_item (queue, item_new (func, user_data, destroy), FALSE);
+  queue_push (queue, NULL, func, user_data, destroy);
 }
 
-/* Queues @item, made by the caller, fulfilling a reservation. */
-void
-gasync_event_loop_queue_push_reserved (GasyncEventLoopQueue *queue,
-                                       Item                 *item)
+gboolean
+gasync_event_loop_queue_push_reserved (GasyncEventLoopQueue     *queue,
+                                       gboolean                 *settled,
+                                       GasyncEventLoopQueueFunc  func,
+                                       gpointer                  user_data,
+                                       GDestroyNotify            destroy)
 {
-  queue_push_item (queue, item, TRUE);
+  return queue_push (queue, settled, func, user_data, destroy);
 }
 
-void
-gasync_event_loop_queue_release (GasyncEventLoopQueue *queue)
+gboolean
+gasync_event_loop_queue_release (GasyncEventLoopQueue *queue,
+                                 gboolean             *settled)
 {
-  g_assert (g_atomic_int_get (&queue->n_reserved) > 0);
+  gboolean wake;
+
+  gasync_lock (&queue->lock);
+  if (settled != NULL)
+    {
+      if (*settled)
+        {
+          gasync_unlock (&queue->lock);
+          return FALSE;
+        }
+      *settled = TRUE;
+    }
+  g_assert (queue_get_n_reserved_locked (queue) > 0);
+  queue->n_settled++;
+  wake = queue_get_n_reserved_locked (queue) == 0;
+  gasync_unlock (&queue->lock);
   /* The loop may be waiting only for this reservation. */
-  if (g_atomic_int_dec_and_test (&queue->n_reserved))
+  if (wake)
     g_main_context_wakeup (queue->context);
+  return TRUE;
 }
 
 void
@@ -268,27 +337,50 @@ gasync_event_loop_queue_add_rejection (GasyncEventLoopQueue *queue,
   gasync_unlock (&queue->lock);
 }
 
-GasyncEventLoopQueueItem *
+gboolean
 gasync_event_loop_queue_steal (GasyncEventLoopQueue *queue,
                                gboolean              draining,
-                               guint                *n_reserved)
+                               guint                *n_reserved,
+                               Batch                *batch)
 {
-  Item *items;
+  Batch taken;
 
+  g_assert (batch->len == 0);
   gasync_lock (&queue->lock);
-  items = g_steal_pointer (&queue->head);
-  queue->tail = NULL;
+  taken = queue->calls;
+  queue->calls = *batch;
   queue->draining = draining;
   if (n_reserved != NULL)
-    *n_reserved = g_atomic_int_get (&queue->n_reserved);
+    *n_reserved = queue_get_n_reserved_locked (queue);
   gasync_unlock (&queue->lock);
-  return items;
+  *batch = taken;
+  return taken.len > 0;
+}
+
+void
+gasync_event_loop_queue_batch_done (Batch *batch)
+{
+  if (G_UNLIKELY (batch->size > KEEP_CALLS && batch->len < batch->size / 8))
+    gasync_event_loop_queue_batch_clear (batch);
+  batch->len = 0;
+}
+
+void
+gasync_event_loop_queue_batch_clear (Batch *batch)
+{
+  g_clear_pointer (&batch->calls, g_free);
+  batch->len = 0;
+  batch->size = 0;
 }
 
 void
 gasync_event_loop_queue_discard (GasyncEventLoopQueue *queue)
 {
-  items_free (queue, gasync_event_loop_queue_steal (queue, FALSE, NULL));
+  Batch batch = { 0 };
+
+  gasync_event_loop_queue_steal (queue, FALSE, NULL, &batch);
+  calls_run_destroy (&batch);
+  gasync_event_loop_queue_batch_clear (&batch);
 }
 
 gboolean
@@ -297,7 +389,7 @@ gasync_event_loop_queue_has_items (GasyncEventLoopQueue *queue)
   gboolean has_items;
 
   gasync_lock (&queue->lock);
-  has_items = queue->head != NULL;
+  has_items = queue->calls.len > 0;
   if (!has_items)
     queue->draining = FALSE;
   gasync_unlock (&queue->lock);
@@ -320,8 +412,8 @@ gasync_event_loop_queue_poll_idle (GasyncEventLoopQueue  *queue,
 
   *rejected = NULL;
   gasync_lock (&queue->lock);
-  idle = queue->head == NULL;
-  done = idle && g_atomic_int_get (&queue->n_reserved) == 0;
+  idle = queue->calls.len == 0;
+  done = idle && queue_get_n_reserved_locked (queue) == 0;
   if (idle && queue->rejected->len > 0)
     {
       *rejected = g_steal_pointer (&queue->rejected);
@@ -334,7 +426,12 @@ gasync_event_loop_queue_poll_idle (GasyncEventLoopQueue  *queue,
 guint
 gasync_event_loop_queue_get_n_reserved (GasyncEventLoopQueue *queue)
 {
-  return g_atomic_int_get (&queue->n_reserved);
+  guint n_reserved;
+
+  gasync_lock (&queue->lock);
+  n_reserved = queue_get_n_reserved_locked (queue);
+  gasync_unlock (&queue->lock);
+  return n_reserved;
 }
 
 void
@@ -364,7 +461,7 @@ static void
 timeout_drop (GasyncEventLoopQueue *queue,
               Timeout              *timeout)
 {
-  gasync_event_loop_queue_release (queue);
+  gasync_event_loop_queue_release (queue, NULL);
   gasync_event_loop_queue_drop (queue, timeout->user_data, timeout->destroy);
   g_free (timeout);
 }
@@ -414,10 +511,8 @@ timer_source_dispatch (GSource     *source,
         break;
       g_sequence_remove (first);
       g_hash_table_remove (queue->timeouts, GUINT_TO_POINTER (timeout->id));
-      wake |= queue_append_locked (queue,
-                                   item_new (timeout->func, timeout->user_data,
-                                             timeout->destroy),
-                                   TRUE);
+      wake |= queue_append_locked (queue, timeout->func, timeout->user_data,
+                                   timeout->destroy, TRUE);
       g_free (timeout);
     }
   queue_arm_timer_locked (queue);
@@ -463,7 +558,7 @@ gasync_event_loop_queue_add_timeout (GasyncEventLoopQueue     *queue,
   id = timeout->id;
   g_hash_table_insert (queue->timeouts, GUINT_TO_POINTER (timeout->id), timeout);
   timeout->iter = g_sequence_insert_sorted (queue->timers, timeout, timeout_compare, NULL);
-  g_atomic_int_inc (&queue->n_reserved);
+  __atomic_fetch_add (&queue->counts, COUNT_RESERVATION, __ATOMIC_SEQ_CST);
   if (queue->timer == NULL)
     {
       queue->timer = g_source_new ((GSourceFuncs *) &timer_source_funcs,

@@ -42,48 +42,55 @@
 #include "gasync-pending-callback-private.h"
 #include "gasync-private.h"
 
-enum {
-  STATE_RESERVED,
-  STATE_ENQUEUED,
-  STATE_CANCELLED,
-};
-
 typedef struct _Chunk Chunk;
 
-/* 64 bytes, one cache line: see Chunk. */
+/* The queue copies the callback into its own array when it is enqueued
+ * and never looks at the record, so that the loop's thread does not touch
+ * a record that another thread wrote: it is usually freed on the thread
+ * that reserved it, right after it enqueued it. Padded to one cache line:
+ * see Chunk. */
 struct _GasyncPendingCallback
 {
-  /* Queued as itself once enqueued, holding a reference: a callback from
-   * another thread costs one allocation. */
-  GasyncEventLoopQueueItem item;
   int ref_count; /* atomic; inline atomics, which TSan sees */
-  int state; /* atomic */
-  GasyncEventLoopQueue *queue;
+  /* Under the queue's lock, with the callback appended or the reservation
+   * released: settling costs no atomic instruction of its own. */
+  gboolean settled;
+  union {
+    GasyncEventLoopQueue *queue;
+    /* Once freed into its thread's list (see Chunk). */
+    GasyncPendingCallback *next_free;
+  };
   Chunk *chunk;
+  char padding[40];
 };
 
 G_DEFINE_BOXED_TYPE (GasyncPendingCallback, gasync_pending_callback,
                      gasync_pending_callback_ref, gasync_pending_callback_unref)
 
-/* Records come from chunks. A callback is reserved on one thread and
- * freed on the loop's, and glibc's malloc() makes each such cross-thread
+/* Records come from chunks. A callback may be reserved on one thread and
+ * freed on another, and glibc's malloc() makes each such cross-thread
  * free a slow one. So each reserving thread cuts its records from a chunk
  * of its own, and a chunk is freed, on whichever thread, once every
  * record cut from it was freed: one malloc() and one free() per
- * CHUNK_RECORDS callbacks. A record that lives long keeps its chunk. */
+ * CHUNK_RECORDS callbacks. A record that lives long keeps its chunk. The
+ * records that the chunk's thread frees while the chunk is its current
+ * one, the usual case, go to a list of the thread's, without an atomic
+ * instruction, and are the first to be used again: a thread that
+ * reserves, enqueues and drops one callback after the other uses one
+ * record, in one cache line, over and over. */
 #define CHUNK_RECORDS 64
 #define CACHE_LINE 64
 
 G_STATIC_ASSERT (sizeof (GasyncPendingCallback) == CACHE_LINE);
 
 /* Cache-line aligned, and so is each record: the reserving thread writes
- * the next records while the loop's thread frees the ones before, and
- * neither shares a cache line with the other's (nor with the count,
- * which only the loop's thread changes until the chunk is retired). */
+ * the next records while another thread may free the ones before, and
+ * neither shares a cache line with the other's (nor with the count). */
 struct _Chunk
 {
-  /* Atomic: records not yet freed, counting uncut ones, plus one while
-   * the chunk is its thread's current one. */
+  /* Atomic: records not yet freed, counting uncut ones and the ones in
+   * its thread's list, plus one while the chunk is its thread's current
+   * one. */
   int n_live;
   guint n_cut; /* used by the owning thread only, when it retires it */
   _Alignas (CACHE_LINE) GasyncPendingCallback records[CHUNK_RECORDS];
@@ -102,30 +109,50 @@ chunk_release (Chunk *chunk,
 static void chunk_retire (gpointer data);
 
 static GPrivate current_chunk = G_PRIVATE_INIT (chunk_retire);
-/* The thread's current chunk and the records cut from it so far: the
- * GPrivate above only retires the chunk when the thread exits (a GPrivate
- * look-up costs more than the rest of a reservation). The count is kept
- * here, not in the chunk's first cache line, which the loop's thread
- * changes as it frees records. */
+/* The thread's current chunk, the records cut from it so far, and the
+ * list of those that the thread freed since: the GPrivate above only
+ * retires the chunk when the thread exits (a GPrivate look-up costs more
+ * than the rest of a reservation). The count is kept here, not in the
+ * chunk's first cache line, which other threads change as they free
+ * records. */
 static _Thread_local Chunk *thread_chunk;
 static _Thread_local guint thread_n_cut;
+static _Thread_local GasyncPendingCallback *thread_free;
+static _Thread_local guint thread_n_free;
 
 /* Called on the chunk's thread, when it replaces it (which stores the
- * count in it first) or exits (when the count is still the thread's). */
+ * count in it first; the thread's list is empty then) or exits (when the
+ * count and the list are still the thread's). */
 static void
 chunk_retire (gpointer data)
 {
   Chunk *chunk = data;
-  guint n_cut = chunk == thread_chunk ? thread_n_cut : chunk->n_cut;
+  guint n_cut = chunk->n_cut;
+  guint n_free = 0;
 
-  chunk_release (chunk, CHUNK_RECORDS - n_cut + 1);
+  if (chunk == thread_chunk)
+    {
+      n_cut = thread_n_cut;
+      n_free = thread_n_free;
+      thread_chunk = NULL;
+      thread_free = NULL;
+      thread_n_free = 0;
+    }
+  chunk_release (chunk, CHUNK_RECORDS - n_cut + n_free + 1);
 }
 
 static GasyncPendingCallback *
 record_new (void)
 {
   Chunk *chunk = thread_chunk;
-  GasyncPendingCallback *record;
+  GasyncPendingCallback *record = thread_free;
+
+  if (G_LIKELY (record != NULL))
+    {
+      thread_free = record->next_free;
+      thread_n_free--;
+      return record;
+    }
 
   if (G_UNLIKELY (chunk == NULL || thread_n_cut == CHUNK_RECORDS))
     {
@@ -147,38 +174,31 @@ record_new (void)
 static void
 record_free (GasyncPendingCallback *record)
 {
-  chunk_release (record->chunk, 1);
-}
-
-static gboolean
-pending_callback_settle (GasyncPendingCallback *self,
-                         int                    state)
-{
-  return g_atomic_int_compare_and_exchange (&self->state, STATE_RESERVED, state);
-}
-
-/* Frees @self but for its reference to the queue, which it returns. */
-static GasyncEventLoopQueue *
-pending_callback_free_keep_queue (GasyncPendingCallback *self)
-{
-  GasyncEventLoopQueue *queue = self->queue;
-
-  /* The last reference is gone: nobody else can settle it now, and a
-   * look costs less than a compare-and-exchange. */
-  if (g_atomic_int_get (&self->state) == STATE_RESERVED)
+  if (record->chunk == thread_chunk)
     {
-      g_warning ("A pending callback was dropped without being enqueued or "
-                 "cancelled; its reservation is released now");
-      gasync_event_loop_queue_release (queue);
+      record->next_free = thread_free;
+      thread_free = record;
+      thread_n_free++;
     }
-  record_free (self);
-  return queue;
+  else
+    chunk_release (record->chunk, 1);
 }
 
 static void
 pending_callback_free (GasyncPendingCallback *self)
 {
-  gasync_event_loop_queue_unref (pending_callback_free_keep_queue (self));
+  GasyncEventLoopQueue *queue = self->queue;
+
+  /* The last reference is gone: nobody else can settle it now, and the
+   * threads that did settled it before they dropped their references. */
+  if (!self->settled)
+    {
+      g_warning ("A pending callback was dropped without being enqueued or "
+                 "cancelled; its reservation is released now");
+      gasync_event_loop_queue_release (queue, &self->settled);
+    }
+  record_free (self);
+  gasync_event_loop_queue_unref (queue);
 }
 
 GasyncPendingCallback *
@@ -188,7 +208,7 @@ gasync_pending_callback_new (GasyncEventLoopQueue *queue)
 
   self->ref_count = 1;
   self->queue = queue;
-  self->state = STATE_RESERVED;
+  self->settled = FALSE;
   return self;
 }
 
@@ -229,22 +249,13 @@ gasync_pending_callback_unref (GasyncPendingCallback *self)
 {
   g_return_if_fail (self != NULL);
 
-  if (g_atomic_int_dec_and_test (&self->ref_count))
+  /* When the caller holds the only reference, nobody else can take or
+   * drop one meanwhile: a look costs less than an atomic decrement, and
+   * a reservation usually has one reference, dropped right after it was
+   * enqueued. */
+  if (g_atomic_int_get (&self->ref_count) == 1 ||
+      g_atomic_int_dec_and_test (&self->ref_count))
     pending_callback_free (self);
-}
-
-/* Drops the queue's reference once the callback ran or was dropped. If
- * that was the last one, the reference to the queue goes to the caller
- * (see GasyncEventLoopQueueItem). */
-static gboolean
-pending_callback_release_item (GasyncEventLoopQueueItem *item)
-{
-  GasyncPendingCallback *self = (GasyncPendingCallback *) item;
-
-  if (!g_atomic_int_dec_and_test (&self->ref_count))
-    return FALSE;
-  pending_callback_free_keep_queue (self);
-  return TRUE;
 }
 
 /**
@@ -278,20 +289,13 @@ gasync_pending_callback_enqueue (GasyncPendingCallback *self,
   g_return_if_fail (self != NULL);
   g_return_if_fail (func != NULL);
 
-  if (!pending_callback_settle (self, STATE_ENQUEUED))
+  if (!gasync_event_loop_queue_push_reserved (self->queue, &self->settled,
+                                              func, user_data, destroy))
     {
       g_critical ("A pending callback was enqueued after it was enqueued "
                   "or cancelled; the callback does not run");
       gasync_event_loop_queue_drop (self->queue, user_data, destroy);
-      return;
     }
-  self->item.func = func;
-  self->item.user_data = user_data;
-  self->item.destroy = destroy;
-  self->item.release = pending_callback_release_item;
-  /* The queue's reference. */
-  g_atomic_int_inc (&self->ref_count);
-  gasync_event_loop_queue_push_reserved (self->queue, &self->item);
 }
 
 /**
@@ -311,11 +315,7 @@ gasync_pending_callback_cancel (GasyncPendingCallback *self)
 {
   g_return_if_fail (self != NULL);
 
-  if (!pending_callback_settle (self, STATE_CANCELLED))
-    {
-      g_critical ("A pending callback was cancelled after it was enqueued "
-                  "or cancelled");
-      return;
-    }
-  gasync_event_loop_queue_release (self->queue);
+  if (!gasync_event_loop_queue_release (self->queue, &self->settled))
+    g_critical ("A pending callback was cancelled after it was enqueued "
+                "or cancelled");
 }

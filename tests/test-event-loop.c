@@ -6,6 +6,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <gasync.h>
 
 #include "gasync-test-util.h"
@@ -418,6 +420,233 @@ test_event_loop_batched_dispatch (void)
   g_assert_cmpuint (batch->ran, ==, G_N_ELEMENTS (batch->callbacks));
   gasync_test_iterate_until_flag (NULL, &batch->idle_fired);
   g_assert_cmpuint (batch->ran_when_idle_fired, ==, G_N_ELEMENTS (batch->callbacks));
+}
+
+/* A burst: more callbacks in one batch than the loop keeps room for
+ * after it, then a few small batches. */
+#define BURST 10000
+#define BURST_TAIL 3
+
+typedef struct
+{
+  GasyncEventLoop *loop;
+  guint next;
+  guint out_of_order;
+  int destroyed;
+} Burst;
+
+static gboolean burst_cb (gpointer   user_data,
+                          GError   **error);
+
+static void
+burst_destroy (gpointer user_data)
+{
+  Burst *burst = *(Burst **) user_data;
+
+  burst->destroyed++;
+  g_free (user_data);
+}
+
+/* Enqueues the callback numbered @index from the loop's thread. */
+static void
+burst_enqueue (Burst *burst,
+               guint  index)
+{
+  GasyncPendingCallback *callback = gasync_event_loop_reserve_callback (burst->loop);
+  /* The burst, then the index. */
+  gpointer *data = g_new (gpointer, 2);
+
+  data[0] = burst;
+  data[1] = GUINT_TO_POINTER (index);
+  gasync_pending_callback_enqueue (callback, burst_cb, data, burst_destroy);
+  gasync_pending_callback_unref (callback);
+}
+
+static gboolean
+burst_cb (gpointer   user_data,
+          GError   **error)
+{
+  gpointer *data = user_data;
+  Burst *burst = data[0];
+  guint index = GPOINTER_TO_UINT (data[1]);
+
+  if (index != burst->next)
+    burst->out_of_order++;
+  burst->next = index + 1;
+  /* The last of each batch queues the next, smaller one, from the loop's
+   * thread: each goes to the array that the loop gave the queue in
+   * exchange for the batch before. */
+  if (index == BURST - 1 ||
+      (index >= BURST && (index - BURST) % BURST_TAIL == BURST_TAIL - 1 &&
+       index < BURST + 4 * BURST_TAIL - 1))
+    {
+      for (guint i = 1; i <= BURST_TAIL; i++)
+        burst_enqueue (burst, index + i);
+    }
+  return TRUE;
+}
+
+static gboolean
+burst_start_cb (gpointer   user_data,
+                GError   **error)
+{
+  Burst *burst = user_data;
+
+  for (guint i = 0; i < BURST; i++)
+    burst_enqueue (burst, i);
+  return TRUE;
+}
+
+static void
+test_event_loop_burst (void)
+{
+  g_autoptr(GasyncEventLoop) loop = gasync_event_loop_new (NULL);
+  g_autoptr(GError) error = NULL;
+  Burst burst = { loop };
+
+  g_test_summary ("A burst of callbacks bigger than the room the loop keeps "
+                  "between batches, then small batches, run once each, in "
+                  "order, and their destroy notifies run");
+  g_assert_true (gasync_event_loop_start (loop, burst_start_cb, &burst, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (burst.out_of_order, ==, 0);
+  g_assert_cmpuint (burst.next, ==, BURST + 4 * BURST_TAIL);
+  g_assert_cmpint (burst.destroyed, ==, BURST + 4 * BURST_TAIL);
+}
+
+/* Races enqueue() on one thread and cancel() on another for the same
+ * reservation. */
+typedef struct
+{
+  GasyncEventLoop *loop;
+  GasyncPendingCallback *sentinel;
+  GThread *thread;
+  guint n;
+  int runs;
+  int destroyed; /* atomic */
+  int criticals; /* atomic */
+} Race;
+
+typedef struct
+{
+  Race *race;
+  GasyncPendingCallback *callback;
+  gboolean cancel;
+} Racer;
+
+static gboolean
+race_run_cb (gpointer   user_data,
+             GError   **error)
+{
+  Race *race = user_data;
+
+  race->runs++;
+  return TRUE;
+}
+
+static void
+race_destroy (gpointer user_data)
+{
+  Race *race = user_data;
+
+  g_atomic_int_inc (&race->destroyed);
+}
+
+static gpointer
+racer_thread (gpointer data)
+{
+  Racer *racer = data;
+
+  if (racer->cancel)
+    gasync_pending_callback_cancel (racer->callback);
+  else
+    gasync_pending_callback_enqueue (racer->callback, race_run_cb,
+                                     racer->race, race_destroy);
+  gasync_pending_callback_unref (racer->callback);
+  return NULL;
+}
+
+static gpointer
+race_thread (gpointer data)
+{
+  Race *race = data;
+
+  for (guint i = 0; i < race->n; i++)
+    {
+      GasyncPendingCallback *callback = gasync_event_loop_reserve_callback (race->loop);
+      Racer enqueuer = { race, gasync_pending_callback_ref (callback), FALSE };
+      Racer canceller = { race, callback, TRUE };
+      GThread *a = g_thread_new ("enqueue", racer_thread, &enqueuer);
+      GThread *b = g_thread_new ("cancel", racer_thread, &canceller);
+
+      g_thread_join (a);
+      g_thread_join (b);
+    }
+  gasync_pending_callback_cancel (race->sentinel);
+  return NULL;
+}
+
+static gboolean
+race_start_cb (gpointer   user_data,
+               GError   **error)
+{
+  Race *race = user_data;
+
+  race->sentinel = gasync_event_loop_reserve_callback (race->loop);
+  race->thread = g_thread_new ("race", race_thread, race);
+  return TRUE;
+}
+
+static void
+race_count_critical (const char     *log_domain,
+                     GLogLevelFlags  log_level,
+                     const char     *message,
+                     gpointer        user_data)
+{
+  Race *race = user_data;
+
+  if (strstr (message, "after it was enqueued or cancelled") != NULL)
+    g_atomic_int_inc (&race->criticals);
+  else
+    g_log_default_handler (log_domain, log_level, message, NULL);
+}
+
+static void
+test_event_loop_enqueue_cancel_race (void)
+{
+  g_test_summary ("When enqueue() and cancel() race for one reservation on "
+                  "two threads, exactly one of them settles it and the "
+                  "other is a critical; the loop's count of reservations "
+                  "stays right, and every destroy notify runs once");
+  if (g_test_subprocess ())
+    {
+      g_autoptr(GasyncEventLoop) loop = gasync_event_loop_new (NULL);
+      g_autoptr(GError) error = NULL;
+      Race race = { loop };
+
+      race.n = gasync_test_is_slow () ? 50 : 300;
+      gasync_test_criticals_not_fatal ();
+      g_log_set_handler ("Gasync", G_LOG_LEVEL_CRITICAL, race_count_critical,
+                         &race);
+      g_assert_true (gasync_event_loop_start (loop, race_start_cb, &race, &error));
+      g_assert_no_error (error);
+      g_thread_join (race.thread);
+      g_clear_pointer (&race.sentinel, gasync_pending_callback_unref);
+      /* The destroy notifies of the enqueues that lost were sent to the
+       * loop's context. */
+      gasync_test_iterate_until_count (NULL, &race.destroyed, race.n);
+      g_assert_cmpint (g_atomic_int_get (&race.criticals), ==, race.n);
+      g_assert_cmpint (race.runs, <=, race.n);
+      /* Nothing is left reserved (a reservation settled twice would
+       * trip an assertion, one never settled would hang the loop). */
+      g_assert_true (gasync_event_loop_start (loop, NULL, NULL, &error));
+      g_assert_no_error (error);
+      return;
+    }
+
+  g_test_trap_subprocess (NULL, gasync_test_subprocess_timeout (),
+                          G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
 }
 
 /* Queues a reservation's callback from the loop's thread. */
@@ -1295,6 +1524,8 @@ main (int    argc,
   g_test_add_func ("/gasync/event-loop/dropped-reservation", test_event_loop_dropped_reservation);
   g_test_add_func ("/gasync/event-loop/concurrent-enqueue", test_event_loop_concurrent_enqueue);
   g_test_add_func ("/gasync/event-loop/batched-dispatch", test_event_loop_batched_dispatch);
+  g_test_add_func ("/gasync/event-loop/burst", test_event_loop_burst);
+  g_test_add_func ("/gasync/event-loop/enqueue-cancel-race", test_event_loop_enqueue_cancel_race);
   g_test_add_func ("/gasync/event-loop/error-stops", test_event_loop_error_stops);
   g_test_add_func ("/gasync/event-loop/wait-on-registered", test_event_loop_wait_on_registered);
   g_test_add_func ("/gasync/event-loop/wait-runs-all", test_event_loop_wait_runs_all);
