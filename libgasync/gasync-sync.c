@@ -200,40 +200,20 @@ cancel_hub_quark (void)
   return q;
 }
 
-/* The hub of @cancellable, from the calling thread's cache or its data. */
+/* The hub of @cancellable, found in its data, or made and connected by
+ * the first wait on it. */
 static CancelHub *
-cancel_hub_lookup (GCancellable *cancellable,
-                   GQuark        quark)
+cancel_hub_find (GCancellable *cancellable)
 {
-  gsize generation = __atomic_load_n (&hub_generation, __ATOMIC_SEQ_CST);
+  GQuark quark = cancel_hub_quark ();
   CancelHub *hub;
-
-  if (hub_cache.cancellable == cancellable &&
-      hub_cache.generation == generation)
-    {
-      GASYNC_TSAN_ACQUIRE (hub_cache.hub);
-      return hub_cache.hub;
-    }
 
   hub = g_object_get_qdata (G_OBJECT (cancellable), quark);
   if (hub != NULL)
     {
       GASYNC_TSAN_ACQUIRE (hub);
-      hub_cache = (HubCache) { cancellable, hub, generation };
+      return hub;
     }
-  return hub;
-}
-
-/* The hub of @cancellable, made and connected by the first wait on it. */
-static CancelHub *
-cancel_hub_get (GCancellable *cancellable)
-{
-  GQuark quark = cancel_hub_quark ();
-  CancelHub *hub;
-
-  hub = cancel_hub_lookup (cancellable, quark);
-  if (hub != NULL)
-    return hub;
 
   hub = g_new0 (CancelHub, 1);
   gasync_lock_init (&hub->lock);
@@ -261,6 +241,26 @@ cancel_hub_get (GCancellable *cancellable)
   GASYNC_TSAN_IGNORE_END ();
   if (g_cancellable_is_cancelled (cancellable))
     cancel_hub_cancelled_cb (cancellable, hub);
+  return hub;
+}
+
+/* The hub of @cancellable: the one the calling thread remembers, if no
+ * hub was freed since, or cancel_hub_find()'s. */
+static CancelHub *
+cancel_hub_get (GCancellable *cancellable)
+{
+  gsize generation = __atomic_load_n (&hub_generation, __ATOMIC_SEQ_CST);
+  CancelHub *hub;
+
+  if (hub_cache.cancellable == cancellable &&
+      hub_cache.generation == generation)
+    {
+      GASYNC_TSAN_ACQUIRE (hub_cache.hub);
+      return hub_cache.hub;
+    }
+
+  hub = cancel_hub_find (cancellable);
+  hub_cache = (HubCache) { cancellable, hub, generation };
   return hub;
 }
 
