@@ -222,17 +222,16 @@ cancel_thread (gpointer data)
   return NULL;
 }
 
+/* Blocks in a wait on @cancellable until another thread cancels it, and
+ * checks that the wait fails with G_IO_ERROR_CANCELLED and unregisters. */
 static void
-test_wait_cancelled (void)
+assert_cancelled_from_thread (GCancellable *cancellable)
 {
-  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   GError *error = NULL;
   Sync sync;
   Canceller canceller = { &sync, FALSE };
   GThread *thread;
 
-  g_test_summary ("A cancellable cancelled from another thread wakes a "
-                  "blocked wait, which fails with G_IO_ERROR_CANCELLED");
   sync_init (&sync, cancellable);
   thread = g_thread_new ("canceller", cancel_thread, &canceller);
   g_assert_false (sync_wait (&sync, gasync_test_deadline (30), &error));
@@ -241,6 +240,16 @@ test_wait_cancelled (void)
   g_thread_join (thread);
   g_assert_false (is_connected (cancellable));
   sync_clear (&sync);
+}
+
+static void
+test_wait_cancelled (void)
+{
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+
+  g_test_summary ("A cancellable cancelled from another thread wakes a "
+                  "blocked wait, which fails with G_IO_ERROR_CANCELLED");
+  assert_cancelled_from_thread (cancellable);
 }
 
 static void
@@ -259,8 +268,6 @@ test_wait_new_cancellables (void)
       GCancellable *cancellable;
       GError *error = NULL;
       Sync sync;
-      Canceller canceller = { &sync, FALSE };
-      GThread *thread;
 
       /* A wait that blocks on @old, then times out, and @old goes. */
       sync_init (&sync, old);
@@ -274,13 +281,7 @@ test_wait_new_cancellables (void)
        * cache off, so that calloc() gives the block back at once. */
       cancellable = g_cancellable_new ();
       n_reused += (gpointer) cancellable == old_address;
-      sync_init (&sync, cancellable);
-      thread = g_thread_new ("canceller", cancel_thread, &canceller);
-      g_assert_false (sync_wait (&sync, gasync_test_deadline (30), &error));
-      g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
-      g_clear_error (&error);
-      g_thread_join (thread);
-      sync_clear (&sync);
+      assert_cancelled_from_thread (cancellable);
       g_object_unref (cancellable);
     }
   g_test_message ("%u of 32 new cancellables had the address of the one "
