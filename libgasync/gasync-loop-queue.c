@@ -177,6 +177,28 @@ calls_grow (Batch *batch)
   batch->calls = g_renew (Call, batch->calls, batch->size);
 }
 
+static inline void
+call_set (Call                     *call,
+          GasyncEventLoopQueueFunc  func,
+          gpointer                  user_data,
+          GDestroyNotify            destroy)
+{
+  call->func = func;
+  call->user_data = user_data;
+  call->destroy = destroy;
+}
+
+/* Under the lock: settles the reservation whose flag is *@settled, unless
+ * it was settled already (FALSE). */
+static inline gboolean
+settle_locked (gboolean *settled)
+{
+  if (*settled)
+    return FALSE;
+  *settled = TRUE;
+  return TRUE;
+}
+
 /* Appends a callback under the lock; returns whether the loop must be
  * woken up. */
 static inline gboolean
@@ -191,7 +213,6 @@ queue_append_locked (GasyncEventLoopQueue     *queue,
    * waits only for reservations looks at the queue after each wake-up, so
    * the last reservation needs no wake-up of its own.) */
   gboolean wake = queue->calls.len == 0 && !queue->draining;
-  Call *call;
 
   if (reserved)
     {
@@ -200,10 +221,8 @@ queue_append_locked (GasyncEventLoopQueue     *queue,
     }
   if (G_UNLIKELY (queue->calls.len == queue->calls.size))
     calls_grow (&queue->calls);
-  call = &queue->calls.calls[queue->calls.len++];
-  call->func = func;
-  call->user_data = user_data;
-  call->destroy = destroy;
+  call_set (&queue->calls.calls[queue->calls.len++], func, user_data,
+            destroy);
   return wake;
 }
 
@@ -218,14 +237,10 @@ queue_push_slow (GasyncEventLoopQueue     *queue,
 {
   gboolean wake;
 
-  if (settled != NULL)
+  if (settled != NULL && !settle_locked (settled))
     {
-      if (*settled)
-        {
-          gasync_unlock (&queue->lock);
-          return FALSE;
-        }
-      *settled = TRUE;
+      gasync_unlock (&queue->lock);
+      return FALSE;
     }
   if (queue->closed)
     {
@@ -252,7 +267,6 @@ queue_push (GasyncEventLoopQueue     *queue,
             gpointer                  user_data,
             GDestroyNotify            destroy)
 {
-  Call *call;
   guint len;
 
   gasync_lock (&queue->lock);
@@ -266,10 +280,7 @@ queue_push (GasyncEventLoopQueue     *queue,
       queue->n_settled++;
     }
   queue->calls.len = len + 1;
-  call = &queue->calls.calls[len];
-  call->func = func;
-  call->user_data = user_data;
-  call->destroy = destroy;
+  call_set (&queue->calls.calls[len], func, user_data, destroy);
   /* See queue_append_locked(). */
   if (G_LIKELY (len > 0 || queue->draining))
     {
@@ -308,14 +319,10 @@ gasync_event_loop_queue_release (GasyncEventLoopQueue *queue,
   gboolean wake;
 
   gasync_lock (&queue->lock);
-  if (settled != NULL)
+  if (settled != NULL && !settle_locked (settled))
     {
-      if (*settled)
-        {
-          gasync_unlock (&queue->lock);
-          return FALSE;
-        }
-      *settled = TRUE;
+      gasync_unlock (&queue->lock);
+      return FALSE;
     }
   g_assert (queue_get_n_reserved_locked (queue) > 0);
   queue->n_settled++;
