@@ -708,7 +708,7 @@ gasync_pool_get_n_threads (void)
 {
   guint n;
 
-  pthread_once (&pool_once, pool_init);
+  pool_ensure ();
   gasync_lock (&pool.lock);
   n = pool.n_threads;
   gasync_unlock (&pool.lock);
@@ -719,7 +719,7 @@ gasync_pool_get_n_threads (void)
 guint
 gasync_pool_get_base_threads (void)
 {
-  pthread_once (&pool_once, pool_init);
+  pool_ensure ();
   return pool.base_threads;
 }
 
@@ -727,7 +727,7 @@ gasync_pool_get_base_threads (void)
 guint
 gasync_pool_get_max_threads (void)
 {
-  pthread_once (&pool_once, pool_init);
+  pool_ensure ();
   return pool.max_threads;
 }
 
@@ -735,7 +735,7 @@ gasync_pool_get_max_threads (void)
 void
 gasync_pool_get_stats (GasyncPoolStats *stats)
 {
-  pthread_once (&pool_once, pool_init);
+  pool_ensure ();
   gasync_lock (&pool.lock);
   stats->n_threads = pool.n_threads;
   stats->n_idle = pool.n_idle;
@@ -753,7 +753,7 @@ gasync_pool_get_stats (GasyncPoolStats *stats)
 void
 gasync_pool_reset_peak_threads (void)
 {
-  pthread_once (&pool_once, pool_init);
+  pool_ensure ();
   gasync_lock (&pool.lock);
   pool.peak_threads = pool.n_threads;
   gasync_unlock (&pool.lock);
@@ -774,7 +774,7 @@ gasync_pool_set_idle_timeout_for_testing (GTimeSpan timeout)
 {
   g_return_if_fail (timeout > 0);
 
-  pthread_once (&pool_once, pool_init);
+  pool_ensure ();
   gasync_lock (&pool.lock);
   pool.idle_timeout = timeout;
   recheck_idle_locked ();
@@ -787,7 +787,7 @@ gasync_pool_set_idle_timeout_for_testing (GTimeSpan timeout)
 void
 gasync_pool_set_base_threads_for_testing (guint n)
 {
-  pthread_once (&pool_once, pool_init);
+  pool_ensure ();
   gasync_lock (&pool.lock);
   pool.base_threads = MIN (n, pool.max_threads);
   recheck_idle_locked ();
